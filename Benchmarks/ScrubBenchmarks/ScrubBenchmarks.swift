@@ -1,0 +1,5 @@
+import Benchmark
+import ClaimScrubber
+
+let benchmarks: @Sendable () -> Void = {
+}

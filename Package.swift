@@ -1,0 +1,61 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "ClaimScrubber",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "claim-scrub", targets: ["claim-scrub"]),
+        .library(name: "ClaimScrubber", targets: ["ClaimScrubber"]),
+        .library(name: "Zstd", targets: ["Zstd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(name: "Zstd", dependencies: ["CZstd"]),
+        .target(
+            name: "ClaimScrubber",
+            dependencies: [
+                "Zstd",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "claim-scrub",
+            dependencies: [
+                "ClaimScrubber",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ZstdTests", dependencies: ["Zstd"]),
+        .testTarget(name: "ClaimScrubberTests", dependencies: ["ClaimScrubber", "Zstd", "claim-scrub"]),
+        .executableTarget(
+            name: "ScrubBenchmarks",
+            dependencies: [
+                "ClaimScrubber",
+                "Zstd",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ScrubBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
+
+// One place for the settings every Swift target shares.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .swiftLanguageMode(.v6),
+        .treatAllWarnings(as: .error),
+    ]
+}

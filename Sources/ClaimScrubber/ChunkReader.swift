@@ -1,0 +1,185 @@
+/// Cuts one input into large chunks that end on record boundaries, RFC 4180 aware.
+///
+/// A record ends at a newline outside double quotes. Every chunk starts outside quotes, so the
+/// quote state at any point of a chunk is the parity of the quotes before it: the reader counts the
+/// quotes of a filled buffer (a loop the compiler vectorises) and walks back from the end to the
+/// last newline with even parity. A quoted newline straddling the buffer's end is therefore never
+/// taken for a record end. Chunks are cut the same way for the same bytes whatever the read sizes,
+/// so both passes see identical chunks.
+public final class ChunkReader {
+    public let source: InputSource
+    public let file: Int
+    let chunkSize: Int
+    /// Records may not grow beyond this: a longer one stops the run rather than exhaust memory.
+    let maxRecordBytes: Int
+    private var carry: [UInt8] = []
+    private var atEnd = false
+    private var nextLine = 1
+    private var offset: UInt64 = 0
+    private var finished = false
+
+    public init(source: InputSource, file: Int, chunkSize: Int = 4 << 20, maxRecordBytes: Int = 256 << 20) {
+        self.source = source
+        self.file = file
+        self.chunkSize = max(chunkSize, 64)
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    /// Reads the header record (with its line end); nil when the input is empty.
+    /// A UTF-8 byte order mark before it is kept in the returned bytes.
+    public func readHeader() throws -> [UInt8]? {
+        var buffer = [UInt8]()
+        var scratch = [UInt8](repeating: 0, count: 1 << 16)
+        var quotes = 0
+        var scanned = 0
+        while true {
+            while scanned < buffer.count {
+                let c = buffer[scanned]
+                if c == 0x22 { quotes += 1 }
+                if c == 0x0A && quotes % 2 == 0 {
+                    let header = Array(buffer[0...scanned])
+                    carry = Array(buffer[(scanned + 1)...])
+                    offset = UInt64(scanned + 1)
+                    nextLine = 1 + header.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + 1 - 1
+                    return header
+                }
+                scanned += 1
+            }
+            if buffer.count > 1 << 20 {
+                throw ScrubError("header line longer than 1 MiB", file: source.name, line: 1)
+            }
+            let n = try scratch.withUnsafeMutableBytes { b throws in try source.read(into: b) }
+            if n == 0 {
+                atEnd = true
+                if buffer.isEmpty { return nil }
+                offset = UInt64(buffer.count)
+                nextLine = 1 + buffer.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                return buffer
+            }
+            buffer.append(contentsOf: scratch[0..<n])
+        }
+    }
+
+    /// The physical line number the next chunk starts at (after the header: 2 for a one-line header).
+    public var lineNumber: Int { nextLine }
+
+    /// The next chunk of whole records, or nil at end of input.
+    public func nextChunk(sequence: Int) throws -> Chunk? {
+        if finished { return nil }
+        var capacity = max(chunkSize, carry.count * 2)
+        var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+        var filled = carry.count
+        carry.withUnsafeBytes { storage.copyMemory(from: $0) }
+        carry.removeAll(keepingCapacity: true)
+        var scannedQuotes = 0
+        var scannedNewlines = 0
+        var scanned = 0
+        while true {
+            if !atEnd && filled < capacity {
+                let n = try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: storage[filled..<capacity]))
+                if filled + n < capacity { atEnd = true }
+                filled += n
+            }
+            let counts = Self.count(UnsafeRawBufferPointer(rebasing: storage[scanned..<filled]))
+            scannedQuotes += counts.quotes
+            scannedNewlines += counts.newlines
+            scanned = filled
+            if filled == 0 {
+                storage.deallocate()
+                finished = true
+                return nil
+            }
+            if atEnd {
+                finished = true
+                return make(storage, count: filled, newlines: scannedNewlines, sequence: sequence, last: true)
+            }
+            if let end = Self.lastRecordEnd(UnsafeRawBufferPointer(rebasing: storage[0..<filled]), quoteParity: scannedQuotes & 1) {
+                let tail = UnsafeRawBufferPointer(rebasing: storage[(end + 1)..<filled])
+                carry.append(contentsOf: tail)
+                let tailNewlines = Self.count(tail).newlines
+                return make(storage, count: end + 1, newlines: scannedNewlines - tailNewlines, sequence: sequence, last: false)
+            }
+            // No record ends in the buffer: one record is longer than it. Grow and read on.
+            guard capacity < maxRecordBytes else {
+                storage.deallocate()
+                throw ScrubError(
+                    "a record is longer than \(maxRecordBytes >> 20) MiB (unterminated quote?)", file: source.name,
+                    line: nextLine)
+            }
+            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 64)
+            grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<filled]))
+            storage.deallocate()
+            storage = grown
+            capacity *= 2
+        }
+    }
+
+    private func make(
+        _ storage: UnsafeMutableRawBufferPointer, count: Int, newlines: Int, sequence: Int, last: Bool
+    ) -> Chunk {
+        let chunk = Chunk(
+            storage: storage, count: count, file: file, sequence: sequence, firstLine: nextLine,
+            newlineCount: newlines, byteOffset: offset, isLastOfFile: last)
+        nextLine += newlines
+        offset += UInt64(count)
+        return chunk
+    }
+
+    /// Quote and newline bytes in a buffer.
+    @inline(__always)
+    static func count(_ bytes: UnsafeRawBufferPointer) -> (quotes: Int, newlines: Int) {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
+        var quotes = 0
+        var newlines = 0
+        var i = 0
+        let n = bytes.count
+        // Blocks of 255 bytes keep the per-lane byte counters from overflowing, so the inner loop
+        // vectorises to byte compares and adds.
+        while i < n {
+            let end = min(i + 255 * 16, n)
+            var q = SIMD16<UInt8>()
+            var l = SIMD16<UInt8>()
+            let quote = SIMD16<UInt8>(repeating: 0x22)
+            let newline = SIMD16<UInt8>(repeating: 0x0A)
+            let one = SIMD16<UInt8>(repeating: 1)
+            while i + 16 <= end {
+                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                q &+= one.replacing(with: 0, where: v .!= quote)
+                l &+= one.replacing(with: 0, where: v .!= newline)
+                i += 16
+            }
+            quotes += q.wrappedSum8()
+            newlines += l.wrappedSum8()
+            while i < end {
+                let c = base[i]
+                if c == 0x22 { quotes += 1 }
+                if c == 0x0A { newlines += 1 }
+                i += 1
+            }
+        }
+        return (quotes, newlines)
+    }
+
+    /// Index of the last newline outside quotes, walking back from the end whose parity is known.
+    static func lastRecordEnd(_ bytes: UnsafeRawBufferPointer, quoteParity: Int) -> Int? {
+        var inQuotes = quoteParity == 1
+        var i = bytes.count - 1
+        while i >= 0 {
+            let c = bytes[i]
+            if c == 0x0A && !inQuotes { return i }
+            if c == 0x22 { inQuotes.toggle() }
+            i -= 1
+        }
+        return nil
+    }
+}
+
+extension SIMD16 where Scalar == UInt8 {
+    /// Sum of the lanes as a plain integer.
+    @inline(__always)
+    func wrappedSum8() -> Int {
+        var total = 0
+        for i in 0..<16 { total += Int(self[i]) }
+        return total
+    }
+}

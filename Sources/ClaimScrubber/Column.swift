@@ -1,0 +1,90 @@
+/// The canonical charge extract columns (DOMAIN.md) and the header names they go by.
+public enum Column: String, CaseIterable, Sendable {
+    case lineId = "line_id"
+    case encounterId = "encounter_id"
+    case patientId = "patient_id"
+    case patientDob = "patient_dob"
+    case patientSex = "patient_sex"
+    case serviceDate = "service_date"
+    case postDate = "post_date"
+    case department
+    case renderingNpi = "rendering_npi"
+    case billingNpi = "billing_npi"
+    case placeOfService = "place_of_service"
+    case procedureCode = "procedure_code"
+    case modifier1, modifier2, modifier3, modifier4
+    case modifiers
+    case units
+    case chargeAmount = "charge_amount"
+    case dx1, dx2, dx3, dx4, dx5, dx6, dx7, dx8, dx9, dx10, dx11, dx12
+    case revenueCode = "revenue_code"
+    case ndc
+    case payerId = "payer_id"
+
+    /// Columns without which a line cannot be scrubbed: missing from the header → exit 2;
+    /// empty on a line → S02.
+    public static let required: [Column] = [.encounterId, .patientId, .serviceDate, .procedureCode]
+
+    public static let diagnoses: [Column] = [.dx1, .dx2, .dx3, .dx4, .dx5, .dx6, .dx7, .dx8, .dx9, .dx10, .dx11, .dx12]
+    public static let modifierColumns: [Column] = [.modifier1, .modifier2, .modifier3, .modifier4]
+
+    /// Fields holding patient identity: their values never go into findings, logs or reports.
+    public var isPatientIdentity: Bool {
+        self == .patientId || self == .patientDob || self == .patientSex
+    }
+
+    /// Common header names used by real exports, compared after normalising (lower case, letters
+    /// and digits only).
+    var aliases: [String] {
+        switch self {
+        case .lineId: return ["lineid", "chargeid", "chargelineid", "transactionid", "txnid", "chargeseq", "lineno"]
+        case .encounterId:
+            return ["encounterid", "encounter", "encounternumber", "encounterno", "visitid", "visitnumber", "visit",
+                "accountnumber", "account", "acctnum", "acctno", "csn", "fin", "har", "claimid"]
+        case .patientId:
+            return ["patientid", "mrn", "patientmrn", "medicalrecordnumber", "memberid", "patientnumber", "personid",
+                "patient"]
+        case .patientDob: return ["patientdob", "dob", "birthdate", "dateofbirth", "patientbirthdate"]
+        case .patientSex: return ["patientsex", "sex", "gender", "patientgender"]
+        case .serviceDate:
+            return ["servicedate", "dos", "dateofservice", "svcdate", "servicedt", "fromdate", "servicefromdate"]
+        case .postDate: return ["postdate", "postingdate", "postdt", "entrydate", "chargepostdate", "posteddate"]
+        case .department: return ["department", "dept", "departmentname", "deptname", "revenuedepartment", "costcenter"]
+        case .renderingNpi:
+            return ["renderingnpi", "renderingprovidernpi", "providernpi", "performingnpi", "performingprovidernpi"]
+        case .billingNpi: return ["billingnpi", "billingprovidernpi", "groupnpi"]
+        case .placeOfService: return ["placeofservice", "pos", "poscode"]
+        case .procedureCode:
+            return ["procedurecode", "cpt", "cptcode", "hcpcs", "hcpcscode", "cpthcpcs", "hcpcscpt", "proccode",
+                "procedure"]
+        case .modifier1: return ["modifier1", "mod1", "modifier"]
+        case .modifier2: return ["modifier2", "mod2"]
+        case .modifier3: return ["modifier3", "mod3"]
+        case .modifier4: return ["modifier4", "mod4"]
+        case .modifiers: return ["modifiers", "mods", "modifierlist"]
+        case .units: return ["units", "qty", "quantity", "serviceunits", "unitcount"]
+        case .chargeAmount: return ["chargeamount", "amount", "charge", "charges", "totalcharge", "chargeamt"]
+        case .revenueCode: return ["revenuecode", "revcode", "revenuecd"]
+        case .ndc: return ["ndc", "ndccode", "nationaldrugcode"]
+        case .payerId: return ["payerid", "payer", "payor", "payorid", "insurance", "financialclass", "plan"]
+        default:
+            // dx1...dx12
+            let n = String(rawValue.dropFirst(2))
+            return ["dx\(n)", "diagnosis\(n)", "diag\(n)", "icd\(n)", "icd10\(n)", "diagnosiscode\(n)", "dxcode\(n)",
+                "icd10cm\(n)"] + (n == "1" ? ["primarydx", "primarydiagnosis", "diagnosis", "dx"] : [])
+        }
+    }
+
+    /// Lower case, letters and digits only: `Date of Service`, `date_of_service` and `DateOfService` agree.
+    static func normalise(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
+    }
+
+    static let byAlias: [String: Column] = {
+        var map: [String: Column] = [:]
+        for column in Column.allCases {
+            for alias in column.aliases where map[alias] == nil { map[alias] = column }
+        }
+        return map
+    }()
+}

@@ -1,0 +1,122 @@
+/// Calendar dates as whole days since 1970-01-01, so date rules are integer comparisons.
+public enum DayNumber {
+    /// Marks a field that was empty.
+    public static let missing: Int32 = .min
+    /// Marks a field that held something that is not a real date.
+    public static let malformed: Int32 = .min + 1
+
+    /// True for an actual date (neither missing nor malformed).
+    @inline(__always)
+    public static func isDate(_ day: Int32) -> Bool { day > malformed }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    @inline(__always)
+    public static func from(year: Int, month: Int, day: Int) -> Int32 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int32(era * 146097 + doe - 719468)
+    }
+
+    /// The calendar date of a day number.
+    public static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) {
+        let z = Int(days) + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    @inline(__always)
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Parses YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY (also M/D/YYYY); `missing` when empty,
+    /// `malformed` when it is not one of those forms or not a real calendar date.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        let n = bytes.count
+        if n == 0 { return missing }
+        @inline(__always) func digit(_ i: Int) -> Int {
+            let c = Int(bytes[i]) &- 48
+            return (c >= 0 && c <= 9) ? c : -1000
+        }
+        var year = -1
+        var month = -1
+        var day = -1
+        if n == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D {
+            year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+            month = digit(5) * 10 + digit(6)
+            day = digit(8) * 10 + digit(9)
+        } else if n == 8 {
+            year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+            month = digit(4) * 10 + digit(5)
+            day = digit(6) * 10 + digit(7)
+        } else if n >= 8 && n <= 10 {
+            // M/D/YYYY with one- or two-digit month and day.
+            var parts = [0, 0, 0]
+            var part = 0
+            var digits = 0
+            for i in 0..<n {
+                let c = bytes[i]
+                if c == 0x2F {
+                    if digits == 0 || part == 2 { return malformed }
+                    part += 1
+                    digits = 0
+                } else {
+                    let d = digit(i)
+                    if d < 0 { return malformed }
+                    parts[part] = parts[part] * 10 + d
+                    digits += 1
+                }
+            }
+            if part != 2 || digits != 4 { return malformed }
+            month = parts[0]
+            day = parts[1]
+            year = parts[2]
+        } else {
+            return malformed
+        }
+        guard year >= 1800, year <= 2200, month >= 1, month <= 12, day >= 1,
+            day <= daysInMonth(year, month)
+        else { return malformed }
+        return from(year: year, month: month, day: day)
+    }
+
+    /// Parses a date string (see `parse(_:)` for the accepted forms).
+    public static func parse(_ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ISO form, YYYY-MM-DD.
+    public static func format(_ days: Int32) -> String {
+        let (y, m, d) = civil(days)
+        func pad(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    /// Whole years between a birth date and a later date (age on that date).
+    public static func age(born: Int32, on day: Int32) -> Int {
+        let b = civil(born)
+        let d = civil(day)
+        var years = d.year - b.year
+        if d.month < b.month || (d.month == b.month && d.day < b.day) { years -= 1 }
+        return years
+    }
+}

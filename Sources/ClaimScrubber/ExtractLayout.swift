@@ -1,0 +1,158 @@
+/// How one extract's records are laid out: delimiter, header fields, and which field holds which
+/// canonical column.
+public struct ExtractLayout: Sendable, Equatable {
+    public var delimiter: UInt8
+    /// Header field names as written (BOM removed, unquoted).
+    public var headerNames: [String]
+    /// For each header position, the canonical column it holds (nil: carried through, not checked).
+    public var columns: [Column?]
+    /// The header line exactly as read, BOM and line end included.
+    public var headerBytes: [UInt8]
+    /// The line end the header uses (`\r\n` or `\n`), for records that lack one at end of file.
+    public var lineEnd: [UInt8]
+
+    /// The file extension of this delimiter: csv, psv or tsv.
+    public var formatExtension: String {
+        switch delimiter {
+        case 0x7C: return "psv"
+        case 0x09: return "tsv"
+        default: return "csv"
+        }
+    }
+
+    public func index(of column: Column) -> Int? { columns.firstIndex(of: column) }
+    public func has(_ column: Column) -> Bool { columns.contains(column) }
+
+    /// Reads a header line: delimiter (given, or the most frequent of `,` `|` tab outside quotes),
+    /// names, and their canonical columns via the user's column map, then the aliases.
+    public init(
+        header: [UInt8], delimiter: UInt8? = nil, columnMap: [String: Column] = [:], file: String
+    ) throws {
+        headerBytes = header
+        var body = header[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if body.last == 0x0A {
+            body = body.dropLast()
+            if body.last == 0x0D {
+                body = body.dropLast()
+                lineEnd = [0x0D, 0x0A]
+            } else {
+                lineEnd = [0x0A]
+            }
+        } else {
+            lineEnd = [0x0A]
+        }
+        guard let text = String(validating: body, as: UTF8.self) else {
+            throw ScrubError("header is not valid UTF-8", file: file, line: 1)
+        }
+        let chosen = delimiter ?? Self.detectDelimiter(Array(body))
+        self.delimiter = chosen
+        let names: [String]
+        do {
+            names = try Self.splitHeader(Array(body), delimiter: chosen)
+        } catch {
+            throw ScrubError("header: \((error as? ScrubError)?.message ?? "\(error)")", file: file, line: 1)
+        }
+        _ = text
+        headerNames = names
+        var mapped: [Column?] = []
+        var seen: Set<Column> = []
+        let userMap = Dictionary(columnMap.map { (Column.normalise($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        for name in names {
+            let exact = columnMap[name] ?? columnMap[name.trimmingSpaces]
+            let column = exact ?? userMap[Column.normalise(name)] ?? Column.byAlias[Column.normalise(name)]
+            if let column, !seen.contains(column) {
+                seen.insert(column)
+                mapped.append(column)
+            } else {
+                mapped.append(nil)
+            }
+        }
+        columns = mapped
+        for column in Column.required where !seen.contains(column) {
+            throw ScrubError(
+                "required column missing from the header (map it with --columns)", file: file, line: 1,
+                field: column.rawValue)
+        }
+    }
+
+    static func detectDelimiter(_ header: [UInt8]) -> UInt8 {
+        var counts: [UInt8: Int] = [0x2C: 0, 0x7C: 0, 0x09: 0]
+        var inQuotes = false
+        for c in header {
+            if c == 0x22 { inQuotes.toggle() }
+            if !inQuotes, counts[c] != nil { counts[c]! += 1 }
+        }
+        // Ties go to comma, then pipe, then tab.
+        var best: UInt8 = 0x2C
+        for candidate: UInt8 in [0x7C, 0x09] where counts[candidate]! > counts[best]! { best = candidate }
+        return best
+    }
+
+    static func splitHeader(_ bytes: [UInt8], delimiter: UInt8) throws -> [String] {
+        var names: [String] = []
+        var field: [UInt8] = []
+        var i = 0
+        var quoted = false
+        var fieldStart = true
+        while i < bytes.count {
+            let c = bytes[i]
+            if quoted {
+                if c == 0x22 {
+                    if i + 1 < bytes.count && bytes[i + 1] == 0x22 {
+                        field.append(0x22)
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
+            } else if c == 0x22 && fieldStart {
+                quoted = true
+            } else if c == delimiter {
+                names.append(String(decoding: field, as: UTF8.self).trimmingSpaces)
+                field.removeAll()
+                fieldStart = true
+                i += 1
+                continue
+            } else {
+                field.append(c)
+            }
+            fieldStart = false
+            i += 1
+        }
+        if quoted { throw ScrubError("unterminated quote") }
+        names.append(String(decoding: field, as: UTF8.self).trimmingSpaces)
+        return names
+    }
+}
+
+extension ExtractLayout {
+    /// Reads a `--columns` map (TOML or YAML): extract header name → canonical column name, either at
+    /// the top level or under a `columns` table.
+    public static func loadColumnMap(path: String) throws -> [String: Column] {
+        let document = try StructuredDocument.load(path: path)
+        guard var table = document.table else { throw ScrubError("column map must be a table", file: path) }
+        if let inner = table["columns"]?.table { table = inner }
+        var map: [String: Column] = [:]
+        for (name, value) in table {
+            guard let canonical = value.string, let column = Column(rawValue: canonical) else {
+                throw ScrubError(
+                    "not a canonical column name (one of \(Column.allCases.map(\.rawValue).joined(separator: ", ")))",
+                    file: path, field: name)
+            }
+            map[name] = column
+        }
+        return map
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

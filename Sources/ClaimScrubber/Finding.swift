@@ -1,0 +1,51 @@
+/// What is wrong with one record: the rule, the field and the offending value.
+///
+/// `value` is never a patient identifier, name, birth date or sex: rules on those fields leave it
+/// empty and name the field in the message instead (invariant 6).
+public struct Finding: Sendable, Equatable {
+    /// Index of the record within its batch.
+    public var record: Int32
+    public var rule: RuleID
+    public var severity: Severity
+    public var field: String
+    public var value: String
+    public var message: String
+
+    public init(record: Int32, rule: RuleID, severity: Severity, field: String, value: String = "", message: String) {
+        self.record = record
+        self.rule = rule
+        self.severity = severity
+        self.field = field
+        self.value = value
+        self.message = message
+    }
+}
+
+/// Collects the findings of one batch; rules add to it, the configuration decides their severity.
+public struct FindingSink {
+    public private(set) var findings: [Finding] = []
+    let configuration: RuleSettings
+
+    init(configuration: RuleSettings) {
+        self.configuration = configuration
+    }
+
+    /// Records a finding unless the rule is switched off (for this payer).
+    @inline(__always)
+    public mutating func add(
+        _ rule: RuleID, record: Int, field: String, value: String = "", message: String, payer: String? = nil
+    ) {
+        guard let severity = configuration.severity(of: rule, payer: payer) else { return }
+        findings.append(
+            Finding(record: Int32(record), rule: rule, severity: severity, field: field, value: value, message: message))
+    }
+
+    public var isEmpty: Bool { findings.isEmpty }
+
+    /// Findings in record order, then catalog order (stable whatever order rules ran in).
+    mutating func sort() {
+        findings.sort {
+            ($0.record, $0.rule.ordinal, $0.field, $0.value, $0.message) < ($1.record, $1.rule.ordinal, $1.field, $1.value, $1.message)
+        }
+    }
+}

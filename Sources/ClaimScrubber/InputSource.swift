@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Zstd
+
+/// One input file opened for reading, decompressed on the fly when its first bytes say zstd.
+///
+/// Compressed or plain is decided by the magic bytes (a zstd frame or a skippable frame), never by
+/// the file name.
+public final class InputSource {
+    /// The name used in messages and in the findings' `file` column.
+    public let name: String
+    public let path: String
+    public let isCompressed: Bool
+    private let fd: Int32
+    private var pending: [UInt8]
+    private var zstd: ZstdReader?
+    /// Bytes read from the file itself (compressed bytes for zstd), for progress.
+    public private(set) var rawBytesRead: UInt64 = 0
+    public let rawSize: UInt64?
+
+    public init(path: String, name: String? = nil) throws {
+        self.path = path
+        self.name = name ?? path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw ScrubError("cannot open: \(String(cString: strerror(errno)))", file: name ?? path)
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw ScrubError("is a directory, not an extract", file: name ?? path)
+        }
+        rawSize = (info.st_mode & S_IFMT) == S_IFREG ? UInt64(info.st_size) : nil
+        self.fd = fd
+        // Peek at the first bytes to tell zstd from plain; they are replayed to whoever reads.
+        var head = [UInt8](repeating: 0, count: 4)
+        var got = 0
+        while got < 4 {
+            let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, 4 - got) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            got += n
+        }
+        head.removeLast(4 - got)
+        pending = head
+        rawBytesRead = UInt64(got)
+        isCompressed = ZstdFormat.isCompressed(prefix: head)
+        if isCompressed {
+            zstd = ZstdReader(bufferSize: 1 << 20) { [unowned self] buffer in try self.readRaw(into: buffer) }
+        }
+    }
+
+    deinit { close(fd) }
+
+    private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if !pending.isEmpty {
+            let n = min(buffer.count, pending.count)
+            pending.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            pending.removeFirst(n)
+            return n
+        }
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 {
+                rawBytesRead += UInt64(n)
+                return n
+            }
+            if errno == EINTR { continue }
+            throw ScrubError("read failed: \(String(cString: strerror(errno)))", file: name)
+        }
+    }
+
+    /// Fills `buffer` with decompressed (or plain) bytes; 0 at end of input.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let zstd else { return try readRaw(into: buffer) }
+        do {
+            return try zstd.read(into: buffer)
+        } catch let error as ZstdError {
+            throw ScrubError("\(error.description)", file: name)
+        } catch let error as ScrubError {
+            throw error
+        } catch {
+            throw ScrubError("\(error)", file: name)
+        }
+    }
+
+    /// Reads until `buffer` is full or the input ends; returns the bytes read.
+    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if n == 0 { break }
+            filled += n
+        }
+        return filled
+    }
+}

@@ -1,0 +1,65 @@
+/// Decimal money parsed exactly into integer cents; binary floating point never touches an amount.
+public enum Money {
+    /// Parses `-12.5`, `1234.56`, `$1,234.56`, `(12.00)` (accounting negative); nil when malformed
+    /// or with more than two decimals that are not zeros.
+    public static func cents(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        var i = 0
+        var n = bytes.count
+        while i < n && bytes[i] == 0x20 { i += 1 }
+        while n > i && bytes[n - 1] == 0x20 { n -= 1 }
+        guard i < n else { return nil }
+        var negative = false
+        if bytes[i] == 0x28 && bytes[n - 1] == 0x29 {
+            negative = true
+            i += 1
+            n -= 1
+        }
+        if i < n && (bytes[i] == 0x2D || bytes[i] == 0x2B) {
+            negative = negative != (bytes[i] == 0x2D)
+            i += 1
+        }
+        if i < n && bytes[i] == 0x24 { i += 1 }
+        var whole: Int64 = 0
+        var digits = 0
+        var fraction: Int64 = 0
+        var fractionDigits = 0
+        var inFraction = false
+        while i < n {
+            let c = bytes[i]
+            if c >= 0x30 && c <= 0x39 {
+                let d = Int64(c - 0x30)
+                if inFraction {
+                    if fractionDigits < 2 {
+                        fraction = fraction * 10 + d
+                    } else if d != 0 {
+                        return nil
+                    }
+                    fractionDigits += 1
+                } else {
+                    guard digits < 15 else { return nil }
+                    whole = whole * 10 + d
+                    digits += 1
+                }
+            } else if c == 0x2E && !inFraction {
+                inFraction = true
+            } else if c == 0x2C && !inFraction && digits > 0 {
+                // thousands separator
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0 || fractionDigits > 0 else { return nil }
+        if fractionDigits == 1 { fraction *= 10 }
+        let value = whole * 100 + fraction
+        return negative ? -value : value
+    }
+
+    /// Formats cents as a plain decimal (`-12.50`).
+    public static func format(_ cents: Int64) -> String {
+        let sign = cents < 0 ? "-" : ""
+        let magnitude = cents.magnitude
+        let fraction = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}

@@ -1,0 +1,71 @@
+import Dispatch
+import Synchronization
+
+/// A fixed set of Dispatch worker queues that process numbered jobs in parallel and hand the
+/// results, in job order, to one consumer.
+///
+/// `submit` blocks once `maxInFlight` jobs are queued, running or waiting to be consumed, so the
+/// reader never runs ahead of the workers and memory stays bounded. Job `n` goes to worker
+/// `n % workers`: which thread did the work never changes the result or its order.
+final class OrderedWorkPool<Output: Sendable>: Sendable {
+    private struct State {
+        var pending: [Int: Result<Output, any Error>] = [:]
+        var nextToDeliver = 0
+        var firstError: (any Error)?
+    }
+
+    private let workers: [DispatchQueue]
+    private let delivery = DispatchQueue(label: "claim-scrub.delivery")
+    private let slots: DispatchSemaphore
+    private let group = DispatchGroup()
+    private let state = Mutex(State())
+    private let consume: @Sendable (Output) throws -> Void
+
+    /// - Parameter consume: called on one serial queue, in job order.
+    init(workers: Int, maxInFlight: Int, consume: @escaping @Sendable (Output) throws -> Void) {
+        self.workers = (0..<max(1, workers)).map { DispatchQueue(label: "claim-scrub.worker-\($0)") }
+        self.slots = DispatchSemaphore(value: max(1, maxInFlight))
+        self.consume = consume
+    }
+
+    /// True once a job or the consumer failed; the producer should stop submitting.
+    var hasFailed: Bool { state.withLock { $0.firstError != nil } }
+
+    /// Queues job `sequence` (numbered 0, 1, 2, … without gaps).
+    func submit(_ sequence: Int, _ work: @escaping @Sendable () throws -> Output) {
+        slots.wait()
+        group.enter()
+        workers[sequence % workers.count].async { [self] in
+            let result = Result { try work() }
+            state.withLock { $0.pending[sequence] = result }
+            delivery.async { [self] in
+                drain()
+                group.leave()
+            }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let next: Result<Output, any Error>? = state.withLock { state in
+                guard let result = state.pending.removeValue(forKey: state.nextToDeliver) else { return nil }
+                state.nextToDeliver += 1
+                return result
+            }
+            guard let next else { return }
+            defer { slots.signal() }
+            if hasFailed { continue }
+            do {
+                try consume(try next.get())
+            } catch {
+                state.withLock { if $0.firstError == nil { $0.firstError = error } }
+            }
+        }
+    }
+
+    /// Waits for every job and its delivery; rethrows the first failure.
+    func finish() throws {
+        group.wait()
+        if let error = state.withLock({ $0.firstError }) { throw error }
+    }
+}

@@ -1,0 +1,180 @@
+/// Which rules run, at what severity, with which parameters, and how payers change that.
+///
+/// Loaded from `--config` (TOML or YAML):
+/// ```toml
+/// [rules.D04]
+/// threshold_days = 5          # parameters sit beside `enabled` and `severity`
+/// [rules.M02]
+/// severity = "error"
+/// [rules.C03]
+/// enabled = false
+/// [payers.MEDICARE01]
+/// class = "medicare"          # medicare, medicaid, commercial, self-pay
+/// timely_filing_days = 365
+/// rules = { D04 = "off", C03 = "error" }   # off, on, warning, error
+/// ```
+public struct RuleSettings: Sendable {
+    /// Severity per rule (catalog order); nil = switched off.
+    var severities: [Severity?]
+    public var payers: [String: PayerSettings] = [:]
+    /// D03: days from service to submission allowed by default.
+    public var timelyFilingDays = 365
+    /// D04: charge lag in days beyond which a warning is raised.
+    public var chargeLagDays = 3
+    /// M02 and similar: nothing extra yet; rule parameters not known here stay in `parameters`.
+    public var parameters: [RuleID: [String: StructuredValue]] = [:]
+
+    public init() {
+        severities = RuleID.allCases.map { $0.defaultSeverity }
+    }
+
+    /// The severity of a rule for a payer, or nil when it is switched off.
+    @inline(__always)
+    public func severity(of rule: RuleID, payer: String? = nil) -> Severity? {
+        if let payer, let settings = payers[payer], let override = settings.rules[rule] { return override }
+        return severities[rule.ordinal]
+    }
+
+    public func isEnabled(_ rule: RuleID) -> Bool {
+        if severities[rule.ordinal] != nil { return true }
+        return payers.values.contains { $0.rules[rule] != nil && $0.rules[rule]! != nil }
+    }
+
+    public mutating func set(_ rule: RuleID, _ severity: Severity?) {
+        severities[rule.ordinal] = severity
+    }
+
+    public func timelyFilingDays(payer: String) -> Int {
+        payers[payer]?.timelyFilingDays ?? timelyFilingDays
+    }
+
+    public func payerClass(_ payer: String) -> PayerClass? { payers[payer]?.payerClass }
+}
+
+public enum PayerClass: String, Sendable, CaseIterable {
+    case medicare, medicaid, commercial
+    case selfPay = "self-pay"
+}
+
+/// Per-payer overrides.
+public struct PayerSettings: Sendable {
+    public var payerClass: PayerClass?
+    public var timelyFilingDays: Int?
+    /// Rule severity overrides; a nil value switches the rule off for this payer.
+    public var rules: [RuleID: Severity?] = [:]
+    public init() {}
+}
+
+extension RuleSettings {
+    /// Reads a configuration file; unknown rule ids, severities or payer classes are errors naming the key.
+    public static func load(path: String) throws -> RuleSettings {
+        try RuleSettings(document: StructuredDocument.load(path: path), name: path)
+    }
+
+    public init(document: StructuredValue, name: String) throws {
+        self.init()
+        guard let root = document.table else { throw ScrubError("configuration must be a table of keys", file: name) }
+        for (key, value) in root {
+            switch key {
+            case "rules":
+                guard let rules = value.table else { throw ScrubError("'rules' must be a table", file: name, field: key) }
+                for (id, body) in rules {
+                    guard let rule = RuleID(rawValue: id.uppercased()) else {
+                        throw ScrubError("unknown rule id '\(id)'", file: name, field: "rules.\(id)")
+                    }
+                    try apply(rule: rule, body: body, name: name)
+                }
+            case "payers":
+                guard let payers = value.table else { throw ScrubError("'payers' must be a table", file: name, field: key) }
+                for (payer, body) in payers {
+                    self.payers[payer] = try Self.payer(body, field: "payers.\(payer)", name: name)
+                }
+            case "timely_filing_days":
+                guard let days = value.int, days > 0 else {
+                    throw ScrubError("must be a positive number of days", file: name, field: key)
+                }
+                timelyFilingDays = days
+            case "charge_lag_days":
+                guard let days = value.int, days >= 0 else {
+                    throw ScrubError("must be a number of days", file: name, field: key)
+                }
+                chargeLagDays = days
+            default:
+                throw ScrubError("unknown key", file: name, field: key)
+            }
+        }
+    }
+
+    private mutating func apply(rule: RuleID, body: StructuredValue, name: String) throws {
+        let field = "rules.\(rule.rawValue)"
+        if let word = body.string {
+            set(rule, try Self.severityWord(word, current: rule.defaultSeverity, field: field, name: name))
+            return
+        }
+        guard let table = body.table else { throw ScrubError("must be a table or a word", file: name, field: field) }
+        var severity = severities[rule.ordinal] ?? rule.defaultSeverity
+        var enabled = severities[rule.ordinal] != nil
+        for (key, value) in table {
+            switch key {
+            case "enabled":
+                guard let b = value.bool else { throw ScrubError("must be true or false", file: name, field: "\(field).\(key)") }
+                enabled = b
+            case "severity":
+                guard let word = value.string, let s = Severity(rawValue: word.lowercased()) else {
+                    throw ScrubError("must be 'error' or 'warning'", file: name, field: "\(field).\(key)")
+                }
+                severity = s
+            case "threshold_days" where rule == .D04:
+                guard let d = value.int, d >= 0 else { throw ScrubError("must be a number of days", file: name, field: "\(field).\(key)") }
+                chargeLagDays = d
+            case "days" where rule == .D03, "timely_filing_days" where rule == .D03:
+                guard let d = value.int, d > 0 else { throw ScrubError("must be a number of days", file: name, field: "\(field).\(key)") }
+                timelyFilingDays = d
+            default:
+                parameters[rule, default: [:]][key] = value
+            }
+        }
+        set(rule, enabled ? severity : nil)
+    }
+
+    private static func severityWord(
+        _ word: String, current: Severity, field: String, name: String
+    ) throws -> Severity? {
+        switch word.lowercased() {
+        case "off", "false", "disabled": return nil
+        case "on", "true", "enabled": return current
+        case "error": return .error
+        case "warning": return .warning
+        default: throw ScrubError("expected off, on, warning or error, not '\(word)'", file: name, field: field)
+        }
+    }
+
+    private static func payer(_ body: StructuredValue, field: String, name: String) throws -> PayerSettings {
+        guard let table = body.table else { throw ScrubError("must be a table", file: name, field: field) }
+        var settings = PayerSettings()
+        for (key, value) in table {
+            switch key {
+            case "class":
+                guard let word = value.string, let c = PayerClass(rawValue: word.lowercased()) else {
+                    throw ScrubError("expected medicare, medicaid, commercial or self-pay", file: name, field: "\(field).class")
+                }
+                settings.payerClass = c
+            case "timely_filing_days":
+                guard let d = value.int, d > 0 else { throw ScrubError("must be a number of days", file: name, field: "\(field).\(key)") }
+                settings.timelyFilingDays = d
+            case "rules":
+                guard let rules = value.table else { throw ScrubError("must be a table", file: name, field: "\(field).rules") }
+                for (id, word) in rules {
+                    guard let rule = RuleID(rawValue: id.uppercased()) else {
+                        throw ScrubError("unknown rule id '\(id)'", file: name, field: "\(field).rules.\(id)")
+                    }
+                    guard let w = word.string else { throw ScrubError("expected a word", file: name, field: "\(field).rules.\(id)") }
+                    settings.rules[rule] = .some(try severityWord(w, current: rule.defaultSeverity, field: "\(field).rules.\(id)", name: name))
+                }
+            default:
+                throw ScrubError("unknown key", file: name, field: "\(field).\(key)")
+            }
+        }
+        return settings
+    }
+}

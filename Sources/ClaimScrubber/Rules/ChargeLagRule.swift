@@ -1,0 +1,18 @@
+/// D04: the charge was posted more days after the service than the threshold (a warning).
+struct ChargeLagRule: LineRule {
+    var ids: [RuleID] { [.D04] }
+
+    func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        let threshold = Int32(context.settings.chargeLagDays)
+        for r in 0..<batch.count where batch.isCheckable(r) {
+            let service = batch.serviceDay[r]
+            let post = batch.postDay[r]
+            if DayNumber.isDate(service) && DayNumber.isDate(post) && post - service > threshold {
+                sink.add(
+                    .D04, record: r, field: "post_date", value: "\(post - service)",
+                    message: "charge lag of \(post - service) days is over the \(threshold)-day threshold",
+                    payer: batch.payerName(r))
+            }
+        }
+    }
+}

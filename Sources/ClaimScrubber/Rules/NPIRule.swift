@@ -1,0 +1,45 @@
+/// C09: an NPI that is not 10 digits starting with 1 or 2 with a valid Luhn check digit.
+struct NPIRule: LineRule {
+    var ids: [RuleID] { [.C09] }
+
+    func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        for r in 0..<batch.count where batch.isCheckable(r) {
+            for (column, npi) in [(Column.renderingNpi, batch.renderingNPI[r]), (Column.billingNpi, batch.billingNPI[r])] {
+                if npi == 0 || NPI.isValid(npi) { continue }
+                sink.add(
+                    .C09, record: r, field: column.rawValue, value: batch.text(column, r),
+                    message: npi == PackedCode.invalid
+                        ? "\(column.rawValue) is not 10 digits" : "\(column.rawValue) fails the NPI check digit",
+                    payer: batch.payerName(r))
+            }
+        }
+    }
+}
+
+/// National Provider Identifier arithmetic.
+public enum NPI {
+    /// 10 digits, first 1 or 2, last the Luhn check digit over 80840 followed by the first nine.
+    public static func isValid(_ npi: UInt64) -> Bool {
+        guard npi >= 1_000_000_000 && npi < 3_000_000_000 else { return false }
+        return checkDigit(npi / 10) == Int(npi % 10)
+    }
+
+    /// The check digit for a nine-digit NPI prefix.
+    public static func checkDigit(_ prefix: UInt64) -> Int {
+        // Luhn over the nine digits, doubling from the rightmost; the 80840 prefix adds a constant 24.
+        var sum = 24
+        var value = prefix
+        var double = true
+        for _ in 0..<9 {
+            var d = Int(value % 10)
+            value /= 10
+            if double {
+                d *= 2
+                if d > 9 { d -= 9 }
+            }
+            sum += d
+            double.toggle()
+        }
+        return (10 - sum % 10) % 10
+    }
+}

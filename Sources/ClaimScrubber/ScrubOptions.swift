@@ -1,0 +1,30 @@
+/// Everything one `scrub` run needs to know, already validated by the command line.
+public struct ScrubOptions: Sendable {
+    public enum FailOn: String, Sendable, CaseIterable {
+        case error, warning, never
+    }
+
+    /// Input paths in command-line order; `-` is standard input.
+    public var inputs: [String]
+    public var outputDirectory = "scrub-out"
+    /// Table folders (already resolved: `default` replaced by its path).
+    public var tableDirectories: [String] = []
+    public var settings = RuleSettings()
+    public var columnMap: [String: Column] = [:]
+    /// Forced delimiter; nil detects it from the header.
+    public var delimiter: UInt8?
+    public var workers = 2
+    public var memoryLimit = 512 << 20
+    public var temporaryDirectory: String?
+    public var asOf: Int32
+    /// Output zstd level: nil = decide (level 1 when any input was compressed), `.some(nil)` = plain.
+    public var level: Int32??
+    public var failOn = FailOn.error
+    /// Bytes per chunk (a test knob: tiny chunks exercise boundaries).
+    public var chunkSize = 4 << 20
+
+    public init(inputs: [String], asOf: Int32) {
+        self.inputs = inputs
+        self.asOf = asOf
+    }
+}

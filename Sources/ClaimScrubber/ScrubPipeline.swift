@@ -1,0 +1,178 @@
+import Foundation
+
+/// The whole scrub: open inputs, pass 1 (parse and line rules in parallel), pass 2 (route every
+/// line to clean or held by its verdict), then the summary; outputs appear atomically at the end.
+public final class ScrubPipeline {
+    public struct Result: Sendable {
+        public var summary: ScrubSummary
+        /// 0 gate passes, 1 gate fails.
+        public var exitStatus: Int32
+        public var outputFiles: [String]
+    }
+
+    let options: ScrubOptions
+    let tables: CodeTables
+    /// Called from the reading thread with (raw bytes read so far, total raw bytes, lines so far).
+    public var progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
+
+    public init(options: ScrubOptions, tables: CodeTables) {
+        self.options = options
+        self.tables = tables
+    }
+
+    /// An input opened and its header read.
+    struct OpenInput {
+        var source: InputSource
+        var reader: ChunkReader
+        var layout: ExtractLayout
+        var path: String
+    }
+
+    public func run() throws -> Result {
+        let started = Date()
+        var summary = ScrubSummary()
+        summary.tables = tables.releases
+        summary.run.asOf = DayNumber.format(options.asOf)
+        summary.run.workers = options.workers
+        summary.run.failOn = options.failOn.rawValue
+        summary.run.chunkSize = options.chunkSize
+        summary.run.memoryLimit = options.memoryLimit
+        summary.run.host = ProcessInfo.processInfo.hostName
+        summary.run.startedAt = ISO8601DateFormatter().string(from: started)
+
+        TemporaryFiles.shared.installSignalHandlers()
+        var spooled: [String] = []
+        defer {
+            for path in spooled {
+                unlink(path)
+                TemporaryFiles.shared.unregister(path)
+            }
+        }
+        let inputs = try openInputs(spooled: &spooled)
+        let layout = inputs[0].layout
+        let anyCompressed = inputs.contains { $0.source.isCompressed }
+        let level: Int32? = options.level ?? (anyCompressed ? 1 : nil)
+        summary.run.outputLevel = level.map { String($0) } ?? "none"
+
+        let directory = options.outputDirectory
+        try prepareOutputDirectory(directory)
+        let ext = layout.formatExtension + (level != nil ? ".zst" : "")
+        let names = ["clean.\(ext)", "held.\(ext)", "findings.csv", "summary.json"]
+        removeStaleOutputs(directory: directory)
+
+        let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
+        var outputs: [OutputFile] = [findings]
+        do {
+            try findings.write(Array("line_number,line_id,encounter_id,rule,severity,field,value,message,file\n".utf8))
+            // Pass 1.
+            let t1 = Date()
+            let pass1 = try passOne(inputs: inputs, layout: layout, findings: findings)
+            summary.metrics = pass1.metrics
+            summary.run.seconds["pass1"] = Date().timeIntervalSince(t1)
+            for (i, input) in inputs.enumerated() {
+                summary.inputs.append(
+                    .init(
+                        file: input.source.name, format: input.layout.formatExtension,
+                        compressed: input.source.isCompressed, lines: pass1.recordsPerFile[i]))
+            }
+            // Pass 2.
+            let t2 = Date()
+            let clean = try OutputFile(path: path(directory, names[0]), level: level, workers: level == nil ? 0 : 2)
+            outputs.append(clean)
+            let held = try OutputFile(path: path(directory, names[1]), level: level, workers: 0)
+            outputs.append(held)
+            try passTwo(inputs: inputs, layout: layout, held: pass1.held, recordsPerFile: pass1.recordsPerFile, clean: clean, heldOut: held)
+            summary.run.seconds["pass2"] = Date().timeIntervalSince(t2)
+            summary.run.seconds["total"] = Date().timeIntervalSince(started)
+            let summaryFile = try OutputFile(path: path(directory, "summary.json"), level: nil)
+            outputs.append(summaryFile)
+            try summaryFile.write(summary.json())
+            for output in outputs { try output.finish() }
+            for output in outputs { try output.commit() }
+        } catch {
+            for output in outputs { output.discard() }
+            throw error
+        }
+        let status: Int32
+        switch options.failOn {
+        case .error: status = summary.metrics.errors > 0 ? 1 : 0
+        case .warning: status = summary.metrics.errors + summary.metrics.warnings > 0 ? 1 : 0
+        case .never: status = 0
+        }
+        return Result(summary: summary, exitStatus: status, outputFiles: names.map { path(directory, $0) })
+    }
+
+    private func path(_ directory: String, _ name: String) -> String {
+        (directory as NSString).appendingPathComponent(name)
+    }
+
+    private func prepareOutputDirectory(_ directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ScrubError("cannot create the output folder: \(error.localizedDescription)", file: directory)
+        }
+    }
+
+    /// Outputs of an earlier run would be mistaken for this run's if it fails: remove them first.
+    private func removeStaleOutputs(directory: String) {
+        for format in ["csv", "psv", "tsv", "x12", "hl7"] {
+            for name in ["clean.\(format)", "held.\(format)"] {
+                unlink(path(directory, name))
+                unlink(path(directory, name + ".zst"))
+            }
+        }
+        for name in ["findings.csv", "summary.json", "report.html"] { unlink(path(directory, name)) }
+    }
+
+    // MARK: - Inputs
+
+    private func openInputs(spooled: inout [String]) throws -> [OpenInput] {
+        var result: [OpenInput] = []
+        for (index, argument) in options.inputs.enumerated() {
+            var path = argument
+            var name = argument
+            if argument == "-" {
+                path = try spoolStandardInput()
+                spooled.append(path)
+                name = "<stdin>"
+            }
+            let source = try InputSource(path: path, name: name)
+            let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
+            guard let header = try reader.readHeader() else {
+                throw ScrubError("empty input: no header line", file: name, line: 1)
+            }
+            let layout = try ExtractLayout(
+                header: header, delimiter: options.delimiter, columnMap: options.columnMap, file: name)
+            if let first = result.first {
+                if layout.headerNames != first.layout.headerNames || layout.delimiter != first.layout.delimiter {
+                    throw ScrubError(
+                        "header differs from the first input's (\(first.source.name)); inputs of one run must share one header",
+                        file: name, line: 1)
+                }
+            }
+            result.append(OpenInput(source: source, reader: reader, layout: layout, path: path))
+        }
+        return result
+    }
+
+    /// Standard input can be read only once: copy it to a temporary file so both passes can read it.
+    private func spoolStandardInput() throws -> String {
+        let dir = options.temporaryDirectory ?? NSTemporaryDirectory()
+        let path = (dir as NSString).appendingPathComponent("claim-scrub-stdin-\(getpid()).spool")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw ScrubError("cannot create a spool file for standard input", file: path) }
+        TemporaryFiles.shared.register(path)
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw ScrubError("cannot read standard input", file: "<stdin>") }
+            if n == 0 { break }
+            let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, n) }
+            if written != n { throw ScrubError("cannot write the spool file for standard input", file: path) }
+        }
+        return path
+    }
+}

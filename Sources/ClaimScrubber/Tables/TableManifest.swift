@@ -1,0 +1,65 @@
+import Foundation
+
+/// A folder's `tables.toml`: the files that are not recognised by an official name, with their kind,
+/// release and the service dates they serve.
+///
+/// ```toml
+/// [[table]]
+/// file = "icd10cm-fy2026.tsv.zst"
+/// kind = "icd10cm"
+/// release = "FY2026"
+/// effective = "2025-10-01"
+/// through = "2026-09-30"
+/// source = "CDC/NCHS tabular, April 2026 update"
+/// ```
+public struct TableManifest: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public var file: String
+        public var kind: String
+        public var release: String
+        public var effective: Int32?
+        public var through: Int32?
+        public var source: String
+    }
+
+    public var entries: [Entry] = []
+
+    public static let fileName = "tables.toml"
+
+    /// Reads `tables.toml` in `directory`; an empty manifest when there is none.
+    public static func load(directory: String) throws -> TableManifest {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: path) else { return TableManifest() }
+        let document = try StructuredDocument.load(path: path)
+        var manifest = TableManifest()
+        guard let list = document["table"]?.list else {
+            if document.table?.isEmpty == false {
+                throw ScrubError("expected [[table]] entries", file: path, field: "table")
+            }
+            return manifest
+        }
+        for (i, item) in list.enumerated() {
+            let field = "table[\(i)]"
+            guard let file = item["file"]?.string, !file.isEmpty else {
+                throw ScrubError("missing 'file'", file: path, field: "\(field).file")
+            }
+            guard let kind = item["kind"]?.string, !kind.isEmpty else {
+                throw ScrubError("missing 'kind'", file: path, field: "\(field).kind")
+            }
+            func date(_ key: String) throws -> Int32? {
+                guard let text = item[key]?.string, !text.isEmpty else { return nil }
+                let day = DayNumber.parse(text)
+                guard DayNumber.isDate(day) else {
+                    throw ScrubError("'\(text)' is not a date (YYYY-MM-DD)", file: path, field: "\(field).\(key)")
+                }
+                return day
+            }
+            manifest.entries.append(
+                Entry(
+                    file: file, kind: kind, release: item["release"]?.string ?? "",
+                    effective: try date("effective"), through: try date("through"),
+                    source: item["source"]?.string ?? ""))
+        }
+        return manifest
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import ClaimScrubber
+import Foundation
+
+@main
+struct ClaimScrub: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claim-scrub",
+        abstract: "Scrubs charge extracts before they become claims.",
+        version: ClaimScrubberVersion.current,
+        subcommands: [Scrub.self, Generate.self, TablesCommand.self]
+    )
+}
+
+/// Prints a run-stopping error the way every subcommand does, and maps it to exit status 2.
+func fail(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("claim-scrub: error: \(error)\n".utf8))
+    return ExitCode(2)
+}
+
+/// Parses a YYYY-MM-DD argument into a day number.
+func parseDay(_ text: String, option: String) throws -> Int32 {
+    let day = DayNumber.parse(text)
+    guard DayNumber.isDate(day) else { throw ValidationError("\(option) must be a date YYYY-MM-DD, not '\(text)'") }
+    return day
+}
+
+/// Today in UTC as a day number.
+func today() -> Int32 {
+    Int32(Int(Date().timeIntervalSince1970) / 86_400)
+}

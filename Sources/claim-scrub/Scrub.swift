@@ -1,0 +1,105 @@
+import ArgumentParser
+import ClaimScrubber
+import Foundation
+
+struct Scrub: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scrub one or more extracts; writes clean, held, findings.csv and summary.json.",
+        discussion: """
+            Exit status: 0 the gate passes, 1 a finding at or above --fail-on, 2 the run could not be done.
+            """
+    )
+
+    @Argument(help: "Extract files (zstd or plain CSV/PSV/TSV), or - for standard input.")
+    var inputs: [String]
+
+    @Option(help: "Output folder.")
+    var out = "scrub-out"
+
+    @Option(help: "Table folder, or 'default' for the shipped tables (repeatable).")
+    var tables: [String] = []
+
+    @Option(help: "Rule configuration (TOML or YAML).")
+    var config: String?
+
+    @Option(help: "Column map (TOML or YAML): extract header name = canonical name.")
+    var columns: String?
+
+    @Option(help: "Field delimiter: comma, pipe, tab, or one character (default: detected from the header).")
+    var delimiter: String?
+
+    @Option(help: "Worker threads (default: active cores).")
+    var workers: Int?
+
+    @Option(help: "Memory budget, e.g. 512MiB, 2GiB, 1G.")
+    var memoryLimit = "512MiB"
+
+    @Option(help: "Folder for temporary files.")
+    var tempDir: String?
+
+    @Option(help: "The run's today, YYYY-MM-DD (default: today).")
+    var asOf: String?
+
+    @Option(help: "Output zstd level 1-19, or 'none' (default: 1 when an input is compressed).")
+    var level: String?
+
+    @Option(help: "Lowest severity that fails the gate: error, warning or never.")
+    var failOn = "error"
+
+    @Flag(help: "No progress or end-of-run table on stderr.")
+    var quiet = false
+
+    @Option(help: .hidden)
+    var chunkSize: Int?
+
+    mutating func run() throws {
+        var options = ScrubOptions(inputs: inputs, asOf: try asOf.map { try parseDay($0, option: "--as-of") } ?? today())
+        options.outputDirectory = out
+        guard let failOn = ScrubOptions.FailOn(rawValue: failOn) else {
+            throw ValidationError("--fail-on must be error, warning or never")
+        }
+        options.failOn = failOn
+        options.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        guard options.workers >= 1 && options.workers <= 256 else { throw ValidationError("--workers must be 1...256") }
+        guard let limit = ByteSize.parse(memoryLimit), limit >= 1 << 20 else {
+            throw ValidationError("--memory-limit must be a size such as 512MiB, 2GiB or 1G (at least 1MiB)")
+        }
+        options.memoryLimit = limit
+        options.temporaryDirectory = tempDir
+        if let chunkSize {
+            guard chunkSize >= 64 else { throw ValidationError("--chunk-size must be at least 64") }
+            options.chunkSize = chunkSize
+        }
+        if let level {
+            if level == "none" {
+                options.level = .some(nil)
+            } else if let n = Int32(level), (1...19).contains(n) {
+                options.level = .some(n)
+            } else {
+                throw ValidationError("--level must be 1...19 or none")
+            }
+        }
+        if let delimiter {
+            switch delimiter {
+            case "comma", ",": options.delimiter = 0x2C
+            case "pipe", "|": options.delimiter = 0x7C
+            case "tab", "\t", "\\t": options.delimiter = 0x09
+            default:
+                guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character") }
+                options.delimiter = delimiter.utf8.first
+            }
+        }
+        do {
+            if let config { options.settings = try RuleSettings.load(path: config) }
+            if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }
+            options.tableDirectories = try TableLocator.resolve(tables)
+            let loaded = try TableLoader.load(directories: options.tableDirectories)
+            let pipeline = ScrubPipeline(options: options, tables: loaded)
+            let result = try pipeline.run()
+            if !quiet { FileHandle.standardError.write(Data(EndOfRunTable.render(result.summary).utf8)) }
+            if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+        } catch let error as ScrubError {
+            throw fail(error)
+        }
+    }
+}

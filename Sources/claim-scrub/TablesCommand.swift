@@ -1,0 +1,44 @@
+import ArgumentParser
+import ClaimScrubber
+import Foundation
+
+struct TablesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tables",
+        abstract: "List or check code tables.",
+        subcommands: [List.self, Check.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Loaded releases, counts and date coverage.")
+
+        @Option(help: "Table folder, or 'default' (repeatable).")
+        var tables: [String] = []
+
+        func run() throws {
+            do {
+                let loaded = try TableLoader.load(directories: try TableLocator.resolve(tables))
+                print(TableListing.render(loaded.releases), terminator: "")
+            } catch let error as ScrubError {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate a table folder without scrubbing.")
+
+        @Argument(help: "Table folder.")
+        var directory: String
+
+        func run() throws {
+            do {
+                let loaded = try TableLoader.load(directories: [directory])
+                print(TableListing.render(loaded.releases), terminator: "")
+                print("ok: \(loaded.releases.count) table file(s) in \(directory)")
+            } catch let error as ScrubError {
+                throw fail(error)
+            }
+        }
+    }
+}
