@@ -20,6 +20,8 @@ public final class ZstdWriter {
         self.output = .allocate(byteCount: ZSTD_CStreamOutSize(), alignment: 16)
         do {
             _ = try checked(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level))
+            // A content checksum per frame lets a reader tell corruption from data, as the zstd CLI does.
+            _ = try checked(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1))
             if workers > 0 {
                 // A libzstd built without threads refuses this; compressing on the caller's thread is fine then.
                 _ = ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, workers)

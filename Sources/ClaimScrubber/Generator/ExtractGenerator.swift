@@ -240,8 +240,13 @@ public struct ExtractGenerator {
         }
     }
 
-    mutating func inject(_ defect: Defect, into fields: inout [String], serviceDay: Int32) {
+    mutating func inject(_ chosen: Defect, into fields: inout [String], serviceDay: Int32) {
         let lineId = fields[Field.lineId.rawValue]
+        var defect = chosen
+        if defect == .pastTimelyFiling && DayNumber.parse(fields[Field.dob.rawValue]) > options.asOf - 500 {
+            // An infant born after the old service date would also be a birth-date defect.
+            defect = .postBeforeService
+        }
         truth.append(TruthEntry(lineId: lineId, rule: defect.rule))
         func set(_ field: Field, _ value: String) { fields[field.rawValue] = value }
         switch defect {

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+import Zstd
+
+@testable import ClaimScrubber
+
+/// Bad input never traps and never loses a line: it stops the run with a message naming file and
+/// line (and no output under a final name), or it becomes a held record with an S-finding.
+@Suite struct BadInputTests {
+    static let header = "line_id,encounter_id,patient_id,service_date,post_date,procedure_code,units,charge_amount\n"
+    static let good = "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110.00\n"
+
+    /// Expects the run to stop: a ScrubError naming the file (and line when given), no final outputs, no temporaries.
+    func expectStop(_ inputs: [String], in dir: TemporaryFolder, line: Int? = nil, mentioning words: [String]) {
+        let out = dir.file("out")
+        do {
+            _ = try Fixtures.scrub(inputs, out: out)
+            Issue.record("the run did not stop")
+        } catch let error as ScrubError {
+            let text = error.description
+            #expect(error.file != nil, "\(text)")
+            if let line { #expect(error.line == line, "\(text)") }
+            for word in words { #expect(text.contains(word), "\(text) should mention \(word)") }
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        #expect(left.isEmpty, "files left in the output folder: \(left)")
+    }
+
+    func generatedZstd(_ dir: TemporaryFolder) throws -> [UInt8] {
+        let path = dir.file("gen.csv.zst")
+        _ = try Fixtures.generate(lines: 3_000, to: path)
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    @Test func truncatedZstdStopsTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let bytes = try generatedZstd(dir)
+        let path = try dir.write("cut.csv.zst", Array(bytes.prefix(bytes.count * 2 / 3)))
+        expectStop([path], in: dir, mentioning: ["cut.csv.zst", "truncated", "offset"])
+    }
+
+    @Test func corruptZstdStopsTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var bytes = try generatedZstd(dir)
+        for i in stride(from: bytes.count / 2, to: bytes.count / 2 + 64, by: 1) { bytes[i] ^= 0xA5 }
+        let path = try dir.write("bad.csv.zst", bytes)
+        expectStop([path], in: dir, mentioning: ["bad.csv.zst", "zstd"])
+    }
+
+    @Test func randomBytesStopTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var rng = SplitMix64(seed: 99)
+        let bytes = (0..<50_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let path = try dir.write("noise.bin", bytes)
+        expectStop([path], in: dir, line: 1, mentioning: ["noise.bin"])
+    }
+
+    @Test func emptyFileStopsTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("empty.csv", [])
+        expectStop([path], in: dir, line: 1, mentioning: ["empty.csv", "empty"])
+    }
+
+    @Test func headerOnlyIsAValidEmptyExtract() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("header.csv", Self.header)
+        let result = try Fixtures.scrub([path], out: dir.file("out"))
+        #expect(result.exitStatus == 0)
+        #expect(result.summary.linesIn == 0)
+        #expect(try Fixtures.read(dir.file("out/clean.csv")) == Array(Self.header.utf8))
+        #expect(try Fixtures.read(dir.file("out/held.csv")) == Array(Self.header.utf8))
+    }
+
+    @Test func missingRequiredColumnStopsTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("nocode.csv", "line_id,encounter_id,patient_id,service_date\nL1,E1,P1,2026-05-01\n")
+        expectStop([path], in: dir, line: 1, mentioning: ["nocode.csv", "procedure_code"])
+    }
+
+    @Test func inputsWithDifferentHeadersStopTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let a = try dir.write("a.csv", Self.header + Self.good)
+        let b = try dir.write("b.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
+        expectStop([a, b], in: dir, line: 1, mentioning: ["b.csv", "header"])
+    }
+
+    /// Scrubs `body` after the standard header; returns the findings and checks nothing was lost.
+    func scrubRows(_ body: [UInt8], in dir: TemporaryFolder) throws -> [[String: String]] {
+        let input = Array(Self.header.utf8) + body
+        let path = try dir.write("rows.csv", input)
+        _ = try Fixtures.scrub([path], out: dir.file("out"))
+        ScrubPipelineTests.expectNothingLost(
+            input: input, clean: try Fixtures.read(dir.file("out/clean.csv")),
+            held: try Fixtures.read(dir.file("out/held.csv")))
+        return try Fixtures.findings(dir.file("out"))
+    }
+
+    @Test func tooManyAndTooFewFieldsAreHeldWithS01() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let rows = try scrubRows(
+            Array((Self.good + "L2,E1,P1,2026-05-01,2026-05-02,99213,1,110.00,extra\nL3,E1,P1,2026-05-01\n" + Self.good).utf8),
+            in: dir)
+        let s01 = rows.filter { $0["rule"] == "S01" }
+        #expect(s01.map { $0["line_number"]! } == ["3", "4"])
+        #expect(s01[0]["message"]!.contains("expected 8 fields, found 9"))
+        #expect(s01[0]["line_id"] == "L2")
+    }
+
+    @Test func unterminatedQuoteAtEndOfFileIsHeldWithS01() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let rows = try scrubRows(Array((Self.good + "L2,E1,P1,2026-05-01,2026-05-02,\"99213,1,110.00\nL3,E2").utf8), in: dir)
+        #expect(rows.count == 1)
+        #expect(rows[0]["rule"] == "S01")
+        #expect(rows[0]["message"]!.contains("unterminated quote"))
+        #expect(rows[0]["line_number"] == "3")
+    }
+
+    @Test func invalidUTF8IsHeldWithS01NamingTheField() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var body = Array(Self.good.utf8)
+        body += Array("L2,E1,P1,2026-05-01,2026-05-02,992".utf8) + [0xC3, 0x28] + Array(",1,110.00\n".utf8)
+        let rows = try scrubRows(body, in: dir)
+        #expect(rows.count == 1)
+        #expect(rows[0]["rule"] == "S01")
+        #expect(rows[0]["field"] == "procedure_code")
+        #expect(rows[0]["message"]!.contains("UTF-8"))
+    }
+
+    @Test func aOneMebibyteLineIsScrubbedLikeAnyOther() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let long = "L2,E1,P1,2026-05-01,2026-05-02,99213,1,\"" + String(repeating: "x", count: 1 << 20) + "\"\n"
+        let rows = try scrubRows(Array((Self.good + long + Self.good).utf8), in: dir)
+        // The huge field sits in charge_amount: a malformed amount, not a crash.
+        #expect(rows.map { $0["rule"]! } == ["S03"])
+        #expect(rows[0]["line_number"] == "3")
+    }
+
+    @Test func quotedNewlinesDoublesQuotesAndCRLFArePreserved() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "\u{FEFF}line_id|encounter_id|patient_id|service_date|procedure_code|description\r\n"
+        let body = "L1|E1|P1|2026-05-01|99213|\"two\r\nlines, and \"\"quotes\"\"\"\r\nL2|E1|P1|2026-05-01|99214|plain\r\n"
+        let path = try dir.write("crlf.psv", header + body)
+        for chunk in [64, 1 << 20] {
+            let out = dir.file("out\(chunk)")
+            let result = try Fixtures.scrub([path], out: out) { $0.chunkSize = chunk }
+            #expect(result.summary.linesIn == 2)
+            #expect(result.summary.linesHeld == 0)
+            #expect(try Fixtures.read(out + "/clean.psv") == Array((header + body).utf8))
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+/// The built `claim-scrub` executable, run as a user runs it.
+@Suite struct CommandLineTests {
+    static var executable: String {
+        // Tests run from the build products folder, where the executable sits too.
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("claim-scrub").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("claim-scrub").path,
+            Bundle.main.bundleURL.appendingPathComponent("claim-scrub").path,
+            TestPaths.packageRoot + "/.build/debug/claim-scrub",
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static let sample = TestPaths.packageRoot + "/data/samples/sample-charges.csv.zst"
+
+    @Test func bundledSampleRunsEndToEnd() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        let run = try Self.run([
+            "scrub", Self.sample, "--tables", "default", "--tables", TestPaths.demoTables, "--as-of", "2026-06-30",
+            "--out", out, "--quiet",
+        ])
+        #expect(run.status == 1, "the sample has errors, so the gate fails: \(run.stderr)")
+        for name in ["clean.csv.zst", "held.csv.zst", "findings.csv", "summary.json"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
+        }
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
+            as! [String: Any]
+        let linesIn = summary["lines_in"] as! Int
+        #expect(linesIn == Fixtures.records(try Fixtures.read(Self.sample)).count)
+        #expect(linesIn == (summary["lines_clean"] as! Int) + (summary["lines_held"] as! Int))
+        #expect(Fixtures.records(try Fixtures.read(out + "/held.csv.zst")).count == summary["lines_held"] as! Int)
+        let bySeverity = summary["findings_by_severity"] as! [String: Int]
+        #expect(bySeverity["error"]! > 0)
+        let rows = try Fixtures.findings(out)
+        #expect(rows.count == bySeverity["error"]! + bySeverity["warning"]!)
+    }
+
+    @Test func gateStatusFollowsFailOn() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("lag.csv")
+        _ = try Fixtures.generate(lines: 300, errorRate: 0.2, to: input, defects: [.chargeLag])
+        let base = ["scrub", input, "--as-of", "2026-06-30", "--quiet"]
+        #expect(try Self.run(base + ["--out", dir.file("a")]).status == 0)
+        #expect(try Self.run(base + ["--out", dir.file("b"), "--fail-on", "warning"]).status == 1)
+        #expect(try Self.run(base + ["--out", dir.file("c"), "--fail-on", "never"]).status == 0)
+    }
+
+    @Test func corruptInputExitsTwoNamingTheFileAndLeavesNoOutput() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("broken.csv.zst", [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x11, 0x22])
+        let run = try Self.run(["scrub", path, "--out", dir.file("out"), "--as-of", "2026-06-30"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("broken.csv.zst"))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []).isEmpty)
+    }
+
+    @Test func badArgumentsExitTwo() throws {
+        #expect(try Self.run(["scrub", "x.csv", "--fail-on", "sometimes"]).status != 0)
+        #expect(try Self.run(["scrub", "x.csv", "--workers", "0"]).status != 0)
+        #expect(try Self.run(["scrub", "x.csv", "--memory-limit", "lots"]).status != 0)
+        #expect(try Self.run(["scrub", "/nonexistent/x.csv", "--as-of", "2026-06-30"]).status == 2)
+    }
+
+    @Test func standardInputIsScrubbedLikeAFile() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("in.csv")
+        _ = try Fixtures.generate(lines: 500, to: input)
+        let fromFile = try Self.run(["scrub", input, "--out", dir.file("f"), "--as-of", "2026-06-30", "--quiet"])
+        let fromStdin = try Self.run(
+            ["scrub", "-", "--out", dir.file("s"), "--as-of", "2026-06-30", "--quiet", "--temp-dir", dir.path],
+            stdin: try Fixtures.read(input))
+        #expect(fromFile.status == fromStdin.status)
+        #expect(try Fixtures.read(dir.file("f/clean.csv")) == Fixtures.read(dir.file("s/clean.csv")))
+        #expect(try Fixtures.read(dir.file("f/held.csv")) == Fixtures.read(dir.file("s/held.csv")))
+        // The spool is gone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("spool") })
+    }
+
+    @Test func generateWritesTheExtractAndItsTruthFile() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let out = dir.file("g.csv.zst")
+        let run = try Self.run(["generate", "--lines", "1000", "--seed", "5", "--error-rate", "0.1", "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(Fixtures.records(try Fixtures.read(out)).count == 1000)
+        let truth = String(decoding: try Fixtures.read(dir.file("g.csv.truth.csv")), as: UTF8.self)
+        #expect(truth.hasPrefix("line_id,rule\n"))
+        #expect(truth.split(separator: "\n").count > 50)
+        // Same seed, same bytes.
+        let again = dir.file("h.csv.zst")
+        _ = try Self.run(["generate", "--lines", "1000", "--seed", "5", "--error-rate", "0.1", "--out", again])
+        #expect(try Fixtures.read(out) == Fixtures.read(again))
+    }
+
+    @Test func columnMapFileMapsAnExtractsOwnHeaderNames() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write(
+            "own.tsv",
+            "Charge Ref\tVisit No\tMRN\tDOS\tCPT/HCPCS\tQty\nC1\tV1\tM1\t05/01/2026\t99213\t1\nC2\tV1\tM1\t2026-05-01\t99214\ttwo\n")
+        let map = try dir.write("map.yaml", "columns:\n  Charge Ref: line_id\n  Visit No: encounter_id\n")
+        let run = try Self.run([
+            "scrub", input, "--columns", map, "--out", dir.file("o"), "--as-of", "2026-06-30", "--quiet",
+        ])
+        #expect(run.status == 1, "\(run.stderr)")
+        let rows = try Fixtures.findings(dir.file("o"))
+        #expect(rows.map { $0["line_id"]! } == ["C2"])
+        #expect(rows[0]["rule"] == "S03")
+        #expect(rows[0]["encounter_id"] == "V1")
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+import Zstd
+
+@testable import ClaimScrubber
+
+/// The pipeline's invariants on generated extracts: nothing lost, input order, determinism, and
+/// every injected defect found with nothing found on clean lines.
+@Suite struct ScrubPipelineTests {
+    /// Rules this suite's generator defects cover.
+    static let lineRules: Set<RuleID> = Set(ExtractGenerator.Defect.allCases.map(\.rule))
+
+    /// Checks that clean and held together are the input records, byte for byte, each in input order.
+    static func expectNothingLost(input: [UInt8], clean: [UInt8], held: [UInt8]) {
+        let inputRecords = Fixtures.records(input)
+        let cleanRecords = Fixtures.records(clean)
+        let heldRecords = Fixtures.records(held)
+        #expect(cleanRecords.count + heldRecords.count == inputRecords.count)
+        var c = 0
+        var h = 0
+        for record in inputRecords {
+            // A final record without a line end gains one in the output.
+            let withEnd = record.last == 0x0A ? record : record + [0x0A]
+            if c < cleanRecords.count && cleanRecords[c] == withEnd {
+                c += 1
+            } else if h < heldRecords.count && heldRecords[h] == withEnd {
+                h += 1
+            } else {
+                Issue.record("input record not found in order: \(String(decoding: record.prefix(60), as: UTF8.self))")
+                return
+            }
+        }
+        #expect(c == cleanRecords.count && h == heldRecords.count)
+    }
+
+    @Test func nothingLostAndInputOrderKept() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("extract.csv.zst")
+        _ = try Fixtures.generate(lines: 6_000, seed: 11, errorRate: 0.2, to: input)
+        let result = try Fixtures.scrub([input], out: dir.file("out"))
+        let clean = try Fixtures.read(dir.file("out/clean.csv.zst"))
+        let held = try Fixtures.read(dir.file("out/held.csv.zst"))
+        let original = try Fixtures.read(input)
+        Self.expectNothingLost(input: original, clean: clean, held: held)
+        #expect(result.summary.linesIn == 6_000)
+        #expect(result.summary.linesIn == result.summary.linesClean + result.summary.linesHeld)
+        // Both outputs start with the input's header line.
+        let header = Array(original.prefix(through: original.firstIndex(of: 0x0A)!))
+        #expect(Array(clean.prefix(header.count)) == header)
+        #expect(Array(held.prefix(header.count)) == header)
+    }
+
+    @Test func everyInjectedDefectIsFoundAndNothingElse() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("extract.csv")
+        let truth = try Fixtures.generate(lines: 8_000, seed: 3, errorRate: 0.1, to: input)
+        #expect(Set(truth.map(\.rule)) == Self.lineRules, "every defect kind injected")
+        _ = try Fixtures.scrub([input], out: dir.file("out"))
+        let found = Set(
+            try Fixtures.findings(dir.file("out")).compactMap { row -> ExtractGenerator.TruthEntry? in
+                guard let rule = RuleID(rawValue: row["rule"]!), Self.lineRules.contains(rule) else { return nil }
+                return ExtractGenerator.TruthEntry(lineId: row["line_id"]!, rule: rule)
+            })
+        let missed = truth.subtracting(found)
+        let spurious = found.subtracting(truth)
+        #expect(missed.isEmpty, "missed: \(missed.prefix(5))")
+        #expect(spurious.isEmpty, "spurious: \(spurious.prefix(5))")
+    }
+
+    @Test func heldLinesAreExactlyTheLinesWithAnError() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("extract.csv")
+        _ = try Fixtures.generate(lines: 3_000, seed: 5, errorRate: 0.1, to: input)
+        let result = try Fixtures.scrub([input], out: dir.file("out"))
+        let rows = try Fixtures.findings(dir.file("out"))
+        let heldByFindings = Set(rows.filter { $0["severity"] == "error" }.map { $0["line_number"]! })
+        #expect(heldByFindings.count == result.summary.linesHeld)
+        #expect(result.exitStatus == 1)
+        // Warnings alone do not hold a line: each warning-only line is in clean.
+        let warnedOnly = Set(rows.filter { $0["severity"] == "warning" }.map { $0["line_number"]! })
+            .subtracting(heldByFindings)
+        #expect(!warnedOnly.isEmpty)
+        let held = Fixtures.records(try Fixtures.read(dir.file("out/held.csv")))
+        #expect(held.count == result.summary.linesHeld)
+    }
+
+    @Test func outputsAreIdenticalForAnyWorkerCountAndChunkSize() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("extract.csv.zst")
+        _ = try Fixtures.generate(lines: 5_000, seed: 21, errorRate: 0.1, to: input)
+        var reference: [String: [UInt8]]?
+        var referenceSummary: ScrubSummary?
+        let runs: [(workers: Int, chunk: Int)] = [(1, 4 << 20), (2, 4 << 20), (8, 4 << 20), (2, 1024), (8, 1024)]
+        for (i, run) in runs.enumerated() {
+            let out = dir.file("out\(i)")
+            let result = try Fixtures.scrub([input], out: out) {
+                $0.workers = run.workers
+                $0.chunkSize = run.chunk
+            }
+            var files: [String: [UInt8]] = [:]
+            for name in ["clean.csv.zst", "held.csv.zst", "findings.csv"] {
+                files[name] = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/" + name)))
+            }
+            if let reference, let referenceSummary {
+                for (name, bytes) in files { #expect(bytes == reference[name], "\(name) differs for \(run)") }
+                #expect(result.summary.metrics == referenceSummary.metrics)
+            } else {
+                reference = files
+                referenceSummary = result.summary
+            }
+        }
+    }
+
+    @Test func severalFilesAreOneExtract() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let whole = dir.file("whole.csv")
+        _ = try Fixtures.generate(lines: 2_000, seed: 9, errorRate: 0.1, to: whole)
+        let bytes = try Fixtures.read(whole)
+        let header = Array(bytes.prefix(through: bytes.firstIndex(of: 0x0A)!))
+        let records = Fixtures.records(bytes)
+        let first = try dir.write("a.csv", header + records[..<1200].flatMap { $0 })
+        let second = try dir.write("b.csv.zst", try ZstdWriter.compress(header + records[1200...].flatMap { $0 }))
+        let split = try Fixtures.scrub([first, second], out: dir.file("split")) { $0.level = .some(nil) }
+        let single = try Fixtures.scrub([whole], out: dir.file("single"))
+        #expect(split.summary.metrics == single.summary.metrics)
+        #expect(try Fixtures.read(dir.file("split/clean.csv")) == Fixtures.read(dir.file("single/clean.csv")))
+        #expect(split.summary.inputs.map(\.lines) == [1200, 800])
+        // Findings name the file each line came from, with line numbers within it.
+        let rows = try Fixtures.findings(dir.file("split"))
+        #expect(rows.contains { $0["file"] == second })
+        #expect(rows.allSatisfy { Int($0["line_number"]!)! <= 1202 })
+    }
+
+    @Test func compressedInputGivesCompressedOutputsAndLevelNoneGivesPlain() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv.zst")
+        _ = try Fixtures.generate(lines: 500, to: input)
+        let compressed = try Fixtures.scrub([input], out: dir.file("z"))
+        #expect(compressed.outputFiles.contains(dir.file("z/clean.csv.zst")))
+        let head = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("z/clean.csv.zst"))).prefix(4))
+        #expect(ZstdFormat.isCompressed(prefix: head))
+        _ = try Fixtures.scrub([input], out: dir.file("p")) { $0.level = .some(nil) }
+        #expect(FileManager.default.fileExists(atPath: dir.file("p/clean.csv")))
+        #expect(try Fixtures.read(dir.file("p/clean.csv")) == Fixtures.read(dir.file("z/clean.csv.zst")))
+    }
+
+    @Test func failOnDecidesTheExitStatus() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        // Only charge-lag defects: warnings, no errors.
+        _ = try Fixtures.generate(lines: 400, errorRate: 0.2, to: input, defects: [.chargeLag])
+        #expect(try Fixtures.scrub([input], out: dir.file("a")).exitStatus == 0)
+        #expect(try Fixtures.scrub([input], out: dir.file("b")) { $0.failOn = .warning }.exitStatus == 1)
+        #expect(try Fixtures.scrub([input], out: dir.file("c")) { $0.failOn = .never }.exitStatus == 0)
+        let errors = dir.file("y.csv")
+        _ = try Fixtures.generate(lines: 400, errorRate: 0.2, to: errors, defects: [.npi])
+        #expect(try Fixtures.scrub([errors], out: dir.file("d")).exitStatus == 1)
+        #expect(try Fixtures.scrub([errors], out: dir.file("e")) { $0.failOn = .never }.exitStatus == 0)
+    }
+
+    @Test func configurationSwitchesRulesAndRegradesThem() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 600, errorRate: 0.2, to: input, defects: [.npi, .chargeLag])
+        let config = try dir.write("c.toml", "[rules.C09]\nenabled = false\n[rules.D04]\nseverity = \"error\"\n")
+        let settings = try RuleSettings.load(path: config)
+        let result = try Fixtures.scrub([input], out: dir.file("o")) { $0.settings = settings }
+        #expect(result.summary.findings(.C09) == 0)
+        #expect(result.summary.findings(.D04) > 0)
+        #expect(result.summary.metrics.warnings == 0)
+        #expect(result.summary.linesHeld == result.summary.findings(.D04))
+    }
+}
