@@ -1,11 +1,39 @@
 import Foundation
 
 /// Every code table of a run, loaded once, immutable afterwards and shared by all workers.
+///
+/// Each code set keeps its releases with the dates of service each serves; a look-up first picks
+/// the release for the line's date, then searches packed codes in sorted arrays.
 public struct CodeTables: Sendable {
     /// Valid place-of-service codes (0–99).
     public var placeOfService = TwoDigitCodeSet()
+    /// ICD-10-CM releases (C04, C05, C06).
+    public var icd10cm = ICD10CMTable()
+    /// HCPCS Level II releases (C01, C02, C03, C06; their modifier records feed `modifiers`).
+    public var hcpcs = HCPCSTable()
+    /// User-supplied CPT lists (C01, C02, C06 for CPT-shaped codes); empty: format check only.
+    public var cpt = CodeListTable()
+    /// User-supplied revenue-code lists (C10 membership); empty: form check only.
+    public var revenueCodes = CodeListTable()
+    /// Level I and Level II modifiers with their dates (C07).
+    public var modifiers = ModifierTable()
+    /// Medicare Code Editor lists (M01, M02, M03).
+    public var mce = MCETable()
+    /// ICD-10-CM Excludes1 pairs (M04).
+    public var excludes1 = Excludes1Table()
+    /// NCCI procedure-to-procedure edits (E03).
+    public var ptp = PTPTable()
+    /// Medically Unlikely Edits (E04, E05).
+    public var mue = MUETable()
+    /// Type 1 add-on codes (E06).
+    public var addOns = AddOnTable()
     /// Every release loaded, for `tables list` and the summary.
     public var releases: [TableRelease] = []
+    /// Files in the table folders that are neither listed in `tables.toml` nor officially named.
+    public var ignoredFiles: [String] = []
+
+    /// True when a CPT list is loaded (otherwise CPT-shaped codes get a format check only).
+    public var cptLoaded: Bool { cpt.isLoaded }
 
     public init() {}
 }
@@ -44,4 +72,6 @@ public struct TableRelease: Sendable, Equatable, Codable {
     public var through: String?
     /// Number of entries read.
     public var entries: Int
+    /// A short description of the content (billable and header counts, setting, …).
+    public var detail: String? = nil
 }

@@ -2,61 +2,308 @@ import Foundation
 
 /// Loads every table of the given folders into one `CodeTables`.
 ///
-/// Files are recognised by their official names, or by the folder's `tables.toml`. A broken file
-/// stops the run with a `ScrubError` naming file, line and column.
+/// In each folder, a file is read when `tables.toml` lists it (its kind and dates from there) or
+/// when it has an official CMS name (kind and dates from the name); a file that is both is read
+/// once, with the manifest's metadata. Other files are ignored and reported in `ignoredFiles`.
+/// Folders are read in order and files in name order, so of two releases with the same effective
+/// date the later one serves. A broken file stops the run with a `ScrubError` naming file, line
+/// and column.
 public enum TableLoader {
+    public static let kinds = [
+        "icd10cm", "icd10cm-excludes1", "hcpcs", "mce", "ptp", "mue", "addon", "cpt", "revenue-codes", "modifiers",
+        "place-of-service",
+    ]
+
     public static func load(directories: [String]) throws -> CodeTables {
-        var tables = CodeTables()
+        var builder = TableSetBuilder()
         for directory in directories {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
-            else {
-                throw ScrubError("table folder not found", file: directory)
+            try load(directory: directory, into: &builder)
+        }
+        return try builder.build()
+    }
+
+    static func load(directory: String, into builder: inout TableSetBuilder) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ScrubError("table folder not found", file: directory)
+        }
+        let manifest = try TableManifest.load(directory: directory)
+        var listed: [String: TableManifest.Entry] = [:]
+        for (i, entry) in manifest.entries.enumerated() {
+            guard listed[entry.file] == nil else {
+                throw ScrubError("'\(entry.file)' is listed twice", file: TableManifest.fileName, field: "table[\(i)].file")
             }
-            let manifest = try TableManifest.load(directory: directory)
-            for entry in manifest.entries {
-                let path = (directory as NSString).appendingPathComponent(entry.file)
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw ScrubError("listed in tables.toml but missing", file: entry.file)
-                }
-                try load(entry: entry, path: path, into: &tables)
+            guard kinds.contains(entry.kind) else {
+                throw ScrubError(
+                    "unknown kind '\(entry.kind)' (expected one of \(kinds.joined(separator: ", ")))",
+                    file: TableManifest.fileName, field: "table[\(i)].kind")
             }
+            let path = (directory as NSString).appendingPathComponent(entry.file)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ScrubError("listed in tables.toml but missing", file: entry.file)
+            }
+            listed[entry.file] = entry
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }
+        for name in Set(names).union(listed.keys).sorted() where name != TableManifest.fileName {
+            let path = (directory as NSString).appendingPathComponent(name)
+            var isSubfolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isSubfolder), isSubfolder.boolValue { continue }
+            let official = TableFileName.recognise(name)
+            guard let metadata = try metadata(name: name, entry: listed[name], official: official) else {
+                builder.ignoredFiles.append(name)
+                continue
+            }
+            try builder.add(path: path, metadata)
+        }
+    }
+
+    /// A file's kind, release and dates: the manifest's when listed, else the official name's.
+    static func metadata(name: String, entry: TableManifest.Entry?, official: TableFileName?) throws -> TableSetBuilder.Metadata? {
+        guard let entry else {
+            guard let official else { return nil }
+            return .init(
+                file: name, kind: official.kind, release: official.release,
+                period: ServicePeriod(first: official.effective, last: official.through), declaresEnd: official.through != nil,
+                setting: official.setting, group: official.group)
+        }
+        if let official, official.kind != entry.kind {
+            throw ScrubError(
+                "tables.toml says kind '\(entry.kind)' but the file name is that of a '\(official.kind)' table", file: name,
+                field: "kind")
+        }
+        var setting = official?.setting
+        if let word = entry.setting {
+            guard let s = ServiceSetting(rawValue: word) ?? ServiceSetting.fromName(word) else {
+                throw ScrubError(
+                    "unknown setting '\(word)' (practitioner, outpatient-hospital, dme)", file: TableManifest.fileName,
+                    field: "setting")
+            }
+            setting = s
+        }
+        if (entry.kind == "ptp" || entry.kind == "mue") && setting == nil {
+            throw ScrubError(
+                "a \(entry.kind) table without its official file name needs 'setting' in tables.toml",
+                file: TableManifest.fileName, field: "setting")
+        }
+        return .init(
+            file: name, kind: entry.kind, release: entry.release.isEmpty ? (official?.release ?? name) : entry.release,
+            period: ServicePeriod(first: entry.effective, last: entry.through), declaresEnd: entry.through != nil,
+            setting: setting, group: official?.group)
+    }
+}
+
+/// Collects the releases of all folders, then builds the immutable tables and their schedules.
+struct TableSetBuilder {
+    struct Metadata {
+        var file: String
+        var kind: String
+        var release: String
+        var period: ServicePeriod
+        /// The period's end comes from the manifest or the name (else: until the next release).
+        var declaresEnd: Bool
+        var setting: ServiceSetting?
+        var group: String?
+    }
+
+    var placeOfService = TwoDigitCodeSet()
+    var icd10cm: [ICD10CMTable.Release] = []
+    var hcpcs: [(release: HCPCSTable.Release, period: ServicePeriod)] = []
+    var mce: [(release: MCETable.Release, period: ServicePeriod)] = []
+    var excludes1: [(release: Excludes1Table.Release, period: ServicePeriod)] = []
+    var cpt: [(release: CodeListTable.Release, period: ServicePeriod)] = []
+    var revenueCodes: [(release: CodeListTable.Release, period: ServicePeriod)] = []
+    var modifierLists: [(code: UInt16, period: ServicePeriod)] = []
+    var ptpGroups: [(key: String, name: String, setting: ServiceSetting, period: ServicePeriod, parts: [[PTPLoader.Row]])] = []
+    var mue: [(release: MUETable.Release, period: ServicePeriod)] = []
+    var addOnRows: [AddOnTable.Row] = []
+    /// Listing rows, with the code set and release index whose served period they show.
+    var listing: [(release: TableRelease, set: String, index: Int)] = []
+    var ignoredFiles: [String] = []
+
+    mutating func add(path: String, _ m: Metadata) throws {
+        let text = try TableText(path: path)
+        var row = TableRelease(
+            kind: m.kind, release: m.release, file: m.file, effective: m.period.firstText, through: m.period.lastText,
+            entries: 0)
+        var set = m.kind
+        var index = -1
+        switch m.kind {
+        case "place-of-service":
+            row.entries = try PlaceOfServiceLoader.load(text, into: &placeOfService)
+        case "icd10cm":
+            let release = try ICD10CMLoader.load(text, name: m.release, period: m.period)
+            let billable = release.billable.lazy.filter { $0 }.count
+            row.entries = release.codes.count
+            row.detail = "\(billable) billable, \(release.codes.count - billable) headers"
+            index = icd10cm.count
+            icd10cm.append(release)
+        case "hcpcs":
+            let release = try HCPCSLoader.load(text, name: m.release)
+            row.entries = release.codes.count
+            row.detail = "\(release.codes.count) procedure codes, \(release.modifiers.count) Level II modifiers"
+            index = hcpcs.count
+            hcpcs.append((release, try requireStart(m, text)))
+        case "mce":
+            let (release, version) = try MCELoader.load(text, name: m.release == "MCE" ? nil : m.release)
+            var period = m.period
+            if period.first == .min {
+                // Not given by the manifest: the version's fiscal year starts it.
+                period.first = DayNumber.from(year: MCELoader.fiscalYear(ofVersion: version) - 1, month: 10, day: 1)
+                row.effective = period.firstText
+            }
+            row.release = release.name
+            row.entries = release.codes.count
+            row.detail = "diagnosis codes on the age, sex and manifestation lists of MCE v\(version)"
+            index = mce.count
+            mce.append((release, period))
+        case "icd10cm-excludes1":
+            let release = try Excludes1Loader.load(text, name: m.release)
+            row.entries = release.codes.count
+            row.detail = "Excludes1 pairs (code, first..last)"
+            index = excludes1.count
+            excludes1.append((release, m.period))
+        case "cpt":
+            let release = try CodeListLoader.load(text, name: m.release, form: .cpt)
+            row.entries = release.codes.count
+            index = cpt.count
+            cpt.append((release, m.period))
+        case "revenue-codes":
+            let release = try CodeListLoader.load(text, name: m.release, form: .revenueCode)
+            row.entries = release.codes.count
+            index = revenueCodes.count
+            revenueCodes.append((release, m.period))
+        case "modifiers":
+            let entries = try ModifierListLoader.load(text)
+            row.entries = entries.count
+            modifierLists.append(contentsOf: entries)
+        case "ptp":
+            let rows = try PTPLoader.load(text)
+            let setting = m.setting!
+            let key = m.group ?? "ptp-\(setting.rawValue)-\(m.release)"
+            row.entries = rows.count
+            row.detail = "\(setting.rawValue) pairs"
+            set = "ptp-\(setting.rawValue)"
+            if let g = ptpGroups.firstIndex(where: { $0.key == key }) {
+                ptpGroups[g].parts.append(rows)
+                index = g
+            } else {
+                index = ptpGroups.count
+                ptpGroups.append((key, m.release, setting, m.period, [rows]))
+            }
+        case "mue":
+            let setting = m.setting!
+            let release = try MUELoader.load(text, name: m.release, setting: setting)
+            row.entries = release.codes.count
+            row.detail = "\(setting.rawValue) codes"
+            set = "mue-\(setting.rawValue)"
+            index = mue.count
+            mue.append((release, try requireStart(m, text)))
+        case "addon":
+            let rows = try AddOnLoader.load(text)
+            row.entries = rows.count
+            row.detail = "type 1 add-on codes with their primaries"
+            addOnRows.append(contentsOf: rows)
+        default:
+            throw text.error("unknown table kind '\(m.kind)'")
+        }
+        listing.append((row, set, index))
+    }
+
+    /// HCPCS and MUE releases serve from a date: the name's or the manifest's.
+    func requireStart(_ m: Metadata, _ text: TableText) throws -> ServicePeriod {
+        guard m.period.first != .min else {
+            throw text.error("no effective date: give 'effective' in tables.toml or use the official file name", field: "effective")
+        }
+        return m.period
+    }
+
+    func build() throws -> CodeTables {
+        var tables = CodeTables()
+        tables.placeOfService = placeOfService
+        tables.icd10cm = try ICD10CMTable(releases: icd10cm)
+        tables.hcpcs = HCPCSTable(releases: hcpcs.map(\.release), periods: hcpcs.map(\.period))
+        tables.mce = MCETable(releases: mce.map(\.release), periods: mce.map(\.period))
+        tables.excludes1 = Excludes1Table(releases: excludes1.map(\.release), periods: excludes1.map(\.period))
+        tables.cpt = CodeListTable(releases: cpt.map(\.release), periods: cpt.map(\.period))
+        tables.revenueCodes = CodeListTable(releases: revenueCodes.map(\.release), periods: revenueCodes.map(\.period))
+        tables.ptp = PTPTable(
+            releases: ptpGroups.map { PTPLoader.release(name: $0.name, setting: $0.setting, parts: $0.parts) },
+            periods: ptpGroups.map(\.period))
+        tables.mue = MUETable(releases: mue.map(\.release), periods: mue.map(\.period))
+        tables.addOns = AddOnTable(rows: addOnRows)
+        tables.modifiers = ModifierTable(modifierLists + hcpcsModifiers(tables.hcpcs))
+        tables.ignoredFiles = ignoredFiles
+        // The listing shows the period each release actually serves.
+        tables.releases = listing.map { item in
+            var row = item.release
+            if let period = servedPeriod(tables, set: item.set, index: item.index) {
+                row.effective = period.firstText
+                row.through = period.lastText
+            }
+            return row
         }
         return tables
     }
 
-    static func load(entry: TableManifest.Entry, path: String, into tables: inout CodeTables) throws {
-        switch entry.kind {
-        case "place-of-service":
-            let count = try PlaceOfServiceLoader.load(path: path, into: &tables.placeOfService)
-            tables.releases.append(
-                TableRelease(
-                    kind: entry.kind, release: entry.release, file: entry.file,
-                    effective: entry.effective.map(DayNumber.format), through: entry.through.map(DayNumber.format),
-                    entries: count))
+    func servedPeriod(_ tables: CodeTables, set: String, index: Int) -> ServicePeriod? {
+        guard index >= 0 else { return nil }
+        switch set {
+        case "icd10cm": return tables.icd10cm.schedule.periods[index]
+        case "hcpcs": return tables.hcpcs.schedule.periods[index]
+        case "mce": return tables.mce.schedule.periods[index]
+        case "icd10cm-excludes1": return tables.excludes1.schedule.periods[index]
+        case "cpt": return tables.cpt.schedule.periods[index]
+        case "revenue-codes": return tables.revenueCodes.schedule.periods[index]
         default:
-            // Kinds a later loader handles are listed but not yet read.
-            break
+            for setting in ServiceSetting.allCases {
+                if set == "ptp-\(setting.rawValue)", let schedule = tables.ptp.schedule(setting) {
+                    let members = tables.ptp.releases.indices.filter { tables.ptp.releases[$0].setting == setting }
+                    return members.firstIndex(of: index).map { schedule.periods[$0] }
+                }
+                if set == "mue-\(setting.rawValue)", let schedule = tables.mue.schedule(setting) {
+                    let members = tables.mue.releases.indices.filter { tables.mue.releases[$0].setting == setting }
+                    return members.firstIndex(of: index).map { schedule.periods[$0] }
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Level II modifier periods from the HCPCS modifier records: for each modifier, the record of
+    /// the newest release that has it (newer files know later terminations).
+    func hcpcsModifiers(_ table: HCPCSTable) -> [(code: UInt16, period: ServicePeriod)] {
+        var newest: [UInt16: (first: Int32, record: HCPCSTable.ModifierRecord)] = [:]
+        for (i, release) in table.releases.enumerated() {
+            let first = table.schedule.periods[i].first
+            for record in release.modifiers where newest[record.code].map({ $0.first <= first }) ?? true {
+                newest[record.code] = (first, record)
+            }
+        }
+        return newest.values.map { item in
+            let r = item.record
+            var last: Int32? = DayNumber.isDate(r.termination) ? r.termination : nil
+            if last == nil && r.action == 0x44 && DayNumber.isDate(r.actionEffective) { last = r.actionEffective - 1 }
+            return (r.code, ServicePeriod(first: DayNumber.isDate(r.added) ? r.added : nil, last: last))
         }
     }
 }
 
 /// Place-of-service list: `code<TAB>name` with a header, or one code a line; `#` starts a comment.
 enum PlaceOfServiceLoader {
-    static func load(path: String, into set: inout TwoDigitCodeSet) throws -> Int {
-        let name = (path as NSString).lastPathComponent
+    static func load(_ text: TableText, into set: inout TwoDigitCodeSet) throws -> Int {
         var count = 0
-        for (number, text) in TableFile.lines(try TableFile.read(path)) {
-            if text.isEmpty || text.first == 0x23 { continue }
-            let code = text.prefix { $0 != 0x09 && $0 != 0x2C }
-            if code.elementsEqual("code".utf8) { continue }
+        try text.forEachLine { number, line in
+            if line.isEmpty || line.first == 0x23 { return }
+            let code = UnsafeRawBufferPointer(rebasing: line[0..<(line.firstIndex { $0 == 0x09 || $0 == 0x2C } ?? line.count)])
+            if code.elementsEqual("code".utf8) { return }
             guard code.count == 2, code.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                throw ScrubError("not a two-digit place-of-service code", file: name, line: number, field: "code")
+                throw text.error("not a two-digit place-of-service code", line: number, field: "code")
             }
-            set.insert((code[code.startIndex] - 0x30) * 10 + code[code.startIndex + 1] - 0x30)
+            set.insert((code[0] - 0x30) * 10 + code[1] - 0x30)
             count += 1
         }
-        guard count > 0 else { throw ScrubError("no place-of-service codes", file: name) }
+        guard count > 0 else { throw text.error("no place-of-service codes") }
         return count
     }
 }

@@ -12,6 +12,11 @@ import Foundation
 /// through = "2026-09-30"
 /// source = "CDC/NCHS tabular, April 2026 update"
 /// ```
+/// Kinds: `icd10cm`, `icd10cm-excludes1`, `hcpcs`, `mce`, `ptp`, `mue` (these need `setting` unless
+/// the file has its official name), `addon`, `cpt`, `revenue-codes`, `modifiers`, `place-of-service`.
+/// `effective` and `through` are the first and last dates of service the file serves; omitted, the
+/// file serves from any date, or until the next release of its code set (DOMAIN.md, "Release
+/// coverage"). A file listed here that also has an official name is read once, with this metadata.
 public struct TableManifest: Sendable {
     public struct Entry: Sendable, Equatable {
         public var file: String
@@ -20,6 +25,9 @@ public struct TableManifest: Sendable {
         public var effective: Int32?
         public var through: Int32?
         public var source: String
+        /// NCCI PTP and MUE tables: `practitioner`, `outpatient-hospital` or `dme` (official file
+        /// names say it themselves).
+        public var setting: String? = nil
     }
 
     public var entries: [Entry] = []
@@ -58,7 +66,7 @@ public struct TableManifest: Sendable {
                 Entry(
                     file: file, kind: kind, release: item["release"]?.string ?? "",
                     effective: try date("effective"), through: try date("through"),
-                    source: item["source"]?.string ?? ""))
+                    source: item["source"]?.string ?? "", setting: item["setting"]?.string))
         }
         return manifest
     }

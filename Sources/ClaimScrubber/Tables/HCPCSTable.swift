@@ -1,0 +1,82 @@
+/// HCPCS Level II procedure codes per loaded release, with the dates and codes that say whether a
+/// code is in effect on a date of service and whether Medicare pays for it.
+public struct HCPCSTable: Sendable {
+    /// One release (one CMS file).
+    public struct Release: Sendable {
+        public var name: String
+        public var codes = SortedCodes()
+        /// Per code: added date, action effective date, termination date (`DayNumber.missing` when blank).
+        var added: [Int32] = []
+        var actionEffective: [Int32] = []
+        var termination: [Int32] = []
+        /// Per code: action code (`A`, `D`, `N`, …) and coverage code (`C`, `D`, `I`, `M`, `S`) as ASCII.
+        var action: [UInt8] = []
+        var coverage: [UInt8] = []
+        /// Level II modifier records: 12-bit packed modifier and its dates.
+        var modifiers: [ModifierRecord] = []
+    }
+
+    struct ModifierRecord: Sendable {
+        var code: UInt16
+        var added: Int32
+        var actionEffective: Int32
+        var termination: Int32
+        var action: UInt8
+    }
+
+    public private(set) var schedule = ReleaseSchedule()
+    public private(set) var releases: [Release] = []
+
+    public init() {}
+
+    init(releases: [Release], periods: [ServicePeriod]) {
+        self.releases = releases
+        schedule = ReleaseSchedule(declared: periods)
+    }
+
+    public var isLoaded: Bool { !releases.isEmpty }
+
+    @inline(__always)
+    public func release(on day: Int32) -> Int? { schedule.release(on: day) }
+
+    /// The state of `code` on `day` in release `release`.
+    public func effect(_ code: UInt64, on day: Int32, release: Int) -> CodeEffect {
+        let r = releases[release]
+        let i = r.codes.index(of: code)
+        guard i >= 0 else { return .unknown }
+        return Self.effect(
+            on: day, added: r.added[i], actionEffective: r.actionEffective[i], termination: r.termination[i],
+            action: r.action[i], coverage: r.coverage[i])
+    }
+
+    @inline(__always)
+    static func effect(
+        on day: Int32, added: Int32, actionEffective: Int32, termination: Int32, action: UInt8, coverage: UInt8
+    ) -> CodeEffect {
+        if DayNumber.isDate(added) && day < added { return .notYetAdded(added) }
+        if DayNumber.isDate(termination) && day > termination { return .terminated(termination) }
+        if action == 0x44 && DayNumber.isDate(actionEffective) && day >= actionEffective && !DayNumber.isDate(termination) {
+            return .discontinued(actionEffective)
+        }
+        return .inEffect(coverage: coverage)
+    }
+
+    /// Coverage codes that say Medicare does not pay (C03): I not payable, M and S non-covered.
+    @inline(__always)
+    public static func isNotPayableByMedicare(_ coverage: UInt8) -> Bool {
+        coverage == 0x49 || coverage == 0x4D || coverage == 0x53
+    }
+}
+
+/// Whether a procedure code is in effect on a date of service.
+public enum CodeEffect: Sendable, Equatable {
+    case unknown
+    /// In effect; `coverage` is the HCPCS coverage code (a space for code lists without one).
+    case inEffect(coverage: UInt8)
+    /// Added after the date of service (the day it was added).
+    case notYetAdded(Int32)
+    /// Terminated before the date of service (its last day).
+    case terminated(Int32)
+    /// Action code D, effective on or before the date of service (the action's effective day).
+    case discontinued(Int32)
+}

@@ -1,0 +1,76 @@
+/// Reads one ICD-10-CM release: the CMS order file or the project's TSV form.
+///
+/// Order file (`icd10cm_order_2026.txt`), fixed width, 1-based positions: 1–5 order number,
+/// 7–13 code without dot (space padded), 15 flag (0 header, 1 billable), 17–76 short title,
+/// 78– long title. TSV (`icd10cm-fy2026.tsv`): header `code code_dotted billable description`,
+/// tab-separated. The form is told by the first line, not by the name.
+enum ICD10CMLoader {
+    static func load(_ text: TableText, name: String, period: ServicePeriod) throws -> ICD10CMTable.Release {
+        var release = ICD10CMTable.Release(name: name, period: period, codes: [], billable: [])
+        release.codes.reserveCapacity(text.bytes.count / 40)
+        release.billable.reserveCapacity(text.bytes.count / 40)
+        if text.bytes.starts(with: Array("code\t".utf8)) {
+            try readTSV(text, into: &release)
+        } else {
+            try readOrderFile(text, into: &release)
+        }
+        guard !release.codes.isEmpty else { throw text.error("no ICD-10-CM codes") }
+        return release
+    }
+
+    static func readTSV(_ text: TableText, into release: inout ICD10CMTable.Release) throws {
+        var fields: [Range<Int>] = []
+        var columns: [String] = []
+        try text.forEachLine { number, line in
+            if number == 1 {
+                columns = TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                guard columns.count >= 3, columns[0] == "code", columns[1] == "code_dotted", columns[2] == "billable" else {
+                    throw text.error("expected the header 'code<TAB>code_dotted<TAB>billable<TAB>description'", line: 1)
+                }
+                return
+            }
+            if line.isEmpty { return }
+            TableText.split(line, separator: 0x09, into: &fields)
+            guard fields.count == columns.count else {
+                throw text.error(
+                    "\(fields.count) columns where the header has \(columns.count)", line: number,
+                    field: fields.count < columns.count ? columns[fields.count] : "(extra column)")
+            }
+            let code = try text.code(UnsafeRawBufferPointer(rebasing: line[fields[0]]), line: number, field: "code", maxLength: 7)
+            let dotted = UnsafeRawBufferPointer(rebasing: line[fields[1]])
+            guard PackedCode.pack(dotted) == code else {
+                throw text.error("code_dotted does not match code", line: number, field: "code_dotted")
+            }
+            let flag = UnsafeRawBufferPointer(rebasing: line[fields[2]])
+            guard flag.count == 1, flag[0] == 0x30 || flag[0] == 0x31 else {
+                throw text.error("billable must be 0 or 1", line: number, field: "billable")
+            }
+            release.codes.append(code)
+            release.billable.append(flag[0] == 0x31)
+        }
+    }
+
+    static func readOrderFile(_ text: TableText, into release: inout ICD10CMTable.Release) throws {
+        try text.forEachLine { number, line in
+            if TableText.isBlank(line) { return }
+            // Order number (1–5), blank (6), code (7–13), blank (14), flag (15), blank (16), title (17–).
+            guard line.count >= 16 else {
+                throw text.error("line of \(line.count) characters; an order-file record has at least 16", line: number, field: "code")
+            }
+            let order = TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[0..<5]))
+            guard !order.isEmpty, order.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                throw text.error("order number (positions 1–5) is not a number", line: number, field: "order number")
+            }
+            guard line[5] == 0x20, line[13] == 0x20, line[15] == 0x20 else {
+                throw text.error("not the fixed-width order-file layout (blanks expected at 6, 14 and 16)", line: number, field: "code")
+            }
+            let code = try text.code(UnsafeRawBufferPointer(rebasing: line[6..<13]), line: number, field: "code", maxLength: 7)
+            let flag = line[14]
+            guard flag == 0x30 || flag == 0x31 else {
+                throw text.error("flag (position 15) must be 0 or 1", line: number, field: "billable flag")
+            }
+            release.codes.append(code)
+            release.billable.append(flag == 0x31)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// Every loaded ICD-10-CM release in one look-up: the union of their codes, sorted, with one bit per
+/// release saying "exists" and one saying "billable".
+///
+/// One search answers a code for whichever release serves the date of service, so loading more
+/// releases does not add searches. Up to 64 releases fit the bit masks.
+public struct ICD10CMTable: Sendable {
+    /// What a code is in one release.
+    public enum Status: Sendable, Equatable {
+        case unknown
+        /// A category or subcategory: not valid on a claim (C05).
+        case header
+        case billable
+    }
+
+    public private(set) var schedule = ReleaseSchedule()
+    /// Release names (`FY2026`), by release index.
+    public private(set) var names: [String] = []
+    public private(set) var codes = SortedCodes()
+    /// Bit `i`: the code exists in release `i`.
+    private var present: [UInt64] = []
+    /// Bit `i`: the code is billable in release `i`.
+    private var billable: [UInt64] = []
+
+    public init() {}
+
+    public var isLoaded: Bool { !schedule.isEmpty }
+
+    /// One release as a loader reads it: codes (any order) with their billable flag.
+    struct Release {
+        var name: String
+        var period: ServicePeriod
+        var codes: [UInt64]
+        var billable: [Bool]
+    }
+
+    init(releases: [Release]) throws {
+        guard releases.count <= 64 else { throw ScrubError("more than 64 ICD-10-CM releases loaded") }
+        schedule = ReleaseSchedule(declared: releases.map(\.period))
+        names = releases.map(\.name)
+        var merged: [UInt64: (UInt64, UInt64)] = [:]
+        merged.reserveCapacity(releases.first.map { $0.codes.count + $0.codes.count / 8 } ?? 0)
+        for (i, release) in releases.enumerated() {
+            let bit: UInt64 = 1 << UInt64(i)
+            for (code, isBillable) in zip(release.codes, release.billable) {
+                var masks = merged[code] ?? (0, 0)
+                masks.0 |= bit
+                if isBillable { masks.1 |= bit }
+                merged[code] = masks
+            }
+        }
+        let sorted = merged.keys.sorted()
+        codes = SortedCodes(sorted: sorted)
+        present = sorted.map { merged[$0]!.0 }
+        billable = sorted.map { merged[$0]!.1 }
+    }
+
+    /// The release serving a date of service, or nil (C06).
+    @inline(__always)
+    public func release(on day: Int32) -> Int? { schedule.release(on: day) }
+
+    /// What `code` is in release `release`, given its index in `codes` (-1 when absent from all).
+    @inline(__always)
+    public func status(index: Int, release: Int) -> Status {
+        guard index >= 0 else { return .unknown }
+        let bit: UInt64 = 1 << UInt64(release)
+        if present[index] & bit == 0 { return .unknown }
+        return billable[index] & bit != 0 ? .billable : .header
+    }
+
+    /// What `code` is on a date of service; nil when no loaded release serves the date.
+    public func status(_ code: UInt64, on day: Int32) -> Status? {
+        guard let release = release(on: day) else { return nil }
+        return status(index: codes.index(of: code), release: release)
+    }
+}

@@ -1,0 +1,72 @@
+/// Medicare Code Editor diagnosis lists per loaded release: one sorted code array per release with a
+/// bit set of the lists each code is on, so one search answers every M-rule for a code.
+public struct MCETable: Sendable {
+    /// The MCE lists the M-rules use, as bits.
+    public struct Lists: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt16
+        public init(rawValue: UInt16) { self.rawValue = rawValue }
+        public static let newborn = Lists(rawValue: 1 << 0)
+        public static let pediatric = Lists(rawValue: 1 << 1)
+        public static let maternity = Lists(rawValue: 1 << 2)
+        public static let adult = Lists(rawValue: 1 << 3)
+        public static let female = Lists(rawValue: 1 << 4)
+        public static let male = Lists(rawValue: 1 << 5)
+        public static let manifestation = Lists(rawValue: 1 << 6)
+        public static let unacceptablePrincipal = Lists(rawValue: 1 << 7)
+
+        public static let ageLists: Lists = [.newborn, .pediatric, .maternity, .adult]
+        public static let sexLists: Lists = [.female, .male]
+
+        /// The MCE edit type names of the tab lists.
+        static let byEditType: [String: Lists] = [
+            "Newborn_Only": .newborn, "Pediatric_Only": .pediatric, "Maternity_Only": .maternity, "Adult_Only": .adult,
+            "Female_Only": .female, "Male_Only": .male, "Principal_Manifestation": .manifestation,
+            "Principal_Unacceptable": .unacceptablePrincipal,
+        ]
+    }
+
+    /// Age bands of the age lists in whole years at the date of service (current MCE versions;
+    /// versions before FY2021 used 12–55 for maternity, see DOMAIN.md).
+    public static let ageBands: [(list: Lists, range: ClosedRange<Int>, name: String)] = [
+        (.newborn, 0...0, "newborn (age 0)"),
+        (.pediatric, 0...17, "pediatric ages 0–17"),
+        (.maternity, 9...64, "maternity ages 9–64"),
+        (.adult, 15...124, "adult ages 15–124"),
+    ]
+
+    public struct Release: Sendable {
+        public var name: String
+        public var codes = SortedCodes()
+        var lists: [Lists] = []
+    }
+
+    public private(set) var schedule = ReleaseSchedule()
+    public private(set) var releases: [Release] = []
+
+    public init() {}
+
+    init(releases: [Release], periods: [ServicePeriod]) {
+        self.releases = releases
+        schedule = ReleaseSchedule(declared: periods)
+    }
+
+    public var isLoaded: Bool { !releases.isEmpty }
+
+    /// The MCE release applying on `day` (a list applies from its release until a newer one).
+    @inline(__always)
+    public func release(on day: Int32) -> Int? { schedule.release(on: day) }
+
+    /// The lists `code` is on in release `release` (empty when none: the code is not edited).
+    @inline(__always)
+    public func lists(_ code: UInt64, release: Int) -> Lists {
+        let r = releases[release]
+        let i = r.codes.index(of: code)
+        return i >= 0 ? r.lists[i] : []
+    }
+
+    /// The lists of `code` on a date of service (empty when no MCE release applies).
+    public func lists(_ code: UInt64, on day: Int32) -> Lists {
+        guard let release = release(on: day) else { return [] }
+        return lists(code, release: release)
+    }
+}

@@ -1,0 +1,67 @@
+/// Every known procedure modifier with the dates it is valid: the CPT Level I list the project
+/// carries, the HCPCS Level II modifier records of the newest loaded HCPCS release that has the
+/// modifier, and the supplement of Level II modifiers created after that file.
+///
+/// A modifier packs into 12 bits (two 6-bit characters), so the table is indexed directly by it:
+/// `slots[m]..<slots[m + 1]` are the periods modifier `m` is valid in. No search at all.
+public struct ModifierTable: Sendable {
+    /// Offsets into `periods`, 4097 entries.
+    private var slots: [Int32]
+    private var periods: [ServicePeriod]
+
+    public init() {
+        slots = Array(repeating: 0, count: 4097)
+        periods = []
+    }
+
+    /// Builds the table from (modifier, period) pairs.
+    init(_ entries: [(code: UInt16, period: ServicePeriod)]) {
+        let sorted = entries.filter { $0.code < 4096 && !$0.period.isEmpty }.sorted { ($0.code, $0.period.first) < ($1.code, $1.period.first) }
+        periods = sorted.map(\.period)
+        slots = Array(repeating: 0, count: 4097)
+        var k = 0
+        for m in 0..<4096 {
+            slots[m] = Int32(k)
+            while k < sorted.count && Int(sorted[k].code) == m { k += 1 }
+        }
+        slots[4096] = Int32(k)
+    }
+
+    public var isLoaded: Bool { !periods.isEmpty }
+    public var count: Int { Set((0..<4096).filter { slots[$0] < slots[$0 + 1] }).count }
+
+    /// What a modifier is on a date of service.
+    public enum State: Sendable, Equatable {
+        case valid
+        case unknown
+        /// Known, but not valid on that date (the nearest period's bounds).
+        case notInEffect(ServicePeriod)
+    }
+
+    @inline(__always)
+    public func state(_ modifier: UInt16, on day: Int32) -> State {
+        let m = Int(modifier & 0xFFF)
+        let start = Int(slots[m])
+        let end = Int(slots[m + 1])
+        if start == end { return .unknown }
+        for i in start..<end where periods[i].contains(day) { return .valid }
+        // The period just after the day, else the last one before it.
+        for i in start..<end where periods[i].first > day { return .notInEffect(periods[i]) }
+        return .notInEffect(periods[end - 1])
+    }
+
+    /// Packs a two-character modifier (nil when not two letters or digits).
+    public static func pack(_ text: String) -> UInt16? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 2, let a = PackedCode.value(bytes[0]), let b = PackedCode.value(bytes[1]) else { return nil }
+        return UInt16(a << 6 | b)
+    }
+
+    /// The two characters of a packed modifier.
+    public static func unpack(_ modifier: UInt16) -> String {
+        func char(_ v: UInt16) -> Character {
+            v == 0 ? "?" : v <= 10 ? Character(Unicode.Scalar(UInt8(v - 1 + 0x30))) : Character(Unicode.Scalar(UInt8(v - 11 + 0x41)))
+        }
+        return String([char(modifier >> 6 & 63), char(modifier & 63)])
+    }
+}
