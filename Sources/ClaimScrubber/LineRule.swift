@@ -33,6 +33,14 @@ public enum LineRules {
         BirthDateRule(),
         PlaceOfServiceRule(),
         NPIRule(),
+        ProcedureCodeRule(),
+        DiagnosisCodeRule(),
+        ModifierRule(),
+        RevenueCodeRule(),
+        DiagnosisAgeRule(),
+        DiagnosisSexRule(),
+        ManifestationRule(),
+        Excludes1Rule(),
     ]
 }
 

@@ -7,7 +7,7 @@
 /// [rules.M02]
 /// severity = "error"
 /// [rules.C03]
-/// enabled = false
+/// payer_classes = ["medicare"]   # default ["medicare", "unclassified"]: payers without a class too
 /// [payers.MEDICARE01]
 /// class = "medicare"          # medicare, medicaid, commercial, self-pay
 /// timely_filing_days = 365
@@ -130,6 +130,12 @@ extension RuleSettings {
             case "days" where rule == .D03, "timely_filing_days" where rule == .D03:
                 guard let d = value.int, d > 0 else { throw ScrubError("must be a number of days", file: name, field: "\(field).\(key)") }
                 timelyFilingDays = d
+            case "payer_classes" where rule == .C03:
+                let known = PayerClass.allCases.map(\.rawValue) + ["unclassified"]
+                guard let list = value.list, list.allSatisfy({ $0.string.map { known.contains($0.lowercased()) } ?? false }) else {
+                    throw ScrubError("must be a list of \(known.joined(separator: ", "))", file: name, field: "\(field).\(key)")
+                }
+                parameters[rule, default: [:]][key] = value
             default:
                 parameters[rule, default: [:]][key] = value
             }

@@ -4,15 +4,19 @@ struct NPIRule: LineRule {
 
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
         for r in 0..<batch.count where batch.isCheckable(r) {
-            for (column, npi) in [(Column.renderingNpi, batch.renderingNPI[r]), (Column.billingNpi, batch.billingNPI[r])] {
-                if npi == 0 || NPI.isValid(npi) { continue }
-                sink.add(
-                    .C09, record: r, field: column.rawValue, value: batch.text(column, r),
-                    message: npi == PackedCode.invalid
-                        ? "\(column.rawValue) is not 10 digits" : "\(column.rawValue) fails the NPI check digit",
-                    payer: batch.payerName(r))
-            }
+            check(batch.renderingNPI[r], .renderingNpi, batch, r, &sink)
+            check(batch.billingNPI[r], .billingNpi, batch, r, &sink)
         }
+    }
+
+    @inline(__always)
+    private func check(_ npi: UInt64, _ column: Column, _ batch: ChargeBatch, _ r: Int, _ sink: inout FindingSink) {
+        if npi == 0 || NPI.isValid(npi) { return }
+        sink.add(
+            .C09, record: r, field: column.rawValue, value: batch.text(column, r),
+            message: npi == PackedCode.invalid
+                ? "\(column.rawValue) is not 10 digits" : "\(column.rawValue) fails the NPI check digit",
+            payer: batch.payerName(r))
     }
 }
 

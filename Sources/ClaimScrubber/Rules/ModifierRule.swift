@@ -1,0 +1,54 @@
+/// C07: a modifier that is not two letters or digits, not a known modifier (CPT Level I list,
+/// HCPCS Level II modifier records, Level II supplement), or not valid on the date of service.
+///
+/// Modifiers carry their own dates in those lists, so there is no release to pick and no C06.
+/// With no modifier list loaded at all only the form is checked.
+struct ModifierRule: LineRule {
+    var ids: [RuleID] { [.C07] }
+
+    func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        let table = context.tables.modifiers
+        for r in 0..<batch.count where batch.isCheckable(r) {
+            let packed = batch.modifiers[r]
+            if packed == 0 { continue }
+            let day = batch.serviceDay[r]
+            for k in 0..<4 {
+                let m = batch.modifier(r, k)
+                if m == 0 { continue }
+                let message: String
+                if m == 0xFFF {
+                    message = "not a modifier (two letters or digits)"
+                } else {
+                    guard table.isLoaded, DayNumber.isDate(day) else { continue }
+                    switch table.state(m, on: day) {
+                    case .valid:
+                        continue
+                    case .unknown:
+                        message = "modifier \(ModifierTable.unpack(m)) is not a CPT Level I or HCPCS Level II modifier"
+                    case .notInEffect(let period):
+                        message = "modifier \(ModifierTable.unpack(m)) is valid \(period.description), not on \(DayNumber.format(day))"
+                    }
+                }
+                let (field, value) = Self.source(batch, r, slot: k)
+                sink.add(.C07, record: r, field: field, value: value, message: message, payer: batch.payerName(r))
+            }
+        }
+    }
+
+    /// The column and text of the `slot`-th modifier, in the order the parser fills the slots
+    /// (non-empty `modifier1`…`modifier4`, then the parts of `modifiers`).
+    static func source(_ batch: ChargeBatch, _ r: Int, slot: Int) -> (String, String) {
+        var k = 0
+        for column in Column.modifierColumns where batch.layout.has(column) {
+            let text = batch.text(column, r).trimmingSpaces
+            if text.isEmpty { continue }
+            if k == slot { return (column.rawValue, text) }
+            k += 1
+        }
+        if batch.layout.has(.modifiers) {
+            let parts = batch.text(.modifiers, r).split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " })
+            if slot - k >= 0 && slot - k < parts.count { return ("modifiers", String(parts[slot - k])) }
+        }
+        return ("modifier\(slot + 1)", "")
+    }
+}

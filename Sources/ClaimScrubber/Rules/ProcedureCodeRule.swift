@@ -1,0 +1,150 @@
+/// C01, C02, C03 and C06 for the procedure code: known to the code set in force on the date of
+/// service, in effect that day, and (for HCPCS) payable by Medicare.
+///
+/// - HCPCS Level II (a letter A–V and four digits): looked up in the HCPCS release serving the date
+///   of service. Absent: C01. Added later, terminated or discontinued: C02. Coverage code I, M or S:
+///   C03 (a warning), for the payers in the rule's scope (see `MedicareCoverageScope`).
+/// - CPT (five digits, or four digits and F, T or U): with a CPT list loaded, C01 and C02 as above;
+///   without one only the form is checked and the summary says the CPT table was not loaded.
+/// - Anything else: C01.
+/// - No loaded release of the code set serves the date: C06 naming the code set, never C01 or C02.
+///   A code set with no release loaded at all is not checked beyond the form.
+struct ProcedureCodeRule: LineRule {
+    var ids: [RuleID] { [.C01, .C02, .C03, .C06] }
+
+    enum Form {
+        case levelII, cpt, malformed
+    }
+
+    /// The form of a packed procedure code.
+    @inline(__always)
+    static func form(_ code: UInt64) -> Form {
+        guard code != PackedCode.invalid, PackedCode.length(code) == 5 else { return .malformed }
+        let c0 = PackedCode.character(code, at: 0)
+        for i in 1..<4 where !isDigit(PackedCode.character(code, at: i)) { return .malformed }
+        let c4 = PackedCode.character(code, at: 4)
+        if c0 >= 0x41 && c0 <= 0x56 { return isDigit(c4) ? .levelII : .malformed }
+        guard isDigit(c0) else { return .malformed }
+        return isDigit(c4) || c4 == 0x46 || c4 == 0x54 || c4 == 0x55 ? .cpt : .malformed
+    }
+
+    @inline(__always)
+    static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        let tables = context.tables
+        let hcpcs = tables.hcpcs
+        let cpt = tables.cpt
+        let scope = MedicareCoverageScope(context.settings)
+        // Whether C03 applies, per distinct payer of the batch (index 0: no payer).
+        let coverageApplies = batch.payers.enumerated().map { i, payer in scope.applies(to: i == 0 ? nil : payer) }
+        for r in 0..<batch.count where batch.isCheckable(r) {
+            let code = batch.procedure[r]
+            if code == 0 { continue }
+            let day = batch.serviceDay[r]
+            let payer = batch.payerName(r)
+            switch Self.form(code) {
+            case .malformed:
+                sink.add(
+                    .C01, record: r, field: "procedure_code", value: batch.text(.procedureCode, r),
+                    message: "not a CPT code (five digits, or four digits and F, T or U) or a HCPCS Level II code (A–V and four digits)",
+                    payer: payer)
+            case .levelII:
+                guard hcpcs.isLoaded, DayNumber.isDate(day) else { continue }
+                guard let release = hcpcs.release(on: day) else {
+                    sink.add(
+                        .C06, record: r, field: "procedure_code", value: "HCPCS",
+                        message: "no loaded HCPCS release covers the date of service \(DayNumber.format(day)) (loaded: \(hcpcs.schedule.coverageText))",
+                        payer: payer)
+                    continue
+                }
+                let effect = hcpcs.effect(code, on: day, release: release)
+                let name = "HCPCS \(hcpcs.releases[release].name)"
+                if case .inEffect(let coverage) = effect {
+                    if HCPCSTable.isNotPayableByMedicare(coverage) && coverageApplies[Int(batch.payerIndex[r])] {
+                        sink.add(
+                            .C03, record: r, field: "procedure_code", value: batch.text(.procedureCode, r),
+                            message: "HCPCS coverage code \(Character(Unicode.Scalar(coverage))): \(Self.coverageText(coverage))",
+                            payer: payer)
+                    }
+                } else {
+                    report(effect, codeSet: "HCPCS code", release: name, batch, r, &sink, payer)
+                }
+            case .cpt:
+                guard cpt.isLoaded, DayNumber.isDate(day) else { continue }
+                guard let release = cpt.release(on: day) else {
+                    sink.add(
+                        .C06, record: r, field: "procedure_code", value: "CPT",
+                        message: "no loaded CPT list covers the date of service \(DayNumber.format(day)) (loaded: \(cpt.schedule.coverageText))",
+                        payer: payer)
+                    continue
+                }
+                let effect = cpt.effect(code, on: day, release: release)
+                if case .inEffect = effect { continue }
+                report(effect, codeSet: "CPT code", release: "CPT list \(cpt.releases[release].name)", batch, r, &sink, payer)
+            }
+        }
+    }
+
+    private func report(
+        _ effect: CodeEffect, codeSet: String, release: String, _ batch: ChargeBatch, _ r: Int, _ sink: inout FindingSink,
+        _ payer: String?
+    ) {
+        let value = batch.text(.procedureCode, r)
+        let message: String
+        let rule: RuleID
+        switch effect {
+        case .unknown:
+            rule = .C01
+            message = "\(codeSet) is not in \(release)"
+        case .notYetAdded(let added):
+            rule = .C02
+            message = "\(codeSet) was added \(DayNumber.format(added)), after the date of service (\(release))"
+        case .terminated(let last):
+            rule = .C02
+            message = "\(codeSet) was terminated; its last day was \(DayNumber.format(last)) (\(release))"
+        case .discontinued(let from):
+            rule = .C02
+            message = "\(codeSet) was discontinued effective \(DayNumber.format(from)) (\(release))"
+        case .inEffect:
+            return
+        }
+        sink.add(rule, record: r, field: "procedure_code", value: value, message: message, payer: payer)
+    }
+
+    static func coverageText(_ coverage: UInt8) -> String {
+        switch coverage {
+        case 0x49: return "not payable by Medicare"
+        case 0x4D: return "non-covered by Medicare"
+        default: return "non-covered by Medicare statute"
+        }
+    }
+}
+
+/// Which payers C03 (HCPCS coverage: not payable by Medicare) applies to.
+///
+/// By default Medicare payers and payers the configuration gives no class (a coverage code is a
+/// Medicare fact, and an unconfigured payer may be Medicare): `payer_classes = ["medicare",
+/// "unclassified"]`. Set `[rules.C03] payer_classes = ["medicare"]` to keep it to payers configured
+/// as Medicare. A payer whose own `rules` name C03 gets it whatever its class.
+struct MedicareCoverageScope {
+    static let parameter = "payer_classes"
+    static let unclassified = "unclassified"
+    static let defaultClasses = [PayerClass.medicare.rawValue, unclassified]
+
+    let classes: Set<String>
+    let settings: RuleSettings
+
+    init(_ settings: RuleSettings) {
+        self.settings = settings
+        let listed = settings.parameters[.C03]?[Self.parameter]?.list?.compactMap { $0.string?.lowercased() }
+        classes = Set(listed ?? Self.defaultClasses)
+    }
+
+    func applies(to payer: String?) -> Bool {
+        guard let payer, let payerSettings = settings.payers[payer] else { return classes.contains(Self.unclassified) }
+        if let override = payerSettings.rules[.C03], override != nil { return true }
+        guard let payerClass = payerSettings.payerClass else { return classes.contains(Self.unclassified) }
+        return classes.contains(payerClass.rawValue)
+    }
+}

@@ -1,0 +1,42 @@
+/// C10: a revenue code that is not four digits with a leading zero (UB-04 form), or, when a
+/// revenue-code list is loaded, not on it on the date of service.
+struct RevenueCodeRule: LineRule {
+    var ids: [RuleID] { [.C10, .C06] }
+
+    func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        guard batch.layout.has(.revenueCode) else { return }
+        let list = context.tables.revenueCodes
+        for r in 0..<batch.count where batch.isCheckable(r) {
+            // 0: empty; UInt64.max: malformed; else the packed code.
+            let code: UInt64 = batch.withBytes(.revenueCode, r) { raw in
+                let bytes = ChargeParser.trimmed(raw)
+                if bytes.isEmpty { return 0 }
+                guard bytes.count == 4, bytes[0] == 0x30, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                    return .max
+                }
+                return PackedCode.pack(bytes) ?? .max
+            }
+            if code == 0 { continue }
+            let message: String
+            if code == .max {
+                message = "revenue code is not four digits with a leading zero (UB-04)"
+            } else {
+                let day = batch.serviceDay[r]
+                guard list.isLoaded, DayNumber.isDate(day) else { continue }
+                guard let release = list.release(on: day) else {
+                    sink.add(
+                        .C06, record: r, field: "revenue_code", value: "revenue codes",
+                        message: "no loaded revenue-code list covers the date of service \(DayNumber.format(day))",
+                        payer: batch.payerName(r))
+                    continue
+                }
+                switch list.effect(code, on: day, release: release) {
+                case .inEffect: continue
+                case .unknown: message = "revenue code is not in the list \(list.releases[release].name)"
+                default: message = "revenue code is not in effect on \(DayNumber.format(day)) (\(list.releases[release].name))"
+                }
+            }
+            sink.add(.C10, record: r, field: "revenue_code", value: batch.text(.revenueCode, r), message: message, payer: batch.payerName(r))
+        }
+    }
+}
