@@ -1,5 +1,81 @@
 import Benchmark
 import ClaimScrubber
+import Foundation
+import Zstd
 
+/// Hot stages of a scrub, each on the same generated extract (100,000 lines, about 18 MB of CSV):
+/// zstd in and out, chunking, parsing into batches, line rules.
 let benchmarks: @Sendable () -> Void = {
+    let lines = 100_000
+    var generator = ExtractGenerator(options: ExtractGenerator.Options(lines: lines))
+    var csv: [UInt8] = []
+    generator.generate { csv.append(contentsOf: $0) }
+    let compressed = (try? ZstdWriter.compress(csv, level: 3)) ?? []
+    let directory = NSTemporaryDirectory() + "claim-scrub-bench-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let plainPath = directory + "/extract.csv"
+    _ = FileManager.default.createFile(atPath: plainPath, contents: Data(csv))
+    let tables = (try? TableLoader.load(directories: TableLocator.resolve([]))) ?? CodeTables()
+    let asOf = DayNumber.from(year: 2026, month: 6, day: 30)
+
+    let configuration = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
+        scalingFactor: .one,
+        maxDuration: .seconds(5),
+        maxIterations: 20
+    )
+
+    Benchmark("zstd decompress 100k lines", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try ZstdReader.decompress(compressed).count)
+        }
+    }
+
+    Benchmark("zstd compress level 1, 2 workers", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var size = 0
+            let writer = try ZstdWriter(level: 1, workers: 2) { size += $0.count }
+            try csv.withUnsafeBytes { try writer.write($0) }
+            try writer.finish()
+            blackHole(size)
+        }
+    }
+
+    Benchmark("chunking 100k lines", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let reader = ChunkReader(source: try InputSource(path: plainPath), file: 0)
+            _ = try reader.readHeader()
+            var chunks = 0
+            while let chunk = try reader.nextChunk(sequence: chunks) {
+                blackHole(chunk.newlineCount)
+                chunks += 1
+            }
+        }
+    }
+
+    Benchmark("parse 100k lines into batches", configuration: configuration) { benchmark in
+        let stage = try BenchmarkStage(path: plainPath, tables: tables, asOf: asOf)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(stage.parseAll())
+        }
+    }
+
+    Benchmark("line rules over 100k parsed lines", configuration: configuration) { benchmark in
+        let stage = try BenchmarkStage(path: plainPath, tables: tables, asOf: asOf)
+        let batches = stage.parsedBatches()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(stage.runRules(on: batches))
+        }
+    }
+
+    Benchmark("scrub 100k lines end to end, 2 workers", configuration: configuration) { benchmark in
+        for i in benchmark.scaledIterations {
+            var options = ScrubOptions(inputs: [plainPath], asOf: asOf)
+            options.outputDirectory = directory + "/out\(i)"
+            options.workers = 2
+            blackHole(try ScrubPipeline(options: options, tables: tables).run().summary.linesIn)
+        }
+    }
 }

@@ -18,12 +18,15 @@ extension ChargeParser {
         batch.payers = [""]
         let hasAmount = layout.has(.chargeAmount)
         let hasUnits = layout.has(.units)
-        var lastPayer: [UInt8] = []
-        var lastPayerIndex: UInt16 = 0
-        var payerLookup: [[UInt8]: UInt16] = [[]: 0]
+        let hasSex = layout.has(.patientSex)
+        let hasModifierColumns = Column.modifierColumns.contains { layout.has($0) }
+        let diagnosisColumns = Column.diagnoses.filter { layout.has($0) }.map { ($0.index - Column.dx1.index, $0) }
+        var payers = PayerInterner()
 
         for r in 0..<count where !batch.unparsed[r] {
-            let payerName = settingsPayer(&batch, r, &lastPayer, &lastPayerIndex, &payerLookup)
+            let payerIndex = payers.intern(batch.bytes(.payerId, r), into: &batch.payers)
+            batch.payerIndex[r] = payerIndex
+            let payerName: String? = payerIndex == 0 ? nil : batch.payers[Int(payerIndex)]
             for column in Column.required where batch.isEmpty(column, r) {
                 sink.add(
                     .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
@@ -33,23 +36,20 @@ extension ChargeParser {
                 sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName)
             }
             // Dates.
-            batch.serviceDay[r] = decodeDate(&batch, .serviceDate, r, sink: &sink, payer: payerName)
-            batch.postDay[r] = decodeDate(&batch, .postDate, r, sink: &sink, payer: payerName)
-            batch.birthDay[r] = decodeDate(&batch, .patientDob, r, sink: &sink, payer: payerName)
+            batch.serviceDay[r] = decodeDate(batch, .serviceDate, r, sink: &sink, payer: payerName)
+            batch.postDay[r] = decodeDate(batch, .postDate, r, sink: &sink, payer: payerName)
+            batch.birthDay[r] = decodeDate(batch, .patientDob, r, sink: &sink, payer: payerName)
             // Sex.
-            let sexSpan = batch.span(.patientSex, r)
-            if sexSpan.length != 0 && sexSpan.length != -1 {
-                let code = batch.withBytes(sexSpan) { Self.sexCode($0) }
+            if hasSex && !batch.isEmpty(.patientSex, r) {
+                let code = Self.sexCode(batch.bytes(.patientSex, r))
                 if code == 0 {
-                    sink.add(
-                        .S03, record: r, field: "patient_sex",
-                        message: "patient_sex is not M, F or U", payer: payerName)
+                    sink.add(.S03, record: r, field: "patient_sex", message: "patient_sex is not M, F or U", payer: payerName)
                 }
                 batch.sex[r] = code
             }
             // Units and amount.
             if hasUnits && !batch.isEmpty(.units, r) {
-                if let units = batch.withBytes(.units, r, { Self.integer($0) }) {
+                if let units = Self.integer(batch.bytes(.units, r)) {
                     batch.units[r] = units
                 } else {
                     sink.add(
@@ -58,7 +58,7 @@ extension ChargeParser {
                 }
             }
             if hasAmount && !batch.isEmpty(.chargeAmount, r) {
-                if let cents = batch.withBytes(.chargeAmount, r, { Money.cents($0) }) {
+                if let cents = Money.cents(batch.bytes(.chargeAmount, r)) {
                     batch.amountCents[r] = cents
                 } else {
                     sink.add(
@@ -67,44 +67,23 @@ extension ChargeParser {
                 }
             }
             // Codes.
-            batch.procedure[r] = batch.withBytes(.procedureCode, r) { PackedCode.pack(Self.trimmed($0)) ?? PackedCode.invalid }
-            for (k, column) in Column.diagnoses.enumerated() {
-                let span = batch.span(column, r)
-                if span.length == 0 || span.length == -1 { continue }
-                batch.diagnoses[r * 12 + k] = batch.withBytes(span) { PackedCode.pack(Self.trimmed($0)) ?? PackedCode.invalid }
+            batch.procedure[r] = PackedCode.pack(Self.trimmed(batch.bytes(.procedureCode, r))) ?? PackedCode.invalid
+            for (k, column) in diagnosisColumns {
+                let bytes = batch.bytes(column, r)
+                if bytes.isEmpty { continue }
+                batch.diagnoses[r &* 12 &+ k] = PackedCode.pack(Self.trimmed(bytes)) ?? PackedCode.invalid
             }
-            batch.modifiers[r] = decodeModifiers(batch, r)
-            batch.renderingNPI[r] = batch.withBytes(.renderingNpi, r) { Self.npi($0) }
-            batch.billingNPI[r] = batch.withBytes(.billingNpi, r) { Self.npi($0) }
-            batch.placeOfService[r] = batch.withBytes(.placeOfService, r) { Self.placeOfService($0) }
+            if hasModifierColumns || splitModifiers { batch.modifiers[r] = decodeModifiers(batch, r) }
+            batch.renderingNPI[r] = Self.npi(batch.bytes(.renderingNpi, r))
+            batch.billingNPI[r] = Self.npi(batch.bytes(.billingNpi, r))
+            batch.placeOfService[r] = Self.placeOfService(batch.bytes(.placeOfService, r))
         }
-    }
-
-    private func settingsPayer(
-        _ batch: inout ChargeBatch, _ r: Int, _ last: inout [UInt8], _ lastIndex: inout UInt16,
-        _ lookup: inout [[UInt8]: UInt16]
-    ) -> String? {
-        let isSame = batch.withBytes(.payerId, r) { bytes in bytes.elementsEqual(last) }
-        if !isSame {
-            let key = batch.withBytes(.payerId, r) { Array(Self.trimmed($0)) }
-            if let index = lookup[key] {
-                lastIndex = index
-            } else if batch.payers.count < Int(UInt16.max) {
-                let index = UInt16(batch.payers.count)
-                batch.payers.append(String(decoding: key, as: UTF8.self))
-                lookup[key] = index
-                lastIndex = index
-            }
-            last = batch.withBytes(.payerId, r) { Array($0) }
-        }
-        batch.payerIndex[r] = lastIndex
-        return lastIndex == 0 ? nil : batch.payers[Int(lastIndex)]
     }
 
     private func decodeDate(
-        _ batch: inout ChargeBatch, _ column: Column, _ r: Int, sink: inout FindingSink, payer: String?
+        _ batch: ChargeBatch, _ column: Column, _ r: Int, sink: inout FindingSink, payer: String?
     ) -> Int32 {
-        let day = batch.withBytes(column, r) { DayNumber.parse(Self.trimmed($0)) }
+        let day = DayNumber.parse(Self.trimmed(batch.bytes(column, r)))
         if day == DayNumber.malformed {
             // Birth dates are patient identity: the value stays out of the finding.
             let value = column.isPatientIdentity ? "" : batch.text(column, r)
@@ -118,7 +97,7 @@ extension ChargeParser {
     private func decodeModifiers(_ batch: ChargeBatch, _ r: Int) -> UInt64 {
         var packed: UInt64 = 0
         var slot = 0
-        func add(_ bytes: UnsafeRawBufferPointer) {
+        @inline(__always) func add(_ bytes: UnsafeRawBufferPointer) {
             let code = Self.trimmed(bytes)
             guard code.count > 0, slot < 4 else { return }
             var value: UInt64 = 0xFFF
@@ -128,18 +107,16 @@ extension ChargeParser {
             packed |= value << UInt64(36 - 12 * slot)
             slot += 1
         }
-        for column in Column.modifierColumns {
-            batch.withBytes(column, r) { add($0) }
-        }
+        add(batch.bytes(.modifier1, r))
+        add(batch.bytes(.modifier2, r))
+        add(batch.bytes(.modifier3, r))
+        add(batch.bytes(.modifier4, r))
         if splitModifiers {
-            batch.withBytes(.modifiers, r) { bytes in
-                var start = 0
-                for i in 0...bytes.count {
-                    if i == bytes.count || bytes[i] == 0x3A || bytes[i] == 0x2C || bytes[i] == 0x20 {
-                        if i > start { add(UnsafeRawBufferPointer(rebasing: bytes[start..<i])) }
-                        start = i + 1
-                    }
-                }
+            let bytes = batch.bytes(.modifiers, r)
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x3A || bytes[i] == 0x2C || bytes[i] == 0x20 {
+                if i > start { add(UnsafeRawBufferPointer(rebasing: bytes[start..<i])) }
+                start = i + 1
             }
         }
         return packed
@@ -205,7 +182,7 @@ extension ChargeParser {
         var value: UInt64 = 0
         for c in bytes {
             guard c >= 0x30 && c <= 0x39 else { return PackedCode.invalid }
-            value = value * 10 + UInt64(c - 0x30)
+            value = value &* 10 &+ UInt64(c &- 0x30)
         }
         return value
     }
@@ -217,5 +194,26 @@ extension ChargeParser {
             return 254
         }
         return (bytes[0] - 0x30) * 10 + (bytes[1] - 0x30)
+    }
+}
+
+/// Gives each distinct payer id of a batch a small number, without hashing per record: runs of
+/// lines share a payer, and a batch has few of them.
+struct PayerInterner {
+    private var known: [[UInt8]] = [[]]
+    private var last: Int = 0
+
+    mutating func intern(_ raw: UnsafeRawBufferPointer, into names: inout [String]) -> UInt16 {
+        let bytes = ChargeParser.trimmed(raw)
+        if known[last].elementsEqual(bytes) { return UInt16(last) }
+        for (i, k) in known.enumerated() where k.count == bytes.count && k.elementsEqual(bytes) {
+            last = i
+            return UInt16(i)
+        }
+        guard known.count < Int(UInt16.max) else { return 0 }
+        known.append(Array(bytes))
+        names.append(String(decoding: bytes, as: UTF8.self))
+        last = known.count - 1
+        return UInt16(last)
     }
 }

@@ -18,7 +18,7 @@ struct ChargeParser {
     init(layout: ExtractLayout, settings: RuleSettings) {
         self.layout = layout
         self.settings = settings
-        columnOfField = layout.columns.map { $0.map { ChargeBatch.columnIndex[$0]! } ?? -1 }
+        columnOfField = layout.columns.map { $0?.index ?? -1 }
         fieldCount = layout.columns.count
         splitModifiers = layout.has(.modifiers)
         lineIdField = layout.index(of: .lineId) ?? -1
@@ -136,7 +136,7 @@ struct ChargeParser {
                 if base[n - 1] == 0x0D, problem == nil { recordEnd = n - 1 }
             }
             let record = batch.count
-            batch.appendRecord(start: recordStart, end: recordEnd, next: next, line: line)
+            batch.appendRecord(start: recordStart, end: recordEnd, line: line)
             line += newlinesInRecord + (next > recordEnd && next <= n && base[next - 1] == 0x0A ? 1 : 0)
             position = next
 
@@ -187,18 +187,22 @@ struct ChargeParser {
             for (k, f) in fields.enumerated() {
                 let column = columnOfField[k]
                 if column < 0 { continue }
+                var length = f.end - f.start
                 if f.escaped {
-                    var unescapedBytes: [UInt8] = []
-                    var p = f.start
-                    while p < f.end {
-                        unescapedBytes.append(base[p])
-                        p += base[p] == 0x22 ? 2 : 1
+                    // Unescape in place: the text only shrinks, and pass 2 copies records from a fresh
+                    // read of the input, never from this chunk.
+                    let storage = UnsafeMutablePointer(mutating: base)
+                    var from = f.start
+                    var to = f.start
+                    while from < f.end {
+                        storage[to] = base[from]
+                        from += base[from] == 0x22 ? 2 : 1
+                        to += 1
                     }
-                    batch.setUnescaped(unescapedBytes, record: record, column: column)
-                } else {
-                    batch.spans[record * ChargeBatch.columnCount + column] = ChargeBatch.Span(
-                        start: Int32(f.start), length: Int32(f.end - f.start))
+                    length = to - f.start
                 }
+                batch.spans[record &* ChargeBatch.columnCount &+ column] = ChargeBatch.Span(
+                    start: Int32(f.start), length: Int32(length))
             }
         }
         decodeColumns(&batch, sink: &sink)

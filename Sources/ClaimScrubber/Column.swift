@@ -21,6 +21,47 @@ public enum Column: String, CaseIterable, Sendable {
     case ndc
     case payerId = "payer_id"
 
+    /// Position in `allCases`, without hashing: a switch the compiler turns into a table.
+    @inline(__always)
+    public var index: Int {
+        switch self {
+        case .lineId: return 0
+        case .encounterId: return 1
+        case .patientId: return 2
+        case .patientDob: return 3
+        case .patientSex: return 4
+        case .serviceDate: return 5
+        case .postDate: return 6
+        case .department: return 7
+        case .renderingNpi: return 8
+        case .billingNpi: return 9
+        case .placeOfService: return 10
+        case .procedureCode: return 11
+        case .modifier1: return 12
+        case .modifier2: return 13
+        case .modifier3: return 14
+        case .modifier4: return 15
+        case .modifiers: return 16
+        case .units: return 17
+        case .chargeAmount: return 18
+        case .dx1: return 19
+        case .dx2: return 20
+        case .dx3: return 21
+        case .dx4: return 22
+        case .dx5: return 23
+        case .dx6: return 24
+        case .dx7: return 25
+        case .dx8: return 26
+        case .dx9: return 27
+        case .dx10: return 28
+        case .dx11: return 29
+        case .dx12: return 30
+        case .revenueCode: return 31
+        case .ndc: return 32
+        case .payerId: return 33
+        }
+    }
+
     /// Columns without which a line cannot be scrubbed: missing from the header → exit 2;
     /// empty on a line → S02.
     public static let required: [Column] = [.encounterId, .patientId, .serviceDate, .procedureCode]

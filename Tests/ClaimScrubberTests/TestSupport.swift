@@ -121,3 +121,4 @@ enum Fixtures {
         return rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
     }
 }
+

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Side-by-side timing of a scrub against the floor of moving the same bytes with zstd.
+#
+#   Benchmarks/compare.sh [LINES]          default 10,000,000 lines (about 1.8 GB of CSV)
+#   Benchmarks/compare.sh --scale          10M vs 50M lines: wall time and peak RSS
+#   extra scrub flags: SCRUB_FLAGS="--memory-limit 128MiB" Benchmarks/compare.sh
+#
+# The extract is generated once (zstd level 3) under bench-data/ and reused. Every command runs in
+# this one invocation, so the ratios compare like with like on a noisy machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v zstd >/dev/null || { echo "needs the zstd command (apt-get install zstd)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+swift build -c release --product claim-scrub >/dev/null
+BIN=.build/release/claim-scrub
+DATA=bench-data
+mkdir -p "$DATA"
+WORKERS=${WORKERS:-2}
+TABLES=(--tables default --tables data/demo-tables)
+
+extract() {
+    local lines=$1 file="$DATA/extract-$1.csv.zst"
+    if [ ! -s "$file" ]; then
+        echo "generating $lines lines into $file (once)..." >&2
+        "$BIN" generate --lines "$lines" --seed 1 --out "$file" >&2
+    fi
+    echo "$file"
+}
+
+# measure NAME COMMAND...: wall seconds and peak RSS (KiB) of a shell command, via /usr/bin/time.
+measure() {
+    local name=$1; shift
+    local log; log=$(mktemp)
+    /usr/bin/time -f "%e %M" -o "$log" bash -c "$*" >/dev/null
+    read -r wall rss < "$log"; rm -f "$log"
+    echo "$name $wall $rss"
+}
+
+run_one() {
+    local lines=$1 file; file=$(extract "$lines")
+    local bytes; bytes=$(zstd -dc "$file" | wc -c)
+    local out="$DATA/out"
+    rm -rf "$out" "$DATA/pipe.zst"
+    local results=()
+    results+=("$(measure "zstd_dc" "zstd -dc '$file' > /dev/null")")
+    results+=("$(measure "pipeline" "zstd -dc '$file' | zstd -q -1 -T2 > '$DATA/pipe.zst'")")
+    results+=("$(measure "scrub" "$BIN scrub '$file' --workers $WORKERS --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
+    results+=("$(measure "scrub_level_none" "$BIN scrub '$file' --workers $WORKERS --level none --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
+    rm -rf "$out" "$DATA/pipe.zst"
+    python3 - "$lines" "$bytes" "${results[@]}" <<'PY'
+import sys
+lines, size = int(sys.argv[1]), int(sys.argv[2])
+rows = {}
+for item in sys.argv[3:]:
+    name, wall, rss = item.split()
+    rows[name] = (float(wall), int(rss))
+print(f"{lines:,} lines, {size/1e6:,.0f} MB uncompressed")
+print(f"{'command':<18}{'wall s':>8}{'lines/s':>14}{'MB/s':>9}{'peak RSS MiB':>14}")
+for name, (wall, rss) in rows.items():
+    print(f"{name:<18}{wall:>8.2f}{lines/wall:>14,.0f}{size/1e6/wall:>9.0f}{rss/1024:>14.0f}")
+r1 = rows['scrub'][0] / rows['pipeline'][0]
+r2 = rows['scrub_level_none'][0] / rows['zstd_dc'][0]
+print(f"scrub / pipeline            = {r1:.2f}  (target <= 1.2)")
+print(f"scrub --level none / zstd -dc = {r2:.2f}  (target <= 2.5)")
+print(f"peak RSS scrub = {rows['scrub'][1]/1024:.0f} MiB  (target <= 512)")
+PY
+}
+
+if [ "${1:-}" = "--scale" ]; then
+    for n in 10000000 50000000; do run_one "$n"; echo; done
+else
+    run_one "${1:-10000000}"
+fi

@@ -1,0 +1,9 @@
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite struct ColumnTests {
+    @Test func indexIsThePositionInAllCases() {
+        for (i, column) in Column.allCases.enumerated() { #expect(column.index == i) }
+    }
+}
