@@ -120,6 +120,7 @@ extension ScrubPipeline {
             rows.append(0x0A)
         }
         metrics.held = held.count
+        metrics.accumulate(batch: batch, findings: sink.findings, held: held)
         return ChunkOutcome(file: chunk.file, records: batch.count, heldRecords: held, rows: rows, metrics: metrics)
     }
 

@@ -57,7 +57,7 @@ public final class ScrubPipeline {
         let directory = options.outputDirectory
         try prepareOutputDirectory(directory)
         let ext = layout.formatExtension + (level != nil ? ".zst" : "")
-        let names = ["clean.\(ext)", "held.\(ext)", "findings.csv", "summary.json"]
+        let names = ["clean.\(ext)", "held.\(ext)", "findings.csv", "summary.json", "report.html"]
         removeStaleOutputs(directory: directory)
 
         let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
@@ -87,6 +87,9 @@ public final class ScrubPipeline {
             let summaryFile = try OutputFile(path: path(directory, "summary.json"), level: nil)
             outputs.append(summaryFile)
             try summaryFile.write(summary.json())
+            let report = try OutputFile(path: path(directory, "report.html"), level: nil)
+            outputs.append(report)
+            try report.write(ReportRenderer.html(summary))
             for output in outputs { try output.finish() }
             for output in outputs { try output.commit() }
         } catch {
