@@ -21,6 +21,10 @@ public struct ExtractGenerator {
         case wrongFieldCount, requiredMissing, malformedValue
         case futureService, postBeforeService, pastTimelyFiling, chargeLag, birthDate
         case placeOfService, npi
+        case unknownProcedure, procedureNotInEffect, notPayableByMedicare
+        case unknownDiagnosis, headerDiagnosis, uncoveredServiceDate
+        case invalidModifier, revenueCode
+        case ageConflict, sexConflict, manifestationPrimary, excludes1Pair
 
         public var rule: RuleID {
             switch self {
@@ -34,6 +38,18 @@ public struct ExtractGenerator {
             case .birthDate: return .D05
             case .placeOfService: return .C08
             case .npi: return .C09
+            case .unknownProcedure: return .C01
+            case .procedureNotInEffect: return .C02
+            case .notPayableByMedicare: return .C03
+            case .unknownDiagnosis: return .C04
+            case .headerDiagnosis: return .C05
+            case .uncoveredServiceDate: return .C06
+            case .invalidModifier: return .C07
+            case .revenueCode: return .C10
+            case .ageConflict: return .M01
+            case .sexConflict: return .M02
+            case .manifestationPrimary: return .M03
+            case .excludes1Pair: return .M04
             }
         }
     }
@@ -247,6 +263,17 @@ public struct ExtractGenerator {
             // An infant born after the old service date would also be a birth-date defect.
             defect = .postBeforeService
         }
+        let born = DayNumber.parse(fields[Field.dob.rawValue])
+        if [.unknownProcedure, .procedureNotInEffect, .notPayableByMedicare].contains(defect)
+            && GeneratorCatalog.primaryCodes.contains(fields[Field.procedure.rawValue])
+        {
+            // Replacing a primary code would leave its add-on line without it (E06).
+            defect = .invalidModifier
+        }
+        if defect == .ageConflict && !(DayNumber.isDate(born) && born <= serviceDay) {
+            // No age on the date of service (an infant born after it): no age edit applies.
+            defect = .invalidModifier
+        }
         truth.append(TruthEntry(lineId: lineId, rule: defect.rule))
         func set(_ field: Field, _ value: String) { fields[field.rawValue] = value }
         switch defect {
@@ -288,6 +315,62 @@ public struct ExtractGenerator {
             var digits = Array(fields[field.rawValue].utf8)
             digits[9] = 0x30 + (digits[9] - 0x30 + UInt8(rng.int(1...9))) % 10
             set(field, String(decoding: digits, as: UTF8.self))
+        default:
+            injectCodeDefect(defect, into: &fields, serviceDay: serviceDay, born: born, lineId: lineId)
+        }
+    }
+
+    /// The code-table defects (C01–C07, C10, M01–M04); codes from `GeneratorCatalog+Defects`.
+    /// Diagnosis defects replace dx1 and clear dx2, so no Excludes1 pair forms by chance.
+    mutating func injectCodeDefect(_ defect: Defect, into fields: inout [String], serviceDay: Int32, born: Int32, lineId: String) {
+        func set(_ field: Field, _ value: String) { fields[field.rawValue] = value }
+        func diagnosis(_ code: String) {
+            set(.dx1, code)
+            set(.dx2, "")
+        }
+        let code = fields[Field.procedure.rawValue]
+        let position = GeneratorCatalog.procedurePosition[code, default: 0]
+        switch defect {
+        case .unknownProcedure:
+            set(.procedure, GeneratorCatalog.unknownProcedure(replacing: code))
+        case .procedureNotInEffect:
+            set(.procedure, GeneratorCatalog.terminatedProcedures[position % GeneratorCatalog.terminatedProcedures.count])
+        case .notPayableByMedicare:
+            set(.procedure, GeneratorCatalog.notPayableProcedures[position % GeneratorCatalog.notPayableProcedures.count])
+        case .unknownDiagnosis:
+            diagnosis(rng.pick(GeneratorCatalog.unknownDiagnoses))
+        case .headerDiagnosis:
+            diagnosis(rng.pick(GeneratorCatalog.headerDiagnoses))
+        case .uncoveredServiceDate:
+            // FY2027 is not loaded; such a date is also after the default as-of date (D01).
+            let day = GeneratorCatalog.firstUncoveredICD10CMDay + Int32(rng.int(0...29))
+            set(.serviceDate, DayNumber.format(day))
+            set(.postDate, DayNumber.format(day))
+            if day > options.asOf { truth.append(TruthEntry(lineId: lineId, rule: .D01)) }
+        case .invalidModifier:
+            set(.modifier2, rng.pick(GeneratorCatalog.invalidModifiers))
+        case .revenueCode:
+            set(.revenue, rng.pick(GeneratorCatalog.malformedRevenueCodes))
+        case .ageConflict:
+            let age = DayNumber.age(born: born, on: serviceDay)
+            if age < 15 {
+                diagnosis(rng.pick(GeneratorCatalog.adultDiagnoses))
+            } else if age < 18 || rng.chance(0.3) {
+                diagnosis(rng.pick(GeneratorCatalog.newbornDiagnoses))
+            } else {
+                diagnosis(rng.pick(GeneratorCatalog.pediatricDiagnoses))
+            }
+        case .sexConflict:
+            let female = fields[Field.sex.rawValue] == "F"
+            diagnosis(rng.pick(female ? GeneratorCatalog.maleDiagnoses : GeneratorCatalog.femaleDiagnoses))
+        case .manifestationPrimary:
+            diagnosis(rng.pick(GeneratorCatalog.manifestationDiagnoses))
+        case .excludes1Pair:
+            let pair = rng.pick(GeneratorCatalog.excludes1Pairs)
+            set(.dx1, pair.0)
+            set(.dx2, pair.1)
+        default:
+            break
         }
     }
 
