@@ -64,7 +64,12 @@ enum ICD10CMLoader {
             guard line[5] == 0x20, line[13] == 0x20, line[15] == 0x20 else {
                 throw text.error("not the fixed-width order-file layout (blanks expected at 6, 14 and 16)", line: number, field: "code")
             }
-            let code = try text.code(UnsafeRawBufferPointer(rebasing: line[6..<13]), line: number, field: "code", maxLength: 7)
+            // The code is left-aligned in 7–13, without a dot.
+            let field = UnsafeRawBufferPointer(rebasing: line[6..<13])
+            guard field[0] != 0x20, !field.contains(0x2E) else {
+                throw text.error("code (positions 7–13) must be left-aligned and without a dot", line: number, field: "code")
+            }
+            let code = try text.code(field, line: number, field: "code", maxLength: 7)
             let flag = line[14]
             guard flag == 0x30 || flag == 0x31 else {
                 throw text.error("flag (position 15) must be 0 or 1", line: number, field: "billable flag")

@@ -144,13 +144,14 @@ struct TableText {
 
     // MARK: - Values
 
-    /// A code of letters and digits (dots dropped), packed; fails on anything else or more than 10 characters.
+    /// A code of letters and digits, packed; fails on anything else (a dot too: the table files
+    /// write codes without one) or more than `maxLength` characters.
     func code(_ bytes: UnsafeRawBufferPointer, line: Int, field: String, maxLength: Int = PackedCode.maxLength) throws
         -> UInt64
     {
         let text = Self.trimmed(bytes)
         guard !text.isEmpty else { throw error("empty code", line: line, field: field) }
-        guard text.count <= maxLength + 1, let packed = PackedCode.pack(text), packed != 0,
+        guard text.count <= maxLength, let packed = PackedCode.pack(text, skippingDots: false), packed != 0,
             PackedCode.length(packed) <= maxLength
         else {
             throw error("'\(Self.string(text).prefix(20))' is not a code of up to \(maxLength) letters and digits", line: line, field: field)

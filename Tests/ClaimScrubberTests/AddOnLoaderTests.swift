@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite struct AddOnLoaderTests {
+    static let header = "# comment\naddon\tprimaries\teffective\ttermination\n"
+
+    static func load(_ rows: String) throws -> CodeTables {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("addons.tsv", Self.header + rows)
+        try folder.write("tables.toml", "[[table]]\nfile = \"addons.tsv\"\nkind = \"addon\"\n")
+        return try folder.load()
+    }
+
+    @Test func primariesFollowTheRowDates() throws {
+        let addOns = try Self.load("99417\t99215,99205\t2021-01-01\t\n11045\t11042\t2025-01-01\t2025-12-31\n11045\t11042,11043\t2026-01-01\t\n").addOns
+        #expect(addOns.primaries(of: packed("99417"), on: day("2026-01-01")).map(Array.init) == [packed("99205"), packed("99215")])
+        #expect(addOns.primaries(of: packed("99417"), on: day("2020-12-31")) == nil)
+        #expect(addOns.primaries(of: packed("11045"), on: day("2025-06-01")).map(Array.init) == [packed("11042")])
+        #expect(addOns.primaries(of: packed("11045"), on: day("2026-06-01"))?.count == 2)
+        #expect(addOns.primaries(of: packed("99213"), on: day("2026-06-01")) == nil)
+    }
+
+    @Test func theDemoTableLoads() throws {
+        let tables = try TableLoader.load(directories: [RuleHarness.packageRoot + "/data/demo-tables"])
+        #expect(tables.addOns.primaries(of: packed("96375"), on: day("2026-05-01")).map(Array.init) == [packed("96374")])
+    }
+
+    @Test(arguments: [
+        ("99417\t99215,\t2021-01-01\t\n", 3, "primaries"), ("99417\t99215\t2021-13-01\t\n", 3, "effective"),
+        ("99417\t99215\t2021-01-01\n", 3, "termination"), ("994170\t99215\t2021-01-01\t\n", 3, "addon"),
+    ])
+    func aBrokenRowNamesLineAndColumn(_ row: String, _ line: Int, _ field: String) throws {
+        expectTableError(file: "addons.tsv", line: line, field: field) { _ = try Self.load(row) }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite struct Excludes1LoaderTests {
+    static func table(_ rows: String) throws -> Excludes1Table {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("ex1.tsv", "code\tfirst\tlast\n" + rows)
+        try folder.write("tables.toml", "[[table]]\nfile = \"ex1.tsv\"\nkind = \"icd10cm-excludes1\"\neffective = \"2025-10-01\"\nthrough = \"2026-09-30\"\n")
+        return try folder.load().excludes1
+    }
+
+    @Test(arguments: [
+        // (d1, d2, excluded): category note E11 excludes E10.- ; a code note; a range with padded end.
+        ("E119", "E109", true), ("E1165", "E10", true), ("E119", "E119", false), ("E109", "E119", false),
+        ("A09", "K529", true), ("A09", "K528", false), ("Q6112", "Q6111", true), ("Q6112", "Q613", true),
+        ("Q6112", "Q614", false), ("Q6112", "Q6110", false),
+    ])
+    func matchesByPrefixAndRange(_ d1: String, _ d2: String, _ excluded: Bool) throws {
+        let table = try Self.table("A09\tK529\tK529\nE11\tE10\tE10\nQ611\tQ6111\tQ613Z\n")
+        let release = try #require(table.release(on: day("2026-01-01")))
+        #expect(table.excludes(packed(d1), packed(d2), release: release) == excluded)
+        #expect(table.release(on: day("2025-09-30")) == nil)
+    }
+
+    @Test func theShippedTableHoldsTheDocumentedPairs() throws {
+        let table = RuleHarness.shipped.excludes1
+        let release = try #require(table.release(on: day("2026-01-01")))
+        #expect(table.releases[release].codes.count == 6075)
+        #expect(table.excludes(packed("A09"), packed("K529"), release: release))
+    }
+
+    @Test(arguments: [
+        ("E11\tE10\n", 2, "last"), ("E11\tE10\tE10\tx\n", 2, "(extra column)"), ("E1.1\tE10\tE10\n", 2, "code"),
+        ("E11\tE12\tE10\n", 2, "last"),
+    ])
+    func aBrokenRowNamesLineAndColumn(_ row: String, _ line: Int, _ field: String) throws {
+        expectTableError(file: "ex1.tsv", line: line, field: field) { _ = try Self.table(row) }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite struct MCELoaderTests {
+    @Test func readsTheListsAndTheVersionsFiscalYear() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let rows = [
+            OfficialLayout.mceHeader, OfficialLayout.mceRow(41, "Newborn_Only", "Z3800"),
+            OfficialLayout.mceRow(41, "Maternity_Only", "O0900"), OfficialLayout.mceRow(41, "Female_Only", "O0900"),
+            OfficialLayout.mceRow(41, "Male_Only", "C61"), OfficialLayout.mceRow(41, "Principal_Manifestation", "D631"),
+            OfficialLayout.mceRow(41, "Female_Only", "0UT90ZZ", kind: "P"),
+            OfficialLayout.mceRow(41, "Principal_Questionable_Admit", "E119"),
+        ]
+        try folder.write("MCE_Simple_Code_Edits_v41.txt", rows.joined(separator: "\n") + "\n")
+        let tables = try folder.load()
+        let mce = tables.mce
+        // v41 = FY2024: from 2023-10-01, open-ended as the newest loaded.
+        #expect(mce.release(on: day("2023-09-30")) == nil)
+        #expect(mce.lists(packed("O0900"), on: day("2030-01-01")) == [.maternity, .female])
+        #expect(mce.lists(packed("Z3800"), on: day("2023-10-01")) == [.newborn])
+        #expect(mce.lists(packed("C61"), on: day("2023-10-01")) == [.male])
+        #expect(mce.lists(packed("D631"), on: day("2023-10-01")) == [.manifestation])
+        // Procedure rows and edit types no rule uses are not diagnosis lists.
+        #expect(mce.lists(packed("0UT90ZZ"), on: day("2023-10-01")) == [])
+        #expect(mce.lists(packed("E119"), on: day("2023-10-01")) == [])
+        #expect(tables.releases.first?.release == "MCE v41 (FY2024)")
+    }
+
+    static let broken: [(name: String, row: String, field: String?)] = [
+        ("version not a number", "v41\t10\t4\tA\tNewborn_Only\tD\tZ3800\tx", "MCE_Version"),
+        ("code type X", "41\t10\t4\tA\tNewborn_Only\tX\tZ3800\tx", "ICD_Code_Type"),
+        ("missing description", "41\t10\t4\tA\tNewborn_Only\tD\tZ3800", "ICD_Desc"),
+        ("code with a hyphen", "41\t10\t4\tA\tNewborn_Only\tD\tZ38-00\tx", "ICD_Code"),
+        ("mixed versions", "40\t10\t4\tA\tNewborn_Only\tD\tZ3801\tx", "MCE_Version"),
+    ]
+
+    @Test(arguments: broken)
+    func aBrokenRowNamesLineAndColumn(_ broken: (name: String, row: String, field: String?)) throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("MCE_lists.txt", [OfficialLayout.mceHeader, OfficialLayout.mceRow(41, "Newborn_Only", "Z3800"), broken.row].joined(separator: "\n"))
+        expectTableError(file: "MCE_lists.txt", line: 3, field: broken.field) { _ = try folder.load() }
+    }
+
+    @Test func theShippedListsAreFY2020s() {
+        let mce = RuleHarness.shipped.mce
+        #expect(mce.releases.first?.name == "MCE v37 (FY2020)")
+        #expect(mce.lists(packed("Z3800"), on: day("2026-01-01")).contains(.newborn))
+    }
+}

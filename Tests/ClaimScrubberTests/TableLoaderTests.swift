@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite struct TableLoaderTests {
+    @Test func theShippedTablesLoadWithTheirServedDates() throws {
+        let tables = RuleHarness.shipped
+        let rows = Dictionary(uniqueKeysWithValues: tables.releases.map { ($0.file, $0) })
+        #expect(rows["icd10cm-fy2025.tsv.zst"]?.entries == 97_584)
+        #expect(rows["icd10cm-fy2025.tsv.zst"]?.detail == "74260 billable, 23324 headers")
+        #expect(rows["icd10cm-fy2026.tsv.zst"]?.entries == 98_186)
+        #expect(rows["icd10cm-fy2026.tsv.zst"]?.through == "2026-09-30")
+        #expect(rows["HCPC2019_CONTR_ANWEB.txt.zst"]?.effective == "2019-01-01")
+        #expect(rows["HCPC2019_CONTR_ANWEB.txt.zst"]?.through == nil)
+        #expect(rows["MCE_Simple_Code_Edits_v37.txt.zst"]?.effective == "2019-10-01")
+        #expect(rows["place-of-service.tsv"]?.entries == 52)
+        // Listed in tables.toml and officially named: read once.
+        #expect(tables.releases.filter { $0.kind == "hcpcs" }.count == 1)
+        #expect(tables.releases.filter { $0.kind == "mce" }.count == 1)
+        #expect(tables.ignoredFiles == [])
+        #expect(!tables.cptLoaded)
+        #expect(tables.icd10cm.release(on: day("2026-10-01")) == nil)
+    }
+
+    @Test func aFileBothListedAndOfficiallyNamedIsReadOnceWithTheManifestsMetadata() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(["11042,1,1 Line Edit,x"]))
+        try folder.write(
+            "tables.toml",
+            """
+            [[table]]
+            file = "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv"
+            kind = "mue"
+            release = "my MUE"
+            effective = "2026-03-15"
+            """)
+        let tables = try folder.load()
+        #expect(tables.releases.count == 1)
+        #expect(tables.releases[0].release == "my MUE")
+        #expect(tables.releases[0].effective == "2026-03-15")
+        #expect(tables.mue.limit(code: packed("11042"), on: day("2026-03-20"), setting: .practitioner) != nil)
+    }
+
+    @Test func unlistedUnrecognisedFilesAreIgnoredAndReported() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("notes.txt", "hello")
+        try folder.write("icd10cm_order_2026.txt", OfficialLayout.orderLine(1, "A000", billable: true, "x"))
+        let tables = try folder.load()
+        #expect(tables.ignoredFiles == ["notes.txt"])
+        #expect(tables.icd10cm.isLoaded)
+    }
+
+    @Test func foldersAddUpAndALaterReleaseOfTheSameDateServes() throws {
+        let first = try TableFolder()
+        let second = try TableFolder()
+        defer {
+            first.remove()
+            second.remove()
+        }
+        try first.write("icd10cm_order_2026.txt", OfficialLayout.orderLine(1, "A000", billable: true, "x"))
+        try second.write("icd10cm_order_2026.txt", OfficialLayout.orderLine(1, "A000", billable: false, "x"))
+        let tables = try TableLoader.load(directories: [first.path, second.path])
+        #expect(tables.icd10cm.status(packed("A000"), on: day("2026-01-01")) == .header)
+    }
+
+    @Test func manifestMistakesNameTheKey() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("a.tsv", "code\tname\n11\tOffice\n")
+        try folder.write("tables.toml", "[[table]]\nfile = \"a.tsv\"\nkind = \"zipcodes\"\n")
+        expectTableError(file: "tables.toml", line: nil, field: "table[0].kind") { _ = try folder.load() }
+        try folder.write("tables.toml", "[[table]]\nfile = \"missing.tsv\"\nkind = \"cpt\"\n")
+        expectTableError(file: "missing.tsv", line: nil, field: nil) { _ = try folder.load() }
+        try folder.write("tables.toml", "[[table]]\nfile = \"a.tsv\"\nkind = \"mue\"\n")
+        expectTableError(file: "tables.toml", line: nil, field: "setting") { _ = try folder.load() }
+        try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t\t20250101\t*\t1\tx"]))
+        try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"mue\"\n")
+        expectTableError(file: "ccipra-v321r0-f1.txt", line: nil, field: "kind") { _ = try folder.load() }
+        try folder.write("tables.toml", "[[table]]\nfile = \"HCPCS.txt\"\nkind = \"hcpcs\"\n")
+        try folder.write("HCPCS.txt", OfficialLayout.hcpcsRecord(code: "A0001"))
+        expectTableError(file: "HCPCS.txt", line: nil, field: "effective") { _ = try folder.load() }
+    }
+
+    @Test func aCorruptCompressedFileStopsTheRun() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("icd10cm_order_2026.txt.zst", [0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3])
+        expectTableError(file: "icd10cm_order_2026.txt.zst", line: nil, field: nil) { _ = try folder.load() }
+    }
+}

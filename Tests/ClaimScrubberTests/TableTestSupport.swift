@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+import Zstd
+
+@testable import ClaimScrubber
+
+/// A fresh folder of table fixtures under the system temporary folder.
+struct TableFolder {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("claim-scrub-tables-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8], compressed: Bool = false) throws -> String {
+        let file = (path as NSString).appendingPathComponent(name)
+        let data = compressed ? try ZstdWriter.compress(bytes, level: 3) : bytes
+        try Data(data).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String, compressed: Bool = false) throws -> String {
+        try write(name, Array(text.utf8), compressed: compressed)
+    }
+
+    func load() throws -> CodeTables { try TableLoader.load(directories: [path]) }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Expects `body` to throw a `ScrubError` naming `file`, `line` and `field`, and returns it.
+@discardableResult
+func expectTableError(
+    file: String, line: Int?, field: String?, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) -> ScrubError? {
+    do {
+        try body()
+        Issue.record("expected a table error naming \(file):\(line.map(String.init) ?? "-")", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as ScrubError {
+        #expect(error.file == file, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.line == line, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.field == field, "\(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+func day(_ text: String) -> Int32 {
+    let d = DayNumber.parse(text)
+    precondition(DayNumber.isDate(d), "bad test date \(text)")
+    return d
+}
+
+func packed(_ code: String) -> UInt64 { PackedCode.pack(code)! }
+
+/// Fixture text in the official layouts.
+enum OfficialLayout {
+    /// One ICD-10-CM order-file line: order number, code, billable flag, short and long titles.
+    static func orderLine(_ order: Int, _ code: String, billable: Bool, _ title: String) -> String {
+        let number = String(repeating: "0", count: 5 - String(order).count) + String(order)
+        let short = title.padding(toLength: 60, withPad: " ", startingAt: 0)
+        return "\(number) \(code.padding(toLength: 7, withPad: " ", startingAt: 0)) \(billable ? 1 : 0) \(short) \(title)"
+    }
+
+    /// One 320-byte HCPCS record (1-based positions as in the CMS record layout).
+    static func hcpcsRecord(
+        code: String = "", modifier: String = "", sequence: String = "00100", recordID: Character = "3",
+        description: String = "Test description", coverage: Character = "C", added: String = "20020701",
+        actionEffective: String = "", termination: String = "", action: Character = "N", length: Int = 320
+    ) -> String {
+        var bytes = [UInt8](repeating: 0x20, count: 320)
+        func put(_ text: String, at position: Int) {
+            for (i, b) in text.utf8.enumerated() { bytes[position - 1 + i] = b }
+        }
+        if modifier.isEmpty { put(code, at: 1) } else { put(modifier, at: 4) }
+        put(sequence, at: 6)
+        put(String(recordID), at: 11)
+        put(description, at: 12)
+        put(String(description.prefix(28)), at: 92)
+        if recordID == "3" || recordID == "7" {
+            put(String(coverage), at: 230)
+            put(added, at: 269)
+            put(actionEffective, at: 277)
+            put(termination, at: 285)
+            put(String(action), at: 293)
+        }
+        return String(decoding: bytes.prefix(length), as: UTF8.self)
+    }
+
+    /// The real file's preamble: Latin-1 disclaimer lines padded with tabs, then blank lines.
+    static let hcpcsPreamble: [UInt8] =
+        Array("***Disclaimers".utf8) + [UInt8](repeating: 0x09, count: 45) + [0x0D, 0x0A]
+        + Array("*In some instances, brand names may appear".utf8) + [0xA0, 0x20] + [UInt8](repeating: 0x09, count: 10)
+        + [0x0D, 0x0A, 0x0D, 0x0A, 0x0D, 0x0A]
+
+    /// An NCCI PTP part: copyright line, title line, the header wrapped over four lines, rows (CRLF).
+    static func ptpFile(_ rows: [String]) -> String {
+        let lines = [
+            "CPT codes and descriptions only are copyright 2026 American Medical Association. All Rights Reserved.",
+            "Column1/Column2 Edits",
+            "Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale",
+            "\t\tprior to 1996\tDate\tDate\t0=not allowed\t",
+            "\t\t\t\t*=no data\t1=allowed\t",
+            "\t\t\t\t\t9=not applicable\t",
+        ] + rows
+        return lines.map { $0 + "\r\n" }.joined()
+    }
+
+    /// A MUE CSV: the quoted multi-line copyright cell, the header with an embedded newline, rows (CRLF).
+    static func mueFile(_ rows: [String], setting: String = "Practitioner Services") -> String {
+        "\"CPT codes and descriptions only are copyright 2026 American Medical Association.\nAll Rights Reserved.\nApplicable FARS/DFARS Apply.\",,,\r\n"
+            + "\"HCPCS/\nCPT Code\",\"\(setting) MUE Values\",\"MUE Adjudication Indicator\",\"MUE Rationale\"\r\n"
+            + rows.map { $0 + "\r\n" }.joined()
+    }
+
+    static let mceHeader = "MCE_Version\tICD_Version\tMCE_Section\tMCE_Subsection\tMCE_Edit_Type\tICD_Code_Type\tICD_Code\tICD_Desc"
+
+    static func mceRow(_ version: Int = 41, _ type: String, _ code: String, kind: String = "D") -> String {
+        "\(version)\t10\t4\tA\t\(type)\t\(kind)\t\(code)\tdescription"
+    }
+}
+
+/// Runs line rules over charge lines given as field dictionaries, the way the pipeline does.
+enum RuleHarness {
+    static let header = [
+        "line_id", "encounter_id", "patient_id", "patient_dob", "patient_sex", "service_date", "post_date",
+        "procedure_code", "modifier1", "modifier2", "units", "charge_amount", "dx1", "dx2", "dx3", "revenue_code",
+        "payer_id",
+    ]
+    static let defaults: [String: String] = [
+        "encounter_id": "E1", "patient_id": "P1", "patient_dob": "1970-05-05", "patient_sex": "F",
+        "service_date": "2026-03-02", "post_date": "2026-03-02", "procedure_code": "99213", "units": "1",
+        "charge_amount": "100.00", "dx1": "I10", "payer_id": "PAY",
+    ]
+
+    struct Result: Equatable, CustomStringConvertible {
+        var line: String
+        var rule: RuleID
+        var severity: Severity
+        var field: String
+        var value: String
+        var message: String
+        var description: String { "\(line) \(rule) \(field)=\(value): \(message)" }
+    }
+
+    /// Findings of `rules` (only of the rule ids they report) for `lines`, each a set of fields
+    /// over `defaults`; `line_id` defaults to `L<n>`.
+    static func run(
+        _ lines: [[String: String]], tables: CodeTables, rules: [any LineRule], settings: RuleSettings = RuleSettings(),
+        asOf: Int32 = day("2026-06-30")
+    ) throws -> [Result] {
+        var text = header.joined(separator: ",") + "\n"
+        for (i, line) in lines.enumerated() {
+            let fields = header.map { name in name == "line_id" ? (line[name] ?? "L\(i + 1)") : (line[name] ?? defaults[name] ?? "") }
+            text += fields.joined(separator: ",") + "\n"
+        }
+        let bytes = Array(text.utf8)
+        let headerEnd = bytes.firstIndex(of: 0x0A)! + 1
+        let layout = try ExtractLayout(header: Array(bytes[..<headerEnd]), file: "test.csv")
+        let body = Array(bytes[headerEnd...])
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, body.count), alignment: 8)
+        body.withUnsafeBytes { storage.copyMemory(from: $0) }
+        let chunk = Chunk(
+            storage: storage, count: body.count, file: 0, sequence: 0, firstLine: 2, newlineCount: lines.count,
+            byteOffset: 0, isLastOfFile: true)
+        var sink = FindingSink(configuration: settings)
+        let batch = ChargeParser(layout: layout, settings: settings).parse(chunk, sink: &sink)
+        let context = RuleContext(asOf: asOf, settings: settings, tables: tables)
+        var ruleSink = FindingSink(configuration: settings)
+        for rule in rules { rule.check(batch, context, &ruleSink) }
+        ruleSink.sort()
+        let ids = Set(rules.flatMap(\.ids))
+        return ruleSink.findings.filter { ids.contains($0.rule) }.map { f in
+            let r = Int(f.record)
+            let line = lines[r]["line_id"] ?? "L\(r + 1)"
+            return Result(line: line, rule: f.rule, severity: f.severity, field: f.field, value: f.value, message: f.message)
+        }
+    }
+
+    /// The shipped default tables, loaded once for the tests that use real data.
+    static let shipped: CodeTables = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        do {
+            return try TableLoader.load(directories: [root + "/data/tables"])
+        } catch {
+            fatalError("the shipped tables do not load: \(error)")
+        }
+    }()
+
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+}
