@@ -17,8 +17,11 @@ struct TablesCommand: ParsableCommand {
 
         func run() throws {
             do {
+                let started = Date()
                 let loaded = try TableLoader.load(directories: try TableLocator.resolve(tables))
-                print(TableListing.render(loaded.releases), terminator: "")
+                let seconds = Date().timeIntervalSince(started)
+                print(TableListing.render(loaded), terminator: "")
+                print("loaded \(loaded.releases.count) table file(s) in \(String(format: "%.2f", seconds)) s")
             } catch let error as ScrubError {
                 throw fail(error)
             }
@@ -34,8 +37,8 @@ struct TablesCommand: ParsableCommand {
         func run() throws {
             do {
                 let loaded = try TableLoader.load(directories: [directory])
-                print(TableListing.render(loaded.releases), terminator: "")
-                print("ok: \(loaded.releases.count) table file(s) in \(directory)")
+                print(TableListing.render(loaded), terminator: "")
+                print("ok: \(loaded.releases.count) table file(s) in \(directory) read without error")
             } catch let error as ScrubError {
                 throw fail(error)
             }

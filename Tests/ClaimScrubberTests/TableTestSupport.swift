@@ -130,7 +130,7 @@ enum OfficialLayout {
 enum RuleHarness {
     static let header = [
         "line_id", "encounter_id", "patient_id", "patient_dob", "patient_sex", "service_date", "post_date",
-        "procedure_code", "modifier1", "modifier2", "units", "charge_amount", "dx1", "dx2", "dx3", "revenue_code",
+        "procedure_code", "modifier1", "modifier2", "units", "charge_amount", "dx1", "dx2", "dx3", "dx4", "revenue_code",
         "payer_id",
     ]
     static let defaults: [String: String] = [
@@ -197,4 +197,97 @@ enum RuleHarness {
     static var packageRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
+}
+
+/// Small tables in the official layouts for the rule tests: FY2025 and FY2026 ICD-10-CM, one
+/// HCPCS file, MCE lists, Excludes1 pairs and the modifier lists.
+enum RuleFixtures {
+    static func write(to folder: TableFolder, cpt: Bool = false, revenue: Bool = false) throws {
+        try folder.write(
+            "icd10cm_order_2025.txt",
+            [
+                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"), OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+                OfficialLayout.orderLine(3, "A09", billable: true, "x"), OfficialLayout.orderLine(4, "E109", billable: true, "x"),
+                OfficialLayout.orderLine(5, "E119", billable: true, "x"), OfficialLayout.orderLine(6, "I10", billable: true, "x"),
+                OfficialLayout.orderLine(7, "K529", billable: true, "x"), OfficialLayout.orderLine(8, "S301XXA", billable: true, "x"),
+                OfficialLayout.orderLine(9, "G35", billable: true, "x"),
+            ].joined(separator: "\n"))
+        try folder.write(
+            "icd10cm_order_2026.txt",
+            [
+                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"), OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+                OfficialLayout.orderLine(3, "A09", billable: true, "x"), OfficialLayout.orderLine(4, "E109", billable: true, "x"),
+                OfficialLayout.orderLine(5, "E119", billable: true, "x"), OfficialLayout.orderLine(6, "E11A", billable: true, "x"),
+                OfficialLayout.orderLine(7, "I10", billable: true, "x"), OfficialLayout.orderLine(8, "K529", billable: true, "x"),
+                OfficialLayout.orderLine(9, "G35", billable: false, "x"), OfficialLayout.orderLine(10, "G35A", billable: true, "x"),
+                OfficialLayout.orderLine(11, "Z3800", billable: true, "x"), OfficialLayout.orderLine(12, "E301", billable: true, "x"),
+                OfficialLayout.orderLine(13, "O0900", billable: true, "x"), OfficialLayout.orderLine(14, "F69", billable: true, "x"),
+                OfficialLayout.orderLine(15, "N946", billable: true, "x"), OfficialLayout.orderLine(16, "C61", billable: true, "x"),
+                OfficialLayout.orderLine(17, "D631", billable: true, "x"),
+            ].joined(separator: "\n"))
+        try folder.write(
+            "HCPC2019_CONTR_ANWEB.txt",
+            OfficialLayout.hcpcsPreamble
+                + Array(
+                    [
+                        OfficialLayout.hcpcsRecord(code: "G0008", added: "19930101"),
+                        OfficialLayout.hcpcsRecord(code: "A4206", coverage: "M", added: "19840101"),
+                        OfficialLayout.hcpcsRecord(code: "A0021", coverage: "I", added: "19840101"),
+                        OfficialLayout.hcpcsRecord(code: "S0034", coverage: "S", added: "19840101"),
+                        OfficialLayout.hcpcsRecord(
+                            code: "C8904", added: "20011001", actionEffective: "20190101", termination: "20181231", action: "D"),
+                        OfficialLayout.hcpcsRecord(code: "G9998", added: "20190401", action: "A"),
+                        OfficialLayout.hcpcsRecord(modifier: "RT", recordID: "7", added: "19920101"),
+                        OfficialLayout.hcpcsRecord(modifier: "GP", recordID: "7", added: "19980101"),
+                    ].map { $0 + "\r\n" }.joined().utf8))
+        try folder.write(
+            "MCE_Simple_Code_Edits_v41.txt",
+            [
+                OfficialLayout.mceHeader, OfficialLayout.mceRow(41, "Newborn_Only", "Z3800"),
+                OfficialLayout.mceRow(41, "Pediatric_Only", "E301"), OfficialLayout.mceRow(41, "Maternity_Only", "O0900"),
+                OfficialLayout.mceRow(41, "Female_Only", "O0900"), OfficialLayout.mceRow(41, "Adult_Only", "F69"),
+                OfficialLayout.mceRow(41, "Female_Only", "N946"), OfficialLayout.mceRow(41, "Male_Only", "C61"),
+                OfficialLayout.mceRow(41, "Principal_Manifestation", "D631"),
+            ].joined(separator: "\n"))
+        try folder.write("ex1.tsv", "code\tfirst\tlast\nA09\tK529\tK529\nE11\tE10\tE10\nE10\tE11\tE11\n")
+        try folder.write("level1.tsv", "code\teffective\ttermination\n25\t\t\n59\t\t\n")
+        try folder.write("level2.tsv", "code\teffective\ttermination\tdescription\nFS\t2022-01-01\t\tSplit visit\n")
+        var manifest = """
+            [[table]]
+            file = "ex1.tsv"
+            kind = "icd10cm-excludes1"
+            effective = "2025-10-01"
+            through = "2026-09-30"
+            [[table]]
+            file = "level1.tsv"
+            kind = "modifiers"
+            [[table]]
+            file = "level2.tsv"
+            kind = "modifiers"
+
+            """
+        if cpt {
+            try folder.write("cpt.txt", "99213\n0042T\n99999,2020-01-01,2024-12-31\n")
+            manifest += "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\nrelease = \"test CPT\"\neffective = \"2020-01-01\"\n"
+        }
+        if revenue {
+            try folder.write("revenue.txt", "0450\n0510\n")
+            manifest += "[[table]]\nfile = \"revenue.txt\"\nkind = \"revenue-codes\"\nrelease = \"test revenue\"\n"
+        }
+        try folder.write("tables.toml", manifest)
+    }
+
+    static func load(cpt: Bool = false, revenue: Bool = false) -> CodeTables {
+        do {
+            let folder = try TableFolder()
+            defer { folder.remove() }
+            try write(to: folder, cpt: cpt, revenue: revenue)
+            return try folder.load()
+        } catch {
+            fatalError("rule fixtures do not load: \(error)")
+        }
+    }
+
+    static let tables = load()
+    static let withLists = load(cpt: true, revenue: true)
 }

@@ -1,14 +1,47 @@
-/// A plain-text listing of loaded table releases: kind, release, service dates, entries, file.
+/// A plain-text listing of loaded table releases: kind, release, the service dates each serves,
+/// entries, file and what the entries are, then what is not loaded and what that means.
 public enum TableListing {
     public static func render(_ releases: [TableRelease]) -> String {
         var rows = [["kind", "release", "serves", "entries", "file"]]
         for r in releases {
             let serves = "\(r.effective ?? "any")..\(r.through ?? "open")"
-            rows.append([r.kind, r.release, serves, String(r.entries), r.file])
+            let file = r.detail.map { "\(r.file) (\($0))" } ?? r.file
+            rows.append([r.kind, r.release, serves, String(r.entries), file])
         }
         let widths = (0..<5).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { c, cell in c == 4 ? cell : cell.padding(widths[c]) }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
+    }
+
+    /// The listing followed by notes on code sets not loaded and files ignored.
+    public static func render(_ tables: CodeTables) -> String {
+        var text = render(tables.releases)
+        let notes = notes(tables)
+        if !notes.isEmpty { text += "\n" + notes.map { "note: \($0)" }.joined(separator: "\n") + "\n" }
+        return text
+    }
+
+    public static func notes(_ tables: CodeTables) -> [String] {
+        var notes: [String] = []
+        if !tables.icd10cm.isLoaded { notes.append("no ICD-10-CM release loaded: diagnoses get a format check only") }
+        if !tables.hcpcs.isLoaded { notes.append("no HCPCS file loaded: Level II codes get a format check only") }
+        if !tables.cpt.isLoaded {
+            notes.append("no CPT list loaded (AMA-licensed; kind 'cpt' in tables.toml): CPT-shaped codes get a format check only")
+        }
+        if !tables.revenueCodes.isLoaded { notes.append("no revenue-code list loaded: revenue codes get a form check only") }
+        if !tables.mce.isLoaded { notes.append("no MCE lists loaded: M01-M03 do not run") }
+        if !tables.excludes1.isLoaded { notes.append("no Excludes1 table loaded: M04 does not run") }
+        for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.ptp.isLoaded(setting) {
+            notes.append("no NCCI PTP table for \(setting.rawValue) lines")
+        }
+        for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.mue.isLoaded(setting) {
+            notes.append("no MUE table for \(setting.rawValue) lines")
+        }
+        if !tables.addOns.isLoaded { notes.append("no add-on code table loaded") }
+        if !tables.ignoredFiles.isEmpty {
+            notes.append("ignored (neither in tables.toml nor an official name): \(tables.ignoredFiles.joined(separator: ", "))")
+        }
+        return notes
     }
 }
