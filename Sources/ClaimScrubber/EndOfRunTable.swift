@@ -1,16 +1,52 @@
-/// The short findings table printed on stderr at the end of a run: counts and rule ids only.
+/// The short findings table printed on stderr at the end of a run: counts, dollars and rule ids
+/// only (never a field value, so no patient data can reach the terminal).
 public enum EndOfRunTable {
+    /// Codes shown per rule.
+    static let codesPerRule = 3
+
     public static func render(_ summary: ScrubSummary) -> String {
+        let m = summary.metrics
         var lines: [String] = []
-        lines.append("lines in \(summary.linesIn), clean \(summary.linesClean), held \(summary.linesHeld)")
+        let rate = summary.linesIn > 0 ? Double(summary.linesHeld) / Double(summary.linesIn) : 0
+        lines.append(
+            "lines in \(ReportFormat.count(summary.linesIn)), clean \(ReportFormat.count(summary.linesClean)), "
+                + "held \(ReportFormat.count(summary.linesHeld)) (\(ReportFormat.percent(rate)))")
+        if m.chargesCents != 0 || m.heldCents != 0 {
+            lines.append(
+                "charges \(ReportFormat.dollars(m.chargesCents)), held \(ReportFormat.dollars(m.heldCents)), "
+                    + "at risk \(ReportFormat.dollars(m.atRiskCents))")
+        }
         let rows = RuleID.allCases.filter { summary.findings($0) > 0 }
         if !rows.isEmpty {
-            lines.append("rule  severity  findings  description")
+            let top = summary.topCodes()
+            var table: [[String]] = [["rule", "severity", "findings", "lines", "top codes", "description"]]
             for rule in rows {
-                let count = String(summary.findings(rule))
-                let severity = rule.defaultSeverity.rawValue
-                lines.append(
-                    "\(rule.rawValue)   \(severity.padding(8))  \(String(repeating: " ", count: max(0, 8 - count.count)))\(count)  \(rule.title)")
+                let errors = m.rules[rule.ordinal].errors
+                let severity =
+                    errors == summary.findings(rule) ? "error" : errors == 0 ? "warning" : "mixed"
+                let codes = (top[rule] ?? []).prefix(codesPerRule).map(\.code).joined(separator: " ")
+                table.append([
+                    rule.rawValue, severity, ReportFormat.count(summary.findings(rule)),
+                    ReportFormat.count(m.rules[rule.ordinal].lines), codes, rule.title,
+                ])
+            }
+            table.append(["total", "", ReportFormat.count(m.errors + m.warnings), ReportFormat.count(m.flagged), "", ""])
+            // Text columns left-aligned, counts right-aligned; the last column is not padded.
+            let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
+            let numeric: Set<Int> = [2, 3]
+            for row in table {
+                var cells: [String] = []
+                for (c, cell) in row.enumerated() {
+                    let pad = String(repeating: " ", count: widths[c] - cell.count)
+                    if c == row.count - 1 {
+                        cells.append(cell)
+                    } else {
+                        cells.append(numeric.contains(c) ? pad + cell : cell + pad)
+                    }
+                }
+                var line = cells.joined(separator: "  ")
+                while line.hasSuffix(" ") { line.removeLast() }
+                lines.append(line)
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -1,8 +1,394 @@
-/// The management report: one self-contained HTML page (issue 5 draws the charts).
+/// The management report: one self-contained HTML page with inline SVG charts.
+///
+/// No script, stylesheet, font or image comes from elsewhere (the page makes no network request),
+/// and it shows only what `summary.json` holds: counts, rule ids, codes, departments, provider
+/// NPIs and payer ids (invariant 6). With `previous` (last month's summary) it shows the change
+/// against that run beside each figure.
 public enum ReportRenderer {
-    public static func html(_ summary: ScrubSummary, previous: ScrubSummary? = nil) -> String {
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ClaimScrubber report</title></head><body>"
-            + "<h1>ClaimScrubber report</h1><p>Lines in: \(summary.linesIn); clean: \(summary.linesClean); held: \(summary.linesHeld).</p>"
-            + "</body></html>\n"
+    /// The titles of the charts and tables, in page order (each chart's SVG `<title>`).
+    public enum Title {
+        public static let findingsByRule = "Findings by rule"
+        public static let heldByDepartment = "Held dollars by department"
+        public static let chargeLag = "Charge lag distribution"
+        public static let weeklyTrend = "Weekly trend"
+        public static let departmentRates = "Departments with the highest error rates"
+        public static let providerRates = "Rendering providers with the highest error rates"
+        public static let comparison = "Change since the previous run"
+        public static let all = [
+            findingsByRule, heldByDepartment, chargeLag, weeklyTrend, departmentRates, providerRates,
+        ]
     }
+
+    /// Rows in the "highest error rates" tables.
+    static let rankedRows = 10
+    /// Groups with fewer lines than this are left out of the rankings when enough larger ones exist
+    /// (one held line of one is a 100% rate that says little).
+    static let rankingMinimumLines = 20
+    /// Longest lag drawn as its own bar; longer lags share the last bar.
+    static let lagChartDays = 30
+
+    public static func html(_ summary: ScrubSummary, previous: ScrubSummary? = nil) -> String {
+        let m = summary.metrics
+        var page = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Charge scrub report\(summary.run.asOf.isEmpty ? "" : " — as of " + HTML.escape(summary.run.asOf))</title>
+            <style>\(style)</style>
+            </head>
+            <body>
+            <main>
+            <h1>Charge scrub report</h1>
+
+            """
+        page += "<p class=\"meta\">\(HTML.escape(runLine(summary)))</p>\n"
+        page += overview(summary, previous)
+        page += findingsByRule(summary, previous)
+        page += heldByDepartment(summary, previous)
+        page += chargeLag(summary, previous)
+        page += weeklyTrend(summary)
+        page += rankings(
+            title: Title.departmentRates, id: "departments", keyHeader: "Department",
+            groups: m.departments.map { (ScrubSummary.groupKey($0.key), $0.value) },
+            previous: previous.map { p in
+                Dictionary(uniqueKeysWithValues: p.metrics.departments.map { (ScrubSummary.groupKey($0.key), $0.value) })
+            })
+        page += rankings(
+            title: Title.providerRates, id: "providers", keyHeader: "Rendering NPI",
+            groups: m.providers.map { (ScrubSummary.providerKey($0.key), $0.value) },
+            previous: previous.map { p in
+                Dictionary(uniqueKeysWithValues: p.metrics.providers.map { (ScrubSummary.providerKey($0.key), $0.value) })
+            })
+        page += payers(summary)
+        page += tablesUsed(summary)
+        page += "</main>\n</body>\n</html>\n"
+        return page
+    }
+
+    // MARK: - Sections
+
+    static func runLine(_ s: ScrubSummary) -> String {
+        var parts: [String] = []
+        if !s.run.asOf.isEmpty { parts.append("As of \(s.run.asOf)") }
+        if !s.inputs.isEmpty { parts.append("inputs: " + s.inputs.map { "\($0.file) (\(ReportFormat.count($0.lines)) lines)" }.joined(separator: ", ")) }
+        if !s.run.version.isEmpty { parts.append("ClaimScrubber \(s.run.version)") }
+        return parts.joined(separator: "; ") + "."
+    }
+
+    struct Measure {
+        var name: String
+        var now: String
+        var before: String?
+        var change: String?
+    }
+
+    static func overview(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
+        let m = s.metrics
+        let lag = ScrubSummary.lagStatistics(m.chargeLagAll, threshold: s.chargeLagThresholdDays)
+        let lagBefore = p.map { ScrubSummary.lagStatistics($0.metrics.chargeLagAll, threshold: $0.chargeLagThresholdDays) }
+        func duplicates(_ x: ScrubSummary) -> Int { x.findings(.E01) + x.findings(.E02) }
+        func rate(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
+        var rows: [Measure] = []
+        func add(_ name: String, _ now: Int, _ before: Int?) {
+            rows.append(
+                Measure(
+                    name: name, now: ReportFormat.count(now), before: before.map(ReportFormat.count),
+                    change: before.map { ReportFormat.signedCount(now - $0) }))
+        }
+        func addDollars(_ name: String, _ now: Int64, _ before: Int64?) {
+            rows.append(
+                Measure(
+                    name: name, now: ReportFormat.dollars(now), before: before.map(ReportFormat.dollars),
+                    change: before.map { ReportFormat.signedDollars(now - $0) }))
+        }
+        func addRate(_ name: String, _ now: Double, _ before: Double?) {
+            rows.append(
+                Measure(
+                    name: name, now: ReportFormat.percent(now), before: before.map(ReportFormat.percent),
+                    change: before.map { ReportFormat.signedPoints(now - $0) }))
+        }
+        add("Lines in", s.linesIn, p?.linesIn)
+        add("Lines held", s.linesHeld, p?.linesHeld)
+        addRate("Error rate (lines held)", rate(s.linesHeld, s.linesIn), p.map { rate($0.linesHeld, $0.linesIn) })
+        add("Lines with findings", m.flagged, p?.metrics.flagged)
+        addRate("Finding rate", rate(m.flagged, s.linesIn), p.map { rate($0.metrics.flagged, $0.linesIn) })
+        add("Findings: errors", m.errors, p?.metrics.errors)
+        add("Findings: warnings", m.warnings, p?.metrics.warnings)
+        addDollars("Charges", m.chargesCents, p?.metrics.chargesCents)
+        addDollars("Dollars held", m.heldCents, p?.metrics.heldCents)
+        addDollars("Dollars at risk (passed with warnings)", m.atRiskCents, p?.metrics.atRiskCents)
+        add("Duplicates found (E01, E02)", duplicates(s), p.map(duplicates))
+        if lag.lines > 0 {
+            add("Charge lag median (days)", Int(lag.median), lagBefore.flatMap { $0.lines > 0 ? Int($0.median) : nil })
+            add("Charge lag p90 (days)", Int(lag.p90), lagBefore.flatMap { $0.lines > 0 ? Int($0.p90) : nil })
+            addRate(
+                "Charge lag over \(s.chargeLagThresholdDays) days", rate(lag.overThreshold, lag.lines),
+                lagBefore.map { rate($0.overThreshold, $0.lines) })
+        }
+        var html = "<section id=\"overview\">\n<h2>\(p == nil ? "Overview" : Title.comparison)</h2>\n"
+        if let p {
+            html += "<p>Previous run: \(HTML.escape(p.run.asOf.isEmpty ? "(date unknown)" : "as of " + p.run.asOf)).</p>\n"
+        }
+        html += "<table class=\"figures\"><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">This run</th>"
+        if p != nil { html += "<th scope=\"col\">Previous</th><th scope=\"col\">Change</th>" }
+        html += "</tr></thead><tbody>\n"
+        for row in rows {
+            html += "<tr><th scope=\"row\">\(HTML.escape(row.name))</th><td>\(row.now)</td>"
+            if p != nil { html += "<td>\(row.before ?? "")</td><td class=\"change\">\(row.change ?? "")</td>" }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
+    }
+
+    static func findingsByRule(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
+        let rules = RuleID.allCases.filter { s.findings($0) > 0 || (p?.findings($0) ?? 0) > 0 }
+        let ranked = rules.filter { s.findings($0) > 0 }.sorted { (s.findings($1), $0.ordinal) < (s.findings($0), $1.ordinal) }
+        let bars = ranked.map {
+            SVGChart.Bar(label: "\($0.rawValue) \($0.title)", value: Double(s.findings($0)), display: ReportFormat.count(s.findings($0)))
+        }
+        let total = s.metrics.errors + s.metrics.warnings
+        let description =
+            ranked.isEmpty
+            ? "No findings."
+            : "\(ReportFormat.count(total)) findings under \(ranked.count) rules; most: "
+                + ranked.prefix(3).map { "\($0.rawValue) \(ReportFormat.count(s.findings($0)))" }.joined(separator: ", ") + "."
+        var html = "<section id=\"rules\">\n<h2>\(Title.findingsByRule)</h2>\n<figure>\n"
+        html += SVGChart.horizontalBars(
+            id: "chart-rules", title: Title.findingsByRule, description: description, bars: bars, color: "#3b6ea5")
+        html += "\n<figcaption>\(HTML.escape(description)) The table below lists every rule.</figcaption>\n</figure>\n"
+        let top = s.topCodes()
+        html += "<table><caption>Findings by rule (text alternative)</caption><thead><tr>"
+        html += "<th scope=\"col\">Rule</th><th scope=\"col\">Checks</th><th scope=\"col\">Findings</th>"
+        html += "<th scope=\"col\">Errors</th><th scope=\"col\">Lines</th><th scope=\"col\">Line rate</th>"
+        html += "<th scope=\"col\">Charges</th><th scope=\"col\">Top codes</th>"
+        if p != nil { html += "<th scope=\"col\">Previous</th><th scope=\"col\">Change</th>" }
+        html += "</tr></thead><tbody>\n"
+        for rule in rules {
+            let t = s.metrics.rules[rule.ordinal]
+            let codes = (top[rule] ?? []).prefix(5).map { "\($0.code) (\(ReportFormat.count($0.findings)))" }
+            html += "<tr><th scope=\"row\">\(rule.rawValue)</th><td class=\"text\">\(HTML.escape(rule.title))</td>"
+            html += "<td>\(ReportFormat.count(s.findings(rule)))</td><td>\(ReportFormat.count(t.errors))</td>"
+            html += "<td>\(ReportFormat.count(t.lines))</td>"
+            html += "<td>\(ReportFormat.percent(s.linesIn > 0 ? Double(t.lines) / Double(s.linesIn) : 0))</td>"
+            html += "<td>\(ReportFormat.dollars(t.chargesCents))</td><td class=\"text\">\(HTML.escape(codes.joined(separator: ", ")))</td>"
+            if let p {
+                html += "<td>\(ReportFormat.count(p.findings(rule)))</td>"
+                html += "<td class=\"change\">\(ReportFormat.signedCount(s.findings(rule) - p.findings(rule)))</td>"
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
+    }
+
+    static func heldByDepartment(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
+        let departments = s.metrics.departments.map { (ScrubSummary.groupKey($0.key), $0.value) }
+            .sorted { ($1.1.heldCents, $0.0) < ($0.1.heldCents, $1.0) }
+        let before = p.map { x in
+            Dictionary(uniqueKeysWithValues: x.metrics.departments.map { (ScrubSummary.groupKey($0.key), $0.value) })
+        }
+        let bars = departments.filter { $0.1.heldCents > 0 }.map {
+            SVGChart.Bar(label: $0.0, value: Double($0.1.heldCents), display: ReportFormat.dollars($0.1.heldCents))
+        }
+        let description =
+            bars.isEmpty
+            ? "No dollars held."
+            : "\(ReportFormat.dollars(s.metrics.heldCents)) held in \(bars.count) departments; most: "
+                + bars.prefix(3).map { "\($0.label) \($0.display)" }.joined(separator: ", ") + "."
+        var html = "<section id=\"held\">\n<h2>\(Title.heldByDepartment)</h2>\n<figure>\n"
+        html += SVGChart.horizontalBars(
+            id: "chart-held", title: Title.heldByDepartment, description: description, bars: bars, color: "#b4462f")
+        html += "\n<figcaption>\(HTML.escape(description))</figcaption>\n</figure>\n"
+        html += "<table><caption>Dollars by department (text alternative)</caption><thead><tr>"
+        html += "<th scope=\"col\">Department</th><th scope=\"col\">Lines</th><th scope=\"col\">Charges</th>"
+        html += "<th scope=\"col\">Held</th><th scope=\"col\">At risk</th>"
+        if p != nil { html += "<th scope=\"col\">Held, previous</th><th scope=\"col\">Change</th>" }
+        html += "</tr></thead><tbody>\n"
+        for (name, t) in departments {
+            html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(t.lines))</td>"
+            html += "<td>\(ReportFormat.dollars(t.chargesCents))</td><td>\(ReportFormat.dollars(t.heldCents))</td>"
+            html += "<td>\(ReportFormat.dollars(t.atRiskCents))</td>"
+            if let before {
+                let old = before[name]?.heldCents ?? 0
+                html += "<td>\(ReportFormat.dollars(old))</td><td class=\"change\">\(ReportFormat.signedDollars(t.heldCents - old))</td>"
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
+    }
+
+    static func chargeLag(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
+        let all = s.metrics.chargeLagAll
+        let threshold = s.chargeLagThresholdDays
+        let stats = ScrubSummary.lagStatistics(all, threshold: threshold)
+        // Bars: posted before service (negative), each day 0...lagChartDays−1, and the rest.
+        var bars: [SVGChart.Bar] = []
+        let negative = all.filter { $0.key < 0 }.reduce(0) { $0 + $1.value }
+        if negative > 0 { bars.append(.init(label: "< 0", value: Double(negative), display: ReportFormat.count(negative))) }
+        let longest = min(lagChartDays, Int(all.keys.max() ?? 0) + 1)
+        for day in 0..<max(0, longest) {
+            let n = all[Int32(day)] ?? 0
+            bars.append(.init(label: "\(day)", value: Double(n), display: ReportFormat.count(n) + " lines"))
+        }
+        let beyond = all.filter { $0.key >= Int32(lagChartDays) }.reduce(0) { $0 + $1.value }
+        if beyond > 0 {
+            bars.append(.init(label: "\(lagChartDays)+", value: Double(beyond), display: ReportFormat.count(beyond) + " lines"))
+        }
+        for i in bars.indices where !bars[i].display.hasSuffix("lines") { bars[i].display += " lines" }
+        let markerIndex = (negative > 0 ? 1 : 0) + threshold
+        let description =
+            stats.lines == 0
+            ? "No lines with both a service date and a post date."
+            : "Days from service to posting for \(ReportFormat.count(stats.lines)) lines: median \(stats.median), "
+                + "90th percentile \(stats.p90); \(ReportFormat.percent(Double(stats.overThreshold) / Double(stats.lines))) "
+                + "over the \(threshold)-day threshold."
+        var html = "<section id=\"lag\">\n<h2>\(Title.chargeLag)</h2>\n<figure>\n"
+        html += SVGChart.columns(
+            id: "chart-lag", title: Title.chargeLag, description: description, bars: bars, color: "#5b8c5a",
+            partColor: "#5b8c5a", marker: (markerIndex, "threshold \(threshold) days"), yLabel: "lines")
+        html += "\n<figcaption>\(HTML.escape(description)) Median and 90th percentile are exact (nearest rank).</figcaption>\n</figure>\n"
+        let before = p.map { x in
+            Dictionary(uniqueKeysWithValues: x.metrics.chargeLag.map {
+                (ScrubSummary.groupKey($0.key), ScrubSummary.lagStatistics($0.value, threshold: x.chargeLagThresholdDays))
+            })
+        }
+        html += "<table><caption>Charge lag by department (days)</caption><thead><tr>"
+        html += "<th scope=\"col\">Department</th><th scope=\"col\">Lines</th><th scope=\"col\">Median</th>"
+        html += "<th scope=\"col\">p90</th><th scope=\"col\">Over \(threshold) days</th>"
+        if p != nil { html += "<th scope=\"col\">Median, previous</th><th scope=\"col\">p90, previous</th>" }
+        html += "</tr></thead><tbody>\n"
+        let departments = s.metrics.chargeLag.map { (ScrubSummary.groupKey($0.key), ScrubSummary.lagStatistics($0.value, threshold: threshold)) }
+            .sorted { $0.0 < $1.0 }
+        for (name, d) in departments where d.lines > 0 {
+            html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(d.lines))</td>"
+            html += "<td>\(d.median)</td><td>\(d.p90)</td>"
+            html += "<td>\(ReportFormat.percent(Double(d.overThreshold) / Double(d.lines)))</td>"
+            if let before {
+                let old = before[name]
+                html += "<td>\(old.map { $0.lines > 0 ? String($0.median) : "" } ?? "")</td>"
+                html += "<td>\(old.map { $0.lines > 0 ? String($0.p90) : "" } ?? "")</td>"
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
+    }
+
+    static func weeklyTrend(_ s: ScrubSummary) -> String {
+        let weeks = s.metrics.weeks.sorted { $0.key < $1.key }
+        let bars = weeks.map { week, t in
+            SVGChart.Bar(
+                label: ISOWeek.label(week), value: Double(t.lines),
+                display: "\(ReportFormat.count(t.lines)) lines, \(ReportFormat.count(t.held)) held", part: Double(t.held))
+        }
+        let description =
+            weeks.isEmpty
+            ? "No lines."
+            : "Lines per ISO week of service, held lines darker, from \(ISOWeek.label(weeks.first!.key)) "
+                + "to \(ISOWeek.label(weeks.last!.key)); busiest week "
+                + "\(ISOWeek.label(weeks.max { ($0.value.lines, $1.key) < ($1.value.lines, $0.key) }!.key))."
+        var html = "<section id=\"weeks\">\n<h2>\(Title.weeklyTrend)</h2>\n<figure>\n"
+        html += SVGChart.columns(
+            id: "chart-weeks", title: Title.weeklyTrend, description: description, bars: bars, color: "#9fb8d6",
+            partColor: "#b4462f", yLabel: "lines")
+        html += "\n<figcaption>\(HTML.escape(description))</figcaption>\n</figure>\n"
+        html += "<table><caption>Weekly trend (text alternative)</caption><thead><tr>"
+        html += "<th scope=\"col\">Week of service</th><th scope=\"col\">Lines</th><th scope=\"col\">Held</th>"
+        html += "<th scope=\"col\">Error rate</th><th scope=\"col\">Findings</th><th scope=\"col\">Held dollars</th>"
+        html += "</tr></thead><tbody>\n"
+        for (week, t) in weeks {
+            html += "<tr><th scope=\"row\">\(ISOWeek.label(week))</th><td>\(ReportFormat.count(t.lines))</td>"
+            html += "<td>\(ReportFormat.count(t.held))</td>"
+            html += "<td>\(ReportFormat.percent(t.lines > 0 ? Double(t.held) / Double(t.lines) : 0))</td>"
+            html += "<td>\(ReportFormat.count(t.findings))</td><td>\(ReportFormat.dollars(t.heldCents))</td></tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
+    }
+
+    /// The groups with the highest error rate (held lines / lines), then most held, then by name.
+    static func ranked(_ groups: [(String, GroupTally)]) -> (rows: [(String, GroupTally)], minimum: Int) {
+        func rate(_ t: GroupTally) -> Double { t.lines > 0 ? Double(t.held) / Double(t.lines) : 0 }
+        let large = groups.filter { $0.1.lines >= rankingMinimumLines }
+        let minimum = large.count >= rankedRows ? rankingMinimumLines : 1
+        let pool = minimum > 1 ? large : groups
+        let rows = pool.sorted {
+            let a = (rate($0.1), $0.1.held)
+            let b = (rate($1.1), $1.1.held)
+            return a != b ? a > b : $0.0 < $1.0
+        }
+        return (Array(rows.prefix(rankedRows)), minimum)
+    }
+
+    static func rankings(
+        title: String, id: String, keyHeader: String, groups: [(String, GroupTally)], previous: [String: GroupTally]?
+    ) -> String {
+        let (rows, minimum) = ranked(groups)
+        var html = "<section id=\"\(id)\">\n<h2>\(title)</h2>\n"
+        html += "<table><caption>\(title)"
+        if minimum > 1 { html += " (at least \(minimum) lines)" }
+        html += "</caption><thead><tr><th scope=\"col\">\(keyHeader)</th><th scope=\"col\">Lines</th>"
+        html += "<th scope=\"col\">Held</th><th scope=\"col\">Error rate</th><th scope=\"col\">Findings</th>"
+        html += "<th scope=\"col\">Held dollars</th>"
+        if previous != nil { html += "<th scope=\"col\">Error rate, previous</th><th scope=\"col\">Change</th>" }
+        html += "</tr></thead><tbody>\n"
+        for (name, t) in rows {
+            let rate = t.lines > 0 ? Double(t.held) / Double(t.lines) : 0
+            html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(t.lines))</td>"
+            html += "<td>\(ReportFormat.count(t.held))</td><td>\(ReportFormat.percent(rate))</td>"
+            html += "<td>\(ReportFormat.count(t.findings))</td><td>\(ReportFormat.dollars(t.heldCents))</td>"
+            if let previous {
+                if let old = previous[name], old.lines > 0 {
+                    let oldRate = Double(old.held) / Double(old.lines)
+                    html += "<td>\(ReportFormat.percent(oldRate))</td><td class=\"change\">\(ReportFormat.signedPoints(rate - oldRate))</td>"
+                } else {
+                    html += "<td>—</td><td class=\"change\">new</td>"
+                }
+            }
+            html += "</tr>\n"
+        }
+        if rows.isEmpty { html += "<tr><td colspan=\"6\">No lines.</td></tr>\n" }
+        return html + "</tbody></table>\n</section>\n"
+    }
+
+    static func payers(_ s: ScrubSummary) -> String {
+        let payers = s.metrics.payers.map { (ScrubSummary.groupKey($0.key), $0.value) }.sorted { $0.0 < $1.0 }
+        var html = "<section id=\"payers\">\n<h2>Error rates by payer</h2>\n<table><thead><tr>"
+        html += "<th scope=\"col\">Payer</th><th scope=\"col\">Lines</th><th scope=\"col\">Held</th>"
+        html += "<th scope=\"col\">Error rate</th><th scope=\"col\">Finding rate</th><th scope=\"col\">Held dollars</th>"
+        html += "<th scope=\"col\">At risk</th></tr></thead><tbody>\n"
+        for (name, t) in payers {
+            let lines = Double(max(1, t.lines))
+            html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(t.lines))</td>"
+            html += "<td>\(ReportFormat.count(t.held))</td><td>\(ReportFormat.percent(Double(t.held) / lines))</td>"
+            html += "<td>\(ReportFormat.percent(Double(t.flagged) / lines))</td>"
+            html += "<td>\(ReportFormat.dollars(t.heldCents))</td><td>\(ReportFormat.dollars(t.atRiskCents))</td></tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
+    }
+
+    static func tablesUsed(_ s: ScrubSummary) -> String {
+        var html = "<section id=\"tables\">\n<h2>Code table releases used</h2>\n<table class=\"texts\"><thead><tr>"
+        html += "<th scope=\"col\">Kind</th><th scope=\"col\">Release</th><th scope=\"col\">File</th>"
+        html += "<th scope=\"col\">Service dates</th><th scope=\"col\">Entries</th></tr></thead><tbody>\n"
+        for t in s.tables {
+            let dates = "\(t.effective ?? "…") to \(t.through ?? "…")"
+            html += "<tr><td>\(HTML.escape(t.kind))</td><td>\(HTML.escape(t.release))</td><td>\(HTML.escape(t.file))</td>"
+            html += "<td>\(HTML.escape(dates))</td><td>\(ReportFormat.count(t.entries))</td></tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
+    }
+
+    static let style = """
+        body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;background:#fff;margin:0}
+        main{max-width:900px;margin:0 auto;padding:24px}
+        h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #ddd}
+        .meta{color:#555;margin:0 0 16px}
+        table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
+        caption{text-align:left;font-weight:600;padding:4px 0}
+        th,td{border-bottom:1px solid #e4e4e4;padding:3px 10px;text-align:right}
+        th[scope=row],td:first-child,td.text,table.texts td{text-align:left}thead th{background:#f3f5f8}
+        .change{font-weight:600}
+        figure{margin:8px 0}figcaption{color:#444;font-size:13px}
+        svg{max-width:100%;height:auto}
+        """
 }

@@ -61,7 +61,7 @@ extension ScrubPipeline {
                             hasLineId: hasLineId)
                     }
                     sequence += 1
-                    progress?(rawBefore + input.source.rawBytesRead, rawTotal, 0)
+                    progress?(rawBefore + input.source.rawBytesRead, rawTotal, chunk.firstLine - 2 + chunk.newlineCount)
                 }
                 rawBefore += input.source.rawBytesRead
             }

@@ -1,12 +1,41 @@
 import Foundation
 
 /// Counts gathered per chunk and merged in order; never a second pass over the data.
+///
+/// Every field is a sum (or a histogram of sums), so merging chunk results in any grouping gives
+/// the same totals: the summary is identical for any worker count and chunk size. Nothing here
+/// holds patient data: groups are departments, provider NPIs, payer ids and weeks of service.
 public struct ScrubMetrics: Sendable, Equatable {
     public var records = 0
+    /// Records held (at least one error finding).
     public var held = 0
     public var findingsByRule = [Int](repeating: 0, count: RuleID.allCases.count)
     public var errors = 0
     public var warnings = 0
+
+    /// Records with at least one finding (held, or passed with warnings).
+    public var flagged = 0
+    /// Net charges of all records (credits subtract), in cents.
+    public var chargesCents: Int64 = 0
+    /// Charges of held records.
+    public var heldCents: Int64 = 0
+    /// Charges of records that pass with warnings only: they go out, but may be denied.
+    public var atRiskCents: Int64 = 0
+    /// Per rule (catalog order): error findings, records flagged, their charges.
+    public var rules = [RuleTally](repeating: RuleTally(), count: RuleID.allCases.count)
+    /// Per department ("" when the field is empty).
+    public var departments: [String: GroupTally] = [:]
+    /// Per rendering provider NPI (`0` missing, `PackedCode.invalid` malformed).
+    public var providers: [UInt64: GroupTally] = [:]
+    /// Per payer id ("" when the field is empty).
+    public var payers: [String: GroupTally] = [:]
+    /// Per week of service: `ISOWeek.index` of the date of service, `ISOWeek.none` without one.
+    public var weeks: [Int32: GroupTally] = [:]
+    /// Charge lag (post date − service date, days) → records, per department; only records with
+    /// both dates. Exact: percentiles are read off these counts, no sketch.
+    public var chargeLag: [String: [Int32: Int]] = [:]
+    /// Findings per (rule, code behind the finding): `TopCode.key`.
+    public var topCodes: [UInt64: Int] = [:]
 
     public init() {}
 
@@ -16,11 +45,218 @@ public struct ScrubMetrics: Sendable, Equatable {
         for i in findingsByRule.indices { findingsByRule[i] += other.findingsByRule[i] }
         errors += other.errors
         warnings += other.warnings
+        flagged += other.flagged
+        chargesCents += other.chargesCents
+        heldCents += other.heldCents
+        atRiskCents += other.atRiskCents
+        for i in rules.indices { rules[i].add(other.rules[i]) }
+        for (k, v) in other.departments { departments[k, default: GroupTally()].add(v) }
+        for (k, v) in other.providers { providers[k, default: GroupTally()].add(v) }
+        for (k, v) in other.payers { payers[k, default: GroupTally()].add(v) }
+        for (k, v) in other.weeks { weeks[k, default: GroupTally()].add(v) }
+        for (department, histogram) in other.chargeLag {
+            chargeLag[department, default: [:]].merge(histogram, uniquingKeysWith: +)
+        }
+        topCodes.merge(other.topCodes, uniquingKeysWith: +)
     }
 
     mutating func count(_ finding: Finding) {
         findingsByRule[finding.rule.ordinal] += 1
         if finding.severity == .error { errors += 1 } else { warnings += 1 }
+    }
+
+    /// The charge lag histogram of all departments together.
+    public var chargeLagAll: [Int32: Int] {
+        var all: [Int32: Int] = [:]
+        for histogram in chargeLag.values { all.merge(histogram, uniquingKeysWith: +) }
+        return all
+    }
+
+    // MARK: - Late findings
+
+    /// Counts a finding made after pass 1 (the encounter rules of the shard stage) for a record
+    /// already counted, keeping every metric consistent.
+    ///
+    /// Call it once per finding. `newlyFlagged`: the record had no finding before this one.
+    /// `newlyHeld`: this is the record's first error (it was clean or passed with warnings), so
+    /// its charges move to held (and out of at-risk when it had warnings). The rule's `lines`
+    /// count takes each call as one record: the encounter rules give a record at most one finding
+    /// per rule. `department` and `payer` are the record's trimmed field text ("" when empty);
+    /// `procedure` the packed code (`ChargeBatch.procedure`), `serviceDay` a day number.
+    public mutating func addLateFinding(
+        rule: RuleID, severity: Severity, department: String, renderingNPI: UInt64, payer: String,
+        procedure: UInt64, amountCents: Int64, serviceDay: Int32, newlyHeld: Bool, newlyFlagged: Bool
+    ) {
+        let error = severity == .error
+        let nowHeld = newlyHeld && error
+        findingsByRule[rule.ordinal] += 1
+        if error { errors += 1 } else { warnings += 1 }
+        var change = GroupTally()
+        change.findings = 1
+        change.errors = error ? 1 : 0
+        if newlyFlagged { change.flagged = 1 }
+        if nowHeld {
+            change.held = 1
+            change.heldCents = amountCents
+            // A record that had warnings only was at risk; now it is held.
+            if !newlyFlagged { change.atRiskCents = -amountCents }
+        } else if newlyFlagged {
+            change.atRiskCents = amountCents
+        }
+        held += change.held
+        flagged += change.flagged
+        heldCents += change.heldCents
+        atRiskCents += change.atRiskCents
+        rules[rule.ordinal].add(RuleTally(errors: change.errors, lines: 1, chargesCents: amountCents))
+        departments[department, default: GroupTally()].add(change)
+        providers[renderingNPI, default: GroupTally()].add(change)
+        payers[payer, default: GroupTally()].add(change)
+        weeks[ISOWeek.index(serviceDay), default: GroupTally()].add(change)
+        topCodes[TopCode.key(procedure, rule: rule), default: 0] += 1
+    }
+}
+
+/// Counts for one group of records (a department, a provider, a payer, a week).
+public struct GroupTally: Sendable, Equatable {
+    public var lines = 0
+    /// Records with at least one finding.
+    public var flagged = 0
+    /// Records held.
+    public var held = 0
+    public var findings = 0
+    /// Findings of severity error (the rest are warnings).
+    public var errors = 0
+    public var chargesCents: Int64 = 0
+    public var heldCents: Int64 = 0
+    public var atRiskCents: Int64 = 0
+
+    public init() {}
+
+    public var warnings: Int { findings - errors }
+
+    @inline(__always)
+    public mutating func add(_ other: GroupTally) {
+        lines += other.lines
+        flagged += other.flagged
+        held += other.held
+        findings += other.findings
+        errors += other.errors
+        chargesCents += other.chargesCents
+        heldCents += other.heldCents
+        atRiskCents += other.atRiskCents
+    }
+}
+
+/// Per rule: error findings, records the rule flagged, and their charges.
+public struct RuleTally: Sendable, Equatable {
+    public var errors = 0
+    public var lines = 0
+    public var chargesCents: Int64 = 0
+
+    public init(errors: Int = 0, lines: Int = 0, chargesCents: Int64 = 0) {
+        self.errors = errors
+        self.lines = lines
+        self.chargesCents = chargesCents
+    }
+
+    mutating func add(_ other: RuleTally) {
+        errors += other.errors
+        lines += other.lines
+        chargesCents += other.chargesCents
+    }
+}
+
+/// The code behind a finding, packed with its rule into one integer key.
+///
+/// Codes of up to 8 characters (ICD-10-CM 7, CPT/HCPCS 5, modifiers and places of service 2,
+/// revenue codes 4) leave the low 12 bits of a `PackedCode` zero; the rule's ordinal goes there.
+/// Anything longer or not a code counts as "(malformed)", an empty field as "(none)".
+public enum TopCode {
+    /// A first character no real code has (6-bit value 63).
+    static let malformed: UInt64 = 63 << 54
+    static let ruleMask: UInt64 = 0xFFF
+
+    @inline(__always)
+    public static func key(_ packed: UInt64, rule: RuleID) -> UInt64 {
+        code(packed) | UInt64(rule.ordinal)
+    }
+
+    /// A packed code as the code part of a key.
+    @inline(__always)
+    static func code(_ packed: UInt64) -> UInt64 {
+        if packed == PackedCode.invalid || packed & ruleMask != 0 { return malformed }
+        return packed
+    }
+
+    public static func rule(of key: UInt64) -> RuleID? {
+        let ordinal = Int(key & ruleMask)
+        return ordinal < RuleID.allCases.count ? RuleID.allCases[ordinal] : nil
+    }
+
+    /// The code as text: diagnosis codes with their dot after the category (`E11.9`).
+    public static func text(of key: UInt64) -> String {
+        let code = key & ~ruleMask
+        if code == 0 { return "(none)" }
+        if code == malformed { return "(malformed)" }
+        let text = PackedCode.unpack(code)
+        if let rule = rule(of: key), isDiagnosisRule(rule), text.count > 3 {
+            return String(text.prefix(3)) + "." + String(text.dropFirst(3))
+        }
+        return text
+    }
+
+    /// The key for a code's text as `text(of:)` writes it; nil when it is not one.
+    public static func key(text: String, rule: RuleID) -> UInt64? {
+        switch text {
+        case "(none)": return UInt64(rule.ordinal)
+        case "(malformed)": return malformed | UInt64(rule.ordinal)
+        default:
+            guard let packed = PackedCode.pack(text), packed != 0, packed & ruleMask == 0 else { return nil }
+            return packed | UInt64(rule.ordinal)
+        }
+    }
+
+    /// Rules whose finding names the offending code in its `value`; the others are counted under
+    /// the record's procedure code.
+    @inline(__always)
+    static func findingNamesCode(_ rule: RuleID) -> Bool {
+        switch rule {
+        case .C01, .C02, .C03, .C04, .C05, .C07, .C08, .C10, .M01, .M02, .M03, .M04: return true
+        default: return false
+        }
+    }
+
+    static func isDiagnosisRule(_ rule: RuleID) -> Bool {
+        switch rule {
+        case .C04, .C05, .M01, .M02, .M03, .M04: return true
+        default: return false
+        }
+    }
+}
+
+/// Weeks of service as ISO 8601 weeks (Monday to Sunday, week 1 holds the year's first Thursday).
+public enum ISOWeek {
+    /// The bucket of records without a usable date of service.
+    public static let none: Int32 = .min
+
+    /// Weeks since the week of 1970-01-01 (a Thursday): day 0 is in week 0, whose Monday is day −3.
+    @inline(__always)
+    public static func index(_ day: Int32) -> Int32 {
+        guard DayNumber.isDate(day) else { return none }
+        let shifted = Int64(day) + 3
+        return Int32(shifted >= 0 ? shifted / 7 : (shifted - 6) / 7)
+    }
+
+    /// The Monday that starts a week.
+    public static func monday(_ week: Int32) -> Int32 { week &* 7 &- 3 }
+
+    /// `2026-W14`; "(none)" for the bucket without a date.
+    public static func label(_ week: Int32) -> String {
+        guard week != none else { return "(none)" }
+        let thursday = monday(week) + 3
+        let year = DayNumber.civil(thursday).year
+        let number = (thursday - DayNumber.from(year: year, month: 1, day: 1)) / 7 + 1
+        return "\(year)-W" + (number < 10 ? "0" : "") + String(number)
     }
 }
 
@@ -30,6 +266,10 @@ public struct ScrubSummary: Sendable {
     public var tables: [TableRelease] = []
     public var inputs: [InputSummary] = []
     public var run = RunInfo()
+    /// D04's threshold: "over threshold" in the charge lag figures means a lag above this.
+    public var chargeLagThresholdDays = RuleSettings().chargeLagDays
+
+    public init() {}
 
     public struct InputSummary: Sendable, Codable, Equatable {
         public var file: String
@@ -56,37 +296,6 @@ public struct ScrubSummary: Sendable {
     public var linesClean: Int { metrics.records - metrics.held }
 
     public func findings(_ rule: RuleID) -> Int { metrics.findingsByRule[rule.ordinal] }
-
-    /// The summary as JSON with sorted keys (stable bytes outside `run`).
-    public func json() -> [UInt8] {
-        var byRule: [String: Int] = [:]
-        for rule in RuleID.allCases where metrics.findingsByRule[rule.ordinal] > 0 {
-            byRule[rule.rawValue] = metrics.findingsByRule[rule.ordinal]
-        }
-        let object: [String: Any] = [
-            "lines_in": metrics.records,
-            "lines_clean": linesClean,
-            "lines_held": linesHeld,
-            "findings_by_rule": byRule,
-            "findings_by_severity": ["error": metrics.errors, "warning": metrics.warnings],
-            "tables": tables.map { release -> [String: Any] in
-                var t: [String: Any] = [
-                    "kind": release.kind, "release": release.release, "file": release.file, "entries": release.entries,
-                ]
-                if let e = release.effective { t["effective"] = e }
-                if let e = release.through { t["through"] = e }
-                return t
-            },
-            "inputs": inputs.map { ["file": $0.file, "format": $0.format, "compressed": $0.compressed, "lines": $0.lines] },
-            "run": [
-                "version": run.version, "as_of": run.asOf, "workers": run.workers, "fail_on": run.failOn,
-                "output_level": run.outputLevel, "chunk_size": run.chunkSize, "memory_limit": run.memoryLimit,
-                "host": run.host, "started_at": run.startedAt, "seconds": run.seconds,
-            ] as [String: Any],
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
-        return [UInt8](data) + [0x0A]
-    }
 }
 
 public enum ClaimScrubberVersion {

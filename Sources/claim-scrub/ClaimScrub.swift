@@ -8,7 +8,7 @@ struct ClaimScrub: ParsableCommand {
         commandName: "claim-scrub",
         abstract: "Scrubs charge extracts before they become claims.",
         version: ClaimScrubberVersion.current,
-        subcommands: [Scrub.self, Generate.self, TablesCommand.self]
+        subcommands: [Scrub.self, Generate.self, TablesCommand.self, ReportCommand.self]
     )
 }
 

@@ -95,7 +95,16 @@ struct Scrub: ParsableCommand {
             options.tableDirectories = try TableLocator.resolve(tables)
             let loaded = try TableLoader.load(directories: options.tableDirectories)
             let pipeline = ScrubPipeline(options: options, tables: loaded)
-            let result = try pipeline.run()
+            let bar = ProgressBar.standardError(quiet: quiet)
+            if let bar { pipeline.progress = { bar.update(bytes: $0, total: $1, lines: $2) } }
+            let result: ScrubPipeline.Result
+            do {
+                result = try pipeline.run()
+                bar?.finish()
+            } catch {
+                bar?.finish()
+                throw error
+            }
             if !quiet { FileHandle.standardError.write(Data(EndOfRunTable.render(result.summary).utf8)) }
             if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
         } catch let error as ScrubError {

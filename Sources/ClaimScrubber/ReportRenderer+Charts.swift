@@ -1,0 +1,202 @@
+/// Inline SVG charts for the report: no scripts, no fonts or images from elsewhere.
+///
+/// Every chart is an `<svg role="img">` whose `<title>` and `<desc>` name it and say what it
+/// shows in words; the report puts a data table beside each one as the full text alternative.
+enum SVGChart {
+    struct Bar {
+        var label: String
+        var value: Double
+        /// The value as the reader sees it ("$1,234.00", "57").
+        var display: String
+        /// A second, darker part of the bar (held within lines, for instance); 0 for none.
+        var part: Double = 0
+    }
+
+    static let width = 760
+    private static let font = "font-family=\"system-ui, sans-serif\" font-size=\"12\""
+
+    /// Horizontal bars, one row per item, largest scale on the right.
+    static func horizontalBars(id: String, title: String, description: String, bars: [Bar], color: String) -> String {
+        let labelWidth = 330
+        let valueWidth = 100
+        let rowHeight = 22
+        let plotWidth = width - labelWidth - valueWidth
+        let height = max(1, bars.count) * rowHeight + 16
+        let maximum = bars.map(\.value).max() ?? 0
+        var svg = open(id: id, title: title, description: description, height: height)
+        if bars.isEmpty {
+            svg += "<text x=\"8\" y=\"20\" \(font) fill=\"#555\">No data.</text>"
+        }
+        for (i, bar) in bars.enumerated() {
+            let y = 8 + i * rowHeight
+            let length = maximum > 0 ? max(bar.value > 0 ? 1 : 0, Int((bar.value / maximum * Double(plotWidth)).rounded())) : 0
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>"
+            svg += "\(HTML.escape(shortened(bar.label, 48)))</text>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"\(color)\">"
+            svg += "<title>\(HTML.escape(bar.label)): \(HTML.escape(bar.display))</title></rect>"
+            svg += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 15)\" \(font)>\(HTML.escape(bar.display))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// Vertical bars over a category axis (weeks, days of lag); `part` is drawn darker at the
+    /// bottom of each bar. `marker` draws a dashed vertical line after that bar index.
+    static func columns(
+        id: String, title: String, description: String, bars: [Bar], color: String, partColor: String,
+        marker: (after: Int, label: String)? = nil, yLabel: String
+    ) -> String {
+        let left = 64
+        let bottom = 54
+        let top = 20
+        let plotHeight = 220
+        let height = top + plotHeight + bottom
+        let plotWidth = width - left - 16
+        let tick = niceStep(bars.map(\.value).max() ?? 0)
+        let maximum = tick * 4
+        let step = bars.isEmpty ? plotWidth : plotWidth / bars.count
+        let barWidth = max(2, step - max(1, step / 5))
+        var svg = open(id: id, title: title, description: description, height: height)
+        // Axis and three gridlines with their values.
+        for k in 0...4 {
+            let value = tick * Double(k)
+            let y = top + plotHeight - Int((Double(plotHeight) * Double(k) / 4).rounded())
+            svg += "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(width - 16)\" y2=\"\(y)\" stroke=\"#ddd\"/>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\" \(font) fill=\"#555\">"
+            svg += "\(HTML.escape(ReportFormat.compact(value)))</text>"
+        }
+        svg += "<text x=\"12\" y=\"\(top + plotHeight / 2)\" transform=\"rotate(-90 12 \(top + plotHeight / 2))\" "
+        svg += "text-anchor=\"middle\" \(font) fill=\"#555\">\(HTML.escape(yLabel))</text>"
+        if bars.isEmpty {
+            svg += "<text x=\"\(left + 8)\" y=\"\(top + 20)\" \(font) fill=\"#555\">No data.</text>"
+        }
+        let labelEvery = max(1, (bars.count + 15) / 16)
+        for (i, bar) in bars.enumerated() {
+            let x = left + i * step + (step - barWidth) / 2
+            let h = Int((bar.value / maximum * Double(plotHeight)).rounded())
+            let partHeight = Int((bar.part / maximum * Double(plotHeight)).rounded())
+            let y = top + plotHeight - h
+            svg += "<g><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.display))</title>"
+            svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(h)\" fill=\"\(color)\"/>"
+            if partHeight > 0 {
+                svg += "<rect x=\"\(x)\" y=\"\(top + plotHeight - partHeight)\" width=\"\(barWidth)\" "
+                svg += "height=\"\(partHeight)\" fill=\"\(partColor)\"/>"
+            }
+            svg += "</g>"
+            if i % labelEvery == 0 {
+                let lx = x + barWidth / 2
+                let ly = top + plotHeight + 14
+                svg += "<text x=\"\(lx)\" y=\"\(ly)\" text-anchor=\"end\" transform=\"rotate(-40 \(lx) \(ly))\" "
+                svg += "\(font)>\(HTML.escape(bar.label))</text>"
+            }
+        }
+        if let marker, marker.after >= 0, marker.after < bars.count {
+            let x = left + (marker.after + 1) * step
+            svg += "<line x1=\"\(x)\" y1=\"\(top - 6)\" x2=\"\(x)\" y2=\"\(top + plotHeight)\" stroke=\"#b00\" "
+            svg += "stroke-dasharray=\"4 3\"/><text x=\"\(x + 4)\" y=\"\(top + 4)\" \(font) fill=\"#b00\">"
+            svg += "\(HTML.escape(marker.label))</text>"
+        }
+        svg += "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(width - 16)\" y2=\"\(top + plotHeight)\" stroke=\"#333\"/>"
+        return svg + "</svg>"
+    }
+
+    /// A round gridline step (1, 2 or 5 times a power of ten) so that four steps cover `maximum`.
+    static func niceStep(_ maximum: Double) -> Double {
+        guard maximum > 0 else { return 1 }
+        var power = 1.0
+        while power * 10 <= maximum / 4 { power *= 10 }
+        for factor in [1.0, 2.0, 5.0, 10.0] where power * factor * 4 >= maximum { return max(1, power * factor) }
+        return power * 10
+    }
+
+    static func shortened(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    private static func open(id: String, title: String, description: String, height: Int) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 \(width) \(height)\" "
+            + "width=\"\(width)\" height=\"\(height)\" aria-labelledby=\"\(id)-title \(id)-desc\">"
+            + "<title id=\"\(id)-title\">\(HTML.escape(title))</title>"
+            + "<desc id=\"\(id)-desc\">\(HTML.escape(description))</desc>"
+    }
+}
+
+/// Escaping for text and attribute values.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// Numbers as the report shows them: grouped digits, exact dollars from cents, shares in percent.
+public enum ReportFormat {
+    /// 1234567 → "1,234,567".
+    public static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "−" : "") + out
+    }
+
+    /// 123456 cents → "$1,234.56" (exact: integer arithmetic only).
+    public static func dollars(_ cents: Int64) -> String {
+        let magnitude = cents.magnitude
+        let fraction = magnitude % 100
+        return (cents < 0 ? "−" : "") + "$" + count(Int(magnitude / 100)) + "." + (fraction < 10 ? "0" : "")
+            + String(fraction)
+    }
+
+    /// 0.05234 → "5.2%".
+    public static func percent(_ share: Double) -> String {
+        fixed(share * 100, 1) + "%"
+    }
+
+    /// A change with its sign: "+12", "−3", "0".
+    public static func signedCount(_ n: Int) -> String { n > 0 ? "+" + count(n) : count(n) }
+
+    public static func signedDollars(_ cents: Int64) -> String { cents > 0 ? "+" + dollars(cents) : dollars(cents) }
+
+    /// A change of a share in percentage points: "+0.4 pp", "−1.5 pp".
+    public static func signedPoints(_ change: Double) -> String {
+        let text = fixed(change * 100, 1)
+        if text == "0.0" || text == "−0.0" { return "0.0 pp" }
+        return (change > 0 ? "+" : "") + text + " pp"
+    }
+
+    /// Fixed decimals, with a real minus sign.
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = Int64((value.magnitude * scale).rounded())
+        let whole = scaled / Int64(scale)
+        var fraction = String(scaled % Int64(scale))
+        while fraction.count < decimals { fraction = "0" + fraction }
+        let sign = value < 0 && scaled != 0 ? "−" : ""
+        return sign + count(Int(whole)) + (decimals > 0 ? "." + fraction : "")
+    }
+
+    /// Axis labels: 1200 → "1.2k", 3000000 → "3M".
+    static func compact(_ value: Double) -> String {
+        switch value.magnitude {
+        case 1_000_000...: return trimmed(fixed(value / 1_000_000, 1)) + "M"
+        case 1_000...: return trimmed(fixed(value / 1_000, 1)) + "k"
+        default: return trimmed(fixed(value, 1))
+        }
+    }
+
+    private static func trimmed(_ text: String) -> String { text.hasSuffix(".0") ? String(text.dropLast(2)) : text }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import ClaimScrubber
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Render report.html from a summary.json, optionally against the previous run's.",
+        discussion: "With --compare, every figure shows its change against the previous summary (last month's run)."
+    )
+
+    @Argument(help: "summary.json of the run to report.")
+    var summary: String
+
+    @Option(help: "summary.json of the previous run, to show the changes.")
+    var compare: String?
+
+    @Option(help: "The HTML file to write.")
+    var out: String
+
+    func run() throws {
+        do {
+            let current = try Self.load(summary)
+            let previous = try compare.map(Self.load)
+            let file = try OutputFile(path: out, level: nil)
+            do {
+                try file.write(Array(ReportRenderer.html(current, previous: previous).utf8))
+                try file.commit()
+            } catch {
+                file.discard()
+                throw error
+            }
+        } catch let error as ScrubError {
+            throw fail(error)
+        }
+    }
+
+    static func load(_ path: String) throws -> ScrubSummary {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScrubError("cannot read the summary", file: path)
+        }
+        return try ScrubSummary(json: [UInt8](data), file: path)
+    }
+}
