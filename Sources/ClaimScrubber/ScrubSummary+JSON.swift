@@ -56,6 +56,8 @@ extension ScrubSummary {
             if let e = release.through { t["through"] = e }
             return t
         }
+        // Without a CPT list, CPT-shaped codes got a format check only (C01 on form, never C02).
+        object["cpt_table_loaded"] = tables.contains { $0.kind == "cpt" }
         object["inputs"] = inputs.map {
             ["file": $0.file, "format": $0.format, "compressed": $0.compressed, "lines": $0.lines] as [String: Any]
         }
