@@ -63,12 +63,12 @@ public struct ChargeBatch: @unchecked Sendable {
         spans.reserveCapacity(capacity * Self.columnCount)
     }
 
-    mutating func appendRecord(start: Int, end: Int, line: Int) {
+    mutating func appendRecord(start: Int, end: Int, line: Int, spans row: UnsafePointer<Span>) {
         recordStart.append(Int32(start))
         recordEnd.append(Int32(end))
         lineOffset.append(Int32(line))
         unparsed.append(false)
-        spans.append(contentsOf: repeatElement(.empty, count: Self.columnCount))
+        spans.append(contentsOf: UnsafeBufferPointer(start: row, count: Self.columnCount))
         count += 1
     }
 

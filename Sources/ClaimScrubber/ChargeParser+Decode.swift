@@ -1,89 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turning field text into typed columns: day numbers, cents, packed codes, NPIs.
+///
+/// One pass per batch over the records, reading spans through a raw pointer and writing each typed
+/// column through its own buffer: no slices, no per-field allocation. Findings (S02, S03) are rare
+/// and take the slow path through the sink.
 extension ChargeParser {
     func decodeColumns(_ batch: inout ChargeBatch, sink: inout FindingSink) {
         let count = batch.count
-        batch.serviceDay = .init(repeating: DayNumber.missing, count: count)
-        batch.postDay = .init(repeating: DayNumber.missing, count: count)
-        batch.birthDay = .init(repeating: DayNumber.missing, count: count)
-        batch.sex = .init(repeating: 0, count: count)
-        batch.procedure = .init(repeating: 0, count: count)
-        batch.modifiers = .init(repeating: 0, count: count)
-        batch.units = .init(repeating: 1, count: count)
-        batch.amountCents = .init(repeating: 0, count: count)
-        batch.diagnoses = .init(repeating: 0, count: count * 12)
-        batch.renderingNPI = .init(repeating: 0, count: count)
-        batch.billingNPI = .init(repeating: 0, count: count)
-        batch.placeOfService = .init(repeating: 255, count: count)
-        batch.payerIndex = .init(repeating: 0, count: count)
-        batch.payers = [""]
+        let base = batch.base
+        let spans = batch.spans
+        let columns = ChargeBatch.columnCount
+        var serviceDay = [Int32](repeating: DayNumber.missing, count: count)
+        var postDay = [Int32](repeating: DayNumber.missing, count: count)
+        var birthDay = [Int32](repeating: DayNumber.missing, count: count)
+        var sex = [UInt8](repeating: 0, count: count)
+        var procedure = [UInt64](repeating: 0, count: count)
+        var modifiers = [UInt64](repeating: 0, count: count)
+        var units = [Int32](repeating: 1, count: count)
+        var amount = [Int64](repeating: 0, count: count)
+        var diagnoses = [UInt64](repeating: 0, count: count * 12)
+        var rendering = [UInt64](repeating: 0, count: count)
+        var billing = [UInt64](repeating: 0, count: count)
+        var pos = [UInt8](repeating: 255, count: count)
+        var payerIndex = [UInt16](repeating: 0, count: count)
+        var payerNames = [""]
         let hasAmount = layout.has(.chargeAmount)
         let hasUnits = layout.has(.units)
-        let hasSex = layout.has(.patientSex)
-        let hasModifierColumns = Column.modifierColumns.contains { layout.has($0) }
-        let diagnosisColumns = Column.diagnoses.filter { layout.has($0) }.map { ($0.index - Column.dx1.index, $0) }
+        let diagnosisColumns = Column.diagnoses.filter { layout.has($0) }.map { $0.index }
+        let modifierColumns = Column.modifierColumns.filter { layout.has($0) }.map { $0.index }
+        let splitModifiers = self.splitModifiers
         var payers = PayerInterner()
+        let iService = Column.serviceDate.index
+        let iPost = Column.postDate.index
+        let iBirth = Column.patientDob.index
+        let iSex = Column.patientSex.index
+        let iUnits = Column.units.index
+        let iAmount = Column.chargeAmount.index
+        let iProcedure = Column.procedureCode.index
+        let iRendering = Column.renderingNpi.index
+        let iBilling = Column.billingNpi.index
+        let iPOS = Column.placeOfService.index
+        let iPayer = Column.payerId.index
+        let iModifiers = Column.modifiers.index
+        let iDx1 = Column.dx1.index
+        let required = Column.required.map { ($0.index, $0) }
 
-        for r in 0..<count where !batch.unparsed[r] {
-            let payerIndex = payers.intern(batch.bytes(.payerId, r), into: &batch.payers)
-            batch.payerIndex[r] = payerIndex
-            let payerName: String? = payerIndex == 0 ? nil : batch.payers[Int(payerIndex)]
-            for column in Column.required where batch.isEmpty(column, r) {
-                sink.add(
-                    .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
-                    payer: payerName)
-            }
-            if hasAmount && batch.isEmpty(.chargeAmount, r) {
-                sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName)
-            }
-            // Dates.
-            batch.serviceDay[r] = decodeDate(batch, .serviceDate, r, sink: &sink, payer: payerName)
-            batch.postDay[r] = decodeDate(batch, .postDate, r, sink: &sink, payer: payerName)
-            batch.birthDay[r] = decodeDate(batch, .patientDob, r, sink: &sink, payer: payerName)
-            // Sex.
-            if hasSex && !batch.isEmpty(.patientSex, r) {
-                let code = Self.sexCode(batch.bytes(.patientSex, r))
-                if code == 0 {
-                    sink.add(.S03, record: r, field: "patient_sex", message: "patient_sex is not M, F or U", payer: payerName)
+        spans.withUnsafeBufferPointer { sp in
+            for r in 0..<count where !batch.unparsed[r] {
+                let row = r &* columns
+                @inline(__always) func field(_ i: Int) -> (UnsafePointer<UInt8>, Int) {
+                    let s = sp[row &+ i]
+                    return (base + Int(s.start), Int(s.length))
                 }
-                batch.sex[r] = code
-            }
-            // Units and amount.
-            if hasUnits && !batch.isEmpty(.units, r) {
-                if let units = Self.integer(batch.bytes(.units, r)) {
-                    batch.units[r] = units
-                } else {
+                let (payerPointer, payerLength) = field(iPayer)
+                let p = payers.intern(payerPointer, payerLength, into: &payerNames)
+                payerIndex[r] = p
+                let payerName: String? = p == 0 ? nil : payerNames[Int(p)]
+                for (i, column) in required where sp[row &+ i].length == 0 {
                     sink.add(
-                        .S03, record: r, field: "units", value: batch.text(.units, r),
-                        message: "units is not a whole number", payer: payerName)
+                        .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
+                        payer: payerName)
                 }
-            }
-            if hasAmount && !batch.isEmpty(.chargeAmount, r) {
-                if let cents = Money.cents(batch.bytes(.chargeAmount, r)) {
-                    batch.amountCents[r] = cents
-                } else {
-                    sink.add(
-                        .S03, record: r, field: "charge_amount", value: batch.text(.chargeAmount, r),
-                        message: "charge amount is not a decimal amount", payer: payerName)
+                if hasAmount && sp[row &+ iAmount].length == 0 {
+                    sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName)
                 }
+                // Dates.
+                serviceDay[r] = date(field(iService), .serviceDate, batch, r, &sink, payerName)
+                postDay[r] = date(field(iPost), .postDate, batch, r, &sink, payerName)
+                birthDay[r] = date(field(iBirth), .patientDob, batch, r, &sink, payerName)
+                // Sex.
+                let (sexPointer, sexLength) = field(iSex)
+                if sexLength > 0 {
+                    let code = Self.sexCode(UnsafeRawBufferPointer(start: sexPointer, count: sexLength))
+                    if code == 0 {
+                        sink.add(
+                            .S03, record: r, field: "patient_sex", message: "patient_sex is not M, F or U",
+                            payer: payerName)
+                    }
+                    sex[r] = code
+                }
+                // Units and amount.
+                let (unitsPointer, unitsLength) = field(iUnits)
+                if hasUnits && unitsLength > 0 {
+                    if let value = Self.integer(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
+                        units[r] = value
+                    } else {
+                        sink.add(
+                            .S03, record: r, field: "units", value: batch.text(.units, r),
+                            message: "units is not a whole number", payer: payerName)
+                    }
+                }
+                let (amountPointer, amountLength) = field(iAmount)
+                if hasAmount && amountLength > 0 {
+                    if let cents = Money.cents(UnsafeRawBufferPointer(start: amountPointer, count: amountLength)) {
+                        amount[r] = cents
+                    } else {
+                        sink.add(
+                            .S03, record: r, field: "charge_amount", value: batch.text(.chargeAmount, r),
+                            message: "charge amount is not a decimal amount", payer: payerName)
+                    }
+                }
+                // Codes.
+                let (codePointer, codeLength) = field(iProcedure)
+                procedure[r] = Self.packCode(codePointer, codeLength)
+                for i in diagnosisColumns {
+                    let (dxPointer, dxLength) = field(i)
+                    if dxLength > 0 { diagnoses[r &* 12 &+ (i &- iDx1)] = Self.packCode(dxPointer, dxLength) }
+                }
+                var packedModifiers: UInt64 = 0
+                var slot = 0
+                for i in modifierColumns {
+                    let (mPointer, mLength) = field(i)
+                    if mLength > 0 { Self.addModifier(mPointer, mLength, &packedModifiers, &slot) }
+                }
+                if splitModifiers {
+                    let (listPointer, listLength) = field(iModifiers)
+                    var start = 0
+                    for i in 0...listLength where i == listLength || listPointer[i] == 0x3A || listPointer[i] == 0x2C || listPointer[i] == 0x20 {
+                        if i > start { Self.addModifier(listPointer + start, i - start, &packedModifiers, &slot) }
+                        start = i + 1
+                    }
+                }
+                modifiers[r] = packedModifiers
+                let (rPointer, rLength) = field(iRendering)
+                rendering[r] = Self.npi(rPointer, rLength)
+                let (bPointer, bLength) = field(iBilling)
+                billing[r] = Self.npi(bPointer, bLength)
+                let (posPointer, posLength) = field(iPOS)
+                pos[r] = Self.placeOfService(posPointer, posLength)
             }
-            // Codes.
-            batch.procedure[r] = PackedCode.pack(Self.trimmed(batch.bytes(.procedureCode, r))) ?? PackedCode.invalid
-            for (k, column) in diagnosisColumns {
-                let bytes = batch.bytes(column, r)
-                if bytes.isEmpty { continue }
-                batch.diagnoses[r &* 12 &+ k] = PackedCode.pack(Self.trimmed(bytes)) ?? PackedCode.invalid
-            }
-            if hasModifierColumns || splitModifiers { batch.modifiers[r] = decodeModifiers(batch, r) }
-            batch.renderingNPI[r] = Self.npi(batch.bytes(.renderingNpi, r))
-            batch.billingNPI[r] = Self.npi(batch.bytes(.billingNpi, r))
-            batch.placeOfService[r] = Self.placeOfService(batch.bytes(.placeOfService, r))
         }
+        batch.serviceDay = serviceDay
+        batch.postDay = postDay
+        batch.birthDay = birthDay
+        batch.sex = sex
+        batch.procedure = procedure
+        batch.modifiers = modifiers
+        batch.units = units
+        batch.amountCents = amount
+        batch.diagnoses = diagnoses
+        batch.renderingNPI = rendering
+        batch.billingNPI = billing
+        batch.placeOfService = pos
+        batch.payerIndex = payerIndex
+        batch.payers = payerNames
     }
 
-    private func decodeDate(
-        _ batch: ChargeBatch, _ column: Column, _ r: Int, sink: inout FindingSink, payer: String?
+    @inline(__always)
+    private func date(
+        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ batch: ChargeBatch, _ r: Int,
+        _ sink: inout FindingSink, _ payer: String?
     ) -> Int32 {
-        let day = DayNumber.parse(Self.trimmed(batch.bytes(column, r)))
+        if field.1 == 0 { return DayNumber.missing }
+        let day = DayNumber.parse(Self.trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1)))
         if day == DayNumber.malformed {
             // Birth dates are patient identity: the value stays out of the finding.
             let value = column.isPatientIdentity ? "" : batch.text(column, r)
@@ -94,32 +166,72 @@ extension ChargeParser {
         return day
     }
 
-    private func decodeModifiers(_ batch: ChargeBatch, _ r: Int) -> UInt64 {
+    /// A code packed like `PackedCode.pack` (dots skipped, spaces trimmed); `PackedCode.invalid`
+    /// when it holds anything else or is too long, 0 when empty.
+    @inline(__always)
+    static func packCode(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
         var packed: UInt64 = 0
-        var slot = 0
-        @inline(__always) func add(_ bytes: UnsafeRawBufferPointer) {
-            let code = Self.trimmed(bytes)
-            guard code.count > 0, slot < 4 else { return }
-            var value: UInt64 = 0xFFF
-            if code.count == 2, let a = PackedCode.value(code[0]), let b = PackedCode.value(code[1]) {
-                value = a << 6 | b
+        var count = 0
+        var end = length
+        while end > 0 && p[end - 1] == 0x20 { end -= 1 }
+        var i = 0
+        while i < end && p[i] == 0x20 { i += 1 }
+        while i < end {
+            let c = p[i]
+            i += 1
+            var v: UInt64
+            if c &- 0x30 < 10 {
+                v = UInt64(c &- 0x30 &+ 1)
+            } else if (c | 0x20) &- 0x61 < 26 {
+                v = UInt64((c | 0x20) &- 0x61 &+ 11)
+            } else if c == 0x2E {
+                continue
+            } else {
+                return PackedCode.invalid
             }
-            packed |= value << UInt64(36 - 12 * slot)
-            slot += 1
-        }
-        add(batch.bytes(.modifier1, r))
-        add(batch.bytes(.modifier2, r))
-        add(batch.bytes(.modifier3, r))
-        add(batch.bytes(.modifier4, r))
-        if splitModifiers {
-            let bytes = batch.bytes(.modifiers, r)
-            var start = 0
-            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x3A || bytes[i] == 0x2C || bytes[i] == 0x20 {
-                if i > start { add(UnsafeRawBufferPointer(rebasing: bytes[start..<i])) }
-                start = i + 1
-            }
+            guard count < PackedCode.maxLength else { return PackedCode.invalid }
+            v <<= UInt64(6 &* (PackedCode.maxLength &- 1 &- count))
+            packed |= v
+            count &+= 1
         }
         return packed
+    }
+
+    @inline(__always)
+    static func addModifier(_ p: UnsafePointer<UInt8>, _ length: Int, _ packed: inout UInt64, _ slot: inout Int) {
+        var s = 0
+        var e = length
+        while s < e && p[s] == 0x20 { s += 1 }
+        while e > s && p[e - 1] == 0x20 { e -= 1 }
+        guard e > s, slot < 4 else { return }
+        var value: UInt64 = 0xFFF
+        if e - s == 2, let a = PackedCode.value(p[s]), let b = PackedCode.value(p[s + 1]) { value = a << 6 | b }
+        packed |= value << UInt64(36 - 12 * slot)
+        slot += 1
+    }
+
+    /// Ten digits as an integer; 0 when empty, `PackedCode.invalid` when not ten digits.
+    @inline(__always)
+    static func npi(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        if length == 0 { return 0 }
+        if length != 10 { return npi(UnsafeRawBufferPointer(start: p, count: length)) }
+        var value: UInt64 = 0
+        for i in 0..<10 {
+            let d = p[i] &- 0x30
+            if d > 9 { return PackedCode.invalid }
+            value = value &* 10 &+ UInt64(d)
+        }
+        return value
+    }
+
+    @inline(__always)
+    static func placeOfService(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt8 {
+        if length == 2 {
+            let a = p[0] &- 0x30
+            let b = p[1] &- 0x30
+            if a < 10 && b < 10 { return a &* 10 &+ b }
+        }
+        return placeOfService(UnsafeRawBufferPointer(start: p, count: length))
     }
 
     @inline(__always)
@@ -203,17 +315,30 @@ struct PayerInterner {
     private var known: [[UInt8]] = [[]]
     private var last: Int = 0
 
-    mutating func intern(_ raw: UnsafeRawBufferPointer, into names: inout [String]) -> UInt16 {
-        let bytes = ChargeParser.trimmed(raw)
-        if known[last].elementsEqual(bytes) { return UInt16(last) }
-        for (i, k) in known.enumerated() where k.count == bytes.count && k.elementsEqual(bytes) {
+    @inline(__always)
+    mutating func intern(_ pointer: UnsafePointer<UInt8>, _ rawLength: Int, into names: inout [String]) -> UInt16 {
+        var start = 0
+        var length = rawLength
+        while length > 0 && pointer[start + length - 1] == 0x20 { length -= 1 }
+        while length > 0 && pointer[start] == 0x20 {
+            start += 1
+            length -= 1
+        }
+        let p = pointer + start
+        if Self.equal(known[last], p, length) { return UInt16(last) }
+        for (i, k) in known.enumerated() where Self.equal(k, p, length) {
             last = i
             return UInt16(i)
         }
         guard known.count < Int(UInt16.max) else { return 0 }
-        known.append(Array(bytes))
-        names.append(String(decoding: bytes, as: UTF8.self))
+        known.append(Array(UnsafeBufferPointer(start: p, count: length)))
+        names.append(String(decoding: UnsafeBufferPointer(start: p, count: length), as: UTF8.self))
         last = known.count - 1
         return UInt16(last)
+    }
+
+    @inline(__always)
+    private static func equal(_ a: [UInt8], _ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        a.count == length && a.withUnsafeBufferPointer { memcmp($0.baseAddress ?? p, p, length) == 0 }
     }
 }

@@ -12,8 +12,6 @@ struct ChargeParser {
     private let columnOfField: [Int]
     private let fieldCount: Int
     let splitModifiers: Bool
-    private let lineIdField: Int
-    private let encounterField: Int
 
     init(layout: ExtractLayout, settings: RuleSettings) {
         self.layout = layout
@@ -21,14 +19,6 @@ struct ChargeParser {
         columnOfField = layout.columns.map { $0?.index ?? -1 }
         fieldCount = layout.columns.count
         splitModifiers = layout.has(.modifiers)
-        lineIdField = layout.index(of: .lineId) ?? -1
-        encounterField = layout.index(of: .encounterId) ?? -1
-    }
-
-    private struct FieldSpan {
-        var start: Int
-        var end: Int
-        var escaped: Bool
     }
 
     private enum RecordProblem {
@@ -38,34 +28,44 @@ struct ChargeParser {
     }
 
     func parse(_ chunk: Chunk, sink: inout FindingSink) -> ChargeBatch {
-        let bytes = chunk.bytes
-        let n = bytes.count
+        let n = chunk.bytes.count
         var batch = ChargeBatch(chunk: chunk, layout: layout, capacity: n / 120 + 16)
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return batch }
+        guard n > 0, let raw = chunk.bytes.baseAddress else { return batch }
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let storage = UnsafeMutablePointer(mutating: base)
         let delimiter = layout.delimiter
-        var fields: [FieldSpan] = []
-        fields.reserveCapacity(fieldCount + 8)
+        let structure = StructuralIndex(base, count: n, delimiter: delimiter)
+        defer { structure.deallocate() }
+        let columnCount = ChargeBatch.columnCount
+        // The record being parsed: its spans by canonical column, appended to the batch whole.
+        let row = UnsafeMutablePointer<ChargeBatch.Span>.allocate(capacity: columnCount)
+        defer { row.deallocate() }
+        let fieldCount = self.fieldCount
+        let target = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount)
+        defer { target.deallocate() }
+        for k in 0..<fieldCount { target[k] = columnOfField[k] }
+
         var position = 0
         var line = 0
         while position < n {
-            fields.removeAll(keepingCapacity: true)
+            row.update(repeating: .empty, count: columnCount)
             let recordStart = position
             var i = position
+            var field = 0
             var problem: RecordProblem?
             var newlinesInRecord = 0
             var recordEnd = n
             var next = n
-            // Scan fields until the end of the record.
             scan: while true {
-                let fieldIndex = fields.count
+                let column = field < fieldCount ? target[field] : -1
                 if i < n && base[i] == 0x22 {
+                    // Quoted field: to the closing quote; "" stands for one quote.
                     var j = i + 1
                     var escaped = false
                     while true {
+                        j = structure.next(j)
                         if j >= n {
-                            problem = .unterminatedQuote(field: fieldIndex)
-                            recordEnd = n
-                            next = n
+                            problem = .unterminatedQuote(field: field)
                             break scan
                         }
                         let c = base[j]
@@ -80,11 +80,26 @@ struct ChargeParser {
                         if c == 0x0A { newlinesInRecord += 1 }
                         j += 1
                     }
-                    fields.append(FieldSpan(start: i + 1, end: j, escaped: escaped))
+                    if column >= 0 {
+                        var length = j - i - 1
+                        if escaped {
+                            // Unescape in place: the text only shrinks, and pass 2 copies records
+                            // from a fresh read of the input, never from this chunk.
+                            var from = i + 1
+                            var to = i + 1
+                            while from < j {
+                                storage[to] = base[from]
+                                from += base[from] == 0x22 ? 2 : 1
+                                to += 1
+                            }
+                            length = to - i - 1
+                        }
+                        row[column] = ChargeBatch.Span(start: Int32(i + 1), length: Int32(length))
+                    }
+                    field += 1
                     i = j + 1
                     if i >= n {
                         recordEnd = n
-                        next = n
                         break scan
                     }
                     let c = base[i]
@@ -92,121 +107,93 @@ struct ChargeParser {
                         i += 1
                         continue scan
                     }
-                    if c == 0x0A || (c == 0x0D && i + 1 < n && base[i + 1] == 0x0A) || (c == 0x0D && i + 1 == n) {
+                    if c == 0x0A || (c == 0x0D && (i + 1 == n || base[i + 1] == 0x0A)) {
                         recordEnd = i
-                        next = c == 0x0A ? i + 1 : min(i + 2, n)
+                        next = min(c == 0x0A ? i + 1 : i + 2, n)
                         break scan
                     }
-                    problem = .textAfterQuote(field: fieldIndex)
+                    problem = .textAfterQuote(field: field - 1)
                     break scan
                 } else {
-                    var j = i
-                    while j < n {
-                        let c = base[j]
-                        if c == delimiter || c == 0x0A || c == 0x22 { break }
-                        j += 1
-                    }
+                    let j = structure.next(i)
                     if j < n && base[j] == 0x22 {
-                        problem = .strayQuote(field: fieldIndex)
+                        problem = .strayQuote(field: field)
                         break scan
                     }
+                    if j < n && base[j] == delimiter {
+                        if column >= 0 { row[column] = ChargeBatch.Span(start: Int32(i), length: Int32(j - i)) }
+                        field += 1
+                        i = j + 1
+                        continue scan
+                    }
+                    // End of the record: a newline, or the end of the chunk.
                     var end = j
-                    if j < n && base[j] == 0x0A {
-                        if end > i && base[end - 1] == 0x0D { end -= 1 }
-                        fields.append(FieldSpan(start: i, end: end, escaped: false))
-                        recordEnd = end
-                        next = j + 1
-                        break scan
-                    }
-                    if j == n {
-                        if end > i && base[end - 1] == 0x0D { end -= 1 }
-                        fields.append(FieldSpan(start: i, end: end, escaped: false))
-                        recordEnd = end
-                        next = n
-                        break scan
-                    }
-                    fields.append(FieldSpan(start: i, end: j, escaped: false))
-                    i = j + 1
+                    if end > i && base[end - 1] == 0x0D { end -= 1 }
+                    if column >= 0 { row[column] = ChargeBatch.Span(start: Int32(i), length: Int32(end - i)) }
+                    field += 1
+                    recordEnd = end
+                    next = j < n ? j + 1 : n
+                    break scan
                 }
             }
-            if case .strayQuote = problem { (recordEnd, next, newlinesInRecord) = Self.parityEnd(base, from: recordStart, count: n) }
-            if case .textAfterQuote = problem { (recordEnd, next, newlinesInRecord) = Self.parityEnd(base, from: recordStart, count: n) }
-            if next == n && recordEnd == n && n > recordStart {
-                // Last record of the file without a line end: drop a trailing CR from its content.
-                if base[n - 1] == 0x0D, problem == nil { recordEnd = n - 1 }
+            if problem != nil {
+                switch problem! {
+                case .unterminatedQuote:
+                    (recordEnd, next) = (n, n)
+                case .strayQuote, .textAfterQuote:
+                    (recordEnd, next, newlinesInRecord) = Self.parityEnd(base, from: recordStart, count: n)
+                }
             }
             let record = batch.count
-            batch.appendRecord(start: recordStart, end: recordEnd, line: line)
-            line += newlinesInRecord + (next > recordEnd && next <= n && base[next - 1] == 0x0A ? 1 : 0)
+            batch.appendRecord(start: recordStart, end: recordEnd, line: line, spans: row)
+            line += newlinesInRecord + (next > recordEnd && base[next - 1] == 0x0A ? 1 : 0)
             position = next
 
-            // An unparseable record still names its line and encounter in findings when those fields were read.
-            for (k, f) in fields.enumerated() where k < fieldCount && (k == lineIdField || k == encounterField) && !f.escaped {
-                batch.spans[record * ChargeBatch.columnCount + columnOfField[k]] = ChargeBatch.Span(
-                    start: Int32(f.start), length: Int32(f.end - f.start))
-            }
             if let problem {
                 batch.unparsed[record] = true
-                let message: String
-                let field: Int
                 switch problem {
                 case .strayQuote(let f):
-                    field = f
-                    message = "quote inside an unquoted field"
+                    sink.add(.S01, record: record, field: fieldName(f), message: "quote inside an unquoted field")
                 case .textAfterQuote(let f):
-                    field = f
-                    message = "text after the closing quote of a field"
+                    sink.add(.S01, record: record, field: fieldName(f), message: "text after the closing quote of a field")
                 case .unterminatedQuote(let f):
-                    field = f
-                    message = "unterminated quote (the record runs to the end of the file)"
+                    sink.add(
+                        .S01, record: record, field: fieldName(f),
+                        message: "unterminated quote (the record runs to the end of the file)")
                 }
-                sink.add(.S01, record: record, field: fieldName(field), message: message)
                 continue
             }
-            if fields.count != fieldCount {
+            if field != fieldCount {
                 batch.unparsed[record] = true
-                sink.add(
-                    .S01, record: record, field: "",
-                    message: "expected \(fieldCount) fields, found \(fields.count)")
+                sink.add(.S01, record: record, field: "", message: "expected \(fieldCount) fields, found \(field)")
                 continue
             }
-            // Invalid UTF-8 anywhere in the record: find the field to name it.
-            if !Self.isASCII(base + recordStart, recordEnd - recordStart) {
-                var bad = -1
-                for (k, f) in fields.enumerated()
-                where !Self.isValidUTF8(UnsafeRawBufferPointer(start: base + f.start, count: f.end - f.start)) {
-                    bad = k
-                    break
-                }
-                if bad >= 0 {
-                    batch.unparsed[record] = true
-                    sink.add(.S01, record: record, field: fieldName(bad), message: "invalid UTF-8 bytes in field")
-                    continue
-                }
-            }
-            for (k, f) in fields.enumerated() {
-                let column = columnOfField[k]
-                if column < 0 { continue }
-                var length = f.end - f.start
-                if f.escaped {
-                    // Unescape in place: the text only shrinks, and pass 2 copies records from a fresh
-                    // read of the input, never from this chunk.
-                    let storage = UnsafeMutablePointer(mutating: base)
-                    var from = f.start
-                    var to = f.start
-                    while from < f.end {
-                        storage[to] = base[from]
-                        from += base[from] == 0x22 ? 2 : 1
-                        to += 1
-                    }
-                    length = to - f.start
-                }
-                batch.spans[record &* ChargeBatch.columnCount &+ column] = ChargeBatch.Span(
-                    start: Int32(f.start), length: Int32(length))
+            if !Self.isASCII(base + recordStart, recordEnd - recordStart),
+                let bad = Self.fieldWithInvalidUTF8(base + recordStart, recordEnd - recordStart, delimiter: delimiter)
+            {
+                batch.unparsed[record] = true
+                sink.add(.S01, record: record, field: fieldName(bad), message: "invalid UTF-8 bytes in field")
             }
         }
         decodeColumns(&batch, sink: &sink)
         return batch
+    }
+
+    /// Slow path for a record with non-ASCII bytes: the index of the first field that is not
+    /// valid UTF-8, or nil.
+    private static func fieldWithInvalidUTF8(_ p: UnsafePointer<UInt8>, _ count: Int, delimiter: UInt8) -> Int? {
+        var field = 0
+        var start = 0
+        var inQuotes = false
+        for i in 0...count {
+            if i < count && p[i] == 0x22 { inQuotes.toggle() }
+            if i == count || (p[i] == delimiter && !inQuotes) {
+                if !isValidUTF8(UnsafeRawBufferPointer(start: p + start, count: i - start)) { return field }
+                field += 1
+                start = i + 1
+            }
+        }
+        return nil
     }
 
     private func fieldName(_ index: Int) -> String {
@@ -236,9 +223,17 @@ struct ChargeParser {
 
     @inline(__always)
     static func isASCII(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        var acc: UInt8 = 0
-        for i in 0..<count { acc |= p[i] }
-        return acc < 0x80
+        var acc: UInt64 = 0
+        var i = 0
+        while i + 8 <= count {
+            acc |= UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            i += 8
+        }
+        while i < count {
+            acc |= UInt64(p[i])
+            i += 1
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
     }
 
     static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {

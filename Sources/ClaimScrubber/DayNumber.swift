@@ -49,6 +49,19 @@ public enum DayNumber {
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         let n = bytes.count
         if n == 0 { return missing }
+        if n == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D {
+            // The common ISO form, without the general path's checks per character.
+            let d0 = bytes[0] &- 0x30, d1 = bytes[1] &- 0x30, d2 = bytes[2] &- 0x30, d3 = bytes[3] &- 0x30
+            let m0 = bytes[5] &- 0x30, m1 = bytes[6] &- 0x30, a0 = bytes[8] &- 0x30, a1 = bytes[9] &- 0x30
+            guard d0 < 10, d1 < 10, d2 < 10, d3 < 10, m0 < 10, m1 < 10, a0 < 10, a1 < 10 else { return malformed }
+            let year = Int(d0) * 1000 + Int(d1) * 100 + Int(d2) * 10 + Int(d3)
+            let month = Int(m0) * 10 + Int(m1)
+            let day = Int(a0) * 10 + Int(a1)
+            guard year >= 1800, year <= 2200, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month) else {
+                return malformed
+            }
+            return from(year: year, month: month, day: day)
+        }
         @inline(__always) func digit(_ i: Int) -> Int {
             let c = Int(bytes[i]) &- 48
             return (c >= 0 && c <= 9) ? c : -1000

@@ -22,6 +22,9 @@ public struct ScrubOptions: Sendable {
     public var failOn = FailOn.error
     /// Bytes per chunk (a test knob: tiny chunks exercise boundaries).
     public var chunkSize = 4 << 20
+    /// Pass 2 reads a compressed input from a spool of its decompressed bytes written by pass 1
+    /// (true), or decompresses it again (false).
+    public var spoolCompressedInput = true
 
     public init(inputs: [String], asOf: Int32) {
         self.inputs = inputs

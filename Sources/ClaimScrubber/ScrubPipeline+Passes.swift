@@ -21,6 +21,8 @@ final class PassOneState: @unchecked Sendable {
     var recordsPerFile: [Int]
     var nextRecord = 0
     let findings: OutputFile
+    /// Per input: the spool of its decompressed bytes (compressed inputs only), for pass 2.
+    var spools: [SpoolFile?] = []
 
     init(files: Int, findings: OutputFile) {
         recordsPerFile = Array(repeating: 0, count: files)
@@ -52,8 +54,15 @@ extension ScrubPipeline {
         var rawBefore: UInt64 = 0
         for input in inputs { rawTotal += input.source.rawSize ?? 0 }
         do {
-            for input in inputs {
+            for (index, input) in inputs.enumerated() {
+                var spool: SpoolFile?
+                if input.source.isCompressed && options.spoolCompressedInput {
+                    spool = try SpoolFile(directory: options.temporaryDirectory, tag: index)
+                    try input.layout.headerBytes.withUnsafeBytes { try spool!.write($0) }
+                }
+                state.spools.append(spool)
                 while !pool.hasFailed, let chunk = try input.reader.nextChunk(sequence: sequence) {
+                    try spool?.write(chunk.bytes)
                     let fileName = fileNames[chunk.file]
                     pool.submit(sequence) {
                         Self.process(
@@ -64,6 +73,7 @@ extension ScrubPipeline {
                     progress?(rawBefore + input.source.rawBytesRead, rawTotal, chunk.firstLine - 2 + chunk.newlineCount)
                 }
                 rawBefore += input.source.rawBytesRead
+                spool?.finish()
             }
         } catch {
             try? pool.finish()
@@ -128,8 +138,8 @@ extension ScrubPipeline {
 
     /// Re-reads every input and copies each record, byte for byte, to clean or held by its verdict.
     func passTwo(
-        inputs: [OpenInput], layout: ExtractLayout, held: RecordSet, recordsPerFile: [Int], clean: OutputFile,
-        heldOut: OutputFile
+        inputs: [OpenInput], layout: ExtractLayout, held: RecordSet, recordsPerFile: [Int], spools: [SpoolFile?],
+        clean: OutputFile, heldOut: OutputFile
     ) throws {
         var header = layout.headerBytes
         if header.last != 0x0A { header += layout.lineEnd }
@@ -137,7 +147,7 @@ extension ScrubPipeline {
         try heldOut.write(header)
         var record = 0
         for (index, input) in inputs.enumerated() {
-            let source = try InputSource(path: input.path, name: input.source.name)
+            let source = try InputSource(path: spools[index]?.path ?? input.path, name: input.source.name)
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
             _ = try reader.readHeader()
             let first = record
@@ -182,6 +192,7 @@ extension ScrubPipeline {
                     "the input changed while it was being scrubbed (\(recordsPerFile[index]) records on the first read, \(record - first) on the second)",
                     file: input.source.name)
             }
+            spools[index]?.remove()
         }
     }
 }

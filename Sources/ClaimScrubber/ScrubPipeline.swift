@@ -81,7 +81,10 @@ public final class ScrubPipeline {
             outputs.append(clean)
             let held = try OutputFile(path: path(directory, names[1]), level: level, workers: 0)
             outputs.append(held)
-            try passTwo(inputs: inputs, layout: layout, held: pass1.held, recordsPerFile: pass1.recordsPerFile, clean: clean, heldOut: held)
+            try passTwo(
+                inputs: inputs, layout: layout, held: pass1.held, recordsPerFile: pass1.recordsPerFile,
+                spools: pass1.spools, clean: clean, heldOut: held)
+            for spool in pass1.spools { spool?.remove() }
             summary.run.seconds["pass2"] = Date().timeIntervalSince(t2)
             summary.run.seconds["total"] = Date().timeIntervalSince(started)
             let summaryFile = try OutputFile(path: path(directory, "summary.json"), level: nil)

@@ -3,15 +3,24 @@ struct NPIRule: LineRule {
     var ids: [RuleID] { [.C09] }
 
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        // Lines of one encounter share their providers: remember the last valid NPI of each column.
+        var lastValid: (UInt64, UInt64) = (0, 0)
         for r in 0..<batch.count where batch.isCheckable(r) {
-            check(batch.renderingNPI[r], .renderingNpi, batch, r, &sink)
-            check(batch.billingNPI[r], .billingNpi, batch, r, &sink)
+            check(batch.renderingNPI[r], .renderingNpi, batch, r, &sink, &lastValid.0)
+            check(batch.billingNPI[r], .billingNpi, batch, r, &sink, &lastValid.1)
         }
     }
 
     @inline(__always)
-    private func check(_ npi: UInt64, _ column: Column, _ batch: ChargeBatch, _ r: Int, _ sink: inout FindingSink) {
-        if npi == 0 || NPI.isValid(npi) { return }
+    private func check(
+        _ npi: UInt64, _ column: Column, _ batch: ChargeBatch, _ r: Int, _ sink: inout FindingSink,
+        _ lastValid: inout UInt64
+    ) {
+        if npi == 0 || npi == lastValid { return }
+        if NPI.isValid(npi) {
+            lastValid = npi
+            return
+        }
         sink.add(
             .C09, record: r, field: column.rawValue, value: batch.text(column, r),
             message: npi == PackedCode.invalid

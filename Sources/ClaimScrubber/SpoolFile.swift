@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The decompressed bytes of a compressed input, kept on disk by pass 1 for pass 2.
+///
+/// Pass 2 must read every line again; for a zstd input that is either a second decompression (CPU)
+/// or this spool (disk, usually the page cache). Measured on the 10M-line benchmark the spool is the
+/// faster of the two on 2 cores, so compressed inputs are spooled; plain inputs are simply re-read.
+final class SpoolFile {
+    let path: String
+    private var fd: Int32
+
+    init(directory: String?, tag: Int) throws {
+        let dir = directory ?? NSTemporaryDirectory()
+        path = (dir as NSString).appendingPathComponent("claim-scrub-\(getpid())-\(tag).spool")
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else {
+            throw ScrubError("cannot create a spool file: \(String(cString: strerror(errno)))", file: path)
+        }
+        TemporaryFiles.shared.register(path)
+    }
+
+    deinit { remove() }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ScrubError(
+                    "cannot write the spool file (is --temp-dir full?): \(String(cString: strerror(errno)))", file: path)
+            }
+            done += n
+        }
+    }
+
+    func finish() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+    }
+
+    func remove() {
+        finish()
+        unlink(path)
+        TemporaryFiles.shared.unregister(path)
+    }
+}
