@@ -7,9 +7,17 @@ struct ChunkOutcome: Sendable {
     var records: Int
     /// Records (index within the chunk) that hold at least one error.
     var heldRecords: [Int32]
-    /// findings.csv rows, formatted.
+    /// Records (index within the chunk) with any finding.
+    var flaggedRecords: [Int32]
+    /// findings.csv rows, formatted, each preceded by its record index (`FindingsSpool` framing, with
+    /// chunk-relative record numbers that the consumer makes run-wide).
     var rows: [UInt8]
     var metrics: ScrubMetrics
+    /// The lines the encounter rules need (ordinals relative to the chunk; department and payer
+    /// numbers index `departments` and `payers`).
+    var lines: [EncounterLine]
+    var departments: [String]
+    var payers: [String]
 }
 
 /// Pass-1 results gathered by the consumer.
@@ -17,24 +25,45 @@ final class PassOneState: @unchecked Sendable {
     // Every field is touched only by the pool's delivery queue until `finish()` returns, then only
     // by the thread that called it.
     var held = RecordSet()
+    var flagged = RecordSet()
     var metrics = ScrubMetrics()
+    let store: ShardStore
+    let findingsSpool: FindingsSpool
+    /// Department and payer names by run-wide number (0: empty).
+    var departmentNames = [""]
+    var payerNames = [""]
+    var departmentNumbers: [String: UInt16] = ["": 0]
+    var payerNumbers: [String: UInt16] = ["": 0]
+
+    func number(_ name: String, in numbers: inout [String: UInt16], names: inout [String]) -> UInt16 {
+        if let n = numbers[name] { return n }
+        guard names.count < Int(UInt16.max) else { return 0 }
+        let n = UInt16(names.count)
+        numbers[name] = n
+        names.append(name)
+        return n
+    }
     var recordsPerFile: [Int]
     var nextRecord = 0
-    let findings: OutputFile
     /// Per input: the spool of its decompressed bytes (compressed inputs only), for pass 2.
     var spools: [SpoolFile?] = []
 
-    init(files: Int, findings: OutputFile) {
+    init(files: Int, store: ShardStore, findingsSpool: FindingsSpool) {
         recordsPerFile = Array(repeating: 0, count: files)
-        self.findings = findings
+        self.store = store
+        self.findingsSpool = findingsSpool
     }
 }
 
 extension ScrubPipeline {
     // MARK: - Pass 1
 
-    func passOne(inputs: [OpenInput], layout: ExtractLayout, findings: OutputFile) throws -> PassOneState {
-        let state = PassOneState(files: inputs.count, findings: findings)
+    func passOne(inputs: [OpenInput], layout: ExtractLayout) throws -> PassOneState {
+        // Shard memory: a quarter of the limit; chunks in flight, tables and buffers take the rest.
+        let store = ShardStore(memoryBudget: options.memoryLimit / 4, directory: options.temporaryDirectory)
+        let state = PassOneState(
+            files: inputs.count, store: store,
+            findingsSpool: try FindingsSpool(directory: options.temporaryDirectory))
         let context = RuleContext(asOf: options.asOf, settings: options.settings, tables: tables)
         let rules = LineRules.all
         let parser = ChargeParser(layout: layout, settings: options.settings)
@@ -44,10 +73,21 @@ extension ScrubPipeline {
             outcome in
             let base = state.nextRecord
             for r in outcome.heldRecords { state.held.insert(base + Int(r)) }
+            for r in outcome.flaggedRecords { state.flagged.insert(base + Int(r)) }
             state.nextRecord += outcome.records
             state.recordsPerFile[outcome.file] += outcome.records
             state.metrics.merge(outcome.metrics)
-            try state.findings.write(outcome.rows)
+            try state.findingsSpool.append(outcome.rows, base: UInt64(base))
+            let departments = outcome.departments.map {
+                state.number($0, in: &state.departmentNumbers, names: &state.departmentNames)
+            }
+            let payers = outcome.payers.map { state.number($0, in: &state.payerNumbers, names: &state.payerNames) }
+            for var line in outcome.lines {
+                line.ordinal += UInt64(base)
+                line.department = departments[Int(line.department)]
+                line.payer = payers[Int(line.payer)]
+                try state.store.append(line)
+            }
         }
         var sequence = 0
         var rawTotal: UInt64 = 0
@@ -100,12 +140,15 @@ extension ScrubPipeline {
         var metrics = ScrubMetrics()
         metrics.records = batch.count
         var held: [Int32] = []
+        var flagged: [Int32] = []
         var rows: [UInt8] = []
         for finding in sink.findings {
             metrics.count(finding)
             if finding.severity == .error && held.last != finding.record { held.append(finding.record) }
+            if flagged.last != finding.record { flagged.append(finding.record) }
             let r = Int(finding.record)
             let lineNumber = chunk.firstLine + Int(batch.lineOffset[r])
+            let lengthAt = FindingsSpool.beginRow(record: UInt64(r), in: &rows)
             CSVText.append(lineNumber, to: &rows)
             rows.append(0x2C)
             if hasLineId && !batch.isEmpty(.lineId, r) {
@@ -128,26 +171,74 @@ extension ScrubPipeline {
             rows.append(0x2C)
             CSVText.append(fileName, to: &rows)
             rows.append(0x0A)
+            FindingsSpool.endRow(lengthAt: lengthAt, in: &rows)
         }
         metrics.held = held.count
         metrics.accumulate(batch: batch, findings: sink.findings, held: held)
-        return ChunkOutcome(file: chunk.file, records: batch.count, heldRecords: held, rows: rows, metrics: metrics)
+        let (lines, departments) = encounterLines(batch, held: held)
+        return ChunkOutcome(
+            file: chunk.file, records: batch.count, heldRecords: held, flaggedRecords: flagged, rows: rows,
+            metrics: metrics, lines: lines, departments: departments, payers: batch.payers)
+    }
+
+    /// The compact lines the encounter rules need: every parsed record with a patient, a real date
+    /// of service and a well-formed procedure code.
+    static func encounterLines(_ batch: ChargeBatch, held: [Int32]) -> ([EncounterLine], [String]) {
+        var lines: [EncounterLine] = []
+        lines.reserveCapacity(batch.count)
+        var departmentNames = [""]
+        var departments = PayerInterner()
+        var h = 0
+        for r in 0..<batch.count {
+            while h < held.count && Int(held[h]) < r { h += 1 }
+            guard !batch.unparsed[r], DayNumber.isDate(batch.serviceDay[r]) else { continue }
+            let code = batch.procedure[r]
+            guard code != 0, code != PackedCode.invalid else { continue }
+            let patientBytes = ChargeParser.trimmed(batch.bytes(.patientId, r))
+            guard !patientBytes.isEmpty, let patientBase = patientBytes.baseAddress else { continue }
+            let department = batch.bytes(.department, r)
+            let departmentNumber = departments.intern(
+                department.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? batch.base, department.count,
+                into: &departmentNames)
+            @inline(__always) func npi32(_ npi: UInt64) -> UInt32 { npi < 4_000_000_000 ? UInt32(npi) : 0 }
+            var flags: UInt8 = 0
+            if !batch.isEmpty(.revenueCode, r) { flags |= EncounterLine.institutional }
+            if h < held.count && Int(held[h]) == r { flags |= EncounterLine.heldByLineRules }
+            lines.append(
+                EncounterLine(
+                    ordinal: UInt64(r),
+                    patient: FNV1a.hash(patientBase.assumingMemoryBound(to: UInt8.self), patientBytes.count),
+                    code: code, modifiers: ModifierCode.canonical(batch.modifiers[r]),
+                    amountCents: batch.amountCents[r], day: batch.serviceDay[r], units: batch.units[r],
+                    rendering: npi32(batch.renderingNPI[r]), billing: npi32(batch.billingNPI[r]),
+                    department: departmentNumber, payer: batch.payerIndex[r], flags: flags))
+        }
+        return (lines, departmentNames)
     }
 
     // MARK: - Pass 2
 
-    /// Re-reads every input and copies each record, byte for byte, to clean or held by its verdict.
+    /// Re-reads every input and copies each record, byte for byte, to clean or held by its verdict;
+    /// writes findings.csv in input order, merging pass 1's rows with the shard stage's findings.
     func passTwo(
-        inputs: [OpenInput], layout: ExtractLayout, held: RecordSet, recordsPerFile: [Int], spools: [SpoolFile?],
-        clean: OutputFile, heldOut: OutputFile
+        inputs: [OpenInput], layout: ExtractLayout, state: PassOneState, encounterFindings: [EncounterFinding],
+        clean: OutputFile, heldOut: OutputFile, findings: OutputFile
     ) throws {
+        let held = state.held
         var header = layout.headerBytes
         if header.last != 0x0A { header += layout.lineEnd }
         try clean.write(header)
         try heldOut.write(header)
+        try findings.write(Array(Self.findingsHeader.utf8))
+        state.findingsSpool.finish()
+        let spooled = try FindingsSpool.Reader(path: state.findingsSpool.path)
+        var pending = try spooled.next()
+        var nextEncounter = 0
+        let lineIdField = layout.index(of: .lineId)
+        let encounterField = layout.index(of: .encounterId)
         var record = 0
         for (index, input) in inputs.enumerated() {
-            let source = try InputSource(path: spools[index]?.path ?? input.path, name: input.source.name)
+            let source = try InputSource(path: state.spools[index]?.path ?? input.path, name: input.source.name)
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
             _ = try reader.readHeader()
             let first = record
@@ -155,12 +246,30 @@ extension ScrubPipeline {
             while let chunk = try reader.nextChunk(sequence: sequence) {
                 sequence += 1
                 let bytes = chunk.bytes
-                let chunkFirst = record
+                var line = chunk.firstLine
                 // Whole runs of records with one verdict go out in one write.
                 var runStart = 0
                 var runHeld = false
                 var runOpen = false
-                try RecordSplitter.forEachRecord(bytes) { (start: Int, next: Int) throws in
+                try RecordSplitter.forEachRecord(bytes) { (start: Int, next: Int, newlines: Int) throws in
+                    let ordinal = UInt64(record)
+                    while let row = pending, row.record == ordinal {
+                        try row.row.withUnsafeBytes { try findings.write($0) }
+                        pending = try spooled.next()
+                    }
+                    if nextEncounter < encounterFindings.count && encounterFindings[nextEncounter].ordinal == ordinal {
+                        let fields = RecordFields.split(
+                            UnsafeRawBufferPointer(rebasing: bytes[start..<next]), delimiter: layout.delimiter)
+                        var rows: [UInt8] = []
+                        while nextEncounter < encounterFindings.count && encounterFindings[nextEncounter].ordinal == ordinal {
+                            Self.appendRow(
+                                encounterFindings[nextEncounter], line: line, fields: fields, lineIdField: lineIdField,
+                                encounterField: encounterField, file: input.source.name, to: &rows)
+                            nextEncounter += 1
+                        }
+                        try findings.write(rows)
+                    }
+                    line += newlines
                     let isHeld = held.contains(record)
                     record += 1
                     let terminated = next > start && bytes[next - 1] == 0x0A
@@ -185,14 +294,87 @@ extension ScrubPipeline {
                 if runOpen {
                     try (runHeld ? heldOut : clean).write(UnsafeRawBufferPointer(rebasing: bytes[runStart..<bytes.count]))
                 }
-                _ = chunkFirst
             }
-            if record - first != recordsPerFile[index] {
+            if record - first != state.recordsPerFile[index] {
                 throw ScrubError(
-                    "the input changed while it was being scrubbed (\(recordsPerFile[index]) records on the first read, \(record - first) on the second)",
+                    "the input changed while it was being scrubbed (\(state.recordsPerFile[index]) records on the first read, \(record - first) on the second)",
                     file: input.source.name)
             }
-            spools[index]?.remove()
+            state.spools[index]?.remove()
+        }
+        state.findingsSpool.remove()
+    }
+
+    static let findingsHeader = "line_number,line_id,encounter_id,rule,severity,field,value,message,file\n"
+
+    static func appendRow(
+        _ finding: EncounterFinding, line: Int, fields: [[UInt8]], lineIdField: Int?, encounterField: Int?,
+        file: String, to rows: inout [UInt8]
+    ) {
+        CSVText.append(line, to: &rows)
+        rows.append(0x2C)
+        if let i = lineIdField, i < fields.count, !fields[i].isEmpty {
+            fields[i].withUnsafeBytes { CSVText.append($0, to: &rows) }
+        } else {
+            CSVText.append(line, to: &rows)
+        }
+        rows.append(0x2C)
+        if let i = encounterField, i < fields.count { fields[i].withUnsafeBytes { CSVText.append($0, to: &rows) } }
+        rows.append(0x2C)
+        rows.append(contentsOf: finding.rule.rawValue.utf8)
+        rows.append(0x2C)
+        rows.append(contentsOf: finding.severity.rawValue.utf8)
+        rows.append(0x2C)
+        CSVText.append(finding.field, to: &rows)
+        rows.append(0x2C)
+        CSVText.append(finding.value, to: &rows)
+        rows.append(0x2C)
+        CSVText.append(finding.message, to: &rows)
+        rows.append(0x2C)
+        CSVText.append(file, to: &rows)
+        rows.append(0x0A)
+    }
+}
+
+/// The fields of one record, unquoted (the slow path, for the few records pass 2 must name).
+enum RecordFields {
+    static func split(_ record: UnsafeRawBufferPointer, delimiter: UInt8) -> [[UInt8]] {
+        var fields: [[UInt8]] = []
+        var field: [UInt8] = []
+        var inQuotes = false
+        var i = 0
+        var end = record.count
+        if end > 0 && record[end - 1] == 0x0A { end -= 1 }
+        if end > 0 && record[end - 1] == 0x0D { end -= 1 }
+        while i < end {
+            let c = record[i]
+            if inQuotes {
+                if c == 0x22 {
+                    if i + 1 < end && record[i + 1] == 0x22 {
+                        field.append(0x22)
+                        i += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    field.append(c)
+                }
+            } else if c == 0x22 && field.isEmpty {
+                inQuotes = true
+            } else if c == delimiter {
+                fields.append(field)
+                field = []
+            } else {
+                field.append(c)
+            }
+            i += 1
+        }
+        fields.append(field)
+        return fields.map { f in
+            var s = f[...]
+            while s.first == 0x20 { s = s.dropFirst() }
+            while s.last == 0x20 { s = s.dropLast() }
+            return Array(s)
         }
     }
 }

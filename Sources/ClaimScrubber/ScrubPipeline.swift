@@ -60,13 +60,16 @@ public final class ScrubPipeline {
         let names = ["clean.\(ext)", "held.\(ext)", "findings.csv", "summary.json", "report.html"]
         removeStaleOutputs(directory: directory)
 
-        let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
-        var outputs: [OutputFile] = [findings]
+        var outputs: [OutputFile] = []
         do {
-            try findings.write(Array("line_number,line_id,encounter_id,rule,severity,field,value,message,file\n".utf8))
             // Pass 1.
             let t1 = Date()
-            let pass1 = try passOne(inputs: inputs, layout: layout, findings: findings)
+            let pass1 = try passOne(inputs: inputs, layout: layout)
+            defer {
+                pass1.store.removeFiles()
+                pass1.findingsSpool.remove()
+                for spool in pass1.spools { spool?.remove() }
+            }
             summary.metrics = pass1.metrics
             summary.run.seconds["pass1"] = Date().timeIntervalSince(t1)
             for (i, input) in inputs.enumerated() {
@@ -75,16 +78,23 @@ public final class ScrubPipeline {
                         file: input.source.name, format: input.layout.formatExtension,
                         compressed: input.source.isCompressed, lines: pass1.recordsPerFile[i]))
             }
+            // Shard stage: encounter rules over every patient-day.
+            let t3 = Date()
+            let context = EncounterContext(tables: tables, settings: options.settings, payers: pass1.payerNames)
+            let encounterFindings = try EncounterStage.run(store: pass1.store, context: context, workers: options.workers)
+            apply(encounterFindings, to: pass1, summary: &summary)
+            summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
             // Pass 2.
             let t2 = Date()
+            let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
+            outputs.append(findings)
             let clean = try OutputFile(path: path(directory, names[0]), level: level, workers: level == nil ? 0 : 2)
             outputs.append(clean)
             let held = try OutputFile(path: path(directory, names[1]), level: level, workers: 0)
             outputs.append(held)
             try passTwo(
-                inputs: inputs, layout: layout, held: pass1.held, recordsPerFile: pass1.recordsPerFile,
-                spools: pass1.spools, clean: clean, heldOut: held)
-            for spool in pass1.spools { spool?.remove() }
+                inputs: inputs, layout: layout, state: pass1, encounterFindings: encounterFindings, clean: clean,
+                heldOut: held, findings: findings)
             summary.run.seconds["pass2"] = Date().timeIntervalSince(t2)
             summary.run.seconds["total"] = Date().timeIntervalSince(started)
             let summaryFile = try OutputFile(path: path(directory, "summary.json"), level: nil)
@@ -106,6 +116,25 @@ public final class ScrubPipeline {
         case .never: status = 0
         }
         return Result(summary: summary, exitStatus: status, outputFiles: names.map { path(directory, $0) })
+    }
+
+    /// Counts the shard stage's findings and holds their lines.
+    private func apply(_ findings: [EncounterFinding], to state: PassOneState, summary: inout ScrubSummary) {
+        // The line facts the report needs come from the shard records; findings are few, so a
+        // look-up by record number through a small dictionary is fine.
+        for finding in findings {
+            let record = Int(finding.ordinal)
+            let newlyFlagged = !state.flagged.contains(record)
+            let newlyHeld = finding.severity == .error && !state.held.contains(record)
+            state.flagged.insert(record)
+            if finding.severity == .error { state.held.insert(record) }
+            summary.metrics.addLateFinding(
+                rule: finding.rule, severity: finding.severity,
+                department: state.departmentNames[Int(finding.line.department)],
+                renderingNPI: UInt64(finding.line.rendering), payer: state.payerNames[Int(finding.line.payer)],
+                procedure: finding.code, amountCents: finding.line.amountCents, serviceDay: finding.line.day,
+                newlyHeld: newlyHeld, newlyFlagged: newlyFlagged)
+        }
     }
 
     private func path(_ directory: String, _ name: String) -> String {

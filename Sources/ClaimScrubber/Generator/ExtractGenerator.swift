@@ -25,6 +25,10 @@ public struct ExtractGenerator {
         case unknownDiagnosis, headerDiagnosis, uncoveredServiceDate
         case invalidModifier, revenueCode
         case ageConflict, sexConflict, manifestationPrimary, excludes1Pair
+        case exactDuplicate, probableDuplicate, ptpPair, mueLine, mueDay, orphanAddOn
+
+        /// Encounter defects add or change lines of a whole encounter; the others change one line.
+        public var isEncounterDefect: Bool { rule.rawValue.hasPrefix("E") }
 
         public var rule: RuleID {
             switch self {
@@ -50,6 +54,12 @@ public struct ExtractGenerator {
             case .sexConflict: return .M02
             case .manifestationPrimary: return .M03
             case .excludes1Pair: return .M04
+            case .exactDuplicate: return .E01
+            case .probableDuplicate: return .E02
+            case .ptpPair: return .E03
+            case .mueLine: return .E04
+            case .mueDay: return .E05
+            case .orphanAddOn: return .E06
             }
         }
     }
@@ -93,7 +103,8 @@ public struct ExtractGenerator {
         let patientCount = max(40, options.lines / 7)
         for i in 0..<patientCount {
             let age = rng.int(0...92)
-            let dob = options.asOf - Int32(age * 365 + rng.int(0...364))
+            // Born at least 91 days before as-of, so every date of service in the window follows birth.
+            let dob = options.asOf - Int32(age * 365 + rng.int(91...364))
             patients.append(
                 Patient(
                     id: "P\(String(1_000_000 + i))", dob: dob, sex: rng.chance(0.52) ? "F" : "M",
@@ -163,7 +174,7 @@ public struct ExtractGenerator {
             day = options.asOf - Int32(rng.int(1...90))
             tries += 1
         }
-        if patients[patientIndex].visitDays.contains(day) { day = options.asOf - 91 - Int32(rng.int(0...200)) }
+        while patients[patientIndex].visitDays.contains(day) { day -= 1 }
         patients[patientIndex].visitDays.insert(day)
         let patient = patients[patientIndex]
         let encounter = "E\(String(10_000_000 + nextEncounter))"
@@ -192,6 +203,12 @@ public struct ExtractGenerator {
         let hasProcedure = codes.contains { !($0.hasPrefix("992")) }
         var lines: [[String]] = []
         let primaryDx = rng.pick(GeneratorCatalog.diagnoses)
+        // An add-on billed with its primary, and that primary, keep their date and code: a line
+        // defect on either would also orphan the add-on (E06).
+        let addOnsBilled = codes.filter { !GeneratorCatalog.procedures[$0]!.primaries.isEmpty }
+        let protected = Set(addOnsBilled + addOnsBilled.flatMap { GeneratorCatalog.procedures[$0]!.primaries })
+        let lineDefects = options.defects.filter { !$0.isEncounterDefect }
+        var defective: Set<Int> = []
         for code in codes {
             let procedure = GeneratorCatalog.procedures[code]!
             var fields = [String](repeating: "", count: Self.header.count)
@@ -227,12 +244,91 @@ public struct ExtractGenerator {
             var description = procedure.description
             if rng.chance(0.004) { description += "\nSee note in chart" }
             fields[Field.description.rawValue] = description
-            if rng.chance(options.errorRate) {
-                inject(rng.pick(options.defects), into: &fields, serviceDay: day)
+            if rng.chance(options.errorRate) && !lineDefects.isEmpty && !protected.contains(code) {
+                inject(rng.pick(lineDefects), into: &fields, serviceDay: day)
+                defective.insert(lines.count)
             }
             lines.append(fields)
         }
+        let encounterDefects = options.defects.filter(\.isEncounterDefect)
+        if !encounterDefects.isEmpty && rng.chance(options.errorRate) {
+            injectEncounterDefect(rng.pick(encounterDefects), into: &lines, defective: defective, limit: limit)
+        }
         return lines
+    }
+
+    /// Adds or changes lines of a whole encounter so that exactly one encounter rule fires, on one
+    /// line, named in the truth file. When the encounter offers no fitting line, nothing changes.
+    mutating func injectEncounterDefect(_ defect: Defect, into lines: inout [[String]], defective: Set<Int>, limit: Int) {
+        let clean = lines.indices.filter { !defective.contains($0) }
+        func code(_ i: Int) -> String { lines[i][Field.procedure.rawValue] }
+        func newLine(from i: Int) -> [String] {
+            var copy = lines[i]
+            copy[Field.lineId.rawValue] = "L\(String(100_000_000 + nextLine))"
+            nextLine += 1
+            return copy
+        }
+        func setUnits(_ fields: inout [String], _ units: Int) {
+            let fee = GeneratorCatalog.procedures[fields[Field.procedure.rawValue]]?.feeCents ?? 10_000
+            fields[Field.units.rawValue] = String(units)
+            fields[Field.amount.rawValue] = Money.format(Int64(fee * units))
+        }
+        switch defect {
+        case .exactDuplicate, .probableDuplicate:
+            // Codes whose units, doubled, stay within their MUE: only the duplicate rule fires.
+            guard lines.count < limit,
+                let i = clean.first(where: { GeneratorCatalog.duplicableCodes.contains(code($0)) })
+            else { return }
+            var copy = newLine(from: i)
+            if rng.chance(0.5) { copy[Field.encounterId.rawValue] = "E\(String(10_000_000 + nextEncounter))"; nextEncounter += 1 }
+            if defect == .probableDuplicate { setUnits(&copy, Int(copy[Field.units.rawValue])! + 1) }
+            truth.append(TruthEntry(lineId: copy[Field.lineId.rawValue], rule: defect.rule))
+            lines.append(copy)
+        case .ptpPair:
+            guard lines.count < limit,
+                let i = clean.first(where: { i in GeneratorCatalog.ptpPairs.contains { $0.column1 == code(i) } }),
+                let pair = GeneratorCatalog.ptpPairs.first(where: { $0.column1 == code(i) })
+            else { return }
+            var second = newLine(from: i)
+            second[Field.procedure.rawValue] = pair.column2
+            second[Field.modifier1.rawValue] = ""
+            second[Field.modifier2.rawValue] = ""
+            setUnits(&second, 1)
+            let firstBypassed = GeneratorCatalog.ptpBypassModifiers.contains(lines[i][Field.modifier1.rawValue])
+            var bypassed = pair.indicator == 1 && firstBypassed
+            if pair.indicator == 1 && !bypassed && rng.chance(0.35) {
+                second[Field.modifier1.rawValue] = "59"
+                bypassed = true
+            }
+            if !bypassed { truth.append(TruthEntry(lineId: second[Field.lineId.rawValue], rule: .E03)) }
+            lines.append(second)
+        case .mueLine:
+            guard let i = clean.first(where: { GeneratorCatalog.mue[code($0)]?.mai == 1 }) else { return }
+            setUnits(&lines[i], GeneratorCatalog.mue[code(i)]!.value + rng.int(1...2))
+            truth.append(TruthEntry(lineId: lines[i][Field.lineId.rawValue], rule: .E04))
+        case .mueDay:
+            guard let i = clean.first(where: { (GeneratorCatalog.mue[code($0)]?.mai ?? 0) >= 2 }) else { return }
+            setUnits(&lines[i], GeneratorCatalog.mue[code(i)]!.value + rng.int(1...2))
+            truth.append(TruthEntry(lineId: lines[i][Field.lineId.rawValue], rule: .E05))
+        case .orphanAddOn:
+            let present = Set(lines.indices.map(code))
+            guard lines.count < limit, let first = clean.first,
+                let addOn = GeneratorCatalog.addOnCodes.first(where: { addOn in
+                    !present.contains(addOn) && !GeneratorCatalog.procedures[addOn]!.primaries.contains(where: present.contains)
+                })
+            else { return }
+            var line = newLine(from: first)
+            line[Field.procedure.rawValue] = addOn
+            line[Field.modifier1.rawValue] = ""
+            line[Field.modifier2.rawValue] = ""
+            line[Field.description.rawValue] = GeneratorCatalog.procedures[addOn]!.description
+            line[Field.revenue.rawValue] = lines[first][Field.revenue.rawValue].isEmpty ? "" : GeneratorCatalog.procedures[addOn]!.revenueCode
+            setUnits(&line, 1)
+            truth.append(TruthEntry(lineId: line[Field.lineId.rawValue], rule: .E06))
+            lines.append(line)
+        default:
+            return
+        }
     }
 
     mutating func pickDepartment() -> Int {

@@ -113,5 +113,33 @@ enum GeneratorCatalog {
         "A08.4", "Z23",
     ]
 
+    /// Codes whose units, doubled plus one, stay within their demo MUE: safe to duplicate.
+    static let duplicableCodes: Set<String> = ["J1100", "J3301", "J1885", "J0696", "J2405", "11045"]
+
+    /// The demo NCCI PTP pairs in force in 2026 (data/demo-tables), column 1 → column 2. The column-2
+    /// codes appear only when a pair is injected.
+    static let ptpPairs: [(column1: String, column2: String, indicator: Int)] = [
+        ("93000", "93005", 0), ("97140", "97530", 1), ("20610", "20611", 1), ("11042", "11000", 1),
+    ]
+
+    static let ptpBypassModifiers: Set<String> = ["59", "XE", "XS", "XP", "XU", "24", "25", "27", "57", "58", "78", "79",
+        "91", "LT", "RT"]
+
+    /// Add-on codes of the demo add-on table.
+    static let addOnCodes = ["11045", "11103", "96375", "99417"]
+
+    /// The demo MUE values (data/demo-tables), the same in both settings.
+    static let mue: [String: (value: Int, mai: Int)] = {
+        var table: [String: (Int, Int)] = [:]
+        for code in ["99202", "99203", "99204", "99205", "99212", "99213", "99214", "99215", "99283", "99284", "99285",
+            "80053", "93000", "96374", "11102", "G0008", "11000", "99211"] { table[code] = (1, 2) }
+        for (code, value) in [("36415", 2), ("85025", 1), ("81002", 2), ("87880", 2), ("71046", 2), ("73610", 2),
+            ("97110", 6), ("97140", 6), ("97530", 6), ("96375", 6), ("11103", 6), ("11045", 20), ("99417", 4),
+            ("96372", 4), ("J1100", 30), ("J3301", 16), ("J1885", 8), ("J0696", 8), ("J2405", 8)] { table[code] = (value, 3) }
+        for (code, value) in [("12001", 1), ("17110", 1), ("69210", 1), ("90471", 1), ("90686", 1), ("20610", 2),
+            ("20611", 2), ("11042", 1), ("93005", 1)] { table[code] = (value, 1) }
+        return table
+    }()
+
     static let payers = ["MCR01", "MCD01", "BCBS01", "AETNA01", "UHC01", "CIGNA01", "SELF"]
 }

@@ -1,0 +1,89 @@
+/// What the encounter rules need of one charge line, in 64 bytes: kept per shard (in memory or
+/// spilled) from pass 1 until the shard stage.
+struct EncounterLine: Sendable, Equatable {
+    /// Record number over the whole run, in input order (files in command-line order).
+    var ordinal: UInt64
+    /// FNV-1a 64-bit hash of the patient id: the shard key and the grouping key.
+    var patient: UInt64
+    /// Packed procedure code.
+    var code: UInt64
+    /// Up to four modifiers, 12 bits each, sorted (a set), in the low 48 bits.
+    var modifiers: UInt64
+    var amountCents: Int64
+    var day: Int32
+    var units: Int32
+    /// NPIs fit in 32 bits (10 digits starting with 1 or 2 are below 3·10⁹); 0 when missing or malformed.
+    var rendering: UInt32
+    var billing: UInt32
+    /// Run-wide numbers of the department and payer names (for the report's late findings).
+    var department: UInt16
+    var payer: UInt16
+    var flags: UInt8
+
+    static let institutional: UInt8 = 1
+    static let heldByLineRules: UInt8 = 2
+
+    var isInstitutional: Bool { flags & Self.institutional != 0 }
+    /// A reversal: negative units or amount.
+    var isCredit: Bool { units < 0 || amountCents < 0 }
+
+    /// The practitioner table for professional lines, the outpatient-hospital one for institutional lines.
+    var setting: ServiceSetting { isInstitutional ? .outpatientHospital : .practitioner }
+
+    /// The provider that groups PTP and MUE edits: rendering for professional, billing for institutional lines.
+    var provider: UInt32 { isInstitutional ? billing : rendering }
+
+    /// True when any modifier is one of `set` (12-bit packed modifiers).
+    func hasModifier(in set: Set<UInt16>) -> Bool {
+        for k in 0..<4 {
+            let m = UInt16(truncatingIfNeeded: modifiers >> UInt64(36 - 12 * k)) & 0xFFF
+            if m != 0 && set.contains(m) { return true }
+        }
+        return false
+    }
+}
+
+/// The 64-bit FNV-1a hash: stable across runs and machines, unlike Swift's seeded `Hasher`.
+enum FNV1a {
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for i in 0..<count {
+            h ^= UInt64(p[i])
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    static func hash(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { hash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+    }
+}
+
+/// Packs modifier text ("25", "RT") the way the batch does, for the rule tables below.
+enum ModifierCode {
+    static func pack(_ text: String) -> UInt16 {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 2, let a = PackedCode.value(bytes[0]), let b = PackedCode.value(bytes[1]) else { return 0xFFF }
+        return UInt16(a << 6 | b)
+    }
+
+    static func unpack(_ code: UInt16) -> String {
+        PackedCode.unpack(UInt64(code) << 48)
+    }
+
+    /// Sorts the four 12-bit slots (largest first) so that the modifiers compare as a set.
+    @inline(__always)
+    static func canonical(_ packed: UInt64) -> UInt64 {
+        if packed == 0 { return 0 }
+        var a = (packed >> 36) & 0xFFF, b = (packed >> 24) & 0xFFF, c = (packed >> 12) & 0xFFF, d = packed & 0xFFF
+        // A sorting network of five compare-exchanges, no allocation.
+        if a < b { swap(&a, &b) }
+        if c < d { swap(&c, &d) }
+        if a < c { swap(&a, &c) }
+        if b < d { swap(&b, &d) }
+        if b < c { swap(&b, &c) }
+        return a << 36 | b << 24 | c << 12 | d
+    }
+}

@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+import Zstd
+
+/// Encounter lines routed to shards by patient, held in memory up to a budget and spilled,
+/// compressed, to temporary files beyond it.
+///
+/// The shard of a line is the FNV-1a hash of its patient id modulo the shard count, so every line
+/// of a patient (all encounters, late charges, every input file) lands in one shard. When the lines
+/// held in memory pass the budget, the largest shard's buffer is compressed (zstd level 1, one
+/// frame per spill) and appended to that shard's file under the temporary folder; the buffer is then
+/// empty again. Loading a shard reads its frames back and adds what is still in memory.
+final class ShardStore {
+    static let shardCount = 64
+
+    private var buffers: [[EncounterLine]]
+    private var spills: [String?]
+    private var buffered = 0
+    /// Largest number of lines kept in memory across all shards.
+    let budgetLines: Int
+    let directory: String
+    /// Lines spilled so far (for the summary).
+    private(set) var spilledLines = 0
+    private(set) var totalLines = 0
+
+    init(memoryBudget: Int, directory: String?) {
+        buffers = Array(repeating: [], count: Self.shardCount)
+        spills = Array(repeating: nil, count: Self.shardCount)
+        budgetLines = max(1024, memoryBudget / MemoryLayout<EncounterLine>.stride)
+        self.directory = directory ?? NSTemporaryDirectory()
+    }
+
+    deinit { removeFiles() }
+
+    @inline(__always)
+    static func shard(of patient: UInt64) -> Int { Int(patient % UInt64(shardCount)) }
+
+    func append(_ line: EncounterLine) throws {
+        buffers[Self.shard(of: line.patient)].append(line)
+        buffered += 1
+        totalLines += 1
+        if buffered > budgetLines { try spillLargest() }
+    }
+
+    private func spillLargest() throws {
+        // Spill until half the budget is free, largest buffers first.
+        while buffered > budgetLines / 2 {
+            guard let largest = buffers.indices.max(by: { buffers[$0].count < buffers[$1].count }),
+                !buffers[largest].isEmpty
+            else { return }
+            try spill(largest)
+        }
+    }
+
+    private func spill(_ shard: Int) throws {
+        let path: String
+        if let existing = spills[shard] {
+            path = existing
+        } else {
+            path = (directory as NSString).appendingPathComponent("claim-scrub-\(getpid())-shard-\(shard).spill")
+            spills[shard] = path
+            TemporaryFiles.shared.register(path)
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw ScrubError("cannot create a spill file in the temporary folder (--temp-dir)", file: path)
+            }
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw ScrubError("cannot open a spill file", file: path)
+        }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        var compressed: [UInt8] = []
+        let writer = try ZstdWriter(level: 1) { compressed.append(contentsOf: $0) }
+        try buffers[shard].withUnsafeBytes { try writer.write($0) }
+        try writer.finish()
+        do {
+            try handle.write(contentsOf: Data(compressed))
+        } catch {
+            throw ScrubError("cannot write a spill file (is --temp-dir full?): \(error.localizedDescription)", file: path)
+        }
+        spilledLines += buffers[shard].count
+        buffered -= buffers[shard].count
+        buffers[shard] = []
+    }
+
+    /// Every line of one shard (spilled and in memory), in no particular order; frees the memory part.
+    func take(_ shard: Int) throws -> [EncounterLine] {
+        var lines: [EncounterLine] = []
+        if let path = spills[shard] {
+            let bytes = try TableFile.read(path)
+            let count = bytes.count / MemoryLayout<EncounterLine>.stride
+            lines.reserveCapacity(count + buffers[shard].count)
+            bytes.withUnsafeBytes { raw in
+                for i in 0..<count {
+                    lines.append(raw.loadUnaligned(fromByteOffset: i * MemoryLayout<EncounterLine>.stride, as: EncounterLine.self))
+                }
+            }
+            unlink(path)
+            TemporaryFiles.shared.unregister(path)
+            spills[shard] = nil
+        }
+        lines.append(contentsOf: buffers[shard])
+        buffered -= buffers[shard].count
+        buffers[shard] = []
+        return lines
+    }
+
+    func removeFiles() {
+        for case let path? in spills {
+            unlink(path)
+            TemporaryFiles.shared.unregister(path)
+        }
+        spills = Array(repeating: nil, count: Self.shardCount)
+    }
+}
+
+/// The shard stage: every shard's lines sorted by patient, date and input order, each patient-day
+/// given to every encounter rule.
+enum EncounterStage {
+    static func run(
+        store: ShardStore, context: EncounterContext, workers: Int
+    ) throws -> [EncounterFinding] {
+        let rules = EncounterRules.all
+        let collected = Mutex<[EncounterFinding]>([])
+        // One shard per job; results are gathered and sorted, so the order of jobs does not matter.
+        let pool = OrderedWorkPool<[EncounterFinding]>(workers: workers, maxInFlight: workers) { findings in
+            collected.withLock { $0.append(contentsOf: findings) }
+        }
+        for shard in 0..<ShardStore.shardCount {
+            let lines = try store.take(shard)
+            pool.submit(shard) { Self.check(lines, rules: rules, context: context) }
+        }
+        try pool.finish()
+        var all = collected.withLock { $0 }
+        all.sort(by: <)
+        return all
+    }
+
+    static func check(_ unsorted: [EncounterLine], rules: [any EncounterRule], context: EncounterContext) -> [EncounterFinding] {
+        guard !unsorted.isEmpty else { return [] }
+        let lines = unsorted.sorted { ($0.patient, $0.day, $0.ordinal) < ($1.patient, $1.day, $1.ordinal) }
+        var out: [EncounterFinding] = []
+        var start = 0
+        while start < lines.count {
+            var end = start + 1
+            while end < lines.count && lines[end].patient == lines[start].patient && lines[end].day == lines[start].day {
+                end += 1
+            }
+            let group = lines[start..<end]
+            for rule in rules { rule.check(group, context, &out) }
+            start = end
+        }
+        return out
+    }
+}
