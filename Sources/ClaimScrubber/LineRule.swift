@@ -37,9 +37,7 @@ public enum LineRules {
         DiagnosisCodeRule(),
         ModifierRule(),
         RevenueCodeRule(),
-        DiagnosisAgeRule(),
-        DiagnosisSexRule(),
-        ManifestationRule(),
+        MedicareCodeEditorRule(),
         Excludes1Rule(),
     ]
 }

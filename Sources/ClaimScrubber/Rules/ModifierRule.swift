@@ -7,6 +7,8 @@ struct ModifierRule: LineRule {
     var ids: [RuleID] { [.C07] }
 
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        // Switched off for every payer: skip the look-ups, not just the findings.
+        guard ids.contains(where: context.settings.isEnabled) else { return }
         let table = context.tables.modifiers
         for r in 0..<batch.count where batch.isCheckable(r) {
             let packed = batch.modifiers[r]

@@ -32,12 +32,17 @@ struct ProcedureCodeRule: LineRule {
     static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        // Switched off for every payer: skip the look-ups, not just the findings.
+        guard ids.contains(where: context.settings.isEnabled) else { return }
         let tables = context.tables
         let hcpcs = tables.hcpcs
         let cpt = tables.cpt
         let scope = MedicareCoverageScope(context.settings)
         // Whether C03 applies, per distinct payer of the batch (index 0: no payer).
         let coverageApplies = batch.payers.enumerated().map { i, payer in scope.applies(to: i == 0 ? nil : payer) }
+        // The HCPCS release of the previous Level II line: a batch's dates almost always share one.
+        var hcpcsIndex = -1
+        var hcpcsRelease = hcpcs.releases.first
         for r in 0..<batch.count where batch.isCheckable(r) {
             let code = batch.procedure[r]
             if code == 0 { continue }
@@ -58,8 +63,12 @@ struct ProcedureCodeRule: LineRule {
                         payer: payer)
                     continue
                 }
-                let effect = hcpcs.effect(code, on: day, release: release)
-                let name = "HCPCS \(hcpcs.releases[release].name)"
+                if release != hcpcsIndex {
+                    hcpcsIndex = release
+                    hcpcsRelease = hcpcs.releases[release]
+                }
+                let effect = hcpcsRelease!.effect(code, on: day)
+                let name = "HCPCS \(hcpcsRelease!.name)"
                 if case .inEffect(let coverage) = effect {
                     if HCPCSTable.isNotPayableByMedicare(coverage) && coverageApplies[Int(batch.payerIndex[r])] {
                         sink.add(

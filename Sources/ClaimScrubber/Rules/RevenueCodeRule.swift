@@ -4,9 +4,11 @@ struct RevenueCodeRule: LineRule {
     var ids: [RuleID] { [.C10, .C06] }
 
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        // Switched off for every payer: skip the look-ups, not just the findings.
+        guard ids.contains(where: context.settings.isEnabled) else { return }
         guard batch.layout.has(.revenueCode) else { return }
         let list = context.tables.revenueCodes
-        for r in 0..<batch.count where batch.isCheckable(r) {
+        for r in 0..<batch.count where batch.isCheckable(r) && !batch.isEmpty(.revenueCode, r) {
             // 0: empty; UInt64.max: malformed; else the packed code.
             let code: UInt64 = batch.withBytes(.revenueCode, r) { raw in
                 let bytes = ChargeParser.trimmed(raw)

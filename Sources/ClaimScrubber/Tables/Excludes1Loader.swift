@@ -43,6 +43,7 @@ enum Excludes1Loader {
         let lengths = rows.map { PackedCode.length($0.code) }
         release.minLength = lengths.min()!
         release.maxLength = lengths.max()!
+        release.indexPrefixes()
         return release
     }
 }

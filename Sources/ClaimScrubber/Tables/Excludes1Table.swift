@@ -12,6 +12,41 @@ public struct Excludes1Table: Sendable {
         /// Shortest and longest `code` (bounds the prefixes worth searching).
         var minLength = 1
         var maxLength = 0
+        /// One bit per three-character prefix (18 bits) that starts some `code`: most diagnoses
+        /// have no Excludes1 note, and this answers them without a search. Empty when a `code`
+        /// is shorter than three characters.
+        var prefixBits: [UInt64] = []
+
+        mutating func indexPrefixes() {
+            guard minLength >= 3 else { return }
+            prefixBits = Array(repeating: 0, count: (1 << 18) / 64)
+            for code in codes.keys {
+                let p = Int(code >> 42)
+                prefixBits[p >> 6] |= 1 << UInt64(p & 63)
+            }
+        }
+
+        /// True when `d1`'s Excludes1 notes exclude `d2`.
+        @inline(__always)
+        public func excludes(_ d1: UInt64, _ d2: UInt64) -> Bool {
+            if !prefixBits.isEmpty {
+                let p = Int(d1 >> 42)
+                if prefixBits[p >> 6] & (1 << UInt64(p & 63)) == 0 { return false }
+            }
+            let length = PackedCode.count(d1)
+            guard length >= minLength else { return false }
+            let keys = codes.keys
+            for n in minLength...min(length, maxLength) {
+                let key = PackedCode.prefix(d1, n)
+                var i = codes.lowerBound(key)
+                while i < keys.count && keys[i] == key {
+                    let p = PackedCode.prefix(d2, Int(firstLength[i]))
+                    if p >= first[i] && p <= last[i] { return true }
+                    i += 1
+                }
+            }
+            return false
+        }
     }
 
     public private(set) var schedule = ReleaseSchedule()
@@ -31,21 +66,5 @@ public struct Excludes1Table: Sendable {
 
     /// True when `d1`'s Excludes1 notes exclude `d2` in release `release`.
     @inline(__always)
-    public func excludes(_ d1: UInt64, _ d2: UInt64, release: Int) -> Bool {
-        let r = releases[release]
-        let length = PackedCode.length(d1)
-        guard length >= r.minLength else { return false }
-        return r.codes.keys.withUnsafeBufferPointer { keys in
-            for n in r.minLength...min(length, r.maxLength) {
-                let key = PackedCode.prefix(d1, n)
-                var i = r.codes.lowerBound(key)
-                while i < keys.count && keys[i] == key {
-                    let p = PackedCode.prefix(d2, Int(r.firstLength[i]))
-                    if p >= r.first[i] && p <= r.last[i] { return true }
-                    i += 1
-                }
-            }
-            return false
-        }
-    }
+    public func excludes(_ d1: UInt64, _ d2: UInt64, release: Int) -> Bool { releases[release].excludes(d1, d2) }
 }

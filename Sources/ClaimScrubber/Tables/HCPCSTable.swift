@@ -14,6 +14,16 @@ public struct HCPCSTable: Sendable {
         var coverage: [UInt8] = []
         /// Level II modifier records: 12-bit packed modifier and its dates.
         var modifiers: [ModifierRecord] = []
+
+        /// The state of `code` on `day` in this release.
+        @inline(__always)
+        public func effect(_ code: UInt64, on day: Int32) -> CodeEffect {
+            let i = codes.index(of: code)
+            guard i >= 0 else { return .unknown }
+            return HCPCSTable.effect(
+                on: day, added: added[i], actionEffective: actionEffective[i], termination: termination[i], action: action[i],
+                coverage: coverage[i])
+        }
     }
 
     struct ModifierRecord: Sendable {
@@ -41,12 +51,7 @@ public struct HCPCSTable: Sendable {
 
     /// The state of `code` on `day` in release `release`.
     public func effect(_ code: UInt64, on day: Int32, release: Int) -> CodeEffect {
-        let r = releases[release]
-        let i = r.codes.index(of: code)
-        guard i >= 0 else { return .unknown }
-        return Self.effect(
-            on: day, added: r.added[i], actionEffective: r.actionEffective[i], termination: r.termination[i],
-            action: r.action[i], coverage: r.coverage[i])
+        releases[release].effect(code, on: day)
     }
 
     @inline(__always)

@@ -38,6 +38,13 @@ public struct MCETable: Sendable {
         public var name: String
         public var codes = SortedCodes()
         var lists: [Lists] = []
+
+        /// The lists `code` is on (empty when none: the code is not edited).
+        @inline(__always)
+        public func lists(_ code: UInt64) -> Lists {
+            let i = codes.index(of: code)
+            return i >= 0 ? lists[i] : []
+        }
     }
 
     public private(set) var schedule = ReleaseSchedule()
@@ -58,11 +65,7 @@ public struct MCETable: Sendable {
 
     /// The lists `code` is on in release `release` (empty when none: the code is not edited).
     @inline(__always)
-    public func lists(_ code: UInt64, release: Int) -> Lists {
-        let r = releases[release]
-        let i = r.codes.index(of: code)
-        return i >= 0 ? r.lists[i] : []
-    }
+    public func lists(_ code: UInt64, release: Int) -> Lists { releases[release].lists(code) }
 
     /// The lists of `code` on a date of service (empty when no MCE release applies).
     public func lists(_ code: UInt64, on day: Int32) -> Lists {

@@ -87,6 +87,13 @@ public struct SortedCodes: Sendable, Equatable {
 }
 
 extension PackedCode {
+    /// Number of characters, without a loop: characters are left-aligned in the low 60 bits and
+    /// every character's 6-bit value is non-zero, so the trailing zero bits count the empty slots.
+    @inline(__always)
+    static func count(_ packed: UInt64) -> Int {
+        packed == 0 ? 0 : maxLength &- min(maxLength, packed.trailingZeroBitCount / 6)
+    }
+
     /// A five-character code (HCPCS, CPT) in 30 bits, for keys that pair two codes in one `UInt64`.
     @inline(__always)
     static func five(_ packed: UInt64) -> UInt64 { packed >> 30 }

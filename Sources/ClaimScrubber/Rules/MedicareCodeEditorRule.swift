@@ -1,0 +1,71 @@
+/// M01, M02 and M03, the Medicare Code Editor edits of the diagnoses; one search per diagnosis
+/// answers all three (the MCE table keeps every list a code is on as one bit set).
+///
+/// - M01: a diagnosis on an age list (newborn 0, pediatric 0–17, maternity 9–64, adult 15–124;
+///   `MCETable.ageBands`) for a patient whose age on the date of service, in whole years from the
+///   birth date, is outside the band. Lines without a birth date, or with one after the date of
+///   service (D05), are not age-edited.
+/// - M02 (a warning by default): a female-only diagnosis for a male patient, or male-only for a
+///   female one; sex `U` or missing is not edited. Current MCE versions have deactivated this
+///   edit, but payers may still apply it.
+/// - M03: the primary diagnosis (dx1) is a manifestation code, which may only follow the code of
+///   its underlying condition.
+///
+/// Values are the diagnosis; messages name the list or band, never the patient's age, birth date
+/// or sex. A date of service no MCE release applies to is not edited (MCE lists are edit lists,
+/// not a code set: no C06).
+struct MedicareCodeEditorRule: LineRule {
+    var ids: [RuleID] { [.M01, .M02, .M03] }
+
+    func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        // Switched off for every payer: skip the look-ups, not just the findings.
+        guard ids.contains(where: context.settings.isEnabled) else { return }
+        let mce = context.tables.mce
+        guard mce.isLoaded else { return }
+        // The release of the previous line: a batch's dates almost always share one.
+        var releaseIndex = -1
+        var release = mce.releases[0]
+        for r in 0..<batch.count where batch.isCheckable(r) {
+            let day = batch.serviceDay[r]
+            guard DayNumber.isDate(day), let index = mce.release(on: day) else { continue }
+            if index != releaseIndex {
+                releaseIndex = index
+                release = mce.releases[index]
+            }
+            let born = batch.birthDay[r]
+            let hasAge = DayNumber.isDate(born) && born <= day
+            var age = -1
+            let sex = batch.sex[r]
+            let conflictingSex: MCETable.Lists = sex == 0x4D ? .female : sex == 0x46 ? .male : []
+            for k in 0..<12 {
+                let d = batch.diagnosis(r, k)
+                if d == 0 || d == PackedCode.invalid { continue }
+                let lists = release.lists(d)
+                if lists.isEmpty { continue }
+                let column = Column.diagnoses[k]
+                if hasAge && !lists.isDisjoint(with: .ageLists) {
+                    if age < 0 { age = DayNumber.age(born: born, on: day) }
+                    for band in MCETable.ageBands where lists.contains(band.list) && !band.range.contains(age) {
+                        sink.add(
+                            .M01, record: r, field: column.rawValue, value: batch.text(column, r),
+                            message: "diagnosis is for \(band.name) (MCE \(release.name)); the patient's age at the date of service is outside it",
+                            payer: batch.payerName(r))
+                        break
+                    }
+                }
+                if !conflictingSex.isEmpty && lists.contains(conflictingSex) {
+                    sink.add(
+                        .M02, record: r, field: column.rawValue, value: batch.text(column, r),
+                        message: "diagnosis is on the MCE \(conflictingSex == .female ? "female" : "male")-only list (\(release.name)) and conflicts with the patient's sex",
+                        payer: batch.payerName(r))
+                }
+                if k == 0 && lists.contains(.manifestation) {
+                    sink.add(
+                        .M03, record: r, field: "dx1", value: batch.text(.dx1, r),
+                        message: "manifestation code as the primary diagnosis (MCE \(release.name)); code the underlying condition first",
+                        payer: batch.payerName(r))
+                }
+            }
+        }
+    }
+}
