@@ -15,55 +15,41 @@ extension ScrubMetrics {
         guard count > 0 else { return }
         var departments = DepartmentInterner()
         var providers = ProviderInterner()
-        var departmentTally = [GroupTally](repeating: GroupTally(), count: 8)
-        var providerTally = [GroupTally](repeating: GroupTally(), count: 16)
+        var weeks = WeekIndexer()
         let payerNames = batch.payers.isEmpty ? [""] : batch.payers
-        var payerTally = [GroupTally](repeating: GroupTally(), count: payerNames.count)
-        var weeks = WeekSlots()
+        // Dense pass, every record: lines and charges per group, charge lag. Each record's group
+        // numbers are kept for the sparse pass over flagged records below.
+        var departmentLines = [LineCount](repeating: LineCount(), count: 8)
+        var providerLines = [LineCount](repeating: LineCount(), count: 16)
+        var payerLines = [LineCount](repeating: LineCount(), count: payerNames.count)
+        var weekLines = [LineCount](repeating: LineCount(), count: weeks.slotCount)
+        var groupsOf = [RecordGroups](repeating: RecordGroups(), count: count)
         // Lags 0..<denseLag per department in one flat array; the rest (negative, long) aside.
         let denseLag = 64
         var lag = [Int32](repeating: 0, count: 8 * denseLag)
         var lagAside: [(department: Int32, days: Int32)] = []
-
-        var f = 0
-        var h = 0
-        var total = GroupTally()
+        var charges: Int64 = 0
         for r in 0..<count {
-            var line = GroupTally()
-            line.lines = 1
             let amount = batch.amountCents[r]
-            line.chargesCents = amount
-            while f < findings.count && Int(findings[f].record) == r {
-                line.findings += 1
-                if findings[f].severity == .error { line.errors += 1 }
-                f += 1
-            }
-            if h < held.count && Int(held[h]) == r {
-                line.held = 1
-                line.heldCents = amount
-                h += 1
-            }
-            if line.findings > 0 {
-                line.flagged = 1
-                if line.held == 0 { line.atRiskCents = amount }
-            }
-            total.add(line)
-
-            let unparsed = batch.unparsed[r]
-            let d = unparsed ? 0 : departments.intern(batch.bytes(.department, r))
-            if d >= departmentTally.count {
-                departmentTally.append(contentsOf: repeatElement(GroupTally(), count: departmentTally.count))
+            charges &+= amount
+            let d = batch.unparsed[r] ? 0 : departments.intern(batch.bytes(.department, r))
+            if d >= departmentLines.count {
+                departmentLines.append(contentsOf: repeatElement(LineCount(), count: departmentLines.count))
                 lag.append(contentsOf: repeatElement(0, count: lag.count))
             }
-            departmentTally[d].add(line)
+            departmentLines[d].add(amount)
             let p = providers.intern(batch.renderingNPI[r])
-            if p >= providerTally.count {
-                providerTally.append(contentsOf: repeatElement(GroupTally(), count: providerTally.count))
+            if p >= providerLines.count {
+                providerLines.append(contentsOf: repeatElement(LineCount(), count: providerLines.count))
             }
-            providerTally[p].add(line)
-            payerTally[Int(batch.payerIndex[r])].add(line)
+            providerLines[p].add(amount)
+            let y = Int(batch.payerIndex[r])
+            payerLines[y].add(amount)
             let service = batch.serviceDay[r]
-            weeks.add(line, week: ISOWeek.index(service))
+            let w = weeks.slot(service)
+            if w >= weekLines.count { weekLines.append(LineCount()) }
+            weekLines[w].add(amount)
+            groupsOf[r] = RecordGroups(department: Int32(d), provider: Int32(p), payer: UInt16(y), week: Int32(w))
             let post = batch.postDay[r]
             if DayNumber.isDate(service) && DayNumber.isDate(post) {
                 let days = post &- service
@@ -74,35 +60,61 @@ extension ScrubMetrics {
                 }
             }
         }
+        chargesCents += charges
 
-        // Totals (records, held and the basic counts were set by the caller).
-        flagged += total.flagged
-        chargesCents += total.chargesCents
-        heldCents += total.heldCents
-        atRiskCents += total.atRiskCents
-
-        // Findings: per rule (records flagged by each rule once) and the codes behind them.
-        var previous: (record: Int32, rule: RuleID)? = nil
-        for finding in findings {
-            let i = finding.rule.ordinal
-            if finding.severity == .error { rules[i].errors += 1 }
-            if previous == nil || previous!.record != finding.record || previous!.rule != finding.rule {
-                rules[i].lines += 1
-                rules[i].chargesCents += batch.amountCents[Int(finding.record)]
-                previous = (finding.record, finding.rule)
+        // Sparse pass, records with findings (held records are among them): what each one adds
+        // to its groups, per rule, and the codes behind the findings.
+        var departmentFlags = [GroupTally](repeating: GroupTally(), count: departments.names.count)
+        var providerFlags = [GroupTally](repeating: GroupTally(), count: providers.keys.count)
+        var payerFlags = [GroupTally](repeating: GroupTally(), count: payerNames.count)
+        var weekFlags = [GroupTally](repeating: GroupTally(), count: weekLines.count)
+        var f = 0
+        var h = 0
+        while f < findings.count {
+            let record = findings[f].record
+            let r = Int(record)
+            let amount = batch.amountCents[r]
+            var line = GroupTally()
+            line.flagged = 1
+            var lastRule: RuleID? = nil
+            while f < findings.count && findings[f].record == record {
+                let rule = findings[f].rule
+                let i = rule.ordinal
+                line.findings += 1
+                if findings[f].severity == .error {
+                    line.errors += 1
+                    rules[i].errors += 1
+                }
+                // A record counts once per rule, however many findings the rule made on it.
+                if rule != lastRule {
+                    rules[i].lines += 1
+                    rules[i].chargesCents += amount
+                    lastRule = rule
+                }
+                let code = TopCode.findingNamesCode(rule) ? Self.packedValue(findings[f].value) : batch.procedure[r]
+                topCodes[TopCode.key(code, rule: rule), default: 0] += 1
+                f += 1
             }
-            let code: UInt64
-            if TopCode.findingNamesCode(finding.rule) {
-                code = Self.packedValue(finding.value)
+            while h < held.count && held[h] < record { h += 1 }
+            if h < held.count && held[h] == record {
+                line.held = 1
+                line.heldCents = amount
             } else {
-                code = batch.procedure[Int(finding.record)]
+                line.atRiskCents = amount
             }
-            topCodes[TopCode.key(code, rule: finding.rule), default: 0] += 1
+            flagged += 1
+            heldCents += line.heldCents
+            atRiskCents += line.atRiskCents
+            let g = groupsOf[r]
+            departmentFlags[Int(g.department)].add(line)
+            providerFlags[Int(g.provider)].add(line)
+            payerFlags[Int(g.payer)].add(line)
+            weekFlags[Int(g.week)].add(line)
         }
 
         // Fold the per-batch arrays into the metrics, once per group.
-        for (d, name) in departments.names.enumerated() where departmentTally[d].lines > 0 {
-            self.departments[name, default: GroupTally()].add(departmentTally[d])
+        for (d, name) in departments.names.enumerated() where departmentLines[d].lines > 0 {
+            self.departments[name, default: GroupTally()].add(departmentFlags[d].adding(departmentLines[d]))
             var histogram = chargeLag[name] ?? [:]
             for days in 0..<denseLag where lag[d * denseLag + days] != 0 {
                 histogram[Int32(days), default: 0] += Int(lag[d * denseLag + days])
@@ -110,13 +122,15 @@ extension ScrubMetrics {
             for aside in lagAside where aside.department == Int32(d) { histogram[aside.days, default: 0] += 1 }
             if !histogram.isEmpty { chargeLag[name] = histogram }
         }
-        for (p, npi) in providers.keys.enumerated() where providerTally[p].lines > 0 {
-            self.providers[npi, default: GroupTally()].add(providerTally[p])
+        for (p, npi) in providers.keys.enumerated() where providerLines[p].lines > 0 {
+            self.providers[npi, default: GroupTally()].add(providerFlags[p].adding(providerLines[p]))
         }
-        for (y, name) in payerNames.enumerated() where payerTally[y].lines > 0 {
-            payers[name, default: GroupTally()].add(payerTally[y])
+        for (y, name) in payerNames.enumerated() where payerLines[y].lines > 0 {
+            payers[name, default: GroupTally()].add(payerFlags[y].adding(payerLines[y]))
         }
-        weeks.fold(into: &self.weeks)
+        for w in weekLines.indices where weekLines[w].lines > 0 {
+            self.weeks[weeks.week(ofSlot: w), default: GroupTally()].add(weekFlags[w].adding(weekLines[w]))
+        }
     }
 
     /// A code as it appears in a finding's value, packed (dots skipped, spaces trimmed); 0 when
@@ -139,9 +153,14 @@ extension ScrubMetrics {
 /// Gives each distinct department text of a batch a small number (0 is the empty field) without a
 /// `String` per record: runs of records share a department, so the last one is checked first, then
 /// a small open-addressing table keyed by an FNV-1a hash of the bytes.
+///
+/// It keeps pointers to each name's first occurrence, so the bytes given to `intern` must stay put
+/// while the interner is used (a batch's chunk does); that keeps the per-record path free of
+/// reference counting, which an array of byte arrays would cost.
 struct DepartmentInterner {
     private(set) var names: [String] = [""]
-    private var bytes: [[UInt8]] = [[]]
+    private var starts: [UnsafeRawPointer?] = [nil]
+    private var lengths: [Int] = [0]
     private var slots = [Int32](repeating: -1, count: 64)
     private var hashes = [UInt64](repeating: 0, count: 64)
     private var last = 0
@@ -150,14 +169,14 @@ struct DepartmentInterner {
     mutating func intern(_ raw: UnsafeRawBufferPointer) -> Int {
         let field = ChargeParser.trimmed(raw)
         if field.isEmpty { return 0 }
-        if Self.equal(bytes[last], field) { return last }
+        if equal(last, field) { return last }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for c in field { hash = (hash ^ UInt64(c)) &* 0x0000_0100_0000_01B3 }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
         while slots[i] >= 0 {
             let k = Int(slots[i])
-            if hashes[i] == hash && Self.equal(bytes[k], field) {
+            if hashes[i] == hash && equal(k, field) {
                 last = k
                 return k
             }
@@ -165,7 +184,8 @@ struct DepartmentInterner {
         }
         let k = names.count
         names.append(String(decoding: field, as: UTF8.self))
-        bytes.append(Array(field))
+        starts.append(field.baseAddress)
+        lengths.append(field.count)
         slots[i] = Int32(k)
         hashes[i] = hash
         last = k
@@ -174,9 +194,9 @@ struct DepartmentInterner {
     }
 
     @inline(__always)
-    private static func equal(_ known: [UInt8], _ field: UnsafeRawBufferPointer) -> Bool {
-        guard known.count == field.count else { return false }
-        return known.withUnsafeBytes { memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 }
+    private func equal(_ k: Int, _ field: UnsafeRawBufferPointer) -> Bool {
+        guard lengths[k] == field.count, let start = starts[k] else { return false }
+        return memcmp(start, field.baseAddress!, field.count) == 0
     }
 
     private mutating func grow() {
@@ -236,34 +256,65 @@ struct ProviderInterner {
     }
 }
 
-/// Per-batch week counts: an array around the batch's first week (a month-end extract spans a
-/// few months), a dictionary for anything further away, and one slot for records without a date.
-struct WeekSlots {
-    private static let span = 128
-    private var base: Int32 = ISOWeek.none
-    private var slots = [GroupTally](repeating: GroupTally(), count: span + 1)
-    private var far: [Int32: GroupTally] = [:]
+/// Lines and charges of one group in a batch (the dense pass counts only these).
+struct LineCount {
+    var lines = 0
+    var charges: Int64 = 0
 
     @inline(__always)
-    mutating func add(_ line: GroupTally, week: Int32) {
-        if week == ISOWeek.none {
-            slots[Self.span].add(line)
-            return
-        }
+    mutating func add(_ amount: Int64) {
+        lines &+= 1
+        charges &+= amount
+    }
+}
+
+/// A record's group numbers within its batch.
+struct RecordGroups {
+    var department: Int32 = 0
+    var provider: Int32 = 0
+    var payer: UInt16 = 0
+    var week: Int32 = 0
+}
+
+extension GroupTally {
+    /// This tally (flagged records only) with the lines and charges of all the group's records.
+    func adding(_ count: LineCount) -> GroupTally {
+        var t = self
+        t.lines += count.lines
+        t.chargesCents += count.charges
+        return t
+    }
+}
+
+/// Per-batch numbers for weeks of service: a fixed window of slots around the batch's first week
+/// (a month-end extract spans a few months), one slot for records without a date, and further
+/// slots handed out for weeks outside the window.
+struct WeekIndexer {
+    static let span = 128
+    static let noDate = span
+    private var base: Int32 = ISOWeek.none
+    private var far: [Int32: Int] = [:]
+    private var farWeeks: [Int32] = []
+
+    var slotCount: Int { Self.span + 1 + farWeeks.count }
+
+    @inline(__always)
+    mutating func slot(_ day: Int32) -> Int {
+        let week = ISOWeek.index(day)
+        if week == ISOWeek.none { return Self.noDate }
         if base == ISOWeek.none { base = week &- Int32(Self.span / 2) }
         let i = Int(week &- base)
-        if i >= 0 && i < Self.span {
-            slots[i].add(line)
-        } else {
-            far[week, default: GroupTally()].add(line)
-        }
+        if i >= 0 && i < Self.span { return i }
+        if let slot = far[week] { return slot }
+        let slot = Self.span + 1 + farWeeks.count
+        far[week] = slot
+        farWeeks.append(week)
+        return slot
     }
 
-    func fold(into weeks: inout [Int32: GroupTally]) {
-        for i in 0..<Self.span where slots[i].lines > 0 {
-            weeks[base + Int32(i), default: GroupTally()].add(slots[i])
-        }
-        if slots[Self.span].lines > 0 { weeks[ISOWeek.none, default: GroupTally()].add(slots[Self.span]) }
-        for (week, tally) in far { weeks[week, default: GroupTally()].add(tally) }
+    func week(ofSlot slot: Int) -> Int32 {
+        if slot < Self.span { return base &+ Int32(slot) }
+        if slot == Self.noDate { return ISOWeek.none }
+        return farWeeks[slot - Self.span - 1]
     }
 }

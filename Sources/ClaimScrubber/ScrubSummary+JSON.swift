@@ -313,10 +313,12 @@ extension ScrubSummary {
 private struct JSONReader {
     let file: String
 
+    /// A whole number. (`value is Bool` cannot tell JSON `true` from `1`: on Linux both arrive as
+    /// an `NSNumber` that bridges to `Bool`; the schema is where a boolean is turned away.)
     static func integer(_ value: Any) -> Int64? {
-        guard let n = value as? NSNumber, !(value is Bool) else { return nil }
-        let i = n.int64Value
-        return Double(i) == n.doubleValue ? i : nil
+        if let i = value as? Int64 { return i }
+        if let i = value as? Int { return Int64(i) }
+        return nil
     }
 
     func missing(_ key: String, _ path: String?) -> ScrubError {

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+/// `claim-scrub report SUMMARY.json [--compare PREVIOUS.json] --out FILE`, run as a user runs it.
+@Suite struct ReportCommandTests {
+    /// Last month: the hand-made extract without L6 and L9 (so one held line, L4) and with L1 at
+    /// 150.00 instead of 100.00.
+    static var previousMonth: String {
+        ReportFixtures.handMade.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("L6,") && !$0.hasPrefix("L9,") }
+            .map { $0.hasPrefix("L1,") ? $0.replacingOccurrences(of: ",100.00,", with: ",150.00,") : String($0) }
+            .joined(separator: "\n")
+    }
+
+    @Test func compareShowsTheChanges() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (now, nowOut) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir, name: "june.csv", out: "june")
+        let (before, beforeOut) = try ReportFixtures.scrub(Self.previousMonth, in: dir, name: "may.csv", out: "may")
+        #expect(now.summary.linesIn == 9 && before.summary.linesIn == 7 && before.summary.linesHeld == 1)
+
+        let page = dir.file("report.html")
+        let run = try CommandLineTests.run([
+            "report", nowOut + "/summary.json", "--compare", beforeOut + "/summary.json", "--out", page,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try ReportFixtures.readText(page)
+        #expect(html.contains(ReportRenderer.Title.comparison))
+        func row(_ name: String, _ now: String, _ before: String, _ change: String) -> String {
+            "<th scope=\"row\">\(name)</th><td>\(now)</td><td>\(before)</td><td class=\"change\">\(change)</td>"
+        }
+        #expect(html.contains(row("Lines in", "9", "7", "+2")))
+        #expect(html.contains(row("Lines held", "3", "1", "+2")))
+        // 3/9 = 33.3% against 1/7 = 14.3%: +19.0 points.
+        #expect(html.contains(row("Error rate (lines held)", "33.3%", "14.3%", "+19.0 pp")))
+        // Held $140.75 against $75.50; charges $790.75 against $775.50 (L1 was 50.00 more, L6 and L9 absent).
+        #expect(html.contains(row("Dollars held", "$140.75", "$75.50", "+$65.25")))
+        #expect(html.contains(row("Charges", "$790.75", "$775.50", "+$15.25")))
+        #expect(html.contains(row("Dollars at risk (passed with warnings)", "$50.00", "$50.00", "$0.00")))
+        // Per rule: D04 2 against 1, C09 and S03 new, D02 unchanged.
+        #expect(html.contains("<td>1</td><td class=\"change\">+1</td>"))
+        #expect(html.contains("<td>0</td><td class=\"change\">+1</td>"))
+        // Radiology's error rate: 2 of 4 against 0 of 2: +50.0 points.
+        #expect(html.contains("<td>0.0%</td><td class=\"change\">+50.0 pp</td>"))
+
+        // The same page as the library renders from the two summaries in memory.
+        #expect(html == ReportRenderer.html(now.summary, previous: before.summary))
+    }
+
+    @Test func reportWithoutCompareMatchesTheScrubsOwn() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (_, out) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir)
+        let page = dir.file("again.html")
+        let run = try CommandLineTests.run(["report", out + "/summary.json", "--out", page])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try ReportFixtures.readText(page) == ReportFixtures.readText(out + "/report.html"))
+        #expect(!(try ReportFixtures.readText(page)).contains(ReportRenderer.Title.comparison))
+    }
+
+    @Test func unreadableSummaryIsExitTwo() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let broken = try dir.write("broken.json", "{\"lines_in\": 3}")
+        let run = try CommandLineTests.run(["report", broken, "--out", dir.file("r.html")])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("broken.json") && run.stderr.contains("lines_held"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("r.html")))
+        let missing = try CommandLineTests.run(["report", dir.file("nope.json"), "--out", dir.file("r.html")])
+        #expect(missing.status == 2 && missing.stderr.contains("nope.json"))
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite struct ReportRendererTests {
+    /// A real browser loads the page the scrub wrote: every chart title is in the DOM, and the
+    /// screenshot shows something (not one flat colour).
+    @Test func rendersInHeadlessChromium() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("gen.csv")
+        _ = try Fixtures.generate(lines: 3_000, errorRate: 0.1, to: input)
+        let out = dir.file("out")
+        _ = try Fixtures.scrub([input], out: out) { $0.temporaryDirectory = dir.path }
+        let page = out + "/report.html"
+
+        let dom = try Chromium.dumpDOM(page, profile: dir.file("profile-dom"))
+        #expect(dom.status == 0, "chromium --dump-dom failed: \(dom.stderr)")
+        #expect(dom.stdout.contains("<svg"), "the DOM has no SVG: \(dom.stdout.prefix(300))")
+        for title in ReportRenderer.Title.all {
+            #expect(dom.stdout.contains(title), "chart title '\(title)' missing from the rendered DOM")
+        }
+        for id in ["chart-rules", "chart-held", "chart-lag", "chart-weeks"] {
+            #expect(dom.stdout.contains("<title id=\"\(id)-title\">"), "\(id) has no SVG <title>")
+            #expect(dom.stdout.contains("<desc id=\"\(id)-desc\">"), "\(id) has no text alternative")
+        }
+
+        let png = dir.file("shot.png")
+        let shot = try Chromium.screenshot(page, to: png, profile: dir.file("profile-shot"))
+        #expect(shot.status == 0, "chromium --screenshot failed: \(shot.stderr)")
+        let size = (try? FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
+        #expect(size > 10_000, "screenshot is \(size) bytes")
+        let probe = try PNGProbe.probe(png)
+        #expect(probe.width == 1000 && probe.height == 1600)
+        #expect(probe.colours >= 4, "screenshot looks blank: \(probe.colours) distinct sampled colours")
+        #expect(probe.different > 0.01, "screenshot looks blank: \(probe.different) of samples differ from the corner")
+    }
+
+    /// No request leaves the page: no scripts, no external stylesheets, images or fonts.
+    @Test func pageIsSelfContained() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (result, _) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir)
+        let html = ReportRenderer.html(result.summary, previous: result.summary)
+        for forbidden in ["<script", "src=", "href=", "url(", "@import", "<link", "<img", "<iframe"] {
+            #expect(!html.contains(forbidden), "report contains \(forbidden)")
+        }
+        // The only URL is the SVG namespace name, which is never fetched.
+        let urls = html.components(separatedBy: "http").count - 1
+        let namespaces = html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1
+        #expect(urls == namespaces)
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("<meta charset=\"utf-8\">"))
+    }
+
+    @Test func chartsCarryTitlesAndTextAlternatives() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (result, _) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir)
+        let html = ReportRenderer.html(result.summary)
+        let svgs = html.components(separatedBy: "<svg ").dropFirst()
+        #expect(svgs.count == 4)
+        for svg in svgs {
+            #expect(svg.contains("role=\"img\"") && svg.contains("<title id=") && svg.contains("<desc id="))
+        }
+        // Figures from the hand-made extract, as the reader sees them.
+        #expect(html.contains("<th scope=\"row\">Dollars held</th><td>$140.75</td>"))
+        #expect(html.contains("<th scope=\"row\">Error rate (lines held)</th><td>33.3%</td>"))
+        #expect(html.contains("Cardiology: $75.50"))
+        #expect(html.contains("median 1, 90th percentile 7"))
+        #expect(html.contains("<th scope=\"row\">2026-W01</th><td>2</td>"))
+        // The ranking tables: Radiology (2 of 4 held) before Cardiology (1 of 4).
+        let departments = try #require(html.range(of: ReportRenderer.Title.departmentRates))
+        let rest = html[departments.upperBound...]
+        let radiology = try #require(rest.range(of: ">Radiology<"))
+        let cardiology = try #require(rest.range(of: ">Cardiology<"))
+        #expect(radiology.lowerBound < cardiology.lowerBound)
+        #expect(rest.contains("<th scope=\"row\">\(ReportFixtures.npiB)</th><td>2</td><td>1</td><td>50.0%</td>"))
+    }
+
+    @Test func namesAreEscaped() throws {
+        var summary = ScrubSummary()
+        var tally = GroupTally()
+        tally.lines = 3
+        tally.held = 1
+        tally.heldCents = 1_234
+        summary.metrics.records = 3
+        summary.metrics.held = 1
+        summary.metrics.departments["<b>Lab & \"Path\"</b>"] = tally
+        summary.metrics.payers["<i>X</i>"] = tally
+        let html = ReportRenderer.html(summary)
+        #expect(!html.contains("<b>Lab"))
+        #expect(!html.contains("<i>X"))
+        #expect(html.contains("&lt;b&gt;Lab &amp; &quot;Path&quot;&lt;/b&gt;"))
+    }
+
+    @Test func emptySummaryRenders() {
+        let html = ReportRenderer.html(ScrubSummary())
+        for title in ReportRenderer.Title.all { #expect(html.contains(title)) }
+        #expect(html.contains("No findings."))
+        #expect(html.hasSuffix("</html>\n"))
+    }
+
+    @Test(arguments: [
+        (Int64(0), "$0.00"), (5, "$0.05"), (123_456, "$1,234.56"), (-1_000, "−$10.00"), (100_000_000, "$1,000,000.00"),
+    ])
+    func dollarsAreExact(cents: Int64, text: String) {
+        #expect(ReportFormat.dollars(cents) == text)
+    }
+
+    @Test func changesCarryTheirSign() {
+        #expect(ReportFormat.signedCount(12) == "+12")
+        #expect(ReportFormat.signedCount(-3) == "−3")
+        #expect(ReportFormat.signedCount(0) == "0")
+        #expect(ReportFormat.signedDollars(150) == "+$1.50")
+        #expect(ReportFormat.signedPoints(0.004) == "+0.4 pp")
+        #expect(ReportFormat.signedPoints(-0.015) == "−1.5 pp")
+        #expect(ReportFormat.signedPoints(0.0001) == "0.0 pp")
+        #expect(ReportFormat.percent(1.0 / 3.0) == "33.3%")
+    }
+
+    @Test(arguments: [(0.0, 1.0), (7.0, 2.0), (1_249.0, 500.0), (422.0, 200.0), (4.0, 1.0), (4_001.0, 2_000.0)])
+    func gridStepsAreRound(maximum: Double, step: Double) {
+        #expect(SVGChart.niceStep(maximum) == step)
+        #expect(SVGChart.niceStep(maximum) * 4 >= maximum)
+    }
+}

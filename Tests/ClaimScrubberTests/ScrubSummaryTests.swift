@@ -1,0 +1,264 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite struct ScrubSummaryTests {
+    /// Every figure below is worked out by hand from the nine lines of `ReportFixtures.handMade`.
+    @Test func handMadeExtractMetrics() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (result, out) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir)
+        let s = result.summary
+        let m = s.metrics
+        #expect(s.linesIn == 9 && s.linesHeld == 3 && s.linesClean == 6)
+        #expect(m.flagged == 4)
+        #expect(m.errors == 3 && m.warnings == 2)
+        #expect(s.findings(.D04) == 2 && s.findings(.D02) == 1 && s.findings(.C09) == 1 && s.findings(.S03) == 1)
+        // 100 + 200 + 50 + 75.50 + 300 + 25.25 + 10 − 10 + 40; held L4, L6, L9; at risk L3.
+        #expect(m.chargesCents == 79_075)
+        #expect(m.heldCents == 7_550 + 2_525 + 4_000)
+        #expect(m.atRiskCents == 5_000)
+
+        let cardiology = try #require(m.departments["Cardiology"])
+        #expect(cardiology.lines == 4 && cardiology.held == 1 && cardiology.flagged == 2 && cardiology.findings == 2)
+        #expect(cardiology.errors == 1 && cardiology.warnings == 1)
+        #expect(cardiology.chargesCents == 42_550 && cardiology.heldCents == 7_550 && cardiology.atRiskCents == 5_000)
+        let radiology = try #require(m.departments["Radiology"])
+        #expect(radiology.lines == 4 && radiology.held == 2 && radiology.findings == 3 && radiology.errors == 2)
+        #expect(radiology.chargesCents == 37_525 && radiology.heldCents == 6_525 && radiology.atRiskCents == 0)
+        #expect(m.departments[""]?.lines == 1 && m.departments[""]?.chargesCents == -1_000)
+        #expect(m.departments.count == 3)
+
+        let a = try #require(m.providers[UInt64(ReportFixtures.npiA)!])
+        #expect(a.lines == 6 && a.held == 1 && a.chargesCents == 64_000 && a.heldCents == 4_000)
+        let b = try #require(m.providers[UInt64(ReportFixtures.npiB)!])
+        #expect(b.lines == 2 && b.held == 1 && b.flagged == 2 && b.heldCents == 7_550 && b.atRiskCents == 5_000)
+        #expect(m.providers[PackedCode.invalid]?.lines == 1 && m.providers[PackedCode.invalid]?.findings == 2)
+
+        #expect(m.payers["MCR01"]?.lines == 5 && m.payers["MCR01"]?.held == 1 && m.payers["MCR01"]?.chargesCents == 38_000)
+        #expect(m.payers["AETNA01"]?.lines == 3 && m.payers["AETNA01"]?.held == 2 && m.payers["AETNA01"]?.heldCents == 10_075)
+        #expect(m.payers[""]?.lines == 1)
+
+        // Per rule: records flagged, their charges, the procedure codes behind D04.
+        #expect(m.rules[RuleID.D04.ordinal] == RuleTally(errors: 0, lines: 2, chargesCents: 7_525))
+        #expect(m.rules[RuleID.C09.ordinal] == RuleTally(errors: 1, lines: 1, chargesCents: 2_525))
+        let top = s.topCodes()
+        #expect(top[.D04]?.map(\.code) == ["99213", "99214"])
+        #expect(top[.S03]?.map(\.code) == ["99211"])
+
+        // The JSON as management reads it.
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any])
+        #expect(json["error_rate"] as? Double == 0.333333)
+        #expect(json["finding_rate"] as? Double == 0.444444)
+        #expect(json["held_cents"] as? Int == 14_075)
+        #expect(json["at_risk_cents"] as? Int == 5_000)
+        let departments = try #require(json["departments"] as? [String: [String: Any]])
+        #expect(departments["Cardiology"]?["error_rate"] as? Double == 0.25)
+        #expect(departments["(none)"]?["charges_cents"] as? Int == -1_000)
+        let rules = try #require(json["rules"] as? [String: [String: Any]])
+        #expect(rules["D04"]?["line_rate"] as? Double == 0.222222)
+
+        // Weeks of service (ISO): L7 (Mon 2025-12-29) and L8 (Thu 2026-01-01) are both 2026-W01.
+        let weeks = try #require(json["weeks"] as? [String: [String: Any]])
+        #expect(Set(weeks.keys) == ["2026-W01", "2026-W23", "2026-W24", "2026-W25", "(none)"])
+        #expect(weeks["2026-W01"]?["lines"] as? Int == 2 && weeks["2026-W01"]?["week_start"] as? String == "2025-12-29")
+        #expect(weeks["2026-W01"]?["charges_cents"] as? Int == 0)
+        #expect(weeks["2026-W23"]?["lines"] as? Int == 2 && weeks["2026-W23"]?["week_start"] as? String == "2026-06-01")
+        #expect(weeks["2026-W24"]?["lines_held"] as? Int == 1 && weeks["2026-W24"]?["lines_with_findings"] as? Int == 2)
+        #expect(weeks["2026-W25"]?["lines"] as? Int == 2 && weeks["2026-W25"]?["lines_held"] as? Int == 1)
+        #expect(weeks["(none)"]?["lines"] as? Int == 1 && weeks["(none)"]?["week_start"] == nil)
+
+        // Charge lag, L1–L8: 0, 2, 7, −4, 1, 5, 1, 0 → sorted −4 0 0 1 1 2 5 7.
+        let lag = try #require(json["charge_lag"] as? [String: Any])
+        #expect(lag["lines"] as? Int == 8)
+        #expect(lag["median_days"] as? Int == 1)  // rank ⌈0.5·8⌉ = 4
+        #expect(lag["p90_days"] as? Int == 7)  // rank ⌈0.9·8⌉ = 8
+        #expect(lag["over_threshold"] as? Int == 2 && lag["over_threshold_rate"] as? Double == 0.25)
+        #expect(lag["threshold_days"] as? Int == 3)
+        let byDepartment = try #require(lag["by_department"] as? [String: [String: Any]])
+        // Cardiology −4 0 2 7: median rank 2 → 0, p90 rank 4 → 7. Radiology 1 1 5: rank 2 → 1, rank 3 → 5.
+        #expect(byDepartment["Cardiology"]?["median_days"] as? Int == 0 && byDepartment["Cardiology"]?["p90_days"] as? Int == 7)
+        #expect(byDepartment["Radiology"]?["median_days"] as? Int == 1 && byDepartment["Radiology"]?["p90_days"] as? Int == 5)
+        #expect(byDepartment["Radiology"]?["lines"] as? Int == 3 && byDepartment["Radiology"]?["over_threshold"] as? Int == 1)
+    }
+
+    @Test func summaryValidatesAgainstTheSchema() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("gen.csv")
+        _ = try Fixtures.generate(lines: 2_000, errorRate: 0.1, to: input)
+        let out = dir.file("out")
+        _ = try Fixtures.scrub([input], out: out) { $0.temporaryDirectory = dir.path }
+        #expect(try SchemaValidator.errors(out + "/summary.json") == [])
+        let (_, hand) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir, out: "hand")
+        #expect(try SchemaValidator.errors(hand + "/summary.json") == [])
+        // An empty extract has no lag figures and no groups: still valid.
+        let (_, empty) = try ReportFixtures.scrub(ReportFixtures.header + "\n", in: dir, name: "empty.csv", out: "empty")
+        #expect(try SchemaValidator.errors(empty + "/summary.json") == [])
+        // The schema does reject what it should: an unknown key, a rate above 1.
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(try Fixtures.read(out + "/summary.json"))) as? [String: Any])
+        object["patient_names"] = ["x"]
+        object["error_rate"] = 1.5
+        let bad = try dir.write("bad.json", [UInt8](try JSONSerialization.data(withJSONObject: object)))
+        let errors = try SchemaValidator.errors(bad)
+        #expect(errors.contains { $0.contains("patient_names") }, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("$.error_rate") }, "\(errors)")
+    }
+
+    @Test func jsonReadsBackToTheSameBytes() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("gen.csv")
+        _ = try Fixtures.generate(lines: 3_000, errorRate: 0.1, to: input)
+        let result = try Fixtures.scrub([input], out: dir.file("out")) { $0.temporaryDirectory = dir.path }
+        // Timings are binary doubles that JSON text need not carry bit for bit: compared apart.
+        var summary = result.summary
+        summary.run.seconds = [:]
+        let bytes = summary.json()
+        let read = try ScrubSummary(json: bytes)
+        let timed = try ScrubSummary(json: result.summary.json())
+        #expect(timed.run.seconds.keys.sorted() == result.summary.run.seconds.keys.sorted())
+        for (stage, seconds) in result.summary.run.seconds {
+            #expect(abs((timed.run.seconds[stage] ?? -1) - seconds) < 1e-6, "\(stage)")
+        }
+        let again = read.json()
+        #expect(again == bytes)
+        if again != bytes {
+            let differences = ReportFixtures.differences(
+                try JSONSerialization.jsonObject(with: Data(bytes)), try JSONSerialization.jsonObject(with: Data(again)))
+            Issue.record("read back differs: \(differences.prefix(20))")
+        }
+        #expect(read.metrics.records == result.summary.metrics.records)
+        #expect(read.metrics.departments == result.summary.metrics.departments)
+        #expect(read.metrics.chargeLag == result.summary.metrics.chargeLag)
+        #expect(read.metrics.weeks == result.summary.metrics.weeks)
+        // Tables come back without their `detail` (summary.json does not carry it).
+        #expect(read.tables.map(\.file) == result.summary.tables.map(\.file))
+        #expect(read.tables.map(\.entries) == result.summary.tables.map(\.entries))
+    }
+
+    @Test func readerNamesTheBadKey() throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
+        object["held_cents"] = "lots"
+        let bytes = [UInt8](try JSONSerialization.data(withJSONObject: object))
+        #expect(throws: ScrubError.self) { try ScrubSummary(json: bytes, file: "s.json") }
+        do {
+            _ = try ScrubSummary(json: bytes, file: "s.json")
+        } catch let error as ScrubError {
+            #expect(error.description.contains("held_cents") && error.description.contains("s.json"))
+        }
+        #expect(throws: ScrubError.self) { try ScrubSummary(json: Array("not json".utf8)) }
+    }
+
+    /// Invariant 2 for the new keys: chunking and worker count change nothing outside `run`.
+    @Test func sameSummaryForAnyWorkerCountAndChunkSize() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("gen.csv")
+        _ = try Fixtures.generate(lines: 4_000, errorRate: 0.1, to: input)
+        let one = try Fixtures.scrub([input], out: dir.file("a")) {
+            $0.workers = 1
+            $0.temporaryDirectory = dir.path
+        }
+        let many = try Fixtures.scrub([input], out: dir.file("b")) {
+            $0.workers = 2
+            $0.temporaryDirectory = dir.path
+            $0.chunkSize = 7_000
+        }
+        let a = try ReportFixtures.withoutRun(one.summary.json())
+        let b = try ReportFixtures.withoutRun(many.summary.json())
+        let differences = ReportFixtures.differences(a, b)
+        #expect(differences.isEmpty, "\(differences.prefix(20))")
+        #expect(one.summary.metrics == many.summary.metrics)
+        #expect(one.summary.metrics.departments.count > 3)
+    }
+
+    @Test func lateFindingsMoveDollarsConsistently() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (result, _) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir)
+        var m = result.summary.metrics
+        let before = m
+        let a = UInt64(ReportFixtures.npiA)!
+        let b = UInt64(ReportFixtures.npiB)!
+        // E01 (error) on L3, which had a D04 warning: newly held, already flagged.
+        m.addLateFinding(
+            rule: .E01, severity: .error, department: "Cardiology", renderingNPI: b, payer: "MCR01",
+            procedure: PackedCode.pack("99213")!, amountCents: 5_000, serviceDay: DayNumber.parse("2026-06-08"),
+            newlyHeld: true, newlyFlagged: false)
+        // E02 (warning) on L1, which was clean: newly flagged, at risk.
+        m.addLateFinding(
+            rule: .E02, severity: .warning, department: "Cardiology", renderingNPI: a, payer: "MCR01",
+            procedure: PackedCode.pack("99212")!, amountCents: 10_000, serviceDay: DayNumber.parse("2026-06-01"),
+            newlyHeld: false, newlyFlagged: true)
+        #expect(m.held == before.held + 1 && m.flagged == before.flagged + 1)
+        #expect(m.errors == before.errors + 1 && m.warnings == before.warnings + 1)
+        #expect(m.heldCents == before.heldCents + 5_000)
+        #expect(m.atRiskCents == before.atRiskCents - 5_000 + 10_000)
+        #expect(m.chargesCents == before.chargesCents)
+        let cardiology = try #require(m.departments["Cardiology"])
+        #expect(cardiology.held == 2 && cardiology.flagged == 3 && cardiology.findings == 4)
+        #expect(cardiology.heldCents == 12_550 && cardiology.atRiskCents == 10_000 && cardiology.lines == 4)
+        #expect(m.providers[b]?.held == 2 && m.providers[b]?.atRiskCents == 0)
+        #expect(m.payers["MCR01"]?.held == 2 && m.payers["MCR01"]?.atRiskCents == 10_000)
+        let w24 = ISOWeek.index(DayNumber.parse("2026-06-08"))
+        #expect(m.weeks[w24]?.held == 2)
+        #expect(m.rules[RuleID.E01.ordinal] == RuleTally(errors: 1, lines: 1, chargesCents: 5_000))
+        var summary = result.summary
+        summary.metrics = m
+        #expect(summary.linesHeld == 4 && summary.linesClean == 5)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(summary.json())) as? [String: Any])
+        let duplicates = try #require(json["duplicates"] as? [String: Int])
+        #expect(duplicates == ["exact": 1, "probable": 1, "charges_cents": 15_000])
+        #expect(summary.topCodes()[.E01]?.map(\.code) == ["99213"])
+        // Sums over groups still add up to the totals.
+        #expect(m.departments.values.reduce(0) { $0 + $1.held } == m.held)
+        #expect(m.weeks.values.reduce(0) { $0 + $1.heldCents } == m.heldCents)
+        #expect(m.payers.values.reduce(0) { $0 + $1.atRiskCents } == m.atRiskCents)
+    }
+
+    @Test(arguments: [
+        ("2026-06-14", "2026-W24"), ("2026-06-15", "2026-W25"), ("2025-12-29", "2026-W01"),
+        ("2021-01-03", "2020-W53"), ("2024-12-30", "2025-W01"), ("1970-01-01", "1970-W01"),
+        ("1969-12-28", "1969-W52"),
+    ])
+    func isoWeekLabels(date: String, label: String) {
+        #expect(ISOWeek.label(ISOWeek.index(DayNumber.parse(date))) == label)
+    }
+
+    @Test func isoWeekMondays() {
+        let week = ISOWeek.index(DayNumber.parse("2026-06-18"))
+        #expect(DayNumber.format(ISOWeek.monday(week)) == "2026-06-15")
+        #expect(ISOWeek.index(DayNumber.missing) == ISOWeek.none)
+        #expect(ISOWeek.label(ISOWeek.none) == "(none)")
+    }
+
+    static let lagCases: [([Int32: Int], Int32, Int32, Int)] = [
+        ([5: 1], 5, 5, 1),
+        ([0: 1, 1: 1], 0, 1, 0),
+        ([0: 5, 1: 4, 10: 1], 0, 1, 1),
+        ([-2: 1, 0: 8, 9: 1], 0, 0, 1),
+        ([0: 9, 9: 2], 0, 9, 2),
+    ]
+
+    @Test(arguments: lagCases)
+    func lagPercentilesByNearestRank(histogram: [Int32: Int], median: Int32, p90: Int32, over: Int) {
+        let s = ScrubSummary.lagStatistics(histogram, threshold: 3)
+        #expect(s.median == median && s.p90 == p90 && s.overThreshold == over)
+        #expect(s.lines == histogram.values.reduce(0, +))
+    }
+
+    @Test func topCodeKeysRoundTrip() {
+        for (text, rule) in [("E11.9", RuleID.C04), ("99213", .D04), ("J1885", .C01), ("(none)", .S02), ("(malformed)", .C01)] {
+            let key = TopCode.key(text: text, rule: rule)
+            #expect(key != nil)
+            #expect(key.map(TopCode.text(of:)) == text)
+            #expect(key.flatMap(TopCode.rule(of:)) == rule)
+        }
+        // Longer than 8 characters cannot carry the rule bits: counted as malformed.
+        #expect(TopCode.text(of: TopCode.key(PackedCode.pack("ABCDEFGHIJ")!, rule: .C01)) == "(malformed)")
+        #expect(TopCode.text(of: TopCode.key(PackedCode.invalid, rule: .C01)) == "(malformed)")
+    }
+}
