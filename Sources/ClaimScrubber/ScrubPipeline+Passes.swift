@@ -175,7 +175,13 @@ extension ScrubPipeline {
         }
         metrics.held = held.count
         metrics.accumulate(batch: batch, findings: sink.findings, held: held)
-        let (lines, departments) = encounterLines(batch, held: held)
+        // Lines whose fields could not be read (S01–S03) stay out of the encounter rules: a
+        // malformed amount or date would make false duplicates.
+        var malformed: [Int32] = []
+        for finding in sink.findings where finding.rule <= .S03 && malformed.last != finding.record {
+            malformed.append(finding.record)
+        }
+        let (lines, departments) = encounterLines(batch, held: held, malformed: malformed)
         return ChunkOutcome(
             file: chunk.file, records: batch.count, heldRecords: held, flaggedRecords: flagged, rows: rows,
             metrics: metrics, lines: lines, departments: departments, payers: batch.payers)
@@ -183,14 +189,17 @@ extension ScrubPipeline {
 
     /// The compact lines the encounter rules need: every parsed record with a patient, a real date
     /// of service and a well-formed procedure code.
-    static func encounterLines(_ batch: ChargeBatch, held: [Int32]) -> ([EncounterLine], [String]) {
+    static func encounterLines(_ batch: ChargeBatch, held: [Int32], malformed: [Int32]) -> ([EncounterLine], [String]) {
         var lines: [EncounterLine] = []
         lines.reserveCapacity(batch.count)
         var departmentNames = [""]
         var departments = PayerInterner()
         var h = 0
+        var m = 0
         for r in 0..<batch.count {
             while h < held.count && Int(held[h]) < r { h += 1 }
+            while m < malformed.count && Int(malformed[m]) < r { m += 1 }
+            if m < malformed.count && Int(malformed[m]) == r { continue }
             guard !batch.unparsed[r], DayNumber.isDate(batch.serviceDay[r]) else { continue }
             let code = batch.procedure[r]
             guard code != 0, code != PackedCode.invalid else { continue }

@@ -14,6 +14,15 @@ public final class TemporaryFiles: Sendable {
     public static let shared = TemporaryFiles()
     private let paths = Mutex<Set<String>>([])
     private let sources = Mutex<[DispatchSourceSignal]>([])
+    private let counter = Mutex(0)
+
+    /// A number not handed out before in this process, for temporary file names.
+    public func uniqueNumber() -> Int {
+        counter.withLock { n in
+            n += 1
+            return n
+        }
+    }
 
     public func register(_ path: String) { paths.withLock { _ = $0.insert(path) } }
     public func unregister(_ path: String) { paths.withLock { _ = $0.remove(path) } }

@@ -142,7 +142,8 @@ import Zstd
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let long = "L2,E1,P1,2026-05-01,2026-05-02,99213,1,\"" + String(repeating: "x", count: 1 << 20) + "\"\n"
-        let rows = try scrubRows(Array((Self.good + long + Self.good).utf8), in: dir)
+        let other = "L3,E2,P2,2026-05-01,2026-05-02,99214,1,165.00\n"
+        let rows = try scrubRows(Array((Self.good + long + other).utf8), in: dir)
         // The huge field sits in charge_amount: a malformed amount, not a crash.
         #expect(rows.map { $0["rule"]! } == ["S03"])
         #expect(rows[0]["line_number"] == "3")

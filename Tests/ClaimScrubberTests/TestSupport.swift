@@ -60,6 +60,11 @@ enum Fixtures {
         (try? TableLoader.load(directories: [TestPaths.defaultTables])) ?? CodeTables()
     }()
 
+    /// The default tables plus the synthetic NCCI PTP, MUE and add-on demo tables.
+    static let demoTablesCache: CodeTables = {
+        (try? TableLoader.load(directories: [TestPaths.defaultTables, TestPaths.demoTables])) ?? CodeTables()
+    }()
+
     /// Runs a scrub with the default tables and returns the pipeline result.
     static func scrub(
         _ inputs: [String], out: String, tables: CodeTables? = nil, _ configure: (inout ScrubOptions) -> Void = { _ in }

@@ -25,6 +25,8 @@ final class ShardStore {
     /// Lines spilled so far (for the summary).
     private(set) var spilledLines = 0
     private(set) var totalLines = 0
+    /// Keeps the spill files of runs in one process (tests, a server) apart.
+    private let runNumber = TemporaryFiles.shared.uniqueNumber()
 
     init(memoryBudget: Int, directory: String?) {
         buffers = Array(repeating: [], count: Self.shardCount)
@@ -60,7 +62,7 @@ final class ShardStore {
         if let existing = spills[shard] {
             path = existing
         } else {
-            path = (directory as NSString).appendingPathComponent("claim-scrub-\(getpid())-shard-\(shard).spill")
+            path = (directory as NSString).appendingPathComponent("claim-scrub-\(getpid())-\(runNumber)-shard-\(shard).spill")
             spills[shard] = path
             TemporaryFiles.shared.register(path)
             guard FileManager.default.createFile(atPath: path, contents: nil) else {

@@ -96,6 +96,9 @@ public struct ExtractGenerator {
     var nextLine = 1
     var nextEncounter = 1
     public private(set) var truth: [TruthEntry] = []
+    /// Lines that must stay in place (never posted late): originals of injected duplicates, which
+    /// must come first in the file for the duplicate to be the later line.
+    var keepInPlace: Set<String> = []
 
     public init(options: Options) {
         self.options = options
@@ -138,7 +141,7 @@ public struct ExtractGenerator {
         while produced < options.lines {
             for fields in makeEncounter(limit: options.lines - produced) {
                 produced += 1
-                if rng.chance(0.05) {
+                if rng.chance(0.05) && !keepInPlace.contains(fields[Field.lineId.rawValue]) {
                     let distance = rng.int(max(50, options.lines / 200)...max(100, options.lines / 20))
                     late[emitted + distance, default: []].append(fields)
                 } else {
@@ -279,6 +282,7 @@ public struct ExtractGenerator {
             guard lines.count < limit,
                 let i = clean.first(where: { GeneratorCatalog.duplicableCodes.contains(code($0)) })
             else { return }
+            keepInPlace.insert(lines[i][Field.lineId.rawValue])
             var copy = newLine(from: i)
             if rng.chance(0.5) { copy[Field.encounterId.rawValue] = "E\(String(10_000_000 + nextEncounter))"; nextEncounter += 1 }
             if defect == .probableDuplicate { setUnits(&copy, Int(copy[Field.units.rawValue])! + 1) }

@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+import Zstd
+
+@testable import ClaimScrubber
+
+/// Encounter sharding and the encounter rules E01–E06: every injected defect found and nothing
+/// else, the same outputs from memory and from spilled shards, order independence, interruption.
+@Suite struct EncounterStageTests {
+    static let encounterRules: Set<RuleID> = [.E01, .E02, .E03, .E04, .E05, .E06]
+
+    static func foundSet(_ out: String, rules: Set<RuleID>) throws -> Set<ExtractGenerator.TruthEntry> {
+        Set(
+            try Fixtures.findings(out).compactMap { row -> ExtractGenerator.TruthEntry? in
+                guard let rule = RuleID(rawValue: row["rule"]!), rules.contains(rule) else { return nil }
+                return ExtractGenerator.TruthEntry(lineId: row["line_id"]!, rule: rule)
+            })
+    }
+
+    @Test func everyInjectedEncounterDefectIsFoundAndNothingElse() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        let truth = try Fixtures.generate(lines: 12_000, seed: 17, errorRate: 0.12, to: input)
+        let injected = Set(truth.map(\.rule)).intersection(Self.encounterRules)
+        #expect(injected == Self.encounterRules, "every encounter defect kind injected: \(injected)")
+        _ = try Fixtures.scrub([input], out: dir.file("o"), tables: Fixtures.demoTablesCache)
+        let all = Set(RuleID.allCases)
+        let found = try Self.foundSet(dir.file("o"), rules: all)
+        let missed = truth.subtracting(found)
+        let spurious = found.subtracting(truth)
+        #expect(missed.isEmpty, "missed: \(missed.prefix(5))")
+        #expect(spurious.isEmpty, "spurious: \(spurious.prefix(5))")
+    }
+
+    /// Reads every output of a run into memory for byte comparison.
+    static func outputs(_ out: String) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: out) where name != "summary.json" && name != "report.html" {
+            files[name] = try Fixtures.read(out + "/" + name)
+        }
+        return files
+    }
+
+    @Test func spilledShardsGiveTheSameOutputsAsMemory() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv.zst")
+        _ = try Fixtures.generate(lines: 20_000, seed: 23, errorRate: 0.1, to: input)
+        let spillDir = dir.file("tmp")
+        try FileManager.default.createDirectory(atPath: spillDir, withIntermediateDirectories: true)
+        var reference: [String: [UInt8]]?
+        for (i, run) in [(1, 512 << 20), (2, 512 << 20), (8, 512 << 20), (1, 64 << 10), (2, 64 << 10), (8, 64 << 10)]
+            .enumerated()
+        {
+            let out = dir.file("o\(i)")
+            let result = try Fixtures.scrub([input], out: out, tables: Fixtures.demoTablesCache) {
+                $0.workers = run.0
+                $0.memoryLimit = run.1
+                $0.temporaryDirectory = spillDir
+                $0.chunkSize = 256 << 10
+            }
+            let files = try Self.outputs(out)
+            if let reference {
+                #expect(files == reference, "outputs differ for workers \(run.0), memory \(run.1)")
+            } else {
+                reference = files
+                #expect(result.summary.findings(.E01) > 0)
+            }
+            // Spill and spool files are gone after the run.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spillDir).isEmpty)
+        }
+    }
+
+    @Test func theTinyBudgetReallySpills() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let store = ShardStore(memoryBudget: 64 << 10, directory: dir.path)
+        var rng = SplitMix64(seed: 1)
+        var written: [EncounterLine] = []
+        for i in 0..<10_000 {
+            let line = EncounterLine(
+                ordinal: UInt64(i), patient: rng.next() % 500, code: PackedCode.pack("99213")!, modifiers: 0,
+                amountCents: 11_000, day: 20_600, units: 1, rendering: 1_234_567_893, billing: 0, department: 0, payer: 0,
+                flags: 0)
+            written.append(line)
+            try store.append(line)
+        }
+        #expect(store.spilledLines > 0)
+        var read: [EncounterLine] = []
+        for shard in 0..<ShardStore.shardCount { read += try store.take(shard) }
+        #expect(read.sorted { $0.ordinal < $1.ordinal } == written)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func shuffledLinesGiveTheSameFindings() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 6_000, seed: 31, errorRate: 0.1, to: input)
+        let bytes = try Fixtures.read(input)
+        let header = Array(bytes.prefix(through: bytes.firstIndex(of: 0x0A)!))
+        var records = Fixtures.records(bytes)
+        var rng = SplitMix64(seed: 5)
+        records.shuffle(using: &rng)
+        // One encounter split across two files, in shuffled order.
+        let a = try dir.write("a.csv", header + records[..<3000].flatMap { $0 })
+        let b = try dir.write("b.csv", header + records[3000...].flatMap { $0 })
+        _ = try Fixtures.scrub([input], out: dir.file("o1"), tables: Fixtures.demoTablesCache)
+        _ = try Fixtures.scrub([a, b], out: dir.file("o2"), tables: Fixtures.demoTablesCache)
+        let all = Set(RuleID.allCases)
+        // Which line of a duplicate group counts as the first depends on order: compare the rest.
+        let notDuplicates = all.subtracting([.E01, .E02])
+        #expect(try Self.foundSet(dir.file("o1"), rules: notDuplicates) == Self.foundSet(dir.file("o2"), rules: notDuplicates))
+        // Duplicate groups: the same number of findings, on the same groups.
+        let e1 = try Self.foundSet(dir.file("o1"), rules: [.E01, .E02]).count
+        let e2 = try Self.foundSet(dir.file("o2"), rules: [.E01, .E02]).count
+        #expect(e1 == e2 && e1 > 0)
+    }
+
+    @Test func aCreditCancelsOneEarlierDuplicate() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
+        let rows = [
+            "L1,E1,P1,2026-05-01,J1100,2,7.00,1234567893",
+            "L2,E2,P1,2026-05-01,J1100,2,7.00,1234567893",  // exact duplicate of L1
+            "L3,E2,P1,2026-05-01,J1100,-2,-7.00,1234567893",  // reverses one
+            "L4,E3,P1,2026-05-01,J1100,2,7.00,1234567893",  // duplicate again: L1 and L2 minus one remain
+            "L5,E3,P2,2026-05-01,J1100,2,7.00,1234567893",  // other patient
+            "L6,E3,P1,2026-05-02,J1100,2,7.00,1234567893",  // other day
+            "L7,E3,P1,2026-05-01,J1100,3,10.50,1234567893",  // same code and provider, other units: probable
+            "L8,E3,P1,2026-05-01,J1100,1,3.50,1234567893",
+        ]
+        let path = try dir.write("c.csv", header + rows.joined(separator: "\n") + "\n")
+        // L8 carries the repeat modifier column? No modifier column here: it is probable too.
+        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
+        let found = try Self.foundSet(dir.file("o"), rules: [.E01, .E02])
+        #expect(
+            found == [
+                .init(lineId: "L2", rule: .E01), .init(lineId: "L4", rule: .E01), .init(lineId: "L7", rule: .E02),
+                .init(lineId: "L8", rule: .E02),
+            ])
+    }
+
+    @Test func ptpBypassAndMUERulesOnHandMadeLines() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi,revenue_code\n"
+        let rows = [
+            // Indicator 0 pair: the column-2 line is held.
+            "A1,E1,P1,2026-05-01,93000,,1,54.00,1234567893,",
+            "A2,E1,P1,2026-05-01,93005,,1,20.00,1234567893,",
+            // Indicator 1 pair with a bypass modifier: allowed.
+            "B1,E2,P2,2026-05-01,97140,GP,1,38.00,1234567893,",
+            "B2,E2,P2,2026-05-01,97530,59,1,40.00,1234567893,",
+            // Same pair without the modifier, other patient: held.
+            "C1,E3,P3,2026-05-01,97140,GP,1,38.00,1234567893,",
+            "C2,E3,P3,2026-05-01,97530,,1,40.00,1234567893,",
+            // Same pair but different rendering providers: no edit.
+            "D1,E4,P4,2026-05-01,93000,,1,54.00,1234567893,",
+            "D2,E4,P4,2026-05-01,93005,,1,20.00,1245319599,",
+            // MUE line edit (12001: 1 per line, MAI 1).
+            "F1,E5,P5,2026-05-01,12001,,2,352.00,1234567893,",
+            // MUE date-of-service edit (36415: 2, MAI 3), summed over two encounters: both held.
+            "G1,E6,P6,2026-05-01,36415,,2,36.00,1234567893,",
+            "G2,E7,P6,2026-05-01,36415,91,1,18.00,1234567893,",
+            // Orphan add-on.
+            "H1,E8,P7,2026-05-01,11045,,1,61.00,1234567893,",
+        ]
+        let path = try dir.write("p.csv", header + rows.joined(separator: "\n") + "\n")
+        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
+        let found = try Self.foundSet(dir.file("o"), rules: Self.encounterRules)
+        #expect(
+            found == [
+                .init(lineId: "A2", rule: .E03), .init(lineId: "C2", rule: .E03), .init(lineId: "F1", rule: .E04),
+                .init(lineId: "G1", rule: .E05), .init(lineId: "G2", rule: .E05), .init(lineId: "H1", rule: .E06),
+            ])
+    }
+
+    @Test func interruptedRunLeavesNoTemporaryFilesAndNoOutputs() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("big.csv.zst")
+        _ = try Fixtures.generate(lines: 300_000, seed: 2, to: input)
+        let tmp = dir.file("tmp")
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLineTests.executable)
+        process.arguments = [
+            "scrub", input, "--out", dir.file("out"), "--temp-dir", tmp, "--memory-limit", "4MiB", "--as-of",
+            "2026-06-30", "--quiet",
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the run has made its spool or spill files, then interrupt it.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && process.isRunning
+            && ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).isEmpty
+        {
+            usleep(20_000)
+        }
+        #expect(process.isRunning, "the run ended before it could be interrupted")
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []
+        #expect(left.isEmpty, "left in the output folder: \(left)")
+    }
+}
