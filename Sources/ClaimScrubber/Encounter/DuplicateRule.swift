@@ -4,6 +4,9 @@
 /// same code, modifiers (as a set), units, rendering provider and amount is E01. A later line with
 /// the same code and rendering provider but other details, and no repeat modifier (76, 77, 91), is
 /// E02 (a warning). A credit (negative units or amount) cancels one earlier match of both kinds.
+///
+/// A patient-day holds a handful of lines, so earlier lines are scanned directly (no hashing);
+/// only a large group (a placeholder patient with thousands of lines) uses dictionaries.
 struct DuplicateRule: EncounterRule {
     var ids: [RuleID] { [.E01, .E02] }
 
@@ -13,36 +16,77 @@ struct DuplicateRule: EncounterRule {
         var units: Int32
         var amount: Int64
         var rendering: UInt32
+
+        init(_ line: EncounterLine) {
+            code = line.code
+            modifiers = line.modifiers
+            units = abs(line.units)
+            amount = abs(line.amountCents)
+            rendering = line.rendering
+        }
     }
 
     struct ProbableKey: Hashable {
         var code: UInt64
         var rendering: UInt32
+        init(_ line: EncounterLine) {
+            code = line.code
+            rendering = line.rendering
+        }
     }
+
+    static let scanLimit = 32
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         guard lines.count > 1 else { return }
+        if lines.count > Self.scanLimit {
+            checkLarge(lines, context, &out)
+            return
+        }
+        let start = lines.startIndex
+        for i in lines.indices where !lines[i].isCredit {
+            let line = lines[i]
+            let exact = ExactKey(line)
+            var exactCount = 0
+            var probableCount = 0
+            for j in start..<i {
+                let other = lines[j]
+                guard other.code == line.code, other.rendering == line.rendering else { continue }
+                let step = other.isCredit ? -1 : 1
+                probableCount = max(0, probableCount + step)
+                if ExactKey(other) == exact { exactCount = max(0, exactCount + step) }
+            }
+            report(line, exact: exactCount, probable: probableCount, context, &out)
+        }
+    }
+
+    @inline(__always)
+    private func report(
+        _ line: EncounterLine, exact: Int, probable: Int, _ context: EncounterContext, _ out: inout [EncounterFinding]
+    ) {
+        if exact > 0 {
+            if let severity = context.severity(.E01, line) {
+                out.append(EncounterFinding(line: line, rule: .E01, severity: severity))
+            }
+        } else if probable > 0 && !line.hasModifier(in: EncounterRules.repeatModifiers) {
+            if let severity = context.severity(.E02, line) {
+                out.append(EncounterFinding(line: line, rule: .E02, severity: severity))
+            }
+        }
+    }
+
+    private func checkLarge(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         var exact: [ExactKey: Int] = [:]
         var probable: [ProbableKey: Int] = [:]
         for line in lines {
-            let e = ExactKey(
-                code: line.code, modifiers: line.modifiers, units: abs(line.units), amount: abs(line.amountCents),
-                rendering: line.rendering)
-            let p = ProbableKey(code: line.code, rendering: line.rendering)
+            let e = ExactKey(line)
+            let p = ProbableKey(line)
             if line.isCredit {
                 if let n = exact[e], n > 0 { exact[e] = n - 1 }
                 if let n = probable[p], n > 0 { probable[p] = n - 1 }
                 continue
             }
-            if exact[e, default: 0] > 0 {
-                if let severity = context.severity(.E01, line) {
-                    out.append(EncounterFinding(line: line, rule: .E01, severity: severity))
-                }
-            } else if probable[p, default: 0] > 0 && !line.hasModifier(in: EncounterRules.repeatModifiers) {
-                if let severity = context.severity(.E02, line) {
-                    out.append(EncounterFinding(line: line, rule: .E02, severity: severity))
-                }
-            }
+            report(line, exact: exact[e, default: 0], probable: probable[p, default: 0], context, &out)
             exact[e, default: 0] += 1
             probable[p, default: 0] += 1
         }

@@ -13,6 +13,12 @@ struct EncounterContext: Sendable {
     /// Payer names by run-wide number (index 0: none).
     var payers: [String]
 
+    /// The MUE release serving a patient-day per setting (practitioner, outpatient hospital):
+    /// looked up once per group rather than once per line.
+    func mueReleases(on day: Int32) -> (practitioner: Int?, hospital: Int?) {
+        (tables.mue.release(on: day, setting: .practitioner), tables.mue.release(on: day, setting: .outpatientHospital))
+    }
+
     /// The configured severity of `rule` for the line's payer, nil when switched off.
     @inline(__always)
     func severity(_ rule: RuleID, _ line: EncounterLine) -> Severity? {

@@ -4,32 +4,38 @@
 struct MUEDateOfServiceRule: EncounterRule {
     var ids: [RuleID] { [.E05] }
 
-    struct Key: Hashable {
-        var code: UInt64
-        var provider: UInt32
-        var institutional: Bool
+    @inline(__always)
+    static func sameGroup(_ a: EncounterLine, _ b: EncounterLine) -> Bool {
+        a.code == b.code && a.isInstitutional == b.isInstitutional && a.provider == b.provider
     }
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         let mue = context.tables.mue
-        var sums: [Key: (units: Int64, lines: [Int])] = [:]
-        for (i, line) in zip(lines.indices, lines) {
-            let key = Key(code: line.code, provider: line.provider, institutional: line.isInstitutional)
-            sums[key, default: (0, [])].units += Int64(line.units)
-            sums[key]!.lines.append(i)
-        }
-        for (key, group) in sums {
-            let first = lines[group.lines[0]]
-            guard let limit = mue.limit(code: key.code, on: first.day, setting: first.setting), limit.mai == 2 || limit.mai == 3,
-                group.units > Int64(limit.value)
+        let releases = context.mueReleases(on: lines[lines.startIndex].day)
+        guard releases.practitioner != nil || releases.hospital != nil else { return }
+        let start = lines.startIndex
+        for i in lines.indices {
+            let first = lines[i]
+            // Each group is summed once, at its first line.
+            var seen = false
+            for j in start..<i where Self.sameGroup(lines[j], first) {
+                seen = true
+                break
+            }
+            if seen { continue }
+            guard let release = first.isInstitutional ? releases.hospital : releases.practitioner,
+                let limit = mue.limit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
             else { continue }
-            for i in group.lines {
-                let line = lines[i]
+            var units = Int64(first.units)
+            for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) { units += Int64(lines[j].units) }
+            guard units > Int64(limit.value) else { continue }
+            for j in i..<lines.endIndex where Self.sameGroup(lines[j], first) {
+                let line = lines[j]
                 guard let severity = context.severity(.E05, line) else { continue }
                 out.append(
                     EncounterFinding(
                         line: line, rule: .E05, severity: severity, other: UInt64(limit.mai),
-                        number: Int64(limit.value), number2: group.units))
+                        number: Int64(limit.value), number2: units))
             }
         }
     }

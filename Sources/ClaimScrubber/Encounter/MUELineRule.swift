@@ -4,14 +4,16 @@ struct MUELineRule: EncounterRule {
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         let mue = context.tables.mue
-        for line in lines where !line.isCredit {
-            guard let limit = mue.limit(code: line.code, on: line.day, setting: line.setting), limit.mai == 1,
+        let releases = context.mueReleases(on: lines[lines.startIndex].day)
+        guard releases.practitioner != nil || releases.hospital != nil else { return }
+        for line in lines where !line.isCredit && line.units > 0 {
+            guard let release = line.isInstitutional ? releases.hospital : releases.practitioner,
+                let limit = mue.limit(code: line.code, release: release), limit.mai == 1,
                 line.units > limit.value, let severity = context.severity(.E04, line)
             else { continue }
             out.append(
                 EncounterFinding(
-                    line: line, rule: .E04, severity: severity, number: Int64(limit.value),
-                    number2: Int64(line.units)))
+                    line: line, rule: .E04, severity: severity, number: Int64(limit.value), number2: Int64(line.units)))
         }
     }
 }
