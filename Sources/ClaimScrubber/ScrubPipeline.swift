@@ -36,6 +36,7 @@ public final class ScrubPipeline {
         summary.run.workers = options.workers
         summary.run.failOn = options.failOn.rawValue
         summary.run.chunkSize = options.chunkSize
+        summary.chargeLagThresholdDays = options.settings.chargeLagDays
         summary.run.memoryLimit = options.memoryLimit
         summary.run.host = ProcessInfo.processInfo.hostName
         summary.run.startedAt = ISO8601DateFormatter().string(from: started)
@@ -47,6 +48,10 @@ public final class ScrubPipeline {
                 unlink(path)
                 TemporaryFiles.shared.unregister(path)
             }
+        }
+        if let first = options.inputs.first, first != "-", let format = ClaimFileFormat.detect(path: first) {
+            // X12 837 and HL7 DFT files: the claim is the unit of the gate (ClaimFilePipeline).
+            return try ClaimFilePipeline(options: options, tables: tables, format: format, progress: progress).run()
         }
         let inputs = try openInputs(spooled: &spooled)
         let layout = inputs[0].layout

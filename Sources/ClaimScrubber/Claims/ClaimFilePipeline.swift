@@ -1,0 +1,627 @@
+import Foundation
+
+/// The formats of claim files: the claim (X12) or the message (HL7) is the unit of the gate.
+public enum ClaimFileFormat: String, Sendable {
+    case x12, hl7
+
+    /// The format of an input told by its first bytes (after zstd, white space and a byte order
+    /// mark): `ISA` for X12, `MSH`/`FHS`/`BHS` or an MLLP start byte for HL7; nil for an extract.
+    /// An ISA header found a little later (text before the interchange) still says X12, so that
+    /// the X12 reader can name the problem instead of the CSV reader missing columns.
+    public static func detect(path: String) -> ClaimFileFormat? {
+        guard let source = try? InputSource(path: path) else { return nil }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let n = (try? head.withUnsafeMutableBytes { try source.readFully(into: $0) }) ?? 0
+        head.removeLast(head.count - n)
+        var i = 0
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+        while i < head.count && (head[i] == 0x20 || head[i] == 0x09 || head[i] == 0x0D || head[i] == 0x0A) { i += 1 }
+        let rest = head[i...]
+        if rest.first == 0x0B { return .hl7 }
+        for tag in ["MSH", "FHS", "BHS"] where rest.starts(with: Array(tag.utf8)) && rest.count > 3 {
+            let separator = rest[rest.startIndex + 3]
+            if !X12SegmentReader.isAlphanumeric(separator) { return .hl7 }
+        }
+        // "ISA" followed by a separator that recurs after the two-character ISA01.
+        var k = i
+        while k + 7 <= head.count {
+            if head[k] == 0x49 && head[k + 1] == 0x53 && head[k + 2] == 0x41 && !X12SegmentReader.isAlphanumeric(head[k + 3])
+                && head[k + 3] == head[k + 6]
+            {
+                return .x12
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    var fileExtension: String { rawValue }
+}
+
+/// What the pipeline needs of a claim-file reader: claims (or messages) one at a time, their
+/// service lines as canonical records, and the structural findings.
+protocol ClaimUnitReader: AnyObject {
+    /// Reads the next unit; false at end of input.
+    func nextClaim() throws -> Bool
+    /// The unit's ordinal within its file (0-based).
+    var claimOrdinal: Int { get }
+    /// Encounter id of the unit (CLM01, PV1-19).
+    var encounterId: [UInt8] { get }
+    /// Segment position of the unit's first segment (CLM, MSH).
+    var unitPosition: Int { get }
+    var linePositions: [Int] { get }
+    var lineIds: [[UInt8]] { get }
+    var claimChargeCents: Int64 { get }
+    var claimFindings: [ClaimFileFinding] { get }
+    var lineFindings: [(line: Int, finding: ClaimFileFinding)] { get }
+    var records: CanonicalRecords { get set }
+    var envelopeFindings: [ClaimFileFinding] { get set }
+    var rawBytesRead: UInt64 { get }
+}
+
+protocol ClaimUnitWriter: AnyObject {
+    func write(_ reader: any ClaimUnitReader) throws
+    func finish() throws
+}
+
+extension X12ClaimReader: ClaimUnitReader {
+    var encounterId: [UInt8] { clm01 }
+    var unitPosition: Int { clmPosition }
+    var rawBytesRead: UInt64 { reader.source.rawBytesRead }
+}
+
+extension X12ClaimWriter: ClaimUnitWriter {
+    func write(_ reader: any ClaimUnitReader) throws {
+        // Only X12 readers feed an X12 writer.
+        try write(reader as! X12ClaimReader)
+    }
+}
+
+/// A finding of pass 1 kept until pass 2 writes it beside its claim.
+struct StoredFinding: Sendable {
+    /// Run-wide record number of the line it is on.
+    var record: Int
+    var rule: RuleID
+    var severity: Severity
+    var field: String
+    var value: String
+    var message: String
+    /// Segment position for claim-level findings (X02, X03 on HI); 0: the line's own position.
+    var position: Int = 0
+    /// True when the finding names the claim (line_id = the encounter id), not a line.
+    var claimLevel = false
+}
+
+/// One batch of claims handed to a worker.
+struct ClaimBatch: Sendable {
+    var sequence: Int
+    var file: Int
+    var fileName: String
+    var records: [UInt8]
+    var recordBase: Int
+    var claimBase: Int
+    /// First record of each claim of the batch (batch-relative) and one past the last.
+    var claimStarts: [Int32]
+    /// X findings on records: (batch-relative record, finding).
+    var recordFindings: [(Int32, ClaimFileFinding)]
+}
+
+struct ClaimBatchOutcome: Sendable {
+    var batch: Int
+    var recordBase: Int
+    var claimBase: Int
+    var records: Int
+    var findings: [StoredFinding]
+    /// Batch-relative claims held.
+    var heldClaims: [Int32]
+    var heldRecords: [Int32]
+    var flaggedRecords: [Int32]
+    var metrics: ScrubMetrics
+    var lines: [EncounterLine]
+    var departments: [String]
+    var payers: [String]
+}
+
+/// Pass-1 results, touched by the pool's delivery queue until the pool finishes, then by the caller.
+final class ClaimRunState: @unchecked Sendable {
+    var findings: [StoredFinding] = []
+    var heldClaims = RecordSet()
+    var heldRecords = RecordSet()
+    var flaggedRecords = RecordSet()
+    var metrics = ScrubMetrics()
+    let store: ShardStore
+    var departmentNames = [""]
+    var payerNames = [""]
+    var departmentNumbers: [String: UInt16] = ["": 0]
+    var payerNumbers: [String: UInt16] = ["": 0]
+    /// Per claim (run-wide): first record; one more entry at the end.
+    var claimFirstRecord: [Int] = [0]
+    var claimCents: [Int64] = []
+
+    init(store: ShardStore) { self.store = store }
+
+    func number(_ name: String, in numbers: inout [String: UInt16], names: inout [String]) -> UInt16 {
+        if let n = numbers[name] { return n }
+        guard names.count < Int(UInt16.max) else { return 0 }
+        let n = UInt16(names.count)
+        numbers[name] = n
+        names.append(name)
+        return n
+    }
+
+    /// The claim a record belongs to.
+    func claim(ofRecord record: Int) -> Int {
+        var low = 0
+        var high = claimFirstRecord.count - 1
+        // Largest claim whose first record is ≤ record (claims without lines share their first record).
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if claimFirstRecord[mid] <= record && mid < claimCents.count { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+}
+
+/// Scrubs X12 837 and HL7 DFT files: every service line (FT1) becomes a canonical charge record and
+/// goes through the same parser, line rules and encounter stage as an extract's; the claim
+/// (message) is held whole when any of its lines or its structure has an error.
+///
+/// `lines_in` in the summary counts service lines (SV1/SV2, FT1), as for extracts, so rates and
+/// dollars mean the same; `lines_held` counts the lines of held claims. A claim without service
+/// lines is held (X01) but adds no line. Like the CSV path it reads each input twice: pass 1 for
+/// the findings, pass 2 to copy the claims to clean or held once every verdict is final.
+final class ClaimFilePipeline {
+    let options: ScrubOptions
+    let tables: CodeTables
+    let format: ClaimFileFormat
+    let progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
+    /// Records per batch handed to a worker.
+    var batchRecords = 4096
+
+    init(options: ScrubOptions, tables: CodeTables, format: ClaimFileFormat, progress: (@Sendable (UInt64, UInt64, Int) -> Void)?) {
+        self.options = options
+        self.tables = tables
+        self.format = format
+        self.progress = progress
+    }
+
+    private func makeReader(_ source: InputSource, file: Int, copy: Bool) -> any ClaimUnitReader {
+        switch format {
+        case .x12:
+            return X12ClaimReader(source: source, mode: copy ? .copy : .scan, serialBase: file << 40)
+        case .hl7:
+            return HL7MessageReader(source: source, copy: copy)
+        }
+    }
+
+    private func makeWriter(_ output: OutputFile) -> any ClaimUnitWriter {
+        switch format {
+        case .x12: return X12ClaimWriter(output: output)
+        case .hl7: return HL7MessageWriter(output: output)
+        }
+    }
+
+    func run() throws -> ScrubPipeline.Result {
+        let started = Date()
+        var summary = ScrubSummary()
+        summary.tables = tables.releases
+        summary.run.asOf = DayNumber.format(options.asOf)
+        summary.run.workers = options.workers
+        summary.run.failOn = options.failOn.rawValue
+        summary.run.chunkSize = options.chunkSize
+        summary.run.memoryLimit = options.memoryLimit
+        summary.run.host = ProcessInfo.processInfo.hostName
+        summary.run.startedAt = ISO8601DateFormatter().string(from: started)
+
+        var sources: [InputSource] = []
+        for path in options.inputs {
+            guard path != "-" else {
+                throw ScrubError("claim files (X12, HL7) are read from files, not standard input", file: "<stdin>")
+            }
+            guard ClaimFileFormat.detect(path: path) == format else {
+                throw ScrubError(
+                    "is not a \(format.rawValue) file like the first input; inputs of one run must share one format",
+                    file: path)
+            }
+            sources.append(try InputSource(path: path, name: path))
+        }
+        let anyCompressed = sources.contains { $0.isCompressed }
+        let level: Int32? = options.level ?? (anyCompressed ? 1 : nil)
+        summary.run.outputLevel = level.map { String($0) } ?? "none"
+        let directory = options.outputDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ScrubError("cannot create the output folder: \(error.localizedDescription)", file: directory)
+        }
+        let ext = format.fileExtension + (level != nil ? ".zst" : "")
+        let names = ["clean.\(ext)", "held.\(ext)", "findings.csv", "summary.json", "report.html"]
+        for stale in ["csv", "psv", "tsv", "x12", "hl7"].flatMap({ ["clean.\($0)", "held.\($0)", "clean.\($0).zst", "held.\($0).zst"] })
+            + ["findings.csv", "summary.json", "report.html"]
+        {
+            unlink(path(directory, stale))
+        }
+
+        var outputs: [OutputFile] = []
+        do {
+            let t1 = Date()
+            let store = ShardStore(memoryBudget: options.memoryLimit / 4, directory: options.temporaryDirectory)
+            defer { store.removeFiles() }
+            let (state, envelope, recordsPerFile) = try passOne(sources: sources, store: store)
+            summary.run.seconds["pass1"] = Date().timeIntervalSince(t1)
+            for (i, source) in sources.enumerated() {
+                summary.inputs.append(
+                    .init(file: source.name, format: format.rawValue, compressed: source.isCompressed, lines: recordsPerFile[i]))
+            }
+            let t3 = Date()
+            let context = EncounterContext(tables: tables, settings: options.settings, payers: state.payerNames)
+            let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers)
+            applyLate(encounterFindings, envelope: envelope, state: state)
+            summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
+            summary.metrics = state.metrics
+
+            let t2 = Date()
+            let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
+            outputs.append(findings)
+            let clean = try OutputFile(path: path(directory, names[0]), level: level, workers: level == nil ? 0 : 2)
+            outputs.append(clean)
+            let held = try OutputFile(path: path(directory, names[1]), level: level, workers: 0)
+            outputs.append(held)
+            try passTwo(
+                sources: sources, state: state, envelope: envelope, encounterFindings: encounterFindings, clean: clean,
+                held: held, findings: findings)
+            summary.run.seconds["pass2"] = Date().timeIntervalSince(t2)
+            summary.run.seconds["total"] = Date().timeIntervalSince(started)
+            let summaryFile = try OutputFile(path: path(directory, "summary.json"), level: nil)
+            outputs.append(summaryFile)
+            try summaryFile.write(summary.json())
+            let report = try OutputFile(path: path(directory, "report.html"), level: nil)
+            outputs.append(report)
+            try report.write(ReportRenderer.html(summary))
+            for output in outputs { try output.finish() }
+            for output in outputs { try output.commit() }
+        } catch {
+            for output in outputs { output.discard() }
+            throw error
+        }
+        let status: Int32
+        switch options.failOn {
+        case .error: status = summary.metrics.errors > 0 ? 1 : 0
+        case .warning: status = summary.metrics.errors + summary.metrics.warnings > 0 ? 1 : 0
+        case .never: status = 0
+        }
+        return ScrubPipeline.Result(summary: summary, exitStatus: status, outputFiles: names.map { path(directory, $0) })
+    }
+
+    private func path(_ directory: String, _ name: String) -> String {
+        (directory as NSString).appendingPathComponent(name)
+    }
+
+    // MARK: - Pass 1
+
+    private func passOne(sources: [InputSource], store: ShardStore) throws -> (ClaimRunState, [ClaimFileFinding], [Int]) {
+        let state = ClaimRunState(store: store)
+        let settings = options.settings
+        let context = RuleContext(asOf: options.asOf, settings: settings, tables: tables)
+        let rules = LineRules.all
+        let parser = ChargeParser(layout: CanonicalRecords.layout, settings: settings)
+        let pool = OrderedWorkPool<ClaimBatchOutcome>(workers: options.workers, maxInFlight: options.workers * 2 + 1) {
+            outcome in
+            for f in outcome.findings { state.findings.append(f) }
+            for c in outcome.heldClaims { state.heldClaims.insert(outcome.claimBase + Int(c)) }
+            for r in outcome.heldRecords { state.heldRecords.insert(outcome.recordBase + Int(r)) }
+            for r in outcome.flaggedRecords { state.flaggedRecords.insert(outcome.recordBase + Int(r)) }
+            state.metrics.merge(outcome.metrics)
+            let departments = outcome.departments.map {
+                state.number($0, in: &state.departmentNumbers, names: &state.departmentNames)
+            }
+            let payers = outcome.payers.map { state.number($0, in: &state.payerNumbers, names: &state.payerNames) }
+            for var line in outcome.lines {
+                line.ordinal += UInt64(outcome.recordBase)
+                line.department = departments[Int(line.department)]
+                line.payer = payers[Int(line.payer)]
+                try state.store.append(line)
+            }
+        }
+        var envelope: [ClaimFileFinding] = []
+        // Claim facts gathered by this (the reading) thread; handed to the state once the pool is done.
+        var claimFirstRecord = [0]
+        var claimCents: [Int64] = []
+        var recordsPerFile: [Int] = []
+        var sequence = 0
+        var claimBase = 0
+        var recordBase = 0
+        var rawBefore: UInt64 = 0
+        let rawTotal = sources.reduce(UInt64(0)) { $0 + ($1.rawSize ?? 0) }
+        do {
+            for (fileIndex, source) in sources.enumerated() {
+                let reader = makeReader(source, file: fileIndex, copy: false)
+                let fileName = source.name
+                let fileClaimBase = claimBase
+                let fileRecordBase = recordBase
+                var batchClaimBase = claimBase
+                var batchRecordBase = recordBase
+                var starts: [Int32] = [0]
+                var recordFindings: [(Int32, ClaimFileFinding)] = []
+                func submit() {
+                    let records = reader.records.bytes
+                    reader.records.bytes.removeAll(keepingCapacity: true)
+                    let batch = ClaimBatch(
+                        sequence: sequence, file: fileIndex, fileName: fileName, records: records, recordBase: batchRecordBase,
+                        claimBase: batchClaimBase, claimStarts: starts, recordFindings: recordFindings)
+                    pool.submit(sequence) {
+                        Self.process(batch, parser: parser, rules: rules, context: context)
+                    }
+                    sequence += 1
+                    batchClaimBase = claimBase
+                    batchRecordBase = recordBase
+                    starts = [0]
+                    recordFindings = []
+                    progress?(rawBefore + reader.rawBytesRead, rawTotal, recordBase)
+                }
+                while !pool.hasFailed, try reader.nextClaim() {
+                    let lines = reader.linePositions.count
+                    let local = Int32(recordBase - batchRecordBase)
+                    for finding in reader.claimFindings {
+                        if lines > 0 {
+                            recordFindings.append((local, finding))
+                        } else {
+                            var f = finding
+                            f.claims = (claimBase)..<(claimBase + 1)
+                            envelope.append(f)
+                        }
+                    }
+                    for (line, finding) in reader.lineFindings { recordFindings.append((local + Int32(line), finding)) }
+                    recordBase += lines
+                    claimBase += 1
+                    starts.append(Int32(recordBase - batchRecordBase))
+                    claimFirstRecord.append(recordBase)
+                    claimCents.append(reader.claimChargeCents)
+                    if recordBase - batchRecordBase >= batchRecords { submit() }
+                }
+                if claimBase > batchClaimBase || !reader.records.bytes.isEmpty { submit() }
+                for var finding in reader.envelopeFindings {
+                    finding.claims = (fileClaimBase + finding.claims.lowerBound)..<(fileClaimBase + finding.claims.upperBound)
+                    envelope.append(finding)
+                }
+                recordsPerFile.append(recordBase - fileRecordBase)
+                rawBefore += reader.rawBytesRead
+            }
+        } catch {
+            try? pool.finish()
+            throw error
+        }
+        do {
+            try pool.finish()
+        } catch let error as ScrubError {
+            throw error
+        } catch {
+            throw ScrubError("\(error)")
+        }
+        state.claimFirstRecord = claimFirstRecord
+        state.claimCents = claimCents
+        return (state, envelope, recordsPerFile)
+    }
+
+    static func process(_ input: ClaimBatch, parser: ChargeParser, rules: [any LineRule], context: RuleContext) -> ClaimBatchOutcome {
+        var input = input
+        let records = CanonicalRecords(bytes: input.records)
+        input.records = []
+        let chunk = records.chunk(file: input.file, sequence: input.sequence)
+        var sink = FindingSink(configuration: context.settings)
+        let batch = parser.parse(chunk, sink: &sink)
+        for rule in rules { rule.check(batch, context, &sink) }
+        var positions: [Int32: (Int, Bool)] = [:]
+        for (record, finding) in input.recordFindings where Int(record) < batch.count {
+            let payer = batch.payerName(Int(record))
+            let before = sink.findings.count
+            sink.add(finding.rule, record: Int(record), field: finding.field, value: finding.value, message: finding.message, payer: payer)
+            if sink.findings.count > before {
+                // Claim-level findings (X02, X03 on HI) point at the claim's segment, not the line.
+                positions[Int32(record) << 8 | Int32(finding.rule.ordinal)] = (finding.position, finding.field != "SV107")
+            }
+        }
+        sink.sort()
+        let starts = input.claimStarts
+        // Claim of each record: claims are consecutive runs of records.
+        var claimOfRecord = [Int32](repeating: 0, count: batch.count)
+        for c in 0..<(starts.count - 1) {
+            for r in Int(starts[c])..<min(Int(starts[c + 1]), batch.count) { claimOfRecord[r] = Int32(c) }
+        }
+        var heldClaims: [Int32] = []
+        var flagged: [Int32] = []
+        var stored: [StoredFinding] = []
+        var metrics = ScrubMetrics()
+        metrics.records = batch.count
+        for finding in sink.findings {
+            metrics.count(finding)
+            let claim = claimOfRecord[Int(finding.record)]
+            if finding.severity == .error && heldClaims.last != claim { heldClaims.append(claim) }
+            if flagged.last != finding.record { flagged.append(finding.record) }
+            var s = StoredFinding(
+                record: input.recordBase + Int(finding.record), rule: finding.rule, severity: finding.severity,
+                field: finding.field, value: finding.value, message: finding.message)
+            if finding.rule >= .X01, let (position, claimLevel) = positions[finding.record << 8 | Int32(finding.rule.ordinal)] {
+                s.position = position
+                s.claimLevel = claimLevel
+            }
+            stored.append(s)
+        }
+        var held: [Int32] = []
+        for c in heldClaims {
+            for r in Int(starts[Int(c)])..<min(Int(starts[Int(c) + 1]), batch.count) { held.append(Int32(r)) }
+        }
+        metrics.held = held.count
+        metrics.accumulate(batch: batch, findings: sink.findings, held: held)
+        var malformed: [Int32] = []
+        for finding in sink.findings where finding.rule <= .S03 && malformed.last != finding.record {
+            malformed.append(finding.record)
+        }
+        let (lines, departments) = ScrubPipeline.encounterLines(batch, held: held, malformed: malformed)
+        return ClaimBatchOutcome(
+            batch: input.sequence, recordBase: input.recordBase, claimBase: input.claimBase, records: batch.count, findings: stored,
+            heldClaims: heldClaims, heldRecords: held, flaggedRecords: flagged, metrics: metrics, lines: lines,
+            departments: departments, payers: batch.payers)
+    }
+
+    // MARK: - Late findings
+
+    /// Holds the claims of the envelope findings and the shard stage's findings, and counts them.
+    private func applyLate(_ encounter: [EncounterFinding], envelope: [ClaimFileFinding], state: ClaimRunState) {
+        for finding in encounter {
+            let record = Int(finding.ordinal)
+            let newlyFlagged = !state.flaggedRecords.contains(record)
+            let newlyHeld = finding.severity == .error && !state.heldRecords.contains(record)
+            state.flaggedRecords.insert(record)
+            if finding.severity == .error {
+                state.heldRecords.insert(record)
+                state.heldClaims.insert(state.claim(ofRecord: record))
+            }
+            state.metrics.addLateFinding(
+                rule: finding.rule, severity: finding.severity,
+                department: state.departmentNames[Int(finding.line.department)],
+                renderingNPI: UInt64(finding.line.rendering), payer: state.payerNames[Int(finding.line.payer)],
+                procedure: finding.code, amountCents: finding.line.amountCents, serviceDay: finding.line.day,
+                newlyHeld: newlyHeld, newlyFlagged: newlyFlagged)
+        }
+        for finding in envelope {
+            guard let severity = options.settings.severity(of: finding.rule, payer: nil) else { continue }
+            // A finding outside any claim still fails the gate: the file is not a valid 837.
+            let count = max(1, finding.claims.count)
+            state.metrics.findingsByRule[finding.rule.ordinal] += count
+            if severity == .error { state.metrics.errors += count } else { state.metrics.warnings += count }
+            if severity == .error { for c in finding.claims { state.heldClaims.insert(c) } }
+        }
+        // The claim is the unit: every line of a held claim is held, whatever rule held it.
+        var heldLines = 0
+        var heldCents: Int64 = 0
+        for c in 0..<state.claimCents.count where state.heldClaims.contains(c) {
+            heldLines += state.claimFirstRecord[c + 1] - state.claimFirstRecord[c]
+            heldCents += state.claimCents[c]
+        }
+        state.metrics.held = heldLines
+        state.metrics.heldCents = heldCents
+    }
+
+    // MARK: - Pass 2
+
+    private func passTwo(
+        sources: [InputSource], state: ClaimRunState, envelope: [ClaimFileFinding], encounterFindings: [EncounterFinding],
+        clean: OutputFile, held: OutputFile, findings: OutputFile
+    ) throws {
+        try findings.write(Array(ScrubPipeline.findingsHeader.utf8))
+        let cleanWriter = makeWriter(clean)
+        let heldWriter = makeWriter(held)
+        let sortedEnvelope = envelope.enumerated().sorted { ($0.element.claims.lowerBound, $0.offset) < ($1.element.claims.lowerBound, $1.offset) }.map(\.element)
+        var nextEnvelope = 0
+        var active: [ClaimFileFinding] = []
+        var nextFinding = 0
+        var nextEncounter = 0
+        var claim = 0
+        var rows: [(position: Int, rule: Int, order: Int, row: [UInt8])] = []
+        for (fileIndex, original) in sources.enumerated() {
+            let source = try InputSource(path: original.path, name: original.name)
+            let reader = makeReader(source, file: fileIndex, copy: true)
+            let fileName = source.name
+            while try reader.nextClaim() {
+                guard claim < state.claimCents.count else {
+                    throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: fileName)
+                }
+                let isHeld = state.heldClaims.contains(claim)
+                try (isHeld ? heldWriter : cleanWriter).write(reader)
+                let first = state.claimFirstRecord[claim]
+                let end = state.claimFirstRecord[claim + 1]
+                let encounterId = reader.encounterId
+                rows.removeAll(keepingCapacity: true)
+                func lineNumber(_ record: Int) -> Int {
+                    let i = record - first
+                    return i >= 0 && i < reader.linePositions.count ? reader.linePositions[i] : reader.unitPosition
+                }
+                func lineId(_ record: Int) -> [UInt8] {
+                    let i = record - first
+                    return i >= 0 && i < reader.lineIds.count ? reader.lineIds[i] : encounterId
+                }
+                while nextFinding < state.findings.count && state.findings[nextFinding].record < end {
+                    let f = state.findings[nextFinding]
+                    nextFinding += 1
+                    let position = f.position != 0 ? f.position : lineNumber(f.record)
+                    let id = f.claimLevel ? encounterId : lineId(f.record)
+                    rows.append(
+                        (position, f.rule.ordinal, rows.count,
+                            Self.row(position, id, encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
+                }
+                while nextEncounter < encounterFindings.count && Int(encounterFindings[nextEncounter].ordinal) < end {
+                    let f = encounterFindings[nextEncounter]
+                    nextEncounter += 1
+                    let record = Int(f.ordinal)
+                    rows.append(
+                        (lineNumber(record), f.rule.ordinal, rows.count,
+                            Self.row(lineNumber(record), lineId(record), encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
+                }
+                while nextEnvelope < sortedEnvelope.count && sortedEnvelope[nextEnvelope].claims.lowerBound <= claim {
+                    let f = sortedEnvelope[nextEnvelope]
+                    nextEnvelope += 1
+                    if f.claims.isEmpty {
+                        // Outside any claim: written where it falls in the file.
+                        try writeOrphan(f, fileName: fileName, to: findings)
+                    } else {
+                        active.append(f)
+                    }
+                }
+                active.removeAll { $0.claims.upperBound <= claim }
+                for f in active where f.claims.contains(claim) {
+                    guard let severity = options.settings.severity(of: f.rule, payer: nil) else { continue }
+                    rows.append(
+                        (f.position, f.rule.ordinal, rows.count,
+                            Self.row(f.position, encounterId, encounterId, f.rule, severity, f.field, f.value, f.message, fileName)))
+                }
+                rows.sort { ($0.position, $0.rule, $0.order) < ($1.position, $1.rule, $1.order) }
+                for r in rows { try findings.write(r.row) }
+                claim += 1
+            }
+        }
+        while nextEnvelope < sortedEnvelope.count {
+            let f = sortedEnvelope[nextEnvelope]
+            nextEnvelope += 1
+            if f.claims.isEmpty || f.claims.lowerBound >= claim {
+                try writeOrphan(f, fileName: sources.last?.name ?? "", to: findings)
+            }
+        }
+        if claim != state.claimCents.count {
+            throw ScrubError("the input changed while it was being scrubbed (fewer claims on the second read)")
+        }
+        try cleanWriter.finish()
+        try heldWriter.finish()
+    }
+
+    private func writeOrphan(_ f: ClaimFileFinding, fileName: String, to findings: OutputFile) throws {
+        guard let severity = options.settings.severity(of: f.rule, payer: nil) else { return }
+        try findings.write(Self.row(f.position, [], [], f.rule, severity, f.field, f.value, f.message, fileName))
+    }
+
+    static func row(
+        _ position: Int, _ lineId: [UInt8], _ encounterId: [UInt8], _ rule: RuleID, _ severity: Severity, _ field: String,
+        _ value: String, _ message: String, _ file: String
+    ) -> [UInt8] {
+        var row: [UInt8] = []
+        CSVText.append(position, to: &row)
+        row.append(0x2C)
+        lineId.withUnsafeBytes { CSVText.append($0, to: &row) }
+        row.append(0x2C)
+        encounterId.withUnsafeBytes { CSVText.append($0, to: &row) }
+        row.append(0x2C)
+        row.append(contentsOf: rule.rawValue.utf8)
+        row.append(0x2C)
+        row.append(contentsOf: severity.rawValue.utf8)
+        row.append(0x2C)
+        CSVText.append(field, to: &row)
+        row.append(0x2C)
+        CSVText.append(value, to: &row)
+        row.append(0x2C)
+        CSVText.append(message, to: &row)
+        row.append(0x2C)
+        CSVText.append(file, to: &row)
+        row.append(0x0A)
+        return row
+    }
+}

@@ -1,0 +1,393 @@
+/// Reads HL7 v2 DFT^P03 messages one at a time; each FT1 becomes a canonical charge record.
+///
+/// Segments end at `\r`, `\n` or `\r\n`; MLLP framing (0x0B before a message, 0x1C 0x0D after) and
+/// batch files (FHS/BHS … BTS/FTS) are accepted. Separators come from each MSH (MSH-1, MSH-2), and
+/// escape sequences (\F\ \S\ \T\ \R\ \E\) are decoded in the values the rules see; a message's own
+/// bytes are copied unchanged. v2.1 swaps FT1-10 and FT1-11; v2.1 and v2.2 have no FT1-25/26, so
+/// the procedure comes from FT1-7 there.
+final class HL7MessageReader: ClaimUnitReader {
+    let source: InputSource
+    let copyMode: Bool
+    private var storage: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    private var scratch = [UInt8](repeating: 0, count: 1 << 20)
+    /// 1-based position of the current segment in the file.
+    private(set) var position = 0
+    private var segment: [UInt8] = []
+    private var pending = false
+
+    // Separators of the current message.
+    private var fieldSeparator: UInt8 = 0x7C
+    private var componentSeparator: UInt8 = 0x5E
+    private var repetitionSeparator: UInt8 = 0x7E
+    private var escapeCharacter: UInt8 = 0x5C
+    private var subcomponentSeparator: UInt8 = 0x26
+
+    /// Output framing and batch envelope, as read.
+    private(set) var terminator: [UInt8] = [0x0D]
+    private(set) var mllp = false
+    private(set) var fileHeader: [UInt8] = []
+    private(set) var batchHeader: [UInt8] = []
+    private(set) var batchSerial = 0
+
+    // The message.
+    private(set) var claimOrdinal = -1
+    private(set) var encounterId: [UInt8] = []
+    private(set) var unitPosition = 0
+    private(set) var linePositions: [Int] = []
+    private(set) var lineIds: [[UInt8]] = []
+    private(set) var claimChargeCents: Int64 = 0
+    private(set) var claimFindings: [ClaimFileFinding] = []
+    private(set) var lineFindings: [(line: Int, finding: ClaimFileFinding)] = []
+    private(set) var messageBytes: [UInt8] = []
+    var records = CanonicalRecords()
+    var envelopeFindings: [ClaimFileFinding] = []
+    var rawBytesRead: UInt64 { source.rawBytesRead }
+
+    private var controlId: [UInt8] = []
+    private var version: [UInt8] = []
+    private var patientId: [UInt8] = []
+    private var birthDate: [UInt8] = []
+    private var sex: [UInt8] = []
+    private var payer: [UInt8] = []
+    private var inMessage = false
+    private var sawCharge = false
+    private var charges: [[[UInt8]]] = []
+
+    init(source: InputSource, copy: Bool) {
+        self.source = source
+        copyMode = copy
+    }
+
+    // MARK: - Segments
+
+    private func fill() throws -> Bool {
+        if atEnd { return false }
+        let n = try scratch.withUnsafeMutableBytes { try source.read(into: $0) }
+        if n == 0 {
+            atEnd = true
+            return false
+        }
+        if start > 0 {
+            storage.removeFirst(start)
+            start = 0
+        }
+        storage.append(contentsOf: scratch[0..<n])
+        return true
+    }
+
+    /// The next non-empty segment (framing bytes removed); false at end of input.
+    private func nextSegment() throws -> Bool {
+        while true {
+            var i = start
+            while true {
+                while i < storage.count {
+                    let c = storage[i]
+                    if c == 0x0D || c == 0x0A || c == 0x1C { break }
+                    i += 1
+                }
+                if i < storage.count { break }
+                let offset = i - start
+                if try !fill() { break }
+                i = start + offset
+            }
+            if start >= storage.count && atEnd { return false }
+            var from = start
+            let to = min(i, storage.count)
+            if i < storage.count {
+                if storage[i] == 0x1C { mllp = true }
+                if storage[i] == 0x0D && i + 1 < storage.count && storage[i + 1] == 0x0A && position == 0 {
+                    terminator = [0x0D, 0x0A]
+                } else if storage[i] == 0x0A && position == 0 {
+                    terminator = [0x0A]
+                }
+            }
+            start = min(i + 1, storage.count)
+            while from < to && (storage[from] == 0x0B || storage[from] == 0x20 || storage[from] == 0x09) {
+                if storage[from] == 0x0B { mllp = true }
+                from += 1
+            }
+            if from == to { continue }
+            segment = Array(storage[from..<to])
+            position += 1
+            return true
+        }
+    }
+
+    private var segmentId: String { String(decoding: segment.prefix(3), as: UTF8.self) }
+
+    /// Raw field `n` of the current segment (MSH counts MSH-1 as the separator itself).
+    private func field(_ n: Int) -> ArraySlice<UInt8> {
+        let isMSH = segment.starts(with: [0x4D, 0x53, 0x48]) || segment.starts(with: [0x42, 0x48, 0x53])
+            || segment.starts(with: [0x46, 0x48, 0x53])
+        let index = isMSH ? n - 1 : n
+        if isMSH && n == 1 { return segment.count > 3 ? segment[3..<4] : [] }
+        var k = 0
+        var from = 0
+        for i in 0...segment.count where i == segment.count || segment[i] == fieldSeparator {
+            if k == index { return segment[from..<i] }
+            k += 1
+            from = i + 1
+        }
+        return []
+    }
+
+    /// Component `c` (1-based) of repetition `r` (0-based) of field `n`, escapes decoded.
+    private func value(_ n: Int, component c: Int = 1, repetition r: Int = 0, subcomponent s: Int = 1) -> [UInt8] {
+        let raw = field(n)
+        func part(_ slice: ArraySlice<UInt8>, _ separator: UInt8, _ index: Int) -> ArraySlice<UInt8> {
+            var k = 0
+            var from = slice.startIndex
+            for i in slice.startIndex...slice.endIndex where i == slice.endIndex || slice[i] == separator {
+                if k == index { return slice[from..<i] }
+                k += 1
+                from = i + 1
+            }
+            return []
+        }
+        let repetition = part(raw, repetitionSeparator, r)
+        let component = part(repetition, componentSeparator, c - 1)
+        let sub = part(component, subcomponentSeparator, s - 1)
+        return unescape(sub)
+    }
+
+    private func repetitions(_ n: Int) -> Int {
+        let raw = field(n)
+        if raw.isEmpty { return 0 }
+        return raw.reduce(1) { $0 + ($1 == repetitionSeparator ? 1 : 0) }
+    }
+
+    private func unescape(_ text: ArraySlice<UInt8>) -> [UInt8] {
+        guard text.contains(escapeCharacter) else { return Array(text) }
+        var out: [UInt8] = []
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if c == escapeCharacter, i + 2 < text.endIndex, text[i + 2] == escapeCharacter {
+                switch text[i + 1] {
+                case 0x46: out.append(fieldSeparator)
+                case 0x53: out.append(componentSeparator)
+                case 0x54: out.append(subcomponentSeparator)
+                case 0x52: out.append(repetitionSeparator)
+                case 0x45: out.append(escapeCharacter)
+                default: out.append(contentsOf: text[i...(i + 2)])
+                }
+                i += 3
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
+    }
+
+    // MARK: - Messages
+
+    func nextClaim() throws -> Bool {
+        while true {
+            if pending {
+                pending = false
+            } else if try !nextSegment() {
+                if inMessage {
+                    finishMessage()
+                    return true
+                }
+                return false
+            }
+            let id = segmentId
+            switch id {
+            case "MSH":
+                if inMessage {
+                    pending = true
+                    finishMessage()
+                    return true
+                }
+                startMessage()
+            case "FHS", "BHS", "BTS", "FTS":
+                if inMessage {
+                    pending = true
+                    finishMessage()
+                    return true
+                }
+                if id == "FHS" {
+                    readSeparators()
+                    fileHeader = segment
+                } else if id == "BHS" {
+                    readSeparators()
+                    batchHeader = segment
+                    batchSerial += 1
+                }
+            default:
+                guard inMessage else {
+                    throw ScrubError(
+                        "segment \(position): \(id) outside a message (an HL7 message must start with MSH)", file: source.name,
+                        line: position)
+                }
+                if id == "PID" && sawCharge {
+                    throw ScrubError(
+                        "segment \(position): PID after FT1 in one message (the next message's MSH is missing)",
+                        file: source.name, line: position)
+                }
+                if copyMode { appendSegment() }
+                handle(id)
+            }
+        }
+    }
+
+    private func appendSegment() {
+        messageBytes.append(contentsOf: segment)
+        messageBytes.append(contentsOf: terminator)
+    }
+
+    private func readSeparators() {
+        guard segment.count >= 8 else { return }
+        fieldSeparator = segment[3]
+        componentSeparator = segment[4]
+        repetitionSeparator = segment[5]
+        escapeCharacter = segment[6]
+        subcomponentSeparator = segment[7]
+    }
+
+    private func startMessage() {
+        readSeparators()
+        inMessage = true
+        sawCharge = false
+        claimOrdinal += 1
+        unitPosition = position
+        messageBytes.removeAll(keepingCapacity: true)
+        if copyMode { appendSegment() }
+        controlId = value(10)
+        version = value(12)
+        encounterId = []
+        patientId = []
+        birthDate = []
+        sex = []
+        payer = []
+        linePositions.removeAll(keepingCapacity: true)
+        lineIds.removeAll(keepingCapacity: true)
+        claimChargeCents = 0
+        claimFindings = []
+        lineFindings = []
+        charges.removeAll(keepingCapacity: true)
+    }
+
+    private func handle(_ id: String) {
+        switch id {
+        case "PID":
+            patientId = value(3)
+            birthDate = Array(value(7).prefix(8))
+            sex = value(8)
+        case "PV1":
+            encounterId = value(19)
+        case "IN1":
+            if payer.isEmpty { payer = value(3) }
+        case "FT1":
+            sawCharge = true
+            readCharge()
+        default: break
+        }
+    }
+
+    private func readCharge() {
+        let old = version.starts(with: Array("2.1".utf8)) || version.starts(with: Array("2.2".utf8))
+        let swapped = version.starts(with: Array("2.1".utf8))
+        var lineId = value(2)
+        if lineId.isEmpty { lineId = controlId + [0x3A] + value(1) }
+        linePositions.append(position)
+        lineIds.append(lineId)
+        let quantity = value(swapped ? 11 : 10)
+        var amount = value(swapped ? 10 : 11)
+        if value(6) == Array("CD".utf8), let first = amount.first, first != 0x2D, !amount.isEmpty { amount.insert(0x2D, at: 0) }
+        if let cents = amount.withUnsafeBytes({ Money.cents($0) }) { claimChargeCents += cents }
+        let procedure = old ? value(7) : (value(25).isEmpty ? value(7) : value(25))
+        var modifiers: [[UInt8]] = []
+        if !old { for r in 0..<min(4, repetitions(26)) { modifiers.append(value(26, repetition: r)) } }
+        var diagnoses: [[UInt8]] = []
+        for r in 0..<min(12, repetitions(19)) { diagnoses.append(value(19, repetition: r)) }
+        // Fields are gathered now and written at the end of the message, when PV1 and PID are known.
+        var fields: [[UInt8]] = [
+            lineId, value(4).prefix(8).map { $0 }, value(5).prefix(8).map { $0 }, value(13), value(20), procedure,
+        ]
+        for k in 0..<4 { fields.append(k < modifiers.count ? modifiers[k] : []) }
+        fields.append(quantity)
+        fields.append(amount)
+        for k in 0..<12 { fields.append(k < diagnoses.count ? diagnoses[k] : []) }
+        charges.append(fields)
+    }
+
+    private func finishMessage() {
+        inMessage = false
+        guard !copyMode else { return }
+        for f in charges {
+            records.field(f[0])
+            records.field(encounterId)
+            records.field(patientId)
+            records.field(birthDate)
+            records.field(sex)
+            records.field(f[1])  // service date
+            records.field(f[2])  // post date
+            records.field(f[3])  // department
+            records.field(f[4])  // rendering
+            records.emptyField()  // billing NPI
+            records.emptyField()  // place of service
+            records.field(f[5])
+            for k in 0..<4 { records.field(f[6 + k]) }
+            records.field(f[10])
+            records.field(f[11])
+            for k in 0..<12 { records.field(f[12 + k]) }
+            records.emptyField()  // revenue code
+            records.emptyField()  // ndc
+            records.field(payer)
+            records.endRecord()
+        }
+    }
+}
+
+/// Writes messages to `clean.hl7` / `held.hl7`: each message's segments unchanged, the batch
+/// envelope (FHS/BHS, BTS/FTS with rebuilt counts) and MLLP framing as the input had them.
+final class HL7MessageWriter: ClaimUnitWriter {
+    let output: OutputFile
+    private var batchSerial = -1
+    private var inBatch = false
+    private var fileOpen = false
+    private var messages = 0
+    private var batches = 0
+    private var terminator: [UInt8] = [0x0D]
+    private var separator: UInt8 = 0x7C
+
+    init(output: OutputFile) { self.output = output }
+
+    func write(_ reader: any ClaimUnitReader) throws {
+        let message = reader as! HL7MessageReader
+        terminator = message.terminator
+        if !message.batchHeader.isEmpty && message.batchSerial != batchSerial {
+            try closeBatch()
+            if !fileOpen && !message.fileHeader.isEmpty {
+                try output.write(message.fileHeader + terminator)
+                fileOpen = true
+            }
+            separator = message.batchHeader.count > 3 ? message.batchHeader[3] : 0x7C
+            try output.write(message.batchHeader + terminator)
+            batchSerial = message.batchSerial
+            inBatch = true
+            batches += 1
+            messages = 0
+        }
+        if message.mllp { try output.write([0x0B]) }
+        try output.write(message.messageBytes)
+        if message.mllp { try output.write([0x1C, 0x0D]) }
+        messages += 1
+    }
+
+    private func closeBatch() throws {
+        guard inBatch else { return }
+        try output.write(Array("BTS".utf8) + [separator] + Array(String(messages).utf8) + terminator)
+        inBatch = false
+    }
+
+    func finish() throws {
+        try closeBatch()
+        if fileOpen { try output.write(Array("FTS".utf8) + [separator] + Array(String(batches).utf8) + terminator) }
+    }
+}

@@ -1,0 +1,733 @@
+/// A structural problem of a claim file (X01), or a claim-level X02/X03, that holds every claim of a
+/// range: a transaction, a group, an interchange, or one claim.
+struct ClaimFileFinding: Sendable {
+    /// Claim ordinals (run-wide once the pipeline adds its base) the finding holds.
+    var claims: Range<Int>
+    var rule: RuleID
+    /// Segment position (1-based, in the file) the finding points at.
+    var position: Int
+    var field: String
+    var value: String = ""
+    var message: String
+}
+
+/// Turns the segments of an 837P/837I file into claims, one at a time, checking the envelope on
+/// the way (X01) and, per claim, the total (X02) and the diagnosis pointers and qualifiers (X03).
+///
+/// In `scan` mode each service line becomes a canonical CSV record (pass 1); in `copy` mode the
+/// claim's own segments and the loops above it are kept as bytes for the outputs (pass 2). Both
+/// modes see the same segments in the same order, so claim and line numbers agree between passes.
+final class X12ClaimReader {
+    enum Mode { case scan, copy }
+
+    /// A loop above the claims (transaction header, 2000A, 2000B, 2000C) kept for the outputs.
+    struct Section {
+        /// Changes whenever a new loop starts: outputs re-emit a loop when it changes.
+        var serial = 0
+        /// The loop's segments after its HL (the HL is rebuilt), with terminators.
+        var bytes: [UInt8] = []
+        var segments = 0
+        mutating func reset(serial: Int) {
+            self.serial = serial
+            bytes.removeAll(keepingCapacity: true)
+            segments = 0
+        }
+    }
+
+    let reader: X12SegmentReader
+    let mode: Mode
+    let file: String
+    private var serials = 0
+
+    // MARK: Envelope state
+    private(set) var interchange = Section()
+    private(set) var isa: [UInt8] = []
+    private(set) var isaDelimiters = X12Delimiters()
+    private var isa13: [UInt8] = []
+    private var interchangeOpen = false
+    private var interchangeFirstClaim = 0
+    private var groupsInInterchange = 0
+    private(set) var group = Section()
+    private(set) var gs: [UInt8] = []
+    private var gs06: [UInt8] = []
+    private var groupOpen = false
+    private var groupFirstClaim = 0
+    private var transactionsInGroup = 0
+    private var groupIsInstitutional = false
+    /// ST and everything up to the first HL (BHT, submitter, receiver).
+    private(set) var transactionHeader = Section()
+    private(set) var st02: [UInt8] = []
+    private var transactionOpen = false
+    private var transactionFirstClaim = 0
+    private var transactionSegments = 0
+    private var transactionInstitutional = false
+    private(set) var billing = Section()
+    private(set) var subscriber = Section()
+    private(set) var patient = Section()
+    private(set) var hasPatientLoop = false
+    private enum Place { case outside, transactionHeader, billing, subscriber, patient, claim }
+    private var place = Place.outside
+
+    // MARK: Header facts
+    private var billingNPI: [UInt8] = []
+    private var memberId: [UInt8] = []
+    private var subscriberName: [[UInt8]] = [[], []]
+    private var subscriberDob: [UInt8] = []
+    private var subscriberSex: [UInt8] = []
+    private var patientName: [[UInt8]] = [[], []]
+    private var patientDob: [UInt8] = []
+    private var patientSex: [UInt8] = []
+    private var payerId: [UInt8] = []
+    private var patientKey: [UInt8] = []
+
+    // MARK: The claim
+    /// Ordinal of the current (last completed) claim within this reader; the next claim's before it starts.
+    private(set) var claimOrdinal = -1
+    private(set) var claimOpen = false
+    /// The claim's own segments with terminators (copy mode).
+    private(set) var claimBytes: [UInt8] = []
+    private(set) var claimSegments = 0
+    private(set) var clm01: [UInt8] = []
+    private(set) var clmPosition = 0
+    private var clm02: Int64?
+    private var clm02Text: [UInt8] = []
+    private var facilityOrPOS: [UInt8] = []
+    private var claimRendering: [UInt8] = []
+    private var claimAttending: [UInt8] = []
+    private var claimServiceDate: [UInt8] = []
+    private var statementDate: [UInt8] = []
+    /// Diagnosis slots in HI order (codes without dots) and whether their qualifier is ICD-9.
+    private var diagnoses: [[UInt8]] = []
+    private var diagnosisCount = 0
+    private var lineChargeSum: Int64 = 0
+    private var lineChargesValid = true
+    /// Per service line of the claim: the LX position and the line id (REF*6R or CLM01:LX01).
+    private(set) var linePositions: [Int] = []
+    private(set) var lineIds: [[UInt8]] = []
+    /// Charge of each line in cents (0 when malformed), for the held dollars.
+    private(set) var claimChargeCents: Int64 = 0
+    /// Claim-level findings of the claim just completed (X02, X03 qualifiers; X01 no lines).
+    private(set) var claimFindings: [ClaimFileFinding] = []
+    /// Line-level X03 findings: (line index in the claim, finding).
+    private(set) var lineFindings: [(line: Int, finding: ClaimFileFinding)] = []
+
+    // MARK: The service line
+    private var lineOpen = false
+    private var lxPosition = 0
+    private var lx01: [UInt8] = []
+    private var hasService = false
+    private var isInstitutionalLine = false
+    private var procedure: [UInt8] = []
+    private var modifiers: [[UInt8]] = [[], [], [], []]
+    private var charge: [UInt8] = []
+    private var units: [UInt8] = []
+    private var pos: [UInt8] = []
+    private var revenue: [UInt8] = []
+    private var pointers: [Int] = []
+    private var lineDate: [UInt8] = []
+    private var lineRendering: [UInt8] = []
+    private var lineRef: [UInt8] = []
+    private var ndc: [UInt8] = []
+
+    /// Canonical CSV records of the service lines completed so far (scan mode).
+    var records = CanonicalRecords()
+    /// Envelope findings (X01 over ranges of claims), in the order found.
+    var envelopeFindings: [ClaimFileFinding] = []
+
+    private var pendingSegment = false
+    private var finished = false
+
+    /// - Parameter serialBase: where loop serials start, so that loops of different files differ.
+    init(source: InputSource, mode: Mode, bufferSize: Int = 1 << 20, serialBase: Int = 0) {
+        reader = X12SegmentReader(source: source, bufferSize: bufferSize)
+        self.mode = mode
+        file = source.name
+        serials = serialBase
+    }
+
+    // MARK: - Reading
+
+    /// Reads up to the end of the next claim; false at end of input (trailers checked).
+    func nextClaim() throws -> Bool {
+        if finished { return false }
+        while true {
+            if pendingSegment {
+                pendingSegment = false
+            } else {
+                let more: Bool
+                do {
+                    more = try reader.next()
+                } catch var error as ScrubError {
+                    error.file = file
+                    throw error
+                }
+                if !more {
+                    finished = true
+                    let ended = closeClaimIfOpen()
+                    finishFile()
+                    return ended
+                }
+            }
+            if try handleSegment() { return true }
+        }
+    }
+
+    private func nextSerial() -> Int {
+        serials += 1
+        return serials
+    }
+
+    @inline(__always)
+    private func copy(_ raw: UnsafeRawBufferPointer, into target: inout [UInt8]) {
+        target.removeAll(keepingCapacity: true)
+        target.append(contentsOf: raw)
+    }
+
+    private func appendSegment(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: reader.segment)
+        bytes.append(reader.delimiters.segment)
+        bytes.append(contentsOf: reader.delimiters.lineBreak)
+    }
+
+    private func envelopeError(_ claims: Range<Int>, _ message: String, position: Int? = nil, field: String) {
+        envelopeFindings.append(
+            ClaimFileFinding(
+                claims: claims, rule: .X01, position: position ?? reader.position, field: field, message: message))
+    }
+
+    /// The claim range from `first` to the last claim started.
+    private func claims(from first: Int) -> Range<Int> { first..<max(first, claimOrdinal + 1) }
+
+    /// Handles the current segment; true when it completed a claim (the segment is then handled on
+    /// the next call).
+    private func handleSegment() throws -> Bool {
+        let id = reader.id
+        let endsClaim: Bool
+        switch id {
+        case Self.ISA, Self.GS, Self.ST, Self.SE, Self.GE, Self.IEA, Self.HL, Self.CLM: endsClaim = true
+        default: endsClaim = false
+        }
+        if endsClaim && claimOpen {
+            pendingSegment = true
+            _ = closeClaimIfOpen()
+            return true
+        }
+        if reader.unterminated {
+            // The last segment lacks its terminator: the file was cut. It holds the claim it falls in.
+            let first = claimOpen ? claimOrdinal : claimOrdinal + 1
+            envelopeError(first..<claimOrdinal + 1, "the file ends inside a segment (truncated)", field: "segment")
+        }
+        if transactionOpen { transactionSegments += 1 }
+        switch id {
+        case Self.ISA: startInterchange()
+        case Self.IEA: endInterchange()
+        case Self.GS: startGroup()
+        case Self.GE: endGroup()
+        case Self.ST: startTransaction()
+        case Self.SE: endTransaction()
+        case Self.HL: startLoop()
+        case Self.CLM: startClaim()
+        default:
+            if place == .claim {
+                claimSegment(id)
+            } else {
+                headerSegment(id)
+            }
+        }
+        return false
+    }
+
+    // MARK: - Envelope
+
+    private func startInterchange() {
+        if interchangeOpen {
+            closeGroupIfOpen(reason: "a new ISA")
+            envelopeError(claims(from: interchangeFirstClaim), "interchange without its IEA trailer", field: "IEA")
+        }
+        interchangeOpen = true
+        interchangeFirstClaim = claimOrdinal + 1
+        groupsInInterchange = 0
+        isaDelimiters = reader.delimiters
+        copy(reader.segment, into: &isa)
+        copy(reader.element(13), into: &isa13)
+        interchange.reset(serial: nextSerial())
+        place = .outside
+    }
+
+    private func endInterchange() {
+        closeGroupIfOpen(reason: "IEA")
+        guard interchangeOpen else {
+            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "IEA without an ISA", field: "IEA")
+            return
+        }
+        let range = claims(from: interchangeFirstClaim)
+        if Self.number(reader.element(1)) != groupsInInterchange {
+            envelopeError(range, "IEA01 says \(text(reader.element(1))) groups, the interchange has \(groupsInInterchange)", field: "IEA01")
+        }
+        if !reader.element(2).elementsEqual(isa13) {
+            envelopeError(range, "IEA02 control number \(text(reader.element(2))) differs from ISA13 \(text(isa13))", field: "IEA02")
+        }
+        interchangeOpen = false
+        place = .outside
+    }
+
+    private func startGroup() {
+        closeGroupIfOpen(reason: "a new GS")
+        if !interchangeOpen {
+            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "GS outside an interchange (no ISA before it)", field: "GS")
+        }
+        groupOpen = true
+        groupFirstClaim = claimOrdinal + 1
+        transactionsInGroup = 0
+        groupsInInterchange += 1
+        copy(reader.segment, into: &gs)
+        copy(reader.element(6), into: &gs06)
+        groupIsInstitutional = Self.contains(reader.element(8), "X223")
+        group.reset(serial: nextSerial())
+        place = .outside
+    }
+
+    private func closeGroupIfOpen(reason: String) {
+        closeTransactionIfOpen(reason: reason)
+        if groupOpen {
+            envelopeError(claims(from: groupFirstClaim), "functional group without its GE trailer (\(reason) came first)", field: "GE")
+            groupOpen = false
+        }
+    }
+
+    private func endGroup() {
+        closeTransactionIfOpen(reason: "GE")
+        guard groupOpen else {
+            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "GE without a GS", field: "GE")
+            return
+        }
+        let range = claims(from: groupFirstClaim)
+        if Self.number(reader.element(1)) != transactionsInGroup {
+            envelopeError(range, "GE01 says \(text(reader.element(1))) transaction sets, the group has \(transactionsInGroup)", field: "GE01")
+        }
+        if !reader.element(2).elementsEqual(gs06) {
+            envelopeError(range, "GE02 control number \(text(reader.element(2))) differs from GS06 \(text(gs06))", field: "GE02")
+        }
+        groupOpen = false
+        place = .outside
+    }
+
+    private func startTransaction() {
+        closeTransactionIfOpen(reason: "a new ST")
+        if !groupOpen {
+            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "ST outside a functional group (no GS before it)", field: "ST")
+        }
+        transactionOpen = true
+        transactionFirstClaim = claimOrdinal + 1
+        transactionSegments = 1
+        transactionsInGroup += 1
+        copy(reader.element(2), into: &st02)
+        transactionInstitutional = groupIsInstitutional || Self.contains(reader.element(3), "X223")
+        transactionHeader.reset(serial: nextSerial())
+        if mode == .copy { appendSegment(to: &transactionHeader.bytes) }
+        transactionHeader.segments = 1
+        billing.reset(serial: 0)
+        subscriber.reset(serial: 0)
+        patient.reset(serial: 0)
+        hasPatientLoop = false
+        place = .transactionHeader
+    }
+
+    private func closeTransactionIfOpen(reason: String) {
+        if transactionOpen {
+            envelopeError(claims(from: transactionFirstClaim), "transaction set without its SE trailer (\(reason) came first)", field: "SE")
+            transactionOpen = false
+        }
+    }
+
+    private func endTransaction() {
+        guard transactionOpen else {
+            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "SE without an ST", field: "SE")
+            return
+        }
+        let range = claims(from: transactionFirstClaim)
+        if Self.number(reader.element(1)) != transactionSegments {
+            envelopeError(range, "SE01 says \(text(reader.element(1))) segments, the transaction set has \(transactionSegments)", field: "SE01")
+        }
+        if !reader.element(2).elementsEqual(st02) {
+            envelopeError(range, "SE02 control number \(text(reader.element(2))) differs from ST02 \(text(st02))", field: "SE02")
+        }
+        transactionOpen = false
+        place = .outside
+    }
+
+    private func finishFile() {
+        closeGroupIfOpen(reason: "the end of the file")
+        if interchangeOpen {
+            envelopeError(claims(from: interchangeFirstClaim), "interchange without its IEA trailer (the file ends first)", field: "IEA")
+            interchangeOpen = false
+        }
+    }
+
+    // MARK: - Loops above the claim
+
+    private func startLoop() {
+        if !transactionOpen {
+            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "HL outside a transaction set", field: "HL")
+        }
+        let level = reader.element(3)
+        if Self.equals(level, "20") {
+            billing.reset(serial: nextSerial())
+            subscriber.reset(serial: 0)
+            patient.reset(serial: 0)
+            hasPatientLoop = false
+            billingNPI.removeAll(keepingCapacity: true)
+            place = .billing
+        } else if Self.equals(level, "23") {
+            patient.reset(serial: nextSerial())
+            hasPatientLoop = true
+            for i in 0..<2 { patientName[i].removeAll(keepingCapacity: true) }
+            patientDob.removeAll(keepingCapacity: true)
+            patientSex.removeAll(keepingCapacity: true)
+            place = .patient
+        } else {
+            subscriber.reset(serial: nextSerial())
+            patient.reset(serial: 0)
+            hasPatientLoop = false
+            memberId.removeAll(keepingCapacity: true)
+            for i in 0..<2 { subscriberName[i].removeAll(keepingCapacity: true) }
+            subscriberDob.removeAll(keepingCapacity: true)
+            subscriberSex.removeAll(keepingCapacity: true)
+            payerId.removeAll(keepingCapacity: true)
+            place = .subscriber
+        }
+        patientKey.removeAll(keepingCapacity: true)
+    }
+
+    private func headerSegment(_ id: UInt32) {
+        switch place {
+        case .outside:
+            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "segment \(text(reader.element(0))) outside a transaction set", field: text(reader.element(0)))
+            return
+        case .transactionHeader:
+            if mode == .copy { appendSegment(to: &transactionHeader.bytes) }
+            transactionHeader.segments += 1
+            return
+        case .billing:
+            if mode == .copy { appendSegment(to: &billing.bytes) }
+            billing.segments += 1
+        case .subscriber:
+            if mode == .copy { appendSegment(to: &subscriber.bytes) }
+            subscriber.segments += 1
+        case .patient:
+            if mode == .copy { appendSegment(to: &patient.bytes) }
+            patient.segments += 1
+        case .claim:
+            return
+        }
+        switch id {
+        case Self.NM1:
+            let entity = reader.element(1)
+            if Self.equals(entity, "85") {
+                copy(reader.element(9), into: &billingNPI)
+            } else if Self.equals(entity, "IL") {
+                copy(reader.element(9), into: &memberId)
+                copy(reader.element(3), into: &subscriberName[0])
+                copy(reader.element(4), into: &subscriberName[1])
+            } else if Self.equals(entity, "QC") {
+                copy(reader.element(3), into: &patientName[0])
+                copy(reader.element(4), into: &patientName[1])
+            } else if Self.equals(entity, "PR") {
+                copy(reader.element(9), into: &payerId)
+            }
+        case Self.DMG:
+            if place == .patient {
+                copy(reader.element(2), into: &patientDob)
+                copy(reader.element(3), into: &patientSex)
+            } else if place == .subscriber {
+                copy(reader.element(2), into: &subscriberDob)
+                copy(reader.element(3), into: &subscriberSex)
+            }
+        default: break
+        }
+    }
+
+    // MARK: - The claim
+
+    private func startClaim() {
+        if !transactionOpen || subscriber.serial == 0 && billing.serial == 0 {
+            envelopeError(claimOrdinal + 1..<claimOrdinal + 2, "CLM outside a subscriber loop (HL 22) of a transaction set", field: "CLM")
+        }
+        claimOrdinal += 1
+        claimOpen = true
+        place = .claim
+        claimBytes.removeAll(keepingCapacity: true)
+        claimSegments = 1
+        if mode == .copy { appendSegment(to: &claimBytes) }
+        clmPosition = reader.position
+        copy(reader.element(1), into: &clm01)
+        copy(reader.element(2), into: &clm02Text)
+        clm02 = clm02Text.withUnsafeBytes { Money.cents($0) }
+        copy(reader.component(5, 1), into: &facilityOrPOS)
+        claimRendering.removeAll(keepingCapacity: true)
+        claimAttending.removeAll(keepingCapacity: true)
+        claimServiceDate.removeAll(keepingCapacity: true)
+        statementDate.removeAll(keepingCapacity: true)
+        diagnosisCount = 0
+        lineChargeSum = 0
+        lineChargesValid = true
+        claimChargeCents = 0
+        linePositions.removeAll(keepingCapacity: true)
+        lineIds.removeAll(keepingCapacity: true)
+        claimFindings.removeAll(keepingCapacity: true)
+        lineFindings.removeAll(keepingCapacity: true)
+        lineOpen = false
+        if patientKey.isEmpty {
+            if hasPatientLoop {
+                patientKey = PatientKey.hashed([memberId, patientName[0], patientName[1], patientDob])
+            } else {
+                patientKey = memberId
+            }
+        }
+    }
+
+    private func claimSegment(_ id: UInt32) {
+        claimSegments += 1
+        if mode == .copy { appendSegment(to: &claimBytes) }
+        switch id {
+        case Self.LX:
+            closeLine()
+            lineOpen = true
+            lxPosition = reader.position
+            copy(reader.element(1), into: &lx01)
+            hasService = false
+            isInstitutionalLine = false
+            procedure.removeAll(keepingCapacity: true)
+            for k in 0..<4 { modifiers[k].removeAll(keepingCapacity: true) }
+            charge.removeAll(keepingCapacity: true)
+            units.removeAll(keepingCapacity: true)
+            pos.removeAll(keepingCapacity: true)
+            revenue.removeAll(keepingCapacity: true)
+            pointers.removeAll(keepingCapacity: true)
+            lineDate.removeAll(keepingCapacity: true)
+            lineRendering.removeAll(keepingCapacity: true)
+            lineRef.removeAll(keepingCapacity: true)
+            ndc.removeAll(keepingCapacity: true)
+        case Self.SV1 where lineOpen:
+            hasService = true
+            copy(reader.component(1, 2), into: &procedure)
+            for k in 0..<4 { copy(reader.component(1, 3 + k), into: &modifiers[k]) }
+            copy(reader.element(2), into: &charge)
+            copy(reader.element(4), into: &units)
+            copy(reader.element(5), into: &pos)
+            for k in 1...4 {
+                let p = reader.component(7, k)
+                if p.isEmpty { continue }
+                pointers.append(Self.number(p) ?? 0)
+            }
+        case Self.SV2 where lineOpen:
+            hasService = true
+            isInstitutionalLine = true
+            copy(reader.element(1), into: &revenue)
+            copy(reader.component(2, 2), into: &procedure)
+            for k in 0..<4 { copy(reader.component(2, 3 + k), into: &modifiers[k]) }
+            copy(reader.element(3), into: &charge)
+            copy(reader.element(5), into: &units)
+        case Self.DTP:
+            let qualifier = reader.element(1)
+            if Self.equals(qualifier, "472") {
+                if lineOpen { dateFrom(into: &lineDate) } else { dateFrom(into: &claimServiceDate) }
+            } else if Self.equals(qualifier, "434") && !lineOpen {
+                dateFrom(into: &statementDate)
+            }
+        case Self.NM1:
+            let entity = reader.element(1)
+            if Self.equals(entity, "82") {
+                if lineOpen { copy(reader.element(9), into: &lineRendering) } else { copy(reader.element(9), into: &claimRendering) }
+            } else if Self.equals(entity, "71") && !lineOpen {
+                copy(reader.element(9), into: &claimAttending)
+            }
+        case Self.REF where lineOpen:
+            if Self.equals(reader.element(1), "6R") { copy(reader.element(2), into: &lineRef) }
+        case Self.LIN where lineOpen:
+            if Self.equals(reader.element(2), "N4") { copy(reader.element(3), into: &ndc) }
+        case Self.HI where !lineOpen:
+            readDiagnoses()
+        default: break
+        }
+    }
+
+    private func dateFrom(into target: inout [UInt8]) {
+        let value = reader.element(3)
+        let n = value.firstIndex(of: 0x2D) ?? value.count
+        copy(UnsafeRawBufferPointer(rebasing: value[0..<n]), into: &target)
+    }
+
+    private func readDiagnoses() {
+        var icd9WithICD10: [String] = []
+        for e in 1...max(1, reader.elementCount) {
+            let qualifier = reader.component(e, 1)
+            let isICD10 = Self.equals(qualifier, "ABK") || Self.equals(qualifier, "ABF")
+            let isICD9 = Self.equals(qualifier, "BK") || Self.equals(qualifier, "BF")
+            guard isICD10 || isICD9 else { continue }
+            let code = reader.component(e, 2)
+            if diagnosisCount == diagnoses.count { diagnoses.append([]) }
+            copy(code, into: &diagnoses[diagnosisCount])
+            diagnosisCount += 1
+            if isICD9 && Self.looksLikeICD10(code) { icd9WithICD10.append(text(qualifier) + ":" + text(code)) }
+        }
+        if !icd9WithICD10.isEmpty {
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X03, position: reader.position, field: "HI",
+                    value: icd9WithICD10.joined(separator: " "),
+                    message: "ICD-9 qualifier (BK/BF) used with an ICD-10-CM code"))
+        }
+    }
+
+    /// ICD-10-CM codes start with a letter and carry a digit second; ICD-9 codes are digits, or
+    /// V + digits, or E + three or four digits.
+    static func looksLikeICD10(_ code: UnsafeRawBufferPointer) -> Bool {
+        guard code.count >= 3, let first = code.first, first >= 0x41 && first <= 0x5A else { return false }
+        let digitsAfter = code.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        if first == 0x56 && digitsAfter && code.count <= 5 { return false }
+        if first == 0x45 && digitsAfter && (code.count == 4 || code.count == 5) && code[1] >= 0x38 { return false }
+        return true
+    }
+
+    /// Writes the open service line as a canonical record (scan mode) and notes its place.
+    private func closeLine() {
+        guard lineOpen else { return }
+        lineOpen = false
+        let index = linePositions.count
+        linePositions.append(lxPosition)
+        var lineId = lineRef
+        if lineId.isEmpty {
+            lineId = clm01
+            lineId.append(0x3A)
+            lineId.append(contentsOf: lx01)
+        }
+        lineIds.append(lineId)
+        let cents = charge.withUnsafeBytes { Money.cents($0) }
+        if let cents {
+            lineChargeSum += cents
+            claimChargeCents += cents
+        } else {
+            lineChargesValid = false
+        }
+        // Diagnoses: through the pointers (837P), or every claim diagnosis (837I, or no pointers).
+        var dx: [Int] = []
+        if !isInstitutionalLine && !pointers.isEmpty {
+            var bad: [Int] = []
+            for p in pointers {
+                if p >= 1 && p <= diagnosisCount && !diagnoses[p - 1].isEmpty {
+                    dx.append(p - 1)
+                } else {
+                    bad.append(p)
+                }
+            }
+            if !bad.isEmpty {
+                lineFindings.append(
+                    (
+                        index,
+                        ClaimFileFinding(
+                            claims: claimOrdinal..<claimOrdinal + 1, rule: .X03, position: lxPosition, field: "SV107",
+                            value: bad.map(String.init).joined(separator: ":"),
+                            message: "diagnosis pointer refers to no diagnosis (the claim has \(diagnosisCount))")
+                    ))
+            }
+        } else {
+            dx = Array(0..<min(diagnosisCount, 12))
+        }
+        guard mode == .scan else { return }
+        records.field(lineId)
+        records.field(clm01)
+        records.field(patientKey)
+        records.field(hasPatientLoop ? patientDob : subscriberDob)
+        records.field(hasPatientLoop ? patientSex : subscriberSex)
+        let date = !lineDate.isEmpty ? lineDate : (!claimServiceDate.isEmpty ? claimServiceDate : statementDate)
+        records.field(date)
+        records.emptyField()  // post date: an 837 has none
+        records.emptyField()  // department
+        let rendering = !lineRendering.isEmpty ? lineRendering : (!claimRendering.isEmpty ? claimRendering : claimAttending)
+        records.field(rendering)
+        records.field(billingNPI)
+        // 837I's CLM05-1 is a facility type, not a place of service.
+        if isInstitutionalLine || transactionInstitutional {
+            records.emptyField()
+        } else {
+            records.field(!pos.isEmpty ? pos : facilityOrPOS)
+        }
+        records.field(procedure)
+        for k in 0..<4 { records.field(modifiers[k]) }
+        records.field(units)
+        records.field(charge)
+        for k in 0..<12 {
+            if k < dx.count { records.field(diagnoses[dx[k]]) } else { records.emptyField() }
+        }
+        records.field(revenue)
+        records.field(ndc)
+        records.field(payerId)
+        records.endRecord()
+    }
+
+    /// Completes the open claim: its last line, X02 and the no-lines check. True when one was open.
+    @discardableResult
+    private func closeClaimIfOpen() -> Bool {
+        guard claimOpen else { return false }
+        closeLine()
+        claimOpen = false
+        place = .subscriber
+        if linePositions.isEmpty {
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: clmPosition, field: "LX",
+                    message: "claim has no service lines (LX with SV1 or SV2)"))
+        } else if let total = clm02, lineChargesValid, total != lineChargeSum {
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X02, position: clmPosition, field: "CLM02",
+                    value: text(clm02Text),
+                    message: "claim total \(Money.format(total)) differs from the sum of its line charges \(Money.format(lineChargeSum))"))
+        } else if clm02 == nil {
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X02, position: clmPosition, field: "CLM02",
+                    value: text(clm02Text), message: "claim total (CLM02) is not an amount"))
+        }
+        return true
+    }
+
+    // MARK: - Helpers
+
+    private func text(_ raw: UnsafeRawBufferPointer) -> String { String(decoding: raw, as: UTF8.self) }
+    private func text(_ raw: [UInt8]) -> String { String(decoding: raw, as: UTF8.self) }
+
+    static func number(_ raw: UnsafeRawBufferPointer) -> Int? {
+        var value = 0
+        var any = false
+        for c in raw {
+            if c == 0x20 { continue }
+            guard c >= 0x30 && c <= 0x39, value < 1 << 40 else { return nil }
+            value = value * 10 + Int(c - 0x30)
+            any = true
+        }
+        return any ? value : nil
+    }
+
+    @inline(__always)
+    static func equals(_ raw: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        text.withUTF8Buffer { t in t.count == raw.count && (0..<t.count).allSatisfy { t[$0] == raw[$0] } }
+    }
+
+    static func contains(_ raw: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        text.withUTF8Buffer { t in
+            guard raw.count >= t.count else { return false }
+            for i in 0...(raw.count - t.count) where (0..<t.count).allSatisfy({ raw[i + $0] == t[$0] }) { return true }
+            return false
+        }
+    }
+
+    static let ISA = X12SegmentReader.id("ISA"), IEA = X12SegmentReader.id("IEA")
+    static let GS = X12SegmentReader.id("GS"), GE = X12SegmentReader.id("GE")
+    static let ST = X12SegmentReader.id("ST"), SE = X12SegmentReader.id("SE")
+    static let HL = X12SegmentReader.id("HL"), CLM = X12SegmentReader.id("CLM")
+    static let LX = X12SegmentReader.id("LX"), SV1 = X12SegmentReader.id("SV1"), SV2 = X12SegmentReader.id("SV2")
+    static let DTP = X12SegmentReader.id("DTP"), NM1 = X12SegmentReader.id("NM1"), REF = X12SegmentReader.id("REF")
+    static let LIN = X12SegmentReader.id("LIN"), HI = X12SegmentReader.id("HI"), DMG = X12SegmentReader.id("DMG")
+}

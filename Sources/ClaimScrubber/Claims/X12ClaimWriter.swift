@@ -1,0 +1,155 @@
+/// Writes claims into a valid 837: each claim's own segments unchanged, the envelope, header loops
+/// and control counts rebuilt around them.
+///
+/// A loop is written again whenever the claim comes from a different source loop than the claim
+/// before it in this output; HL numbers count from 1 in each transaction set, SE01 counts the
+/// segments written, GE01 the transaction sets, IEA01 the groups. Control numbers (ISA13, GS06,
+/// ST02) are the source's, so a claim can be traced to the interchange it came from.
+final class X12ClaimWriter {
+    let output: OutputFile
+    private var interchangeSerial = 0
+    private var groupSerial = 0
+    private var transactionSerial = 0
+    private var billingSerial = -1
+    private var subscriberKey = (serial: -1, withPatient: false)
+    private var patientSerial = -1
+    private var delimiters = X12Delimiters()
+    private var isa13: [UInt8] = []
+    private var gs06: [UInt8] = []
+    private var st02: [UInt8] = []
+    private var groups = 0
+    private var transactions = 0
+    private var segments = 0
+    private var hl = 0
+    private var billingHL = 0
+    private var subscriberHL = 0
+    private var buffer: [UInt8] = []
+    /// Claims written.
+    private(set) var claims = 0
+
+    init(output: OutputFile) {
+        self.output = output
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    func write(_ claim: X12ClaimReader) throws {
+        if claim.interchange.serial != interchangeSerial {
+            closeInterchange()
+            interchangeSerial = claim.interchange.serial
+            delimiters = claim.isaDelimiters
+            isa13 = Self.element(13, of: claim.isa, separator: delimiters.element)
+            segment(claim.isa)
+            groups = 0
+        }
+        if claim.group.serial != groupSerial {
+            closeGroup()
+            groupSerial = claim.group.serial
+            gs06 = Self.element(6, of: claim.gs, separator: delimiters.element)
+            segment(claim.gs)
+            groups += 1
+            transactions = 0
+        }
+        if claim.transactionHeader.serial != transactionSerial {
+            closeTransaction()
+            transactionSerial = claim.transactionHeader.serial
+            st02 = claim.st02
+            buffer.append(contentsOf: claim.transactionHeader.bytes)
+            segments = claim.transactionHeader.segments
+            transactions += 1
+            hl = 0
+            billingSerial = -1
+        }
+        if claim.billing.serial != billingSerial {
+            billingSerial = claim.billing.serial
+            hl += 1
+            billingHL = hl
+            hlSegment(hl, parent: nil, level: "20", child: true)
+            buffer.append(contentsOf: claim.billing.bytes)
+            segments += claim.billing.segments
+            subscriberKey = (-1, false)
+        }
+        if claim.subscriber.serial != subscriberKey.serial || claim.hasPatientLoop != subscriberKey.withPatient {
+            subscriberKey = (claim.subscriber.serial, claim.hasPatientLoop)
+            hl += 1
+            subscriberHL = hl
+            hlSegment(hl, parent: billingHL, level: "22", child: claim.hasPatientLoop)
+            buffer.append(contentsOf: claim.subscriber.bytes)
+            segments += claim.subscriber.segments
+            patientSerial = -1
+        }
+        if claim.hasPatientLoop && claim.patient.serial != patientSerial {
+            patientSerial = claim.patient.serial
+            hl += 1
+            hlSegment(hl, parent: subscriberHL, level: "23", child: false)
+            buffer.append(contentsOf: claim.patient.bytes)
+            segments += claim.patient.segments
+        }
+        buffer.append(contentsOf: claim.claimBytes)
+        segments += claim.claimSegments
+        claims += 1
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Writes the open trailers.
+    func finish() throws {
+        closeInterchange()
+        try flush()
+    }
+
+    private func flush() throws {
+        try output.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func segment(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(delimiters.segment)
+        buffer.append(contentsOf: delimiters.lineBreak)
+    }
+
+    private func segment(_ elements: [[UInt8]]) {
+        for (i, e) in elements.enumerated() {
+            if i > 0 { buffer.append(delimiters.element) }
+            buffer.append(contentsOf: e)
+        }
+        buffer.append(delimiters.segment)
+        buffer.append(contentsOf: delimiters.lineBreak)
+    }
+
+    private func hlSegment(_ number: Int, parent: Int?, level: String, child: Bool) {
+        segment([Array("HL".utf8), Array(String(number).utf8), parent.map { Array(String($0).utf8) } ?? [], Array(level.utf8), [child ? 0x31 : 0x30]])
+        segments += 1
+    }
+
+    private func closeTransaction() {
+        guard transactionSerial != 0 else { return }
+        segments += 1
+        segment([Array("SE".utf8), Array(String(segments).utf8), st02])
+        transactionSerial = 0
+    }
+
+    private func closeGroup() {
+        closeTransaction()
+        guard groupSerial != 0 else { return }
+        segment([Array("GE".utf8), Array(String(transactions).utf8), gs06])
+        groupSerial = 0
+    }
+
+    private func closeInterchange() {
+        closeGroup()
+        guard interchangeSerial != 0 else { return }
+        segment([Array("IEA".utf8), Array(String(groups).utf8), isa13])
+        interchangeSerial = 0
+    }
+
+    static func element(_ index: Int, of segment: [UInt8], separator: UInt8) -> [UInt8] {
+        var field = 0
+        var from = 0
+        for i in 0...segment.count where i == segment.count || segment[i] == separator {
+            if field == index { return Array(segment[from..<i]) }
+            field += 1
+            from = i + 1
+        }
+        return []
+    }
+}

@@ -1,0 +1,250 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The separators of one X12 interchange, read from its ISA segment.
+struct X12Delimiters: Sendable, Equatable {
+    var element: UInt8 = 0x2A
+    var component: UInt8 = 0x3A
+    var repetition: UInt8 = 0x5E
+    var segment: UInt8 = 0x7E
+    /// What followed the ISA's terminator (nothing, `\n` or `\r\n`): rebuilt segments get the same.
+    var lineBreak: [UInt8] = []
+}
+
+/// Streams the segments of an X12 file, one at a time, with the separators of each interchange.
+///
+/// The reader keeps one buffer; when a segment straddles its end the unread tail moves to the front
+/// and the buffer is refilled (it grows only for a segment longer than itself), so a segment cut by
+/// a read boundary is read whole. Line breaks after terminators are skipped. Each `ISA` sets the
+/// separators again: element separator at its byte 4, the component separator ISA16 and the
+/// terminator right after ISA16 (found by counting element separators, so an ISA that is not padded
+/// to its fixed width is still read).
+final class X12SegmentReader {
+    let source: InputSource
+    private var storage: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+    private var atEnd = false
+    private(set) var delimiters = X12Delimiters()
+    private var seenISA = false
+    /// 1-based position of the current segment in the file.
+    private(set) var position = 0
+    /// The current segment, terminator and line break excluded; valid until the next `next()`.
+    private(set) var segment = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Offsets (in `segment`) of each element separator, then `segment.count`.
+    private(set) var elementEnds: [Int] = []
+    /// True when the current segment ended at end of file without its terminator.
+    private(set) var unterminated = false
+
+    init(source: InputSource, bufferSize: Int = 1 << 20) {
+        self.source = source
+        storage = .allocate(byteCount: max(bufferSize, 256), alignment: 64)
+        elementEnds.reserveCapacity(64)
+    }
+
+    deinit { storage.deallocate() }
+
+    private var base: UnsafeMutablePointer<UInt8> { storage.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+
+    /// Moves the unread bytes to the front and reads more; false when nothing more could be read.
+    private func refill() throws -> Bool {
+        if atEnd { return false }
+        if start > 0 {
+            let count = end - start
+            if count > 0 { memmove(storage.baseAddress!, storage.baseAddress! + start, count) }
+            start = 0
+            end = count
+        }
+        if end == storage.count {
+            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: storage.count * 2, alignment: 64)
+            grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<end]))
+            storage.deallocate()
+            storage = grown
+        }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[end..<storage.count]))
+        if n == 0 {
+            atEnd = true
+            return false
+        }
+        end += n
+        return true
+    }
+
+    /// Ensures at least `count` unread bytes, unless the input ends first.
+    private func ensure(_ count: Int) throws {
+        while end - start < count, try refill() {}
+    }
+
+    @inline(__always)
+    private static func isLineBreak(_ c: UInt8) -> Bool { c == 0x0A || c == 0x0D }
+
+    /// Advances to the next segment; false at end of input.
+    ///
+    /// Throws when the first segment is not an ISA (text before the interchange, or not X12 at all):
+    /// without an ISA there are no separators to read anything by.
+    func next() throws -> Bool {
+        // Skip line breaks (and, before the first ISA, spaces and tabs).
+        while true {
+            if start == end, try !refill() { return false }
+            let c = base[start]
+            if Self.isLineBreak(c) || (!seenISA && (c == 0x20 || c == 0x09)) {
+                start += 1
+                continue
+            }
+            break
+        }
+        try ensure(3)
+        if end - start >= 3 && base[start] == 0x49 && base[start + 1] == 0x53 && base[start + 2] == 0x41 {
+            try ensure(4)
+            if end - start >= 4 && !Self.isAlphanumeric(base[start + 3]) { try readISA() }
+        }
+        if !seenISA {
+            throw ScrubError("segment 1: the file does not start with an ISA segment (X12 interchange header)", line: 1)
+        }
+        // Find the terminator, refilling while the segment runs past the buffer.
+        var scanned = start
+        while true {
+            let remaining = end - scanned
+            if remaining > 0, let hit = memchr(base + scanned, Int32(delimiters.segment), remaining) {
+                let at = Int(bitPattern: hit) - Int(bitPattern: base)
+                setSegment(from: start, to: at, unterminated: false)
+                start = at + 1
+                return true
+            }
+            let offset = scanned - start
+            if try !refill() {
+                if end == start { return false }
+                setSegment(from: start, to: end, unterminated: true)
+                start = end
+                return true
+            }
+            scanned = start + offset + remaining
+        }
+    }
+
+    private func setSegment(from: Int, to: Int, unterminated: Bool) {
+        var stop = to
+        // A newline terminator after a CR: the CR is the line break's, not the data's.
+        while stop > from && Self.isLineBreak(base[stop - 1]) { stop -= 1 }
+        segment = UnsafeRawBufferPointer(start: base + from, count: stop - from)
+        self.unterminated = unterminated
+        position += 1
+        elementEnds.removeAll(keepingCapacity: true)
+        let separator = delimiters.element
+        let p = base + from
+        for i in 0..<(stop - from) where p[i] == separator { elementEnds.append(i) }
+        elementEnds.append(stop - from)
+    }
+
+    @inline(__always)
+    static func isAlphanumeric(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+    }
+
+    /// Reads the separators of an ISA at `start`.
+    private func readISA() throws {
+        try ensure(200)
+        let p = base + start
+        let available = end - start
+        let separator = p[3]
+        var count = 0
+        var i = 4
+        while i < available && count < 15 {
+            if p[i] == separator { count += 1 }
+            i += 1
+        }
+        // `i` is just past the 16th element separator: ISA16, then the terminator.
+        guard count == 15, i + 1 < available else {
+            throw ScrubError(
+                "segment \(position + 1): ISA segment is incomplete (16 elements and a terminator expected)",
+                line: position + 1)
+        }
+        var found = X12Delimiters()
+        found.element = separator
+        found.component = p[i]
+        found.segment = p[i + 1]
+        found.repetition = Self.element(11, of: UnsafeRawBufferPointer(start: p, count: i)).first ?? 0x5E
+        var lineBreak: [UInt8] = []
+        var k = i + 2
+        while k < available && Self.isLineBreak(p[k]) && p[k] != found.segment && lineBreak.count < 2 {
+            lineBreak.append(p[k])
+            k += 1
+        }
+        found.lineBreak = lineBreak
+        if found.segment == 0x0A { found.lineBreak = [] }
+        if Self.isAlphanumeric(found.segment) || found.segment == found.element || found.segment == found.component {
+            throw ScrubError(
+                "segment \(position + 1): ISA segment terminator is not a separator character", line: position + 1)
+        }
+        delimiters = found
+        seenISA = true
+    }
+
+    private static func element(_ index: Int, of segment: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let separator = segment[3]
+        var field = 0
+        var from = 0
+        for i in 0...segment.count {
+            if i == segment.count || segment[i] == separator {
+                if field == index { return UnsafeRawBufferPointer(rebasing: segment[from..<i]) }
+                field += 1
+                from = i + 1
+            }
+        }
+        return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
+    // MARK: - The current segment
+
+    /// Number of elements after the segment id.
+    var elementCount: Int { elementEnds.count - 1 }
+
+    /// Element `index` (0 = the segment id, 1 = the first element); empty when absent.
+    @inline(__always)
+    func element(_ index: Int) -> UnsafeRawBufferPointer {
+        guard index < elementEnds.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let from = index == 0 ? 0 : elementEnds[index - 1] + 1
+        return UnsafeRawBufferPointer(rebasing: segment[from..<elementEnds[index]])
+    }
+
+    /// Component `component` (1-based) of element `index`.
+    func component(_ index: Int, _ component: Int) -> UnsafeRawBufferPointer {
+        let value = element(index)
+        let separator = delimiters.component
+        var k = 1
+        var from = 0
+        for i in 0...value.count {
+            if i == value.count || value[i] == separator {
+                if k == component { return UnsafeRawBufferPointer(rebasing: value[from..<i]) }
+                k += 1
+                from = i + 1
+            }
+        }
+        return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
+    /// The segment id packed into an integer (up to three bytes), for a switch.
+    var id: UInt32 {
+        let value = element(0)
+        var packed: UInt32 = 0
+        for i in 0..<min(3, value.count) { packed = packed << 8 | UInt32(value[i]) }
+        return packed
+    }
+
+    static func id(_ text: StaticString) -> UInt32 {
+        var packed: UInt32 = 0
+        text.withUTF8Buffer { for c in $0 { packed = packed << 8 | UInt32(c) } }
+        return packed
+    }
+
+    @inline(__always)
+    func element(_ index: Int, equals text: StaticString) -> Bool {
+        let value = element(index)
+        return text.withUTF8Buffer { t in
+            t.count == value.count && (0..<t.count).allSatisfy { t[$0] == value[$0] }
+        }
+    }
+}
