@@ -13,19 +13,21 @@ extension ChargeParser {
         let base = batch.base
         let spans = batch.spans
         let columns = ChargeBatch.columnCount
-        var serviceDay = [Int32](repeating: DayNumber.missing, count: count)
-        var postDay = [Int32](repeating: DayNumber.missing, count: count)
-        var birthDay = [Int32](repeating: DayNumber.missing, count: count)
-        var sex = [UInt8](repeating: 0, count: count)
-        var procedure = [UInt64](repeating: 0, count: count)
-        var modifiers = [UInt64](repeating: 0, count: count)
-        var units = [Int32](repeating: 1, count: count)
-        var amount = [Int64](repeating: 0, count: count)
-        var diagnoses = [UInt64](repeating: 0, count: count * 12)
-        var rendering = [UInt64](repeating: 0, count: count)
-        var billing = [UInt64](repeating: 0, count: count)
-        var pos = [UInt8](repeating: 255, count: count)
-        var payerIndex = [UInt16](repeating: 0, count: count)
+        // Typed columns are filled through raw buffers (no uniqueness or bounds checks per write)
+        // and become the batch's arrays at the end.
+        let serviceDay = FillColumn<Int32>(count, DayNumber.missing)
+        let postDay = FillColumn<Int32>(count, DayNumber.missing)
+        let birthDay = FillColumn<Int32>(count, DayNumber.missing)
+        let sex = FillColumn<UInt8>(count, 0)
+        let procedure = FillColumn<UInt64>(count, 0)
+        let modifiers = FillColumn<UInt64>(count, 0)
+        let units = FillColumn<Int32>(count, 1)
+        let amount = FillColumn<Int64>(count, 0)
+        let diagnoses = FillColumn<UInt64>(count * 12, 0)
+        let rendering = FillColumn<UInt64>(count, 0)
+        let billing = FillColumn<UInt64>(count, 0)
+        let pos = FillColumn<UInt8>(count, 255)
+        let payerIndex = FillColumn<UInt16>(count, 0)
         var payerNames = [""]
         let hasAmount = layout.has(.chargeAmount)
         let hasUnits = layout.has(.units)
@@ -133,19 +135,19 @@ extension ChargeParser {
                 pos[r] = Self.placeOfService(posPointer, posLength)
             }
         }
-        batch.serviceDay = serviceDay
-        batch.postDay = postDay
-        batch.birthDay = birthDay
-        batch.sex = sex
-        batch.procedure = procedure
-        batch.modifiers = modifiers
-        batch.units = units
-        batch.amountCents = amount
-        batch.diagnoses = diagnoses
-        batch.renderingNPI = rendering
-        batch.billingNPI = billing
-        batch.placeOfService = pos
-        batch.payerIndex = payerIndex
+        batch.serviceDay = serviceDay.array()
+        batch.postDay = postDay.array()
+        batch.birthDay = birthDay.array()
+        batch.sex = sex.array()
+        batch.procedure = procedure.array()
+        batch.modifiers = modifiers.array()
+        batch.units = units.array()
+        batch.amountCents = amount.array()
+        batch.diagnoses = diagnoses.array()
+        batch.renderingNPI = rendering.array()
+        batch.billingNPI = billing.array()
+        batch.placeOfService = pos.array()
+        batch.payerIndex = payerIndex.array()
         batch.payers = payerNames
     }
 
@@ -306,6 +308,31 @@ extension ChargeParser {
             return 254
         }
         return (bytes[0] - 0x30) * 10 + (bytes[1] - 0x30)
+    }
+}
+
+/// A typed column being filled: a raw buffer written without checks, copied out once at the end.
+private struct FillColumn<T> {
+    let buffer: UnsafeMutableBufferPointer<T>
+    let count: Int
+
+    init(_ count: Int, _ initial: T) {
+        self.count = count
+        buffer = .allocate(capacity: max(count, 1))
+        buffer.initialize(repeating: initial)
+    }
+
+    @inline(__always)
+    subscript(_ i: Int) -> T {
+        get { buffer[i] }
+        nonmutating set { buffer[i] = newValue }
+    }
+
+    /// The values as an array; frees the buffer.
+    func array() -> [T] {
+        let result = Array(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        buffer.deallocate()
+        return result
     }
 }
 
