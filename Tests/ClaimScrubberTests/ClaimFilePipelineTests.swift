@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Zstd
 
 @testable import ClaimScrubber
 
@@ -57,5 +58,162 @@ struct ClaimFilePipelineTests {
         #expect(result.summary.metrics.held == 2)
         // The LX segment's position in the file: ISA GS ST BHT NM1 PER NM1 HL NM1 N3 N4 REF HL SBR NM1 DMG NM1 CLM HI NM1 LX.
         #expect(c04.first?["line_number"] == "21")
+    }
+
+    // MARK: - X-rules
+
+    @Test func claimTotalDifferentFromItsLinesIsX02OnTheClaim() throws {
+        let bad = X12Fixture.Claim(id: "TOT1", total: "500", lines: [X12Fixture.Line(ref: "T1")], memberId: "M9")
+        let segments = X12Fixture.interchange(
+            control: "000000003", [X12Fixture.group(control: "3", [X12Fixture.transaction(control: "0003", claims: [bad, .init(id: "OK1", memberId: "M8")])])])
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(findings.map { $0["rule"] } == ["X02"])
+        #expect(findings.first?["line_id"] == "TOT1")
+        #expect(findings.first?["encounter_id"] == "TOT1")
+        #expect(findings.first?["value"] == "500")
+        // ISA GS ST BHT NM1 PER NM1 HL NM1 N3 N4 REF HL SBR NM1 DMG NM1 CLM: the CLM is segment 18.
+        #expect(findings.first?["line_number"] == "18")
+        #expect(ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12"))) == ["TOT1"])
+        #expect(ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12"))) == ["OK1"])
+    }
+
+    @Test func pointerToAnEmptySlotAndICD9QualifiersAreX03() throws {
+        let pointer = X12Fixture.Claim(id: "PTR1", lines: [X12Fixture.Line(pointers: "1:5", ref: "P1")], memberId: "M1")
+        let icd9 = X12Fixture.Claim(id: "Q9", diagnoses: ["BK:J069"], lines: [X12Fixture.Line(ref: "Q1")], memberId: "M2")
+        let realICD9 = X12Fixture.Claim(id: "Q10", diagnoses: ["ABK:I10", "BF:4019"], lines: [X12Fixture.Line(ref: "Q2")], memberId: "M3")
+        let segments = X12Fixture.interchange(
+            control: "000000004",
+            [X12Fixture.group(control: "4", [X12Fixture.transaction(control: "0004", claims: [pointer, icd9, realICD9])])])
+        let (_, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        let x03 = findings.filter { $0["rule"] == "X03" }
+        #expect(x03.count == 2)
+        #expect(x03.first { $0["encounter_id"] == "PTR1" }?["line_id"] == "P1")
+        #expect(x03.first { $0["encounter_id"] == "PTR1" }?["value"] == "5")
+        #expect(x03.first { $0["encounter_id"] == "Q9" }?["field"] == "HI")
+        #expect(!x03.contains { $0["encounter_id"] == "Q10" })
+    }
+
+    @Test(arguments: ["seCount", "seControl", "geCount", "ieaControl", "missingIEA"])
+    func envelopeErrorsHoldTheClaimsTheyCover(defect: String) throws {
+        let t1 = X12Fixture.transaction(
+            control: "0001", claims: [.init(id: "A1", memberId: "MA")], seCount: defect == "seCount" ? 99 : nil,
+            seControl: defect == "seControl" ? "9999" : nil)
+        let t2 = X12Fixture.transaction(control: "0002", claims: [.init(id: "A2", memberId: "MB")])
+        var first = X12Fixture.interchange(
+            control: "000000005", [X12Fixture.group(control: "5", [t1, t2], geCount: defect == "geCount" ? 3 : nil)],
+            ieaControl: defect == "ieaControl" ? "000000777" : nil)
+        if defect == "missingIEA" { first.removeLast() }
+        let second = X12Fixture.interchange(
+            control: "000000006",
+            [X12Fixture.group(control: "6", [X12Fixture.transaction(control: "0003", claims: [.init(id: "A3", memberId: "MC")])])])
+        let (result, folder, findings) = try scrub(X12Fixture.render(first + second))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        let expectedHeld: [String] = defect.hasPrefix("se") ? ["A1"] : ["A1", "A2"]
+        #expect(Set(x01.map { $0["encounter_id"]! }) == Set(expectedHeld))
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+        #expect(held == expectedHeld)
+        #expect(held + clean == ["A1", "A2", "A3"].filter { expectedHeld.contains($0) } + ["A1", "A2", "A3"].filter { !expectedHeld.contains($0) })
+        #expect(Set(held + clean) == ["A1", "A2", "A3"])
+    }
+
+    @Test func truncatedFileHoldsTheClaimItCutsAndLosesNothing() throws {
+        let text = X12Fixture.render(X12Fixture.standard())
+        // Cut inside CLAIM3's SV1.
+        let cut = String(text[..<text.range(of: "SV1*HC:85025")!.upperBound])
+        let (result, folder, findings) = try scrub(cut)
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(findings.contains { $0["rule"] == "X01" && $0["encounter_id"] == "CLAIM3" })
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+        #expect(Set(held + clean) == ["CLAIM1", "CLAIM2", "CLAIM3"])
+        #expect(held.count + clean.count == 3)
+    }
+
+    @Test func garbageBeforeTheISAIsExit2NamingSegmentOne() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("g.x12", "garbage line\n" + X12Fixture.render(X12Fixture.standard()))
+        #expect {
+            try Fixtures.scrub([input], out: folder.file("out"))
+        } throws: { error in
+            (error as? ScrubError)?.description.contains("segment 1") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("out/clean.x12")))
+    }
+
+    // MARK: - Round trip
+
+    @Test(arguments: [false, true])
+    func cleanPlusHeldEqualsTheInputAndCleanRereadsClean(institutional: Bool) throws {
+        let bad = X12Fixture.Claim(id: "BAD", total: "1", lines: [X12Fixture.Line(code: "80053", charge: "42")], memberId: "MZ")
+        var segments = X12Fixture.standard(institutional: institutional)
+        segments.removeLast()  // IEA
+        segments += X12Fixture.group(control: "2", [X12Fixture.transaction(control: "0009", claims: [bad], institutional: institutional)], institutional: institutional)
+        segments.append("IEA*2*000000001")
+        let input = X12Fixture.render(segments)
+        let (_, folder, _) = try scrub(input)
+        defer { folder.remove() }
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        let held = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
+        var outputClaims = ClaimFileTestSupport.claimSegments(clean)
+        outputClaims.merge(ClaimFileTestSupport.claimSegments(held)) { a, _ in a }
+        #expect(outputClaims == ClaimFileTestSupport.claimSegments(input))
+        #expect(ClaimFileTestSupport.claimIds(held) == ["BAD"])
+        // Both outputs are valid 837s: no X01 when scrubbed again, and the same charge lines.
+        for (name, lines) in [("clean", 4), ("held", 1)] {
+            let again = try TemporaryFolder()
+            defer { again.remove() }
+            let path = try again.write("\(name).x12", name == "clean" ? clean : held)
+            let result = try Fixtures.scrub([path], out: again.file("out"))
+            let findings = try Fixtures.findings(again.file("out"))
+            #expect(!findings.contains { $0["rule"] == "X01" }, "\(findings)")
+            #expect(result.summary.metrics.records == lines)
+            if name == "clean" { #expect(findings.isEmpty) }
+        }
+    }
+
+    @Test func unusualSeparatorsEndToEnd() throws {
+        let segments = X12Fixture.interchange(
+            control: "000000009",
+            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: "C1", lines: [.init(modifiers: ["25"])])])])],
+            repetition: "~")
+        let text = X12Fixture.render(segments, element: "|", component: "^", terminator: "\n", lineBreak: "")
+        let (result, folder, findings) = try scrub(text)
+        defer { folder.remove() }
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(result.summary.metrics.records == 1)
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        #expect(clean.contains("SV1|HC^99213^25|110|UN|1|||1\n"))
+        #expect(clean.hasSuffix("IEA|1|000000009\n"))
+    }
+
+    @Test func familyMembersOnOnePolicyAreDifferentPatients() throws {
+        // Same member id, code, date and provider: the subscriber and a child (2000C) are not duplicates,
+        // the same child twice is.
+        let subscriber = X12Fixture.Claim(id: "F1")
+        let child = X12Fixture.Claim(id: "F2", patient: ("DOE", "JIMMY", "20100505"))
+        let childAgain = X12Fixture.Claim(id: "F3", patient: ("DOE", "JIMMY", "20100505"))
+        let segments = X12Fixture.interchange(
+            control: "000000010", [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [subscriber, child, childAgain])])])
+        let (_, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(findings.filter { $0["rule"] == "E01" }.map { $0["encounter_id"] } == ["F3"])
+    }
+
+    @Test func compressedInputGivesCompressedOutputs() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let bytes = try ZstdWriter.compress(Array(X12Fixture.render(X12Fixture.standard()).utf8), level: 3)
+        let input = try folder.write("c.x12.zst", bytes)
+        let result = try Fixtures.scrub([input], out: folder.file("out"))
+        #expect(result.exitStatus == 0)
+        #expect(ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12.zst"))) == ["CLAIM1", "CLAIM2", "CLAIM3"])
     }
 }

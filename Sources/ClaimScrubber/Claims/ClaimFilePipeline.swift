@@ -209,6 +209,7 @@ final class ClaimFilePipeline {
         summary.run.workers = options.workers
         summary.run.failOn = options.failOn.rawValue
         summary.run.chunkSize = options.chunkSize
+        summary.chargeLagThresholdDays = options.settings.chargeLagDays
         summary.run.memoryLimit = options.memoryLimit
         summary.run.host = ProcessInfo.processInfo.hostName
         summary.run.startedAt = ISO8601DateFormatter().string(from: started)

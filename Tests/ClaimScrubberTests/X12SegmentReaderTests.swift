@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite("X12 segment reader")
+struct X12SegmentReaderTests {
+    /// Every segment's text and the separators in force, read with a buffer of `bufferSize` bytes.
+    func read(_ text: String, bufferSize: Int = 1 << 20) throws -> [(String, X12Delimiters)] {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try folder.write("f.x12", text)
+        let reader = X12SegmentReader(source: try InputSource(path: path), bufferSize: bufferSize)
+        var out: [(String, X12Delimiters)] = []
+        while try reader.next() { out.append((String(decoding: reader.segment, as: UTF8.self), reader.delimiters)) }
+        return out
+    }
+
+    @Test(arguments: [256, 300, 1 << 20])
+    func segmentsStraddlingTheBufferAreReadWhole(bufferSize: Int) throws {
+        let segments = X12Fixture.standard()
+        let text = X12Fixture.render(segments)
+        let read = try read(text, bufferSize: bufferSize)
+        #expect(read.map(\.0) == segments)
+    }
+
+    @Test func unusualSeparatorsAndNewlineTerminators() throws {
+        let segments = X12Fixture.interchange(
+            control: "000000009", [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: "C1")])])],
+            repetition: "~")
+        let text = X12Fixture.render(segments, element: "|", component: "^", terminator: "\n", lineBreak: "")
+        let read = try read(text, bufferSize: 256)
+        #expect(read.count == segments.count)
+        #expect(read.first?.1.element == UInt8(ascii: "|"))
+        #expect(read.first?.1.component == UInt8(ascii: "^"))
+        #expect(read.first?.1.repetition == UInt8(ascii: "~"))
+        #expect(read.first?.1.segment == 0x0A)
+        #expect(read[1].0.hasPrefix("GS|HC|"))
+    }
+
+    @Test func crlfAfterTerminatorsIsSkipped() throws {
+        let segments = X12Fixture.standard()
+        let read = try read(X12Fixture.render(segments, lineBreak: "\r\n"))
+        #expect(read.map(\.0) == segments)
+        #expect(read.first?.1.lineBreak == [0x0D, 0x0A])
+    }
+
+    @Test func textBeforeTheISAStopsTheRunNamingSegmentOne() throws {
+        #expect(throws: ScrubError.self) { try read("GARBAGE~" + X12Fixture.render(X12Fixture.standard())) }
+        do {
+            _ = try read("hello world\n" + X12Fixture.render(X12Fixture.standard()))
+        } catch let error as ScrubError {
+            #expect(error.message.contains("segment 1"))
+        }
+    }
+
+    @Test func aTruncatedLastSegmentIsReadAndMarked() throws {
+        let text = X12Fixture.render(X12Fixture.standard())
+        let cut = String(text.prefix(text.count - 30))
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let reader = X12SegmentReader(source: try InputSource(path: try folder.write("f.x12", cut)), bufferSize: 256)
+        var last = false
+        while try reader.next() { last = reader.unterminated }
+        #expect(last)
+    }
+}
