@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+/// DFT^P03 messages written from the HL7 v2 segment layouts.
+enum HL7Fixture {
+    static func segment(_ id: String, _ fields: [Int: String]) -> String {
+        let last = fields.keys.max() ?? 0
+        return ([id] + (1...max(1, last)).map { fields[$0] ?? "" }).joined(separator: "|")
+    }
+
+    static func charge(
+        set: Int, id: String, code: String = "99213", amount: String = "110.00", quantity: String = "1", type: String = "CG",
+        department: String = "FAMILY MED", diagnoses: String = "I10", version: String = "2.5", modifiers: String = ""
+    ) -> String {
+        var f: [Int: String] = [1: "\(set)", 2: id, 4: "20260415", 5: "20260416", 6: type, 13: department, 19: diagnoses, 20: X12Fixture.renderingNPI + "^SMITH^JOHN"]
+        if version == "2.1" {
+            f[7] = code
+            f[10] = amount
+            f[11] = quantity
+        } else if version == "2.2" {
+            f[7] = code
+            f[10] = quantity
+            f[11] = amount
+        } else {
+            f[7] = "CDM" + code
+            f[10] = quantity
+            f[11] = amount
+            f[25] = code
+            f[26] = modifiers
+        }
+        return segment("FT1", f)
+    }
+
+    static func message(control: String, visit: String, patient: String = "MRN001", version: String = "2.5", charges: [String]) -> [String] {
+        ["MSH|^~\\&|EPIC|HOSP|BILLING|HOSP|20260420120000||DFT^P03|\(control)|P|\(version)",
+         "EVN|P03|20260420120000",
+         segment("PID", [1: "1", 3: "\(patient)^^^HOSP^MR", 5: "DOE^JANE", 7: "19700101", 8: "F"]),
+         segment("PV1", [1: "1", 2: "O", 19: visit])] + charges
+    }
+}
+
+@Suite("HL7 DFT^P03 reader")
+struct HL7MessageReaderTests {
+    func scrub(_ text: String) throws -> (ScrubPipeline.Result, TemporaryFolder, [[String: String]]) {
+        let folder = try TemporaryFolder()
+        let input = try folder.write("charges.hl7", text)
+        let result = try Fixtures.scrub([input], out: folder.file("out"))
+        return (result, folder, try Fixtures.findings(folder.file("out")))
+    }
+
+    func records(_ text: String) throws -> String {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let reader = HL7MessageReader(source: try InputSource(path: try folder.write("m.hl7", text)), copy: false)
+        while try reader.nextClaim() {}
+        return String(decoding: reader.records.bytes, as: UTF8.self)
+    }
+
+    @Test(arguments: ["\r", "\n", "\r\n"])
+    func messagesWithAnyTerminatorAreScrubbed(terminator: String) throws {
+        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), HL7Fixture.charge(set: 2, id: "T2", code: "36415", amount: "18.00")])
+        let m2 = HL7Fixture.message(control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025", amount: "31.00")])
+        let (result, folder, findings) = try scrub((m1 + m2).joined(separator: terminator) + terminator)
+        defer { folder.remove() }
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(result.exitStatus == 0)
+        #expect(result.summary.metrics.records == 3)
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.hl7"))
+        #expect(clean.components(separatedBy: "MSH|").count == 3)
+    }
+
+    @Test func aBadChargeHoldsTheWholeMessage() throws {
+        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), HL7Fixture.charge(set: 2, id: "", code: "36415", amount: "18.00", diagnoses: "Q9999")])
+        let m2 = HL7Fixture.message(control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025", amount: "31.00")])
+        let (result, folder, findings) = try scrub((m1 + m2).joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(findings.map { $0["rule"] } == ["C04"])
+        // No FT1-2: the line id is MSH-10:FT1-1; the line number is the FT1's segment position.
+        #expect(findings.first?["line_id"] == "M1:2")
+        #expect(findings.first?["encounter_id"] == "V1")
+        #expect(findings.first?["line_number"] == "6")
+        let held = try ClaimFileTestSupport.text(folder.file("out/held.hl7"))
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.hl7"))
+        #expect(held.contains("|M1|") && !held.contains("|M2|"))
+        #expect(clean.contains("|M2|") && !clean.contains("|M1|"))
+        #expect(result.summary.metrics.held == 2)
+    }
+
+    @Test func batchAndMLLPFramingAreReadAndRebuilt() throws {
+        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        let m2 = HL7Fixture.message(control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", diagnoses: "Q9999")])
+        func framed(_ m: [String]) -> String { "\u{0B}" + m.joined(separator: "\r") + "\r\u{1C}\r" }
+        let text = "FHS|^~\\&|EPIC\rBHS|^~\\&|EPIC\r" + framed(m1) + framed(m2) + "BTS|2\rFTS|1\r"
+        let (result, folder, _) = try scrub(text)
+        defer { folder.remove() }
+        #expect(result.summary.metrics.records == 2)
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.hl7"))
+        #expect(clean.hasPrefix("FHS|"))
+        #expect(clean.contains("\u{0B}MSH|"))
+        #expect(clean.contains("BTS|1\r"))
+        #expect(clean.hasSuffix("FTS|1\r"))
+    }
+
+    @Test func version21SwapsQuantityAndAmountAndTakesTheCodeFromFT17() throws {
+        let v21 = try records(HL7Fixture.message(control: "M1", visit: "V1", version: "2.1", charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", version: "2.1")]).joined(separator: "\r"))
+        let v22 = try records(HL7Fixture.message(control: "M1", visit: "V1", version: "2.2", charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", version: "2.2")]).joined(separator: "\r"))
+        let v25 = try records(HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", modifiers: "25")]).joined(separator: "\r"))
+        #expect(v21.contains(",99213,,,,,2,110.00,I10,"))
+        #expect(v22.contains(",99213,,,,,2,110.00,I10,"))
+        #expect(v25.contains(",99213,25,,,,2,110.00,I10,"))
+    }
+
+    @Test func creditsAreNegativeAndEscapesAreDecoded() throws {
+        let text = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", type: "CD", department: "FAMILY\\F\\MED\\S\\X")]).joined(separator: "\r")
+        let records = try records(text)
+        #expect(records.contains(",-110.00,"))
+        #expect(records.contains("FAMILY|MED^X"))
+    }
+
+    @Test func aMessageWithoutMSHIsExit2NamingTheSegment() throws {
+        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        var m2 = HL7Fixture.message(control: "M2", visit: "V2", charges: [HL7Fixture.charge(set: 1, id: "T2")])
+        m2.removeFirst()  // no MSH
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("x.hl7", (m1 + m2).joined(separator: "\r"))
+        #expect {
+            try Fixtures.scrub([input], out: folder.file("out"))
+        } throws: { error in
+            (error as? ScrubError)?.description.contains("segment 7") == true
+        }
+    }
+}
