@@ -21,7 +21,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Dates of service fall in the 90 days before this date.")
     var asOf = "2026-06-30"
 
-    @Option(help: "Output format: csv.")
+    @Option(help: "Output format: csv, x12 (837P/837I) or hl7 (DFT^P03).")
     var format = "csv"
 
     @Option(help: "Output file; a .zst name writes zstd (level 3).")
@@ -30,7 +30,7 @@ struct Generate: ParsableCommand {
     func validate() throws {
         guard lines >= 0 else { throw ValidationError("--lines must be 0 or more") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
-        guard format == "csv" else { throw ValidationError("--format must be csv") }
+        guard ["csv", "x12", "hl7"].contains(format) else { throw ValidationError("--format must be csv, x12 or hl7") }
     }
 
     mutating func run() throws {
@@ -38,8 +38,13 @@ struct Generate: ParsableCommand {
         options.seed = seed
         options.errorRate = errorRate
         options.asOf = try parseDay(asOf, option: "--as-of")
-        var generator = ExtractGenerator(options: options)
         let compressed = out.hasSuffix(".zst")
+        if let claimFormat = ClaimFileFormat(rawValue: format) {
+            var generator = ClaimFileGenerator(format: claimFormat, options: options)
+            try write(compressed: compressed, generate: { try generator.generate($0) }, truth: { generator.truthCSV() })
+            return
+        }
+        var generator = ExtractGenerator(options: options)
         do {
             let file = try OutputFile(path: out, level: compressed ? 3 : nil, workers: compressed ? 2 : 0)
             do {
@@ -53,6 +58,26 @@ struct Generate: ParsableCommand {
             let truth = try OutputFile(path: truthPath, level: nil)
             try truth.write(generator.truthCSV())
             try truth.commit()
+        } catch let error as ScrubError {
+            throw fail(error)
+        }
+    }
+
+    /// Writes the file (zstd level 3 for a .zst name) and its truth file, atomically.
+    private func write(compressed: Bool, generate: (([UInt8]) throws -> Void) throws -> Void, truth: () -> [UInt8]) throws {
+        do {
+            let file = try OutputFile(path: out, level: compressed ? 3 : nil, workers: compressed ? 2 : 0)
+            do {
+                try generate { try file.write($0) }
+                try file.commit()
+            } catch {
+                file.discard()
+                throw error
+            }
+            let truthPath = (compressed ? String(out.dropLast(4)) : out) + ".truth.csv"
+            let truthFile = try OutputFile(path: truthPath, level: nil)
+            try truthFile.write(truth())
+            try truthFile.commit()
         } catch let error as ScrubError {
             throw fail(error)
         }
