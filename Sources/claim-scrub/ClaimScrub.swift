@@ -4,6 +4,11 @@ import Foundation
 
 @main
 struct ClaimScrub: ParsableCommand {
+    static func main() {
+        MemoryTuning.apply()
+        self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "claim-scrub",
         abstract: "Scrubs charge extracts before they become claims.",

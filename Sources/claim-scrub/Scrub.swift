@@ -52,6 +52,9 @@ struct Scrub: ParsableCommand {
     @Option(help: .hidden)
     var chunkSize: Int?
 
+    @Option(help: .hidden)
+    var secondPass: String?
+
     mutating func run() throws {
         var options = ScrubOptions(inputs: inputs, asOf: try asOf.map { try parseDay($0, option: "--as-of") } ?? today())
         options.outputDirectory = out
@@ -66,6 +69,14 @@ struct Scrub: ParsableCommand {
         }
         options.memoryLimit = limit
         options.temporaryDirectory = tempDir
+        if let secondPass {
+            // How pass 2 reads a compressed input again: a spool of pass 1's decompressed bytes, or
+            // a second decompression (for measuring both; see Benchmarks/compare.sh).
+            guard secondPass == "spool" || secondPass == "decompress" else {
+                throw ValidationError("--second-pass must be spool or decompress")
+            }
+            options.spoolCompressedInput = secondPass == "spool"
+        }
         if let chunkSize {
             guard chunkSize >= 64 else { throw ValidationError("--chunk-size must be at least 64") }
             options.chunkSize = chunkSize

@@ -119,6 +119,14 @@ final class ShardStore {
     }
 }
 
+/// Sort key of an encounter line: patient, then date and input order packed in one integer
+/// (dates after 1970 are positive; record numbers stay below 2^40).
+struct SortKey {
+    var patient: UInt64
+    var dayAndOrdinal: UInt64
+    var index: Int
+}
+
 /// The shard stage: every shard's lines sorted by patient, date and input order, each patient-day
 /// given to every encounter rule.
 enum EncounterStage {
@@ -143,7 +151,12 @@ enum EncounterStage {
 
     static func check(_ unsorted: [EncounterLine], rules: [any EncounterRule], context: EncounterContext) -> [EncounterFinding] {
         guard !unsorted.isEmpty else { return [] }
-        let lines = unsorted.sorted { ($0.patient, $0.day, $0.ordinal) < ($1.patient, $1.day, $1.ordinal) }
+        // Sort small keys with the line's index rather than the 64-byte lines themselves.
+        var keys = unsorted.indices.map { i in
+            SortKey(patient: unsorted[i].patient, dayAndOrdinal: UInt64(UInt32(bitPattern: unsorted[i].day)) << 40 | unsorted[i].ordinal, index: i)
+        }
+        keys.sort { $0.patient != $1.patient ? $0.patient < $1.patient : $0.dayAndOrdinal < $1.dayAndOrdinal }
+        let lines = keys.map { unsorted[$0.index] }
         var out: [EncounterFinding] = []
         var start = 0
         while start < lines.count {
