@@ -93,6 +93,31 @@ import Zstd
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    @Test func onePatientWithManyLinesIsSplitByDateAndGivesTheSameFindings() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        // A placeholder patient id carrying every line: one shard far over the budget.
+        var rng = SplitMix64(seed: 9)
+        let codes = ["99213", "36415", "J1100", "93000", "93005", "11045", "12001"].map { PackedCode.pack($0)! }
+        var lines: [EncounterLine] = []
+        for i in 0..<40_000 {
+            lines.append(
+                EncounterLine(
+                    ordinal: UInt64(i), patient: FNV1a.hash("UNKNOWN"), code: codes[rng.int(0...(codes.count - 1))],
+                    modifiers: 0, amountCents: 1_000, day: 20_540 + Int32(rng.int(0...60)), units: Int32(rng.int(1...3)),
+                    rendering: 1_234_567_893, billing: 0, department: 0, payer: 0, flags: 0))
+        }
+        let context = EncounterContext(tables: Fixtures.demoTablesCache, settings: RuleSettings(), payers: [""])
+        let expected = EncounterStage.check(lines, rules: EncounterRules.all, context: context).sorted(by: <)
+        #expect(!expected.isEmpty)
+        let store = ShardStore(memoryBudget: 64 << 10, directory: dir.path)
+        for line in lines { try store.append(line) }
+        #expect(store.spilledLines > 0)
+        let found = try EncounterStage.run(store: store, context: context, workers: 2)
+        #expect(found == expected)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     @Test func shuffledLinesGiveTheSameFindings() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

@@ -18,6 +18,10 @@ final class ShardStore {
 
     private var buffers: [[EncounterLine]]
     private var spills: [String?]
+    /// Lines per shard, spilled or not.
+    private(set) var counts: [Int]
+    /// Sub-stores re-partition an oversized shard by patient and date (see `EncounterStage`).
+    let bySubKey: Bool
     private var buffered = 0
     /// Largest number of lines kept in memory across all shards.
     let budgetLines: Int
@@ -28,9 +32,11 @@ final class ShardStore {
     /// Keeps the spill files of runs in one process (tests, a server) apart.
     private let runNumber = TemporaryFiles.shared.uniqueNumber()
 
-    init(memoryBudget: Int, directory: String?) {
+    init(memoryBudget: Int, directory: String?, byPatientAndDay: Bool = false) {
         buffers = Array(repeating: [], count: Self.shardCount)
         spills = Array(repeating: nil, count: Self.shardCount)
+        counts = Array(repeating: 0, count: Self.shardCount)
+        bySubKey = byPatientAndDay
         budgetLines = max(1024, memoryBudget / MemoryLayout<EncounterLine>.stride)
         self.directory = directory ?? NSTemporaryDirectory()
     }
@@ -40,8 +46,18 @@ final class ShardStore {
     @inline(__always)
     static func shard(of patient: UInt64) -> Int { Int(patient % UInt64(shardCount)) }
 
+    /// The shard of a line: by patient, or (in a sub-store) by patient and date.
+    @inline(__always)
+    func shard(of line: EncounterLine) -> Int {
+        guard bySubKey else { return Self.shard(of: line.patient) }
+        let mixed = (line.patient ^ (UInt64(UInt32(bitPattern: line.day)) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+        return Int((mixed >> 32) % UInt64(Self.shardCount))
+    }
+
     func append(_ line: EncounterLine) throws {
-        buffers[Self.shard(of: line.patient)].append(line)
+        let shard = shard(of: line)
+        buffers[shard].append(line)
+        counts[shard] += 1
         buffered += 1
         totalLines += 1
         if buffered > budgetLines { try spillLargest() }
@@ -88,6 +104,31 @@ final class ShardStore {
         buffers[shard] = []
     }
 
+    /// Hands every line of one shard to `body`, a bounded piece at a time (spilled lines streamed
+    /// back from their file), and forgets the shard.
+    func drain(_ shard: Int, _ body: (UnsafeBufferPointer<EncounterLine>) throws -> Void) throws {
+        if let path = spills[shard] {
+            let source = try InputSource(path: path, name: "spill file")
+            let stride = MemoryLayout<EncounterLine>.stride
+            let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536 * stride, alignment: 64)
+            defer { piece.deallocate() }
+            while true {
+                let n = try source.readFully(into: piece)
+                if n == 0 { break }
+                guard n % stride == 0 else { throw ScrubError("a spill file is damaged", file: path) }
+                try body(UnsafeBufferPointer(start: piece.baseAddress!.assumingMemoryBound(to: EncounterLine.self), count: n / stride))
+                if n < piece.count { break }
+            }
+            unlink(path)
+            TemporaryFiles.shared.unregister(path)
+            spills[shard] = nil
+        }
+        try buffers[shard].withUnsafeBufferPointer { try body($0) }
+        buffered -= buffers[shard].count
+        buffers[shard] = []
+        counts[shard] = 0
+    }
+
     /// Every line of one shard (spilled and in memory), in no particular order; frees the memory part.
     func take(_ shard: Int) throws -> [EncounterLine] {
         var lines: [EncounterLine] = []
@@ -107,6 +148,7 @@ final class ShardStore {
         lines.append(contentsOf: buffers[shard])
         buffered -= buffers[shard].count
         buffers[shard] = []
+        counts[shard] = 0
         return lines
     }
 
@@ -139,9 +181,29 @@ enum EncounterStage {
         let pool = OrderedWorkPool<[EncounterFinding]>(workers: workers, maxInFlight: workers) { findings in
             collected.withLock { $0.append(contentsOf: findings) }
         }
+        var job = 0
+        // A shard larger than the budget (a placeholder patient id such as UNKNOWN carrying
+        // millions of lines) is re-partitioned by patient and date through a sub-store, so no
+        // single job needs more memory than one patient-day.
+        let largest = max(store.budgetLines / 2, 1024)
         for shard in 0..<ShardStore.shardCount {
+            if store.counts[shard] > largest {
+                let sub = ShardStore(
+                    memoryBudget: store.budgetLines * MemoryLayout<EncounterLine>.stride / 2, directory: store.directory,
+                    byPatientAndDay: true)
+                try store.drain(shard) { piece in
+                    for line in piece { try sub.append(line) }
+                }
+                for subShard in 0..<ShardStore.shardCount {
+                    let lines = try sub.take(subShard)
+                    pool.submit(job) { Self.check(lines, rules: rules, context: context) }
+                    job += 1
+                }
+                continue
+            }
             let lines = try store.take(shard)
-            pool.submit(shard) { Self.check(lines, rules: rules, context: context) }
+            pool.submit(job) { Self.check(lines, rules: rules, context: context) }
+            job += 1
         }
         try pool.finish()
         var all = collected.withLock { $0 }
