@@ -4,6 +4,7 @@
 #   Benchmarks/compare.sh [LINES]          default 10,000,000 lines (about 1.8 GB of CSV)
 #   Benchmarks/compare.sh --scale          10M vs 50M lines: wall time and peak RSS
 #   extra scrub flags: SCRUB_FLAGS="--memory-limit 128MiB" Benchmarks/compare.sh
+#   (--second-pass spool|decompress picks how pass 2 re-reads a compressed input)
 #
 # The extract is generated once (zstd level 3) under bench-data/ and reused. Every command runs in
 # this one invocation, so the ratios compare like with like on a noisy machine.
@@ -12,7 +13,9 @@ cd "$(dirname "$0")/.."
 command -v zstd >/dev/null || { echo "needs the zstd command (apt-get install zstd)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-swift build -c release --product claim-scrub >/dev/null
+build_log=$(mktemp)
+swift build -c release --product claim-scrub >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 2; }
+rm -f "$build_log"
 BIN=.build/release/claim-scrub
 DATA=bench-data
 mkdir -p "$DATA"
