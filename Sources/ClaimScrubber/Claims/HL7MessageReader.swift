@@ -8,52 +8,52 @@
 final class HL7MessageReader: ClaimUnitReader {
     let source: InputSource
     let copyMode: Bool
-    private var storage: [UInt8] = []
-    private var start = 0
-    private var atEnd = false
-    private var scratch = [UInt8](repeating: 0, count: 1 << 20)
+    @exclusivity(unchecked) private var storage: [UInt8] = []
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var atEnd = false
+    @exclusivity(unchecked) private var scratch = [UInt8](repeating: 0, count: 1 << 20)
     /// 1-based position of the current segment in the file.
-    private(set) var position = 0
-    private var segment: [UInt8] = []
-    private var pending = false
+    @exclusivity(unchecked) private(set) var position = 0
+    @exclusivity(unchecked) private var segment: [UInt8] = []
+    @exclusivity(unchecked) private var pending = false
 
     // Separators of the current message.
-    private var fieldSeparator: UInt8 = 0x7C
-    private var componentSeparator: UInt8 = 0x5E
-    private var repetitionSeparator: UInt8 = 0x7E
-    private var escapeCharacter: UInt8 = 0x5C
-    private var subcomponentSeparator: UInt8 = 0x26
+    @exclusivity(unchecked) private var fieldSeparator: UInt8 = 0x7C
+    @exclusivity(unchecked) private var componentSeparator: UInt8 = 0x5E
+    @exclusivity(unchecked) private var repetitionSeparator: UInt8 = 0x7E
+    @exclusivity(unchecked) private var escapeCharacter: UInt8 = 0x5C
+    @exclusivity(unchecked) private var subcomponentSeparator: UInt8 = 0x26
 
     /// Output framing and batch envelope, as read.
-    private(set) var terminator: [UInt8] = [0x0D]
-    private(set) var mllp = false
-    private(set) var fileHeader: [UInt8] = []
-    private(set) var batchHeader: [UInt8] = []
-    private(set) var batchSerial = 0
+    @exclusivity(unchecked) private(set) var terminator: [UInt8] = [0x0D]
+    @exclusivity(unchecked) private(set) var mllp = false
+    @exclusivity(unchecked) private(set) var fileHeader: [UInt8] = []
+    @exclusivity(unchecked) private(set) var batchHeader: [UInt8] = []
+    @exclusivity(unchecked) private(set) var batchSerial = 0
 
     // The message.
-    private(set) var claimOrdinal = -1
-    private(set) var encounterId: [UInt8] = []
-    private(set) var unitPosition = 0
-    private(set) var linePositions: [Int] = []
-    private(set) var lineIds: [[UInt8]] = []
-    private(set) var claimChargeCents: Int64 = 0
-    private(set) var claimFindings: [ClaimFileFinding] = []
-    private(set) var lineFindings: [(line: Int, finding: ClaimFileFinding)] = []
-    private(set) var messageBytes: [UInt8] = []
-    var records = CanonicalRecords()
-    var envelopeFindings: [ClaimFileFinding] = []
+    @exclusivity(unchecked) private(set) var claimOrdinal = -1
+    @exclusivity(unchecked) private(set) var encounterId: [UInt8] = []
+    @exclusivity(unchecked) private(set) var unitPosition = 0
+    @exclusivity(unchecked) private(set) var linePositions: [Int] = []
+    @exclusivity(unchecked) private(set) var lineIds: [[UInt8]] = []
+    @exclusivity(unchecked) private(set) var claimChargeCents: Int64 = 0
+    @exclusivity(unchecked) private(set) var claimFindings: [ClaimFileFinding] = []
+    @exclusivity(unchecked) private(set) var lineFindings: [(line: Int, finding: ClaimFileFinding)] = []
+    @exclusivity(unchecked) private(set) var messageBytes: [UInt8] = []
+    @exclusivity(unchecked) var records = CanonicalRecords()
+    @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
     var rawBytesRead: UInt64 { source.rawBytesRead }
 
-    private var controlId: [UInt8] = []
-    private var version: [UInt8] = []
-    private var patientId: [UInt8] = []
-    private var birthDate: [UInt8] = []
-    private var sex: [UInt8] = []
-    private var payer: [UInt8] = []
-    private var inMessage = false
-    private var sawCharge = false
-    private var charges: [[[UInt8]]] = []
+    @exclusivity(unchecked) private var controlId: [UInt8] = []
+    @exclusivity(unchecked) private var version: [UInt8] = []
+    @exclusivity(unchecked) private var patientId: [UInt8] = []
+    @exclusivity(unchecked) private var birthDate: [UInt8] = []
+    @exclusivity(unchecked) private var sex: [UInt8] = []
+    @exclusivity(unchecked) private var payer: [UInt8] = []
+    @exclusivity(unchecked) private var inMessage = false
+    @exclusivity(unchecked) private var sawCharge = false
+    @exclusivity(unchecked) private var charges: [[[UInt8]]] = []
 
     init(source: InputSource, copy: Bool) {
         self.source = source
@@ -348,13 +348,13 @@ final class HL7MessageReader: ClaimUnitReader {
 /// envelope (FHS/BHS, BTS/FTS with rebuilt counts) and MLLP framing as the input had them.
 final class HL7MessageWriter: ClaimUnitWriter {
     let output: OutputFile
-    private var batchSerial = -1
-    private var inBatch = false
-    private var fileOpen = false
-    private var messages = 0
-    private var batches = 0
-    private var terminator: [UInt8] = [0x0D]
-    private var separator: UInt8 = 0x7C
+    @exclusivity(unchecked) private var batchSerial = -1
+    @exclusivity(unchecked) private var inBatch = false
+    @exclusivity(unchecked) private var fileOpen = false
+    @exclusivity(unchecked) private var messages = 0
+    @exclusivity(unchecked) private var batches = 0
+    @exclusivity(unchecked) private var terminator: [UInt8] = [0x0D]
+    @exclusivity(unchecked) private var separator: UInt8 = 0x7C
 
     init(output: OutputFile) { self.output = output }
 

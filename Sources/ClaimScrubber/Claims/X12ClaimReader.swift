@@ -37,105 +37,105 @@ final class X12ClaimReader {
     let reader: X12SegmentReader
     let mode: Mode
     let file: String
-    private var serials = 0
+    @exclusivity(unchecked) private var serials = 0
 
     // MARK: Envelope state
-    private(set) var interchange = Section()
-    private(set) var isa: [UInt8] = []
-    private(set) var isaDelimiters = X12Delimiters()
+    @exclusivity(unchecked) private(set) var interchange = Section()
+    @exclusivity(unchecked) private(set) var isa: [UInt8] = []
+    @exclusivity(unchecked) private(set) var isaDelimiters = X12Delimiters()
     private var isa13: [UInt8] = []
-    private var interchangeOpen = false
-    private var interchangeFirstClaim = 0
-    private var groupsInInterchange = 0
-    private(set) var group = Section()
-    private(set) var gs: [UInt8] = []
+    @exclusivity(unchecked) private var interchangeOpen = false
+    @exclusivity(unchecked) private var interchangeFirstClaim = 0
+    @exclusivity(unchecked) private var groupsInInterchange = 0
+    @exclusivity(unchecked) private(set) var group = Section()
+    @exclusivity(unchecked) private(set) var gs: [UInt8] = []
     private var gs06: [UInt8] = []
-    private var groupOpen = false
-    private var groupFirstClaim = 0
-    private var transactionsInGroup = 0
-    private var groupIsInstitutional = false
+    @exclusivity(unchecked) private var groupOpen = false
+    @exclusivity(unchecked) private var groupFirstClaim = 0
+    @exclusivity(unchecked) private var transactionsInGroup = 0
+    @exclusivity(unchecked) private var groupIsInstitutional = false
     /// ST and everything up to the first HL (BHT, submitter, receiver).
-    private(set) var transactionHeader = Section()
+    @exclusivity(unchecked) private(set) var transactionHeader = Section()
     private(set) var st02: [UInt8] = []
-    private var transactionOpen = false
-    private var transactionFirstClaim = 0
-    private var transactionSegments = 0
-    private var transactionInstitutional = false
-    private(set) var billing = Section()
-    private(set) var subscriber = Section()
-    private(set) var patient = Section()
-    private(set) var hasPatientLoop = false
+    @exclusivity(unchecked) private var transactionOpen = false
+    @exclusivity(unchecked) private var transactionFirstClaim = 0
+    @exclusivity(unchecked) private var transactionSegments = 0
+    @exclusivity(unchecked) private var transactionInstitutional = false
+    @exclusivity(unchecked) private(set) var billing = Section()
+    @exclusivity(unchecked) private(set) var subscriber = Section()
+    @exclusivity(unchecked) private(set) var patient = Section()
+    @exclusivity(unchecked) private(set) var hasPatientLoop = false
     private enum Place { case outside, transactionHeader, billing, subscriber, patient, claim }
-    private var place = Place.outside
+    @exclusivity(unchecked) private var place = Place.outside
 
     // MARK: Header facts
-    private var billingNPI: [UInt8] = []
-    private var memberId: [UInt8] = []
-    private var subscriberName: [[UInt8]] = [[], []]
-    private var subscriberDob: [UInt8] = []
-    private var subscriberSex: [UInt8] = []
-    private var patientName: [[UInt8]] = [[], []]
-    private var patientDob: [UInt8] = []
-    private var patientSex: [UInt8] = []
-    private var payerId: [UInt8] = []
-    private var patientKey: [UInt8] = []
+    @exclusivity(unchecked) private var billingNPI: [UInt8] = []
+    @exclusivity(unchecked) private var memberId: [UInt8] = []
+    @exclusivity(unchecked) private var subscriberName: [[UInt8]] = [[], []]
+    @exclusivity(unchecked) private var subscriberDob: [UInt8] = []
+    @exclusivity(unchecked) private var subscriberSex: [UInt8] = []
+    @exclusivity(unchecked) private var patientName: [[UInt8]] = [[], []]
+    @exclusivity(unchecked) private var patientDob: [UInt8] = []
+    @exclusivity(unchecked) private var patientSex: [UInt8] = []
+    @exclusivity(unchecked) private var payerId: [UInt8] = []
+    @exclusivity(unchecked) private var patientKey: [UInt8] = []
 
     // MARK: The claim
     /// Ordinal of the current (last completed) claim within this reader; the next claim's before it starts.
-    private(set) var claimOrdinal = -1
-    private(set) var claimOpen = false
+    @exclusivity(unchecked) private(set) var claimOrdinal = -1
+    @exclusivity(unchecked) private(set) var claimOpen = false
     /// The claim's own segments with terminators (copy mode).
-    private(set) var claimBytes: [UInt8] = []
-    private(set) var claimSegments = 0
+    @exclusivity(unchecked) private(set) var claimBytes: [UInt8] = []
+    @exclusivity(unchecked) private(set) var claimSegments = 0
     private(set) var clm01: [UInt8] = []
-    private(set) var clmPosition = 0
+    @exclusivity(unchecked) private(set) var clmPosition = 0
     private var clm02: Int64?
     private var clm02Text: [UInt8] = []
-    private var facilityOrPOS: [UInt8] = []
-    private var claimRendering: [UInt8] = []
-    private var claimAttending: [UInt8] = []
-    private var claimServiceDate: [UInt8] = []
-    private var statementDate: [UInt8] = []
+    @exclusivity(unchecked) private var facilityOrPOS: [UInt8] = []
+    @exclusivity(unchecked) private var claimRendering: [UInt8] = []
+    @exclusivity(unchecked) private var claimAttending: [UInt8] = []
+    @exclusivity(unchecked) private var claimServiceDate: [UInt8] = []
+    @exclusivity(unchecked) private var statementDate: [UInt8] = []
     /// Diagnosis slots in HI order (codes without dots) and whether their qualifier is ICD-9.
-    private var diagnoses: [[UInt8]] = []
-    private var diagnosisCount = 0
-    private var lineChargeSum: Int64 = 0
-    private var lineChargesValid = true
+    @exclusivity(unchecked) private var diagnoses: [[UInt8]] = []
+    @exclusivity(unchecked) private var diagnosisCount = 0
+    @exclusivity(unchecked) private var lineChargeSum: Int64 = 0
+    @exclusivity(unchecked) private var lineChargesValid = true
     /// Per service line of the claim: the LX position and the line id (REF*6R or CLM01:LX01).
-    private(set) var linePositions: [Int] = []
-    private(set) var lineIds: [[UInt8]] = []
+    @exclusivity(unchecked) private(set) var linePositions: [Int] = []
+    @exclusivity(unchecked) private(set) var lineIds: [[UInt8]] = []
     /// Charge of each line in cents (0 when malformed), for the held dollars.
-    private(set) var claimChargeCents: Int64 = 0
+    @exclusivity(unchecked) private(set) var claimChargeCents: Int64 = 0
     /// Claim-level findings of the claim just completed (X02, X03 qualifiers; X01 no lines).
-    private(set) var claimFindings: [ClaimFileFinding] = []
+    @exclusivity(unchecked) private(set) var claimFindings: [ClaimFileFinding] = []
     /// Line-level X03 findings: (line index in the claim, finding).
-    private(set) var lineFindings: [(line: Int, finding: ClaimFileFinding)] = []
+    @exclusivity(unchecked) private(set) var lineFindings: [(line: Int, finding: ClaimFileFinding)] = []
 
     // MARK: The service line
-    private var lineOpen = false
-    private var lxPosition = 0
+    @exclusivity(unchecked) private var lineOpen = false
+    @exclusivity(unchecked) private var lxPosition = 0
     private var lx01: [UInt8] = []
-    private var hasService = false
-    private var isInstitutionalLine = false
-    private var procedure: [UInt8] = []
-    private var modifiers: [[UInt8]] = [[], [], [], []]
-    private var charge: [UInt8] = []
-    private var units: [UInt8] = []
-    private var pos: [UInt8] = []
-    private var revenue: [UInt8] = []
-    private var pointers: [Int] = []
-    private var lineDate: [UInt8] = []
-    private var lineRendering: [UInt8] = []
-    private var lineRef: [UInt8] = []
-    private var ndc: [UInt8] = []
+    @exclusivity(unchecked) private var hasService = false
+    @exclusivity(unchecked) private var isInstitutionalLine = false
+    @exclusivity(unchecked) private var procedure: [UInt8] = []
+    @exclusivity(unchecked) private var modifiers: [[UInt8]] = [[], [], [], []]
+    @exclusivity(unchecked) private var charge: [UInt8] = []
+    @exclusivity(unchecked) private var units: [UInt8] = []
+    @exclusivity(unchecked) private var pos: [UInt8] = []
+    @exclusivity(unchecked) private var revenue: [UInt8] = []
+    @exclusivity(unchecked) private var pointers: [Int] = []
+    @exclusivity(unchecked) private var lineDate: [UInt8] = []
+    @exclusivity(unchecked) private var lineRendering: [UInt8] = []
+    @exclusivity(unchecked) private var lineRef: [UInt8] = []
+    @exclusivity(unchecked) private var ndc: [UInt8] = []
 
     /// Canonical CSV records of the service lines completed so far (scan mode).
-    var records = CanonicalRecords()
+    @exclusivity(unchecked) var records = CanonicalRecords()
     /// Envelope findings (X01 over ranges of claims), in the order found.
-    var envelopeFindings: [ClaimFileFinding] = []
+    @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
 
-    private var pendingSegment = false
-    private var finished = false
+    @exclusivity(unchecked) private var pendingSegment = false
+    @exclusivity(unchecked) private var finished = false
 
     /// - Parameter serialBase: where loop serials start, so that loops of different files differ.
     init(source: InputSource, mode: Mode, bufferSize: Int = 1 << 20, serialBase: Int = 0) {
@@ -179,15 +179,22 @@ final class X12ClaimReader {
 
     @inline(__always)
     private func copy(_ raw: UnsafeRawBufferPointer, into target: inout [UInt8]) {
+        // Most fields keep their length from one claim to the next (dates, codes, NPIs): copy in place.
+        if target.count == raw.count {
+            if !raw.isEmpty { target.withUnsafeMutableBytes { $0.copyMemory(from: raw) } }
+            return
+        }
         target.removeAll(keepingCapacity: true)
         target.append(contentsOf: raw)
     }
 
     private func appendSegment(to bytes: inout [UInt8]) {
         bytes.append(contentsOf: reader.segment)
-        bytes.append(reader.delimiters.segment)
-        bytes.append(contentsOf: reader.delimiters.lineBreak)
+        bytes.append(contentsOf: terminator)
     }
+
+    /// The segment terminator and the line break after it, as the interchange writes them.
+    @exclusivity(unchecked) private var terminator: [UInt8] = [0x7E]
 
     private func envelopeError(_ claims: Range<Int>, _ message: String, position: Int? = nil, field: String) {
         envelopeFindings.append(
@@ -248,6 +255,7 @@ final class X12ClaimReader {
         interchangeFirstClaim = claimOrdinal + 1
         groupsInInterchange = 0
         isaDelimiters = reader.delimiters
+        terminator = [isaDelimiters.segment] + isaDelimiters.lineBreak
         copy(reader.segment, into: &isa)
         copy(reader.element(13), into: &isa13)
         interchange.reset(serial: nextSerial())
@@ -420,6 +428,8 @@ final class X12ClaimReader {
         case .claim:
             return
         }
+        // Pass 2 copies the loops; the facts were taken in pass 1.
+        guard mode == .scan else { return }
         switch id {
         case Self.NM1:
             let entity = reader.element(1)
@@ -488,7 +498,20 @@ final class X12ClaimReader {
 
     private func claimSegment(_ id: UInt32) {
         claimSegments += 1
-        if mode == .copy { appendSegment(to: &claimBytes) }
+        if mode == .copy {
+            // Pass 2 needs only where lines start and what they are called.
+            appendSegment(to: &claimBytes)
+            if id == Self.LX {
+                closeLine()
+                lineOpen = true
+                lxPosition = reader.position
+                copy(reader.element(1), into: &lx01)
+                lineRef.removeAll(keepingCapacity: true)
+            } else if id == Self.REF && lineOpen && Self.equals(reader.element(1), "6R") {
+                copy(reader.element(2), into: &lineRef)
+            }
+            return
+        }
         switch id {
         case Self.LX:
             closeLine()
@@ -602,7 +625,10 @@ final class X12ClaimReader {
             lineId.append(0x3A)
             lineId.append(contentsOf: lx01)
         }
-        lineIds.append(lineId)
+        guard mode == .scan else {
+            lineIds.append(lineId)
+            return
+        }
         let cents = charge.withUnsafeBytes { Money.cents($0) }
         if let cents {
             lineChargeSum += cents
@@ -634,7 +660,6 @@ final class X12ClaimReader {
         } else {
             dx = Array(0..<min(diagnosisCount, 12))
         }
-        guard mode == .scan else { return }
         records.field(lineId)
         records.field(clm01)
         records.field(patientKey)
@@ -673,6 +698,7 @@ final class X12ClaimReader {
         closeLine()
         claimOpen = false
         place = .subscriber
+        guard mode == .scan else { return true }
         if linePositions.isEmpty {
             claimFindings.append(
                 ClaimFileFinding(
@@ -723,11 +749,21 @@ final class X12ClaimReader {
         }
     }
 
-    static let ISA = X12SegmentReader.id("ISA"), IEA = X12SegmentReader.id("IEA")
-    static let GS = X12SegmentReader.id("GS"), GE = X12SegmentReader.id("GE")
-    static let ST = X12SegmentReader.id("ST"), SE = X12SegmentReader.id("SE")
-    static let HL = X12SegmentReader.id("HL"), CLM = X12SegmentReader.id("CLM")
-    static let LX = X12SegmentReader.id("LX"), SV1 = X12SegmentReader.id("SV1"), SV2 = X12SegmentReader.id("SV2")
-    static let DTP = X12SegmentReader.id("DTP"), NM1 = X12SegmentReader.id("NM1"), REF = X12SegmentReader.id("REF")
-    static let LIN = X12SegmentReader.id("LIN"), HI = X12SegmentReader.id("HI"), DMG = X12SegmentReader.id("DMG")
+    static var ISA: UInt32 { 0x495341 }
+    static var IEA: UInt32 { 0x494541 }
+    static var GS: UInt32 { 0x4753 }
+    static var GE: UInt32 { 0x4745 }
+    static var ST: UInt32 { 0x5354 }
+    static var SE: UInt32 { 0x5345 }
+    static var HL: UInt32 { 0x484C }
+    static var CLM: UInt32 { 0x434C4D }
+    static var LX: UInt32 { 0x4C58 }
+    static var SV1: UInt32 { 0x535631 }
+    static var SV2: UInt32 { 0x535632 }
+    static var DTP: UInt32 { 0x445450 }
+    static var NM1: UInt32 { 0x4E4D31 }
+    static var REF: UInt32 { 0x524546 }
+    static var LIN: UInt32 { 0x4C494E }
+    static var HI: UInt32 { 0x4849 }
+    static var DMG: UInt32 { 0x444D47 }
 }

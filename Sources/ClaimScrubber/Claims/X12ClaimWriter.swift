@@ -7,25 +7,25 @@
 /// ST02) are the source's, so a claim can be traced to the interchange it came from.
 final class X12ClaimWriter {
     let output: OutputFile
-    private var interchangeSerial = 0
-    private var groupSerial = 0
-    private var transactionSerial = 0
-    private var billingSerial = -1
-    private var subscriberKey = (serial: -1, withPatient: false)
-    private var patientSerial = -1
-    private var delimiters = X12Delimiters()
+    @exclusivity(unchecked) private var interchangeSerial = 0
+    @exclusivity(unchecked) private var groupSerial = 0
+    @exclusivity(unchecked) private var transactionSerial = 0
+    @exclusivity(unchecked) private var billingSerial = -1
+    @exclusivity(unchecked) private var subscriberKey = (serial: -1, withPatient: false)
+    @exclusivity(unchecked) private var patientSerial = -1
+    @exclusivity(unchecked) private var delimiters = X12Delimiters()
     private var isa13: [UInt8] = []
     private var gs06: [UInt8] = []
     private var st02: [UInt8] = []
-    private var groups = 0
-    private var transactions = 0
-    private var segments = 0
-    private var hl = 0
-    private var billingHL = 0
-    private var subscriberHL = 0
-    private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var groups = 0
+    @exclusivity(unchecked) private var transactions = 0
+    @exclusivity(unchecked) private var segments = 0
+    @exclusivity(unchecked) private var hl = 0
+    @exclusivity(unchecked) private var billingHL = 0
+    @exclusivity(unchecked) private var subscriberHL = 0
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     /// Claims written.
-    private(set) var claims = 0
+    @exclusivity(unchecked) private(set) var claims = 0
 
     init(output: OutputFile) {
         self.output = output

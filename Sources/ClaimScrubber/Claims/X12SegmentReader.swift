@@ -24,28 +24,35 @@ struct X12Delimiters: Sendable, Equatable {
 /// to its fixed width is still read).
 final class X12SegmentReader {
     let source: InputSource
-    private var storage: UnsafeMutableRawBufferPointer
-    private var start = 0
-    private var end = 0
-    private var atEnd = false
-    private(set) var delimiters = X12Delimiters()
-    private var seenISA = false
+    @exclusivity(unchecked) private var storage: UnsafeMutableRawBufferPointer
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
+    @exclusivity(unchecked) private var atEnd = false
+    @exclusivity(unchecked) private(set) var delimiters = X12Delimiters()
+    @exclusivity(unchecked) private var seenISA = false
     /// 1-based position of the current segment in the file.
-    private(set) var position = 0
+    @exclusivity(unchecked) private(set) var position = 0
     /// The current segment, terminator and line break excluded; valid until the next `next()`.
-    private(set) var segment = UnsafeRawBufferPointer(start: nil, count: 0)
-    /// Offsets (in `segment`) of each element separator, then `segment.count`.
-    private(set) var elementEnds: [Int] = []
+    @exclusivity(unchecked) private(set) var segment = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Offsets (in `segment`) of each element separator, then `segment.count`; filled on the first
+    /// look at an element (pass 2 looks at few segments' elements).
+    @exclusivity(unchecked) private var elementEnds: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var elementEndsCapacity = 256
+    @exclusivity(unchecked) private var elementEndsCount = 0
+    @exclusivity(unchecked) private var isSplit = false
     /// True when the current segment ended at end of file without its terminator.
-    private(set) var unterminated = false
+    @exclusivity(unchecked) private(set) var unterminated = false
 
     init(source: InputSource, bufferSize: Int = 1 << 20) {
         self.source = source
         storage = .allocate(byteCount: max(bufferSize, 256), alignment: 64)
-        elementEnds.reserveCapacity(64)
+        elementEnds = .allocate(capacity: 256)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        elementEnds.deallocate()
+    }
 
     private var base: UnsafeMutablePointer<UInt8> { storage.baseAddress!.assumingMemoryBound(to: UInt8.self) }
 
@@ -132,11 +139,30 @@ final class X12SegmentReader {
         segment = UnsafeRawBufferPointer(start: base + from, count: stop - from)
         self.unterminated = unterminated
         position += 1
-        elementEnds.removeAll(keepingCapacity: true)
+        isSplit = false
+    }
+
+    private func split() {
+        isSplit = true
         let separator = delimiters.element
-        let p = base + from
-        for i in 0..<(stop - from) where p[i] == separator { elementEnds.append(i) }
-        elementEnds.append(stop - from)
+        guard let p = segment.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            elementEnds[0] = 0
+            elementEndsCount = 1
+            return
+        }
+        let n = segment.count
+        if n + 1 > elementEndsCapacity {
+            elementEnds.deallocate()
+            elementEndsCapacity = n + 1
+            elementEnds = .allocate(capacity: elementEndsCapacity)
+        }
+        var k = 0
+        for i in 0..<n where p[i] == separator {
+            elementEnds[k] = i
+            k += 1
+        }
+        elementEnds[k] = n
+        elementEndsCount = k + 1
     }
 
     @inline(__always)
@@ -200,12 +226,16 @@ final class X12SegmentReader {
     // MARK: - The current segment
 
     /// Number of elements after the segment id.
-    var elementCount: Int { elementEnds.count - 1 }
+    var elementCount: Int {
+        if !isSplit { split() }
+        return elementEndsCount - 1
+    }
 
     /// Element `index` (0 = the segment id, 1 = the first element); empty when absent.
     @inline(__always)
     func element(_ index: Int) -> UnsafeRawBufferPointer {
-        guard index < elementEnds.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        if !isSplit { split() }
+        guard index < elementEndsCount else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         let from = index == 0 ? 0 : elementEnds[index - 1] + 1
         return UnsafeRawBufferPointer(rebasing: segment[from..<elementEnds[index]])
     }
@@ -228,9 +258,13 @@ final class X12SegmentReader {
 
     /// The segment id packed into an integer (up to three bytes), for a switch.
     var id: UInt32 {
-        let value = element(0)
         var packed: UInt32 = 0
-        for i in 0..<min(3, value.count) { packed = packed << 8 | UInt32(value[i]) }
+        let separator = delimiters.element
+        for i in 0..<min(3, segment.count) {
+            let c = segment[i]
+            if c == separator { break }
+            packed = packed << 8 | UInt32(c)
+        }
         return packed
     }
 

@@ -149,6 +149,7 @@ public struct ClaimFileGenerator {
             // Diagnosis slots: every line's codes, first come first served, 12 at most.
             var slots: [String] = []
             var pointers: [[Int]] = []
+            var unfit: [String] = []
             for line in claim {
                 var p: [Int] = []
                 for f in [Field.dx1, .dx2, .dx3, .dx4] {
@@ -159,6 +160,8 @@ public struct ClaimFileGenerator {
                     } else if slots.count < 12 {
                         slots.append(code)
                         p.append(slots.count)
+                    } else {
+                        unfit.append(line[Field.lineId.rawValue])
                     }
                 }
                 pointers.append(p)
@@ -167,6 +170,14 @@ public struct ClaimFileGenerator {
             claimIds.append(encounter)
             var totalCents: Int64 = claim.reduce(0) { $0 + (Money.cents(text: $1[Field.amount.rawValue]) ?? 0) }
             let lineIds = claim.map { $0[Field.lineId.rawValue] }
+            // A diagnosis that found no HI slot (more than 12 on the claim) is not in the file.
+            let diagnosisRules: Set<RuleID> = [.C04, .C05, .M01, .M02, .M03, .M04]
+            for id in unfit {
+                for rule in pendingTruth[id] ?? [] where diagnosisRules.contains(rule) {
+                    dropped.insert(.init(lineId: id, rule: rule))
+                }
+                pendingTruth[id]?.removeAll { diagnosisRules.contains($0) }
+            }
             var defective: Set<String> = []
             for id in lineIds where pendingTruth[id] != nil { defective.insert(id) }
             if institutional { adjustInstitutionalTruth(claim, principal: slots.first) }
@@ -238,7 +249,12 @@ public struct ClaimFileGenerator {
         for (i, line) in claim.enumerated() {
             for rule in pendingTruth[ids[i]] ?? [] {
                 if diagnosisRules.contains(rule) {
-                    for other in ids where other != ids[i] && !(pendingTruth[other] ?? []).contains(rule) {
+                    // A line whose date no ICD-10-CM release covers gets C06 instead of the code-set
+                    // findings (C04, C05, M04); the MCE lists (M01, M02) apply whatever the date.
+                    let dated: Set<RuleID> = [.C04, .C05, .M04]
+                    for other in ids where other != ids[i] && !(pendingTruth[other] ?? []).contains(rule)
+                        && !(dated.contains(rule) && (pendingTruth[other] ?? []).contains(.C06))
+                    {
                         truth.append(.init(lineId: other, rule: rule))
                     }
                 } else if rule == .M03 {
