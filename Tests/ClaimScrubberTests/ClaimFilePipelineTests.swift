@@ -216,4 +216,25 @@ struct ClaimFilePipelineTests {
         #expect(result.exitStatus == 0)
         #expect(ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12.zst"))) == ["CLAIM1", "CLAIM2", "CLAIM3"])
     }
+
+    @Test func severalFilesAreOneRunAndAnExtractCannotJoinThem() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let first = try folder.write("a.x12", X12Fixture.render(X12Fixture.standard()))
+        let other = X12Fixture.interchange(
+            control: "000000042",
+            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: "B1", total: "9", memberId: "MB")])])])
+        let second = try folder.write("b.x12", X12Fixture.render(other, element: "|", component: "^"))
+        let result = try Fixtures.scrub([first, second], out: folder.file("out"))
+        #expect(result.summary.inputs.map(\.lines) == [4, 1])
+        let findings = try Fixtures.findings(folder.file("out"))
+        #expect(findings.map { $0["rule"] } == ["X02"])
+        #expect(findings.first?["file"] == second)
+        let held = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
+        #expect(ClaimFileTestSupport.claimIds(held, element: "|") == ["B1"])
+        // The held file keeps the second interchange's separators, and its own ISA13 in IEA02.
+        #expect(held.hasSuffix("IEA|1|000000042~\n"))
+        let csv = try folder.write("c.csv", "line_id,encounter_id,patient_id,service_date,procedure_code\n1,E1,P1,2026-04-01,99213\n")
+        #expect(throws: ScrubError.self) { try Fixtures.scrub([first, csv], out: folder.file("out2")) }
+    }
 }

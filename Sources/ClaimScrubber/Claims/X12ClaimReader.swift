@@ -129,6 +129,10 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var lineRef: [UInt8] = []
     @exclusivity(unchecked) private var ndc: [UInt8] = []
 
+    /// Scratch of `closeLine`, kept to allocate nothing per line.
+    @exclusivity(unchecked) private var dx: [Int] = []
+    @exclusivity(unchecked) private var lineIdScratch: [UInt8] = []
+
     /// Canonical CSV records of the service lines completed so far (scan mode).
     @exclusivity(unchecked) var records = CanonicalRecords()
     /// Envelope findings (X01 over ranges of claims), in the order found.
@@ -619,12 +623,15 @@ final class X12ClaimReader {
         lineOpen = false
         let index = linePositions.count
         linePositions.append(lxPosition)
-        var lineId = lineRef
-        if lineId.isEmpty {
-            lineId = clm01
-            lineId.append(0x3A)
-            lineId.append(contentsOf: lx01)
+        lineIdScratch.removeAll(keepingCapacity: true)
+        if lineRef.isEmpty {
+            lineIdScratch.append(contentsOf: clm01)
+            lineIdScratch.append(0x3A)
+            lineIdScratch.append(contentsOf: lx01)
+        } else {
+            lineIdScratch.append(contentsOf: lineRef)
         }
+        let lineId = lineIdScratch
         guard mode == .scan else {
             lineIds.append(lineId)
             return
@@ -637,7 +644,7 @@ final class X12ClaimReader {
             lineChargesValid = false
         }
         // Diagnoses: through the pointers (837P), or every claim diagnosis (837I, or no pointers).
-        var dx: [Int] = []
+        dx.removeAll(keepingCapacity: true)
         if !isInstitutionalLine && !pointers.isEmpty {
             var bad: [Int] = []
             for p in pointers {
@@ -658,7 +665,7 @@ final class X12ClaimReader {
                     ))
             }
         } else {
-            dx = Array(0..<min(diagnosisCount, 12))
+            for k in 0..<min(diagnosisCount, 12) { dx.append(k) }
         }
         records.field(lineId)
         records.field(clm01)

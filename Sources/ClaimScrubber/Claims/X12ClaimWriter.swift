@@ -84,10 +84,11 @@ final class X12ClaimWriter {
             buffer.append(contentsOf: claim.patient.bytes)
             segments += claim.patient.segments
         }
-        buffer.append(contentsOf: claim.claimBytes)
+        // The claim's bytes go straight to the output (one copy fewer than through the buffer).
+        try flush()
+        try output.write(claim.claimBytes)
         segments += claim.claimSegments
         claims += 1
-        if buffer.count >= 1 << 16 { try flush() }
     }
 
     /// Writes the open trailers.
@@ -97,6 +98,7 @@ final class X12ClaimWriter {
     }
 
     private func flush() throws {
+        guard !buffer.isEmpty else { return }
         try output.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
