@@ -22,13 +22,16 @@ public enum ClaimFileFormat: String, Sendable {
             let separator = rest[rest.startIndex + 3]
             if !X12SegmentReader.isAlphanumeric(separator) { return .hl7 }
         }
-        // "ISA" followed by a separator that recurs after the two-character ISA01.
+        // "ISA" at the start of a line, followed by a separator that recurs after the two-character
+        // ISA01 and 16 times within the fixed-width header: an interchange after some other text.
         var k = i
         while k + 7 <= head.count {
-            if head[k] == 0x49 && head[k + 1] == 0x53 && head[k + 2] == 0x41 && !X12SegmentReader.isAlphanumeric(head[k + 3])
-                && head[k + 3] == head[k + 6]
+            if (k == i || head[k - 1] == 0x0A || head[k - 1] == 0x0D) && head[k] == 0x49 && head[k + 1] == 0x53
+                && head[k + 2] == 0x41 && !X12SegmentReader.isAlphanumeric(head[k + 3]) && head[k + 3] == head[k + 6]
             {
-                return .x12
+                let separator = head[k + 3]
+                let window = head[(k + 3)..<min(head.count, k + 130)]
+                if window.reduce(0, { $0 + ($1 == separator ? 1 : 0) }) >= 16 { return .x12 }
             }
             k += 1
         }
