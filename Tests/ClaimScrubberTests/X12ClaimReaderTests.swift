@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite("X12 claim reader: claims to canonical charge lines")
+struct X12ClaimReaderTests {
+    /// The canonical records of a file, as dictionaries by column name.
+    func records(_ segments: [String]) throws -> [[String: String]] {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try folder.write("f.x12", X12Fixture.render(segments))
+        let reader = X12ClaimReader(source: try InputSource(path: path), mode: .scan)
+        while try reader.nextClaim() {}
+        let text = String(decoding: reader.records.bytes, as: UTF8.self)
+        let names = CanonicalRecords.columns.map(\.rawValue)
+        return text.split(separator: "\n").map { line in
+            Dictionary(uniqueKeysWithValues: zip(names, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+        }
+    }
+
+    func file(_ claims: [X12Fixture.Claim], institutional: Bool = false) -> [String] {
+        X12Fixture.interchange(
+            control: "000000001",
+            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: claims, institutional: institutional)], institutional: institutional)])
+    }
+
+    @Test func professionalLineCarriesItsClaimContext() throws {
+        let claim = X12Fixture.Claim(
+            id: "C1", diagnoses: ["ABK:I10", "ABF:E785", "ABF:J069"],
+            lines: [X12Fixture.Line(modifiers: ["25", "59"], charge: "110.50", units: "2", pointers: "3:1", ref: "R1"), X12Fixture.Line(code: "36415", charge: "18")])
+        let r = try records(file([claim]))
+        #expect(r.count == 2)
+        #expect(r[0]["line_id"] == "R1")
+        #expect(r[1]["line_id"] == "C1:2")
+        #expect(r[0]["encounter_id"] == "C1")
+        #expect(r[0]["patient_id"] == "MEM0001")
+        #expect(r[0]["patient_dob"] == "19700101")
+        #expect(r[0]["patient_sex"] == "F")
+        #expect(r[0]["service_date"] == "20260415")
+        #expect(r[0]["procedure_code"] == "99213")
+        #expect(r[0]["modifier1"] == "25" && r[0]["modifier2"] == "59")
+        #expect(r[0]["units"] == "2" && r[0]["charge_amount"] == "110.50")
+        // SV107 3:1 → J069 first, then I10.
+        #expect(r[0]["dx1"] == "J069" && r[0]["dx2"] == "I10" && r[0]["dx3"] == "")
+        #expect(r[0]["billing_npi"] == X12Fixture.billingNPI)
+        #expect(r[0]["rendering_npi"] == X12Fixture.renderingNPI)
+        #expect(r[0]["place_of_service"] == "11")
+        #expect(r[0]["payer_id"] == "AETNA01")
+        #expect(r[0]["revenue_code"] == "")
+    }
+
+    @Test func institutionalLinesTakeEveryDiagnosisAndTheClaimFallbacks() throws {
+        var claim = X12Fixture.Claim(id: "I1", diagnoses: ["ABK:I10", "ABF:E785", "ABF:J069"])
+        claim.lines = [X12Fixture.Line(code: "99284", charge: "390", revenue: "0450")]
+        var segments = file([claim], institutional: true)
+        // No line date: the statement date (DTP*434) stands in; the attending (NM1*71) renders.
+        segments.removeAll { $0.hasPrefix("DTP*472") }
+        let r = try records(segments)
+        #expect(r.count == 1)
+        #expect(r[0]["revenue_code"] == "0450")
+        #expect(r[0]["dx1"] == "I10" && r[0]["dx2"] == "E785" && r[0]["dx3"] == "J069")
+        #expect(r[0]["service_date"] == "20260414")
+        #expect(r[0]["rendering_npi"] == X12Fixture.renderingNPI)
+        // CLM05-1 of an 837I is a facility type, not a place of service.
+        #expect(r[0]["place_of_service"] == "")
+    }
+
+    @Test func aPatientLoopMakesAHashedPatientPerPerson() throws {
+        let r = try records(file([
+            .init(id: "A", patient: ("DOE", "JIMMY", "20100505")), .init(id: "B", patient: ("DOE", "JANE", "20120101")),
+            .init(id: "C"),
+        ]))
+        #expect(r.count == 3)
+        #expect(r[0]["patient_id"] != r[1]["patient_id"])
+        #expect(r[0]["patient_id"]!.hasPrefix("H") && !r[0]["patient_id"]!.contains("MEM0001"))
+        #expect(r[2]["patient_id"] == "MEM0001")
+        #expect(r[0]["patient_dob"] == "20100505" && r[0]["patient_sex"] == "M")
+    }
+
+    @Test(arguments: [("J069", true), ("E119", true), ("4019", false), ("V7231", false), ("E8889", false), ("Z23", true)])
+    func icd10LooksLikeICD10(code: String, expected: Bool) {
+        let bytes = Array(code.utf8)
+        #expect(bytes.withUnsafeBytes { X12ClaimReader.looksLikeICD10($0) } == expected)
+    }
+}
