@@ -149,28 +149,11 @@ extension ScrubPipeline {
             let r = Int(finding.record)
             let lineNumber = chunk.firstLine + Int(batch.lineOffset[r])
             let lengthAt = FindingsSpool.beginRow(record: UInt64(r), in: &rows)
-            CSVText.append(lineNumber, to: &rows)
-            rows.append(0x2C)
-            if hasLineId && !batch.isEmpty(.lineId, r) {
-                batch.withBytes(.lineId, r) { CSVText.append($0, to: &rows) }
-            } else {
-                CSVText.append(lineNumber, to: &rows)
-            }
-            rows.append(0x2C)
-            batch.withBytes(.encounterId, r) { CSVText.append($0, to: &rows) }
-            rows.append(0x2C)
-            rows.append(contentsOf: finding.rule.rawValue.utf8)
-            rows.append(0x2C)
-            rows.append(contentsOf: finding.severity.rawValue.utf8)
-            rows.append(0x2C)
-            CSVText.append(finding.field, to: &rows)
-            rows.append(0x2C)
-            CSVText.append(finding.value, to: &rows)
-            rows.append(0x2C)
-            CSVText.append(finding.message, to: &rows)
-            rows.append(0x2C)
-            CSVText.append(fileName, to: &rows)
-            rows.append(0x0A)
+            let lineId = hasLineId && !batch.isEmpty(.lineId, r) ? batch.bytes(.lineId, r) : nil
+            FindingsRow.append(
+                line: lineNumber, lineId: lineId, encounterId: batch.bytes(.encounterId, r), rule: finding.rule,
+                severity: finding.severity, field: finding.field, value: finding.value, message: finding.message,
+                file: fileName, to: &rows)
             FindingsSpool.endRow(lengthAt: lengthAt, in: &rows)
         }
         metrics.held = held.count
@@ -320,25 +303,45 @@ extension ScrubPipeline {
         _ finding: EncounterFinding, line: Int, fields: [[UInt8]], lineIdField: Int?, encounterField: Int?,
         file: String, to rows: inout [UInt8]
     ) {
+        func field(_ index: Int?) -> [UInt8] {
+            guard let index, index < fields.count else { return [] }
+            return fields[index]
+        }
+        let lineId = field(lineIdField)
+        let encounterId = field(encounterField)
+        lineId.withUnsafeBytes { lineIdBytes in
+            encounterId.withUnsafeBytes { encounterBytes in
+                FindingsRow.append(
+                    line: line, lineId: lineId.isEmpty ? nil : lineIdBytes, encounterId: encounterBytes,
+                    rule: finding.rule, severity: finding.severity, field: finding.field, value: finding.value,
+                    message: finding.message, file: file, to: &rows)
+            }
+        }
+    }
+}
+
+/// One findings.csv row: `line_number,line_id,encounter_id,rule,severity,field,value,message,file`.
+enum FindingsRow {
+    /// Appends a row; without a line id, the line number stands in for it.
+    static func append(
+        line: Int, lineId: UnsafeRawBufferPointer?, encounterId: UnsafeRawBufferPointer, rule: RuleID,
+        severity: Severity, field: String, value: String, message: String, file: String, to rows: inout [UInt8]
+    ) {
         CSVText.append(line, to: &rows)
         rows.append(0x2C)
-        if let i = lineIdField, i < fields.count, !fields[i].isEmpty {
-            fields[i].withUnsafeBytes { CSVText.append($0, to: &rows) }
-        } else {
-            CSVText.append(line, to: &rows)
-        }
+        if let lineId { CSVText.append(lineId, to: &rows) } else { CSVText.append(line, to: &rows) }
         rows.append(0x2C)
-        if let i = encounterField, i < fields.count { fields[i].withUnsafeBytes { CSVText.append($0, to: &rows) } }
+        CSVText.append(encounterId, to: &rows)
         rows.append(0x2C)
-        rows.append(contentsOf: finding.rule.rawValue.utf8)
+        rows.append(contentsOf: rule.rawValue.utf8)
         rows.append(0x2C)
-        rows.append(contentsOf: finding.severity.rawValue.utf8)
+        rows.append(contentsOf: severity.rawValue.utf8)
         rows.append(0x2C)
-        CSVText.append(finding.field, to: &rows)
+        CSVText.append(field, to: &rows)
         rows.append(0x2C)
-        CSVText.append(finding.value, to: &rows)
+        CSVText.append(value, to: &rows)
         rows.append(0x2C)
-        CSVText.append(finding.message, to: &rows)
+        CSVText.append(message, to: &rows)
         rows.append(0x2C)
         CSVText.append(file, to: &rows)
         rows.append(0x0A)
