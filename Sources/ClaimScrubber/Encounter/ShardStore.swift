@@ -185,7 +185,9 @@ enum EncounterStage {
         // A shard larger than the budget (a placeholder patient id such as UNKNOWN carrying
         // millions of lines) is re-partitioned by patient and date through a sub-store, so no
         // single job needs more memory than one patient-day.
-        let largest = max(store.budgetLines / 2, 1024)
+        // Up to workers + 1 shards are loaded at once (one per job and the next being read), each
+        // sorted through a copy: an eighth of the budget per shard keeps them all within it.
+        let largest = max(store.budgetLines / 8, 1024)
         for shard in 0..<ShardStore.shardCount {
             if store.counts[shard] > largest {
                 let sub = ShardStore(
