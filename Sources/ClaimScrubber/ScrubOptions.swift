@@ -2,6 +2,15 @@
 public struct ScrubOptions: Sendable {
     public enum FailOn: String, Sendable, CaseIterable {
         case error, warning, never
+
+        /// 1 when a finding at or above this severity exists (the gate fails), else 0.
+        public func exitStatus(_ metrics: ScrubMetrics) -> Int32 {
+            switch self {
+            case .error: return metrics.errors > 0 ? 1 : 0
+            case .warning: return metrics.errors + metrics.warnings > 0 ? 1 : 0
+            case .never: return 0
+            }
+        }
     }
 
     /// Input paths in command-line order; `-` is standard input.

@@ -276,24 +276,12 @@ final class ClaimFilePipeline {
                 held: held, findings: findings)
             summary.run.seconds["pass2"] = Date().timeIntervalSince(t2)
             summary.run.seconds["total"] = Date().timeIntervalSince(started)
-            let summaryFile = try OutputFile(path: path(directory, "summary.json"), level: nil)
-            outputs.append(summaryFile)
-            try summaryFile.write(summary.json())
-            let report = try OutputFile(path: path(directory, "report.html"), level: nil)
-            outputs.append(report)
-            try report.write(ReportRenderer.html(summary))
-            for output in outputs { try output.finish() }
-            for output in outputs { try output.commit() }
+            try ScrubPipeline.complete(&outputs, summary: summary, directory: directory)
         } catch {
             for output in outputs { output.discard() }
             throw error
         }
-        let status: Int32
-        switch options.failOn {
-        case .error: status = summary.metrics.errors > 0 ? 1 : 0
-        case .warning: status = summary.metrics.errors + summary.metrics.warnings > 0 ? 1 : 0
-        case .never: status = 0
-        }
+        let status = options.failOn.exitStatus(summary.metrics)
         return ScrubPipeline.Result(summary: summary, exitStatus: status, outputFiles: names.map { path(directory, $0) })
     }
 
