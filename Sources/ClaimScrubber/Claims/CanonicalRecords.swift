@@ -30,21 +30,7 @@ struct CanonicalRecords {
     mutating func field(_ value: UnsafeRawBufferPointer) {
         if fieldsInRecord > 0 { bytes.append(0x2C) }
         fieldsInRecord += 1
-        var needsQuotes = false
-        for c in value where c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D {
-            needsQuotes = true
-            break
-        }
-        if !needsQuotes {
-            bytes.append(contentsOf: value)
-            return
-        }
-        bytes.append(0x22)
-        for c in value {
-            if c == 0x22 { bytes.append(0x22) }
-            bytes.append(c)
-        }
-        bytes.append(0x22)
+        CSVText.append(value, to: &bytes)
     }
 
     mutating func field(_ value: [UInt8]) { value.withUnsafeBytes { field($0) } }

@@ -596,24 +596,13 @@ final class ClaimFilePipeline {
         _ value: String, _ message: String, _ file: String
     ) -> [UInt8] {
         var row: [UInt8] = []
-        CSVText.append(position, to: &row)
-        row.append(0x2C)
-        lineId.withUnsafeBytes { CSVText.append($0, to: &row) }
-        row.append(0x2C)
-        encounterId.withUnsafeBytes { CSVText.append($0, to: &row) }
-        row.append(0x2C)
-        row.append(contentsOf: rule.rawValue.utf8)
-        row.append(0x2C)
-        row.append(contentsOf: severity.rawValue.utf8)
-        row.append(0x2C)
-        CSVText.append(field, to: &row)
-        row.append(0x2C)
-        CSVText.append(value, to: &row)
-        row.append(0x2C)
-        CSVText.append(message, to: &row)
-        row.append(0x2C)
-        CSVText.append(file, to: &row)
-        row.append(0x0A)
+        lineId.withUnsafeBytes { lineIdBytes in
+            encounterId.withUnsafeBytes { encounterBytes in
+                FindingsRow.append(
+                    line: position, lineId: lineIdBytes, encounterId: encounterBytes, rule: rule, severity: severity,
+                    field: field, value: value, message: message, file: file, to: &row)
+            }
+        }
         return row
     }
 }
