@@ -49,11 +49,16 @@ public final class ScrubPipeline {
                 TemporaryFiles.shared.unregister(path)
             }
         }
-        if let first = options.inputs.first, first != "-", let format = ClaimFileFormat.detect(path: first) {
+        // Standard input is spooled once, before its format is told from its first bytes.
+        let standardInput = options.inputs.contains("-") ? try spoolStandardInput() : nil
+        if let standardInput { spooled.append(standardInput) }
+        if let first = options.inputs.first, let format = ClaimFileFormat.detect(path: first == "-" ? standardInput! : first) {
             // X12 837 and HL7 DFT files: the claim is the unit of the gate (ClaimFilePipeline).
-            return try ClaimFilePipeline(options: options, tables: tables, format: format, progress: progress).run()
+            return try ClaimFilePipeline(
+                options: options, tables: tables, format: format, standardInput: standardInput, progress: progress
+            ).run()
         }
-        let inputs = try openInputs(spooled: &spooled)
+        let inputs = try openInputs(standardInput: standardInput)
         let layout = inputs[0].layout
         let anyCompressed = inputs.contains { $0.source.isCompressed }
         let level: Int32? = options.level ?? (anyCompressed ? 1 : nil)
@@ -168,14 +173,13 @@ public final class ScrubPipeline {
 
     // MARK: - Inputs
 
-    private func openInputs(spooled: inout [String]) throws -> [OpenInput] {
+    private func openInputs(standardInput: String?) throws -> [OpenInput] {
         var result: [OpenInput] = []
         for (index, argument) in options.inputs.enumerated() {
             var path = argument
             var name = argument
-            if argument == "-" {
-                path = try spoolStandardInput()
-                spooled.append(path)
+            if argument == "-", let standardInput {
+                path = standardInput
                 name = "<stdin>"
             }
             let source = try InputSource(path: path, name: name)

@@ -114,6 +114,27 @@ public struct ScrubMetrics: Sendable, Equatable {
         weeks[ISOWeek.index(serviceDay), default: GroupTally()].add(change)
         topCodes[TopCode.key(procedure, rule: rule), default: 0] += 1
     }
+
+    /// Counts a record held with its claim (X12) or message (HL7) although no error of its own
+    /// holds it, in its department, provider, payer and week, so each group's `held` and
+    /// `heldCents` count every held line as the claim-level totals do.
+    ///
+    /// `wasFlagged`: the record has findings (warnings only) and was counted at risk; its charges
+    /// move to held. The totals `held` and `heldCents` are left to the caller, which counts them
+    /// per claim; `atRiskCents` moves here.
+    mutating func holdWithClaim(
+        department: String, renderingNPI: UInt64, payer: String, serviceDay: Int32, amountCents: Int64, wasFlagged: Bool
+    ) {
+        var change = GroupTally()
+        change.held = 1
+        change.heldCents = amountCents
+        if wasFlagged { change.atRiskCents = -amountCents }
+        atRiskCents += change.atRiskCents
+        departments[department, default: GroupTally()].add(change)
+        providers[renderingNPI, default: GroupTally()].add(change)
+        payers[payer, default: GroupTally()].add(change)
+        weeks[ISOWeek.index(serviceDay), default: GroupTally()].add(change)
+    }
 }
 
 /// Counts for one group of records (a department, a provider, a payer, a week).

@@ -119,18 +119,4 @@ struct HL7MessageReaderTests {
         #expect(records.contains(",-110.00,"))
         #expect(records.contains("FAMILY|MED^X"))
     }
-
-    @Test func aMessageWithoutMSHIsExit2NamingTheSegment() throws {
-        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
-        var m2 = HL7Fixture.message(control: "M2", visit: "V2", charges: [HL7Fixture.charge(set: 1, id: "T2")])
-        m2.removeFirst()  // no MSH
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let input = try folder.write("x.hl7", (m1 + m2).joined(separator: "\r"))
-        #expect {
-            try Fixtures.scrub([input], out: folder.file("out"))
-        } throws: { error in
-            (error as? ScrubError)?.description.contains("segment 7") == true
-        }
-    }
 }

@@ -60,6 +60,8 @@ protocol ClaimUnitReader: AnyObject {
     var records: CanonicalRecords { get set }
     var envelopeFindings: [ClaimFileFinding] { get set }
     var rawBytesRead: UInt64 { get }
+    /// Copy mode: also write the records of the next unit read (pass 2 recounts a held unit's lines).
+    var scanNextClaim: Bool { get set }
 }
 
 protocol ClaimUnitWriter: AnyObject {
@@ -101,6 +103,8 @@ struct ClaimBatch: Sendable {
     var file: Int
     var fileName: String
     var records: [UInt8]
+    /// Diagnosis records of lines with more than twelve diagnoses.
+    var diagnoses: DiagnosisRecords
     var recordBase: Int
     var claimBase: Int
     /// First record of each claim of the batch (batch-relative) and one past the last.
@@ -181,8 +185,15 @@ final class ClaimFilePipeline {
     /// Records per batch handed to a worker.
     var batchRecords = 4096
 
-    init(options: ScrubOptions, tables: CodeTables, format: ClaimFileFormat, progress: (@Sendable (UInt64, UInt64, Int) -> Void)?) {
+    /// Where standard input (`-`) was spooled, when it is among the inputs.
+    let standardInput: String?
+
+    init(
+        options: ScrubOptions, tables: CodeTables, format: ClaimFileFormat, standardInput: String? = nil,
+        progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
+    ) {
         self.options = options
+        self.standardInput = standardInput
         self.tables = tables
         self.format = format
         self.progress = progress
@@ -218,16 +229,21 @@ final class ClaimFilePipeline {
         summary.run.startedAt = ISO8601DateFormatter().string(from: started)
 
         var sources: [InputSource] = []
-        for path in options.inputs {
-            guard path != "-" else {
-                throw ScrubError("claim files (X12, HL7) are read from files, not standard input", file: "<stdin>")
+        for argument in options.inputs {
+            // Standard input was spooled to a file before its format was told, so both passes read it.
+            var path = argument
+            var name = argument
+            if argument == "-" {
+                guard let standardInput else { throw ScrubError("standard input was not spooled", file: "<stdin>") }
+                path = standardInput
+                name = "<stdin>"
             }
             guard ClaimFileFormat.detect(path: path) == format else {
                 throw ScrubError(
                     "is not a \(format.rawValue) file like the first input; inputs of one run must share one format",
-                    file: path)
+                    file: name)
             }
-            sources.append(try InputSource(path: path, name: path))
+            sources.append(try InputSource(path: path, name: name))
         }
         let anyCompressed = sources.contains { $0.isCompressed }
         let level: Int32? = options.level ?? (anyCompressed ? 1 : nil)
@@ -262,7 +278,6 @@ final class ClaimFilePipeline {
             let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers)
             applyLate(encounterFindings, envelope: envelope, state: state)
             summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
-            summary.metrics = state.metrics
 
             let t2 = Date()
             let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
@@ -274,6 +289,8 @@ final class ClaimFilePipeline {
             try passTwo(
                 sources: sources, state: state, envelope: envelope, encounterFindings: encounterFindings, clean: clean,
                 held: held, findings: findings)
+            // Pass 2 completes the group tallies of claims held late (`recountHeld`).
+            summary.metrics = state.metrics
             summary.run.seconds["pass2"] = Date().timeIntervalSince(t2)
             summary.run.seconds["total"] = Date().timeIntervalSince(started)
             try ScrubPipeline.complete(&outputs, summary: summary, directory: directory)
@@ -336,11 +353,11 @@ final class ClaimFilePipeline {
                 var starts: [Int32] = [0]
                 var recordFindings: [(Int32, ClaimFileFinding)] = []
                 func submit() {
-                    let records = reader.records.bytes
-                    reader.records.bytes.removeAll(keepingCapacity: true)
+                    let (records, diagnoses) = reader.records.take()
                     let batch = ClaimBatch(
-                        sequence: sequence, file: fileIndex, fileName: fileName, records: records, recordBase: batchRecordBase,
-                        claimBase: batchClaimBase, claimStarts: starts, recordFindings: recordFindings)
+                        sequence: sequence, file: fileIndex, fileName: fileName, records: records, diagnoses: diagnoses,
+                        recordBase: batchRecordBase, claimBase: batchClaimBase, claimStarts: starts,
+                        recordFindings: recordFindings)
                     pool.submit(sequence) {
                         Self.process(batch, parser: parser, rules: rules, context: context)
                     }
@@ -403,6 +420,9 @@ final class ClaimFilePipeline {
         var sink = FindingSink(configuration: context.settings)
         let batch = parser.parse(chunk, sink: &sink)
         for rule in rules { rule.check(batch, context, &sink) }
+        if !input.diagnoses.isEmpty {
+            addDiagnosisFindings(input.diagnoses, of: batch, file: input.file, parser: parser, rules: rules, context: context, to: &sink)
+        }
         var positions: [Int32: (Int, Bool)] = [:]
         for (record, finding) in input.recordFindings where Int(record) < batch.count {
             let payer = batch.payerName(Int(record))
@@ -443,8 +463,20 @@ final class ClaimFilePipeline {
         for c in heldClaims {
             for r in Int(starts[Int(c)])..<min(Int(starts[Int(c) + 1]), batch.count) { held.append(Int32(r)) }
         }
-        metrics.held = held.count
         metrics.accumulate(batch: batch, findings: sink.findings, held: held)
+        // `accumulate` counts the records with findings in their groups; a held claim's other lines
+        // are held too and count in theirs.
+        var f = 0
+        for r in held {
+            while f < sink.findings.count && sink.findings[f].record < r { f += 1 }
+            if f < sink.findings.count && sink.findings[f].record == r { continue }
+            metrics.holdWithClaim(
+                department: batch.unparsed[Int(r)] ? "" : Self.department(batch, Int(r)), renderingNPI: batch.renderingNPI[Int(r)],
+                payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[Int(r)])], serviceDay: batch.serviceDay[Int(r)],
+                amountCents: batch.amountCents[Int(r)], wasFlagged: false)
+            metrics.heldCents += batch.amountCents[Int(r)]
+        }
+        metrics.held = held.count
         var malformed: [Int32] = []
         for finding in sink.findings where finding.rule <= .S03 && malformed.last != finding.record {
             malformed.append(finding.record)
@@ -454,6 +486,73 @@ final class ClaimFilePipeline {
             batch: input.sequence, recordBase: input.recordBase, claimBase: input.claimBase, records: batch.count, findings: stored,
             heldClaims: heldClaims, heldRecords: held, flaggedRecords: flagged, metrics: metrics, lines: lines,
             departments: departments, payers: batch.payers)
+    }
+
+    /// A record's department as the metrics group it: the trimmed field text.
+    static func department(_ batch: ChargeBatch, _ r: Int) -> String {
+        String(decoding: ChargeParser.trimmed(batch.bytes(.department, r)), as: UTF8.self)
+    }
+
+    // MARK: - Diagnoses past twelve
+
+    /// Runs the diagnosis rules over the diagnosis records and adds what they find about the
+    /// diagnoses past the twelfth to the lines they stand for (field `dx13`, `dx14`, …).
+    ///
+    /// Only C04, C05, M01, M02 (each diagnosis) and M04 (pairs with a diagnosis past the twelfth)
+    /// are taken: the line's own record already reports its first twelve diagnoses, M03 (the
+    /// primary only), C06 and every rule of other fields. M04 stays one finding per diagnosis, with
+    /// the earliest partner, as on a record.
+    static func addDiagnosisFindings(
+        _ records: DiagnosisRecords, of batch: ChargeBatch, file: Int, parser: ChargeParser, rules: [any LineRule],
+        context: RuleContext, to sink: inout FindingSink
+    ) {
+        let chunk = CanonicalRecords(bytes: records.bytes).chunk(file: file, sequence: 0)
+        var extra = FindingSink(configuration: context.settings)
+        let diagnosisBatch = parser.parse(chunk, sink: &extra)
+        for rule in rules where rule.ids.contains(where: { [.C04, .M01, .M04].contains($0) }) {
+            rule.check(diagnosisBatch, context, &extra)
+        }
+        // (line, rule, diagnosis) → finding; M04 keyed without the partner, keeping the earliest.
+        var kept: [Int: (partner: Int, finding: Finding)] = [:]
+        var order: [Int] = []
+        for finding in extra.findings {
+            guard [.C04, .C05, .M01, .M02, .M04].contains(finding.rule) else { continue }
+            let d = Int(finding.record)
+            guard d < records.owners.count, let slot = Self.slot(finding.field) else { continue }
+            let diagnosis = Int(records.slots[d * 12 + slot])
+            guard diagnosis >= 12 else { continue }
+            let owner = Int(records.owners[d])
+            var partner = -1
+            var message = finding.message
+            if finding.rule == .M04, let range = message.range(of: #"with dx\d+ "#, options: .regularExpression),
+                let partnerSlot = Self.slot(String(message[range].dropFirst(5).dropLast()))
+            {
+                partner = Int(records.slots[d * 12 + partnerSlot])
+                message.replaceSubrange(range, with: "with dx\(partner + 1) ")
+            }
+            let key = (owner * 64 + diagnosis) * 64 + finding.rule.ordinal
+            var renamed = finding
+            renamed.record = Int32(owner)
+            renamed.field = "dx\(diagnosis + 1)"
+            renamed.message = message
+            if let existing = kept[key] {
+                if partner >= 0 && partner < existing.partner { kept[key] = (partner, renamed) }
+            } else {
+                kept[key] = (partner, renamed)
+                order.append(key)
+            }
+        }
+        for key in order {
+            let f = kept[key]!.finding
+            let line = Int(f.record)
+            sink.add(f.rule, record: line, field: f.field, value: f.value, message: f.message, payer: batch.payerName(line))
+        }
+    }
+
+    /// The 0-based slot of a `dx1`…`dx12` field name.
+    private static func slot(_ field: String) -> Int? {
+        guard field.hasPrefix("dx"), let n = Int(field.dropFirst(2)), n >= 1 && n <= 12 else { return nil }
+        return n - 1
     }
 
     // MARK: - Late findings
@@ -511,11 +610,23 @@ final class ClaimFilePipeline {
         var nextEncounter = 0
         var claim = 0
         var rows: [(position: Int, rule: Int, order: Int, row: [UInt8])] = []
+        let parser = ChargeParser(layout: CanonicalRecords.layout, settings: options.settings)
+        /// A held claim whose lines were not all counted held in pass 1 (held late, or by its envelope).
+        func needsRecount(_ claim: Int) -> Bool {
+            guard claim < state.claimCents.count, state.heldClaims.contains(claim) else { return false }
+            for record in state.claimFirstRecord[claim]..<state.claimFirstRecord[claim + 1]
+            where !state.heldRecords.contains(record) {
+                return true
+            }
+            return false
+        }
         for (fileIndex, original) in sources.enumerated() {
             let source = try InputSource(path: original.path, name: original.name)
             let reader = makeReader(source, file: fileIndex, copy: true)
             let fileName = source.name
-            while try reader.nextClaim() {
+            while true {
+                reader.scanNextClaim = needsRecount(claim)
+                guard try reader.nextClaim() else { break }
                 guard claim < state.claimCents.count else {
                     throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: fileName)
                 }
@@ -523,6 +634,9 @@ final class ClaimFilePipeline {
                 try (isHeld ? heldWriter : cleanWriter).write(reader)
                 let first = state.claimFirstRecord[claim]
                 let end = state.claimFirstRecord[claim + 1]
+                if reader.scanNextClaim {
+                    recountHeld(reader.records.take().records, first: first, end: end, parser: parser, state: state)
+                }
                 let encounterId = reader.encounterId
                 rows.removeAll(keepingCapacity: true)
                 func lineNumber(_ record: Int) -> Int {
@@ -584,6 +698,21 @@ final class ClaimFilePipeline {
         }
         try cleanWriter.finish()
         try heldWriter.finish()
+    }
+
+    /// Counts the lines of a claim held after pass 1 (by the shard stage or its envelope) in their
+    /// groups: pass 1 counted only the lines it held.
+    private func recountHeld(_ records: [UInt8], first: Int, end: Int, parser: ChargeParser, state: ClaimRunState) {
+        let chunk = CanonicalRecords(bytes: records).chunk(file: 0, sequence: 0)
+        var sink = FindingSink(configuration: options.settings)
+        let batch = parser.parse(chunk, sink: &sink)
+        for r in 0..<min(batch.count, end - first) where !state.heldRecords.contains(first + r) {
+            state.metrics.holdWithClaim(
+                department: batch.unparsed[r] ? "" : Self.department(batch, r), renderingNPI: batch.renderingNPI[r],
+                payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[r])], serviceDay: batch.serviceDay[r],
+                amountCents: batch.amountCents[r], wasFlagged: state.flaggedRecords.contains(first + r))
+            state.heldRecords.insert(first + r)
+        }
     }
 
     private func writeOrphan(_ f: ClaimFileFinding, fileName: String, to findings: OutputFile) throws {

@@ -44,6 +44,8 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) var records = CanonicalRecords()
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
     var rawBytesRead: UInt64 { source.rawBytesRead }
+    /// In copy mode, also write the records of the next message read (pass 2 recounts held lines).
+    @exclusivity(unchecked) var scanNextClaim = false
 
     @exclusivity(unchecked) private var controlId: [UInt8] = []
     @exclusivity(unchecked) private var version: [UInt8] = []
@@ -53,6 +55,7 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private var payer: [UInt8] = []
     @exclusivity(unchecked) private var inMessage = false
     @exclusivity(unchecked) private var sawCharge = false
+    @exclusivity(unchecked) private var sawPatient = false
     @exclusivity(unchecked) private var charges: [[[UInt8]]] = []
 
     init(source: InputSource, copy: Bool) {
@@ -219,15 +222,12 @@ final class HL7MessageReader: ClaimUnitReader {
                     batchSerial += 1
                 }
             default:
+                // Outside any message (before the first MSH, or after a batch trailer) a segment belongs
+                // to no unit that could be held: the file itself is broken.
                 guard inMessage else {
                     throw ScrubError(
                         "segment \(position): \(id) outside a message (an HL7 message must start with MSH)", file: source.name,
                         line: position)
-                }
-                if id == "PID" && sawCharge {
-                    throw ScrubError(
-                        "segment \(position): PID after FT1 in one message (the next message's MSH is missing)",
-                        file: source.name, line: position)
                 }
                 if copyMode { appendSegment() }
                 handle(id)
@@ -253,6 +253,7 @@ final class HL7MessageReader: ClaimUnitReader {
         readSeparators()
         inMessage = true
         sawCharge = false
+        sawPatient = false
         claimOrdinal += 1
         unitPosition = position
         messageBytes.removeAll(keepingCapacity: true)
@@ -270,11 +271,49 @@ final class HL7MessageReader: ClaimUnitReader {
         claimFindings = []
         lineFindings = []
         charges.removeAll(keepingCapacity: true)
+        checkHeader()
+    }
+
+    // MARK: - Structure (X01)
+
+    /// A structural problem of the message: X01 on it, so the message is held whole and the rest of
+    /// the file is still read. Only what cannot be tied to a message (a segment before any MSH)
+    /// stops the run.
+    private func structureError(_ field: String, _ message: String) {
+        claimFindings.append(
+            ClaimFileFinding(
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: position, field: field,
+                message: "segment \(position): \(message)"))
+    }
+
+    /// The MSH fields the reader relies on: the encoding characters (MSH-2), the message type
+    /// (MSH-9, a DFT), the control id (MSH-10, part of line ids) and the version (MSH-12, which
+    /// decides the FT1-10/FT1-11 order and where the procedure is).
+    private func checkHeader() {
+        if segment.count < 8 || segment[4...7].contains(fieldSeparator) {
+            structureError("MSH-2", "MSH without its encoding characters (MSH-1, MSH-2)")
+            return
+        }
+        let type = value(9)
+        if type.isEmpty {
+            structureError("MSH-9", "MSH-9 message type is missing")
+        } else if type != Array("DFT".utf8) {
+            structureError("MSH-9", "MSH-9 message type \(String(decoding: type, as: UTF8.self)) is not DFT (a charge message)")
+        }
+        if controlId.isEmpty { structureError("MSH-10", "MSH-10 message control id is missing") }
+        if version.isEmpty { structureError("MSH-12", "MSH-12 version id is missing") }
     }
 
     private func handle(_ id: String) {
         switch id {
         case "PID":
+            // A PID after FT1 without one before is misplaced, already reported on the FT1.
+            if sawPatient && sawCharge {
+                structureError("PID", "PID after FT1 in one message (the next message's MSH is missing)")
+            } else if sawPatient {
+                structureError("PID", "a second PID in one message")
+            }
+            sawPatient = true
             patientId = value(3)
             birthDate = Array(value(7).prefix(8))
             sex = value(8)
@@ -283,6 +322,7 @@ final class HL7MessageReader: ClaimUnitReader {
         case "IN1":
             if payer.isEmpty { payer = value(3) }
         case "FT1":
+            if !sawPatient { structureError("FT1", "FT1 before the message's PID (the charge has no patient)") }
             sawCharge = true
             readCharge()
         default: break
@@ -303,8 +343,9 @@ final class HL7MessageReader: ClaimUnitReader {
         let procedure = old ? value(7) : (value(25).isEmpty ? value(7) : value(25))
         var modifiers: [[UInt8]] = []
         if !old { for r in 0..<min(4, repetitions(26)) { modifiers.append(value(26, repetition: r)) } }
+        // Every FT1-19 repetition: past twelve they reach the rules through diagnosis records.
         var diagnoses: [[UInt8]] = []
-        for r in 0..<min(12, repetitions(19)) { diagnoses.append(value(19, repetition: r)) }
+        for r in 0..<repetitions(19) { diagnoses.append(value(19, repetition: r)) }
         // Fields are gathered now and written at the end of the message, when PV1 and PID are known.
         var fields: [[UInt8]] = [
             lineId, value(4).prefix(8).map { $0 }, value(5).prefix(8).map { $0 }, value(13), value(20), procedure,
@@ -312,13 +353,23 @@ final class HL7MessageReader: ClaimUnitReader {
         for k in 0..<4 { fields.append(k < modifiers.count ? modifiers[k] : []) }
         fields.append(quantity)
         fields.append(amount)
-        for k in 0..<12 { fields.append(k < diagnoses.count ? diagnoses[k] : []) }
+        // DOMAIN.md names no FT1/PV1 field for these three; the v2 FT1 layout's own fields are used:
+        // billing NPI from FT1-32 Performing Facility (XON-10 organization identifier, else the
+        // older XON-3 id number), place of service from FT1-16 Assigned Patient Location (PL-1,
+        // where charge interfaces put the CMS code), revenue code from FT1-41 (v2.6 and later).
+        let facility = value(32, component: 10)
+        fields.append(facility.isEmpty ? value(32, component: 3) : facility)
+        fields.append(value(16))
+        fields.append(value(41))
+        fields.append(contentsOf: diagnoses)
         charges.append(fields)
     }
 
     private func finishMessage() {
         inMessage = false
-        guard !copyMode else { return }
+        if sawCharge && !sawPatient { structureError("PID", "message without a PID segment") }
+        if !sawCharge { structureError("FT1", "message without FT1 (no charge)") }
+        guard !copyMode || scanNextClaim else { return }
         for f in charges {
             records.field(f[0])
             records.field(encounterId)
@@ -329,14 +380,14 @@ final class HL7MessageReader: ClaimUnitReader {
             records.field(f[2])  // post date
             records.field(f[3])  // department
             records.field(f[4])  // rendering
-            records.emptyField()  // billing NPI
-            records.emptyField()  // place of service
+            records.field(f[12])  // billing NPI
+            records.field(f[13])  // place of service
             records.field(f[5])
             for k in 0..<4 { records.field(f[6 + k]) }
             records.field(f[10])
             records.field(f[11])
-            for k in 0..<12 { records.field(f[12 + k]) }
-            records.emptyField()  // revenue code
+            records.diagnosisFields(count: f.count - 15) { f[15 + $0] }
+            records.field(f[14])  // revenue code
             records.emptyField()  // ndc
             records.field(payer)
             records.endRecord()

@@ -84,6 +84,10 @@ final class X12ClaimReader {
     /// Ordinal of the current (last completed) claim within this reader; the next claim's before it starts.
     @exclusivity(unchecked) private(set) var claimOrdinal = -1
     @exclusivity(unchecked) private(set) var claimOpen = false
+    /// In copy mode, also write the service lines of the next claim as records (pass 2 recounts
+    /// the lines of a claim held late); always true in scan mode.
+    @exclusivity(unchecked) var scanNextClaim = false
+    @exclusivity(unchecked) private var claimScanned = false
     /// The claim's own segments with terminators (copy mode).
     @exclusivity(unchecked) private(set) var claimBytes: [UInt8] = []
     @exclusivity(unchecked) private(set) var claimSegments = 0
@@ -432,8 +436,7 @@ final class X12ClaimReader {
         case .claim:
             return
         }
-        // Pass 2 copies the loops; the facts were taken in pass 1.
-        guard mode == .scan else { return }
+        // Facts are taken in both passes: pass 2 re-scans a claim held late (`scanNextClaim`).
         switch id {
         case Self.NM1:
             let entity = reader.element(1)
@@ -469,6 +472,7 @@ final class X12ClaimReader {
         }
         claimOrdinal += 1
         claimOpen = true
+        claimScanned = mode == .scan || scanNextClaim
         place = .claim
         claimBytes.removeAll(keepingCapacity: true)
         claimSegments = 1
@@ -503,8 +507,10 @@ final class X12ClaimReader {
     private func claimSegment(_ id: UInt32) {
         claimSegments += 1
         if mode == .copy {
-            // Pass 2 needs only where lines start and what they are called.
             appendSegment(to: &claimBytes)
+        }
+        if !claimScanned {
+            // Pass 2 needs only where lines start and what they are called.
             if id == Self.LX {
                 closeLine()
                 lineOpen = true
@@ -632,10 +638,8 @@ final class X12ClaimReader {
             lineIdScratch.append(contentsOf: lineRef)
         }
         let lineId = lineIdScratch
-        guard mode == .scan else {
-            lineIds.append(lineId)
-            return
-        }
+        if mode == .copy { lineIds.append(lineId) }
+        guard claimScanned else { return }
         let cents = charge.withUnsafeBytes { Money.cents($0) }
         if let cents {
             lineChargeSum += cents
@@ -665,7 +669,9 @@ final class X12ClaimReader {
                     ))
             }
         } else {
-            for k in 0..<min(diagnosisCount, 12) { dx.append(k) }
+            // Every claim diagnosis applies (DOMAIN.md): past twelve they reach the rules through
+            // diagnosis records (`CanonicalRecords.diagnosisFields`).
+            for k in 0..<diagnosisCount { dx.append(k) }
         }
         records.field(lineId)
         records.field(clm01)
@@ -689,9 +695,7 @@ final class X12ClaimReader {
         for k in 0..<4 { records.field(modifiers[k]) }
         records.field(units)
         records.field(charge)
-        for k in 0..<12 {
-            if k < dx.count { records.field(diagnoses[dx[k]]) } else { records.emptyField() }
-        }
+        records.diagnosisFields(count: dx.count) { diagnoses[dx[$0]] }
         records.field(revenue)
         records.field(ndc)
         records.field(payerId)

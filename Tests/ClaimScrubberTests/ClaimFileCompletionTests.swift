@@ -1,0 +1,259 @@
+import Foundation
+import Testing
+import Zstd
+
+@testable import ClaimScrubber
+
+/// Issue 6's remaining gaps: diagnoses past twelve, the HL7 fields DOMAIN.md leaves open, HL7
+/// structure errors held as X01, claim files on standard input, and held lines in group tallies.
+@Suite("Claim files: diagnoses past twelve, HL7 structure, stdin, held tallies")
+struct ClaimFileCompletionTests {
+    func scrub(_ text: String, name: String = "claims.x12") throws -> (ScrubPipeline.Result, TemporaryFolder, [[String: String]]) {
+        let folder = try TemporaryFolder()
+        let input = try folder.write(name, text)
+        let result = try Fixtures.scrub([input], out: folder.file("out"))
+        return (result, folder, try Fixtures.findings(folder.file("out")))
+    }
+
+    /// Ten billable FY2026 codes with no Excludes1 note between them or with A09/K52.9.
+    static let fillers = ["J069", "R519", "E119", "K219", "N390", "R1010", "F329", "G4700", "L409", "H5213"]
+
+    // MARK: - Diagnoses past twelve
+
+    @Test(arguments: [true, false])
+    func everyDiagnosisOfAClaimWithMoreThanTwelveReachesTheRules(institutional: Bool) throws {
+        // 837I lines take every claim diagnosis; 837P lines without SV107 pointers too.
+        let diagnoses = ["ABK:I10", "ABF:E785"] + Self.fillers.map { "ABF:" + $0 } + ["ABF:K529", "ABF:A09", "ABF:E11", "ABF:Q9999"]
+        var line = X12Fixture.Line(ref: "L1")
+        line.pointers = ""
+        let claim = X12Fixture.Claim(id: "BIG1", diagnoses: diagnoses, lines: [line])
+        let segments = X12Fixture.interchange(
+            control: "000000001",
+            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [claim], institutional: institutional)], institutional: institutional)])
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        let got = Set(findings.map { "\($0["rule"]!) \($0["field"]!) \($0["value"]!)" })
+        #expect(got == ["M04 dx14 A09", "C05 dx15 E11", "C04 dx16 Q9999"], "\(findings)")
+        let m04 = findings.first { $0["rule"] == "M04" }
+        #expect(m04?["message"]?.contains("with dx13 K529") == true, "\(m04 ?? [:])")
+        #expect(findings.allSatisfy { $0["line_id"] == "L1" && $0["encounter_id"] == "BIG1" })
+        #expect(result.exitStatus == 1)
+        #expect(result.summary.metrics.records == 1)
+        #expect(result.summary.metrics.held == 1)
+    }
+
+    @Test func anExcludes1PairAcrossTheTwelfthSlotIsFoundOnce() throws {
+        // A09 third, K52.9 fourteenth: the pair is only in a diagnosis record.
+        let diagnoses = ["ABK:I10", "ABF:E785", "ABF:A09"] + Self.fillers.prefix(10).map { "ABF:" + $0 } + ["ABF:K529"]
+        let claim = X12Fixture.Claim(id: "BIG2", diagnoses: diagnoses, lines: [X12Fixture.Line(ref: "L1")])
+        let segments = X12Fixture.interchange(
+            control: "000000001",
+            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [claim], institutional: true)], institutional: true)])
+        let (_, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(findings.map { "\($0["rule"]!) \($0["field"]!) \($0["value"]!)" } == ["M04 dx14 K529"], "\(findings)")
+        #expect(findings.first?["message"]?.contains("with dx3 A09") == true)
+    }
+
+    @Test func hl7ChargesTakeEveryFT119Diagnosis() throws {
+        let diagnoses = (["I10", "E785"] + Self.fillers + ["Q9999"]).joined(separator: "~")
+        let text = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", diagnoses: diagnoses)])
+            .joined(separator: "\r") + "\r"
+        let (_, folder, findings) = try scrub(text, name: "m.hl7")
+        defer { folder.remove() }
+        #expect(findings.map { "\($0["rule"]!) \($0["field"]!) \($0["value"]!)" } == ["C04 dx13 Q9999"], "\(findings)")
+    }
+
+    // MARK: - HL7 fields
+
+    static func records(_ text: String) throws -> [[String]] {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let reader = HL7MessageReader(source: try InputSource(path: try folder.write("m.hl7", text)), copy: false)
+        while try reader.nextClaim() {}
+        return String(decoding: reader.records.bytes, as: UTF8.self).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    @Test func hl7BillingNPIPlaceOfServiceAndRevenueCodeAreMapped() throws {
+        var charge = HL7Fixture.charge(set: 1, id: "T1")
+        charge += String(repeating: "|", count: 41 - 26)
+        // FT1-16 Assigned Patient Location, FT1-32 Performing Facility (XON-10), FT1-41 Revenue Code.
+        var fields = charge.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        fields[16] = "22^^^HOSP"
+        fields[32] = "GOOD HEALTH^^^^^^^^^" + X12Fixture.billingNPI
+        fields[41] = "0450"
+        charge = fields.joined(separator: "|")
+        let records = try Self.records(HL7Fixture.message(control: "M1", visit: "V1", charges: [charge]).joined(separator: "\r"))
+        let columns = CanonicalRecords.columns
+        let record = try #require(records.first)
+        #expect(record[columns.firstIndex(of: .billingNpi)!] == X12Fixture.billingNPI)
+        #expect(record[columns.firstIndex(of: .placeOfService)!] == "22")
+        #expect(record[columns.firstIndex(of: .revenueCode)!] == "0450")
+        // The rules see them: a malformed revenue code is C10, an unknown place of service C08.
+        fields[16] = "7Z"
+        fields[41] = "450"
+        let bad = HL7Fixture.message(control: "M1", visit: "V1", charges: [fields.joined(separator: "|")]).joined(separator: "\r") + "\r"
+        let (_, folder, findings) = try scrub(bad, name: "m.hl7")
+        defer { folder.remove() }
+        #expect(Set(findings.map { $0["rule"]! }) == ["C08", "C10"], "\(findings)")
+    }
+
+    // MARK: - HL7 structure
+
+    @Test func hl7StructureErrorsHoldTheirMessageAndTheRestIsRead() throws {
+        let good1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        let noControl = HL7Fixture.message(control: "", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T2")])
+        var chargeFirst = HL7Fixture.message(control: "M3", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3")])
+        chargeFirst.swapAt(2, 4)  // FT1 before PID
+        var noType = HL7Fixture.message(control: "M4", visit: "V4", patient: "MRN004", charges: [HL7Fixture.charge(set: 1, id: "T4")])
+        noType[0] = noType[0].replacingOccurrences(of: "DFT^P03", with: "")
+        let good2 = HL7Fixture.message(control: "M5", visit: "V5", patient: "MRN005", charges: [HL7Fixture.charge(set: 1, id: "T5")])
+        let text = (good1 + noControl + chargeFirst + noType + good2).joined(separator: "\r") + "\r"
+        let (result, folder, findings) = try scrub(text, name: "m.hl7")
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        // Each X01 names the segment: the MSH (6, 16) or the misplaced FT1 (13).
+        let x01 = findings.filter { $0["rule"] == "X01" }.map { "\($0["line_number"]!) \($0["field"]!) \($0["encounter_id"]!)" }
+        #expect(x01 == ["6 MSH-10 V2", "13 FT1 V3", "16 MSH-9 V4"], "\(findings)")
+        #expect(findings.filter { $0["rule"] == "X01" }.allSatisfy { $0["message"]!.hasPrefix("segment \($0["line_number"]!):") })
+        let held = try ClaimFileTestSupport.text(folder.file("out/held.hl7"))
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.hl7"))
+        #expect(clean.contains("|M1|") && clean.contains("|M5|") && !clean.contains("|M3|"))
+        #expect(held.contains("|M3|") && held.contains("|M4|") && held.contains("|V2"))
+        #expect(result.summary.metrics.records == 5)
+        #expect(result.summary.metrics.held == 3)
+    }
+
+    @Test func aMessageWhoseMSHIsMissingIsHeldWithTheOneBefore() throws {
+        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        var m2 = HL7Fixture.message(
+            control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T2", code: "36415", amount: "18.00")])
+        m2.removeFirst()  // no MSH: its PID follows M1's FT1
+        let m3 = HL7Fixture.message(control: "M3", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3")])
+        let (result, folder, findings) = try scrub((m1 + m2 + m3).joined(separator: "\r") + "\r", name: "m.hl7")
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(findings.map { "\($0["rule"]!) \($0["line_number"]!) \($0["field"]!)" } == ["X01 7 PID"], "\(findings)")
+        #expect(try ClaimFileTestSupport.text(folder.file("out/clean.hl7")).contains("|M3|"))
+        #expect(result.summary.metrics.records == 3)
+        #expect(result.summary.metrics.held == 2)
+    }
+
+    @Test func aFileWithoutAnyMSHIsExit2NamingTheSegment() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("x.hl7", "FHS|^~\\&|EPIC\rEVN|P03|20260420\rPID|1||MRN1\r")
+        #expect {
+            try Fixtures.scrub([input], out: folder.file("out"))
+        } throws: { error in
+            let text = (error as? ScrubError)?.description ?? ""
+            return text.contains("segment 2") && text.contains("x.hl7")
+        }
+    }
+
+    // MARK: - Standard input
+
+    @Test(arguments: [("x12", false), ("x12", true), ("hl7", false), ("hl7", true)])
+    func claimFilesOnStandardInputAreToldByTheirFirstBytes(format: String, compressed: Bool) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var text: String
+        if format == "x12" {
+            text = X12Fixture.render(X12Fixture.standard())
+        } else {
+            // MLLP framed: the first byte is 0x0B.
+            let m = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", diagnoses: "Q9999")])
+            text = "\u{0B}" + m.joined(separator: "\r") + "\r\u{1C}\r"
+        }
+        var bytes = Array(text.utf8)
+        if compressed { bytes = try ZstdWriter.compress(bytes, level: 3) }
+        let input = try dir.write("in." + format, text)
+        if compressed { try Data(bytes).write(to: URL(fileURLWithPath: input)) }
+        let common = ["--as-of", "2026-06-30", "--quiet", "--level", "none", "--temp-dir", dir.path]
+        let fromFile = try CommandLineTests.run(["scrub", input, "--out", dir.file("f")] + common)
+        let fromStdin = try CommandLineTests.run(["scrub", "-", "--out", dir.file("s")] + common, stdin: bytes)
+        #expect(fromStdin.status == fromFile.status, "\(fromStdin.stderr)")
+        #expect(fromStdin.status != 2)
+        for name in ["clean.\(format)", "held.\(format)"] {
+            #expect(FileManager.default.fileExists(atPath: dir.file("s/" + name)), "\(name)")
+            #expect(try Fixtures.read(dir.file("f/" + name)) == Fixtures.read(dir.file("s/" + name)))
+        }
+        let findings = try Fixtures.findings(dir.file("s"))
+        #expect(findings.count == (format == "hl7" ? 1 : 0))
+        #expect(findings.allSatisfy { $0["file"] == "<stdin>" })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("spool") })
+    }
+
+    // MARK: - Held lines in the group tallies
+
+    /// Every group dimension counts every held line and its dollars, as the totals do.
+    static func expectGroupsCountEveryHeldLine(_ metrics: ScrubMetrics, sourceLocation: SourceLocation = #_sourceLocation) {
+        let groups: [(String, [GroupTally])] = [
+            ("departments", Array(metrics.departments.values)), ("providers", Array(metrics.providers.values)),
+            ("payers", Array(metrics.payers.values)), ("weeks", Array(metrics.weeks.values)),
+        ]
+        for (name, tallies) in groups {
+            #expect(tallies.reduce(0) { $0 + $1.held } == metrics.held, "\(name)", sourceLocation: sourceLocation)
+            #expect(tallies.reduce(Int64(0)) { $0 + $1.heldCents } == metrics.heldCents, "\(name)", sourceLocation: sourceLocation)
+            #expect(tallies.reduce(Int64(0)) { $0 + $1.atRiskCents } == metrics.atRiskCents, "\(name)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func aLineHeldWithItsClaimCountsInItsGroups() throws {
+        // Two lines; the second's own diagnosis is unknown, the first is held with it.
+        let claim = X12Fixture.Claim(
+            id: "BAD1", diagnoses: ["ABK:I10", "ABF:Q9999"],
+            lines: [X12Fixture.Line(charge: "100", ref: "B1"), X12Fixture.Line(code: "36415", charge: "18", pointers: "2", ref: "B2")])
+        let segments = X12Fixture.interchange(
+            control: "000000001", [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [claim])])])
+        let (result, folder, _) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        let metrics = result.summary.metrics
+        #expect(metrics.held == 2)
+        #expect(metrics.payers["AETNA01"]?.held == 2)
+        #expect(metrics.payers["AETNA01"]?.heldCents == 11_800)
+        #expect(metrics.providers[UInt64(X12Fixture.renderingNPI)!]?.held == 2)
+        Self.expectGroupsCountEveryHeldLine(metrics)
+        // summary.json says the same.
+        let json = try JSONSerialization.jsonObject(with: Data(try Fixtures.read(folder.file("out/summary.json")))) as? [String: Any]
+        #expect(String(describing: json ?? [:]).contains("AETNA01"))
+    }
+
+    @Test func linesOfAClaimHeldLateOrByItsEnvelopeCountInTheirGroups() throws {
+        // CLAIM A: an exact duplicate line (E01, found by the shard stage) holds its third line too.
+        let late = X12Fixture.Claim(
+            id: "DUP1",
+            lines: [
+                X12Fixture.Line(charge: "110", ref: "D1"), X12Fixture.Line(charge: "110", ref: "D2"),
+                X12Fixture.Line(code: "36415", charge: "18", ref: "D3"),
+            ])
+        // CLAIM B: its transaction's SE01 is wrong (X01 on the envelope): both its lines are held.
+        let envelope = X12Fixture.Claim(
+            id: "ENV1", lines: [X12Fixture.Line(code: "85025", charge: "31", ref: "E1"), X12Fixture.Line(code: "36415", charge: "18", ref: "E2")],
+            memberId: "MEM0009")
+        let clean = X12Fixture.Claim(id: "OK1", lines: [X12Fixture.Line(code: "99214", charge: "165", ref: "K1")], memberId: "MEM0010")
+        let segments = X12Fixture.interchange(
+            control: "000000001",
+            [
+                X12Fixture.group(
+                    control: "1",
+                    [
+                        X12Fixture.transaction(control: "0001", claims: [late, clean]),
+                        X12Fixture.transaction(control: "0002", claims: [envelope], seCount: 99),
+                    ])
+            ])
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(Set(findings.map { $0["rule"]! }) == ["E01", "X01"], "\(findings)")
+        let metrics = result.summary.metrics
+        #expect(metrics.records == 6)
+        #expect(metrics.held == 5)
+        #expect(metrics.payers["AETNA01"]?.held == 5)
+        let heldCents: Int64 = 11_000 + 11_000 + 1_800 + 3_100 + 1_800
+        #expect(metrics.payers["AETNA01"]?.heldCents == heldCents)
+        #expect(metrics.heldCents == heldCents)
+        Self.expectGroupsCountEveryHeldLine(metrics)
+    }
+}
