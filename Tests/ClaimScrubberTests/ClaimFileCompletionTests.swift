@@ -257,3 +257,97 @@ struct ClaimFileCompletionTests {
         Self.expectGroupsCountEveryHeldLine(metrics)
     }
 }
+
+/// X12 files read in chunks of whole interchanges by the workers give what one reader gives.
+@Suite("Claim files: X12 read in chunks")
+struct X12ChunkedReadingTests {
+    /// Every output of a scrub: clean, held, findings (file column aside), the summary's metrics.
+    struct Outputs: Equatable {
+        var clean: [UInt8]
+        var held: [UInt8]
+        var findings: [UInt8]
+        var metrics: ScrubMetrics
+    }
+
+    static func scrub(_ input: String, chunkSize: Int, workers: Int, serialAfter: Int? = nil) throws -> Outputs {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var options = ScrubOptions(inputs: [input], asOf: Fixtures.asOf)
+        options.outputDirectory = folder.file("out")
+        options.workers = workers
+        options.chunkSize = chunkSize
+        let pipeline = ClaimFilePipeline(options: options, tables: Fixtures.demoTablesCache, format: .x12, progress: nil)
+        pipeline.serialAfterBytes = serialAfter
+        let result = try pipeline.run()
+        return Outputs(
+            clean: try Fixtures.read(folder.file("out/clean.x12")), held: try Fixtures.read(folder.file("out/held.x12")),
+            findings: try Fixtures.read(folder.file("out/findings.csv")), metrics: result.summary.metrics)
+    }
+
+    @Test func aGeneratedFileGivesTheSameOutputsForAnyChunkSize() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var options = ExtractGenerator.Options(lines: 3000)
+        options.seed = 11
+        options.errorRate = 0.1
+        var generator = ClaimFileGenerator(format: .x12, options: options)
+        var bytes: [UInt8] = []
+        generator.generate { bytes.append(contentsOf: $0) }
+        let input = try folder.write("g.x12", bytes)
+        let whole = try Self.scrub(input, chunkSize: 64 << 20, workers: 1)
+        #expect(whole.metrics.records == 3000)
+        #expect(whole.metrics.held > 0)
+        for (chunkSize, workers) in [(1 << 10, 2), (50_000, 2), (1 << 10, 1)] {
+            let chunked = try Self.scrub(input, chunkSize: chunkSize, workers: workers)
+            #expect(chunked == whole, "chunk size \(chunkSize), \(workers) workers")
+        }
+        // One interchange past the limit: the rest of the file is read by one reader.
+        let serial = try Self.scrub(input, chunkSize: 1 << 10, workers: 2, serialAfter: 1)
+        #expect(serial == whole)
+    }
+
+    @Test func envelopeErrorsAtChunkBoundariesAreTheSameAsReadWhole() throws {
+        func claim(_ id: String, _ member: String) -> X12Fixture.Claim {
+            X12Fixture.Claim(id: id, lines: [X12Fixture.Line(ref: id + "-1")], memberId: member)
+        }
+        func interchange(_ n: Int, ieaControl: String? = nil, seCount: Int? = nil) -> [String] {
+            X12Fixture.interchange(
+                control: String(format: "%09d", n),
+                [X12Fixture.group(control: "\(n)", [X12Fixture.transaction(control: "000\(n)", claims: [claim("C\(n)", "M\(n)")], seCount: seCount)])],
+                ieaControl: ieaControl)
+        }
+        var segments: [String] = []
+        segments += interchange(1)
+        segments += interchange(2).dropLast()  // no IEA: the next ISA closes it
+        segments += interchange(3, seCount: 3)
+        segments += interchange(4, ieaControl: "999999999")
+        segments += Array(interchange(5).dropFirst())  // a GS without an ISA before it
+        segments += interchange(6).dropLast(3)  // SE, GE, IEA missing
+        segments += interchange(7)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("e.x12", X12Fixture.render(segments))
+        let whole = try Self.scrub(input, chunkSize: 64 << 20, workers: 1)
+        #expect(whole.metrics.findingsByRule[RuleID.X01.ordinal] >= 6)
+        for chunkSize in [1 << 10, 1500, 3000] {
+            #expect(try Self.scrub(input, chunkSize: chunkSize, workers: 2) == whole, "chunk size \(chunkSize)")
+        }
+    }
+
+    @Test func aBrokenISAInALaterChunkIsExit2NamingItsSegmentInTheFile() throws {
+        var segments = X12Fixture.standard()
+        let count = segments.count
+        segments += X12Fixture.standard()
+        segments[count] = "ISA*00*short"
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("b.x12", X12Fixture.render(segments))
+        for chunkSize in [1 << 10, 64 << 20] {
+            #expect {
+                _ = try Self.scrub(input, chunkSize: chunkSize, workers: 2)
+            } throws: { error in
+                (error as? ScrubError)?.description.contains("segment \(count + 1):") == true
+            }
+        }
+    }
+}

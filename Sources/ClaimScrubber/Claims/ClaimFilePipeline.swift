@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The formats of claim files: the claim (X12) or the message (HL7) is the unit of the gate.
 public enum ClaimFileFormat: String, Sendable {
@@ -62,6 +63,8 @@ protocol ClaimUnitReader: AnyObject {
     var rawBytesRead: UInt64 { get }
     /// Copy mode: also write the records of the next unit read (pass 2 recounts a held unit's lines).
     var scanNextClaim: Bool { get set }
+    /// Segments read so far.
+    var segmentCount: Int { get }
 }
 
 protocol ClaimUnitWriter: AnyObject {
@@ -72,7 +75,7 @@ protocol ClaimUnitWriter: AnyObject {
 extension X12ClaimReader: ClaimUnitReader {
     var encounterId: [UInt8] { clm01 }
     var unitPosition: Int { clmPosition }
-    var rawBytesRead: UInt64 { reader.source.rawBytesRead }
+    var rawBytesRead: UInt64 { reader.source?.rawBytesRead ?? 0 }
 }
 
 extension X12ClaimWriter: ClaimUnitWriter {
@@ -105,12 +108,30 @@ struct ClaimBatch: Sendable {
     var records: [UInt8]
     /// Diagnosis records of lines with more than twelve diagnoses.
     var diagnoses: DiagnosisRecords
+    /// First record and first claim of the batch, counted from the start of its unit.
     var recordBase: Int
     var claimBase: Int
-    /// First record of each claim of the batch (batch-relative) and one past the last.
-    var claimStarts: [Int32]
     /// X findings on records: (batch-relative record, finding).
     var recordFindings: [(Int32, ClaimFileFinding)]
+    var facts: ClaimBatchFacts
+}
+
+/// What the delivery needs, beyond the findings, to number a batch's claims run-wide.
+///
+/// Claims are read in units, each numbered from its own start (claims, records, segment
+/// positions): a chunk of whole interchanges read by a worker, or a file (the rest of a file) read
+/// by the reading thread. The delivery, in input order, adds where each unit starts.
+struct ClaimBatchFacts: Sendable {
+    /// The batch is the first of its unit / the last of its file.
+    var unitStart = false
+    var fileEnd = false
+    /// First record of each claim of the batch (batch-relative) and one past the last.
+    var claimStarts: [Int32] = [0]
+    var claimCents: [Int64] = []
+    /// X01 over claims (unit-relative claims and positions): claims without lines, the envelope.
+    var envelope: [ClaimFileFinding] = []
+    /// Segments of the unit (on its last batch; 0 on the others).
+    var segments = 0
 }
 
 struct ClaimBatchOutcome: Sendable {
@@ -127,6 +148,16 @@ struct ClaimBatchOutcome: Sendable {
     var lines: [EncounterLine]
     var departments: [String]
     var payers: [String]
+    var facts: ClaimBatchFacts
+}
+
+/// What one job of the pool gives: the outcomes of its batches, or the failure that stops the run
+/// (its segment number counted from the start of the unit).
+struct ClaimWorkOutcome: Sendable {
+    var batches: [ClaimBatchOutcome] = []
+    var error: ScrubError?
+    /// The failure is in a unit none of whose batches was delivered (a chunk).
+    var errorStartsUnit = false
 }
 
 /// Pass-1 results, touched by the pool's delivery queue until the pool finishes, then by the caller.
@@ -144,6 +175,13 @@ final class ClaimRunState: @unchecked Sendable {
     /// Per claim (run-wide): first record; one more entry at the end.
     var claimFirstRecord: [Int] = [0]
     var claimCents: [Int64] = []
+    /// X01 findings over ranges of claims (run-wide claims, file positions).
+    var envelope: [ClaimFileFinding] = []
+    var recordsPerFile: [Int] = []
+    /// Where the units delivered so far end.
+    var numbering = ClaimFilePipeline.UnitNumbering()
+    /// Records delivered so far, for the progress line (read by the reading thread).
+    let deliveredRecords = Atomic<Int>(0)
 
     init(store: ShardStore) { self.store = store }
 
@@ -184,6 +222,9 @@ final class ClaimFilePipeline {
     let progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
     /// Records per batch handed to a worker.
     var batchRecords = 4096
+    /// Bytes of one X12 interchange past which the rest of its file is read on the reading thread
+    /// (nil: 16 chunks, at least 64 MiB); tests lower it.
+    var serialAfterBytes: Int?
 
     /// Where standard input (`-`) was spooled, when it is among the inputs.
     let standardInput: String?
@@ -306,111 +347,7 @@ final class ClaimFilePipeline {
         (directory as NSString).appendingPathComponent(name)
     }
 
-    // MARK: - Pass 1
-
-    private func passOne(sources: [InputSource], store: ShardStore) throws -> (ClaimRunState, [ClaimFileFinding], [Int]) {
-        let state = ClaimRunState(store: store)
-        let settings = options.settings
-        let context = RuleContext(asOf: options.asOf, settings: settings, tables: tables)
-        let rules = LineRules.all
-        let parser = ChargeParser(layout: CanonicalRecords.layout, settings: settings)
-        let pool = OrderedWorkPool<ClaimBatchOutcome>(workers: options.workers, maxInFlight: options.workers * 2 + 1) {
-            outcome in
-            for f in outcome.findings { state.findings.append(f) }
-            for c in outcome.heldClaims { state.heldClaims.insert(outcome.claimBase + Int(c)) }
-            for r in outcome.heldRecords { state.heldRecords.insert(outcome.recordBase + Int(r)) }
-            for r in outcome.flaggedRecords { state.flaggedRecords.insert(outcome.recordBase + Int(r)) }
-            state.metrics.merge(outcome.metrics)
-            let departments = outcome.departments.map {
-                state.number($0, in: &state.departmentNumbers, names: &state.departmentNames)
-            }
-            let payers = outcome.payers.map { state.number($0, in: &state.payerNumbers, names: &state.payerNames) }
-            for var line in outcome.lines {
-                line.ordinal += UInt64(outcome.recordBase)
-                line.department = departments[Int(line.department)]
-                line.payer = payers[Int(line.payer)]
-                try state.store.append(line)
-            }
-        }
-        var envelope: [ClaimFileFinding] = []
-        // Claim facts gathered by this (the reading) thread; handed to the state once the pool is done.
-        var claimFirstRecord = [0]
-        var claimCents: [Int64] = []
-        var recordsPerFile: [Int] = []
-        var sequence = 0
-        var claimBase = 0
-        var recordBase = 0
-        var rawBefore: UInt64 = 0
-        let rawTotal = sources.reduce(UInt64(0)) { $0 + ($1.rawSize ?? 0) }
-        do {
-            for (fileIndex, source) in sources.enumerated() {
-                let reader = makeReader(source, file: fileIndex, copy: false)
-                let fileName = source.name
-                let fileClaimBase = claimBase
-                let fileRecordBase = recordBase
-                var batchClaimBase = claimBase
-                var batchRecordBase = recordBase
-                var starts: [Int32] = [0]
-                var recordFindings: [(Int32, ClaimFileFinding)] = []
-                func submit() {
-                    let (records, diagnoses) = reader.records.take()
-                    let batch = ClaimBatch(
-                        sequence: sequence, file: fileIndex, fileName: fileName, records: records, diagnoses: diagnoses,
-                        recordBase: batchRecordBase, claimBase: batchClaimBase, claimStarts: starts,
-                        recordFindings: recordFindings)
-                    pool.submit(sequence) {
-                        Self.process(batch, parser: parser, rules: rules, context: context)
-                    }
-                    sequence += 1
-                    batchClaimBase = claimBase
-                    batchRecordBase = recordBase
-                    starts = [0]
-                    recordFindings = []
-                    progress?(rawBefore + reader.rawBytesRead, rawTotal, recordBase)
-                }
-                while !pool.hasFailed, try reader.nextClaim() {
-                    let lines = reader.linePositions.count
-                    let local = Int32(recordBase - batchRecordBase)
-                    for finding in reader.claimFindings {
-                        if lines > 0 {
-                            recordFindings.append((local, finding))
-                        } else {
-                            var f = finding
-                            f.claims = (claimBase)..<(claimBase + 1)
-                            envelope.append(f)
-                        }
-                    }
-                    for (line, finding) in reader.lineFindings { recordFindings.append((local + Int32(line), finding)) }
-                    recordBase += lines
-                    claimBase += 1
-                    starts.append(Int32(recordBase - batchRecordBase))
-                    claimFirstRecord.append(recordBase)
-                    claimCents.append(reader.claimChargeCents)
-                    if recordBase - batchRecordBase >= batchRecords { submit() }
-                }
-                if claimBase > batchClaimBase || !reader.records.bytes.isEmpty { submit() }
-                for var finding in reader.envelopeFindings {
-                    finding.claims = (fileClaimBase + finding.claims.lowerBound)..<(fileClaimBase + finding.claims.upperBound)
-                    envelope.append(finding)
-                }
-                recordsPerFile.append(recordBase - fileRecordBase)
-                rawBefore += reader.rawBytesRead
-            }
-        } catch {
-            try? pool.finish()
-            throw error
-        }
-        do {
-            try pool.finish()
-        } catch let error as ScrubError {
-            throw error
-        } catch {
-            throw ScrubError("\(error)")
-        }
-        state.claimFirstRecord = claimFirstRecord
-        state.claimCents = claimCents
-        return (state, envelope, recordsPerFile)
-    }
+    // MARK: - Pass 1 (see ClaimFilePipeline+PassOne.swift)
 
     static func process(_ input: ClaimBatch, parser: ChargeParser, rules: [any LineRule], context: RuleContext) -> ClaimBatchOutcome {
         var input = input
@@ -434,7 +371,7 @@ final class ClaimFilePipeline {
             }
         }
         sink.sort()
-        let starts = input.claimStarts
+        let starts = input.facts.claimStarts
         // Claim of each record: claims are consecutive runs of records.
         var claimOfRecord = [Int32](repeating: 0, count: batch.count)
         for c in 0..<(starts.count - 1) {
@@ -485,7 +422,7 @@ final class ClaimFilePipeline {
         return ClaimBatchOutcome(
             batch: input.sequence, recordBase: input.recordBase, claimBase: input.claimBase, records: batch.count, findings: stored,
             heldClaims: heldClaims, heldRecords: held, flaggedRecords: flagged, metrics: metrics, lines: lines,
-            departments: departments, payers: batch.payers)
+            departments: departments, payers: batch.payers, facts: input.facts)
     }
 
     /// A record's department as the metrics group it: the trimmed field text.

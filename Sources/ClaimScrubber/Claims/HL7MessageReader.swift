@@ -44,6 +44,7 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) var records = CanonicalRecords()
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
     var rawBytesRead: UInt64 { source.rawBytesRead }
+    var segmentCount: Int { position }
     /// In copy mode, also write the records of the next message read (pass 2 recounts held lines).
     @exclusivity(unchecked) var scanNextClaim = false
 

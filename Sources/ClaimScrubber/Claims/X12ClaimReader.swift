@@ -145,13 +145,33 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var pendingSegment = false
     @exclusivity(unchecked) private var finished = false
 
+    /// True when the bytes read are a chunk that the next interchange's ISA follows: at their end
+    /// the reader reports what that ISA would (open trailers closed "by a new ISA", at its position),
+    /// so a file read in chunks gives the findings of a file read whole.
+    let continuesWithISA: Bool
+    /// Added to the current position for the findings of the chunk's end (the following ISA's).
+    @exclusivity(unchecked) private var positionShift = 0
+
     /// - Parameter serialBase: where loop serials start, so that loops of different files differ.
     init(source: InputSource, mode: Mode, bufferSize: Int = 1 << 20, serialBase: Int = 0) {
         reader = X12SegmentReader(source: source, bufferSize: bufferSize)
         self.mode = mode
         file = source.name
         serials = serialBase
+        continuesWithISA = false
     }
+
+    /// Reads the bytes `read` gives (a chunk of whole interchanges, or the rest of a file) in scan
+    /// mode; positions and claim ordinals count from the first of them.
+    init(read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, name: String, continuesWithISA: Bool) {
+        reader = X12SegmentReader(read: read)
+        mode = .scan
+        file = name
+        self.continuesWithISA = continuesWithISA
+    }
+
+    /// Segments read so far.
+    var segmentCount: Int { reader.position }
 
     // MARK: - Reading
 
@@ -207,7 +227,8 @@ final class X12ClaimReader {
     private func envelopeError(_ claims: Range<Int>, _ message: String, position: Int? = nil, field: String) {
         envelopeFindings.append(
             ClaimFileFinding(
-                claims: claims, rule: .X01, position: position ?? reader.position, field: field, message: message))
+                claims: claims, rule: .X01, position: position ?? reader.position + positionShift, field: field,
+                message: message))
     }
 
     /// The claim range from `first` to the last claim started.
@@ -255,8 +276,9 @@ final class X12ClaimReader {
     // MARK: - Envelope
 
     private func startInterchange() {
+        // A group or transaction set never spans interchanges, even one opened outside any (X01).
+        closeGroupIfOpen(reason: "a new ISA")
         if interchangeOpen {
-            closeGroupIfOpen(reason: "a new ISA")
             envelopeError(claims(from: interchangeFirstClaim), "interchange without its IEA trailer", field: "IEA")
         }
         interchangeOpen = true
@@ -346,6 +368,20 @@ final class X12ClaimReader {
         subscriber.reset(serial: 0)
         patient.reset(serial: 0)
         hasPatientLoop = false
+        // Facts of an earlier transaction set never reach a claim of this one (a CLM before any HL,
+        // already X01): a file read in chunks then gives the records of a file read whole.
+        billingNPI.removeAll(keepingCapacity: true)
+        memberId.removeAll(keepingCapacity: true)
+        for i in 0..<2 {
+            subscriberName[i].removeAll(keepingCapacity: true)
+            patientName[i].removeAll(keepingCapacity: true)
+        }
+        subscriberDob.removeAll(keepingCapacity: true)
+        subscriberSex.removeAll(keepingCapacity: true)
+        patientDob.removeAll(keepingCapacity: true)
+        patientSex.removeAll(keepingCapacity: true)
+        payerId.removeAll(keepingCapacity: true)
+        patientKey.removeAll(keepingCapacity: true)
         place = .transactionHeader
     }
 
@@ -373,6 +409,17 @@ final class X12ClaimReader {
     }
 
     private func finishFile() {
+        if continuesWithISA {
+            // What `startInterchange` reports for the ISA that starts the next chunk.
+            positionShift = 1
+            defer { positionShift = 0 }
+            closeGroupIfOpen(reason: "a new ISA")
+            if interchangeOpen {
+                envelopeError(claims(from: interchangeFirstClaim), "interchange without its IEA trailer", field: "IEA")
+                interchangeOpen = false
+            }
+            return
+        }
         closeGroupIfOpen(reason: "the end of the file")
         if interchangeOpen {
             envelopeError(claims(from: interchangeFirstClaim), "interchange without its IEA trailer (the file ends first)", field: "IEA")

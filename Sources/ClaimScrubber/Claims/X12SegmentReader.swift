@@ -23,7 +23,9 @@ struct X12Delimiters: Sendable, Equatable {
 /// terminator right after ISA16 (found by counting element separators, so an ISA that is not padded
 /// to its fixed width is still read).
 final class X12SegmentReader {
-    let source: InputSource
+    /// The input file, when the reader reads one (nil for a chunk of bytes already read).
+    let source: InputSource?
+    private let readBytes: (UnsafeMutableRawBufferPointer) throws -> Int
     @exclusivity(unchecked) private var storage: UnsafeMutableRawBufferPointer
     @exclusivity(unchecked) private var start = 0
     @exclusivity(unchecked) private var end = 0
@@ -45,6 +47,15 @@ final class X12SegmentReader {
 
     init(source: InputSource, bufferSize: Int = 1 << 20) {
         self.source = source
+        readBytes = { try source.read(into: $0) }
+        storage = .allocate(byteCount: max(bufferSize, 256), alignment: 64)
+        elementEnds = .allocate(capacity: 256)
+    }
+
+    /// Reads from `read` (a chunk of a file already in memory, or bytes replayed before a file's rest).
+    init(read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, bufferSize: Int = 1 << 20) {
+        source = nil
+        readBytes = read
         storage = .allocate(byteCount: max(bufferSize, 256), alignment: 64)
         elementEnds = .allocate(capacity: 256)
     }
@@ -71,7 +82,7 @@ final class X12SegmentReader {
             storage.deallocate()
             storage = grown
         }
-        let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[end..<storage.count]))
+        let n = try readBytes(UnsafeMutableRawBufferPointer(rebasing: storage[end..<storage.count]))
         if n == 0 {
             atEnd = true
             return false
