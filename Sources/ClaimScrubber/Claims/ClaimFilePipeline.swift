@@ -221,7 +221,7 @@ final class ClaimFilePipeline {
     let format: ClaimFileFormat
     let progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
     /// Records per batch handed to a worker.
-    var batchRecords = 4096
+    var batchRecords = 16384
     /// Bytes of one X12 interchange past which the rest of its file is read on the reading thread
     /// (nil: 16 chunks, at least 64 MiB); tests lower it.
     var serialAfterBytes: Int?
