@@ -1,16 +1,22 @@
-/// Keeps glibc's allocator from holding on to freed chunk buffers.
+/// Lets glibc's allocator reuse the multi-MiB per-chunk buffers instead of mapping fresh pages for
+/// every chunk.
 ///
-/// By default glibc raises its mmap threshold after large blocks are freed, so later multi-MiB
-/// chunk buffers come from the heap of whichever thread allocated them and stay in its arena after
-/// being freed: resident memory creeps up with the number of worker threads. A fixed threshold
-/// keeps buffers of 1 MiB and more in their own mappings, returned to the system when freed, and
-/// two arenas bound the per-thread heaps.
+/// Each chunk allocates a few buffers of 1–8 MiB (the chunk's bytes, its field spans, its typed
+/// columns) and frees them when the chunk is done. Served by `mmap` (glibc's default for blocks
+/// over 128 KiB until its threshold adapts), every chunk pays a page fault and a zeroed page per
+/// 4 KiB touched and an `munmap` at the end: measured at 9.6 of 44 CPU-seconds on a 10M-line
+/// scrub, almost all of it in the kernel. With the threshold at 32 MiB these buffers come from the
+/// heap and are reused chunk after chunk (system time 9.6 s → 0.9 s on the same run). One arena
+/// keeps freed blocks reusable by every thread (with one per thread, a buffer freed by a worker is
+/// not reused by the reader, and resident memory grew to 490 MiB); the trim threshold returns
+/// what lies free at the top of the heap beyond 32 MiB. Peak RSS on that run: 374 MiB.
 public enum MemoryTuning {
     public static func apply() {
         #if os(Linux)
         // <malloc.h> values; the Glibc module does not export mallopt.
-        _ = mallopt(-3, 1 << 20)  // M_MMAP_THRESHOLD
-        _ = mallopt(-8, 2)  // M_ARENA_MAX
+        _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
+        _ = mallopt(-1, 32 << 20)  // M_TRIM_THRESHOLD
+        _ = mallopt(-8, 1)  // M_ARENA_MAX
         #endif
     }
 }
