@@ -32,8 +32,9 @@ public struct ScrubOptions: Sendable {
     /// Bytes per chunk (a test knob: tiny chunks exercise boundaries).
     public var chunkSize = 4 << 20
     /// Pass 2 reads a compressed input from a spool of its decompressed bytes written by pass 1
-    /// (true), or decompresses it again (false).
-    public var spoolCompressedInput = true
+    /// (true), or decompresses it again (false, the default: decompressing level-3 input costs
+    /// less CPU than writing and reading back the spool, 1.2 vs 2.2 CPU-seconds per 2M lines).
+    public var spoolCompressedInput = false
 
     public init(inputs: [String], asOf: Int32) {
         self.inputs = inputs

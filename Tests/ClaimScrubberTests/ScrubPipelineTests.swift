@@ -89,6 +89,8 @@ import Zstd
         #expect(held.count == result.summary.linesHeld)
     }
 
+    /// Also covers how pass 2 re-reads a compressed input: decompressing again (the default) or
+    /// from pass 1's spool of its decompressed bytes.
     @Test func outputsAreIdenticalForAnyWorkerCountAndChunkSize() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
@@ -96,12 +98,16 @@ import Zstd
         _ = try Fixtures.generate(lines: 5_000, seed: 21, errorRate: 0.1, to: input)
         var reference: [String: [UInt8]]?
         var referenceSummary: ScrubSummary?
-        let runs: [(workers: Int, chunk: Int)] = [(1, 4 << 20), (2, 4 << 20), (8, 4 << 20), (2, 1024), (8, 1024)]
+        let runs: [(workers: Int, chunk: Int, spool: Bool)] = [
+            (1, 4 << 20, false), (2, 4 << 20, false), (8, 4 << 20, false), (2, 1024, false), (8, 1024, false),
+            (2, 4 << 20, true), (8, 1024, true),
+        ]
         for (i, run) in runs.enumerated() {
             let out = dir.file("out\(i)")
             let result = try Fixtures.scrub([input], out: out) {
                 $0.workers = run.workers
                 $0.chunkSize = run.chunk
+                $0.spoolCompressedInput = run.spool
             }
             var files: [String: [UInt8]] = [:]
             for name in ["clean.csv.zst", "held.csv.zst", "findings.csv"] {
