@@ -5,6 +5,15 @@ public enum ServiceSetting: String, Sendable, CaseIterable, Codable {
     case outpatientHospital = "outpatient-hospital"
     case dme
 
+    /// Position in `allCases`, for tables indexed by setting.
+    var ordinal: Int {
+        switch self {
+        case .practitioner: 0
+        case .outpatientHospital: 1
+        case .dme: 2
+        }
+    }
+
     /// The setting a CMS file name spells (`ccipra`/`ccioph`, `PractitionerServices`, …).
     static func fromName(_ word: String) -> ServiceSetting? {
         switch word.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") {
@@ -14,6 +23,39 @@ public enum ServiceSetting: String, Sendable, CaseIterable, Codable {
         default: return nil
         }
     }
+}
+
+/// Which release of a per-setting table (PTP, MUE) serves a date of service.
+///
+/// Looked up for every line the shard stage checks, so settings index plain arrays (a dictionary
+/// keyed by the setting hashed its string raw value on every look-up).
+struct SettingReleases: Sendable {
+    /// By `ServiceSetting.ordinal`: the setting's schedule, and the table's release index for each
+    /// of the schedule's releases.
+    private var schedules: [ReleaseSchedule?] = Array(repeating: nil, count: ServiceSetting.allCases.count)
+    private var members: [[Int]] = Array(repeating: [], count: ServiceSetting.allCases.count)
+
+    init() {}
+
+    /// - Parameters: `settings[i]` and `periods[i]` describe the table's release `i`.
+    init(settings: [ServiceSetting], periods: [ServicePeriod]) {
+        for setting in ServiceSetting.allCases {
+            let indices = settings.indices.filter { settings[$0] == setting }
+            guard !indices.isEmpty else { continue }
+            members[setting.ordinal] = indices
+            schedules[setting.ordinal] = ReleaseSchedule(declared: indices.map { periods[$0] })
+        }
+    }
+
+    func isLoaded(_ setting: ServiceSetting) -> Bool { schedules[setting.ordinal] != nil }
+
+    @inline(__always)
+    func release(on day: Int32, setting: ServiceSetting) -> Int? {
+        guard let schedule = schedules[setting.ordinal], let k = schedule.release(on: day) else { return nil }
+        return members[setting.ordinal][k]
+    }
+
+    func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? { schedules[setting.ordinal] }
 }
 
 /// NCCI procedure-to-procedure edits, per setting and release (the -f1..-f4 parts of one version
@@ -42,31 +84,21 @@ public struct PTPTable: Sendable {
     }
 
     public private(set) var releases: [Release] = []
-    private var schedules: [ServiceSetting: ReleaseSchedule] = [:]
-    /// Release index within `releases` per setting's schedule index.
-    private var members: [ServiceSetting: [Int]] = [:]
+    private var bySetting = SettingReleases()
 
     public init() {}
 
     init(releases: [Release], periods: [ServicePeriod]) {
         self.releases = releases
-        for setting in ServiceSetting.allCases {
-            let indices = releases.indices.filter { releases[$0].setting == setting }
-            guard !indices.isEmpty else { continue }
-            members[setting] = indices
-            schedules[setting] = ReleaseSchedule(declared: indices.map { periods[$0] })
-        }
+        bySetting = SettingReleases(settings: releases.map(\.setting), periods: periods)
     }
 
-    public func isLoaded(_ setting: ServiceSetting) -> Bool { members[setting] != nil }
+    public func isLoaded(_ setting: ServiceSetting) -> Bool { bySetting.isLoaded(setting) }
 
     /// The release serving `day` in `setting`, or nil.
-    public func release(on day: Int32, setting: ServiceSetting) -> Int? {
-        guard let schedule = schedules[setting], let k = schedule.release(on: day) else { return nil }
-        return members[setting]![k]
-    }
+    public func release(on day: Int32, setting: ServiceSetting) -> Int? { bySetting.release(on: day, setting: setting) }
 
-    public func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? { schedules[setting] }
+    public func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? { bySetting.schedule(setting) }
 
     @inline(__always)
     static func key(_ column1: UInt64, _ column2: UInt64) -> UInt64 {
@@ -81,12 +113,15 @@ public struct PTPTable: Sendable {
 
     @inline(__always)
     public func edit(column1: UInt64, column2: UInt64, on day: Int32, release index: Int) -> Edit? {
-        let r = releases[index]
+        // Through `releases[index]` in place: binding the release to a local would retain and
+        // release its four arrays on every look-up.
         let key = Self.key(column1, column2)
-        var i = r.pairs.lowerBound(key)
-        while i < r.pairs.count && r.pairs.keys[i] == key {
-            if r.effective[i] <= day && day <= r.deletion[i] {
-                return Edit(modifierIndicator: r.indicator[i], effective: r.effective[i], deletion: r.deletion[i])
+        var i = releases[index].pairs.lowerBound(key)
+        while i < releases[index].pairs.count && releases[index].pairs.keys[i] == key {
+            let effective = releases[index].effective[i]
+            let deletion = releases[index].deletion[i]
+            if effective <= day && day <= deletion {
+                return Edit(modifierIndicator: releases[index].indicator[i], effective: effective, deletion: deletion)
             }
             i += 1
         }
@@ -112,29 +147,20 @@ public struct MUETable: Sendable {
     }
 
     public private(set) var releases: [Release] = []
-    private var schedules: [ServiceSetting: ReleaseSchedule] = [:]
-    private var members: [ServiceSetting: [Int]] = [:]
+    private var bySetting = SettingReleases()
 
     public init() {}
 
     init(releases: [Release], periods: [ServicePeriod]) {
         self.releases = releases
-        for setting in ServiceSetting.allCases {
-            let indices = releases.indices.filter { releases[$0].setting == setting }
-            guard !indices.isEmpty else { continue }
-            members[setting] = indices
-            schedules[setting] = ReleaseSchedule(declared: indices.map { periods[$0] })
-        }
+        bySetting = SettingReleases(settings: releases.map(\.setting), periods: periods)
     }
 
-    public func isLoaded(_ setting: ServiceSetting) -> Bool { members[setting] != nil }
+    public func isLoaded(_ setting: ServiceSetting) -> Bool { bySetting.isLoaded(setting) }
 
-    public func release(on day: Int32, setting: ServiceSetting) -> Int? {
-        guard let schedule = schedules[setting], let k = schedule.release(on: day) else { return nil }
-        return members[setting]![k]
-    }
+    public func release(on day: Int32, setting: ServiceSetting) -> Int? { bySetting.release(on: day, setting: setting) }
 
-    public func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? { schedules[setting] }
+    public func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? { bySetting.schedule(setting) }
 
     /// The MUE of `code` on `day` in `setting`, or nil (no MUE, or no release serves the day).
     public func limit(code: UInt64, on day: Int32, setting: ServiceSetting) -> Limit? {
@@ -144,9 +170,8 @@ public struct MUETable: Sendable {
 
     @inline(__always)
     public func limit(code: UInt64, release index: Int) -> Limit? {
-        let r = releases[index]
-        let i = r.codes.index(of: code)
-        return i >= 0 ? Limit(value: r.values[i], mai: r.mai[i]) : nil
+        let i = releases[index].codes.index(of: code)
+        return i >= 0 ? Limit(value: releases[index].values[i], mai: releases[index].mai[i]) : nil
     }
 }
 
