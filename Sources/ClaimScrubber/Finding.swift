@@ -44,8 +44,12 @@ public struct FindingSink {
 
     /// Findings in record order, then catalog order (stable whatever order rules ran in).
     mutating func sort() {
-        findings.sort {
-            ($0.record, $0.rule.ordinal, $0.field, $0.value, $0.message) < ($1.record, $1.rule.ordinal, $1.field, $1.value, $1.message)
+        // Integers first: the texts are compared (and retained) only for one rule's findings on
+        // one record.
+        findings.sort { a, b in
+            if a.record != b.record { return a.record < b.record }
+            if a.rule != b.rule { return a.rule.ordinal < b.rule.ordinal }
+            return (a.field, a.value, a.message) < (b.field, b.value, b.message)
         }
     }
 }
