@@ -163,12 +163,6 @@ final class ShardStore {
 
 /// Sort key of an encounter line: patient, then date and input order packed in one integer
 /// (dates after 1970 are positive; record numbers stay below 2^40).
-struct SortKey {
-    var patient: UInt64
-    var dayAndOrdinal: UInt64
-    var index: Int
-}
-
 /// The shard stage: every shard's lines sorted by patient, date and input order, each patient-day
 /// given to every encounter rule.
 enum EncounterStage {
@@ -213,25 +207,76 @@ enum EncounterStage {
         return all
     }
 
+    /// Groups a shard's lines by patient and date and runs every rule on each group.
+    ///
+    /// Groups are found by bucketing rather than sorting the shard: each line goes to one of about
+    /// as many buckets as lines, chosen by a hash of its patient and date, with a counting pass
+    /// (lines keep input order inside a bucket); only a bucket holding lines of more than one
+    /// patient-day needs a small sort. Group order does not matter, the findings are sorted at the end.
     static func check(_ unsorted: [EncounterLine], rules: [any EncounterRule], context: EncounterContext) -> [EncounterFinding] {
-        guard !unsorted.isEmpty else { return [] }
-        // Sort small keys with the line's index rather than the 64-byte lines themselves.
-        var keys = unsorted.indices.map { i in
-            SortKey(patient: unsorted[i].patient, dayAndOrdinal: UInt64(UInt32(bitPattern: unsorted[i].day)) << 40 | unsorted[i].ordinal, index: i)
-        }
-        keys.sort { $0.patient != $1.patient ? $0.patient < $1.patient : $0.dayAndOrdinal < $1.dayAndOrdinal }
-        let lines = keys.map { unsorted[$0.index] }
+        let n = unsorted.count
+        guard n > 0 else { return [] }
         var out: [EncounterFinding] = []
-        var start = 0
-        while start < lines.count {
-            var end = start + 1
-            while end < lines.count && lines[end].patient == lines[start].patient && lines[end].day == lines[start].day {
-                end += 1
+        let bits = max(1, Int.bitWidth - (n - 1).leadingZeroBitCount)
+        let buckets = 1 << bits
+        @inline(__always) func bucket(_ line: EncounterLine) -> Int {
+            let mixed = (line.patient ^ UInt64(UInt32(bitPattern: line.day)) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+            return Int(truncatingIfNeeded: mixed >> UInt64(64 - bits))
+        }
+        var first = [Int32](repeating: 0, count: buckets + 1)
+        var lines = [EncounterLine]()
+        lines.reserveCapacity(n)
+        unsorted.withUnsafeBufferPointer { source in
+            first.withUnsafeMutableBufferPointer { first in
+                for line in source { first[bucket(line) &+ 1] &+= 1 }
+                for b in 0..<buckets { first[b &+ 1] &+= first[b] }
+                var fill = Array(first[0..<buckets])
+                let gathered = UnsafeMutableBufferPointer<EncounterLine>.allocate(capacity: n)
+                defer { gathered.deallocate() }
+                fill.withUnsafeMutableBufferPointer { fill in
+                    for line in source {
+                        let b = bucket(line)
+                        (gathered.baseAddress! + Int(fill[b])).initialize(to: line)
+                        fill[b] &+= 1
+                    }
+                }
+                lines.append(contentsOf: gathered)
             }
-            let group = lines[start..<end]
-            for rule in rules { rule.check(group, context, &out) }
-            start = end
+        }
+        var b = 0
+        while b < buckets {
+            let lower = Int(first[b])
+            let upper = Int(first[b + 1])
+            b += 1
+            guard upper > lower else { continue }
+            if upper - lower > 1 && !Self.isOneGroup(lines[lower..<upper]) {
+                // Rare: several patient-days share the bucket. Sort them apart, input order kept.
+                lines[lower..<upper].sort {
+                    ($0.patient, $0.day, $0.ordinal) < ($1.patient, $1.day, $1.ordinal)
+                }
+            }
+            var start = lower
+            while start < upper {
+                var end = start + 1
+                while end < upper && lines[end].patient == lines[start].patient && lines[end].day == lines[start].day {
+                    end += 1
+                }
+                let group = lines[start..<end]
+                for rule in rules { rule.check(group, context, &out) }
+                start = end
+            }
         }
         return out
+    }
+
+    /// True when every line is of one patient and date and they are in input order.
+    private static func isOneGroup(_ lines: ArraySlice<EncounterLine>) -> Bool {
+        let head = lines[lines.startIndex]
+        var previous = head.ordinal
+        for line in lines.dropFirst() {
+            guard line.patient == head.patient, line.day == head.day, line.ordinal > previous else { return false }
+            previous = line.ordinal
+        }
+        return true
     }
 }
