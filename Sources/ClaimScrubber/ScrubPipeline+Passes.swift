@@ -234,9 +234,9 @@ extension ScrubPipeline {
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
             _ = try reader.readHeader()
             let first = record
-            var sequence = 0
-            while let chunk = try reader.nextChunk(sequence: sequence) {
-                sequence += 1
+            let prefetcher = ChunkPrefetcher(reader: reader)
+            defer { prefetcher.close() }
+            while let chunk = try prefetcher.next() {
                 let bytes = chunk.bytes
                 var line = chunk.firstLine
                 // Whole runs of records with one verdict go out in one write.
