@@ -1,0 +1,150 @@
+import Testing
+
+@testable import ClaimScrubber
+
+/// The parser finds fields from a block-wise separator index (64 bytes at a time, quote parity
+/// carried across blocks). These tests compare it with a byte-at-a-time RFC 4180 reading of the
+/// same text, on records whose quotes, delimiters, newlines and CRs fall at every offset of a block.
+@Suite struct ChargeParserTests {
+    static let header = [
+        "line_id", "encounter_id", "patient_id", "service_date", "procedure_code", "units", "charge_amount", "dx1",
+        "department",
+    ]
+
+    struct Parsed {
+        var batch: ChargeBatch
+        var findings: [Finding]
+    }
+
+    static func parse(_ body: [UInt8], delimiter: UInt8 = 0x2C) throws -> Parsed {
+        let headerText = header.joined(separator: String(UnicodeScalar(delimiter))) + "\n"
+        let layout = try ExtractLayout(header: Array(headerText.utf8), file: "test.csv")
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, body.count), alignment: 8)
+        body.withUnsafeBytes { storage.copyMemory(from: $0) }
+        let chunk = Chunk(
+            storage: storage, count: body.count, file: 0, sequence: 0, firstLine: 2,
+            newlineCount: body.filter { $0 == 0x0A }.count, byteOffset: 0, isLastOfFile: true)
+        var sink = FindingSink(configuration: RuleSettings())
+        let batch = ChargeParser(layout: layout, settings: RuleSettings()).parse(chunk, sink: &sink)
+        return Parsed(batch: batch, findings: sink.findings)
+    }
+
+    /// A field as an extract writes it: quoted when it holds a delimiter, quote, CR or newline.
+    static func encode(_ value: [UInt8], delimiter: UInt8) -> [UInt8] {
+        guard value.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return value }
+        var out: [UInt8] = [0x22]
+        for c in value {
+            out.append(c)
+            if c == 0x22 { out.append(0x22) }
+        }
+        out.append(0x22)
+        return out
+    }
+
+    static func randomValue(_ rng: inout SplitMix64, delimiter: UInt8) -> [UInt8] {
+        let alphabet: [UInt8] = Array("AZaz09 .-".utf8) + [delimiter, 0x22, 0x0A, 0x0D]
+        let length = Int(rng.next() % 40)
+        var value: [UInt8] = []
+        for _ in 0..<length {
+            // Mostly plain text, now and then a byte that forces quoting.
+            let r = rng.next() % 100
+            value.append(r < 85 ? alphabet[Int(rng.next() % 9)] : alphabet[9 + Int(rng.next() % 4)])
+        }
+        return value
+    }
+
+    @Test(arguments: [UInt8(0x2C), 0x7C, 0x09])
+    func wellFormedRecordsGiveTheReferenceFields(delimiter: UInt8) throws {
+        var rng = SplitMix64(seed: UInt64(delimiter))
+        var body: [UInt8] = []
+        var expected: [[[UInt8]]] = []
+        var lineOfRecord: [Int] = []
+        var line = 0
+        for r in 0..<600 {
+            var fields: [[UInt8]] = []
+            var record: [UInt8] = []
+            for f in 0..<Self.header.count {
+                let value = f == 0 ? Array("L\(r)".utf8) : Self.randomValue(&rng, delimiter: delimiter)
+                fields.append(value)
+                if f > 0 { record.append(delimiter) }
+                record += Self.encode(value, delimiter: delimiter)
+            }
+            // Some records end in CRLF, the last one in nothing at all.
+            if r == 599 {
+            } else if rng.next() % 4 == 0 {
+                record += [0x0D, 0x0A]
+            } else {
+                record.append(0x0A)
+            }
+            lineOfRecord.append(line)
+            line += record.filter { $0 == 0x0A }.count
+            body += record
+            // Values keep spaces at their ends: the batch keeps the text as written.
+            expected.append(fields)
+        }
+        let parsed = try Self.parse(body, delimiter: delimiter)
+        #expect(parsed.findings.filter { $0.rule == .S01 }.isEmpty)
+        #expect(parsed.batch.count == expected.count)
+        for r in 0..<min(parsed.batch.count, expected.count) {
+            for (f, name) in Self.header.enumerated() {
+                let column = Column(rawValue: name)!
+                #expect(Array(parsed.batch.bytes(column, r)) == expected[r][f], "record \(r) field \(name)")
+            }
+            #expect(Int(parsed.batch.lineOffset[r]) == lineOfRecord[r], "record \(r) line")
+        }
+    }
+
+    @Test func malformedQuotesAreS01OnTheirRecordOnly() throws {
+        // Each bad record keeps an even number of quotes, so the records after it stand.
+        let bad: [(text: String, field: String, message: String)] = [
+            ("L1,E\"x\"1,P,2026-01-02,99213,1,1.00,I10,D", "encounter_id", "quote inside an unquoted field"),
+            ("L2,\"E1\"x,P,2026-01-02,99213,1,1.00,I10,D", "encounter_id", "text after the closing quote of a field"),
+            ("L3,E1,P,2026-01-02,99213,1,1.00,I10,\"D\"\"\"x", "department", "text after the closing quote of a field"),
+        ]
+        let good = "G,E9,P9,2026-01-02,99213,1,1.00,I10,\"a,b\n\"\"c\"\"\""
+        // Pad so that the bad records start at different offsets of a 64-byte block.
+        for pad in 0..<64 {
+            var text = "P,E,P,2026-01-02,99213,1,1.00,I10," + String(repeating: "x", count: pad) + "\n"
+            for b in bad { text += b.text + "\n" + good + "\n" }
+            let parsed = try Self.parse(Array(text.utf8))
+            #expect(parsed.batch.count == 1 + 2 * bad.count, "pad \(pad)")
+            let s01 = parsed.findings.filter { $0.rule == .S01 }
+            #expect(s01.map(\.record) == [1, 3, 5], "pad \(pad)")
+            for (k, finding) in s01.enumerated() where k < bad.count {
+                #expect(finding.field == bad[k].field && finding.message == bad[k].message, "pad \(pad)")
+            }
+            for r in [2, 4, 6] where r < parsed.batch.count {
+                #expect(Array(parsed.batch.bytes(.department, r)) == Array("a,b\n\"c\"".utf8), "pad \(pad)")
+                #expect(!parsed.batch.unparsed[r])
+            }
+        }
+    }
+
+    @Test func unterminatedQuoteRunsToTheEndOfTheChunk() throws {
+        for pad in [0, 1, 30, 63, 64, 65, 200] {
+            let text = "L1,E1,P1,2026-01-02,99213,1,1.00,I10,D\n" + "L2,\"E" + String(repeating: "y", count: pad)
+                + ",x\nmore,text\n"
+            let parsed = try Self.parse(Array(text.utf8))
+            #expect(parsed.batch.count == 2)
+            let s01 = parsed.findings.filter { $0.rule == .S01 }
+            #expect(s01.count == 1 && s01.first?.record == 1 && s01.first?.field == "encounter_id")
+            #expect(s01.first?.message.hasPrefix("unterminated quote") == true)
+            #expect(Int(parsed.batch.recordEnd[1]) == text.utf8.count)
+        }
+    }
+
+    @Test func fieldCountAndNonASCIIBytesAreCheckedPerRecord() throws {
+        var text = "L1,E1,P1,2026-01-02,99213,1,1.00,I10\n"  // one field short
+        text += "L2,E1,P1,2026-01-02,99213,1,1.00,I10,D,extra\n"  // one too many
+        text += "L3,E1,Pé,2026-01-02,99213,1,1.00,I10,D\n"  // valid UTF-8
+        var bytes = Array(text.utf8)
+        bytes += Array("L4,E1,P1,2026-01-02,99213,1,1.00,I10,".utf8) + [0xC3, 0x28] + [0x0A]  // invalid UTF-8
+        let parsed = try Self.parse(bytes)
+        let s01 = parsed.findings.filter { $0.rule == .S01 }
+        #expect(s01.map(\.record) == [0, 1, 3])
+        #expect(s01.first?.message == "expected 9 fields, found 8")
+        #expect(s01.count == 3 && s01[1].message == "expected 9 fields, found 10")
+        #expect(s01.count == 3 && s01[2].field == "department" && s01[2].message == "invalid UTF-8 bytes in field")
+        #expect(parsed.batch.text(.patientId, 2) == "Pé")
+    }
+}
