@@ -45,10 +45,13 @@ struct ChargeParser {
         defer { target.deallocate() }
         for k in 0..<fieldCount { target[k] = columnOfField[k] }
 
+        // Spans are set field by field: a column the layout lacks stays empty from here on, and a
+        // record that stops short empties the columns it did not reach (below), so the row needs
+        // no clearing per record.
+        row.update(repeating: .empty, count: columnCount)
         var position = 0
         var line = 0
         while position < n {
-            row.update(repeating: .empty, count: columnCount)
             let recordStart = position
             var i = position
             var field = 0
@@ -94,7 +97,7 @@ struct ChargeParser {
                             }
                             length = to - i - 1
                         }
-                        row[column] = ChargeBatch.Span(start: Int32(i + 1), length: Int32(length))
+                        row[column] = ChargeBatch.Span(start: Int32(truncatingIfNeeded: i + 1), length: Int32(truncatingIfNeeded: length))
                     }
                     field += 1
                     i = j + 1
@@ -121,7 +124,10 @@ struct ChargeParser {
                         break scan
                     }
                     if j < n && base[j] == delimiter {
-                        if column >= 0 { row[column] = ChargeBatch.Span(start: Int32(i), length: Int32(j - i)) }
+                        if column >= 0 {
+                            row[column] = ChargeBatch.Span(
+                                start: Int32(truncatingIfNeeded: i), length: Int32(truncatingIfNeeded: j - i))
+                        }
                         field += 1
                         i = j + 1
                         continue scan
@@ -129,20 +135,29 @@ struct ChargeParser {
                     // End of the record: a newline, or the end of the chunk.
                     var end = j
                     if end > i && base[end - 1] == 0x0D { end -= 1 }
-                    if column >= 0 { row[column] = ChargeBatch.Span(start: Int32(i), length: Int32(end - i)) }
+                    if column >= 0 {
+                        row[column] = ChargeBatch.Span(
+                            start: Int32(truncatingIfNeeded: i), length: Int32(truncatingIfNeeded: end - i))
+                    }
                     field += 1
                     recordEnd = end
                     next = j < n ? j + 1 : n
                     break scan
                 }
             }
+            var reached = field
             if problem != nil {
                 switch problem! {
-                case .unterminatedQuote:
+                case .unterminatedQuote(let f):
                     (recordEnd, next) = (n, n)
-                case .strayQuote, .textAfterQuote:
+                    reached = f
+                case .strayQuote(let f), .textAfterQuote(let f):
                     (recordEnd, next, newlinesInRecord) = Self.parityEnd(base, from: recordStart, count: n)
+                    reached = f
                 }
+            }
+            if reached < fieldCount {
+                for f in reached..<fieldCount where target[f] >= 0 { row[target[f]] = .empty }
             }
             let record = batch.count
             batch.appendRecord(start: recordStart, end: recordEnd, line: line, spans: row)
