@@ -112,6 +112,13 @@ import Testing
             #expect(s01.map(\.record) == [1, 3, 5], "pad \(pad)")
             for (k, finding) in s01.enumerated() where k < bad.count {
                 #expect(finding.field == bad[k].field && finding.message == bad[k].message, "pad \(pad)")
+                // Fields before the bad one are read; none after it keeps the previous record's text.
+                let r = Int(finding.record)
+                #expect(parsed.batch.text(.lineId, r) == "L\(k + 1)", "pad \(pad)")
+                #expect(parsed.batch.isEmpty(.department, r), "pad \(pad)")
+                if bad[k].field == "encounter_id" {
+                    #expect(parsed.batch.isEmpty(.encounterId, r) && parsed.batch.isEmpty(.serviceDate, r), "pad \(pad)")
+                }
             }
             for r in [2, 4, 6] where r < parsed.batch.count {
                 #expect(Array(parsed.batch.bytes(.department, r)) == Array("a,b\n\"c\"".utf8), "pad \(pad)")
