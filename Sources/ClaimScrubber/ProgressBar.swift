@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// A one-line progress display on stderr: share of the (compressed) input read, lines/s, MB/s and
-/// the time left, redrawn at most ten times a second and cleared at the end.
+/// A one-line progress display on stderr: the phase of the run, share of the (compressed) input
+/// read, lines/s, MB/s and the time left in the phase, redrawn at most ten times a second and
+/// cleared at the end.
 ///
 /// Only counts and rates are shown: never a file's content, so no patient data reaches the
 /// terminal. The scrub's reading thread calls `update`; the state sits in a `Mutex`.
@@ -15,6 +16,8 @@ public final class ProgressBar: Sendable {
         /// Lines arrive per input file, each file counting from 0: earlier files' totals.
         var linesBefore = 0
         var lastLines = 0
+        /// What the run is doing ("reading", "encounter edits", "writing"); empty: no label.
+        var phase = ""
     }
 
     private let state = Mutex(State())
@@ -61,6 +64,21 @@ public final class ProgressBar: Sendable {
         return 78
     }
 
+    /// Starts a phase of the run: its name leads the line, and counts and rates start again.
+    public func begin(phase: String) {
+        let text: String? = state.withLock { s in
+            guard !s.finished else { return nil }
+            s.phase = phase
+            s.started = now()
+            s.lastDraw = s.started!
+            s.linesBefore = 0
+            s.lastLines = 0
+            s.drawn = true
+            return Self.line(phase: phase, bytes: 0, total: 0, lines: nil, elapsed: 0, width: width)
+        }
+        if let text { write("\r" + text + "\u{1B}[K") }
+    }
+
     /// Reports progress: `bytes` of `total` raw (compressed) input bytes read, `lines` read so far
     /// in the current file. Cheap when it does not redraw.
     public func update(bytes: UInt64, total: UInt64, lines: Int) {
@@ -75,7 +93,8 @@ public final class ProgressBar: Sendable {
             s.lastDraw = t
             s.drawn = true
             return Self.line(
-                bytes: bytes, total: total, lines: s.linesBefore + lines, elapsed: t - started, width: width)
+                phase: s.phase, bytes: bytes, total: total, lines: s.linesBefore + lines, elapsed: t - started,
+                width: width)
         }
         if let text { write("\r" + text + "\u{1B}[K") }
     }
@@ -89,8 +108,13 @@ public final class ProgressBar: Sendable {
         if clear { write("\r\u{1B}[2K") }
     }
 
-    /// The bar's text: `[#####-----]  45%  1.2M lines  850k lines/s  42.1 MB/s  ETA 0:07`.
-    static func line(bytes: UInt64, total: UInt64, lines: Int, elapsed: Double, width: Int) -> String {
+    /// The bar's text: `writing [#####-----]  45%  1.2M lines  850k lines/s  42.1 MB/s  ETA 0:07`
+    /// (`lines` nil: the phase's name alone).
+    static func line(
+        phase: String = "", bytes: UInt64, total: UInt64, lines: Int?, elapsed: Double, width: Int
+    ) -> String {
+        let label = phase.isEmpty ? "" : phase + " "
+        guard let lines else { return String((label + "…").prefix(width)) }
         let fraction = total > 0 ? min(1, Double(bytes) / Double(total)) : 0
         var tail = ""
         if total > 0 { tail += "  " + pad(String(Int((fraction * 100).rounded(.down))) + "%", 4) }
@@ -103,10 +127,10 @@ public final class ProgressBar: Sendable {
                 tail += "  ETA " + duration(left)
             }
         }
-        let barWidth = max(10, min(30, width - tail.count - 3))
+        let barWidth = max(10, min(30, width - label.count - tail.count - 3))
         let filled = Int((fraction * Double(barWidth)).rounded(.down))
         let bar = total > 0 ? "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled) + "]" : ""
-        return String((bar + tail).prefix(width))
+        return String((label + bar + tail).prefix(width))
     }
 
     static func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }

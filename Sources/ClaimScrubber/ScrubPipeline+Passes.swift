@@ -45,6 +45,8 @@ final class PassOneState: @unchecked Sendable {
     }
     var recordsPerFile: [Int]
     var nextRecord = 0
+    /// Decompressed bytes of all inputs' records (pass 2's progress measure); set by the reading thread.
+    var recordBytes: UInt64 = 0
     /// Per input: the spool of its decompressed bytes (compressed inputs only), for pass 2.
     var spools: [SpoolFile?] = []
 
@@ -103,6 +105,7 @@ extension ScrubPipeline {
                 state.spools.append(spool)
                 while !pool.hasFailed, let chunk = try input.reader.nextChunk(sequence: sequence) {
                     try spool?.write(chunk.bytes)
+                    state.recordBytes += UInt64(chunk.bytes.count)
                     let fileName = fileNames[chunk.file]
                     pool.submit(sequence) {
                         Self.process(
@@ -229,6 +232,11 @@ extension ScrubPipeline {
         let lineIdField = layout.index(of: .lineId)
         let encounterField = layout.index(of: .encounterId)
         var record = 0
+        // Progress in the units pass 1 showed (raw input bytes), estimated from the share of the
+        // decompressed records routed so far.
+        var rawTotal: UInt64 = 0
+        for input in inputs { rawTotal += input.source.rawSize ?? 0 }
+        var routed: UInt64 = 0
         for (index, input) in inputs.enumerated() {
             let source = try InputSource(path: state.spools[index]?.path ?? input.path, name: input.source.name)
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
@@ -238,6 +246,11 @@ extension ScrubPipeline {
             defer { prefetcher.close() }
             while let chunk = try prefetcher.next() {
                 let bytes = chunk.bytes
+                routed += UInt64(bytes.count)
+                if let progress {
+                    let share = state.recordBytes > 0 ? min(1, Double(routed) / Double(state.recordBytes)) : 1
+                    progress(UInt64(Double(rawTotal) * share), rawTotal, chunk.firstLine - 2 + chunk.newlineCount)
+                }
                 var line = chunk.firstLine
                 // Whole runs of records with one verdict go out in one write.
                 var runStart = 0

@@ -12,8 +12,11 @@ public final class ScrubPipeline {
 
     let options: ScrubOptions
     let tables: CodeTables
-    /// Called from the reading thread with (raw bytes read so far, total raw bytes, lines so far).
+    /// Called from the reading thread with (raw bytes read so far, total raw bytes, lines so far);
+    /// pass 2 reports the same way, its raw bytes estimated from the decompressed bytes it routed.
     public var progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
+    /// Called when a phase starts: "reading" (pass 1), "encounter edits", "writing" (pass 2).
+    public var phaseStarted: (@Sendable (String) -> Void)?
 
     public init(options: ScrubOptions, tables: CodeTables) {
         self.options = options
@@ -74,6 +77,7 @@ public final class ScrubPipeline {
         do {
             // Pass 1.
             let t1 = Date()
+            phaseStarted?("reading")
             let pass1 = try passOne(inputs: inputs, layout: layout)
             defer {
                 pass1.store.removeFiles()
@@ -91,6 +95,7 @@ public final class ScrubPipeline {
             // Shard stage: encounter rules over every patient-day.
             let t3 = Date()
             let context = EncounterContext(tables: tables, settings: options.settings, payers: pass1.payerNames)
+            phaseStarted?("encounter edits")
             let encounterFindings = try EncounterStage.run(store: pass1.store, context: context, workers: options.workers)
             apply(encounterFindings, to: pass1, summary: &summary)
             summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
@@ -102,6 +107,7 @@ public final class ScrubPipeline {
             outputs.append(clean)
             let held = try OutputFile(path: path(directory, names[1]), level: level, workers: 0)
             outputs.append(held)
+            phaseStarted?("writing")
             try passTwo(
                 inputs: inputs, layout: layout, state: pass1, encounterFindings: encounterFindings, clean: clean,
                 heldOut: held, findings: findings)

@@ -107,7 +107,10 @@ struct Scrub: ParsableCommand {
             let loaded = try TableLoader.load(directories: options.tableDirectories)
             let pipeline = ScrubPipeline(options: options, tables: loaded)
             let bar = ProgressBar.standardError(quiet: quiet)
-            if let bar { pipeline.progress = { bar.update(bytes: $0, total: $1, lines: $2) } }
+            if let bar {
+                pipeline.progress = { bar.update(bytes: $0, total: $1, lines: $2) }
+                pipeline.phaseStarted = { bar.begin(phase: $0) }
+            }
             let result: ScrubPipeline.Result
             do {
                 result = try pipeline.run()

@@ -87,6 +87,54 @@ import Testing
         #expect(terminal.writes.last?.contains("2.5k lines") == true, "\(terminal.writes)")
     }
 
+    /// Each phase names itself and counts from its own start.
+    @Test func phasesLeadTheLineAndRestartTheRates() {
+        let terminal = Terminal()
+        let bar = terminal.bar()
+        bar.begin(phase: "reading")
+        #expect(terminal.writes.last?.hasPrefix("\rreading …") == true, "\(terminal.writes)")
+        terminal.advance(1)
+        bar.update(bytes: 100, total: 100, lines: 4_000)
+        #expect(terminal.writes.last?.contains("4k lines/s") == true, "\(terminal.writes)")
+        terminal.advance(10)
+        bar.begin(phase: "writing")
+        terminal.advance(2)
+        bar.update(bytes: 50, total: 100, lines: 2_000)
+        let last = terminal.writes.last ?? ""
+        #expect(last.hasPrefix("\rwriting [") && last.contains(" 50%"), "\(last)")
+        // 2,000 lines in the 2 s since "writing" began (not 13 s since the run began, nor 6,000 lines).
+        #expect(last.contains("2k lines ") && last.contains("1k lines/s") && last.contains("ETA 0:02"), "\(last)")
+    }
+
+    /// The pipeline announces its three phases in order and reports pass 2 up to the whole input.
+    @Test func pipelineReportsEveryPhase() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("gen.csv.zst")
+        _ = try Fixtures.generate(lines: 3_000, to: input)
+        var options = ScrubOptions(inputs: [input], asOf: Fixtures.asOf)
+        options.outputDirectory = dir.file("out")
+        options.chunkSize = 16 << 10
+        let events = Mutex<[(phase: String, bytes: UInt64, total: UInt64, lines: Int)]>([])
+        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
+        pipeline.phaseStarted = { phase in events.withLock { $0.append((phase, 0, 0, -1)) } }
+        pipeline.progress = { bytes, total, lines in
+            events.withLock { $0.append(($0.last?.phase ?? "", bytes, total, lines)) }
+        }
+        _ = try pipeline.run()
+        let log = events.withLock { $0 }
+        let phases = log.filter { $0.lines < 0 }.map(\.phase)
+        #expect(phases == ["reading", "encounter edits", "writing"])
+        let size = UInt64(try FileManager.default.attributesOfItem(atPath: input)[.size] as! Int)
+        for phase in ["reading", "writing"] {
+            let reports = log.filter { $0.phase == phase && $0.lines >= 0 }
+            #expect(reports.count > 3, "\(phase): \(reports.count) reports")
+            #expect(reports.allSatisfy { $0.total == size })
+            #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.bytes <= $1.bytes && $0.lines <= $1.lines })
+            #expect(reports.last.map { $0.lines >= 2_900 && $0.bytes >= size * 9 / 10 } == true, "\(phase)")
+        }
+    }
+
     @Test func quietOrNotATerminalMeansNoBar() {
         #expect(ProgressBar.standardError(quiet: true) == nil)
         if isatty(2) == 0 { #expect(ProgressBar.standardError(quiet: false) == nil) }
