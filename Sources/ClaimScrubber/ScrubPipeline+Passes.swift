@@ -14,8 +14,10 @@ struct ChunkOutcome: Sendable {
     var rows: [UInt8]
     var metrics: ScrubMetrics
     /// The lines the encounter rules need (ordinals relative to the chunk; department and payer
-    /// numbers index `departments` and `payers`).
+    /// numbers index `departments` and `payers`), grouped by shard, input order kept within each.
     var lines: [EncounterLine]
+    /// `lines[shardStart[s]..<shardStart[s + 1]]` are shard `s`'s lines.
+    var shardStart: [Int32]
     var departments: [String]
     var payers: [String]
 }
@@ -84,11 +86,18 @@ extension ScrubPipeline {
                 state.number($0, in: &state.departmentNumbers, names: &state.departmentNames)
             }
             let payers = outcome.payers.map { state.number($0, in: &state.payerNumbers, names: &state.payerNames) }
-            for var line in outcome.lines {
-                line.ordinal += UInt64(base)
-                line.department = departments[Int(line.department)]
-                line.payer = payers[Int(line.payer)]
-                try state.store.append(line)
+            // One append per shard: the lines come grouped by shard from the worker.
+            var lines = outcome.lines
+            try lines.withUnsafeMutableBufferPointer { lines in
+                for k in lines.indices {
+                    lines[k].ordinal += UInt64(base)
+                    lines[k].department = departments[Int(lines[k].department)]
+                    lines[k].payer = payers[Int(lines[k].payer)]
+                }
+                for shard in 0..<ShardStore.shardCount {
+                    let run = Int(outcome.shardStart[shard])..<Int(outcome.shardStart[shard + 1])
+                    if !run.isEmpty { try state.store.append(UnsafeBufferPointer(rebasing: lines[run]), shard: shard) }
+                }
             }
         }
         var sequence = 0
@@ -167,10 +176,23 @@ extension ScrubPipeline {
         for finding in sink.findings where finding.rule <= .S03 && malformed.last != finding.record {
             malformed.append(finding.record)
         }
-        let (lines, departments) = encounterLines(batch, held: held, malformed: malformed)
+        let (unsorted, departments) = encounterLines(batch, held: held, malformed: malformed)
+        // Grouped by shard here, in parallel, so the in-order consumer appends whole runs.
+        var shardStart = [Int32](repeating: 0, count: ShardStore.shardCount + 1)
+        for line in unsorted { shardStart[ShardStore.shard(of: line.patient) + 1] += 1 }
+        for shard in 0..<ShardStore.shardCount { shardStart[shard + 1] += shardStart[shard] }
+        var fill = shardStart
+        let lines = [EncounterLine](unsafeUninitializedCapacity: unsorted.count) { buffer, count in
+            for line in unsorted {
+                let shard = ShardStore.shard(of: line.patient)
+                (buffer.baseAddress! + Int(fill[shard])).initialize(to: line)
+                fill[shard] += 1
+            }
+            count = unsorted.count
+        }
         return ChunkOutcome(
             file: chunk.file, records: batch.count, heldRecords: held, flaggedRecords: flagged, rows: rows,
-            metrics: metrics, lines: lines, departments: departments, payers: batch.payers)
+            metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers)
     }
 
     /// The compact lines the encounter rules need: every parsed record with a patient, a real date

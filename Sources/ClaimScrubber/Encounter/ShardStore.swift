@@ -63,6 +63,15 @@ final class ShardStore {
         if buffered > budgetLines { try spillLargest() }
     }
 
+    /// Appends lines that all belong to `shard` (as `shard(of:)` says), in input order.
+    func append(_ lines: UnsafeBufferPointer<EncounterLine>, shard: Int) throws {
+        buffers[shard].append(contentsOf: lines)
+        counts[shard] += lines.count
+        buffered += lines.count
+        totalLines += lines.count
+        if buffered > budgetLines { try spillLargest() }
+    }
+
     private func spillLargest() throws {
         // Spill until half the budget is free, largest buffers first.
         while buffered > budgetLines / 2 {
