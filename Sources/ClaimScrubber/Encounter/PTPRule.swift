@@ -17,11 +17,14 @@ struct PTPRule: EncounterRule {
         guard practitioner != nil || hospital != nil else { return }
         for j in lines.indices where !lines[j].isCredit {
             let second = lines[j]
-            guard let release = second.isInstitutional ? hospital : practitioner else { continue }
+            guard let release = second.isInstitutional ? hospital : practitioner,
+                ptp.mayBeColumn2(second.code, release: release)
+            else { continue }
             let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
             for i in lines.indices where i != j {
                 let first = lines[i]
                 guard !first.isCredit, first.code != second.code, first.isInstitutional == second.isInstitutional,
+                    ptp.mayBeColumn1(first.code, release: release),
                     first.provider == second.provider,
                     let edit = ptp.edit(column1: first.code, column2: second.code, on: day, release: release),
                     edit.modifierIndicator != 9

@@ -81,6 +81,9 @@ public struct PTPTable: Sendable {
         var effective: [Int32] = []
         var deletion: [Int32] = []
         var indicator: [UInt8] = []
+        /// Which codes can be column 1 or column 2 of some pair: a quick "no" before the search.
+        var column1 = CodeFilter()
+        var column2 = CodeFilter()
     }
 
     public private(set) var releases: [Release] = []
@@ -89,8 +92,27 @@ public struct PTPTable: Sendable {
     public init() {}
 
     init(releases: [Release], periods: [ServicePeriod]) {
-        self.releases = releases
+        self.releases = releases.map { release in
+            var release = release
+            for key in release.pairs.keys {
+                release.column1.insert(key >> 30)
+                release.column2.insert(key & (1 << 30 - 1))
+            }
+            return release
+        }
         bySetting = SettingReleases(settings: releases.map(\.setting), periods: periods)
+    }
+
+    /// False when `code` is column 1 of no pair of the release (true: it may be).
+    @inline(__always)
+    public func mayBeColumn1(_ code: UInt64, release index: Int) -> Bool {
+        releases[index].column1.mayContain(PackedCode.five(code))
+    }
+
+    /// False when `code` is column 2 of no pair of the release (true: it may be).
+    @inline(__always)
+    public func mayBeColumn2(_ code: UInt64, release index: Int) -> Bool {
+        releases[index].column2.mayContain(PackedCode.five(code))
     }
 
     public func isLoaded(_ setting: ServiceSetting) -> Bool { bySetting.isLoaded(setting) }
@@ -126,6 +148,28 @@ public struct PTPTable: Sendable {
             i += 1
         }
         return nil
+    }
+}
+
+/// A set of five-character codes as 65,536 bits (8 KB) by hash: no false "absent", a few false
+/// "present" once a table holds thousands of codes.
+struct CodeFilter: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 1024)
+
+    @inline(__always)
+    private static func slot(_ five: UInt64) -> Int {
+        Int(truncatingIfNeeded: (five &* 0x9E37_79B9_7F4A_7C15) >> 48)
+    }
+
+    mutating func insert(_ five: UInt64) {
+        let k = Self.slot(five)
+        bits[k >> 6] |= 1 << UInt64(k & 63)
+    }
+
+    @inline(__always)
+    func mayContain(_ five: UInt64) -> Bool {
+        let k = Self.slot(five)
+        return bits[k >> 6] & (1 << UInt64(k & 63)) != 0
     }
 }
 
