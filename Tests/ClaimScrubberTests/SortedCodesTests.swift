@@ -33,3 +33,16 @@ import Testing
         #expect(PackedCode.dotted(packed("I10")) == "I10")
     }
 }
+
+@Suite struct CodeFilterTests {
+    /// The PTP pre-check may say "maybe" for a code it never saw, never "no" for one it did.
+    @Test func neverMissesAnInsertedCodeAndRejectsMostOthers() {
+        var filter = CodeFilter()
+        let inserted = (0..<2_000).map { PackedCode.five(PackedCode.pack(String(10_000 + $0 * 7))!) }
+        for code in inserted { filter.insert(code) }
+        #expect(inserted.allSatisfy { filter.mayContain($0) })
+        let others = (0..<2_000).map { PackedCode.five(PackedCode.pack(String(10_001 + $0 * 7))!) }
+        let maybes = others.filter { filter.mayContain($0) }.count
+        #expect(maybes < 200, "\(maybes) of 2,000 absent codes passed")
+    }
+}
