@@ -142,4 +142,147 @@ import Testing
         #expect(((read["z"] as? [Any])?[0] as? [String: Any])?["b"] as? Int == 2)
         #expect(Self.text([]) == "[\n\n]" && Self.text([:]) == "{\n\n}")
     }
+
+    // MARK: - summary.json
+
+    /// The new writer gives the object the `[String: Any]` tree and `JSONSerialization` gave.
+    @Test func summaryReadsBackAsTheFoundationTree() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("gen.csv")
+        _ = try Fixtures.generate(lines: 3_000, errorRate: 0.1, to: input)
+        let generated = try Fixtures.scrub([input], out: dir.file("out")) { $0.temporaryDirectory = dir.path }
+        let (hand, _) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir, out: "hand")
+        var odd = hand.summary
+        odd.metrics.departments["Ünïcode \"quoted\" \\ /slash\t"] = hand.summary.metrics.departments["Radiology"]
+        odd.run.host = "host\n\u{1}"
+        odd.run.seconds["tiny"] = 1e-7
+        for summary in [generated.summary, hand.summary, odd, ScrubSummary()] {
+            let written = try JSONSerialization.jsonObject(with: Data(summary.json()))
+            let foundation = try JSONSerialization.jsonObject(
+                with: JSONSerialization.data(
+                    withJSONObject: LegacySummaryTree.object(summary),
+                    options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]))
+            let differences = ReportFixtures.differences(written, foundation)
+            #expect(differences.isEmpty, "\(differences.prefix(20))")
+            #expect(summary.json().last == 0x0A)
+        }
+        #expect(generated.summary.metrics.departments.count > 3)
+    }
+}
+
+/// summary.json as it was built before `JSONText`: a `[String: Any]` tree for `JSONSerialization`.
+/// Kept here, word for word in its choices, as the reference the typed tree is checked against.
+enum LegacySummaryTree {
+    static func object(_ s: ScrubSummary) -> [String: Any] {
+        let m = s.metrics
+        var byRule: [String: Int] = [:]
+        for rule in RuleID.allCases where m.findingsByRule[rule.ordinal] > 0 {
+            byRule[rule.rawValue] = m.findingsByRule[rule.ordinal]
+        }
+        var object: [String: Any] = [
+            "lines_in": m.records,
+            "lines_clean": s.linesClean,
+            "lines_held": s.linesHeld,
+            "lines_with_findings": m.flagged,
+            "error_rate": ScrubSummary.rate(m.held, m.records),
+            "finding_rate": ScrubSummary.rate(m.flagged, m.records),
+            "charges_cents": m.chargesCents,
+            "held_cents": m.heldCents,
+            "at_risk_cents": m.atRiskCents,
+            "findings_by_rule": byRule,
+            "findings_by_severity": ["error": m.errors, "warning": m.warnings],
+            "rules": rules(s),
+            "departments": Dictionary(
+                uniqueKeysWithValues: m.departments.map { (ScrubSummary.groupKey($0.key), tally($0.value)) }),
+            "providers": Dictionary(
+                uniqueKeysWithValues: m.providers.map { (ScrubSummary.providerKey($0.key), tally($0.value)) }),
+            "payers": Dictionary(
+                uniqueKeysWithValues: m.payers.map { (ScrubSummary.groupKey($0.key), tally($0.value)) }),
+            "weeks": Dictionary(
+                uniqueKeysWithValues: m.weeks.map { week, t -> (String, Any) in
+                    var entry = tally(t)
+                    if week != ISOWeek.none { entry["week_start"] = DayNumber.format(ISOWeek.monday(week)) }
+                    return (ISOWeek.label(week), entry)
+                }),
+            "duplicates": [
+                "exact": m.findingsByRule[RuleID.E01.ordinal],
+                "probable": m.findingsByRule[RuleID.E02.ordinal],
+                "charges_cents": m.rules[RuleID.E01.ordinal].chargesCents + m.rules[RuleID.E02.ordinal].chargesCents,
+            ] as [String: Any],
+            "charge_lag": chargeLag(s),
+        ]
+        object["tables"] = s.tables.map { release -> [String: Any] in
+            var t: [String: Any] = [
+                "kind": release.kind, "release": release.release, "file": release.file, "entries": release.entries,
+            ]
+            if let e = release.effective { t["effective"] = e }
+            if let e = release.through { t["through"] = e }
+            return t
+        }
+        object["cpt_table_loaded"] = s.tables.contains { $0.kind == "cpt" }
+        object["inputs"] = s.inputs.map {
+            ["file": $0.file, "format": $0.format, "compressed": $0.compressed, "lines": $0.lines] as [String: Any]
+        }
+        let run = s.run
+        object["run"] =
+            [
+                "version": run.version, "as_of": run.asOf, "workers": run.workers, "fail_on": run.failOn,
+                "output_level": run.outputLevel, "chunk_size": run.chunkSize, "memory_limit": run.memoryLimit,
+                "host": run.host, "started_at": run.startedAt, "seconds": run.seconds,
+            ] as [String: Any]
+        return object
+    }
+
+    static func tally(_ t: GroupTally) -> [String: Any] {
+        [
+            "lines": t.lines, "lines_with_findings": t.flagged, "lines_held": t.held, "findings": t.findings,
+            "errors": t.errors, "warnings": t.warnings, "charges_cents": t.chargesCents, "held_cents": t.heldCents,
+            "at_risk_cents": t.atRiskCents, "error_rate": ScrubSummary.rate(t.held, t.lines),
+            "finding_rate": ScrubSummary.rate(t.flagged, t.lines),
+        ]
+    }
+
+    static func rules(_ s: ScrubSummary) -> [String: Any] {
+        let top = s.topCodes()
+        var result: [String: Any] = [:]
+        for rule in RuleID.allCases where s.metrics.findingsByRule[rule.ordinal] > 0 {
+            let t = s.metrics.rules[rule.ordinal]
+            let findings = s.metrics.findingsByRule[rule.ordinal]
+            result[rule.rawValue] =
+                [
+                    "title": rule.title, "findings": findings, "errors": t.errors, "warnings": findings - t.errors,
+                    "lines": t.lines, "line_rate": ScrubSummary.rate(t.lines, s.metrics.records),
+                    "charges_cents": t.chargesCents,
+                    "top_codes": (top[rule] ?? []).map { ["code": $0.code, "findings": $0.findings] as [String: Any] },
+                ] as [String: Any]
+        }
+        return result
+    }
+
+    static func lag(_ histogram: [Int32: Int], threshold: Int) -> [String: Any] {
+        let s = ScrubSummary.lagStatistics(histogram, threshold: threshold)
+        var entry: [String: Any] = [
+            "lines": s.lines, "over_threshold": s.overThreshold,
+            "over_threshold_rate": ScrubSummary.rate(s.overThreshold, s.lines),
+            "histogram": histogram.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map {
+                ["days": Int($0.key), "lines": $0.value] as [String: Any]
+            },
+        ]
+        if s.lines > 0 {
+            entry["median_days"] = Int(s.median)
+            entry["p90_days"] = Int(s.p90)
+        }
+        return entry
+    }
+
+    static func chargeLag(_ s: ScrubSummary) -> [String: Any] {
+        var entry = lag(s.metrics.chargeLagAll, threshold: s.chargeLagThresholdDays)
+        entry["threshold_days"] = s.chargeLagThresholdDays
+        entry["by_department"] = Dictionary(
+            uniqueKeysWithValues: s.metrics.chargeLag.map {
+                (ScrubSummary.groupKey($0.key), lag($0.value, threshold: s.chargeLagThresholdDays))
+            })
+        return entry
+    }
 }
