@@ -14,63 +14,64 @@ extension ScrubSummary {
 
     /// The summary as JSON with sorted keys (stable bytes outside `run`).
     public func json() -> [UInt8] {
+        var bytes = JSONText.bytes(of: jsonValue())
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    /// The summary as a typed JSON tree (no `[String: Any]`: see `JSONText` for why).
+    func jsonValue() -> JSONValue {
         let m = metrics
-        var byRule: [String: Int] = [:]
+        var byRule: [String: JSONValue] = [:]
         for rule in RuleID.allCases where m.findingsByRule[rule.ordinal] > 0 {
-            byRule[rule.rawValue] = m.findingsByRule[rule.ordinal]
+            byRule[rule.rawValue] = .int(m.findingsByRule[rule.ordinal])
         }
-        var object: [String: Any] = [
-            "lines_in": m.records,
-            "lines_clean": linesClean,
-            "lines_held": linesHeld,
-            "lines_with_findings": m.flagged,
-            "error_rate": Self.rate(m.held, m.records),
-            "finding_rate": Self.rate(m.flagged, m.records),
-            "charges_cents": m.chargesCents,
-            "held_cents": m.heldCents,
-            "at_risk_cents": m.atRiskCents,
-            "findings_by_rule": byRule,
-            "findings_by_severity": ["error": m.errors, "warning": m.warnings],
-            "rules": rulesJSON(),
-            "departments": Dictionary(uniqueKeysWithValues: m.departments.map { (Self.groupKey($0.key), Self.json($0.value)) }),
-            "providers": Dictionary(uniqueKeysWithValues: m.providers.map { (Self.providerKey($0.key), Self.json($0.value)) }),
-            "payers": Dictionary(uniqueKeysWithValues: m.payers.map { (Self.groupKey($0.key), Self.json($0.value)) }),
-            "weeks": Dictionary(
-                uniqueKeysWithValues: m.weeks.map { week, tally -> (String, Any) in
-                    var entry = Self.json(tally)
-                    if week != ISOWeek.none { entry["week_start"] = DayNumber.format(ISOWeek.monday(week)) }
-                    return (ISOWeek.label(week), entry)
-                }),
+        let weeks = m.weeks.map { week, tally -> (String, JSONValue) in
+            var entry = Self.json(tally)
+            if week != ISOWeek.none { entry["week_start"] = .string(DayNumber.format(ISOWeek.monday(week))) }
+            return (ISOWeek.label(week), .object(entry))
+        }
+        return [
+            "lines_in": .int(m.records),
+            "lines_clean": .int(linesClean),
+            "lines_held": .int(linesHeld),
+            "lines_with_findings": .int(m.flagged),
+            "error_rate": .number(Self.rate(m.held, m.records)),
+            "finding_rate": .number(Self.rate(m.flagged, m.records)),
+            "charges_cents": .integer(m.chargesCents),
+            "held_cents": .integer(m.heldCents),
+            "at_risk_cents": .integer(m.atRiskCents),
+            "findings_by_rule": .object(byRule),
+            "findings_by_severity": ["error": .int(m.errors), "warning": .int(m.warnings)],
+            "rules": .object(rulesJSON()),
+            "departments": Self.json(m.departments, key: Self.groupKey),
+            "providers": Self.json(m.providers, key: Self.providerKey),
+            "payers": Self.json(m.payers, key: Self.groupKey),
+            "weeks": .object(Dictionary(uniqueKeysWithValues: weeks)),
             "duplicates": [
-                "exact": m.findingsByRule[RuleID.E01.ordinal],
-                "probable": m.findingsByRule[RuleID.E02.ordinal],
-                "charges_cents": m.rules[RuleID.E01.ordinal].chargesCents + m.rules[RuleID.E02.ordinal].chargesCents,
-            ] as [String: Any],
-            "charge_lag": chargeLagJSON(),
+                "exact": .int(m.findingsByRule[RuleID.E01.ordinal]),
+                "probable": .int(m.findingsByRule[RuleID.E02.ordinal]),
+                "charges_cents": .integer(
+                    m.rules[RuleID.E01.ordinal].chargesCents + m.rules[RuleID.E02.ordinal].chargesCents),
+            ],
+            "charge_lag": .object(chargeLagJSON()),
+            "tables": .array(tables.map(Self.json)),
+            // Without a CPT list, CPT-shaped codes got a format check only (C01 on form, never C02).
+            "cpt_table_loaded": .bool(tables.contains { $0.kind == "cpt" }),
+            "inputs": .array(
+                inputs.map {
+                    [
+                        "file": .string($0.file), "format": .string($0.format), "compressed": .bool($0.compressed),
+                        "lines": .int($0.lines),
+                    ]
+                }),
+            "run": [
+                "version": .string(run.version), "as_of": .string(run.asOf), "workers": .int(run.workers),
+                "fail_on": .string(run.failOn), "output_level": .string(run.outputLevel),
+                "chunk_size": .int(run.chunkSize), "memory_limit": .int(run.memoryLimit), "host": .string(run.host),
+                "started_at": .string(run.startedAt), "seconds": .object(run.seconds.mapValues(JSONValue.number)),
+            ],
         ]
-        object["tables"] = tables.map { release -> [String: Any] in
-            var t: [String: Any] = [
-                "kind": release.kind, "release": release.release, "file": release.file, "entries": release.entries,
-            ]
-            if let e = release.effective { t["effective"] = e }
-            if let e = release.through { t["through"] = e }
-            return t
-        }
-        // Without a CPT list, CPT-shaped codes got a format check only (C01 on form, never C02).
-        object["cpt_table_loaded"] = tables.contains { $0.kind == "cpt" }
-        object["inputs"] = inputs.map {
-            ["file": $0.file, "format": $0.format, "compressed": $0.compressed, "lines": $0.lines] as [String: Any]
-        }
-        object["run"] =
-            [
-                "version": run.version, "as_of": run.asOf, "workers": run.workers, "fail_on": run.failOn,
-                "output_level": run.outputLevel, "chunk_size": run.chunkSize, "memory_limit": run.memoryLimit,
-                "host": run.host, "started_at": run.startedAt, "seconds": run.seconds,
-            ] as [String: Any]
-        let data =
-            (try? JSONSerialization.data(
-                withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
-        return [UInt8](data) + [0x0A]
     }
 
     // MARK: - Pieces
@@ -93,13 +94,29 @@ extension ScrubSummary {
         }
     }
 
-    static func json(_ t: GroupTally) -> [String: Any] {
+    static func json(_ t: GroupTally) -> [String: JSONValue] {
         [
-            "lines": t.lines, "lines_with_findings": t.flagged, "lines_held": t.held, "findings": t.findings,
-            "errors": t.errors, "warnings": t.warnings, "charges_cents": t.chargesCents, "held_cents": t.heldCents,
-            "at_risk_cents": t.atRiskCents, "error_rate": rate(t.held, t.lines),
-            "finding_rate": rate(t.flagged, t.lines),
+            "lines": .int(t.lines), "lines_with_findings": .int(t.flagged), "lines_held": .int(t.held),
+            "findings": .int(t.findings), "errors": .int(t.errors), "warnings": .int(t.warnings),
+            "charges_cents": .integer(t.chargesCents), "held_cents": .integer(t.heldCents),
+            "at_risk_cents": .integer(t.atRiskCents), "error_rate": .number(rate(t.held, t.lines)),
+            "finding_rate": .number(rate(t.flagged, t.lines)),
         ]
+    }
+
+    /// Groups (departments, providers, payers) by their key's text.
+    static func json<Key>(_ groups: [Key: GroupTally], key: (Key) -> String) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: groups.map { (key($0.key), .object(json($0.value))) }))
+    }
+
+    static func json(_ release: TableRelease) -> JSONValue {
+        var t: [String: JSONValue] = [
+            "kind": .string(release.kind), "release": .string(release.release), "file": .string(release.file),
+            "entries": .int(release.entries),
+        ]
+        if let e = release.effective { t["effective"] = .string(e) }
+        if let e = release.through { t["through"] = .string(e) }
+        return .object(t)
     }
 
     /// The top codes of every rule, most findings first, then by code.
@@ -115,17 +132,19 @@ extension ScrubSummary {
         }
     }
 
-    func rulesJSON() -> [String: Any] {
+    func rulesJSON() -> [String: JSONValue] {
         let top = topCodes()
-        var result: [String: Any] = [:]
+        var result: [String: JSONValue] = [:]
         for rule in RuleID.allCases where metrics.findingsByRule[rule.ordinal] > 0 {
             let t = metrics.rules[rule.ordinal]
             let findings = metrics.findingsByRule[rule.ordinal]
             result[rule.rawValue] = [
-                "title": rule.title, "findings": findings, "errors": t.errors, "warnings": findings - t.errors,
-                "lines": t.lines, "line_rate": Self.rate(t.lines, metrics.records), "charges_cents": t.chargesCents,
-                "top_codes": (top[rule] ?? []).map { ["code": $0.code, "findings": $0.findings] as [String: Any] },
-            ] as [String: Any]
+                "title": .string(rule.title), "findings": .int(findings), "errors": .int(t.errors),
+                "warnings": .int(findings - t.errors), "lines": .int(t.lines),
+                "line_rate": .number(Self.rate(t.lines, metrics.records)), "charges_cents": .integer(t.chargesCents),
+                "top_codes": .array(
+                    (top[rule] ?? []).map { ["code": .string($0.code), "findings": .int($0.findings)] }),
+            ]
         }
         return result
     }
@@ -160,26 +179,29 @@ extension ScrubSummary {
         return s
     }
 
-    func lagJSON(_ histogram: [Int32: Int]) -> [String: Any] {
+    func lagJSON(_ histogram: [Int32: Int]) -> [String: JSONValue] {
         let s = Self.lagStatistics(histogram, threshold: chargeLagThresholdDays)
-        var entry: [String: Any] = [
-            "lines": s.lines, "over_threshold": s.overThreshold, "over_threshold_rate": Self.rate(s.overThreshold, s.lines),
-            "histogram": histogram.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map {
-                ["days": Int($0.key), "lines": $0.value] as [String: Any]
-            },
+        var entry: [String: JSONValue] = [
+            "lines": .int(s.lines), "over_threshold": .int(s.overThreshold),
+            "over_threshold_rate": .number(Self.rate(s.overThreshold, s.lines)),
+            "histogram": .array(
+                histogram.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map {
+                    ["days": .integer(Int64($0.key)), "lines": .int($0.value)]
+                }),
         ]
         if s.lines > 0 {
-            entry["median_days"] = Int(s.median)
-            entry["p90_days"] = Int(s.p90)
+            entry["median_days"] = .integer(Int64(s.median))
+            entry["p90_days"] = .integer(Int64(s.p90))
         }
         return entry
     }
 
-    func chargeLagJSON() -> [String: Any] {
+    func chargeLagJSON() -> [String: JSONValue] {
         var entry = lagJSON(metrics.chargeLagAll)
-        entry["threshold_days"] = chargeLagThresholdDays
-        entry["by_department"] = Dictionary(
-            uniqueKeysWithValues: metrics.chargeLag.map { (Self.groupKey($0.key), lagJSON($0.value)) })
+        entry["threshold_days"] = .int(chargeLagThresholdDays)
+        entry["by_department"] = .object(
+            Dictionary(
+                uniqueKeysWithValues: metrics.chargeLag.map { (Self.groupKey($0.key), .object(lagJSON($0.value))) }))
         return entry
     }
 }
