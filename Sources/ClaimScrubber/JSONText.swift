@@ -114,9 +114,13 @@ struct JSONText {
     /// Swift's `description` gives that (`0.1`, `0.333333`, `1e-06`, `1e+16`, `5e-324`), and every
     /// form it takes for a finite value is a JSON number: an optional minus, an integer part
     /// without leading zeros, a fraction, an exponent with a sign and digits. A whole value drops
-    /// its `.0` (`1`, `0`) as `JSONSerialization` did. JSON has no infinity or NaN: those trap.
+    /// its `.0` (`1`, `0`) as `JSONSerialization` did. JSON has no infinity or NaN: those are
+    /// written as `null` (no summary value is ever one; a run must not stop over it).
     mutating func write(number: Double) {
-        precondition(number.isFinite, "JSON has no \(number)")
+        guard number.isFinite else {
+            bytes.append(contentsOf: "null".utf8)
+            return
+        }
         var text = number.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)
