@@ -4,6 +4,7 @@
 #   Benchmarks/compare.sh [LINES]          default 10,000,000 lines (about 1.8 GB of CSV)
 #   Benchmarks/compare.sh --scale          10M vs 50M lines: wall time and peak RSS
 #   extra scrub flags: SCRUB_FLAGS="--memory-limit 128MiB" Benchmarks/compare.sh
+#   an earlier build side by side: BASELINE_BIN=/path/to/old/claim-scrub Benchmarks/compare.sh
 #   (--second-pass spool|decompress picks how pass 2 re-reads a compressed input)
 #
 # The extract is generated once (zstd level 3) under bench-data/ and reused. Every command runs in
@@ -35,13 +36,14 @@ extract() {
     echo "$file"
 }
 
-# measure NAME COMMAND...: wall seconds and peak RSS (KiB) of a shell command, via /usr/bin/time.
+# measure NAME COMMAND...: wall seconds, peak RSS (KiB) and CPU seconds (user + system) of a shell
+# command, via /usr/bin/time. CPU seconds vary less than wall time on a shared machine.
 measure() {
     local name=$1; shift
     local log; log=$(mktemp)
-    /usr/bin/time -f "%e %M" -o "$log" bash -c "$*" >/dev/null
-    read -r wall rss < "$log"; rm -f "$log"
-    echo "$name $wall $rss"
+    /usr/bin/time -f "%e %M %U %S" -o "$log" bash -c "$*" >/dev/null
+    read -r wall rss user system < "$log"; rm -f "$log"
+    echo "$name $wall $rss $(python3 -c "print(round($user + $system, 2))")"
 }
 
 run_one() {
@@ -54,23 +56,29 @@ run_one() {
     results+=("$(measure "pipeline" "zstd -dc '$file' | zstd -q -1 -T2 > '$DATA/pipe.zst'")")
     results+=("$(measure "scrub" "$BIN scrub '$file' --workers $WORKERS --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
     results+=("$(measure "scrub_level_none" "$BIN scrub '$file' --workers $WORKERS --level none --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
+    if [ -n "${BASELINE_BIN:-}" ]; then
+        results+=("$(measure "baseline_scrub" "$BASELINE_BIN scrub '$file' --workers $WORKERS --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
+    fi
     rm -rf "$out" "$DATA/pipe.zst"
     python3 - "$lines" "$bytes" "${results[@]}" <<'PY'
 import sys
 lines, size = int(sys.argv[1]), int(sys.argv[2])
 rows = {}
 for item in sys.argv[3:]:
-    name, wall, rss = item.split()
-    rows[name] = (float(wall), int(rss))
+    name, wall, rss, cpu = item.split()
+    rows[name] = (float(wall), int(rss), float(cpu))
 print(f"{lines:,} lines, {size/1e6:,.0f} MB uncompressed")
-print(f"{'command':<18}{'wall s':>8}{'lines/s':>14}{'MB/s':>9}{'peak RSS MiB':>14}")
-for name, (wall, rss) in rows.items():
-    print(f"{name:<18}{wall:>8.2f}{lines/wall:>14,.0f}{size/1e6/wall:>9.0f}{rss/1024:>14.0f}")
+print(f"{'command':<18}{'wall s':>8}{'CPU s':>8}{'lines/s':>14}{'MB/s':>9}{'peak RSS MiB':>14}")
+for name, (wall, rss, cpu) in rows.items():
+    print(f"{name:<18}{wall:>8.2f}{cpu:>8.2f}{lines/wall:>14,.0f}{size/1e6/wall:>9.0f}{rss/1024:>14.0f}")
 r1 = rows['scrub'][0] / rows['pipeline'][0]
 r2 = rows['scrub_level_none'][0] / rows['zstd_dc'][0]
 print(f"scrub / pipeline            = {r1:.2f}  (target <= 1.2)")
 print(f"scrub --level none / zstd -dc = {r2:.2f}  (target <= 2.5)")
 print(f"peak RSS scrub = {rows['scrub'][1]/1024:.0f} MiB  (target <= 512)")
+if 'baseline_scrub' in rows:
+    b = rows['baseline_scrub']
+    print(f"scrub / baseline build      = {rows['scrub'][0] / b[0]:.2f} wall, {rows['scrub'][2] / b[2]:.2f} CPU")
 PY
 }
 
