@@ -28,13 +28,12 @@ extension ChargeParser {
         let billing = FillColumn<UInt64>(count, 0)
         let pos = FillColumn<UInt8>(count, 255)
         let payerIndex = FillColumn<UInt16>(count, 0)
-        var payerNames = [""]
         let hasAmount = layout.has(.chargeAmount)
         let hasUnits = layout.has(.units)
         let diagnosisColumns = Column.diagnoses.filter { layout.has($0) }.map { $0.index }
         let modifierColumns = Column.modifierColumns.filter { layout.has($0) }.map { $0.index }
         let splitModifiers = self.splitModifiers
-        var payers = PayerInterner()
+        var payers = TextInterner()
         let iService = Column.serviceDate.index
         let iPost = Column.postDate.index
         let iBirth = Column.patientDob.index
@@ -58,9 +57,10 @@ extension ChargeParser {
                     return (base + Int(s.start), Int(s.length))
                 }
                 let (payerPointer, payerLength) = field(iPayer)
-                let p = payers.intern(payerPointer, payerLength, into: &payerNames)
+                let number = payers.intern(UnsafeRawBufferPointer(start: payerPointer, count: payerLength))
+                let p = number < Int(UInt16.max) ? UInt16(number) : 0
                 payerIndex[r] = p
-                let payerName: String? = p == 0 ? nil : payerNames[Int(p)]
+                let payerName: String? = p == 0 ? nil : payers.names[Int(p)]
                 for (i, column) in required where sp[row &+ i].length == 0 {
                     sink.add(
                         .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
@@ -148,7 +148,7 @@ extension ChargeParser {
         batch.billingNPI = billing.array()
         batch.placeOfService = pos.array()
         batch.payerIndex = payerIndex.array()
-        batch.payers = payerNames
+        batch.payers = payers.names
     }
 
     @inline(__always)
@@ -333,39 +333,5 @@ private struct FillColumn<T> {
         let result = Array(UnsafeBufferPointer(rebasing: buffer[0..<count]))
         buffer.deallocate()
         return result
-    }
-}
-
-/// Gives each distinct payer id of a batch a small number, without hashing per record: runs of
-/// lines share a payer, and a batch has few of them.
-struct PayerInterner {
-    private var known: [[UInt8]] = [[]]
-    private var last: Int = 0
-
-    @inline(__always)
-    mutating func intern(_ pointer: UnsafePointer<UInt8>, _ rawLength: Int, into names: inout [String]) -> UInt16 {
-        var start = 0
-        var length = rawLength
-        while length > 0 && pointer[start + length - 1] == 0x20 { length -= 1 }
-        while length > 0 && pointer[start] == 0x20 {
-            start += 1
-            length -= 1
-        }
-        let p = pointer + start
-        if Self.equal(known[last], p, length) { return UInt16(last) }
-        for (i, k) in known.enumerated() where Self.equal(k, p, length) {
-            last = i
-            return UInt16(i)
-        }
-        guard known.count < Int(UInt16.max) else { return 0 }
-        known.append(Array(UnsafeBufferPointer(start: p, count: length)))
-        names.append(String(decoding: UnsafeBufferPointer(start: p, count: length), as: UTF8.self))
-        last = known.count - 1
-        return UInt16(last)
-    }
-
-    @inline(__always)
-    private static func equal(_ a: [UInt8], _ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        a.count == length && a.withUnsafeBufferPointer { memcmp($0.baseAddress ?? p, p, length) == 0 }
     }
 }

@@ -13,7 +13,7 @@ extension ScrubMetrics {
     mutating func accumulate(batch: ChargeBatch, findings: [Finding], held: [Int32]) {
         let count = batch.count
         guard count > 0 else { return }
-        var departments = DepartmentInterner()
+        var departments = TextInterner()
         var providers = ProviderInterner()
         var weeks = WeekIndexer()
         let payerNames = batch.payers.isEmpty ? [""] : batch.payers
@@ -150,14 +150,14 @@ extension ScrubMetrics {
 
 // MARK: - Per-batch interning
 
-/// Gives each distinct department text of a batch a small number (0 is the empty field) without a
-/// `String` per record: runs of records share a department, so the last one is checked first, then
+/// Gives each distinct text of a batch's column (department, payer) a small number (0 is the empty
+/// field) without a `String` per record: runs of records share a value, so the last one is checked first, then
 /// a small open-addressing table keyed by an FNV-1a hash of the bytes.
 ///
 /// It keeps pointers to each name's first occurrence, so the bytes given to `intern` must stay put
 /// while the interner is used (a batch's chunk does); that keeps the per-record path free of
 /// reference counting, which an array of byte arrays would cost.
-struct DepartmentInterner {
+struct TextInterner {
     private(set) var names: [String] = [""]
     private var starts: [UnsafeRawPointer?] = [nil]
     private var lengths: [Int] = [0]

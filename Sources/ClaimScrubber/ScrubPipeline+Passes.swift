@@ -200,8 +200,7 @@ extension ScrubPipeline {
     static func encounterLines(_ batch: ChargeBatch, held: [Int32], malformed: [Int32]) -> ([EncounterLine], [String]) {
         var lines: [EncounterLine] = []
         lines.reserveCapacity(batch.count)
-        var departmentNames = [""]
-        var departments = PayerInterner()
+        var departments = TextInterner()
         var h = 0
         var m = 0
         for r in 0..<batch.count {
@@ -213,10 +212,8 @@ extension ScrubPipeline {
             guard code != 0, code != PackedCode.invalid else { continue }
             let patientBytes = ChargeParser.trimmed(batch.bytes(.patientId, r))
             guard !patientBytes.isEmpty, let patientBase = patientBytes.baseAddress else { continue }
-            let department = batch.bytes(.department, r)
-            let departmentNumber = departments.intern(
-                department.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? batch.base, department.count,
-                into: &departmentNames)
+            let number = departments.intern(batch.bytes(.department, r))
+            let departmentNumber = number < Int(UInt16.max) ? UInt16(number) : 0
             @inline(__always) func npi32(_ npi: UInt64) -> UInt32 { npi < 4_000_000_000 ? UInt32(npi) : 0 }
             var flags: UInt8 = 0
             if !batch.isEmpty(.revenueCode, r) { flags |= EncounterLine.institutional }
@@ -230,7 +227,7 @@ extension ScrubPipeline {
                     rendering: npi32(batch.renderingNPI[r]), billing: npi32(batch.billingNPI[r]),
                     department: departmentNumber, payer: batch.payerIndex[r], flags: flags))
         }
-        return (lines, departmentNames)
+        return (lines, departments.names)
     }
 
     // MARK: - Pass 2

@@ -41,7 +41,7 @@ import Testing
                 fields.append(UnsafeRawBufferPointer(rebasing: all[start..<i]))
                 start = i + 1
             }
-            var interner = DepartmentInterner()
+            var interner = TextInterner()
             let first = fields[0..<300].map { interner.intern($0) }
             #expect(Set(first).count == 300 && !first.contains(0))
             #expect(fields[0..<300].reversed().map { interner.intern($0) } == first.reversed())
