@@ -19,9 +19,24 @@ public enum MemoryTuning {
         _ = mallopt(-8, 1)  // M_ARENA_MAX
         #endif
     }
+
+    /// Hands the free pages inside the heap back to the system, between the phases of a run.
+    ///
+    /// The trim threshold only returns free memory at the top of the heap; what a phase freed
+    /// below its last live block stays resident, and the next phase's peak came on top of it
+    /// (a 50M-line run peaked at 405 MiB in pass 2, against 366 MiB for 10M lines). Called when a
+    /// phase ends, this keeps the peak that of the busiest phase.
+    public static func releaseFreeMemory() {
+        #if os(Linux)
+        _ = malloc_trim(0)
+        #endif
+    }
 }
 
 #if os(Linux)
 @_silgen_name("mallopt")
 private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+
+@_silgen_name("malloc_trim")
+private func malloc_trim(_ pad: Int) -> Int32
 #endif

@@ -95,6 +95,7 @@ public final class ScrubPipeline {
             // Shard stage: encounter rules over every patient-day.
             let t3 = Date()
             let context = EncounterContext(tables: tables, settings: options.settings, payers: pass1.payerNames)
+            MemoryTuning.releaseFreeMemory()
             phaseStarted?("encounter edits")
             let encounterFindings = try EncounterStage.run(store: pass1.store, context: context, workers: options.workers)
             apply(encounterFindings, to: pass1, summary: &summary)
@@ -107,6 +108,7 @@ public final class ScrubPipeline {
             outputs.append(clean)
             let held = try OutputFile(path: path(directory, names[1]), level: level, workers: 0)
             outputs.append(held)
+            MemoryTuning.releaseFreeMemory()
             phaseStarted?("writing")
             try passTwo(
                 inputs: inputs, layout: layout, state: pass1, encounterFindings: encounterFindings, clean: clean,

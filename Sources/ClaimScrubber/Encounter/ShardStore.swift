@@ -80,6 +80,9 @@ final class ShardStore {
             else { return }
             try spill(largest)
         }
+        // The spilled buffers' pages go back to the system now, not when the heap happens to
+        // shrink: otherwise resident memory creeps up over a long pass 1.
+        MemoryTuning.releaseFreeMemory()
     }
 
     private func spill(_ shard: Int) throws {
