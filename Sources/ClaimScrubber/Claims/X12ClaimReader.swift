@@ -105,9 +105,12 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var diagnosisCount = 0
     @exclusivity(unchecked) private var lineChargeSum: Int64 = 0
     @exclusivity(unchecked) private var lineChargesValid = true
-    /// Per service line of the claim: the LX position and the line id (REF*6R or CLM01:LX01).
+    /// Per service line of the claim: the LX position.
     @exclusivity(unchecked) private(set) var linePositions: [Int] = []
-    @exclusivity(unchecked) private(set) var lineIds: [[UInt8]] = []
+    /// The line ids (REF*6R or CLM01:LX01) of the claim's lines end to end (copy mode), and where
+    /// each ends: one buffer for every claim instead of an array per line.
+    @exclusivity(unchecked) private var lineIdBytes: [UInt8] = []
+    @exclusivity(unchecked) private var lineIdEnds: [Int] = []
     /// Charge of each line in cents (0 when malformed), for the held dollars.
     @exclusivity(unchecked) private(set) var claimChargeCents: Int64 = 0
     /// Claim-level findings of the claim just completed (X02, X03 qualifiers; X01 no lines).
@@ -161,17 +164,25 @@ final class X12ClaimReader {
         continuesWithISA = false
     }
 
-    /// Reads the bytes `read` gives (a chunk of whole interchanges, or the rest of a file) in scan
-    /// mode; positions and claim ordinals count from the first of them.
-    init(read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, name: String, continuesWithISA: Bool) {
+    /// Reads the bytes `read` gives (a chunk of whole interchanges, or the rest of a file);
+    /// positions and claim ordinals count from the first of them.
+    init(
+        read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, name: String, continuesWithISA: Bool,
+        mode: Mode = .scan
+    ) {
         reader = X12SegmentReader(read: read)
-        mode = .scan
+        self.mode = mode
         file = name
         self.continuesWithISA = continuesWithISA
     }
 
     /// Segments read so far.
     var segmentCount: Int { reader.position }
+
+    /// The id of line `index` of the claim (copy mode).
+    func lineId(_ index: Int) -> [UInt8] {
+        Array(lineIdBytes[(index == 0 ? 0 : lineIdEnds[index - 1])..<lineIdEnds[index]])
+    }
 
     // MARK: - Reading
 
@@ -284,6 +295,12 @@ final class X12ClaimReader {
         interchangeOpen = true
         interchangeFirstClaim = claimOrdinal + 1
         groupsInInterchange = 0
+        // Nothing of an earlier interchange reaches a claim of this one (a GS or ST missing, X01):
+        // a chunk that starts here is then read as the whole file reads it, in both passes.
+        group.reset(serial: 0)
+        gs.removeAll(keepingCapacity: true)
+        transactionHeader.reset(serial: 0)
+        resetLoops()
         isaDelimiters = reader.delimiters
         terminator = [isaDelimiters.segment] + isaDelimiters.lineBreak
         copy(reader.segment, into: &isa)
@@ -364,12 +381,19 @@ final class X12ClaimReader {
         transactionHeader.reset(serial: nextSerial())
         if mode == .copy { appendSegment(to: &transactionHeader.bytes) }
         transactionHeader.segments = 1
+        resetLoops()
+        place = .transactionHeader
+    }
+
+    /// Forgets the loops above the claim and their facts.
+    ///
+    /// Facts of an earlier transaction set never reach a claim of this one (a CLM before any HL,
+    /// already X01): a file read in chunks then gives the records of a file read whole.
+    private func resetLoops() {
         billing.reset(serial: 0)
         subscriber.reset(serial: 0)
         patient.reset(serial: 0)
         hasPatientLoop = false
-        // Facts of an earlier transaction set never reach a claim of this one (a CLM before any HL,
-        // already X01): a file read in chunks then gives the records of a file read whole.
         billingNPI.removeAll(keepingCapacity: true)
         memberId.removeAll(keepingCapacity: true)
         for i in 0..<2 {
@@ -382,7 +406,6 @@ final class X12ClaimReader {
         patientSex.removeAll(keepingCapacity: true)
         payerId.removeAll(keepingCapacity: true)
         patientKey.removeAll(keepingCapacity: true)
-        place = .transactionHeader
     }
 
     private func closeTransactionIfOpen(reason: String) {
@@ -538,7 +561,8 @@ final class X12ClaimReader {
         lineChargesValid = true
         claimChargeCents = 0
         linePositions.removeAll(keepingCapacity: true)
-        lineIds.removeAll(keepingCapacity: true)
+        lineIdBytes.removeAll(keepingCapacity: true)
+        lineIdEnds.removeAll(keepingCapacity: true)
         claimFindings.removeAll(keepingCapacity: true)
         lineFindings.removeAll(keepingCapacity: true)
         lineOpen = false
@@ -676,17 +700,14 @@ final class X12ClaimReader {
         lineOpen = false
         let index = linePositions.count
         linePositions.append(lxPosition)
-        lineIdScratch.removeAll(keepingCapacity: true)
-        if lineRef.isEmpty {
-            lineIdScratch.append(contentsOf: clm01)
-            lineIdScratch.append(0x3A)
-            lineIdScratch.append(contentsOf: lx01)
-        } else {
-            lineIdScratch.append(contentsOf: lineRef)
+        if mode == .copy {
+            Self.appendLineId(clm01, lx01, lineRef, to: &lineIdBytes)
+            lineIdEnds.append(lineIdBytes.count)
         }
-        let lineId = lineIdScratch
-        if mode == .copy { lineIds.append(lineId) }
         guard claimScanned else { return }
+        lineIdScratch.removeAll(keepingCapacity: true)
+        Self.appendLineId(clm01, lx01, lineRef, to: &lineIdScratch)
+        let lineId = lineIdScratch
         let cents = charge.withUnsafeBytes { Money.cents($0) }
         if let cents {
             lineChargeSum += cents
@@ -778,6 +799,17 @@ final class X12ClaimReader {
     }
 
     // MARK: - Helpers
+
+    /// A line's id: its REF*6R, or CLM01:LX01 without one.
+    private static func appendLineId(_ clm01: [UInt8], _ lx01: [UInt8], _ ref: [UInt8], to target: inout [UInt8]) {
+        if ref.isEmpty {
+            target.append(contentsOf: clm01)
+            target.append(0x3A)
+            target.append(contentsOf: lx01)
+        } else {
+            target.append(contentsOf: ref)
+        }
+    }
 
     private func text(_ raw: UnsafeRawBufferPointer) -> String { String(decoding: raw, as: UTF8.self) }
     private func text(_ raw: [UInt8]) -> String { String(decoding: raw, as: UTF8.self) }
