@@ -223,12 +223,19 @@ final class X12ClaimReader {
             if !raw.isEmpty { target.withUnsafeMutableBytes { $0.copyMemory(from: raw) } }
             return
         }
-        target.removeAll(keepingCapacity: true)
-        target.append(contentsOf: raw)
+        // Typed bytes: one copy (a raw buffer is appended byte by byte).
+        target.replaceSubrange(0..<target.count, with: raw.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Empties a field; most are empty already (modifiers, revenue code, NDC), and the check is
+    /// cheaper than `removeAll`.
+    @inline(__always)
+    private func clear(_ target: inout [UInt8]) {
+        if !target.isEmpty { target.removeAll(keepingCapacity: true) }
     }
 
     private func appendSegment(to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: reader.segment)
+        bytes.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
         bytes.append(contentsOf: terminator)
     }
 
@@ -552,10 +559,10 @@ final class X12ClaimReader {
         copy(reader.element(2), into: &clm02Text)
         clm02 = clm02Text.withUnsafeBytes { Money.cents($0) }
         copy(reader.component(5, 1), into: &facilityOrPOS)
-        claimRendering.removeAll(keepingCapacity: true)
-        claimAttending.removeAll(keepingCapacity: true)
-        claimServiceDate.removeAll(keepingCapacity: true)
-        statementDate.removeAll(keepingCapacity: true)
+        clear(&claimRendering)
+        clear(&claimAttending)
+        clear(&claimServiceDate)
+        clear(&statementDate)
         diagnosisCount = 0
         lineChargeSum = 0
         lineChargesValid = true
@@ -587,7 +594,7 @@ final class X12ClaimReader {
                 lineOpen = true
                 lxPosition = reader.position
                 copy(reader.element(1), into: &lx01)
-                lineRef.removeAll(keepingCapacity: true)
+                clear(&lineRef)
             } else if id == Self.REF && lineOpen && Self.equals(reader.element(1), "6R") {
                 copy(reader.element(2), into: &lineRef)
             }
@@ -601,17 +608,17 @@ final class X12ClaimReader {
             copy(reader.element(1), into: &lx01)
             hasService = false
             isInstitutionalLine = false
-            procedure.removeAll(keepingCapacity: true)
-            for k in 0..<4 { modifiers[k].removeAll(keepingCapacity: true) }
-            charge.removeAll(keepingCapacity: true)
-            units.removeAll(keepingCapacity: true)
-            pos.removeAll(keepingCapacity: true)
-            revenue.removeAll(keepingCapacity: true)
-            pointers.removeAll(keepingCapacity: true)
-            lineDate.removeAll(keepingCapacity: true)
-            lineRendering.removeAll(keepingCapacity: true)
-            lineRef.removeAll(keepingCapacity: true)
-            ndc.removeAll(keepingCapacity: true)
+            clear(&procedure)
+            for k in 0..<4 { clear(&modifiers[k]) }
+            clear(&charge)
+            clear(&units)
+            clear(&pos)
+            clear(&revenue)
+            if !pointers.isEmpty { pointers.removeAll(keepingCapacity: true) }
+            clear(&lineDate)
+            clear(&lineRendering)
+            clear(&lineRef)
+            clear(&ndc)
         case Self.SV1 where lineOpen:
             hasService = true
             copy(reader.component(1, 2), into: &procedure)
