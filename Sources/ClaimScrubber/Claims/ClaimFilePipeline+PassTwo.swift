@@ -265,6 +265,7 @@ extension ClaimFilePipeline {
         var claim = unit.claims.lowerBound
         while true {
             reader.scanNextClaim = routing.needsRecount(claim)
+            reader.keepsLineIds = rows.hasLineFindings(claim)
             guard try reader.nextClaim() else { break }
             guard claim < unit.claims.upperBound else {
                 throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: fileName)
@@ -377,6 +378,16 @@ struct ClaimFindingRows {
         }
     }
 
+    /// True when pass 1 or the shard stage found something on a line of `claim` (the next claim
+    /// to append): its rows need the lines' positions and ids.
+    func hasLineFindings(_ claim: Int) -> Bool {
+        let state = routing.state
+        guard claim < state.claimCents.count else { return false }
+        let end = state.claimFirstRecord[claim + 1]
+        return (nextFinding < state.findings.count && state.findings[nextFinding].record < end)
+            || (nextEncounter < routing.encounterFindings.count && Int(routing.encounterFindings[nextEncounter].ordinal) < end)
+    }
+
     /// The envelope findings not written yet (after the last claim).
     var remainingEnvelope: ArraySlice<Int> { envelope[nextEnvelope...] }
 
@@ -399,6 +410,15 @@ struct ClaimFindingRows {
         let state = routing.state
         let first = state.claimFirstRecord[claim]
         let end = state.claimFirstRecord[claim + 1]
+        let findings = state.findings
+        let encounterFindings = routing.encounterFindings
+        // Most claims have no finding: nothing to look up, sort or write.
+        if active.isEmpty && (nextFinding == findings.count || findings[nextFinding].record >= end)
+            && (nextEncounter == encounterFindings.count || Int(encounterFindings[nextEncounter].ordinal) >= end)
+            && (nextEnvelope == envelope.count || routing.envelope[envelope[nextEnvelope]].claims.lowerBound > claim)
+        {
+            return
+        }
         let encounterId = reader.encounterId
         let linePositions = reader.linePositions
         func lineNumber(_ record: Int) -> Int {
@@ -410,7 +430,6 @@ struct ClaimFindingRows {
             return i >= 0 && i < linePositions.count ? reader.lineId(i) : encounterId
         }
         rows.removeAll(keepingCapacity: true)
-        let findings = state.findings
         while nextFinding < findings.count && findings[nextFinding].record < end {
             let f = findings[nextFinding]
             nextFinding += 1
@@ -420,7 +439,6 @@ struct ClaimFindingRows {
                 (position, f.rule.ordinal, rows.count,
                     ClaimFilePipeline.row(position, id, encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
         }
-        let encounterFindings = routing.encounterFindings
         while nextEncounter < encounterFindings.count && Int(encounterFindings[nextEncounter].ordinal) < end {
             let f = encounterFindings[nextEncounter]
             nextEncounter += 1

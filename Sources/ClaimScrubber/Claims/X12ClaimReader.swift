@@ -88,6 +88,10 @@ final class X12ClaimReader {
     /// the lines of a claim held late); always true in scan mode.
     @exclusivity(unchecked) var scanNextClaim = false
     @exclusivity(unchecked) private var claimScanned = false
+    /// In copy mode, note where the next claim's lines start and what they are called (pass 2
+    /// sets it false for a claim without findings to place: no line needs a position or an id).
+    @exclusivity(unchecked) var keepsLineIds = true
+    @exclusivity(unchecked) private var claimKeepsLineIds = true
     /// The claim's own segments with terminators (copy mode).
     @exclusivity(unchecked) private(set) var claimBytes: [UInt8] = []
     @exclusivity(unchecked) private(set) var claimSegments = 0
@@ -550,6 +554,7 @@ final class X12ClaimReader {
         claimOrdinal += 1
         claimOpen = true
         claimScanned = mode == .scan || scanNextClaim
+        claimKeepsLineIds = claimScanned || keepsLineIds
         place = .claim
         claimBytes.removeAll(keepingCapacity: true)
         claimSegments = 1
@@ -588,7 +593,8 @@ final class X12ClaimReader {
             appendSegment(to: &claimBytes)
         }
         if !claimScanned {
-            // Pass 2 needs only where lines start and what they are called.
+            // Pass 2 needs only where lines start and what they are called, if anything.
+            guard claimKeepsLineIds else { return }
             if id == Self.LX {
                 closeLine()
                 lineOpen = true

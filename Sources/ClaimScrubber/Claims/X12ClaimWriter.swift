@@ -132,8 +132,22 @@ final class X12ClaimWriter {
         buffer.append(contentsOf: delimiters.lineBreak)
     }
 
-    private func hlSegment(_ number: Int, parent: Int?, level: String, child: Bool) {
-        segment([Array("HL".utf8), Array(String(number).utf8), parent.map { Array(String($0).utf8) } ?? [], Array(level.utf8), [child ? 0x31 : 0x30]])
+    /// `HL*number*parent*level*child`, written in place: one is written per claim or so, and
+    /// building it from arrays of elements allocated five arrays each time (a number's text is a
+    /// small string, not allocated).
+    private func hlSegment(_ number: Int, parent: Int?, level: StaticString, child: Bool) {
+        buffer.append(0x48)
+        buffer.append(0x4C)
+        buffer.append(delimiters.element)
+        buffer.append(contentsOf: String(number).utf8)
+        buffer.append(delimiters.element)
+        if let parent { buffer.append(contentsOf: String(parent).utf8) }
+        buffer.append(delimiters.element)
+        level.withUTF8Buffer { buffer.append(contentsOf: $0) }
+        buffer.append(delimiters.element)
+        buffer.append(child ? 0x31 : 0x30)
+        buffer.append(delimiters.segment)
+        buffer.append(contentsOf: delimiters.lineBreak)
         segments += 1
     }
 
