@@ -270,9 +270,13 @@ struct X12ChunkedReadingTests {
     }
 
     static func scrub(_ input: String, chunkSize: Int, workers: Int, serialAfter: Int? = nil) throws -> Outputs {
+        try scrub([input], chunkSize: chunkSize, workers: workers, serialAfter: serialAfter)
+    }
+
+    static func scrub(_ inputs: [String], chunkSize: Int, workers: Int, serialAfter: Int? = nil) throws -> Outputs {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        var options = ScrubOptions(inputs: [input], asOf: Fixtures.asOf)
+        var options = ScrubOptions(inputs: inputs, asOf: Fixtures.asOf)
         options.outputDirectory = folder.file("out")
         options.workers = workers
         options.chunkSize = chunkSize
@@ -306,6 +310,29 @@ struct X12ChunkedReadingTests {
         #expect(serial == whole)
     }
 
+    @Test func severalFilesGiveTheSameOutputsWhetherReadInChunksOrByOneReader() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var inputs: [String] = []
+        for seed in [21, 22, 23] {
+            var options = ExtractGenerator.Options(lines: 600)
+            options.seed = UInt64(seed)
+            options.errorRate = 0.2
+            var generator = ClaimFileGenerator(format: .x12, options: options)
+            var bytes: [UInt8] = []
+            generator.generate { bytes.append(contentsOf: $0) }
+            inputs.append(try folder.write("g\(seed).x12", bytes))
+        }
+        let whole = try Self.scrub(inputs, chunkSize: 64 << 20, workers: 1)
+        #expect(whole.metrics.records == 1800)
+        #expect(!whole.held.isEmpty && !whole.clean.isEmpty)
+        // Chunks of each file routed by the workers; then the rest of each file after a first
+        // chunk routed by one reader, between chunks of the other files' (a tiny limit).
+        #expect(try Self.scrub(inputs, chunkSize: 1 << 10, workers: 2) == whole)
+        #expect(try Self.scrub(inputs, chunkSize: 1 << 10, workers: 2, serialAfter: 1) == whole)
+        #expect(try Self.scrub(inputs, chunkSize: 1 << 12, workers: 3, serialAfter: 1 << 13) == whole)
+    }
+
     @Test func envelopeErrorsAtChunkBoundariesAreTheSameAsReadWhole() throws {
         func claim(_ id: String, _ member: String) -> X12Fixture.Claim {
             X12Fixture.Claim(id: id, lines: [X12Fixture.Line(ref: id + "-1")], memberId: member)
@@ -324,6 +351,10 @@ struct X12ChunkedReadingTests {
         segments += Array(interchange(5).dropFirst())  // a GS without an ISA before it
         segments += interchange(6).dropLast(3)  // SE, GE, IEA missing
         segments += interchange(7)
+        // No GS and GE: the transaction set's claims must not take the GS of an earlier interchange
+        // (which a chunk starting here never saw) into the outputs.
+        segments += interchange(8).filter { !$0.hasPrefix("GS*") && !$0.hasPrefix("GE*") }
+        segments += interchange(9)
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let input = try folder.write("e.x12", X12Fixture.render(segments))

@@ -50,7 +50,12 @@ struct CanonicalRecords {
     mutating func field(_ value: UnsafeRawBufferPointer) {
         if fieldsInRecord > 0 { bytes.append(0x2C) }
         fieldsInRecord += 1
-        CSVText.append(value, to: &bytes)
+        for c in value where c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D {
+            CSVText.append(value, to: &bytes)
+            return
+        }
+        // As typed bytes the append is one copy; a raw buffer is appended byte by byte.
+        bytes.append(contentsOf: value.assumingMemoryBound(to: UInt8.self))
     }
 
     mutating func field(_ value: [UInt8]) { value.withUnsafeBytes { field($0) } }

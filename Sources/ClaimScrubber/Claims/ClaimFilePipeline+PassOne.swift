@@ -41,6 +41,7 @@ extension ClaimFilePipeline {
             try Self.deliver(work, to: state)
         }
         var sequence = 0
+        var unitSizes: [(file: Int, bytes: Int?)] = []
         var rawBefore: UInt64 = 0
         let rawTotal = sources.reduce(UInt64(0)) { $0 + ($1.rawSize ?? 0) }
         let progress = self.progress
@@ -71,9 +72,11 @@ extension ClaimFilePipeline {
                     }
                 }
                 if format == .hl7 {
+                    unitSizes.append((fileIndex, nil))
                     readSerially(HL7MessageReader(source: source, copy: false))
                 } else {
                     try splitX12(source, pool: pool) { bytes, isLast in
+                        unitSizes.append((fileIndex, bytes.count))
                         let chunk = X12Chunk(
                             bytes: bytes, file: fileIndex, fileName: fileName, sequence: sequence, isLastOfFile: isLast)
                         pool.submit(sequence) {
@@ -82,6 +85,7 @@ extension ClaimFilePipeline {
                         sequence += 1
                         report()
                     } serially: { replayed in
+                        unitSizes.append((fileIndex, nil))
                         let replay = ReplaySource(replayed, then: source)
                         readSerially(
                             X12ClaimReader(read: { try replay.read(into: $0) }, name: fileName, continuesWithISA: false))
@@ -101,6 +105,7 @@ extension ClaimFilePipeline {
         } catch {
             throw ScrubError("\(error)")
         }
+        state.unitSizes = unitSizes
         return (state, state.envelope, state.recordsPerFile)
     }
 
@@ -267,6 +272,14 @@ extension ClaimFilePipeline {
         try submit(last: true)
     }
 
+    /// Where a unit starts in the run: its first claim and record (run-wide) and the segments of its
+    /// file before it.
+    struct UnitStart: Sendable {
+        var claims: Int
+        var records: Int
+        var segments: Int
+    }
+
     /// Where the units delivered so far end (delivery queue only).
     struct UnitNumbering {
         var claims = 0
@@ -290,6 +303,7 @@ extension ClaimFilePipeline {
                 n.unitClaims = n.claims
                 n.unitRecords = n.records
                 n.unitSegments = n.segments
+                state.unitStarts.append(UnitStart(claims: n.claims, records: n.records, segments: n.segments))
             }
             let recordBase = n.unitRecords + outcome.recordBase
             let claimBase = n.unitClaims + outcome.claimBase

@@ -54,7 +54,8 @@ protocol ClaimUnitReader: AnyObject {
     /// Segment position of the unit's first segment (CLM, MSH).
     var unitPosition: Int { get }
     var linePositions: [Int] { get }
-    var lineIds: [[UInt8]] { get }
+    /// The id of line `index` of the unit (REF*6R or CLM01:LX01, FT1-2 or MSH-10:FT1-1).
+    func lineId(_ index: Int) -> [UInt8]
     var claimChargeCents: Int64 { get }
     var claimFindings: [ClaimFileFinding] { get }
     var lineFindings: [(line: Int, finding: ClaimFileFinding)] { get }
@@ -180,6 +181,11 @@ final class ClaimRunState: @unchecked Sendable {
     var recordsPerFile: [Int] = []
     /// Where the units delivered so far end.
     var numbering = ClaimFilePipeline.UnitNumbering()
+    /// Where each unit starts (claims, records, segments of its file before it), in input order.
+    var unitStarts: [ClaimFilePipeline.UnitStart] = []
+    /// The file and byte count of each unit (nil: the rest of the file, read by one reader), set
+    /// by pass 1's reading thread once the pool is done: pass 2 cuts each file at the same bytes.
+    var unitSizes: [(file: Int, bytes: Int?)] = []
     /// Records delivered so far, for the progress line (read by the reading thread).
     let deliveredRecords = Atomic<Int>(0)
 
@@ -240,7 +246,7 @@ final class ClaimFilePipeline {
         self.progress = progress
     }
 
-    private func makeReader(_ source: InputSource, file: Int, copy: Bool) -> any ClaimUnitReader {
+    func makeReader(_ source: InputSource, file: Int, copy: Bool) -> any ClaimUnitReader {
         switch format {
         case .x12:
             return X12ClaimReader(source: source, mode: copy ? .copy : .scan, serialBase: file << 40)
@@ -249,7 +255,7 @@ final class ClaimFilePipeline {
         }
     }
 
-    private func makeWriter(_ output: OutputFile) -> any ClaimUnitWriter {
+    func makeWriter(_ output: OutputFile) -> any ClaimUnitWriter {
         switch format {
         case .x12: return X12ClaimWriter(output: output)
         case .hl7: return HL7MessageWriter(output: output)
@@ -531,144 +537,5 @@ final class ClaimFilePipeline {
         state.metrics.heldCents = heldCents
     }
 
-    // MARK: - Pass 2
-
-    private func passTwo(
-        sources: [InputSource], state: ClaimRunState, envelope: [ClaimFileFinding], encounterFindings: [EncounterFinding],
-        clean: OutputFile, held: OutputFile, findings: OutputFile
-    ) throws {
-        try findings.write(Array(ScrubPipeline.findingsHeader.utf8))
-        let cleanWriter = makeWriter(clean)
-        let heldWriter = makeWriter(held)
-        let sortedEnvelope = envelope.enumerated().sorted { ($0.element.claims.lowerBound, $0.offset) < ($1.element.claims.lowerBound, $1.offset) }.map(\.element)
-        var nextEnvelope = 0
-        var active: [ClaimFileFinding] = []
-        var nextFinding = 0
-        var nextEncounter = 0
-        var claim = 0
-        var rows: [(position: Int, rule: Int, order: Int, row: [UInt8])] = []
-        let parser = ChargeParser(layout: CanonicalRecords.layout, settings: options.settings)
-        /// A held claim whose lines were not all counted held in pass 1 (held late, or by its envelope).
-        func needsRecount(_ claim: Int) -> Bool {
-            guard claim < state.claimCents.count, state.heldClaims.contains(claim) else { return false }
-            for record in state.claimFirstRecord[claim]..<state.claimFirstRecord[claim + 1]
-            where !state.heldRecords.contains(record) {
-                return true
-            }
-            return false
-        }
-        for (fileIndex, original) in sources.enumerated() {
-            let source = try InputSource(path: original.path, name: original.name)
-            let reader = makeReader(source, file: fileIndex, copy: true)
-            let fileName = source.name
-            while true {
-                reader.scanNextClaim = needsRecount(claim)
-                guard try reader.nextClaim() else { break }
-                guard claim < state.claimCents.count else {
-                    throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: fileName)
-                }
-                let isHeld = state.heldClaims.contains(claim)
-                try (isHeld ? heldWriter : cleanWriter).write(reader)
-                let first = state.claimFirstRecord[claim]
-                let end = state.claimFirstRecord[claim + 1]
-                if reader.scanNextClaim {
-                    recountHeld(reader.records.take().records, first: first, end: end, parser: parser, state: state)
-                }
-                let encounterId = reader.encounterId
-                rows.removeAll(keepingCapacity: true)
-                func lineNumber(_ record: Int) -> Int {
-                    let i = record - first
-                    return i >= 0 && i < reader.linePositions.count ? reader.linePositions[i] : reader.unitPosition
-                }
-                func lineId(_ record: Int) -> [UInt8] {
-                    let i = record - first
-                    return i >= 0 && i < reader.lineIds.count ? reader.lineIds[i] : encounterId
-                }
-                while nextFinding < state.findings.count && state.findings[nextFinding].record < end {
-                    let f = state.findings[nextFinding]
-                    nextFinding += 1
-                    let position = f.position != 0 ? f.position : lineNumber(f.record)
-                    let id = f.claimLevel ? encounterId : lineId(f.record)
-                    rows.append(
-                        (position, f.rule.ordinal, rows.count,
-                            Self.row(position, id, encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
-                }
-                while nextEncounter < encounterFindings.count && Int(encounterFindings[nextEncounter].ordinal) < end {
-                    let f = encounterFindings[nextEncounter]
-                    nextEncounter += 1
-                    let record = Int(f.ordinal)
-                    rows.append(
-                        (lineNumber(record), f.rule.ordinal, rows.count,
-                            Self.row(lineNumber(record), lineId(record), encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
-                }
-                while nextEnvelope < sortedEnvelope.count && sortedEnvelope[nextEnvelope].claims.lowerBound <= claim {
-                    let f = sortedEnvelope[nextEnvelope]
-                    nextEnvelope += 1
-                    if f.claims.isEmpty {
-                        // Outside any claim: written where it falls in the file.
-                        try writeOrphan(f, fileName: fileName, to: findings)
-                    } else {
-                        active.append(f)
-                    }
-                }
-                active.removeAll { $0.claims.upperBound <= claim }
-                for f in active where f.claims.contains(claim) {
-                    guard let severity = options.settings.severity(of: f.rule, payer: nil) else { continue }
-                    rows.append(
-                        (f.position, f.rule.ordinal, rows.count,
-                            Self.row(f.position, encounterId, encounterId, f.rule, severity, f.field, f.value, f.message, fileName)))
-                }
-                rows.sort { ($0.position, $0.rule, $0.order) < ($1.position, $1.rule, $1.order) }
-                for r in rows { try findings.write(r.row) }
-                claim += 1
-            }
-        }
-        while nextEnvelope < sortedEnvelope.count {
-            let f = sortedEnvelope[nextEnvelope]
-            nextEnvelope += 1
-            if f.claims.isEmpty || f.claims.lowerBound >= claim {
-                try writeOrphan(f, fileName: sources.last?.name ?? "", to: findings)
-            }
-        }
-        if claim != state.claimCents.count {
-            throw ScrubError("the input changed while it was being scrubbed (fewer claims on the second read)")
-        }
-        try cleanWriter.finish()
-        try heldWriter.finish()
-    }
-
-    /// Counts the lines of a claim held after pass 1 (by the shard stage or its envelope) in their
-    /// groups: pass 1 counted only the lines it held.
-    private func recountHeld(_ records: [UInt8], first: Int, end: Int, parser: ChargeParser, state: ClaimRunState) {
-        let chunk = CanonicalRecords(bytes: records).chunk(file: 0, sequence: 0)
-        var sink = FindingSink(configuration: options.settings)
-        let batch = parser.parse(chunk, sink: &sink)
-        for r in 0..<min(batch.count, end - first) where !state.heldRecords.contains(first + r) {
-            state.metrics.holdWithClaim(
-                department: batch.unparsed[r] ? "" : Self.department(batch, r), renderingNPI: batch.renderingNPI[r],
-                payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[r])], serviceDay: batch.serviceDay[r],
-                amountCents: batch.amountCents[r], wasFlagged: state.flaggedRecords.contains(first + r))
-            state.heldRecords.insert(first + r)
-        }
-    }
-
-    private func writeOrphan(_ f: ClaimFileFinding, fileName: String, to findings: OutputFile) throws {
-        guard let severity = options.settings.severity(of: f.rule, payer: nil) else { return }
-        try findings.write(Self.row(f.position, [], [], f.rule, severity, f.field, f.value, f.message, fileName))
-    }
-
-    static func row(
-        _ position: Int, _ lineId: [UInt8], _ encounterId: [UInt8], _ rule: RuleID, _ severity: Severity, _ field: String,
-        _ value: String, _ message: String, _ file: String
-    ) -> [UInt8] {
-        var row: [UInt8] = []
-        lineId.withUnsafeBytes { lineIdBytes in
-            encounterId.withUnsafeBytes { encounterBytes in
-                FindingsRow.append(
-                    line: position, lineId: lineIdBytes, encounterId: encounterBytes, rule: rule, severity: severity,
-                    field: field, value: value, message: message, file: file, to: &row)
-            }
-        }
-        return row
-    }
+    // MARK: - Pass 2 (see ClaimFilePipeline+PassTwo.swift)
 }

@@ -37,6 +37,9 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private(set) var unitPosition = 0
     @exclusivity(unchecked) private(set) var linePositions: [Int] = []
     @exclusivity(unchecked) private(set) var lineIds: [[UInt8]] = []
+
+    /// The id of line `index` of the message.
+    func lineId(_ index: Int) -> [UInt8] { lineIds[index] }
     @exclusivity(unchecked) private(set) var claimChargeCents: Int64 = 0
     @exclusivity(unchecked) private(set) var claimFindings: [ClaimFileFinding] = []
     @exclusivity(unchecked) private(set) var lineFindings: [(line: Int, finding: ClaimFileFinding)] = []

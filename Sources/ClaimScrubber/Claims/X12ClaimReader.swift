@@ -88,6 +88,10 @@ final class X12ClaimReader {
     /// the lines of a claim held late); always true in scan mode.
     @exclusivity(unchecked) var scanNextClaim = false
     @exclusivity(unchecked) private var claimScanned = false
+    /// In copy mode, note where the next claim's lines start and what they are called (pass 2
+    /// sets it false for a claim without findings to place: no line needs a position or an id).
+    @exclusivity(unchecked) var keepsLineIds = true
+    @exclusivity(unchecked) private var claimKeepsLineIds = true
     /// The claim's own segments with terminators (copy mode).
     @exclusivity(unchecked) private(set) var claimBytes: [UInt8] = []
     @exclusivity(unchecked) private(set) var claimSegments = 0
@@ -105,9 +109,12 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var diagnosisCount = 0
     @exclusivity(unchecked) private var lineChargeSum: Int64 = 0
     @exclusivity(unchecked) private var lineChargesValid = true
-    /// Per service line of the claim: the LX position and the line id (REF*6R or CLM01:LX01).
+    /// Per service line of the claim: the LX position.
     @exclusivity(unchecked) private(set) var linePositions: [Int] = []
-    @exclusivity(unchecked) private(set) var lineIds: [[UInt8]] = []
+    /// The line ids (REF*6R or CLM01:LX01) of the claim's lines end to end (copy mode), and where
+    /// each ends: one buffer for every claim instead of an array per line.
+    @exclusivity(unchecked) private var lineIdBytes: [UInt8] = []
+    @exclusivity(unchecked) private var lineIdEnds: [Int] = []
     /// Charge of each line in cents (0 when malformed), for the held dollars.
     @exclusivity(unchecked) private(set) var claimChargeCents: Int64 = 0
     /// Claim-level findings of the claim just completed (X02, X03 qualifiers; X01 no lines).
@@ -161,17 +168,25 @@ final class X12ClaimReader {
         continuesWithISA = false
     }
 
-    /// Reads the bytes `read` gives (a chunk of whole interchanges, or the rest of a file) in scan
-    /// mode; positions and claim ordinals count from the first of them.
-    init(read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, name: String, continuesWithISA: Bool) {
+    /// Reads the bytes `read` gives (a chunk of whole interchanges, or the rest of a file);
+    /// positions and claim ordinals count from the first of them.
+    init(
+        read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, name: String, continuesWithISA: Bool,
+        mode: Mode = .scan
+    ) {
         reader = X12SegmentReader(read: read)
-        mode = .scan
+        self.mode = mode
         file = name
         self.continuesWithISA = continuesWithISA
     }
 
     /// Segments read so far.
     var segmentCount: Int { reader.position }
+
+    /// The id of line `index` of the claim (copy mode).
+    func lineId(_ index: Int) -> [UInt8] {
+        Array(lineIdBytes[(index == 0 ? 0 : lineIdEnds[index - 1])..<lineIdEnds[index]])
+    }
 
     // MARK: - Reading
 
@@ -212,12 +227,19 @@ final class X12ClaimReader {
             if !raw.isEmpty { target.withUnsafeMutableBytes { $0.copyMemory(from: raw) } }
             return
         }
-        target.removeAll(keepingCapacity: true)
-        target.append(contentsOf: raw)
+        // Typed bytes: one copy (a raw buffer is appended byte by byte).
+        target.replaceSubrange(0..<target.count, with: raw.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Empties a field; most are empty already (modifiers, revenue code, NDC), and the check is
+    /// cheaper than `removeAll`.
+    @inline(__always)
+    private func clear(_ target: inout [UInt8]) {
+        if !target.isEmpty { target.removeAll(keepingCapacity: true) }
     }
 
     private func appendSegment(to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: reader.segment)
+        bytes.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
         bytes.append(contentsOf: terminator)
     }
 
@@ -284,6 +306,12 @@ final class X12ClaimReader {
         interchangeOpen = true
         interchangeFirstClaim = claimOrdinal + 1
         groupsInInterchange = 0
+        // Nothing of an earlier interchange reaches a claim of this one (a GS or ST missing, X01):
+        // a chunk that starts here is then read as the whole file reads it, in both passes.
+        group.reset(serial: 0)
+        gs.removeAll(keepingCapacity: true)
+        transactionHeader.reset(serial: 0)
+        resetLoops()
         isaDelimiters = reader.delimiters
         terminator = [isaDelimiters.segment] + isaDelimiters.lineBreak
         copy(reader.segment, into: &isa)
@@ -364,12 +392,19 @@ final class X12ClaimReader {
         transactionHeader.reset(serial: nextSerial())
         if mode == .copy { appendSegment(to: &transactionHeader.bytes) }
         transactionHeader.segments = 1
+        resetLoops()
+        place = .transactionHeader
+    }
+
+    /// Forgets the loops above the claim and their facts.
+    ///
+    /// Facts of an earlier transaction set never reach a claim of this one (a CLM before any HL,
+    /// already X01): a file read in chunks then gives the records of a file read whole.
+    private func resetLoops() {
         billing.reset(serial: 0)
         subscriber.reset(serial: 0)
         patient.reset(serial: 0)
         hasPatientLoop = false
-        // Facts of an earlier transaction set never reach a claim of this one (a CLM before any HL,
-        // already X01): a file read in chunks then gives the records of a file read whole.
         billingNPI.removeAll(keepingCapacity: true)
         memberId.removeAll(keepingCapacity: true)
         for i in 0..<2 {
@@ -382,7 +417,6 @@ final class X12ClaimReader {
         patientSex.removeAll(keepingCapacity: true)
         payerId.removeAll(keepingCapacity: true)
         patientKey.removeAll(keepingCapacity: true)
-        place = .transactionHeader
     }
 
     private func closeTransactionIfOpen(reason: String) {
@@ -520,6 +554,7 @@ final class X12ClaimReader {
         claimOrdinal += 1
         claimOpen = true
         claimScanned = mode == .scan || scanNextClaim
+        claimKeepsLineIds = claimScanned || keepsLineIds
         place = .claim
         claimBytes.removeAll(keepingCapacity: true)
         claimSegments = 1
@@ -529,16 +564,17 @@ final class X12ClaimReader {
         copy(reader.element(2), into: &clm02Text)
         clm02 = clm02Text.withUnsafeBytes { Money.cents($0) }
         copy(reader.component(5, 1), into: &facilityOrPOS)
-        claimRendering.removeAll(keepingCapacity: true)
-        claimAttending.removeAll(keepingCapacity: true)
-        claimServiceDate.removeAll(keepingCapacity: true)
-        statementDate.removeAll(keepingCapacity: true)
+        clear(&claimRendering)
+        clear(&claimAttending)
+        clear(&claimServiceDate)
+        clear(&statementDate)
         diagnosisCount = 0
         lineChargeSum = 0
         lineChargesValid = true
         claimChargeCents = 0
         linePositions.removeAll(keepingCapacity: true)
-        lineIds.removeAll(keepingCapacity: true)
+        lineIdBytes.removeAll(keepingCapacity: true)
+        lineIdEnds.removeAll(keepingCapacity: true)
         claimFindings.removeAll(keepingCapacity: true)
         lineFindings.removeAll(keepingCapacity: true)
         lineOpen = false
@@ -557,13 +593,14 @@ final class X12ClaimReader {
             appendSegment(to: &claimBytes)
         }
         if !claimScanned {
-            // Pass 2 needs only where lines start and what they are called.
+            // Pass 2 needs only where lines start and what they are called, if anything.
+            guard claimKeepsLineIds else { return }
             if id == Self.LX {
                 closeLine()
                 lineOpen = true
                 lxPosition = reader.position
                 copy(reader.element(1), into: &lx01)
-                lineRef.removeAll(keepingCapacity: true)
+                clear(&lineRef)
             } else if id == Self.REF && lineOpen && Self.equals(reader.element(1), "6R") {
                 copy(reader.element(2), into: &lineRef)
             }
@@ -577,17 +614,17 @@ final class X12ClaimReader {
             copy(reader.element(1), into: &lx01)
             hasService = false
             isInstitutionalLine = false
-            procedure.removeAll(keepingCapacity: true)
-            for k in 0..<4 { modifiers[k].removeAll(keepingCapacity: true) }
-            charge.removeAll(keepingCapacity: true)
-            units.removeAll(keepingCapacity: true)
-            pos.removeAll(keepingCapacity: true)
-            revenue.removeAll(keepingCapacity: true)
-            pointers.removeAll(keepingCapacity: true)
-            lineDate.removeAll(keepingCapacity: true)
-            lineRendering.removeAll(keepingCapacity: true)
-            lineRef.removeAll(keepingCapacity: true)
-            ndc.removeAll(keepingCapacity: true)
+            clear(&procedure)
+            for k in 0..<4 { clear(&modifiers[k]) }
+            clear(&charge)
+            clear(&units)
+            clear(&pos)
+            clear(&revenue)
+            if !pointers.isEmpty { pointers.removeAll(keepingCapacity: true) }
+            clear(&lineDate)
+            clear(&lineRendering)
+            clear(&lineRef)
+            clear(&ndc)
         case Self.SV1 where lineOpen:
             hasService = true
             copy(reader.component(1, 2), into: &procedure)
@@ -676,17 +713,14 @@ final class X12ClaimReader {
         lineOpen = false
         let index = linePositions.count
         linePositions.append(lxPosition)
-        lineIdScratch.removeAll(keepingCapacity: true)
-        if lineRef.isEmpty {
-            lineIdScratch.append(contentsOf: clm01)
-            lineIdScratch.append(0x3A)
-            lineIdScratch.append(contentsOf: lx01)
-        } else {
-            lineIdScratch.append(contentsOf: lineRef)
+        if mode == .copy {
+            Self.appendLineId(clm01, lx01, lineRef, to: &lineIdBytes)
+            lineIdEnds.append(lineIdBytes.count)
         }
-        let lineId = lineIdScratch
-        if mode == .copy { lineIds.append(lineId) }
         guard claimScanned else { return }
+        lineIdScratch.removeAll(keepingCapacity: true)
+        Self.appendLineId(clm01, lx01, lineRef, to: &lineIdScratch)
+        let lineId = lineIdScratch
         let cents = charge.withUnsafeBytes { Money.cents($0) }
         if let cents {
             lineChargeSum += cents
@@ -778,6 +812,17 @@ final class X12ClaimReader {
     }
 
     // MARK: - Helpers
+
+    /// A line's id: its REF*6R, or CLM01:LX01 without one.
+    private static func appendLineId(_ clm01: [UInt8], _ lx01: [UInt8], _ ref: [UInt8], to target: inout [UInt8]) {
+        if ref.isEmpty {
+            target.append(contentsOf: clm01)
+            target.append(0x3A)
+            target.append(contentsOf: lx01)
+        } else {
+            target.append(contentsOf: ref)
+        }
+    }
 
     private func text(_ raw: UnsafeRawBufferPointer) -> String { String(decoding: raw, as: UTF8.self) }
     private func text(_ raw: [UInt8]) -> String { String(decoding: raw, as: UTF8.self) }

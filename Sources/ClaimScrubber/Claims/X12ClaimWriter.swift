@@ -5,8 +5,11 @@
 /// before it in this output; HL numbers count from 1 in each transaction set, SE01 counts the
 /// segments written, GE01 the transaction sets, IEA01 the groups. Control numbers (ISA13, GS06,
 /// ST02) are the source's, so a claim can be traced to the interchange it came from.
+///
+/// Without an output the writer keeps what it writes in memory until `take()`: pass 2's workers
+/// each write the claims of a chunk of whole interchanges, and the bytes go to the file in order.
 final class X12ClaimWriter {
-    let output: OutputFile
+    let output: OutputFile?
     @exclusivity(unchecked) private var interchangeSerial = 0
     @exclusivity(unchecked) private var groupSerial = 0
     @exclusivity(unchecked) private var transactionSerial = 0
@@ -27,9 +30,16 @@ final class X12ClaimWriter {
     /// Claims written.
     @exclusivity(unchecked) private(set) var claims = 0
 
-    init(output: OutputFile) {
+    init(output: OutputFile?, capacity: Int = 1 << 16) {
         self.output = output
-        buffer.reserveCapacity(1 << 16)
+        buffer.reserveCapacity(capacity)
+    }
+
+    /// What was written since the last `take()` (a writer without an output).
+    func take() -> [UInt8] {
+        let taken = buffer
+        buffer = []
+        return taken
     }
 
     func write(_ claim: X12ClaimReader) throws {
@@ -84,9 +94,13 @@ final class X12ClaimWriter {
             buffer.append(contentsOf: claim.patient.bytes)
             segments += claim.patient.segments
         }
-        // The claim's bytes go straight to the output (one copy fewer than through the buffer).
-        try flush()
-        try output.write(claim.claimBytes)
+        if let output {
+            // The claim's bytes go straight to the output (one copy fewer than through the buffer).
+            try flush()
+            try output.write(claim.claimBytes)
+        } else {
+            buffer.append(contentsOf: claim.claimBytes)
+        }
         segments += claim.claimSegments
         claims += 1
     }
@@ -98,7 +112,7 @@ final class X12ClaimWriter {
     }
 
     private func flush() throws {
-        guard !buffer.isEmpty else { return }
+        guard let output, !buffer.isEmpty else { return }
         try output.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
@@ -118,8 +132,22 @@ final class X12ClaimWriter {
         buffer.append(contentsOf: delimiters.lineBreak)
     }
 
-    private func hlSegment(_ number: Int, parent: Int?, level: String, child: Bool) {
-        segment([Array("HL".utf8), Array(String(number).utf8), parent.map { Array(String($0).utf8) } ?? [], Array(level.utf8), [child ? 0x31 : 0x30]])
+    /// `HL*number*parent*level*child`, written in place: one is written per claim or so, and
+    /// building it from arrays of elements allocated five arrays each time (a number's text is a
+    /// small string, not allocated).
+    private func hlSegment(_ number: Int, parent: Int?, level: StaticString, child: Bool) {
+        buffer.append(0x48)
+        buffer.append(0x4C)
+        buffer.append(delimiters.element)
+        buffer.append(contentsOf: String(number).utf8)
+        buffer.append(delimiters.element)
+        if let parent { buffer.append(contentsOf: String(parent).utf8) }
+        buffer.append(delimiters.element)
+        level.withUTF8Buffer { buffer.append(contentsOf: $0) }
+        buffer.append(delimiters.element)
+        buffer.append(child ? 0x31 : 0x30)
+        buffer.append(delimiters.segment)
+        buffer.append(contentsOf: delimiters.lineBreak)
         segments += 1
     }
 

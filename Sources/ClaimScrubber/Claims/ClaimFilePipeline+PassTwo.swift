@@ -1,0 +1,474 @@
+/// Pass 2 of claim files: each claim copied to the clean or the held output, its findings written.
+///
+/// An X12 file is cut again at the bytes where pass 1 cut it (`ClaimRunState.unitSizes`), and each
+/// chunk of whole interchanges is routed by a worker into its own clean, held and findings bytes,
+/// each output's envelope rebuilt within the chunk; the pool's delivery writes them in input order,
+/// so only the writing (and compressing) is serial. A chunk starts with an ISA, and an ISA closes
+/// the envelope before it in both the reader and the writer, so a chunk's bytes are those a writer
+/// of the whole file writes for its claims. Cutting at the same bytes gives every chunk its first
+/// claim, record and segment number from pass 1 without a pass-2 scan. Routing per claim on the
+/// reading thread, as before, was rejected: it was the largest serial cost of an X12 scrub.
+///
+/// A unit pass 1 read with one reader (the rest of a file after an interchange too large to cut,
+/// every HL7 file) is routed on the calling thread, straight into the outputs, once the chunks
+/// before it are written.
+extension ClaimFilePipeline {
+    /// A unit of pass 1 as pass 2 routes it.
+    struct ClaimUnit: Sendable {
+        var file: Int
+        /// Bytes of the chunk; nil: the rest of the file.
+        var bytes: Int?
+        /// Run-wide claims of the unit.
+        var claims: Range<Int>
+        /// Segments of its file before the unit (positions in the unit count from its start).
+        var segments: Int
+        /// Envelope findings the unit's claims see: indices into `ClaimRouting.envelope`, in order.
+        var envelope: [Int] = []
+    }
+
+    /// What routing needs of pass 1 and the shard stage; read-only while pass 2 runs.
+    struct ClaimRouting: Sendable {
+        let state: ClaimRunState
+        let encounterFindings: [EncounterFinding]
+        /// Envelope findings by their first claim (stable).
+        let envelope: [ClaimFileFinding]
+        let settings: RuleSettings
+        let parser: ChargeParser
+
+        /// A held claim whose lines were not all counted held in pass 1 (held late, or by its envelope).
+        func needsRecount(_ claim: Int) -> Bool {
+            guard claim < state.claimCents.count, state.heldClaims.contains(claim) else { return false }
+            for record in state.claimFirstRecord[claim]..<state.claimFirstRecord[claim + 1]
+            where !state.heldRecords.contains(record) {
+                return true
+            }
+            return false
+        }
+
+        /// Counts the lines of a claim held after pass 1 (by the shard stage or its envelope) in
+        /// their groups: pass 1 counted only the lines it held.
+        func recountHeld(_ records: [UInt8], claim: Int, into metrics: inout ScrubMetrics) {
+            let first = state.claimFirstRecord[claim]
+            let end = state.claimFirstRecord[claim + 1]
+            let chunk = CanonicalRecords(bytes: records).chunk(file: 0, sequence: 0)
+            var sink = FindingSink(configuration: settings)
+            let batch = parser.parse(chunk, sink: &sink)
+            for r in 0..<min(batch.count, end - first) where !state.heldRecords.contains(first + r) {
+                metrics.holdWithClaim(
+                    department: batch.unparsed[r] ? "" : ClaimFilePipeline.department(batch, r),
+                    renderingNPI: batch.renderingNPI[r],
+                    payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[r])], serviceDay: batch.serviceDay[r],
+                    amountCents: batch.amountCents[r], wasFlagged: state.flaggedRecords.contains(first + r))
+            }
+        }
+    }
+
+    /// The outputs of pass 2, written by the pool's delivery queue while a pool runs and by the
+    /// calling thread otherwise (never both: the calling thread writes only after `finish()`).
+    final class Outputs {
+        let clean: OutputFile
+        let held: OutputFile
+        let findings: OutputFile
+
+        init(clean: OutputFile, held: OutputFile, findings: OutputFile) {
+            self.clean = clean
+            self.held = held
+            self.findings = findings
+        }
+    }
+
+    /// What a worker makes of one chunk.
+    struct RoutedChunk: Sendable {
+        var clean: [UInt8] = []
+        var held: [UInt8] = []
+        var findings: [UInt8] = []
+        /// Group tallies of claims held late (`recountHeld`).
+        var metrics = ScrubMetrics()
+        var error: ScrubError?
+    }
+
+    func passTwo(
+        sources: [InputSource], state: ClaimRunState, envelope: [ClaimFileFinding], encounterFindings: [EncounterFinding],
+        clean: OutputFile, held: OutputFile, findings: OutputFile
+    ) throws {
+        try findings.write(Array(ScrubPipeline.findingsHeader.utf8))
+        let sorted = envelope.enumerated()
+            .sorted { ($0.element.claims.lowerBound, $0.offset) < ($1.element.claims.lowerBound, $1.offset) }.map(\.element)
+        let routing = ClaimRouting(
+            state: state, encounterFindings: encounterFindings, envelope: sorted, settings: options.settings,
+            parser: ChargeParser(layout: CanonicalRecords.layout, settings: options.settings))
+        if format == .hl7 {
+            try passTwoSerially(sources: sources, routing: routing, clean: clean, held: held, findings: findings)
+        } else {
+            try passTwoX12(sources: sources, routing: routing, clean: clean, held: held, findings: findings)
+        }
+    }
+
+    // MARK: - X12: chunks routed by the workers
+
+    /// The units of pass 1, each with the envelope findings its claims see; and the envelope
+    /// findings after the last claim.
+    static func units(_ routing: ClaimRouting) throws -> (units: [ClaimUnit], trailing: [Int]) {
+        let state = routing.state
+        let claims = state.claimCents.count
+        guard state.unitStarts.count == state.unitSizes.count else {
+            throw ScrubError("pass 1 delivered \(state.unitStarts.count) units of \(state.unitSizes.count)")
+        }
+        var units: [ClaimUnit] = []
+        for (i, (start, size)) in zip(state.unitStarts, state.unitSizes).enumerated() {
+            let end = i + 1 < state.unitStarts.count ? state.unitStarts[i + 1].claims : claims
+            units.append(ClaimUnit(file: size.file, bytes: size.bytes, claims: start.claims..<end, segments: start.segments))
+        }
+        /// The unit holding `claim` (< claims): the last one starting at or before it.
+        func unit(of claim: Int) -> Int {
+            var low = 0
+            var high = units.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if units[mid].claims.lowerBound <= claim { low = mid } else { high = mid - 1 }
+            }
+            return low
+        }
+        var trailing: [Int] = []
+        for (index, f) in routing.envelope.enumerated() {
+            let first = f.claims.lowerBound
+            guard first < claims, !units.isEmpty else {
+                trailing.append(index)
+                continue
+            }
+            // A finding outside any claim is written before the claim after it; one over claims,
+            // beside each of them.
+            var u = unit(of: first)
+            repeat {
+                units[u].envelope.append(index)
+                u += 1
+            } while u < units.count && units[u].claims.lowerBound < f.claims.upperBound
+        }
+        return (units, trailing)
+    }
+
+    private func passTwoX12(
+        sources: [InputSource], routing: ClaimRouting, clean: OutputFile, held: OutputFile, findings: OutputFile
+    ) throws {
+        let (units, trailing) = try Self.units(routing)
+        let state = routing.state
+        let outputs = Outputs(clean: clean, held: held, findings: findings)
+        var pool: OrderedWorkPool<RoutedChunk>?
+        var sequence = 0
+        func newPool() -> OrderedWorkPool<RoutedChunk> {
+            sequence = 0
+            return OrderedWorkPool<RoutedChunk>(workers: options.workers, maxInFlight: options.workers * 2 + 1) { routed in
+                if let error = routed.error { throw error }
+                try outputs.clean.write(routed.clean)
+                try outputs.held.write(routed.held)
+                try outputs.findings.write(routed.findings)
+                state.metrics.merge(routed.metrics)
+            }
+        }
+        func finishPool() throws {
+            defer { pool = nil }
+            try pool?.finish()
+        }
+        let changed = "the input changed while it was being scrubbed"
+        do {
+            var u = 0
+            for (fileIndex, original) in sources.enumerated() {
+                let source = try InputSource(path: original.path, name: original.name)
+                let fileName = source.name
+                while u < units.count && units[u].file == fileIndex {
+                    let unit = units[u]
+                    u += 1
+                    guard let count = unit.bytes else {
+                        // The rest of the file, with one reader: after the chunks before it.
+                        try finishPool()
+                        let reader = X12ClaimReader(
+                            read: { try source.read(into: $0) }, name: fileName, continuesWithISA: false, mode: .copy)
+                        let cleanWriter = X12ClaimWriter(output: clean)
+                        let heldWriter = X12ClaimWriter(output: held)
+                        var rows: [UInt8] = []
+                        try Self.route(
+                            reader, unit: unit, fileName: fileName, routing: routing, clean: cleanWriter, held: heldWriter,
+                            findings: &rows, findingsFile: findings, metrics: &state.metrics)
+                        try cleanWriter.finish()
+                        try heldWriter.finish()
+                        try findings.write(rows)
+                        continue
+                    }
+                    let bytes = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        initialized = try source.readFully(into: UnsafeMutableRawBufferPointer(buffer))
+                    }
+                    guard bytes.count == count else { throw ScrubError("\(changed) (shorter on the second read)", file: fileName) }
+                    let isLast = u == units.count || units[u].file != fileIndex
+                    if isLast {
+                        var probe: UInt8 = 0
+                        let more = try withUnsafeMutableBytes(of: &probe) { try source.read(into: $0) }
+                        if more > 0 { throw ScrubError("\(changed) (longer on the second read)", file: fileName) }
+                    }
+                    if pool == nil { pool = newPool() }
+                    pool?.submit(sequence) {
+                        Self.routeChunk(bytes, unit: unit, isLastOfFile: isLast, fileName: fileName, routing: routing)
+                    }
+                    sequence += 1
+                    if pool?.hasFailed == true { break }
+                }
+            }
+            try finishPool()
+        } catch {
+            try? pool?.finish()
+            throw error
+        }
+        for index in trailing {
+            try Self.writeOrphan(routing.envelope[index], fileName: sources.last?.name ?? "", settings: routing.settings, to: findings)
+        }
+    }
+
+    /// Routes one chunk of whole interchanges (a worker's job).
+    static func routeChunk(_ bytes: [UInt8], unit: ClaimUnit, isLastOfFile: Bool, fileName: String, routing: ClaimRouting)
+        -> RoutedChunk
+    {
+        var offset = 0
+        let reader = X12ClaimReader(
+            read: { buffer in
+                let n = min(buffer.count, bytes.count - offset)
+                bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
+                offset += n
+                return n
+            }, name: fileName, continuesWithISA: !isLastOfFile, mode: .copy)
+        // Most claims are clean: the clean bytes are about the chunk's.
+        let clean = X12ClaimWriter(output: nil, capacity: bytes.count + bytes.count / 8)
+        let held = X12ClaimWriter(output: nil)
+        var routed = RoutedChunk()
+        do {
+            try route(
+                reader, unit: unit, fileName: fileName, routing: routing, clean: clean, held: held, findings: &routed.findings,
+                findingsFile: nil, metrics: &routed.metrics)
+            try clean.finish()
+            try held.finish()
+        } catch {
+            routed.error = error as? ScrubError ?? ScrubError("\(error)", file: fileName)
+            return routed
+        }
+        routed.clean = clean.take()
+        routed.held = held.take()
+        return routed
+    }
+
+    /// Routes the claims of one unit: each claim to `clean` or `held`, its findings rows to
+    /// `findings` (flushed to `findingsFile` past a MiB when there is one).
+    static func route(
+        _ reader: X12ClaimReader, unit: ClaimUnit, fileName: String, routing: ClaimRouting, clean: X12ClaimWriter,
+        held: X12ClaimWriter, findings: inout [UInt8], findingsFile: OutputFile?, metrics: inout ScrubMetrics
+    ) throws {
+        let state = routing.state
+        var rows = ClaimFindingRows(
+            routing: routing, envelope: unit.envelope, firstRecord: state.claimFirstRecord[unit.claims.lowerBound])
+        var claim = unit.claims.lowerBound
+        while true {
+            reader.scanNextClaim = routing.needsRecount(claim)
+            reader.keepsLineIds = rows.hasLineFindings(claim)
+            guard try reader.nextClaim() else { break }
+            guard claim < unit.claims.upperBound else {
+                throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: fileName)
+            }
+            try (state.heldClaims.contains(claim) ? held : clean).write(reader)
+            if reader.scanNextClaim { routing.recountHeld(reader.records.take().records, claim: claim, into: &metrics) }
+            rows.append(claim: claim, of: reader, positionBase: unit.segments, fileName: fileName, to: &findings)
+            if let findingsFile, findings.count >= 1 << 20 {
+                try findingsFile.write(findings)
+                findings.removeAll(keepingCapacity: true)
+            }
+            claim += 1
+        }
+        if claim != unit.claims.upperBound {
+            throw ScrubError("the input changed while it was being scrubbed (fewer claims on the second read)", file: fileName)
+        }
+    }
+
+    // MARK: - HL7: one reader per file
+
+    private func passTwoSerially(
+        sources: [InputSource], routing: ClaimRouting, clean: OutputFile, held: OutputFile, findings: OutputFile
+    ) throws {
+        let state = routing.state
+        let cleanWriter = makeWriter(clean)
+        let heldWriter = makeWriter(held)
+        var rows = ClaimFindingRows(routing: routing, envelope: Array(routing.envelope.indices), firstRecord: 0)
+        var claim = 0
+        var buffer: [UInt8] = []
+        for (fileIndex, original) in sources.enumerated() {
+            let source = try InputSource(path: original.path, name: original.name)
+            let reader = makeReader(source, file: fileIndex, copy: true)
+            while true {
+                reader.scanNextClaim = routing.needsRecount(claim)
+                guard try reader.nextClaim() else { break }
+                guard claim < state.claimCents.count else {
+                    throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: source.name)
+                }
+                try (state.heldClaims.contains(claim) ? heldWriter : cleanWriter).write(reader)
+                if reader.scanNextClaim { routing.recountHeld(reader.records.take().records, claim: claim, into: &state.metrics) }
+                rows.append(claim: claim, of: reader, positionBase: 0, fileName: source.name, to: &buffer)
+                if buffer.count >= 1 << 20 {
+                    try findings.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+                claim += 1
+            }
+        }
+        try findings.write(buffer)
+        for index in rows.remainingEnvelope {
+            try Self.writeOrphan(routing.envelope[index], fileName: sources.last?.name ?? "", settings: routing.settings, to: findings)
+        }
+        if claim != state.claimCents.count {
+            throw ScrubError("the input changed while it was being scrubbed (fewer claims on the second read)")
+        }
+        try cleanWriter.finish()
+        try heldWriter.finish()
+    }
+
+    // MARK: - Findings rows
+
+    static func writeOrphan(_ f: ClaimFileFinding, fileName: String, settings: RuleSettings, to findings: OutputFile) throws {
+        var bytes: [UInt8] = []
+        orphanRow(f, fileName: fileName, settings: settings, to: &bytes)
+        try findings.write(bytes)
+    }
+
+    /// The row of an envelope finding outside any claim.
+    static func orphanRow(_ f: ClaimFileFinding, fileName: String, settings: RuleSettings, to out: inout [UInt8]) {
+        guard let severity = settings.severity(of: f.rule, payer: nil) else { return }
+        out.append(contentsOf: row(f.position, [], [], f.rule, severity, f.field, f.value, f.message, fileName))
+    }
+
+    static func row(
+        _ position: Int, _ lineId: [UInt8], _ encounterId: [UInt8], _ rule: RuleID, _ severity: Severity, _ field: String,
+        _ value: String, _ message: String, _ file: String
+    ) -> [UInt8] {
+        var row: [UInt8] = []
+        lineId.withUnsafeBytes { lineIdBytes in
+            encounterId.withUnsafeBytes { encounterBytes in
+                FindingsRow.append(
+                    line: position, lineId: lineIdBytes, encounterId: encounterBytes, rule: rule, severity: severity,
+                    field: field, value: value, message: message, file: file, to: &row)
+            }
+        }
+        return row
+    }
+}
+
+/// The findings rows of consecutive claims, claim after claim: pass 1's, the shard stage's and the
+/// envelope's of each claim, sorted by position and rule; an envelope finding outside any claim
+/// goes before the claim after it.
+struct ClaimFindingRows {
+    let routing: ClaimFilePipeline.ClaimRouting
+    /// The envelope findings these claims see (indices into `routing.envelope`), in order.
+    let envelope: [Int]
+    private var nextFinding: Int
+    private var nextEncounter: Int
+    private var nextEnvelope = 0
+    private var active: [ClaimFileFinding] = []
+    private var rows: [(position: Int, rule: Int, order: Int, row: [UInt8])] = []
+
+    /// - Parameter firstRecord: the first record of the first claim.
+    init(routing: ClaimFilePipeline.ClaimRouting, envelope: [Int], firstRecord: Int) {
+        self.routing = routing
+        self.envelope = envelope
+        nextFinding = Self.firstIndex(routing.state.findings.count) { routing.state.findings[$0].record >= firstRecord }
+        nextEncounter = Self.firstIndex(routing.encounterFindings.count) {
+            Int(routing.encounterFindings[$0].ordinal) >= firstRecord
+        }
+    }
+
+    /// True when pass 1 or the shard stage found something on a line of `claim` (the next claim
+    /// to append): its rows need the lines' positions and ids.
+    func hasLineFindings(_ claim: Int) -> Bool {
+        let state = routing.state
+        guard claim < state.claimCents.count else { return false }
+        let end = state.claimFirstRecord[claim + 1]
+        return (nextFinding < state.findings.count && state.findings[nextFinding].record < end)
+            || (nextEncounter < routing.encounterFindings.count && Int(routing.encounterFindings[nextEncounter].ordinal) < end)
+    }
+
+    /// The envelope findings not written yet (after the last claim).
+    var remainingEnvelope: ArraySlice<Int> { envelope[nextEnvelope...] }
+
+    /// The first index in `0..<count` where `isAtOrPast` holds (it holds from some index on).
+    private static func firstIndex(_ count: Int, _ isAtOrPast: (Int) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if isAtOrPast(mid) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+
+    /// Appends the rows of `claim`, which `reader` has just read; its positions count from
+    /// `positionBase` segments into the file.
+    mutating func append(
+        claim: Int, of reader: any ClaimUnitReader, positionBase: Int, fileName: String, to out: inout [UInt8]
+    ) {
+        let state = routing.state
+        let first = state.claimFirstRecord[claim]
+        let end = state.claimFirstRecord[claim + 1]
+        let findings = state.findings
+        let encounterFindings = routing.encounterFindings
+        // Most claims have no finding: nothing to look up, sort or write.
+        if active.isEmpty && (nextFinding == findings.count || findings[nextFinding].record >= end)
+            && (nextEncounter == encounterFindings.count || Int(encounterFindings[nextEncounter].ordinal) >= end)
+            && (nextEnvelope == envelope.count || routing.envelope[envelope[nextEnvelope]].claims.lowerBound > claim)
+        {
+            return
+        }
+        let encounterId = reader.encounterId
+        let linePositions = reader.linePositions
+        func lineNumber(_ record: Int) -> Int {
+            let i = record - first
+            return positionBase + (i >= 0 && i < linePositions.count ? linePositions[i] : reader.unitPosition)
+        }
+        func lineId(_ record: Int) -> [UInt8] {
+            let i = record - first
+            return i >= 0 && i < linePositions.count ? reader.lineId(i) : encounterId
+        }
+        rows.removeAll(keepingCapacity: true)
+        while nextFinding < findings.count && findings[nextFinding].record < end {
+            let f = findings[nextFinding]
+            nextFinding += 1
+            let position = f.position != 0 ? f.position : lineNumber(f.record)
+            let id = f.claimLevel ? encounterId : lineId(f.record)
+            rows.append(
+                (position, f.rule.ordinal, rows.count,
+                    ClaimFilePipeline.row(position, id, encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
+        }
+        while nextEncounter < encounterFindings.count && Int(encounterFindings[nextEncounter].ordinal) < end {
+            let f = encounterFindings[nextEncounter]
+            nextEncounter += 1
+            let record = Int(f.ordinal)
+            rows.append(
+                (lineNumber(record), f.rule.ordinal, rows.count,
+                    ClaimFilePipeline.row(
+                        lineNumber(record), lineId(record), encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
+        }
+        while nextEnvelope < envelope.count && routing.envelope[envelope[nextEnvelope]].claims.lowerBound <= claim {
+            let f = routing.envelope[envelope[nextEnvelope]]
+            nextEnvelope += 1
+            if f.claims.isEmpty {
+                // Outside any claim: written where it falls in the file.
+                ClaimFilePipeline.orphanRow(f, fileName: fileName, settings: routing.settings, to: &out)
+            } else {
+                active.append(f)
+            }
+        }
+        active.removeAll { $0.claims.upperBound <= claim }
+        for f in active where f.claims.contains(claim) {
+            guard let severity = routing.settings.severity(of: f.rule, payer: nil) else { continue }
+            rows.append(
+                (f.position, f.rule.ordinal, rows.count,
+                    ClaimFilePipeline.row(f.position, encounterId, encounterId, f.rule, severity, f.field, f.value, f.message, fileName)))
+        }
+        rows.sort { ($0.position, $0.rule, $0.order) < ($1.position, $1.rule, $1.order) }
+        for r in rows { out.append(contentsOf: r.row) }
+    }
+}
+
+// Only the pool's delivery queue, or the calling thread once the pool is finished, writes the outputs.
+extension ClaimFilePipeline.Outputs: @unchecked Sendable {}
