@@ -321,12 +321,14 @@ final class ClaimFilePipeline {
                     .init(file: source.name, format: format.rawValue, compressed: source.isCompressed, lines: recordsPerFile[i]))
             }
             let t3 = Date()
+            MemoryTuning.releaseFreeMemory()
             let context = EncounterContext(tables: tables, settings: options.settings, payers: state.payerNames)
             let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers)
             applyLate(encounterFindings, envelope: envelope, state: state)
             summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
 
             let t2 = Date()
+            MemoryTuning.releaseFreeMemory()
             let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
             outputs.append(findings)
             let clean = try OutputFile(path: path(directory, names[0]), level: level, workers: level == nil ? 0 : 2)
