@@ -198,15 +198,7 @@ extension ClaimFilePipeline {
     static func readChunk(
         _ chunk: X12Chunk, batchRecords: Int, parser: ChargeParser, rules: [any LineRule], context: RuleContext
     ) -> ClaimWorkOutcome {
-        let bytes = chunk.bytes
-        var offset = 0
-        let reader = X12ClaimReader(
-            read: { buffer in
-                let n = min(buffer.count, bytes.count - offset)
-                bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
-                offset += n
-                return n
-            }, name: chunk.fileName, continuesWithISA: !chunk.isLastOfFile)
+        let reader = X12ClaimReader(bytes: chunk.bytes, name: chunk.fileName, continuesWithISA: !chunk.isLastOfFile)
         var outcomes: [ClaimBatchOutcome] = []
         do {
             try collect(

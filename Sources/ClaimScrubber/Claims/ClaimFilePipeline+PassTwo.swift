@@ -226,14 +226,7 @@ extension ClaimFilePipeline {
     static func routeChunk(_ bytes: [UInt8], unit: ClaimUnit, isLastOfFile: Bool, fileName: String, routing: ClaimRouting)
         -> RoutedChunk
     {
-        var offset = 0
-        let reader = X12ClaimReader(
-            read: { buffer in
-                let n = min(buffer.count, bytes.count - offset)
-                bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
-                offset += n
-                return n
-            }, name: fileName, continuesWithISA: !isLastOfFile, mode: .copy)
+        let reader = X12ClaimReader(bytes: bytes, name: fileName, continuesWithISA: !isLastOfFile, mode: .copy)
         // Most claims are clean: the clean bytes are about the chunk's.
         let clean = X12ClaimWriter(output: nil, capacity: bytes.count + bytes.count / 8)
         let held = X12ClaimWriter(output: nil)
