@@ -68,4 +68,15 @@ final class OrderedWorkPool<Output: Sendable>: Sendable {
         group.wait()
         if let error = state.withLock({ $0.firstError }) { throw error }
     }
+
+    /// `finish`, with a failure other than a `ScrubError` turned into one (what a run reports).
+    func finishRun() throws {
+        do {
+            try finish()
+        } catch let error as ScrubError {
+            throw error
+        } catch {
+            throw ScrubError("\(error)")
+        }
+    }
 }

@@ -131,13 +131,7 @@ extension ScrubPipeline {
             try? pool.finish()
             throw error
         }
-        do {
-            try pool.finish()
-        } catch let error as ScrubError {
-            throw error
-        } catch {
-            throw ScrubError("\(error)")
-        }
+        try pool.finishRun()
         return state
     }
 

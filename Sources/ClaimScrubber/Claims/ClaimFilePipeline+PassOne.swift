@@ -98,13 +98,7 @@ extension ClaimFilePipeline {
             try? pool.finish()
             throw error
         }
-        do {
-            try pool.finish()
-        } catch let error as ScrubError {
-            throw error
-        } catch {
-            throw ScrubError("\(error)")
-        }
+        try pool.finishRun()
         state.unitSizes = unitSizes
         return (state, state.envelope, state.recordsPerFile)
     }
