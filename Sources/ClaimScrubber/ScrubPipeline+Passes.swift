@@ -172,18 +172,7 @@ extension ScrubPipeline {
         }
         let (unsorted, departments) = encounterLines(batch, held: held, malformed: malformed)
         // Grouped by shard here, in parallel, so the in-order consumer appends whole runs.
-        var shardStart = [Int32](repeating: 0, count: ShardStore.shardCount + 1)
-        for line in unsorted { shardStart[ShardStore.shard(of: line.patient) + 1] += 1 }
-        for shard in 0..<ShardStore.shardCount { shardStart[shard + 1] += shardStart[shard] }
-        var fill = shardStart
-        let lines = [EncounterLine](unsafeUninitializedCapacity: unsorted.count) { buffer, count in
-            for line in unsorted {
-                let shard = ShardStore.shard(of: line.patient)
-                (buffer.baseAddress! + Int(fill[shard])).initialize(to: line)
-                fill[shard] += 1
-            }
-            count = unsorted.count
-        }
+        let (lines, shardStart) = ShardStore.groupedByShard(unsorted)
         return ChunkOutcome(
             file: chunk.file, records: batch.count, heldRecords: held, flaggedRecords: flagged, rows: rows,
             metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers)

@@ -63,6 +63,24 @@ final class ShardStore {
         if buffered > budgetLines { try spillLargest() }
     }
 
+    /// `lines` reordered by patient shard (input order kept within a shard), and where each
+    /// shard's run starts: shard `s` is `[start[s], start[s + 1])`.
+    static func groupedByShard(_ lines: [EncounterLine]) -> (lines: [EncounterLine], start: [Int32]) {
+        var start = [Int32](repeating: 0, count: shardCount + 1)
+        for line in lines { start[shard(of: line.patient) + 1] += 1 }
+        for s in 0..<shardCount { start[s + 1] += start[s] }
+        var fill = start
+        let grouped = [EncounterLine](unsafeUninitializedCapacity: lines.count) { buffer, count in
+            for line in lines {
+                let s = shard(of: line.patient)
+                (buffer.baseAddress! + Int(fill[s])).initialize(to: line)
+                fill[s] += 1
+            }
+            count = lines.count
+        }
+        return (grouped, start)
+    }
+
     /// Appends lines that all belong to `shard` (as `shard(of:)` says), in input order.
     func append(_ lines: UnsafeBufferPointer<EncounterLine>, shard: Int) throws {
         buffers[shard].append(contentsOf: lines)
