@@ -22,10 +22,13 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
         .target(name: "Zstd", dependencies: ["CZstd"]),
+        // C for the byte scans that need SIMD mask instructions (see its header).
+        .target(name: "CScan"),
         .target(
             name: "ClaimScrubber",
             dependencies: [
                 "Zstd",
+                "CScan",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -53,7 +56,7 @@ let package = Package(
 )
 
 // One place for the settings every Swift target shares.
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CScan" {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .swiftLanguageMode(.v6),
         .treatAllWarnings(as: .error),

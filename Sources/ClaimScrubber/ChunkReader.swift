@@ -1,3 +1,5 @@
+import CScan
+
 /// Cuts one input into large chunks that end on record boundaries, RFC 4180 aware.
 ///
 /// A record ends at a newline outside double quotes. Every chunk starts outside quotes, so the
@@ -131,32 +133,7 @@ public final class ChunkReader {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
         var quotes = 0
         var newlines = 0
-        var i = 0
-        let n = bytes.count
-        // Blocks of 255 bytes keep the per-lane byte counters from overflowing, so the inner loop
-        // vectorises to byte compares and adds.
-        while i < n {
-            let end = min(i + 255 * 16, n)
-            var q = SIMD16<UInt8>()
-            var l = SIMD16<UInt8>()
-            let quote = SIMD16<UInt8>(repeating: 0x22)
-            let newline = SIMD16<UInt8>(repeating: 0x0A)
-            let one = SIMD16<UInt8>(repeating: 1)
-            while i + 16 <= end {
-                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-                q &+= one.replacing(with: 0, where: v .!= quote)
-                l &+= one.replacing(with: 0, where: v .!= newline)
-                i += 16
-            }
-            quotes += q.wrappedSum8()
-            newlines += l.wrappedSum8()
-            while i < end {
-                let c = base[i]
-                if c == 0x22 { quotes += 1 }
-                if c == 0x0A { newlines += 1 }
-                i += 1
-            }
-        }
+        cscan_count(base, bytes.count, &quotes, &newlines)
         return (quotes, newlines)
     }
 
@@ -171,15 +148,5 @@ public final class ChunkReader {
             i -= 1
         }
         return nil
-    }
-}
-
-extension SIMD16 where Scalar == UInt8 {
-    /// Sum of the lanes as a plain integer.
-    @inline(__always)
-    func wrappedSum8() -> Int {
-        var total = 0
-        for i in 0..<16 { total += Int(self[i]) }
-        return total
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CScan
 
 /// Splits a chunk into records by the reader's rule (a newline outside quotes ends a record),
 /// without parsing fields: what pass 2 needs to route lines by their verdict.
@@ -11,27 +7,15 @@ enum RecordSplitter {
     /// (or the chunk's end for a last record without one), `newlines` the physical lines it spans.
     @inline(__always)
     static func forEachRecord(_ bytes: UnsafeRawBufferPointer, _ body: (Int, Int, Int) throws -> Void) throws {
-        guard let base = bytes.baseAddress else { return }
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = bytes.count
         var start = 0
-        var searchFrom = 0
-        var quotes = 0
-        var newlines = 0
         while start < n {
-            guard let hit = memchr(base + searchFrom, 0x0A, n - searchFrom) else {
-                try body(start, n, newlines)
-                return
-            }
-            newlines += 1
-            let newline = base.distance(to: UnsafeRawPointer(hit))
-            quotes += ChunkReader.count(UnsafeRawBufferPointer(rebasing: bytes[searchFrom..<newline])).quotes
-            if quotes & 1 == 0 {
-                try body(start, newline + 1, newlines)
-                start = newline + 1
-                quotes = 0
-                newlines = 0
-            }
-            searchFrom = newline + 1
+            var newlines = 0
+            let end = cscan_record_end(base + start, n - start, &newlines)
+            let next = min(start + end + 1, n)
+            try body(start, next, newlines)
+            start = next
         }
     }
 }

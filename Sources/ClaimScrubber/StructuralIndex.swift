@@ -1,5 +1,7 @@
+import CScan
+
 /// Where a chunk's structural bytes are: one bit per byte, set for the delimiter, a double quote
-/// or a newline, computed 16 bytes at a time with SIMD compares.
+/// or a newline, computed 64 bytes at a time with SIMD compares and byte masks (`cscan_structural`).
 ///
 /// The parser then jumps from one structural byte to the next with a trailing-zero count instead of
 /// testing every byte: fields average under ten bytes, so this is several times fewer steps than a
@@ -15,28 +17,7 @@ struct StructuralIndex {
         words = (count + 63) / 64
         masks = .allocate(capacity: max(words, 1))
         masks.initialize(repeating: 0, count: max(words, 1))
-        let out = masks
-        let d = SIMD16<UInt8>(repeating: delimiter)
-        let q = SIMD16<UInt8>(repeating: 0x22)
-        let l = SIMD16<UInt8>(repeating: 0x0A)
-        let weights = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
-        let zero = SIMD16<UInt8>(repeating: 0)
-        do {
-            var i = 0
-            while i + 16 <= count {
-                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-                let hit = (v .== d) .| (v .== q) .| (v .== l)
-                let bits = zero.replacing(with: weights, where: hit)
-                let m = UInt64(bits.lowHalf.wrappedSum()) | UInt64(bits.highHalf.wrappedSum()) << 8
-                out[i >> 6] |= m << UInt64(i & 63)
-                i += 16
-            }
-            while i < count {
-                let c = base[i]
-                if c == delimiter || c == 0x22 || c == 0x0A { out[i >> 6] |= 1 << UInt64(i & 63) }
-                i += 1
-            }
-        }
+        cscan_structural(base, count, delimiter, masks)
     }
 
     /// Frees the index; call once, when the chunk is parsed.

@@ -1,0 +1,89 @@
+import CScan
+import Testing
+
+@testable import ClaimScrubber
+
+/// The C byte scans (`CScan`) against byte-at-a-time readings of the same bytes, on buffers whose
+/// quotes, delimiters and newlines fall at every offset of a 16- and 64-byte block, and at every
+/// length around those block sizes.
+@Suite struct ByteScanTests {
+    /// Bytes drawn mostly from field text, with the structural bytes common enough to meet every case.
+    static func buffer(_ count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed
+        let alphabet = Array("ab1,\"\n\r|;x-.".utf8)
+        return (0..<count).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return alphabet[Int(state >> 59) % alphabet.count]
+        }
+    }
+
+    static let lengths = Array(0...70) + [127, 128, 129, 255, 256, 257, 1000, 4096 + 17, 16 * 255 + 3, 16 * 256 + 9]
+
+    @Test func structuralMaskMarksExactlyTheDelimiterQuoteAndNewlineBytes() {
+        for (s, n) in Self.lengths.enumerated() {
+            let bytes = Self.buffer(n, seed: UInt64(s))
+            for delimiter in [UInt8(0x2C), 0x7C, 0x09] {
+                var masks = [UInt64](repeating: .max, count: (n + 63) / 64)
+                bytes.withUnsafeBufferPointer { b in
+                    masks.withUnsafeMutableBufferPointer { m in
+                        if n > 0 { cscan_structural(b.baseAddress!, n, delimiter, m.baseAddress!) }
+                    }
+                }
+                for i in 0..<n {
+                    let expected = bytes[i] == delimiter || bytes[i] == 0x22 || bytes[i] == 0x0A
+                    let set = masks[i / 64] >> UInt64(i % 64) & 1 == 1
+                    #expect(set == expected, "length \(n), byte \(i)")
+                }
+                if n % 64 != 0, let last = masks.last { #expect(last >> UInt64(n % 64) == 0, "bits past the end, length \(n)") }
+            }
+        }
+    }
+
+    @Test func countsMatchAByteLoop() {
+        for (s, n) in Self.lengths.enumerated() {
+            let bytes = Self.buffer(n, seed: UInt64(100 + s))
+            let counts = bytes.withUnsafeBytes { ChunkReader.count($0) }
+            #expect(counts.quotes == bytes.filter { $0 == 0x22 }.count, "length \(n)")
+            #expect(counts.newlines == bytes.filter { $0 == 0x0A }.count, "length \(n)")
+        }
+        // Long runs of one byte: the per-lane counters are summed before they wrap.
+        let quotes = [UInt8](repeating: 0x22, count: 16 * 300 + 5)
+        #expect(quotes.withUnsafeBytes { ChunkReader.count($0) }.quotes == quotes.count)
+    }
+
+    /// Records as the chunk reader defines them, found one byte at a time.
+    static func referenceRecords(_ bytes: [UInt8]) -> [[Int]] {
+        var records: [[Int]] = []
+        var start = 0
+        var inQuotes = false
+        var newlines = 0
+        for (i, c) in bytes.enumerated() {
+            if c == 0x22 { inQuotes.toggle() }
+            if c == 0x0A {
+                newlines += 1
+                if !inQuotes {
+                    records.append([start, i + 1, newlines])
+                    start = i + 1
+                    newlines = 0
+                }
+            }
+        }
+        if start < bytes.count { records.append([start, bytes.count, newlines]) }
+        return records
+    }
+
+    @Test func recordSplitterFindsTheRecordsAByteLoopFinds() throws {
+        for (s, n) in Self.lengths.enumerated() {
+            let bytes = Self.buffer(n, seed: UInt64(200 + s))
+            var records: [[Int]] = []
+            try bytes.withUnsafeBytes { b in try RecordSplitter.forEachRecord(b) { records.append([$0, $1, $2]) } }
+            #expect(records == Self.referenceRecords(bytes), "length \(n)")
+        }
+        // Quoted newlines, a quote run across block ends, and an unterminated quote at the end.
+        let text = Array("a,\"x\ny\"\n\(String(repeating: "q", count: 30))\"\"\"\n\"\n,b\n\"open\nrest".utf8)
+        var records: [[Int]] = []
+        try text.withUnsafeBytes { b in try RecordSplitter.forEachRecord(b) { records.append([$0, $1, $2]) } }
+        #expect(records == Self.referenceRecords(text))
+        #expect(records.count == 4)
+    }
+}
