@@ -34,4 +34,31 @@ import Testing
         #expect(schedule.release(on: day("2025-06-01")) == 1)
         #expect(schedule.periods[0].isEmpty)
     }
+
+    /// The schedule answers from a table of days; every day must get what the definition gives: the
+    /// newest-starting release whose (trimmed) period holds the day, or none.
+    @Test func everyDayGetsTheReleaseItsPeriodsGive() {
+        let base = day("2025-01-01")
+        let configurations: [[ServicePeriod]] = [
+            [ServicePeriod(first: base, last: nil)],
+            [ServicePeriod(first: nil, last: base + 40)],
+            [ServicePeriod(first: nil, last: nil)],
+            [ServicePeriod(first: base, last: base + 30), ServicePeriod(first: base + 60, last: base + 90)],
+            [ServicePeriod(first: base + 10, last: nil), ServicePeriod(first: base, last: nil), ServicePeriod(first: base + 20, last: base + 25)],
+            [ServicePeriod(first: nil, last: base + 5), ServicePeriod(first: base + 3, last: nil)],
+            [ServicePeriod(first: base, last: base - 1)],
+        ]
+        for periods in configurations {
+            let schedule = ReleaseSchedule(declared: periods)
+            for d in (base - 50)...(base + 150) {
+                let serving = schedule.periods.indices.filter { schedule.periods[$0].contains(d) }
+                let expected = serving.max { (periods[$0].first, $0) < (periods[$1].first, $1) }
+                #expect(schedule.release(on: d) == expected, "\(periods) on day \(d)")
+            }
+            for d in [Int32.min, DayNumber.malformed, Int32.max] {
+                let serving = schedule.periods.indices.filter { schedule.periods[$0].contains(d) }
+                #expect(schedule.release(on: d) == serving.max { (periods[$0].first, $0) < (periods[$1].first, $1) })
+            }
+        }
+    }
 }

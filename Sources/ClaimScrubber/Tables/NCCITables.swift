@@ -32,7 +32,7 @@ public enum ServiceSetting: String, Sendable, CaseIterable, Codable {
 struct SettingReleases: Sendable {
     /// By `ServiceSetting.ordinal`: the setting's schedule, and the table's release index for each
     /// of the schedule's releases.
-    private var schedules: [ReleaseSchedule?] = Array(repeating: nil, count: ServiceSetting.allCases.count)
+    private var schedules: [ReleaseSchedule] = Array(repeating: ReleaseSchedule(), count: ServiceSetting.allCases.count)
     private var members: [[Int]] = Array(repeating: [], count: ServiceSetting.allCases.count)
 
     init() {}
@@ -47,15 +47,18 @@ struct SettingReleases: Sendable {
         }
     }
 
-    func isLoaded(_ setting: ServiceSetting) -> Bool { schedules[setting.ordinal] != nil }
+    /// A loaded setting has at least one release; an unloaded one an empty schedule.
+    func isLoaded(_ setting: ServiceSetting) -> Bool { !schedules[setting.ordinal].isEmpty }
 
     @inline(__always)
     func release(on day: Int32, setting: ServiceSetting) -> Int? {
-        guard let schedule = schedules[setting.ordinal], let k = schedule.release(on: day) else { return nil }
-        return members[setting.ordinal][k]
+        // In place: binding the schedule to a local would retain its arrays on every look-up.
+        let o = setting.ordinal
+        guard let k = schedules[o].release(on: day) else { return nil }
+        return members[o][k]
     }
 
-    func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? { schedules[setting.ordinal] }
+    func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? { isLoaded(setting) ? schedules[setting.ordinal] : nil }
 }
 
 /// NCCI procedure-to-procedure edits, per setting and release (the -f1..-f4 parts of one version

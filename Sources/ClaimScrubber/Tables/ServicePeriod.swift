@@ -39,6 +39,10 @@ public struct ReleaseSchedule: Sendable, Equatable {
     public private(set) var periods: [ServicePeriod] = []
     /// Release indices by effective date, for the look-up.
     private var order: [Int] = []
+    /// The release serving each day from `dayFirst` on (-1: none); empty when the dates span too
+    /// many days, and `release(on:)` scans instead.
+    private var dayFirst: Int32 = 0
+    private var byDay: [Int16] = []
 
     public init() {}
 
@@ -50,6 +54,15 @@ public struct ReleaseSchedule: Sendable, Equatable {
             let next = declared[order[k + 1]].first
             if next != .min { periods[i].last = min(periods[i].last, next &- 1) }
         }
+        // The answer only changes at a finite first or last day, so one entry per day between the
+        // outermost of those (and one beyond each) answers every day, those outside by the nearest
+        // end. Shard tasks look a release up per patient-day on every core, and a table read
+        // neither branches per release nor retains the schedule's arrays.
+        let bounds = periods.flatMap { [$0.first, $0.last] }.filter { $0 != .min && $0 != .max }
+        if let low = bounds.min(), let high = bounds.max(), Int(high) - Int(low) < 1 << 16 {
+            dayFirst = low &- 1
+            byDay = (Int(low) - 1...Int(high) + 1).map { Int16(scan(Int32($0)) ?? -1) }
+        }
     }
 
     public var isEmpty: Bool { periods.isEmpty }
@@ -58,6 +71,15 @@ public struct ReleaseSchedule: Sendable, Equatable {
     /// The release serving `day`, or nil when no loaded release does.
     @inline(__always)
     public func release(on day: Int32) -> Int? {
+        if !byDay.isEmpty {
+            let i = min(max(Int(day) - Int(dayFirst), 0), byDay.count - 1)
+            let release = byDay[i]
+            return release < 0 ? nil : Int(release)
+        }
+        return scan(day)
+    }
+
+    private func scan(_ day: Int32) -> Int? {
         // Few releases per code set: a backwards scan from the newest is cheaper than a search.
         var k = order.count - 1
         while k >= 0 {
