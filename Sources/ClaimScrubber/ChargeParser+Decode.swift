@@ -48,6 +48,9 @@ extension ChargeParser {
         let iModifiers = Column.modifiers.index
         let iDx1 = Column.dx1.index
         let required = Column.required.map { ($0.index, $0) }
+        var serviceMemo = DateMemo()
+        var postMemo = DateMemo()
+        var birthMemo = DateMemo()
 
         spans.withUnsafeBufferPointer { sp in
             for r in 0..<count where !batch.unparsed[r] {
@@ -70,9 +73,9 @@ extension ChargeParser {
                     sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName)
                 }
                 // Dates.
-                serviceDay[r] = date(field(iService), .serviceDate, batch, r, &sink, payerName)
-                postDay[r] = date(field(iPost), .postDate, batch, r, &sink, payerName)
-                birthDay[r] = date(field(iBirth), .patientDob, batch, r, &sink, payerName)
+                serviceDay[r] = date(field(iService), .serviceDate, &serviceMemo, batch, r, &sink, payerName)
+                postDay[r] = date(field(iPost), .postDate, &postMemo, batch, r, &sink, payerName)
+                birthDay[r] = date(field(iBirth), .patientDob, &birthMemo, batch, r, &sink, payerName)
                 // Sex.
                 let (sexPointer, sexLength) = field(iSex)
                 if sexLength > 0 {
@@ -153,11 +156,13 @@ extension ChargeParser {
 
     @inline(__always)
     private func date(
-        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ batch: ChargeBatch, _ r: Int,
+        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ memo: inout DateMemo, _ batch: ChargeBatch, _ r: Int,
         _ sink: inout FindingSink, _ payer: String?
     ) -> Int32 {
         if field.1 == 0 { return DayNumber.missing }
+        if field.1 == 10, let day = memo.day(field.0) { return day }
         let day = DayNumber.parse(Self.trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1)))
+        if field.1 == 10 && DayNumber.isDate(day) { memo.remember(field.0, day) }
         if day == DayNumber.malformed {
             // Birth dates are patient identity: the value stays out of the finding.
             let value = column.isPatientIdentity ? "" : batch.text(column, r)
@@ -308,6 +313,32 @@ extension ChargeParser {
             return 254
         }
         return (bytes[0] - 0x30) * 10 + (bytes[1] - 0x30)
+    }
+}
+
+/// The last ten-byte date text of a column and its day number. The lines of an encounter sit
+/// together and share their dates (service, post, birth), so most dates are the previous line's
+/// text again: two loads and compares instead of a parse.
+private struct DateMemo {
+    private var head: UInt64 = 0
+    private var tail: UInt16 = 0
+    private var value: Int32 = DayNumber.missing
+
+    @inline(__always)
+    func day(_ p: UnsafePointer<UInt8>) -> Int32? {
+        let raw = UnsafeRawPointer(p)
+        guard value != DayNumber.missing, raw.loadUnaligned(as: UInt64.self) == head,
+            raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == tail
+        else { return nil }
+        return value
+    }
+
+    @inline(__always)
+    mutating func remember(_ p: UnsafePointer<UInt8>, _ day: Int32) {
+        let raw = UnsafeRawPointer(p)
+        head = raw.loadUnaligned(as: UInt64.self)
+        tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        value = day
     }
 }
 

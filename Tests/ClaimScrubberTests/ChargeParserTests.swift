@@ -154,4 +154,22 @@ import Testing
         #expect(s01.count == 3 && s01[2].field == "department" && s01[2].message == "invalid UTF-8 bytes in field")
         #expect(parsed.batch.text(.patientId, 2) == "Pé")
     }
+
+    /// Dates repeated from the line before are answered from a memo of the last date text; every
+    /// line must still get its own date's day, and a malformed date its S03.
+    @Test func eachLineGetsItsOwnServiceDateWhenLinesRepeatOrChangeDates() throws {
+        let dates = [
+            "2026-01-05", "2026-01-05", "2026-01-06", "2026-01-05", "2026-02-05", "2026-02-31", "2026-02-31",
+            "2025-01-05", "2026-01-05", "2026-01-5 ", "20260105", "2026-01-05",
+        ]
+        let text = dates.enumerated().map { "L\($0.offset),E1,P1,\($0.element),99213,1,1.00,I10,D\n" }.joined()
+        let parsed = try Self.parse(Array(text.utf8))
+        for (r, date) in dates.enumerated() {
+            var copy = date
+            let expected = copy.withUTF8 { DayNumber.parse(ChargeParser.trimmed(UnsafeRawBufferPointer($0))) }
+            #expect(parsed.batch.serviceDay[r] == expected, "line \(r): \(date)")
+        }
+        let s03 = parsed.findings.filter { $0.rule == .S03 && $0.field == "service_date" }.map(\.record)
+        #expect(s03 == [5, 6, 9])
+    }
 }
