@@ -8,8 +8,9 @@ import Foundation
 /// The decompressed bytes of a compressed input, kept on disk by pass 1 for pass 2.
 ///
 /// Pass 2 must read every line again; for a zstd input that is either a second decompression (CPU)
-/// or this spool (disk, usually the page cache). Measured on the 10M-line benchmark the spool is the
-/// faster of the two on 2 cores, so compressed inputs are spooled; plain inputs are simply re-read.
+/// or this spool (disk, usually the page cache). Decompressing again costs less CPU here, so it is
+/// the default and the spool is `--second-pass spool` (`ScrubOptions.spoolCompressedInput`), for
+/// machines where disk is cheaper than CPU. Plain inputs are simply re-read.
 final class SpoolFile {
     let path: String
     private var fd: Int32
