@@ -51,8 +51,7 @@ enum MCELoader {
         guard let version, rows > 0 else { throw text.error("no MCE rows") }
         let codes = merged.keys.sorted()
         var release = MCETable.Release(name: name ?? "MCE v\(version) (FY\(fiscalYear(ofVersion: version)))")
-        release.codes = SortedCodes(sorted: codes)
-        release.lists = codes.map { merged[$0]! }
+        release.set(codes: codes, lists: codes.map { merged[$0]! })
         return (release, version)
     }
 

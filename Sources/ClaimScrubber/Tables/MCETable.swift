@@ -36,12 +36,31 @@ public struct MCETable: Sendable {
 
     public struct Release: Sendable {
         public var name: String
-        public var codes = SortedCodes()
+        public private(set) var codes = SortedCodes()
         var lists: [Lists] = []
+        /// One bit per three-character category (18 bits) with a code on some list. The lists hold
+        /// whole chapters (maternity, perinatal) and scattered codes; the diagnoses most lines carry
+        /// are in categories with none, and this answers them without a search.
+        var categories: [UInt64] = []
+
+        /// Sets `codes` and their lists (same order) and indexes their categories.
+        mutating func set(codes sorted: [UInt64], lists: [Lists]) {
+            codes = SortedCodes(sorted: sorted)
+            self.lists = lists
+            categories = Array(repeating: 0, count: (1 << 18) / 64)
+            for code in sorted {
+                let c = Int(code >> 42)
+                categories[c >> 6] |= 1 << UInt64(c & 63)
+            }
+        }
 
         /// The lists `code` is on (empty when none: the code is not edited).
         @inline(__always)
         public func lists(_ code: UInt64) -> Lists {
+            if !categories.isEmpty {
+                let c = Int(code >> 42)
+                if categories[c >> 6] & (1 << UInt64(c & 63)) == 0 { return [] }
+            }
             let i = codes.index(of: code)
             return i >= 0 ? lists[i] : []
         }
