@@ -29,6 +29,22 @@ import Testing
         #expect(tables.releases.first?.release == "MCE v41 (FY2024)")
     }
 
+    /// Look-ups first test a bit per three-character category: a listed code must be found however
+    /// its category is shared, and unlisted codes in a listed category or in others give no list.
+    @Test func theCategoryFilterKeepsEveryListedCode() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let listed = ["A000", "A001", "O0900", "O9A511", "P0000", "Z3800", "Z3801", "C61"]
+        let rows = [OfficialLayout.mceHeader] + listed.map { OfficialLayout.mceRow(41, "Maternity_Only", $0) }
+        try folder.write("MCE_Simple_Code_Edits_v41.txt", rows.joined(separator: "\n") + "\n")
+        let mce = try folder.load().mce
+        let on = day("2024-01-01")
+        for code in listed { #expect(mce.lists(packed(code), on: on) == [.maternity], "\(code)") }
+        for code in ["A002", "O090", "O9A51", "Z3802", "C610", "C60", "I10", "E119", "Z79899"] {
+            #expect(mce.lists(packed(code), on: on) == [], "\(code)")
+        }
+    }
+
     static let broken: [(name: String, row: String, field: String?)] = [
         ("version not a number", "v41\t10\t4\tA\tNewborn_Only\tD\tZ3800\tx", "MCE_Version"),
         ("code type X", "41\t10\t4\tA\tNewborn_Only\tX\tZ3800\tx", "ICD_Code_Type"),
