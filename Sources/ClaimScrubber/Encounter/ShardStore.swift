@@ -10,14 +10,32 @@ import Zstd
 ///
 /// The shard of a line is the FNV-1a hash of its patient id modulo the shard count, so every line
 /// of a patient (all encounters, late charges, every input file) lands in one shard. When the lines
-/// held in memory pass the budget, the largest shard's buffer is compressed (zstd level 1, one
-/// frame per spill) and appended to that shard's file under the temporary folder; the buffer is then
-/// empty again. Loading a shard reads its frames back and adds what is still in memory.
+/// held in memory pass the budget, the largest shards are compressed (zstd level 1, one frame per
+/// spill) and appended to their files under the temporary folder until half the budget is free.
+/// Loading a shard reads its frames back and adds what is still in memory.
+///
+/// Lines in memory sit in fixed-size blocks from one pool: a spilled or loaded shard gives its
+/// blocks back for the next lines. Growing arrays (the first design) copied every line again at
+/// each doubling, kept up to twice the budget allocated, and after each spill freed pages the next
+/// lines faulted in afresh: about a tenth of a 10M-line run's CPU went to that churn.
 final class ShardStore {
     static let shardCount = 64
+    /// Lines per block (256 KiB): small beside the budget, large enough that a block is one write.
+    static let blockLines = 4096
 
-    private var buffers: [[EncounterLine]]
-    private var spills: [String?]
+    private struct Shard {
+        var blocks: [UnsafeMutablePointer<EncounterLine>] = []
+        /// Lines in memory (the last block holds the rest after the full ones).
+        var inMemory = 0
+        var spilled = 0
+        var file: String?
+
+        func filled(_ block: Int) -> Int { min(ShardStore.blockLines, inMemory - block * ShardStore.blockLines) }
+    }
+
+    private var shards: [Shard]
+    private var freeBlocks: [UnsafeMutablePointer<EncounterLine>] = []
+    private var allBlocks: [UnsafeMutablePointer<EncounterLine>] = []
     /// Lines per shard, spilled or not.
     private(set) var counts: [Int]
     /// Sub-stores re-partition an oversized shard by patient and date (see `EncounterStage`).
@@ -33,15 +51,17 @@ final class ShardStore {
     private let runNumber = TemporaryFiles.shared.uniqueNumber()
 
     init(memoryBudget: Int, directory: String?, byPatientAndDay: Bool = false) {
-        buffers = Array(repeating: [], count: Self.shardCount)
-        spills = Array(repeating: nil, count: Self.shardCount)
+        shards = Array(repeating: Shard(), count: Self.shardCount)
         counts = Array(repeating: 0, count: Self.shardCount)
         bySubKey = byPatientAndDay
         budgetLines = max(1024, memoryBudget / MemoryLayout<EncounterLine>.stride)
         self.directory = directory ?? NSTemporaryDirectory()
     }
 
-    deinit { removeFiles() }
+    deinit {
+        removeFiles()
+        for block in allBlocks { block.deallocate() }
+    }
 
     @inline(__always)
     static func shard(of patient: UInt64) -> Int { Int(patient % UInt64(shardCount)) }
@@ -55,12 +75,8 @@ final class ShardStore {
     }
 
     func append(_ line: EncounterLine) throws {
-        let shard = shard(of: line)
-        buffers[shard].append(line)
-        counts[shard] += 1
-        buffered += 1
-        totalLines += 1
-        if buffered > budgetLines { try spillLargest() }
+        var copy = line
+        try withUnsafePointer(to: &copy) { try append(UnsafeBufferPointer(start: $0, count: 1), shard: shard(of: line)) }
     }
 
     /// `lines` reordered by patient shard (input order kept within a shard), and where each
@@ -83,61 +99,88 @@ final class ShardStore {
 
     /// Appends lines that all belong to `shard` (as `shard(of:)` says), in input order.
     func append(_ lines: UnsafeBufferPointer<EncounterLine>, shard: Int) throws {
-        buffers[shard].append(contentsOf: lines)
+        guard let source = lines.baseAddress else { return }
+        var done = 0
+        while done < lines.count {
+            let room = shards[shard].inMemory % Self.blockLines
+            if room == 0 && shards[shard].inMemory == shards[shard].blocks.count * Self.blockLines {
+                shards[shard].blocks.append(takeBlock())
+            }
+            let block = shards[shard].blocks[shards[shard].blocks.count - 1]
+            let n = min(Self.blockLines - room, lines.count - done)
+            (block + room).update(from: source + done, count: n)
+            shards[shard].inMemory += n
+            done += n
+        }
         counts[shard] += lines.count
         buffered += lines.count
         totalLines += lines.count
         if buffered > budgetLines { try spillLargest() }
     }
 
+    private func takeBlock() -> UnsafeMutablePointer<EncounterLine> {
+        if let block = freeBlocks.popLast() { return block }
+        let block = UnsafeMutablePointer<EncounterLine>.allocate(capacity: Self.blockLines)
+        allBlocks.append(block)
+        return block
+    }
+
+    /// Empties the in-memory part of a shard, its blocks back to the pool.
+    private func release(_ shard: Int) {
+        buffered -= shards[shard].inMemory
+        freeBlocks.append(contentsOf: shards[shard].blocks)
+        shards[shard].blocks.removeAll()
+        shards[shard].inMemory = 0
+    }
+
     private func spillLargest() throws {
-        // Spill until half the budget is free, largest buffers first.
+        // Spill until half the budget is free, largest shards first.
         while buffered > budgetLines / 2 {
-            guard let largest = buffers.indices.max(by: { buffers[$0].count < buffers[$1].count }),
-                !buffers[largest].isEmpty
+            guard let largest = shards.indices.max(by: { shards[$0].inMemory < shards[$1].inMemory }),
+                shards[largest].inMemory > 0
             else { return }
             try spill(largest)
         }
-        // The spilled buffers' pages go back to the system now, not when the heap happens to
-        // shrink: otherwise resident memory creeps up over a long pass 1.
-        MemoryTuning.releaseFreeMemory()
     }
 
     private func spill(_ shard: Int) throws {
         let path: String
-        if let existing = spills[shard] {
+        if let existing = shards[shard].file {
             path = existing
         } else {
             path = (directory as NSString).appendingPathComponent("claim-scrub-\(getpid())-\(runNumber)-shard-\(shard).spill")
-            spills[shard] = path
+            shards[shard].file = path
             TemporaryFiles.shared.register(path)
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw ScrubError("cannot create a spill file in the temporary folder (--temp-dir)", file: path)
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        guard fd >= 0 else {
+            throw ScrubError("cannot open a spill file in the temporary folder (--temp-dir): \(String(cString: strerror(errno)))", file: path)
+        }
+        defer { close(fd) }
+        let writer = try ZstdWriter(level: 1) { compressed in
+            var done = 0
+            while done < compressed.count {
+                let n = write(fd, compressed.baseAddress! + done, compressed.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ScrubError("cannot write a spill file (is --temp-dir full?): \(String(cString: strerror(errno)))", file: path)
+                }
+                done += n
             }
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw ScrubError("cannot open a spill file", file: path)
+        for (b, block) in shards[shard].blocks.enumerated() {
+            try writer.write(UnsafeRawBufferPointer(start: block, count: shards[shard].filled(b) * MemoryLayout<EncounterLine>.stride))
         }
-        defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        var compressed: [UInt8] = []
-        let writer = try ZstdWriter(level: 1) { compressed.append(contentsOf: $0) }
-        try buffers[shard].withUnsafeBytes { try writer.write($0) }
         try writer.finish()
-        do {
-            try handle.write(contentsOf: Data(compressed))
-        } catch {
-            throw ScrubError("cannot write a spill file (is --temp-dir full?): \(error.localizedDescription)", file: path)
-        }
-        spilledLines += buffers[shard].count
-        buffered -= buffers[shard].count
-        buffers[shard] = []
+        spilledLines += shards[shard].inMemory
+        shards[shard].spilled += shards[shard].inMemory
+        release(shard)
     }
 
     /// Hands every line of one shard to `body`, a bounded piece at a time (spilled lines streamed
     /// back from their file), and forgets the shard.
     func drain(_ shard: Int, _ body: (UnsafeBufferPointer<EncounterLine>) throws -> Void) throws {
-        if let path = spills[shard] {
+        if let path = shards[shard].file {
             let source = try InputSource(path: path, name: "spill file")
             let stride = MemoryLayout<EncounterLine>.stride
             let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536 * stride, alignment: 64)
@@ -149,45 +192,55 @@ final class ShardStore {
                 try body(UnsafeBufferPointer(start: piece.baseAddress!.assumingMemoryBound(to: EncounterLine.self), count: n / stride))
                 if n < piece.count { break }
             }
-            unlink(path)
-            TemporaryFiles.shared.unregister(path)
-            spills[shard] = nil
+            forgetFile(shard)
         }
-        try buffers[shard].withUnsafeBufferPointer { try body($0) }
-        buffered -= buffers[shard].count
-        buffers[shard] = []
+        for (b, block) in shards[shard].blocks.enumerated() {
+            try body(UnsafeBufferPointer(start: block, count: shards[shard].filled(b)))
+        }
+        release(shard)
         counts[shard] = 0
     }
 
     /// Every line of one shard (spilled and in memory), in no particular order; frees the memory part.
     func take(_ shard: Int) throws -> [EncounterLine] {
-        var lines: [EncounterLine] = []
-        if let path = spills[shard] {
-            let bytes = try TableFile.read(path)
-            let count = bytes.count / MemoryLayout<EncounterLine>.stride
-            lines.reserveCapacity(count + buffers[shard].count)
-            bytes.withUnsafeBytes { raw in
-                for i in 0..<count {
-                    lines.append(raw.loadUnaligned(fromByteOffset: i * MemoryLayout<EncounterLine>.stride, as: EncounterLine.self))
-                }
+        let spilled = shards[shard].spilled
+        let total = spilled + shards[shard].inMemory
+        let stride = MemoryLayout<EncounterLine>.stride
+        let lines = try [EncounterLine](unsafeUninitializedCapacity: total) { buffer, count in
+            count = 0
+            if let path = shards[shard].file {
+                // Decompressed straight into the shard's array.
+                let source = try InputSource(path: path, name: "spill file")
+                let raw = UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: spilled * stride)
+                let n = try source.readFully(into: raw)
+                var extra: UInt8 = 0
+                let more = try withUnsafeMutableBytes(of: &extra) { try source.readFully(into: $0) }
+                guard n == raw.count, more == 0 else { throw ScrubError("a spill file is damaged", file: path) }
             }
-            unlink(path)
-            TemporaryFiles.shared.unregister(path)
-            spills[shard] = nil
+            var at = spilled
+            for (b, block) in shards[shard].blocks.enumerated() {
+                let n = shards[shard].filled(b)
+                (buffer.baseAddress! + at).initialize(from: block, count: n)
+                at += n
+            }
+            count = total
         }
-        lines.append(contentsOf: buffers[shard])
-        buffered -= buffers[shard].count
-        buffers[shard] = []
+        if shards[shard].file != nil { forgetFile(shard) }
+        release(shard)
         counts[shard] = 0
         return lines
     }
 
+    private func forgetFile(_ shard: Int) {
+        guard let path = shards[shard].file else { return }
+        unlink(path)
+        TemporaryFiles.shared.unregister(path)
+        shards[shard].file = nil
+        shards[shard].spilled = 0
+    }
+
     func removeFiles() {
-        for case let path? in spills {
-            unlink(path)
-            TemporaryFiles.shared.unregister(path)
-        }
-        spills = Array(repeating: nil, count: Self.shardCount)
+        for shard in shards.indices { forgetFile(shard) }
     }
 }
 
@@ -254,23 +307,21 @@ enum EncounterStage {
             return Int(truncatingIfNeeded: mixed >> UInt64(64 - bits))
         }
         var first = [Int32](repeating: 0, count: buckets + 1)
-        var lines = [EncounterLine]()
-        lines.reserveCapacity(n)
-        unsorted.withUnsafeBufferPointer { source in
+        var lines = unsorted.withUnsafeBufferPointer { source in
             first.withUnsafeMutableBufferPointer { first in
                 for line in source { first[bucket(line) &+ 1] &+= 1 }
                 for b in 0..<buckets { first[b &+ 1] &+= first[b] }
                 var fill = Array(first[0..<buckets])
-                let gathered = UnsafeMutableBufferPointer<EncounterLine>.allocate(capacity: n)
-                defer { gathered.deallocate() }
-                fill.withUnsafeMutableBufferPointer { fill in
-                    for line in source {
-                        let b = bucket(line)
-                        (gathered.baseAddress! + Int(fill[b])).initialize(to: line)
-                        fill[b] &+= 1
+                return [EncounterLine](unsafeUninitializedCapacity: n) { gathered, count in
+                    fill.withUnsafeMutableBufferPointer { fill in
+                        for line in source {
+                            let b = bucket(line)
+                            (gathered.baseAddress! + Int(fill[b])).initialize(to: line)
+                            fill[b] &+= 1
+                        }
                     }
+                    count = n
                 }
-                lines.append(contentsOf: gathered)
             }
         }
         var b = 0
