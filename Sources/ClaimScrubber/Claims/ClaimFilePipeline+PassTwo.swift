@@ -47,12 +47,11 @@ extension ClaimFilePipeline {
 
         /// Counts the lines of a claim held after pass 1 (by the shard stage or its envelope) in
         /// their groups: pass 1 counted only the lines it held.
-        func recountHeld(_ records: [UInt8], claim: Int, into metrics: inout ScrubMetrics) {
+        func recountHeld(_ records: ChargeLines, claim: Int, into metrics: inout ScrubMetrics) {
             let first = state.claimFirstRecord[claim]
             let end = state.claimFirstRecord[claim + 1]
-            let chunk = CanonicalRecords(bytes: records).chunk(file: 0, sequence: 0)
             var sink = FindingSink(configuration: settings)
-            let batch = parser.parse(chunk, sink: &sink)
+            let batch = parser.decode(records, sink: &sink)
             for r in 0..<min(batch.count, end - first) where !state.heldRecords.contains(first + r) {
                 metrics.holdWithClaim(
                     department: batch.unparsed[r] ? "" : ClaimFilePipeline.department(batch, r),
