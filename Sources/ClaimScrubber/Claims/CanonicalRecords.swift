@@ -32,28 +32,40 @@ final class CanonicalRecords {
     /// The field of `dx1`; the twelve diagnosis fields follow it.
     static let firstDiagnosisField = columns.firstIndex(of: .dx1)!
 
+    // Every `var` here is only touched by the reader that owns the records (one thread); the
+    // dynamic exclusivity checks were a tenth of the X12 path's pass 1.
     /// Field bytes of the lines since the last `take()`; `used` of them written.
-    private var storage: UnsafeMutableRawBufferPointer
-    private var used = 0
-    /// `ChargeBatch.columnCount` spans per line; the open line's are the last.
-    private var spans: [ChargeBatch.Span] = []
+    @exclusivity(unchecked) private var storage: UnsafeMutableRawBufferPointer
+    @exclusivity(unchecked) private var used = 0
+    /// `ChargeBatch.columnCount` spans per ended line.
+    @exclusivity(unchecked) private var spans: [ChargeBatch.Span] = []
+    /// The open line's spans; a column no field maps to (`modifiers`) stays empty, the others are
+    /// written for every line.
+    private let row: UnsafeMutablePointer<ChargeBatch.Span>
+    /// `columnIndex`, read per field without the static's lazy-initialization check.
+    private let fieldColumn = CanonicalRecords.columnIndex
     /// Where each line's bytes end (they start where the line before ends).
-    private var ends: [Int32] = []
+    @exclusivity(unchecked) private var ends: [Int32] = []
     /// Fields of the open line written so far.
-    private var fieldsInRecord = 0
+    @exclusivity(unchecked) private var fieldsInRecord = 0
     /// The open line's diagnoses when it has more than twelve (rare: kept as arrays).
-    private var overflow: [[UInt8]] = []
+    @exclusivity(unchecked) private var overflow: [[UInt8]] = []
     /// Diagnosis records (see `DiagnosisRecords`) of the lines so far: their own lines, made on
     /// the first line with more than twelve diagnoses.
-    private var diagnosisLines: CanonicalRecords?
-    private var diagnosisOwners: [Int32] = []
-    private var diagnosisSlots: [Int16] = []
+    @exclusivity(unchecked) private var diagnosisLines: CanonicalRecords?
+    @exclusivity(unchecked) private var diagnosisOwners: [Int32] = []
+    @exclusivity(unchecked) private var diagnosisSlots: [Int16] = []
 
     init(capacity: Int = 1 << 20) {
         storage = .allocate(byteCount: max(capacity, 64), alignment: 64)
+        row = .allocate(capacity: ChargeBatch.columnCount)
+        row.initialize(repeating: .empty, count: ChargeBatch.columnCount)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        row.deallocate()
+    }
 
     /// Lines ended since the last `take()`.
     var recordCount: Int { ends.count }
@@ -84,15 +96,13 @@ final class CanonicalRecords {
 
     /// Appends the open line's next field.
     func field(_ value: UnsafeRawBufferPointer) {
-        if fieldsInRecord == 0 { spans.append(contentsOf: repeatElement(.empty, count: ChargeBatch.columnCount)) }
         let k = fieldsInRecord
-        fieldsInRecord += 1
         precondition(k < Self.columns.count, "a charge line has \(Self.columns.count) fields")
+        fieldsInRecord = k + 1
         let n = value.count
         if used + n > storage.count { grow(to: used + n) }
         if n > 0 { (storage.baseAddress! + used).copyMemory(from: value.baseAddress!, byteCount: n) }
-        spans[spans.count - ChargeBatch.columnCount + Self.columnIndex[k]] = ChargeBatch.Span(
-            start: Int32(truncatingIfNeeded: used), length: Int32(truncatingIfNeeded: n))
+        row[fieldColumn[k]] = ChargeBatch.Span(start: Int32(truncatingIfNeeded: used), length: Int32(truncatingIfNeeded: n))
         used += n
     }
 
@@ -132,13 +142,14 @@ final class CanonicalRecords {
             addDiagnosisRecords()
             overflow.removeAll(keepingCapacity: true)
         }
+        spans.append(contentsOf: UnsafeBufferPointer(start: row, count: ChargeBatch.columnCount))
         ends.append(Int32(truncatingIfNeeded: used))
         fieldsInRecord = 0
     }
 
-    /// The open line's fields (the spans of its `columns`, in order), valid until the next write.
+    /// Field `k` (in `columns` order) of the open line, valid until the next write.
     private func openField(_ k: Int) -> UnsafeRawBufferPointer {
-        let span = spans[spans.count - ChargeBatch.columnCount + Self.columnIndex[k]]
+        let span = row[fieldColumn[k]]
         return UnsafeRawBufferPointer(start: storage.baseAddress! + Int(span.start), count: Int(span.length))
     }
 
