@@ -364,7 +364,7 @@ struct ClaimFindingRows {
     init(routing: ClaimFilePipeline.ClaimRouting, envelope: [Int], firstRecord: Int) {
         self.routing = routing
         self.envelope = envelope
-        nextFinding = Self.firstIndex(routing.state.findings.count) { routing.state.findings[$0].record >= firstRecord }
+        nextFinding = Self.firstIndex(routing.state.findings.count) { routing.state.findings.record($0) >= firstRecord }
         nextEncounter = Self.firstIndex(routing.encounterFindings.count) {
             Int(routing.encounterFindings[$0].ordinal) >= firstRecord
         }
@@ -376,7 +376,7 @@ struct ClaimFindingRows {
         let state = routing.state
         guard claim < state.claimCents.count else { return false }
         let end = state.claimFirstRecord[claim + 1]
-        return (nextFinding < state.findings.count && state.findings[nextFinding].record < end)
+        return (nextFinding < state.findings.count && state.findings.record(nextFinding) < end)
             || (nextEncounter < routing.encounterFindings.count && Int(routing.encounterFindings[nextEncounter].ordinal) < end)
     }
 
@@ -405,7 +405,7 @@ struct ClaimFindingRows {
         let findings = state.findings
         let encounterFindings = routing.encounterFindings
         // Most claims have no finding: nothing to look up, sort or write.
-        if active.isEmpty && (nextFinding == findings.count || findings[nextFinding].record >= end)
+        if active.isEmpty && (nextFinding == findings.count || findings.record(nextFinding) >= end)
             && (nextEncounter == encounterFindings.count || Int(encounterFindings[nextEncounter].ordinal) >= end)
             && (nextEnvelope == envelope.count || routing.envelope[envelope[nextEnvelope]].claims.lowerBound > claim)
         {
@@ -422,7 +422,7 @@ struct ClaimFindingRows {
             return i >= 0 && i < linePositions.count ? reader.lineId(i) : encounterId
         }
         rows.removeAll(keepingCapacity: true)
-        while nextFinding < findings.count && findings[nextFinding].record < end {
+        while nextFinding < findings.count && findings.record(nextFinding) < end {
             let f = findings[nextFinding]
             nextFinding += 1
             let position = f.position != 0 ? f.position : lineNumber(f.record)

@@ -163,7 +163,7 @@ struct ClaimWorkOutcome: Sendable {
 
 /// Pass-1 results, touched by the pool's delivery queue until the pool finishes, then by the caller.
 final class ClaimRunState: @unchecked Sendable {
-    var findings: [StoredFinding] = []
+    var findings = StoredFindings()
     var heldClaims = RecordSet()
     var heldRecords = RecordSet()
     var flaggedRecords = RecordSet()
