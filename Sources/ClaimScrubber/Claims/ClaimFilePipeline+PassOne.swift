@@ -114,8 +114,12 @@ extension ClaimFilePipeline {
     ) throws {
         let target = max(options.chunkSize, 1 << 10)
         let cap = serialAfterBytes ?? max(16 * target, 64 << 20)
-        let block = min(max(target, 64 << 10), 4 << 20)
+        // Reads of a quarter chunk: the buffer holds a chunk, the read past it that finds the
+        // cut, and the rest of that read (`target + 2 * block`), reserved once. Reads of a whole
+        // chunk grew it, by doubling, to four chunks (16 MiB of a 1 GB 837P run's peak heap).
+        let block = min(max(target / 4, 64 << 10), 4 << 20)
         var buffer: [UInt8] = []
+        buffer.reserveCapacity(target + 2 * block)
         var scanned = 0
         var atEnd = false
         while !pool.hasFailed {
@@ -134,10 +138,12 @@ extension ClaimFilePipeline {
                 if n == 0 { atEnd = true }
             }
             if let cut {
-                let rest = Array(buffer[cut...])
-                buffer.removeSubrange(cut...)
-                chunk(buffer, false)
-                buffer = rest
+                // The chunk goes out as an array of its own size, and the read buffer keeps its
+                // capacity for the next: handing out the buffer itself sent every chunk with the
+                // capacity its reads had grown it to (up to four times the chunk's bytes) into
+                // the pool, which holds `maxInFlight` chunks.
+                chunk(Array(buffer[..<cut]), false)
+                buffer.removeSubrange(..<cut)
                 scanned = 0
                 continue
             }
