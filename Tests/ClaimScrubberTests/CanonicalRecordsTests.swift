@@ -163,4 +163,29 @@ import Testing
             })
         for a in 0..<25 { for b in 12..<25 where a != b { #expect(pairs.contains(a * 100 + b)) } }
     }
+
+    @Test func columnsSetInAnyOrderGiveTheLineWrittenInOrder() {
+        let inOrder = CanonicalRecords()
+        Self.write([Self.line([.department: Array("A,B".utf8)])], to: inOrder)
+        let bySegment = CanonicalRecords()
+        let line = Self.line([.department: Array("A,B".utf8)])
+        // Set as an X12 reader meets them: line fields first, a value replaced, a column cleared.
+        bySegment.set(.chargeAmount, Array("999.99".utf8))
+        bySegment.set(.placeOfService, Array("99".utf8))
+        for column in CanonicalRecords.columns.reversed() where !Column.diagnoses.contains(column) {
+            bySegment.set(column, line[column] ?? [])
+        }
+        bySegment.set(.lineId, Array("C1".utf8), 0x3A, Array("1".utf8))
+        bySegment.set(.postDate, Array("20260101".utf8))
+        bySegment.clear(.postDate)
+        let dx = Column.diagnoses.map { line[$0] ?? [] }
+        bySegment.diagnoses(count: 2) { dx[$0] }
+        bySegment.endRecord()
+        #expect(bySegment.csvText == inOrder.csvText)
+        Self.expectSame(Self.decoded(bySegment.take().records), Self.decoded(inOrder.take().records))
+        // The next line starts empty.
+        bySegment.set(.procedureCode, Array("99213".utf8))
+        bySegment.endRecord()
+        #expect(bySegment.csvText == Array((String(repeating: ",", count: 11) + "99213" + String(repeating: ",", count: 21) + "\n").utf8))
+    }
 }

@@ -39,8 +39,7 @@ final class CanonicalRecords {
     @exclusivity(unchecked) private var used = 0
     /// `ChargeBatch.columnCount` spans per ended line.
     @exclusivity(unchecked) private var spans: [ChargeBatch.Span] = []
-    /// The open line's spans; a column no field maps to (`modifiers`) stays empty, the others are
-    /// written for every line.
+    /// The open line's spans (empty again when it ends).
     private let row: UnsafeMutablePointer<ChargeBatch.Span>
     /// `columnIndex`, read per field without the static's lazy-initialization check.
     private let fieldColumn = CanonicalRecords.columnIndex
@@ -94,16 +93,13 @@ final class CanonicalRecords {
         return (records, diagnoses)
     }
 
-    /// Appends the open line's next field.
+    /// Sets the open line's next field, in `columns` order (readers that have every field of a
+    /// line at hand when it ends).
     func field(_ value: UnsafeRawBufferPointer) {
         let k = fieldsInRecord
         precondition(k < Self.columns.count, "a charge line has \(Self.columns.count) fields")
         fieldsInRecord = k + 1
-        let n = value.count
-        if used + n > storage.count { grow(to: used + n) }
-        if n > 0 { (storage.baseAddress! + used).copyMemory(from: value.baseAddress!, byteCount: n) }
-        row[fieldColumn[k]] = ChargeBatch.Span(start: Int32(truncatingIfNeeded: used), length: Int32(truncatingIfNeeded: n))
-        used += n
+        write(value, at: fieldColumn[k])
     }
 
     func field(_ value: [UInt8]) { value.withUnsafeBytes { field($0) } }
@@ -111,6 +107,52 @@ final class CanonicalRecords {
     func field(_ value: ArraySlice<UInt8>) { value.withUnsafeBytes { field($0) } }
 
     func emptyField() { field(UnsafeRawBufferPointer(start: nil, count: 0)) }
+
+    /// Sets the open line's `column` (readers that meet a line's fields segment by segment: the
+    /// value goes from the segment to the line with no copy in between). A later value of the
+    /// same column replaces it; a column never set is empty.
+    func set(_ column: Column, _ value: UnsafeRawBufferPointer) { write(value, at: column.index) }
+
+    func set(_ column: Column, _ value: [UInt8]) { value.withUnsafeBytes { write($0, at: column.index) } }
+
+    /// Sets `column` to `head`, `separator` and `tail` run together (a line id CLM01:LX01).
+    func set(_ column: Column, _ head: [UInt8], _ separator: UInt8, _ tail: [UInt8]) {
+        let start = used
+        let n = head.count + 1 + tail.count
+        if used + n > storage.count { grow(to: used + n) }
+        head.withUnsafeBytes { if !$0.isEmpty { (storage.baseAddress! + used).copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+        storage[used + head.count] = separator
+        tail.withUnsafeBytes {
+            if !$0.isEmpty { (storage.baseAddress! + used + head.count + 1).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+        used += n
+        row[column.index] = ChargeBatch.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: n))
+    }
+
+    /// Empties the open line's `column`.
+    func clear(_ column: Column) { row[column.index] = .empty }
+
+    /// The open line's `column`, valid until the next write.
+    func value(_ column: Column) -> UnsafeRawBufferPointer {
+        let span = row[column.index]
+        return UnsafeRawBufferPointer(start: storage.baseAddress! + Int(span.start), count: Int(span.length))
+    }
+
+    func isEmpty(_ column: Column) -> Bool { row[column.index].length == 0 }
+
+    /// Appends `value` and points span `index` of the open line at it.
+    ///
+    /// The line's bytes are all those written since the line before ended, a value replaced by a
+    /// later one included: the decoder's UTF-8 check looks at the whole line first, and at each
+    /// field's span only when the line is not all ASCII.
+    @inline(__always)
+    private func write(_ value: UnsafeRawBufferPointer, at index: Int) {
+        let n = value.count
+        if used + n > storage.count { grow(to: used + n) }
+        if n > 0 { (storage.baseAddress! + used).copyMemory(from: value.baseAddress!, byteCount: n) }
+        row[index] = ChargeBatch.Span(start: Int32(truncatingIfNeeded: used), length: Int32(truncatingIfNeeded: n))
+        used += n
+    }
 
     private func grow(to needed: Int) {
         let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, storage.count * 2), alignment: 64)
@@ -129,15 +171,24 @@ final class CanonicalRecords {
     /// line model to 25 slots was rejected: it would grow every batch of every extract for a case
     /// only 837I claims have.
     func diagnosisFields(count: Int, code: (Int) -> [UInt8]) {
+        precondition(fieldsInRecord == Self.firstDiagnosisField, "the diagnosis fields come after charge_amount")
+        diagnoses(count: count, code: code)
+        fieldsInRecord += 12
+    }
+
+    /// Sets the open line's twelve `dx` columns as `diagnosisFields` writes them.
+    func diagnoses(count: Int, code: (Int) -> [UInt8]) {
+        let first = Column.dx1.index
         for k in 0..<12 {
-            if k < count { field(code(k)) } else { emptyField() }
+            if k < count { code(k).withUnsafeBytes { write($0, at: first + k) } } else { row[first + k] = .empty }
         }
         overflow.removeAll(keepingCapacity: true)
         if count > 12 { for k in 0..<count { overflow.append(code(k)) } }
     }
 
     func endRecord() {
-        precondition(fieldsInRecord == Self.columns.count, "a charge line has \(Self.columns.count) fields")
+        precondition(
+            fieldsInRecord == 0 || fieldsInRecord == Self.columns.count, "a charge line has \(Self.columns.count) fields")
         if !overflow.isEmpty {
             addDiagnosisRecords()
             overflow.removeAll(keepingCapacity: true)
@@ -145,6 +196,7 @@ final class CanonicalRecords {
         spans.append(contentsOf: UnsafeBufferPointer(start: row, count: ChargeBatch.columnCount))
         ends.append(Int32(truncatingIfNeeded: used))
         fieldsInRecord = 0
+        row.update(repeating: .empty, count: ChargeBatch.columnCount)
     }
 
     /// Field `k` (in `columns` order) of the open line, valid until the next write.
