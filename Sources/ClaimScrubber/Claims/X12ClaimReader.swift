@@ -245,11 +245,19 @@ final class X12ClaimReader {
 
     private func appendSegment(to bytes: inout [UInt8]) {
         bytes.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
-        bytes.append(contentsOf: terminator)
+        // Byte by byte from an integer: appending the terminator as an array cost its reference
+        // counting and a generic append per segment copied (pass 2 copies every segment).
+        var rest = terminator
+        for _ in 0..<terminatorCount {
+            bytes.append(UInt8(truncatingIfNeeded: rest))
+            rest >>= 8
+        }
     }
 
-    /// The segment terminator and the line break after it, as the interchange writes them.
-    @exclusivity(unchecked) private var terminator: [UInt8] = [0x7E]
+    /// The segment terminator and the line break after it (up to two bytes), as the interchange
+    /// writes them: `terminatorCount` bytes, the first lowest.
+    @exclusivity(unchecked) private var terminator: UInt32 = 0x7E
+    @exclusivity(unchecked) private var terminatorCount = 1
 
     private func envelopeError(_ claims: Range<Int>, _ message: String, position: Int? = nil, field: String) {
         envelopeFindings.append(
@@ -318,7 +326,12 @@ final class X12ClaimReader {
         transactionHeader.reset(serial: 0)
         resetLoops()
         isaDelimiters = reader.delimiters
-        terminator = [isaDelimiters.segment] + isaDelimiters.lineBreak
+        terminator = UInt32(isaDelimiters.segment)
+        terminatorCount = 1
+        for byte in isaDelimiters.lineBreak {
+            terminator |= UInt32(byte) << (8 * UInt32(terminatorCount))
+            terminatorCount += 1
+        }
         copy(reader.segment, into: &isa)
         copy(reader.element(13), into: &isa13)
         interchange.reset(serial: nextSerial())
@@ -670,13 +683,34 @@ final class X12ClaimReader {
 
     private func dateFrom(into target: inout [UInt8]) { copy(date(), into: &target) }
 
-    /// The procedure code and its four modifiers from a composite (SV101, SV202).
+    /// The procedure code and its four modifiers from a composite (SV101, SV202): components 2–6,
+    /// in one pass over the element (`component(_:_:)` scans from the element's start each time).
     private func setProcedure(element e: Int) {
-        records.set(.procedureCode, reader.component(e, 2))
-        records.set(.modifier1, reader.component(e, 3))
-        records.set(.modifier2, reader.component(e, 4))
-        records.set(.modifier3, reader.component(e, 5))
-        records.set(.modifier4, reader.component(e, 6))
+        let value = reader.element(e)
+        let separator = reader.delimiters.component
+        var k = 1
+        var from = 0
+        for i in 0...value.count where i == value.count || value[i] == separator {
+            let part = UnsafeRawBufferPointer(rebasing: value[from..<i])
+            switch k {
+            case 2: records.set(.procedureCode, part)
+            case 3: records.set(.modifier1, part)
+            case 4: records.set(.modifier2, part)
+            case 5: records.set(.modifier3, part)
+            case 6: records.set(.modifier4, part)
+            default: break
+            }
+            k += 1
+            from = i + 1
+            if k > 6 { break }
+        }
+        // Components the composite lacks are empty (a second SV1 in a line replaces the first's).
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        if k <= 2 { records.set(.procedureCode, none) }
+        if k <= 3 { records.set(.modifier1, none) }
+        if k <= 4 { records.set(.modifier2, none) }
+        if k <= 5 { records.set(.modifier3, none) }
+        if k <= 6 { records.set(.modifier4, none) }
     }
 
     private func readDiagnoses() {
