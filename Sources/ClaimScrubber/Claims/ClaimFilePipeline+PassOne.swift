@@ -22,7 +22,7 @@ import Synchronization
 extension ClaimFilePipeline {
     /// A chunk of whole interchanges of one X12 file.
     struct X12Chunk: Sendable {
-        var bytes: [UInt8]
+        var bytes: Chunk
         var file: Int
         var fileName: String
         var sequence: Int
@@ -76,7 +76,7 @@ extension ClaimFilePipeline {
                     readSerially(HL7MessageReader(source: source, copy: false))
                 } else {
                     try splitX12(source, pool: pool) { bytes, isLast in
-                        unitSizes.append((fileIndex, bytes.count))
+                        unitSizes.append((fileIndex, bytes.bytes.count))
                         let chunk = X12Chunk(
                             bytes: bytes, file: fileIndex, fileName: fileName, sequence: sequence, isLastOfFile: isLast)
                         pool.submit(sequence) {
@@ -109,7 +109,7 @@ extension ClaimFilePipeline {
     /// bytes without an interchange boundary, hands what was read to `serially` with the rest of the
     /// file still unread.
     private func splitX12(
-        _ source: InputSource, pool: OrderedWorkPool<ClaimWorkOutcome>, chunk: ([UInt8], Bool) -> Void,
+        _ source: InputSource, pool: OrderedWorkPool<ClaimWorkOutcome>, chunk: (Chunk, Bool) -> Void,
         serially: ([UInt8]) -> Void
     ) throws {
         let target = max(options.chunkSize, 1 << 10)
@@ -138,17 +138,17 @@ extension ClaimFilePipeline {
                 if n == 0 { atEnd = true }
             }
             if let cut {
-                // The chunk goes out as an array of its own size, and the read buffer keeps its
+                // The chunk goes out in a buffer of its own size, and the read buffer keeps its
                 // capacity for the next: handing out the buffer itself sent every chunk with the
                 // capacity its reads had grown it to (up to four times the chunk's bytes) into
                 // the pool, which holds `maxInFlight` chunks.
-                chunk(Array(buffer[..<cut]), false)
+                chunk(buffer.withUnsafeBytes { Chunk.copy(of: UnsafeRawBufferPointer(rebasing: $0[..<cut])) }, false)
                 buffer.removeSubrange(..<cut)
                 scanned = 0
                 continue
             }
             if atEnd {
-                chunk(buffer, true)
+                chunk(buffer.withUnsafeBytes { Chunk.copy(of: $0) }, true)
             } else {
                 serially(buffer)
             }

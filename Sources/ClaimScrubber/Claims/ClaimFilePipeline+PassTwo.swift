@@ -193,10 +193,8 @@ extension ClaimFilePipeline {
                         try findings.write(rows)
                         continue
                     }
-                    let bytes = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-                        initialized = try source.readFully(into: UnsafeMutableRawBufferPointer(buffer))
-                    }
-                    guard bytes.count == count else { throw ScrubError("\(changed) (shorter on the second read)", file: fileName) }
+                    let bytes = try Chunk.read(count, from: source)
+                    guard bytes.bytes.count == count else { throw ScrubError("\(changed) (shorter on the second read)", file: fileName) }
                     let isLast = u == units.count || units[u].file != fileIndex
                     if isLast {
                         var probe: UInt8 = 0
@@ -222,12 +220,12 @@ extension ClaimFilePipeline {
     }
 
     /// Routes one chunk of whole interchanges (a worker's job).
-    static func routeChunk(_ bytes: [UInt8], unit: ClaimUnit, isLastOfFile: Bool, fileName: String, routing: ClaimRouting)
+    static func routeChunk(_ bytes: Chunk, unit: ClaimUnit, isLastOfFile: Bool, fileName: String, routing: ClaimRouting)
         -> RoutedChunk
     {
         let reader = X12ClaimReader(bytes: bytes, name: fileName, continuesWithISA: !isLastOfFile, mode: .copy)
         // Most claims are clean: the clean bytes are about the chunk's.
-        let clean = X12ClaimWriter(output: nil, capacity: bytes.count + bytes.count / 8)
+        let clean = X12ClaimWriter(output: nil, capacity: bytes.bytes.count + bytes.bytes.count / 8)
         let held = X12ClaimWriter(output: nil)
         var routed = RoutedChunk()
         do {

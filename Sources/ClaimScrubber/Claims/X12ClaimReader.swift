@@ -173,16 +173,12 @@ final class X12ClaimReader {
         self.continuesWithISA = continuesWithISA
     }
 
-    /// Reads a chunk of whole interchanges held in memory.
-    convenience init(bytes: [UInt8], name: String, continuesWithISA: Bool, mode: Mode = .scan) {
-        var offset = 0
-        self.init(
-            read: { buffer in
-                let n = min(buffer.count, bytes.count - offset)
-                bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
-                offset += n
-                return n
-            }, name: name, continuesWithISA: continuesWithISA, mode: mode)
+    /// Reads a chunk of whole interchanges held in memory, in place.
+    init(bytes: Chunk, name: String, continuesWithISA: Bool, mode: Mode = .scan) {
+        reader = X12SegmentReader(bytes: bytes)
+        self.mode = mode
+        file = name
+        self.continuesWithISA = continuesWithISA
     }
 
     /// Segments read so far.
