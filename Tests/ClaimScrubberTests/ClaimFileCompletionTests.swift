@@ -71,7 +71,7 @@ struct ClaimFileCompletionTests {
         defer { folder.remove() }
         let reader = HL7MessageReader(source: try InputSource(path: try folder.write("m.hl7", text)), copy: false)
         while try reader.nextClaim() {}
-        return String(decoding: reader.records.bytes, as: UTF8.self).split(separator: "\n").map {
+        return String(decoding: reader.records.csvText, as: UTF8.self).split(separator: "\n").map {
             $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         }
     }

@@ -55,7 +55,7 @@ struct HL7MessageReaderTests {
         defer { folder.remove() }
         let reader = HL7MessageReader(source: try InputSource(path: try folder.write("m.hl7", text)), copy: false)
         while try reader.nextClaim() {}
-        return String(decoding: reader.records.bytes, as: UTF8.self)
+        return String(decoding: reader.records.csvText, as: UTF8.self)
     }
 
     @Test(arguments: ["\r", "\n", "\r\n"])

@@ -12,7 +12,7 @@ struct X12ClaimReaderTests {
         let path = try folder.write("f.x12", X12Fixture.render(segments))
         let reader = X12ClaimReader(source: try InputSource(path: path), mode: .scan)
         while try reader.nextClaim() {}
-        let text = String(decoding: reader.records.bytes, as: UTF8.self)
+        let text = String(decoding: reader.records.csvText, as: UTF8.self)
         let names = CanonicalRecords.columns.map(\.rawValue)
         return text.split(separator: "\n").map { line in
             Dictionary(uniqueKeysWithValues: zip(names, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))

@@ -64,4 +64,39 @@ struct X12SegmentReaderTests {
         while try reader.next() { last = reader.unterminated }
         #expect(last)
     }
+
+    /// Elements are found eight bytes at a time; these segments put separators at every offset of
+    /// a word, next to bytes that differ from the separator by one bit (`+` for `*`), and next to
+    /// high bytes, and compare with splitting the text.
+    @Test(arguments: ["*", "|", "\u{1D}"])
+    func elementsAtEveryOffsetOfAWordMatchSplittingTheText(separator: String) throws {
+        let isa = X12Fixture.interchange(control: "000000001", [])[0]
+        var segments: [String] = []
+        for length in 0..<20 {
+            for offset in 0..<9 {
+                let filler = ["+", "A", "é", ")", "Z"]
+                var elements = ["REF"]
+                var text = ""
+                for k in 0..<length { text += filler[(k + offset) % filler.count] }
+                elements.append(text)
+                elements.append(String(repeating: "+", count: offset))
+                elements.append("")
+                segments.append(elements.joined(separator: separator))
+            }
+        }
+        let body = segments.joined(separator: "~\n") + "~\n"
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let header = isa.replacingOccurrences(of: "*", with: separator) + "~\n"
+        let reader = X12SegmentReader(source: try InputSource(path: try folder.write("f.x12", header + body)))
+        #expect(try reader.next())
+        for segment in segments {
+            #expect(try reader.next())
+            let expected = segment.split(separator: Character(separator), omittingEmptySubsequences: false).map(String.init)
+            #expect(reader.elementCount == expected.count - 1)
+            let elements = (0..<expected.count).map { String(decoding: reader.element($0), as: UTF8.self) }
+            #expect(elements == expected, "\(segment)")
+        }
+        #expect(try !reader.next())
+    }
 }

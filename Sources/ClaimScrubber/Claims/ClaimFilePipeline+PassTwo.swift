@@ -47,12 +47,11 @@ extension ClaimFilePipeline {
 
         /// Counts the lines of a claim held after pass 1 (by the shard stage or its envelope) in
         /// their groups: pass 1 counted only the lines it held.
-        func recountHeld(_ records: [UInt8], claim: Int, into metrics: inout ScrubMetrics) {
+        func recountHeld(_ records: ChargeLines, claim: Int, into metrics: inout ScrubMetrics) {
             let first = state.claimFirstRecord[claim]
             let end = state.claimFirstRecord[claim + 1]
-            let chunk = CanonicalRecords(bytes: records).chunk(file: 0, sequence: 0)
             var sink = FindingSink(configuration: settings)
-            let batch = parser.parse(chunk, sink: &sink)
+            let batch = parser.decode(records, sink: &sink)
             for r in 0..<min(batch.count, end - first) where !state.heldRecords.contains(first + r) {
                 metrics.holdWithClaim(
                     department: batch.unparsed[r] ? "" : ClaimFilePipeline.department(batch, r),
@@ -194,10 +193,8 @@ extension ClaimFilePipeline {
                         try findings.write(rows)
                         continue
                     }
-                    let bytes = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-                        initialized = try source.readFully(into: UnsafeMutableRawBufferPointer(buffer))
-                    }
-                    guard bytes.count == count else { throw ScrubError("\(changed) (shorter on the second read)", file: fileName) }
+                    let bytes = try Chunk.read(count, from: source)
+                    guard bytes.bytes.count == count else { throw ScrubError("\(changed) (shorter on the second read)", file: fileName) }
                     let isLast = u == units.count || units[u].file != fileIndex
                     if isLast {
                         var probe: UInt8 = 0
@@ -223,12 +220,12 @@ extension ClaimFilePipeline {
     }
 
     /// Routes one chunk of whole interchanges (a worker's job).
-    static func routeChunk(_ bytes: [UInt8], unit: ClaimUnit, isLastOfFile: Bool, fileName: String, routing: ClaimRouting)
+    static func routeChunk(_ bytes: Chunk, unit: ClaimUnit, isLastOfFile: Bool, fileName: String, routing: ClaimRouting)
         -> RoutedChunk
     {
         let reader = X12ClaimReader(bytes: bytes, name: fileName, continuesWithISA: !isLastOfFile, mode: .copy)
         // Most claims are clean: the clean bytes are about the chunk's.
-        let clean = X12ClaimWriter(output: nil, capacity: bytes.count + bytes.count / 8)
+        let clean = X12ClaimWriter(output: nil, capacity: bytes.bytes.count + bytes.bytes.count / 8)
         let held = X12ClaimWriter(output: nil)
         var routed = RoutedChunk()
         do {
@@ -365,7 +362,7 @@ struct ClaimFindingRows {
     init(routing: ClaimFilePipeline.ClaimRouting, envelope: [Int], firstRecord: Int) {
         self.routing = routing
         self.envelope = envelope
-        nextFinding = Self.firstIndex(routing.state.findings.count) { routing.state.findings[$0].record >= firstRecord }
+        nextFinding = Self.firstIndex(routing.state.findings.count) { routing.state.findings.record($0) >= firstRecord }
         nextEncounter = Self.firstIndex(routing.encounterFindings.count) {
             Int(routing.encounterFindings[$0].ordinal) >= firstRecord
         }
@@ -377,7 +374,7 @@ struct ClaimFindingRows {
         let state = routing.state
         guard claim < state.claimCents.count else { return false }
         let end = state.claimFirstRecord[claim + 1]
-        return (nextFinding < state.findings.count && state.findings[nextFinding].record < end)
+        return (nextFinding < state.findings.count && state.findings.record(nextFinding) < end)
             || (nextEncounter < routing.encounterFindings.count && Int(routing.encounterFindings[nextEncounter].ordinal) < end)
     }
 
@@ -406,7 +403,7 @@ struct ClaimFindingRows {
         let findings = state.findings
         let encounterFindings = routing.encounterFindings
         // Most claims have no finding: nothing to look up, sort or write.
-        if active.isEmpty && (nextFinding == findings.count || findings[nextFinding].record >= end)
+        if active.isEmpty && (nextFinding == findings.count || findings.record(nextFinding) >= end)
             && (nextEncounter == encounterFindings.count || Int(encounterFindings[nextEncounter].ordinal) >= end)
             && (nextEnvelope == envelope.count || routing.envelope[envelope[nextEnvelope]].claims.lowerBound > claim)
         {
@@ -423,7 +420,7 @@ struct ClaimFindingRows {
             return i >= 0 && i < linePositions.count ? reader.lineId(i) : encounterId
         }
         rows.removeAll(keepingCapacity: true)
-        while nextFinding < findings.count && findings[nextFinding].record < end {
+        while nextFinding < findings.count && findings.record(nextFinding) < end {
             let f = findings[nextFinding]
             nextFinding += 1
             let position = f.position != 0 ? f.position : lineNumber(f.record)

@@ -106,7 +106,7 @@ struct ClaimBatch: Sendable {
     var sequence: Int
     var file: Int
     var fileName: String
-    var records: [UInt8]
+    var records: ChargeLines
     /// Diagnosis records of lines with more than twelve diagnoses.
     var diagnoses: DiagnosisRecords
     /// First record and first claim of the batch, counted from the start of its unit.
@@ -163,7 +163,7 @@ struct ClaimWorkOutcome: Sendable {
 
 /// Pass-1 results, touched by the pool's delivery queue until the pool finishes, then by the caller.
 final class ClaimRunState: @unchecked Sendable {
-    var findings: [StoredFinding] = []
+    var findings = StoredFindings()
     var heldClaims = RecordSet()
     var heldRecords = RecordSet()
     var flaggedRecords = RecordSet()
@@ -358,15 +358,11 @@ final class ClaimFilePipeline {
     // MARK: - Pass 1 (see ClaimFilePipeline+PassOne.swift)
 
     static func process(_ input: ClaimBatch, parser: ChargeParser, rules: [any LineRule], context: RuleContext) -> ClaimBatchOutcome {
-        var input = input
-        let records = CanonicalRecords(bytes: input.records)
-        input.records = []
-        let chunk = records.chunk(file: input.file, sequence: input.sequence)
         var sink = FindingSink(configuration: context.settings)
-        let batch = parser.parse(chunk, sink: &sink)
+        let batch = parser.decode(input.records, sink: &sink)
         for rule in rules { rule.check(batch, context, &sink) }
         if !input.diagnoses.isEmpty {
-            addDiagnosisFindings(input.diagnoses, of: batch, file: input.file, parser: parser, rules: rules, context: context, to: &sink)
+            addDiagnosisFindings(input.diagnoses, of: batch, parser: parser, rules: rules, context: context, to: &sink)
         }
         var positions: [Int32: (Int, Bool)] = [:]
         for (record, finding) in input.recordFindings where Int(record) < batch.count {
@@ -448,12 +444,11 @@ final class ClaimFilePipeline {
     /// primary only), C06 and every rule of other fields. M04 stays one finding per diagnosis, with
     /// the earliest partner, as on a record.
     static func addDiagnosisFindings(
-        _ records: DiagnosisRecords, of batch: ChargeBatch, file: Int, parser: ChargeParser, rules: [any LineRule],
+        _ records: DiagnosisRecords, of batch: ChargeBatch, parser: ChargeParser, rules: [any LineRule],
         context: RuleContext, to sink: inout FindingSink
     ) {
-        let chunk = CanonicalRecords(bytes: records.bytes).chunk(file: file, sequence: 0)
         var extra = FindingSink(configuration: context.settings)
-        let diagnosisBatch = parser.parse(chunk, sink: &extra)
+        let diagnosisBatch = parser.decode(records.records, sink: &extra)
         for rule in rules where rule.ids.contains(where: { [.C04, .M01, .M04].contains($0) }) {
             rule.check(diagnosisBatch, context, &extra)
         }

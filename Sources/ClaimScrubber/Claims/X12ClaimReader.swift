@@ -125,24 +125,17 @@ final class X12ClaimReader {
     // MARK: The service line
     @exclusivity(unchecked) private var lineOpen = false
     @exclusivity(unchecked) private var lxPosition = 0
-    private var lx01: [UInt8] = []
-    @exclusivity(unchecked) private var hasService = false
+    @exclusivity(unchecked) private var lx01: [UInt8] = []
     @exclusivity(unchecked) private var isInstitutionalLine = false
-    @exclusivity(unchecked) private var procedure: [UInt8] = []
-    @exclusivity(unchecked) private var modifiers: [[UInt8]] = [[], [], [], []]
-    @exclusivity(unchecked) private var charge: [UInt8] = []
-    @exclusivity(unchecked) private var units: [UInt8] = []
-    @exclusivity(unchecked) private var pos: [UInt8] = []
-    @exclusivity(unchecked) private var revenue: [UInt8] = []
     @exclusivity(unchecked) private var pointers: [Int] = []
-    @exclusivity(unchecked) private var lineDate: [UInt8] = []
-    @exclusivity(unchecked) private var lineRendering: [UInt8] = []
     @exclusivity(unchecked) private var lineRef: [UInt8] = []
-    @exclusivity(unchecked) private var ndc: [UInt8] = []
+    // The line's own fields (SV1/SV2, its DTP*472, NM1*82, LIN) go straight into the open record
+    // (`records.set`) as their segments come, and `closeLine` reads the charge back from there.
+    // Keeping them in arrays of their own, copied into the record when the line ended, cost two
+    // copies and an array's reference counting and uniqueness checks per field and line.
 
     /// Scratch of `closeLine`, kept to allocate nothing per line.
     @exclusivity(unchecked) private var dx: [Int] = []
-    @exclusivity(unchecked) private var lineIdScratch: [UInt8] = []
 
     /// Canonical CSV records of the service lines completed so far (scan mode).
     @exclusivity(unchecked) var records = CanonicalRecords()
@@ -180,16 +173,12 @@ final class X12ClaimReader {
         self.continuesWithISA = continuesWithISA
     }
 
-    /// Reads a chunk of whole interchanges held in memory.
-    convenience init(bytes: [UInt8], name: String, continuesWithISA: Bool, mode: Mode = .scan) {
-        var offset = 0
-        self.init(
-            read: { buffer in
-                let n = min(buffer.count, bytes.count - offset)
-                bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
-                offset += n
-                return n
-            }, name: name, continuesWithISA: continuesWithISA, mode: mode)
+    /// Reads a chunk of whole interchanges held in memory, in place.
+    init(bytes: Chunk, name: String, continuesWithISA: Bool, mode: Mode = .scan) {
+        reader = X12SegmentReader(bytes: bytes)
+        self.mode = mode
+        file = name
+        self.continuesWithISA = continuesWithISA
     }
 
     /// Segments read so far.
@@ -252,11 +241,19 @@ final class X12ClaimReader {
 
     private func appendSegment(to bytes: inout [UInt8]) {
         bytes.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
-        bytes.append(contentsOf: terminator)
+        // Byte by byte from an integer: appending the terminator as an array cost its reference
+        // counting and a generic append per segment copied (pass 2 copies every segment).
+        var rest = terminator
+        for _ in 0..<terminatorCount {
+            bytes.append(UInt8(truncatingIfNeeded: rest))
+            rest >>= 8
+        }
     }
 
-    /// The segment terminator and the line break after it, as the interchange writes them.
-    @exclusivity(unchecked) private var terminator: [UInt8] = [0x7E]
+    /// The segment terminator and the line break after it (up to two bytes), as the interchange
+    /// writes them: `terminatorCount` bytes, the first lowest.
+    @exclusivity(unchecked) private var terminator: UInt32 = 0x7E
+    @exclusivity(unchecked) private var terminatorCount = 1
 
     private func envelopeError(_ claims: Range<Int>, _ message: String, position: Int? = nil, field: String) {
         envelopeFindings.append(
@@ -325,7 +322,12 @@ final class X12ClaimReader {
         transactionHeader.reset(serial: 0)
         resetLoops()
         isaDelimiters = reader.delimiters
-        terminator = [isaDelimiters.segment] + isaDelimiters.lineBreak
+        terminator = UInt32(isaDelimiters.segment)
+        terminatorCount = 1
+        for byte in isaDelimiters.lineBreak {
+            terminator |= UInt32(byte) << (8 * UInt32(terminatorCount))
+            terminatorCount += 1
+        }
         copy(reader.segment, into: &isa)
         copy(reader.element(13), into: &isa13)
         interchange.reset(serial: nextSerial())
@@ -624,67 +626,87 @@ final class X12ClaimReader {
             lineOpen = true
             lxPosition = reader.position
             copy(reader.element(1), into: &lx01)
-            hasService = false
+            // The open record's columns start empty (`closeLine` ended the line before).
             isInstitutionalLine = false
-            clear(&procedure)
-            for k in 0..<4 { clear(&modifiers[k]) }
-            clear(&charge)
-            clear(&units)
-            clear(&pos)
-            clear(&revenue)
             if !pointers.isEmpty { pointers.removeAll(keepingCapacity: true) }
-            clear(&lineDate)
-            clear(&lineRendering)
             clear(&lineRef)
-            clear(&ndc)
         case Self.SV1 where lineOpen:
-            hasService = true
-            copy(reader.component(1, 2), into: &procedure)
-            for k in 0..<4 { copy(reader.component(1, 3 + k), into: &modifiers[k]) }
-            copy(reader.element(2), into: &charge)
-            copy(reader.element(4), into: &units)
-            copy(reader.element(5), into: &pos)
+            setProcedure(element: 1)
+            records.set(.chargeAmount, reader.element(2))
+            records.set(.units, reader.element(4))
+            records.set(.placeOfService, reader.element(5))
             for k in 1...4 {
                 let p = reader.component(7, k)
                 if p.isEmpty { continue }
                 pointers.append(Self.number(p) ?? 0)
             }
         case Self.SV2 where lineOpen:
-            hasService = true
             isInstitutionalLine = true
-            copy(reader.element(1), into: &revenue)
-            copy(reader.component(2, 2), into: &procedure)
-            for k in 0..<4 { copy(reader.component(2, 3 + k), into: &modifiers[k]) }
-            copy(reader.element(3), into: &charge)
-            copy(reader.element(5), into: &units)
+            records.set(.revenueCode, reader.element(1))
+            setProcedure(element: 2)
+            records.set(.chargeAmount, reader.element(3))
+            records.set(.units, reader.element(5))
         case Self.DTP:
             let qualifier = reader.element(1)
             if Self.equals(qualifier, "472") {
-                if lineOpen { dateFrom(into: &lineDate) } else { dateFrom(into: &claimServiceDate) }
+                if lineOpen { records.set(.serviceDate, date()) } else { dateFrom(into: &claimServiceDate) }
             } else if Self.equals(qualifier, "434") && !lineOpen {
                 dateFrom(into: &statementDate)
             }
         case Self.NM1:
             let entity = reader.element(1)
             if Self.equals(entity, "82") {
-                if lineOpen { copy(reader.element(9), into: &lineRendering) } else { copy(reader.element(9), into: &claimRendering) }
+                if lineOpen { records.set(.renderingNpi, reader.element(9)) } else { copy(reader.element(9), into: &claimRendering) }
             } else if Self.equals(entity, "71") && !lineOpen {
                 copy(reader.element(9), into: &claimAttending)
             }
         case Self.REF where lineOpen:
             if Self.equals(reader.element(1), "6R") { copy(reader.element(2), into: &lineRef) }
         case Self.LIN where lineOpen:
-            if Self.equals(reader.element(2), "N4") { copy(reader.element(3), into: &ndc) }
+            if Self.equals(reader.element(2), "N4") { records.set(.ndc, reader.element(3)) }
         case Self.HI where !lineOpen:
             readDiagnoses()
         default: break
         }
     }
 
-    private func dateFrom(into target: inout [UInt8]) {
+    /// A DTP's date: DTP03, the start of a range (D8 or RD8).
+    private func date() -> UnsafeRawBufferPointer {
         let value = reader.element(3)
         let n = value.firstIndex(of: 0x2D) ?? value.count
-        copy(UnsafeRawBufferPointer(rebasing: value[0..<n]), into: &target)
+        return UnsafeRawBufferPointer(rebasing: value[0..<n])
+    }
+
+    private func dateFrom(into target: inout [UInt8]) { copy(date(), into: &target) }
+
+    /// The procedure code and its four modifiers from a composite (SV101, SV202): components 2–6,
+    /// in one pass over the element (`component(_:_:)` scans from the element's start each time).
+    private func setProcedure(element e: Int) {
+        let value = reader.element(e)
+        let separator = reader.delimiters.component
+        var k = 1
+        var from = 0
+        for i in 0...value.count where i == value.count || value[i] == separator {
+            let part = UnsafeRawBufferPointer(rebasing: value[from..<i])
+            switch k {
+            case 2: records.set(.procedureCode, part)
+            case 3: records.set(.modifier1, part)
+            case 4: records.set(.modifier2, part)
+            case 5: records.set(.modifier3, part)
+            case 6: records.set(.modifier4, part)
+            default: break
+            }
+            k += 1
+            from = i + 1
+            if k > 6 { break }
+        }
+        // Components the composite lacks are empty (a second SV1 in a line replaces the first's).
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        if k <= 2 { records.set(.procedureCode, none) }
+        if k <= 3 { records.set(.modifier1, none) }
+        if k <= 4 { records.set(.modifier2, none) }
+        if k <= 5 { records.set(.modifier3, none) }
+        if k <= 6 { records.set(.modifier4, none) }
     }
 
     private func readDiagnoses() {
@@ -730,10 +752,7 @@ final class X12ClaimReader {
             lineIdEnds.append(lineIdBytes.count)
         }
         guard claimScanned else { return }
-        lineIdScratch.removeAll(keepingCapacity: true)
-        Self.appendLineId(clm01, lx01, lineRef, to: &lineIdScratch)
-        let lineId = lineIdScratch
-        let cents = charge.withUnsafeBytes { Money.cents($0) }
+        let cents = Money.cents(records.value(.chargeAmount))
         if let cents {
             lineChargeSum += cents
             claimChargeCents += cents
@@ -763,35 +782,37 @@ final class X12ClaimReader {
             }
         } else {
             // Every claim diagnosis applies (DOMAIN.md): past twelve they reach the rules through
-            // diagnosis records (`CanonicalRecords.diagnosisFields`).
+            // diagnosis records (`CanonicalRecords.diagnoses`).
             for k in 0..<diagnosisCount { dx.append(k) }
         }
-        records.field(lineId)
-        records.field(clm01)
-        records.field(patientKey)
-        records.field(hasPatientLoop ? patientDob : subscriberDob)
-        records.field(hasPatientLoop ? patientSex : subscriberSex)
-        let date = !lineDate.isEmpty ? lineDate : (!claimServiceDate.isEmpty ? claimServiceDate : statementDate)
-        records.field(date)
-        records.emptyField()  // post date: an 837 has none
-        records.emptyField()  // department
-        let rendering = !lineRendering.isEmpty ? lineRendering : (!claimRendering.isEmpty ? claimRendering : claimAttending)
-        records.field(rendering)
-        records.field(billingNPI)
+        // The line's own fields are in the record already; its claim's, and the fallbacks to the
+        // claim's date, rendering NPI and place of service, go in now.
+        if lineRef.isEmpty { records.set(.lineId, clm01, 0x3A, lx01) } else { records.set(.lineId, lineRef) }
+        records.set(.encounterId, clm01)
+        records.set(.patientId, patientKey)
+        if hasPatientLoop {
+            records.set(.patientDob, patientDob)
+            records.set(.patientSex, patientSex)
+        } else {
+            records.set(.patientDob, subscriberDob)
+            records.set(.patientSex, subscriberSex)
+        }
+        if records.isEmpty(.serviceDate) {
+            records.set(.serviceDate, !claimServiceDate.isEmpty ? claimServiceDate : statementDate)
+        }
+        // post_date and department: an 837 has none.
+        if records.isEmpty(.renderingNpi) {
+            records.set(.renderingNpi, !claimRendering.isEmpty ? claimRendering : claimAttending)
+        }
+        records.set(.billingNpi, billingNPI)
         // 837I's CLM05-1 is a facility type, not a place of service.
         if isInstitutionalLine || transactionInstitutional {
-            records.emptyField()
-        } else {
-            records.field(!pos.isEmpty ? pos : facilityOrPOS)
+            records.clear(.placeOfService)
+        } else if records.isEmpty(.placeOfService) {
+            records.set(.placeOfService, facilityOrPOS)
         }
-        records.field(procedure)
-        for k in 0..<4 { records.field(modifiers[k]) }
-        records.field(units)
-        records.field(charge)
-        records.diagnosisFields(count: dx.count) { diagnoses[dx[$0]] }
-        records.field(revenue)
-        records.field(ndc)
-        records.field(payerId)
+        records.diagnoses(count: dx.count) { diagnoses[dx[$0]] }
+        records.set(.payerId, payerId)
         records.endRecord()
     }
 
