@@ -48,6 +48,10 @@ public struct ChargeBatch: @unchecked Sendable {
     /// Payer per record as an index into `payers` (the distinct payer ids of the batch; 0 = none).
     public var payerIndex: [UInt16] = []
     public var payers: [String] = []
+    /// Department number per record within the batch (0: empty, or an unparsed record) and the
+    /// names by number: interned once here for the tallies and the encounter lines alike.
+    public var departmentIndex: [UInt32] = []
+    public var departments: [String] = [""]
 
     static let columnCount = Column.allCases.count
 

@@ -28,12 +28,15 @@ extension ChargeParser {
         let billing = FillColumn<UInt64>(count, 0)
         let pos = FillColumn<UInt8>(count, 255)
         let payerIndex = FillColumn<UInt16>(count, 0)
+        let departmentIndex = FillColumn<UInt32>(count, 0)
         let hasAmount = layout.has(.chargeAmount)
         let hasUnits = layout.has(.units)
         let diagnosisColumns = Column.diagnoses.filter { layout.has($0) }.map { $0.index }
         let modifierColumns = Column.modifierColumns.filter { layout.has($0) }.map { $0.index }
         let splitModifiers = self.splitModifiers
         var payers = TextInterner()
+        var departments = TextInterner()
+        let iDepartment = Column.department.index
         let iService = Column.serviceDate.index
         let iPost = Column.postDate.index
         let iBirth = Column.patientDob.index
@@ -64,6 +67,9 @@ extension ChargeParser {
                 let p = number < Int(UInt16.max) ? UInt16(number) : 0
                 payerIndex[r] = p
                 let payerName: String? = p == 0 ? nil : payers.names[Int(p)]
+                let (departmentPointer, departmentLength) = field(iDepartment)
+                departmentIndex[r] = UInt32(
+                    truncatingIfNeeded: departments.intern(UnsafeRawBufferPointer(start: departmentPointer, count: departmentLength)))
                 for (i, column) in required where sp[row &+ i].length == 0 {
                     sink.add(
                         .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
@@ -152,6 +158,8 @@ extension ChargeParser {
         batch.placeOfService = pos.array()
         batch.payerIndex = payerIndex.array()
         batch.payers = payers.names
+        batch.departmentIndex = departmentIndex.array()
+        batch.departments = departments.names
     }
 
     @inline(__always)

@@ -13,7 +13,7 @@ extension ScrubMetrics {
     mutating func accumulate(batch: ChargeBatch, findings: [Finding], held: [Int32]) {
         let count = batch.count
         guard count > 0 else { return }
-        var departments = TextInterner()
+        let departmentNames = batch.departments
         var providers = ProviderInterner()
         var weeks = WeekIndexer()
         let payerNames = batch.payers.isEmpty ? [""] : batch.payers
@@ -32,7 +32,7 @@ extension ScrubMetrics {
         for r in 0..<count {
             let amount = batch.amountCents[r]
             charges &+= amount
-            let d = batch.unparsed[r] ? 0 : departments.intern(batch.bytes(.department, r))
+            let d = Int(batch.departmentIndex[r])
             if d >= departmentLines.count {
                 departmentLines.append(contentsOf: repeatElement(LineCount(), count: departmentLines.count))
                 lag.append(contentsOf: repeatElement(0, count: lag.count))
@@ -64,7 +64,7 @@ extension ScrubMetrics {
 
         // Sparse pass, records with findings (held records are among them): what each one adds
         // to its groups, per rule, and the codes behind the findings.
-        var departmentFlags = [GroupTally](repeating: GroupTally(), count: departments.names.count)
+        var departmentFlags = [GroupTally](repeating: GroupTally(), count: departmentNames.count)
         var providerFlags = [GroupTally](repeating: GroupTally(), count: providers.keys.count)
         var payerFlags = [GroupTally](repeating: GroupTally(), count: payerNames.count)
         var weekFlags = [GroupTally](repeating: GroupTally(), count: weekLines.count)
@@ -113,7 +113,7 @@ extension ScrubMetrics {
         }
 
         // Fold the per-batch arrays into the metrics, once per group.
-        for (d, name) in departments.names.enumerated() where departmentLines[d].lines > 0 {
+        for (d, name) in departmentNames.enumerated() where departmentLines[d].lines > 0 {
             self.departments[name, default: GroupTally()].add(departmentFlags[d].adding(departmentLines[d]))
             var histogram = chargeLag[name] ?? [:]
             for days in 0..<denseLag where lag[d * denseLag + days] != 0 {

@@ -183,7 +183,6 @@ extension ScrubPipeline {
     static func encounterLines(_ batch: ChargeBatch, held: [Int32], malformed: [Int32]) -> ([EncounterLine], [String]) {
         var lines: [EncounterLine] = []
         lines.reserveCapacity(batch.count)
-        var departments = TextInterner()
         var h = 0
         var m = 0
         for r in 0..<batch.count {
@@ -195,8 +194,8 @@ extension ScrubPipeline {
             guard code != 0, code != PackedCode.invalid else { continue }
             let patientBytes = ChargeParser.trimmed(batch.bytes(.patientId, r))
             guard !patientBytes.isEmpty, let patientBase = patientBytes.baseAddress else { continue }
-            let number = departments.intern(batch.bytes(.department, r))
-            let departmentNumber = number < Int(UInt16.max) ? UInt16(number) : 0
+            let number = batch.departmentIndex[r]
+            let departmentNumber = number < UInt32(UInt16.max) ? UInt16(number) : 0
             @inline(__always) func npi32(_ npi: UInt64) -> UInt32 { npi < 4_000_000_000 ? UInt32(npi) : 0 }
             var flags: UInt8 = 0
             if !batch.isEmpty(.revenueCode, r) { flags |= EncounterLine.institutional }
@@ -210,7 +209,7 @@ extension ScrubPipeline {
                     rendering: npi32(batch.renderingNPI[r]), billing: npi32(batch.billingNPI[r]),
                     department: departmentNumber, payer: batch.payerIndex[r], flags: flags))
         }
-        return (lines, departments.names)
+        return (lines, batch.departments)
     }
 
     // MARK: - Pass 2
