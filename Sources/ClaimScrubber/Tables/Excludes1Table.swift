@@ -32,6 +32,23 @@ public struct Excludes1Table: Sendable {
             if !prefixBits.isEmpty {
                 let p = Int(d1 >> 42)
                 if prefixBits[p >> 6] & (1 << UInt64(p & 63)) == 0 { return false }
+                // Every code is at least three characters here, so the rows whose code starts `d1`
+                // are among its category's rows, which sit together in key order (about five a
+                // category): one search for the category and a scan, instead of a search for each
+                // prefix length.
+                let keys = codes.keys
+                let length = PackedCode.count(d1)
+                var i = codes.lowerBound(UInt64(p) << 42)
+                while i < keys.count && keys[i] >> 42 == UInt64(p) {
+                    let key = keys[i]
+                    let n = PackedCode.count(key)
+                    if n <= length && PackedCode.prefix(d1, n) == key {
+                        let q = PackedCode.prefix(d2, Int(firstLength[i]))
+                        if q >= first[i] && q <= last[i] { return true }
+                    }
+                    i += 1
+                }
+                return false
             }
             let length = PackedCode.count(d1)
             guard length >= minLength else { return false }
