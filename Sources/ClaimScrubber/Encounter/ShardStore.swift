@@ -20,8 +20,9 @@ import Zstd
 /// lines faulted in afresh: about a tenth of a 10M-line run's CPU went to that churn.
 final class ShardStore {
     static let shardCount = 64
-    /// Lines per block (256 KiB): small beside the budget, large enough that a block is one write.
-    static let blockLines = 4096
+    /// Lines per block (64 KiB): each shard's last block is partly empty, so 64 of them stay small
+    /// beside the budget, and a block is still one large write when spilled.
+    static let blockLines = 1024
 
     private struct Shard {
         var blocks: [UnsafeMutablePointer<EncounterLine>] = []
@@ -34,8 +35,9 @@ final class ShardStore {
     }
 
     private var shards: [Shard]
+    /// Blocks of spilled shards, for the next lines; blocks of loaded shards are freed instead,
+    /// since loading happens once pass 1 is over and the memory is wanted by the shard stage.
     private var freeBlocks: [UnsafeMutablePointer<EncounterLine>] = []
-    private var allBlocks: [UnsafeMutablePointer<EncounterLine>] = []
     /// Lines per shard, spilled or not.
     private(set) var counts: [Int]
     /// Sub-stores re-partition an oversized shard by patient and date (see `EncounterStage`).
@@ -60,7 +62,8 @@ final class ShardStore {
 
     deinit {
         removeFiles()
-        for block in allBlocks { block.deallocate() }
+        for shard in shards { for block in shard.blocks { block.deallocate() } }
+        for block in freeBlocks { block.deallocate() }
     }
 
     @inline(__always)
@@ -119,16 +122,17 @@ final class ShardStore {
     }
 
     private func takeBlock() -> UnsafeMutablePointer<EncounterLine> {
-        if let block = freeBlocks.popLast() { return block }
-        let block = UnsafeMutablePointer<EncounterLine>.allocate(capacity: Self.blockLines)
-        allBlocks.append(block)
-        return block
+        freeBlocks.popLast() ?? .allocate(capacity: Self.blockLines)
     }
 
-    /// Empties the in-memory part of a shard, its blocks back to the pool.
-    private func release(_ shard: Int) {
+    /// Empties the in-memory part of a shard: its blocks back to the pool (`keep`) or freed.
+    private func release(_ shard: Int, keep: Bool) {
         buffered -= shards[shard].inMemory
-        freeBlocks.append(contentsOf: shards[shard].blocks)
+        if keep {
+            freeBlocks.append(contentsOf: shards[shard].blocks)
+        } else {
+            for block in shards[shard].blocks { block.deallocate() }
+        }
         shards[shard].blocks.removeAll()
         shards[shard].inMemory = 0
     }
@@ -174,7 +178,7 @@ final class ShardStore {
         try writer.finish()
         spilledLines += shards[shard].inMemory
         shards[shard].spilled += shards[shard].inMemory
-        release(shard)
+        release(shard, keep: true)
     }
 
     /// Hands every line of one shard to `body`, a bounded piece at a time (spilled lines streamed
@@ -197,7 +201,8 @@ final class ShardStore {
         for (b, block) in shards[shard].blocks.enumerated() {
             try body(UnsafeBufferPointer(start: block, count: shards[shard].filled(b)))
         }
-        release(shard)
+        release(shard, keep: false)
+        freePool()
         counts[shard] = 0
     }
 
@@ -226,9 +231,16 @@ final class ShardStore {
             count = total
         }
         if shards[shard].file != nil { forgetFile(shard) }
-        release(shard)
+        release(shard, keep: false)
+        freePool()
         counts[shard] = 0
         return lines
+    }
+
+    /// Loading starts the shard stage: no more lines come, so pooled blocks are freed.
+    private func freePool() {
+        for block in freeBlocks { block.deallocate() }
+        freeBlocks.removeAll()
     }
 
     private func forgetFile(_ shard: Int) {
