@@ -34,7 +34,9 @@ import Testing
                     let set = masks[i / 64] >> UInt64(i % 64) & 1 == 1
                     #expect(set == expected, "length \(n), byte \(i)")
                 }
-                if n % 64 != 0, let last = masks.last { #expect(last >> UInt64(n % 64) == 0, "bits past the end, length \(n)") }
+                if n % 64 != 0, let last = masks.last {
+                    #expect(last >> UInt64(n % 64) == 0, "bits past the end, length \(n)")
+                }
             }
         }
     }

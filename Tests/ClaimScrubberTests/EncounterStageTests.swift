@@ -36,7 +36,8 @@ import Zstd
     /// Reads every output of a run into memory for byte comparison.
     static func outputs(_ out: String) throws -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: out) where name != "summary.json" && name != "report.html" {
+        for name in try FileManager.default.contentsOfDirectory(atPath: out)
+        where name != "summary.json" && name != "report.html" {
             files[name] = try Fixtures.read(out + "/" + name)
         }
         return files
@@ -81,7 +82,8 @@ import Zstd
         for i in 0..<10_000 {
             let line = EncounterLine(
                 ordinal: UInt64(i), patient: rng.next() % 500, code: PackedCode.pack("99213")!, modifiers: 0,
-                amountCents: 11_000, day: 20_600, units: 1, rendering: 1_234_567_893, billing: 0, department: 0, payer: 0,
+                amountCents: 11_000, day: 20_600, units: 1, rendering: 1_234_567_893, billing: 0, department: 0,
+                payer: 0,
                 flags: 0)
             written.append(line)
             try store.append(line)
@@ -105,12 +107,16 @@ import Zstd
         var ordinal: UInt64 = 0
         for round in 0..<30 {
             let shard = [1, 2, 7][round % 3]
-            let size = [1, ShardStore.blockLines - 1, ShardStore.blockLines, ShardStore.blockLines + 1, rng.int(2...6_000)][round % 5]
+            let size = [
+                1, ShardStore.blockLines - 1, ShardStore.blockLines, ShardStore.blockLines + 1, rng.int(2...6_000),
+            ][round % 5]
             let run = (0..<size).map { _ -> EncounterLine in
                 ordinal += 1
                 return EncounterLine(
-                    ordinal: ordinal, patient: UInt64(shard), code: PackedCode.pack("99213")!, modifiers: ordinal & 0xFFF,
-                    amountCents: Int64(ordinal), day: 20_600, units: 1, rendering: 0, billing: 0, department: 0, payer: 0,
+                    ordinal: ordinal, patient: UInt64(shard), code: PackedCode.pack("99213")!,
+                    modifiers: ordinal & 0xFFF,
+                    amountCents: Int64(ordinal), day: 20_600, units: 1, rendering: 0, billing: 0, department: 0,
+                    payer: 0,
                     flags: 0)
             }
             written[shard] += run
@@ -137,7 +143,8 @@ import Zstd
             lines.append(
                 EncounterLine(
                     ordinal: UInt64(i), patient: FNV1a.hash("UNKNOWN"), code: codes[rng.int(0...(codes.count - 1))],
-                    modifiers: 0, amountCents: 1_000, day: 20_540 + Int32(rng.int(0...60)), units: Int32(rng.int(1...3)),
+                    modifiers: 0, amountCents: 1_000, day: 20_540 + Int32(rng.int(0...60)),
+                    units: Int32(rng.int(1...3)),
                     rendering: 1_234_567_893, billing: 0, department: 0, payer: 0, flags: 0))
         }
         let context = EncounterContext(tables: Fixtures.demoTablesCache, settings: RuleSettings(), payers: [""])
@@ -169,7 +176,9 @@ import Zstd
         let all = Set(RuleID.allCases)
         // Which line of a duplicate group counts as the first depends on order: compare the rest.
         let notDuplicates = all.subtracting([.E01, .E02])
-        #expect(try Self.foundSet(dir.file("o1"), rules: notDuplicates) == Self.foundSet(dir.file("o2"), rules: notDuplicates))
+        #expect(
+            try Self.foundSet(dir.file("o1"), rules: notDuplicates)
+                == Self.foundSet(dir.file("o2"), rules: notDuplicates))
         // Duplicate groups: the same number of findings, on the same groups.
         let e1 = try Self.foundSet(dir.file("o1"), rules: [.E01, .E02]).count
         let e2 = try Self.foundSet(dir.file("o2"), rules: [.E01, .E02]).count
@@ -204,7 +213,8 @@ import Zstd
     @Test func ptpBypassAndMUERulesOnHandMadeLines() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi,revenue_code\n"
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi,revenue_code\n"
         let rows = [
             // Indicator 0 pair: the column-2 line is held.
             "A1,E1,P1,2026-05-01,93000,,1,54.00,1234567893,",

@@ -57,7 +57,10 @@ import Testing
     func aBrokenRowNamesLineAndColumn(_ broken: (name: String, row: String, field: String?)) throws {
         let folder = try TableFolder()
         defer { folder.remove() }
-        try folder.write("MCE_lists.txt", [OfficialLayout.mceHeader, OfficialLayout.mceRow(41, "Newborn_Only", "Z3800"), broken.row].joined(separator: "\n"))
+        try folder.write(
+            "MCE_lists.txt",
+            [OfficialLayout.mceHeader, OfficialLayout.mceRow(41, "Newborn_Only", "Z3800"), broken.row].joined(
+                separator: "\n"))
         expectTableError(file: "MCE_lists.txt", line: 3, field: broken.field) { _ = try folder.load() }
     }
 

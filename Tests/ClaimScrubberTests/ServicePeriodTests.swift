@@ -30,7 +30,9 @@ import Testing
     }
 
     @Test func ofTwoReleasesWithOneStartTheLaterLoadedServes() {
-        let schedule = ReleaseSchedule(declared: [ServicePeriod(first: day("2025-01-01"), last: nil), ServicePeriod(first: day("2025-01-01"), last: nil)])
+        let schedule = ReleaseSchedule(declared: [
+            ServicePeriod(first: day("2025-01-01"), last: nil), ServicePeriod(first: day("2025-01-01"), last: nil),
+        ])
         #expect(schedule.release(on: day("2025-06-01")) == 1)
         #expect(schedule.periods[0].isEmpty)
     }
@@ -44,7 +46,10 @@ import Testing
             [ServicePeriod(first: nil, last: base + 40)],
             [ServicePeriod(first: nil, last: nil)],
             [ServicePeriod(first: base, last: base + 30), ServicePeriod(first: base + 60, last: base + 90)],
-            [ServicePeriod(first: base + 10, last: nil), ServicePeriod(first: base, last: nil), ServicePeriod(first: base + 20, last: base + 25)],
+            [
+                ServicePeriod(first: base + 10, last: nil), ServicePeriod(first: base, last: nil),
+                ServicePeriod(first: base + 20, last: base + 25),
+            ],
             [ServicePeriod(first: nil, last: base + 5), ServicePeriod(first: base + 3, last: nil)],
             [ServicePeriod(first: base, last: base - 1)],
         ]

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Synchronization
@@ -73,13 +73,16 @@ final class ShardStore {
     @inline(__always)
     func shard(of line: EncounterLine) -> Int {
         guard bySubKey else { return Self.shard(of: line.patient) }
-        let mixed = (line.patient ^ (UInt64(UInt32(bitPattern: line.day)) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+        let mixed =
+            (line.patient ^ (UInt64(UInt32(bitPattern: line.day)) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
         return Int((mixed >> 32) % UInt64(Self.shardCount))
     }
 
     func append(_ line: EncounterLine) throws {
         var copy = line
-        try withUnsafePointer(to: &copy) { try append(UnsafeBufferPointer(start: $0, count: 1), shard: shard(of: line)) }
+        try withUnsafePointer(to: &copy) {
+            try append(UnsafeBufferPointer(start: $0, count: 1), shard: shard(of: line))
+        }
     }
 
     /// `lines` reordered by patient shard (input order kept within a shard), and where each
@@ -152,13 +155,16 @@ final class ShardStore {
         if let existing = shards[shard].file {
             path = existing
         } else {
-            path = (directory as NSString).appendingPathComponent("claim-scrub-\(getpid())-\(runNumber)-shard-\(shard).spill")
+            path = (directory as NSString).appendingPathComponent(
+                "claim-scrub-\(getpid())-\(runNumber)-shard-\(shard).spill")
             shards[shard].file = path
             TemporaryFiles.shared.register(path)
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard fd >= 0 else {
-            throw ScrubError("cannot open a spill file in the temporary folder (--temp-dir): \(String(cString: strerror(errno)))", file: path)
+            throw ScrubError(
+                "cannot open a spill file in the temporary folder (--temp-dir): \(String(cString: strerror(errno)))",
+                file: path)
         }
         defer { close(fd) }
         let writer = try ZstdWriter(level: 1) { compressed in
@@ -167,13 +173,17 @@ final class ShardStore {
                 let n = write(fd, compressed.baseAddress! + done, compressed.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw ScrubError("cannot write a spill file (is --temp-dir full?): \(String(cString: strerror(errno)))", file: path)
+                    throw ScrubError(
+                        "cannot write a spill file (is --temp-dir full?): \(String(cString: strerror(errno)))",
+                        file: path)
                 }
                 done += n
             }
         }
         for (b, block) in shards[shard].blocks.enumerated() {
-            try writer.write(UnsafeRawBufferPointer(start: block, count: shards[shard].filled(b) * MemoryLayout<EncounterLine>.stride))
+            try writer.write(
+                UnsafeRawBufferPointer(
+                    start: block, count: shards[shard].filled(b) * MemoryLayout<EncounterLine>.stride))
         }
         try writer.finish()
         spilledLines += shards[shard].inMemory
@@ -193,7 +203,9 @@ final class ShardStore {
                 let n = try source.readFully(into: piece)
                 if n == 0 { break }
                 guard n % stride == 0 else { throw ScrubError("a spill file is damaged", file: path) }
-                try body(UnsafeBufferPointer(start: piece.baseAddress!.assumingMemoryBound(to: EncounterLine.self), count: n / stride))
+                try body(
+                    UnsafeBufferPointer(
+                        start: piece.baseAddress!.assumingMemoryBound(to: EncounterLine.self), count: n / stride))
                 if n < piece.count { break }
             }
             forgetFile(shard)
@@ -280,7 +292,8 @@ enum EncounterStage {
         for shard in 0..<ShardStore.shardCount {
             if store.counts[shard] > largest {
                 let sub = ShardStore(
-                    memoryBudget: store.budgetLines * MemoryLayout<EncounterLine>.stride / 2, directory: store.directory,
+                    memoryBudget: store.budgetLines * MemoryLayout<EncounterLine>.stride / 2,
+                    directory: store.directory,
                     byPatientAndDay: true)
                 try store.drain(shard) { piece in
                     for line in piece { try sub.append(line) }
@@ -308,14 +321,17 @@ enum EncounterStage {
     /// as many buckets as lines, chosen by a hash of its patient and date, with a counting pass
     /// (lines keep input order inside a bucket); only a bucket holding lines of more than one
     /// patient-day needs a small sort. Group order does not matter, the findings are sorted at the end.
-    static func check(_ unsorted: [EncounterLine], rules: [any EncounterRule], context: EncounterContext) -> [EncounterFinding] {
+    static func check(_ unsorted: [EncounterLine], rules: [any EncounterRule], context: EncounterContext)
+        -> [EncounterFinding]
+    {
         let n = unsorted.count
         guard n > 0 else { return [] }
         var out: [EncounterFinding] = []
         let bits = max(1, Int.bitWidth - (n - 1).leadingZeroBitCount)
         let buckets = 1 << bits
         @inline(__always) func bucket(_ line: EncounterLine) -> Int {
-            let mixed = (line.patient ^ UInt64(UInt32(bitPattern: line.day)) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+            let mixed =
+                (line.patient ^ UInt64(UInt32(bitPattern: line.day)) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
             return Int(truncatingIfNeeded: mixed >> UInt64(64 - bits))
         }
         var first = [Int32](repeating: 0, count: buckets + 1)

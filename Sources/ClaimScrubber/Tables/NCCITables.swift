@@ -58,7 +58,9 @@ struct SettingReleases: Sendable {
         return members[o][k]
     }
 
-    func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? { isLoaded(setting) ? schedules[setting.ordinal] : nil }
+    func schedule(_ setting: ServiceSetting) -> ReleaseSchedule? {
+        isLoaded(setting) ? schedules[setting.ordinal] : nil
+    }
 }
 
 /// NCCI procedure-to-procedure edits, per setting and release (the -f1..-f4 parts of one version
