@@ -74,7 +74,7 @@ protocol ClaimUnitWriter: AnyObject {
 }
 
 extension X12ClaimReader: ClaimUnitReader {
-    var encounterId: [UInt8] { clm01 }
+    var encounterId: [UInt8] { clm01.array }
     var unitPosition: Int { clmPosition }
     var rawBytesRead: UInt64 { reader.source?.rawBytesRead ?? 0 }
 }
