@@ -25,11 +25,11 @@ final class X12ClaimReader {
         /// Changes whenever a new loop starts: outputs re-emit a loop when it changes.
         var serial = 0
         /// The loop's segments after its HL (the HL is rebuilt), with terminators.
-        var bytes: [UInt8] = []
+        var bytes = SegmentBytes()
         var segments = 0
         mutating func reset(serial: Int) {
             self.serial = serial
-            bytes.removeAll(keepingCapacity: true)
+            bytes.removeAll()
             segments = 0
         }
     }
@@ -96,7 +96,7 @@ final class X12ClaimReader {
     @exclusivity(unchecked) var keepsLineIds = true
     @exclusivity(unchecked) private var claimKeepsLineIds = true
     /// The claim's own segments with terminators (copy mode).
-    @exclusivity(unchecked) private(set) var claimBytes: [UInt8] = []
+    @exclusivity(unchecked) private(set) var claimBytes = SegmentBytes()
     @exclusivity(unchecked) private(set) var claimSegments = 0
     @exclusivity(unchecked) private(set) var clm01 = FieldBytes()
     @exclusivity(unchecked) private(set) var clmPosition = 0
@@ -240,13 +240,16 @@ final class X12ClaimReader {
     @inline(__always)
     private func clear(_ target: inout FieldBytes) { target.removeAll() }
 
-    private func appendSegment(to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
+    private func appendSegment(to bytes: inout SegmentBytes) {
+        if let raw = reader.segmentInPlace(followedBy: terminator, count: terminatorCount), bytes.extend(with: raw) {
+            return
+        }
+        bytes.copy.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
         // Byte by byte from an integer: appending the terminator as an array cost its reference
-        // counting and a generic append per segment copied (pass 2 copies every segment).
+        // counting and a generic append per segment copied.
         var rest = terminator
         for _ in 0..<terminatorCount {
-            bytes.append(UInt8(truncatingIfNeeded: rest))
+            bytes.copy.append(UInt8(truncatingIfNeeded: rest))
             rest >>= 8
         }
     }
@@ -573,7 +576,7 @@ final class X12ClaimReader {
         claimScanned = mode == .scan || scanNextClaim
         claimKeepsLineIds = claimScanned || keepsLineIds
         place = .claim
-        claimBytes.removeAll(keepingCapacity: true)
+        claimBytes.removeAll()
         claimSegments = 1
         if mode == .copy { appendSegment(to: &claimBytes) }
         clmPosition = reader.position

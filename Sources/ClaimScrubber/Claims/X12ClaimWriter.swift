@@ -63,7 +63,7 @@ final class X12ClaimWriter {
             closeTransaction()
             transactionSerial = claim.transactionHeader.serial
             st02 = claim.st02
-            buffer.append(contentsOf: claim.transactionHeader.bytes)
+            buffer.append(claim.transactionHeader.bytes)
             segments = claim.transactionHeader.segments
             transactions += 1
             hl = 0
@@ -74,7 +74,7 @@ final class X12ClaimWriter {
             hl += 1
             billingHL = hl
             hlSegment(hl, parent: nil, level: "20", child: true)
-            buffer.append(contentsOf: claim.billing.bytes)
+            buffer.append(claim.billing.bytes)
             segments += claim.billing.segments
             subscriberKey = (-1, false)
         }
@@ -83,7 +83,7 @@ final class X12ClaimWriter {
             hl += 1
             subscriberHL = hl
             hlSegment(hl, parent: billingHL, level: "22", child: claim.hasPatientLoop)
-            buffer.append(contentsOf: claim.subscriber.bytes)
+            buffer.append(claim.subscriber.bytes)
             segments += claim.subscriber.segments
             patientSerial = -1
         }
@@ -91,15 +91,15 @@ final class X12ClaimWriter {
             patientSerial = claim.patient.serial
             hl += 1
             hlSegment(hl, parent: subscriberHL, level: "23", child: false)
-            buffer.append(contentsOf: claim.patient.bytes)
+            buffer.append(claim.patient.bytes)
             segments += claim.patient.segments
         }
         if let output {
             // The claim's bytes go straight to the output (one copy fewer than through the buffer).
             try flush()
-            try output.write(claim.claimBytes)
+            try claim.claimBytes.withBytes { try output.write($0) }
         } else {
-            buffer.append(contentsOf: claim.claimBytes)
+            buffer.append(claim.claimBytes)
         }
         segments += claim.claimSegments
         claims += 1
@@ -133,15 +133,14 @@ final class X12ClaimWriter {
     }
 
     /// `HL*number*parent*level*child`, written in place: one is written per claim or so, and
-    /// building it from arrays of elements allocated five arrays each time (a number's text is a
-    /// small string, not allocated).
+    /// building it from arrays of elements allocated five arrays each time.
     private func hlSegment(_ number: Int, parent: Int?, level: StaticString, child: Bool) {
         buffer.append(0x48)
         buffer.append(0x4C)
         buffer.append(delimiters.element)
-        buffer.append(contentsOf: String(number).utf8)
+        appendDecimal(number)
         buffer.append(delimiters.element)
-        if let parent { buffer.append(contentsOf: String(parent).utf8) }
+        if let parent { appendDecimal(parent) }
         buffer.append(delimiters.element)
         level.withUTF8Buffer { buffer.append(contentsOf: $0) }
         buffer.append(delimiters.element)
@@ -149,6 +148,19 @@ final class X12ClaimWriter {
         buffer.append(delimiters.segment)
         buffer.append(contentsOf: delimiters.lineBreak)
         segments += 1
+    }
+
+    /// The digits of `n` (≥ 0); `String(n).utf8` made a string for each and was a third of the
+    /// HL segment's cost.
+    private func appendDecimal(_ n: Int) {
+        var divisor = 1
+        while divisor <= n / 10 { divisor *= 10 }
+        var rest = n
+        while divisor > 0 {
+            buffer.append(UInt8(truncatingIfNeeded: 0x30 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     private func closeTransaction() {

@@ -160,6 +160,25 @@ final class X12SegmentReader {
         }
     }
 
+    /// The current segment as it lies in a chunk read in place, with the `count` bytes after it,
+    /// when those are `trailer`'s (lowest byte first: the terminator, then the line break); nil
+    /// otherwise, or when the reader streams a file (its buffer moves on a refill).
+    ///
+    /// Such bytes are exactly what copying the segment and appending its terminator gives, and
+    /// stay where they are while the reader lives, so pass 2 can point at them instead of copying.
+    @inline(__always)
+    func segmentInPlace(followedBy trailer: UInt32, count: Int) -> UnsafeRawBufferPointer? {
+        guard chunk != nil, !unterminated, let from = segment.baseAddress else { return nil }
+        let after = from + segment.count
+        guard after + count <= UnsafeRawPointer(base + end) else { return nil }
+        var rest = trailer
+        for k in 0..<count {
+            guard after.load(fromByteOffset: k, as: UInt8.self) == UInt8(truncatingIfNeeded: rest) else { return nil }
+            rest >>= 8
+        }
+        return UnsafeRawBufferPointer(start: from, count: segment.count + count)
+    }
+
     private func setSegment(from: Int, to: Int, unterminated: Bool) {
         var stop = to
         // A newline terminator after a CR: the CR is the line break's, not the data's.
