@@ -59,7 +59,7 @@ protocol ClaimUnitReader: AnyObject {
     var claimChargeCents: Int64 { get }
     var claimFindings: [ClaimFileFinding] { get }
     var lineFindings: [(line: Int, finding: ClaimFileFinding)] { get }
-    var records: CanonicalRecords { get set }
+    var records: CanonicalRecords { get }
     var envelopeFindings: [ClaimFileFinding] { get set }
     var rawBytesRead: UInt64 { get }
     /// Copy mode: also write the records of the next unit read (pass 2 recounts a held unit's lines).

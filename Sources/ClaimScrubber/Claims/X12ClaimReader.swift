@@ -140,7 +140,10 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var dx: [Int] = []
 
     /// Canonical CSV records of the service lines completed so far (scan mode).
-    @exclusivity(unchecked) var records = CanonicalRecords()
+    ///
+    /// A constant: a `var` holding a class was retained and released around each of the dozen
+    /// writes per line.
+    let records = CanonicalRecords()
     /// Envelope findings (X01 over ranges of claims), in the order found.
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
 
@@ -581,9 +584,12 @@ final class X12ClaimReader {
         if mode == .copy { appendSegment(to: &claimBytes) }
         clmPosition = reader.position
         copy(reader.element(1), into: &clm01)
-        copy(reader.element(2), into: &clm02Text)
-        clm02 = Money.cents(clm02Text.bytes)
-        copy(reader.component(5, 1), into: &facilityOrPOS)
+        if claimScanned {
+            // Only the lines' records and X02 read these: pass 2 reads most claims unscanned.
+            copy(reader.element(2), into: &clm02Text)
+            clm02 = Money.cents(clm02Text.bytes)
+            copy(reader.component(5, 1), into: &facilityOrPOS)
+        }
         clear(&claimRendering)
         clear(&claimAttending)
         clear(&claimServiceDate)
@@ -598,7 +604,8 @@ final class X12ClaimReader {
         claimFindings.removeAll(keepingCapacity: true)
         lineFindings.removeAll(keepingCapacity: true)
         lineOpen = false
-        if patientKey.isEmpty {
+        // The key stays empty until a scanned claim of the loop needs it.
+        if claimScanned && patientKey.isEmpty {
             if hasPatientLoop {
                 let parts = [memberId.bytes, patientLastName.bytes, patientFirstName.bytes, patientDob.bytes]
                 PatientKey.hash(parts, into: &patientKey)
