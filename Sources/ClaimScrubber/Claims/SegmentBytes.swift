@@ -38,6 +38,12 @@ struct SegmentBytes {
         return true
     }
 
+    /// Where the run ends, while the bytes are a run (not a copy) and not empty.
+    var runEnd: UnsafeRawPointer? {
+        guard let run, copied.isEmpty else { return nil }
+        return run + runCount
+    }
+
     /// The copy to append a segment to: the run so far copied into it first.
     var copy: [UInt8] {
         _read {

@@ -203,6 +203,7 @@ final class X12ClaimReader {
             if pendingSegment {
                 pendingSegment = false
             } else {
+                if claimOpen && !claimKeepsLineIds { skipCopiedSegments() }
                 let more: Bool
                 do {
                     more = try reader.next()
@@ -219,6 +220,24 @@ final class X12ClaimReader {
             }
             if try handleSegment() { return true }
         }
+    }
+
+    /// Passes over the open claim's segments up to the next that ends it or needs a look (see
+    /// `X12SegmentReader.skipSegments`), when all the claim needs of them is their bytes and
+    /// count: a claim pass 2 copies, neither scanned nor with lines to name.
+    private func skipCopiedSegments() {
+        guard let from = claimBytes.runEnd else { return }
+        let (count, bytes) = reader.skipSegments(from: from, trailer: terminator, count: terminatorCount) { id in
+            switch id {
+            case Self.ISA, Self.GS, Self.ST, Self.SE, Self.GE, Self.IEA, Self.HL, Self.CLM: return true
+            default: return false
+            }
+        }
+        guard count > 0 else { return }
+        claimSegments += count
+        if transactionOpen { transactionSegments += count }
+        let extended = claimBytes.extend(with: bytes)
+        assert(extended, "skipped segments follow the claim's run")
     }
 
     private func nextSerial() -> Int {
