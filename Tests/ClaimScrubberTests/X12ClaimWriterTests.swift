@@ -37,6 +37,65 @@ struct X12ClaimWriterTests {
         #expect(ClaimFileTestSupport.claimIds(out.joined(separator: "~")) == ["B", "C"])
     }
 
+    /// Every claim of `text` written by a writer without an output (as pass 2's workers write),
+    /// read from a chunk in place or streamed through a reader's own buffer.
+    func copyAll(_ text: String, inPlace: Bool) throws -> String {
+        let bytes = Array(text.utf8)
+        let reader: X12ClaimReader
+        if inPlace {
+            reader = X12ClaimReader(
+                bytes: bytes.withUnsafeBytes { Chunk.copy(of: $0) }, name: "in.x12", continuesWithISA: false, mode: .copy)
+        } else {
+            var offset = 0
+            reader = X12ClaimReader(
+                read: { buffer in
+                    // Small reads, so segments straddle refills.
+                    let n = min(buffer.count, 7, bytes.count - offset)
+                    bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
+                    offset += n
+                    return n
+                }, name: "in.x12", continuesWithISA: false, mode: .copy)
+        }
+        let writer = X12ClaimWriter(output: nil)
+        // As pass 2 reads a claim without findings: in place, its segments are skipped over.
+        reader.keepsLineIds = false
+        while try reader.nextClaim() { try writer.write(reader) }
+        try writer.finish()
+        return String(decoding: writer.take(), as: UTF8.self)
+    }
+
+    /// Pass 2 points at a chunk's segments instead of copying them while they are what a copy
+    /// would be (`SegmentBytes`); the output must not tell the two apart, whatever lies between
+    /// the segments.
+    /// The standard fixture laid out as `layout` says.
+    static func laidOut(_ layout: String) -> String {
+        let text = X12Fixture.render(X12Fixture.standard())
+        switch layout {
+        case "none": return text.replacingOccurrences(of: "~\n", with: "~")
+        case "CRLF": return text.replacingOccurrences(of: "~\n", with: "~\r\n")
+        case "a blank line inside a claim": return text.replacingOccurrences(of: "~\nDTP*472", with: "~\n\nDTP*472")
+        case "a line break missing in a claim": return text.replacingOccurrences(of: "~\nDTP*472", with: "~DTP*472")
+        case "CRLF inside a claim": return text.replacingOccurrences(of: "~\nREF*6R", with: "~\r\nREF*6R")
+        case "a file cut inside its last claim":
+            return String(text[..<text.range(of: "~\nSE*", options: .backwards)!.lowerBound])
+        default: return text
+        }
+    }
+
+    /// Pass 2 points at a chunk's segments instead of copying them while they are what a copy
+    /// would be (`SegmentBytes`); the output must not tell the two apart, whatever lies between
+    /// the segments.
+    @Test(arguments: [
+        "line breaks", "none", "CRLF", "a blank line inside a claim", "a line break missing in a claim",
+        "CRLF inside a claim", "a file cut inside its last claim",
+    ])
+    func segmentsInPlaceAreWrittenAsTheirCopies(layout: String) throws {
+        let text = Self.laidOut(layout)
+        let inPlace = try copyAll(text, inPlace: true)
+        #expect(inPlace == (try copyAll(text, inPlace: false)))
+        #expect(ClaimFileTestSupport.claimIds(inPlace) == ["CLAIM1", "CLAIM2", "CLAIM3"])
+    }
+
     @Test func nothingWrittenGivesAnEmptyFile() throws {
         #expect(try copy(X12Fixture.standard()) { _ in false }.isEmpty)
     }

@@ -67,9 +67,10 @@ struct X12SegmentReaderTests {
 
     /// Elements are found eight bytes at a time; these segments put separators at every offset of
     /// a word, next to bytes that differ from the separator by one bit (`+` for `*`), and next to
-    /// high bytes, and compare with splitting the text.
-    @Test(arguments: ["*", "|", "\u{1D}"])
-    func elementsAtEveryOffsetOfAWordMatchSplittingTheText(separator: String) throws {
+    /// high bytes, and compare with splitting the text; read from a file and from a chunk in
+    /// place (whose last bytes leave no word to read past a segment's end).
+    @Test(arguments: ["*", "|", "\u{1D}"], [false, true])
+    func elementsAtEveryOffsetOfAWordMatchSplittingTheText(separator: String, inPlace: Bool) throws {
         let isa = X12Fixture.interchange(control: "000000001", [])[0]
         var segments: [String] = []
         for length in 0..<20 {
@@ -88,7 +89,10 @@ struct X12SegmentReaderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let header = isa.replacingOccurrences(of: "*", with: separator) + "~\n"
-        let reader = X12SegmentReader(source: try InputSource(path: try folder.write("f.x12", header + body)))
+        let reader =
+            inPlace
+            ? X12SegmentReader(bytes: Array((header + body).utf8).withUnsafeBytes { Chunk.copy(of: $0) })
+            : X12SegmentReader(source: try InputSource(path: try folder.write("f.x12", header + body)))
         #expect(try reader.next())
         for segment in segments {
             #expect(try reader.next())

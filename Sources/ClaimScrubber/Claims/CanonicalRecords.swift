@@ -117,14 +117,16 @@ final class CanonicalRecords {
 
     /// Sets `column` to `head`, `separator` and `tail` run together (a line id CLM01:LX01).
     func set(_ column: Column, _ head: [UInt8], _ separator: UInt8, _ tail: [UInt8]) {
+        head.withUnsafeBytes { head in tail.withUnsafeBytes { tail in set(column, head, separator, tail) } }
+    }
+
+    func set(_ column: Column, _ head: UnsafeRawBufferPointer, _ separator: UInt8, _ tail: UnsafeRawBufferPointer) {
         let start = used
         let n = head.count + 1 + tail.count
         if used + n > storage.count { grow(to: used + n) }
-        head.withUnsafeBytes { if !$0.isEmpty { (storage.baseAddress! + used).copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+        if !head.isEmpty { (storage.baseAddress! + used).copyMemory(from: head.baseAddress!, byteCount: head.count) }
         storage[used + head.count] = separator
-        tail.withUnsafeBytes {
-            if !$0.isEmpty { (storage.baseAddress! + used + head.count + 1).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        }
+        if !tail.isEmpty { (storage.baseAddress! + used + head.count + 1).copyMemory(from: tail.baseAddress!, byteCount: tail.count) }
         used += n
         row[column.index] = ChargeBatch.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: n))
     }
@@ -182,8 +184,18 @@ final class CanonicalRecords {
         for k in 0..<12 {
             if k < count { code(k).withUnsafeBytes { write($0, at: first + k) } } else { row[first + k] = .empty }
         }
-        overflow.removeAll(keepingCapacity: true)
+        if !overflow.isEmpty { overflow.removeAll(keepingCapacity: true) }
         if count > 12 { for k in 0..<count { overflow.append(code(k)) } }
+    }
+
+    /// Sets the open line's twelve `dx` columns from codes the caller holds (valid during the call).
+    func diagnoses(count: Int, code: (Int) -> UnsafeRawBufferPointer) {
+        let first = Column.dx1.index
+        for k in 0..<12 {
+            if k < count { write(code(k), at: first + k) } else { row[first + k] = .empty }
+        }
+        if !overflow.isEmpty { overflow.removeAll(keepingCapacity: true) }
+        if count > 12 { for k in 0..<count { overflow.append(Array(code(k))) } }
     }
 
     func endRecord() {
@@ -300,16 +312,32 @@ struct DiagnosisRecords: Sendable {
 /// A patient identity that is not a plain id: member id, name and birth date hashed (FNV-1a), so
 /// family members on one policy are not one patient, and the text never leaves the process.
 enum PatientKey {
-    static func hashed(_ parts: [[UInt8]]) -> [UInt8] {
-        var joined: [UInt8] = []
+    /// Writes the key of `parts` into `key` as `hashed` makes it, without an array per part.
+    static func hash(_ parts: [UnsafeRawBufferPointer], into key: inout FieldBytes) {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for (i, part) in parts.enumerated() {
-            if i > 0 { joined.append(0x1F) }
-            joined.append(contentsOf: part)
+            if i > 0 {
+                h ^= 0x1F
+                h = h &* 0x0000_0100_0000_01B3
+            }
+            for c in part {
+                h ^= UInt64(c)
+                h = h &* 0x0000_0100_0000_01B3
+            }
         }
-        let h = joined.withUnsafeBufferPointer { FNV1a.hash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
-        var out: [UInt8] = [0x48]  // "H"
-        let digits = Array("0123456789abcdef".utf8)
-        for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((h >> UInt64(shift)) & 0xF)]) }
-        return out
+        key.removeAll()
+        key.append(0x48)  // "H"
+        for shift in stride(from: 60, through: 0, by: -4) {
+            let nibble = UInt8(truncatingIfNeeded: (h >> UInt64(shift)) & 0xF)
+            key.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+        }
+    }
+
+    static func hashed(_ parts: [[UInt8]]) -> [UInt8] {
+        // The parts joined hash as the parts one after another.
+        let joined = Array(parts.joined(separator: [0x1F]))
+        var key = FieldBytes()
+        joined.withUnsafeBytes { hash([$0], into: &key) }
+        return key.array
     }
 }

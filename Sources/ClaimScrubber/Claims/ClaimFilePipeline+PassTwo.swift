@@ -48,17 +48,45 @@ extension ClaimFilePipeline {
         /// Counts the lines of a claim held after pass 1 (by the shard stage or its envelope) in
         /// their groups: pass 1 counted only the lines it held.
         func recountHeld(_ records: ChargeLines, claim: Int, into metrics: inout ScrubMetrics) {
-            let first = state.claimFirstRecord[claim]
-            let end = state.claimFirstRecord[claim + 1]
             var sink = FindingSink(configuration: settings)
             let batch = parser.decode(records, sink: &sink)
-            for r in 0..<min(batch.count, end - first) where !state.heldRecords.contains(first + r) {
+            recountHeld(batch, lines: 0..<batch.count, claim: claim, into: &metrics)
+        }
+
+        /// Counts the lines of `claim` that are `lines` of `batch`, as `recountHeld(_:claim:into:)`.
+        func recountHeld(_ batch: ChargeBatch, lines: Range<Int>, claim: Int, into metrics: inout ScrubMetrics) {
+            let first = state.claimFirstRecord[claim]
+            let end = state.claimFirstRecord[claim + 1]
+            for i in 0..<min(lines.count, end - first) where !state.heldRecords.contains(first + i) {
+                let r = lines.lowerBound + i
                 metrics.holdWithClaim(
                     department: batch.unparsed[r] ? "" : ClaimFilePipeline.department(batch, r),
                     renderingNPI: batch.renderingNPI[r],
                     payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[r])], serviceDay: batch.serviceDay[r],
-                    amountCents: batch.amountCents[r], wasFlagged: state.flaggedRecords.contains(first + r))
+                    amountCents: batch.amountCents[r], wasFlagged: state.flaggedRecords.contains(first + i))
             }
+        }
+    }
+
+    /// The claims of a unit held after pass 1, whose lines pass 2 reads again to count them
+    /// (`recountHeld`): their lines gather in the reader's records and are decoded a batch at a
+    /// time. Decoding each claim's few lines on their own cost a batch's fixed setup per claim,
+    /// a tenth of routing a chunk with a few percent of its claims held late.
+    struct LateHeldClaims {
+        private var claims: [(claim: Int, lines: Range<Int>)] = []
+        /// Lines gathered past which they are counted before the unit ends.
+        static let batchLines = 4096
+
+        /// Notes that the reader's records `lines` (since the last count) are `claim`'s.
+        mutating func add(claim: Int, lines: Range<Int>) { claims.append((claim, lines)) }
+
+        /// Counts the claims noted so far, in order, and empties the reader's records.
+        mutating func count(_ records: CanonicalRecords, routing: ClaimRouting, into metrics: inout ScrubMetrics) {
+            guard !claims.isEmpty else { return }
+            var sink = FindingSink(configuration: routing.settings)
+            let batch = routing.parser.decode(records.take().records, sink: &sink)
+            for (claim, lines) in claims { routing.recountHeld(batch, lines: lines, claim: claim, into: &metrics) }
+            claims.removeAll(keepingCapacity: true)
         }
     }
 
@@ -253,15 +281,22 @@ extension ClaimFilePipeline {
         var rows = ClaimFindingRows(
             routing: routing, envelope: unit.envelope, firstRecord: state.claimFirstRecord[unit.claims.lowerBound])
         var claim = unit.claims.lowerBound
+        var late = LateHeldClaims()
         while true {
             reader.scanNextClaim = routing.needsRecount(claim)
             reader.keepsLineIds = rows.hasLineFindings(claim)
+            let before = reader.records.recordCount
             guard try reader.nextClaim() else { break }
             guard claim < unit.claims.upperBound else {
                 throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: fileName)
             }
             try (state.heldClaims.contains(claim) ? held : clean).write(reader)
-            if reader.scanNextClaim { routing.recountHeld(reader.records.take().records, claim: claim, into: &metrics) }
+            if reader.scanNextClaim {
+                late.add(claim: claim, lines: before..<reader.records.recordCount)
+                if reader.records.recordCount >= LateHeldClaims.batchLines {
+                    late.count(reader.records, routing: routing, into: &metrics)
+                }
+            }
             rows.append(claim: claim, of: reader, positionBase: unit.segments, fileName: fileName, to: &findings)
             if let findingsFile, findings.count >= 1 << 20 {
                 try findingsFile.write(findings)
@@ -269,6 +304,7 @@ extension ClaimFilePipeline {
             }
             claim += 1
         }
+        late.count(reader.records, routing: routing, into: &metrics)
         if claim != unit.claims.upperBound {
             throw ScrubError("the input changed while it was being scrubbed (fewer claims on the second read)", file: fileName)
         }

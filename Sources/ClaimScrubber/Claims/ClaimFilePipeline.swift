@@ -59,7 +59,7 @@ protocol ClaimUnitReader: AnyObject {
     var claimChargeCents: Int64 { get }
     var claimFindings: [ClaimFileFinding] { get }
     var lineFindings: [(line: Int, finding: ClaimFileFinding)] { get }
-    var records: CanonicalRecords { get set }
+    var records: CanonicalRecords { get }
     var envelopeFindings: [ClaimFileFinding] { get set }
     var rawBytesRead: UInt64 { get }
     /// Copy mode: also write the records of the next unit read (pass 2 recounts a held unit's lines).
@@ -74,7 +74,7 @@ protocol ClaimUnitWriter: AnyObject {
 }
 
 extension X12ClaimReader: ClaimUnitReader {
-    var encounterId: [UInt8] { clm01 }
+    var encounterId: [UInt8] { clm01.array }
     var unitPosition: Int { clmPosition }
     var rawBytesRead: UInt64 { reader.source?.rawBytesRead ?? 0 }
 }

@@ -25,11 +25,11 @@ final class X12ClaimReader {
         /// Changes whenever a new loop starts: outputs re-emit a loop when it changes.
         var serial = 0
         /// The loop's segments after its HL (the HL is rebuilt), with terminators.
-        var bytes: [UInt8] = []
+        var bytes = SegmentBytes()
         var segments = 0
         mutating func reset(serial: Int) {
             self.serial = serial
-            bytes.removeAll(keepingCapacity: true)
+            bytes.removeAll()
             segments = 0
         }
     }
@@ -69,16 +69,19 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var place = Place.outside
 
     // MARK: Header facts
-    @exclusivity(unchecked) private var billingNPI: [UInt8] = []
-    @exclusivity(unchecked) private var memberId: [UInt8] = []
-    @exclusivity(unchecked) private var subscriberName: [[UInt8]] = [[], []]
-    @exclusivity(unchecked) private var subscriberDob: [UInt8] = []
-    @exclusivity(unchecked) private var subscriberSex: [UInt8] = []
-    @exclusivity(unchecked) private var patientName: [[UInt8]] = [[], []]
-    @exclusivity(unchecked) private var patientDob: [UInt8] = []
-    @exclusivity(unchecked) private var patientSex: [UInt8] = []
-    @exclusivity(unchecked) private var payerId: [UInt8] = []
-    @exclusivity(unchecked) private var patientKey: [UInt8] = []
+    // Fields kept past their segments are `FieldBytes` (see there for why not arrays).
+    @exclusivity(unchecked) private var billingNPI = FieldBytes()
+    @exclusivity(unchecked) private var memberId = FieldBytes()
+    @exclusivity(unchecked) private var subscriberLastName = FieldBytes()
+    @exclusivity(unchecked) private var subscriberFirstName = FieldBytes()
+    @exclusivity(unchecked) private var subscriberDob = FieldBytes()
+    @exclusivity(unchecked) private var subscriberSex = FieldBytes()
+    @exclusivity(unchecked) private var patientLastName = FieldBytes()
+    @exclusivity(unchecked) private var patientFirstName = FieldBytes()
+    @exclusivity(unchecked) private var patientDob = FieldBytes()
+    @exclusivity(unchecked) private var patientSex = FieldBytes()
+    @exclusivity(unchecked) private var payerId = FieldBytes()
+    @exclusivity(unchecked) private var patientKey = FieldBytes()
 
     // MARK: The claim
     /// Ordinal of the current (last completed) claim within this reader; the next claim's before it starts.
@@ -93,20 +96,19 @@ final class X12ClaimReader {
     @exclusivity(unchecked) var keepsLineIds = true
     @exclusivity(unchecked) private var claimKeepsLineIds = true
     /// The claim's own segments with terminators (copy mode).
-    @exclusivity(unchecked) private(set) var claimBytes: [UInt8] = []
+    @exclusivity(unchecked) private(set) var claimBytes = SegmentBytes()
     @exclusivity(unchecked) private(set) var claimSegments = 0
-    private(set) var clm01: [UInt8] = []
+    @exclusivity(unchecked) private(set) var clm01 = FieldBytes()
     @exclusivity(unchecked) private(set) var clmPosition = 0
     private var clm02: Int64?
-    private var clm02Text: [UInt8] = []
-    @exclusivity(unchecked) private var facilityOrPOS: [UInt8] = []
-    @exclusivity(unchecked) private var claimRendering: [UInt8] = []
-    @exclusivity(unchecked) private var claimAttending: [UInt8] = []
-    @exclusivity(unchecked) private var claimServiceDate: [UInt8] = []
-    @exclusivity(unchecked) private var statementDate: [UInt8] = []
-    /// Diagnosis slots in HI order (codes without dots) and whether their qualifier is ICD-9.
-    @exclusivity(unchecked) private var diagnoses: [[UInt8]] = []
-    @exclusivity(unchecked) private var diagnosisCount = 0
+    @exclusivity(unchecked) private var clm02Text = FieldBytes()
+    @exclusivity(unchecked) private var facilityOrPOS = FieldBytes()
+    @exclusivity(unchecked) private var claimRendering = FieldBytes()
+    @exclusivity(unchecked) private var claimAttending = FieldBytes()
+    @exclusivity(unchecked) private var claimServiceDate = FieldBytes()
+    @exclusivity(unchecked) private var statementDate = FieldBytes()
+    /// Diagnosis slots in HI order (codes without dots).
+    @exclusivity(unchecked) private var diagnoses = FieldList()
     @exclusivity(unchecked) private var lineChargeSum: Int64 = 0
     @exclusivity(unchecked) private var lineChargesValid = true
     /// Per service line of the claim: the LX position.
@@ -125,10 +127,10 @@ final class X12ClaimReader {
     // MARK: The service line
     @exclusivity(unchecked) private var lineOpen = false
     @exclusivity(unchecked) private var lxPosition = 0
-    @exclusivity(unchecked) private var lx01: [UInt8] = []
+    @exclusivity(unchecked) private var lx01 = FieldBytes()
     @exclusivity(unchecked) private var isInstitutionalLine = false
     @exclusivity(unchecked) private var pointers: [Int] = []
-    @exclusivity(unchecked) private var lineRef: [UInt8] = []
+    @exclusivity(unchecked) private var lineRef = FieldBytes()
     // The line's own fields (SV1/SV2, its DTP*472, NM1*82, LIN) go straight into the open record
     // (`records.set`) as their segments come, and `closeLine` reads the charge back from there.
     // Keeping them in arrays of their own, copied into the record when the line ended, cost two
@@ -138,7 +140,10 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var dx: [Int] = []
 
     /// Canonical CSV records of the service lines completed so far (scan mode).
-    @exclusivity(unchecked) var records = CanonicalRecords()
+    ///
+    /// A constant: a `var` holding a class was retained and released around each of the dozen
+    /// writes per line.
+    let records = CanonicalRecords()
     /// Envelope findings (X01 over ranges of claims), in the order found.
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
 
@@ -198,6 +203,7 @@ final class X12ClaimReader {
             if pendingSegment {
                 pendingSegment = false
             } else {
+                if claimOpen && !claimKeepsLineIds { skipCopiedSegments() }
                 let more: Bool
                 do {
                     more = try reader.next()
@@ -216,6 +222,24 @@ final class X12ClaimReader {
         }
     }
 
+    /// Passes over the open claim's segments up to the next that ends it or needs a look (see
+    /// `X12SegmentReader.skipSegments`), when all the claim needs of them is their bytes and
+    /// count: a claim pass 2 copies, neither scanned nor with lines to name.
+    private func skipCopiedSegments() {
+        guard let from = claimBytes.runEnd else { return }
+        let (count, bytes) = reader.skipSegments(from: from, trailer: terminator, count: terminatorCount) { id in
+            switch id {
+            case Self.ISA, Self.GS, Self.ST, Self.SE, Self.GE, Self.IEA, Self.HL, Self.CLM: return true
+            default: return false
+            }
+        }
+        guard count > 0 else { return }
+        claimSegments += count
+        if transactionOpen { transactionSegments += count }
+        let extended = claimBytes.extend(with: bytes)
+        assert(extended, "skipped segments follow the claim's run")
+    }
+
     private func nextSerial() -> Int {
         serials += 1
         return serials
@@ -232,20 +256,22 @@ final class X12ClaimReader {
         target.replaceSubrange(0..<target.count, with: raw.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// Empties a field; most are empty already (modifiers, revenue code, NDC), and the check is
-    /// cheaper than `removeAll`.
     @inline(__always)
-    private func clear(_ target: inout [UInt8]) {
-        if !target.isEmpty { target.removeAll(keepingCapacity: true) }
-    }
+    private func copy(_ raw: UnsafeRawBufferPointer, into target: inout FieldBytes) { target.set(raw) }
 
-    private func appendSegment(to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
+    @inline(__always)
+    private func clear(_ target: inout FieldBytes) { target.removeAll() }
+
+    private func appendSegment(to bytes: inout SegmentBytes) {
+        if let raw = reader.segmentInPlace(followedBy: terminator, count: terminatorCount), bytes.extend(with: raw) {
+            return
+        }
+        bytes.copy.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
         // Byte by byte from an integer: appending the terminator as an array cost its reference
-        // counting and a generic append per segment copied (pass 2 copies every segment).
+        // counting and a generic append per segment copied.
         var rest = terminator
         for _ in 0..<terminatorCount {
-            bytes.append(UInt8(truncatingIfNeeded: rest))
+            bytes.copy.append(UInt8(truncatingIfNeeded: rest))
             rest >>= 8
         }
     }
@@ -419,18 +445,18 @@ final class X12ClaimReader {
         subscriber.reset(serial: 0)
         patient.reset(serial: 0)
         hasPatientLoop = false
-        billingNPI.removeAll(keepingCapacity: true)
-        memberId.removeAll(keepingCapacity: true)
-        for i in 0..<2 {
-            subscriberName[i].removeAll(keepingCapacity: true)
-            patientName[i].removeAll(keepingCapacity: true)
-        }
-        subscriberDob.removeAll(keepingCapacity: true)
-        subscriberSex.removeAll(keepingCapacity: true)
-        patientDob.removeAll(keepingCapacity: true)
-        patientSex.removeAll(keepingCapacity: true)
-        payerId.removeAll(keepingCapacity: true)
-        patientKey.removeAll(keepingCapacity: true)
+        billingNPI.removeAll()
+        memberId.removeAll()
+        subscriberLastName.removeAll()
+        subscriberFirstName.removeAll()
+        patientLastName.removeAll()
+        patientFirstName.removeAll()
+        subscriberDob.removeAll()
+        subscriberSex.removeAll()
+        patientDob.removeAll()
+        patientSex.removeAll()
+        payerId.removeAll()
+        patientKey.removeAll()
     }
 
     private func closeTransactionIfOpen(reason: String) {
@@ -487,27 +513,29 @@ final class X12ClaimReader {
             subscriber.reset(serial: 0)
             patient.reset(serial: 0)
             hasPatientLoop = false
-            billingNPI.removeAll(keepingCapacity: true)
+            billingNPI.removeAll()
             place = .billing
         } else if Self.equals(level, "23") {
             patient.reset(serial: nextSerial())
             hasPatientLoop = true
-            for i in 0..<2 { patientName[i].removeAll(keepingCapacity: true) }
-            patientDob.removeAll(keepingCapacity: true)
-            patientSex.removeAll(keepingCapacity: true)
+            patientLastName.removeAll()
+            patientFirstName.removeAll()
+            patientDob.removeAll()
+            patientSex.removeAll()
             place = .patient
         } else {
             subscriber.reset(serial: nextSerial())
             patient.reset(serial: 0)
             hasPatientLoop = false
-            memberId.removeAll(keepingCapacity: true)
-            for i in 0..<2 { subscriberName[i].removeAll(keepingCapacity: true) }
-            subscriberDob.removeAll(keepingCapacity: true)
-            subscriberSex.removeAll(keepingCapacity: true)
-            payerId.removeAll(keepingCapacity: true)
+            memberId.removeAll()
+            subscriberLastName.removeAll()
+            subscriberFirstName.removeAll()
+            subscriberDob.removeAll()
+            subscriberSex.removeAll()
+            payerId.removeAll()
             place = .subscriber
         }
-        patientKey.removeAll(keepingCapacity: true)
+        patientKey.removeAll()
     }
 
     private func headerSegment(_ id: UInt32) {
@@ -539,11 +567,11 @@ final class X12ClaimReader {
                 copy(reader.element(9), into: &billingNPI)
             } else if Self.equals(entity, "IL") {
                 copy(reader.element(9), into: &memberId)
-                copy(reader.element(3), into: &subscriberName[0])
-                copy(reader.element(4), into: &subscriberName[1])
+                copy(reader.element(3), into: &subscriberLastName)
+                copy(reader.element(4), into: &subscriberFirstName)
             } else if Self.equals(entity, "QC") {
-                copy(reader.element(3), into: &patientName[0])
-                copy(reader.element(4), into: &patientName[1])
+                copy(reader.element(3), into: &patientLastName)
+                copy(reader.element(4), into: &patientFirstName)
             } else if Self.equals(entity, "PR") {
                 copy(reader.element(9), into: &payerId)
             }
@@ -570,19 +598,22 @@ final class X12ClaimReader {
         claimScanned = mode == .scan || scanNextClaim
         claimKeepsLineIds = claimScanned || keepsLineIds
         place = .claim
-        claimBytes.removeAll(keepingCapacity: true)
+        claimBytes.removeAll()
         claimSegments = 1
         if mode == .copy { appendSegment(to: &claimBytes) }
         clmPosition = reader.position
         copy(reader.element(1), into: &clm01)
-        copy(reader.element(2), into: &clm02Text)
-        clm02 = clm02Text.withUnsafeBytes { Money.cents($0) }
-        copy(reader.component(5, 1), into: &facilityOrPOS)
+        if claimScanned {
+            // Only the lines' records and X02 read these: pass 2 reads most claims unscanned.
+            copy(reader.element(2), into: &clm02Text)
+            clm02 = Money.cents(clm02Text.bytes)
+            copy(reader.component(5, 1), into: &facilityOrPOS)
+        }
         clear(&claimRendering)
         clear(&claimAttending)
         clear(&claimServiceDate)
         clear(&statementDate)
-        diagnosisCount = 0
+        diagnoses.removeAll()
         lineChargeSum = 0
         lineChargesValid = true
         claimChargeCents = 0
@@ -592,11 +623,13 @@ final class X12ClaimReader {
         claimFindings.removeAll(keepingCapacity: true)
         lineFindings.removeAll(keepingCapacity: true)
         lineOpen = false
-        if patientKey.isEmpty {
+        // The key stays empty until a scanned claim of the loop needs it.
+        if claimScanned && patientKey.isEmpty {
             if hasPatientLoop {
-                patientKey = PatientKey.hashed([memberId, patientName[0], patientName[1], patientDob])
+                let parts = [memberId.bytes, patientLastName.bytes, patientFirstName.bytes, patientDob.bytes]
+                PatientKey.hash(parts, into: &patientKey)
             } else {
-                patientKey = memberId
+                patientKey.set(memberId.bytes)
             }
         }
     }
@@ -677,7 +710,7 @@ final class X12ClaimReader {
         return UnsafeRawBufferPointer(rebasing: value[0..<n])
     }
 
-    private func dateFrom(into target: inout [UInt8]) { copy(date(), into: &target) }
+    private func dateFrom(into target: inout FieldBytes) { target.set(date()) }
 
     /// The procedure code and its four modifiers from a composite (SV101, SV202): components 2–6,
     /// in one pass over the element (`component(_:_:)` scans from the element's start each time).
@@ -717,9 +750,7 @@ final class X12ClaimReader {
             let isICD9 = Self.equals(qualifier, "BK") || Self.equals(qualifier, "BF")
             guard isICD10 || isICD9 else { continue }
             let code = reader.component(e, 2)
-            if diagnosisCount == diagnoses.count { diagnoses.append([]) }
-            copy(code, into: &diagnoses[diagnosisCount])
-            diagnosisCount += 1
+            diagnoses.append(code)
             if isICD9 && Self.looksLikeICD10(code) { icd9WithICD10.append(text(qualifier) + ":" + text(code)) }
         }
         if !icd9WithICD10.isEmpty {
@@ -748,7 +779,7 @@ final class X12ClaimReader {
         let index = linePositions.count
         linePositions.append(lxPosition)
         if mode == .copy {
-            Self.appendLineId(clm01, lx01, lineRef, to: &lineIdBytes)
+            Self.appendLineId(clm01.bytes, lx01.bytes, lineRef.bytes, to: &lineIdBytes)
             lineIdEnds.append(lineIdBytes.count)
         }
         guard claimScanned else { return }
@@ -764,7 +795,7 @@ final class X12ClaimReader {
         if !isInstitutionalLine && !pointers.isEmpty {
             var bad: [Int] = []
             for p in pointers {
-                if p >= 1 && p <= diagnosisCount && !diagnoses[p - 1].isEmpty {
+                if p >= 1 && p <= diagnoses.count && !diagnoses[p - 1].isEmpty {
                     dx.append(p - 1)
                 } else {
                     bad.append(p)
@@ -777,42 +808,46 @@ final class X12ClaimReader {
                         ClaimFileFinding(
                             claims: claimOrdinal..<claimOrdinal + 1, rule: .X03, position: lxPosition, field: "SV107",
                             value: bad.map(String.init).joined(separator: ":"),
-                            message: "diagnosis pointer refers to no diagnosis (the claim has \(diagnosisCount))")
+                            message: "diagnosis pointer refers to no diagnosis (the claim has \(diagnoses.count))")
                     ))
             }
         } else {
             // Every claim diagnosis applies (DOMAIN.md): past twelve they reach the rules through
             // diagnosis records (`CanonicalRecords.diagnoses`).
-            for k in 0..<diagnosisCount { dx.append(k) }
+            for k in 0..<diagnoses.count { dx.append(k) }
         }
         // The line's own fields are in the record already; its claim's, and the fallbacks to the
         // claim's date, rendering NPI and place of service, go in now.
-        if lineRef.isEmpty { records.set(.lineId, clm01, 0x3A, lx01) } else { records.set(.lineId, lineRef) }
-        records.set(.encounterId, clm01)
-        records.set(.patientId, patientKey)
-        if hasPatientLoop {
-            records.set(.patientDob, patientDob)
-            records.set(.patientSex, patientSex)
+        if lineRef.isEmpty {
+            records.set(.lineId, clm01.bytes, 0x3A, lx01.bytes)
         } else {
-            records.set(.patientDob, subscriberDob)
-            records.set(.patientSex, subscriberSex)
+            records.set(.lineId, lineRef.bytes)
+        }
+        records.set(.encounterId, clm01.bytes)
+        records.set(.patientId, patientKey.bytes)
+        if hasPatientLoop {
+            records.set(.patientDob, patientDob.bytes)
+            records.set(.patientSex, patientSex.bytes)
+        } else {
+            records.set(.patientDob, subscriberDob.bytes)
+            records.set(.patientSex, subscriberSex.bytes)
         }
         if records.isEmpty(.serviceDate) {
-            records.set(.serviceDate, !claimServiceDate.isEmpty ? claimServiceDate : statementDate)
+            records.set(.serviceDate, !claimServiceDate.isEmpty ? claimServiceDate.bytes : statementDate.bytes)
         }
         // post_date and department: an 837 has none.
         if records.isEmpty(.renderingNpi) {
-            records.set(.renderingNpi, !claimRendering.isEmpty ? claimRendering : claimAttending)
+            records.set(.renderingNpi, !claimRendering.isEmpty ? claimRendering.bytes : claimAttending.bytes)
         }
-        records.set(.billingNpi, billingNPI)
+        records.set(.billingNpi, billingNPI.bytes)
         // 837I's CLM05-1 is a facility type, not a place of service.
         if isInstitutionalLine || transactionInstitutional {
             records.clear(.placeOfService)
         } else if records.isEmpty(.placeOfService) {
-            records.set(.placeOfService, facilityOrPOS)
+            records.set(.placeOfService, facilityOrPOS.bytes)
         }
         records.diagnoses(count: dx.count) { diagnoses[dx[$0]] }
-        records.set(.payerId, payerId)
+        records.set(.payerId, payerId.bytes)
         records.endRecord()
     }
 
@@ -833,13 +868,13 @@ final class X12ClaimReader {
             claimFindings.append(
                 ClaimFileFinding(
                     claims: claimOrdinal..<claimOrdinal + 1, rule: .X02, position: clmPosition, field: "CLM02",
-                    value: text(clm02Text),
+                    value: text(clm02Text.bytes),
                     message: "claim total \(Money.format(total)) differs from the sum of its line charges \(Money.format(lineChargeSum))"))
         } else if clm02 == nil {
             claimFindings.append(
                 ClaimFileFinding(
                     claims: claimOrdinal..<claimOrdinal + 1, rule: .X02, position: clmPosition, field: "CLM02",
-                    value: text(clm02Text), message: "claim total (CLM02) is not an amount"))
+                    value: text(clm02Text.bytes), message: "claim total (CLM02) is not an amount"))
         }
         return true
     }
@@ -847,13 +882,15 @@ final class X12ClaimReader {
     // MARK: - Helpers
 
     /// A line's id: its REF*6R, or CLM01:LX01 without one.
-    private static func appendLineId(_ clm01: [UInt8], _ lx01: [UInt8], _ ref: [UInt8], to target: inout [UInt8]) {
+    private static func appendLineId(
+        _ clm01: UnsafeRawBufferPointer, _ lx01: UnsafeRawBufferPointer, _ ref: UnsafeRawBufferPointer, to target: inout [UInt8]
+    ) {
         if ref.isEmpty {
-            target.append(contentsOf: clm01)
+            target.append(contentsOf: clm01.assumingMemoryBound(to: UInt8.self))
             target.append(0x3A)
-            target.append(contentsOf: lx01)
+            target.append(contentsOf: lx01.assumingMemoryBound(to: UInt8.self))
         } else {
-            target.append(contentsOf: ref)
+            target.append(contentsOf: ref.assumingMemoryBound(to: UInt8.self))
         }
     }
 

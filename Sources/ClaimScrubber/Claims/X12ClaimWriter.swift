@@ -29,11 +29,15 @@ final class X12ClaimWriter {
     @exclusivity(unchecked) private var buffer: [UInt8] = []
     /// Claims written.
     @exclusivity(unchecked) private(set) var claims = 0
+    /// Where an HL segment is put together (two numbers, a level, separators: under 64 bytes).
+    private let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
 
     init(output: OutputFile?, capacity: Int = 1 << 16) {
         self.output = output
         buffer.reserveCapacity(capacity)
     }
+
+    deinit { scratch.deallocate() }
 
     /// What was written since the last `take()` (a writer without an output).
     func take() -> [UInt8] {
@@ -63,7 +67,7 @@ final class X12ClaimWriter {
             closeTransaction()
             transactionSerial = claim.transactionHeader.serial
             st02 = claim.st02
-            buffer.append(contentsOf: claim.transactionHeader.bytes)
+            buffer.append(claim.transactionHeader.bytes)
             segments = claim.transactionHeader.segments
             transactions += 1
             hl = 0
@@ -74,7 +78,7 @@ final class X12ClaimWriter {
             hl += 1
             billingHL = hl
             hlSegment(hl, parent: nil, level: "20", child: true)
-            buffer.append(contentsOf: claim.billing.bytes)
+            buffer.append(claim.billing.bytes)
             segments += claim.billing.segments
             subscriberKey = (-1, false)
         }
@@ -83,7 +87,7 @@ final class X12ClaimWriter {
             hl += 1
             subscriberHL = hl
             hlSegment(hl, parent: billingHL, level: "22", child: claim.hasPatientLoop)
-            buffer.append(contentsOf: claim.subscriber.bytes)
+            buffer.append(claim.subscriber.bytes)
             segments += claim.subscriber.segments
             patientSerial = -1
         }
@@ -91,15 +95,15 @@ final class X12ClaimWriter {
             patientSerial = claim.patient.serial
             hl += 1
             hlSegment(hl, parent: subscriberHL, level: "23", child: false)
-            buffer.append(contentsOf: claim.patient.bytes)
+            buffer.append(claim.patient.bytes)
             segments += claim.patient.segments
         }
         if let output {
             // The claim's bytes go straight to the output (one copy fewer than through the buffer).
             try flush()
-            try output.write(claim.claimBytes)
+            try claim.claimBytes.withBytes { try output.write($0) }
         } else {
-            buffer.append(contentsOf: claim.claimBytes)
+            buffer.append(claim.claimBytes)
         }
         segments += claim.claimSegments
         claims += 1
@@ -133,22 +137,56 @@ final class X12ClaimWriter {
     }
 
     /// `HL*number*parent*level*child`, written in place: one is written per claim or so, and
-    /// building it from arrays of elements allocated five arrays each time (a number's text is a
-    /// small string, not allocated).
+    /// building it from arrays of elements allocated five arrays each time. It is put together in
+    /// `scratch` and appended once: appending byte by byte to the buffer (a class's array, checked
+    /// for uniqueness and capacity each time) and the numbers through `String` cost about 600
+    /// instructions a segment.
     private func hlSegment(_ number: Int, parent: Int?, level: StaticString, child: Bool) {
-        buffer.append(0x48)
-        buffer.append(0x4C)
-        buffer.append(delimiters.element)
-        buffer.append(contentsOf: String(number).utf8)
-        buffer.append(delimiters.element)
-        if let parent { buffer.append(contentsOf: String(parent).utf8) }
-        buffer.append(delimiters.element)
-        level.withUTF8Buffer { buffer.append(contentsOf: $0) }
-        buffer.append(delimiters.element)
-        buffer.append(child ? 0x31 : 0x30)
-        buffer.append(delimiters.segment)
-        buffer.append(contentsOf: delimiters.lineBreak)
+        let p = scratch
+        let separator = delimiters.element
+        p[0] = 0x48
+        p[1] = 0x4C
+        p[2] = separator
+        var n = 3 + Self.putDecimal(number, at: p + 3)
+        p[n] = separator
+        n += 1
+        if let parent { n += Self.putDecimal(parent, at: p + n) }
+        p[n] = separator
+        n += 1
+        level.withUTF8Buffer { text in
+            for c in text {
+                p[n] = c
+                n += 1
+            }
+        }
+        p[n] = separator
+        p[n + 1] = child ? 0x31 : 0x30
+        p[n + 2] = delimiters.segment
+        n += 3
+        for c in delimiters.lineBreak {
+            p[n] = c
+            n += 1
+        }
+        buffer.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         segments += 1
+    }
+
+    /// Writes the digits of `value` (≥ 0) at `p`; returns how many.
+    private static func putDecimal(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        var rest = UInt(value)
+        var digits = 0
+        repeat {
+            digits += 1
+            rest /= 10
+        } while rest > 0
+        rest = UInt(value)
+        var i = digits
+        repeat {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+            rest /= 10
+        } while rest > 0
+        return digits
     }
 
     private func closeTransaction() {

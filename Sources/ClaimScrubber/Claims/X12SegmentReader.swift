@@ -160,6 +160,76 @@ final class X12SegmentReader {
         }
     }
 
+    /// The current segment as it lies in a chunk read in place, with the `count` bytes after it,
+    /// when those are `trailer`'s (lowest byte first: the terminator, then the line break); nil
+    /// otherwise, or when the reader streams a file (its buffer moves on a refill).
+    ///
+    /// Such bytes are exactly what copying the segment and appending its terminator gives, and
+    /// stay where they are while the reader lives, so pass 2 can point at them instead of copying.
+    @inline(__always)
+    func segmentInPlace(followedBy trailer: UInt32, count: Int) -> UnsafeRawBufferPointer? {
+        guard chunk != nil, !unterminated, let from = segment.baseAddress else { return nil }
+        let after = from + segment.count
+        guard after + count <= UnsafeRawPointer(base + end) else { return nil }
+        var rest = trailer
+        for k in 0..<count {
+            guard after.load(fromByteOffset: k, as: UInt8.self) == UInt8(truncatingIfNeeded: rest) else { return nil }
+            rest >>= 8
+        }
+        return UnsafeRawBufferPointer(start: from, count: segment.count + count)
+    }
+
+    /// Passes over the segments of a chunk read in place that start at `from` (where the run of
+    /// segments before them ends) and lie end to end, each followed by exactly `trailer`, up to
+    /// the first whose id `stops` (or that is anything else: a stray line break, a CR before the
+    /// terminator, a cut last segment); returns how many and their bytes, and the next `next()`
+    /// reads on from there. Zero and an empty run unless the reader reads a chunk and `from`
+    /// follows the current segment.
+    ///
+    /// Pass 2 reads most claims only to copy them: this is `next()` and the claim reader's
+    /// handling of a segment without the calls, splitting and dispatch, for such segments.
+    func skipSegments(from: UnsafeRawPointer, trailer: UInt32, count trailerCount: Int, stops: (UInt32) -> Bool)
+        -> (segments: Int, bytes: UnsafeRawBufferPointer)
+    {
+        let none = (0, UnsafeRawBufferPointer(start: from, count: 0))
+        guard chunk != nil, !unterminated else { return none }
+        let b = UnsafeRawPointer(base)
+        let first = from - b
+        guard first >= start && first <= end else { return none }
+        let terminator = delimiters.segment
+        let separator = delimiters.element
+        var p = first
+        var n = 0
+        scan: while p < end {
+            // The id: up to three bytes before the element separator (or the terminator).
+            var id: UInt32 = 0
+            var k = 0
+            while k < 3 && p + k < end {
+                let c = b.load(fromByteOffset: p + k, as: UInt8.self)
+                if c == separator || c == terminator { break }
+                if Self.isLineBreak(c) { break scan }
+                id = id << 8 | UInt32(c)
+                k += 1
+            }
+            if stops(id) { break }
+            guard let hit = memchr(b + p, Int32(terminator), end - p) else { break }
+            let at = UnsafeRawPointer(hit) - b
+            if at > p && Self.isLineBreak(b.load(fromByteOffset: at - 1, as: UInt8.self)) { break }
+            guard at + trailerCount <= end else { break }
+            var rest = trailer
+            for i in 0..<trailerCount {
+                guard b.load(fromByteOffset: at + i, as: UInt8.self) == UInt8(truncatingIfNeeded: rest) else { break scan }
+                rest >>= 8
+            }
+            n += 1
+            p = at + trailerCount
+        }
+        guard n > 0 else { return none }
+        position += n
+        start = p
+        return (n, UnsafeRawBufferPointer(start: from, count: p - first))
+    }
+
     private func setSegment(from: Int, to: Int, unterminated: Bool) {
         var stop = to
         // A newline terminator after a CR: the CR is the line break's, not the data's.
