@@ -19,7 +19,11 @@ import Zstd
 /// each doubling, kept up to twice the budget allocated, and after each spill freed pages the next
 /// lines faulted in afresh: about a tenth of a 10M-line run's CPU went to that churn.
 final class ShardStore {
-    static let shardCount = 64
+    /// Enough shards that at the default budget a shard stays under the shard stage's per-job
+    /// limit (an eighth of the budget) up to about 65M lines: with 64, every shard of a 50M-line
+    /// run went through a sub-store, its lines spilled and read back twice, and the run took 6× the
+    /// time of 10M lines. Sub-stores stay for what they are for: one patient id carrying millions.
+    static let shardCount = 256
     /// Lines per block (64 KiB): each shard's last block is partly empty, so 64 of them stay small
     /// beside the budget, and a block is still one large write when spilled.
     static let blockLines = 1024
