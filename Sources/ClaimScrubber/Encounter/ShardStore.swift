@@ -42,8 +42,6 @@ final class ShardStore {
     /// Blocks of spilled shards, for the next lines; blocks of loaded shards are freed instead,
     /// since loading happens once pass 1 is over and the memory is wanted by the shard stage.
     private var freeBlocks: [UnsafeMutablePointer<EncounterLine>] = []
-    /// Lines per shard, spilled or not.
-    private(set) var counts: [Int]
     /// Sub-stores re-partition an oversized shard by patient and date (see `EncounterStage`).
     let bySubKey: Bool
     private var buffered = 0
@@ -58,11 +56,13 @@ final class ShardStore {
 
     init(memoryBudget: Int, directory: String?, byPatientAndDay: Bool = false) {
         shards = Array(repeating: Shard(), count: Self.shardCount)
-        counts = Array(repeating: 0, count: Self.shardCount)
         bySubKey = byPatientAndDay
         budgetLines = max(1024, memoryBudget / MemoryLayout<EncounterLine>.stride)
         self.directory = directory ?? NSTemporaryDirectory()
     }
+
+    /// Lines of a shard, spilled or in memory.
+    func count(_ shard: Int) -> Int { shards[shard].spilled + shards[shard].inMemory }
 
     deinit {
         removeFiles()
@@ -122,7 +122,6 @@ final class ShardStore {
             shards[shard].inMemory += n
             done += n
         }
-        counts[shard] += lines.count
         buffered += lines.count
         totalLines += lines.count
         if buffered > budgetLines { try spillLargest() }
@@ -219,7 +218,6 @@ final class ShardStore {
         }
         release(shard, keep: false)
         freePool()
-        counts[shard] = 0
     }
 
     /// Every line of one shard (spilled and in memory), in no particular order; frees the memory part.
@@ -249,7 +247,6 @@ final class ShardStore {
         if shards[shard].file != nil { forgetFile(shard) }
         release(shard, keep: false)
         freePool()
-        counts[shard] = 0
         return lines
     }
 
@@ -294,7 +291,7 @@ enum EncounterStage {
         // sorted through a copy: an eighth of the budget per shard keeps them all within it.
         let largest = max(store.budgetLines / 8, 1024)
         for shard in 0..<ShardStore.shardCount {
-            if store.counts[shard] > largest {
+            if store.count(shard) > largest {
                 let sub = ShardStore(
                     memoryBudget: store.budgetLines * MemoryLayout<EncounterLine>.stride / 2,
                     directory: store.directory,
