@@ -312,7 +312,8 @@ struct DiagnosisRecords: Sendable {
 /// A patient identity that is not a plain id: member id, name and birth date hashed (FNV-1a), so
 /// family members on one policy are not one patient, and the text never leaves the process.
 enum PatientKey {
-    /// Writes the key of `parts` into `key` as `hashed` makes it, without an array per part.
+    /// Writes the key of `parts` (FNV-1a of the parts joined by 0x1F, as 16 hex digits after an
+    /// `H`) into `key`, without an array per part.
     static func hash(_ parts: [UnsafeRawBufferPointer], into key: inout FieldBytes) {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for (i, part) in parts.enumerated() {
@@ -331,13 +332,5 @@ enum PatientKey {
             let nibble = UInt8(truncatingIfNeeded: (h >> UInt64(shift)) & 0xF)
             key.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
         }
-    }
-
-    static func hashed(_ parts: [[UInt8]]) -> [UInt8] {
-        // The parts joined hash as the parts one after another.
-        let joined = Array(parts.joined(separator: [0x1F]))
-        var key = FieldBytes()
-        joined.withUnsafeBytes { hash([$0], into: &key) }
-        return key.array
     }
 }

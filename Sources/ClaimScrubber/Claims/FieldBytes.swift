@@ -66,7 +66,7 @@ struct FieldBytes: ~Copyable {
         other.count == count && (count == 0 || memcmp(base, other.baseAddress!, count) == 0)
     }
 
-    /// The value as an array (for the rare uses that keep it: a findings row).
+    /// The value as an array (for the rare uses that keep it: a claim's CLM01 in a findings row).
     var array: [UInt8] { Array(bytes) }
 
     private mutating func grow(to needed: Int, keeping kept: Int) {
