@@ -5,20 +5,24 @@
 
 #endif
 
-void cscan_structural(const uint8_t *p, size_t n, uint8_t delimiter, uint64_t *out) {
+size_t cscan_structural(const uint8_t *p, size_t n, uint8_t delimiter, uint64_t *out) {
     size_t i = 0;
+    size_t ascii = n;
 #if defined(__SSE2__)
     const __m128i d = _mm_set1_epi8((char)delimiter);
     const __m128i q = _mm_set1_epi8('"');
     const __m128i l = _mm_set1_epi8('\n');
     for (; i + 64 <= n; i += 64) {
         uint64_t m = 0;
+        __m128i high = _mm_setzero_si128();
         for (int k = 0; k < 4; k++) {
             __m128i v = _mm_loadu_si128((const __m128i *)(p + i + 16 * k));
             __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, q)), _mm_cmpeq_epi8(v, l));
             m |= (uint64_t)(uint32_t)_mm_movemask_epi8(hit) << (16 * k);
+            high = _mm_or_si128(high, v);
         }
         out[i >> 6] = m;
+        if (ascii == n && _mm_movemask_epi8(high) != 0) ascii = i;
     }
 #endif
     if (i < n) {
@@ -26,9 +30,11 @@ void cscan_structural(const uint8_t *p, size_t n, uint8_t delimiter, uint64_t *o
         for (size_t k = i; k < n; k++) {
             uint8_t c = p[k];
             if (c == delimiter || c == '"' || c == '\n') m |= (uint64_t)1 << (k - i);
+            if (c >= 0x80 && ascii == n) ascii = i;
         }
         out[i >> 6] = m;
     }
+    return ascii;
 }
 
 void cscan_count(const uint8_t *p, size_t n, size_t *quotes, size_t *newlines) {

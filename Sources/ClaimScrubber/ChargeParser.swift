@@ -37,113 +37,116 @@ struct ChargeParser {
         let structure = StructuralIndex(base, count: n, delimiter: delimiter)
         defer { structure.deallocate() }
         let columnCount = ChargeBatch.columnCount
-        // The record being parsed: its spans by canonical column, appended to the batch whole.
-        let row = UnsafeMutablePointer<ChargeBatch.Span>.allocate(capacity: columnCount)
+        // The record being parsed: its spans by canonical column, appended to the batch whole. One
+        // slot past the columns takes the fields no column is mapped to, so every field is a store.
+        let row = UnsafeMutablePointer<ChargeBatch.Span>.allocate(capacity: columnCount + 1)
         defer { row.deallocate() }
         let fieldCount = self.fieldCount
-        let target = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount)
+        // Slot per header position, and one more for every field past the header's count.
+        let target = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount + 1)
         defer { target.deallocate() }
-        for k in 0..<fieldCount { target[k] = columnOfField[k] }
+        for k in 0..<fieldCount { target[k] = columnOfField[k] >= 0 ? columnOfField[k] : columnCount }
+        target[fieldCount] = columnCount
+        @inline(__always) func slot(_ field: Int) -> Int { target[min(field, fieldCount)] }
 
         // Spans are set field by field: a column the layout lacks stays empty from here on, and a
         // record that stops short empties the columns it did not reach (below), so the row needs
         // no clearing per record.
-        row.update(repeating: .empty, count: columnCount)
+        row.update(repeating: .empty, count: columnCount + 1)
+        var cursor = structure.cursor()
         var position = 0
         var line = 0
         while position < n {
             let recordStart = position
-            var i = position
+            var fieldStart = position
             var field = 0
             var problem: RecordProblem?
             var newlinesInRecord = 0
             var recordEnd = n
             var next = n
+            // Each structural byte in turn: a delimiter ends a field, a newline the record, and a
+            // quote must open a field (then the field runs to its closing quote).
             scan: while true {
-                let column = field < fieldCount ? target[field] : -1
-                if i < n && base[i] == 0x22 {
-                    // Quoted field: to the closing quote; "" stands for one quote.
-                    var j = i + 1
-                    var escaped = false
-                    while true {
-                        j = structure.next(j)
-                        if j >= n {
-                            problem = .unterminatedQuote(field: field)
-                            break scan
-                        }
-                        let c = base[j]
-                        if c == 0x22 {
-                            if j + 1 < n && base[j + 1] == 0x22 {
-                                escaped = true
-                                j += 2
-                                continue
-                            }
-                            break
-                        }
-                        if c == 0x0A { newlinesInRecord += 1 }
-                        j += 1
-                    }
-                    if column >= 0 {
-                        var length = j - i - 1
-                        if escaped {
-                            // Unescape in place: the text only shrinks, and pass 2 copies records
-                            // from a fresh read of the input, never from this chunk.
-                            var from = i + 1
-                            var to = i + 1
-                            while from < j {
-                                storage[to] = base[from]
-                                from += base[from] == 0x22 ? 2 : 1
-                                to += 1
-                            }
-                            length = to - i - 1
-                        }
-                        row[column] = ChargeBatch.Span(start: Int32(truncatingIfNeeded: i + 1), length: Int32(truncatingIfNeeded: length))
-                    }
-                    field += 1
-                    i = j + 1
-                    if i >= n {
-                        recordEnd = n
-                        break scan
-                    }
-                    let c = base[i]
-                    if c == delimiter {
-                        i += 1
-                        continue scan
-                    }
-                    if c == 0x0A || (c == 0x0D && (i + 1 == n || base[i + 1] == 0x0A)) {
-                        recordEnd = i
-                        next = min(c == 0x0A ? i + 1 : i + 2, n)
-                        break scan
-                    }
-                    problem = .textAfterQuote(field: field - 1)
-                    break scan
-                } else {
-                    let j = structure.next(i)
-                    if j < n && base[j] == 0x22 {
-                        problem = .strayQuote(field: field)
-                        break scan
-                    }
-                    if j < n && base[j] == delimiter {
-                        if column >= 0 {
-                            row[column] = ChargeBatch.Span(
-                                start: Int32(truncatingIfNeeded: i), length: Int32(truncatingIfNeeded: j - i))
-                        }
-                        field += 1
-                        i = j + 1
-                        continue scan
-                    }
-                    // End of the record: a newline, or the end of the chunk.
-                    var end = j
-                    if end > i && base[end - 1] == 0x0D { end -= 1 }
-                    if column >= 0 {
-                        row[column] = ChargeBatch.Span(
-                            start: Int32(truncatingIfNeeded: i), length: Int32(truncatingIfNeeded: end - i))
-                    }
-                    field += 1
+                let p = cursor.next()
+                if p >= n || base[p] == 0x0A {
+                    // End of the record: a newline (after an optional CR), or the end of the chunk.
+                    var end = p
+                    if end > fieldStart && base[end &- 1] == 0x0D { end &-= 1 }
+                    row[slot(field)] = ChargeBatch.Span(
+                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: end &- fieldStart))
+                    field &+= 1
                     recordEnd = end
-                    next = j < n ? j + 1 : n
+                    next = p < n ? p &+ 1 : n
                     break scan
                 }
+                let c = base[p]
+                if c == delimiter {
+                    row[slot(field)] = ChargeBatch.Span(
+                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: p &- fieldStart))
+                    field &+= 1
+                    fieldStart = p &+ 1
+                    continue scan
+                }
+                // A quote: only a field's first byte may be one.
+                guard p == fieldStart else {
+                    problem = .strayQuote(field: field)
+                    break scan
+                }
+                // Quoted field: to the closing quote; "" stands for one quote.
+                var j = p
+                var escaped = false
+                while true {
+                    j = cursor.next()
+                    if j >= n {
+                        problem = .unterminatedQuote(field: field)
+                        break scan
+                    }
+                    let q = base[j]
+                    if q == 0x22 {
+                        if j &+ 1 < n && base[j &+ 1] == 0x22 {
+                            escaped = true
+                            _ = cursor.next()  // the second quote of the pair
+                            continue
+                        }
+                        break
+                    }
+                    if q == 0x0A { newlinesInRecord &+= 1 }
+                }
+                var length = j &- p &- 1
+                if escaped {
+                    // Unescape in place: the text only shrinks, and pass 2 copies records from a
+                    // fresh read of the input, never from this chunk.
+                    var from = p &+ 1
+                    var to = p &+ 1
+                    while from < j {
+                        storage[to] = base[from]
+                        from &+= base[from] == 0x22 ? 2 : 1
+                        to &+= 1
+                    }
+                    length = to &- p &- 1
+                }
+                row[slot(field)] = ChargeBatch.Span(
+                    start: Int32(truncatingIfNeeded: p &+ 1), length: Int32(truncatingIfNeeded: length))
+                field &+= 1
+                let after = j &+ 1
+                if after >= n {
+                    recordEnd = n
+                    break scan
+                }
+                let c2 = base[after]
+                if c2 == delimiter {
+                    _ = cursor.next()  // that delimiter
+                    fieldStart = after &+ 1
+                    continue scan
+                }
+                if c2 == 0x0A || (c2 == 0x0D && (after &+ 1 == n || base[after &+ 1] == 0x0A)) {
+                    recordEnd = after
+                    next = min(c2 == 0x0A ? after &+ 1 : after &+ 2, n)
+                    cursor.seek(next)
+                    break scan
+                }
+                problem = .textAfterQuote(field: field &- 1)
+                break scan
             }
             var reached = field
             if problem != nil {
@@ -155,9 +158,10 @@ struct ChargeParser {
                     (recordEnd, next, newlinesInRecord) = Self.parityEnd(base, from: recordStart, count: n)
                     reached = f
                 }
+                cursor.seek(next)
             }
             if reached < fieldCount {
-                for f in reached..<fieldCount where target[f] >= 0 { row[target[f]] = .empty }
+                for f in reached..<fieldCount { row[target[f]] = .empty }
             }
             let record = batch.count
             batch.appendRecord(start: recordStart, end: recordEnd, line: line, spans: row)
@@ -183,7 +187,7 @@ struct ChargeParser {
                 sink.add(.S01, record: record, field: "", message: "expected \(fieldCount) fields, found \(field)")
                 continue
             }
-            if !Self.isASCII(base + recordStart, recordEnd - recordStart),
+            if recordEnd > structure.asciiPrefix, !Self.isASCII(base + recordStart, recordEnd - recordStart),
                 let bad = Self.fieldWithInvalidUTF8(base + recordStart, recordEnd - recordStart, delimiter: delimiter)
             {
                 batch.unparsed[record] = true

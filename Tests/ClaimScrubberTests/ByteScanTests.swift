@@ -41,6 +41,28 @@ import Testing
         }
     }
 
+    @Test func structuralScanReportsWhereTheASCIIPrefixEnds() {
+        for (s, n) in Self.lengths.enumerated() where n > 0 {
+            var bytes = Self.buffer(n, seed: UInt64(200 + s))
+            var masks = [UInt64](repeating: 0, count: (n + 63) / 64)
+            func prefix() -> Int {
+                bytes.withUnsafeBufferPointer { b in
+                    masks.withUnsafeMutableBufferPointer { m in cscan_structural(b.baseAddress!, n, 0x2C, m.baseAddress!) }
+                }
+            }
+            #expect(prefix() == n, "all ASCII, length \(n)")
+            // One high byte at each of a few offsets: the prefix ends at or before it, at its block.
+            for k in Set([0, n / 2, n - 1, min(63, n - 1), min(64, n - 1)]) {
+                let saved = bytes[k]
+                bytes[k] = 0x80 | saved
+                let end = prefix()
+                #expect(end <= k && k - end < 64, "high byte at \(k), length \(n): prefix \(end)")
+                #expect(bytes[..<end].allSatisfy { $0 < 0x80 })
+                bytes[k] = saved
+            }
+        }
+    }
+
     @Test func countsMatchAByteLoop() {
         for (s, n) in Self.lengths.enumerated() {
             let bytes = Self.buffer(n, seed: UInt64(100 + s))

@@ -10,8 +10,9 @@
 #include <stdint.h>
 
 /// Sets bit (i % 64) of out[i / 64] for each i < n where p[i] is `delimiter`, '"' or '\n', and
-/// clears the others. `out` holds (n + 63) / 64 words.
-void cscan_structural(const uint8_t *p, size_t n, uint8_t delimiter, uint64_t *out);
+/// clears the others. `out` holds (n + 63) / 64 words. Returns an offset before which every byte is
+/// ASCII (below 0x80): the start of the first 64-byte block holding a byte 0x80 or above, or n.
+size_t cscan_structural(const uint8_t *p, size_t n, uint8_t delimiter, uint64_t *out);
 
 /// The number of '"' and of '\n' bytes in p[0..<n).
 void cscan_count(const uint8_t *p, size_t n, size_t *quotes, size_t *newlines);
