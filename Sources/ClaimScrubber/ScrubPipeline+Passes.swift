@@ -264,13 +264,15 @@ extension ScrubPipeline {
                         pending = try spooled.next()
                     }
                     if nextEncounter < encounterFindings.count && encounterFindings[nextEncounter].ordinal == ordinal {
-                        let fields = RecordFields.split(
-                            UnsafeRawBufferPointer(rebasing: bytes[start..<next]), delimiter: layout.delimiter)
+                        let recordBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<next])
+                        let lineId = lineIdField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
+                        let encounterId =
+                            encounterField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
                         var rows: [UInt8] = []
                         while nextEncounter < encounterFindings.count && encounterFindings[nextEncounter].ordinal == ordinal {
                             Self.appendRow(
-                                encounterFindings[nextEncounter], line: line, fields: fields, lineIdField: lineIdField,
-                                encounterField: encounterField, file: input.source.name, to: &rows)
+                                encounterFindings[nextEncounter], line: line, lineId: lineId, encounterId: encounterId,
+                                file: input.source.name, to: &rows)
                             nextEncounter += 1
                         }
                         try findings.write(rows)
@@ -314,15 +316,8 @@ extension ScrubPipeline {
     static let findingsHeader = "line_number,line_id,encounter_id,rule,severity,field,value,message,file\n"
 
     static func appendRow(
-        _ finding: EncounterFinding, line: Int, fields: [[UInt8]], lineIdField: Int?, encounterField: Int?,
-        file: String, to rows: inout [UInt8]
+        _ finding: EncounterFinding, line: Int, lineId: [UInt8], encounterId: [UInt8], file: String, to rows: inout [UInt8]
     ) {
-        func field(_ index: Int?) -> [UInt8] {
-            guard let index, index < fields.count else { return [] }
-            return fields[index]
-        }
-        let lineId = field(lineIdField)
-        let encounterId = field(encounterField)
         lineId.withUnsafeBytes { lineIdBytes in
             encounterId.withUnsafeBytes { encounterBytes in
                 FindingsRow.append(
@@ -364,43 +359,48 @@ enum FindingsRow {
 
 /// The fields of one record, unquoted (the slow path, for the few records pass 2 must name).
 enum RecordFields {
-    static func split(_ record: UnsafeRawBufferPointer, delimiter: UInt8) -> [[UInt8]] {
-        var fields: [[UInt8]] = []
-        var field: [UInt8] = []
-        var inQuotes = false
-        var i = 0
+    /// Field `index` of a delimited record (an optional line end excluded): unquoted, `""`
+    /// unescaped, spaces trimmed; empty when the record has fewer fields. Only the fields a
+    /// findings row names are taken, so no other field is copied.
+    static func field(_ index: Int, of record: UnsafeRawBufferPointer, delimiter: UInt8) -> [UInt8] {
         var end = record.count
         if end > 0 && record[end - 1] == 0x0A { end -= 1 }
         if end > 0 && record[end - 1] == 0x0D { end -= 1 }
+        var current = 0
+        var i = 0
+        var inQuotes = false
+        var opened = false  // the current field has a byte (or an opening quote) already
+        var field: [UInt8] = []
         while i < end {
             let c = record[i]
+            i += 1
             if inQuotes {
                 if c == 0x22 {
-                    if i + 1 < end && record[i + 1] == 0x22 {
-                        field.append(0x22)
+                    if i < end && record[i] == 0x22 {
+                        if current == index { field.append(0x22) }
                         i += 1
                     } else {
                         inQuotes = false
                     }
-                } else {
+                } else if current == index {
                     field.append(c)
                 }
-            } else if c == 0x22 && field.isEmpty {
+            } else if c == 0x22 && !opened {
                 inQuotes = true
+                opened = true
             } else if c == delimiter {
-                fields.append(field)
-                field = []
+                if current == index { break }
+                current += 1
+                opened = false
             } else {
-                field.append(c)
+                opened = true
+                if current == index { field.append(c) }
             }
-            i += 1
         }
-        fields.append(field)
-        return fields.map { f in
-            var s = f[...]
-            while s.first == 0x20 { s = s.dropFirst() }
-            while s.last == 0x20 { s = s.dropLast() }
-            return Array(s)
-        }
+        guard current == index else { return [] }
+        var s = field[...]
+        while s.first == 0x20 { s = s.dropFirst() }
+        while s.last == 0x20 { s = s.dropLast() }
+        return Array(s)
     }
 }
