@@ -91,9 +91,10 @@ public final class OutputFile {
             // Compressed output arrives in small pieces: gather them.
             buffer.append(contentsOf: bytes)
             if buffer.count < bufferLimit { return }
-            let pending = buffer
+            // Written from the buffer itself: a copy first would leave the buffer shared, and
+            // emptying it would then allocate (and fault in) a fresh megabyte every time.
+            try buffer.withUnsafeBytes { (b) throws in try writeAll(b) }
             buffer.removeAll(keepingCapacity: true)
-            try pending.withUnsafeBytes { (b) throws in try writeAll(b) }
             return
         }
         try writeAll(bytes)
