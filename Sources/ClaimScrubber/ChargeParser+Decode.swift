@@ -54,6 +54,14 @@ extension ChargeParser {
         var serviceMemo = DateMemo()
         var postMemo = DateMemo()
         var birthMemo = DateMemo()
+        let codeMemo = CodeMemo()
+        defer { codeMemo.deallocate() }
+        // Fields that start at least eight bytes before the chunk's end can be read a word at a time.
+        let lastWordStart = batch.chunk.bytes.count &- 8
+        @inline(__always) func code(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+            guard length <= 8, base.distance(to: p) <= lastWordStart else { return Self.packCode(p, length) }
+            return codeMemo.packed(p, length)
+        }
 
         spans.withUnsafeBufferPointer { sp in
             for r in 0..<count where !batch.unparsed[r] {
@@ -116,10 +124,10 @@ extension ChargeParser {
                 }
                 // Codes.
                 let (codePointer, codeLength) = field(iProcedure)
-                procedure[r] = Self.packCode(codePointer, codeLength)
+                procedure[r] = code(codePointer, codeLength)
                 for i in diagnosisColumns {
                     let (dxPointer, dxLength) = field(i)
-                    if dxLength > 0 { diagnoses[r &* 12 &+ (i &- iDx1)] = Self.packCode(dxPointer, dxLength) }
+                    if dxLength > 0 { diagnoses[r &* 12 &+ (i &- iDx1)] = code(dxPointer, dxLength) }
                 }
                 var packedModifiers: UInt64 = 0
                 var slot = 0
@@ -347,6 +355,42 @@ private struct DateMemo {
         head = raw.loadUnaligned(as: UInt64.self)
         tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
         value = day
+    }
+}
+
+/// Packed codes by their text, for one batch: a chunk's procedure and diagnosis codes repeat
+/// (a few hundred distinct codes in thousands of lines), so most are one eight-byte load, a
+/// multiply and a compare instead of a character loop. Direct-mapped, 512 entries (12 KiB, in L1);
+/// a collision just packs the code again. Texts up to eight bytes only, read as one word, so
+/// the caller must have eight readable bytes at the field's start.
+private struct CodeMemo {
+    private struct Entry {
+        var text: UInt64 = 0
+        var length: Int = -1
+        var packed: UInt64 = 0
+    }
+
+    private static let bits = 9
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        entries = .allocate(capacity: 1 << Self.bits)
+        entries.initialize(repeating: Entry(), count: 1 << Self.bits)
+    }
+
+    func deallocate() { entries.deallocate() }
+
+    /// `ChargeParser.packCode(p, length)`, remembered; `length` ≤ 8 and `p[0..<8]` readable.
+    @inline(__always)
+    func packed(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        // In little-endian order the field's bytes are the word's low `length` bytes.
+        let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        let text = length >= 8 ? word : word & ((1 &<< UInt64(length &* 8)) &- 1)
+        let slot = Int(truncatingIfNeeded: (text &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - Self.bits))
+        if entries[slot].text == text && entries[slot].length == length { return entries[slot].packed }
+        let value = ChargeParser.packCode(p, length)
+        entries[slot] = Entry(text: text, length: length, packed: value)
+        return value
     }
 }
 

@@ -172,4 +172,32 @@ import Testing
         let s03 = parsed.findings.filter { $0.rule == .S03 && $0.field == "service_date" }.map(\.record)
         #expect(s03 == [5, 6, 9])
     }
+
+    /// Procedure and diagnosis codes are packed through a memo of recent code texts (read eight
+    /// bytes at a time); every line must still get its own code's packing, whatever came before it,
+    /// including codes of eight bytes and more, codes near the chunk's end and colliding texts.
+    @Test func eachLineGetsItsOwnCodesWhenCodesRepeatOrCollide() throws {
+        var rng = SplitMix64(seed: 7)
+        let alphabet = Array("ABCJMZ0123456789az.".utf8)
+        var codes = ["99213", "99213", "I10", "i10", "I10 ", " E11.9", "E119", "S72.001A", "S72001A", "A", "AB", "ABCDEFGH"]
+        codes += ["A0000000", "A00000000", "1234567890", "99-13", "J18.9", "99213", "I10"]
+        for _ in 0..<1500 {
+            let length = 1 + Int(rng.next() % 8)
+            codes.append(String(decoding: (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }, as: UTF8.self))
+        }
+        codes += ["99213", "I10", "M17.11"]
+        var text = codes.enumerated().map { "L\($0.offset),E1,P1,2026-01-05,\($0.element),1,1.00,\($0.element),D\n" }.joined()
+        // The last line's diagnosis starts within eight bytes of the chunk's end (no department,
+        // no line end): it takes the plain path.
+        codes.append("K21.9")
+        text += "L\(codes.count),E1,P1,2026-01-05,K21.9,1,1.00,K21.9,"
+        let parsed = try Self.parse(Array(text.utf8))
+        #expect(parsed.batch.count == codes.count)
+        for (r, code) in codes.enumerated() {
+            let trimmed = String(code.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+            let expected = PackedCode.pack(trimmed) ?? PackedCode.invalid
+            #expect(parsed.batch.procedure[r] == expected, "line \(r): \(code)")
+            #expect(parsed.batch.diagnosis(r, 0) == expected, "line \(r): \(code)")
+        }
+    }
 }
