@@ -51,9 +51,20 @@ extension ChargeParser {
         let iModifiers = Column.modifiers.index
         let iDx1 = Column.dx1.index
         let required = Column.required.map { ($0.index, $0) }
-        var serviceMemo = DateMemo()
-        var postMemo = DateMemo()
-        var birthMemo = DateMemo()
+        // Dates (service, post and birth alike) and NPIs are ten-byte texts that repeat.
+        let dateMemo = TenByteMemo()
+        let npiMemo = TenByteMemo()
+        defer {
+            dateMemo.deallocate()
+            npiMemo.deallocate()
+        }
+        @inline(__always) func npi(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+            guard length == 10 else { return Self.npi(p, length) }
+            if let value = npiMemo.value(p) { return value }
+            let value = Self.npi(p, length)
+            npiMemo.remember(p, value)
+            return value
+        }
         let codeMemo = CodeMemo()
         defer { codeMemo.deallocate() }
         // Fields that start at least eight bytes before the chunk's end can be read a word at a time.
@@ -87,9 +98,9 @@ extension ChargeParser {
                     sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName)
                 }
                 // Dates.
-                serviceDay[r] = date(field(iService), .serviceDate, &serviceMemo, batch, r, &sink, payerName)
-                postDay[r] = date(field(iPost), .postDate, &postMemo, batch, r, &sink, payerName)
-                birthDay[r] = date(field(iBirth), .patientDob, &birthMemo, batch, r, &sink, payerName)
+                serviceDay[r] = date(field(iService), .serviceDate, dateMemo, batch, r, &sink, payerName)
+                postDay[r] = date(field(iPost), .postDate, dateMemo, batch, r, &sink, payerName)
+                birthDay[r] = date(field(iBirth), .patientDob, dateMemo, batch, r, &sink, payerName)
                 // Sex.
                 let (sexPointer, sexLength) = field(iSex)
                 if sexLength > 0 {
@@ -145,9 +156,9 @@ extension ChargeParser {
                 }
                 modifiers[r] = packedModifiers
                 let (rPointer, rLength) = field(iRendering)
-                rendering[r] = Self.npi(rPointer, rLength)
+                rendering[r] = npi(rPointer, rLength)
                 let (bPointer, bLength) = field(iBilling)
-                billing[r] = Self.npi(bPointer, bLength)
+                billing[r] = npi(bPointer, bLength)
                 let (posPointer, posLength) = field(iPOS)
                 pos[r] = Self.placeOfService(posPointer, posLength)
             }
@@ -172,13 +183,14 @@ extension ChargeParser {
 
     @inline(__always)
     private func date(
-        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ memo: inout DateMemo, _ batch: ChargeBatch, _ r: Int,
+        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ memo: TenByteMemo, _ batch: ChargeBatch, _ r: Int,
         _ sink: inout FindingSink, _ payer: String?
     ) -> Int32 {
         if field.1 == 0 { return DayNumber.missing }
-        if field.1 == 10, let day = memo.day(field.0) { return day }
+        if field.1 == 10, let day = memo.value(field.0) { return Int32(truncatingIfNeeded: day) }
         let day = DayNumber.parse(Self.trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1)))
-        if field.1 == 10 && DayNumber.isDate(day) { memo.remember(field.0, day) }
+        // Only real dates are remembered: a malformed one takes this path again, for its S03.
+        if field.1 == 10 && DayNumber.isDate(day) { memo.remember(field.0, UInt64(truncatingIfNeeded: day)) }
         if day == DayNumber.malformed {
             // Birth dates are patient identity: the value stays out of the finding.
             let value = column.isPatientIdentity ? "" : batch.text(column, r)
@@ -332,29 +344,49 @@ extension ChargeParser {
     }
 }
 
-/// The last ten-byte date text of a column and its day number. The lines of an encounter sit
-/// together and share their dates (service, post, birth), so most dates are the previous line's
-/// text again: two loads and compares instead of a parse.
-private struct DateMemo {
-    private var head: UInt64 = 0
-    private var tail: UInt16 = 0
-    private var value: Int32 = DayNumber.missing
+/// Values of ten-byte texts (dates as YYYY-MM-DD, NPIs) for one batch: an encounter's lines share
+/// their dates and providers, and a chunk holds a few hundred distinct ones, so most are two loads
+/// and compares instead of a parse. Direct-mapped, 512 entries (12 KiB, in L1); a collision just
+/// parses again. Reads only the text's own ten bytes.
+private struct TenByteMemo {
+    private struct Entry {
+        var head: UInt64 = 0
+        var tail: UInt16 = 0
+        var filled = false
+        var value: UInt64 = 0
+    }
+
+    private static let bits = 9
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        entries = .allocate(capacity: 1 << Self.bits)
+        entries.initialize(repeating: Entry(), count: 1 << Self.bits)
+    }
+
+    func deallocate() { entries.deallocate() }
 
     @inline(__always)
-    func day(_ p: UnsafePointer<UInt8>) -> Int32? {
+    private static func key(_ p: UnsafePointer<UInt8>) -> (UInt64, UInt16, Int) {
         let raw = UnsafeRawPointer(p)
-        guard value != DayNumber.missing, raw.loadUnaligned(as: UInt64.self) == head,
-            raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == tail
-        else { return nil }
-        return value
+        let head = raw.loadUnaligned(as: UInt64.self)
+        let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let mixed = (head ^ UInt64(tail) &* 0x1_0000_0001) &* 0x9E37_79B9_7F4A_7C15
+        return (head, tail, Int(truncatingIfNeeded: mixed &>> UInt64(64 - bits)))
+    }
+
+    /// The remembered value of the ten bytes at `p`, or nil.
+    @inline(__always)
+    func value(_ p: UnsafePointer<UInt8>) -> UInt64? {
+        let (head, tail, slot) = Self.key(p)
+        let entry = entries[slot]
+        return entry.filled && entry.head == head && entry.tail == tail ? entry.value : nil
     }
 
     @inline(__always)
-    mutating func remember(_ p: UnsafePointer<UInt8>, _ day: Int32) {
-        let raw = UnsafeRawPointer(p)
-        head = raw.loadUnaligned(as: UInt64.self)
-        tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
-        value = day
+    func remember(_ p: UnsafePointer<UInt8>, _ value: UInt64) {
+        let (head, tail, slot) = Self.key(p)
+        entries[slot] = Entry(head: head, tail: tail, filled: true, value: value)
     }
 }
 

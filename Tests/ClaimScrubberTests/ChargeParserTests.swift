@@ -16,7 +16,7 @@ import Testing
         var findings: [Finding]
     }
 
-    static func parse(_ body: [UInt8], delimiter: UInt8 = 0x2C) throws -> Parsed {
+    static func parse(_ body: [UInt8], delimiter: UInt8 = 0x2C, header: [String] = header) throws -> Parsed {
         let headerText = header.joined(separator: String(UnicodeScalar(delimiter))) + "\n"
         let layout = try ExtractLayout(header: Array(headerText.utf8), file: "test.csv")
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, body.count), alignment: 8)
@@ -199,5 +199,39 @@ import Testing
             #expect(parsed.batch.procedure[r] == expected, "line \(r): \(code)")
             #expect(parsed.batch.diagnosis(r, 0) == expected, "line \(r): \(code)")
         }
+    }
+
+    /// NPIs and dates are ten-byte texts answered from one memo per kind: each line must still get
+    /// its own values, a malformed date its S03 every time, and an invalid NPI the invalid mark.
+    @Test func eachLineGetsItsOwnNPIsAndDatesThroughTheMemo() throws {
+        let header = Self.header + ["rendering_npi", "billing_npi", "post_date"]
+        var rng = SplitMix64(seed: 11)
+        var rows: [(npi: String, billing: String, post: String)] = [
+            ("1234567893", "1234567893", "2026-01-05"), ("1234567893", "123456789X", "2026-01-05"),
+            ("123456789X", "1234567893", "2026-13-05"), ("123456789", "12345678930", "2026-13-05"),
+            ("1234567893", "", "2026-01-06"),
+        ]
+        for _ in 0..<1200 {
+            let npi = String(1_000_000_000 + rng.next() % 40_000)
+            let day = String(1 + rng.next() % 28)
+            rows.append((npi, npi, "2026-02-" + (day.count == 1 ? "0" + day : day)))
+        }
+        rows.append(("1234567893", "123456789X", "2026-13-05"))
+        let text = rows.enumerated().map {
+            "L\($0.offset),E1,P1,2026-01-05,99213,1,1.00,I10,D,\($0.element.npi),\($0.element.billing),\($0.element.post)\n"
+        }.joined()
+        let parsed = try Self.parse(Array(text.utf8), header: header)
+        func npi(_ text: String) -> UInt64 {
+            text.isEmpty ? 0 : (text.count == 10 && text.allSatisfy(\.isNumber) ? UInt64(text)! : PackedCode.invalid)
+        }
+        for (r, row) in rows.enumerated() {
+            #expect(parsed.batch.renderingNPI[r] == npi(row.npi), "line \(r)")
+            #expect(parsed.batch.billingNPI[r] == npi(row.billing), "line \(r)")
+            var post = row.post
+            let day = post.withUTF8 { DayNumber.parse(UnsafeRawBufferPointer($0)) }
+            #expect(parsed.batch.postDay[r] == day, "line \(r)")
+        }
+        let s03 = parsed.findings.filter { $0.rule == .S03 && $0.field == "post_date" }.map(\.record)
+        #expect(s03 == [2, 3, Int32(rows.count - 1)])
     }
 }
