@@ -65,13 +65,31 @@ extension ChargeParser {
             npiMemo.remember(p, value)
             return value
         }
-        let codeMemo = CodeMemo()
-        defer { codeMemo.deallocate() }
-        // Fields that start at least eight bytes before the chunk's end can be read a word at a time.
+        let codeMemo = WordMemo()
+        let amountMemo = WordMemo()
+        defer {
+            codeMemo.deallocate()
+            amountMemo.deallocate()
+        }
+        // Texts that start at least eight bytes before the chunk's end can be read a word at a time.
         let lastWordStart = batch.chunk.bytes.count &- 8
+        @inline(__always) func isWordReadable(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+            length <= 8 && base.distance(to: p) <= lastWordStart
+        }
         @inline(__always) func code(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-            guard length <= 8, base.distance(to: p) <= lastWordStart else { return Self.packCode(p, length) }
-            return codeMemo.packed(p, length)
+            guard isWordReadable(p, length) else { return Self.packCode(p, length) }
+            if let value = codeMemo.value(p, length) { return value }
+            let value = Self.packCode(p, length)
+            codeMemo.remember(p, length, value)
+            return value
+        }
+        @inline(__always) func cents(_ p: UnsafePointer<UInt8>, _ length: Int) -> Int64? {
+            let readable = isWordReadable(p, length)
+            if readable, let value = amountMemo.value(p, length) { return Int64(bitPattern: value) }
+            // Only amounts are remembered: a malformed one takes this path again, for its S03.
+            guard let value = Money.cents(UnsafeRawBufferPointer(start: p, count: length)) else { return nil }
+            if readable { amountMemo.remember(p, length, UInt64(bitPattern: value)) }
+            return value
         }
 
         spans.withUnsafeBufferPointer { sp in
@@ -115,7 +133,9 @@ extension ChargeParser {
                 // Units and amount.
                 let (unitsPointer, unitsLength) = field(iUnits)
                 if hasUnits && unitsLength > 0 {
-                    if let value = Self.integer(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
+                    if unitsLength == 1 && unitsPointer[0] &- 0x30 < 10 {
+                        units[r] = Int32(unitsPointer[0] &- 0x30)
+                    } else if let value = Self.integer(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
                         units[r] = value
                     } else {
                         sink.add(
@@ -125,7 +145,7 @@ extension ChargeParser {
                 }
                 let (amountPointer, amountLength) = field(iAmount)
                 if hasAmount && amountLength > 0 {
-                    if let cents = Money.cents(UnsafeRawBufferPointer(start: amountPointer, count: amountLength)) {
+                    if let cents = cents(amountPointer, amountLength) {
                         amount[r] = cents
                     } else {
                         sink.add(
@@ -390,16 +410,16 @@ private struct TenByteMemo {
     }
 }
 
-/// Packed codes by their text, for one batch: a chunk's procedure and diagnosis codes repeat
-/// (a few hundred distinct codes in thousands of lines), so most are one eight-byte load, a
-/// multiply and a compare instead of a character loop. Direct-mapped, 512 entries (12 KiB, in L1);
-/// a collision just packs the code again. Texts up to eight bytes only, read as one word, so
-/// the caller must have eight readable bytes at the field's start.
-private struct CodeMemo {
+/// Values of short texts (procedure and diagnosis codes, charge amounts) for one batch: a chunk's
+/// codes and fee-schedule amounts repeat (a few hundred distinct texts in thousands of lines), so
+/// most are one eight-byte load, a multiply and a compare instead of a character loop.
+/// Direct-mapped, 512 entries (12 KiB, in L1); a collision just parses again. Texts up to eight
+/// bytes, read as one word: the caller must have eight readable bytes at the text's start.
+private struct WordMemo {
     private struct Entry {
         var text: UInt64 = 0
         var length: Int = -1
-        var packed: UInt64 = 0
+        var value: UInt64 = 0
     }
 
     private static let bits = 9
@@ -412,17 +432,26 @@ private struct CodeMemo {
 
     func deallocate() { entries.deallocate() }
 
-    /// `ChargeParser.packCode(p, length)`, remembered; `length` ≤ 8 and `p[0..<8]` readable.
     @inline(__always)
-    func packed(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-        // In little-endian order the field's bytes are the word's low `length` bytes.
+    private static func key(_ p: UnsafePointer<UInt8>, _ length: Int) -> (UInt64, Int) {
+        // In little-endian order the text's bytes are the word's low `length` bytes.
         let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
         let text = length >= 8 ? word : word & ((1 &<< UInt64(length &* 8)) &- 1)
-        let slot = Int(truncatingIfNeeded: (text &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - Self.bits))
-        if entries[slot].text == text && entries[slot].length == length { return entries[slot].packed }
-        let value = ChargeParser.packCode(p, length)
-        entries[slot] = Entry(text: text, length: length, packed: value)
-        return value
+        return (text, Int(truncatingIfNeeded: (text &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - bits)))
+    }
+
+    /// The remembered value of the `length` (≤ 8) bytes at `p`, or nil.
+    @inline(__always)
+    func value(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64? {
+        let (text, slot) = Self.key(p, length)
+        let entry = entries[slot]
+        return entry.text == text && entry.length == length ? entry.value : nil
+    }
+
+    @inline(__always)
+    func remember(_ p: UnsafePointer<UInt8>, _ length: Int, _ value: UInt64) {
+        let (text, slot) = Self.key(p, length)
+        entries[slot] = Entry(text: text, length: length, value: value)
     }
 }
 

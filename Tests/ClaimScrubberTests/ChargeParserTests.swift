@@ -234,4 +234,35 @@ import Testing
         let s03 = parsed.findings.filter { $0.rule == .S03 && $0.field == "post_date" }.map(\.record)
         #expect(s03 == [2, 3, Int32(rows.count - 1)])
     }
+
+    /// Charge amounts are answered from a memo of amount texts and one-digit units read directly:
+    /// each line must still get its own cents and units, and a malformed amount its S03 every time.
+    @Test func eachLineGetsItsOwnAmountAndUnitsThroughTheMemo() throws {
+        var rng = SplitMix64(seed: 5)
+        var amounts = ["390.00", "390.00", "39.00", "390.0", "390", "abc", "abc", " 12.5", "(12.00)", "$1,234.56", "1.005"]
+        var units = ["1", "1", "2", "0", "x", "10", "-1", "3.0", " 4", "1", "9"]
+        for _ in 0..<1500 {
+            amounts.append(String(rng.next() % 2000) + "." + String(10 + rng.next() % 90))
+            units.append(String(rng.next() % 12))
+        }
+        amounts.append("abc")
+        units.append("7")
+        let text = zip(amounts, units).enumerated().map {
+            let amount = $0.element.0.contains(",") ? "\"\($0.element.0)\"" : $0.element.0
+            return "L\($0.offset),E1,P1,2026-01-05,99213,\($0.element.1),\(amount),I10,D\n"
+        }.joined()
+        let parsed = try Self.parse(Array(text.utf8))
+        for (r, amount) in amounts.enumerated() {
+            var copy = amount
+            let expected = copy.withUTF8 { Money.cents(UnsafeRawBufferPointer($0)) }
+            #expect(parsed.batch.amountCents[r] == expected ?? 0, "line \(r): \(amount)")
+            var unitText = units[r]
+            let unitValue = unitText.withUTF8 { ChargeParser.integer(UnsafeRawBufferPointer($0)) }
+            #expect(parsed.batch.units[r] == unitValue ?? 1, "line \(r): \(units[r])")
+        }
+        let badAmounts = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }.map(\.record)
+        #expect(badAmounts == [5, 6, 10, Int32(amounts.count - 1)])
+        let badUnits = parsed.findings.filter { $0.rule == .S03 && $0.field == "units" }.map(\.record)
+        #expect(badUnits == [4])
+    }
 }
