@@ -76,6 +76,16 @@ public struct ChargeBatch: @unchecked Sendable {
         count += 1
     }
 
+    /// Takes a parsed chunk's records whole (the parser gathers them in its own buffers).
+    mutating func adoptRecords(start: [Int32], end: [Int32], line: [Int32], unparsed: [Bool], spans: [Span]) {
+        recordStart = start
+        recordEnd = end
+        lineOffset = line
+        self.unparsed = unparsed
+        self.spans = spans
+        count = start.count
+    }
+
     @inline(__always)
     public func span(_ column: Column, _ record: Int) -> Span {
         spans[record &* Self.columnCount &+ column.index]

@@ -29,7 +29,7 @@ struct ChargeParser {
 
     func parse(_ chunk: Chunk, sink: inout FindingSink) -> ChargeBatch {
         let n = chunk.bytes.count
-        var batch = ChargeBatch(chunk: chunk, layout: layout, capacity: n / 120 + 16)
+        var batch = ChargeBatch(chunk: chunk, layout: layout, capacity: 0)
         guard n > 0, let raw = chunk.bytes.baseAddress else { return batch }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let storage = UnsafeMutablePointer(mutating: base)
@@ -53,6 +53,14 @@ struct ChargeParser {
         // record that stops short empties the columns it did not reach (below), so the row needs
         // no clearing per record.
         row.update(repeating: .empty, count: columnCount + 1)
+        // The batch's per-record columns, appended here without the arrays' uniqueness and capacity
+        // checks on every record, and handed to the batch once at the end.
+        let estimate = n / 120 + 16
+        var starts = RecordBuffer<Int32>(capacity: estimate)
+        var ends = RecordBuffer<Int32>(capacity: estimate)
+        var lines = RecordBuffer<Int32>(capacity: estimate)
+        var unparsed = RecordBuffer<Bool>(capacity: estimate)
+        var spans = RecordBuffer<ChargeBatch.Span>(capacity: estimate * columnCount)
         var cursor = structure.cursor()
         var position = 0
         var line = 0
@@ -163,13 +171,16 @@ struct ChargeParser {
             if reached < fieldCount {
                 for f in reached..<fieldCount { row[target[f]] = .empty }
             }
-            let record = batch.count
-            batch.appendRecord(start: recordStart, end: recordEnd, line: line, spans: row)
+            let record = starts.count
+            starts.append(Int32(truncatingIfNeeded: recordStart))
+            ends.append(Int32(truncatingIfNeeded: recordEnd))
+            lines.append(Int32(truncatingIfNeeded: line))
+            unparsed.append(problem != nil)
+            spans.append(row, count: columnCount)
             line += newlinesInRecord + (next > recordEnd && base[next - 1] == 0x0A ? 1 : 0)
             position = next
 
             if let problem {
-                batch.unparsed[record] = true
                 switch problem {
                 case .strayQuote(let f):
                     sink.add(.S01, record: record, field: fieldName(f), message: "quote inside an unquoted field")
@@ -183,17 +194,19 @@ struct ChargeParser {
                 continue
             }
             if field != fieldCount {
-                batch.unparsed[record] = true
+                unparsed[record] = true
                 sink.add(.S01, record: record, field: "", message: "expected \(fieldCount) fields, found \(field)")
                 continue
             }
             if recordEnd > structure.asciiPrefix, !Self.isASCII(base + recordStart, recordEnd - recordStart),
                 let bad = Self.fieldWithInvalidUTF8(base + recordStart, recordEnd - recordStart, delimiter: delimiter)
             {
-                batch.unparsed[record] = true
+                unparsed[record] = true
                 sink.add(.S01, record: record, field: fieldName(bad), message: "invalid UTF-8 bytes in field")
             }
         }
+        batch.adoptRecords(
+            start: starts.array(), end: ends.array(), line: lines.array(), unparsed: unparsed.array(), spans: spans.array())
         decodeColumns(&batch, sink: &sink)
         return batch
     }
@@ -283,5 +296,54 @@ struct ChargeParser {
             i += need + 1
         }
         return true
+    }
+}
+
+/// An append-only column of one chunk's records: appends check capacity only, and the values
+/// become an array once, at the end, which frees the buffer. Plain values only (no references):
+/// the buffer is freed without deinitializing.
+struct RecordBuffer<T> {
+    private var base: UnsafeMutablePointer<T>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ value: T) {
+        if count == capacity { grow(to: count + 1) }
+        (base + count).initialize(to: value)
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func append(_ values: UnsafePointer<T>, count n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+        (base + count).initialize(from: values, count: n)
+        count &+= n
+    }
+
+    subscript(_ i: Int) -> T {
+        get { base[i] }
+        set { base[i] = newValue }
+    }
+
+    private mutating func grow(to needed: Int) {
+        let larger = max(capacity * 2, needed)
+        let moved = UnsafeMutablePointer<T>.allocate(capacity: larger)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    /// The values as an array; frees the buffer, so call it once, last.
+    func array() -> [T] {
+        let result = Array(UnsafeBufferPointer(start: base, count: count))
+        base.deallocate()
+        return result
     }
 }
