@@ -47,7 +47,8 @@ struct ProcedureCodeRule: LineRule {
             let code = batch.procedure[r]
             if code == 0 { continue }
             let day = batch.serviceDay[r]
-            let payer = batch.payerName(r)
+            // Only a finding needs the payer's name (a String copy per line otherwise).
+            var payer: String? { batch.payerName(r) }
             switch Self.form(code) {
             case .malformed:
                 sink.add(
@@ -68,7 +69,6 @@ struct ProcedureCodeRule: LineRule {
                     hcpcsRelease = hcpcs.releases[release]
                 }
                 let effect = hcpcsRelease!.effect(code, on: day)
-                let name = "HCPCS \(hcpcsRelease!.name)"
                 if case .inEffect(let coverage) = effect {
                     if HCPCSTable.isNotPayableByMedicare(coverage) && coverageApplies[Int(batch.payerIndex[r])] {
                         sink.add(
@@ -77,7 +77,7 @@ struct ProcedureCodeRule: LineRule {
                             payer: payer)
                     }
                 } else {
-                    report(effect, codeSet: "HCPCS code", release: name, batch, r, &sink, payer)
+                    report(effect, codeSet: "HCPCS code", release: "HCPCS \(hcpcsRelease!.name)", batch, r, &sink, payer)
                 }
             case .cpt:
                 guard cpt.isLoaded, DayNumber.isDate(day) else { continue }
