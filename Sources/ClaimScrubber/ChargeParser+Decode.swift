@@ -116,9 +116,9 @@ extension ChargeParser {
                     sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName)
                 }
                 // Dates.
-                serviceDay[r] = date(field(iService), .serviceDate, dateMemo, batch, r, &sink, payerName)
-                postDay[r] = date(field(iPost), .postDate, dateMemo, batch, r, &sink, payerName)
-                birthDay[r] = date(field(iBirth), .patientDob, dateMemo, batch, r, &sink, payerName)
+                serviceDay[r] = date(field(iService), .serviceDate, dateMemo, r, &sink, payerName)
+                postDay[r] = date(field(iPost), .postDate, dateMemo, r, &sink, payerName)
+                birthDay[r] = date(field(iBirth), .patientDob, dateMemo, r, &sink, payerName)
                 // Sex.
                 let (sexPointer, sexLength) = field(iSex)
                 if sexLength > 0 {
@@ -203,8 +203,8 @@ extension ChargeParser {
 
     @inline(__always)
     private func date(
-        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ memo: TenByteMemo, _ batch: ChargeBatch, _ r: Int,
-        _ sink: inout FindingSink, _ payer: String?
+        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ memo: TenByteMemo, _ r: Int, _ sink: inout FindingSink,
+        _ payer: String?
     ) -> Int32 {
         if field.1 == 0 { return DayNumber.missing }
         if field.1 == 10, let day = memo.value(field.0) { return Int32(truncatingIfNeeded: day) }
@@ -213,7 +213,8 @@ extension ChargeParser {
         if field.1 == 10 && DayNumber.isDate(day) { memo.remember(field.0, UInt64(truncatingIfNeeded: day)) }
         if day == DayNumber.malformed {
             // Birth dates are patient identity: the value stays out of the finding.
-            let value = column.isPatientIdentity ? "" : batch.text(column, r)
+            let value =
+                column.isPatientIdentity ? "" : String(decoding: UnsafeRawBufferPointer(start: field.0, count: field.1), as: UTF8.self)
             sink.add(
                 .S03, record: r, field: column.rawValue, value: value,
                 message: "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)", payer: payer)

@@ -171,7 +171,8 @@ struct TextInterner {
         if field.isEmpty { return 0 }
         if equal(last, field) { return last }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for c in field { hash = (hash ^ UInt64(c)) &* 0x0000_0100_0000_01B3 }
+        let bytes = field.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<field.count { hash = (hash ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01B3 }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
         while slots[i] >= 0 {
