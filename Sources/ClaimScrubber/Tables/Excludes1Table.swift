@@ -26,6 +26,15 @@ public struct Excludes1Table: Sendable {
             }
         }
 
+        /// True when `d1` has an Excludes1 note: some row's `code` is a prefix of it. Most
+        /// diagnoses have none, and `excludes(d1, _)` is false for every other code.
+        public func hasNote(_ d1: UInt64) -> Bool {
+            let length = PackedCode.count(d1)
+            guard length >= minLength else { return false }
+            for n in minLength...min(length, maxLength) where codes.contains(PackedCode.prefix(d1, n)) { return true }
+            return false
+        }
+
         /// True when `d1`'s Excludes1 notes exclude `d2`.
         @inline(__always)
         public func excludes(_ d1: UInt64, _ d2: UInt64) -> Bool {
