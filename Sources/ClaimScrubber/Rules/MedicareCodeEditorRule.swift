@@ -46,14 +46,13 @@ struct MedicareCodeEditorRule: LineRule {
                     let sex = batch.sex[r]
                     conflictingSex = sex == 0x4D ? .female : sex == 0x46 ? .male : []
                 }
-                let release = mce.releases[index]
                 let column = Column.diagnoses[k]
                 if hasAge && !lists.isDisjoint(with: .ageLists) {
                     if age < 0 { age = DayNumber.age(born: born, on: day) }
                     for band in MCETable.ageBands where lists.contains(band.list) && !band.range.contains(age) {
                         sink.add(
                             .M01, record: r, field: column.rawValue, value: batch.text(column, r),
-                            message: "diagnosis is for \(band.name) (MCE \(release.name)); the patient's age at the date of service is outside it",
+                            message: "diagnosis is for \(band.name) (MCE \(mce.releases[index].name)); the patient's age at the date of service is outside it",
                             payer: batch.payerName(r))
                         break
                     }
@@ -61,13 +60,13 @@ struct MedicareCodeEditorRule: LineRule {
                 if !conflictingSex.isEmpty && lists.contains(conflictingSex) {
                     sink.add(
                         .M02, record: r, field: column.rawValue, value: batch.text(column, r),
-                        message: "diagnosis is on the MCE \(conflictingSex == .female ? "female" : "male")-only list (\(release.name)) and conflicts with the patient's sex",
+                        message: "diagnosis is on the MCE \(conflictingSex == .female ? "female" : "male")-only list (\(mce.releases[index].name)) and conflicts with the patient's sex",
                         payer: batch.payerName(r))
                 }
                 if k == 0 && lists.contains(.manifestation) {
                     sink.add(
                         .M03, record: r, field: "dx1", value: batch.text(.dx1, r),
-                        message: "manifestation code as the primary diagnosis (MCE \(release.name)); code the underlying condition first",
+                        message: "manifestation code as the primary diagnosis (MCE \(mce.releases[index].name)); code the underlying condition first",
                         payer: batch.payerName(r))
                 }
             }

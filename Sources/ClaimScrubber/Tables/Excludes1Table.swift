@@ -90,6 +90,12 @@ public struct Excludes1Table: Sendable {
     @inline(__always)
     public func release(on day: Int32) -> Int? { schedule.release(on: day) }
 
+    /// True when either code's Excludes1 notes exclude the other in release `release` (M04).
+    public func excludesEither(_ d1: UInt64, _ d2: UInt64, release: Int) -> Bool {
+        let notes = releases[release]
+        return notes.excludes(d1, d2) || notes.excludes(d2, d1)
+    }
+
     /// True when `d1`'s Excludes1 notes exclude `d2` in release `release`.
     @inline(__always)
     public func excludes(_ d1: UInt64, _ d2: UInt64, release: Int) -> Bool { releases[release].excludes(d1, d2) }
