@@ -155,6 +155,21 @@ enum RuleHarness {
         _ lines: [[String: String]], tables: CodeTables, rules: [any LineRule], settings: RuleSettings = RuleSettings(),
         asOf: Int32 = day("2026-06-30")
     ) throws -> [Result] {
+        let batch = try batch(lines, settings: settings)
+        let context = RuleContext(asOf: asOf, settings: settings, tables: tables)
+        var ruleSink = FindingSink(configuration: settings)
+        for rule in rules { rule.check(batch, context, &ruleSink) }
+        ruleSink.sort()
+        let ids = Set(rules.flatMap(\.ids))
+        return ruleSink.findings.filter { ids.contains($0.rule) }.map { f in
+            let r = Int(f.record)
+            let line = lines[r]["line_id"] ?? "L\(r + 1)"
+            return Result(line: line, rule: f.rule, severity: f.severity, field: f.field, value: f.value, message: f.message)
+        }
+    }
+
+    /// `lines` parsed into one batch, as `run` gives it to the rules.
+    static func batch(_ lines: [[String: String]], settings: RuleSettings = RuleSettings()) throws -> ChargeBatch {
         var text = header.joined(separator: ",") + "\n"
         for (i, line) in lines.enumerated() {
             let fields = header.map { name in name == "line_id" ? (line[name] ?? "L\(i + 1)") : (line[name] ?? defaults[name] ?? "") }
@@ -170,17 +185,7 @@ enum RuleHarness {
             storage: storage, count: body.count, file: 0, sequence: 0, firstLine: 2, newlineCount: lines.count,
             byteOffset: 0, isLastOfFile: true)
         var sink = FindingSink(configuration: settings)
-        let batch = ChargeParser(layout: layout, settings: settings).parse(chunk, sink: &sink)
-        let context = RuleContext(asOf: asOf, settings: settings, tables: tables)
-        var ruleSink = FindingSink(configuration: settings)
-        for rule in rules { rule.check(batch, context, &ruleSink) }
-        ruleSink.sort()
-        let ids = Set(rules.flatMap(\.ids))
-        return ruleSink.findings.filter { ids.contains($0.rule) }.map { f in
-            let r = Int(f.record)
-            let line = lines[r]["line_id"] ?? "L\(r + 1)"
-            return Result(line: line, rule: f.rule, severity: f.severity, field: f.field, value: f.value, message: f.message)
-        }
+        return ChargeParser(layout: layout, settings: settings).parse(chunk, sink: &sink)
     }
 
     /// The shipped default tables, loaded once for the tests that use real data.

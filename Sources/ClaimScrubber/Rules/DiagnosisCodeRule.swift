@@ -2,8 +2,8 @@
 /// service (C04) and billable in it (C05); no release serving the date gives one C06 for the line
 /// naming ICD-10-CM, and no C04/C05.
 ///
-/// The batch's diagnosis codes are gathered into one array and searched together
-/// (`SortedCodes.indices(of:into:)`); one search answers every loaded release.
+/// Each distinct diagnosis code of a batch is searched once (`CodeMemo`); one search answers every
+/// loaded release.
 struct DiagnosisCodeRule: LineRule {
     var ids: [RuleID] { [.C04, .C05, .C06] }
 
@@ -11,68 +11,67 @@ struct DiagnosisCodeRule: LineRule {
         // Switched off for every payer: skip the look-ups, not just the findings.
         guard ids.contains(where: context.settings.isEnabled) else { return }
         let icd = context.tables.icd10cm
-        // Pass 1: the well-formed codes (and where they sit), malformed ones reported at once.
-        var keys: [UInt64] = []
-        var slots: [Int32] = []
-        keys.reserveCapacity(batch.count * 2)
-        slots.reserveCapacity(batch.count * 2)
+        let width = batch.diagnosisWidth
+        guard width > 0 else { return }
+        // Each distinct code of the batch once: its index in `icd.codes`, -1 when absent, `malformed`
+        // when not shaped like a code at all. A batch repeats a few thousand codes at most over its
+        // ~28k diagnoses, so a search per distinct code costs little; the lock-step batched search
+        // (`SortedCodes.indices(of:into:)`) paid when every diagnosis was searched, and would now
+        // take a second pass over the batch to save those few searches.
+        var memo = CodeMemo()
+        // The same text for every C06 of the batch, and ~17k instructions to build.
+        var coverage: String?
         for r in 0..<batch.count where batch.isCheckable(r) {
-            for k in 0..<12 {
+            let day = batch.serviceDay[r]
+            let dated = icd.isLoaded && DayNumber.isDate(day)
+            let release = dated ? icd.release(on: day) : nil
+            var reportedCoverage = false
+            for k in 0..<width {
                 let d = batch.diagnosis(r, k)
                 if d == 0 { continue }
-                if Self.hasICDShape(d) {
-                    keys.append(d)
-                    slots.append(Int32(truncatingIfNeeded: r &* 12 &+ k))
+                let index = memo.value(for: d) { d in
+                    guard Self.hasICDShape(d) else { return Self.malformed }
+                    return icd.isLoaded ? Int32(truncatingIfNeeded: icd.codes.index(of: d)) : -1
+                }
+                if index == Self.malformed {
+                    sink.add(
+                        .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
+                        message: "not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)",
+                        payer: batch.payerName(r))
                     continue
                 }
-                sink.add(
-                    .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
-                    message: "not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)",
-                    payer: batch.payerName(r))
-            }
-        }
-        guard icd.isLoaded, !keys.isEmpty else { return }
-        // Pass 2: one batched search, then each code against the release of its line's date.
-        var found = [Int32](repeating: -1, count: keys.count)
-        keys.withUnsafeBufferPointer { k in found.withUnsafeMutableBufferPointer { icd.codes.indices(of: k, into: $0) } }
-        var lastRecord = -1
-        var release: Int?
-        var reportedCoverage = false
-        for i in 0..<keys.count {
-            let r = Int(slots[i]) / 12
-            let k = Int(slots[i]) % 12
-            let day = batch.serviceDay[r]
-            guard DayNumber.isDate(day) else { continue }
-            if r != lastRecord {
-                lastRecord = r
-                release = icd.release(on: day)
-                reportedCoverage = false
-            }
-            guard let release else {
-                if !reportedCoverage {
-                    reportedCoverage = true
+                guard dated else { continue }
+                guard let release else {
+                    if !reportedCoverage {
+                        reportedCoverage = true
+                        let loaded = coverage ?? icd.schedule.coverageText
+                        coverage = loaded
+                        sink.add(
+                            .C06, record: r, field: Column.diagnoses[k].rawValue, value: "ICD-10-CM",
+                            message: "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))",
+                            payer: batch.payerName(r))
+                    }
+                    continue
+                }
+                switch icd.status(index: Int(index), release: release) {
+                case .billable:
+                    continue
+                case .unknown:
                     sink.add(
-                        .C06, record: r, field: Column.diagnoses[k].rawValue, value: "ICD-10-CM",
-                        message: "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(icd.schedule.coverageText))",
+                        .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
+                        message: "not an ICD-10-CM code in \(icd.names[release])", payer: batch.payerName(r))
+                case .header:
+                    sink.add(
+                        .C05, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
+                        message: "ICD-10-CM \(icd.names[release]) header code: not billable, a more specific code is needed",
                         payer: batch.payerName(r))
                 }
-                continue
-            }
-            switch icd.status(index: Int(found[i]), release: release) {
-            case .billable:
-                continue
-            case .unknown:
-                sink.add(
-                    .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
-                    message: "not an ICD-10-CM code in \(icd.names[release])", payer: batch.payerName(r))
-            case .header:
-                sink.add(
-                    .C05, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
-                    message: "ICD-10-CM \(icd.names[release]) header code: not billable, a more specific code is needed",
-                    payer: batch.payerName(r))
             }
         }
     }
+
+    /// The memo's answer for a diagnosis that is not shaped like an ICD-10-CM code (C04 at once).
+    static let malformed: Int32 = -2
 
     /// A letter, a digit, then up to five letters or digits (3–7 characters); false for `invalid`.
     @inline(__always)

@@ -10,28 +10,42 @@ struct Excludes1Rule: LineRule {
         // Switched off for every payer: skip the look-ups, not just the findings.
         guard ids.contains(where: context.settings.isEnabled) else { return }
         let table = context.tables.excludes1
-        guard table.isLoaded else { return }
-        var releaseIndex = -1
-        var release = table.releases[0]
+        let width = batch.diagnosisWidth
+        guard table.isLoaded, width >= 2 else { return }
+        // A batch repeats a few thousand codes and far fewer pairs, so each distinct code gets an
+        // id and whether it has a note (most have none, and a pair of those needs no search), and
+        // each distinct pair of ids the answer of its two searches.
+        var codes = CodeMemo()
+        var pairs = CodeMemo()
+        var nextID: Int32 = 0
         for r in 0..<batch.count where batch.isCheckable(r) {
             // Only lines with two diagnoses or more can hold a pair.
-            guard Self.countUsable(batch, r) >= 2 else { continue }
+            guard Self.countUsable(batch, r, width: width) >= 2 else { continue }
             let day = batch.serviceDay[r]
             guard DayNumber.isDate(day), let index = table.release(on: day) else { continue }
-            if index != releaseIndex {
-                releaseIndex = index
-                release = table.releases[index]
-            }
-            for j in 1..<12 {
+            for j in 1..<width {
                 let b = batch.diagnosis(r, j)
                 guard Self.usable(b) else { continue }
+                let bKey = Self.codeKey(b, table, index, &codes, &nextID)
                 for i in 0..<j {
                     let a = batch.diagnosis(r, i)
-                    guard Self.usable(a), a != b, release.excludes(a, b) || release.excludes(b, a) else { continue }
+                    guard Self.usable(a), a != b else { continue }
+                    let aKey = Self.codeKey(a, table, index, &codes, &nextID)
+                    let excluded: Bool
+                    if let aKey, let bKey {
+                        // Bit 0: the code has a note.
+                        guard (aKey | bKey) & 1 != 0 else { continue }
+                        let pair = UInt64(min(aKey, bKey)) << 32 | UInt64(max(aKey, bKey))
+                        excluded =
+                            pairs.value(for: pair) { _ in table.excludesEither(a, b, release: index) ? 1 : 0 } != 0
+                    } else {
+                        excluded = table.excludesEither(a, b, release: index)
+                    }
+                    guard excluded else { continue }
                     let first = batch.text(Column.diagnoses[i], r)
                     sink.add(
                         .M04, record: r, field: Column.diagnoses[j].rawValue, value: batch.text(Column.diagnoses[j], r),
-                        message: "Excludes1 pair with \(Column.diagnoses[i].rawValue) \(first): not coded together (ICD-10-CM \(release.name))",
+                        message: "Excludes1 pair with \(Column.diagnoses[i].rawValue) \(first): not coded together (ICD-10-CM \(table.releases[index].name))",
                         payer: batch.payerName(r))
                     break
                 }
@@ -39,13 +53,26 @@ struct Excludes1Rule: LineRule {
         }
     }
 
+    /// The batch's id of `code` in release `index`, times two, plus one when the code has a note;
+    /// nil when the code cannot be memoised (`CodeMemo.key`).
+    @inline(__always)
+    static func codeKey(
+        _ code: UInt64, _ table: Excludes1Table, _ index: Int, _ codes: inout CodeMemo, _ nextID: inout Int32
+    ) -> Int32? {
+        guard let key = CodeMemo.key(code, release: index) else { return nil }
+        return codes.value(for: key) { _ in
+            defer { nextID &+= 1 }
+            return nextID << 1 | (table.releases[index].hasNote(code) ? 1 : 0)
+        }
+    }
+
     @inline(__always)
     static func usable(_ d: UInt64) -> Bool { d != 0 && d != PackedCode.invalid }
 
     @inline(__always)
-    static func countUsable(_ batch: ChargeBatch, _ r: Int) -> Int {
+    static func countUsable(_ batch: ChargeBatch, _ r: Int, width: Int) -> Int {
         var count = 0
-        for k in 0..<12 where usable(batch.diagnosis(r, k)) { count += 1 }
+        for k in 0..<width where usable(batch.diagnosis(r, k)) { count += 1 }
         return count
     }
 }

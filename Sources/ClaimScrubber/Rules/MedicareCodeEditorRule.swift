@@ -21,34 +21,38 @@ struct MedicareCodeEditorRule: LineRule {
         // Switched off for every payer: skip the look-ups, not just the findings.
         guard ids.contains(where: context.settings.isEnabled) else { return }
         let mce = context.tables.mce
-        guard mce.isLoaded else { return }
-        // The release of the previous line: a batch's dates almost always share one.
-        var releaseIndex = -1
-        var release = mce.releases[0]
+        let width = batch.diagnosisWidth
+        guard mce.isLoaded, width > 0 else { return }
+        // Each distinct code of the batch is searched once (a batch repeats a few thousand codes).
+        var memo = CodeMemo()
         for r in 0..<batch.count where batch.isCheckable(r) {
             let day = batch.serviceDay[r]
             guard DayNumber.isDate(day), let index = mce.release(on: day) else { continue }
-            if index != releaseIndex {
-                releaseIndex = index
-                release = mce.releases[index]
-            }
-            let born = batch.birthDay[r]
-            let hasAge = DayNumber.isDate(born) && born <= day
+            // The patient's side is read only for a line with a listed code (few are).
+            var patientRead = false
+            var born: Int32 = 0
+            var hasAge = false
             var age = -1
-            let sex = batch.sex[r]
-            let conflictingSex: MCETable.Lists = sex == 0x4D ? .female : sex == 0x46 ? .male : []
-            for k in 0..<12 {
+            var conflictingSex: MCETable.Lists = []
+            for k in 0..<width {
                 let d = batch.diagnosis(r, k)
                 if d == 0 || d == PackedCode.invalid { continue }
-                let lists = release.lists(d)
+                let lists = mce.lists(d, release: index, memo: &memo)
                 if lists.isEmpty { continue }
+                if !patientRead {
+                    patientRead = true
+                    born = batch.birthDay[r]
+                    hasAge = DayNumber.isDate(born) && born <= day
+                    let sex = batch.sex[r]
+                    conflictingSex = sex == 0x4D ? .female : sex == 0x46 ? .male : []
+                }
                 let column = Column.diagnoses[k]
                 if hasAge && !lists.isDisjoint(with: .ageLists) {
                     if age < 0 { age = DayNumber.age(born: born, on: day) }
                     for band in MCETable.ageBands where lists.contains(band.list) && !band.range.contains(age) {
                         sink.add(
                             .M01, record: r, field: column.rawValue, value: batch.text(column, r),
-                            message: "diagnosis is for \(band.name) (MCE \(release.name)); the patient's age at the date of service is outside it",
+                            message: "diagnosis is for \(band.name) (MCE \(mce.releases[index].name)); the patient's age at the date of service is outside it",
                             payer: batch.payerName(r))
                         break
                     }
@@ -56,13 +60,13 @@ struct MedicareCodeEditorRule: LineRule {
                 if !conflictingSex.isEmpty && lists.contains(conflictingSex) {
                     sink.add(
                         .M02, record: r, field: column.rawValue, value: batch.text(column, r),
-                        message: "diagnosis is on the MCE \(conflictingSex == .female ? "female" : "male")-only list (\(release.name)) and conflicts with the patient's sex",
+                        message: "diagnosis is on the MCE \(conflictingSex == .female ? "female" : "male")-only list (\(mce.releases[index].name)) and conflicts with the patient's sex",
                         payer: batch.payerName(r))
                 }
                 if k == 0 && lists.contains(.manifestation) {
                     sink.add(
                         .M03, record: r, field: "dx1", value: batch.text(.dx1, r),
-                        message: "manifestation code as the primary diagnosis (MCE \(release.name)); code the underlying condition first",
+                        message: "manifestation code as the primary diagnosis (MCE \(mce.releases[index].name)); code the underlying condition first",
                         payer: batch.payerName(r))
                 }
             }

@@ -26,6 +26,15 @@ public struct Excludes1Table: Sendable {
             }
         }
 
+        /// True when `d1` has an Excludes1 note: some row's `code` is a prefix of it. Most
+        /// diagnoses have none, and `excludes(d1, _)` is false for every other code.
+        public func hasNote(_ d1: UInt64) -> Bool {
+            let length = PackedCode.count(d1)
+            guard length >= minLength else { return false }
+            for n in minLength...min(length, maxLength) where codes.contains(PackedCode.prefix(d1, n)) { return true }
+            return false
+        }
+
         /// True when `d1`'s Excludes1 notes exclude `d2`.
         @inline(__always)
         public func excludes(_ d1: UInt64, _ d2: UInt64) -> Bool {
@@ -80,6 +89,12 @@ public struct Excludes1Table: Sendable {
 
     @inline(__always)
     public func release(on day: Int32) -> Int? { schedule.release(on: day) }
+
+    /// True when either code's Excludes1 notes exclude the other in release `release` (M04).
+    public func excludesEither(_ d1: UInt64, _ d2: UInt64, release: Int) -> Bool {
+        let notes = releases[release]
+        return notes.excludes(d1, d2) || notes.excludes(d2, d1)
+    }
 
     /// True when `d1`'s Excludes1 notes exclude `d2` in release `release`.
     @inline(__always)

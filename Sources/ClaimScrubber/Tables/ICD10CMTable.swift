@@ -37,21 +37,32 @@ public struct ICD10CMTable: Sendable {
         guard releases.count <= 64 else { throw ScrubError("more than 64 ICD-10-CM releases loaded") }
         schedule = ReleaseSchedule(declared: releases.map(\.period))
         names = releases.map(\.name)
-        var merged: [UInt64: (UInt64, UInt64)] = [:]
-        merged.reserveCapacity(releases.first.map { $0.codes.count + $0.codes.count / 8 } ?? 0)
+        // Every release's rows in one array sorted by code (each order file is nearly in code
+        // order, and the stable sort finds those runs), then one pass folds a code's rows into its
+        // two masks. A `Dictionary` keyed by code was the first version: ~138M instructions a run
+        // for two releases, mostly hashing.
+        var rows: [(code: UInt64, bit: UInt64, billable: Bool)] = []
+        rows.reserveCapacity(releases.reduce(0) { $0 + $1.codes.count })
         for (i, release) in releases.enumerated() {
             let bit: UInt64 = 1 << UInt64(i)
-            for (code, isBillable) in zip(release.codes, release.billable) {
-                var masks = merged[code] ?? (0, 0)
-                masks.0 |= bit
-                if isBillable { masks.1 |= bit }
-                merged[code] = masks
-            }
+            for (code, isBillable) in zip(release.codes, release.billable) { rows.append((code, bit, isBillable)) }
         }
-        let sorted = merged.keys.sorted()
+        rows.sort { $0.code < $1.code }
+        var sorted: [UInt64] = []
+        sorted.reserveCapacity(releases.first.map { $0.codes.count + $0.codes.count / 8 } ?? 0)
+        present.reserveCapacity(sorted.capacity)
+        billable.reserveCapacity(sorted.capacity)
+        for row in rows {
+            if sorted.last != row.code {
+                sorted.append(row.code)
+                present.append(0)
+                billable.append(0)
+            }
+            // A code listed twice in one release: its flags combine.
+            present[present.count - 1] |= row.bit
+            if row.billable { billable[billable.count - 1] |= row.bit }
+        }
         codes = SortedCodes(sorted: sorted)
-        present = sorted.map { merged[$0]!.0 }
-        billable = sorted.map { merged[$0]!.1 }
     }
 
     /// The release serving a date of service, or nil (C06).
