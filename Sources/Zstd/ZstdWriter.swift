@@ -54,6 +54,13 @@ public final class ZstdWriter {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
+    /// Starts a new frame on the same context, after `finish()`: for writers of many small frames
+    /// (spill files), where setting up a fresh context costs more than compressing.
+    public func restart() throws {
+        _ = try checked(ZSTD_CCtx_reset(context, ZSTD_reset_session_only))
+        finished = false
+    }
+
     /// Flushes everything and closes the frame.
     public func finish() throws {
         guard !finished else { return }

@@ -11,7 +11,8 @@ import Zstd
 /// The shard of a line is the FNV-1a hash of its patient id modulo the shard count, so every line
 /// of a patient (all encounters, late charges, every input file) lands in one shard. When the lines
 /// held in memory pass the budget, the largest shards are compressed (zstd level 1, one frame per
-/// spill) and appended to their files under the temporary folder until half the budget is free.
+/// spill) and appended to their files under the temporary folder until an eighth of the budget
+/// is free.
 /// Loading a shard reads its frames back and adds what is still in memory.
 ///
 /// Lines in memory sit in fixed-size blocks from one pool: a spilled or loaded shard gives its
@@ -34,6 +35,8 @@ final class ShardStore {
         var inMemory = 0
         var spilled = 0
         var file: String?
+        /// Packs this shard's lines against the last one written to its file.
+        var codec = SpillCodec()
 
         func filled(_ block: Int) -> Int { min(ShardStore.blockLines, inMemory - block * ShardStore.blockLines) }
     }
@@ -53,6 +56,12 @@ final class ShardStore {
     private(set) var totalLines = 0
     /// Keeps the spill files of runs in one process (tests, a server) apart.
     private let runNumber = TemporaryFiles.shared.uniqueNumber()
+    /// One compression context for every spill (a fresh one per spill cost more than the
+    /// compressing), and the file it is writing to.
+    private var spillWriter: ZstdWriter?
+    private var spillFile: (fd: Int32, path: String)?
+    /// One block of lines in packed form, on its way to zstd.
+    private let packed = UnsafeMutablePointer<UInt8>.allocate(capacity: blockLines * SpillCodec.maxLineBytes)
 
     init(memoryBudget: Int, directory: String?, byPatientAndDay: Bool = false) {
         shards = Array(repeating: Shard(), count: Self.shardCount)
@@ -68,6 +77,7 @@ final class ShardStore {
         removeFiles()
         for shard in shards { for block in shard.blocks { block.deallocate() } }
         for block in freeBlocks { block.deallocate() }
+        packed.deallocate()
     }
 
     @inline(__always)
@@ -144,8 +154,12 @@ final class ShardStore {
     }
 
     private func spillLargest() throws {
-        // Spill until half the budget is free, largest shards first.
-        while buffered > budgetLines / 2 {
+        // Spill until an eighth of the budget is free, largest shards first. Spilling runs on the
+        // thread that delivers pass 1's chunks in order: freeing half the budget at once (the
+        // first design) compressed tens of megabytes in one go while the workers, with nowhere
+        // to deliver, stood idle; smaller, more frequent spills keep them busy, and more lines
+        // stay in memory at the end of pass 1.
+        while buffered > budgetLines - budgetLines / 8 {
             guard let largest = shards.indices.max(by: { shards[$0].inMemory < shards[$1].inMemory }),
                 shards[largest].inMemory > 0
             else { return }
@@ -170,23 +184,20 @@ final class ShardStore {
                 file: path)
         }
         defer { close(fd) }
-        let writer = try ZstdWriter(level: 1) { compressed in
-            var done = 0
-            while done < compressed.count {
-                let n = write(fd, compressed.baseAddress! + done, compressed.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ScrubError(
-                        "cannot write a spill file (is --temp-dir full?): \(String(cString: strerror(errno)))",
-                        file: path)
-                }
-                done += n
-            }
+        spillFile = (fd, path)
+        defer { spillFile = nil }
+        let writer: ZstdWriter
+        if let spillWriter {
+            try spillWriter.restart()
+            writer = spillWriter
+        } else {
+            writer = try ZstdWriter(level: 1) { [unowned self] compressed in try self.writeSpill(compressed) }
+            spillWriter = writer
         }
         for (b, block) in shards[shard].blocks.enumerated() {
-            try writer.write(
-                UnsafeRawBufferPointer(
-                    start: block, count: shards[shard].filled(b) * MemoryLayout<EncounterLine>.stride))
+            let n = shards[shard].codec.encode(
+                UnsafeBufferPointer(start: block, count: shards[shard].filled(b)), into: packed)
+            try writer.write(UnsafeRawBufferPointer(start: packed, count: n))
         }
         try writer.finish()
         spilledLines += shards[shard].inMemory
@@ -194,22 +205,36 @@ final class ShardStore {
         release(shard, keep: true)
     }
 
+    private func writeSpill(_ compressed: UnsafeRawBufferPointer) throws {
+        guard let (fd, path) = spillFile else { preconditionFailure("compressed spill bytes outside a spill") }
+        var done = 0
+        while done < compressed.count {
+            let n = write(fd, compressed.baseAddress! + done, compressed.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ScrubError(
+                    "cannot write a spill file (is --temp-dir full?): \(String(cString: strerror(errno)))", file: path)
+            }
+            done += n
+        }
+    }
+
     /// Hands every line of one shard to `body`, a bounded piece at a time (spilled lines streamed
     /// back from their file), and forgets the shard.
     func drain(_ shard: Int, _ body: (UnsafeBufferPointer<EncounterLine>) throws -> Void) throws {
         if let path = shards[shard].file {
-            let source = try InputSource(path: path, name: "spill file")
-            let stride = MemoryLayout<EncounterLine>.stride
-            let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536 * stride, alignment: 64)
+            let reader = try SpillReader(path: path)
+            let piece = UnsafeMutableBufferPointer<EncounterLine>.allocate(capacity: 65_536)
             defer { piece.deallocate() }
+            var read = 0
             while true {
-                let n = try source.readFully(into: piece)
+                let n = try reader.read(into: piece)
                 if n == 0 { break }
-                guard n % stride == 0 else { throw ScrubError("a spill file is damaged", file: path) }
-                try body(
-                    UnsafeBufferPointer(
-                        start: piece.baseAddress!.assumingMemoryBound(to: EncounterLine.self), count: n / stride))
-                if n < piece.count { break }
+                read += n
+                try body(UnsafeBufferPointer(rebasing: piece[0..<n]))
+            }
+            guard read == shards[shard].spilled, try reader.isExhausted() else {
+                throw ScrubError("a spill file is damaged", file: path)
             }
             forgetFile(shard)
         }
@@ -224,17 +249,13 @@ final class ShardStore {
     func take(_ shard: Int) throws -> [EncounterLine] {
         let spilled = shards[shard].spilled
         let total = spilled + shards[shard].inMemory
-        let stride = MemoryLayout<EncounterLine>.stride
         let lines = try [EncounterLine](unsafeUninitializedCapacity: total) { buffer, count in
             count = 0
             if let path = shards[shard].file {
-                // Decompressed straight into the shard's array.
-                let source = try InputSource(path: path, name: "spill file")
-                let raw = UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: spilled * stride)
-                let n = try source.readFully(into: raw)
-                var extra: UInt8 = 0
-                let more = try withUnsafeMutableBytes(of: &extra) { try source.readFully(into: $0) }
-                guard n == raw.count, more == 0 else { throw ScrubError("a spill file is damaged", file: path) }
+                // Decoded straight into the shard's array.
+                let reader = try SpillReader(path: path)
+                let n = try reader.read(into: UnsafeMutableBufferPointer(start: buffer.baseAddress, count: spilled))
+                guard n == spilled, try reader.isExhausted() else { throw ScrubError("a spill file is damaged", file: path) }
             }
             var at = spilled
             for (b, block) in shards[shard].blocks.enumerated() {
@@ -262,6 +283,7 @@ final class ShardStore {
         TemporaryFiles.shared.unregister(path)
         shards[shard].file = nil
         shards[shard].spilled = 0
+        shards[shard].codec = SpillCodec()
     }
 
     func removeFiles() {
@@ -388,5 +410,60 @@ enum EncounterStage {
             previous = line.ordinal
         }
         return true
+    }
+}
+
+/// Reads a spill file back: zstd frames of packed lines (`SpillCodec`), decoded in order.
+private final class SpillReader {
+    private let path: String
+    private let source: InputSource
+    private var codec = SpillCodec()
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+    private var atEnd = false
+
+    init(path: String) throws {
+        self.path = path
+        source = try InputSource(path: path, name: "spill file")
+        buffer = .allocate(byteCount: 256 << 10, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Keeps at least a line's longest encoding ahead of `start`, unless the file has ended.
+    private func refill() throws {
+        guard !atEnd, end - start < SpillCodec.maxLineBytes else { return }
+        if start > 0 {
+            buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start)
+            end -= start
+            start = 0
+        }
+        let n = try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+        if end + n < buffer.count { atEnd = true }
+        end += n
+    }
+
+    /// Decodes lines into `lines` until it is full or the file ends; returns how many.
+    func read(into lines: UnsafeMutableBufferPointer<EncounterLine>) throws -> Int {
+        var filled = 0
+        while filled < lines.count {
+            try refill()
+            if start == end { break }
+            guard
+                let (consumed, n) = codec.decode(
+                    UnsafeRawBufferPointer(rebasing: buffer[start..<end]), atEnd: atEnd,
+                    into: UnsafeMutableBufferPointer(rebasing: lines[filled...]))
+            else { throw ScrubError("a spill file is damaged", file: path) }
+            start += consumed
+            filled += n
+        }
+        return filled
+    }
+
+    /// True when every byte of the file has been decoded.
+    func isExhausted() throws -> Bool {
+        try refill()
+        return start == end
     }
 }
