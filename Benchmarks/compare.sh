@@ -90,6 +90,10 @@ print(f"two-pass floor / pipeline   = {rows['two_pass_floor'][0] / rows['pipelin
 print(f"scrub / two-pass floor      = {rows['scrub'][0] / rows['two_pass_floor'][0]:.2f}, "
       f"with --level none = {rows['scrub_level_none'][0] / rows['two_pass_floor_none'][0]:.2f}")
 print(f"peak RSS scrub = {rows['scrub'][1]/1024:.0f} MiB  (target <= 512)")
+import os
+if os.environ.get("SCALE_LOG"):
+    with open(os.environ["SCALE_LOG"], "a") as log:
+        log.write(f"{lines} {rows['scrub'][0]} {rows['scrub'][1]} {rows['scrub'][2]}\n")
 if 'baseline_scrub' in rows:
     b = rows['baseline_scrub']
     print(f"scrub / baseline build      = {rows['scrub'][0] / b[0]:.2f} wall, {rows['scrub'][2] / b[2]:.2f} CPU")
@@ -97,7 +101,18 @@ PY
 }
 
 if [ "${1:-}" = "--scale" ]; then
+    SCALE_LOG=$(mktemp)
+    export SCALE_LOG
     for n in 10000000 50000000; do run_one "$n"; echo; done
+    # The issue's scaling target: 5x the lines in at most 5.5x the wall time, peak RSS flat.
+    python3 - "$SCALE_LOG" <<'PY'
+import sys
+(small, large) = [line.split() for line in open(sys.argv[1]) if line.strip()]
+ratio = float(large[1]) / float(small[1])
+print(f"scaling {int(small[0]):,} -> {int(large[0]):,} lines: scrub wall x{ratio:.2f} (target <= 5.5), "
+      f"CPU x{float(large[3]) / float(small[3]):.2f}, peak RSS {int(small[2]) / 1024:.0f} -> {int(large[2]) / 1024:.0f} MiB")
+PY
+    rm -f "$SCALE_LOG"
 else
     run_one "${1:-10000000}"
 fi
