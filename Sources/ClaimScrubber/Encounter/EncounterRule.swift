@@ -12,6 +12,16 @@ struct EncounterContext: Sendable {
     var settings: RuleSettings
     /// Payer names by run-wide number (index 0: none).
     var payers: [String]
+    /// MUE limits already looked up in this shard job (the shard stage sets one per job; nil:
+    /// look up every time).
+    var mueMemo: MUELimitMemo? = nil
+
+    /// The MUE of `code` in MUE release `release` (E04 and E05 both ask, for every line).
+    @inline(__always)
+    func mueLimit(code: UInt64, release: Int) -> MUETable.Limit? {
+        guard let mueMemo else { return tables.mue.limit(code: code, release: release) }
+        return mueMemo.limit(code: code, release: release) { tables.mue.limit(code: code, release: release) }
+    }
 
     /// The MUE release serving a patient-day per setting (practitioner, outpatient hospital):
     /// looked up once per group rather than once per line.
@@ -44,4 +54,44 @@ enum EncounterRules {
 
     /// Repeat-procedure modifiers that make a second identical code on one day expected, not a duplicate.
     static let repeatModifiers: Set<UInt16> = Set(["76", "77", "91"].map(ModifierCode.pack))
+}
+
+/// MUE limits by code and release for one shard job: E04 and E05 each look up every line's code,
+/// and a shard's codes repeat, so most look-ups are a multiply and a compare instead of a binary
+/// search of the MUE table. Direct-mapped, 1024 entries; a collision looks up again. One instance
+/// per job, used by that job's thread only.
+final class MUELimitMemo: @unchecked Sendable {
+    private static let bits = 10
+    private let keys: UnsafeMutablePointer<UInt64>
+    private let values: UnsafeMutablePointer<UInt64>
+
+    init() {
+        keys = .allocate(capacity: 1 << Self.bits)
+        keys.initialize(repeating: .max, count: 1 << Self.bits)
+        values = .allocate(capacity: 1 << Self.bits)
+        values.initialize(repeating: 0, count: 1 << Self.bits)
+    }
+
+    deinit {
+        keys.deallocate()
+        values.deallocate()
+    }
+
+    @inline(__always)
+    func limit(code: UInt64, release: Int, lookUp: () -> MUETable.Limit?) -> MUETable.Limit? {
+        // A packed code leaves its top four bits free for the release number.
+        guard release >= 0 && release < 16, code >> 60 == 0 else { return lookUp() }
+        let key = code | UInt64(release) << 60
+        let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.bits))
+        if keys[slot] == key {
+            let v = values[slot]
+            guard v >> 63 == 1 else { return nil }
+            return MUETable.Limit(
+                value: Int32(bitPattern: UInt32(truncatingIfNeeded: v)), mai: UInt8(truncatingIfNeeded: v >> 32))
+        }
+        let limit = lookUp()
+        keys[slot] = key
+        values[slot] = limit.map { 1 << 63 | UInt64($0.mai) << 32 | UInt64(UInt32(bitPattern: $0.value)) } ?? 0
+        return limit
+    }
 }

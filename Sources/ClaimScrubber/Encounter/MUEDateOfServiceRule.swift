@@ -10,7 +10,6 @@ struct MUEDateOfServiceRule: EncounterRule {
     }
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
-        let mue = context.tables.mue
         let releases = context.mueReleases(on: lines[lines.startIndex].day)
         guard releases.practitioner != nil || releases.hospital != nil else { return }
         let start = lines.startIndex
@@ -24,7 +23,7 @@ struct MUEDateOfServiceRule: EncounterRule {
             }
             if seen { continue }
             guard let release = first.isInstitutional ? releases.hospital : releases.practitioner,
-                let limit = mue.limit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
+                let limit = context.mueLimit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
             else { continue }
             var units = Int64(first.units)
             for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) { units += Int64(lines[j].units) }

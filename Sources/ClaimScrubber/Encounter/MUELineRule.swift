@@ -3,12 +3,11 @@ struct MUELineRule: EncounterRule {
     var ids: [RuleID] { [.E04] }
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
-        let mue = context.tables.mue
         let releases = context.mueReleases(on: lines[lines.startIndex].day)
         guard releases.practitioner != nil || releases.hospital != nil else { return }
         for line in lines where !line.isCredit && line.units > 0 {
             guard let release = line.isInstitutional ? releases.hospital : releases.practitioner,
-                let limit = mue.limit(code: line.code, release: release), limit.mai == 1,
+                let limit = context.mueLimit(code: line.code, release: release), limit.mai == 1,
                 line.units > limit.value, let severity = context.severity(.E04, line)
             else { continue }
             out.append(

@@ -349,6 +349,8 @@ enum EncounterStage {
     {
         let n = unsorted.count
         guard n > 0 else { return [] }
+        var context = context
+        context.mueMemo = MUELimitMemo()
         var out: [EncounterFinding] = []
         let bits = max(1, Int.bitWidth - (n - 1).leadingZeroBitCount)
         let buckets = 1 << bits
@@ -394,7 +396,8 @@ enum EncounterStage {
                     end += 1
                 }
                 let group = lines[start..<end]
-                for rule in rules { rule.check(group, context, &out) }
+                // By index: iterating the array would copy each rule out of its existential box.
+                for k in rules.indices { rules[k].check(group, context, &out) }
                 start = end
             }
         }
