@@ -19,6 +19,16 @@ public final class ChunkReader {
     private var nextLine = 1
     private var offset: UInt64 = 0
     private var finished = false
+    /// Pass 2's reading: the byte and newline counts of the chunks pass 1 cut from the same input,
+    /// so the same bytes are cut again without counting quotes and newlines (nil: cut by scanning).
+    public var plan: [ChunkPlan]? = nil
+    private var planned = 0
+
+    /// Where pass 1 cut a chunk: its size in bytes and its newline count.
+    public struct ChunkPlan: Sendable {
+        public var count: Int
+        public var newlines: Int
+    }
 
     public init(source: InputSource, file: Int, chunkSize: Int = 4 << 20, maxRecordBytes: Int = 256 << 20) {
         self.source = source
@@ -68,6 +78,7 @@ public final class ChunkReader {
     /// The next chunk of whole records, or nil at end of input.
     public func nextChunk(sequence: Int) throws -> Chunk? {
         if finished { return nil }
+        if let plan { return try plannedChunk(plan, sequence: sequence) }
         var capacity = max(chunkSize, carry.count * 2)
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         var filled = carry.count
@@ -114,6 +125,37 @@ public final class ChunkReader {
             storage = grown
             capacity *= 2
         }
+    }
+
+    /// The next chunk of the plan, read without scanning; an error when the input does not hold
+    /// exactly the planned bytes (it changed since pass 1).
+    private func plannedChunk(_ plan: [ChunkPlan], sequence: Int) throws -> Chunk? {
+        guard planned < plan.count else {
+            finished = true
+            var probe: UInt8 = 0
+            let more = carry.isEmpty ? try withUnsafeMutableBytes(of: &probe) { try source.readFully(into: $0) } : 1
+            guard more == 0 else { throw Self.changed(source.name) }
+            return nil
+        }
+        let (count, newlines) = (plan[planned].count, plan[planned].newlines)
+        planned += 1
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        let fromCarry = min(carry.count, count)
+        carry.withUnsafeBytes { storage.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<fromCarry])) }
+        carry.removeFirst(fromCarry)
+        var filled = fromCarry
+        if filled < count {
+            filled += try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: storage[filled..<count]))
+        }
+        guard filled == count else {
+            storage.deallocate()
+            throw Self.changed(source.name)
+        }
+        return make(storage, count: count, newlines: newlines, sequence: sequence, last: planned == plan.count)
+    }
+
+    private static func changed(_ name: String) -> ScrubError {
+        ScrubError("the input changed while it was being scrubbed (its bytes differ from the first read)", file: name)
     }
 
     private func make(

@@ -51,6 +51,8 @@ final class PassOneState: @unchecked Sendable {
     var recordBytes: UInt64 = 0
     /// Per input: the spool of its decompressed bytes (compressed inputs only), for pass 2.
     var spools: [SpoolFile?] = []
+    /// Per input, the chunks pass 1 cut (pass 2 cuts the same ones without scanning).
+    var chunkPlans: [[ChunkReader.ChunkPlan]] = []
 
     init(files: Int, store: ShardStore, findingsSpool: FindingsSpool) {
         recordsPerFile = Array(repeating: 0, count: files)
@@ -112,8 +114,10 @@ extension ScrubPipeline {
                     try input.layout.headerBytes.withUnsafeBytes { try spool!.write($0) }
                 }
                 state.spools.append(spool)
+                state.chunkPlans.append([])
                 while !pool.hasFailed, let chunk = try input.reader.nextChunk(sequence: sequence) {
                     try spool?.write(chunk.bytes)
+                    state.chunkPlans[index].append(.init(count: chunk.bytes.count, newlines: chunk.newlineCount))
                     state.recordBytes += UInt64(chunk.bytes.count)
                     let fileName = fileNames[chunk.file]
                     pool.submit(sequence) {
@@ -242,6 +246,7 @@ extension ScrubPipeline {
             let source = try InputSource(path: state.spools[index]?.path ?? input.path, name: input.source.name)
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
             _ = try reader.readHeader()
+            reader.plan = state.chunkPlans[index]
             let first = record
             let prefetcher = ChunkPrefetcher(reader: reader)
             defer { prefetcher.close() }
