@@ -155,7 +155,7 @@ public final class ChunkReader {
     }
 
     private static func changed(_ name: String) -> ScrubError {
-        ScrubError("the input changed while it was being scrubbed (its bytes differ from the first read)", file: name)
+        ScrubError("the input changed while it was being scrubbed (its size differs from the first read)", file: name)
     }
 
     private func make(
