@@ -1,12 +1,14 @@
 import Dispatch
 import Synchronization
 
-/// A fixed set of Dispatch worker queues that process numbered jobs in parallel and hand the
-/// results, in job order, to one consumer.
+/// Numbered jobs run on up to `workers` threads at once, their results handed, in job order, to
+/// one consumer.
 ///
 /// `submit` blocks once `maxInFlight` jobs are queued, running or waiting to be consumed, so the
-/// reader never runs ahead of the workers and memory stays bounded. Job `n` goes to worker
-/// `n % workers`: which thread did the work never changes the result or its order.
+/// reader never runs ahead of the workers and memory stays bounded. A job runs on the first free
+/// worker (a concurrent queue, `workers` of them admitted at once): which thread did the work
+/// never changes the result or its order. (Job `n` on worker `n % workers`, the first design,
+/// left a worker idle whenever its next job sat behind a longer one on the other worker.)
 final class OrderedWorkPool<Output: Sendable>: Sendable {
     private struct State {
         var pending: [Int: Result<Output, any Error>] = [:]
@@ -14,7 +16,9 @@ final class OrderedWorkPool<Output: Sendable>: Sendable {
         var firstError: (any Error)?
     }
 
-    private let workers: [DispatchQueue]
+    private let queue = DispatchQueue(label: "claim-scrub.workers", attributes: .concurrent)
+    /// Admits `workers` jobs to run at once.
+    private let running: DispatchSemaphore
     private let delivery = DispatchQueue(label: "claim-scrub.delivery")
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
@@ -23,7 +27,7 @@ final class OrderedWorkPool<Output: Sendable>: Sendable {
 
     /// - Parameter consume: called on one serial queue, in job order.
     init(workers: Int, maxInFlight: Int, consume: @escaping @Sendable (Output) throws -> Void) {
-        self.workers = (0..<max(1, workers)).map { DispatchQueue(label: "claim-scrub.worker-\($0)") }
+        self.running = DispatchSemaphore(value: max(1, workers))
         self.slots = DispatchSemaphore(value: max(1, maxInFlight))
         self.consume = consume
     }
@@ -35,8 +39,10 @@ final class OrderedWorkPool<Output: Sendable>: Sendable {
     func submit(_ sequence: Int, _ work: @escaping @Sendable () throws -> Output) {
         slots.wait()
         group.enter()
-        workers[sequence % workers.count].async { [self] in
+        queue.async { [self] in
+            running.wait()
             let result = Result { try work() }
+            running.signal()
             state.withLock { $0.pending[sequence] = result }
             delivery.async { [self] in
                 drain()

@@ -302,15 +302,18 @@ enum EncounterStage {
         let rules = EncounterRules.all
         let collected = Mutex<[EncounterFinding]>([])
         // One shard per job; results are gathered and sorted, so the order of jobs does not matter.
-        let pool = OrderedWorkPool<[EncounterFinding]>(workers: workers, maxInFlight: workers) { findings in
+        // One job more than the workers waits loaded, so a worker that finishes early starts the
+        // next shard at once instead of waiting for an earlier job to be delivered.
+        let pool = OrderedWorkPool<[EncounterFinding]>(workers: workers, maxInFlight: workers + 1) { findings in
             collected.withLock { $0.append(contentsOf: findings) }
         }
         var job = 0
         // A shard larger than the budget (a placeholder patient id such as UNKNOWN carrying
         // millions of lines) is re-partitioned by patient and date through a sub-store, so no
         // single job needs more memory than one patient-day.
-        // Up to workers + 1 shards are loaded at once (one per job and the next being read), each
-        // sorted through a copy: an eighth of the budget per shard keeps them all within it.
+        // Up to workers + 2 shards are loaded at once (one per running job, one waiting and the
+        // next being read), each running one sorted through a copy: an eighth of the budget per
+        // shard keeps them all within it.
         let largest = max(store.budgetLines / 8, 1024)
         for shard in 0..<ShardStore.shardCount {
             if store.count(shard) > largest {
