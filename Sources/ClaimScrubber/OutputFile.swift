@@ -30,11 +30,10 @@ public final class OutputFile {
         temporaryPath = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(getpid())"
         ).path
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        fd = TemporaryFiles.shared.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
             throw ScrubError("cannot create output: \(String(cString: strerror(errno)))", file: path)
         }
-        TemporaryFiles.shared.register(temporaryPath)
         buffer.reserveCapacity(bufferLimit + (1 << 16))
         if let level {
             do {

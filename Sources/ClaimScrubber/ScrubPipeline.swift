@@ -213,9 +213,8 @@ public final class ScrubPipeline {
     private func spoolStandardInput() throws -> String {
         let dir = options.temporaryDirectory ?? NSTemporaryDirectory()
         let path = (dir as NSString).appendingPathComponent("claim-scrub-stdin-\(getpid()).spool")
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let fd = TemporaryFiles.shared.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw ScrubError("cannot create a spool file for standard input", file: path) }
-        TemporaryFiles.shared.register(path)
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {

@@ -18,11 +18,10 @@ final class SpoolFile {
     init(directory: String?, tag: Int) throws {
         let dir = directory ?? NSTemporaryDirectory()
         path = (dir as NSString).appendingPathComponent("claim-scrub-\(getpid())-\(TemporaryFiles.shared.uniqueNumber())-\(tag).spool")
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        fd = TemporaryFiles.shared.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else {
             throw ScrubError("cannot create a spool file: \(String(cString: strerror(errno)))", file: path)
         }
-        TemporaryFiles.shared.register(path)
     }
 
     deinit { remove() }

@@ -12,7 +12,13 @@ import Synchronization
 /// is not async-signal-safe); the handler unlinks the registered files and exits with 130/143.
 public final class TemporaryFiles: Sendable {
     public static let shared = TemporaryFiles()
-    private let paths = Mutex<Set<String>>([])
+    private struct Registry {
+        var paths: Set<String> = []
+        /// Set once an interrupt removed the files: no file is created after that.
+        var closed = false
+    }
+
+    private let registry = Mutex(Registry())
     private let sources = Mutex<[DispatchSourceSignal]>([])
     private let counter = Mutex(0)
 
@@ -24,17 +30,33 @@ public final class TemporaryFiles: Sendable {
         }
     }
 
-    public func register(_ path: String) { paths.withLock { _ = $0.insert(path) } }
-    public func unregister(_ path: String) { paths.withLock { _ = $0.remove(path) } }
+    public func register(_ path: String) { registry.withLock { _ = $0.paths.insert(path) } }
+    public func unregister(_ path: String) { registry.withLock { _ = $0.paths.remove(path) } }
 
-    /// Removes every registered file now.
-    public func removeAll() {
-        let all = paths.withLock { p in
-            let all = p
-            p.removeAll()
-            return all
+    /// Opens (and creates when `flags` say so) a temporary file and registers it, as one step
+    /// under the registry's lock: an interrupt's removal then either sees the file or comes first,
+    /// in which case nothing is created (-1, `errno` ECANCELED). A thread still spilling while the
+    /// interrupt removes the files could otherwise create one again after it.
+    public func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+        registry.withLock { registry in
+            guard !registry.closed else {
+                errno = ECANCELED
+                return -1
+            }
+            let fd = Glibc.open(path, flags, mode)
+            if fd >= 0 { registry.paths.insert(path) }
+            return fd
         }
-        for path in all { unlink(path) }
+    }
+
+    /// Removes every registered file now; with `closing` (an interrupt), also refuses every later
+    /// `open`.
+    public func removeAll(closing: Bool = false) {
+        registry.withLock { registry in
+            for path in registry.paths { unlink(path) }
+            registry.paths.removeAll()
+            if closing { registry.closed = true }
+        }
     }
 
     /// Installs the SIGINT/SIGTERM handlers (once per process).
@@ -45,7 +67,7 @@ public final class TemporaryFiles: Sendable {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler { [self] in
-                    removeAll()
+                    removeAll(closing: true)
                     let message = "claim-scrub: interrupted; temporary files removed, no output written\n"
                     _ = message.withCString { Glibc.write(2, $0, strlen($0)) }
                     exit(128 + signalNumber)

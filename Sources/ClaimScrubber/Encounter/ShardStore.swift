@@ -175,9 +175,10 @@ final class ShardStore {
             path = (directory as NSString).appendingPathComponent(
                 "claim-scrub-\(getpid())-\(runNumber)-shard-\(shard).spill")
             shards[shard].file = path
-            TemporaryFiles.shared.register(path)
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        // Created or appended to through the registry, so an interrupt cannot be followed by a
+        // spill file made again.
+        let fd = TemporaryFiles.shared.open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard fd >= 0 else {
             throw ScrubError(
                 "cannot open a spill file in the temporary folder (--temp-dir): \(String(cString: strerror(errno)))",
