@@ -51,25 +51,21 @@ extension ChargeParser {
         let iModifiers = Column.modifiers.index
         let iDx1 = Column.dx1.index
         let required = Column.required.map { ($0.index, $0) }
-        // Dates (service, post and birth alike) and NPIs are ten-byte texts that repeat.
-        let dateMemo = TenByteMemo()
-        let npiMemo = TenByteMemo()
+        // Dates (service, post and birth alike), NPIs, codes and amounts: texts that repeat.
+        let dateMemo = TextMemo()
+        let npiMemo = TextMemo()
+        let codeMemo = TextMemo()
+        let amountMemo = TextMemo()
         defer {
-            dateMemo.deallocate()
-            npiMemo.deallocate()
+            for memo in [dateMemo, npiMemo, codeMemo, amountMemo] { memo.deallocate() }
         }
         @inline(__always) func npi(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
             guard length == 10 else { return Self.npi(p, length) }
-            if let value = npiMemo.value(p) { return value }
+            let key = TextMemo.Key.tenBytes(p)
+            if let value = npiMemo.value(key) { return value }
             let value = Self.npi(p, length)
-            npiMemo.remember(p, value)
+            npiMemo.remember(key, value)
             return value
-        }
-        let codeMemo = WordMemo()
-        let amountMemo = WordMemo()
-        defer {
-            codeMemo.deallocate()
-            amountMemo.deallocate()
         }
         // Texts that start at least eight bytes before the chunk's end can be read a word at a time.
         let lastWordStart = batch.chunk.bytes.count &- 8
@@ -78,17 +74,18 @@ extension ChargeParser {
         }
         @inline(__always) func code(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
             guard isWordReadable(p, length) else { return Self.packCode(p, length) }
-            if let value = codeMemo.value(p, length) { return value }
+            let key = TextMemo.Key.word(p, length)
+            if let value = codeMemo.value(key) { return value }
             let value = Self.packCode(p, length)
-            codeMemo.remember(p, length, value)
+            codeMemo.remember(key, value)
             return value
         }
         @inline(__always) func cents(_ p: UnsafePointer<UInt8>, _ length: Int) -> Int64? {
-            let readable = isWordReadable(p, length)
-            if readable, let value = amountMemo.value(p, length) { return Int64(bitPattern: value) }
+            let key = isWordReadable(p, length) ? TextMemo.Key.word(p, length) : nil
+            if let key, let value = amountMemo.value(key) { return Int64(bitPattern: value) }
             // Only amounts are remembered: a malformed one takes this path again, for its S03.
             guard let value = Money.cents(UnsafeRawBufferPointer(start: p, count: length)) else { return nil }
-            if readable { amountMemo.remember(p, length, UInt64(bitPattern: value)) }
+            if let key { amountMemo.remember(key, UInt64(bitPattern: value)) }
             return value
         }
 
@@ -203,14 +200,15 @@ extension ChargeParser {
 
     @inline(__always)
     private func date(
-        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ memo: TenByteMemo, _ r: Int, _ sink: inout FindingSink,
+        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ memo: TextMemo, _ r: Int, _ sink: inout FindingSink,
         _ payer: String?
     ) -> Int32 {
         if field.1 == 0 { return DayNumber.missing }
-        if field.1 == 10, let day = memo.value(field.0) { return Int32(truncatingIfNeeded: day) }
+        let key = field.1 == 10 ? TextMemo.Key.tenBytes(field.0) : nil
+        if let key, let day = memo.value(key) { return Int32(truncatingIfNeeded: day) }
         let day = DayNumber.parse(Self.trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1)))
         // Only real dates are remembered: a malformed one takes this path again, for its S03.
-        if field.1 == 10 && DayNumber.isDate(day) { memo.remember(field.0, UInt64(truncatingIfNeeded: day)) }
+        if let key, DayNumber.isDate(day) { memo.remember(key, UInt64(truncatingIfNeeded: day)) }
         if day == DayNumber.malformed {
             // Birth dates are patient identity: the value stays out of the finding.
             let value =
@@ -365,15 +363,39 @@ extension ChargeParser {
     }
 }
 
-/// Values of ten-byte texts (dates as YYYY-MM-DD, NPIs) for one batch: an encounter's lines share
-/// their dates and providers, and a chunk holds a few hundred distinct ones, so most are two loads
-/// and compares instead of a parse. Direct-mapped, 512 entries (12 KiB, in L1); a collision just
-/// parses again. Reads only the text's own ten bytes.
-private struct TenByteMemo {
+/// Values of short texts for one batch: a chunk's codes, fee-schedule amounts, dates and NPIs
+/// repeat (a few hundred distinct texts in thousands of lines), so most are a load or two, a
+/// multiply and a compare instead of a parse. Direct-mapped, 512 entries (12 KiB, in L1); a
+/// collision just parses again. Two kinds of key, never equal to each other: texts of up to eight
+/// bytes read as one word, and ten-byte texts (dates as YYYY-MM-DD, NPIs).
+private struct TextMemo {
+    struct Key {
+        fileprivate var first: UInt64
+        /// The length of a word text (0–8), or a ten-byte text's last two bytes with the top bit
+        /// set; never `UInt64.max`, which marks an empty entry.
+        fileprivate var second: UInt64
+
+        /// The `length` (≤ 8) bytes at `p`; the caller must have eight readable bytes there.
+        @inline(__always)
+        static func word(_ p: UnsafePointer<UInt8>, _ length: Int) -> Key {
+            // In little-endian order the text's bytes are the word's low `length` bytes.
+            let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+            return Key(first: length >= 8 ? word : word & ((1 &<< UInt64(length &* 8)) &- 1), second: UInt64(length))
+        }
+
+        /// The ten bytes at `p` (only they are read).
+        @inline(__always)
+        static func tenBytes(_ p: UnsafePointer<UInt8>) -> Key {
+            let raw = UnsafeRawPointer(p)
+            return Key(
+                first: raw.loadUnaligned(as: UInt64.self),
+                second: 1 << 63 | UInt64(raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
+        }
+    }
+
     private struct Entry {
-        var head: UInt64 = 0
-        var tail: UInt16 = 0
-        var filled = false
+        var first: UInt64 = 0
+        var second: UInt64 = .max
         var value: UInt64 = 0
     }
 
@@ -388,71 +410,21 @@ private struct TenByteMemo {
     func deallocate() { entries.deallocate() }
 
     @inline(__always)
-    private static func key(_ p: UnsafePointer<UInt8>) -> (UInt64, UInt16, Int) {
-        let raw = UnsafeRawPointer(p)
-        let head = raw.loadUnaligned(as: UInt64.self)
-        let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
-        let mixed = (head ^ UInt64(tail) &* 0x1_0000_0001) &* 0x9E37_79B9_7F4A_7C15
-        return (head, tail, Int(truncatingIfNeeded: mixed &>> UInt64(64 - bits)))
+    private static func slot(_ key: Key) -> Int {
+        let mixed = (key.first ^ key.second &* 0x1_0000_0001) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed &>> UInt64(64 - bits))
     }
 
-    /// The remembered value of the ten bytes at `p`, or nil.
+    /// The remembered value of `key`, or nil.
     @inline(__always)
-    func value(_ p: UnsafePointer<UInt8>) -> UInt64? {
-        let (head, tail, slot) = Self.key(p)
-        let entry = entries[slot]
-        return entry.filled && entry.head == head && entry.tail == tail ? entry.value : nil
+    func value(_ key: Key) -> UInt64? {
+        let entry = entries[Self.slot(key)]
+        return entry.first == key.first && entry.second == key.second ? entry.value : nil
     }
 
     @inline(__always)
-    func remember(_ p: UnsafePointer<UInt8>, _ value: UInt64) {
-        let (head, tail, slot) = Self.key(p)
-        entries[slot] = Entry(head: head, tail: tail, filled: true, value: value)
-    }
-}
-
-/// Values of short texts (procedure and diagnosis codes, charge amounts) for one batch: a chunk's
-/// codes and fee-schedule amounts repeat (a few hundred distinct texts in thousands of lines), so
-/// most are one eight-byte load, a multiply and a compare instead of a character loop.
-/// Direct-mapped, 512 entries (12 KiB, in L1); a collision just parses again. Texts up to eight
-/// bytes, read as one word: the caller must have eight readable bytes at the text's start.
-private struct WordMemo {
-    private struct Entry {
-        var text: UInt64 = 0
-        var length: Int = -1
-        var value: UInt64 = 0
-    }
-
-    private static let bits = 9
-    private let entries: UnsafeMutablePointer<Entry>
-
-    init() {
-        entries = .allocate(capacity: 1 << Self.bits)
-        entries.initialize(repeating: Entry(), count: 1 << Self.bits)
-    }
-
-    func deallocate() { entries.deallocate() }
-
-    @inline(__always)
-    private static func key(_ p: UnsafePointer<UInt8>, _ length: Int) -> (UInt64, Int) {
-        // In little-endian order the text's bytes are the word's low `length` bytes.
-        let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
-        let text = length >= 8 ? word : word & ((1 &<< UInt64(length &* 8)) &- 1)
-        return (text, Int(truncatingIfNeeded: (text &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - bits)))
-    }
-
-    /// The remembered value of the `length` (≤ 8) bytes at `p`, or nil.
-    @inline(__always)
-    func value(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64? {
-        let (text, slot) = Self.key(p, length)
-        let entry = entries[slot]
-        return entry.text == text && entry.length == length ? entry.value : nil
-    }
-
-    @inline(__always)
-    func remember(_ p: UnsafePointer<UInt8>, _ length: Int, _ value: UInt64) {
-        let (text, slot) = Self.key(p, length)
-        entries[slot] = Entry(text: text, length: length, value: value)
+    func remember(_ key: Key, _ value: UInt64) {
+        entries[Self.slot(key)] = Entry(first: key.first, second: key.second, value: value)
     }
 }
 
