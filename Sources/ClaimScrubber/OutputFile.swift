@@ -100,15 +100,7 @@ public final class OutputFile {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ScrubError("write failed: \(String(cString: strerror(errno)))", file: finalPath)
-            }
-            done += n
-        }
+        try ClaimScrubber.writeAll(fd, bytes) { ScrubError("write failed: \($0)", file: finalPath) }
     }
 
     /// Finishes the stream and closes the temporary file (still under its temporary name).

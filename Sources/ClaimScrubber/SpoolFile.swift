@@ -27,16 +27,7 @@ final class SpoolFile {
     deinit { remove() }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ScrubError(
-                    "cannot write the spool file (is --temp-dir full?): \(String(cString: strerror(errno)))", file: path)
-            }
-            done += n
-        }
+        try writeAll(fd, bytes) { ScrubError("cannot write the spool file (is --temp-dir full?): \($0)", file: path) }
     }
 
     func finish() {

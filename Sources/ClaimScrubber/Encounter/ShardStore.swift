@@ -208,16 +208,7 @@ final class ShardStore {
 
     private func writeSpill(_ compressed: UnsafeRawBufferPointer) throws {
         guard let (fd, path) = spillFile else { preconditionFailure("compressed spill bytes outside a spill") }
-        var done = 0
-        while done < compressed.count {
-            let n = write(fd, compressed.baseAddress! + done, compressed.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ScrubError(
-                    "cannot write a spill file (is --temp-dir full?): \(String(cString: strerror(errno)))", file: path)
-            }
-            done += n
-        }
+        try writeAll(fd, compressed) { ScrubError("cannot write a spill file (is --temp-dir full?): \($0)", file: path) }
     }
 
     /// Hands every line of one shard to `body`, a bounded piece at a time (spilled lines streamed
