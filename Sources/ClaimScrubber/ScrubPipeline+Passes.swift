@@ -66,7 +66,11 @@ extension ScrubPipeline {
 
     func passOne(inputs: [OpenInput], layout: ExtractLayout) throws -> PassOneState {
         // Shard memory: a quarter of the limit; chunks in flight, tables and buffers take the rest.
-        let store = ShardStore(memoryBudget: options.memoryLimit / 4, directory: options.temporaryDirectory)
+        let budget = options.memoryLimit / 4
+        let store = ShardStore(
+            memoryBudget: budget, directory: options.temporaryDirectory,
+            shardCount: ShardStore.shardCount(forLines: Self.estimatedLines(inputs), memoryBudget: budget))
+        let shardCount = store.shardCount
         let state = PassOneState(
             files: inputs.count, store: store,
             findingsSpool: try FindingsSpool(directory: options.temporaryDirectory))
@@ -96,7 +100,7 @@ extension ScrubPipeline {
                     lines[k].department = departments[Int(lines[k].department)]
                     lines[k].payer = payers[Int(lines[k].payer)]
                 }
-                for shard in 0..<ShardStore.shardCount {
+                for shard in 0..<shardCount {
                     let run = Int(outcome.shardStart[shard])..<Int(outcome.shardStart[shard + 1])
                     if !run.isEmpty { try state.store.append(UnsafeBufferPointer(rebasing: lines[run]), shard: shard) }
                 }
@@ -123,7 +127,7 @@ extension ScrubPipeline {
                     pool.submit(sequence) {
                         Self.process(
                             chunk, parser: parser, rules: rules, context: context, fileName: fileName,
-                            hasLineId: hasLineId)
+                            hasLineId: hasLineId, shardCount: shardCount)
                     }
                     sequence += 1
                     progress?(rawBefore + input.source.rawBytesRead, rawTotal, chunk.firstLine - 2 + chunk.newlineCount)
@@ -139,9 +143,21 @@ extension ScrubPipeline {
         return state
     }
 
+    /// About how many lines the inputs hold, from their sizes: compressed CSV is taken at an eighth
+    /// of its size and a line at 150 bytes (the synthetic extracts run about 180), so the guess
+    /// errs towards more shards. Standard input has no size and counts as nothing.
+    static func estimatedLines(_ inputs: [OpenInput]) -> Int {
+        var bytes: UInt64 = 0
+        for input in inputs {
+            let size = input.source.rawSize ?? 0
+            bytes += input.source.isCompressed ? size * 8 : size
+        }
+        return Int(clamping: bytes / 150)
+    }
+
     static func process(
         _ chunk: Chunk, parser: ChargeParser, rules: [any LineRule], context: RuleContext, fileName: String,
-        hasLineId: Bool
+        hasLineId: Bool, shardCount: Int
     ) -> ChunkOutcome {
         var sink = FindingSink(configuration: context.settings)
         let batch = parser.parse(chunk, sink: &sink)
@@ -176,7 +192,7 @@ extension ScrubPipeline {
         }
         let (unsorted, departments) = encounterLines(batch, held: held, malformed: malformed)
         // Grouped by shard here, in parallel, so the in-order consumer appends whole runs.
-        let (lines, shardStart) = ShardStore.groupedByShard(unsorted)
+        let (lines, shardStart) = ShardStore.groupedByShard(unsorted, shardCount: shardCount)
         return ChunkOutcome(
             file: chunk.file, records: batch.count, heldRecords: held, flaggedRecords: flagged, rows: rows,
             metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers)
@@ -221,7 +237,7 @@ extension ScrubPipeline {
     /// Re-reads every input and copies each record, byte for byte, to clean or held by its verdict;
     /// writes findings.csv in input order, merging pass 1's rows with the shard stage's findings.
     func passTwo(
-        inputs: [OpenInput], layout: ExtractLayout, state: PassOneState, encounterFindings: [EncounterFinding],
+        inputs: [OpenInput], layout: ExtractLayout, state: PassOneState, encounterFindings: EncounterFindings,
         clean: OutputFile, heldOut: OutputFile, findings: OutputFile
     ) throws {
         let held = state.held
@@ -233,7 +249,7 @@ extension ScrubPipeline {
         state.findingsSpool.finish()
         let spooled = try FindingsSpool.Reader(path: state.findingsSpool.path)
         var pending = try spooled.next()
-        var nextEncounter = 0
+        var encounter = EncounterFindings.Cursor(encounterFindings)
         let lineIdField = layout.index(of: .lineId)
         let encounterField = layout.index(of: .encounterId)
         var record = 0
@@ -268,17 +284,16 @@ extension ScrubPipeline {
                         try row.row.withUnsafeBytes { try findings.write($0) }
                         pending = try spooled.next()
                     }
-                    if nextEncounter < encounterFindings.count && encounterFindings[nextEncounter].ordinal == ordinal {
+                    if encounter.nextOrdinal == ordinal {
                         let recordBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<next])
                         let lineId = lineIdField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
                         let encounterId =
                             encounterField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
                         var rows: [UInt8] = []
-                        while nextEncounter < encounterFindings.count && encounterFindings[nextEncounter].ordinal == ordinal {
+                        while encounter.nextOrdinal == ordinal, let finding = encounter.next() {
                             Self.appendRow(
-                                encounterFindings[nextEncounter], line: line, lineId: lineId, encounterId: encounterId,
-                                file: input.source.name, to: &rows)
-                            nextEncounter += 1
+                                finding, line: line, lineId: lineId, encounterId: encounterId, file: input.source.name,
+                                to: &rows)
                         }
                         try findings.write(rows)
                     }

@@ -138,10 +138,10 @@ public final class ScrubPipeline {
     }
 
     /// Counts the shard stage's findings and holds their lines.
-    private func apply(_ findings: [EncounterFinding], to state: PassOneState, summary: inout ScrubSummary) {
-        // The line facts the report needs come from the shard records; findings are few, so a
-        // look-up by record number through a small dictionary is fine.
-        for finding in findings {
+    private func apply(_ findings: EncounterFindings, to state: PassOneState, summary: inout ScrubSummary) {
+        // The line facts the report needs come with each finding. Order does not matter here: a
+        // line's findings come together and in order, and lines do not affect each other's tallies.
+        findings.forEach { finding in
             let record = Int(finding.ordinal)
             let newlyFlagged = !state.flagged.contains(record)
             let newlyHeld = finding.severity == .error && !state.held.contains(record)

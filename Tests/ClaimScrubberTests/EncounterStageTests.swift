@@ -90,25 +90,28 @@ import Zstd
         }
         #expect(store.spilledLines > 0)
         var read: [EncounterLine] = []
-        for shard in 0..<ShardStore.shardCount { read += try store.take(shard) }
+        for shard in 0..<store.shardCount { read += try store.take(shard) }
         #expect(read.sorted { $0.ordinal < $1.ordinal } == written)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
-    /// Lines sit in blocks of `ShardStore.blockLines`: runs of every size across block ends, spills
-    /// of shards holding several blocks, and blocks reused after a spill must give back every line.
-    @Test func linesAcrossBlocksAndSpillsComeBackWhole() throws {
+    /// Lines sit in blocks of `blockLines` (fewer lines a block with more shards): runs of every
+    /// size across block ends, spills of shards holding several blocks, and blocks reused after a
+    /// spill must give back every line.
+    @Test(arguments: [256, 1024, 4096])
+    func linesAcrossBlocksAndSpillsComeBackWhole(shardCount: Int) throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let perLine = MemoryLayout<EncounterLine>.stride
-        let store = ShardStore(memoryBudget: 6 * ShardStore.blockLines * perLine, directory: dir.path)
+        let blockLines = ShardStore(memoryBudget: 1 << 20, directory: dir.path, shardCount: shardCount).blockLines
+        let store = ShardStore(memoryBudget: 6 * blockLines * perLine, directory: dir.path, shardCount: shardCount)
         var rng = SplitMix64(seed: 3)
-        var written = [[EncounterLine]](repeating: [], count: ShardStore.shardCount)
+        var written = [[EncounterLine]](repeating: [], count: store.shardCount)
         var ordinal: UInt64 = 0
         for round in 0..<30 {
             let shard = [1, 2, 7][round % 3]
             let size = [
-                1, ShardStore.blockLines - 1, ShardStore.blockLines, ShardStore.blockLines + 1, rng.int(2...6_000),
+                1, blockLines - 1, blockLines, blockLines + 1, rng.int(2...6_000),
             ][round % 5]
             let run = (0..<size).map { _ -> EncounterLine in
                 ordinal += 1
@@ -129,6 +132,54 @@ import Zstd
         try store.drain(1) { drained += $0 }
         #expect(drained == written[1])
         for shard in [2, 7] { #expect(try store.take(shard) == written[shard]) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    /// The shard count follows the extract's size against the budget: a shard averages at most a
+    /// 32nd of the lines the budget holds.
+    @Test func theShardCountGrowsWithTheExtract() {
+        let budget = (512 << 20) / 4  // the default limit's shard memory
+        let perShard = budget / MemoryLayout<EncounterLine>.stride / 32
+        #expect(perShard == 65_536)
+        #expect(ShardStore.shardCount(forLines: 0, memoryBudget: budget) == 256)
+        #expect(ShardStore.shardCount(forLines: 256 * perShard, memoryBudget: budget) == 256)
+        #expect(ShardStore.shardCount(forLines: 256 * perShard + 256, memoryBudget: budget) == 512)
+        #expect(ShardStore.shardCount(forLines: 10_000_000, memoryBudget: budget) == 256)
+        #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: budget) == 1024)
+        #expect(ShardStore.shardCount(forLines: Int.max, memoryBudget: budget) == 4096)
+        // A quarter of the budget, four times the shards.
+        #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: budget / 4) == 4096)
+        for lines in [1_000, 10_000_000, 50_000_000, 200_000_000] {
+            let count = ShardStore.shardCount(forLines: lines, memoryBudget: budget)
+            #expect(count == 4096 || lines / count <= perShard)
+        }
+    }
+
+    /// Which lines share a shard (and a job) must not change a single finding, spilled or not.
+    @Test func findingsAreTheSameForAnyShardCount() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var rng = SplitMix64(seed: 5)
+        let codes = ["99213", "36415", "J1100", "93000", "93005", "11045", "12001"].map { PackedCode.pack($0)! }
+        var lines: [EncounterLine] = []
+        for i in 0..<30_000 {
+            lines.append(
+                EncounterLine(
+                    ordinal: UInt64(i), patient: FNV1a.hash("P\(rng.int(0...3_000))"),
+                    code: codes[rng.int(0...(codes.count - 1))], modifiers: 0, amountCents: 1_000,
+                    day: 20_540 + Int32(rng.int(0...3)), units: Int32(rng.int(1...3)),
+                    rendering: 1_234_567_893, billing: 0, department: 0, payer: 0, flags: 0))
+        }
+        let context = EncounterContext(tables: Fixtures.demoTablesCache, settings: RuleSettings(), payers: [""])
+        let expected = EncounterStage.check(lines, rules: EncounterRules.all, context: context).sorted(by: <)
+        #expect(!expected.isEmpty)
+        for (shardCount, budget) in [(256, 64 << 20), (1024, 64 << 20), (4096, 64 << 20), (1024, 256 << 10)] {
+            let store = ShardStore(memoryBudget: budget, directory: dir.path, shardCount: shardCount)
+            for line in lines { try store.append(line) }
+            #expect((store.spilledLines > 0) == (budget < 1 << 20), "\(shardCount) shards")
+            let found = try EncounterStage.run(store: store, context: context, workers: 2).sorted()
+            #expect(found == expected, "\(shardCount) shards, budget \(budget)")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
@@ -153,7 +204,7 @@ import Zstd
         let store = ShardStore(memoryBudget: 64 << 10, directory: dir.path)
         for line in lines { try store.append(line) }
         #expect(store.spilledLines > 0)
-        let found = try EncounterStage.run(store: store, context: context, workers: 2)
+        let found = try EncounterStage.run(store: store, context: context, workers: 2).sorted()
         #expect(found == expected)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }

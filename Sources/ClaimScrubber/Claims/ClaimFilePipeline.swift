@@ -323,7 +323,7 @@ final class ClaimFilePipeline {
             let t3 = Date()
             MemoryTuning.releaseFreeMemory()
             let context = EncounterContext(tables: tables, settings: options.settings, payers: state.payerNames)
-            let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers)
+            let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers).sorted()
             applyLate(encounterFindings, envelope: envelope, state: state)
             summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
 

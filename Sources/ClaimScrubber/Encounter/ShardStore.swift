@@ -20,14 +20,31 @@ import Zstd
 /// each doubling, kept up to twice the budget allocated, and after each spill freed pages the next
 /// lines faulted in afresh: about a tenth of a 10M-line run's CPU went to that churn.
 final class ShardStore {
-    /// Enough shards that at the default budget a shard stays under the shard stage's per-job
-    /// limit (an eighth of the budget) up to about 65M lines: with 64, every shard of a 50M-line
-    /// run went through a sub-store, its lines spilled and read back twice, and the run took 6× the
-    /// time of 10M lines. Sub-stores stay for what they are for: one patient id carrying millions.
-    static let shardCount = 256
-    /// Lines per block (64 KiB): each shard's last block is partly empty, so 64 of them stay small
-    /// beside the budget, and a block is still one large write when spilled.
-    static let blockLines = 1024
+    /// Shards for an extract of unknown size (standard input, a sub-store) and the least for any:
+    /// at the default budget a shard of a 10M-line extract (about 40k lines) stays well under the
+    /// shard stage's per-job limit (an eighth of the budget). Sub-stores stay for what they are
+    /// for: one patient id carrying millions.
+    static let defaultShardCount = 256
+
+    /// The shard count for an extract of about `lines` lines under a budget of `memoryBudget`
+    /// bytes: 256, doubled (up to 4096) until a shard averages at most a 32nd of the budget's
+    /// lines (65,536 at the default limit). The shard stage loads a few whole shards at once, so
+    /// with a fixed count its memory grew with the extract: 279 MiB at 10M lines and 378 MiB at
+    /// 50M. The count changes which lines share a job, never the findings (they are sorted at the
+    /// end), so outputs are the same for any count.
+    static func shardCount(forLines lines: Int, memoryBudget: Int) -> Int {
+        let perShard = max(1024, memoryBudget / MemoryLayout<EncounterLine>.stride / 32)
+        var count = defaultShardCount
+        while count < 4096 && lines / count > perShard { count *= 2 }
+        return count
+    }
+
+    /// Power of two, from `shardCount(forLines:memoryBudget:)`, fixed for the store's life.
+    let shardCount: Int
+    /// Lines per block: 1024 (64 KiB) at 256 shards, fewer with more shards (each shard's last
+    /// block is partly empty, so all of them together stay small beside the budget), and a block
+    /// is still one large write when spilled.
+    let blockLines: Int
 
     private struct Shard {
         var blocks: [UnsafeMutablePointer<EncounterLine>] = []
@@ -38,7 +55,7 @@ final class ShardStore {
         /// Packs this shard's lines against the last one written to its file.
         var codec = SpillCodec()
 
-        func filled(_ block: Int) -> Int { min(ShardStore.blockLines, inMemory - block * ShardStore.blockLines) }
+        func filled(_ block: Int, of blockLines: Int) -> Int { min(blockLines, inMemory - block * blockLines) }
     }
 
     private var shards: [Shard]
@@ -61,10 +78,17 @@ final class ShardStore {
     private var spillWriter: ZstdWriter?
     private var spillFile: (fd: Int32, path: String)?
     /// One block of lines in packed form, on its way to zstd.
-    private let packed = UnsafeMutablePointer<UInt8>.allocate(capacity: blockLines * SpillCodec.maxLineBytes)
+    private let packed: UnsafeMutablePointer<UInt8>
 
-    init(memoryBudget: Int, directory: String?, byPatientAndDay: Bool = false) {
-        shards = Array(repeating: Shard(), count: Self.shardCount)
+    init(
+        memoryBudget: Int, directory: String?, byPatientAndDay: Bool = false,
+        shardCount: Int = ShardStore.defaultShardCount
+    ) {
+        precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0, "shard count must be a power of two")
+        self.shardCount = shardCount
+        blockLines = max(64, 1024 * Self.defaultShardCount / shardCount)
+        packed = .allocate(capacity: blockLines * SpillCodec.maxLineBytes)
+        shards = Array(repeating: Shard(), count: shardCount)
         bySubKey = byPatientAndDay
         budgetLines = max(1024, memoryBudget / MemoryLayout<EncounterLine>.stride)
         self.directory = directory ?? NSTemporaryDirectory()
@@ -81,15 +105,15 @@ final class ShardStore {
     }
 
     @inline(__always)
-    static func shard(of patient: UInt64) -> Int { Int(patient % UInt64(shardCount)) }
+    static func shard(of patient: UInt64, shardCount: Int) -> Int { Int(truncatingIfNeeded: patient) & (shardCount - 1) }
 
     /// The shard of a line: by patient, or (in a sub-store) by patient and date.
     @inline(__always)
     func shard(of line: EncounterLine) -> Int {
-        guard bySubKey else { return Self.shard(of: line.patient) }
+        guard bySubKey else { return Self.shard(of: line.patient, shardCount: shardCount) }
         let mixed =
             (line.patient ^ (UInt64(UInt32(bitPattern: line.day)) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
-        return Int((mixed >> 32) % UInt64(Self.shardCount))
+        return Int(truncatingIfNeeded: mixed >> 32) & (shardCount - 1)
     }
 
     func append(_ line: EncounterLine) throws {
@@ -101,14 +125,14 @@ final class ShardStore {
 
     /// `lines` reordered by patient shard (input order kept within a shard), and where each
     /// shard's run starts: shard `s` is `[start[s], start[s + 1])`.
-    static func groupedByShard(_ lines: [EncounterLine]) -> (lines: [EncounterLine], start: [Int32]) {
+    static func groupedByShard(_ lines: [EncounterLine], shardCount: Int) -> (lines: [EncounterLine], start: [Int32]) {
         var start = [Int32](repeating: 0, count: shardCount + 1)
-        for line in lines { start[shard(of: line.patient) + 1] += 1 }
+        for line in lines { start[shard(of: line.patient, shardCount: shardCount) + 1] += 1 }
         for s in 0..<shardCount { start[s + 1] += start[s] }
         var fill = start
         let grouped = [EncounterLine](unsafeUninitializedCapacity: lines.count) { buffer, count in
             for line in lines {
-                let s = shard(of: line.patient)
+                let s = shard(of: line.patient, shardCount: shardCount)
                 (buffer.baseAddress! + Int(fill[s])).initialize(to: line)
                 fill[s] += 1
             }
@@ -122,12 +146,12 @@ final class ShardStore {
         guard let source = lines.baseAddress else { return }
         var done = 0
         while done < lines.count {
-            let room = shards[shard].inMemory % Self.blockLines
-            if room == 0 && shards[shard].inMemory == shards[shard].blocks.count * Self.blockLines {
+            let room = shards[shard].inMemory % blockLines
+            if room == 0 && shards[shard].inMemory == shards[shard].blocks.count * blockLines {
                 shards[shard].blocks.append(takeBlock())
             }
             let block = shards[shard].blocks[shards[shard].blocks.count - 1]
-            let n = min(Self.blockLines - room, lines.count - done)
+            let n = min(blockLines - room, lines.count - done)
             (block + room).update(from: source + done, count: n)
             shards[shard].inMemory += n
             done += n
@@ -138,7 +162,7 @@ final class ShardStore {
     }
 
     private func takeBlock() -> UnsafeMutablePointer<EncounterLine> {
-        freeBlocks.popLast() ?? .allocate(capacity: Self.blockLines)
+        freeBlocks.popLast() ?? .allocate(capacity: blockLines)
     }
 
     /// Empties the in-memory part of a shard: its blocks back to the pool (`keep`) or freed.
@@ -197,7 +221,7 @@ final class ShardStore {
         }
         for (b, block) in shards[shard].blocks.enumerated() {
             let n = shards[shard].codec.encode(
-                UnsafeBufferPointer(start: block, count: shards[shard].filled(b)), into: packed)
+                UnsafeBufferPointer(start: block, count: shards[shard].filled(b, of: blockLines)), into: packed)
             try writer.write(UnsafeRawBufferPointer(start: packed, count: n))
         }
         try writer.finish()
@@ -231,7 +255,7 @@ final class ShardStore {
             forgetFile(shard)
         }
         for (b, block) in shards[shard].blocks.enumerated() {
-            try body(UnsafeBufferPointer(start: block, count: shards[shard].filled(b)))
+            try body(UnsafeBufferPointer(start: block, count: shards[shard].filled(b, of: blockLines)))
         }
         release(shard, keep: false)
         freePool()
@@ -251,7 +275,7 @@ final class ShardStore {
             }
             var at = spilled
             for (b, block) in shards[shard].blocks.enumerated() {
-                let n = shards[shard].filled(b)
+                let n = shards[shard].filled(b, of: blockLines)
                 (buffer.baseAddress! + at).initialize(from: block, count: n)
                 at += n
             }
@@ -290,14 +314,15 @@ final class ShardStore {
 enum EncounterStage {
     static func run(
         store: ShardStore, context: EncounterContext, workers: Int
-    ) throws -> [EncounterFinding] {
+    ) throws -> EncounterFindings {
         let rules = EncounterRules.all
-        let collected = Mutex<[EncounterFinding]>([])
-        // One shard per job; results are gathered and sorted, so the order of jobs does not matter.
+        let collected = Mutex(EncounterFindings())
+        // One shard per job; each job's findings are sorted and merged when read, so the order of
+        // jobs does not matter.
         // One job more than the workers waits loaded, so a worker that finishes early starts the
         // next shard at once instead of waiting for an earlier job to be delivered.
         let pool = OrderedWorkPool<[EncounterFinding]>(workers: workers, maxInFlight: workers + 1) { findings in
-            collected.withLock { $0.append(contentsOf: findings) }
+            collected.withLock { $0.add(sorted: findings) }
         }
         var job = 0
         // A shard larger than the budget (a placeholder patient id such as UNKNOWN carrying
@@ -307,7 +332,7 @@ enum EncounterStage {
         // next being read), each running one sorted through a copy: an eighth of the budget per
         // shard keeps them all within it.
         let largest = max(store.budgetLines / 8, 1024)
-        for shard in 0..<ShardStore.shardCount {
+        for shard in 0..<store.shardCount {
             if store.count(shard) > largest {
                 let sub = ShardStore(
                     memoryBudget: store.budgetLines * MemoryLayout<EncounterLine>.stride / 2,
@@ -316,21 +341,19 @@ enum EncounterStage {
                 try store.drain(shard) { piece in
                     for line in piece { try sub.append(line) }
                 }
-                for subShard in 0..<ShardStore.shardCount {
+                for subShard in 0..<sub.shardCount {
                     let lines = try sub.take(subShard)
-                    pool.submit(job) { Self.check(lines, rules: rules, context: context) }
+                    pool.submit(job) { Self.check(lines, rules: rules, context: context).sorted(by: <) }
                     job += 1
                 }
                 continue
             }
             let lines = try store.take(shard)
-            pool.submit(job) { Self.check(lines, rules: rules, context: context) }
+            pool.submit(job) { Self.check(lines, rules: rules, context: context).sorted(by: <) }
             job += 1
         }
         try pool.finish()
-        var all = collected.withLock { $0 }
-        all.sort(by: <)
-        return all
+        return collected.withLock { $0 }
     }
 
     /// Groups a shard's lines by patient and date and runs every rule on each group.
