@@ -182,12 +182,15 @@ final class ShardStore {
         // thread that delivers pass 1's chunks in order: freeing half the budget at once (the
         // first design) compressed tens of megabytes in one go while the workers, with nowhere
         // to deliver, stood idle; smaller, more frequent spills keep them busy, and more lines
-        // stay in memory at the end of pass 1.
-        while buffered > budgetLines - budgetLines / 8 {
-            guard let largest = shards.indices.max(by: { shards[$0].inMemory < shards[$1].inMemory }),
-                shards[largest].inMemory > 0
-            else { return }
-            try spill(largest)
+        // stay in memory at the end of pass 1. The shards are ranked once per round (a search for
+        // the largest before each spill scanned every shard, thousands of times a round with
+        // thousands of shards); ties go to the lower shard number.
+        let order = shards.indices.filter { shards[$0].inMemory > 0 }.sorted {
+            (shards[$0].inMemory, $1) > (shards[$1].inMemory, $0)
+        }
+        for shard in order {
+            guard buffered > budgetLines - budgetLines / 8 else { return }
+            try spill(shard)
         }
     }
 
