@@ -136,7 +136,7 @@ import Zstd
     }
 
     /// The shard count follows the extract's size against the budget: a shard averages at most a
-    /// 32nd of the lines the budget holds.
+    /// 32nd of the lines the budget holds, and the budget keeps at least 512 lines a shard.
     @Test func theShardCountGrowsWithTheExtract() {
         let budget = (512 << 20) / 4  // the default limit's shard memory
         let perShard = budget / MemoryLayout<EncounterLine>.stride / 32
@@ -147,12 +147,16 @@ import Zstd
         #expect(ShardStore.shardCount(forLines: 10_000_000, memoryBudget: budget) == 256)
         #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: budget) == 1024)
         #expect(ShardStore.shardCount(forLines: Int.max, memoryBudget: budget) == 4096)
-        // A quarter of the budget, four times the shards.
-        #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: budget / 4) == 4096)
         for lines in [1_000, 10_000_000, 50_000_000, 200_000_000] {
             let count = ShardStore.shardCount(forLines: lines, memoryBudget: budget)
             #expect(count == 4096 || lines / count <= perShard)
         }
+        // --memory-limit 128MiB: a quarter of the budget, so more shards, but no more than 1024
+        // (512 lines each in memory).
+        #expect(ShardStore.shardCount(forLines: 10_000_000, memoryBudget: budget / 4) == 1024)
+        #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: budget / 4) == 1024)
+        // A tiny budget keeps the least count.
+        #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: 1 << 20) == 256)
     }
 
     /// Which lines share a shard (and a job) must not change a single finding, spilled or not.

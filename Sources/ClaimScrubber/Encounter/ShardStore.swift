@@ -32,10 +32,17 @@ final class ShardStore {
     /// with a fixed count its memory grew with the extract: 279 MiB at 10M lines and 378 MiB at
     /// 50M. The count changes which lines share a job, never the findings (they are sorted at the
     /// end), so outputs are the same for any count.
+    ///
+    /// More shards also mean smaller spills (the budget's lines spread over more shards), and each
+    /// spill is a zstd frame with its own fixed cost: the count stays at most a 512th of the
+    /// budget's lines, so a shard holds about 512 lines in memory on average before it spills.
+    /// Past that, oversized shards go through sub-stores (see `EncounterStage.run`).
     static func shardCount(forLines lines: Int, memoryBudget: Int) -> Int {
-        let perShard = max(1024, memoryBudget / MemoryLayout<EncounterLine>.stride / 32)
+        let budgetLines = memoryBudget / MemoryLayout<EncounterLine>.stride
+        let perShard = max(1024, budgetLines / 32)
+        let most = min(4096, max(defaultShardCount, budgetLines / 512))
         var count = defaultShardCount
-        while count < 4096 && lines / count > perShard { count *= 2 }
+        while count * 2 <= most && lines / count > perShard { count *= 2 }
         return count
     }
 
