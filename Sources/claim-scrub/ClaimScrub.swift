@@ -6,7 +6,17 @@ import Foundation
 struct ClaimScrub: ParsableCommand {
     static func main() {
         MemoryTuning.apply()
-        self.main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            // Bad usage is status 2 like every run that could not be done (the contract's exit
+            // statuses), not the argument parser's EX_USAGE (64); help, version and the gate's own
+            // statuses pass through unchanged.
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
     }
 
     static let configuration = CommandConfiguration(

@@ -92,10 +92,29 @@ import Testing
     }
 
     @Test func badArgumentsExitTwo() throws {
-        #expect(try Self.run(["scrub", "x.csv", "--fail-on", "sometimes"]).status != 0)
-        #expect(try Self.run(["scrub", "x.csv", "--workers", "0"]).status != 0)
-        #expect(try Self.run(["scrub", "x.csv", "--memory-limit", "lots"]).status != 0)
+        // Bad usage is exit 2 (the contract's "the run could not be done"), not the argument parser's 64.
+        let bad: [[String]] = [
+            ["scrub", "x.csv", "--fail-on", "sometimes"],
+            ["scrub", "x.csv", "--workers", "0"],
+            ["scrub", "x.csv", "--workers", "abc"],
+            ["scrub", "x.csv", "--memory-limit", "lots"],
+            ["scrub", "x.csv", "--level", "20"],
+            ["scrub", "x.csv", "--as-of", "2026-02-30"],
+            ["scrub", "x.csv", "--no-such-flag"],
+            ["scrub"],
+            ["no-such-command"],
+            ["generate", "--lines", "10"],
+            ["generate", "--lines", "10", "--out", "x.csv", "--format", "json"],
+        ]
+        for arguments in bad {
+            let run = try Self.run(arguments)
+            #expect(run.status == 2, "\(arguments): \(run.status) \(run.stderr)")
+            #expect(run.stderr.contains("Error"), "\(arguments): \(run.stderr)")
+        }
         #expect(try Self.run(["scrub", "/nonexistent/x.csv", "--as-of", "2026-06-30"]).status == 2)
+        #expect(try Self.run(["--help"]).status == 0)
+        #expect(try Self.run(["scrub", "--help"]).status == 0)
+        #expect(try Self.run(["--version"]).status == 0)
     }
 
     @Test func standardInputIsScrubbedLikeAFile() throws {
