@@ -117,6 +117,22 @@ import Testing
         #expect(try Self.run(["--version"]).status == 0)
     }
 
+    /// `--as-of` is YYYY-MM-DD only: the service-date forms MM/DD/YYYY and YYYYMMDD would make a
+    /// day-first date such as 01/06/2026 silently another "today".
+    @Test func asOfTakesOnlyYearMonthDay() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write("in.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
+        for date in ["06/30/2026", "20260630", "2026-6-30", " 2026-06-30"] {
+            let run = try Self.run(["scrub", input, "--out", dir.file("o"), "--as-of", date, "--quiet"])
+            #expect(run.status == 2, "\(date): \(run.status)")
+            #expect(run.stderr.contains("--as-of must be a date YYYY-MM-DD"), "\(date): \(run.stderr)")
+            let generate = try Self.run(["generate", "--lines", "5", "--as-of", date, "--out", dir.file("g.csv")])
+            #expect(generate.status == 2, "\(date): \(generate.status)")
+        }
+        #expect(try Self.run(["scrub", input, "--out", dir.file("o"), "--as-of", "2026-06-30", "--quiet"]).status == 0)
+    }
+
     @Test func standardInputIsScrubbedLikeAFile() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
