@@ -149,6 +149,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("spool") })
     }
 
+    /// A pipe given as a path (`/dev/stdin`, a shell's `<(zstd -dc …)`) cannot be read twice, and
+    /// telling its format would consume its first bytes: the run stops, pointing at `-`, which spools.
+    @Test func aPipeGivenAsAPathStopsTheRunPointingAtStandardInput() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        // Small, so it fits the pipe's buffer whether or not the process reads it.
+        let extract = Array("encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n".utf8)
+        let run = try Self.run(
+            ["scrub", "/dev/stdin", "--out", dir.file("out"), "--as-of", "2026-06-30", "--quiet"], stdin: extract)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("/dev/stdin"), "\(run.stderr)")
+        #expect(run.stderr.contains("not a regular file"), "\(run.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []).isEmpty)
+        // The same bytes through `-` are scrubbed.
+        let spooled = try Self.run(
+            ["scrub", "-", "--out", dir.file("ok"), "--as-of", "2026-06-30", "--quiet", "--temp-dir", dir.path],
+            stdin: extract)
+        #expect(spooled.status == 0, "\(spooled.stderr)")
+    }
+
     @Test func generateWritesTheExtractAndItsTruthFile() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
