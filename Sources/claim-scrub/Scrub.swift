@@ -117,6 +117,9 @@ struct Scrub: ParsableCommand {
                 bar?.finish()
             } catch {
                 bar?.finish()
+                // Spill, spool and output temporaries go now: the objects that own them may be
+                // released on a worker thread only after this process has exited (invariant 4).
+                TemporaryFiles.shared.removeAll()
                 throw error
             }
             if !quiet { FileHandle.standardError.write(Data(EndOfRunTable.render(result.summary).utf8)) }
