@@ -101,6 +101,7 @@ struct Scrub: ParsableCommand {
             }
         }
         do {
+            try options.checkInputsAreNotOutputs()
             if let config { options.settings = try RuleSettings.load(path: config) }
             if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }
             options.tableDirectories = try TableLocator.resolve(tables)

@@ -197,6 +197,29 @@ import Testing
         }
     }
 
+    /// Re-scrubbing last run's held file into the same folder (`scrub scrub-out/held.csv`, the
+    /// default --out) must not destroy it: a run removes the folder's old outputs before reading.
+    @Test func anInputThatIsAnOutputOfTheRunIsRefusedAndKept() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let extract = Array("encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n".utf8)
+        for name in ["held.csv", "clean.csv.zst", "findings.csv", "summary.json"] {
+            let input = try dir.write("out/" + name, extract)
+            let run = try Self.run(["scrub", input, "--out", out, "--as-of", "2026-06-30", "--quiet"])
+            #expect(run.status == 2, "\(name): \(run.stderr)")
+            #expect(run.stderr.contains(name) && run.stderr.contains("--out"), "\(name): \(run.stderr)")
+            #expect(try Fixtures.read(input) == extract, "\(name) was changed or removed")
+            unlink(input)
+        }
+        // Through another path to the same folder, too.
+        let input = try dir.write("out/held.csv", extract)
+        let run = try Self.run(["scrub", dir.file("out/../out/held.csv"), "--out", out + "/", "--as-of", "2026-06-30"])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(try Fixtures.read(input) == extract)
+    }
+
     @Test func generateWritesTheExtractAndItsTruthFile() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
