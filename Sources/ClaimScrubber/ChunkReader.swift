@@ -79,7 +79,8 @@ public final class ChunkReader {
     public func nextChunk(sequence: Int) throws -> Chunk? {
         if finished { return nil }
         if let plan { return try plannedChunk(plan, sequence: sequence) }
-        var capacity = max(chunkSize, carry.count * 2)
+        // Room for the carried start of a record and as much again, but not past the record limit.
+        var capacity = max(chunkSize, carry.count + 1, min(carry.count * 2, maxRecordBytes))
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         var filled = carry.count
         carry.withUnsafeBytes { storage.copyMemory(from: $0) }
@@ -112,18 +113,21 @@ public final class ChunkReader {
                 let tailNewlines = Self.count(tail).newlines
                 return make(storage, count: end + 1, newlines: scannedNewlines - tailNewlines, sequence: sequence, last: false)
             }
-            // No record ends in the buffer: one record is longer than it. Grow and read on.
+            // No record ends in the buffer: it holds the start of one record longer than it. Grow
+            // (never past the limit, so whether a record fits does not depend on the chunk size or
+            // where it starts) and read on.
             guard capacity < maxRecordBytes else {
                 storage.deallocate()
                 throw ScrubError(
                     "a record is longer than \(maxRecordBytes >> 20) MiB (unterminated quote?)", file: source.name,
                     line: nextLine)
             }
-            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 64)
+            let larger = min(capacity * 2, maxRecordBytes)
+            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: larger, alignment: 64)
             grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<filled]))
             storage.deallocate()
             storage = grown
-            capacity *= 2
+            capacity = larger
         }
     }
 

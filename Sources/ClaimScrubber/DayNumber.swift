@@ -73,7 +73,8 @@ public enum DayNumber {
             year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
             month = digit(5) * 10 + digit(6)
             day = digit(8) * 10 + digit(9)
-        } else if n == 8 {
+        } else if n == 8 && bytes[1] != 0x2F {
+            // YYYYMMDD (an eight-byte M/D/YYYY has its slash second, and goes below).
             year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
             month = digit(4) * 10 + digit(5)
             day = digit(6) * 10 + digit(7)

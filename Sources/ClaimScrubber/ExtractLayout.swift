@@ -57,12 +57,22 @@ public struct ExtractLayout: Sendable, Equatable {
         headerNames = names
         var mapped: [Column?] = []
         var seen: Set<Column> = []
+        // The normalised name of the field each column was read from: the same name twice for one
+        // column is ambiguous (which one holds the codes?), while different names of one column
+        // (aliases) keep the first.
+        var nameOf: [Column: String] = [:]
         let userMap = Dictionary(columnMap.map { (Column.normalise($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
         for name in names {
             let exact = columnMap[name] ?? columnMap[name.trimmingSpaces]
             let column = exact ?? userMap[Column.normalise(name)] ?? Column.byAlias[Column.normalise(name)]
+            if let column, nameOf[column] == Column.normalise(name) {
+                throw ScrubError(
+                    "the header names this column twice; rename or drop one of the two", file: file,
+                    line: 1, field: column.rawValue)
+            }
             if let column, !seen.contains(column) {
                 seen.insert(column)
+                nameOf[column] = Column.normalise(name)
                 mapped.append(column)
             } else {
                 mapped.append(nil)

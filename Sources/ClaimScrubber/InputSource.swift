@@ -24,6 +24,15 @@ public final class InputSource {
     public init(path: String, name: String? = nil) throws {
         self.path = path
         self.name = name ?? path
+        // Both passes read the input, and its format is told from its first bytes before that: a
+        // pipe or device (`/dev/stdin`, a shell's `<(zstd -dc …)`) would lose those bytes and could
+        // not be read again. Checked before opening, which would block on a FIFO without a writer.
+        var kind = stat()
+        if stat(path, &kind) == 0 && (kind.st_mode & S_IFMT) != S_IFREG && (kind.st_mode & S_IFMT) != S_IFDIR {
+            throw ScrubError(
+                "not a regular file (a pipe or device cannot be read twice): give - to read standard input",
+                file: name ?? path)
+        }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw ScrubError("cannot open: \(String(cString: strerror(errno)))", file: name ?? path)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Everything one `scrub` run needs to know, already validated by the command line.
 public struct ScrubOptions: Sendable {
     public enum FailOn: String, Sendable, CaseIterable {
@@ -39,5 +45,35 @@ public struct ScrubOptions: Sendable {
     public init(inputs: [String], asOf: Int32) {
         self.inputs = inputs
         self.asOf = asOf
+    }
+}
+
+extension ScrubOptions {
+    /// Every name a run writes, or removes as a stale output of an earlier run, in its output folder.
+    public static let outputNames: [String] =
+        ["csv", "psv", "tsv", "x12", "hl7"].flatMap { ["clean.\($0)", "clean.\($0).zst", "held.\($0)", "held.\($0).zst"] }
+        + ["findings.csv", "summary.json", "report.html"]
+
+    /// Stops the run when an input is one of the output folder's output files (the same file, by
+    /// device and inode, whatever the path): the run removes those before it reads its inputs and
+    /// renames its outputs over them, so such an input (`scrub scrub-out/held.csv` with the default
+    /// `--out`) would be destroyed.
+    public func checkInputsAreNotOutputs() throws {
+        var outputs: [(dev: UInt64, ino: UInt64, name: String)] = []
+        for name in Self.outputNames {
+            var info = stat()
+            let path = outputDirectory.hasSuffix("/") ? outputDirectory + name : outputDirectory + "/" + name
+            if stat(path, &info) == 0 { outputs.append((UInt64(info.st_dev), UInt64(info.st_ino), name)) }
+        }
+        guard !outputs.isEmpty else { return }
+        for input in inputs where input != "-" {
+            var info = stat()
+            guard stat(input, &info) == 0 else { continue }
+            if let output = outputs.first(where: { $0.dev == UInt64(info.st_dev) && $0.ino == UInt64(info.st_ino) }) {
+                throw ScrubError(
+                    "is the output folder's \(output.name), which this run replaces: copy it elsewhere or choose another --out",
+                    file: input)
+            }
+        }
     }
 }

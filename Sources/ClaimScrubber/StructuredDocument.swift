@@ -111,7 +111,8 @@ public enum StructuredDocument {
 
     static func parseYAML(_ text: String, name: String) throws -> StructuredValue {
         do {
-            let object = try Yams.load(yaml: text)
+            // An empty document (nothing, or only comments) is an empty table, as in TOML.
+            guard let object = try Yams.load(yaml: text) else { return .table([:]) }
             return StructuredValue(any: object)
         } catch let error as YamlError {
             var line: Int?

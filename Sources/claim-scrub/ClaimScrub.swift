@@ -6,7 +6,17 @@ import Foundation
 struct ClaimScrub: ParsableCommand {
     static func main() {
         MemoryTuning.apply()
-        self.main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            // Bad usage is status 2 like every run that could not be done (the contract's exit
+            // statuses), not the argument parser's EX_USAGE (64); help, version and the gate's own
+            // statuses pass through unchanged.
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
     }
 
     static let configuration = CommandConfiguration(
@@ -25,7 +35,12 @@ func fail(_ error: any Error) -> ExitCode {
 
 /// Parses a YYYY-MM-DD argument into a day number.
 func parseDay(_ text: String, option: String) throws -> Int32 {
-    let day = DayNumber.parse(text)
+    // Only the ISO form: DayNumber also reads the service-date forms YYYYMMDD and MM/DD/YYYY,
+    // and a day-first 01/06/2026 would silently become another "today".
+    let iso = text.utf8.count == 10 && text.utf8.enumerated().allSatisfy { i, c in
+        i == 4 || i == 7 ? c == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+    }
+    let day = iso ? DayNumber.parse(text) : DayNumber.malformed
     guard DayNumber.isDate(day) else { throw ValidationError("\(option) must be a date YYYY-MM-DD, not '\(text)'") }
     return day
 }

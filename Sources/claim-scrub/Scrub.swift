@@ -101,6 +101,7 @@ struct Scrub: ParsableCommand {
             }
         }
         do {
+            try options.checkInputsAreNotOutputs()
             if let config { options.settings = try RuleSettings.load(path: config) }
             if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }
             options.tableDirectories = try TableLocator.resolve(tables)
@@ -117,6 +118,9 @@ struct Scrub: ParsableCommand {
                 bar?.finish()
             } catch {
                 bar?.finish()
+                // Spill, spool and output temporaries go now: the objects that own them may be
+                // released on a worker thread only after this process has exited (invariant 4).
+                TemporaryFiles.shared.removeAll()
                 throw error
             }
             if !quiet { FileHandle.standardError.write(Data(EndOfRunTable.render(result.summary).utf8)) }

@@ -93,6 +93,22 @@ import Zstd
         expectStop([a, b], in: dir, line: 1, mentioning: ["b.csv", "header"])
     }
 
+    /// A checked column named twice cannot be read one way or the other: the run stops naming it,
+    /// rather than silently checking the first and passing whatever the second holds.
+    @Test func aColumnNamedTwiceInTheHeaderStopsTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let twice = try dir.write(
+            "twice.csv", "line_id,encounter_id,patient_id,service_date,procedure_code,Procedure Code\nL1,E1,P1,2026-05-01,99213,XXXXX\n")
+        expectStop([twice], in: dir, line: 1, mentioning: ["twice.csv", "procedure_code", "twice"])
+        // Different names for one column (aliases) keep the first, and unchecked columns may repeat.
+        let aliases = try dir.write(
+            "aliases.csv", "line_id,encounter_id,patient_id,service_date,CPT,HCPCS,note,note\nL1,E1,P1,2026-05-01,99213,J1885,a,b\n")
+        let result = try Fixtures.scrub([aliases], out: dir.file("ok"))
+        #expect(result.summary.linesIn == 1)
+        #expect(result.summary.linesHeld == 0)
+    }
+
     /// Scrubs `body` after the standard header; returns the findings and checks nothing was lost.
     func scrubRows(_ body: [UInt8], in dir: TemporaryFolder) throws -> [[String: String]] {
         let input = Array(Self.header.utf8) + body

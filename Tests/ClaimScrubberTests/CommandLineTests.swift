@@ -92,10 +92,45 @@ import Testing
     }
 
     @Test func badArgumentsExitTwo() throws {
-        #expect(try Self.run(["scrub", "x.csv", "--fail-on", "sometimes"]).status != 0)
-        #expect(try Self.run(["scrub", "x.csv", "--workers", "0"]).status != 0)
-        #expect(try Self.run(["scrub", "x.csv", "--memory-limit", "lots"]).status != 0)
+        // Bad usage is exit 2 (the contract's "the run could not be done"), not the argument parser's 64.
+        let bad: [[String]] = [
+            ["scrub", "x.csv", "--fail-on", "sometimes"],
+            ["scrub", "x.csv", "--workers", "0"],
+            ["scrub", "x.csv", "--workers", "abc"],
+            ["scrub", "x.csv", "--memory-limit", "lots"],
+            ["scrub", "x.csv", "--level", "20"],
+            ["scrub", "x.csv", "--as-of", "2026-02-30"],
+            ["scrub", "x.csv", "--no-such-flag"],
+            ["scrub"],
+            ["no-such-command"],
+            ["generate", "--lines", "10"],
+            ["generate", "--lines", "10", "--out", "x.csv", "--format", "json"],
+        ]
+        for arguments in bad {
+            let run = try Self.run(arguments)
+            #expect(run.status == 2, "\(arguments): \(run.status) \(run.stderr)")
+            #expect(run.stderr.contains("Error"), "\(arguments): \(run.stderr)")
+        }
         #expect(try Self.run(["scrub", "/nonexistent/x.csv", "--as-of", "2026-06-30"]).status == 2)
+        #expect(try Self.run(["--help"]).status == 0)
+        #expect(try Self.run(["scrub", "--help"]).status == 0)
+        #expect(try Self.run(["--version"]).status == 0)
+    }
+
+    /// `--as-of` is YYYY-MM-DD only: the service-date forms MM/DD/YYYY and YYYYMMDD would make a
+    /// day-first date such as 01/06/2026 silently another "today".
+    @Test func asOfTakesOnlyYearMonthDay() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write("in.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
+        for date in ["06/30/2026", "20260630", "2026-6-30", " 2026-06-30"] {
+            let run = try Self.run(["scrub", input, "--out", dir.file("o"), "--as-of", date, "--quiet"])
+            #expect(run.status == 2, "\(date): \(run.status)")
+            #expect(run.stderr.contains("--as-of must be a date YYYY-MM-DD"), "\(date): \(run.stderr)")
+            let generate = try Self.run(["generate", "--lines", "5", "--as-of", date, "--out", dir.file("g.csv")])
+            #expect(generate.status == 2, "\(date): \(generate.status)")
+        }
+        #expect(try Self.run(["scrub", input, "--out", dir.file("o"), "--as-of", "2026-06-30", "--quiet"]).status == 0)
     }
 
     @Test func standardInputIsScrubbedLikeAFile() throws {
@@ -112,6 +147,77 @@ import Testing
         #expect(try Fixtures.read(dir.file("f/held.csv")) == Fixtures.read(dir.file("s/held.csv")))
         // The spool is gone.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("spool") })
+    }
+
+    /// A pipe given as a path (`/dev/stdin`, a shell's `<(zstd -dc …)`) cannot be read twice, and
+    /// telling its format would consume its first bytes: the run stops, pointing at `-`, which spools.
+    @Test func aPipeGivenAsAPathStopsTheRunPointingAtStandardInput() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        // Small, so it fits the pipe's buffer whether or not the process reads it.
+        let extract = Array("encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n".utf8)
+        let run = try Self.run(
+            ["scrub", "/dev/stdin", "--out", dir.file("out"), "--as-of", "2026-06-30", "--quiet"], stdin: extract)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("/dev/stdin"), "\(run.stderr)")
+        #expect(run.stderr.contains("not a regular file"), "\(run.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []).isEmpty)
+        // The same bytes through `-` are scrubbed.
+        let spooled = try Self.run(
+            ["scrub", "-", "--out", dir.file("ok"), "--as-of", "2026-06-30", "--quiet", "--temp-dir", dir.path],
+            stdin: extract)
+        #expect(spooled.status == 0, "\(spooled.stderr)")
+    }
+
+    /// A run that fails after shards were spilled leaves nothing in --temp-dir (invariant 4): here
+    /// the second input's zstd stream is corrupt, read after the first input spilled its shards.
+    @Test func aRunFailingAfterSpillsLeavesNoTemporaryFiles() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let first = dir.file("a.csv.zst")
+        _ = try Fixtures.generate(lines: 20_000, to: first)
+        let second = dir.file("b.csv.zst")
+        _ = try Fixtures.generate(lines: 3_000, seed: 8, to: second)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: second)))
+        for i in (bytes.count * 9 / 10)..<(bytes.count * 9 / 10 + 64) { bytes[i] ^= 0xA5 }
+        _ = try dir.write("b.csv.zst", bytes)
+        let tmp = dir.file("tmp")
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        // The files used to be left when the process exited before a worker thread released the
+        // pass's state (about half the runs): several runs make that visible.
+        for _ in 0..<5 {
+            let run = try Self.run([
+                "scrub", first, second, "--out", dir.file("out"), "--as-of", "2026-06-30", "--quiet", "--temp-dir", tmp,
+                "--memory-limit", "1MiB", "--workers", "2",
+            ])
+            #expect(run.status == 2, "\(run.stderr)")
+            #expect(run.stderr.contains("b.csv.zst"), "\(run.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [])
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []).isEmpty)
+        }
+    }
+
+    /// Re-scrubbing last run's held file into the same folder (`scrub scrub-out/held.csv`, the
+    /// default --out) must not destroy it: a run removes the folder's old outputs before reading.
+    @Test func anInputThatIsAnOutputOfTheRunIsRefusedAndKept() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let extract = Array("encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n".utf8)
+        for name in ["held.csv", "clean.csv.zst", "findings.csv", "summary.json"] {
+            let input = try dir.write("out/" + name, extract)
+            let run = try Self.run(["scrub", input, "--out", out, "--as-of", "2026-06-30", "--quiet"])
+            #expect(run.status == 2, "\(name): \(run.stderr)")
+            #expect(run.stderr.contains(name) && run.stderr.contains("--out"), "\(name): \(run.stderr)")
+            #expect(try Fixtures.read(input) == extract, "\(name) was changed or removed")
+            unlink(input)
+        }
+        // Through another path to the same folder, too.
+        let input = try dir.write("out/held.csv", extract)
+        let run = try Self.run(["scrub", dir.file("out/../out/held.csv"), "--out", out + "/", "--as-of", "2026-06-30"])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(try Fixtures.read(input) == extract)
     }
 
     @Test func generateWritesTheExtractAndItsTruthFile() throws {

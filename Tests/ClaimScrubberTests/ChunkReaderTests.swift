@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import ClaimScrubber
+
+/// The chunk reader's record limit: a record longer than `maxRecordBytes` stops the run, one that
+/// fits is read, whatever the chunk size (where the record starts within a chunk must not matter).
+@Suite struct ChunkReaderTests {
+    /// Over the 64 KiB the header is read with, so the long record is reached chunk by chunk.
+    static let limit = 96 << 10
+
+    /// 2,000 short records, one record of `longLength` bytes (its newline included) at line 2,002,
+    /// short records.
+    static func extract(longLength: Int) -> [UInt8] {
+        var text = "line_id,note\n"
+        for r in 0..<2_000 { text += "L\(r),\(String(repeating: "s", count: 17 + r % 37))\n" }
+        text += "LONG," + String(repeating: "x", count: longLength - 6) + "\n"
+        for r in 0..<10 { text += "M\(r),short\n" }
+        return Array(text.utf8)
+    }
+
+    static func readAll(_ path: String, chunkSize: Int) throws -> Int {
+        let reader = ChunkReader(source: try InputSource(path: path), file: 0, chunkSize: chunkSize, maxRecordBytes: limit)
+        _ = try reader.readHeader()
+        var bytes = 0
+        var sequence = 0
+        while let chunk = try reader.nextChunk(sequence: sequence) {
+            bytes += chunk.bytes.count
+            sequence += 1
+        }
+        return bytes
+    }
+
+    @Test(arguments: [64, 100, 129, 1000, 4096, 33_333, 65_536, 90_000])
+    func aRecordOverTheLimitStopsTheRunForAnyChunkSize(chunkSize: Int) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let over = try dir.write("over.csv", Self.extract(longLength: Self.limit + 300))
+        do {
+            _ = try Self.readAll(over, chunkSize: chunkSize)
+            Issue.record("a record of \(Self.limit + 300) bytes was read with a limit of \(Self.limit)")
+        } catch let error as ScrubError {
+            #expect(error.line == 2_002, "\(error)")
+            #expect(error.description.contains("longer than"), "\(error)")
+        }
+        let fits = Self.extract(longLength: Self.limit)
+        let path = try dir.write("fits.csv", fits)
+        #expect(try Self.readAll(path, chunkSize: chunkSize) == fits.count - "line_id,note\n".utf8.count)
+    }
+}
