@@ -249,7 +249,7 @@ extension ScrubPipeline {
         state.findingsSpool.finish()
         let spooled = try FindingsSpool.Reader(path: state.findingsSpool.path)
         var pending = try spooled.next()
-        var encounter = EncounterFindings.Cursor(encounterFindings)
+        var encounter = try EncounterFindings.Cursor(encounterFindings)
         let lineIdField = layout.index(of: .lineId)
         let encounterField = layout.index(of: .encounterId)
         var record = 0
@@ -290,7 +290,7 @@ extension ScrubPipeline {
                         let encounterId =
                             encounterField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
                         var rows: [UInt8] = []
-                        while encounter.nextOrdinal == ordinal, let finding = encounter.next() {
+                        while encounter.nextOrdinal == ordinal, let finding = try encounter.next() {
                             Self.appendRow(
                                 finding, line: line, lineId: lineId, encounterId: encounterId, file: input.source.name,
                                 to: &rows)

@@ -98,7 +98,7 @@ public final class ScrubPipeline {
             MemoryTuning.releaseFreeMemory()
             phaseStarted?("encounter edits")
             let encounterFindings = try EncounterStage.run(store: pass1.store, context: context, workers: options.workers)
-            apply(encounterFindings, to: pass1, summary: &summary)
+            try apply(encounterFindings, to: pass1, summary: &summary)
             summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
             // Pass 2.
             let t2 = Date()
@@ -138,10 +138,10 @@ public final class ScrubPipeline {
     }
 
     /// Counts the shard stage's findings and holds their lines.
-    private func apply(_ findings: EncounterFindings, to state: PassOneState, summary: inout ScrubSummary) {
+    private func apply(_ findings: EncounterFindings, to state: PassOneState, summary: inout ScrubSummary) throws {
         // The line facts the report needs come with each finding. Order does not matter here: a
         // line's findings come together and in order, and lines do not affect each other's tallies.
-        findings.forEach { finding in
+        try findings.forEach { finding in
             let record = Int(finding.ordinal)
             let newlyFlagged = !state.flagged.contains(record)
             let newlyHeld = finding.severity == .error && !state.held.contains(record)

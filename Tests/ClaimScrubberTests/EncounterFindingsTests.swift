@@ -1,9 +1,10 @@
+import Foundation
 import Testing
 
 @testable import ClaimScrubber
 
-/// The shard stage's findings, kept as sorted runs: read back in order they must equal one sort of
-/// them all.
+/// The shard stage's findings, kept as sorted runs (in memory, or in a temporary file past their
+/// budget): read back in order they must equal one sort of them all.
 @Suite struct EncounterFindingsTests {
     static func finding(_ ordinal: UInt64, _ rule: RuleID, other: UInt64 = 0) -> EncounterFinding {
         EncounterFinding(
@@ -13,14 +14,12 @@ import Testing
             rule: rule, severity: .error, other: other)
     }
 
-    @Test func runsMergeIntoTheOrderOfOneSort() {
-        var rng = SplitMix64(seed: 11)
-        var findings = EncounterFindings()
-        var all: [EncounterFinding] = []
+    /// Runs of every size, as the shards give them: a line (ordinal) belongs to one run only, and
+    /// may carry several findings.
+    static func runs(seed: UInt64) -> [[EncounterFinding]] {
+        var rng = SplitMix64(seed: seed)
         let rules: [RuleID] = [.E01, .E02, .E03, .E05, .E06]
-        // Runs of every size, as the shards give them: a line (ordinal) belongs to one run only,
-        // and may carry several findings.
-        for run in 0..<300 {
+        return (0..<300).map { run in
             var mine: [EncounterFinding] = []
             for _ in 0..<rng.int(0...40) {
                 let ordinal = UInt64(rng.int(0...20_000) * 300 + run)
@@ -28,35 +27,59 @@ import Testing
                     mine.append(Self.finding(ordinal, rules[rng.int(0...4)], other: UInt64(rng.int(0...2))))
                 }
             }
-            mine.sort(by: <)
-            findings.add(sorted: mine)
-            all += mine
+            return mine.sorted(by: <)
         }
-        all.sort(by: <)
+    }
+
+    static func check(_ findings: EncounterFindings, against runs: [[EncounterFinding]]) throws {
+        let all = runs.flatMap { $0 }.sorted(by: <)
         #expect(findings.count == all.count)
-        #expect(findings.sorted() == all)
-        var cursor = EncounterFindings.Cursor(findings)
+        #expect(try findings.sorted() == all)
+        var cursor = try EncounterFindings.Cursor(findings)
         var read: [EncounterFinding] = []
         while cursor.nextOrdinal != .max {
             let ordinal = cursor.nextOrdinal
-            let next = cursor.next()
+            let next = try cursor.next()
             #expect(next?.ordinal == ordinal)
             read.append(next!)
         }
-        #expect(cursor.next() == nil)
+        #expect(try cursor.next() == nil)
         #expect(read == all)
         var unordered: [EncounterFinding] = []
-        findings.forEach { unordered.append($0) }
+        try findings.forEach { unordered.append($0) }
         #expect(unordered.sorted(by: <) == all)
     }
 
-    @Test func noFindingsReadAsNone() {
+    @Test func runsMergeIntoTheOrderOfOneSort() throws {
+        let runs = Self.runs(seed: 11)
         var findings = EncounterFindings()
-        findings.add(sorted: [])
-        var cursor = EncounterFindings.Cursor(findings)
+        for run in runs { try findings.add(sorted: run) }
+        #expect(findings.spilled == 0)
+        try Self.check(findings, against: runs)
+    }
+
+    /// Past their budget the runs go to a temporary file, which goes when the findings do.
+    @Test func runsPastTheBudgetAreReadBackFromTheirFileInTheSameOrder() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let runs = Self.runs(seed: 12)
+        do {
+            var findings = EncounterFindings(memoryBudget: 500, directory: dir.path)
+            for run in runs { try findings.add(sorted: run) }
+            #expect(findings.spilled > 0 && findings.spilled < findings.count)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 1)
+            try Self.check(findings, against: runs)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func noFindingsReadAsNone() throws {
+        var findings = EncounterFindings()
+        try findings.add(sorted: [])
+        var cursor = try EncounterFindings.Cursor(findings)
         #expect(findings.count == 0)
         #expect(cursor.nextOrdinal == .max)
-        #expect(cursor.next() == nil)
-        #expect(findings.sorted().isEmpty)
+        #expect(try cursor.next() == nil)
+        #expect(try findings.sorted().isEmpty)
     }
 }

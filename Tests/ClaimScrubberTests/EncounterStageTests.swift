@@ -73,6 +73,37 @@ import Zstd
         }
     }
 
+    /// Invariant 4 with one placeholder patient carrying every line, all of them exact duplicates
+    /// of one another: a finding on nearly every line. Under a small limit the findings go to a
+    /// temporary file, and the outputs are those of a run that keeps them all in memory.
+    @Test func onePatientWithADuplicateOnEveryLineStaysWithinTheBudget() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var text = "line_id,encounter_id,patient_id,service_date,post_date,procedure_code,units,charge_amount,rendering_npi\n"
+        for i in 0..<30_000 {
+            text += "L\(i),E\(i % 7),UNKNOWN,2026-05-\(10 + i % 3),2026-05-20,99213,1,110.00,1234567893\n"
+        }
+        let input = try dir.write("unknown.csv", Array(text.utf8))
+        let spillDir = dir.file("tmp")
+        try FileManager.default.createDirectory(atPath: spillDir, withIntermediateDirectories: true)
+        var reference: [String: [UInt8]]?
+        for limit in [512 << 20, 1 << 20] {
+            let out = dir.file("o\(limit)")
+            let result = try Fixtures.scrub([input], out: out, tables: Fixtures.demoTablesCache) {
+                $0.memoryLimit = limit
+                $0.temporaryDirectory = spillDir
+            }
+            #expect(result.summary.findings(.E01) == 30_000 - 3)
+            let files = try Self.outputs(out)
+            if let reference {
+                #expect(files == reference, "outputs differ at --memory-limit \(limit)")
+            } else {
+                reference = files
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spillDir).isEmpty)
+        }
+    }
+
     @Test func theTinyBudgetReallySpills() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
@@ -181,8 +212,10 @@ import Zstd
             let store = ShardStore(memoryBudget: budget, directory: dir.path, shardCount: shardCount)
             for line in lines { try store.append(line) }
             #expect((store.spilledLines > 0) == (budget < 1 << 20), "\(shardCount) shards")
-            let found = try EncounterStage.run(store: store, context: context, workers: 2).sorted()
-            #expect(found == expected, "\(shardCount) shards, budget \(budget)")
+            let findings = try EncounterStage.run(store: store, context: context, workers: 2)
+            // The small budget also sends the findings' runs to their file.
+            #expect((findings.spilled > 0) == (budget < 1 << 20), "\(shardCount) shards, budget \(budget)")
+            #expect(try findings.sorted() == expected, "\(shardCount) shards, budget \(budget)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Foundation
+
 /// A finding of the shard stage, kept compact until pass 2 writes it: the message is composed
 /// then, from the rule and the codes.
 struct EncounterFinding: Sendable, Equatable {
@@ -45,65 +50,156 @@ struct EncounterFinding: Sendable, Equatable {
 /// at once, the largest piece of the run's growth in memory. Runs are stored at their exact size
 /// and merged as pass 2 reads them. A line lies in one shard (one job), so all findings of a line
 /// are in one run, in the order a full sort would give.
+///
+/// Findings are not bounded by the input's size in lines alone: one placeholder patient id carrying
+/// millions of identical charges gives a duplicate finding on nearly every line. When the runs in
+/// memory pass `memoryBudget` findings, they are written to a temporary file (`FindingRunFile`)
+/// and read back a block at a time.
 struct EncounterFindings: Sendable {
-    private var runs: [[EncounterFinding]] = []
-    private(set) var count = 0
+    private enum Run: Sendable {
+        case memory([EncounterFinding])
+        case file(offset: Int, count: Int)
 
-    init() {}
+        var count: Int {
+            switch self {
+            case .memory(let run): run.count
+            case .file(_, let count): count
+            }
+        }
+    }
+
+    private var runs: [Run] = []
+    private(set) var count = 0
+    private var inMemory = 0
+    private let memoryBudget: Int
+    private let directory: String?
+    private var file: FindingRunFile?
+
+    /// `memoryBudget`: findings kept in memory before the runs go to a temporary file in `directory`.
+    init(memoryBudget: Int = .max, directory: String? = nil) {
+        self.memoryBudget = memoryBudget
+        self.directory = directory
+    }
+
+    /// Findings written to the temporary file so far.
+    var spilled: Int { count - inMemory }
 
     /// Adds one job's findings, sorted, kept at their exact size.
-    mutating func add(sorted findings: [EncounterFinding]) {
+    mutating func add(sorted findings: [EncounterFinding]) throws {
         guard !findings.isEmpty else { return }
         assert(zip(findings, findings.dropFirst()).allSatisfy { !($1 < $0) }, "a run of findings out of order")
         let run = [EncounterFinding](unsafeUninitializedCapacity: findings.count) { buffer, n in
             _ = buffer.initialize(from: findings)
             n = findings.count
         }
-        runs.append(run)
+        runs.append(.memory(run))
         count += run.count
+        inMemory += run.count
+        if inMemory > memoryBudget { try spill() }
+    }
+
+    /// Writes every run held in memory to the temporary file.
+    private mutating func spill() throws {
+        if file == nil { file = try FindingRunFile(directory: directory) }
+        guard let file else { return }
+        for k in runs.indices {
+            guard case .memory(let run) = runs[k] else { continue }
+            runs[k] = .file(offset: try file.append(run), count: run.count)
+        }
+        inMemory = 0
     }
 
     /// Every finding, run by run: in no global order, but a line's findings come together and in order.
-    func forEach(_ body: (EncounterFinding) throws -> Void) rethrows {
-        for run in runs { for finding in run { try body(finding) } }
+    func forEach(_ body: (EncounterFinding) throws -> Void) throws {
+        for k in runs.indices {
+            let reader = try RunReader(runs[k], file: file, block: 4096)
+            while let finding = try reader.next() { try body(finding) }
+        }
     }
 
     /// All findings in order, in one array.
-    func sorted() -> [EncounterFinding] {
-        var cursor = Cursor(self)
+    func sorted() throws -> [EncounterFinding] {
+        var cursor = try Cursor(self)
         var all: [EncounterFinding] = []
         all.reserveCapacity(count)
-        while let finding = cursor.next() { all.append(finding) }
+        while let finding = try cursor.next() { all.append(finding) }
         return all
+    }
+
+    /// One run's findings in order, from memory or a block at a time from the file.
+    private final class RunReader {
+        private let run: Run
+        private let file: FindingRunFile?
+        private var buffer: [EncounterFinding] = []
+        private var bufferAt = 0
+        /// Findings of the run read so far (into `buffer` for a file run).
+        private var read = 0
+        private let block: Int
+        /// The finding `next()` returns, nil at the end.
+        private(set) var head: EncounterFinding?
+
+        init(_ run: Run, file: FindingRunFile?, block: Int) throws {
+            self.run = run
+            self.file = file
+            self.block = max(1, block)
+            head = try fetch()
+        }
+
+        private func fetch() throws -> EncounterFinding? {
+            switch run {
+            case .memory(let findings):
+                guard read < findings.count else { return nil }
+                read += 1
+                return findings[read - 1]
+            case .file(let offset, let count):
+                if bufferAt == buffer.count {
+                    guard read < count, let file else { return nil }
+                    let n = min(block, count - read)
+                    buffer = try file.read(at: offset + read * MemoryLayout<EncounterFinding>.stride, count: n)
+                    bufferAt = 0
+                    read += n
+                }
+                bufferAt += 1
+                return buffer[bufferAt - 1]
+            }
+        }
+
+        func next() throws -> EncounterFinding? {
+            let current = head
+            if current != nil { head = try fetch() }
+            return current
+        }
     }
 
     /// Reads the findings in order: a binary min-heap of the runs by their next finding.
     struct Cursor {
-        private let runs: [[EncounterFinding]]
-        private var position: [Int]
+        private var readers: [RunReader]
         /// Run numbers, the run with the least next finding first.
         private var heap: [Int]
         /// Record number of the next finding (`UInt64.max` when none is left): the cheap test pass 2
         /// makes on every record.
         private(set) var nextOrdinal = UInt64.max
 
-        init(_ findings: EncounterFindings) {
-            runs = findings.runs
-            position = Array(repeating: 0, count: runs.count)
+        init(_ findings: EncounterFindings) throws {
+            // Each run read from the file gets a block of its own: together at most 16 MiB, and at
+            // least 16 findings a block.
+            let fileRuns = findings.runs.filter { if case .file = $0 { true } else { false } }.count
+            let block = max(16, min(4096, (16 << 20) / MemoryLayout<EncounterFinding>.stride / max(1, fileRuns)))
+            readers = try findings.runs.map { try RunReader($0, file: findings.file, block: block) }
             heap = []
-            heap.reserveCapacity(runs.count)
-            for r in runs.indices { push(r) }
-            nextOrdinal = heap.first.map { runs[$0][0].ordinal } ?? .max
+            heap.reserveCapacity(readers.count)
+            for r in readers.indices where readers[r].head != nil { push(r) }
+            nextOrdinal = heap.first.map { readers[$0].head!.ordinal } ?? .max
         }
 
-        private func head(_ r: Int) -> EncounterFinding { runs[r][position[r]] }
+        private func less(_ a: Int, _ b: Int) -> Bool { readers[a].head! < readers[b].head! }
 
         private mutating func push(_ r: Int) {
             heap.append(r)
             var i = heap.count - 1
             while i > 0 {
                 let parent = (i - 1) / 2
-                guard head(heap[i]) < head(heap[parent]) else { break }
+                guard less(heap[i], heap[parent]) else { break }
                 heap.swapAt(i, parent)
                 i = parent
             }
@@ -116,25 +212,80 @@ struct EncounterFindings: Sendable {
                 guard left < heap.count else { return }
                 let right = left + 1
                 var least = left
-                if right < heap.count && head(heap[right]) < head(heap[left]) { least = right }
-                guard head(heap[least]) < head(heap[i]) else { return }
+                if right < heap.count && less(heap[right], heap[left]) { least = right }
+                guard less(heap[least], heap[i]) else { return }
                 heap.swapAt(i, least)
                 i = least
             }
         }
 
         /// The next finding in order, or nil when all are read.
-        mutating func next() -> EncounterFinding? {
-            guard let r = heap.first else { return nil }
-            let finding = head(r)
-            position[r] += 1
-            if position[r] == runs[r].count {
+        mutating func next() throws -> EncounterFinding? {
+            guard let r = heap.first, let finding = try readers[r].next() else { return nil }
+            if readers[r].head == nil {
                 heap[0] = heap[heap.count - 1]
                 heap.removeLast()
             }
             if !heap.isEmpty { siftDown() }
-            nextOrdinal = heap.first.map { head($0).ordinal } ?? .max
+            nextOrdinal = heap.first.map { readers[$0].head!.ordinal } ?? .max
             return finding
+        }
+    }
+}
+
+/// The temporary file of spilled finding runs: findings as they lie in memory, run after run. Only
+/// this process reads it back, so no portable layout is needed. Removed when the last copy of the
+/// findings is released, and registered so that a failure or Ctrl-C removes it too.
+final class FindingRunFile: @unchecked Sendable {
+    // Written by the shard stage's delivery queue only, read after the stage is over.
+    let path: String
+    private let fd: Int32
+    private var size = 0
+
+    init(directory: String?) throws {
+        precondition(_isPOD(EncounterFinding.self), "findings are written as they lie in memory")
+        let dir = directory ?? NSTemporaryDirectory()
+        path = (dir as NSString).appendingPathComponent(
+            "claim-scrub-\(getpid())-\(TemporaryFiles.shared.uniqueNumber())-findings.runs")
+        fd = TemporaryFiles.shared.open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            throw ScrubError(
+                "cannot create a temporary file (--temp-dir): \(String(cString: strerror(errno)))", file: path)
+        }
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+        TemporaryFiles.shared.unregister(path)
+    }
+
+    /// Appends a run; returns the byte offset it starts at.
+    func append(_ run: [EncounterFinding]) throws -> Int {
+        let offset = size
+        try run.withUnsafeBytes { bytes in
+            try writeAll(fd, bytes) {
+                ScrubError("cannot write the shard stage's findings to --temp-dir (is it full?): \($0)", file: path)
+            }
+        }
+        size += run.count * MemoryLayout<EncounterFinding>.stride
+        return offset
+    }
+
+    /// `count` findings from byte `offset`.
+    func read(at offset: Int, count: Int) throws -> [EncounterFinding] {
+        try [EncounterFinding](unsafeUninitializedCapacity: count) { buffer, n in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            var done = 0
+            while done < raw.count {
+                let got = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else {
+                    throw ScrubError("the shard stage's findings file is damaged or unreadable", file: path)
+                }
+                done += got
+            }
+            n = count
         }
     }
 }

@@ -326,13 +326,18 @@ enum EncounterStage {
         store: ShardStore, context: EncounterContext, workers: Int
     ) throws -> EncounterFindings {
         let rules = EncounterRules.all
-        let collected = Mutex(EncounterFindings())
+        // Findings may take half the shard budget in memory; past that their runs go to a file.
+        let collected = Mutex(
+            EncounterFindings(
+                memoryBudget: store.budgetLines * MemoryLayout<EncounterLine>.stride / 2
+                    / MemoryLayout<EncounterFinding>.stride,
+                directory: store.directory))
         // One shard per job; each job's findings are sorted and merged when read, so the order of
         // jobs does not matter.
         // One job more than the workers waits loaded, so a worker that finishes early starts the
         // next shard at once instead of waiting for an earlier job to be delivered.
         let pool = OrderedWorkPool<[EncounterFinding]>(workers: workers, maxInFlight: workers + 1) { findings in
-            collected.withLock { $0.add(sorted: findings) }
+            try collected.withLock { try $0.add(sorted: findings) }
         }
         var job = 0
         // A shard larger than the budget (a placeholder patient id such as UNKNOWN carrying
