@@ -35,7 +35,7 @@ struct DuplicateRule: EncounterRule {
         }
     }
 
-    static let scanLimit = 32
+    static let scanLimit = EncounterRules.directScanLimit
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         guard lines.count > 1 else { return }

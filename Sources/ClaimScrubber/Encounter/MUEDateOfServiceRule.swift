@@ -12,6 +12,18 @@ struct MUEDateOfServiceRule: EncounterRule {
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         let releases = context.mueReleases(on: lines[lines.startIndex].day)
         guard releases.practitioner != nil || releases.hospital != nil else { return }
+        if lines.count > EncounterRules.directScanLimit {
+            checkIndexed(lines, context, practitioner: releases.practitioner, hospital: releases.hospital, &out)
+        } else {
+            checkPairwise(lines, context, practitioner: releases.practitioner, hospital: releases.hospital, &out)
+        }
+    }
+
+    /// Each group summed at its first line, by scanning the lines.
+    func checkPairwise(
+        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, practitioner: Int?, hospital: Int?,
+        _ out: inout [EncounterFinding]
+    ) {
         let start = lines.startIndex
         for i in lines.indices {
             let first = lines[i]
@@ -22,7 +34,7 @@ struct MUEDateOfServiceRule: EncounterRule {
                 break
             }
             if seen { continue }
-            guard let release = first.isInstitutional ? releases.hospital : releases.practitioner,
+            guard let release = first.isInstitutional ? hospital : practitioner,
                 let limit = context.mueLimit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
             else { continue }
             var units = Int64(first.units)
@@ -30,6 +42,49 @@ struct MUEDateOfServiceRule: EncounterRule {
             guard units > Int64(limit.value) else { continue }
             for j in i..<lines.endIndex where Self.sameGroup(lines[j], first) {
                 let line = lines[j]
+                guard let severity = context.severity(.E05, line) else { continue }
+                out.append(
+                    EncounterFinding(
+                        line: line, rule: .E05, severity: severity, other: UInt64(limit.mai),
+                        number: Int64(limit.value), number2: units))
+            }
+        }
+    }
+
+    struct GroupKey: Hashable {
+        var code: UInt64
+        var provider: UInt32
+        var institutional: Bool
+    }
+
+    /// The same findings for a large group: lines gathered by code and provider in one pass (groups
+    /// in the order of their first line), instead of each line scanning the group.
+    func checkIndexed(
+        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, practitioner: Int?, hospital: Int?,
+        _ out: inout [EncounterFinding]
+    ) {
+        var groups: [GroupKey: Int] = [:]
+        var members: [[Int]] = []
+        for i in lines.indices {
+            let line = lines[i]
+            let key = GroupKey(code: line.code, provider: line.provider, institutional: line.isInstitutional)
+            if let g = groups[key] {
+                members[g].append(i)
+            } else {
+                groups[key] = members.count
+                members.append([i])
+            }
+        }
+        for indices in members {
+            let first = lines[indices[0]]
+            guard let release = first.isInstitutional ? hospital : practitioner,
+                let limit = context.mueLimit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
+            else { continue }
+            var units: Int64 = 0
+            for i in indices { units += Int64(lines[i].units) }
+            guard units > Int64(limit.value) else { continue }
+            for i in indices {
+                let line = lines[i]
                 guard let severity = context.severity(.E05, line) else { continue }
                 out.append(
                     EncounterFinding(

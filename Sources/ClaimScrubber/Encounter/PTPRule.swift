@@ -15,6 +15,20 @@ struct PTPRule: EncounterRule {
         let practitioner = ptp.release(on: day, setting: .practitioner)
         let hospital = ptp.release(on: day, setting: .outpatientHospital)
         guard practitioner != nil || hospital != nil else { return }
+        if lines.count > EncounterRules.directScanLimit {
+            checkIndexed(lines, context, practitioner: practitioner, hospital: hospital, &out)
+        } else {
+            checkPairwise(lines, context, practitioner: practitioner, hospital: hospital, &out)
+        }
+    }
+
+    /// Every column-2 line against every other line of the group, in input order.
+    func checkPairwise(
+        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, practitioner: Int?, hospital: Int?,
+        _ out: inout [EncounterFinding]
+    ) {
+        let ptp = context.tables.ptp
+        let day = lines[lines.startIndex].day
         for j in lines.indices where !lines[j].isCredit {
             let second = lines[j]
             guard let release = second.isInstitutional ? hospital : practitioner,
@@ -39,6 +53,76 @@ struct PTPRule: EncounterRule {
                             number: Int64(edit.modifierIndicator)))
                 }
                 break
+            }
+        }
+    }
+
+    /// The same findings for a large group without comparing every pair of lines. Lines pair only
+    /// within one setting and provider; there, for each column-1 code only its first non-credit
+    /// line can be the one found first, or its first line without a bypass modifier when the
+    /// edit's indicator is 1. So each column-2 code looks up its edits against the codes present
+    /// once, and each of its lines takes the earliest qualifying line among them.
+    func checkIndexed(
+        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, practitioner: Int?, hospital: Int?,
+        _ out: inout [EncounterFinding]
+    ) {
+        let ptp = context.tables.ptp
+        let day = lines[lines.startIndex].day
+        // Lines by setting and provider, each list in input order; keys taken in sorted order.
+        var members: [UInt64: [Int]] = [:]
+        for i in lines.indices {
+            let line = lines[i]
+            members[UInt64(line.provider) | (line.isInstitutional ? 1 << 32 : 0), default: []].append(i)
+        }
+        struct FirstLines {
+            /// First non-credit line of the code, and first such line without a bypass modifier.
+            var any = Int.max
+            var unmodified = Int.max
+        }
+        for key in members.keys.sorted() {
+            let indices = members[key]!
+            guard let release = key >> 32 != 0 ? hospital : practitioner else { continue }
+            var first: [UInt64: FirstLines] = [:]
+            for i in indices where !lines[i].isCredit {
+                let line = lines[i]
+                var entry = first[line.code] ?? FirstLines()
+                entry.any = min(entry.any, i)
+                if !line.hasModifier(in: EncounterRules.ptpBypass) { entry.unmodified = min(entry.unmodified, i) }
+                first[line.code] = entry
+            }
+            let column1 = first.keys.filter { ptp.mayBeColumn1($0, release: release) }.sorted()
+            var editsOf: [UInt64: [(code: UInt64, indicator: UInt8)]] = [:]
+            for j in indices where !lines[j].isCredit {
+                let second = lines[j]
+                guard ptp.mayBeColumn2(second.code, release: release) else { continue }
+                let edits =
+                    editsOf[second.code]
+                    ?? column1.compactMap { code -> (code: UInt64, indicator: UInt8)? in
+                        guard code != second.code,
+                            let edit = ptp.edit(column1: code, column2: second.code, on: day, release: release),
+                            edit.modifierIndicator != 9
+                        else { return nil }
+                        return (code, edit.modifierIndicator)
+                    }
+                editsOf[second.code] = edits
+                guard !edits.isEmpty else { continue }
+                let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
+                var earliest = Int.max
+                var found: (code: UInt64, indicator: UInt8)?
+                for edit in edits {
+                    let lines = first[edit.code]!
+                    let i = edit.indicator == 1 ? (secondBypass ? Int.max : lines.unmodified) : lines.any
+                    if i < earliest {
+                        earliest = i
+                        found = edit
+                    }
+                }
+                if let found, let severity = context.severity(.E03, second) {
+                    out.append(
+                        EncounterFinding(
+                            line: second, rule: .E03, severity: severity, other: found.code,
+                            number: Int64(found.indicator)))
+                }
             }
         }
     }
