@@ -9,22 +9,23 @@ struct RevenueCodeRule: LineRule {
         guard batch.layout.has(.revenueCode) else { return }
         let list = context.tables.revenueCodes
         for r in 0..<batch.count where batch.isCheckable(r) && !batch.isEmpty(.revenueCode, r) {
-            // 0: empty; UInt64.max: malformed; else the packed code.
+            // 0: empty; UInt64.max: malformed; 1: well formed (no list to look it up in); else the
+            // packed code. Packed only when a list is loaded: most runs have none.
             let code: UInt64 = batch.withBytes(.revenueCode, r) { raw in
                 let bytes = ChargeParser.trimmed(raw)
                 if bytes.isEmpty { return 0 }
                 guard bytes.count == 4, bytes[0] == 0x30, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                     return .max
                 }
-                return PackedCode.pack(bytes) ?? .max
+                return list.isLoaded ? PackedCode.pack(bytes) ?? .max : 1
             }
-            if code == 0 { continue }
+            if code == 0 || code == 1 { continue }
             let message: String
             if code == .max {
                 message = "revenue code is not four digits with a leading zero (UB-04)"
             } else {
                 let day = batch.serviceDay[r]
-                guard list.isLoaded, DayNumber.isDate(day) else { continue }
+                guard DayNumber.isDate(day) else { continue }
                 guard let release = list.release(on: day) else {
                     sink.add(
                         .C06, record: r, field: "revenue_code", value: "revenue codes",
