@@ -115,9 +115,10 @@ extension ScrubPipeline {
                 var spool: SpoolFile?
                 if input.source.isCompressed && options.spoolCompressedInput {
                     spool = try SpoolFile(directory: options.temporaryDirectory, tag: index)
-                    try input.layout.headerBytes.withUnsafeBytes { try spool!.write($0) }
                 }
+                // Kept by the state before anything is written to it, so a failure removes it too.
                 state.spools.append(spool)
+                try spool.map { spool in try input.layout.headerBytes.withUnsafeBytes { try spool.write($0) } }
                 state.chunkPlans.append([])
                 while !pool.hasFailed, let chunk = try input.reader.nextChunk(sequence: sequence) {
                     try spool?.write(chunk.bytes)
@@ -135,11 +136,16 @@ extension ScrubPipeline {
                 rawBefore += input.source.rawBytesRead
                 spool?.finish()
             }
+            try pool.finishRun()
         } catch {
+            // Every job and delivery is over once `finish` returns; the files go now, not when the
+            // last reference to the state is released, which may be a worker's, after this throws.
             try? pool.finish()
+            state.store.removeFiles()
+            state.findingsSpool.remove()
+            for spool in state.spools { spool?.remove() }
             throw error
         }
-        try pool.finishRun()
         return state
     }
 
