@@ -32,6 +32,9 @@ public final class ScrubPipeline {
     }
 
     public func run() throws -> Result {
+        // Before anything is removed from the output folder: an input that is one of its outputs
+        // would be destroyed by the run (the command checks too, before loading the tables).
+        try options.checkInputsAreNotOutputs()
         let started = Date()
         var summary = ScrubSummary()
         summary.tables = tables.releases

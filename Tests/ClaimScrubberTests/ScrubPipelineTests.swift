@@ -189,3 +189,26 @@ import Zstd
         #expect(result.summary.linesHeld == result.summary.findings(.D04))
     }
 }
+
+/// The library refuses an input that is one of the output folder's outputs, as the command does:
+/// the run would remove it before reading it.
+@Suite struct ScrubPipelineInputIsOutputTests {
+    @Test func anInputThatIsAnOutputIsRefusedAndKeptByTheLibrary() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        let input = try dir.write("charges.csv", BadInputTests.header + BadInputTests.good)
+        _ = try Fixtures.scrub([input], out: out)
+        let clean = out + "/clean.csv"
+        let before = try Fixtures.read(clean)
+        do {
+            _ = try Fixtures.scrub([clean], out: out)
+            Issue.record("an input that is the output folder's clean.csv was scrubbed")
+        } catch let error as ScrubError {
+            #expect(error.file == clean, "\(error)")
+            #expect(error.description.contains("clean.csv"), "\(error)")
+            #expect(error.message.contains("--out"), "\(error)")
+        }
+        #expect(try Fixtures.read(clean) == before)
+    }
+}
