@@ -194,7 +194,8 @@ public final class ScrubPipeline {
                 name = "<stdin>"
             }
             let source = try InputSource(path: path, name: name)
-            let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
+            let reader = ChunkReader(
+                source: source, file: index, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
             guard let header = try reader.readHeader() else {
                 throw ScrubError("empty input: no header line", file: name, line: 1)
             }

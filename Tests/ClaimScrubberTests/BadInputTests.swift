@@ -180,3 +180,33 @@ import Zstd
         }
     }
 }
+
+// MARK: - The record limit follows --memory-limit
+
+extension BadInputTests {
+    /// At `--memory-limit 4MiB` a record may hold a quarter of it, 1 MiB: one just over stops the
+    /// run naming file, line and the option that raises the limit; one just under is scrubbed.
+    @Test func theRecordLimitIsAQuarterOfTheMemoryLimit() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,post_date,procedure_code,units,charge_amount,note\n"
+        let short = "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110.00,n\n"
+        func extract(longRecord length: Int) -> String {
+            let start = "L2,E2,P2,2026-05-01,2026-05-02,99214,1,165.00,"
+            return header + short + start + String(repeating: "x", count: length - start.utf8.count - 1) + "\n" + short
+        }
+        let over = try dir.write("over.csv", extract(longRecord: (1 << 20) + 300))
+        do {
+            _ = try Fixtures.scrub([over], out: dir.file("out-over")) { $0.memoryLimit = 4 << 20 }
+            Issue.record("a record over a quarter of --memory-limit was read")
+        } catch let error as ScrubError {
+            #expect(error.file == over, "\(error)")
+            #expect(error.line == 3, "\(error)")
+            #expect(error.message.contains("1 MiB"), "\(error)")
+            #expect(error.message.contains("--memory-limit"), "\(error)")
+        }
+        let under = try dir.write("under.csv", extract(longRecord: (1 << 20) - 300))
+        let result = try Fixtures.scrub([under], out: dir.file("out-under")) { $0.memoryLimit = 4 << 20 }
+        #expect(result.summary.linesIn == 3)
+    }
+}
