@@ -48,6 +48,18 @@ public final class ChunkReader {
             while scanned < buffer.count {
                 let c = buffer[scanned]
                 if c == 0x22 { quotes += 1 }
+                // A CR outside quotes that no LF follows ends a line only in old Mac files: read
+                // on, the whole file would look like one header line missing every column.
+                if c == 0x0D && quotes % 2 == 0 {
+                    if scanned + 1 == buffer.count && !atEnd {
+                        // Its next byte is not read yet.
+                        let n = try scratch.withUnsafeMutableBytes { b throws in try source.read(into: b) }
+                        if n == 0 { atEnd = true } else { buffer.append(contentsOf: scratch[0..<n]) }
+                    }
+                    if scanned + 1 < buffer.count && buffer[scanned + 1] != 0x0A {
+                        throw ScrubError("lines end with CR only; convert to LF or CRLF", file: source.name, line: 1)
+                    }
+                }
                 if c == 0x0A && quotes % 2 == 0 {
                     let header = Array(buffer[0...scanned])
                     carry = Array(buffer[(scanned + 1)...])

@@ -210,3 +210,18 @@ extension BadInputTests {
         #expect(result.summary.linesIn == 3)
     }
 }
+
+// MARK: - CR-only line ends
+
+extension BadInputTests {
+    /// Old Mac files end lines with CR alone: the whole file looks like one header line, so the run
+    /// used to stop with a misleading "required column missing". It says what is wrong instead.
+    @Test(arguments: [1, 30_000])
+    func crOnlyLineEndsStopTheRunSayingSo(lines: Int) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let body = String(repeating: "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110.00\r", count: lines)
+        let path = try dir.write("mac.csv", Self.header.replacingOccurrences(of: "\n", with: "\r") + body)
+        expectStop([path], in: dir, line: 1, mentioning: ["mac.csv", "CR only", "LF or CRLF"])
+    }
+}
