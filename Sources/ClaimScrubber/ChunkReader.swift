@@ -48,6 +48,18 @@ public final class ChunkReader {
             while scanned < buffer.count {
                 let c = buffer[scanned]
                 if c == 0x22 { quotes += 1 }
+                // A CR outside quotes that no LF follows ends a line only in old Mac files: read
+                // on, the whole file would look like one header line missing every column.
+                if c == 0x0D && quotes % 2 == 0 {
+                    if scanned + 1 == buffer.count && !atEnd {
+                        // Its next byte is not read yet.
+                        let n = try scratch.withUnsafeMutableBytes { b throws in try source.read(into: b) }
+                        if n == 0 { atEnd = true } else { buffer.append(contentsOf: scratch[0..<n]) }
+                    }
+                    if scanned + 1 < buffer.count && buffer[scanned + 1] != 0x0A {
+                        throw ScrubError("lines end with CR only; convert to LF or CRLF", file: source.name, line: 1)
+                    }
+                }
                 if c == 0x0A && quotes % 2 == 0 {
                     let header = Array(buffer[0...scanned])
                     carry = Array(buffer[(scanned + 1)...])
@@ -79,8 +91,10 @@ public final class ChunkReader {
     public func nextChunk(sequence: Int) throws -> Chunk? {
         if finished { return nil }
         if let plan { return try plannedChunk(plan, sequence: sequence) }
-        // Room for the carried start of a record and as much again, but not past the record limit.
-        var capacity = max(chunkSize, carry.count + 1, min(carry.count * 2, maxRecordBytes))
+        // Room for the carried start of a record and as much again, but not past the record limit:
+        // a chunk is never larger than the limit either, so a record over it stops the run whatever
+        // the chunk size (the carry, a record's start, is always shorter than the limit).
+        var capacity = min(max(chunkSize, carry.count + 1, min(carry.count * 2, maxRecordBytes)), maxRecordBytes)
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         var filled = carry.count
         carry.withUnsafeBytes { storage.copyMemory(from: $0) }
@@ -119,8 +133,9 @@ public final class ChunkReader {
             guard capacity < maxRecordBytes else {
                 storage.deallocate()
                 throw ScrubError(
-                    "a record is longer than \(maxRecordBytes >> 20) MiB (unterminated quote?)", file: source.name,
-                    line: nextLine)
+                    "a record is longer than \(Self.describe(maxRecordBytes)), the longest this run reads (a quarter of"
+                        + " --memory-limit, at most 256 MiB): raise --memory-limit to read it, or look for a quote left open",
+                    file: source.name, line: nextLine)
             }
             let larger = min(capacity * 2, maxRecordBytes)
             let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: larger, alignment: 64)
@@ -156,6 +171,11 @@ public final class ChunkReader {
             throw Self.changed(source.name)
         }
         return make(storage, count: count, newlines: newlines, sequence: sequence, last: planned == plan.count)
+    }
+
+    /// A byte count for a message: whole MiB, else KiB.
+    static func describe(_ bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB"
     }
 
     private static func changed(_ name: String) -> ScrubError {

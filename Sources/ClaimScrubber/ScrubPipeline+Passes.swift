@@ -115,9 +115,10 @@ extension ScrubPipeline {
                 var spool: SpoolFile?
                 if input.source.isCompressed && options.spoolCompressedInput {
                     spool = try SpoolFile(directory: options.temporaryDirectory, tag: index)
-                    try input.layout.headerBytes.withUnsafeBytes { try spool!.write($0) }
                 }
+                // Kept by the state before anything is written to it, so a failure removes it too.
                 state.spools.append(spool)
+                try spool.map { spool in try input.layout.headerBytes.withUnsafeBytes { try spool.write($0) } }
                 state.chunkPlans.append([])
                 while !pool.hasFailed, let chunk = try input.reader.nextChunk(sequence: sequence) {
                     try spool?.write(chunk.bytes)
@@ -135,11 +136,16 @@ extension ScrubPipeline {
                 rawBefore += input.source.rawBytesRead
                 spool?.finish()
             }
+            try pool.finishRun()
         } catch {
+            // Every job and delivery is over once `finish` returns; the files go now, not when the
+            // last reference to the state is released, which may be a worker's, after this throws.
             try? pool.finish()
+            state.store.removeFiles()
+            state.findingsSpool.remove()
+            for spool in state.spools { spool?.remove() }
             throw error
         }
-        try pool.finishRun()
         return state
     }
 
@@ -175,7 +181,9 @@ extension ScrubPipeline {
             let r = Int(finding.record)
             let lineNumber = chunk.firstLine + Int(batch.lineOffset[r])
             let lengthAt = FindingsSpool.beginRow(record: UInt64(r), in: &rows)
-            let lineId = hasLineId && !batch.isEmpty(.lineId, r) ? batch.bytes(.lineId, r) : nil
+            // Without a line id the line number stands in, except on a record that could not be
+            // parsed (S01), whose line id may not have been read in place: that one stays empty.
+            let lineId = hasLineId && (batch.unparsed[r] || !batch.isEmpty(.lineId, r)) ? batch.bytes(.lineId, r) : nil
             FindingsRow.append(
                 line: lineNumber, lineId: lineId, encounterId: batch.bytes(.encounterId, r), rule: finding.rule,
                 severity: finding.severity, field: finding.field, value: finding.value, message: finding.message,

@@ -32,6 +32,9 @@ public final class ScrubPipeline {
     }
 
     public func run() throws -> Result {
+        // Before anything is removed from the output folder: an input that is one of its outputs
+        // would be destroyed by the run (the command checks too, before loading the tables).
+        try options.checkInputsAreNotOutputs()
         let started = Date()
         var summary = ScrubSummary()
         summary.tables = tables.releases
@@ -191,7 +194,8 @@ public final class ScrubPipeline {
                 name = "<stdin>"
             }
             let source = try InputSource(path: path, name: name)
-            let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
+            let reader = ChunkReader(
+                source: source, file: index, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
             guard let header = try reader.readHeader() else {
                 throw ScrubError("empty input: no header line", file: name, line: 1)
             }
@@ -216,14 +220,27 @@ public final class ScrubPipeline {
         let fd = TemporaryFiles.shared.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw ScrubError("cannot create a spool file for standard input", file: path) }
         defer { close(fd) }
+        // A half-written spool is removed before the error goes up: the caller never learns its path.
+        func fail(_ error: ScrubError) -> ScrubError {
+            unlink(path)
+            TemporaryFiles.shared.unregister(path)
+            return error
+        }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw ScrubError("cannot read standard input", file: "<stdin>") }
+            if n < 0 { throw fail(ScrubError("cannot read standard input", file: "<stdin>")) }
             if n == 0 { break }
-            let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, n) }
-            if written != n { throw ScrubError("cannot write the spool file for standard input", file: path) }
+            do {
+                try buffer.withUnsafeBytes { bytes in
+                    try writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<n])) {
+                        ScrubError("cannot write the spool file for standard input (is --temp-dir full?): \($0)", file: path)
+                    }
+                }
+            } catch let error as ScrubError {
+                throw fail(error)
+            }
         }
         return path
     }

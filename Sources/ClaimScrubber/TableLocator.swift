@@ -27,10 +27,12 @@ public enum TableLocator {
         return nil
     }
 
-    /// Resolves `--tables` arguments: none means the default set; `default` stands for it.
+    /// Resolves `--tables` arguments: none means the default set; `default` stands for it. A
+    /// folder named more than once (`default` twice, or one folder by two paths) is kept once, where
+    /// it was first named: loaded twice, its releases were listed twice in summary.json.
     public static func resolve(_ arguments: [String]) throws -> [String] {
         let requested = arguments.isEmpty ? ["default"] : arguments
-        return try requested.map { (argument: String) throws -> String in
+        let folders = try requested.map { (argument: String) throws -> String in
             if argument == "default" {
                 guard let dir = defaultDirectory() else {
                     throw ScrubError(
@@ -40,5 +42,15 @@ public enum TableLocator {
             }
             return argument
         }
+        var seen: Set<String> = []
+        return folders.filter { seen.insert(identity($0)).inserted }
+    }
+
+    /// The folder a path names, symbolic links and `..` resolved; a path that does not exist is
+    /// itself (the loader reports it).
+    static func identity(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }

@@ -129,7 +129,8 @@ import Zstd
         let s01 = rows.filter { $0["rule"] == "S01" }
         #expect(s01.map { $0["line_number"]! } == ["3", "4"])
         #expect(s01[0]["message"]!.contains("expected 8 fields, found 9"))
-        #expect(s01[0]["line_id"] == "L2")
+        // Which field is extra is unknown: the ids are not shown (shiftedRecordsLeaveLineIdAndEncounterIdEmpty).
+        #expect(s01[0]["line_id"] == "" && s01[0]["encounter_id"] == "")
     }
 
     @Test func unterminatedQuoteAtEndOfFileIsHeldWithS01() throws {
@@ -178,5 +179,72 @@ import Zstd
             #expect(result.summary.linesHeld == 0)
             #expect(try Fixtures.read(out + "/clean.psv") == Array((header + body).utf8))
         }
+    }
+}
+
+// MARK: - The record limit follows --memory-limit
+
+extension BadInputTests {
+    /// At `--memory-limit 4MiB` a record may hold a quarter of it, 1 MiB: one just over stops the
+    /// run naming file, line and the option that raises the limit; one just under is scrubbed.
+    @Test func theRecordLimitIsAQuarterOfTheMemoryLimit() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,post_date,procedure_code,units,charge_amount,note\n"
+        let short = "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110.00,n\n"
+        func extract(longRecord length: Int) -> String {
+            let start = "L2,E2,P2,2026-05-01,2026-05-02,99214,1,165.00,"
+            return header + short + start + String(repeating: "x", count: length - start.utf8.count - 1) + "\n" + short
+        }
+        let over = try dir.write("over.csv", extract(longRecord: (1 << 20) + 300))
+        do {
+            _ = try Fixtures.scrub([over], out: dir.file("out-over")) { $0.memoryLimit = 4 << 20 }
+            Issue.record("a record over a quarter of --memory-limit was read")
+        } catch let error as ScrubError {
+            #expect(error.file == over, "\(error)")
+            #expect(error.line == 3, "\(error)")
+            #expect(error.message.contains("1 MiB"), "\(error)")
+            #expect(error.message.contains("--memory-limit"), "\(error)")
+        }
+        let under = try dir.write("under.csv", extract(longRecord: (1 << 20) - 300))
+        let result = try Fixtures.scrub([under], out: dir.file("out-under")) { $0.memoryLimit = 4 << 20 }
+        #expect(result.summary.linesIn == 3)
+    }
+}
+
+// MARK: - CR-only line ends
+
+extension BadInputTests {
+    /// Old Mac files end lines with CR alone: the whole file looks like one header line, so the run
+    /// used to stop with a misleading "required column missing". It says what is wrong instead.
+    @Test(arguments: [1, 30_000])
+    func crOnlyLineEndsStopTheRunSayingSo(lines: Int) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let body = String(repeating: "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110.00\r", count: lines)
+        let path = try dir.write("mac.csv", Self.header.replacingOccurrences(of: "\n", with: "\r") + body)
+        expectStop([path], in: dir, line: 1, mentioning: ["mac.csv", "CR only", "LF or CRLF"])
+    }
+}
+
+// MARK: - Findings of records whose fields are shifted
+
+extension BadInputTests {
+    /// A record with the wrong field count has its fields in unknown places: its findings leave
+    /// `line_id` and `encounter_id` empty rather than show another field (a patient id) there. A
+    /// record broken by a quote keeps the fields read before the break.
+    @Test func shiftedRecordsLeaveLineIdAndEncounterIdEmpty() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let body =
+            Self.good
+            + "L2,PAT9,2026-05-01,2026-05-02,99213,1,110.00\n"  // encounter_id missing: too few fields
+            + "X,L3,E3,PAT3,2026-05-01,2026-05-02,99213,1,110.00\n"  // a field in front: too many
+            + "L4,E4,P4,2026-05-01,2026-05-02,99213,1,11\"0.00\n"  // a stray quote in charge_amount
+        let rows = try scrubRows(Array(body.utf8), in: dir).filter { $0["rule"] == "S01" }
+        #expect(rows.map { $0["line_number"]! } == ["3", "4", "5"])
+        #expect(rows[0]["encounter_id"] == "" && rows[0]["line_id"] == "", "\(rows[0])")
+        #expect(rows[1]["encounter_id"] == "" && rows[1]["line_id"] == "", "\(rows[1])")
+        #expect(rows[2]["encounter_id"] == "E4" && rows[2]["line_id"] == "L4", "\(rows[2])")
     }
 }

@@ -238,3 +238,44 @@ struct ClaimFilePipelineTests {
         #expect(throws: ScrubError.self) { try Fixtures.scrub([first, csv], out: folder.file("out2")) }
     }
 }
+
+// MARK: - Claim files without a message or interchange
+
+extension ClaimFilePipelineTests {
+    /// Stops the run on `inputs`, expecting an "empty input" error naming `file` and no outputs.
+    func expectEmptyInput(_ inputs: [String], file: String, in folder: TemporaryFolder) {
+        let out = folder.file("out")
+        do {
+            _ = try Fixtures.scrub(inputs, out: out)
+            Issue.record("a claim file without a message or interchange was scrubbed")
+        } catch let error as ScrubError {
+            #expect(error.file == file, "\(error)")
+            #expect(error.line == 1, "\(error)")
+            #expect(error.message.contains("empty input"), "\(error)")
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        #expect(left.isEmpty, "files left in the output folder: \(left)")
+    }
+
+    /// MLLP framing bytes and line ends alone hold no message: an empty input (exit 2), as an empty
+    /// extract is, not a run with empty outputs.
+    @Test(arguments: [[0x0B, 0x1C, 0x0D], [0x0B, 0x1C, 0x0D, 0x0A, 0x0B, 0x1C, 0x0D, 0x0A]] as [[UInt8]])
+    func anHL7FileOfOnlyFramingIsAnEmptyInput(bytes: [UInt8]) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try folder.write("framing.hl7", bytes)
+        expectEmptyInput([path], file: path, in: folder)
+    }
+
+    /// A blank file among X12 inputs holds no interchange: named as an empty input, not as a file
+    /// of another format.
+    @Test func aBlankX12InputIsAnEmptyInput() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let first = try folder.write("claims.x12", X12Fixture.render(X12Fixture.standard()))
+        let blank = try folder.write("blank.x12", "\r\n\n  \n")
+        expectEmptyInput([first, blank], file: blank, in: folder)
+    }
+}

@@ -120,3 +120,27 @@ struct HL7MessageReaderTests {
         #expect(records.contains("FAMILY|MED^X"))
     }
 }
+
+// MARK: - The segment limit follows --memory-limit
+
+extension HL7MessageReaderTests {
+    /// At `--memory-limit 4MiB` a segment may hold about a quarter of it: a 3 MiB NTE stops the run
+    /// naming file, segment and the option that raises the limit.
+    @Test func aSegmentOverAQuarterOfTheMemoryLimitStopsTheRun() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let huge = "NTE|1||" + String(repeating: "x", count: 3 << 20)
+        let message = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), huge])
+        let path = try folder.write("huge.hl7", message.joined(separator: "\r") + "\r")
+        do {
+            _ = try Fixtures.scrub([path], out: folder.file("out")) { $0.memoryLimit = 4 << 20 }
+            Issue.record("a 3 MiB segment was read at --memory-limit 4MiB")
+        } catch let error as ScrubError {
+            #expect(error.file == path, "\(error)")
+            #expect(error.line == 6, "\(error)")
+            #expect(error.message.contains("1 MiB") && error.message.contains("--memory-limit"), "\(error)")
+        }
+        // The same file is read at the default limit.
+        _ = try Fixtures.scrub([path], out: folder.file("out-default"))
+    }
+}

@@ -60,11 +60,7 @@ import Zstd
         let truth = try Fixtures.generate(lines: 8_000, seed: 3, errorRate: 0.1, to: input, defects: Self.lineDefects)
         #expect(Set(truth.map(\.rule)) == Self.lineRules, "every defect kind injected")
         _ = try Fixtures.scrub([input], out: dir.file("out"))
-        let found = Set(
-            try Fixtures.findings(dir.file("out")).compactMap { row -> ExtractGenerator.TruthEntry? in
-                guard let rule = RuleID(rawValue: row["rule"]!), Self.lineRules.contains(rule) else { return nil }
-                return ExtractGenerator.TruthEntry(lineId: row["line_id"]!, rule: rule)
-            })
+        let found = try Fixtures.truthEntries(findingsOf: dir.file("out"), input: input, rules: Self.lineRules)
         let missed = truth.subtracting(found)
         let spurious = found.subtracting(truth)
         #expect(missed.isEmpty, "missed: \(missed.prefix(5))")
@@ -187,5 +183,28 @@ import Zstd
         #expect(result.summary.findings(.D04) > 0)
         #expect(result.summary.metrics.warnings == 0)
         #expect(result.summary.linesHeld == result.summary.findings(.D04))
+    }
+}
+
+/// The library refuses an input that is one of the output folder's outputs, as the command does:
+/// the run would remove it before reading it.
+@Suite struct ScrubPipelineInputIsOutputTests {
+    @Test func anInputThatIsAnOutputIsRefusedAndKeptByTheLibrary() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let out = dir.file("out")
+        let input = try dir.write("charges.csv", BadInputTests.header + BadInputTests.good)
+        _ = try Fixtures.scrub([input], out: out)
+        let clean = out + "/clean.csv"
+        let before = try Fixtures.read(clean)
+        do {
+            _ = try Fixtures.scrub([clean], out: out)
+            Issue.record("an input that is the output folder's clean.csv was scrubbed")
+        } catch let error as ScrubError {
+            #expect(error.file == clean, "\(error)")
+            #expect(error.description.contains("clean.csv"), "\(error)")
+            #expect(error.message.contains("--out"), "\(error)")
+        }
+        #expect(try Fixtures.read(clean) == before)
     }
 }

@@ -73,7 +73,9 @@ extension ClaimFilePipeline {
                 }
                 if format == .hl7 {
                     unitSizes.append((fileIndex, nil))
-                    readSerially(HL7MessageReader(source: source, copy: false))
+                    let reader = HL7MessageReader(source: source, copy: false)
+                    reader.maxSegmentBytes = options.maxRecordBytes
+                    readSerially(reader)
                 } else {
                     try splitX12(source, pool: pool) { bytes, isLast in
                         unitSizes.append((fileIndex, bytes.bytes.count))
@@ -87,8 +89,10 @@ extension ClaimFilePipeline {
                     } serially: { replayed in
                         unitSizes.append((fileIndex, nil))
                         let replay = ReplaySource(replayed, then: source)
-                        readSerially(
-                            X12ClaimReader(read: { try replay.read(into: $0) }, name: fileName, continuesWithISA: false))
+                        let reader = X12ClaimReader(
+                            read: { try replay.read(into: $0) }, name: fileName, continuesWithISA: false)
+                        reader.maxSegmentBytes = options.maxRecordBytes
+                        readSerially(reader)
                     }
                 }
                 rawBefore += source.rawBytesRead

@@ -40,6 +40,36 @@ public enum ClaimFileFormat: String, Sendable {
     }
 
     var fileExtension: String { rawValue }
+
+    /// True when a file holds nothing but white space, line ends, a byte order mark and MLLP
+    /// framing bytes (0x0B, 0x1C): no message or interchange, an empty input. Reads only up to the
+    /// first other byte.
+    static func isBlank(path: String) -> Bool {
+        guard let source = try? InputSource(path: path) else { return false }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var first = true
+        while true {
+            guard let n = try? buffer.withUnsafeMutableBytes({ try source.readFully(into: $0) }) else { return false }
+            var i = 0
+            if first && buffer[0..<n].starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+            first = false
+            while i < n {
+                switch buffer[i] {
+                case 0x20, 0x09, 0x0D, 0x0A, 0x0B, 0x1C: i += 1
+                default: return false
+                }
+            }
+            if n < buffer.count { return true }
+        }
+    }
+
+    /// What a file of this format holds at least one of.
+    var unitName: String {
+        switch self {
+        case .x12: return "X12 interchange"
+        case .hl7: return "HL7 message"
+        }
+    }
 }
 
 /// What the pipeline needs of a claim-file reader: claims (or messages) one at a time, their
@@ -284,6 +314,10 @@ final class ClaimFilePipeline {
                 guard let standardInput else { throw ScrubError("standard input was not spooled", file: "<stdin>") }
                 path = standardInput
                 name = "<stdin>"
+            }
+            // As for an empty extract (no header line): exit 2, not a run with empty outputs.
+            if ClaimFileFormat.isBlank(path: path) {
+                throw ScrubError("empty input: no \(format.unitName)", file: name, line: 1)
             }
             guard ClaimFileFormat.detect(path: path) == format else {
                 throw ScrubError(

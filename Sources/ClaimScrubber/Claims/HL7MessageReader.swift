@@ -16,6 +16,9 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private(set) var position = 0
     @exclusivity(unchecked) private var segment: [UInt8] = []
     @exclusivity(unchecked) private var pending = false
+    /// A segment longer than this stops the run rather than exhaust memory
+    /// (`ScrubOptions.maxRecordBytes`, set by pass 1).
+    var maxSegmentBytes = 256 << 20
 
     // Separators of the current message.
     @exclusivity(unchecked) private var fieldSeparator: UInt8 = 0x7C
@@ -79,6 +82,13 @@ final class HL7MessageReader: ClaimUnitReader {
         if start > 0 {
             storage.removeFirst(start)
             start = 0
+        }
+        // What is kept is the start of one segment, its end not read yet.
+        guard storage.count <= maxSegmentBytes else {
+            throw ScrubError(
+                "segment \(position + 1) is longer than \(ChunkReader.describe(maxSegmentBytes)), the longest this run"
+                    + " reads (a quarter of --memory-limit, at most 256 MiB): raise --memory-limit to read it",
+                file: source.name, line: position + 1)
         }
         storage.append(contentsOf: scratch[0..<n])
         return true

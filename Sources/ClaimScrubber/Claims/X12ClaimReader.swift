@@ -189,6 +189,12 @@ final class X12ClaimReader {
     /// Segments read so far.
     var segmentCount: Int { reader.position }
 
+    /// The longest segment read (see `X12SegmentReader.maxSegmentBytes`).
+    var maxSegmentBytes: Int {
+        get { reader.maxSegmentBytes }
+        set { reader.maxSegmentBytes = newValue }
+    }
+
     /// The id of line `index` of the claim (copy mode).
     func lineId(_ index: Int) -> [UInt8] {
         Array(lineIdBytes[(index == 0 ? 0 : lineIdEnds[index - 1])..<lineIdEnds[index]])

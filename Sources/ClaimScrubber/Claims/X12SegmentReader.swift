@@ -47,6 +47,9 @@ final class X12SegmentReader {
     @exclusivity(unchecked) private var isSplit = false
     /// True when the current segment ended at end of file without its terminator.
     @exclusivity(unchecked) private(set) var unterminated = false
+    /// The buffer never grows past this: a longer segment stops the run rather than exhaust memory
+    /// (`ScrubOptions.maxRecordBytes`, set by pass 1).
+    var maxSegmentBytes = 256 << 20
 
     init(source: InputSource, bufferSize: Int = 1 << 20) {
         self.source = source
@@ -94,7 +97,14 @@ final class X12SegmentReader {
             end = count
         }
         if end == storage.count {
-            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: storage.count * 2, alignment: 64)
+            guard storage.count < maxSegmentBytes else {
+                throw ScrubError(
+                    "segment \(position + 1) is longer than \(ChunkReader.describe(maxSegmentBytes)), the longest this run"
+                        + " reads (a quarter of --memory-limit, at most 256 MiB): raise --memory-limit to read it",
+                    line: position + 1)
+            }
+            let grown = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: max(min(storage.count * 2, maxSegmentBytes), storage.count + 1), alignment: 64)
             grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<end]))
             storage.deallocate()
             storage = grown
