@@ -171,14 +171,6 @@ struct ChargeParser {
             if reached < fieldCount {
                 for f in reached..<fieldCount { row[target[f]] = .empty }
             }
-            if problem == nil && field != fieldCount {
-                // A field too many or too few, somewhere: every field may sit in another's column,
-                // so the ids that findings show (`line_id`, `encounter_id`) are left empty rather
-                // than show, say, the patient id. (A record broken by a quote keeps the fields read
-                // before the break: those are in place.)
-                row[Column.lineId.index] = .empty
-                row[Column.encounterId.index] = .empty
-            }
             let record = starts.count
             starts.append(Int32(truncatingIfNeeded: recordStart))
             ends.append(Int32(truncatingIfNeeded: recordEnd))

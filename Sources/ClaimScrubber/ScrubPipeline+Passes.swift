@@ -181,9 +181,7 @@ extension ScrubPipeline {
             let r = Int(finding.record)
             let lineNumber = chunk.firstLine + Int(batch.lineOffset[r])
             let lengthAt = FindingsSpool.beginRow(record: UInt64(r), in: &rows)
-            // Without a line id the line number stands in, except on a record that could not be
-            // parsed (S01), whose line id may not have been read in place: that one stays empty.
-            let lineId = hasLineId && (batch.unparsed[r] || !batch.isEmpty(.lineId, r)) ? batch.bytes(.lineId, r) : nil
+            let lineId = hasLineId && !batch.isEmpty(.lineId, r) ? batch.bytes(.lineId, r) : nil
             FindingsRow.append(
                 line: lineNumber, lineId: lineId, encounterId: batch.bytes(.encounterId, r), rule: finding.rule,
                 severity: finding.severity, field: finding.field, value: finding.value, message: finding.message,

@@ -26,7 +26,7 @@ import Zstd
         #expect(injected == Self.encounterRules, "every encounter defect kind injected: \(injected)")
         _ = try Fixtures.scrub([input], out: dir.file("o"), tables: Fixtures.demoTablesCache)
         let all = Set(RuleID.allCases)
-        let found = try Fixtures.truthEntries(findingsOf: dir.file("o"), input: input, rules: all)
+        let found = try Self.foundSet(dir.file("o"), rules: all)
         let missed = truth.subtracting(found)
         let spurious = found.subtracting(truth)
         #expect(missed.isEmpty, "missed: \(missed.prefix(5))")

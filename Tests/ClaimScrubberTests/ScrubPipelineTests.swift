@@ -60,7 +60,11 @@ import Zstd
         let truth = try Fixtures.generate(lines: 8_000, seed: 3, errorRate: 0.1, to: input, defects: Self.lineDefects)
         #expect(Set(truth.map(\.rule)) == Self.lineRules, "every defect kind injected")
         _ = try Fixtures.scrub([input], out: dir.file("out"))
-        let found = try Fixtures.truthEntries(findingsOf: dir.file("out"), input: input, rules: Self.lineRules)
+        let found = Set(
+            try Fixtures.findings(dir.file("out")).compactMap { row -> ExtractGenerator.TruthEntry? in
+                guard let rule = RuleID(rawValue: row["rule"]!), Self.lineRules.contains(rule) else { return nil }
+                return ExtractGenerator.TruthEntry(lineId: row["line_id"]!, rule: rule)
+            })
         let missed = truth.subtracting(found)
         let spurious = found.subtracting(truth)
         #expect(missed.isEmpty, "missed: \(missed.prefix(5))")

@@ -98,26 +98,6 @@ enum Fixtures {
         return Array(result.dropFirst())
     }
 
-    /// The findings of `rules` as truth entries. A record with a wrong field count shows no line id
-    /// (its fields may be shifted): it is matched by its line number to the line id the generator
-    /// wrote first on that line of `input`.
-    static func truthEntries(findingsOf out: String, input: String, rules: Set<RuleID>) throws
-        -> Set<ExtractGenerator.TruthEntry>
-    {
-        var lineIdAt: [String: String] = [:]
-        var line = 2
-        for record in records(try read(input)) {
-            lineIdAt[String(line)] = String(decoding: record.prefix { $0 != 0x2C }, as: UTF8.self)
-            line += record.filter { $0 == 0x0A }.count
-        }
-        return Set(
-            try findings(out).compactMap { row -> ExtractGenerator.TruthEntry? in
-                guard let rule = RuleID(rawValue: row["rule"]!), rules.contains(rule) else { return nil }
-                let lineId = rule == .S01 && row["line_id"]!.isEmpty ? lineIdAt[row["line_number"]!] ?? "" : row["line_id"]!
-                return ExtractGenerator.TruthEntry(lineId: lineId, rule: rule)
-            })
-    }
-
     /// findings.csv rows as dictionaries by column name.
     static func findings(_ out: String) throws -> [[String: String]] {
         let bytes = try read(out + "/findings.csv")
