@@ -128,40 +128,45 @@ struct EncounterFindings: Sendable {
 
     /// One run's findings in order, from memory or a block at a time from the file.
     private final class RunReader {
-        private let run: Run
+        /// The findings at hand: the whole run when it is in memory, else the block last read.
+        private var buffer: [EncounterFinding]
+        private var at = 0
         private let file: FindingRunFile?
-        private var buffer: [EncounterFinding] = []
-        private var bufferAt = 0
-        /// Findings of the run read so far (into `buffer` for a file run).
-        private var read = 0
+        private let offset: Int
+        /// Findings of a file run not read into `buffer` yet, and read so far.
+        private var unread: Int
+        private var consumed = 0
         private let block: Int
         /// The finding `next()` returns, nil at the end.
         private(set) var head: EncounterFinding?
 
         init(_ run: Run, file: FindingRunFile?, block: Int) throws {
-            self.run = run
+            switch run {
+            case .memory(let findings):
+                buffer = findings
+                offset = 0
+                unread = 0
+            case .file(let offset, let count):
+                buffer = []
+                self.offset = offset
+                unread = count
+            }
             self.file = file
             self.block = max(1, block)
             head = try fetch()
         }
 
         private func fetch() throws -> EncounterFinding? {
-            switch run {
-            case .memory(let findings):
-                guard read < findings.count else { return nil }
-                read += 1
-                return findings[read - 1]
-            case .file(let offset, let count):
-                if bufferAt == buffer.count {
-                    guard read < count, let file else { return nil }
-                    let n = min(block, count - read)
-                    buffer = try file.read(at: offset + read * MemoryLayout<EncounterFinding>.stride, count: n)
-                    bufferAt = 0
-                    read += n
-                }
-                bufferAt += 1
-                return buffer[bufferAt - 1]
+            if at == buffer.count {
+                guard unread > 0, let file else { return nil }
+                let n = min(block, unread)
+                buffer = try file.read(at: offset + consumed * MemoryLayout<EncounterFinding>.stride, count: n)
+                consumed += n
+                unread -= n
+                at = 0
             }
+            at += 1
+            return buffer[at - 1]
         }
 
         func next() throws -> EncounterFinding? {
@@ -171,10 +176,14 @@ struct EncounterFindings: Sendable {
         }
     }
 
-    /// Reads the findings in order: a binary min-heap of the runs by their next finding.
+    /// Reads the findings in order: a binary min-heap of the runs by their next finding's record
+    /// number. All findings of a record are in one run (one shard), so two runs never hold the
+    /// same record number and the number alone orders them.
     struct Cursor {
         private var readers: [RunReader]
-        /// Run numbers, the run with the least next finding first.
+        /// Record number of each run's next finding (`UInt64.max` once it is read out).
+        private var heads: [UInt64]
+        /// Run numbers, the run with the least next record number first.
         private var heap: [Int]
         /// Record number of the next finding (`UInt64.max` when none is left): the cheap test pass 2
         /// makes on every record.
@@ -186,20 +195,19 @@ struct EncounterFindings: Sendable {
             let fileRuns = findings.runs.filter { if case .file = $0 { true } else { false } }.count
             let block = max(16, min(4096, (16 << 20) / MemoryLayout<EncounterFinding>.stride / max(1, fileRuns)))
             readers = try findings.runs.map { try RunReader($0, file: findings.file, block: block) }
+            heads = readers.map { $0.head?.ordinal ?? .max }
             heap = []
             heap.reserveCapacity(readers.count)
             for r in readers.indices where readers[r].head != nil { push(r) }
-            nextOrdinal = heap.first.map { readers[$0].head!.ordinal } ?? .max
+            nextOrdinal = heap.first.map { heads[$0] } ?? .max
         }
-
-        private func less(_ a: Int, _ b: Int) -> Bool { readers[a].head! < readers[b].head! }
 
         private mutating func push(_ r: Int) {
             heap.append(r)
             var i = heap.count - 1
             while i > 0 {
                 let parent = (i - 1) / 2
-                guard less(heap[i], heap[parent]) else { break }
+                guard heads[heap[i]] < heads[heap[parent]] else { break }
                 heap.swapAt(i, parent)
                 i = parent
             }
@@ -212,8 +220,8 @@ struct EncounterFindings: Sendable {
                 guard left < heap.count else { return }
                 let right = left + 1
                 var least = left
-                if right < heap.count && less(heap[right], heap[left]) { least = right }
-                guard less(heap[least], heap[i]) else { return }
+                if right < heap.count && heads[heap[right]] < heads[heap[left]] { least = right }
+                guard heads[heap[least]] < heads[heap[i]] else { return }
                 heap.swapAt(i, least)
                 i = least
             }
@@ -222,12 +230,17 @@ struct EncounterFindings: Sendable {
         /// The next finding in order, or nil when all are read.
         mutating func next() throws -> EncounterFinding? {
             guard let r = heap.first, let finding = try readers[r].next() else { return nil }
-            if readers[r].head == nil {
+            if let head = readers[r].head {
+                // The run's next finding may be of the same record: then it stays first.
+                heads[r] = head.ordinal
+                if head.ordinal != finding.ordinal { siftDown() }
+            } else {
+                heads[r] = .max
                 heap[0] = heap[heap.count - 1]
                 heap.removeLast()
+                if !heap.isEmpty { siftDown() }
             }
-            if !heap.isEmpty { siftDown() }
-            nextOrdinal = heap.first.map { readers[$0].head!.ordinal } ?? .max
+            nextOrdinal = heap.first.map { heads[$0] } ?? .max
             return finding
         }
     }
