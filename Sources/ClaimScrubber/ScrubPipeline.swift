@@ -173,13 +173,7 @@ public final class ScrubPipeline {
 
     /// Outputs of an earlier run would be mistaken for this run's if it fails: remove them first.
     private func removeStaleOutputs(directory: String) {
-        for format in ["csv", "psv", "tsv", "x12", "hl7"] {
-            for name in ["clean.\(format)", "held.\(format)"] {
-                unlink(path(directory, name))
-                unlink(path(directory, name + ".zst"))
-            }
-        }
-        for name in ["findings.csv", "summary.json", "report.html"] { unlink(path(directory, name)) }
+        for name in ScrubOptions.outputNames { unlink(path(directory, name)) }
     }
 
     // MARK: - Inputs

@@ -337,11 +337,8 @@ final class ClaimFilePipeline {
         }
         let ext = format.fileExtension + (level != nil ? ".zst" : "")
         let names = ["clean.\(ext)", "held.\(ext)", "findings.csv", "summary.json", "report.html"]
-        for stale in ["csv", "psv", "tsv", "x12", "hl7"].flatMap({ ["clean.\($0)", "held.\($0)", "clean.\($0).zst", "held.\($0).zst"] })
-            + ["findings.csv", "summary.json", "report.html"]
-        {
-            unlink(path(directory, stale))
-        }
+        // Outputs of an earlier run would be mistaken for this run's if it fails: remove them first.
+        for stale in ScrubOptions.outputNames { unlink(path(directory, stale)) }
 
         var outputs: [OutputFile] = []
         do {
