@@ -326,10 +326,13 @@ enum EncounterStage {
         store: ShardStore, context: EncounterContext, workers: Int
     ) throws -> EncounterFindings {
         let rules = EncounterRules.all
-        // Findings may take half the shard budget in memory; past that their runs go to a file.
+        // Findings may take an eighth of the shard budget in memory (16 MiB, 175k findings, at the
+        // default limit: a 10M-line extract has about 80k); past that their runs go to a file, so
+        // they do not grow the peak with the extract (half the budget let 50M lines peak 23 MiB
+        // higher than 10M).
         let collected = Mutex(
             EncounterFindings(
-                memoryBudget: store.budgetLines * MemoryLayout<EncounterLine>.stride / 2
+                memoryBudget: store.budgetLines * MemoryLayout<EncounterLine>.stride / 8
                     / MemoryLayout<EncounterFinding>.stride,
                 directory: store.directory))
         // One shard per job; each job's findings are sorted and merged when read, so the order of
