@@ -34,20 +34,15 @@ struct MUEDateOfServiceRule: EncounterRule {
                 break
             }
             if seen { continue }
-            guard let release = first.isInstitutional ? hospital : practitioner,
-                let limit = context.mueLimit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
-            else { continue }
+            guard let limit = Self.limit(first, context, practitioner: practitioner, hospital: hospital) else {
+                continue
+            }
             var units = Int64(first.units)
             for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) { units += Int64(lines[j].units) }
             guard units > Int64(limit.value) else { continue }
-            for j in i..<lines.endIndex where Self.sameGroup(lines[j], first) {
-                let line = lines[j]
-                guard let severity = context.severity(.E05, line) else { continue }
-                out.append(
-                    EncounterFinding(
-                        line: line, rule: .E05, severity: severity, other: UInt64(limit.mai),
-                        number: Int64(limit.value), number2: units))
-            }
+            Self.report(
+                (i..<lines.endIndex).lazy.filter { Self.sameGroup(lines[$0], first) }, of: lines, limit: limit,
+                units: units, context, &out)
         }
     }
 
@@ -77,20 +72,40 @@ struct MUEDateOfServiceRule: EncounterRule {
         }
         for indices in members {
             let first = lines[indices[0]]
-            guard let release = first.isInstitutional ? hospital : practitioner,
-                let limit = context.mueLimit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
-            else { continue }
+            guard let limit = Self.limit(first, context, practitioner: practitioner, hospital: hospital) else {
+                continue
+            }
             var units: Int64 = 0
             for i in indices { units += Int64(lines[i].units) }
             guard units > Int64(limit.value) else { continue }
-            for i in indices {
-                let line = lines[i]
-                guard let severity = context.severity(.E05, line) else { continue }
-                out.append(
-                    EncounterFinding(
-                        line: line, rule: .E05, severity: severity, other: UInt64(limit.mai),
-                        number: Int64(limit.value), number2: units))
-            }
+            Self.report(indices, of: lines, limit: limit, units: units, context, &out)
+        }
+    }
+
+    /// The MUE of a group's code when it is a date-of-service edit (MAI 2 or 3), from the release
+    /// of the group's setting.
+    @inline(__always)
+    static func limit(
+        _ first: EncounterLine, _ context: EncounterContext, practitioner: Int?, hospital: Int?
+    ) -> MUETable.Limit? {
+        guard let release = first.isInstitutional ? hospital : practitioner,
+            let limit = context.mueLimit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
+        else { return nil }
+        return limit
+    }
+
+    /// Every line of a group over its limit (`members`: indices into `lines`), one finding each.
+    static func report(
+        _ members: some Sequence<Int>, of lines: ArraySlice<EncounterLine>, limit: MUETable.Limit, units: Int64,
+        _ context: EncounterContext, _ out: inout [EncounterFinding]
+    ) {
+        for i in members {
+            let line = lines[i]
+            guard let severity = context.severity(.E05, line) else { continue }
+            out.append(
+                EncounterFinding(
+                    line: line, rule: .E05, severity: severity, other: UInt64(limit.mai),
+                    number: Int64(limit.value), number2: units))
         }
     }
 }
