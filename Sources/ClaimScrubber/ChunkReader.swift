@@ -132,10 +132,9 @@ public final class ChunkReader {
             // where it starts) and read on.
             guard capacity < maxRecordBytes else {
                 storage.deallocate()
-                throw ScrubError(
-                    "a record is longer than \(Self.describe(maxRecordBytes)), the longest this run reads (a quarter of"
-                        + " --memory-limit, at most 256 MiB): raise --memory-limit to read it, or look for a quote left open",
-                    file: source.name, line: nextLine)
+                throw Self.tooLong(
+                    "a record", limit: maxRecordBytes, hint: ", or look for a quote left open", file: source.name,
+                    line: nextLine)
             }
             let larger = min(capacity * 2, maxRecordBytes)
             let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: larger, alignment: 64)
@@ -173,9 +172,14 @@ public final class ChunkReader {
         return make(storage, count: count, newlines: newlines, sequence: sequence, last: planned == plan.count)
     }
 
-    /// A byte count for a message: whole MiB, else KiB.
-    static func describe(_ bytes: Int) -> String {
-        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB"
+    /// The error for a record (or a claim file's segment) longer than `limit`
+    /// (`ScrubOptions.maxRecordBytes`), saying how to read it.
+    static func tooLong(_ what: String, limit: Int, hint: String = "", file: String? = nil, line: Int) -> ScrubError {
+        let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit >> 10) KiB"
+        return ScrubError(
+            "\(what) is longer than \(size), the longest this run reads (a quarter of --memory-limit, at most"
+                + " 256 MiB): raise --memory-limit to read it\(hint)",
+            file: file, line: line)
     }
 
     private static func changed(_ name: String) -> ScrubError {

@@ -85,10 +85,8 @@ final class HL7MessageReader: ClaimUnitReader {
         }
         // What is kept is the start of one segment, its end not read yet.
         guard storage.count <= maxSegmentBytes else {
-            throw ScrubError(
-                "segment \(position + 1) is longer than \(ChunkReader.describe(maxSegmentBytes)), the longest this run"
-                    + " reads (a quarter of --memory-limit, at most 256 MiB): raise --memory-limit to read it",
-                file: source.name, line: position + 1)
+            throw ChunkReader.tooLong(
+                "segment \(position + 1)", limit: maxSegmentBytes, file: source.name, line: position + 1)
         }
         storage.append(contentsOf: scratch[0..<n])
         return true

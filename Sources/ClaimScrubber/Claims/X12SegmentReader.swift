@@ -98,10 +98,7 @@ final class X12SegmentReader {
         }
         if end == storage.count {
             guard storage.count < maxSegmentBytes else {
-                throw ScrubError(
-                    "segment \(position + 1) is longer than \(ChunkReader.describe(maxSegmentBytes)), the longest this run"
-                        + " reads (a quarter of --memory-limit, at most 256 MiB): raise --memory-limit to read it",
-                    line: position + 1)
+                throw ChunkReader.tooLong("segment \(position + 1)", limit: maxSegmentBytes, line: position + 1)
             }
             let grown = UnsafeMutableRawBufferPointer.allocate(
                 byteCount: max(min(storage.count * 2, maxSegmentBytes), storage.count + 1), alignment: 64)
