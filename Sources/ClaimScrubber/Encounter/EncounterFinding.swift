@@ -59,13 +59,6 @@ struct EncounterFindings: Sendable {
     private enum Run: Sendable {
         case memory([EncounterFinding])
         case file(offset: Int, count: Int)
-
-        var count: Int {
-            switch self {
-            case .memory(let run): run.count
-            case .file(_, let count): count
-            }
-        }
     }
 
     private var runs: [Run] = []
