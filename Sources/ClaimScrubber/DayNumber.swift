@@ -49,10 +49,14 @@ public enum DayNumber {
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         let n = bytes.count
         if n == 0 { return missing }
-        if n == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D {
-            // The common ISO form, without the general path's checks per character.
+        let iso = n == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D
+        if iso || (n == 8 && bytes[1] != 0x2F) {
+            // The common forms, ISO and YYYYMMDD (X12 D8 dates, the CMS files), without the
+            // general path's checks per character. (An eight-byte M/D/YYYY has its slash second.)
+            let m = iso ? 5 : 4
+            let a = iso ? 8 : 6
             let d0 = bytes[0] &- 0x30, d1 = bytes[1] &- 0x30, d2 = bytes[2] &- 0x30, d3 = bytes[3] &- 0x30
-            let m0 = bytes[5] &- 0x30, m1 = bytes[6] &- 0x30, a0 = bytes[8] &- 0x30, a1 = bytes[9] &- 0x30
+            let m0 = bytes[m] &- 0x30, m1 = bytes[m &+ 1] &- 0x30, a0 = bytes[a] &- 0x30, a1 = bytes[a &+ 1] &- 0x30
             guard d0 < 10, d1 < 10, d2 < 10, d3 < 10, m0 < 10, m1 < 10, a0 < 10, a1 < 10 else { return malformed }
             let year = Int(d0) * 1000 + Int(d1) * 100 + Int(d2) * 10 + Int(d3)
             let month = Int(m0) * 10 + Int(m1)
@@ -69,18 +73,10 @@ public enum DayNumber {
         var year = -1
         var month = -1
         var day = -1
-        if n == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D {
-            year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
-            month = digit(5) * 10 + digit(6)
-            day = digit(8) * 10 + digit(9)
-        } else if n == 8 && bytes[1] != 0x2F {
-            // YYYYMMDD (an eight-byte M/D/YYYY has its slash second, and goes below).
-            year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
-            month = digit(4) * 10 + digit(5)
-            day = digit(6) * 10 + digit(7)
-        } else if n >= 8 && n <= 10 {
+        if n >= 8 && n <= 10 {
             // M/D/YYYY with one- or two-digit month and day.
-            var parts = [0, 0, 0]
+            // Month, day and year as they come (no array: one per date was an allocation).
+            var value = (0, 0, 0)
             var part = 0
             var digits = 0
             for i in 0..<n {
@@ -92,14 +88,16 @@ public enum DayNumber {
                 } else {
                     let d = digit(i)
                     if d < 0 { return malformed }
-                    parts[part] = parts[part] * 10 + d
+                    switch part {
+                    case 0: value.0 = value.0 * 10 + d
+                    case 1: value.1 = value.1 * 10 + d
+                    default: value.2 = value.2 * 10 + d
+                    }
                     digits += 1
                 }
             }
             if part != 2 || digits != 4 { return malformed }
-            month = parts[0]
-            day = parts[1]
-            year = parts[2]
+            (month, day, year) = value
         } else {
             return malformed
         }

@@ -71,4 +71,97 @@ import Testing
         try folder.write("ccioph-v321r0-f1.txt", "Copyright line\r\n99213\t99211\t\t20250101\t*\t0\tx\r\n")
         expectTableError(file: "ccioph-v321r0-f1.txt", line: 2, field: "column 1") { _ = try folder.load() }
     }
+
+    // MARK: - Slices and the fast path
+
+    /// Rows in the CMS spelling and in others the general path reads (spaces around cells, lower
+    /// case, no rationale, a blank line), pseudo-random, not sorted.
+    static func mixedRows(_ count: Int) -> [String] {
+        var random = SplitMix64(seed: 7)
+        var rows: [String] = []
+        for i in 0..<count {
+            let c1 = String(10000 + Int(random.next() % 90000))
+            let c2 = (i % 7 == 0 ? "g" : "G") + String(1000 + Int(random.next() % 9000))
+            let prior = i % 3 == 0 ? "*" : ""
+            let year = 1996 + Int(random.next() % 30)
+            let effective = "\(year)0\(1 + Int(random.next() % 9))15"
+            let deletion = i % 4 == 0 ? "\(year + 1)1231" : "*"
+            let indicator = ["0", "1", "9"][Int(random.next() % 3)]
+            switch i % 10 {
+            case 0: rows.append(" \(c1) \t\(c2)\t\(prior)\t\(effective) \t\(deletion)\t\(indicator)")
+            case 1: rows.append("\(c1)\t\(c2)\t\(prior)\t\(effective)\t\(deletion)\t\(indicator)")
+            case 2: rows.append("")
+            default: rows.append("\(c1)\t\(c2)\t\(prior)\t\(effective)\t\(deletion)\t\(indicator)\tMutually exclusive procedures")
+            }
+        }
+        return rows
+    }
+
+    @Test func slicesOfAFileReadTheSameRowsAsOneSlice() throws {
+        let text = TableText(name: "ccipra-v321r0-f1.txt", bytes: Array(OfficialLayout.ptpFile(Self.mixedRows(3000)).utf8))
+        let whole = try PTPLoader.load(text, sliceBytes: 1 << 30)
+        #expect(whole.count == 3000 - 300)
+        for sliceBytes in [1, 100, 4096] {
+            let sliced = try PTPLoader.load(text, sliceBytes: sliceBytes)
+            #expect(sliced.keys == whole.keys)
+            #expect(sliced.effective == whole.effective)
+            #expect(sliced.deletion == whole.deletion)
+            #expect(sliced.indicator == whole.indicator)
+        }
+    }
+
+    @Test func theFastPathReadsWhatTheGeneralPathReads() throws {
+        // Each row twice: in the exact CMS spelling (fast path) and with a blank after column 1,
+        // which only the general path takes.
+        let rows = Self.mixedRows(400).filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let exact = rows.map { $0.replacingOccurrences(of: " \t", with: "\t") }
+        let spaced = exact.map { $0.replacingOccurrences(of: "\t", with: " \t", options: [], range: $0.range(of: "\t")) }
+        let fast = try PTPLoader.load(TableText(name: "a", bytes: Array(OfficialLayout.ptpFile(exact).utf8)))
+        let general = try PTPLoader.load(TableText(name: "b", bytes: Array(OfficialLayout.ptpFile(spaced).utf8)))
+        #expect(fast.count == exact.count)
+        #expect(fast.keys == general.keys)
+        #expect(fast.effective == general.effective)
+        #expect(fast.deletion == general.deletion)
+        #expect(fast.indicator == general.indicator)
+        #expect(fast.keys.first == PTPTable.key(packed(String(exact[0].prefix(5))), packed(String(exact[0].dropFirst(6).prefix(5)))))
+    }
+
+    @Test func aBrokenRowDeepInALargeFileIsNamedByItsLine() throws {
+        var rows = Self.mixedRows(5000)
+        rows[4321] = "11042\t11000\t\t20250101\t*\t2\tx"
+        let text = TableText(name: "ccipra-v321r0-f3.txt", bytes: Array(OfficialLayout.ptpFile(rows).utf8))
+        for sliceBytes in [1 << 30, 1000] {
+            // Six preamble lines: row k is on line k + 7.
+            expectTableError(file: "ccipra-v321r0-f3.txt", line: 4321 + 7, field: "modifier indicator") {
+                _ = try PTPLoader.load(text, sliceBytes: sliceBytes)
+            }
+        }
+        // Of two broken rows, the first is named, whichever slice reads it.
+        rows[17] = "11042\t11000\t\t2025-01-01\t*\t1\tx"
+        let both = TableText(name: "ccipra-v321r0-f3.txt", bytes: Array(OfficialLayout.ptpFile(rows).utf8))
+        expectTableError(file: "ccipra-v321r0-f3.txt", line: 17 + 7, field: "effective date") {
+            _ = try PTPLoader.load(both, sliceBytes: 1000)
+        }
+    }
+
+    @Test func unsortedPartsAreSortedAndRowsAlikeKeepTheirOrder() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        // Part 1 holds the later codes; two rows share pair and effective date (first one wins).
+        try folder.write(
+            "ccipra-v321r0-f1.txt",
+            OfficialLayout.ptpFile([
+                "99213\t99211\t\t20250101\t*\t0\tx",
+                "99213\t99211\t\t20250101\t*\t1\tx",
+                "93000\t93005\t\t20250101\t*\t0\tx",
+            ]))
+        try folder.write("ccipra-v321r0-f2.txt", OfficialLayout.ptpFile(["11042\t11000\t\t20240101\t*\t1\tx"]))
+        let ptp = try folder.load().ptp
+        let release = try #require(ptp.releases.first)
+        #expect(release.pairs.keys == release.pairs.keys.sorted())
+        let on = day("2026-05-01")
+        #expect(ptp.edit(column1: packed("99213"), column2: packed("99211"), on: on, setting: .practitioner)?.modifierIndicator == 0)
+        #expect(ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?.modifierIndicator == 1)
+        #expect(ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .practitioner)?.modifierIndicator == 0)
+    }
 }

@@ -15,6 +15,15 @@ public enum TableLoader {
     ]
 
     public static func load(directories: [String]) throws -> CodeTables {
+        let tables = try build(directories)
+        // The files' text and the loaders' working arrays are freed by now: their pages go back
+        // before the run's own peak comes on top of them (a quarter's NCCI files are 250 MB of
+        // text).
+        MemoryTuning.releaseFreeMemory()
+        return tables
+    }
+
+    private static func build(_ directories: [String]) throws -> CodeTables {
         var builder = TableSetBuilder()
         for directory in directories {
             try load(directory: directory, into: &builder)
@@ -114,7 +123,7 @@ struct TableSetBuilder {
     var cpt: [(release: CodeListTable.Release, period: ServicePeriod)] = []
     var revenueCodes: [(release: CodeListTable.Release, period: ServicePeriod)] = []
     var modifierLists: [(code: UInt16, period: ServicePeriod)] = []
-    var ptpGroups: [(key: String, name: String, setting: ServiceSetting, period: ServicePeriod, parts: [[PTPLoader.Row]])] = []
+    var ptpGroups: [(key: String, name: String, setting: ServiceSetting, period: ServicePeriod, parts: [PTPLoader.Rows])] = []
     var mue: [(release: MUETable.Release, period: ServicePeriod)] = []
     var addOnRows: [AddOnTable.Row] = []
     /// Listing rows, with the code set and release index whose served period they show.
