@@ -32,6 +32,11 @@ public struct CodeTables: Sendable {
     /// Files in the table folders that are neither listed in `tables.toml` nor officially named.
     public var ignoredFiles: [String] = []
 
+    /// Bytes of the tables whose size follows the user's files, kept for the whole run: the NCCI
+    /// PTP edits (a quarter's CMS files hold millions of rows). The shipped code sets and the
+    /// small MUE and add-on tables are part of a run's fixed footprint.
+    public var residentBytes: Int { ptp.residentBytes }
+
     /// True when a CPT list is loaded (otherwise CPT-shaped codes get a format check only).
     public var cptLoaded: Bool { cpt.isLoaded }
 

@@ -30,6 +30,13 @@ public struct ScrubOptions: Sendable {
     public var delimiter: UInt8?
     public var workers = 2
     public var memoryLimit = 512 << 20
+    /// Bytes the code tables keep for the whole run (set by the pipeline from its tables): the
+    /// run's own buffers get what the limit leaves (`workingMemory`), so a quarter's NCCI files
+    /// (millions of rows, tens of MB in memory) do not push a run over `memoryLimit`.
+    public var tableBytes = 0
+    /// What `memoryLimit` leaves for the run's chunks, shards and buffers once the tables are in:
+    /// the limit less `tableBytes`, at least a quarter of the limit.
+    public var workingMemory: Int { max(memoryLimit - tableBytes, memoryLimit / 4) }
     public var temporaryDirectory: String?
     public var asOf: Int32
     /// Output zstd level: nil = decide (level 1 when any input was compressed), `.some(nil)` = plain.
@@ -46,8 +53,8 @@ public struct ScrubOptions: Sendable {
     public var chunkSize: Int {
         get {
             if let chosenChunkSize { return chosenChunkSize }
-            let byLimit = min(4 << 20, max(512 << 10, memoryLimit / 512))
-            return max(256 << 10, min(byLimit, memoryLimit / 8 / (max(1, workers) * 2 + 1)))
+            let byLimit = min(4 << 20, max(512 << 10, workingMemory / 512))
+            return max(256 << 10, min(byLimit, workingMemory / 8 / (max(1, workers) * 2 + 1)))
         }
         set { chosenChunkSize = newValue }
     }
@@ -61,7 +68,7 @@ public struct ScrubOptions: Sendable {
     /// held whole by the chunk reader and parsed in place, and up to `workers * 2 + 1` chunks are in
     /// flight, so a record near the limit costs a few times its size; a fixed 256 MiB let one
     /// 100 MiB line take a 128 MiB run to about 230 MB.
-    public var maxRecordBytes: Int { min(256 << 20, max(memoryLimit / 4, 64 << 10)) }
+    public var maxRecordBytes: Int { min(256 << 20, max(workingMemory / 4, 64 << 10)) }
 
     public init(inputs: [String], asOf: Int32) {
         self.inputs = inputs

@@ -66,7 +66,7 @@ extension ScrubPipeline {
 
     func passOne(inputs: [OpenInput], layout: ExtractLayout) throws -> PassOneState {
         // Shard memory: a quarter of the limit; chunks in flight, tables and buffers take the rest.
-        let budget = options.memoryLimit / 4
+        let budget = options.workingMemory / 4
         let store = ShardStore(
             memoryBudget: budget, directory: options.temporaryDirectory,
             shardCount: ShardStore.shardCount(forLines: Self.estimatedLines(inputs), memoryBudget: budget))

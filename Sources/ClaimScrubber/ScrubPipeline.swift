@@ -19,6 +19,8 @@ public final class ScrubPipeline {
     public var phaseStarted: (@Sendable (String) -> Void)?
 
     public init(options: ScrubOptions, tables: CodeTables) {
+        var options = options
+        options.tableBytes = tables.residentBytes
         self.options = options
         self.tables = tables
     }

@@ -24,4 +24,32 @@ import Testing
         options.memoryLimit = 128 << 20
         #expect(options.chunkSize == 1_000)
     }
+
+    @Test func largeTablesComeOutOfTheRunsBudget() {
+        var options = ScrubOptions(inputs: ["x.csv"], asOf: 0)
+        options.workers = 2
+        options.memoryLimit = 256 << 20
+        let alone = (options.workingMemory, options.chunkSize, options.maxRecordBytes)
+        #expect(alone == (256 << 20, 512 << 10, 64 << 20))
+        // A million PTP rows (a quarter's CMS files hold millions per setting).
+        let rows = 1_000_000
+        var release = PTPTable.Release(name: "big", setting: .practitioner)
+        release.pairs = SortedCodes(sorted: (0..<UInt64(rows)).map { $0 << 30 | 1 })
+        release.effective = Array(repeating: 0, count: rows)
+        release.deletion = Array(repeating: .max, count: rows)
+        release.indicator = Array(repeating: 1, count: rows)
+        var tables = CodeTables()
+        tables.ptp = PTPTable(releases: [release], periods: [.always])
+        #expect(tables.residentBytes >= rows * 17)
+        let pipeline = ScrubPipeline(options: options, tables: tables)
+        #expect(pipeline.options.tableBytes == tables.residentBytes)
+        #expect(pipeline.options.workingMemory == (256 << 20) - tables.residentBytes)
+        #expect(pipeline.options.maxRecordBytes < alone.2)
+        #expect(pipeline.options.chunkSize <= alone.1)
+        // Tables past the limit still leave the run a quarter of it.
+        options.tableBytes = 1 << 30
+        #expect(options.workingMemory == 64 << 20)
+        // The shipped tables count for nothing here: they are part of the fixed footprint.
+        #expect(CodeTables().residentBytes == 0)
+    }
 }

@@ -269,6 +269,8 @@ final class ClaimFilePipeline {
         options: ScrubOptions, tables: CodeTables, format: ClaimFileFormat, standardInput: String? = nil,
         progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
     ) {
+        var options = options
+        options.tableBytes = tables.residentBytes
         self.options = options
         self.standardInput = standardInput
         self.tables = tables
@@ -343,7 +345,7 @@ final class ClaimFilePipeline {
         var outputs: [OutputFile] = []
         do {
             let t1 = Date()
-            let store = ShardStore(memoryBudget: options.memoryLimit / 4, directory: options.temporaryDirectory)
+            let store = ShardStore(memoryBudget: options.workingMemory / 4, directory: options.temporaryDirectory)
             defer { store.removeFiles() }
             let (state, envelope, recordsPerFile) = try passOne(sources: sources, store: store)
             summary.run.seconds["pass1"] = Date().timeIntervalSince(t1)

@@ -122,6 +122,13 @@ public struct PTPTable: Sendable {
 
     public func isLoaded(_ setting: ServiceSetting) -> Bool { bySetting.isLoaded(setting) }
 
+    /// Bytes of the releases' columns and filters.
+    public var residentBytes: Int {
+        releases.reduce(0) { total, release in
+            total + release.pairs.count * (MemoryLayout<UInt64>.size + 2 * MemoryLayout<Int32>.size + 1) + 2 * (8 << 10)
+        }
+    }
+
     /// The release serving `day` in `setting`, or nil.
     public func release(on day: Int32, setting: ServiceSetting) -> Int? { bySetting.release(on: day, setting: setting) }
 

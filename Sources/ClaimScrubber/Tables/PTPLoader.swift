@@ -235,10 +235,18 @@ enum PTPLoader {
     /// One release from its parts (in the order given): rows sorted by pair, then effective date,
     /// rows alike in both keeping their order. The CMS files come sorted, and are then taken as
     /// they are. The columns are sized exactly: they stay for the whole run.
-    static func release(name: String, setting: ServiceSetting, parts: [Rows]) -> PTPTable.Release {
+    static func release(name: String, setting: ServiceSetting, parts: consuming [Rows]) -> PTPTable.Release {
         var rows = Rows()
-        rows.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for part in parts { rows.append(contentsOf: part) }
+        if parts.count == 1 {
+            rows = parts[0]
+        } else {
+            rows.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+            // Each part freed once joined: the join holds one copy of the rows, not two.
+            for k in parts.indices {
+                rows.append(contentsOf: parts[k])
+                parts[k] = Rows()
+            }
+        }
         var sorted = true
         for i in rows.keys.indices.dropFirst()
         where (rows.keys[i - 1], rows.effective[i - 1]) > (rows.keys[i], rows.effective[i]) {

@@ -227,7 +227,9 @@ struct TableSetBuilder {
         return m.period
     }
 
-    func build() throws -> CodeTables {
+    /// The tables; the PTP parts are handed over to their releases (and freed one by one as they
+    /// are joined), so the builder is spent.
+    mutating func build() throws -> CodeTables {
         var tables = CodeTables()
         tables.placeOfService = placeOfService
         tables.icd10cm = try ICD10CMTable(releases: icd10cm)
@@ -237,7 +239,11 @@ struct TableSetBuilder {
         tables.cpt = CodeListTable(releases: cpt.map(\.release), periods: cpt.map(\.period))
         tables.revenueCodes = CodeListTable(releases: revenueCodes.map(\.release), periods: revenueCodes.map(\.period))
         tables.ptp = PTPTable(
-            releases: ptpGroups.map { PTPLoader.release(name: $0.name, setting: $0.setting, parts: $0.parts) },
+            releases: ptpGroups.indices.map { g in
+                let group = ptpGroups[g]
+                ptpGroups[g].parts = []
+                return PTPLoader.release(name: group.name, setting: group.setting, parts: group.parts)
+            },
             periods: ptpGroups.map(\.period))
         tables.mue = MUETable(releases: mue.map(\.release), periods: mue.map(\.period))
         tables.addOns = AddOnTable(rows: addOnRows)
