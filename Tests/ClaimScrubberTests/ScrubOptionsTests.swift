@@ -52,4 +52,12 @@ import Testing
         // The shipped tables count for nothing here: they are part of the fixed footprint.
         #expect(CodeTables().residentBytes == 0)
     }
+
+    @Test func anX12InterchangeIsBufferedWithinTheWorkingMemory() {
+        // The default limit: 64 MiB. At 128 MiB: an eighth of it. Never under 16 chunks.
+        #expect(ClaimFilePipeline.serialThreshold(chunkSize: 1 << 20, workingMemory: 512 << 20) == 64 << 20)
+        #expect(ClaimFilePipeline.serialThreshold(chunkSize: 512 << 10, workingMemory: 128 << 20) == 16 << 20)
+        #expect(ClaimFilePipeline.serialThreshold(chunkSize: 256 << 10, workingMemory: 8 << 20) == 4 << 20)
+        #expect(ClaimFilePipeline.serialThreshold(chunkSize: 4 << 20, workingMemory: 8 << 30) == 64 << 20)
+    }
 }

@@ -117,7 +117,7 @@ extension ClaimFilePipeline {
         serially: ([UInt8]) -> Void
     ) throws {
         let target = max(options.chunkSize, 1 << 10)
-        let cap = serialAfterBytes ?? max(16 * target, 64 << 20)
+        let cap = serialAfterBytes ?? Self.serialThreshold(chunkSize: target, workingMemory: options.workingMemory)
         // Reads of a quarter chunk: the buffer holds a chunk, the read past it that finds the
         // cut, and the rest of that read (`target + 2 * block`), reserved once. Reads of a whole
         // chunk grew it, by doubling, to four chunks (16 MiB of a 1 GB 837P run's peak heap).

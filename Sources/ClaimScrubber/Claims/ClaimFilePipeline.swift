@@ -259,8 +259,15 @@ final class ClaimFilePipeline {
     /// Records per batch handed to a worker.
     var batchRecords = 16384
     /// Bytes of one X12 interchange past which the rest of its file is read on the reading thread
-    /// (nil: 16 chunks, at least 64 MiB); tests lower it.
+    /// (nil: `serialThreshold`); tests lower it.
     var serialAfterBytes: Int?
+
+    /// The default of `serialAfterBytes`: 16 chunks, and 64 MiB when the working memory has room
+    /// for it, but at most an eighth of the working memory (the bytes read while looking for the
+    /// interchange's end are held, and a 1 GB 837 is often one interchange).
+    static func serialThreshold(chunkSize: Int, workingMemory: Int) -> Int {
+        max(16 * chunkSize, min(64 << 20, workingMemory / 8))
+    }
 
     /// Where standard input (`-`) was spooled, when it is among the inputs.
     let standardInput: String?
