@@ -106,6 +106,15 @@ struct Scrub: ParsableCommand {
             if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }
             options.tableDirectories = try TableLocator.resolve(tables)
             let loaded = try TableLoader.load(directories: options.tableDirectories)
+            if loaded.residentBytes > options.memoryLimit / 4 {
+                // A quarter's NCCI files at a small limit: say so rather than go over it silently.
+                let mib = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }
+                FileHandle.standardError.write(
+                    Data(
+                        ("warning: the NCCI PTP tables take \(mib(loaded.residentBytes)) MiB of the "
+                            + "\(mib(options.memoryLimit)) MiB --memory-limit; the run keeps to what is left, "
+                            + "at least a quarter of the limit, and may go over it: raise --memory-limit\n").utf8))
+            }
             let pipeline = ScrubPipeline(options: options, tables: loaded)
             let bar = ProgressBar.standardError(quiet: quiet)
             if let bar {

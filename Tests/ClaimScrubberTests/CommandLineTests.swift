@@ -81,6 +81,25 @@ import Testing
         #expect(try Self.run(base + ["--out", dir.file("c"), "--fail-on", "never"]).status == 0)
     }
 
+    @Test func tablesTakingMostOfTheMemoryLimitAreNamedInAWarning() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        // 30,000 PTP rows: about 0.5 MiB in memory, over a quarter of a 1 MiB limit.
+        var rows: [String] = []
+        for i in 0..<30_000 { rows.append("\(10000 + i / 100)\t\(20000 + i % 100 * 7)\t\t20250101\t*\t1\tx") }
+        try FileManager.default.createDirectory(atPath: dir.file("tables"), withIntermediateDirectories: true)
+        _ = try dir.write("tables/ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(rows))
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 200, errorRate: 0, to: input)
+        let base = ["scrub", input, "--as-of", "2026-06-30", "--quiet", "--tables", "default", "--tables", dir.file("tables")]
+        let small = try Self.run(base + ["--out", dir.file("a"), "--memory-limit", "1MiB"])
+        #expect(small.status == 0, "\(small.stderr)")
+        #expect(small.stderr.contains("warning: the NCCI PTP tables take 1 MiB of the 1 MiB --memory-limit"), "\(small.stderr)")
+        let large = try Self.run(base + ["--out", dir.file("b"), "--memory-limit", "64MiB"])
+        #expect(large.status == 0, "\(large.stderr)")
+        #expect(!large.stderr.contains("warning"), "\(large.stderr)")
+    }
+
     @Test func corruptInputExitsTwoNamingTheFileAndLeavesNoOutput() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
