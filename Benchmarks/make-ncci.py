@@ -7,11 +7,13 @@ The CMS files run to millions of rows per setting (practitioner and outpatient h
 into parts f1..f4 by column-1 code). Their values are licensed and not in this project, so the
 values written here are synthetic: pseudo-random code pairs from a fixed seed, sorted by column 1
 then column 2 as the CMS files are, with their mix of pre-1996 rows, deleted edits and modifier
-indicators. The layout is the official one (copyright line, title line, header wrapped over four
-lines, CRLF), and the first line says the values are synthetic. Nothing here is loaded by default.
+indicators; the codes `claim-scrub generate` bills are among them, so a scrub meets the pairs.
+The layout is the official one (copyright line, title line, header wrapped over four lines, CRLF),
+and the first line says the values are synthetic. Nothing here is loaded by default.
 """
 import os
 import random
+import re
 import sys
 
 RATIONALES = [
@@ -36,11 +38,21 @@ PREAMBLE = [
 ]
 
 
+def billed_codes():
+    """The procedure codes `claim-scrub generate` bills: in the CMS tables every commonly billed
+    code is in pairs, so look-ups during a scrub find rows as they would with the real files."""
+    catalog = os.path.join(os.path.dirname(__file__), "..", "Sources", "ClaimScrubber", "Generator", "GeneratorCatalog.swift")
+    try:
+        return set(re.findall(r'code: "([0-9A-Z]{5})"', open(catalog).read()))
+    except OSError:
+        return set()
+
+
 def codes(rng):
-    """Column-1 candidates: CPT-shaped numbers and HCPCS Level II codes, sorted as text."""
+    """Codes of one column: CPT-shaped numbers, HCPCS Level II codes and the billed ones, sorted."""
     numeric = [f"{n:05d}" for n in rng.sample(range(100, 99500), 9000)]
     level2 = [f"{letter}{n:04d}" for letter in "AGJ" for n in rng.sample(range(0, 10000), 600)]
-    return sorted(numeric + level2)
+    return sorted(set(numeric + level2) | billed_codes())
 
 
 def rows_for(rng, column1, partners, count):
