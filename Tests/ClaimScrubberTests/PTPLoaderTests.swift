@@ -164,4 +164,40 @@ import Testing
         #expect(ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?.modifierIndicator == 1)
         #expect(ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .practitioner)?.modifierIndicator == 0)
     }
+
+    @Test func aLookUpFindsWhatAScanOfEveryRowFinds() {
+        // Column-1 codes with many rows each, pairs with several date ranges, codes in no pair.
+        var random = SplitMix64(seed: 3)
+        let codes = (0..<40).map { packed(String(10000 + $0 * 37)) }
+        var rows = PTPLoader.Rows()
+        for _ in 0..<3000 {
+            let c1 = codes[Int(random.next() % 30)]
+            let c2 = codes[Int(random.next() % 40)]
+            let effective = Int32(18000 + Int(random.next() % 3000))
+            let deletion = random.next() % 3 == 0 ? Int32.max : effective + Int32(random.next() % 500)
+            rows.append(key: PTPTable.key(c1, c2), effective: effective, deletion: deletion, indicator: UInt8(random.next() % 2))
+        }
+        let release = PTPLoader.release(name: "r", setting: .practitioner, parts: [rows])
+        let ptp = PTPTable(releases: [release], periods: [.always])
+        // The rows of each pair, in table order: the scan below reads a pair's rows only.
+        var rowsOfPair: [UInt64: [Int]] = [:]
+        for i in release.pairs.keys.indices { rowsOfPair[release.pairs.keys[i], default: []].append(i) }
+        var checked = 0
+        for c1 in codes {
+            for c2 in codes {
+                let key = PTPTable.key(c1, c2)
+                for day in stride(from: Int32(17990), to: 21600, by: 197) {
+                    let scan = rowsOfPair[key, default: []].first {
+                        release.effective[$0] <= day && day <= release.deletion[$0]
+                    }
+                    let expected = scan.map {
+                        PTPTable.Edit(modifierIndicator: release.indicator[$0], effective: release.effective[$0], deletion: release.deletion[$0])
+                    }
+                    #expect(ptp.edit(column1: c1, column2: c2, on: day, release: 0) == expected)
+                    if expected != nil { checked += 1 }
+                }
+            }
+        }
+        #expect(checked > 500)
+    }
 }

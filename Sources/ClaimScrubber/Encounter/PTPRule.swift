@@ -29,30 +29,45 @@ struct PTPRule: EncounterRule {
     ) {
         let ptp = context.tables.ptp
         let day = lines[lines.startIndex].day
-        for j in lines.indices where !lines[j].isCredit {
-            let second = lines[j]
-            guard let release = second.isInstitutional ? hospital : practitioner,
-                ptp.mayBeColumn2(second.code, release: release)
-            else { continue }
-            let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
-            for i in lines.indices where i != j {
-                let first = lines[i]
-                guard !first.isCredit, first.code != second.code, first.isInstitutional == second.isInstitutional,
-                    ptp.mayBeColumn1(first.code, release: release),
-                    first.provider == second.provider,
-                    let edit = ptp.edit(column1: first.code, column2: second.code, on: day, release: release),
-                    edit.modifierIndicator != 9
+        let base = lines.startIndex
+        withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: lines.count) { column1Rows in
+            // Each line's rows as a column-1 code, looked up once instead of once per pair (empty:
+            // the line is column 1 of nothing, or a credit).
+            for i in lines.indices {
+                let line = lines[i]
+                if !line.isCredit, let release = line.isInstitutional ? hospital : practitioner,
+                    ptp.mayBeColumn1(line.code, release: release)
+                {
+                    column1Rows[i &- base] = ptp.rows(column1: line.code, release: release)
+                } else {
+                    column1Rows[i &- base] = 0..<0
+                }
+            }
+            for j in lines.indices where !lines[j].isCredit {
+                let second = lines[j]
+                guard let release = second.isInstitutional ? hospital : practitioner,
+                    ptp.mayBeColumn2(second.code, release: release)
                 else { continue }
-                if edit.modifierIndicator == 1 && (secondBypass || first.hasModifier(in: EncounterRules.ptpBypass)) {
-                    continue
+                let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
+                for i in lines.indices where i != j {
+                    let first = lines[i]
+                    let rows = column1Rows[i &- base]
+                    guard !rows.isEmpty, first.code != second.code, first.isInstitutional == second.isInstitutional,
+                        first.provider == second.provider,
+                        let edit = ptp.edit(column1: first.code, column2: second.code, on: day, release: release, rows: rows),
+                        edit.modifierIndicator != 9
+                    else { continue }
+                    if edit.modifierIndicator == 1 && (secondBypass || first.hasModifier(in: EncounterRules.ptpBypass)) {
+                        continue
+                    }
+                    if let severity = context.severity(.E03, second) {
+                        out.append(
+                            EncounterFinding(
+                                line: second, rule: .E03, severity: severity, other: first.code,
+                                number: Int64(edit.modifierIndicator)))
+                    }
+                    break
                 }
-                if let severity = context.severity(.E03, second) {
-                    out.append(
-                        EncounterFinding(
-                            line: second, rule: .E03, severity: severity, other: first.code,
-                            number: Int64(edit.modifierIndicator)))
-                }
-                break
             }
         }
     }
@@ -91,15 +106,16 @@ struct PTPRule: EncounterRule {
                 first[line.code] = entry
             }
             let column1 = first.keys.filter { ptp.mayBeColumn1($0, release: release) }.sorted()
+                .map { (code: $0, rows: ptp.rows(column1: $0, release: release)) }.filter { !$0.rows.isEmpty }
             var editsOf: [UInt64: [(code: UInt64, indicator: UInt8)]] = [:]
             for j in indices where !lines[j].isCredit {
                 let second = lines[j]
                 guard ptp.mayBeColumn2(second.code, release: release) else { continue }
                 let edits =
                     editsOf[second.code]
-                    ?? column1.compactMap { code -> (code: UInt64, indicator: UInt8)? in
+                    ?? column1.compactMap { (code, rows) -> (code: UInt64, indicator: UInt8)? in
                         guard code != second.code,
-                            let edit = ptp.edit(column1: code, column2: second.code, on: day, release: release),
+                            let edit = ptp.edit(column1: code, column2: second.code, on: day, release: release, rows: rows),
                             edit.modifierIndicator != 9
                         else { return nil }
                         return (code, edit.modifierIndicator)

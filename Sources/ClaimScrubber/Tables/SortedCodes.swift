@@ -25,11 +25,16 @@ public struct SortedCodes: Sendable, Equatable {
 
     /// Index of the first key not less than `key` (`count` when every key is less).
     @inline(__always)
-    public func lowerBound(_ key: UInt64) -> Int {
+    public func lowerBound(_ key: UInt64) -> Int { lowerBound(key, in: 0..<keys.count) }
+
+    /// Index of the first key of `range` not less than `key` (`range.upperBound` when every one is
+    /// less).
+    @inline(__always)
+    public func lowerBound(_ key: UInt64, in range: Range<Int>) -> Int {
         keys.withUnsafeBufferPointer { p in
-            var n = p.count
-            if n == 0 { return 0 }
-            var base = 0
+            var n = range.count
+            if n == 0 { return range.lowerBound }
+            var base = range.lowerBound
             while n > 1 {
                 let half = n &>> 1
                 base = p[base &+ half] < key ? base &+ half : base
