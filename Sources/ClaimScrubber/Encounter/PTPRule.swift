@@ -31,18 +31,9 @@ struct PTPRule: EncounterRule {
         let day = lines[lines.startIndex].day
         let base = lines.startIndex
         withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: lines.count) { column1Rows in
-            // Each line's rows as a column-1 code, looked up once instead of once per pair (empty:
-            // the line is column 1 of nothing, or a credit).
-            for i in lines.indices {
-                let line = lines[i]
-                if !line.isCredit, let release = line.isInstitutional ? hospital : practitioner,
-                    ptp.mayBeColumn1(line.code, release: release)
-                {
-                    column1Rows[i &- base] = ptp.rows(column1: line.code, release: release)
-                } else {
-                    column1Rows[i &- base] = 0..<0
-                }
-            }
+            // Each line's rows as a column-1 code, looked up when first needed and then kept,
+            // instead of once per pair (empty: column 1 of nothing, or a credit; -1: not yet).
+            for i in lines.indices { column1Rows[i &- base] = -1 ..< -1 }
             for j in lines.indices where !lines[j].isCredit {
                 let second = lines[j]
                 guard let release = second.isInstitutional ? hospital : practitioner,
@@ -51,9 +42,16 @@ struct PTPRule: EncounterRule {
                 let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
                 for i in lines.indices where i != j {
                     let first = lines[i]
-                    let rows = column1Rows[i &- base]
-                    guard !rows.isEmpty, first.code != second.code, first.isInstitutional == second.isInstitutional,
-                        first.provider == second.provider,
+                    guard first.code != second.code, first.isInstitutional == second.isInstitutional,
+                        first.provider == second.provider
+                    else { continue }
+                    var rows = column1Rows[i &- base]
+                    if rows.lowerBound < 0 {
+                        rows = !first.isCredit && ptp.mayBeColumn1(first.code, release: release)
+                            ? ptp.rows(column1: first.code, release: release) : 0..<0
+                        column1Rows[i &- base] = rows
+                    }
+                    guard !rows.isEmpty,
                         let edit = ptp.edit(column1: first.code, column2: second.code, on: day, release: release, rows: rows),
                         edit.modifierIndicator != 9
                     else { continue }
