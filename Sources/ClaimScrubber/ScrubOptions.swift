@@ -45,7 +45,7 @@ public struct ScrubOptions: Sendable {
     /// Bytes per chunk: by default a 512th of `memoryLimit` (1 MiB at the default limit), from
     /// 512 KiB to 4 MiB, and smaller still with many workers so that the chunks in flight
     /// (`workers * 2 + 1`, each with its parsed columns, about three times its size) take at most
-    /// an eighth of the limit, down to 256 KiB. Measured on 10M lines with two workers: 4 MiB
+    /// an eighth of `workingMemory`, down to 256 KiB. Measured on 10M lines with two workers: 4 MiB
     /// chunks peaked at 275–300 MiB, 1 MiB chunks at 225–230 MiB for the same CPU time (256 KiB
     /// cost a tenth more); at `--memory-limit 128MiB`, 4 MiB chunks peaked at 177 MiB, 512 KiB at
     /// 106–108 MiB. Set, it is a test knob: tiny chunks exercise boundaries. Outputs are the same
@@ -53,7 +53,7 @@ public struct ScrubOptions: Sendable {
     public var chunkSize: Int {
         get {
             if let chosenChunkSize { return chosenChunkSize }
-            let byLimit = min(4 << 20, max(512 << 10, workingMemory / 512))
+            let byLimit = min(4 << 20, max(512 << 10, memoryLimit / 512))
             return max(256 << 10, min(byLimit, workingMemory / 8 / (max(1, workers) * 2 + 1)))
         }
         set { chosenChunkSize = newValue }
