@@ -22,6 +22,14 @@ struct PTPRule: EncounterRule {
         }
     }
 
+    /// The finding on a column-2 line: the column-1 code it pairs with and the edit's indicator.
+    private func report(
+        _ line: EncounterLine, column1: UInt64, indicator: UInt8, _ context: EncounterContext, _ out: inout [EncounterFinding]
+    ) {
+        guard let severity = context.severity(.E03, line) else { return }
+        out.append(EncounterFinding(line: line, rule: .E03, severity: severity, other: column1, number: Int64(indicator)))
+    }
+
     /// Every column-2 line against every other line of the group, in input order.
     func checkPairwise(
         _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, practitioner: Int?, hospital: Int?,
@@ -58,12 +66,7 @@ struct PTPRule: EncounterRule {
                     if edit.modifierIndicator == 1 && (secondBypass || first.hasModifier(in: EncounterRules.ptpBypass)) {
                         continue
                     }
-                    if let severity = context.severity(.E03, second) {
-                        out.append(
-                            EncounterFinding(
-                                line: second, rule: .E03, severity: severity, other: first.code,
-                                number: Int64(edit.modifierIndicator)))
-                    }
+                    report(second, column1: first.code, indicator: edit.modifierIndicator, context, &out)
                     break
                 }
             }
@@ -131,12 +134,7 @@ struct PTPRule: EncounterRule {
                         found = edit
                     }
                 }
-                if let found, let severity = context.severity(.E03, second) {
-                    out.append(
-                        EncounterFinding(
-                            line: second, rule: .E03, severity: severity, other: found.code,
-                            number: Int64(found.indicator)))
-                }
+                if let found { report(second, column1: found.code, indicator: found.indicator, context, &out) }
             }
         }
     }
