@@ -51,6 +51,16 @@ import Testing
         let tables = try folder.load()
         #expect(tables.ignoredFiles == ["notes.txt"])
         #expect(tables.icd10cm.isLoaded)
+        #expect(!TableListing.notes(tables).contains { $0.contains("zip") })
+    }
+
+    @Test func aZippedCMSDownloadIsIgnoredWithAHintToUnzipIt() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("ccipra-v321r0-f1.zip", [0x50, 0x4B, 0x03, 0x04])
+        let tables = try folder.load()
+        #expect(tables.ignoredFiles == ["ccipra-v321r0-f1.zip"])
+        #expect(TableListing.notes(tables).contains { $0.hasPrefix("zip archives are not read: unzip ccipra-v321r0-f1.zip") })
     }
 
     @Test func foldersAddUpAndALaterReleaseOfTheSameDateServes() throws {

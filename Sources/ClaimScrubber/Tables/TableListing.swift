@@ -41,6 +41,11 @@ public enum TableListing {
         if !tables.addOns.isLoaded { notes.append("no add-on code table loaded") }
         if !tables.ignoredFiles.isEmpty {
             notes.append("ignored (neither in tables.toml nor an official name): \(tables.ignoredFiles.joined(separator: ", "))")
+            // CMS publishes the NCCI and MUE files zipped; the text files inside are what is read.
+            let zipped = tables.ignoredFiles.filter { $0.lowercased().hasSuffix(".zip") }
+            if !zipped.isEmpty {
+                notes.append("zip archives are not read: unzip \(zipped.joined(separator: ", ")) into the folder (the .txt and .csv files inside are)")
+            }
         }
         return notes
     }
