@@ -158,7 +158,8 @@ import Testing
         try folder.write("ccipra-v321r0-f2.txt", OfficialLayout.ptpFile(["11042\t11000\t\t20240101\t*\t1\tx"]))
         let ptp = try folder.load().ptp
         let release = try #require(ptp.releases.first)
-        #expect(release.pairs.keys == release.pairs.keys.sorted())
+        #expect(release.count == 4)
+        #expect(release.column1Codes.keys == [packed("11042"), packed("93000"), packed("99213")].map(PackedCode.five))
         let on = day("2026-05-01")
         #expect(ptp.edit(column1: packed("99213"), column2: packed("99211"), on: on, setting: .practitioner)?.modifierIndicator == 0)
         #expect(ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?.modifierIndicator == 1)
@@ -179,19 +180,21 @@ import Testing
         }
         let release = PTPLoader.release(name: "r", setting: .practitioner, parts: [rows])
         let ptp = PTPTable(releases: [release], periods: [.always])
-        // The rows of each pair, in table order: the scan below reads a pair's rows only.
+        #expect(release.count == rows.count)
+        // The rows of each pair in file order; of those in force, the earliest effective date
+        // wins, then the first in the file (the table's order).
         var rowsOfPair: [UInt64: [Int]] = [:]
-        for i in release.pairs.keys.indices { rowsOfPair[release.pairs.keys[i], default: []].append(i) }
+        for i in rows.keys.indices { rowsOfPair[rows.keys[i], default: []].append(i) }
         var checked = 0
         for c1 in codes {
             for c2 in codes {
                 let key = PTPTable.key(c1, c2)
                 for day in stride(from: Int32(17990), to: 21600, by: 197) {
-                    let scan = rowsOfPair[key, default: []].first {
-                        release.effective[$0] <= day && day <= release.deletion[$0]
-                    }
+                    let scan = rowsOfPair[key, default: []].filter {
+                        rows.effective[$0] <= day && day <= rows.deletion[$0]
+                    }.min { (rows.effective[$0], $0) < (rows.effective[$1], $1) }
                     let expected = scan.map {
-                        PTPTable.Edit(modifierIndicator: release.indicator[$0], effective: release.effective[$0], deletion: release.deletion[$0])
+                        PTPTable.Edit(modifierIndicator: rows.indicator[$0], effective: rows.effective[$0], deletion: rows.deletion[$0])
                     }
                     #expect(ptp.edit(column1: c1, column2: c2, on: day, release: 0) == expected)
                     if expected != nil { checked += 1 }

@@ -82,19 +82,76 @@ public struct PTPTable: Sendable {
     public struct Release: Sendable {
         public var name: String
         public var setting: ServiceSetting
-        public var pairs = SortedCodes()
+        /// The distinct column-1 codes (five characters, packed), and where each one's rows start
+        /// (one more entry: the end). A look-up searches these few thousand codes, which stay in
+        /// cache, then the column-2 codes of that code's rows only: with a quarter's CMS files
+        /// (millions of rows) one search over all the pairs missed the cache at nearly every step.
+        var column1Codes = SortedCodes()
+        var column1Starts: [Int32] = []
+        /// Per row, sorted by column 1, column 2 and effective date: the column-2 code (five
+        /// characters, packed: 4 bytes, the column-1 code being the row's range), the dates and
+        /// the modifier indicator. 13 bytes a row.
+        var column2Codes: [UInt32] = []
         var effective: [Int32] = []
         var deletion: [Int32] = []
         var indicator: [UInt8] = []
         /// Which codes can be column 1 or column 2 of some pair: a quick "no" before the search.
         var column1 = CodeFilter()
         var column2 = CodeFilter()
-        /// The distinct column-1 codes (five characters, packed), and where each one's rows start
-        /// in `pairs` (one more entry: the end). A look-up searches these few thousand codes,
-        /// which stay in cache, then only the code's own rows: with a quarter's CMS files (millions
-        /// of rows) one search over all the pairs missed the cache at nearly every step.
-        var column1Codes = SortedCodes()
-        var column1Starts: [Int32] = []
+
+        /// Number of rows.
+        public var count: Int { column2Codes.count }
+
+        /// The first of `rows` whose column-2 code is not below `code` (`rows.upperBound` when
+        /// none); branch-free, as `SortedCodes.lowerBound`.
+        @inline(__always)
+        func lowerBound(_ code: UInt32, in rows: Range<Int>) -> Int {
+            column2Codes.withUnsafeBufferPointer { p in
+                var n = rows.count
+                if n == 0 { return rows.lowerBound }
+                var base = rows.lowerBound
+                while n > 1 {
+                    let half = n &>> 1
+                    base = p[base &+ half] < code ? base &+ half : base
+                    n &-= half
+                }
+                return base &+ (p[base] < code ? 1 : 0)
+            }
+        }
+
+        public init(name: String, setting: ServiceSetting) {
+            self.name = name
+            self.setting = setting
+        }
+
+        /// A release of rows given as pair keys (`PTPTable.key`) sorted by key, then effective
+        /// date, with their dates and indicators in the same order.
+        init(
+            name: String, setting: ServiceSetting, sortedKeys keys: [UInt64], effective: [Int32], deletion: [Int32],
+            indicator: [UInt8]
+        ) {
+            precondition(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "keys must be sorted")
+            self.init(name: name, setting: setting)
+            var codes: [UInt64] = []
+            var starts: [Int32] = []
+            column2Codes.reserveCapacity(keys.count)
+            for (i, key) in keys.enumerated() {
+                if codes.last != key >> 30 {
+                    codes.append(key >> 30)
+                    starts.append(Int32(i))
+                    column1.insert(key >> 30)
+                }
+                let code2 = key & (1 << 30 - 1)
+                column2Codes.append(UInt32(code2))
+                column2.insert(code2)
+            }
+            starts.append(Int32(keys.count))
+            column1Codes = SortedCodes(sorted: codes)
+            column1Starts = starts
+            self.effective = effective
+            self.deletion = deletion
+            self.indicator = indicator
+        }
     }
 
     public private(set) var releases: [Release] = []
@@ -103,23 +160,7 @@ public struct PTPTable: Sendable {
     public init() {}
 
     init(releases: [Release], periods: [ServicePeriod]) {
-        self.releases = releases.map { release in
-            var release = release
-            var codes: [UInt64] = []
-            var starts: [Int32] = []
-            for (i, key) in release.pairs.keys.enumerated() {
-                release.column1.insert(key >> 30)
-                release.column2.insert(key & (1 << 30 - 1))
-                if codes.last != key >> 30 {
-                    codes.append(key >> 30)
-                    starts.append(Int32(i))
-                }
-            }
-            starts.append(Int32(release.pairs.count))
-            release.column1Codes = SortedCodes(sorted: codes)
-            release.column1Starts = starts
-            return release
-        }
+        self.releases = releases
         bySetting = SettingReleases(settings: releases.map(\.setting), periods: periods)
     }
 
@@ -140,7 +181,7 @@ public struct PTPTable: Sendable {
     /// Bytes of the releases' columns and filters.
     public var residentBytes: Int {
         releases.reduce(0) { total, release in
-            total + release.pairs.count * (MemoryLayout<UInt64>.size + 2 * MemoryLayout<Int32>.size + 1) + 2 * (8 << 10)
+            total + release.count * (MemoryLayout<UInt32>.size + 2 * MemoryLayout<Int32>.size + 1) + 2 * (8 << 10)
                 + release.column1Codes.count * (MemoryLayout<UInt64>.size + MemoryLayout<Int32>.size)
         }
     }
@@ -180,9 +221,9 @@ public struct PTPTable: Sendable {
     public func edit(column1: UInt64, column2: UInt64, on day: Int32, release index: Int, rows: Range<Int>) -> Edit? {
         // Through `releases[index]` in place: binding the release to a local would retain and
         // release its four arrays on every look-up.
-        let key = Self.key(column1, column2)
-        var i = releases[index].pairs.lowerBound(key, in: rows)
-        while i < rows.upperBound && releases[index].pairs.keys[i] == key {
+        let code = UInt32(truncatingIfNeeded: PackedCode.five(column2))
+        var i = releases[index].lowerBound(code, in: rows)
+        while i < rows.upperBound && releases[index].column2Codes[i] == code {
             let effective = releases[index].effective[i]
             let deletion = releases[index].deletion[i]
             if effective <= day && day <= deletion {

@@ -262,12 +262,9 @@ enum PTPLoader {
                 keys: order.map { rows.keys[$0] }, effective: order.map { rows.effective[$0] },
                 deletion: order.map { rows.deletion[$0] }, indicator: order.map { rows.indicator[$0] })
         }
-        var release = PTPTable.Release(name: name, setting: setting)
-        release.pairs = SortedCodes(sorted: rows.keys)
-        release.effective = rows.effective
-        release.deletion = rows.deletion
-        release.indicator = rows.indicator
-        return release
+        return PTPTable.Release(
+            name: name, setting: setting, sortedKeys: rows.keys, effective: rows.effective, deletion: rows.deletion,
+            indicator: rows.indicator)
     }
 }
 
