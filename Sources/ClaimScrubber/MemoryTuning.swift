@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lets glibc's allocator reuse the multi-MiB per-chunk buffers instead of mapping fresh pages for
 /// every chunk.
 ///
@@ -17,6 +19,18 @@ public enum MemoryTuning {
         _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
         _ = mallopt(-1, 32 << 20)  // M_TRIM_THRESHOLD
         _ = mallopt(-8, 1)  // M_ARENA_MAX
+        #endif
+    }
+
+    /// The process's resident bytes now (`/proc/self/statm`), or 0 where that cannot be read.
+    public static func residentBytes() -> Int {
+        #if os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        #else
+        return 0
         #endif
     }
 

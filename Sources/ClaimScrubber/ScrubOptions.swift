@@ -34,9 +34,13 @@ public struct ScrubOptions: Sendable {
     /// run's own buffers get what the limit leaves (`workingMemory`), so a quarter's NCCI files
     /// (millions of rows, tens of MB in memory) do not push a run over `memoryLimit`.
     public var tableBytes = 0
+    /// Bytes the process holds when the run starts (runtime, libraries and the loaded tables),
+    /// measured by the command after loading; 0 when not measured (the library's callers).
+    public var baseBytes = 0
     /// What `memoryLimit` leaves for the run's chunks, shards and buffers once the tables are in:
-    /// the limit less `tableBytes`, at least a quarter of the limit.
-    public var workingMemory: Int { max(memoryLimit - tableBytes, memoryLimit / 4) }
+    /// the limit less what the process already holds (`baseBytes`, or at least `tableBytes`), and
+    /// at least a quarter of the limit.
+    public var workingMemory: Int { max(memoryLimit - max(tableBytes, baseBytes), memoryLimit / 4) }
     public var temporaryDirectory: String?
     public var asOf: Int32
     /// Output zstd level: nil = decide (level 1 when any input was compressed), `.some(nil)` = plain.

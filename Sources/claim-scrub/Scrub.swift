@@ -106,6 +106,9 @@ struct Scrub: ParsableCommand {
             if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }
             options.tableDirectories = try TableLocator.resolve(tables)
             let loaded = try TableLoader.load(directories: options.tableDirectories)
+            // The limit is the whole process's: the run's buffers get what the runtime, the
+            // libraries and the tables leave of it.
+            options.baseBytes = MemoryTuning.residentBytes()
             if loaded.residentBytes > options.memoryLimit / 4 {
                 // A quarter's NCCI files at a small limit: say so rather than go over it silently.
                 let mib = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }

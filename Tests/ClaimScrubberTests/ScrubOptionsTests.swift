@@ -45,6 +45,12 @@ import Testing
         #expect(pipeline.options.workingMemory == (256 << 20) - tables.residentBytes)
         #expect(pipeline.options.maxRecordBytes < alone.2)
         #expect(pipeline.options.chunkSize <= alone.1)
+        // What the process holds when the run starts (measured by the command) counts when larger.
+        options.tableBytes = 10 << 20
+        options.baseBytes = 50 << 20
+        #expect(options.workingMemory == 206 << 20)
+        options.baseBytes = 5 << 20
+        #expect(options.workingMemory == 246 << 20)
         // Tables past the limit still leave the run a quarter of it.
         options.tableBytes = 1 << 30
         #expect(options.workingMemory == 64 << 20)
@@ -58,5 +64,13 @@ import Testing
         #expect(ClaimFilePipeline.serialThreshold(chunkSize: 512 << 10, workingMemory: 128 << 20) == 16 << 20)
         #expect(ClaimFilePipeline.serialThreshold(chunkSize: 256 << 10, workingMemory: 8 << 20) == 4 << 20)
         #expect(ClaimFilePipeline.serialThreshold(chunkSize: 4 << 20, workingMemory: 8 << 30) == 64 << 20)
+    }
+
+    @Test func theProcesssResidentBytesAreRead() {
+        // 64 MiB written: the process holds at least that much while it lives (other tests may
+        // free memory meanwhile, so no difference of two readings is compared).
+        let block = [UInt8](repeating: 1, count: 64 << 20)
+        #expect(MemoryTuning.residentBytes() >= 64 << 20)
+        #expect(block[123] == 1)
     }
 }
