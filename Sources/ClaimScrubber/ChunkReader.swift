@@ -177,8 +177,8 @@ public final class ChunkReader {
     static func tooLong(_ what: String, limit: Int, hint: String = "", file: String? = nil, line: Int) -> ScrubError {
         let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit >> 10) KiB"
         return ScrubError(
-            "\(what) is longer than \(size), the longest this run reads (a quarter of --memory-limit, at most"
-                + " 256 MiB): raise --memory-limit to read it\(hint)",
+            "\(what) is longer than \(size), the longest this run reads (a quarter of what --memory-limit leaves"
+                + " once the code tables are loaded, at most 256 MiB): raise --memory-limit to read it\(hint)",
             file: file, line: line)
     }
 

@@ -68,7 +68,7 @@ public struct ScrubOptions: Sendable {
     /// less CPU than writing and reading back the spool, 1.2 vs 2.2 CPU-seconds per 2M lines).
     public var spoolCompressedInput = false
 
-    /// The longest record the run reads: a quarter of `memoryLimit`, at most 256 MiB. A record is
+    /// The longest record the run reads: a quarter of `workingMemory`, at most 256 MiB. A record is
     /// held whole by the chunk reader and parsed in place, and up to `workers * 2 + 1` chunks are in
     /// flight, so a record near the limit costs a few times its size; a fixed 256 MiB let one
     /// 100 MiB line take a 128 MiB run to about 230 MB.

@@ -65,7 +65,8 @@ extension ScrubPipeline {
     // MARK: - Pass 1
 
     func passOne(inputs: [OpenInput], layout: ExtractLayout) throws -> PassOneState {
-        // Shard memory: a quarter of the limit; chunks in flight, tables and buffers take the rest.
+        // Shard memory: a quarter of what the limit leaves once the tables are loaded
+        // (`workingMemory`); chunks in flight and buffers take the rest.
         let budget = options.workingMemory / 4
         let store = ShardStore(
             memoryBudget: budget, directory: options.temporaryDirectory,
