@@ -103,20 +103,10 @@ public struct PTPTable: Sendable {
         public var count: Int { column2Codes.count }
 
         /// The first of `rows` whose column-2 code is not below `code` (`rows.upperBound` when
-        /// none); branch-free, as `SortedCodes.lowerBound`.
+        /// none).
         @inline(__always)
         func lowerBound(_ code: UInt32, in rows: Range<Int>) -> Int {
-            column2Codes.withUnsafeBufferPointer { p in
-                var n = rows.count
-                if n == 0 { return rows.lowerBound }
-                var base = rows.lowerBound
-                while n > 1 {
-                    let half = n &>> 1
-                    base = p[base &+ half] < code ? base &+ half : base
-                    n &-= half
-                }
-                return base &+ (p[base] < code ? 1 : 0)
-            }
+            column2Codes.withUnsafeBufferPointer { SortedCodes.lowerBound(code, in: $0, rows) }
         }
 
         public init(name: String, setting: ServiceSetting) {

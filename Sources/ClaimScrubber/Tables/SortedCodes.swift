@@ -25,23 +25,23 @@ public struct SortedCodes: Sendable, Equatable {
 
     /// Index of the first key not less than `key` (`count` when every key is less).
     @inline(__always)
-    public func lowerBound(_ key: UInt64) -> Int { lowerBound(key, in: 0..<keys.count) }
+    public func lowerBound(_ key: UInt64) -> Int {
+        keys.withUnsafeBufferPointer { Self.lowerBound(key, in: $0, 0..<$0.count) }
+    }
 
-    /// Index of the first key of `range` not less than `key` (`range.upperBound` when every one is
-    /// less).
+    /// Index of the first of `sorted[range]` not less than `key` (`range.upperBound` when every one
+    /// is less), in compare-and-select steps without branches: the search behind every table.
     @inline(__always)
-    public func lowerBound(_ key: UInt64, in range: Range<Int>) -> Int {
-        keys.withUnsafeBufferPointer { p in
-            var n = range.count
-            if n == 0 { return range.lowerBound }
-            var base = range.lowerBound
-            while n > 1 {
-                let half = n &>> 1
-                base = p[base &+ half] < key ? base &+ half : base
-                n &-= half
-            }
-            return base &+ (p[base] < key ? 1 : 0)
+    static func lowerBound<T: FixedWidthInteger>(_ key: T, in sorted: UnsafeBufferPointer<T>, _ range: Range<Int>) -> Int {
+        var n = range.count
+        if n == 0 { return range.lowerBound }
+        var base = range.lowerBound
+        while n > 1 {
+            let half = n &>> 1
+            base = sorted[base &+ half] < key ? base &+ half : base
+            n &-= half
         }
+        return base &+ (sorted[base] < key ? 1 : 0)
     }
 
     /// Index of `key`, or -1 when absent.
