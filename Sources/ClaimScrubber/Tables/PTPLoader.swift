@@ -100,26 +100,23 @@ enum PTPLoader {
     private static func preamble(_ text: TableText) throws -> (start: Int, line: Int) {
         try text.bytes.withUnsafeBytes { all in
             var sawHeader = false
-            var start = 0
             var number = 1
-            while start < all.count {
-                var end = start
-                while end < all.count && all[end] != 0x0A { end += 1 }
-                var stop = end
-                if stop > start && all[stop - 1] == 0x0D { stop -= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: all[start..<stop])
+            var found: (start: Int, line: Int)?
+            try TableText.forEachLine(in: all, from: 0, to: all.count) { start, line in
                 let firstCell = TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[0..<(line.firstIndex(of: 0x09) ?? line.count)]))
                 if firstCell.count == 5, PackedCode.pack(firstCell) != nil {
                     guard sawHeader else {
                         throw text.error("no PTP column header ('Column 1 …') before the first row", line: number, field: "column 1")
                     }
-                    return (start, number)
+                    found = (start, number)
+                    return false
                 }
                 if TableText.string(firstCell).lowercased().hasPrefix("column 1") { sawHeader = true }
                 number += 1
-                start = end + 1
+                return true
             }
-            throw text.error("no PTP rows")
+            guard let found else { throw text.error("no PTP rows") }
+            return found
         }
     }
 
@@ -131,27 +128,20 @@ enum PTPLoader {
         rows.reserveCapacity((to - from) / 30 + 16)
         var fields: [Range<Int>] = []
         var lines = 0
-        let error: ScrubError? = text.bytes.withUnsafeBytes { all in
-            var start = from
-            while start < to {
-                var end = start
-                while end < to && all[end] != 0x0A { end &+= 1 }
-                var stop = end
-                if stop > start && all[stop &- 1] == 0x0D { stop &-= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: all[start..<stop])
+        var error: ScrubError?
+        text.bytes.withUnsafeBytes { all in
+            TableText.forEachLine(in: all, from: from, to: to) { _, line in
                 if !fastRow(line, into: &rows) {
                     do {
                         try row(line, number: lines, text: text, fields: &fields, into: &rows)
-                    } catch let error as ScrubError {
-                        return error
-                    } catch {
-                        return ScrubError("\(error)", file: text.name, line: lines)
+                    } catch let thrown {
+                        error = thrown as? ScrubError ?? ScrubError("\(thrown)", file: text.name, line: lines)
+                        return false
                     }
                 }
                 lines &+= 1
-                start = end &+ 1
+                return true
             }
-            return nil
         }
         return (rows, lines, error)
     }

@@ -36,17 +36,29 @@ struct TableText {
     /// after the last line end is not a line.
     func forEachLine(_ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
         try bytes.withUnsafeBytes { all in
-            var start = 0
             var number = 1
-            let n = all.count
-            while start < n {
-                let end = Self.find(0x0A, in: all, from: start, to: n)
-                var stop = end
-                if stop > start && all[stop - 1] == 0x0D { stop -= 1 }
-                try body(number, UnsafeRawBufferPointer(rebasing: all[start..<stop]))
+            try Self.forEachLine(in: all, from: 0, to: all.count) { _, line in
+                try body(number, line)
                 number += 1
-                start = end + 1
+                return true
             }
+        }
+    }
+
+    /// Calls `body` with each line of `bytes[from..<to]` (`from` at a line's start), in order: the
+    /// offset it starts at and its bytes without LF or CRLF, until `body` returns false. A final
+    /// empty line after the last line end is not a line.
+    @inline(__always)
+    static func forEachLine(
+        in bytes: UnsafeRawBufferPointer, from: Int, to: Int, _ body: (Int, UnsafeRawBufferPointer) throws -> Bool
+    ) rethrows {
+        var start = from
+        while start < to {
+            let end = find(0x0A, in: bytes, from: start, to: to)
+            var stop = end
+            if stop > start && bytes[stop &- 1] == 0x0D { stop &-= 1 }
+            guard try body(start, UnsafeRawBufferPointer(rebasing: bytes[start..<stop])) else { return }
+            start = end &+ 1
         }
     }
 
