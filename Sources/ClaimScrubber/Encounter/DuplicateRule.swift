@@ -35,11 +35,9 @@ struct DuplicateRule: EncounterRule {
         }
     }
 
-    static let scanLimit = EncounterRules.directScanLimit
-
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         guard lines.count > 1 else { return }
-        if lines.count > Self.scanLimit {
+        if lines.count > EncounterRules.directScanLimit {
             checkLarge(lines, context, &out)
             return
         }
