@@ -13,17 +13,7 @@
 # machine slows both alike; wall and user+sys CPU seconds are reported, the best run of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v zstd >/dev/null || { echo "needs the zstd command (apt-get install zstd)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-
-if [ -n "${CLAIM_SCRUB_BIN:-}" ]; then
-    BIN=$CLAIM_SCRUB_BIN
-else
-    build_log=$(mktemp)
-    swift build -c release --product claim-scrub >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 2; }
-    rm -f "$build_log"
-    BIN=.build/release/claim-scrub
-fi
+. Benchmarks/common.sh   # tool checks; BIN, the claim-scrub timed
 DATA=${BENCH_DATA:-bench-data}   # where the inputs are generated and kept
 mkdir -p "$DATA"
 WORKERS=${WORKERS:-2}
