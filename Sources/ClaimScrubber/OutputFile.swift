@@ -30,7 +30,7 @@ public final class OutputFile {
         temporaryPath = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(getpid())"
         ).path
-        fd = TemporaryFiles.shared.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        fd = TemporaryFiles.shared.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw ScrubError("cannot create output: \(String(cString: strerror(errno)))", file: path)
         }

@@ -211,10 +211,7 @@ public final class ScrubPipeline {
 
     /// Standard input can be read only once: copy it to a temporary file so both passes can read it.
     private func spoolStandardInput() throws -> String {
-        let dir = options.temporaryDirectory ?? NSTemporaryDirectory()
-        let path = (dir as NSString).appendingPathComponent("claim-scrub-stdin-\(getpid()).spool")
-        let fd = TemporaryFiles.shared.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw ScrubError("cannot create a spool file for standard input", file: path) }
+        let (fd, path) = try TemporaryFiles.shared.create(in: options.temporaryDirectory, suffix: "stdin.spool")
         defer { close(fd) }
         // A half-written spool is removed before the error goes up: the caller never learns its path.
         func fail(_ error: ScrubError) -> ScrubError {

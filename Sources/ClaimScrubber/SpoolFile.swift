@@ -16,12 +16,7 @@ final class SpoolFile {
     private var fd: Int32
 
     init(directory: String?, tag: Int) throws {
-        let dir = directory ?? NSTemporaryDirectory()
-        path = (dir as NSString).appendingPathComponent("claim-scrub-\(getpid())-\(TemporaryFiles.shared.uniqueNumber())-\(tag).spool")
-        fd = TemporaryFiles.shared.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else {
-            throw ScrubError("cannot create a spool file: \(String(cString: strerror(errno)))", file: path)
-        }
+        (fd, path) = try TemporaryFiles.shared.create(in: directory, suffix: "\(tag).spool")
     }
 
     deinit { remove() }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Every temporary file of the run, so that a failure or Ctrl-C removes them all.
@@ -47,6 +48,36 @@ public final class TemporaryFiles: Sendable {
             if fd >= 0 { registry.paths.insert(path) }
             return fd
         }
+    }
+
+    /// Creates a new, registered temporary file of this process in `directory` (the system's
+    /// temporary folder when nil), named `claim-scrub-<pid>-<n>-<suffix>`, open for reading and
+    /// writing.
+    ///
+    /// These files hold charge lines, so the name must be new and the file ours: the open is
+    /// exclusive and does not follow a symbolic link (`O_EXCL | O_NOFOLLOW`). A name already taken,
+    /// by a stale file of an earlier process with the same id or by a link planted in a shared
+    /// `/tmp`, is skipped for the next number; nothing is ever written through it.
+    public func create(in directory: String?, suffix: String) throws -> (fd: Int32, path: String) {
+        let folder = directory ?? NSTemporaryDirectory()
+        let pid = getpid()
+        return try createExclusive {
+            (folder as NSString).appendingPathComponent("claim-scrub-\(pid)-\(self.uniqueNumber())-\(suffix)")
+        }
+    }
+
+    /// `create`'s loop over candidate names, separate so that tests can offer a taken one.
+    func createExclusive(attempts: Int = 64, name: () -> String) throws -> (fd: Int32, path: String) {
+        var path = name()
+        for _ in 0..<attempts {
+            let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd >= 0 { return (fd, path) }
+            guard errno == EEXIST else { break }
+            path = name()
+        }
+        throw ScrubError(
+            "cannot create a temporary file in the temporary folder (--temp-dir): \(String(cString: strerror(errno)))",
+            file: path)
     }
 
     /// Removes every registered file now; with `closing` (an interrupt), also refuses every later

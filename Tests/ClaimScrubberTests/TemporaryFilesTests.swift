@@ -37,6 +37,63 @@ import Testing
         close(again)
         registry.removeAll()
     }
+
+    /// Temporary files hold charge lines: a name already taken in a shared folder, here a link
+    /// planted there to another file, is skipped and nothing is written through it.
+    @Test func aTemporaryFileIsNeverCreatedThroughATakenName() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let victim = try dir.write("victim.txt", Array("keep me".utf8))
+        let planted = dir.file("claim-scrub-planted.spill")
+        try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: victim)
+        let stale = try dir.write("claim-scrub-stale.spill", Array("old".utf8))
+        let registry = TemporaryFiles()
+        var names = [planted, stale, dir.file("claim-scrub-new.spill")].makeIterator()
+        let (fd, path) = try registry.createExclusive { names.next()! }
+        defer { close(fd) }
+        #expect(path == dir.file("claim-scrub-new.spill"))
+        #expect(fd >= 0)
+        _ = "patient data".withCString { write(fd, $0, 12) }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me")
+        #expect(try String(contentsOfFile: stale, encoding: .utf8) == "old")
+        // Registered, so a failure or an interrupt removes it.
+        registry.removeAll()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(FileManager.default.fileExists(atPath: victim))
+    }
+
+    @Test func creationGivesUpWithTheFolderNamedWhenNoNameIsFree() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let taken = try dir.write("taken", [])
+        let registry = TemporaryFiles()
+        #expect {
+            _ = try registry.createExclusive(attempts: 3) { taken }
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == taken && error?.message.contains("--temp-dir") == true
+        }
+        let missing = dir.file("no-such-folder/claim-scrub-1-1-x.spill")
+        #expect(throws: ScrubError.self) { _ = try registry.create(in: dir.file("no-such-folder"), suffix: "x.spill") }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    @Test func createdFilesAreNewPrivateAndDistinct() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let registry = TemporaryFiles()
+        let a = try registry.create(in: dir.path, suffix: "shard-1.spill")
+        let b = try registry.create(in: dir.path, suffix: "shard-1.spill")
+        defer {
+            close(a.fd)
+            close(b.fd)
+            registry.removeAll()
+        }
+        #expect(a.path != b.path)
+        #expect(a.path.hasPrefix(dir.file("claim-scrub-\(getpid())-")) && a.path.hasSuffix("-shard-1.spill"))
+        let mode = try FileManager.default.attributesOfItem(atPath: a.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
 }
 
 /// A library run (`ScrubPipeline.run`, not the command) that fails removes the temporary files it

@@ -250,14 +250,7 @@ final class FindingRunFile: @unchecked Sendable {
 
     init(directory: String?) throws {
         precondition(_isPOD(EncounterFinding.self), "findings are written as they lie in memory")
-        let dir = directory ?? NSTemporaryDirectory()
-        path = (dir as NSString).appendingPathComponent(
-            "claim-scrub-\(getpid())-\(TemporaryFiles.shared.uniqueNumber())-findings.runs")
-        fd = TemporaryFiles.shared.open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            throw ScrubError(
-                "cannot create a temporary file (--temp-dir): \(String(cString: strerror(errno)))", file: path)
-        }
+        (fd, path) = try TemporaryFiles.shared.create(in: directory, suffix: "findings.runs")
     }
 
     deinit {

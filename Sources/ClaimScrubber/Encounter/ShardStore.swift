@@ -78,8 +78,6 @@ final class ShardStore {
     /// Lines spilled so far (for the summary).
     private(set) var spilledLines = 0
     private(set) var totalLines = 0
-    /// Keeps the spill files of runs in one process (tests, a server) apart.
-    private let runNumber = TemporaryFiles.shared.uniqueNumber()
     /// One compression context for every spill (a fresh one per spill cost more than the
     /// compressing), and the file it is writing to.
     private var spillWriter: ZstdWriter?
@@ -202,21 +200,21 @@ final class ShardStore {
     }
 
     private func spill(_ shard: Int) throws {
+        // Created (a new file of our own) or appended to through the registry, so an interrupt
+        // cannot be followed by a spill file made again.
+        let fd: Int32
         let path: String
         if let existing = shards[shard].file {
             path = existing
+            fd = TemporaryFiles.shared.open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0)
+            guard fd >= 0 else {
+                throw ScrubError(
+                    "cannot open a spill file in the temporary folder (--temp-dir): \(String(cString: strerror(errno)))",
+                    file: path)
+            }
         } else {
-            path = (directory as NSString).appendingPathComponent(
-                "claim-scrub-\(getpid())-\(runNumber)-shard-\(shard).spill")
+            (fd, path) = try TemporaryFiles.shared.create(in: directory, suffix: "shard-\(shard).spill")
             shards[shard].file = path
-        }
-        // Created or appended to through the registry, so an interrupt cannot be followed by a
-        // spill file made again.
-        let fd = TemporaryFiles.shared.open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        guard fd >= 0 else {
-            throw ScrubError(
-                "cannot open a spill file in the temporary folder (--temp-dir): \(String(cString: strerror(errno)))",
-                file: path)
         }
         defer { close(fd) }
         spillFile = (fd, path)
