@@ -151,3 +151,70 @@ enum ClaimFileTestSupport {
 
     static func text(_ path: String) throws -> String { String(decoding: try Fixtures.read(path), as: UTF8.self) }
 }
+
+extension ClaimFileTestSupport {
+    /// What is wrong with an 837 output's envelope, empty when nothing: ISA (GS (ST … SE)+ GE)+ IEA
+    /// nested and in order, SE01 the segments from ST to SE, GE01 the transaction sets, IEA01 the
+    /// groups, each trailer's control number its header's, HL numbers counting from 1 in each
+    /// transaction set. The separators are the ISA's.
+    static func envelopeProblems(_ text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        guard bytes.count > 106, text.hasPrefix("ISA") else { return text.isEmpty ? [] : ["does not start with an ISA"] }
+        let element = Character(UnicodeScalar(bytes[3]))
+        let terminator = Character(UnicodeScalar(bytes[105]))
+        var problems: [String] = []
+        var open: [String] = []
+        var controls: [String: String] = [:]
+        var counts = (groups: 0, transactions: 0, segments: 0, hl: 0)
+        for segment in segments(text, terminator: terminator) {
+            let e = segment.split(separator: element, omittingEmptySubsequences: false).map(String.init)
+            if open.last == "ST" { counts.segments += 1 }
+            switch e[0] {
+            case "ISA":
+                if !open.isEmpty { problems.append("ISA inside \(open)") }
+                open = ["ISA"]
+                controls["ISA"] = e.count > 13 ? e[13] : ""
+                counts.groups = 0
+            case "GS":
+                if open != ["ISA"] { problems.append("GS inside \(open)") }
+                open = ["ISA", "GS"]
+                controls["GS"] = e.count > 6 ? e[6] : ""
+                counts.groups += 1
+                counts.transactions = 0
+            case "ST":
+                if open != ["ISA", "GS"] { problems.append("ST inside \(open)") }
+                open = ["ISA", "GS", "ST"]
+                controls["ST"] = e.count > 2 ? e[2] : ""
+                counts.transactions += 1
+                counts.segments = 1
+                counts.hl = 0
+            case "HL":
+                if open != ["ISA", "GS", "ST"] { problems.append("HL outside a transaction set") }
+                counts.hl += 1
+                if e.count < 2 || e[1] != String(counts.hl) { problems.append("HL \(e.count > 1 ? e[1] : "") where \(counts.hl) was due") }
+            case "SE":
+                if open != ["ISA", "GS", "ST"] { problems.append("SE inside \(open)") }
+                if e.count < 3 || e[1] != String(counts.segments) || e[2] != controls["ST"] {
+                    problems.append("SE \(e.dropFirst()) for \(counts.segments) segments, ST02 \(controls["ST"] ?? "")")
+                }
+                open = ["ISA", "GS"]
+            case "GE":
+                if open != ["ISA", "GS"] { problems.append("GE inside \(open)") }
+                if e.count < 3 || e[1] != String(counts.transactions) || e[2] != controls["GS"] {
+                    problems.append("GE \(e.dropFirst()) for \(counts.transactions) transaction sets, GS06 \(controls["GS"] ?? "")")
+                }
+                open = ["ISA"]
+            case "IEA":
+                if open != ["ISA"] { problems.append("IEA inside \(open)") }
+                if e.count < 3 || e[1] != String(counts.groups) || e[2] != controls["ISA"] {
+                    problems.append("IEA \(e.dropFirst()) for \(counts.groups) groups, ISA13 \(controls["ISA"] ?? "")")
+                }
+                open = []
+            default:
+                if open != ["ISA", "GS", "ST"] { problems.append("\(e[0].prefix(3)) outside a transaction set") }
+            }
+        }
+        if !open.isEmpty { problems.append("ends inside \(open)") }
+        return problems
+    }
+}

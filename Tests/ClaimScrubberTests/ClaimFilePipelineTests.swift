@@ -122,6 +122,47 @@ struct ClaimFilePipelineTests {
         #expect(Set(held + clean) == ["A1", "A2", "A3"])
     }
 
+    /// A file without its GS or its ST, or whose ISA gives other separators than its segments use:
+    /// the claims are held (X01), the held output is still a valid 837 (a GS or ST is made for
+    /// them), each claim's own segments come through unchanged, and no message quotes a segment
+    /// whole (which would put a patient's name in findings.csv).
+    @Test(arguments: ["noST", "noGS", "noGSnoST", "isaSeparators"])
+    func claimsWithoutTheirGroupOrTransactionHeaderAreHeldInAValid837(defect: String) throws {
+        let t1 = X12Fixture.transaction(
+            control: "0001", claims: [.init(id: "B1", memberId: "MEMBERA"), .init(id: "B2", memberId: "MEMBERB")])
+        var first = X12Fixture.interchange(control: "000000005", [X12Fixture.group(control: "5", [t1])])
+        if defect.contains("ST") { first.removeAll { $0.hasPrefix("ST*") } }
+        if defect.contains("GS") { first.removeAll { $0.hasPrefix("GS*") } }
+        if defect == "isaSeparators" { first[0] = first[0].replacingOccurrences(of: "*", with: "|") }
+        let second = X12Fixture.interchange(
+            control: "000000006",
+            [X12Fixture.group(control: "6", [X12Fixture.transaction(control: "0003", claims: [.init(id: "B3", memberId: "MEMBERC")])])])
+        let input = X12Fixture.render(first) + X12Fixture.render(second)
+        let (result, folder, findings) = try scrub(input)
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let heldText = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
+        let cleanText = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        #expect(ClaimFileTestSupport.claimIds(heldText) == ["B1", "B2"])
+        #expect(ClaimFileTestSupport.claimIds(cleanText) == ["B3"])
+        #expect(ClaimFileTestSupport.envelopeProblems(heldText) == [])
+        #expect(ClaimFileTestSupport.envelopeProblems(cleanText) == [])
+        let inputClaims = ClaimFileTestSupport.claimSegments(input)
+        let heldClaims = ClaimFileTestSupport.claimSegments(heldText)
+        for id in ["B1", "B2"] { #expect(heldClaims[id] == inputClaims[id], "\(id)") }
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        if defect == "isaSeparators" {
+            // Read with the ISA's separators the claims' elements are one element each: no CLM01 to name.
+            #expect(!x01.isEmpty)
+        } else {
+            #expect(Set(x01.map { $0["encounter_id"]! }).isSuperset(of: ["B1", "B2"]))
+        }
+        for finding in findings {
+            let shown = finding["field"]! + finding["message"]! + finding["value"]!
+            #expect(!shown.contains("*") && !shown.contains("DOE") && !shown.contains("MEMBER"), "\(finding)")
+        }
+    }
+
     @Test func truncatedFileHoldsTheClaimItCutsAndLosesNothing() throws {
         let text = X12Fixture.render(X12Fixture.standard())
         // Cut inside CLAIM3's SV1.

@@ -54,6 +54,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var groupFirstClaim = 0
     @exclusivity(unchecked) private var transactionsInGroup = 0
     @exclusivity(unchecked) private var groupIsInstitutional = false
+    /// Where a group without its GS began (the segment that opened it, and its id), while one is open.
+    @exclusivity(unchecked) private var groupImplied: (position: Int, id: String)?
     /// ST and everything up to the first HL (BHT, submitter, receiver).
     @exclusivity(unchecked) private(set) var transactionHeader = Section()
     private(set) var st02: [UInt8] = []
@@ -61,6 +63,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var transactionFirstClaim = 0
     @exclusivity(unchecked) private var transactionSegments = 0
     @exclusivity(unchecked) private var transactionInstitutional = false
+    /// Where a transaction set without its ST began, while one is open.
+    @exclusivity(unchecked) private var transactionImplied: (position: Int, id: String)?
     @exclusivity(unchecked) private(set) var billing = Section()
     @exclusivity(unchecked) private(set) var subscriber = Section()
     @exclusivity(unchecked) private(set) var patient = Section()
@@ -401,16 +405,25 @@ final class X12ClaimReader {
 
     private func closeGroupIfOpen(reason: String) {
         closeTransactionIfOpen(reason: reason)
-        if groupOpen {
+        if let implied = groupImplied {
+            envelopeError(
+                claims(from: groupFirstClaim), "\(implied.id) outside a functional group (no GS before it)",
+                position: implied.position, field: "GS")
+            groupImplied = nil
+        } else if groupOpen {
             envelopeError(claims(from: groupFirstClaim), "functional group without its GE trailer (\(reason) came first)", field: "GE")
-            groupOpen = false
         }
+        groupOpen = false
     }
 
     private func endGroup() {
         closeTransactionIfOpen(reason: "GE")
-        guard groupOpen else {
-            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "GE without a GS", field: "GE")
+        guard groupOpen, groupImplied == nil else {
+            // The claims since a missing GS are held by that; this GE ends their group.
+            if groupOpen { closeGroupIfOpen(reason: "GE") } else {
+                envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "GE without a GS", field: "GE")
+            }
+            place = .outside
             return
         }
         let range = claims(from: groupFirstClaim)
@@ -426,9 +439,7 @@ final class X12ClaimReader {
 
     private func startTransaction() {
         closeTransactionIfOpen(reason: "a new ST")
-        if !groupOpen {
-            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "ST outside a functional group (no GS before it)", field: "ST")
-        }
+        if !groupOpen { openImpliedGroup(before: "ST") }
         transactionOpen = true
         transactionFirstClaim = claimOrdinal + 1
         transactionSegments = 1
@@ -466,15 +477,88 @@ final class X12ClaimReader {
     }
 
     private func closeTransactionIfOpen(reason: String) {
-        if transactionOpen {
+        if let implied = transactionImplied {
+            envelopeError(
+                claims(from: transactionFirstClaim), "\(implied.id) outside a transaction set (no ST before it)",
+                position: implied.position, field: "ST")
+            transactionImplied = nil
+        } else if transactionOpen {
             envelopeError(claims(from: transactionFirstClaim), "transaction set without its SE trailer (\(reason) came first)", field: "SE")
-            transactionOpen = false
         }
+        transactionOpen = false
+    }
+
+    // MARK: - Claims without their GS or ST
+
+    /// Opens a functional group for segments that came without their GS (from `id` on): the outputs
+    /// need one around the claims (a GS made from the ISA), and when it ends, X01 holds every claim
+    /// in it. It is not counted against IEA01, which counts the groups the file has.
+    private func openImpliedGroup(before id: String) {
+        groupOpen = true
+        groupImplied = (reader.position + positionShift, id)
+        groupFirstClaim = claimOrdinal + 1
+        transactionsInGroup = 0
+        let separator = isaDelimiters.element
+        let header = isa
+        func field(_ k: Int) -> [UInt8] {
+            X12ClaimWriter.element(k, of: header, separator: separator).filter { $0 != 0x20 }
+        }
+        let date = field(9)
+        let gsElements: [[UInt8]] = [
+            Array("GS".utf8), Array("HC".utf8), field(6), field(8), (date.count == 6 ? Array("20".utf8) : []) + date, field(10),
+            Array("0".utf8), Array("X".utf8), Array(Self.professionalVersion.utf8),
+        ]
+        gs = Array(gsElements.joined(separator: [separator]))
+        gs06 = Array("0".utf8)
+        groupIsInstitutional = false
+        group.reset(serial: nextSerial())
+    }
+
+    /// Opens a transaction set for segments that came without their ST (from `id` on), in an
+    /// implied group when no group is open: the outputs write an ST for it (control number 0000,
+    /// the group's version), and when it ends X01 holds every claim in it. It is not counted
+    /// against GE01.
+    private func openImpliedTransaction(before id: String) {
+        if !groupOpen { openImpliedGroup(before: id) }
+        transactionOpen = true
+        transactionImplied = (reader.position + positionShift, id)
+        transactionFirstClaim = claimOrdinal + 1
+        transactionSegments = 0
+        st02 = Array("0000".utf8)
+        transactionInstitutional = groupIsInstitutional
+        transactionHeader.reset(serial: nextSerial())
+        if mode == .copy {
+            let separator = isaDelimiters.element
+            var version = X12ClaimWriter.element(8, of: gs, separator: separator)
+            if version.isEmpty { version = Array(Self.professionalVersion.utf8) }
+            let st = [Array("ST".utf8), Array("837".utf8), st02, version].joined(separator: [separator])
+            transactionHeader.bytes.copy.append(contentsOf: st)
+            transactionHeader.bytes.copy.append(isaDelimiters.segment)
+            transactionHeader.bytes.copy.append(contentsOf: isaDelimiters.lineBreak)
+        }
+        transactionHeader.segments = 1
+        resetLoops()
+        place = .transactionHeader
+    }
+
+    /// The version of an 837P (GS08, ST03), for a group or transaction set made up for claims
+    /// that came without theirs.
+    static let professionalVersion = "005010X222A1"
+
+    /// The current segment's id for a message: its first letters and digits (at most three), so a
+    /// segment whose separators are not the interchange's is not quoted whole.
+    private var segmentName: String {
+        let id = reader.element(0).prefix(3).prefix { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }
+        return id.isEmpty ? "a segment" : String(decoding: id, as: UTF8.self)
     }
 
     private func endTransaction() {
-        guard transactionOpen else {
-            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "SE without an ST", field: "SE")
+        guard transactionOpen, transactionImplied == nil else {
+            // The claims since a missing ST are held by that; this SE ends their transaction set.
+            if transactionOpen { closeTransactionIfOpen(reason: "SE") } else {
+                envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "SE without an ST", field: "SE")
+            }
+            place = .outside
             return
         }
         let range = claims(from: transactionFirstClaim)
@@ -510,9 +594,7 @@ final class X12ClaimReader {
     // MARK: - Loops above the claim
 
     private func startLoop() {
-        if !transactionOpen {
-            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "HL outside a transaction set", field: "HL")
-        }
+        if !transactionOpen { openImpliedTransaction(before: "HL") }
         let level = reader.element(3)
         if Self.equals(level, "20") {
             billing.reset(serial: nextSerial())
@@ -545,9 +627,9 @@ final class X12ClaimReader {
     }
 
     private func headerSegment(_ id: UInt32) {
+        if place == .outside { openImpliedTransaction(before: segmentName) }
         switch place {
         case .outside:
-            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "segment \(text(reader.element(0))) outside a transaction set", field: text(reader.element(0)))
             return
         case .transactionHeader:
             if mode == .copy { appendSegment(to: &transactionHeader.bytes) }
@@ -596,7 +678,8 @@ final class X12ClaimReader {
     // MARK: - The claim
 
     private func startClaim() {
-        if !transactionOpen || subscriber.serial == 0 && billing.serial == 0 {
+        if !transactionOpen { openImpliedTransaction(before: "CLM") }
+        if subscriber.serial == 0 && billing.serial == 0 {
             envelopeError(claimOrdinal + 1..<claimOrdinal + 2, "CLM outside a subscriber loop (HL 22) of a transaction set", field: "CLM")
         }
         claimOrdinal += 1
