@@ -163,6 +163,24 @@ struct ClaimFilePipelineTests {
         }
     }
 
+    /// A line break just before a terminator belongs to the segment as the file has it: the
+    /// outputs keep it (a claim's segments are copied unchanged), and the elements are read
+    /// without it (the line is still L1, the pointer still 1).
+    @Test(arguments: ["\n", "\r", "\r\n"])
+    func aLineBreakBeforeATerminatorStaysInTheClaim(lineBreak: String) throws {
+        let text = X12Fixture.render(X12Fixture.standard(), lineBreak: "")
+            .replacingOccurrences(of: "REF*6R*L1~", with: "REF*6R*L1\(lineBreak)~")
+            .replacingOccurrences(of: "SV1*HC:85025*31*UN*1***1~", with: "SV1*HC:85025*31*UN*1***1\(lineBreak)~")
+        let (result, folder, findings) = try scrub(text)
+        defer { folder.remove() }
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(result.summary.metrics.records == 4)
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        #expect(clean.contains("REF*6R*L1\(lineBreak)~"))
+        #expect(clean.contains("SV1*HC:85025*31*UN*1***1\(lineBreak)~"))
+        #expect(ClaimFileTestSupport.envelopeProblems(clean) == [])
+    }
+
     @Test func truncatedFileHoldsTheClaimItCutsAndLosesNothing() throws {
         let text = X12Fixture.render(X12Fixture.standard())
         // Cut inside CLAIM3's SV1.

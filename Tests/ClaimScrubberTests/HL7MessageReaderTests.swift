@@ -89,6 +89,25 @@ struct HL7MessageReaderTests {
         #expect(result.summary.metrics.held == 2)
     }
 
+    /// A value broken over two lines starts its second line with a space: that line is read as a
+    /// segment of its own, and the message is copied with the space (only the terminators are the
+    /// output's); a line of nothing but spaces is no segment.
+    @Test func leadingSpacesOfASegmentAreCopied() throws {
+        var m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        m1.insert("  \t", at: 2)
+        m1[4] = m1[4].replacingOccurrences(of: "|O|", with: "|O|FAMILY\n MEDICINE|")
+        let (result, folder, _) = try scrub(m1.joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(result.summary.metrics.records == 1)
+        // Held or clean (PV1-19 is on the second line now): either way, whole and with its space.
+        let out =
+            try ClaimFileTestSupport.text(folder.file("out/clean.hl7"))
+            + ClaimFileTestSupport.text(folder.file("out/held.hl7"))
+        #expect(out.contains("|O|FAMILY\r MEDICINE|"))
+        #expect(!out.contains("\r  \t\r"))
+        #expect(out.components(separatedBy: "\r").count == m1.count + 1)
+    }
+
     @Test func batchAndMLLPFramingAreReadAndRebuilt() throws {
         let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
         let m2 = HL7Fixture.message(control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", diagnoses: "Q9999")])

@@ -119,11 +119,13 @@ final class HL7MessageReader: ClaimUnitReader {
                 }
             }
             start = min(i + 1, storage.count)
-            while from < to && (storage[from] == 0x0B || storage[from] == 0x20 || storage[from] == 0x09) {
-                if storage[from] == 0x0B { mllp = true }
+            // MLLP's start byte is framing; spaces and tabs are the segment's own (a value broken
+            // over two lines keeps them), except on a line of nothing else, which is skipped.
+            while from < to && storage[from] == 0x0B {
+                mllp = true
                 from += 1
             }
-            if from == to { continue }
+            if storage[from..<to].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0B }) { continue }
             segment = Array(storage[from..<to])
             position += 1
             return true

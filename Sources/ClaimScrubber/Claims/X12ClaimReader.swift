@@ -276,7 +276,7 @@ final class X12ClaimReader {
         if let raw = reader.segmentInPlace(followedBy: terminator, count: terminatorCount), bytes.extend(with: raw) {
             return
         }
-        bytes.copy.append(contentsOf: reader.segment.assumingMemoryBound(to: UInt8.self))
+        bytes.copy.append(contentsOf: reader.rawSegment.assumingMemoryBound(to: UInt8.self))
         // Byte by byte from an integer: appending the terminator as an array cost its reference
         // counting and a generic append per segment copied.
         var rest = terminator

@@ -39,6 +39,9 @@ final class X12SegmentReader {
     @exclusivity(unchecked) private(set) var position = 0
     /// The current segment, terminator and line break excluded; valid until the next `next()`.
     @exclusivity(unchecked) private(set) var segment = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The current segment as the file has it up to its terminator: `segment` and any line break
+    /// before the terminator, which the elements leave out but a copy of the segment keeps.
+    @exclusivity(unchecked) private(set) var rawSegment = UnsafeRawBufferPointer(start: nil, count: 0)
     /// Offsets (in `segment`) of each element separator, then `segment.count`; filled on the first
     /// look at an element (pass 2 looks at few segments' elements).
     @exclusivity(unchecked) private var elementEnds: UnsafeMutablePointer<Int>
@@ -175,15 +178,15 @@ final class X12SegmentReader {
     /// stay where they are while the reader lives, so pass 2 can point at them instead of copying.
     @inline(__always)
     func segmentInPlace(followedBy trailer: UInt32, count: Int) -> UnsafeRawBufferPointer? {
-        guard chunk != nil, !unterminated, let from = segment.baseAddress else { return nil }
-        let after = from + segment.count
+        guard chunk != nil, !unterminated, let from = rawSegment.baseAddress else { return nil }
+        let after = from + rawSegment.count
         guard after + count <= UnsafeRawPointer(base + end) else { return nil }
         var rest = trailer
         for k in 0..<count {
             guard after.load(fromByteOffset: k, as: UInt8.self) == UInt8(truncatingIfNeeded: rest) else { return nil }
             rest >>= 8
         }
-        return UnsafeRawBufferPointer(start: from, count: segment.count + count)
+        return UnsafeRawBufferPointer(start: from, count: rawSegment.count + count)
     }
 
     /// Passes over the segments of a chunk read in place that start at `from` (where the run of
@@ -242,6 +245,7 @@ final class X12SegmentReader {
         // A newline terminator after a CR: the CR is the line break's, not the data's.
         while stop > from && Self.isLineBreak(base[stop - 1]) { stop -= 1 }
         segment = UnsafeRawBufferPointer(start: base + from, count: stop - from)
+        rawSegment = UnsafeRawBufferPointer(start: base + from, count: to - from)
         self.unterminated = unterminated
         position += 1
         isSplit = false
