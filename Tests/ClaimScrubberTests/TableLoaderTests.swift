@@ -94,6 +94,46 @@ import Testing
         expectTableError(file: "HCPCS.txt", line: nil, field: "effective") { _ = try folder.load() }
     }
 
+    /// A manifest entry that could serve no date, or names a folder, is a mistake to report, not
+    /// a table to leave out without a word (its rules would silently never run).
+    @Test func manifestEntriesThatCouldServeNothingAreRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("a.txt", "99213\n")
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"a.txt\"\nkind = \"cpt\"\neffective = \"2025-01-01\"\nthrough = \"2024-01-01\"\n")
+        let error = expectTableError(file: folder.path + "/tables.toml", line: nil, field: "table[0].through") {
+            _ = try folder.load()
+        }
+        #expect(error?.message.contains("before 'effective'") == true)
+        try folder.write("tables.toml", "[[table]]\nfile = \"a.txt\"\nkind = \"cpt\"\neffective = \"2025-01-01\"\nthrough = \"2025-01-01\"\n")
+        #expect(try folder.load().cpt.isLoaded)
+        for listed in [".", "sub"] {
+            try FileManager.default.createDirectory(atPath: folder.path + "/sub", withIntermediateDirectories: true)
+            try folder.write("tables.toml", "[[table]]\nfile = \"\(listed)\"\nkind = \"addon\"\n")
+            expectTableError(file: "tables.toml", line: nil, field: "table[0].file") { _ = try folder.load() }
+        }
+    }
+
+    /// Two releases of one setting in one folder taking effect the same day (a file saved twice
+    /// under two spellings of its name): which would serve depends on the names, so the folder is
+    /// refused. Different days, or the same day in a later folder, are how releases are meant to
+    /// follow one another.
+    @Test func twoReleasesTakingEffectTheSameDayInOneFolderAreRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let rows = ["11000,1,2 Date of Service Edit: Policy,CMS Policy"]
+        try folder.write("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(rows))
+        try folder.write("mcr-mue-practitionerservices-eff-01-01-2026.csv", OfficialLayout.mueFile(rows))
+        #expect(try folder.load().mue.releases.count == 2)
+        try folder.write("mcr-mue-practitionerservices-eff-04-01-2026.csv", OfficialLayout.mueFile(rows))
+        let error = expectTableError(file: "mcr-mue-practitionerservices-eff-04-01-2026.csv", line: nil, field: "effective") {
+            _ = try folder.load()
+        }
+        #expect(error?.message.contains("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv") == true)
+        #expect(error?.message.contains("2026-04-01") == true)
+    }
+
     @Test func aCorruptCompressedFileStopsTheRun() throws {
         let folder = try TableFolder()
         defer { folder.remove() }

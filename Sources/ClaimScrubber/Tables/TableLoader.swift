@@ -48,12 +48,19 @@ public enum TableLoader {
                     file: TableManifest.fileName, field: "table[\(i)].kind")
             }
             let path = (directory as NSString).appendingPathComponent(entry.file)
-            guard FileManager.default.fileExists(atPath: path) else {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
                 throw ScrubError("listed in tables.toml but missing", file: entry.file)
+            }
+            guard !isFolder.boolValue else {
+                throw ScrubError(
+                    "listed in tables.toml but a folder, not a table file", file: TableManifest.fileName,
+                    field: "table[\(i)].file")
             }
             listed[entry.file] = entry
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }
+        let firstRow = builder.listing.count
         for name in Set(names).union(listed.keys).sorted() where name != TableManifest.fileName {
             let path = (directory as NSString).appendingPathComponent(name)
             var isSubfolder: ObjCBool = false
@@ -64,6 +71,27 @@ public enum TableLoader {
                 continue
             }
             try builder.add(path: path, metadata)
+        }
+        try requireOneReleasePerStart(builder.listing[firstRow...])
+    }
+
+    /// Two releases of one code set (or NCCI/MUE setting) in one folder that take effect the same
+    /// day: only one of them could serve those dates, and which one would depend on the files'
+    /// names, so the folder is refused. (A later folder's release replaces an earlier folder's on
+    /// purpose: that is how `--tables default --tables DIR` updates a shipped release.) The parts
+    /// of one PTP table share their release and are not two.
+    static func requireOneReleasePerStart(_ rows: ArraySlice<(release: TableRelease, set: String, index: Int)>) throws {
+        var seen: [String: (file: String, index: Int)] = [:]
+        for row in rows where row.index >= 0 {
+            let key = row.set + " " + (row.release.effective ?? "")
+            if let earlier = seen[key], earlier.index != row.index {
+                let day = row.release.effective.map { "on \($0)" } ?? "with no effective date"
+                throw ScrubError(
+                    "both this and '\(earlier.file)' are \(row.set) releases taking effect \(day): keep one, or give "
+                        + "them different effective dates in tables.toml",
+                    file: row.release.file, field: "effective")
+            }
+            seen[key] = (row.release.file, row.index)
         }
     }
 

@@ -62,10 +62,16 @@ public struct TableManifest: Sendable {
                 }
                 return day
             }
+            let (effective, through) = (try date("effective"), try date("through"))
+            if let effective, let through, through < effective {
+                throw ScrubError(
+                    "'through' (\(DayNumber.format(through))) is before 'effective' (\(DayNumber.format(effective))): the "
+                        + "file would serve no date", file: path, field: "\(field).through")
+            }
             manifest.entries.append(
                 Entry(
                     file: file, kind: kind, release: item["release"]?.string ?? "",
-                    effective: try date("effective"), through: try date("through"),
+                    effective: effective, through: through,
                     source: item["source"]?.string ?? "", setting: item["setting"]?.string))
         }
         return manifest
