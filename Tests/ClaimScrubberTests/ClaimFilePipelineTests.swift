@@ -181,6 +181,18 @@ struct ClaimFilePipelineTests {
         #expect(ClaimFileTestSupport.envelopeProblems(clean) == [])
     }
 
+    /// Windows tools write a UTF-8 byte order mark before the ISA: read past, as for an extract.
+    @Test func aByteOrderMarkBeforeTheISAIsReadPast() throws {
+        let (result, folder, findings) = try scrub("\u{FEFF}" + X12Fixture.render(X12Fixture.standard()))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 0)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(result.summary.metrics.records == 4)
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        #expect(clean.hasPrefix("ISA*"))
+        #expect(ClaimFileTestSupport.claimIds(clean) == ["CLAIM1", "CLAIM2", "CLAIM3"])
+    }
+
     @Test func truncatedFileHoldsTheClaimItCutsAndLosesNothing() throws {
         let text = X12Fixture.render(X12Fixture.standard())
         // Cut inside CLAIM3's SV1.

@@ -121,6 +121,7 @@ final class HL7MessageReader: ClaimUnitReader {
             start = min(i + 1, storage.count)
             // MLLP's start byte is framing; spaces and tabs are the segment's own (a value broken
             // over two lines keeps them), except on a line of nothing else, which is skipped.
+            if position == 0 && storage[from..<to].starts(with: [0xEF, 0xBB, 0xBF]) { from += 3 }  // a byte order mark
             while from < to && storage[from] == 0x0B {
                 mllp = true
                 from += 1

@@ -131,13 +131,20 @@ final class X12SegmentReader {
     /// Throws when the first segment is not an ISA (text before the interchange, or not X12 at all):
     /// without an ISA there are no separators to read anything by.
     func next() throws -> Bool {
-        // Skip line breaks (and, before the first ISA, spaces and tabs).
+        // Skip line breaks (and, before the first ISA, spaces, tabs and a UTF-8 byte order mark).
         while true {
             if start == end, try !refill() { return false }
             let c = base[start]
             if Self.isLineBreak(c) || (!seenISA && (c == 0x20 || c == 0x09)) {
                 start += 1
                 continue
+            }
+            if !seenISA && c == 0xEF {
+                try ensure(3)
+                if end - start >= 3 && base[start + 1] == 0xBB && base[start + 2] == 0xBF {
+                    start += 3
+                    continue
+                }
             }
             break
         }
