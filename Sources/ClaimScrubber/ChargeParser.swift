@@ -62,6 +62,8 @@ struct ChargeParser {
         var unparsed = RecordBuffer<Bool>(capacity: estimate)
         var spans = RecordBuffer<ChargeBatch.Span>(capacity: estimate * columnCount)
         var cursor = structure.cursor()
+        // Quoted fields of the record with doubled quotes, unescaped once the record is whole.
+        var pendingUnescapes: [(open: Int, close: Int)] = []
         var position = 0
         var line = 0
         while position < n {
@@ -102,7 +104,7 @@ struct ChargeParser {
                 }
                 // Quoted field: to the closing quote; "" stands for one quote.
                 var j = p
-                var escaped = false
+                var pairs = 0
                 while true {
                     j = cursor.next()
                     if j >= n {
@@ -112,7 +114,7 @@ struct ChargeParser {
                     let q = base[j]
                     if q == 0x22 {
                         if j &+ 1 < n && base[j &+ 1] == 0x22 {
-                            escaped = true
+                            pairs &+= 1
                             _ = cursor.next()  // the second quote of the pair
                             continue
                         }
@@ -121,17 +123,13 @@ struct ChargeParser {
                     if q == 0x0A { newlinesInRecord &+= 1 }
                 }
                 var length = j &- p &- 1
-                if escaped {
-                    // Unescape in place: the text only shrinks, and pass 2 copies records from a
-                    // fresh read of the input, never from this chunk.
-                    var from = p &+ 1
-                    var to = p &+ 1
-                    while from < j {
-                        storage[to] = base[from]
-                        from &+= base[from] == 0x22 ? 2 : 1
-                        to &+= 1
-                    }
-                    length = to &- p &- 1
+                if pairs > 0 {
+                    // Unescaped in place when the record is done (the text only shrinks, and pass 2
+                    // copies records from a fresh read of the input): a record that turns out
+                    // malformed is cut again by quote parity from its start, which must see its
+                    // quotes as the file has them, as pass 2 and the chunk reader do.
+                    length &-= pairs
+                    pendingUnescapes.append((p, j))
                 }
                 row[slot(field)] = ChargeBatch.Span(
                     start: Int32(truncatingIfNeeded: p &+ 1), length: Int32(truncatingIfNeeded: length))
@@ -167,6 +165,20 @@ struct ChargeParser {
                     reached = f
                 }
                 cursor.seek(next)
+            }
+            if !pendingUnescapes.isEmpty {
+                if problem == nil {
+                    for (open, close) in pendingUnescapes {
+                        var from = open &+ 1
+                        var to = open &+ 1
+                        while from < close {
+                            storage[to] = base[from]
+                            from &+= base[from] == 0x22 ? 2 : 1
+                            to &+= 1
+                        }
+                    }
+                }
+                pendingUnescapes.removeAll(keepingCapacity: true)
             }
             if reached < fieldCount {
                 for f in reached..<fieldCount { row[target[f]] = .empty }

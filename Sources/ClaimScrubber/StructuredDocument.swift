@@ -14,7 +14,8 @@ public indirect enum StructuredValue: Sendable, Equatable {
     public var string: String? {
         switch self {
         case .string(let s): return s
-        case .number(let d): return d == d.rounded() ? String(Int(d)) : String(d)
+        // Whole numbers without ".0"; one too large for an Int (or infinite) in Double's own spelling.
+        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
         case .bool(let b): return String(b)
         default: return nil
         }

@@ -18,6 +18,25 @@ import Testing
         _ = try RuleSettings.load(path: path)
     }
 
+    /// A number where a word belongs (a rule id's value, a column map's target) is read as its
+    /// text and then refused by whoever wanted a word; a number too large for an integer, or
+    /// infinite, used to stop the process in the conversion.
+    @Test(arguments: ["1e19", "-1e19", "inf", "-inf", "nan", "123456789012345678901234567890"])
+    func anyNumberHasAText(number: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let toml = try dir.write("config.toml", "[rules]\nD04 = \(number)\n")
+        let yaml = try dir.write("config.yaml", "rules:\n  D04: \(number == "inf" ? ".inf" : number == "-inf" ? "-.inf" : number == "nan" ? ".nan" : number)\n")
+        let columns = try dir.write("columns.toml", "encounter_id = \(number)\n")
+        for path in [toml, yaml] {
+            #expect(throws: ScrubError.self) { _ = try RuleSettings.load(path: path) }
+        }
+        #expect(throws: ScrubError.self) { _ = try ExtractLayout.loadColumnMap(path: columns) }
+        #expect(StructuredValue.number(1e19).string == "1e+19")
+        #expect(StructuredValue.number(-Double.infinity).string == "-inf")
+        #expect(StructuredValue.number(42).string == "42")
+    }
+
     @Test func aYAMLListIsNotATable() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
