@@ -86,6 +86,15 @@ extension ScrubOptions {
         ["csv", "psv", "tsv", "x12", "hl7"].flatMap { ["clean.\($0)", "clean.\($0).zst", "held.\($0)", "held.\($0).zst"] }
         + ["findings.csv", "summary.json", "report.html"]
 
+    /// Removes the output folder's outputs of an earlier run: a run that then fails, whatever
+    /// stops it (an empty input, a missing column, a broken table file), leaves no file under a
+    /// final name that could be taken for its own. Call after `checkInputsAreNotOutputs`.
+    public func removeStaleOutputs() {
+        for name in Self.outputNames {
+            unlink(outputDirectory.hasSuffix("/") ? outputDirectory + name : outputDirectory + "/" + name)
+        }
+    }
+
     /// Stops the run when an input is one of the output folder's output files (the same file, by
     /// device and inode, whatever the path): the run removes those before it reads its inputs and
     /// renames its outputs over them, so such an input (`scrub scrub-out/held.csv` with the default

@@ -37,6 +37,7 @@ public final class ScrubPipeline {
         // Before anything is removed from the output folder: an input that is one of its outputs
         // would be destroyed by the run (the command checks too, before loading the tables).
         try options.checkInputsAreNotOutputs()
+        options.removeStaleOutputs()
         let started = Date()
         var summary = ScrubSummary()
         summary.tables = tables.releases
@@ -76,7 +77,6 @@ public final class ScrubPipeline {
         try prepareOutputDirectory(directory)
         let ext = layout.formatExtension + (level != nil ? ".zst" : "")
         let names = ["clean.\(ext)", "held.\(ext)", "findings.csv", "summary.json", "report.html"]
-        removeStaleOutputs(directory: directory)
 
         var outputs: [OutputFile] = []
         do {
@@ -171,11 +171,6 @@ public final class ScrubPipeline {
         } catch {
             throw ScrubError("cannot create the output folder: \(error.localizedDescription)", file: directory)
         }
-    }
-
-    /// Outputs of an earlier run would be mistaken for this run's if it fails: remove them first.
-    private func removeStaleOutputs(directory: String) {
-        for name in ScrubOptions.outputNames { unlink(path(directory, name)) }
     }
 
     // MARK: - Inputs

@@ -102,6 +102,7 @@ struct Scrub: ParsableCommand {
         }
         do {
             try options.checkInputsAreNotOutputs()
+            options.removeStaleOutputs()
             if let config { options.settings = try RuleSettings.load(path: config) }
             if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }
             options.tableDirectories = try TableLocator.resolve(tables)

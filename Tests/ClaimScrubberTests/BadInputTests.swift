@@ -10,9 +10,14 @@ import Zstd
     static let header = "line_id,encounter_id,patient_id,service_date,post_date,procedure_code,units,charge_amount\n"
     static let good = "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110.00\n"
 
-    /// Expects the run to stop: a ScrubError naming the file (and line when given), no final outputs, no temporaries.
+    /// Expects the run to stop: a ScrubError naming the file (and line when given), no final outputs
+    /// (an earlier good run's in the same folder removed), no temporaries.
     func expectStop(_ inputs: [String], in dir: TemporaryFolder, line: Int? = nil, mentioning words: [String]) {
         let out = dir.file("out")
+        if let earlier = try? dir.write("earlier-run.csv", Self.header + Self.good) {
+            _ = try? Fixtures.scrub([earlier], out: out)
+            #expect(FileManager.default.fileExists(atPath: out + "/summary.json"))
+        }
         do {
             _ = try Fixtures.scrub(inputs, out: out)
             Issue.record("the run did not stop")

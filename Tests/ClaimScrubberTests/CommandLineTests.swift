@@ -110,6 +110,29 @@ import Testing
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []).isEmpty)
     }
 
+    /// An earlier run's outputs in the folder are gone whatever stops the next run, also a broken
+    /// configuration or table folder read before any input: nothing under a final name can be
+    /// taken for the failed run's.
+    @Test func aFailedRunLeavesNoEarlierRunsOutputs() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write("x.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-06-01,99213\n")
+        let badConfig = try dir.write("config.toml", "[rules\n")
+        let badTables = dir.file("tables")
+        try FileManager.default.createDirectory(atPath: badTables, withIntermediateDirectories: true)
+        _ = try dir.write("tables/place-of-service.tsv", "not a table\n")
+        _ = try dir.write("tables/tables.toml", "[[table]]\nfile = \"place-of-service.tsv\"\nkind = \"place-of-service\"\n")
+        let out = dir.file("out")
+        for failing in [["--config", badConfig], ["--tables", badTables], ["--tables", dir.file("no-such-folder")]] {
+            let good = try Self.run(["scrub", input, "--out", out, "--as-of", "2026-06-30", "--fail-on", "never"])
+            #expect(good.status == 0, "\(good.stderr)")
+            #expect(FileManager.default.fileExists(atPath: out + "/summary.json"))
+            let run = try Self.run(["scrub", input, "--out", out, "--as-of", "2026-06-30"] + failing)
+            #expect(run.status == 2, "\(failing): \(run.stderr)")
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).isEmpty, "\(failing)")
+        }
+    }
+
     @Test func badArgumentsExitTwo() throws {
         // Bad usage is exit 2 (the contract's "the run could not be done"), not the argument parser's 64.
         let bad: [[String]] = [

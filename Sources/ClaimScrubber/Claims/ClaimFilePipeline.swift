@@ -346,8 +346,6 @@ final class ClaimFilePipeline {
         }
         let ext = format.fileExtension + (level != nil ? ".zst" : "")
         let names = ["clean.\(ext)", "held.\(ext)", "findings.csv", "summary.json", "report.html"]
-        // Outputs of an earlier run would be mistaken for this run's if it fails: remove them first.
-        for stale in ScrubOptions.outputNames { unlink(path(directory, stale)) }
 
         var outputs: [OutputFile] = []
         do {
