@@ -37,64 +37,65 @@ size_t cscan_structural(const uint8_t *p, size_t n, uint8_t delimiter, uint64_t 
     return ascii;
 }
 
-void cscan_count(const uint8_t *p, size_t n, size_t *quotes, size_t *newlines) {
-    size_t qs = 0, ls = 0, i = 0;
-#if defined(__SSE2__)
-    const __m128i q = _mm_set1_epi8('"');
-    const __m128i l = _mm_set1_epi8('\n');
-    const __m128i zero = _mm_setzero_si128();
-    while (i + 16 <= n) {
-        // Per-lane byte counters (a compare is -1 where it matches), summed before they can wrap.
-        __m128i qa = zero, la = zero;
-        size_t end = i + 255 * 16 <= n ? i + 255 * 16 : n;
-        for (; i + 16 <= end; i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-            qa = _mm_sub_epi8(qa, _mm_cmpeq_epi8(v, q));
-            la = _mm_sub_epi8(la, _mm_cmpeq_epi8(v, l));
-        }
-        __m128i qsum = _mm_sad_epu8(qa, zero), lsum = _mm_sad_epu8(la, zero);
-        qs += (size_t)_mm_cvtsi128_si32(qsum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(qsum, 8));
-        ls += (size_t)_mm_cvtsi128_si32(lsum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(lsum, 8));
+/* The record rule shared by the chunk reader, pass 2's record splitter and the parser: a '"' opens
+   a quoted field only at a field's start (the record's first byte, or right after the delimiter or a
+   newline) or right after the quote that closed one (a doubled quote); anywhere else it is a byte of
+   the field (as spreadsheet and database CSV readers take it). Inside a quoted field a '"' closes it.
+   A '\n' outside a quoted field ends the record. p[0] starts a record. */
+static inline void quote_at(const uint8_t *p, size_t x, uint8_t delimiter, int *in_quotes, size_t *close_at) {
+    if (*in_quotes) {
+        *in_quotes = 0;
+        *close_at = x;
+    } else if (x == 0 || p[x - 1] == delimiter || p[x - 1] == '\n' || *close_at + 1 == x) {
+        *in_quotes = 1;
     }
-#endif
-    for (; i < n; i++) {
-        qs += p[i] == '"';
-        ls += p[i] == '\n';
-    }
-    *quotes = qs;
-    *newlines = ls;
 }
 
-size_t cscan_record_end(const uint8_t *p, size_t n, size_t *newlines) {
-    size_t ls = 0, i = 0;
-    int inQuotes = 0;
+size_t cscan_records(const uint8_t *p, size_t n, uint8_t delimiter, int first, size_t *newlines_to_end,
+                     size_t *newlines_total) {
+    size_t ls = 0, i = 0, end = n, ls_end = 0;
+    size_t close_at = (size_t)-2; /* where the last quoted field closed; none yet */
+    int in_quotes = 0;
 #if defined(__SSE2__)
     const __m128i q = _mm_set1_epi8('"');
     const __m128i l = _mm_set1_epi8('\n');
     for (; i + 16 <= n; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-        __m128i qv = _mm_cmpeq_epi8(v, q);
-        __m128i lv = _mm_cmpeq_epi8(v, l);
-        // Most blocks hold neither: one mask answers that.
-        if (_mm_movemask_epi8(_mm_or_si128(qv, lv)) == 0) continue;
-        uint32_t qm = (uint32_t)_mm_movemask_epi8(qv);
-        uint32_t lm = (uint32_t)_mm_movemask_epi8(lv);
-        if (qm == 0 && !inQuotes) {
-            *newlines = ls + 1;
-            return i + (size_t)__builtin_ctz(lm);
+        uint32_t qm = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q));
+        uint32_t lm = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, l));
+        if (qm == 0) {
+            /* Most blocks: no quote, so no change of state; their newlines all end records or none. */
+            if (lm == 0) continue;
+            if (in_quotes) {
+                ls += (size_t)__builtin_popcount(lm);
+                continue;
+            }
+            if (first) {
+                *newlines_to_end = *newlines_total = ls + 1;
+                return i + (size_t)__builtin_ctz(lm);
+            }
+            ls += (size_t)__builtin_popcount(lm);
+            end = i + 31 - (size_t)__builtin_clz(lm);
+            ls_end = ls;
+            continue;
         }
-        // Quotes in the block: walk its quotes and newlines in order.
+        /* Quotes in the block: its quotes and newlines in order. */
         uint32_t all = qm | lm;
         while (all) {
             int k = __builtin_ctz(all);
             all &= all - 1;
+            size_t x = i + (size_t)k;
             if (qm & (1u << k)) {
-                inQuotes ^= 1;
+                quote_at(p, x, delimiter, &in_quotes, &close_at);
             } else {
                 ls += 1;
-                if (!inQuotes) {
-                    *newlines = ls;
-                    return i + (size_t)k;
+                if (!in_quotes) {
+                    if (first) {
+                        *newlines_to_end = *newlines_total = ls;
+                        return x;
+                    }
+                    end = x;
+                    ls_end = ls;
                 }
             }
         }
@@ -103,15 +104,20 @@ size_t cscan_record_end(const uint8_t *p, size_t n, size_t *newlines) {
     for (; i < n; i++) {
         uint8_t c = p[i];
         if (c == '"') {
-            inQuotes ^= 1;
+            quote_at(p, i, delimiter, &in_quotes, &close_at);
         } else if (c == '\n') {
             ls += 1;
-            if (!inQuotes) {
-                *newlines = ls;
-                return i;
+            if (!in_quotes) {
+                if (first) {
+                    *newlines_to_end = *newlines_total = ls;
+                    return i;
+                }
+                end = i;
+                ls_end = ls;
             }
         }
     }
-    *newlines = ls;
-    return n;
+    *newlines_total = ls;
+    *newlines_to_end = end == n ? ls : ls_end;
+    return end;
 }

@@ -9,6 +9,7 @@ package struct BenchmarkStage {
         let reader = ChunkReader(source: try InputSource(path: path), file: 0)
         guard let header = try reader.readHeader() else { throw ScrubError("empty input", file: path) }
         let layout = try ExtractLayout(header: header, file: path)
+        reader.delimiter = layout.delimiter
         var chunks: [Chunk] = []
         while let chunk = try reader.nextChunk(sequence: chunks.count) { chunks.append(chunk) }
         self.chunks = chunks

@@ -22,7 +22,6 @@ struct ChargeParser {
     }
 
     private enum RecordProblem {
-        case strayQuote(field: Int)
         case textAfterQuote(field: Int)
         case unterminatedQuote(field: Int)
     }
@@ -74,34 +73,43 @@ struct ChargeParser {
             var newlinesInRecord = 0
             var recordEnd = n
             var next = n
+            // Text after a quoted field's closing quote (a problem): passed over up to the field's end.
+            var skipping = false
             // Each structural byte in turn: a delimiter ends a field, a newline the record, and a
-            // quote must open a field (then the field runs to its closing quote).
+            // quote at a field's first byte opens it (then the field runs to its closing quote). The
+            // rule of `ChunkReader` and `cscan_records`, which cut chunks and records for pass 2.
             scan: while true {
                 let p = cursor.next()
                 if p >= n || base[p] == 0x0A {
                     // End of the record: a newline (after an optional CR), or the end of the chunk.
                     var end = p
-                    if end > fieldStart && base[end &- 1] == 0x0D { end &-= 1 }
-                    row[slot(field)] = ChargeBatch.Span(
-                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: end &- fieldStart))
-                    field &+= 1
+                    if skipping {
+                        if end > recordStart && base[end &- 1] == 0x0D { end &-= 1 }
+                    } else {
+                        if end > fieldStart && base[end &- 1] == 0x0D { end &-= 1 }
+                        row[slot(field)] = ChargeBatch.Span(
+                            start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: end &- fieldStart))
+                        field &+= 1
+                    }
                     recordEnd = end
                     next = p < n ? p &+ 1 : n
                     break scan
                 }
                 let c = base[p]
                 if c == delimiter {
-                    row[slot(field)] = ChargeBatch.Span(
-                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: p &- fieldStart))
-                    field &+= 1
+                    if skipping {
+                        skipping = false
+                    } else {
+                        row[slot(field)] = ChargeBatch.Span(
+                            start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: p &- fieldStart))
+                        field &+= 1
+                    }
                     fieldStart = p &+ 1
                     continue scan
                 }
-                // A quote: only a field's first byte may be one.
-                guard p == fieldStart else {
-                    problem = .strayQuote(field: field)
-                    break scan
-                }
+                // A quote after a field's first byte is a byte of the field (`GAUZE 4" X 4"`), as
+                // spreadsheet and database CSV readers take it.
+                guard p == fieldStart else { continue scan }
                 // Quoted field: to the closing quote; "" stands for one quote.
                 var j = p
                 var pairs = 0
@@ -151,19 +159,15 @@ struct ChargeParser {
                     cursor.seek(next)
                     break scan
                 }
-                problem = .textAfterQuote(field: field &- 1)
-                break scan
+                // Text after the closing quote: the record is held (S01), and read on to its end by
+                // the same rule, the rest of the field passed over.
+                if problem == nil { problem = .textAfterQuote(field: field &- 1) }
+                skipping = true
             }
             var reached = field
-            if problem != nil {
-                switch problem! {
-                case .unterminatedQuote(let f):
-                    (recordEnd, next) = (n, n)
-                    reached = f
-                case .strayQuote(let f), .textAfterQuote(let f):
-                    (recordEnd, next, newlinesInRecord) = Self.parityEnd(base, from: recordStart, count: n)
-                    reached = f
-                }
+            if case .unterminatedQuote(let f) = problem {
+                (recordEnd, next) = (n, n)
+                reached = f
                 cursor.seek(next)
             }
             if !pendingUnescapes.isEmpty {
@@ -194,8 +198,6 @@ struct ChargeParser {
 
             if let problem {
                 switch problem {
-                case .strayQuote(let f):
-                    sink.add(.S01, record: record, field: fieldName(f), message: "quote inside an unquoted field")
                 case .textAfterQuote(let f):
                     sink.add(.S01, record: record, field: fieldName(f), message: "text after the closing quote of a field")
                 case .unterminatedQuote(let f):
@@ -242,27 +244,6 @@ struct ChargeParser {
 
     private func fieldName(_ index: Int) -> String {
         index < layout.headerNames.count ? (layout.columns[index]?.rawValue ?? layout.headerNames[index]) : "field \(index + 1)"
-    }
-
-    /// End of a record found by quote parity from its start, as the chunk reader cuts.
-    private static func parityEnd(_ base: UnsafePointer<UInt8>, from start: Int, count n: Int) -> (Int, Int, Int) {
-        var inQuotes = false
-        var newlines = 0
-        var i = start
-        while i < n {
-            let c = base[i]
-            if c == 0x22 {
-                inQuotes.toggle()
-            } else if c == 0x0A {
-                if !inQuotes {
-                    let end = i > start && base[i - 1] == 0x0D ? i - 1 : i
-                    return (end, i + 1, newlines)
-                }
-                newlines += 1
-            }
-            i += 1
-        }
-        return (n, n, newlines)
     }
 
     @inline(__always)

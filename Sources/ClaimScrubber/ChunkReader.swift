@@ -2,12 +2,15 @@ import CScan
 
 /// Cuts one input into large chunks that end on record boundaries, RFC 4180 aware.
 ///
-/// A record ends at a newline outside double quotes. Every chunk starts outside quotes, so the
-/// quote state at any point of a chunk is the parity of the quotes before it: the reader counts the
-/// quotes of a filled buffer (a loop the compiler vectorises) and walks back from the end to the
-/// last newline with even parity. A quoted newline straddling the buffer's end is therefore never
-/// taken for a record end. Chunks are cut the same way for the same bytes whatever the read sizes,
-/// so both passes see identical chunks.
+/// A record ends at a newline outside a quoted field. A double quote opens a quoted field only at a
+/// field's start (or right after the quote that closed it: a doubled quote); anywhere else it is a
+/// byte of its field, as spreadsheet and database CSV readers take it, so an inch mark in a
+/// description (`GAUZE 4" X 4"`) is text and not the start of a quote that would run on through the
+/// records after it. Every chunk starts at a record, and the reader finds the last record end of a
+/// filled buffer with one forward scan (`cscan_records`, which pass 2's record splitter and the
+/// parser's rule match). A quoted newline straddling the buffer's end is therefore never taken for
+/// a record end. Chunks are cut the same way for the same bytes whatever the read sizes, so both
+/// passes see identical chunks.
 public final class ChunkReader {
     public let source: InputSource
     public let file: Int
@@ -23,6 +26,9 @@ public final class ChunkReader {
     /// so the same bytes are cut again without counting quotes and newlines (nil: cut by scanning).
     public var plan: [ChunkPlan]? = nil
     private var planned = 0
+    /// The extract's field delimiter, for the quote rule: set once the header told it (or
+    /// `--delimiter` did), before the first chunk.
+    public var delimiter: UInt8 = 0x2C
 
     /// Where pass 1 cut a chunk: its size in bytes and its newline count.
     public struct ChunkPlan: Sendable {
@@ -42,15 +48,26 @@ public final class ChunkReader {
     public func readHeader() throws -> [UInt8]? {
         var buffer = [UInt8]()
         var scratch = [UInt8](repeating: 0, count: 1 << 16)
-        var quotes = 0
+        // The quote rule of the records, with any of the delimiters the header may turn out to use.
+        var inQuotes = false
+        var closedAt = -2
         var scanned = 0
         while true {
             while scanned < buffer.count {
                 let c = buffer[scanned]
-                if c == 0x22 { quotes += 1 }
+                if c == 0x22 {
+                    if inQuotes {
+                        inQuotes = false
+                        closedAt = scanned
+                    } else if scanned == 0 || closedAt == scanned - 1
+                        || [delimiter, 0x2C, 0x7C, 0x09, 0x3B, 0x0A].contains(buffer[scanned - 1])
+                    {
+                        inQuotes = true
+                    }
+                }
                 // A CR outside quotes that no LF follows ends a line only in old Mac files: read
                 // on, the whole file would look like one header line missing every column.
-                if c == 0x0D && quotes % 2 == 0 {
+                if c == 0x0D && !inQuotes {
                     if scanned + 1 == buffer.count && !atEnd {
                         // Its next byte is not read yet.
                         let n = try scratch.withUnsafeMutableBytes { b throws in try source.read(into: b) }
@@ -60,7 +77,7 @@ public final class ChunkReader {
                         throw ScrubError("lines end with CR only; convert to LF or CRLF", file: source.name, line: 1)
                     }
                 }
-                if c == 0x0A && quotes % 2 == 0 {
+                if c == 0x0A && !inQuotes {
                     let header = Array(buffer[0...scanned])
                     carry = Array(buffer[(scanned + 1)...])
                     offset = UInt64(scanned + 1)
@@ -99,33 +116,27 @@ public final class ChunkReader {
         var filled = carry.count
         carry.withUnsafeBytes { storage.copyMemory(from: $0) }
         carry.removeAll(keepingCapacity: true)
-        var scannedQuotes = 0
-        var scannedNewlines = 0
-        var scanned = 0
         while true {
             if !atEnd && filled < capacity {
                 let n = try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: storage[filled..<capacity]))
                 if filled + n < capacity { atEnd = true }
                 filled += n
             }
-            let counts = Self.count(UnsafeRawBufferPointer(rebasing: storage[scanned..<filled]))
-            scannedQuotes += counts.quotes
-            scannedNewlines += counts.newlines
-            scanned = filled
             if filled == 0 {
                 storage.deallocate()
                 finished = true
                 return nil
             }
+            // Scanned whole each time: a buffer is scanned again only when it grew for a record
+            // longer than itself.
+            let scan = Self.lastRecordEnd(UnsafeRawBufferPointer(rebasing: storage[0..<filled]), delimiter: delimiter)
             if atEnd {
                 finished = true
-                return make(storage, count: filled, newlines: scannedNewlines, sequence: sequence, last: true)
+                return make(storage, count: filled, newlines: scan.newlinesInAll, sequence: sequence, last: true)
             }
-            if let end = Self.lastRecordEnd(UnsafeRawBufferPointer(rebasing: storage[0..<filled]), quoteParity: scannedQuotes & 1) {
-                let tail = UnsafeRawBufferPointer(rebasing: storage[(end + 1)..<filled])
-                carry.append(contentsOf: tail)
-                let tailNewlines = Self.count(tail).newlines
-                return make(storage, count: end + 1, newlines: scannedNewlines - tailNewlines, sequence: sequence, last: false)
+            if let end = scan.end {
+                carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: storage[(end + 1)..<filled]))
+                return make(storage, count: end + 1, newlines: scan.newlinesToEnd, sequence: sequence, last: false)
             }
             // No record ends in the buffer: it holds the start of one record longer than it. Grow
             // (never past the limit, so whether a record fits does not depend on the chunk size or
@@ -197,26 +208,15 @@ public final class ChunkReader {
         return chunk
     }
 
-    /// Quote and newline bytes in a buffer.
-    @inline(__always)
-    static func count(_ bytes: UnsafeRawBufferPointer) -> (quotes: Int, newlines: Int) {
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
-        var quotes = 0
-        var newlines = 0
-        cscan_count(base, bytes.count, &quotes, &newlines)
-        return (quotes, newlines)
-    }
-
-    /// Index of the last newline outside quotes, walking back from the end whose parity is known.
-    static func lastRecordEnd(_ bytes: UnsafeRawBufferPointer, quoteParity: Int) -> Int? {
-        var inQuotes = quoteParity == 1
-        var i = bytes.count - 1
-        while i >= 0 {
-            let c = bytes[i]
-            if c == 0x0A && !inQuotes { return i }
-            if c == 0x22 { inQuotes.toggle() }
-            i -= 1
-        }
-        return nil
+    /// The last record end (newline outside a quoted field) of bytes that start a record, and the
+    /// newlines up to it and in all of them.
+    static func lastRecordEnd(_ bytes: UnsafeRawBufferPointer, delimiter: UInt8)
+        -> (end: Int?, newlinesToEnd: Int, newlinesInAll: Int)
+    {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (nil, 0, 0) }
+        var toEnd = 0
+        var all = 0
+        let end = cscan_records(base, bytes.count, delimiter, 0, &toEnd, &all)
+        return (end < bytes.count ? end : nil, toEnd, all)
     }
 }

@@ -268,6 +268,7 @@ extension ScrubPipeline {
         for (index, input) in inputs.enumerated() {
             let source = try InputSource(path: state.spools[index]?.path ?? input.path, name: input.source.name)
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
+            reader.delimiter = layout.delimiter
             _ = try reader.readHeader()
             reader.plan = state.chunkPlans[index]
             let first = record
@@ -285,7 +286,8 @@ extension ScrubPipeline {
                 var runStart = 0
                 var runHeld = false
                 var runOpen = false
-                try RecordSplitter.forEachRecord(bytes) { (start: Int, next: Int, newlines: Int) throws in
+                try RecordSplitter.forEachRecord(bytes, delimiter: layout.delimiter) {
+                    (start: Int, next: Int, newlines: Int) throws in
                     let ordinal = UInt64(record)
                     while let row = pending, row.record == ordinal {
                         try row.row.withUnsafeBytes { try findings.write($0) }

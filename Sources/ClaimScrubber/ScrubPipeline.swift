@@ -187,6 +187,7 @@ public final class ScrubPipeline {
             let source = try InputSource(path: path, name: name)
             let reader = ChunkReader(
                 source: source, file: index, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
+            if let forced = options.delimiter { reader.delimiter = forced }
             guard let header = try reader.readHeader() else {
                 throw ScrubError("empty input: no header line", file: name, line: 1)
             }
@@ -199,6 +200,7 @@ public final class ScrubPipeline {
                         file: name, line: 1)
                 }
             }
+            reader.delimiter = layout.delimiter
             result.append(OpenInput(source: source, reader: reader, layout: layout, path: path))
         }
         return result

@@ -170,6 +170,30 @@ import Zstd
         #expect(rows[0]["line_number"] == "3")
     }
 
+    /// Inch marks in descriptions (`GAUZE 4" X 4"`), a quote inside an unquoted field, are text: each
+    /// line is its own record, nothing held for them, whatever the chunk size and wherever the
+    /// chunks are cut (a quote taken to open a field swallowed every line up to the next quote into
+    /// one held record), and the two passes cut the same records.
+    @Test func inchMarksInUnquotedFieldsAreText() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,description\n"
+        var body = ""
+        for i in 0..<400 {
+            let description =
+                i % 7 == 0 ? "GAUZE 4\" X 4\"" : i % 11 == 0 ? "\"SPLINT 12\"\", PADDED\"" : i % 13 == 0 ? "BRACE 8\"" : "OFFICE VISIT"
+            body += "L\(i),E\(i / 3),P\(i / 3),2026-05-0\(1 + i % 3),99213,1,110.00,\(description)\n"
+        }
+        let path = try dir.write("inches.csv", header + body)
+        for chunk in [64, 1000, 1 << 20] {
+            let out = dir.file("out\(chunk)")
+            let result = try Fixtures.scrub([path], out: out) { $0.chunkSize = chunk }
+            #expect(result.summary.linesIn == 400, "chunk \(chunk)")
+            #expect(result.summary.linesHeld == 0, "chunk \(chunk)")
+            #expect(try Fixtures.read(out + "/clean.csv") == Array((header + body).utf8), "chunk \(chunk)")
+        }
+    }
+
     @Test func quotedNewlinesDoublesQuotesAndCRLFArePreserved() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

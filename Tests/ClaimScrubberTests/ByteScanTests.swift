@@ -63,26 +63,23 @@ import Testing
         }
     }
 
-    @Test func countsMatchAByteLoop() {
-        for (s, n) in Self.lengths.enumerated() {
-            let bytes = Self.buffer(n, seed: UInt64(100 + s))
-            let counts = bytes.withUnsafeBytes { ChunkReader.count($0) }
-            #expect(counts.quotes == bytes.filter { $0 == 0x22 }.count, "length \(n)")
-            #expect(counts.newlines == bytes.filter { $0 == 0x0A }.count, "length \(n)")
-        }
-        // Long runs of one byte: the per-lane counters are summed before they wrap.
-        let quotes = [UInt8](repeating: 0x22, count: 16 * 300 + 5)
-        #expect(quotes.withUnsafeBytes { ChunkReader.count($0) }.quotes == quotes.count)
-    }
-
-    /// Records as the chunk reader defines them, found one byte at a time.
-    static func referenceRecords(_ bytes: [UInt8]) -> [[Int]] {
+    /// Records as the chunk reader defines them, found one byte at a time: a quote opens a quoted
+    /// field at a field's first byte or right after the quote that closed it, and is text elsewhere.
+    static func referenceRecords(_ bytes: [UInt8], delimiter: UInt8 = 0x2C) -> [[Int]] {
         var records: [[Int]] = []
         var start = 0
         var inQuotes = false
+        var closedAt = -2
         var newlines = 0
         for (i, c) in bytes.enumerated() {
-            if c == 0x22 { inQuotes.toggle() }
+            if c == 0x22 {
+                if inQuotes {
+                    inQuotes = false
+                    closedAt = i
+                } else if i == start || bytes[i - 1] == delimiter || bytes[i - 1] == 0x0A || closedAt == i - 1 {
+                    inQuotes = true
+                }
+            }
             if c == 0x0A {
                 newlines += 1
                 if !inQuotes {
@@ -99,15 +96,49 @@ import Testing
     @Test func recordSplitterFindsTheRecordsAByteLoopFinds() throws {
         for (s, n) in Self.lengths.enumerated() {
             let bytes = Self.buffer(n, seed: UInt64(200 + s))
-            var records: [[Int]] = []
-            try bytes.withUnsafeBytes { b in try RecordSplitter.forEachRecord(b) { records.append([$0, $1, $2]) } }
-            #expect(records == Self.referenceRecords(bytes), "length \(n)")
+            for delimiter in [UInt8(0x2C), 0x7C] {
+                var records: [[Int]] = []
+                try bytes.withUnsafeBytes { b in
+                    try RecordSplitter.forEachRecord(b, delimiter: delimiter) { records.append([$0, $1, $2]) }
+                }
+                #expect(records == Self.referenceRecords(bytes, delimiter: delimiter), "length \(n)")
+            }
         }
-        // Quoted newlines, a quote run across block ends, and an unterminated quote at the end.
-        let text = Array("a,\"x\ny\"\n\(String(repeating: "q", count: 30))\"\"\"\n\"\n,b\n\"open\nrest".utf8)
+        // Quoted newlines, a doubled quote across a block end, an inch mark (text: it opens nothing),
+        // and an unterminated quote at the end.
+        let text = Array(
+            "a,\"x\ny\"\n,\"\(String(repeating: "q", count: 30))\"\"\"\n,b\nGAUZE 4\" X 4\",1\nc\n\"open\nrest".utf8)
         var records: [[Int]] = []
-        try text.withUnsafeBytes { b in try RecordSplitter.forEachRecord(b) { records.append([$0, $1, $2]) } }
+        try text.withUnsafeBytes { b in try RecordSplitter.forEachRecord(b, delimiter: 0x2C) { records.append([$0, $1, $2]) } }
         #expect(records == Self.referenceRecords(text))
-        #expect(records.count == 4)
+        #expect(records.count == 6)
+    }
+
+    /// Whether the reference's record `[start, next, newlines]` ends at a newline outside quotes:
+    /// the same record read alone ends where it does.
+    static func endsRecord(_ bytes: [UInt8], _ record: [Int], _ delimiter: UInt8) -> Bool {
+        let alone = Array(bytes[record[0]..<record[1]])
+        guard alone.last == 0x0A else { return false }
+        return referenceRecords(alone + [0x78], delimiter: delimiter).count == 2
+    }
+
+    /// The chunk reader's cut: the last record end of a buffer, and the newlines before it and in
+    /// all of it, as a byte loop finds them.
+    @Test func lastRecordEndIsTheLastAByteLoopFinds() {
+        for (s, n) in Self.lengths.enumerated() {
+            let bytes = Self.buffer(n, seed: UInt64(300 + s))
+            for delimiter in [UInt8(0x2C), 0x7C] {
+                var records = Self.referenceRecords(bytes, delimiter: delimiter)
+                // The last record ends the buffer without a record end of its own unless the
+                // reference cut it at a newline (then the next record would have started).
+                if let last = records.last, last[1] == bytes.count, !Self.endsRecord(bytes, last, delimiter) {
+                    records.removeLast()
+                }
+                let scan = bytes.withUnsafeBytes { ChunkReader.lastRecordEnd($0, delimiter: delimiter) }
+                #expect(scan.end == records.last.map { $0[1] - 1 }, "length \(n)")
+                if !records.isEmpty { #expect(scan.newlinesToEnd == records.reduce(0) { $0 + $1[2] }, "length \(n)") }
+                #expect(scan.newlinesInAll == bytes.filter { $0 == 0x0A }.count, "length \(n)")
+            }
+        }
     }
 }

@@ -97,8 +97,8 @@ import Testing
     @Test func malformedQuotesAreS01OnTheirRecordOnly() throws {
         // Each bad record keeps an even number of quotes, so the records after it stand.
         let bad: [(text: String, field: String, message: String)] = [
-            ("L1,E\"x\"1,P,2026-01-02,99213,1,1.00,I10,D", "encounter_id", "quote inside an unquoted field"),
-            ("L2,\"E1\"x,P,2026-01-02,99213,1,1.00,I10,D", "encounter_id", "text after the closing quote of a field"),
+            ("L1,\"E1\"x,P,2026-01-02,99213,1,1.00,I10,D", "encounter_id", "text after the closing quote of a field"),
+            ("L2,\"E1\"x\"y\",P,2026-01-02,99213,1,1.00,I10,D", "encounter_id", "text after the closing quote of a field"),
             ("L3,E1,P,2026-01-02,99213,1,1.00,I10,\"D\"\"\"x", "department", "text after the closing quote of a field"),
             // A doubled quote inside: the record is cut by the quotes the file has (its unescaped
             // text has one quote fewer, and cut by that it swallowed the next record).
@@ -115,18 +115,39 @@ import Testing
             #expect(s01.map { Int($0.record) } == Array(stride(from: 1, to: 2 * bad.count, by: 2)), "pad \(pad)")
             for (k, finding) in s01.enumerated() where k < bad.count {
                 #expect(finding.field == bad[k].field && finding.message == bad[k].message, "pad \(pad)")
-                // Fields before the bad one are read; none after it keeps the previous record's text.
+                // The record is held whole; it is read on to its end, its later fields in their places.
                 let r = Int(finding.record)
+                #expect(parsed.batch.unparsed[r], "pad \(pad)")
                 #expect(parsed.batch.text(.lineId, r) == "L\(k + 1)", "pad \(pad)")
-                #expect(parsed.batch.isEmpty(.department, r), "pad \(pad)")
                 if bad[k].field == "encounter_id" {
-                    #expect(parsed.batch.isEmpty(.encounterId, r) && parsed.batch.isEmpty(.serviceDate, r), "pad \(pad)")
+                    #expect(parsed.batch.text(.department, r) == "D", "pad \(pad)")
+                    #expect(parsed.batch.text(.encounterId, r) == "E1", "pad \(pad)")
                 }
             }
             for r in stride(from: 2, through: 2 * bad.count, by: 2) where r < parsed.batch.count {
                 #expect(Array(parsed.batch.bytes(.department, r)) == Array("a,b\n\"c\"".utf8), "pad \(pad)")
                 #expect(!parsed.batch.unparsed[r])
             }
+        }
+    }
+
+    /// A quote after a field's first byte is text (an inch mark, `99"213`), as spreadsheet and
+    /// database CSV readers take it: the field keeps it, no finding for the quote, and the records
+    /// after it are their own.
+    @Test func aQuoteInsideAnUnquotedFieldIsText() throws {
+        for pad in 0..<64 {
+            let text =
+                "P,E,P,2026-01-02,99213,1,1.00,I10," + String(repeating: "x", count: pad) + "\n"
+                + "L1,E\"x\"1,P,2026-01-02,99213,1,1.00,I10,GAUZE 4\" X 4\"\n"
+                + "L2,E2,P,2026-01-02,99213,1,1.00,I10,LAB\n"
+                + "L3,E3,P,2026-01-02,99213,1,1.00,I10,\"4\"\" WIDE, STERILE\"\n"
+            let parsed = try Self.parse(Array(text.utf8))
+            #expect(parsed.batch.count == 4, "pad \(pad)")
+            #expect(parsed.findings.filter { $0.rule == .S01 }.isEmpty, "pad \(pad)")
+            #expect(parsed.batch.text(.encounterId, 1) == "E\"x\"1")
+            #expect(parsed.batch.text(.department, 1) == "GAUZE 4\" X 4\"")
+            #expect(parsed.batch.text(.lineId, 2) == "L2" && parsed.batch.text(.department, 2) == "LAB")
+            #expect(parsed.batch.text(.department, 3) == "4\" WIDE, STERILE")
         }
     }
 

@@ -14,11 +14,14 @@
 /// ASCII (below 0x80): the start of the first 64-byte block holding a byte 0x80 or above, or n.
 size_t cscan_structural(const uint8_t *p, size_t n, uint8_t delimiter, uint64_t *out);
 
-/// The number of '"' and of '\n' bytes in p[0..<n).
-void cscan_count(const uint8_t *p, size_t n, size_t *quotes, size_t *newlines);
-
-/// Starting outside quotes at p[0]: the offset of the first '\n' outside double quotes, or n when
-/// there is none. `*newlines` gets the number of '\n' bytes in p[0...end] (p[0..<n) when none).
-size_t cscan_record_end(const uint8_t *p, size_t n, size_t *newlines);
+/// Where records end in p[0..<n), p[0] being a record's first byte. A '"' opens a quoted field only
+/// at a field's start (the record's first byte, or right after `delimiter` or a '\n') or right after
+/// the quote that closed it (a doubled quote); elsewhere it is a byte of its field. A '\n' outside a
+/// quoted field ends a record. With `first`, the offset of the first record end; without, of the
+/// last; n when no record ends. `*newlines_to_end` gets the number of '\n' bytes up to and including
+/// that end (in all of p[0..<n) when none), `*newlines_total` in p up to where the scan stopped (all
+/// of p[0..<n) unless `first` found an end).
+size_t cscan_records(const uint8_t *p, size_t n, uint8_t delimiter, int first, size_t *newlines_to_end,
+                     size_t *newlines_total);
 
 #endif
