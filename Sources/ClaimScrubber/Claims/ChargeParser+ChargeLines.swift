@@ -4,8 +4,8 @@ extension ChargeParser {
     /// the re-scan.
     ///
     /// The lines' fields are already cut and unquoted, so of `parse`'s per-record work only the
-    /// UTF-8 check is left (S01, on the first field that is not valid UTF-8); S01 for a stray quote
-    /// or a field count cannot occur. `decodeColumns` then does the rest, as for an extract. The
+    /// UTF-8 check is left (S01, on the first field that is not valid UTF-8); S01 for quoting or a
+    /// field count cannot occur. `decodeColumns` then does the rest, as for an extract. The
     /// batch keeps `lines.bytes`; a line's `lineOffset` is its index (one physical line each).
     func decode(_ lines: ChargeLines, sink: inout FindingSink) -> ChargeBatch {
         var batch = ChargeBatch(chunk: lines.bytes, layout: layout, capacity: lines.count)
