@@ -61,11 +61,14 @@ size_t cscan_records(const uint8_t *p, size_t n, uint8_t delimiter, int first, s
     const __m128i l = _mm_set1_epi8('\n');
     for (; i + 16 <= n; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-        uint32_t qm = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q));
-        uint32_t lm = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, l));
+        __m128i qv = _mm_cmpeq_epi8(v, q);
+        __m128i lv = _mm_cmpeq_epi8(v, l);
+        /* Most blocks hold neither: one mask answers that. */
+        if (_mm_movemask_epi8(_mm_or_si128(qv, lv)) == 0) continue;
+        uint32_t qm = (uint32_t)_mm_movemask_epi8(qv);
+        uint32_t lm = (uint32_t)_mm_movemask_epi8(lv);
         if (qm == 0) {
-            /* Most blocks: no quote, so no change of state; their newlines all end records or none. */
-            if (lm == 0) continue;
+            /* No quote, so no change of state: the block's newlines all end records, or none does. */
             if (in_quotes) {
                 ls += (size_t)__builtin_popcount(lm);
                 continue;

@@ -73,8 +73,6 @@ struct ChargeParser {
             var newlinesInRecord = 0
             var recordEnd = n
             var next = n
-            // Text after a quoted field's closing quote (a problem): passed over up to the field's end.
-            var skipping = false
             // Each structural byte in turn: a delimiter ends a field, a newline the record, and a
             // quote at a field's first byte opens it (then the field runs to its closing quote). The
             // rule of `ChunkReader` and `cscan_records`, which cut chunks and records for pass 2.
@@ -83,27 +81,19 @@ struct ChargeParser {
                 if p >= n || base[p] == 0x0A {
                     // End of the record: a newline (after an optional CR), or the end of the chunk.
                     var end = p
-                    if skipping {
-                        if end > recordStart && base[end &- 1] == 0x0D { end &-= 1 }
-                    } else {
-                        if end > fieldStart && base[end &- 1] == 0x0D { end &-= 1 }
-                        row[slot(field)] = ChargeBatch.Span(
-                            start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: end &- fieldStart))
-                        field &+= 1
-                    }
+                    if end > fieldStart && base[end &- 1] == 0x0D { end &-= 1 }
+                    row[slot(field)] = ChargeBatch.Span(
+                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: end &- fieldStart))
+                    field &+= 1
                     recordEnd = end
                     next = p < n ? p &+ 1 : n
                     break scan
                 }
                 let c = base[p]
                 if c == delimiter {
-                    if skipping {
-                        skipping = false
-                    } else {
-                        row[slot(field)] = ChargeBatch.Span(
-                            start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: p &- fieldStart))
-                        field &+= 1
-                    }
+                    row[slot(field)] = ChargeBatch.Span(
+                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: p &- fieldStart))
+                    field &+= 1
                     fieldStart = p &+ 1
                     continue scan
                 }
@@ -160,9 +150,22 @@ struct ChargeParser {
                     break scan
                 }
                 // Text after the closing quote: the record is held (S01), and read on to its end by
-                // the same rule, the rest of the field passed over.
+                // the same rule, the rest of the field passed over (a quote in it is text).
                 if problem == nil { problem = .textAfterQuote(field: field &- 1) }
-                skipping = true
+                while true {
+                    let q = cursor.next()
+                    if q >= n || base[q] == 0x0A {
+                        var end = q
+                        if end > recordStart && base[end &- 1] == 0x0D { end &-= 1 }
+                        recordEnd = end
+                        next = q < n ? q &+ 1 : n
+                        break scan
+                    }
+                    if base[q] == delimiter {
+                        fieldStart = q &+ 1
+                        continue scan
+                    }
+                }
             }
             var reached = field
             if case .unterminatedQuote(let f) = problem {
