@@ -5,6 +5,9 @@ import Foundation
 struct ChunkOutcome: Sendable {
     var file: Int
     var records: Int
+    /// The records' start offsets in the chunk, summed: with `records`, what pass 2 checks its own
+    /// cut of the chunk against.
+    var recordStartSum: UInt64
     /// Records (index within the chunk) that hold at least one error.
     var heldRecords: [Int32]
     /// Records (index within the chunk) with any finding.
@@ -53,9 +56,12 @@ final class PassOneState: @unchecked Sendable {
     var spools: [SpoolFile?] = []
     /// Per input, the chunks pass 1 cut (pass 2 cuts the same ones without scanning).
     var chunkPlans: [[ChunkReader.ChunkPlan]] = []
+    /// Per input and chunk, the records pass 1 parsed: how many, and their start offsets summed.
+    var chunkRecords: [[(records: Int, startSum: UInt64)]]
 
     init(files: Int, store: ShardStore, findingsSpool: FindingsSpool) {
         recordsPerFile = Array(repeating: 0, count: files)
+        chunkRecords = Array(repeating: [], count: files)
         self.store = store
         self.findingsSpool = findingsSpool
     }
@@ -87,6 +93,7 @@ extension ScrubPipeline {
             for r in outcome.flaggedRecords { state.flagged.insert(base + Int(r)) }
             state.nextRecord += outcome.records
             state.recordsPerFile[outcome.file] += outcome.records
+            state.chunkRecords[outcome.file].append((outcome.records, outcome.recordStartSum))
             state.metrics.merge(outcome.metrics)
             try state.findingsSpool.append(outcome.rows, base: UInt64(base))
             let departments = outcome.departments.map {
@@ -200,8 +207,11 @@ extension ScrubPipeline {
         let (unsorted, departments) = encounterLines(batch, held: held, malformed: malformed)
         // Grouped by shard here, in parallel, so the in-order consumer appends whole runs.
         let (lines, shardStart) = ShardStore.groupedByShard(unsorted, shardCount: shardCount)
+        var startSum: UInt64 = 0
+        for start in batch.recordStart { startSum &+= UInt64(UInt32(bitPattern: start)) }
         return ChunkOutcome(
-            file: chunk.file, records: batch.count, heldRecords: held, flaggedRecords: flagged, rows: rows,
+            file: chunk.file, records: batch.count, recordStartSum: startSum, heldRecords: held, flaggedRecords: flagged,
+            rows: rows,
             metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers)
     }
 
@@ -274,8 +284,11 @@ extension ScrubPipeline {
             let first = record
             let prefetcher = ChunkPrefetcher(reader: reader)
             defer { prefetcher.close() }
+            var chunkIndex = 0
             while let chunk = try prefetcher.next() {
                 let bytes = chunk.bytes
+                let chunkFirstRecord = record
+                var startSum: UInt64 = 0
                 routed += UInt64(bytes.count)
                 if let progress {
                     let share = state.recordBytes > 0 ? min(1, Double(routed) / Double(state.recordBytes)) : 1
@@ -288,6 +301,7 @@ extension ScrubPipeline {
                 var runOpen = false
                 try RecordSplitter.forEachRecord(bytes, delimiter: layout.delimiter) {
                     (start: Int, next: Int, newlines: Int) throws in
+                    startSum &+= UInt64(start)
                     let ordinal = UInt64(record)
                     while let row = pending, row.record == ordinal {
                         try row.row.withUnsafeBytes { try findings.write($0) }
@@ -331,6 +345,17 @@ extension ScrubPipeline {
                 if runOpen {
                     try (runHeld ? heldOut : clean).write(UnsafeRawBufferPointer(rebasing: bytes[runStart..<bytes.count]))
                 }
+                // Each verdict belongs to the record pass 1 gave it: the same bytes must be cut into
+                // the same records (else a held line could be written as clean). The run stops, and
+                // no output is renamed to its final name.
+                let expected = state.chunkRecords[index]
+                guard chunkIndex < expected.count, expected[chunkIndex] == (record - chunkFirstRecord, startSum) else {
+                    throw ScrubError(
+                        "the input changed while it was being scrubbed, or its records were cut differently on the second "
+                            + "read (lines \(chunk.firstLine)–\(chunk.firstLine + chunk.newlineCount)); no output was written",
+                        file: input.source.name, line: chunk.firstLine)
+                }
+                chunkIndex += 1
             }
             if record - first != state.recordsPerFile[index] {
                 throw ScrubError(

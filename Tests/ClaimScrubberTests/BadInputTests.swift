@@ -254,3 +254,40 @@ extension BadInputTests {
         expectStop([path], in: dir, line: 1, mentioning: ["mac.csv", "CR only", "LF or CRLF"])
     }
 }
+
+// MARK: - Both passes read the same records
+
+extension BadInputTests {
+    /// Pass 2 routes each record by the verdict pass 1 gave the record at its place. If the second
+    /// read cuts different records (here the file is edited between the passes, its size and its
+    /// record count kept), a held line could be written as clean: the run stops instead, naming
+    /// the file and the lines, with no output under a final name.
+    @Test(arguments: [false, true])
+    func recordsCutDifferentlyOnTheSecondReadStopTheRun(sameCount: Bool) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let bad = "L2,E2,P2,2026-05-01,2026-05-02,ZZZZZ,1,110.00\n"
+        let path = try dir.write("moving.csv", Self.header + Self.good + bad + Self.good)
+        let out = dir.file("out")
+        var options = ScrubOptions(inputs: [path], asOf: Fixtures.asOf)
+        options.outputDirectory = out
+        options.workers = 1
+        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
+        // Same size: the newline after the bad line moves into it (the count kept), or a byte
+        // becomes a newline (one record more).
+        let edited = Self.header + Self.good
+            + (sameCount ? "L2,E2,P2,2026-05-01\n2026-05-02,ZZZZZ,1,110.00," : "L2,E2,P2,2026-05-01\n2026-05-02,ZZZZZ,1,110.00\n")
+            + Self.good
+        pipeline.phaseStarted = { phase in
+            if phase == "writing" { _ = try? dir.write("moving.csv", edited) }
+        }
+        #expect {
+            _ = try pipeline.run()
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == path && error?.message.contains("changed") == true
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        #expect(left.isEmpty, "\(left)")
+    }
+}
