@@ -72,7 +72,12 @@ public final class ZstdReader {
         do {
             hint = try checked(ZSTD_decompressStream(stream, &outBuffer, &inBuffer), offset: compressedOffset)
         } catch {
-            throw ZstdError(message: "corrupt zstd stream: \(error.message)", offset: compressedOffset)
+            // The decoder takes whole blocks into its own buffer before it decodes them, so the
+            // damage can lie anywhere in what it was given: name the end of that, not where this
+            // call started (which was often the frame header, thousands of bytes before the damage).
+            throw ZstdError(
+                message: "corrupt zstd stream: \(error.message) in the bytes read so far",
+                offset: compressedOffset + UInt64(inputEnd - before))
         }
         inputPosition = inBuffer.pos
         compressedOffset += UInt64(inputPosition - before)

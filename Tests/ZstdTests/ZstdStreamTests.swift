@@ -51,6 +51,23 @@ import Testing
         #expect(throws: ZstdError.self) { _ = try ZstdReader.decompress(compressed) }
     }
 
+    /// The offset a corrupt stream's error names is past the damage (the decoder read it before it
+    /// could tell), never the start of the frame it was in.
+    @Test func aCorruptStreamsOffsetIsPastTheDamage() throws {
+        let clean = try ZstdWriter.compress(Self.sample(4_000_000))
+        for at in [clean.count / 3, clean.count * 2 / 3] {
+            var compressed = clean
+            for i in at..<(at + 32) { compressed[i] ^= 0x5A }
+            do {
+                _ = try ZstdReader.decompress(compressed)
+                Issue.record("damage at \(at) not noticed")
+            } catch let error as ZstdError {
+                #expect(error.offset.map { $0 > UInt64(at) && $0 <= UInt64(compressed.count) } == true, "\(error)")
+                #expect(error.message.hasPrefix("corrupt zstd stream"), "\(error)")
+            }
+        }
+    }
+
     @Test func emptyStreamIsAnError() {
         #expect(throws: ZstdError.self) { _ = try ZstdReader.decompress([]) }
     }
