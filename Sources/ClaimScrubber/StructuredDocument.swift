@@ -97,16 +97,33 @@ public enum StructuredDocument {
 
     static func parseTOML(_ text: String, name: String) throws -> StructuredValue {
         do {
-            let table = try TOMLTable(string: text)
-            let json = table.convert(to: .json)
-            let object = try JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
-            return StructuredValue(any: object)
+            return value(try TOMLTable(string: text))
         } catch let error as TOMLParseError {
             throw ScrubError(
                 "invalid TOML: \(error.description) (column \(error.source.begin.column))", file: name,
                 line: error.source.begin.line)
         } catch {
             throw ScrubError("invalid TOML: \(error)", file: name)
+        }
+    }
+
+    /// A TOML value as a plain one, read directly (through JSON text, `inf` and `nan`, valid TOML
+    /// floats, failed with a JSON error and no line). Dates and times become their TOML text
+    /// (`2025-10-01`), as a quoted date would read.
+    static func value(_ v: TOMLValueConvertible) -> StructuredValue {
+        switch v.type {
+        case .table:
+            var table: [String: StructuredValue] = [:]
+            for (key, item) in v.table ?? TOMLTable() { table[key] = value(item) }
+            return .table(table)
+        case .array: return .list((v.array.map(Array.init) ?? []).map { value($0) })
+        case .string: return v.string.map { .string($0) } ?? .null
+        case .int: return v.int.map { .number(Double($0)) } ?? .null
+        case .double: return v.double.map { .number($0) } ?? .null
+        case .bool: return v.bool.map { .bool($0) } ?? .null
+        case .date: return v.date.map { .string($0.debugDescription) } ?? .null
+        case .time: return v.time.map { .string($0.debugDescription) } ?? .null
+        case .dateTime: return v.dateTime.map { .string($0.debugDescription) } ?? .null
         }
     }
 

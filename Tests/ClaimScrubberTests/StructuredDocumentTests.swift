@@ -37,6 +37,31 @@ import Testing
         #expect(StructuredValue.number(42).string == "42")
     }
 
+    /// TOML's own values, read as they are: `inf` and `nan` (valid TOML floats), unquoted dates,
+    /// nested tables and arrays.
+    @Test func tomlValuesAreReadDirectly() throws {
+        let text = """
+            days = 30
+            rate = 0.5
+            big = inf
+            flag = true
+            effective = 2025-10-01
+            names = ["a", "b"]
+            [rules.D04]
+            threshold_days = 5
+            """
+        let document = try StructuredDocument.parse(text, name: "c.toml")
+        #expect(document["days"] == .number(30))
+        #expect(document["rate"] == .number(0.5))
+        #expect(document["big"] == .number(.infinity))
+        #expect(document["flag"] == .bool(true))
+        #expect(document["effective"]?.string == "2025-10-01")
+        #expect(document["names"] == .list([.string("a"), .string("b")]))
+        #expect(document["rules"]?["D04"]?["threshold_days"]?.int == 5)
+        let nan = try StructuredDocument.parse("x = nan\n", name: "n.toml")
+        #expect(nan["x"]?.string == "nan")
+    }
+
     @Test func aYAMLListIsNotATable() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
