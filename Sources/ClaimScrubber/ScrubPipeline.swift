@@ -184,6 +184,11 @@ public final class ScrubPipeline {
                 path = standardInput
                 name = "<stdin>"
             }
+            if index > 0, let format = ClaimFileFormat.detect(path: path) {
+                throw ScrubError(
+                    "is a \(format.rawValue) file, not an extract like the first input; inputs of one run must share one format",
+                    file: name)
+            }
             let source = try InputSource(path: path, name: name)
             let reader = ChunkReader(
                 source: source, file: index, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)

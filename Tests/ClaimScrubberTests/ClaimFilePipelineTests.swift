@@ -306,7 +306,35 @@ struct ClaimFilePipelineTests {
         // The held file keeps the second interchange's separators, and its own ISA13 in IEA02.
         #expect(held.hasSuffix("IEA|1|000000042~\n"))
         let csv = try folder.write("c.csv", "line_id,encounter_id,patient_id,service_date,procedure_code\n1,E1,P1,2026-04-01,99213\n")
-        #expect(throws: ScrubError.self) { try Fixtures.scrub([first, csv], out: folder.file("out2")) }
+        for (inputs, odd) in [([first, csv], csv), ([csv, first], first)] {
+            // Either order says which input is of another format (not a column missing from it).
+            #expect {
+                try Fixtures.scrub(inputs, out: folder.file("out2"))
+            } throws: { error in
+                let error = error as? ScrubError
+                return error?.file == odd && error?.message.contains("share one format") == true
+            }
+        }
+    }
+
+    /// A segment before the first MSH is an HL7 file's problem, named as such (the file was taken
+    /// for an extract and refused for CR-only line ends); a pipe-delimited extract whose data
+    /// happens to start with MSH stays an extract.
+    @Test func aSegmentBeforeTheFirstMSHIsNamedAsAnHL7Problem() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let message = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        let stray = try folder.write("s.hl7", "EVN|P03|20260420120000\r" + message.joined(separator: "\r") + "\r")
+        #expect(ClaimFileFormat.detect(path: stray) == .hl7)
+        #expect {
+            try Fixtures.scrub([stray], out: folder.file("out"))
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == stray && error?.message.contains("CR only") == false
+        }
+        let extract = try folder.write(
+            "p.psv", "department|encounter_id|patient_id|service_date|procedure_code\nMSH|E1|P1|2026-04-01|99213\n")
+        #expect(ClaimFileFormat.detect(path: extract) == nil)
     }
 }
 

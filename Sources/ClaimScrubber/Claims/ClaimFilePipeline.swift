@@ -7,8 +7,9 @@ public enum ClaimFileFormat: String, Sendable {
 
     /// The format of an input told by its first bytes (after zstd, white space and a byte order
     /// mark): `ISA` for X12, `MSH`/`FHS`/`BHS` or an MLLP start byte for HL7; nil for an extract.
-    /// An ISA header found a little later (text before the interchange) still says X12, so that
-    /// the X12 reader can name the problem instead of the CSV reader missing columns.
+    /// An ISA header or an MSH segment found a little later, at the start of a line (text or a
+    /// stray segment before the interchange or the first message), still says X12 or HL7, so that
+    /// its reader can name the problem instead of the CSV reader missing columns.
     public static func detect(path: String) -> ClaimFileFormat? {
         guard let source = try? InputSource(path: path) else { return nil }
         var head = [UInt8](repeating: 0, count: 4096)
@@ -22,6 +23,24 @@ public enum ClaimFileFormat: String, Sendable {
         for tag in ["MSH", "FHS", "BHS"] where rest.starts(with: Array(tag.utf8)) && rest.count > 3 {
             let separator = rest[rest.startIndex + 3]
             if !X12SegmentReader.isAlphanumeric(separator) { return .hl7 }
+        }
+        // "MSH" at the start of a segment further on, with a separator and the encoding characters
+        // after it (MSH|^~\&): a segment before the first message.
+        var m = i
+        while m + 10 <= head.count {
+            if m > i && (head[m - 1] == 0x0D || head[m - 1] == 0x0A) && head[m] == 0x4D && head[m + 1] == 0x53
+                && head[m + 2] == 0x48
+            {
+                let separator = head[m + 3]
+                let encoding = head[(m + 4)..<(m + 8)]
+                if !X12SegmentReader.isAlphanumeric(separator) && separator > 0x20
+                    && encoding.allSatisfy({ !X12SegmentReader.isAlphanumeric($0) && $0 > 0x20 && $0 != separator })
+                    && Set(encoding).count == 4 && (head[m + 8] == separator || head[m + 9] == separator)
+                {
+                    return .hl7
+                }
+            }
+            m += 1
         }
         // "ISA" at the start of a line, followed by a separator that recurs after the two-character
         // ISA01 and 16 times within the fixed-width header: an interchange after some other text.
