@@ -65,6 +65,16 @@ import Testing
         expectTableError(file: "ccipra-v321r0-f1.txt", line: 8, field: broken.field) { _ = try folder.load() }
     }
 
+    /// A broken first row (a four-character code) is a broken row, not one more line of the
+    /// wrapped header, which would drop it without a word.
+    @Test func aBrokenFirstRowIsNamedNotTakenForTheHeader() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write(
+            "ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["1104\t11000\t\t20250101\t*\t1\tx", "99213\t99211\t\t20250101\t*\t0\tok"]))
+        expectTableError(file: "ccipra-v321r0-f1.txt", line: 7, field: "column 1") { _ = try folder.load() }
+    }
+
     @Test func aFileWithoutItsHeaderIsRejected() throws {
         let folder = try TableFolder()
         defer { folder.remove() }

@@ -104,7 +104,9 @@ enum PTPLoader {
             var found: (start: Int, line: Int)?
             try TableText.forEachLine(in: all, from: 0, to: all.count) { start, line in
                 let firstCell = TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[0..<(line.firstIndex(of: 0x09) ?? line.count)]))
-                if firstCell.count == 5, PackedCode.pack(firstCell) != nil {
+                // A row; or, once the header began, any line with a first cell (the header's
+                // wrapped lines leave it empty): a broken row, which the row reader names.
+                if (firstCell.count == 5 && PackedCode.pack(firstCell) != nil) || (sawHeader && !firstCell.isEmpty) {
                     guard sawHeader else {
                         throw text.error("no PTP column header ('Column 1 …') before the first row", line: number, field: "column 1")
                     }
