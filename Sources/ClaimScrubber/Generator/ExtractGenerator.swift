@@ -246,6 +246,9 @@ public struct ExtractGenerator {
             fields[Field.payer.rawValue] = patient.payer
             var description = procedure.description
             if rng.chance(0.004) { description += "\nSee note in chart" }
+            // About one line in 300 carries an inch mark, written unquoted as many exporters do
+            // (`appendCSV`); taken from the line number so that the random draws stay as they were.
+            if nextLine % 307 == 101 { description = "Dressing 4\" x 4\"" }
             fields[Field.description.rawValue] = description
             if rng.chance(options.errorRate) && !lineDefects.isEmpty && !protected.contains(code) {
                 inject(rng.pick(lineDefects), into: &fields, serviceDay: day)
@@ -474,11 +477,18 @@ public struct ExtractGenerator {
         }
     }
 
-    /// Joins fields as one CSV record, quoting where RFC 4180 needs it.
+    /// Joins fields as one CSV record, quoting where RFC 4180 needs it, except that a field whose
+    /// only special bytes are quotes inside it (an inch mark: `Dressing 4" x 4"`) is written as it
+    /// is, as many exporters write it; readers take such a quote as text.
     static func appendCSV(_ fields: [String], to out: inout [UInt8]) {
         for (i, field) in fields.enumerated() {
             if i > 0 { out.append(0x2C) }
-            CSVText.append(field, to: &out)
+            let bytes = field.utf8
+            if bytes.first != 0x22, bytes.contains(0x22), !bytes.contains(where: { $0 == 0x2C || $0 == 0x0A || $0 == 0x0D }) {
+                out.append(contentsOf: bytes)
+            } else {
+                CSVText.append(field, to: &out)
+            }
         }
         out.append(0x0A)
     }
