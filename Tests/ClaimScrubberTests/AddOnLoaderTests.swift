@@ -23,6 +23,22 @@ import Testing
         #expect(addOns.primaries(of: packed("99213"), on: day("2026-06-01")) == nil)
     }
 
+    /// The manifest's `effective` and `through` bound every row's own dates: a table listed as
+    /// taking effect in 2027 gives no primaries for 2026 (E06 stays silent then), whatever its rows say.
+    @Test func theManifestDatesBoundTheRows() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("addons.tsv", Self.header + "99417\t99215\t2021-01-01\t\n11045\t11042\t2025-01-01\t2027-06-30\n")
+        try folder.write(
+            "tables.toml",
+            "[[table]]\nfile = \"addons.tsv\"\nkind = \"addon\"\neffective = \"2026-07-01\"\nthrough = \"2027-03-31\"\n")
+        let addOns = try folder.load().addOns
+        #expect(addOns.primaries(of: packed("99417"), on: day("2026-06-30")) == nil)
+        #expect(addOns.primaries(of: packed("99417"), on: day("2026-07-01")) != nil)
+        #expect(addOns.primaries(of: packed("11045"), on: day("2027-03-31")) != nil)
+        #expect(addOns.primaries(of: packed("11045"), on: day("2027-04-01")) == nil)
+    }
+
     @Test func theDemoTableLoads() throws {
         let tables = try TableLoader.load(directories: [RuleHarness.packageRoot + "/data/demo-tables"])
         #expect(tables.addOns.primaries(of: packed("96375"), on: day("2026-05-01")).map(Array.init) == [packed("96374")])

@@ -22,6 +22,23 @@ import Testing
         }
     }
 
+    /// A manifest's `effective` and `through` bound each entry's own dates.
+    @Test func theManifestDatesBoundTheEntries() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"mods.tsv\"\nkind = \"modifiers\"\neffective = \"2026-01-01\"\nthrough = \"2026-12-31\"\n")
+        try folder.write("mods.tsv", "code\teffective\ttermination\n25\t\t\nQQ\t2025-01-01\t2026-06-30\n")
+        let modifiers = try folder.load().modifiers
+        let cases: [(String, String, Bool)] = [
+            ("25", "2025-12-31", false), ("25", "2026-01-01", true), ("25", "2026-12-31", true), ("25", "2027-01-01", false),
+            ("QQ", "2025-06-01", false), ("QQ", "2026-06-30", true), ("QQ", "2026-07-01", false),
+        ]
+        for (code, date, valid) in cases {
+            #expect((modifiers.state(ModifierTable.pack(code)!, on: day(date)) == .valid) == valid, "\(code) on \(date)")
+        }
+    }
+
     static let broken: [(text: String, line: Int, field: String?)] = [
         ("code\teffective\n25\t\n", 1, nil),
         ("code\teffective\ttermination\n2\t\t\n", 2, "code"),

@@ -17,6 +17,14 @@ public struct ServicePeriod: Sendable, Equatable, Codable {
 
     public var isEmpty: Bool { first > last }
 
+    /// The days both periods serve (empty when none).
+    func clipped(to other: ServicePeriod) -> ServicePeriod {
+        var both = self
+        both.first = max(first, other.first)
+        both.last = min(last, other.last)
+        return both
+    }
+
     var firstText: String? { first == .min ? nil : DayNumber.format(first) }
     var lastText: String? { last == .max ? nil : DayNumber.format(last) }
 

@@ -211,9 +211,10 @@ struct TableSetBuilder {
             index = revenueCodes.count
             revenueCodes.append((release, m.period))
         case "modifiers":
+            // Each entry has its own dates; a manifest's `effective`/`through` bound them all.
             let entries = try ModifierListLoader.load(text)
             row.entries = entries.count
-            modifierLists.append(contentsOf: entries)
+            modifierLists.append(contentsOf: entries.map { ($0.code, $0.period.clipped(to: m.period)) })
         case "ptp":
             let rows = try PTPLoader.load(text)
             let setting = m.setting!
@@ -237,10 +238,16 @@ struct TableSetBuilder {
             index = mue.count
             mue.append((release, try requireStart(m, text)))
         case "addon":
+            // Each row has its own dates; a manifest's `effective`/`through` bound them all.
             let rows = try AddOnLoader.load(text)
             row.entries = rows.count
             row.detail = "type 1 add-on codes with their primaries"
-            addOnRows.append(contentsOf: rows)
+            addOnRows.append(
+                contentsOf: rows.map { r in
+                    var r = r
+                    r.period = r.period.clipped(to: m.period)
+                    return r
+                })
         default:
             throw text.error("unknown table kind '\(m.kind)'")
         }
