@@ -122,10 +122,9 @@ struct ChargeParser {
                 }
                 var length = j &- p &- 1
                 if pairs > 0 {
-                    // Unescaped in place when the record is done (the text only shrinks, and pass 2
-                    // copies records from a fresh read of the input): a record that turns out
-                    // malformed is cut again by quote parity from its start, which must see its
-                    // quotes as the file has them, as pass 2 and the chunk reader do.
+                    // Unescaped in place when the record is done and well formed (the text only
+                    // shrinks, and pass 2 copies records from a fresh read of the input); a record
+                    // held as malformed keeps the file's text.
                     length &-= pairs
                     pendingUnescapes.append((p, j))
                 }
