@@ -155,8 +155,9 @@ enum ClaimFileTestSupport {
 extension ClaimFileTestSupport {
     /// What is wrong with an 837 output's envelope, empty when nothing: ISA (GS (ST … SE)+ GE)+ IEA
     /// nested and in order, SE01 the segments from ST to SE, GE01 the transaction sets, IEA01 the
-    /// groups, each trailer's control number its header's, HL numbers counting from 1 in each
-    /// transaction set. The separators are the ISA's.
+    /// groups, each trailer's control number its header's (GS06 one to nine digits, ST02 four to
+    /// nine characters), HL numbers counting from 1 in each transaction set. The separators are
+    /// the ISA's.
     static func envelopeProblems(_ text: String) -> [String] {
         let bytes = Array(text.utf8)
         guard bytes.count > 106, text.hasPrefix("ISA") else { return text.isEmpty ? [] : ["does not start with an ISA"] }
@@ -179,12 +180,16 @@ extension ClaimFileTestSupport {
                 if open != ["ISA"] { problems.append("GS inside \(open)") }
                 open = ["ISA", "GS"]
                 controls["GS"] = e.count > 6 ? e[6] : ""
+                if !(1...9).contains(controls["GS"]!.count) || !controls["GS"]!.allSatisfy(\.isNumber) {
+                    problems.append("GS06 '\(controls["GS"]!)' is not a control number")
+                }
                 counts.groups += 1
                 counts.transactions = 0
             case "ST":
                 if open != ["ISA", "GS"] { problems.append("ST inside \(open)") }
                 open = ["ISA", "GS", "ST"]
                 controls["ST"] = e.count > 2 ? e[2] : ""
+                if !(4...9).contains(controls["ST"]!.count) { problems.append("ST02 '\(controls["ST"]!)' is not a control number") }
                 counts.transactions += 1
                 counts.segments = 1
                 counts.hl = 0

@@ -126,13 +126,20 @@ struct ClaimFilePipelineTests {
     /// the claims are held (X01), the held output is still a valid 837 (a GS or ST is made for
     /// them), each claim's own segments come through unchanged, and no message quotes a segment
     /// whole (which would put a patient's name in findings.csv).
-    @Test(arguments: ["noST", "noGS", "noGSnoST", "isaSeparators"])
+    @Test(arguments: ["noST", "noGS", "noGSnoST", "isaSeparators", "noGS06", "noST02"])
     func claimsWithoutTheirGroupOrTransactionHeaderAreHeldInAValid837(defect: String) throws {
         let t1 = X12Fixture.transaction(
             control: "0001", claims: [.init(id: "B1", memberId: "MEMBERA"), .init(id: "B2", memberId: "MEMBERB")])
         var first = X12Fixture.interchange(control: "000000005", [X12Fixture.group(control: "5", [t1])])
-        if defect.contains("ST") { first.removeAll { $0.hasPrefix("ST*") } }
-        if defect.contains("GS") { first.removeAll { $0.hasPrefix("GS*") } }
+        if defect == "noGS06" {
+            // A GS and an ST without their control numbers: no GE02 or SE02 could repeat them.
+            first = first.map { $0.hasPrefix("GS*") ? $0.replacingOccurrences(of: "*1200*5*", with: "*1200**") : $0 }
+        } else if defect == "noST02" {
+            first = first.map { $0.hasPrefix("ST*") ? $0.replacingOccurrences(of: "*0001*", with: "**") : $0 }
+        } else {
+            if defect.contains("ST") { first.removeAll { $0.hasPrefix("ST*") } }
+            if defect.contains("GS") { first.removeAll { $0.hasPrefix("GS*") } }
+        }
         if defect == "isaSeparators" { first[0] = first[0].replacingOccurrences(of: "*", with: "|") }
         let second = X12Fixture.interchange(
             control: "000000006",

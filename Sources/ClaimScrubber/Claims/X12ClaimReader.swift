@@ -54,8 +54,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var groupFirstClaim = 0
     @exclusivity(unchecked) private var transactionsInGroup = 0
     @exclusivity(unchecked) private var groupIsInstitutional = false
-    /// Where a group without its GS began (the segment that opened it, and its id), while one is open.
-    @exclusivity(unchecked) private var groupImplied: (position: Int, id: String)?
+    /// Where a group without a usable GS began, and what X01 says of it, while one is open.
+    @exclusivity(unchecked) private var groupImplied: (position: Int, message: String)?
     /// ST and everything up to the first HL (BHT, submitter, receiver).
     @exclusivity(unchecked) private(set) var transactionHeader = Section()
     private(set) var st02: [UInt8] = []
@@ -63,8 +63,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var transactionFirstClaim = 0
     @exclusivity(unchecked) private var transactionSegments = 0
     @exclusivity(unchecked) private var transactionInstitutional = false
-    /// Where a transaction set without its ST began, while one is open.
-    @exclusivity(unchecked) private var transactionImplied: (position: Int, id: String)?
+    /// Where a transaction set without a usable ST began, and what X01 says of it, while one is open.
+    @exclusivity(unchecked) private var transactionImplied: (position: Int, message: String)?
     @exclusivity(unchecked) private(set) var billing = Section()
     @exclusivity(unchecked) private(set) var subscriber = Section()
     @exclusivity(unchecked) private(set) var patient = Section()
@@ -392,10 +392,16 @@ final class X12ClaimReader {
         if !interchangeOpen {
             envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "GS outside an interchange (no ISA before it)", field: "GS")
         }
+        groupsInInterchange += 1
+        guard !reader.element(6).isEmpty else {
+            // No control number for GE02 to repeat: the outputs get a GS made for its claims.
+            openImpliedGroup(message: "GS without its control number (GS06)")
+            place = .outside
+            return
+        }
         groupOpen = true
         groupFirstClaim = claimOrdinal + 1
         transactionsInGroup = 0
-        groupsInInterchange += 1
         copy(reader.segment, into: &gs)
         copy(reader.element(6), into: &gs06)
         groupIsInstitutional = Self.contains(reader.element(8), "X223")
@@ -407,8 +413,7 @@ final class X12ClaimReader {
         closeTransactionIfOpen(reason: reason)
         if let implied = groupImplied {
             envelopeError(
-                claims(from: groupFirstClaim), "\(implied.id) outside a functional group (no GS before it)",
-                position: implied.position, field: "GS")
+                claims(from: groupFirstClaim), implied.message, position: implied.position, field: "GS")
             groupImplied = nil
         } else if groupOpen {
             envelopeError(claims(from: groupFirstClaim), "functional group without its GE trailer (\(reason) came first)", field: "GE")
@@ -439,7 +444,13 @@ final class X12ClaimReader {
 
     private func startTransaction() {
         closeTransactionIfOpen(reason: "a new ST")
-        if !groupOpen { openImpliedGroup(before: "ST") }
+        if !groupOpen { openImpliedGroup(message: "ST outside a functional group (no GS before it)") }
+        guard !reader.element(2).isEmpty else {
+            // No control number for SE02 to repeat: the outputs get an ST made for its claims.
+            transactionsInGroup += 1
+            openImpliedTransaction(message: "ST without its control number (ST02)")
+            return
+        }
         transactionOpen = true
         transactionFirstClaim = claimOrdinal + 1
         transactionSegments = 1
@@ -479,8 +490,7 @@ final class X12ClaimReader {
     private func closeTransactionIfOpen(reason: String) {
         if let implied = transactionImplied {
             envelopeError(
-                claims(from: transactionFirstClaim), "\(implied.id) outside a transaction set (no ST before it)",
-                position: implied.position, field: "ST")
+                claims(from: transactionFirstClaim), implied.message, position: implied.position, field: "ST")
             transactionImplied = nil
         } else if transactionOpen {
             envelopeError(claims(from: transactionFirstClaim), "transaction set without its SE trailer (\(reason) came first)", field: "SE")
@@ -490,12 +500,13 @@ final class X12ClaimReader {
 
     // MARK: - Claims without their GS or ST
 
-    /// Opens a functional group for segments that came without their GS (from `id` on): the outputs
-    /// need one around the claims (a GS made from the ISA), and when it ends, X01 holds every claim
-    /// in it. It is not counted against IEA01, which counts the groups the file has.
-    private func openImpliedGroup(before id: String) {
+    /// Opens a functional group for segments that came without a usable GS (none, or one without
+    /// its control number): the outputs need one around the claims (a GS made from the ISA), and
+    /// when it ends, X01 (`message`) holds every claim in it. Against IEA01 it counts only when the
+    /// file has that GS.
+    private func openImpliedGroup(message: String) {
         groupOpen = true
-        groupImplied = (reader.position + positionShift, id)
+        groupImplied = (reader.position + positionShift, message)
         groupFirstClaim = claimOrdinal + 1
         transactionsInGroup = 0
         let separator = isaDelimiters.element
@@ -516,12 +527,17 @@ final class X12ClaimReader {
 
     /// Opens a transaction set for segments that came without their ST (from `id` on), in an
     /// implied group when no group is open: the outputs write an ST for it (control number 0000,
-    /// the group's version), and when it ends X01 holds every claim in it. It is not counted
-    /// against GE01.
+    /// the group's version), and when it ends X01 holds every claim in it. Against GE01 it counts
+    /// only when the file has that ST (one without its control number).
     private func openImpliedTransaction(before id: String) {
-        if !groupOpen { openImpliedGroup(before: id) }
+        if !groupOpen { openImpliedGroup(message: "\(id) outside a functional group (no GS before it)") }
+        openImpliedTransaction(message: "\(id) outside a transaction set (no ST before it)")
+    }
+
+    /// The same for an ST without its control number, inside the open group.
+    private func openImpliedTransaction(message: String) {
         transactionOpen = true
-        transactionImplied = (reader.position + positionShift, id)
+        transactionImplied = (reader.position + positionShift, message)
         transactionFirstClaim = claimOrdinal + 1
         transactionSegments = 0
         st02 = Array("0000".utf8)
