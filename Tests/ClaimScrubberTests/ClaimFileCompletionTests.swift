@@ -356,6 +356,10 @@ struct X12ChunkedReadingTests {
         segments += interchange(8).filter { !$0.hasPrefix("GS*") && !$0.hasPrefix("GE*") }
         // No ST: its claims get an ST of their own in the outputs, whichever chunk reads them.
         segments += interchange(10).filter { !$0.hasPrefix("ST*") }
+        // A GS and an ST without their control numbers: made ones in the outputs, as for none.
+        segments += interchange(11).map {
+            $0.hasPrefix("GS*") || $0.hasPrefix("ST*") ? $0.replacingOccurrences(of: "*11*", with: "**").replacingOccurrences(of: "*00011*", with: "**") : $0
+        }
         segments += interchange(9)
         let folder = try TemporaryFolder()
         defer { folder.remove() }
