@@ -236,7 +236,7 @@ extension ScrubSummary {
         m.errors = try r.int(severity, "error", in: "findings_by_severity")
         m.warnings = try r.int(severity, "warning", in: "findings_by_severity")
         for (name, value) in try r.object(root, "findings_by_rule") {
-            guard let rule = RuleID(rawValue: name), let n = JSONReader.integer(value) else {
+            guard let rule = RuleID(rawValue: name), let n = JSONReader.integer(value), n >= 0 else {
                 throw ScrubError("findings_by_rule: '\(name)' is not a rule id with a count", file: file)
             }
             m.findingsByRule[rule.ordinal] = Int(n)
@@ -292,7 +292,7 @@ extension ScrubSummary {
             var histogram: [Int32: Int] = [:]
             for item in try r.array(entry, "histogram", in: "charge_lag.by_department.\(name)") {
                 guard let item = item as? [String: Any], let days = item["days"].flatMap(JSONReader.integer),
-                    let lines = item["lines"].flatMap(JSONReader.integer)
+                    let lines = item["lines"].flatMap(JSONReader.integer), lines >= 0
                 else { throw ScrubError("charge_lag.by_department.\(name).histogram: bad entry", file: file) }
                 histogram[Int32(clamping: days), default: 0] += Int(lines)
             }
@@ -335,16 +335,26 @@ extension ScrubSummary {
 private struct JSONReader {
     let file: String
 
-    /// A whole number. (`value is Bool` cannot tell JSON `true` from `1`: on Linux both arrive as
+    /// A whole number within ±2^50 (counts of lines, cents up to eleven trillion dollars): a
+    /// summary edited by hand or damaged holds no number whose sums or differences would overflow
+    /// in the report. (`value is Bool` cannot tell JSON `true` from `1`: on Linux both arrive as
     /// an `NSNumber` that bridges to `Bool`; the schema is where a boolean is turned away.)
     static func integer(_ value: Any) -> Int64? {
-        if let i = value as? Int64 { return i }
-        if let i = value as? Int { return Int64(i) }
-        return nil
+        let n: Int64
+        if let i = value as? Int64 {
+            n = i
+        } else if let i = value as? Int {
+            n = Int64(i)
+        } else {
+            return nil
+        }
+        return n.magnitude <= 1 << 50 ? n : nil
     }
 
     func missing(_ key: String, _ path: String?) -> ScrubError {
-        ScrubError("key '\(path.map { $0 + "." } ?? "")\(key)' is missing or has the wrong type", file: file)
+        ScrubError(
+            "key '\(path.map { $0 + "." } ?? "")\(key)' is missing, or not a whole number in range, or has the wrong type",
+            file: file)
     }
 
     func int64(_ object: [String: Any], _ key: String, in path: String? = nil) throws -> Int64 {
@@ -352,8 +362,11 @@ private struct JSONReader {
         return n
     }
 
+    /// A count: also not negative.
     func int(_ object: [String: Any], _ key: String, in path: String? = nil) throws -> Int {
-        Int(try int64(object, key, in: path))
+        let n = try int64(object, key, in: path)
+        guard n >= 0 else { throw missing(key, path) }
+        return Int(n)
     }
 
     func string(_ object: [String: Any], _ key: String, in path: String? = nil) throws -> String {

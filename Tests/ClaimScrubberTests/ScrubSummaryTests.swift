@@ -152,6 +152,26 @@ import Testing
         #expect(throws: ScrubError.self) { try ScrubSummary(json: Array("not json".utf8)) }
     }
 
+    /// A summary edited by hand or damaged: numbers whose sums would overflow in the report, and
+    /// negative counts, are refused naming the key (a report of such a file stopped the process
+    /// on an arithmetic overflow). Credits keep negative cents possible.
+    @Test(arguments: [
+        ("lines_in", Int64.max), ("lines_in", -1), ("charges_cents", Int64.min), ("held_cents", 1 << 51),
+    ] as [(String, Int64)])
+    func numbersOutOfRangeAreRefusedNamingTheKey(key: String, value: Int64) throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
+        object[key] = value
+        let bytes = [UInt8](try JSONSerialization.data(withJSONObject: object))
+        #expect {
+            _ = try ScrubSummary(json: bytes, file: "s.json")
+        } throws: { error in
+            (error as? ScrubError)?.description.contains(key) == true
+        }
+        object[key] = key.hasSuffix("cents") ? -(1 << 50) : 1 << 50
+        let inRange = try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)), file: "s.json")
+        _ = ReportRenderer.html(inRange, previous: inRange)
+    }
+
     /// Invariant 2 for the new keys: chunking and worker count change nothing outside `run`.
     @Test func sameSummaryForAnyWorkerCountAndChunkSize() throws {
         let dir = try TemporaryFolder()
