@@ -62,13 +62,25 @@ public struct ExtractLayout: Sendable, Equatable {
         // (aliases) keep the first.
         var nameOf: [Column: String] = [:]
         let userMap = Dictionary(columnMap.map { (Column.normalise($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        // Header fields the column map sends to each column: two for one column is a mistake in
+        // the map (which one holds the codes?), not an alias to pass over.
+        var mappedBy: [Column: String] = [:]
         for name in names {
             let exact = columnMap[name] ?? columnMap[name.trimmingSpaces]
-            let column = exact ?? userMap[Column.normalise(name)] ?? Column.byAlias[Column.normalise(name)]
+            let user = exact ?? userMap[Column.normalise(name)]
+            let column = user ?? Column.byAlias[Column.normalise(name)]
             if let column, nameOf[column] == Column.normalise(name) {
                 throw ScrubError(
                     "the header names this column twice; rename or drop one of the two", file: file,
                     line: 1, field: column.rawValue)
+            }
+            if let user {
+                if let other = mappedBy[user] {
+                    throw ScrubError(
+                        "--columns maps two header fields to this column ('\(other)' and '\(name)'); map one of them",
+                        file: file, line: 1, field: user.rawValue)
+                }
+                mappedBy[user] = name
             }
             if let column, !seen.contains(column) {
                 seen.insert(column)
