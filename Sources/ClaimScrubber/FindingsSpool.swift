@@ -10,7 +10,7 @@ final class FindingsSpool {
     private let file: SpoolFile
 
     init(directory: String?) throws {
-        file = try SpoolFile(directory: directory, tag: -1)
+        file = try SpoolFile(directory: directory, name: "findings.spool")
     }
 
     var path: String { file.path }

@@ -90,9 +90,12 @@ extension ScrubOptions {
     /// stops it (an empty input, a missing column, a broken table file), leaves no file under a
     /// final name that could be taken for its own. Call after `checkInputsAreNotOutputs`.
     public func removeStaleOutputs() {
-        for name in Self.outputNames {
-            unlink(outputDirectory.hasSuffix("/") ? outputDirectory + name : outputDirectory + "/" + name)
-        }
+        for name in Self.outputNames { unlink(outputPath(name)) }
+    }
+
+    /// The path of output `name` in the output folder.
+    private func outputPath(_ name: String) -> String {
+        outputDirectory.hasSuffix("/") ? outputDirectory + name : outputDirectory + "/" + name
     }
 
     /// Stops the run when an input is one of the output folder's output files (the same file, by
@@ -103,7 +106,7 @@ extension ScrubOptions {
         var outputs: [(dev: UInt64, ino: UInt64, name: String)] = []
         for name in Self.outputNames {
             var info = stat()
-            let path = outputDirectory.hasSuffix("/") ? outputDirectory + name : outputDirectory + "/" + name
+            let path = outputPath(name)
             if stat(path, &info) == 0 { outputs.append((UInt64(info.st_dev), UInt64(info.st_ino), name)) }
         }
         guard !outputs.isEmpty else { return }

@@ -122,7 +122,7 @@ extension ScrubPipeline {
             for (index, input) in inputs.enumerated() {
                 var spool: SpoolFile?
                 if input.source.isCompressed && options.spoolCompressedInput {
-                    spool = try SpoolFile(directory: options.temporaryDirectory, tag: index)
+                    spool = try SpoolFile(directory: options.temporaryDirectory, name: "input-\(index).spool")
                 }
                 // Kept by the state before anything is written to it, so a failure removes it too.
                 state.spools.append(spool)

@@ -15,8 +15,10 @@ final class SpoolFile {
     let path: String
     private var fd: Int32
 
-    init(directory: String?, tag: Int) throws {
-        (fd, path) = try TemporaryFiles.shared.create(in: directory, suffix: "\(tag).spool")
+    /// A new spool in `directory` (the system's temporary folder when nil), its file name ending
+    /// in `name`.
+    init(directory: String?, name: String) throws {
+        (fd, path) = try TemporaryFiles.shared.create(in: directory, suffix: name)
     }
 
     deinit { remove() }
