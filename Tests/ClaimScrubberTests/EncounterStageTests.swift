@@ -298,6 +298,68 @@ import Zstd
             ])
     }
 
+    /// DOMAIN.md: a credit subtracts its units in MUE sums, whether its units are written negative
+    /// or, as an HL7 `CD` transaction or a reversal with a negative amount carries them, positive.
+    @Test func aCreditTakesItsUnitsOffTheDateOfServiceSum() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
+        // 36415: MUE 2, MAI 3 in the demo table.
+        let rows = [
+            "A1,E1,P1,2026-05-01,36415,2,36.00,1234567893",
+            "A2,E1,P1,2026-05-01,36415,2,-36.00,1234567893",  // reversal, units written positive
+            "A3,E2,P1,2026-05-01,36415,2,36.00,1234567893",  // 2 - 2 + 2: within the MUE
+            "B1,E3,P2,2026-05-01,36415,2,36.00,1234567893",
+            "B2,E3,P2,2026-05-01,36415,-2,-36.00,1234567893",  // reversal, units negative
+            "B3,E4,P2,2026-05-01,36415,2,36.00,1234567893",
+            "C1,E5,P3,2026-05-01,36415,3,-54.00,1234567893",  // a lone reversal of 3 units
+            "D1,E6,P4,2026-05-01,36415,2,36.00,1234567893",
+            "D2,E6,P4,2026-05-01,36415,1,18.00,1234567893",
+            "D3,E7,P4,2026-05-01,36415,1,-18.00,1234567893",  // 2 + 1 - 1: within
+        ]
+        let path = try dir.write("m.csv", header + rows.joined(separator: "\n") + "\n")
+        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
+        let found = try Self.foundSet(dir.file("o"), rules: [.E05])
+        #expect(found.isEmpty, "credits subtract: \(found)")
+        // Without D3's reversal, P4's 3 units are over: both its lines are held.
+        let path2 = try dir.write("n.csv", header + rows[..<9].joined(separator: "\n") + "\n")
+        _ = try Fixtures.scrub([path2], out: dir.file("o2"), tables: Fixtures.demoTablesCache)
+        #expect(
+            try Self.foundSet(dir.file("o2"), rules: [.E05]) == [.init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)])
+    }
+
+    @Test func aBadNPIIsNeitherEmptyNorAnotherBadNPI() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
+        // 99213: MUE 1, MAI 2 in the demo table; two lines of one provider are over it.
+        let rows = [
+            "A1,E1,P1,2026-05-01,99213,1,90.00,12345678AB",
+            "A2,E1,P1,2026-05-01,99213,1,90.00,",
+            "A3,E1,P1,2026-05-01,99213,1,90.00,12345678AC",
+            "B1,E2,P2,2026-05-01,99213,1,90.00,0000000000",
+            "B2,E2,P2,2026-05-01,99213,1,90.00,",
+            "C1,E3,P3,2026-05-01,99213,1,90.00,3234567890",
+            "C2,E3,P3,2026-05-01,99213,1,90.00,",
+            "D1,E4,P4,2026-05-01,99213,1,90.00,12345678AB",
+            "D2,E4,P4,2026-05-01,99213,1,90.00, 12345678AB",  // the same bad NPI: the same provider
+        ]
+        let path = try dir.write("n.csv", header + rows.joined(separator: "\n") + "\n")
+        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
+        let rows2 = try Fixtures.findings(dir.file("o"))
+        let found = Set(
+            rows2.compactMap { row -> ExtractGenerator.TruthEntry? in
+                RuleID(rawValue: row["rule"]!).map { .init(lineId: row["line_id"]!, rule: $0) }
+            })
+        let bad: [ExtractGenerator.TruthEntry] = ["A1", "A3", "B1", "C1", "D1", "D2"].map { .init(lineId: $0, rule: .C09) }
+        #expect(found == Set(bad + [.init(lineId: "D2", rule: .E01), .init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)]))
+        let messages = Dictionary(
+            rows2.filter { $0["rule"] == "C09" }.map { ($0["line_id"]!, $0["message"]!) }, uniquingKeysWith: { a, _ in a })
+        #expect(messages["A1"] == "rendering_npi is not 10 digits")
+        #expect(messages["B1"] == "rendering_npi does not start with 1 or 2")
+        #expect(messages["C1"] == "rendering_npi does not start with 1 or 2")
+    }
+
     @Test func ptpBypassAndMUERulesOnHandMadeLines() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

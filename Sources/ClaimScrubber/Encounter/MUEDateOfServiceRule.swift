@@ -37,8 +37,8 @@ struct MUEDateOfServiceRule: EncounterRule {
             guard let limit = Self.limit(first, context, practitioner: practitioner, hospital: hospital) else {
                 continue
             }
-            var units = Int64(first.units)
-            for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) { units += Int64(lines[j].units) }
+            var units = Self.unitsAdded(by: first)
+            for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) { units += Self.unitsAdded(by: lines[j]) }
             guard units > Int64(limit.value) else { continue }
             Self.report(
                 (i..<lines.endIndex).lazy.filter { Self.sameGroup(lines[$0], first) }, of: lines, limit: limit,
@@ -76,10 +76,19 @@ struct MUEDateOfServiceRule: EncounterRule {
                 continue
             }
             var units: Int64 = 0
-            for i in indices { units += Int64(lines[i].units) }
+            for i in indices { units += Self.unitsAdded(by: lines[i]) }
             guard units > Int64(limit.value) else { continue }
             Self.report(indices, of: lines, limit: limit, units: units, context, &out)
         }
+    }
+
+    /// What a line adds to its group's units: a credit takes its units off, whichever sign they are
+    /// written with (an HL7 `CD` transaction, or a reversal with a negative amount, often carries
+    /// positive units).
+    @inline(__always)
+    static func unitsAdded(by line: EncounterLine) -> Int64 {
+        let units = Int64(line.units)
+        return line.isCredit ? -abs(units) : units
     }
 
     /// The MUE of a group's code when it is a date-of-service edit (MAI 2 or 3), from the release
