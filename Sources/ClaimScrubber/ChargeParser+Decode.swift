@@ -264,7 +264,8 @@ extension ChargeParser {
         slot += 1
     }
 
-    /// Ten digits as an integer; 0 when empty, `PackedCode.invalid` when not ten digits.
+    /// Ten digits as an integer; 0 when empty, `PackedCode.invalid` when not ten digits or all
+    /// zeros (which would read as empty).
     @inline(__always)
     static func npi(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
         if length == 0 { return 0 }
@@ -275,7 +276,7 @@ extension ChargeParser {
             if d > 9 { return PackedCode.invalid }
             value = value &* 10 &+ UInt64(d)
         }
-        return value
+        return value == 0 ? PackedCode.invalid : value
     }
 
     @inline(__always)
@@ -340,7 +341,8 @@ extension ChargeParser {
         return Int32(negative ? -value : value)
     }
 
-    /// Ten digits as an integer; 0 when empty, `PackedCode.invalid` when not ten digits.
+    /// Ten digits as an integer; 0 when empty, `PackedCode.invalid` when not ten digits or all
+    /// zeros (which would read as empty).
     static func npi(_ raw: UnsafeRawBufferPointer) -> UInt64 {
         let bytes = trimmed(raw)
         if bytes.isEmpty { return 0 }
@@ -350,7 +352,7 @@ extension ChargeParser {
             guard c >= 0x30 && c <= 0x39 else { return PackedCode.invalid }
             value = value &* 10 &+ UInt64(c &- 0x30)
         }
-        return value
+        return value == 0 ? PackedCode.invalid : value
     }
 
     static func placeOfService(_ raw: UnsafeRawBufferPointer) -> UInt8 {

@@ -38,7 +38,7 @@ extension ScrubMetrics {
                 lag.append(contentsOf: repeatElement(0, count: lag.count))
             }
             departmentLines[d].add(amount)
-            let p = providers.intern(batch.renderingNPI[r])
+            let p = providers.intern(NPI.groupKey(batch.renderingNPI[r]))
             if p >= providerLines.count {
                 providerLines.append(contentsOf: repeatElement(LineCount(), count: providerLines.count))
             }

@@ -233,7 +233,6 @@ extension ScrubPipeline {
             guard !patientBytes.isEmpty, let patientBase = patientBytes.baseAddress else { continue }
             let number = batch.departmentIndex[r]
             let departmentNumber = number < UInt32(UInt16.max) ? UInt16(number) : 0
-            @inline(__always) func npi32(_ npi: UInt64) -> UInt32 { npi < 4_000_000_000 ? UInt32(npi) : 0 }
             var flags: UInt8 = 0
             if !batch.isEmpty(.revenueCode, r) { flags |= EncounterLine.institutional }
             if h < held.count && Int(held[h]) == r { flags |= EncounterLine.heldByLineRules }
@@ -243,7 +242,8 @@ extension ScrubPipeline {
                     patient: FNV1a.hash(patientBase.assumingMemoryBound(to: UInt8.self), patientBytes.count),
                     code: code, modifiers: ModifierCode.canonical(batch.modifiers[r]),
                     amountCents: batch.amountCents[r], day: batch.serviceDay[r], units: batch.units[r],
-                    rendering: npi32(batch.renderingNPI[r]), billing: npi32(batch.billingNPI[r]),
+                    rendering: EncounterLine.providerNumber(batch.renderingNPI[r], text: batch.bytes(.renderingNpi, r)),
+                    billing: EncounterLine.providerNumber(batch.billingNPI[r], text: batch.bytes(.billingNpi, r)),
                     department: departmentNumber, payer: batch.payerIndex[r], flags: flags))
         }
         return (lines, batch.departments)

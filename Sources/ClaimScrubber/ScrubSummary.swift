@@ -109,7 +109,7 @@ public struct ScrubMetrics: Sendable, Equatable {
         atRiskCents += change.atRiskCents
         rules[rule.ordinal].add(RuleTally(errors: change.errors, lines: 1, chargesCents: amountCents))
         departments[department, default: GroupTally()].add(change)
-        providers[renderingNPI, default: GroupTally()].add(change)
+        providers[NPI.groupKey(renderingNPI), default: GroupTally()].add(change)
         payers[payer, default: GroupTally()].add(change)
         weeks[ISOWeek.index(serviceDay), default: GroupTally()].add(change)
         topCodes[TopCode.key(procedure, rule: rule), default: 0] += 1
@@ -131,7 +131,7 @@ public struct ScrubMetrics: Sendable, Equatable {
         if wasFlagged { change.atRiskCents = -amountCents }
         atRiskCents += change.atRiskCents
         departments[department, default: GroupTally()].add(change)
-        providers[renderingNPI, default: GroupTally()].add(change)
+        providers[NPI.groupKey(renderingNPI), default: GroupTally()].add(change)
         payers[payer, default: GroupTally()].add(change)
         weeks[ISOWeek.index(serviceDay), default: GroupTally()].add(change)
     }

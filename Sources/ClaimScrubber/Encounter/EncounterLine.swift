@@ -12,7 +12,7 @@ struct EncounterLine: Sendable, Equatable {
     var amountCents: Int64
     var day: Int32
     var units: Int32
-    /// NPIs fit in 32 bits (10 digits starting with 1 or 2 are below 3·10⁹); 0 when missing or malformed.
+    /// Provider numbers (`providerNumber`): the NPI, 0 when missing; other texts above 3·10⁹.
     var rendering: UInt32
     var billing: UInt32
     /// Run-wide numbers of the department and payer names (for the report's late findings).
@@ -29,6 +29,20 @@ struct EncounterLine: Sendable, Equatable {
 
     /// The practitioner table for professional lines, the outpatient-hospital one for institutional lines.
     var setting: ServiceSetting { isInstitutional ? .outpatientHospital : .practitioner }
+
+    /// An NPI column as a 32-bit provider number, equal for two lines exactly when they name the
+    /// same provider: the NPI itself when it is ten digits below 3·10⁹ (every valid NPI starts with
+    /// 1 or 2), 0 when the field is empty, and for any other text (malformed, all zeros, ten digits
+    /// starting with 3–9) a number from 3·10⁹ up made from its bytes. Such a line is held by C09;
+    /// its provider stays its own, so an empty or another malformed NPI is not "the same provider"
+    /// for E01–E05.
+    static func providerNumber(_ npi: UInt64, text: UnsafeRawBufferPointer) -> UInt32 {
+        if npi < 3_000_000_000 { return UInt32(npi) }
+        let trimmed = ChargeParser.trimmed(text)
+        let hash = trimmed.baseAddress.map { FNV1a.hash($0.assumingMemoryBound(to: UInt8.self), trimmed.count) } ?? 0
+        let span = UInt64(UInt32.max) - 3_000_000_000 + 1
+        return UInt32(3_000_000_000 + hash % span)
+    }
 
     /// The provider that groups PTP and MUE edits: rendering for professional, billing for institutional lines.
     var provider: UInt32 { isInstitutional ? billing : rendering }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// C09: an NPI that is not 10 digits starting with 1 or 2 with a valid Luhn check digit.
 struct NPIRule: LineRule {
     var ids: [RuleID] { [.C09] }
@@ -21,16 +23,30 @@ struct NPIRule: LineRule {
             lastValid = npi
             return
         }
+        let text = batch.text(column, r)
         sink.add(
-            .C09, record: r, field: column.rawValue, value: batch.text(column, r),
-            message: npi == PackedCode.invalid
-                ? "\(column.rawValue) is not 10 digits" : "\(column.rawValue) fails the NPI check digit",
+            .C09, record: r, field: column.rawValue, value: text, message: NPI.problem(npi, text: text, field: column.rawValue),
             payer: batch.payerName(r))
     }
 }
 
 /// National Provider Identifier arithmetic.
 public enum NPI {
+    /// What is wrong with an NPI that `isValid` refuses (`npi` as the parser packed it, `text` as written).
+    static func problem(_ npi: UInt64, text: String, field: String) -> String {
+        let digits = text.trimmingCharacters(in: .whitespaces)
+        let tenDigits = digits.utf8.count == 10 && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        if !tenDigits { return "\(field) is not 10 digits" }
+        if let first = digits.utf8.first, first != 0x31 && first != 0x32 { return "\(field) does not start with 1 or 2" }
+        return "\(field) fails the NPI check digit"
+    }
+
+    /// The provider key of the summary's groups: the NPI, 0 when missing, and `PackedCode.invalid`
+    /// for every NPI that is not 10 digits below 3·10⁹ (so an encounter line's 32-bit provider
+    /// number, `EncounterLine.providerNumber`, maps back to the same key).
+    @inline(__always)
+    static func groupKey(_ npi: UInt64) -> UInt64 { npi < 3_000_000_000 ? npi : PackedCode.invalid }
+
     /// 10 digits, first 1 or 2, last the Luhn check digit over 80840 followed by the first nine.
     public static func isValid(_ npi: UInt64) -> Bool {
         guard npi >= 1_000_000_000 && npi < 3_000_000_000 else { return false }
