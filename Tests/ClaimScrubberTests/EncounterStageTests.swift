@@ -328,6 +328,34 @@ import Zstd
             try Self.foundSet(dir.file("o2"), rules: [.E05]) == [.init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)])
     }
 
+    /// E01 compares modifiers as a set: order and repeats do not matter, a missing one does.
+    @Test func exactDuplicatesCompareModifiersAsASet() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,modifier2,modifier3,units,charge_amount,rendering_npi\n"
+        let rows = [
+            "A1,E1,P1,2026-05-01,97140,59,,,1,38.00,1234567893",
+            "A2,E2,P1,2026-05-01,97140,59,59,,1,38.00,1234567893",  // {59}: a duplicate of A1
+            "B1,E3,P2,2026-05-01,97140,GP,59,,1,38.00,1234567893",
+            "B2,E4,P2,2026-05-01,97140,59,GP,GP,1,38.00,1234567893",  // {59, GP}: a duplicate of B1
+            "C1,E5,P3,2026-05-01,97140,GP,59,,1,38.00,1234567893",
+            "C2,E6,P3,2026-05-01,97140,GP,,,1,38.00,1234567893",  // {GP}: not the same modifiers
+        ]
+        let path = try dir.write("m.csv", header + rows.joined(separator: "\n") + "\n")
+        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
+        let found = try Self.foundSet(dir.file("o"), rules: [.E01])
+        #expect(found == [.init(lineId: "A2", rule: .E01), .init(lineId: "B2", rule: .E01)])
+        // The packed form: sorted, repeats dropped, empty slots last.
+        let (x, y, z): (UInt64, UInt64, UInt64) = (0x123, 0x456, 0x789)
+        #expect(ModifierCode.canonical(x << 36 | x << 24 | y << 12 | y) == y << 36 | x << 24)
+        #expect(ModifierCode.canonical(z << 36 | x << 24 | z << 12 | x) == z << 36 | x << 24)
+        #expect(ModifierCode.canonical(x << 36 | y << 24 | y << 12 | z) == z << 36 | y << 24 | x << 12)
+        #expect(ModifierCode.canonical(x << 36 | x << 24 | x << 12 | x) == x << 36)
+    }
+
+    /// An NPI that is malformed, all zeros or not starting with 1 or 2 is held by C09, and names a
+    /// provider of its own: not the one of an empty NPI, nor of another bad one.
     @Test func aBadNPIIsNeitherEmptyNorAnotherBadNPI() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

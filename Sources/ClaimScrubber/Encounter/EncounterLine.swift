@@ -87,7 +87,8 @@ enum ModifierCode {
         PackedCode.unpack(UInt64(code) << 48)
     }
 
-    /// Sorts the four 12-bit slots (largest first) so that the modifiers compare as a set.
+    /// Sorts the four 12-bit slots (largest first) and drops repeats, so that the modifiers compare
+    /// as a set: `59 59` and `59` are the same modifiers.
     @inline(__always)
     static func canonical(_ packed: UInt64) -> UInt64 {
         if packed == 0 { return 0 }
@@ -98,6 +99,13 @@ enum ModifierCode {
         if a < c { swap(&a, &c) }
         if b < d { swap(&b, &d) }
         if b < c { swap(&b, &c) }
+        // Sorted, a repeat sits next to its twin: clear it, then close the gaps (empty slots are 0,
+        // the smallest, so they stay last).
+        if d == c { d = 0 }
+        if c == b { c = 0 }
+        if b == a { b = 0 }
+        if c == 0 { (c, d) = (d, 0) }
+        if b == 0 { (b, c, d) = (c, d, 0) }
         return a << 36 | b << 24 | c << 12 | d
     }
 }
