@@ -835,7 +835,7 @@ The build is deterministic and idempotent. Sources, releases, licences and count
 | `place-of-service.tsv` | CMS place-of-service codes, header `code  name`, 52 rows. |
 | `modifiers-level1.tsv` | CPT Level I numeric modifiers (codes only), header `code  effective  termination`; empty dates = always valid. |
 | `modifiers-level2-supplement.tsv` | Level II modifiers created after the 2019 HCPCS file, header `code  effective  termination  description`, dates YYYY-MM-DD. |
-| `tables.toml` | Manifest: one `[[table]]` per file not recognised by an official name (`file`, `kind`, `release`, `effective`, `through`, `source`). |
+| `tables.toml` | Manifest: one `[[table]]` per file not recognised by an official name (`file`, `kind`, `release`, `effective`, `through`, `source`). An entry may also describe an officially named file; without `effective` and `through` it keeps the dates the name gives. |
 
 (Columns are separated by one TAB; the tables above show them with spaces.)
 

@@ -43,6 +43,21 @@ import Testing
         #expect(tables.mue.limit(code: packed("11042"), on: day("2026-03-20"), setting: .practitioner) != nil)
     }
 
+    /// An entry that describes an officially named file without dates leaves the file's coverage
+    /// as its name gives it: the NCCI v32.1 PTP table serves from 2026-04-01, listed or not.
+    @Test func anUndatedManifestEntryKeepsTheDatesOfTheOfficialName() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t\t20250101\t*\t0\tx"]))
+        let unlisted = try folder.load().releases
+        try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"ptp\"\nrelease = \"mine\"\n")
+        let listed = try folder.load().releases
+        #expect(unlisted.count == 1 && listed.count == 1)
+        #expect(unlisted[0].effective == "2026-04-01")
+        #expect(listed[0].effective == unlisted[0].effective && listed[0].through == unlisted[0].through)
+        #expect(listed[0].release == "mine")
+    }
+
     @Test func unlistedUnrecognisedFilesAreIgnoredAndReported() throws {
         let folder = try TableFolder()
         defer { folder.remove() }

@@ -123,10 +123,14 @@ public enum TableLoader {
                 "a \(entry.kind) table without its official file name needs 'setting' in tables.toml",
                 file: TableManifest.fileName, field: "setting")
         }
+        // Dates from the entry when it gives any; else the official name's (an entry that only
+        // describes an officially named file leaves its coverage as the name says).
+        let dated = entry.effective != nil || entry.through != nil
+        let (first, last) = dated ? (entry.effective, entry.through) : (official?.effective, official?.through)
         return .init(
             file: name, kind: entry.kind, release: entry.release.isEmpty ? (official?.release ?? name) : entry.release,
-            period: ServicePeriod(first: entry.effective, last: entry.through), declaresEnd: entry.through != nil,
-            setting: setting, group: official?.group)
+            period: ServicePeriod(first: first, last: last), declaresEnd: last != nil, setting: setting,
+            group: official?.group)
     }
 }
 
