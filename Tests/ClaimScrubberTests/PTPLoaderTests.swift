@@ -39,8 +39,11 @@ import Testing
 
     @Test func theDemoTablesLoadWithTheirManifest() throws {
         let tables = try TableLoader.load(directories: [RuleHarness.packageRoot + "/data/demo-tables"])
-        // Listed in tables.toml without an effective date: they serve any date (cumulative files).
-        let edit = tables.ptp.edit(column1: packed("99213"), column2: packed("99211"), on: day("2025-03-01"), setting: .practitioner)
+        // Listed in tables.toml without dates: they serve from the date their names give (v32.1,
+        // 2026-04-01), as when not listed; each row's own dates apply within the release.
+        #expect(tables.ptp.release(on: day("2026-03-31"), setting: .practitioner) == nil)
+        let r = try #require(tables.ptp.release(on: day("2026-04-01"), setting: .practitioner))
+        let edit = tables.ptp.edit(column1: packed("99213"), column2: packed("99211"), on: day("2025-03-01"), release: r)
         #expect(edit == .init(modifierIndicator: 0, effective: day("2025-01-01"), deletion: day("2025-06-30")))
         #expect(tables.ptp.edit(column1: packed("99204"), column2: packed("99212"), on: day("2026-07-01"), setting: .practitioner) != nil)
         #expect(tables.releases.filter { $0.kind == "ptp" }.count == 3)
