@@ -104,12 +104,19 @@ extension ChargeParser {
                 let (departmentPointer, departmentLength) = field(iDepartment)
                 departmentIndex[r] = UInt32(
                     truncatingIfNeeded: departments.intern(UnsafeRawBufferPointer(start: departmentPointer, count: departmentLength)))
-                for (i, column) in required where sp[row &+ i].length == 0 {
+                // Empty, or only spaces (every field is read trimmed): missing.
+                @inline(__always) func isBlank(_ i: Int) -> Bool {
+                    let (p, length) = field(i)
+                    if length == 0 { return true }
+                    return p[0] == 0x20 && p[length &- 1] == 0x20 && Self.trimmed(UnsafeRawBufferPointer(start: p, count: length)).isEmpty
+                }
+                for (i, column) in required where isBlank(i) {
                     sink.add(
                         .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
                         payer: payerName)
                 }
-                if hasAmount && sp[row &+ iAmount].length == 0 {
+                let amountIsBlank = hasAmount && isBlank(iAmount)
+                if amountIsBlank {
                     sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName)
                 }
                 // Dates.
@@ -129,7 +136,7 @@ extension ChargeParser {
                 }
                 // Units and amount.
                 let (unitsPointer, unitsLength) = field(iUnits)
-                if hasUnits && unitsLength > 0 {
+                if hasUnits && unitsLength > 0 && !isBlank(iUnits) {
                     if unitsLength == 1 && unitsPointer[0] &- 0x30 < 10 {
                         units[r] = Int32(unitsPointer[0] &- 0x30)
                     } else if let value = Self.integer(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
@@ -141,7 +148,7 @@ extension ChargeParser {
                     }
                 }
                 let (amountPointer, amountLength) = field(iAmount)
-                if hasAmount && amountLength > 0 {
+                if hasAmount && !amountIsBlank {
                     if let cents = cents(amountPointer, amountLength) {
                         amount[r] = cents
                     } else {

@@ -53,6 +53,30 @@ import Zstd
         #expect(Array(held.prefix(header.count)) == header)
     }
 
+    /// Fields are read trimmed, so a field of spaces is missing: a required one is S02, as when it
+    /// is empty, and blank units are the default 1 as empty ones are.
+    @Test func aFieldOfSpacesIsMissing() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount\n"
+        let rows = [
+            "L1,E1,P1,  ,99213,1,90.00",
+            "L2,E2, ,2026-05-01,99213,1,90.00",
+            "L3, ,P3,2026-05-01,99213,1,90.00",
+            "L4,E4,P4,2026-05-01, ,1,90.00",
+            "L5,E5,P5,2026-05-01,99213,1, ",
+            "L6,E6,P6,2026-05-01,99213, ,90.00",
+        ]
+        let path = try dir.write("b.csv", header + rows.joined(separator: "\n") + "\n")
+        _ = try Fixtures.scrub([path], out: dir.file("o"))
+        let found = try Fixtures.findings(dir.file("o")).map { [$0["line_id"]!, $0["rule"]!, $0["field"]!] }
+        #expect(
+            found == [
+                ["L1", "S02", "service_date"], ["L2", "S02", "patient_id"], ["L3", "S02", "encounter_id"],
+                ["L4", "S02", "procedure_code"], ["L5", "S02", "charge_amount"],
+            ])
+    }
+
     @Test func everyInjectedDefectIsFoundAndNothingElse() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
