@@ -198,12 +198,7 @@ extension ScrubPipeline {
         }
         metrics.held = held.count
         metrics.accumulate(batch: batch, findings: sink.findings, held: held)
-        // Lines whose fields could not be read (S01–S03) stay out of the encounter rules: a
-        // malformed amount or date would make false duplicates.
-        var malformed: [Int32] = []
-        for finding in sink.findings where finding.rule <= .S03 && malformed.last != finding.record {
-            malformed.append(finding.record)
-        }
+        let malformed = unreadableForEncounterRules(sink.findings)
         let (unsorted, departments) = encounterLines(batch, held: held, malformed: malformed)
         // Grouped by shard here, in parallel, so the in-order consumer appends whole runs.
         let (lines, shardStart) = ShardStore.groupedByShard(unsorted, shardCount: shardCount)
@@ -214,6 +209,25 @@ extension ScrubPipeline {
             rows: rows,
             metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers)
     }
+
+    /// Records (ascending) that stay out of the encounter rules: those that could not be parsed
+    /// (S01), and those with a missing or malformed field the rules compare (S02, S03), since a
+    /// made-up amount or unit count would make false duplicates and MUE sums. A malformed field
+    /// the rules do not read (sex, birth or post date) leaves the line in: the other lines of its
+    /// patient and day need it for PTP, MUE and duplicates. `findings` are sorted by record.
+    static func unreadableForEncounterRules(_ findings: [Finding]) -> [Int32] {
+        var records: [Int32] = []
+        for finding in findings where records.last != finding.record {
+            if finding.rule == .S01 || (finding.rule <= .S03 && encounterFields.contains(finding.field)) {
+                records.append(finding.record)
+            }
+        }
+        return records
+    }
+
+    /// The fields behind the encounter rules that S02 and S03 can name.
+    private static let encounterFields: Set<String> = Set(
+        [Column.patientId, .serviceDate, .procedureCode, .units, .chargeAmount].map(\.rawValue))
 
     /// The compact lines the encounter rules need: every parsed record with a patient, a real date
     /// of service and a well-formed procedure code.

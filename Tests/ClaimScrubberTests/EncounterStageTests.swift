@@ -328,6 +328,35 @@ import Zstd
             try Self.foundSet(dir.file("o2"), rules: [.E05]) == [.init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)])
     }
 
+    /// A malformed field the encounter rules do not read (sex, birth or post date) holds its line
+    /// but leaves it in those rules; a malformed amount or unit count takes it out.
+    @Test func aMalformedFieldTheEncounterRulesDoNotReadLeavesTheLineIn() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header =
+            "line_id,encounter_id,patient_id,patient_dob,patient_sex,service_date,post_date,procedure_code,units,charge_amount,rendering_npi\n"
+        let rows = [
+            "A1,E1,P1,1970-01-01,X,2026-05-01,2026-05-02,93000,1,54.00,1234567893",  // S03 sex
+            "A2,E1,P1,1970-01-01,F,2026-05-01,2026-05-02,93005,1,20.00,1234567893",  // column 2 of 93000: E03
+            "B1,E2,P2,1970-13-01,F,2026-05-01,2026-05-02,99213,1,90.00,1234567893",  // S03 birth date
+            "B2,E2,P2,1970-01-01,F,2026-05-01,2026-05-02,99213,1,90.00,1234567893",  // E01, and E05 on both
+            "C1,E3,P3,1970-01-01,F,2026-05-01,2026-05-32,99213,1,90.00,1234567893",  // S03 post date
+            "C2,E3,P3,1970-01-01,F,2026-05-01,2026-05-02,93005,1,20.00,1234567893",
+            "D1,E4,P4,1970-01-01,F,2026-05-01,2026-05-02,93000,1,5x.00,1234567893",  // S03 amount: out
+            "D2,E4,P4,1970-01-01,F,2026-05-01,2026-05-02,93005,1,20.00,1234567893",  // so no E03
+            "F1,E5,P5,1970-01-01,F,2026-05-01,2026-05-02,99213,x,90.00,1234567893",  // S03 units: out
+            "F2,E5,P5,1970-01-01,F,2026-05-01,2026-05-02,99213,1,90.00,1234567893",  // so no E01 or E05
+        ]
+        let path = try dir.write("s.csv", header + rows.joined(separator: "\n") + "\n")
+        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
+        let found = try Self.foundSet(dir.file("o"), rules: Self.encounterRules)
+        #expect(
+            found == [
+                .init(lineId: "A2", rule: .E03), .init(lineId: "B2", rule: .E01), .init(lineId: "B1", rule: .E05),
+                .init(lineId: "B2", rule: .E05),
+            ])
+    }
+
     /// E01 compares modifiers as a set: order and repeats do not matter, a missing one does.
     @Test func exactDuplicatesCompareModifiersAsASet() throws {
         let dir = try TemporaryFolder()

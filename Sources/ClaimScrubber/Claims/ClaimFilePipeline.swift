@@ -475,10 +475,7 @@ final class ClaimFilePipeline {
             metrics.heldCents += batch.amountCents[Int(r)]
         }
         metrics.held = held.count
-        var malformed: [Int32] = []
-        for finding in sink.findings where finding.rule <= .S03 && malformed.last != finding.record {
-            malformed.append(finding.record)
-        }
+        let malformed = ScrubPipeline.unreadableForEncounterRules(sink.findings)
         let (lines, departments) = ScrubPipeline.encounterLines(batch, held: held, malformed: malformed)
         return ClaimBatchOutcome(
             batch: input.sequence, recordBase: input.recordBase, claimBase: input.claimBase, records: batch.count, findings: stored,
