@@ -88,7 +88,7 @@ extension ScrubOptions {
 
     /// Removes the output folder's outputs of an earlier run: a run that then fails, whatever
     /// stops it (an empty input, a missing column, a broken table file), leaves no file under a
-    /// final name that could be taken for its own. Call after `checkInputsAreNotOutputs`.
+    /// final name that could be taken for its own. Call after `checkInputsAndOutputFolder`.
     public func removeStaleOutputs() {
         for name in Self.outputNames { unlink(outputPath(name)) }
     }
@@ -98,15 +98,41 @@ extension ScrubOptions {
         outputDirectory.hasSuffix("/") ? outputDirectory + name : outputDirectory + "/" + name
     }
 
-    /// Stops the run when an input is one of the output folder's output files (the same file, by
-    /// device and inode, whatever the path): the run removes those before it reads its inputs and
-    /// renames its outputs over them, so such an input (`scrub scrub-out/held.csv` with the default
-    /// `--out`) would be destroyed.
-    public func checkInputsAreNotOutputs() throws {
+    /// Stops the run, before anything is read or removed, when:
+    /// - an input is given twice (`-` twice, or one file by two paths): its lines would be read
+    ///   twice, each an exact duplicate of itself;
+    /// - an input is one of the output folder's output files (the same file, by device and inode,
+    ///   whatever the path): the run removes those before it reads its inputs and renames its
+    ///   outputs over them, so such an input (`scrub scrub-out/held.csv` with the default `--out`)
+    ///   would be destroyed;
+    /// - a folder has an output's name in the output folder: the run could not rename that output
+    ///   into place, and would find out only when it is done.
+    public func checkInputsAndOutputFolder() throws {
+        var seen: [(dev: UInt64, ino: UInt64, path: String)] = []
+        var standardInput = false
+        for input in inputs {
+            if input == "-" {
+                if standardInput { throw ScrubError("standard input (-) is given twice: it can be read once") }
+                standardInput = true
+                continue
+            }
+            var info = stat()
+            guard stat(input, &info) == 0 else { continue }
+            if let first = seen.first(where: { $0.dev == UInt64(info.st_dev) && $0.ino == UInt64(info.st_ino) }) {
+                let same = first.path == input ? "" : " (as \(first.path))"
+                throw ScrubError(
+                    "is given twice\(same): every line would be read twice, each a duplicate of itself", file: input)
+            }
+            seen.append((UInt64(info.st_dev), UInt64(info.st_ino), input))
+        }
         var outputs: [(dev: UInt64, ino: UInt64, name: String)] = []
         for name in Self.outputNames {
             var info = stat()
             let path = outputPath(name)
+            guard lstat(path, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                throw ScrubError("is a folder: the run writes its \(name) under that name", file: path)
+            }
             if stat(path, &info) == 0 { outputs.append((UInt64(info.st_dev), UInt64(info.st_ino), name)) }
         }
         guard !outputs.isEmpty else { return }

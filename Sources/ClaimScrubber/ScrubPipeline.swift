@@ -36,7 +36,7 @@ public final class ScrubPipeline {
     public func run() throws -> Result {
         // Before anything is removed from the output folder: an input that is one of its outputs
         // would be destroyed by the run (the command checks too, before loading the tables).
-        try options.checkInputsAreNotOutputs()
+        try options.checkInputsAndOutputFolder()
         options.removeStaleOutputs()
         let started = Date()
         var summary = ScrubSummary()
@@ -139,7 +139,18 @@ public final class ScrubPipeline {
         outputs.append(report)
         try report.write(ReportRenderer.html(summary))
         for output in outputs { try output.finish() }
-        for output in outputs { try output.commit() }
+        // All or none: should a rename fail (the folder made read-only, or a name taken meanwhile),
+        // the outputs already in place are removed again, so no final name holds part of a run.
+        var committed: [OutputFile] = []
+        do {
+            for output in outputs {
+                try output.commit()
+                committed.append(output)
+            }
+        } catch {
+            for output in committed { unlink(output.finalPath) }
+            throw error
+        }
     }
 
     /// Counts the shard stage's findings and holds their lines.

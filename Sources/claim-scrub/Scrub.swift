@@ -101,7 +101,7 @@ struct Scrub: ParsableCommand {
             }
         }
         do {
-            try options.checkInputsAreNotOutputs()
+            try options.checkInputsAndOutputFolder()
             options.removeStaleOutputs()
             if let config { options.settings = try RuleSettings.load(path: config) }
             if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }

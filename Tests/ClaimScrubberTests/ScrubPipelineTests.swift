@@ -235,4 +235,55 @@ import Zstd
         }
         #expect(try Fixtures.read(clean) == before)
     }
+
+    /// One input given twice would be read twice, every line an exact duplicate of itself.
+    @Test func anInputGivenTwiceIsRefused() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write("charges.csv", BadInputTests.header + BadInputTests.good)
+        for inputs in [[input, input], [input, dir.path + "/./charges.csv"]] {
+            do {
+                _ = try Fixtures.scrub(inputs, out: dir.file("out"))
+                Issue.record("\(inputs) was scrubbed")
+            } catch let error as ScrubError {
+                #expect(error.file == inputs[1] && error.message.contains("given twice"), "\(error)")
+            }
+        }
+        let run = try CommandLineTests.run(
+            ["scrub", "-", "-", "--out", dir.file("o2"), "--tables", "default", "--quiet"],
+            stdin: Array((BadInputTests.header + BadInputTests.good).utf8))
+        #expect(run.status == 2 && run.stderr.contains("standard input (-) is given twice"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("o2") + "/clean.csv"))
+    }
+
+    /// A folder under an output's name is refused before the run starts, not found when it ends.
+    @Test func aFolderUnderAnOutputNameIsRefusedAtTheStart() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write("charges.csv", BadInputTests.header + BadInputTests.good)
+        let out = dir.file("out")
+        try FileManager.default.createDirectory(atPath: out + "/report.html", withIntermediateDirectories: true)
+        do {
+            _ = try Fixtures.scrub([input], out: out)
+            Issue.record("the run went ahead")
+        } catch let error as ScrubError {
+            #expect(error.file == out + "/report.html" && error.message.contains("is a folder"), "\(error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["report.html"])
+    }
+
+    /// Outputs go into place all or none: when a rename fails, those already renamed are removed.
+    @Test func aFailedRenameLeavesNoOutputUnderAFinalName() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var outputs = [
+            try OutputFile(path: dir.file("clean.csv"), level: nil), try OutputFile(path: dir.file("held.csv"), level: nil),
+        ]
+        try outputs[0].write(Array("a\n".utf8))
+        // Taken after the run started: the report cannot be renamed into place.
+        try FileManager.default.createDirectory(atPath: dir.file("report.html"), withIntermediateDirectories: true)
+        #expect(throws: ScrubError.self) { try ScrubPipeline.complete(&outputs, summary: ScrubSummary(), directory: dir.path) }
+        for output in outputs { output.discard() }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.html"])
+    }
 }
