@@ -142,6 +142,14 @@ public final class ChunkReader {
             // (never past the limit, so whether a record fits does not depend on the chunk size or
             // where it starts) and read on.
             guard capacity < maxRecordBytes else {
+                // A full buffer does not tell whether the input ends right there: if it does, this
+                // is the last record (held with S01 for its open quote), not one over the limit.
+                var probe: UInt8 = 0
+                if try withUnsafeMutableBytes(of: &probe, { try source.read(into: $0) }) == 0 {
+                    atEnd = true
+                    finished = true
+                    return make(storage, count: filled, newlines: scan.newlinesInAll, sequence: sequence, last: true)
+                }
                 storage.deallocate()
                 throw Self.tooLong(
                     "a record", limit: maxRecordBytes, hint: ", or look for a quote left open", file: source.name,

@@ -238,6 +238,26 @@ extension BadInputTests {
         let result = try Fixtures.scrub([under], out: dir.file("out-under")) { $0.memoryLimit = 4 << 20 }
         #expect(result.summary.linesIn == 3)
     }
+
+    /// A last record with its quote left open that runs to the end of the file in exactly the
+    /// record limit is held with S01, as a shorter one is: the full buffer is not taken for more.
+    @Test(arguments: [0, 1])
+    func anOpenQuoteToTheEndOfFileAtTheRecordLimitIsHeld(over: Int) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let start = "L2,E2,P2,2026-05-01,2026-05-02,99214,1,165.00,\""
+        let long = start + String(repeating: "x", count: (1 << 20) + over - start.utf8.count - 1) + "\n"
+        let path = try dir.write("open.csv", Self.header + Self.good + long)
+        do {
+            let result = try Fixtures.scrub([path], out: dir.file("o")) { $0.memoryLimit = 4 << 20 }
+            #expect(over == 0, "a record over the limit was read")
+            #expect(result.summary.linesIn == 2 && result.summary.linesHeld == 1)
+            let s01 = try Fixtures.findings(dir.file("o")).filter { $0["rule"] == "S01" }.map { $0["line_number"] }
+            #expect(s01 == ["3"])
+        } catch let error as ScrubError {
+            #expect(over == 1 && error.line == 3 && error.message.contains("1 MiB"), "\(error)")
+        }
+    }
 }
 
 // MARK: - CR-only line ends
