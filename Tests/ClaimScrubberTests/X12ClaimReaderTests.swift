@@ -66,6 +66,27 @@ struct X12ClaimReaderTests {
         #expect(r[0]["place_of_service"] == "")
     }
 
+    /// A coordination-of-benefits claim's other-payer loops (2320 SBR, 2330 NM1s) name the other
+    /// payer's providers: an NM1*82 or NM1*71 there, often without an NPI, is not this claim's.
+    @Test(arguments: [false, true])
+    func otherPayerProviderLoopsLeaveTheClaimsProvidersAlone(institutional: Bool) throws {
+        var claim = X12Fixture.Claim(id: "K1", diagnoses: ["ABK:I10"])
+        claim.lines = [
+            institutional ? X12Fixture.Line(code: "99284", charge: "390", revenue: "0450") : X12Fixture.Line(charge: "110")
+        ]
+        var segments = file([claim], institutional: institutional)
+        let lx = try #require(segments.firstIndex { $0.hasPrefix("LX*") })
+        segments.insert(
+            contentsOf: [
+                "SBR*S*18*******CI", "AMT*D*50", "OI***Y***Y", "NM1*IL*1*DOE*JANE****MI*OTHER01", "N3*1 MAIN ST",
+                "N4*TOWN*NY*10001", "NM1*PR*2*OTHER PAYER*****PI*OP01", "NM1*82*1", "NM1*71*1",
+            ], at: lx)
+        let r = try records(segments)
+        #expect(r.count == 1)
+        #expect(r[0]["rendering_npi"] == X12Fixture.renderingNPI)
+        #expect(r[0]["payer_id"] == "AETNA01")
+    }
+
     @Test func aPatientLoopMakesAHashedPatientPerPerson() throws {
         let r = try records(file([
             .init(id: "A", patient: ("DOE", "JIMMY", "20100505")), .init(id: "B", patient: ("DOE", "JANE", "20120101")),

@@ -109,6 +109,9 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var facilityOrPOS = FieldBytes()
     @exclusivity(unchecked) private var claimRendering = FieldBytes()
     @exclusivity(unchecked) private var claimAttending = FieldBytes()
+    /// Past the claim's first SBR: the other-payer loops (2320/2330) of a coordination-of-benefits
+    /// claim, whose NM1*82/NM1*71 name the other payer's providers, not this claim's.
+    private var inOtherPayerLoops = false
     @exclusivity(unchecked) private var claimServiceDate = FieldBytes()
     @exclusivity(unchecked) private var statementDate = FieldBytes()
     /// Diagnosis slots in HI order (codes without dots).
@@ -716,6 +719,7 @@ final class X12ClaimReader {
         }
         clear(&claimRendering)
         clear(&claimAttending)
+        inOtherPayerLoops = false
         clear(&claimServiceDate)
         clear(&statementDate)
         diagnoses.removeAll()
@@ -791,7 +795,9 @@ final class X12ClaimReader {
             } else if Self.equals(qualifier, "434") && !lineOpen {
                 dateFrom(into: &statementDate)
             }
-        case Self.NM1:
+        case Self.SBR where !lineOpen:
+            inOtherPayerLoops = true
+        case Self.NM1 where lineOpen || !inOtherPayerLoops:
             let entity = reader.element(1)
             if Self.equals(entity, "82") {
                 if lineOpen { records.set(.renderingNpi, reader.element(9)) } else { copy(reader.element(9), into: &claimRendering) }
@@ -1044,4 +1050,5 @@ final class X12ClaimReader {
     static var LIN: UInt32 { 0x4C494E }
     static var HI: UInt32 { 0x4849 }
     static var DMG: UInt32 { 0x444D47 }
+    static var SBR: UInt32 { 0x534252 }
 }
