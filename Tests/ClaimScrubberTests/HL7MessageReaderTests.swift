@@ -133,6 +133,22 @@ struct HL7MessageReaderTests {
         #expect(v25.contains(",99213,25,,,,2,110.00,I10,"))
     }
 
+    /// FT1-32 (performing facility, the billing NPI) and FT1-41 (revenue code) came with v2.6:
+    /// before it, what a sender puts there is its own, and is not read.
+    @Test(arguments: [("2.3", false), ("2.5.1", false), ("2.6", true), ("2.8.2", true)])
+    func facilityAndRevenueCodeAreReadFromVersion26(version: String, read: Bool) throws {
+        var charge = HL7Fixture.charge(set: 1, id: "T1")
+        // Fields 27–31 empty, then FT1-32 (XON-3 id) and, nine fields on, FT1-41.
+        let last = charge.split(separator: "|", omittingEmptySubsequences: false).count - 1
+        charge += String(repeating: "|", count: 32 - last) + "^^1234567893" + String(repeating: "|", count: 9) + "0450"
+        let text = HL7Fixture.message(control: "M1", visit: "V1", version: version, charges: [charge]).joined(separator: "\r")
+        let fields = try records(text).split(separator: "\n")[0].split(separator: ",", omittingEmptySubsequences: false)
+        let column = { (c: Column) in String(fields[CanonicalRecords.columns.firstIndex(of: c)!]) }
+        #expect(column(.revenueCode) == (read ? "0450" : ""))
+        #expect(column(.billingNpi) == (read ? "1234567893" : ""))
+        #expect(HL7MessageReader.isVersion(Array(version.utf8), atLeast: 2, 6) == read)
+    }
+
     @Test func creditsAreNegativeAndEscapesAreDecoded() throws {
         let text = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", type: "CD", department: "FAMILY\\F\\MED\\S\\X")]).joined(separator: "\r")
         let records = try records(text)

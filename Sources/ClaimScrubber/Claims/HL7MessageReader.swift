@@ -344,6 +344,27 @@ final class HL7MessageReader: ClaimUnitReader {
         }
     }
 
+    /// True when an MSH-12 version id (`2.5`, `2.5.1`, `2.6`, `2.8.2`) is `major.minor` or later.
+    static func isVersion(_ id: [UInt8], atLeast major: Int, _ minor: Int) -> Bool {
+        var parts: [Int] = []
+        var current: Int?
+        for c in id {
+            if c >= 0x30 && c <= 0x39 {
+                current = (current ?? 0) * 10 + Int(c - 0x30)
+                if current! > 1000 { return false }
+            } else if c == 0x2E, let n = current {
+                parts.append(n)
+                current = nil
+            } else {
+                break
+            }
+        }
+        if let current { parts.append(current) }
+        guard let first = parts.first else { return false }
+        let second = parts.count > 1 ? parts[1] : 0
+        return first > major || (first == major && second >= minor)
+    }
+
     private func readCharge() {
         let old = version.starts(with: Array("2.1".utf8)) || version.starts(with: Array("2.2".utf8))
         let swapped = version.starts(with: Array("2.1".utf8))
@@ -371,11 +392,14 @@ final class HL7MessageReader: ClaimUnitReader {
         // DOMAIN.md names no FT1/PV1 field for these three; the v2 FT1 layout's own fields are used:
         // billing NPI from FT1-32 Performing Facility (XON-10 organization identifier, else the
         // older XON-3 id number), place of service from FT1-16 Assigned Patient Location (PL-1,
-        // where charge interfaces put the CMS code), revenue code from FT1-41 (v2.6 and later).
-        let facility = value(32, component: 10)
-        fields.append(facility.isEmpty ? value(32, component: 3) : facility)
+        // where charge interfaces put the CMS code), revenue code from FT1-41. FT1-32 and FT1-41
+        // came with v2.6: before it FT1 ends at FT1-31, and what a sender puts past that is its
+        // own (read as a revenue code, it made a line institutional, or held it with C10).
+        let since26 = Self.isVersion(version, atLeast: 2, 6)
+        let facility = since26 ? value(32, component: 10) : []
+        fields.append(facility.isEmpty && since26 ? value(32, component: 3) : facility)
         fields.append(value(16))
-        fields.append(value(41))
+        fields.append(since26 ? value(41) : [])
         fields.append(contentsOf: diagnoses)
         charges.append(fields)
     }
