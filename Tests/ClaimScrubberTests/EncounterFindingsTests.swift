@@ -73,6 +73,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    /// A run that alone passes the budget goes to the file straight from the job's array, and
+    /// reads back merged in order with the runs before and after it.
+    @Test func aRunOverTheWholeBudgetGoesStraightToTheFile() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var runs = Self.runs(seed: 13)
+        runs.sort { $0.count > $1.count }
+        try #require(runs.count > 2 && runs[0].count > 40)
+        var findings = EncounterFindings(memoryBudget: 40, directory: dir.path)
+        try findings.add(sorted: runs[0])
+        #expect(findings.spilled == runs[0].count)
+        for run in runs.dropFirst() { try findings.add(sorted: run) }
+        try Self.check(findings, against: runs)
+    }
+
     @Test func noFindingsReadAsNone() throws {
         var findings = EncounterFindings()
         try findings.add(sorted: [])

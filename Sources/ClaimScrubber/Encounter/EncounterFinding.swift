@@ -81,6 +81,16 @@ struct EncounterFindings: Sendable {
     mutating func add(sorted findings: [EncounterFinding]) throws {
         guard !findings.isEmpty else { return }
         assert(zip(findings, findings.dropFirst()).allSatisfy { !($1 < $0) }, "a run of findings out of order")
+        if inMemory + findings.count > memoryBudget {
+            // Over the budget with this run: the runs held so far and this one go to the file, this
+            // one straight from the job's array (a copy first would hold it twice).
+            try spill()
+            if let file {
+                runs.append(.file(offset: try file.append(findings), count: findings.count))
+                count += findings.count
+                return
+            }
+        }
         let run = [EncounterFinding](unsafeUninitializedCapacity: findings.count) { buffer, n in
             _ = buffer.initialize(from: findings)
             n = findings.count

@@ -359,17 +359,37 @@ enum EncounterStage {
                 }
                 for subShard in 0..<sub.shardCount {
                     let lines = try sub.take(subShard)
-                    pool.submit(job) { Self.check(lines, rules: rules, context: context).sorted(by: <) }
+                    // A patient-day cannot be split, and its findings can outweigh its lines (one
+                    // placeholder patient with every line duplicated has two or three each): one
+                    // over the per-shard share runs alone, with no other job in flight.
+                    let alone = lines.count > largest
+                    if alone { try pool.finish() }
+                    pool.submit(job) { Self.sortedFindings(lines, rules: rules, context: context) }
                     job += 1
+                    if alone {
+                        try pool.finish()
+                        // Its lines, their copy and its findings were the largest blocks freed
+                        // this stage: give their pages back before the next one is loaded.
+                        MemoryTuning.releaseFreeMemory()
+                    }
                 }
                 continue
             }
             let lines = try store.take(shard)
-            pool.submit(job) { Self.check(lines, rules: rules, context: context).sorted(by: <) }
+            pool.submit(job) { Self.sortedFindings(lines, rules: rules, context: context) }
             job += 1
         }
         try pool.finish()
         return collected.withLock { $0 }
+    }
+
+    /// `check`'s findings sorted in place (a sorted copy would hold them twice).
+    static func sortedFindings(_ lines: [EncounterLine], rules: [any EncounterRule], context: EncounterContext)
+        -> [EncounterFinding]
+    {
+        var findings = check(lines, rules: rules, context: context)
+        findings.sort(by: <)
+        return findings
     }
 
     /// Groups a shard's lines by patient and date and runs every rule on each group.
