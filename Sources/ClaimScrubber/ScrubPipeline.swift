@@ -165,9 +165,9 @@ public final class ScrubPipeline {
             if finding.severity == .error { state.held.insert(record) }
             summary.metrics.addLateFinding(
                 rule: finding.rule, severity: finding.severity,
-                department: state.departmentNames[Int(finding.line.department)],
-                renderingNPI: UInt64(finding.line.rendering), payer: state.payerNames[Int(finding.line.payer)],
-                procedure: finding.code, amountCents: finding.line.amountCents, serviceDay: finding.line.day,
+                department: state.departmentNames[Int(finding.department)],
+                renderingNPI: UInt64(finding.rendering), payer: state.payerNames[Int(finding.payer)],
+                procedure: finding.code, amountCents: finding.amountCents, serviceDay: finding.day,
                 newlyHeld: newlyHeld, newlyFlagged: newlyFlagged)
         }
     }

@@ -84,6 +84,8 @@ import Testing
         var findings = EncounterFindings(memoryBudget: 40, directory: dir.path)
         try findings.add(sorted: runs[0])
         #expect(findings.spilled == runs[0].count)
+        // What the budgets count on: a finding is as compact as a line.
+        #expect(MemoryLayout<EncounterFinding>.stride == MemoryLayout<EncounterLine>.stride)
         for run in runs.dropFirst() { try findings.add(sorted: run) }
         try Self.check(findings, against: runs)
     }

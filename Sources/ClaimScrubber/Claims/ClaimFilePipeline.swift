@@ -564,9 +564,9 @@ final class ClaimFilePipeline {
             }
             state.metrics.addLateFinding(
                 rule: finding.rule, severity: finding.severity,
-                department: state.departmentNames[Int(finding.line.department)],
-                renderingNPI: UInt64(finding.line.rendering), payer: state.payerNames[Int(finding.line.payer)],
-                procedure: finding.code, amountCents: finding.line.amountCents, serviceDay: finding.line.day,
+                department: state.departmentNames[Int(finding.department)],
+                renderingNPI: UInt64(finding.rendering), payer: state.payerNames[Int(finding.payer)],
+                procedure: finding.code, amountCents: finding.amountCents, serviceDay: finding.day,
                 newlyHeld: newlyHeld, newlyFlagged: newlyFlagged)
         }
         for finding in envelope {

@@ -6,8 +6,16 @@ import Foundation
 /// A finding of the shard stage, kept compact until pass 2 writes it: the message is composed
 /// then, from the rule and the codes.
 struct EncounterFinding: Sendable, Equatable {
-    /// The line found at fault (its record number, code and the facts the report needs).
-    var line: EncounterLine
+    /// The line found at fault: its record number over the run and its procedure code (packed).
+    var ordinal: UInt64
+    var code: UInt64
+    /// The line's facts the report needs (its `EncounterLine` fields), in 64 bytes with the rest:
+    /// one placeholder patient with every charge doubled makes two or three findings a line.
+    var amountCents: Int64
+    var day: Int32
+    var rendering: UInt32
+    var department: UInt16
+    var payer: UInt16
     var rule: RuleID
     var severity: Severity
     /// The other code involved (PTP column 1, add-on primary), or 0.
@@ -16,9 +24,20 @@ struct EncounterFinding: Sendable, Equatable {
     var number: Int64 = 0
     var number2: Int64 = 0
 
-    var ordinal: UInt64 { line.ordinal }
-    /// The line's own procedure code (packed).
-    var code: UInt64 { line.code }
+    init(line: EncounterLine, rule: RuleID, severity: Severity, other: UInt64 = 0, number: Int64 = 0, number2: Int64 = 0) {
+        ordinal = line.ordinal
+        code = line.code
+        amountCents = line.amountCents
+        day = line.day
+        rendering = line.rendering
+        department = line.department
+        payer = line.payer
+        self.rule = rule
+        self.severity = severity
+        self.other = other
+        self.number = number
+        self.number2 = number2
+    }
 
     var field: String { rule == .E04 || rule == .E05 ? "units" : "procedure_code" }
 
@@ -46,7 +65,7 @@ struct EncounterFinding: Sendable, Equatable {
 /// The shard stage's findings: one sorted run per job, read back in order by merging the runs.
 ///
 /// Gathering them into one array and sorting it (the first design) doubled the array as it grew and
-/// sorted through a scratch copy: at 50M lines (390k findings, 96 bytes each) that was up to 75 MB
+/// sorted through a scratch copy: at 50M lines (390k findings, then 96 bytes each) that was up to 75 MB
 /// at once, the largest piece of the run's growth in memory. Runs are stored at their exact size
 /// and merged as pass 2 reads them. A line lies in one shard (one job), so all findings of a line
 /// are in one run, in the order a full sort would give.
