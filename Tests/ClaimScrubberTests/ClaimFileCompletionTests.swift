@@ -85,7 +85,8 @@ struct ClaimFileCompletionTests {
         fields[32] = "GOOD HEALTH^^^^^^^^^" + X12Fixture.billingNPI
         fields[41] = "0450"
         charge = fields.joined(separator: "|")
-        let records = try Self.records(HL7Fixture.message(control: "M1", visit: "V1", charges: [charge]).joined(separator: "\r"))
+        // FT1-32 and FT1-41 are v2.6 fields.
+        let records = try Self.records(HL7Fixture.message(control: "M1", visit: "V1", version: "2.6", charges: [charge]).joined(separator: "\r"))
         let columns = CanonicalRecords.columns
         let record = try #require(records.first)
         #expect(record[columns.firstIndex(of: .billingNpi)!] == X12Fixture.billingNPI)
@@ -94,7 +95,8 @@ struct ClaimFileCompletionTests {
         // The rules see them: a malformed revenue code is C10, an unknown place of service C08.
         fields[16] = "7Z"
         fields[41] = "450"
-        let bad = HL7Fixture.message(control: "M1", visit: "V1", charges: [fields.joined(separator: "|")]).joined(separator: "\r") + "\r"
+        let bad =
+            HL7Fixture.message(control: "M1", visit: "V1", version: "2.6", charges: [fields.joined(separator: "|")]).joined(separator: "\r") + "\r"
         let (_, folder, findings) = try scrub(bad, name: "m.hl7")
         defer { folder.remove() }
         #expect(Set(findings.map { $0["rule"]! }) == ["C08", "C10"], "\(findings)")
