@@ -107,8 +107,9 @@ extension ChargeParser {
                 // Empty, or only spaces (every field is read trimmed): missing.
                 @inline(__always) func isBlank(_ i: Int) -> Bool {
                     let (p, length) = field(i)
-                    if length == 0 { return true }
-                    return p[0] == 0x20 && p[length &- 1] == 0x20 && Self.trimmed(UnsafeRawBufferPointer(start: p, count: length)).isEmpty
+                    var k = 0
+                    while k < length && p[k] == 0x20 { k &+= 1 }
+                    return k == length
                 }
                 for (i, column) in required where isBlank(i) {
                     sink.add(
