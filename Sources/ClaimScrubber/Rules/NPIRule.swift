@@ -25,15 +25,15 @@ struct NPIRule: LineRule {
         }
         let text = batch.text(column, r)
         sink.add(
-            .C09, record: r, field: column.rawValue, value: text, message: NPI.problem(npi, text: text, field: column.rawValue),
+            .C09, record: r, field: column.rawValue, value: text, message: NPI.problem(text, field: column.rawValue),
             payer: batch.payerName(r))
     }
 }
 
 /// National Provider Identifier arithmetic.
 public enum NPI {
-    /// What is wrong with an NPI that `isValid` refuses (`npi` as the parser packed it, `text` as written).
-    static func problem(_ npi: UInt64, text: String, field: String) -> String {
+    /// What is wrong with an NPI, as written, that `isValid` refuses.
+    static func problem(_ text: String, field: String) -> String {
         let digits = text.trimmingCharacters(in: .whitespaces)
         let tenDigits = digits.utf8.count == 10 && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         if !tenDigits { return "\(field) is not 10 digits" }
