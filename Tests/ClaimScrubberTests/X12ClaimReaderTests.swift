@@ -87,6 +87,25 @@ struct X12ClaimReaderTests {
         #expect(r[0]["payer_id"] == "AETNA01")
     }
 
+    /// A void (CLM05-3 8) reverses the claim it repeats: its lines are credits, so an original and
+    /// its void in one file make no duplicate and no MUE sum over the limit.
+    @Test func aVoidClaimsLinesAreCredits() throws {
+        let original = X12Fixture.Claim(id: "V1", diagnoses: ["ABK:I10"], lines: [X12Fixture.Line(charge: "110.50")])
+        var void = original
+        void.id = "V1X"
+        var segments = file([original, void])
+        let clm = try #require(segments.lastIndex { $0.hasPrefix("CLM*V1X*") })
+        segments[clm] = segments[clm].replacingOccurrences(of: "11:B:1", with: "11:B:8")
+        let r = try records(segments)
+        #expect(r.map { $0["charge_amount"] } == ["110.50", "-110.50"])
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("v.x12", X12Fixture.render(segments))
+        _ = try Fixtures.scrub([input], out: folder.file("o"), tables: Fixtures.demoTablesCache)
+        let rules = Set(try Fixtures.findings(folder.file("o")).map { $0["rule"]! })
+        #expect(rules.isDisjoint(with: ["E01", "E02", "E05", "X02"]), "\(rules)")
+    }
+
     @Test func aPatientLoopMakesAHashedPatientPerPerson() throws {
         let r = try records(file([
             .init(id: "A", patient: ("DOE", "JIMMY", "20100505")), .init(id: "B", patient: ("DOE", "JANE", "20120101")),

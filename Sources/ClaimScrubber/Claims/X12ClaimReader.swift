@@ -112,6 +112,9 @@ final class X12ClaimReader {
     /// Past the claim's first SBR: the other-payer loops (2320/2330) of a coordination-of-benefits
     /// claim, whose NM1*82/NM1*71 name the other payer's providers, not this claim's.
     private var inOtherPayerLoops = false
+    /// CLM05-3 is 8: the claim voids an earlier one, so its lines are credits (DOMAIN.md, "Credits
+    /// and reversals"): they cancel the charges they repeat for E01/E02 and subtract in MUE sums.
+    private var claimIsVoid = false
     @exclusivity(unchecked) private var claimServiceDate = FieldBytes()
     @exclusivity(unchecked) private var statementDate = FieldBytes()
     /// Diagnosis slots in HI order (codes without dots).
@@ -716,6 +719,7 @@ final class X12ClaimReader {
             copy(reader.element(2), into: &clm02Text)
             clm02 = Money.cents(clm02Text.bytes)
             copy(reader.component(5, 1), into: &facilityOrPOS)
+            claimIsVoid = Self.equals(reader.component(5, 3), "8")
         }
         clear(&claimRendering)
         clear(&claimAttending)
@@ -896,10 +900,15 @@ final class X12ClaimReader {
         guard claimScanned else { return }
         let cents = Money.cents(records.value(.chargeAmount))
         if let cents {
+            // X02 compares the amounts as written; a void's lines count as the credits they are.
             lineChargeSum += cents
-            claimChargeCents += cents
+            claimChargeCents += claimIsVoid ? -abs(cents) : cents
         } else {
             lineChargesValid = false
+        }
+        if claimIsVoid, let cents, cents > 0 {
+            let written = Array(ChargeParser.trimmed(records.value(.chargeAmount)))
+            records.set(.chargeAmount, [0x2D] + written)
         }
         // Diagnoses: through the pointers (837P), or every claim diagnosis (837I, or no pointers).
         dx.removeAll(keepingCapacity: true)
