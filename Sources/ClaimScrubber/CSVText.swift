@@ -7,6 +7,15 @@ enum CSVText {
     }
 
     static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        // A field copied from an input (a line or encounter id) may not be UTF-8; findings.csv
+        // stays UTF-8 throughout, with U+FFFD for the bytes that are not (the held output keeps
+        // them as they came).
+        if let base = bytes.baseAddress, !ChargeParser.isASCII(base.assumingMemoryBound(to: UInt8.self), bytes.count),
+            !ChargeParser.isValidUTF8(bytes)
+        {
+            append(String(decoding: bytes, as: UTF8.self), to: &out)
+            return
+        }
         var needsQuotes = false
         for c in bytes where c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D {
             needsQuotes = true

@@ -159,6 +159,20 @@ import Zstd
         #expect(rows[0]["message"]!.contains("UTF-8"))
     }
 
+    /// findings.csv stays UTF-8 when a line id it names is not: the bytes that are not become U+FFFD
+    /// there, while the held output keeps the line as it came.
+    @Test func findingsStayUTF8WhenALineIdIsNot() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let line = Array("L".utf8) + [0xFF, 0x32] + Array(",E1,P1,2026-05-01,2026-05-02,99213,1,110.00\n".utf8)
+        let input = try dir.write("u.csv", Array(Self.header.utf8) + line)
+        _ = try Fixtures.scrub([input], out: dir.file("o"))
+        let findings = try Fixtures.read(dir.file("o/findings.csv"))
+        #expect(findings.withUnsafeBytes { ChargeParser.isValidUTF8($0) })
+        #expect(String(decoding: findings, as: UTF8.self).contains("\n2,L\u{FFFD}2,E1,S01,"))
+        #expect(try Fixtures.read(dir.file("o/held.csv")) == Array(Self.header.utf8) + line)
+    }
+
     @Test func aOneMebibyteLineIsScrubbedLikeAnyOther() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
