@@ -221,9 +221,11 @@ extension ChargeParser {
             // Birth dates are patient identity: the value stays out of the finding.
             let value =
                 column.isPatientIdentity ? "" : String(decoding: UnsafeRawBufferPointer(start: field.0, count: field.1), as: UTF8.self)
-            sink.add(
-                .S03, record: r, field: column.rawValue, value: value,
-                message: "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)", payer: payer)
+            let trimmed = Self.trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1))
+            let message =
+                DayNumber.isDateOutsideYears(trimmed)
+                ? "\(column.rawValue) is a date outside the years 1800-2200" : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)"
+            sink.add(.S03, record: r, field: column.rawValue, value: value, message: message, payer: payer)
         }
         return day
     }

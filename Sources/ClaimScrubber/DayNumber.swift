@@ -46,7 +46,17 @@ public enum DayNumber {
 
     /// Parses YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY (also M/D/YYYY); `missing` when empty,
     /// `malformed` when it is not one of those forms or not a real calendar date.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int32 { parse(bytes, years: 1800, 2200) }
+
+    /// True when `parse` refused `bytes` only for its year: a real calendar date before 1800 or
+    /// after 2200 (a birth year typed 1799, a date of service typed 2206), which a finding should
+    /// not call "not a date".
+    static func isDateOutsideYears(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        parse(bytes) == malformed && isDate(parse(bytes, years: 1, 9999))
+    }
+
+    @inline(__always)
+    static func parse(_ bytes: UnsafeRawBufferPointer, years first: Int, _ last: Int) -> Int32 {
         let n = bytes.count
         if n == 0 { return missing }
         let iso = n == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D
@@ -61,7 +71,7 @@ public enum DayNumber {
             let year = Int(d0) * 1000 + Int(d1) * 100 + Int(d2) * 10 + Int(d3)
             let month = Int(m0) * 10 + Int(m1)
             let day = Int(a0) * 10 + Int(a1)
-            guard year >= 1800, year <= 2200, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month) else {
+            guard year >= first, year <= last, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month) else {
                 return malformed
             }
             return from(year: year, month: month, day: day)
@@ -101,7 +111,7 @@ public enum DayNumber {
         } else {
             return malformed
         }
-        guard year >= 1800, year <= 2200, month >= 1, month <= 12, day >= 1,
+        guard year >= first, year <= last, month >= 1, month <= 12, day >= 1,
             day <= daysInMonth(year, month)
         else { return malformed }
         return from(year: year, month: month, day: day)

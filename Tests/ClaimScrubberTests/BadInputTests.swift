@@ -159,6 +159,16 @@ import Zstd
         #expect(rows[0]["message"]!.contains("UTF-8"))
     }
 
+    @Test func aDateOutsideTheYearsIsSaidToBe() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let rows = try scrubRows(Array("L2,E1,P1,2201-05-01,2026-05-02,99213,1,110.00\nL3,E1,P1,2026-13-01,2026-05-02,99213,1,110.00\n".utf8), in: dir)
+        #expect(rows.map { $0["message"]! } == [
+            "service_date is a date outside the years 1800-2200",
+            "service_date is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)",
+        ])
+    }
+
     /// findings.csv stays UTF-8 when a line id it names is not: the bytes that are not become U+FFFD
     /// there, while the held output keeps the line as it came.
     @Test func findingsStayUTF8WhenALineIdIsNot() throws {

@@ -23,4 +23,15 @@ import Testing
     @Test func emptyIsMissing() {
         #expect(DayNumber.parse("") == DayNumber.missing)
     }
+
+    /// Years outside 1800–2200 are refused, and told apart from text that is no date at all, so
+    /// S03 can say which.
+    @Test(arguments: [
+        ("17991231", true), ("1799-12-31", true), ("12/31/2201", true), ("0001-01-01", true), ("2026-02-30", false),
+        ("17990230", false), ("x", false), ("2026-05-01", false),
+    ])
+    func aRealDateOutsideTheYearsIsToldApart(text: String, outside: Bool) {
+        var text = text
+        #expect(text.withUTF8 { DayNumber.isDateOutsideYears(UnsafeRawBufferPointer($0)) } == outside)
+    }
 }
