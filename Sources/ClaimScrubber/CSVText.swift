@@ -7,17 +7,18 @@ enum CSVText {
     }
 
     static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        guard let raw = bytes.baseAddress else { return }
+        let p = raw.assumingMemoryBound(to: UInt8.self)
+        let n = bytes.count
         // A field copied from an input (a line or encounter id) may not be UTF-8; findings.csv
         // stays UTF-8 throughout, with U+FFFD for the bytes that are not (the held output keeps
         // them as they came).
-        if let base = bytes.baseAddress, !ChargeParser.isASCII(base.assumingMemoryBound(to: UInt8.self), bytes.count),
-            !ChargeParser.isValidUTF8(bytes)
-        {
-            append(String(decoding: bytes, as: UTF8.self), to: &out)
+        if !ChargeParser.isASCII(p, n) && !ChargeParser.isValidUTF8(bytes) {
+            appendRepaired(bytes, to: &out)
             return
         }
         var needsQuotes = false
-        for c in bytes where c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D {
+        for i in 0..<n where p[i] == 0x2C || p[i] == 0x22 || p[i] == 0x0A || p[i] == 0x0D {
             needsQuotes = true
             break
         }
@@ -26,11 +27,16 @@ enum CSVText {
             return
         }
         out.append(0x22)
-        for c in bytes {
-            if c == 0x22 { out.append(0x22) }
-            out.append(c)
+        for i in 0..<n {
+            if p[i] == 0x22 { out.append(0x22) }
+            out.append(p[i])
         }
         out.append(0x22)
+    }
+
+    @inline(never)
+    private static func appendRepaired(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        append(String(decoding: bytes, as: UTF8.self), to: &out)
     }
 
     static func append(_ value: Int, to out: inout [UInt8]) {

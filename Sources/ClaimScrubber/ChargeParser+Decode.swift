@@ -221,13 +221,20 @@ extension ChargeParser {
             // Birth dates are patient identity: the value stays out of the finding.
             let value =
                 column.isPatientIdentity ? "" : String(decoding: UnsafeRawBufferPointer(start: field.0, count: field.1), as: UTF8.self)
-            let trimmed = Self.trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1))
-            let message =
-                DayNumber.isDateOutsideYears(trimmed)
-                ? "\(column.rawValue) is a date outside the years 1800-2200" : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)"
-            sink.add(.S03, record: r, field: column.rawValue, value: value, message: message, payer: payer)
+            sink.add(
+                .S03, record: r, field: column.rawValue, value: value, message: Self.dateProblem(field, column), payer: payer)
         }
         return day
+    }
+
+    /// S03's message for a date field `DayNumber.parse` refused (kept out of `date`, which is inlined
+    /// for every date of every line).
+    @inline(never)
+    private static func dateProblem(_ field: (UnsafePointer<UInt8>, Int), _ column: Column) -> String {
+        let text = trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1))
+        return DayNumber.isDateOutsideYears(text)
+            ? "\(column.rawValue) is a date outside the years 1800-2200"
+            : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)"
     }
 
     /// A code packed like `PackedCode.pack` (dots skipped, spaces trimmed); `PackedCode.invalid`
