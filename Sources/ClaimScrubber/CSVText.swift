@@ -6,14 +6,14 @@ enum CSVText {
         text.withUTF8 { append(UnsafeRawBufferPointer($0), to: &out) }
     }
 
-    static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    /// Appends `bytes`, quoted when they hold a comma, quote, CR or LF. `repairingUTF8`: bytes that
+    /// are not UTF-8 become U+FFFD (for a field copied from an input into findings.csv, which
+    /// stays UTF-8; the held output keeps them as they came).
+    static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8], repairingUTF8: Bool = false) {
         guard let raw = bytes.baseAddress else { return }
         let p = raw.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
-        // A field copied from an input (a line or encounter id) may not be UTF-8; findings.csv
-        // stays UTF-8 throughout, with U+FFFD for the bytes that are not (the held output keeps
-        // them as they came).
-        if !ChargeParser.isASCII(p, n) && !ChargeParser.isValidUTF8(bytes) {
+        if repairingUTF8 && !ChargeParser.isASCII(p, n) && !ChargeParser.isValidUTF8(bytes) {
             appendRepaired(bytes, to: &out)
             return
         }

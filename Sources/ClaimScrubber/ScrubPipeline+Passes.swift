@@ -406,9 +406,9 @@ enum FindingsRow {
     ) {
         CSVText.append(line, to: &rows)
         rows.append(0x2C)
-        if let lineId { CSVText.append(lineId, to: &rows) } else { CSVText.append(line, to: &rows) }
+        if let lineId { CSVText.append(lineId, to: &rows, repairingUTF8: true) } else { CSVText.append(line, to: &rows) }
         rows.append(0x2C)
-        CSVText.append(encounterId, to: &rows)
+        CSVText.append(encounterId, to: &rows, repairingUTF8: true)
         rows.append(0x2C)
         rows.append(contentsOf: rule.rawValue.utf8)
         rows.append(0x2C)
