@@ -10,11 +10,20 @@ import Zstd
     static let encounterRules: Set<RuleID> = [.E01, .E02, .E03, .E04, .E05, .E06]
 
     static func foundSet(_ out: String, rules: Set<RuleID>) throws -> Set<ExtractGenerator.TruthEntry> {
+        foundSet(try Fixtures.findings(out), rules: rules)
+    }
+
+    static func foundSet(_ findings: [[String: String]], rules: Set<RuleID>) -> Set<ExtractGenerator.TruthEntry> {
         Set(
-            try Fixtures.findings(out).compactMap { row -> ExtractGenerator.TruthEntry? in
+            findings.compactMap { row -> ExtractGenerator.TruthEntry? in
                 guard let rule = RuleID(rawValue: row["rule"]!), rules.contains(rule) else { return nil }
                 return ExtractGenerator.TruthEntry(lineId: row["line_id"]!, rule: rule)
             })
+    }
+
+    /// The findings of `rules` on a hand-made extract, scrubbed with the demo NCCI tables.
+    static func found(_ header: String, _ rows: [String], rules: Set<RuleID>) throws -> Set<ExtractGenerator.TruthEntry> {
+        foundSet(try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache), rules: rules)
     }
 
     @Test func everyInjectedEncounterDefectIsFoundAndNothingElse() throws {
@@ -274,8 +283,6 @@ import Zstd
     }
 
     @Test func aCreditCancelsOneEarlierDuplicate() throws {
-        let dir = try TemporaryFolder()
-        defer { dir.remove() }
         let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
         let rows = [
             "L1,E1,P1,2026-05-01,J1100,2,7.00,1234567893",
@@ -287,10 +294,8 @@ import Zstd
             "L7,E3,P1,2026-05-01,J1100,3,10.50,1234567893",  // same code and provider, other units: probable
             "L8,E3,P1,2026-05-01,J1100,1,3.50,1234567893",
         ]
-        let path = try dir.write("c.csv", header + rows.joined(separator: "\n") + "\n")
         // L8 carries the repeat modifier column? No modifier column here: it is probable too.
-        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
-        let found = try Self.foundSet(dir.file("o"), rules: [.E01, .E02])
+        let found = try Self.found(header, rows, rules: [.E01, .E02])
         #expect(
             found == [
                 .init(lineId: "L2", rule: .E01), .init(lineId: "L4", rule: .E01), .init(lineId: "L7", rule: .E02),
@@ -301,8 +306,6 @@ import Zstd
     /// DOMAIN.md: a credit subtracts its units in MUE sums, whether its units are written negative
     /// or, as an HL7 `CD` transaction or a reversal with a negative amount carries them, positive.
     @Test func aCreditTakesItsUnitsOffTheDateOfServiceSum() throws {
-        let dir = try TemporaryFolder()
-        defer { dir.remove() }
         let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
         // 36415: MUE 2, MAI 3 in the demo table.
         let rows = [
@@ -317,22 +320,16 @@ import Zstd
             "D2,E6,P4,2026-05-01,36415,1,18.00,1234567893",
             "D3,E7,P4,2026-05-01,36415,1,-18.00,1234567893",  // 2 + 1 - 1: within
         ]
-        let path = try dir.write("m.csv", header + rows.joined(separator: "\n") + "\n")
-        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
-        let found = try Self.foundSet(dir.file("o"), rules: [.E05])
+        let found = try Self.found(header, rows, rules: [.E05])
         #expect(found.isEmpty, "credits subtract: \(found)")
         // Without D3's reversal, P4's 3 units are over: both its lines are held.
-        let path2 = try dir.write("n.csv", header + rows[..<9].joined(separator: "\n") + "\n")
-        _ = try Fixtures.scrub([path2], out: dir.file("o2"), tables: Fixtures.demoTablesCache)
         #expect(
-            try Self.foundSet(dir.file("o2"), rules: [.E05]) == [.init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)])
+            try Self.found(header, Array(rows[..<9]), rules: [.E05]) == [.init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)])
     }
 
     /// A malformed field the encounter rules do not read (sex, birth or post date) holds its line
     /// but leaves it in those rules; a malformed amount or unit count takes it out.
     @Test func aMalformedFieldTheEncounterRulesDoNotReadLeavesTheLineIn() throws {
-        let dir = try TemporaryFolder()
-        defer { dir.remove() }
         let header =
             "line_id,encounter_id,patient_id,patient_dob,patient_sex,service_date,post_date,procedure_code,units,charge_amount,rendering_npi\n"
         let rows = [
@@ -347,9 +344,7 @@ import Zstd
             "F1,E5,P5,1970-01-01,F,2026-05-01,2026-05-02,99213,x,90.00,1234567893",  // S03 units: out
             "F2,E5,P5,1970-01-01,F,2026-05-01,2026-05-02,99213,1,90.00,1234567893",  // so no E01 or E05
         ]
-        let path = try dir.write("s.csv", header + rows.joined(separator: "\n") + "\n")
-        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
-        let found = try Self.foundSet(dir.file("o"), rules: Self.encounterRules)
+        let found = try Self.found(header, rows, rules: Self.encounterRules)
         #expect(
             found == [
                 .init(lineId: "A2", rule: .E03), .init(lineId: "B2", rule: .E01), .init(lineId: "B1", rule: .E05),
@@ -359,8 +354,6 @@ import Zstd
 
     /// E01 compares modifiers as a set: order and repeats do not matter, a missing one does.
     @Test func exactDuplicatesCompareModifiersAsASet() throws {
-        let dir = try TemporaryFolder()
-        defer { dir.remove() }
         let header =
             "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,modifier2,modifier3,units,charge_amount,rendering_npi\n"
         let rows = [
@@ -371,9 +364,7 @@ import Zstd
             "C1,E5,P3,2026-05-01,97140,GP,59,,1,38.00,1234567893",
             "C2,E6,P3,2026-05-01,97140,GP,,,1,38.00,1234567893",  // {GP}: not the same modifiers
         ]
-        let path = try dir.write("m.csv", header + rows.joined(separator: "\n") + "\n")
-        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
-        let found = try Self.foundSet(dir.file("o"), rules: [.E01])
+        let found = try Self.found(header, rows, rules: [.E01])
         #expect(found == [.init(lineId: "A2", rule: .E01), .init(lineId: "B2", rule: .E01)])
         // The packed form: sorted, repeats dropped, empty slots last.
         let (x, y, z): (UInt64, UInt64, UInt64) = (0x123, 0x456, 0x789)
@@ -386,8 +377,6 @@ import Zstd
     /// An NPI that is malformed, all zeros or not starting with 1 or 2 is held by C09, and names a
     /// provider of its own: not the one of an empty NPI, nor of another bad one.
     @Test func aBadNPIIsNeitherEmptyNorAnotherBadNPI() throws {
-        let dir = try TemporaryFolder()
-        defer { dir.remove() }
         let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
         // 99213: MUE 1, MAI 2 in the demo table; two lines of one provider are over it.
         let rows = [
@@ -401,13 +390,8 @@ import Zstd
             "D1,E4,P4,2026-05-01,99213,1,90.00,12345678AB",
             "D2,E4,P4,2026-05-01,99213,1,90.00, 12345678AB",  // the same bad NPI: the same provider
         ]
-        let path = try dir.write("n.csv", header + rows.joined(separator: "\n") + "\n")
-        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
-        let rows2 = try Fixtures.findings(dir.file("o"))
-        let found = Set(
-            rows2.compactMap { row -> ExtractGenerator.TruthEntry? in
-                RuleID(rawValue: row["rule"]!).map { .init(lineId: row["line_id"]!, rule: $0) }
-            })
+        let rows2 = try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
+        let found = Self.foundSet(rows2, rules: Set(RuleID.allCases))
         let bad: [ExtractGenerator.TruthEntry] = ["A1", "A3", "B1", "C1", "D1", "D2"].map { .init(lineId: $0, rule: .C09) }
         #expect(found == Set(bad + [.init(lineId: "D2", rule: .E01), .init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)]))
         let messages = Dictionary(
@@ -418,8 +402,6 @@ import Zstd
     }
 
     @Test func ptpBypassAndMUERulesOnHandMadeLines() throws {
-        let dir = try TemporaryFolder()
-        defer { dir.remove() }
         let header =
             "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi,revenue_code\n"
         let rows = [
@@ -443,9 +425,7 @@ import Zstd
             // Orphan add-on.
             "H1,E8,P7,2026-05-01,11045,,1,61.00,1234567893,",
         ]
-        let path = try dir.write("p.csv", header + rows.joined(separator: "\n") + "\n")
-        _ = try Fixtures.scrub([path], out: dir.file("o"), tables: Fixtures.demoTablesCache)
-        let found = try Self.foundSet(dir.file("o"), rules: Self.encounterRules)
+        let found = try Self.found(header, rows, rules: Self.encounterRules)
         #expect(
             found == [
                 .init(lineId: "A2", rule: .E03), .init(lineId: "C2", rule: .E03), .init(lineId: "F1", rule: .E04),

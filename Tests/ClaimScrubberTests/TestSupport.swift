@@ -76,6 +76,15 @@ enum Fixtures {
         return try ScrubPipeline(options: options, tables: tables ?? tablesCache).run()
     }
 
+    /// findings.csv's rows after scrubbing `header` and `rows` (a record each) in a folder of its own.
+    static func findings(header: String, rows: [String], tables: CodeTables? = nil) throws -> [[String: String]] {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("extract.csv", header + rows.joined(separator: "\n") + "\n")
+        _ = try scrub([path], out: dir.file("o"), tables: tables)
+        return try findings(dir.file("o"))
+    }
+
     /// A file's bytes, decompressed when zstd.
     static func read(_ path: String) throws -> [UInt8] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
