@@ -37,11 +37,10 @@ struct EncounterLine: Sendable, Equatable {
     /// its provider stays its own, so an empty or another malformed NPI is not "the same provider"
     /// for E01–E05.
     static func providerNumber(_ npi: UInt64, text: UnsafeRawBufferPointer) -> UInt32 {
-        if npi < 3_000_000_000 { return UInt32(npi) }
+        if npi < NPI.limit { return UInt32(npi) }
         let trimmed = ChargeParser.trimmed(text)
         let hash = trimmed.baseAddress.map { FNV1a.hash($0.assumingMemoryBound(to: UInt8.self), trimmed.count) } ?? 0
-        let span = UInt64(UInt32.max) - 3_000_000_000 + 1
-        return UInt32(3_000_000_000 + hash % span)
+        return UInt32(NPI.limit + hash % (UInt64(UInt32.max) - NPI.limit + 1))
     }
 
     /// The provider that groups PTP and MUE edits: rendering for professional, billing for institutional lines.

@@ -42,14 +42,18 @@ public enum NPI {
     }
 
     /// The provider key of the summary's groups: the NPI, 0 when missing, and `PackedCode.invalid`
-    /// for every NPI that is not 10 digits below 3·10⁹ (so an encounter line's 32-bit provider
+    /// for every NPI that is not 10 digits below `limit` (so an encounter line's 32-bit provider
     /// number, `EncounterLine.providerNumber`, maps back to the same key).
     @inline(__always)
-    static func groupKey(_ npi: UInt64) -> UInt64 { npi < 3_000_000_000 ? npi : PackedCode.invalid }
+    static func groupKey(_ npi: UInt64) -> UInt64 { npi < limit ? npi : PackedCode.invalid }
+
+    /// Every valid NPI is below this (ten digits, the first 1 or 2); a ten-digit text below it
+    /// packs to a number no other text does.
+    static let limit: UInt64 = 3_000_000_000
 
     /// 10 digits, first 1 or 2, last the Luhn check digit over 80840 followed by the first nine.
     public static func isValid(_ npi: UInt64) -> Bool {
-        guard npi >= 1_000_000_000 && npi < 3_000_000_000 else { return false }
+        guard npi >= 1_000_000_000 && npi < limit else { return false }
         return checkDigit(npi / 10) == Int(npi % 10)
     }
 
