@@ -56,6 +56,8 @@ final class HL7MessageReader: ClaimUnitReader {
 
     @exclusivity(unchecked) private var controlId: [UInt8] = []
     @exclusivity(unchecked) private var version: [UInt8] = []
+    /// The message's version (MSH-12) has FT1-32 and FT1-41 (v2.6 and later); read once per message.
+    private var hasFacilityAndRevenueCode = false
     @exclusivity(unchecked) private var patientId: [UInt8] = []
     @exclusivity(unchecked) private var birthDate: [UInt8] = []
     @exclusivity(unchecked) private var sex: [UInt8] = []
@@ -275,6 +277,7 @@ final class HL7MessageReader: ClaimUnitReader {
         if copyMode { appendSegment() }
         controlId = value(10)
         version = value(12)
+        hasFacilityAndRevenueCode = Self.isVersion(version, atLeast: 2, 6)
         encounterId = []
         patientId = []
         birthDate = []
@@ -395,7 +398,7 @@ final class HL7MessageReader: ClaimUnitReader {
         // where charge interfaces put the CMS code), revenue code from FT1-41. FT1-32 and FT1-41
         // came with v2.6: before it FT1 ends at FT1-31, and what a sender puts past that is its
         // own (read as a revenue code, it made a line institutional, or held it with C10).
-        let since26 = Self.isVersion(version, atLeast: 2, 6)
+        let since26 = hasFacilityAndRevenueCode
         let facility = since26 ? value(32, component: 10) : []
         fields.append(facility.isEmpty && since26 ? value(32, component: 3) : facility)
         fields.append(value(16))
