@@ -56,7 +56,10 @@ final class HL7MessageReader: ClaimUnitReader {
 
     @exclusivity(unchecked) private var controlId: [UInt8] = []
     @exclusivity(unchecked) private var version: [UInt8] = []
-    /// The message's version (MSH-12) has FT1-32 and FT1-41 (v2.6 and later); read once per message.
+    /// What the message's version (MSH-12) says of its FT1 layout, read once per message: v2.1 and
+    /// v2.2 have no FT1-25/26, v2.1 swaps FT1-10 and FT1-11, FT1-32 and FT1-41 come with v2.6.
+    private var beforeFT125 = false
+    private var swapsQuantityAndAmount = false
     private var hasFacilityAndRevenueCode = false
     @exclusivity(unchecked) private var patientId: [UInt8] = []
     @exclusivity(unchecked) private var birthDate: [UInt8] = []
@@ -277,6 +280,8 @@ final class HL7MessageReader: ClaimUnitReader {
         if copyMode { appendSegment() }
         controlId = value(10)
         version = value(12)
+        swapsQuantityAndAmount = version.starts(with: Array("2.1".utf8))
+        beforeFT125 = swapsQuantityAndAmount || version.starts(with: Array("2.2".utf8))
         hasFacilityAndRevenueCode = Self.isVersion(version, atLeast: 2, 6)
         encounterId = []
         patientId = []
@@ -369,8 +374,8 @@ final class HL7MessageReader: ClaimUnitReader {
     }
 
     private func readCharge() {
-        let old = version.starts(with: Array("2.1".utf8)) || version.starts(with: Array("2.2".utf8))
-        let swapped = version.starts(with: Array("2.1".utf8))
+        let old = beforeFT125
+        let swapped = swapsQuantityAndAmount
         var lineId = value(2)
         if lineId.isEmpty { lineId = controlId + [0x3A] + value(1) }
         linePositions.append(position)
