@@ -65,10 +65,14 @@ public struct ExtractLayout: Sendable, Equatable {
         // Header fields the column map sends to each column: two for one column is a mistake in
         // the map (which one holds the codes?), not an alias to pass over.
         var mappedBy: [Column: String] = [:]
-        for name in names {
-            let exact = columnMap[name] ?? columnMap[name.trimmingSpaces]
-            let user = exact ?? userMap[Column.normalise(name)]
-            let column = user ?? Column.byAlias[Column.normalise(name)]
+        let userColumns = names.map { name in
+            columnMap[name] ?? columnMap[name.trimmingSpaces] ?? userMap[Column.normalise(name)]
+        }
+        // A column the map assigns is read from the field it names, even where another field bears
+        // the column's own name or an alias: the map is the user's word on this extract.
+        let assigned = Set(userColumns.compactMap { $0 })
+        for (name, user) in zip(names, userColumns) {
+            let column = user ?? Column.byAlias[Column.normalise(name)].flatMap { assigned.contains($0) ? nil : $0 }
             if let column, nameOf[column] == Column.normalise(name) {
                 throw ScrubError(
                     "the header names this column twice; rename or drop one of the two", file: file,
@@ -156,7 +160,13 @@ extension ExtractLayout {
     public static func loadColumnMap(path: String) throws -> [String: Column] {
         let document = try StructuredDocument.load(path: path)
         guard var table = document.table else { throw ScrubError("column map must be a table", file: path) }
-        if let inner = table["columns"]?.table { table = inner }
+        if let inner = table["columns"]?.table {
+            // Beside a `columns` table, any other key is a mistake (`[colums]`) that would lose its mappings.
+            if let stray = table.keys.sorted().first(where: { $0 != "columns" }) {
+                throw ScrubError("unknown key beside the 'columns' table", file: path, field: stray)
+            }
+            table = inner
+        }
         var map: [String: Column] = [:]
         for (name, value) in table {
             guard let canonical = value.string, let column = Column(rawValue: canonical) else {

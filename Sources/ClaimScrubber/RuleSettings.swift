@@ -21,7 +21,7 @@ public struct RuleSettings: Sendable {
     public var timelyFilingDays = 365
     /// D04: charge lag in days beyond which a warning is raised.
     public var chargeLagDays = 3
-    /// M02 and similar: nothing extra yet; rule parameters not known here stay in `parameters`.
+    /// Rule parameters read by the rules themselves (C03's `payer_classes`).
     public var parameters: [RuleID: [String: StructuredValue]] = [:]
 
     public init() {
@@ -137,10 +137,25 @@ extension RuleSettings {
                 }
                 parameters[rule, default: [:]][key] = value
             default:
-                parameters[rule, default: [:]][key] = value
+                // A misspelt key (`enable = false`) would leave the rule as it was without a word.
+                throw ScrubError(
+                    "unknown key (a rule takes \(Self.ruleKeys(rule).joined(separator: ", ")))", file: name,
+                    field: "\(field).\(key)")
             }
         }
         set(rule, enabled ? severity : nil)
+    }
+
+    /// The keys a rule's table takes.
+    static func ruleKeys(_ rule: RuleID) -> [String] {
+        var keys = ["enabled", "severity"]
+        switch rule {
+        case .D03: keys += ["days", "timely_filing_days"]
+        case .D04: keys += ["threshold_days"]
+        case .C03: keys += ["payer_classes"]
+        default: break
+        }
+        return keys
     }
 
     private static func severityWord(

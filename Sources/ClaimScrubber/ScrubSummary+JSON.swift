@@ -337,9 +337,11 @@ private struct JSONReader {
 
     /// A whole number within ±2^50 (counts of lines, cents up to eleven trillion dollars): a
     /// summary edited by hand or damaged holds no number whose sums or differences would overflow
-    /// in the report. (`value is Bool` cannot tell JSON `true` from `1`: on Linux both arrive as
-    /// an `NSNumber` that bridges to `Bool`; the schema is where a boolean is turned away.)
+    /// in the report. JSON `true` and `false` are not numbers: `value is Bool` cannot tell them
+    /// from `1` and `0` (on Linux all arrive as an `NSNumber` that bridges to `Bool`), but their
+    /// `objCType` is `c`, where a parsed number's is `i`, `q` or `d`.
     static func integer(_ value: Any) -> Int64? {
+        if let number = value as? NSNumber, String(cString: number.objCType) == "c" { return nil }
         let n: Int64
         if let i = value as? Int64 {
             n = i

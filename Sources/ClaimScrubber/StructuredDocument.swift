@@ -49,25 +49,6 @@ public indirect enum StructuredValue: Sendable, Equatable {
     }
 
     public subscript(key: String) -> StructuredValue? { table?[key] }
-
-    init(any value: Any?) {
-        switch value {
-        case let v as Bool where type(of: v) == Bool.self: self = .bool(v)
-        case let v as NSNumber:
-            // JSONSerialization gives booleans as NSNumber too; their objCType is "c".
-            if String(cString: v.objCType) == "c" { self = .bool(v.boolValue) } else { self = .number(v.doubleValue) }
-        case let v as Int: self = .number(Double(v))
-        case let v as Double: self = .number(v)
-        case let v as String: self = .string(v)
-        case let v as [Any]: self = .list(v.map { StructuredValue(any: $0) })
-        case let v as [String: Any]: self = .table(v.mapValues { StructuredValue(any: $0) })
-        case let v as [AnyHashable: Any]:
-            var table: [String: StructuredValue] = [:]
-            for (k, x) in v { table["\(k)"] = StructuredValue(any: x) }
-            self = .table(table)
-        default: self = .null
-        }
-    }
 }
 
 /// Reads TOML (`.toml`) or YAML (`.yaml`, `.yml`); other names are tried as TOML, then YAML.
@@ -99,9 +80,19 @@ public enum StructuredDocument {
         do {
             return value(try TOMLTable(string: text))
         } catch let error as TOMLParseError {
+            let line = error.source.begin.line
+            var description = error.description
+            // toml++ spells a quoted key it finds twice from the wrong bytes ('"ViVisit No" '):
+            // the line as written names it instead.
+            if description.contains("cannot redefine existing"), line >= 1 {
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                if line <= lines.count {
+                    let written = lines[line - 1].trimmingCharacters(in: .whitespacesAndNewlines)
+                    description = "a key or table given twice: \(written)"
+                }
+            }
             throw ScrubError(
-                "invalid TOML: \(error.description) (column \(error.source.begin.column))", file: name,
-                line: error.source.begin.line)
+                "invalid TOML: \(description) (column \(error.source.begin.column))", file: name, line: line)
         } catch {
             throw ScrubError("invalid TOML: \(error)", file: name)
         }
@@ -128,17 +119,89 @@ public enum StructuredDocument {
     }
 
     static func parseYAML(_ text: String, name: String) throws -> StructuredValue {
+        let root: Node?
         do {
-            // An empty document (nothing, or only comments) is an empty table, as in TOML.
-            guard let object = try Yams.load(yaml: text) else { return .table([:]) }
-            return StructuredValue(any: object)
+            root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             var line: Int?
             if case .scanner(_, _, let mark, _) = error { line = mark.line }
             if case .parser(_, _, let mark, _) = error { line = mark.line }
+            if case .composer(_, _, let mark, _) = error { line = mark.line }
             throw ScrubError("invalid YAML: \(error)", file: name, line: line)
         } catch {
             throw ScrubError("invalid YAML: \(error)", file: name)
         }
+        // An empty document (nothing, or only comments) is an empty table, as in TOML.
+        guard let root else { return .table([:]) }
+        var reader = YAMLReader(name: name)
+        return try reader.value(root)
     }
+}
+
+/// Turns a composed YAML tree into plain values, refusing what a configuration never needs and
+/// Yams' own untyped loader would trap on or blow up with: mapping keys that are lists or tables,
+/// and aliases that expand to more values than any configuration holds ("billion laughs": a few
+/// hundred bytes that copy themselves into gigabytes). Yams' composer refuses a key given twice
+/// in one mapping; the check below keeps that so whatever its version.
+struct YAMLReader {
+    /// Values a document may expand to, aliases counted at every use.
+    static let valueLimit = 100_000
+    let name: String
+    private var values = 0
+
+    init(name: String) { self.name = name }
+
+    mutating func value(_ node: Node) throws -> StructuredValue {
+        values += 1
+        if values > Self.valueLimit {
+            throw ScrubError(
+                "invalid YAML: more than \(Self.valueLimit) values once its aliases are expanded", file: name,
+                line: line(node))
+        }
+        switch node {
+        case .scalar(let scalar):
+            switch Tag.Name(rawValue: node.tag.rawValue) {
+            case .null: return .null
+            case .bool: return scalar.string.isEmpty ? .null : (node.bool.map { .bool($0) } ?? .string(scalar.string))
+            case .int: return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
+            case .float: return node.float.map { .number($0) } ?? .string(scalar.string)
+            // Text, and dates (2025-10-01) as their text, as TOML dates read.
+            default: return .string(scalar.string)
+            }
+        case .sequence(let sequence):
+            var list: [StructuredValue] = []
+            for item in sequence { list.append(try value(item)) }
+            return .list(list)
+        case .mapping(let mapping):
+            var table: [String: StructuredValue] = [:]
+            var merged: [[String: StructuredValue]] = []
+            for (key, item) in mapping {
+                guard case .scalar(let scalar) = key else {
+                    throw ScrubError("invalid YAML: a key must be text, not a list or table", file: name, line: line(key))
+                }
+                if key.tag.rawValue == Tag.Name.merge.rawValue {
+                    // `<<: *defaults` (or a list of them): their keys, unless given here.
+                    switch try value(item) {
+                    case .table(let t): merged.append(t)
+                    case .list(let l) where l.allSatisfy { $0.table != nil }: merged += l.compactMap(\.table)
+                    default:
+                        throw ScrubError("invalid YAML: `<<` must merge a table or a list of tables", file: name, line: line(key))
+                    }
+                    continue
+                }
+                guard table[scalar.string] == nil else {
+                    throw ScrubError("invalid YAML: key '\(scalar.string)' given twice", file: name, line: line(key))
+                }
+                table[scalar.string] = try value(item)
+            }
+            for t in merged {
+                for (k, v) in t where table[k] == nil { table[k] = v }
+            }
+            return .table(table)
+        case .alias:
+            throw ScrubError("invalid YAML: an alias that names no anchor", file: name, line: line(node))
+        }
+    }
+
+    private func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
 }

@@ -31,4 +31,33 @@ import Testing
         #expect(layout.columns[0] == .encounterId)
         #expect(layout.columns[1] == nil)
     }
+
+    /// The map is the user's word on this extract: a field it assigns to a column is that column
+    /// even where another field bears the column's own name or an alias (which one came first in
+    /// the header used to decide, without a word).
+    @Test(arguments: [
+        "encounter_id,patient_id,service_date,procedure_code,CSN\n", "CSN,encounter_id,patient_id,service_date,procedure_code\n",
+        "Visit Number,patient_id,service_date,procedure_code,CSN\n",
+    ])
+    func theMapWinsOverTheHeadersOwnName(header: String) throws {
+        let layout = try ExtractLayout(header: Array(header.utf8), columnMap: ["CSN": .encounterId], file: "x.csv")
+        let names = layout.headerNames
+        #expect(layout.columns[try #require(names.firstIndex(of: "CSN"))] == .encounterId)
+        #expect(layout.columns.filter { $0 == .encounterId }.count == 1)
+    }
+
+    /// Beside a `columns` table, another key (`[colums]`, a stray `foo`) is refused naming it:
+    /// its mappings would be lost without a word.
+    @Test(arguments: ["[columns]\n\"Visit No\" = \"encounter_id\"\n[colums]\n\"Dept\" = \"department\"\n", "foo = 1\n[columns]\nCSN = \"encounter_id\"\n"])
+    func aKeyBesideTheColumnsTableIsRefused(text: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("columns.toml", text)
+        #expect {
+            _ = try ExtractLayout.loadColumnMap(path: path)
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == path && (error?.field == "colums" || error?.field == "foo")
+        }
+    }
 }

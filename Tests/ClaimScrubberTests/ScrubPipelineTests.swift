@@ -208,6 +208,27 @@ import Zstd
         #expect(result.summary.metrics.warnings == 0)
         #expect(result.summary.linesHeld == result.summary.findings(.D04))
     }
+
+    /// A misspelt key in a rule's table (`enable = false`), or a parameter the rule does not take,
+    /// is refused naming it: it used to leave the rule as it was, without a word.
+    @Test(arguments: [
+        ("[rules.D04]\nenable = false\n", "rules.D04.enable"), ("[rules.M02]\nseverty = \"error\"\n", "rules.M02.severty"),
+        ("[rules.C09]\nthreshold_days = 5\n", "rules.C09.threshold_days"), ("rules:\n  D04:\n    enable: false\n", "rules.D04.enable"),
+    ])
+    func anUnknownKeyInARuleIsRefused(text: String, field: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let config = try dir.write(text.hasPrefix("rules:") ? "c.yaml" : "c.toml", text)
+        #expect {
+            _ = try RuleSettings.load(path: config)
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.field == field && error?.file == config
+        }
+        let known = try dir.write("k.toml", "[rules.D04]\nenabled = false\nthreshold_days = 5\n[rules.C03]\npayer_classes = [\"medicare\"]\n")
+        let settings = try RuleSettings.load(path: known)
+        #expect(settings.severity(of: .D04) == nil && settings.chargeLagDays == 5)
+    }
 }
 
 /// The library refuses an input that is one of the output folder's outputs, as the command does:

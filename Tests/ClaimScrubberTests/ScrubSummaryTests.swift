@@ -172,6 +172,20 @@ import Testing
         _ = ReportRenderer.html(inRange, previous: inRange)
     }
 
+    /// JSON `true` and `false` are not counts: read as 1 and 0 they made "Lines in 1" and an error
+    /// rate of 13,600% in the report.
+    @Test(arguments: ["lines_in", "charges_cents", "lines_held"])
+    func aBooleanIsNotANumber(key: String) throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
+        object[key] = true
+        let bytes = [UInt8](try JSONSerialization.data(withJSONObject: object))
+        #expect {
+            _ = try ScrubSummary(json: bytes, file: "s.json")
+        } throws: { error in
+            (error as? ScrubError)?.description.contains(key) == true
+        }
+    }
+
     /// Invariant 2 for the new keys: chunking and worker count change nothing outside `run`.
     @Test func sameSummaryForAnyWorkerCountAndChunkSize() throws {
         let dir = try TemporaryFolder()

@@ -68,4 +68,70 @@ import Testing
         let path = try dir.write("list.yaml", "- a\n- b\n")
         #expect(throws: ScrubError.self) { try ExtractLayout.loadColumnMap(path: path) }
     }
+
+    /// A key that is a list or a table is refused naming the file and line; Yams' own untyped
+    /// loader stopped the process on it (a force-unwrap in its constructor).
+    @Test(arguments: ["? [a]\n: b\n", "[a]: b\n", "{? {x: 1} : b}\n", "rules:\n  ? [D04]\n  : off\n"])
+    func aYAMLKeyThatIsNotTextIsRefused(text: String) throws {
+        #expect {
+            _ = try StructuredDocument.parse(text, name: "c.yaml")
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == "c.yaml" && error?.line != nil && error?.message.contains("key must be text") == true
+        }
+    }
+
+    /// Aliases that copy themselves ("billion laughs") are refused once they pass the value limit,
+    /// not expanded into gigabytes first; a few aliases, and `<<` merges, read as YAML means them.
+    @Test func yamlAliasesAreBoundedAndMergesApply() throws {
+        var laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].enumerated() {
+            let previous = i == 0 ? "a" : ["b", "c", "d", "e", "f", "g"][i - 1]
+            laughs += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        #expect {
+            _ = try StructuredDocument.parse(laughs, name: "l.yaml")
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("more than \(YAMLReader.valueLimit) values") == true
+        }
+        let merged = try StructuredDocument.parse(
+            "base: &base {days: 30, flag: yes}\npayer:\n  <<: *base\n  days: 90\n", name: "m.yaml")
+        #expect(merged["payer"] == .table(["days": .number(90), "flag": .bool(true)]))
+        #expect(merged["base"]?["days"] == .number(30))
+    }
+
+    /// A key given twice in one YAML table is refused naming it, as in TOML (which of the two
+    /// would be meant?).
+    @Test func aYAMLKeyGivenTwiceIsRefused() throws {
+        #expect {
+            _ = try StructuredDocument.parse("rules:\n  D04: off\n  D04: on\n", name: "d.yaml")
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == "d.yaml" && error?.message.contains("'D04'") == true
+        }
+    }
+
+    /// YAML scalars by their resolved type: an unquoted date is its text (as in TOML), `~` is null,
+    /// a quoted number stays text.
+    @Test func yamlScalarsReadByTheirType() throws {
+        let document = try StructuredDocument.parse(
+            "effective: 2025-10-01\ndays: 30\nrate: 0.5\nflag: false\nnone: ~\nquoted: \"30\"\n", name: "s.yaml")
+        #expect(document["effective"] == .string("2025-10-01"))
+        #expect(document["days"] == .number(30))
+        #expect(document["rate"] == .number(0.5))
+        #expect(document["flag"] == .bool(false))
+        #expect(document["none"] == .null)
+        #expect(document["quoted"] == .string("30"))
+    }
+
+    /// toml++ names a quoted key it meets twice from the wrong bytes (`'"ViVisit No" '`); the
+    /// message quotes the line as written.
+    @Test func aTOMLKeyGivenTwiceIsNamedAsWritten() throws {
+        #expect {
+            _ = try StructuredDocument.parse("[columns]\n\"Visit No\" = \"encounter_id\"\n\"Visit No\" = \"patient_id\"\n", name: "c.toml")
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.line == 3 && error?.message.contains("given twice: \"Visit No\" = \"patient_id\"") == true
+        }
+    }
 }
