@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ClaimScrubber
@@ -154,5 +155,59 @@ import Testing
         defer { folder.remove() }
         try folder.write("icd10cm_order_2026.txt.zst", [0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3])
         expectTableError(file: "icd10cm_order_2026.txt.zst", line: nil, field: nil) { _ = try folder.load() }
+    }
+
+    /// A FIFO named like a table is refused, not waited on for a writer that never comes.
+    @Test func aFIFOInTheFolderIsRefusedNotWaitedOn() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        #expect(mkfifo(folder.path + "/ccipra-v321r0-f3.txt", 0o600) == 0)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<CodeTables, Error>?>(nil)
+        let path = folder.path
+        Thread.detachNewThread {
+            outcome.withLock { $0 = Result { try TableLoader.load(directories: [path]) } }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + 20) == .success else {
+            Issue.record("loading a folder with a FIFO did not return")
+            return
+        }
+        let error = outcome.withLock { result -> ScrubError? in
+            if case .failure(let e) = result { return e as? ScrubError }
+            return nil
+        }
+        #expect(error?.file == "ccipra-v321r0-f3.txt")
+    }
+
+    /// An official-looking name that breaks its pattern stops the load naming the file; listed in
+    /// tables.toml, the manifest says what it is and the name does not matter.
+    @Test func aNearMissOfAnOfficialNameIsRefusedUnlessListed() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let name = "MCR_MUE_PractitionerServices_Eff_02-30-2026.csv"
+        try folder.write(name, OfficialLayout.mueFile(["11000,1,2 Date of Service Edit: Policy,CMS Policy"]))
+        let error = expectTableError(file: name, line: nil, field: nil) { _ = try folder.load() }
+        #expect(error?.message.contains("looks official") == true)
+        try folder.write(
+            "tables.toml",
+            "[[table]]\nfile = \"\(name)\"\nkind = \"mue\"\nsetting = \"practitioner\"\neffective = \"2026-03-01\"\n")
+        #expect(try folder.load().mue.isLoaded(.practitioner))
+    }
+
+    /// A misspelt manifest key (`throgh`, `[[tables]]`) is refused naming it: it dropped a date or
+    /// a whole entry without a word.
+    @Test func anUnknownManifestKeyIsRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("cpt.txt", "99213\n")
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrogh = \"2026-03-31\"\n")
+        expectTableError(file: folder.path + "/tables.toml", line: nil, field: "table[0].throgh") { _ = try folder.load() }
+        try folder.write("tables.toml", "[[tables]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\n")
+        expectTableError(file: folder.path + "/tables.toml", line: nil, field: "tables") { _ = try folder.load() }
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrough = \"2026-03-31\"\n")
+        #expect(try folder.load().cpt.isLoaded)
     }
 }

@@ -6,7 +6,7 @@ enum TableFile {
     static func read(_ path: String) throws -> [UInt8] {
         let name = (path as NSString).lastPathComponent
         guard let bytes = readWhole(path) else {
-            throw ScrubError("cannot read table file", file: name)
+            throw ScrubError("cannot read table file (missing, unreadable or not a regular file)", file: name)
         }
         guard ZstdFormat.isCompressed(prefix: bytes) else { return bytes }
         do {
@@ -19,7 +19,9 @@ enum TableFile {
     /// The file's bytes, read straight into one array (through `Data` they were copied once more:
     /// twice a quarter's 33 MB NCCI part at the load's peak); nil when it cannot be read.
     private static func readWhole(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+        // Non-blocking, so that a FIFO in a table folder is refused below instead of waiting
+        // forever for a writer (on a regular file the flag changes nothing).
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()

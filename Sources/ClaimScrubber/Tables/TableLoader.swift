@@ -65,7 +65,8 @@ public enum TableLoader {
             let path = (directory as NSString).appendingPathComponent(name)
             var isSubfolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isSubfolder), isSubfolder.boolValue { continue }
-            let official = TableFileName.recognise(name)
+            // A listed file's kind and dates come from tables.toml, whatever its name looks like.
+            let official = listed[name] == nil ? try TableFileName.recognise(name) : (try? TableFileName.recognise(name)) ?? nil
             guard let metadata = try metadata(name: name, entry: listed[name], official: official) else {
                 builder.ignoredFiles.append(name)
                 continue

@@ -33,6 +33,7 @@ public struct TableManifest: Sendable {
     public var entries: [Entry] = []
 
     public static let fileName = "tables.toml"
+    static let entryKeys = ["file", "kind", "release", "effective", "through", "source", "setting"]
 
     /// Reads `tables.toml` in `directory`; an empty manifest when there is none.
     public static func load(directory: String) throws -> TableManifest {
@@ -40,6 +41,10 @@ public struct TableManifest: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return TableManifest() }
         let document = try StructuredDocument.load(path: path)
         var manifest = TableManifest()
+        // A misspelt key (`[[tables]]`, `throgh`) would drop an entry or a date without a word.
+        if let stray = document.table?.keys.sorted().first(where: { $0 != "table" }) {
+            throw ScrubError("unknown key (a manifest holds [[table]] entries)", file: path, field: stray)
+        }
         guard let list = document["table"]?.list else {
             if document.table?.isEmpty == false {
                 throw ScrubError("expected [[table]] entries", file: path, field: "table")
@@ -48,6 +53,14 @@ public struct TableManifest: Sendable {
         }
         for (i, item) in list.enumerated() {
             let field = "table[\(i)]"
+            guard let keys = item.table?.keys else {
+                throw ScrubError("an entry must be a table of keys", file: path, field: field)
+            }
+            if let stray = keys.sorted().first(where: { !Self.entryKeys.contains($0) }) {
+                throw ScrubError(
+                    "unknown key (an entry takes \(Self.entryKeys.joined(separator: ", ")))", file: path,
+                    field: "\(field).\(stray)")
+            }
             guard let file = item["file"]?.string, !file.isEmpty else {
                 throw ScrubError("missing 'file'", file: path, field: "\(field).file")
             }
