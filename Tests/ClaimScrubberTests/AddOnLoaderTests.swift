@@ -47,6 +47,9 @@ import Testing
     @Test(arguments: [
         ("99417\t99215,\t2021-01-01\t\n", 3, "primaries"), ("99417\t99215\t2021-13-01\t\n", 3, "effective"),
         ("99417\t99215\t2021-01-01\n", 3, "termination"), ("994170\t99215\t2021-01-01\t\n", 3, "addon"),
+        // Codes that are no CPT or HCPCS code could never match a charge.
+        ("1104\t11042\t2025-01-01\t\n", 3, "addon"), ("11103\t0000\t2025-01-01\t\n", 3, "primaries"),
+        ("W1234\t99215\t2025-01-01\t\n", 3, "addon"),
     ])
     func aBrokenRowNamesLineAndColumn(_ row: String, _ line: Int, _ field: String) throws {
         expectTableError(file: "addons.tsv", line: line, field: field) { _ = try Self.load(row) }

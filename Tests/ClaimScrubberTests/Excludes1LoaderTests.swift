@@ -35,6 +35,8 @@ import Testing
     @Test(arguments: [
         ("E11\tE10\n", 2, "last"), ("E11\tE10\tE10\tx\n", 2, "(extra column)"), ("E1.1\tE10\tE10\n", 2, "code"),
         ("E11\tE12\tE10\n", 2, "last"),
+        // A bound that is no ICD-10-CM code would stretch the range over codes the note never named.
+        ("A04\t1\tA05\n", 2, "first"), ("1104\tA05\tA05\n", 2, "code"), ("A04\tA05\tZ\n", 2, "last"),
     ])
     func aBrokenRowNamesLineAndColumn(_ row: String, _ line: Int, _ field: String) throws {
         expectTableError(file: "ex1.tsv", line: line, field: field) { _ = try Self.table(row) }

@@ -107,6 +107,13 @@ import Testing
         ("bad action code", OfficialLayout.hcpcsRecord(code: "A0001", action: "9"), "action code"),
         ("bad coverage code", OfficialLayout.hcpcsRecord(code: "A0001", coverage: "5"), "coverage code"),
         ("bad modifier", OfficialLayout.hcpcsRecord(modifier: "R-", recordID: "7"), "modifier"),
+        // A procedure record whose id became 7: positions 4–5 of its code are no modifier.
+        ("procedure code as a modifier", OfficialLayout.hcpcsRecord(code: "G0101", recordID: "7"), "modifier"),
+        // A procedure record whose id became 4 (a continuation) would drop G0101 from the table.
+        ("continuation of another code", OfficialLayout.hcpcsRecord(code: "G0101", sequence: "00100", recordID: "4"), "record id"),
+        ("continuation without a later sequence", OfficialLayout.hcpcsRecord(code: "A0000", sequence: "00100", recordID: "4"), "record id"),
+        ("modifier continuation after a procedure", OfficialLayout.hcpcsRecord(modifier: "LT", sequence: "00200", recordID: "8"), "record id"),
+        ("added after its termination", OfficialLayout.hcpcsRecord(code: "A0001", added: "20260601", termination: "20190101"), "added date"),
     ]
 
     @Test(arguments: brokenFixedWidth)
@@ -126,6 +133,10 @@ import Testing
         expectTableError(file: "HCPC2024_ANWEB.csv", line: 2, field: "ADD DT") { _ = try folder.load() }
         try folder.write("HCPC2024_ANWEB.csv", "HCPC,SEQNUM,RECID\nJ1100,00100,3\n")
         expectTableError(file: "HCPC2024_ANWEB.csv", line: 1, field: "COV") { _ = try folder.load() }
+        // A continuation row must follow the row of its own code.
+        let continuation = Self.csvRow("J1200", recid: "4")
+        try folder.write("HCPC2024_ANWEB.csv", Self.csvHeader + "\n" + Self.csvRow("J1100") + "\n" + continuation + "\n")
+        expectTableError(file: "HCPC2024_ANWEB.csv", line: 3, field: "RECID") { _ = try folder.load() }
     }
 
     @Test func theShippedFileLoadsWithItsRealQuirks() throws {

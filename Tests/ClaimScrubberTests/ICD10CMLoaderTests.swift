@@ -88,6 +88,14 @@ import Testing
         ("code with a dot", "00001 A00.0   1 title", 1, "code"),
         ("shifted columns", "00001  A000   1 title", 1, "code"),
         ("truncated line", "00001 A000", 1, "code"),
+        // A code on two lines (a header on one, billable on the other): either flag could be wrong.
+        (
+            "code twice",
+            [
+                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"), OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+                OfficialLayout.orderLine(3, "A00", billable: true, "Cholera again"),
+            ].joined(separator: "\n"), 3, "code"
+        ),
     ]
 
     @Test(arguments: brokenOrderFiles)
@@ -105,6 +113,7 @@ import Testing
         ("code\tcode_dotted\tbillable\tdescription\nA000\tA00.0\t1\n", 2, "description"),
         ("code\tcode_dotted\tbillable\tdescription\nA0-00\tA00.0\t1\tx\n", 2, "code"),
         ("code\tcode_dotted\tbillable\tdescription\n", nil, nil),
+        ("code\tcode_dotted\tbillable\tdescription\nA00\tA00\t0\tx\nA000\tA00.0\t1\tx\nA00\tA00\t1\tx\n", 4, "code"),
     ]
 
     @Test(arguments: brokenTSVs)

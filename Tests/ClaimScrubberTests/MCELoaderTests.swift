@@ -51,6 +51,13 @@ import Testing
         ("missing description", "41\t10\t4\tA\tNewborn_Only\tD\tZ3800", "ICD_Desc"),
         ("code with a hyphen", "41\t10\t4\tA\tNewborn_Only\tD\tZ38-00\tx", "ICD_Code"),
         ("mixed versions", "40\t10\t4\tA\tNewborn_Only\tD\tZ3801\tx", "MCE_Version"),
+        // An edit type blank, spaced or re-cased would drop its row from the list without a word.
+        ("blank edit type", "41\t10\t4\tA\t\tD\tZ3801\tx", "MCE_Edit_Type"),
+        ("edit type with a trailing space", "41\t10\t4\tA\tNewborn_Only \tD\tZ3801\tx", "MCE_Edit_Type"),
+        ("edit type in lower case", "41\t10\t4\tA\tnewborn_only\tD\tZ3801\tx", "MCE_Edit_Type"),
+        ("edit type with a space", "41\t10\t4\tA\tNewborn Only\tD\tZ3801\tx", "MCE_Edit_Type"),
+        ("diagnosis not shaped like ICD-10-CM", "41\t10\t4\tA\tNewborn_Only\tD\t0000\tx", "ICD_Code"),
+        ("diagnosis of one letter", "41\t10\t4\tA\tNewborn_Only\tD\tA\tx", "ICD_Code"),
     ]
 
     @Test(arguments: broken)

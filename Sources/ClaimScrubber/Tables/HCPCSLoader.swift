@@ -54,6 +54,8 @@ enum HCPCSLoader {
         rows.reserveCapacity(8_192)
         var modifiers: [HCPCSTable.ModifierRecord] = []
         var inRecords = false
+        // The last procedure or modifier record: its id, code (positions 1–5), sequence (6–10).
+        var lastRecord: (UInt8, [UInt8], [UInt8])?
         try text.forEachLine { number, line in
             if !inRecords {
                 // The preamble ends at the first line that looks like a record.
@@ -70,9 +72,19 @@ enum HCPCSLoader {
             let recordID = line[10]
             switch recordID {
             case 0x34, 0x38:
-                return  // Continuation records carry only more description.
+                // Continuation records carry only more description, of the record just above: the
+                // same code, a later sequence number. Anything else is a damaged record id, and the
+                // record it hides would be missing from the table.
+                guard let (id, code, sequence) = lastRecord, id == recordID - 1, line[0..<5].elementsEqual(code),
+                    line.count >= 10, sequence.lexicographicallyPrecedes(line[5..<10])
+                else {
+                    throw text.error(
+                        "a continuation record (id \(recordID - 0x30)) that does not continue the \(recordID == 0x34 ? "procedure" : "modifier") record above it (same code, later sequence number)",
+                        line: number, field: "record id")
+                }
+                return
             case 0x33, 0x37:
-                break
+                lastRecord = (recordID, Array(line[0..<5]), Array(line[5..<10]))
             default:
                 throw text.error("record id (position 11) must be 3, 4, 7 or 8", line: number, field: "record id")
             }
@@ -91,10 +103,18 @@ enum HCPCSLoader {
             guard action == 0x20 || (action >= 0x41 && action <= 0x5A) else {
                 throw text.error("action code (position 293) must be a letter", line: number, field: "action code")
             }
+            if added != DayNumber.missing, termination != DayNumber.missing, added > termination {
+                throw text.error(
+                    "added \(DayNumber.format(added)), after its termination \(DayNumber.format(termination))", line: number,
+                    field: "added date")
+            }
             if recordID == 0x37 {
                 let code = TableText.trimmed(field(4, 5))
-                guard code.count == 2, let a = PackedCode.value(code[0]), let b = PackedCode.value(code[1]) else {
-                    throw text.error("modifier (positions 4–5) is not two letters or digits", line: number, field: "modifier")
+                guard field(1, 3).allSatisfy({ $0 == 0x20 }), code.count == 2, let a = PackedCode.value(code[0]),
+                    let b = PackedCode.value(code[1])
+                else {
+                    throw text.error(
+                        "modifier (positions 4–5, after three blanks) is not two letters or digits", line: number, field: "modifier")
                 }
                 modifiers.append(
                     .init(
@@ -125,6 +145,7 @@ enum HCPCSLoader {
         var modifiers: [HCPCSTable.ModifierRecord] = []
         var header: [String] = []
         var column: [String: Int] = [:]
+        var lastRecord: (String, String)?
         try text.forEachCSVRecord { number, cells in
             if header.isEmpty {
                 header = cells.map { $0.trimmingSpaces.uppercased() }
@@ -143,10 +164,19 @@ enum HCPCSLoader {
             }
             func cell(_ name: String) -> String { cells[column[name]!].trimmingSpaces }
             let recordID = cell("RECID")
-            if recordID == "4" || recordID == "8" { return }
+            if recordID == "4" || recordID == "8" {
+                // More description of the record above (same HCPC); else a damaged RECID hides a record.
+                guard let (id, code) = lastRecord, id == (recordID == "4" ? "3" : "7"), code == cell("HCPC") else {
+                    throw text.error(
+                        "a continuation row (RECID \(recordID)) that does not continue the row above it (same HCPC)",
+                        line: number, field: "RECID")
+                }
+                return
+            }
             guard recordID == "3" || recordID == "7" else {
                 throw text.error("RECID must be 3, 4, 7 or 8", line: number, field: "RECID")
             }
+            lastRecord = (recordID, cell("HCPC"))
             let added = try text.date(cell("ADD DT"), line: number, field: "ADD DT", optional: true) ?? DayNumber.missing
             let actionEffective =
                 try text.date(cell("ACT EFF DT"), line: number, field: "ACT EFF DT", optional: true) ?? DayNumber.missing
@@ -156,6 +186,11 @@ enum HCPCSLoader {
                 throw text.error("ACTION CD must be one letter", line: number, field: "ACTION CD")
             }
             let action = actionText.first ?? 0x20
+            if added != DayNumber.missing, termination != DayNumber.missing, added > termination {
+                throw text.error(
+                    "added \(DayNumber.format(added)), after its termination \(DayNumber.format(termination))", line: number,
+                    field: "ADD DT")
+            }
             let hcpc = Array(cell("HCPC").utf8)
             if recordID == "7" {
                 // Modifier records carry the modifier in the code's last two positions (as in the fixed layout).

@@ -9,16 +9,30 @@ enum ICD10CMLoader {
         var release = ICD10CMTable.Release(name: name, period: period, codes: [], billable: [])
         release.codes.reserveCapacity(text.bytes.count / 40)
         release.billable.reserveCapacity(text.bytes.count / 40)
+        var lines: [Int32] = []
         if text.bytes.starts(with: Array("code\t".utf8)) {
-            try readTSV(text, into: &release)
+            try readTSV(text, into: &release, lines: &lines)
         } else {
-            try readOrderFile(text, into: &release)
+            try readOrderFile(text, into: &release, lines: &lines)
         }
         guard !release.codes.isEmpty else { throw text.error("no ICD-10-CM codes") }
+        try requireEachCodeOnce(release.codes, lines: lines, text: text)
         return release
     }
 
-    static func readTSV(_ text: TableText, into release: inout ICD10CMTable.Release) throws {
+    /// A code on two lines of one release (billable on one, a header on the other?) is refused
+    /// naming both lines: either flag could be the wrong one.
+    static func requireEachCodeOnce(_ codes: [UInt64], lines: [Int32], text: TableText) throws {
+        // The files are in code order, so this is usually one pass; the sort is for the rest.
+        if zip(codes, codes.dropFirst()).allSatisfy({ $0 < $1 }) { return }
+        let order = codes.indices.sorted { (codes[$0], $0) < (codes[$1], $1) }
+        for (a, b) in zip(order, order.dropFirst()) where codes[a] == codes[b] {
+            throw text.error(
+                "code \(PackedCode.unpack(codes[a])) appears twice (also line \(lines[a]))", line: Int(lines[b]), field: "code")
+        }
+    }
+
+    static func readTSV(_ text: TableText, into release: inout ICD10CMTable.Release, lines: inout [Int32]) throws {
         var fields: [Range<Int>] = []
         var columns: [String] = []
         try text.forEachLine { number, line in
@@ -47,10 +61,11 @@ enum ICD10CMLoader {
             }
             release.codes.append(code)
             release.billable.append(flag[0] == 0x31)
+            lines.append(Int32(truncatingIfNeeded: number))
         }
     }
 
-    static func readOrderFile(_ text: TableText, into release: inout ICD10CMTable.Release) throws {
+    static func readOrderFile(_ text: TableText, into release: inout ICD10CMTable.Release, lines: inout [Int32]) throws {
         try text.forEachLine { number, line in
             if TableText.isBlank(line) { return }
             // Order number (1–5), blank (6), code (7–13), blank (14), flag (15), blank (16), title (17–).
@@ -76,6 +91,7 @@ enum ICD10CMLoader {
             }
             release.codes.append(code)
             release.billable.append(flag == 0x31)
+            lines.append(Int32(truncatingIfNeeded: number))
         }
     }
 }

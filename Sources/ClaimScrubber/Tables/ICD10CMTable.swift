@@ -58,7 +58,7 @@ public struct ICD10CMTable: Sendable {
                 present.append(0)
                 billable.append(0)
             }
-            // A code listed twice in one release: its flags combine.
+            // One row per code and release (the loader refuses a code listed twice).
             present[present.count - 1] |= row.bit
             if row.billable { billable[billable.count - 1] |= row.bit }
         }

@@ -45,7 +45,23 @@ enum MCELoader {
             }
             let code = try text.code(cell(6), line: number, field: "ICD_Code", maxLength: 7)
             rows += 1
-            guard type == "D", let list = MCETable.Lists.byEditType[TableText.string(cell(4))] else { return }
+            let editType = TableText.string(cell(4))
+            // Edit types are words like `Newborn_Only`; a blank, spaced or re-cased one would drop
+            // its row from a list in use without a word. Other well-formed types are lists no rule uses.
+            guard editType.wholeMatch(of: /[A-Z][A-Za-z0-9]*(_[A-Za-z0-9]+)*/) != nil,
+                MCETable.Lists.byEditType[editType] != nil
+                    || !MCETable.Lists.byEditType.keys.contains(where: { $0.lowercased() == editType.lowercased() })
+            else {
+                throw text.error(
+                    "MCE_Edit_Type '\(editType)' is not a list name (such as \(MCETable.Lists.byEditType.keys.sorted().joined(separator: ", ")))",
+                    line: number, field: "MCE_Edit_Type")
+            }
+            guard type == "D" else { return }
+            guard DiagnosisCodeRule.hasICDShape(code) else {
+                throw text.error(
+                    "not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)", line: number, field: "ICD_Code")
+            }
+            guard let list = MCETable.Lists.byEditType[editType] else { return }
             merged[code, default: []].insert(list)
         }
         guard let version, rows > 0 else { throw text.error("no MCE rows") }
