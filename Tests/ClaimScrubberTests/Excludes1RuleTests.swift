@@ -18,4 +18,17 @@ import Testing
         let results = try RuleHarness.run([line], tables: RuleFixtures.tables, rules: [Excludes1Rule()])
         #expect(results.map { "\($0.rule) \($0.field)" } == expected)
     }
+
+    /// A diagnosis that is not shaped like an ICD-10-CM code (C04 on its form) is no side of a
+    /// pair: `E1199999` packs, and fell inside E08's note naming E11, holding the valid E08.00.
+    @Test(arguments: [["E1199999", "E08.00"], ["E11.99999", "E08.00"], ["R40.2364", "E1"], ["E08.00", "E11999999"]])
+    func aMalformedDiagnosisMakesNoPair(_ dx: [String]) throws {
+        var line = ["service_date": "2026-03-02", "post_date": "2026-03-02"]
+        for (k, code) in dx.enumerated() { line["dx\(k + 1)"] = code }
+        #expect(try RuleHarness.run([line], tables: RuleHarness.shipped, rules: [Excludes1Rule()]).isEmpty)
+        // The control: E11.9 is the code the note names.
+        line["dx1"] = "E11.9"
+        line["dx2"] = "E08.00"
+        #expect(try RuleHarness.run([line], tables: RuleHarness.shipped, rules: [Excludes1Rule()]).map(\.rule) == [.M04])
+    }
 }

@@ -17,6 +17,27 @@ import Testing
         #expect(results.map { "\($0.rule) \($0.field) \($0.value)" } == expected)
     }
 
+    /// A table folder without the Level I list (a HCPCS file alone) knows nothing of `25`: it gets
+    /// the form check only, as codes of a set not loaded do, instead of C07 on every E/M line.
+    /// Without Level II modifiers, the same for those with a letter.
+    @Test func aModifierOfALevelNotLoadedGetsTheFormCheckOnly() throws {
+        var levelTwo = CodeTables()
+        levelTwo.modifiers = ModifierTable([(ModifierTable.pack("LT")!, ServicePeriod(first: nil, last: nil))])
+        let lines = [["modifier1": "25"], ["modifier1": "LT"], ["modifier1": "ZZ"], ["modifier1": "2-"]]
+        #expect(try RuleHarness.run(lines, tables: levelTwo, rules: [ModifierRule()]).map(\.line) == ["L3", "L4"])
+        var levelOne = CodeTables()
+        levelOne.modifiers = ModifierTable([(ModifierTable.pack("25")!, ServicePeriod(first: nil, last: nil))])
+        let others = [["modifier1": "25"], ["modifier1": "59"], ["modifier1": "ZZ"]]
+        #expect(try RuleHarness.run(others, tables: levelOne, rules: [ModifierRule()]).map(\.line) == ["L2"])
+    }
+
+    /// The value of a C07 is the text as checked: a tab before `LT` made it malformed, and the
+    /// finding showed `LT` beside "not a modifier".
+    @Test func aMalformedModifierIsShownAsWritten() throws {
+        let results = try RuleHarness.run([["modifier1": "\tLT"]], tables: RuleFixtures.tables, rules: [ModifierRule()])
+        #expect(results.map(\.value) == ["\tLT"])
+    }
+
     @Test func theShippedListsAcceptTheGeneratorsModifiers() throws {
         let lines = ["25", "RT", "LT", "GP", "59", "XU", "JZ"].map { ["modifier1": $0] }
         #expect(try RuleHarness.run(lines, tables: RuleHarness.shipped, rules: [ModifierRule()]).isEmpty)

@@ -131,7 +131,7 @@ enum RuleHarness {
     static let header = [
         "line_id", "encounter_id", "patient_id", "patient_dob", "patient_sex", "service_date", "post_date",
         "procedure_code", "modifier1", "modifier2", "units", "charge_amount", "dx1", "dx2", "dx3", "dx4", "revenue_code",
-        "payer_id",
+        "payer_id", "place_of_service",
     ]
     static let defaults: [String: String] = [
         "encounter_id": "E1", "patient_id": "P1", "patient_dob": "1970-05-05", "patient_sex": "F",

@@ -66,8 +66,10 @@ struct Excludes1Rule: LineRule {
         }
     }
 
+    /// A diagnosis shaped like an ICD-10-CM code: one that is not (C04 on its form) is no side of
+    /// a pair, though a string like `E1199999` packs and falls inside a range such as E08–E13.
     @inline(__always)
-    static func usable(_ d: UInt64) -> Bool { d != 0 && d != PackedCode.invalid }
+    static func usable(_ d: UInt64) -> Bool { d != 0 && DiagnosisCodeRule.hasICDShape(d) }
 
     @inline(__always)
     static func countUsable(_ batch: ChargeBatch, _ r: Int, width: Int) -> Int {

@@ -2,7 +2,8 @@
 /// HCPCS Level II modifier records, Level II supplement), or not valid on the date of service.
 ///
 /// Modifiers carry their own dates in those lists, so there is no release to pick and no C06.
-/// With no modifier list loaded at all only the form is checked.
+/// Where no list of a modifier's level is loaded (Level I: two digits; Level II: with a letter),
+/// only its form is checked.
 struct ModifierRule: LineRule {
     var ids: [RuleID] { [.C07] }
 
@@ -21,7 +22,7 @@ struct ModifierRule: LineRule {
                 if m == 0xFFF {
                     message = "not a modifier (two letters or digits)"
                 } else {
-                    guard table.isLoaded, DayNumber.isDate(day) else { continue }
+                    guard table.covers(m), DayNumber.isDate(day) else { continue }
                     switch table.state(m, on: day) {
                     case .valid:
                         continue
@@ -42,7 +43,8 @@ struct ModifierRule: LineRule {
     static func source(_ batch: ChargeBatch, _ r: Int, slot: Int) -> (String, String) {
         var k = 0
         for column in Column.modifierColumns where batch.layout.has(column) {
-            let text = batch.text(column, r).trimmingSpaces
+            // Spaces only, as the parser trims them: a tab stays in the value it made malformed.
+            let text = String(batch.text(column, r).drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
             if text.isEmpty { continue }
             if k == slot { return (column.rawValue, text) }
             k += 1

@@ -25,9 +25,28 @@ public struct ModifierTable: Sendable {
             while k < sorted.count && Int(sorted[k].code) == m { k += 1 }
         }
         slots[4096] = Int32(k)
+        hasLevelOne = sorted.contains { Self.isLevelOne($0.code) }
+        hasLevelTwo = sorted.contains { !Self.isLevelOne($0.code) }
     }
 
     public var isLoaded: Bool { !periods.isEmpty }
+
+    /// Whether the table holds Level I (CPT, two digits) and Level II (HCPCS, with a letter)
+    /// modifiers. A table folder without the Level I list (a HCPCS file alone) knows nothing of
+    /// `25` or `59`: those get the form check only, as codes of a set not loaded do.
+    public private(set) var hasLevelOne = false
+    public private(set) var hasLevelTwo = false
+
+    /// Two digits: a CPT Level I modifier; HCPCS Level II modifiers all have a letter.
+    @inline(__always)
+    public static func isLevelOne(_ modifier: UInt16) -> Bool {
+        let (a, b) = (modifier >> 6 & 63, modifier & 63)
+        return (1...10).contains(a) && (1...10).contains(b)
+    }
+
+    /// Whether the modifier's level is loaded, so that "unknown" means unknown.
+    @inline(__always)
+    public func covers(_ modifier: UInt16) -> Bool { Self.isLevelOne(modifier) ? hasLevelOne : hasLevelTwo }
     public var count: Int { Set((0..<4096).filter { slots[$0] < slots[$0 + 1] }).count }
 
     /// What a modifier is on a date of service.

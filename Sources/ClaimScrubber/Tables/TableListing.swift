@@ -30,6 +30,15 @@ public enum TableListing {
             notes.append("no CPT list loaded (AMA-licensed; kind 'cpt' in tables.toml): CPT-shaped codes get a format check only")
         }
         if !tables.revenueCodes.isLoaded { notes.append("no revenue-code list loaded: revenue codes get a form check only") }
+        if tables.placeOfService.count == 0 {
+            notes.append("no place-of-service list loaded: place of service gets a form check only")
+        }
+        if !tables.modifiers.hasLevelOne {
+            notes.append("no Level I (CPT) modifier list loaded: two-digit modifiers get a form check only")
+        }
+        if !tables.modifiers.hasLevelTwo {
+            notes.append("no HCPCS Level II modifiers loaded: modifiers with a letter get a form check only")
+        }
         if !tables.mce.isLoaded { notes.append("no MCE lists loaded: M01-M03 do not run") }
         if !tables.excludes1.isLoaded { notes.append("no Excludes1 table loaded: M04 does not run") }
         for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.ptp.isLoaded(setting) {
