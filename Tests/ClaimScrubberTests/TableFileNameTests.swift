@@ -11,6 +11,7 @@ import Testing
         ("HCPC2025_OCT_ANWEB_v3.csv", "hcpcs", "CY2025 October update", "2025-10-01", nil),
         ("ccipra-v321r0-f1.txt", "ptp", "NCCI PTP v32.1 practitioner", "2026-04-01", nil),
         ("CCIOPH_V290R1_F4.TXT", "ptp", "NCCI PTP v29.0 outpatient-hospital", "2023-01-01", nil),
+        ("ccipra-v313-f1.txt", "ptp", "NCCI PTP v31.3 practitioner", "2025-10-01", nil),
         ("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", "mue", "MUE practitioner 2026-04-01", "2026-04-01", nil),
         ("mcr-mue-outpatienthospitalservices-eff-01-01-2026.csv.zst", "mue", "MUE outpatient-hospital 2026-01-01", "2026-01-01", nil),
         ("MCR_MUE_DMESupplierServices_Eff_07-01-2026.csv", "mue", "MUE dme 2026-07-01", "2026-07-01", nil),
@@ -43,7 +44,7 @@ import Testing
         "icd10cm_order_26.txt", "icd10cm-order-Smarch-2025.txt", "MCR_MUE_PractitionerServices_Eff_13-01-2026.csv",
         "MCR_MUE_PractitionerServices_Eff_02-30-2026.csv", "MCR_MUE_PractitionerServices_Eff_4-1-2026.csv",
         "MCR_MUE_MoonServices_Eff_01-01-2026.csv", "ccipra-v321r0.txt", "ccipra-v3210-f1.txt", "ccipra-v32r0-f1.txt",
-        "ccipra-v321r0-f5.txt", "ccioph-vABCr0-f1.txt", "ccipra-v324r0-f1.txt",
+        "ccipra-v321r0-f0.txt", "ccioph-vABCr0-f1.txt", "ccipra-v324r0-f1.txt",
     ])
     func nearMissesOfOfficialNamesAreRefused(_ name: String) {
         #expect {

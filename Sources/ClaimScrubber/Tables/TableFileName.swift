@@ -54,7 +54,7 @@ struct TableFileName: Equatable {
             guard let official = ncciPTP(n) else {
                 throw nearMiss(
                     name, "an NCCI PTP file is named ccipra-vNNNrN-fN.txt or ccioph-vNNNrN-fN.txt (v321r0: version 32.1, "
-                        + "quarter digit 0–3; parts f1–f4)")
+                        + "quarter digit 0–3; parts f1, f2, …)")
             }
             return official
         }
@@ -98,13 +98,14 @@ struct TableFileName: Equatable {
     }
 
     private static func ncciPTP(_ n: String) -> TableFileName? {
-        // v321r0: version 32.1 (major 32 = 1994 + year, minor = quarter), revision 0; parts f1–f4.
-        guard let m = n.wholeMatch(of: /cci(pra|oph)_v([0-9]{2})([0-3])r([0-9]+)_f([1-4])\.txt/), let major = Int(m.2),
+        // v321r0: version 32.1 (major 32 = 1994 + year, minor = quarter), revision 0 (or none);
+        // parts f1, f2, … (CMS ships f1–f4).
+        guard let m = n.wholeMatch(of: /cci(pra|oph)_v([0-9]{2})([0-3])(r[0-9]+)?_f([1-9])\.txt/), let major = Int(m.2),
             let minor = Int(m.3)
         else { return nil }
         let setting: ServiceSetting = m.1 == "pra" ? .practitioner : .outpatientHospital
         var result = TableFileName(kind: "ptp", release: "NCCI PTP v\(major).\(minor) \(setting.rawValue)", setting: setting)
-        result.group = "ptp-\(setting.rawValue)-v\(m.2)\(m.3)r\(m.4)"
+        result.group = "ptp-\(setting.rawValue)-v\(m.2)\(m.3)\(m.4 ?? "")"
         result.effective = DayNumber.from(year: 1994 + major, month: 1 + 3 * minor, day: 1)
         return result
     }
