@@ -41,7 +41,10 @@ struct Excludes1Rule: LineRule {
                     } else {
                         excluded = table.excludesEither(a, b, release: index)
                     }
-                    guard excluded else { continue }
+                    // A diagnosis not shaped like an ICD-10-CM code (C04 on its form) is no side of a
+                    // pair, though a string like `E1199999` packs and falls inside a range such as
+                    // E08's E11. Checked here, on the rare pair, not on every diagnosis.
+                    guard excluded, DiagnosisCodeRule.hasICDShape(a), DiagnosisCodeRule.hasICDShape(b) else { continue }
                     let first = batch.text(Column.diagnoses[i], r)
                     sink.add(
                         .M04, record: r, field: Column.diagnoses[j].rawValue, value: batch.text(Column.diagnoses[j], r),
@@ -66,10 +69,8 @@ struct Excludes1Rule: LineRule {
         }
     }
 
-    /// A diagnosis shaped like an ICD-10-CM code: one that is not (C04 on its form) is no side of
-    /// a pair, though a string like `E1199999` packs and falls inside a range such as E08–E13.
     @inline(__always)
-    static func usable(_ d: UInt64) -> Bool { d != 0 && DiagnosisCodeRule.hasICDShape(d) }
+    static func usable(_ d: UInt64) -> Bool { d != 0 && d != PackedCode.invalid }
 
     @inline(__always)
     static func countUsable(_ batch: ChargeBatch, _ r: Int, width: Int) -> Int {

@@ -48,9 +48,8 @@ enum MCELoader {
             let editType = TableText.string(cell(4))
             // Edit types are words like `Newborn_Only`; a blank, spaced or re-cased one would drop
             // its row from a list in use without a word. Other well-formed types are lists no rule uses.
-            guard editType.wholeMatch(of: /[A-Z][A-Za-z0-9]*(_[A-Za-z0-9]+)*/) != nil,
-                MCETable.Lists.byEditType[editType] != nil
-                    || !MCETable.Lists.byEditType.keys.contains(where: { $0.lowercased() == editType.lowercased() })
+            guard Self.isEditTypeWord(cell(4)),
+                MCETable.Lists.byEditType[editType] != nil || !Self.usedTypesLowercased.contains(editType.lowercased())
             else {
                 throw text.error(
                     "MCE_Edit_Type '\(editType)' is not a list name (such as \(MCETable.Lists.byEditType.keys.sorted().joined(separator: ", ")))",
@@ -69,6 +68,22 @@ enum MCELoader {
         var release = MCETable.Release(name: name ?? "MCE v\(version) (FY\(fiscalYear(ofVersion: version)))")
         release.set(codes: codes, lists: codes.map { merged[$0]! })
         return (release, version)
+    }
+
+    static let usedTypesLowercased = Set(MCETable.Lists.byEditType.keys.map { $0.lowercased() })
+
+    /// A capital letter, then letters and digits in words joined by single underscores
+    /// (`Newborn_Only`). (Byte by byte: a Swift `Regex` here cost more than the rest of the run's
+    /// table loading.)
+    static func isEditTypeWord(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let first = bytes.first, first >= 0x41, first <= 0x5A, bytes.last != 0x5F else { return false }
+        var previous: UInt8 = first
+        for b in bytes.dropFirst() {
+            let alphanumeric = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            guard alphanumeric || (b == 0x5F && previous != 0x5F) else { return false }
+            previous = b
+        }
+        return true
     }
 
     /// The fiscal year an MCE version serves: v37 = FY2020, v41 = FY2024 (one version a year).
