@@ -123,6 +123,9 @@ public struct ChargeBatch: @unchecked Sendable {
 
     /// The `index`-th modifier (0-based) as 12 packed bits, 0 when absent.
     @inline(__always)
+    /// Set in `modifiers` above the four 12-bit slots when a line names a fifth modifier.
+    static let moreThanFourModifiers: UInt64 = 1 << 48
+
     public func modifier(_ record: Int, _ index: Int) -> UInt16 {
         UInt16(truncatingIfNeeded: modifiers[record] >> UInt64(36 - 12 * index)) & 0xFFF
     }

@@ -274,7 +274,12 @@ extension ChargeParser {
         var e = length
         while s < e && p[s] == 0x20 { s += 1 }
         while e > s && p[e - 1] == 0x20 { e -= 1 }
-        guard e > s, slot < 4 else { return }
+        guard e > s else { return }
+        // A fifth modifier has no slot (a claim line carries four): flagged above the slots, C07.
+        guard slot < 4 else {
+            packed |= ChargeBatch.moreThanFourModifiers
+            return
+        }
         var value: UInt64 = 0xFFF
         if e - s == 2, let a = PackedCode.value(p[s]), let b = PackedCode.value(p[s + 1]) { value = a << 6 | b }
         packed |= value << UInt64(36 - 12 * slot)

@@ -38,6 +38,17 @@ import Testing
         #expect(results.map(\.value) == ["\tLT"])
     }
 
+    /// A fifth modifier has no place on a claim line (837 SV101-3..6 and the CMS-1500 hold four):
+    /// C07 on the `modifiers` list, where it used to be dropped without a word.
+    @Test func aFifthModifierIsC07() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifiers\n"
+        let rows = ["L1,E1,P1,2026-03-02,99213,25:59:RT:LT", "L2,E1,P1,2026-03-02,99213,25:59:RT:LT:GP", "L3,E1,P1,2026-03-02,99213,25 59 RT LT GP XU"]
+        let findings = try Fixtures.findings(header: header, rows: rows, tables: RuleHarness.shipped)
+            .filter { $0["rule"] == "C07" }
+        #expect(findings.map { $0["line_id"]! } == ["L2", "L3"])
+        #expect(findings.allSatisfy { $0["field"] == "modifiers" && $0["message"]!.contains("more than four") })
+    }
+
     @Test func theShippedListsAcceptTheGeneratorsModifiers() throws {
         let lines = ["25", "RT", "LT", "GP", "59", "XU", "JZ"].map { ["modifier1": $0] }
         #expect(try RuleHarness.run(lines, tables: RuleHarness.shipped, rules: [ModifierRule()]).isEmpty)

@@ -14,6 +14,13 @@ struct ModifierRule: LineRule {
         for r in 0..<batch.count where batch.isCheckable(r) {
             let packed = batch.modifiers[r]
             if packed == 0 { continue }
+            // Only the `modifiers` list can name a fifth (modifier1–4 are four).
+            if packed & ChargeBatch.moreThanFourModifiers != 0 {
+                sink.add(
+                    .C07, record: r, field: "modifiers", value: batch.text(.modifiers, r),
+                    message: "more than four modifiers: a claim line carries four, the rest would be lost",
+                    payer: batch.payerName(r))
+            }
             let day = batch.serviceDay[r]
             for k in 0..<4 {
                 let m = batch.modifier(r, k)
