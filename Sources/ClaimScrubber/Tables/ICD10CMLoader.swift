@@ -23,7 +23,8 @@ enum ICD10CMLoader {
     /// A code on two lines of one release (billable on one, a header on the other?) is refused
     /// naming both lines: either flag could be the wrong one.
     static func requireEachCodeOnce(_ codes: [UInt64], lines: [Int32], text: TableText) throws {
-        // The files are in code order, so this is usually one pass; the sort is for the rest.
+        // An order file in packed-code order takes one pass; the rest (the project's TSVs among
+        // them) a sort of the indices, about 10M instructions for a release of 98k codes.
         if zip(codes, codes.dropFirst()).allSatisfy({ $0 < $1 }) { return }
         let order = codes.indices.sorted { (codes[$0], $0) < (codes[$1], $1) }
         for (a, b) in zip(order, order.dropFirst()) where codes[a] == codes[b] {
