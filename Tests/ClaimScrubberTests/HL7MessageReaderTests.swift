@@ -90,6 +90,20 @@ struct HL7MessageReaderTests {
         #expect(result.summary.metrics.held == 2)
     }
 
+    /// FT1-26 repeats without limit, a claim line carries four modifiers: a fifth holds the
+    /// message with C07 instead of being dropped without a word; four are read as before.
+    @Test func aFifthModifierRepetitionIsC07() throws {
+        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", modifiers: "25~59~RT~LT")])
+        let m2 = HL7Fixture.message(
+            control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", modifiers: "25~59~RT~LT~GP~XU")])
+        let (result, folder, findings) = try scrub((m1 + m2).joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(findings.map { [$0["rule"]!, $0["line_id"]!, $0["field"]!, $0["value"]!] } == [["C07", "T3", "modifiers", "GP:XU"]])
+        #expect(findings.first?["message"]?.contains("more than four") == true)
+        #expect(result.summary.metrics.held == 1)
+        #expect(try records(m1.joined(separator: "\r")).contains(",25,59,RT,LT,"))
+    }
+
     /// A value broken over two lines starts its second line with a space: that line is read as a
     /// segment of its own, and the message is copied with the space (only the terminators are the
     /// output's); a line of nothing but spaces is no segment.

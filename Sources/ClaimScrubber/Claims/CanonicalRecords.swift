@@ -17,6 +17,8 @@ final class CanonicalRecords {
         .billingNpi, .placeOfService, .procedureCode, .modifier1, .modifier2, .modifier3, .modifier4, .units,
         .chargeAmount, .dx1, .dx2, .dx3, .dx4, .dx5, .dx6, .dx7, .dx8, .dx9, .dx10, .dx11, .dx12, .revenueCode,
         .ndc, .payerId,
+        // Modifiers past the fourth (HL7 FT1-26 repeats without limit): the parser flags a fifth (C07).
+        .modifiers,
     ]
 
     static let header: [UInt8] = Array((columns.map(\.rawValue).joined(separator: ",") + "\n").utf8)

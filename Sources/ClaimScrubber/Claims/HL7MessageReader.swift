@@ -386,7 +386,7 @@ final class HL7MessageReader: ClaimUnitReader {
         if let cents = amount.withUnsafeBytes({ Money.cents($0) }) { claimChargeCents += cents }
         let procedure = old ? value(7) : (value(25).isEmpty ? value(7) : value(25))
         var modifiers: [[UInt8]] = []
-        if !old { for r in 0..<min(4, repetitions(26)) { modifiers.append(value(26, repetition: r)) } }
+        if !old { for r in 0..<repetitions(26) { modifiers.append(value(26, repetition: r)) } }
         // Every FT1-19 repetition: past twelve they reach the rules through diagnosis records.
         var diagnoses: [[UInt8]] = []
         for r in 0..<repetitions(19) { diagnoses.append(value(19, repetition: r)) }
@@ -395,6 +395,9 @@ final class HL7MessageReader: ClaimUnitReader {
             lineId, value(4).prefix(8).map { $0 }, value(5).prefix(8).map { $0 }, value(13), value(20), procedure,
         ]
         for k in 0..<4 { fields.append(k < modifiers.count ? modifiers[k] : []) }
+        // Past four (a claim line carries four): in the `modifiers` column, where the parser holds
+        // the line with C07 instead of the rest being dropped.
+        let extra = modifiers.count > 4 ? Array(modifiers[4...].joined(separator: [0x3A])) : []
         fields.append(quantity)
         fields.append(amount)
         // DOMAIN.md names no FT1/PV1 field for these three; the v2 FT1 layout's own fields are used:
@@ -408,6 +411,7 @@ final class HL7MessageReader: ClaimUnitReader {
         fields.append(facility.isEmpty && since26 ? value(32, component: 3) : facility)
         fields.append(value(16))
         fields.append(since26 ? value(41) : [])
+        fields.append(extra)
         fields.append(contentsOf: diagnoses)
         charges.append(fields)
     }
@@ -433,10 +437,11 @@ final class HL7MessageReader: ClaimUnitReader {
             for k in 0..<4 { records.field(f[6 + k]) }
             records.field(f[10])
             records.field(f[11])
-            records.diagnosisFields(count: f.count - 15) { f[15 + $0] }
+            records.diagnosisFields(count: f.count - 16) { f[16 + $0] }
             records.field(f[14])  // revenue code
             records.emptyField()  // ndc
             records.field(payer)
+            records.field(f[15])  // modifiers past the fourth
             records.endRecord()
         }
     }
