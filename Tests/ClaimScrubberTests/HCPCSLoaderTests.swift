@@ -113,6 +113,7 @@ import Testing
         ("continuation of another code", OfficialLayout.hcpcsRecord(code: "G0101", sequence: "00100", recordID: "4"), "record id"),
         ("continuation without a later sequence", OfficialLayout.hcpcsRecord(code: "A0000", sequence: "00100", recordID: "4"), "record id"),
         ("modifier continuation after a procedure", OfficialLayout.hcpcsRecord(modifier: "LT", sequence: "00200", recordID: "8"), "record id"),
+        ("code twice", OfficialLayout.hcpcsRecord(code: "A0000"), "HCPC"),
         ("added after its termination", OfficialLayout.hcpcsRecord(code: "A0001", added: "20260601", termination: "20190101"), "added date"),
     ]
 

@@ -26,15 +26,18 @@ enum HCPCSLoader {
         var termination: Int32
         var action: UInt8
         var coverage: UInt8
+        /// The file line, for naming both lines of a code given twice.
+        var line: Int32
     }
 
     static func finish(_ rows: [Row], modifiers: [HCPCSTable.ModifierRecord], text: TableText, name: String) throws
         -> HCPCSTable.Release
     {
         guard !rows.isEmpty else { throw text.error("no HCPCS procedure records") }
-        let sorted = rows.sorted { $0.code < $1.code }
+        let sorted = rows.sorted { ($0.code, $0.line) < ($1.code, $1.line) }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.code == b.code {
-            throw text.error("procedure code \(PackedCode.unpack(a.code)) appears twice", field: "HCPC")
+            throw text.error(
+                "procedure code \(PackedCode.unpack(a.code)) appears twice (also line \(a.line))", line: Int(b.line), field: "HCPC")
         }
         var release = HCPCSTable.Release(name: name)
         release.codes = SortedCodes(sorted: sorted.map(\.code))
@@ -133,7 +136,7 @@ enum HCPCSLoader {
             rows.append(
                 Row(
                     code: code, added: added, actionEffective: actionEffective, termination: termination, action: action,
-                    coverage: coverage))
+                    coverage: coverage, line: Int32(truncatingIfNeeded: number)))
         }
         return try finish(rows, modifiers: modifiers, text: text, name: name)
     }
@@ -215,7 +218,7 @@ enum HCPCSLoader {
             rows.append(
                 Row(
                     code: code, added: added, actionEffective: actionEffective, termination: termination, action: action,
-                    coverage: coverageText.first ?? 0x20))
+                    coverage: coverageText.first ?? 0x20, line: Int32(truncatingIfNeeded: number)))
         }
         return try finish(rows, modifiers: modifiers, text: text, name: name)
     }

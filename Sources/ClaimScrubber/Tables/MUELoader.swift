@@ -9,7 +9,7 @@ enum MUELoader {
     static let columns = ["HCPCS/CPT Code", "MUE Value", "MUE Adjudication Indicator", "MUE Rationale"]
 
     static func load(_ text: TableText, name: String, setting: ServiceSetting) throws -> MUETable.Release {
-        var rows: [(code: UInt64, value: Int32, mai: UInt8)] = []
+        var rows: [(code: UInt64, value: Int32, mai: UInt8, line: Int32)] = []
         var sawHeader = false
         try text.forEachCSVRecord { number, cells in
             if !sawHeader {
@@ -37,13 +37,13 @@ enum MUELoader {
             else {
                 throw text.error("adjudication indicator must start with 1, 2 or 3", line: number, field: columns[2])
             }
-            rows.append((code, value, UInt8(digit.asciiValue! - 0x30)))
+            rows.append((code, value, UInt8(digit.asciiValue! - 0x30), Int32(truncatingIfNeeded: number)))
         }
         guard sawHeader else { throw text.error("no MUE header ('HCPCS/CPT Code', …)", field: columns[0]) }
         guard !rows.isEmpty else { throw text.error("no MUE rows") }
-        rows.sort { $0.code < $1.code }
+        rows.sort { ($0.code, $0.line) < ($1.code, $1.line) }
         for (a, b) in zip(rows, rows.dropFirst()) where a.code == b.code {
-            throw text.error("code \(PackedCode.unpack(a.code)) appears twice", field: columns[0])
+            throw text.error("code \(PackedCode.unpack(a.code)) appears twice (also line \(a.line))", line: Int(b.line), field: columns[0])
         }
         var release = MUETable.Release(name: name, setting: setting)
         release.codes = SortedCodes(sorted: rows.map(\.code))
