@@ -60,6 +60,7 @@ public struct TwoDigitCodeSet: Sendable, Equatable {
         return code < 64 ? bits.0 & (1 << UInt64(code)) != 0 : bits.1 & (1 << UInt64(code - 64)) != 0
     }
     public var count: Int { bits.0.nonzeroBitCount + bits.1.nonzeroBitCount }
+    public var isLoaded: Bool { bits != (0, 0) }
     public static func == (a: TwoDigitCodeSet, b: TwoDigitCodeSet) -> Bool { a.bits == b.bits }
 }
 

@@ -36,7 +36,7 @@ struct DiagnosisCodeRule: LineRule {
                 if index == Self.malformed {
                     sink.add(
                         .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
-                        message: "not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)",
+                        message: Self.shapeProblem,
                         payer: batch.payerName(r))
                     continue
                 }
@@ -72,6 +72,9 @@ struct DiagnosisCodeRule: LineRule {
 
     /// The memo's answer for a diagnosis that is not shaped like an ICD-10-CM code (C04 at once).
     static let malformed: Int32 = -2
+
+    /// C04's message, and a table loader's, for a code not shaped like one (`hasICDShape`).
+    static let shapeProblem = "not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)"
 
     /// A letter, a digit, then up to five letters or digits (3–7 characters); false for `invalid`.
     @inline(__always)

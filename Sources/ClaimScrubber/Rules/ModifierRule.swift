@@ -50,8 +50,8 @@ struct ModifierRule: LineRule {
     static func source(_ batch: ChargeBatch, _ r: Int, slot: Int) -> (String, String) {
         var k = 0
         for column in Column.modifierColumns where batch.layout.has(column) {
-            // Spaces only, as the parser trims them: a tab stays in the value it made malformed.
-            let text = String(batch.text(column, r).drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+            // Trimmed as the parser trims it (spaces only): a tab stays in the value it made malformed.
+            let text = String(decoding: ChargeParser.trimmed(batch.bytes(column, r)), as: UTF8.self)
             if text.isEmpty { continue }
             if k == slot { return (column.rawValue, text) }
             k += 1

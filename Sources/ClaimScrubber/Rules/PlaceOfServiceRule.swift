@@ -6,7 +6,7 @@ struct PlaceOfServiceRule: LineRule {
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
         let valid = context.tables.placeOfService
         // Without a place-of-service list, the form only (as for any code set not loaded).
-        let listed = valid.count > 0
+        let listed = valid.isLoaded
         for r in 0..<batch.count where batch.isCheckable(r) {
             let pos = batch.placeOfService[r]
             if pos == 255 { continue }

@@ -29,14 +29,9 @@ enum Excludes1Loader {
             func cell(_ k: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[k]]) }
             // Each an ICD-10-CM code or category: a bound such as `1` would stretch a range over
             // codes the note never named.
-            func icd(_ k: Int, _ field: String) throws -> UInt64 {
-                let code = try text.code(cell(k), line: number, field: field, maxLength: 7)
-                guard DiagnosisCodeRule.hasICDShape(code) else {
-                    throw text.error("not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)", line: number, field: field)
-                }
-                return code
-            }
-            let (code, first, last) = (try icd(0, "code"), try icd(1, "first"), try icd(2, "last"))
+            let code = try text.icd10cmCode(cell(0), line: number, field: "code")
+            let first = try text.icd10cmCode(cell(1), line: number, field: "first")
+            let last = try text.icd10cmCode(cell(2), line: number, field: "last")
             guard first <= last else { throw text.error("'first' sorts after 'last'", line: number, field: "last") }
             rows.append(Row(code: code, first: first, last: last, firstLength: UInt8(PackedCode.length(first))))
         }

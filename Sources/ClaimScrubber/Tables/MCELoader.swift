@@ -43,24 +43,22 @@ enum MCELoader {
             guard type == "D" || type == "P" else {
                 throw text.error("ICD_Code_Type must be D or P", line: number, field: "ICD_Code_Type")
             }
-            let code = try text.code(cell(6), line: number, field: "ICD_Code", maxLength: 7)
+            // Diagnosis rows hold ICD-10-CM codes; procedure rows (ICD-10-PCS, unused) any seven.
+            let code =
+                type == "D"
+                ? try text.icd10cmCode(cell(6), line: number, field: "ICD_Code")
+                : try text.code(cell(6), line: number, field: "ICD_Code", maxLength: 7)
             rows += 1
             let editType = TableText.string(cell(4))
             // Edit types are words like `Newborn_Only`; a blank, spaced or re-cased one would drop
             // its row from a list in use without a word. Other well-formed types are lists no rule uses.
-            guard Self.isEditTypeWord(cell(4)),
-                MCETable.Lists.byEditType[editType] != nil || !Self.usedTypesLowercased.contains(editType.lowercased())
-            else {
+            let list = MCETable.Lists.byEditType[editType]
+            guard Self.isEditTypeWord(cell(4)), list != nil || !Self.usedTypesLowercased.contains(editType.lowercased()) else {
                 throw text.error(
                     "MCE_Edit_Type '\(editType)' is not a list name (such as \(MCETable.Lists.byEditType.keys.sorted().joined(separator: ", ")))",
                     line: number, field: "MCE_Edit_Type")
             }
-            guard type == "D" else { return }
-            guard DiagnosisCodeRule.hasICDShape(code) else {
-                throw text.error(
-                    "not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)", line: number, field: "ICD_Code")
-            }
-            guard let list = MCETable.Lists.byEditType[editType] else { return }
+            guard type == "D", let list else { return }
             merged[code, default: []].insert(list)
         }
         guard let version, rows > 0 else { throw text.error("no MCE rows") }

@@ -30,7 +30,7 @@ public enum TableListing {
             notes.append("no CPT list loaded (AMA-licensed; kind 'cpt' in tables.toml): CPT-shaped codes get a format check only")
         }
         if !tables.revenueCodes.isLoaded { notes.append("no revenue-code list loaded: revenue codes get a form check only") }
-        if tables.placeOfService.count == 0 {
+        if !tables.placeOfService.isLoaded {
             notes.append("no place-of-service list loaded: place of service gets a form check only")
         }
         if !tables.modifiers.hasLevelOne {

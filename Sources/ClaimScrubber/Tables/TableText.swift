@@ -182,6 +182,16 @@ struct TableText {
         return packed
     }
 
+    /// An ICD-10-CM code or category, packed: shaped as `DiagnosisCodeRule.hasICDShape` says (a
+    /// code of another shape, `1` or `0000`, would stretch a range or sit in a list unmatched).
+    func icd10cmCode(_ bytes: UnsafeRawBufferPointer, line: Int, field: String) throws -> UInt64 {
+        let packed = try code(bytes, line: line, field: field, maxLength: 7)
+        guard DiagnosisCodeRule.hasICDShape(packed) else {
+            throw error(DiagnosisCodeRule.shapeProblem, line: line, field: field)
+        }
+        return packed
+    }
+
     func code(_ text: String, line: Int, field: String, maxLength: Int = PackedCode.maxLength) throws -> UInt64 {
         var text = text
         return try text.withUTF8 { try code(UnsafeRawBufferPointer($0), line: line, field: field, maxLength: maxLength) }
