@@ -159,16 +159,8 @@ import Testing
         ("lines_in", Int64.max), ("lines_in", -1), ("charges_cents", Int64.min), ("held_cents", 1 << 51),
     ] as [(String, Int64)])
     func numbersOutOfRangeAreRefusedNamingTheKey(key: String, value: Int64) throws {
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
-        object[key] = value
-        let bytes = [UInt8](try JSONSerialization.data(withJSONObject: object))
-        #expect {
-            _ = try ScrubSummary(json: bytes, file: "s.json")
-        } throws: { error in
-            (error as? ScrubError)?.description.contains(key) == true
-        }
-        object[key] = key.hasSuffix("cents") ? -(1 << 50) : 1 << 50
-        let inRange = try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)), file: "s.json")
+        try Self.expectRefusedNamingTheKey(key, value)
+        let inRange = try ScrubSummary(json: try Self.summary(with: key, key.hasSuffix("cents") ? -(1 << 50) : 1 << 50), file: "s.json")
         _ = ReportRenderer.html(inRange, previous: inRange)
     }
 
@@ -176,10 +168,19 @@ import Testing
     /// rate of 13,600% in the report.
     @Test(arguments: ["lines_in", "charges_cents", "lines_held"])
     func aBooleanIsNotANumber(key: String) throws {
+        try Self.expectRefusedNamingTheKey(key, true)
+    }
+
+    /// An empty run's summary.json with `key` set to `value`.
+    static func summary(with key: String, _ value: Any) throws -> [UInt8] {
         var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
-        object[key] = true
-        let bytes = [UInt8](try JSONSerialization.data(withJSONObject: object))
-        #expect {
+        object[key] = value
+        return [UInt8](try JSONSerialization.data(withJSONObject: object))
+    }
+
+    static func expectRefusedNamingTheKey(_ key: String, _ value: Any, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let bytes = try summary(with: key, value)
+        #expect(sourceLocation: sourceLocation) {
             _ = try ScrubSummary(json: bytes, file: "s.json")
         } throws: { error in
             (error as? ScrubError)?.description.contains(key) == true
