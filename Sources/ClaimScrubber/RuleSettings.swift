@@ -62,6 +62,10 @@ public struct PayerSettings: Sendable {
     public var timelyFilingDays: Int?
     /// Rule severity overrides; a nil value switches the rule off for this payer.
     public var rules: [RuleID: Severity?] = [:]
+    /// Rules the configuration switches on for this payer (`D04 = "on"`), at the severity the
+    /// run gives them: `RuleSettings(document:name:)` moves them into `rules` once it has read
+    /// every key, since the run's `[rules.X]` table may come after the payer's.
+    var switchedOn: Set<RuleID> = []
     public init() {}
 }
 
@@ -90,18 +94,19 @@ extension RuleSettings {
                     self.payers[payer] = try Self.payer(body, field: "payers.\(payer)", name: name)
                 }
             case "timely_filing_days":
-                guard let days = value.int, days > 0 else {
-                    throw ScrubError("must be a positive number of days", file: name, field: key)
-                }
-                timelyFilingDays = days
+                timelyFilingDays = try Self.days(value, from: 1, file: name, field: key)
             case "charge_lag_days":
-                guard let days = value.int, days >= 0 else {
-                    throw ScrubError("must be a number of days", file: name, field: key)
-                }
-                chargeLagDays = days
+                chargeLagDays = try Self.days(value, from: 0, file: name, field: key)
             default:
                 throw ScrubError("unknown key", file: name, field: key)
             }
+        }
+        // A payer's "on" keeps the severity the run gives the rule (the rule's own when the run
+        // switches it off); it used to reset a regraded rule to its default for that payer.
+        for (payer, var settings) in payers where !settings.switchedOn.isEmpty {
+            for rule in settings.switchedOn { settings.rules[rule] = .some(severities[rule.ordinal] ?? rule.defaultSeverity) }
+            settings.switchedOn = []
+            payers[payer] = settings
         }
     }
 
@@ -125,11 +130,9 @@ extension RuleSettings {
                 }
                 severity = s
             case "threshold_days" where rule == .D04:
-                guard let d = value.int, d >= 0 else { throw ScrubError("must be a number of days", file: name, field: "\(field).\(key)") }
-                chargeLagDays = d
+                chargeLagDays = try Self.days(value, from: 0, file: name, field: "\(field).\(key)")
             case "days" where rule == .D03, "timely_filing_days" where rule == .D03:
-                guard let d = value.int, d > 0 else { throw ScrubError("must be a number of days", file: name, field: "\(field).\(key)") }
-                timelyFilingDays = d
+                timelyFilingDays = try Self.days(value, from: 1, file: name, field: "\(field).\(key)")
             case "payer_classes" where rule == .C03:
                 let known = PayerClass.allCases.map(\.rawValue) + ["unclassified"]
                 guard let list = value.list, list.allSatisfy({ $0.string.map { known.contains($0.lowercased()) } ?? false }) else {
@@ -146,6 +149,21 @@ extension RuleSettings {
         set(rule, enabled ? severity : nil)
     }
 
+    /// The longest day count a setting takes: a century. Day counts meet day numbers (`Int32`) in
+    /// the rules, and a larger one (a user's way to switch a rule off) would not fit there; the
+    /// message names `enabled = false` instead.
+    static let maximumDays = 36_500
+
+    /// A day-count setting: a whole number from `lowest` to `maximumDays`.
+    private static func days(_ value: StructuredValue, from lowest: Int, file: String, field: String) throws -> Int {
+        guard let d = value.int, d >= lowest, d <= maximumDays else {
+            throw ScrubError(
+                "must be a whole number of days from \(lowest) to \(maximumDays) (to switch a rule off: enabled = false)",
+                file: file, field: field)
+        }
+        return d
+    }
+
     /// The keys a rule's table takes.
     static func ruleKeys(_ rule: RuleID) -> [String] {
         var keys = ["enabled", "severity"]
@@ -158,12 +176,14 @@ extension RuleSettings {
         return keys
     }
 
+    private static let switchOnWords: Set<String> = ["on", "true", "enabled"]
+
     private static func severityWord(
         _ word: String, current: Severity, field: String, name: String
     ) throws -> Severity? {
         switch word.lowercased() {
         case "off", "false", "disabled": return nil
-        case "on", "true", "enabled": return current
+        case _ where switchOnWords.contains(word.lowercased()): return current
         case "error": return .error
         case "warning": return .warning
         default: throw ScrubError("expected off, on, warning or error, not '\(word)'", file: name, field: field)
@@ -181,8 +201,7 @@ extension RuleSettings {
                 }
                 settings.payerClass = c
             case "timely_filing_days":
-                guard let d = value.int, d > 0 else { throw ScrubError("must be a number of days", file: name, field: "\(field).\(key)") }
-                settings.timelyFilingDays = d
+                settings.timelyFilingDays = try days(value, from: 1, file: name, field: "\(field).\(key)")
             case "rules":
                 guard let rules = value.table else { throw ScrubError("must be a table", file: name, field: "\(field).rules") }
                 for (id, word) in rules {
@@ -190,7 +209,13 @@ extension RuleSettings {
                         throw ScrubError("unknown rule id '\(id)'", file: name, field: "\(field).rules.\(id)")
                     }
                     guard let w = word.string else { throw ScrubError("expected a word", file: name, field: "\(field).rules.\(id)") }
-                    settings.rules[rule] = .some(try severityWord(w, current: rule.defaultSeverity, field: "\(field).rules.\(id)", name: name))
+                    let severity = try severityWord(w, current: rule.defaultSeverity, field: "\(field).rules.\(id)", name: name)
+                    if severity != nil && Self.switchOnWords.contains(w.lowercased()) {
+                        // Its severity is the run's, known once the whole file is read.
+                        settings.switchedOn.insert(rule)
+                    } else {
+                        settings.rules[rule] = .some(severity)
+                    }
                 }
             default:
                 throw ScrubError("unknown key", file: name, field: "\(field).\(key)")

@@ -229,6 +229,57 @@ import Zstd
         let settings = try RuleSettings.load(path: known)
         #expect(settings.severity(of: .D04) == nil && settings.chargeLagDays == 5)
     }
+
+    /// A day count past a century (a user's way to switch D04 off) is refused naming it: D04 and
+    /// D03 compare it with day numbers, and `threshold_days = 2147483648` used to trap the run,
+    /// leaving a spooled standard input behind in the temporary folder.
+    @Test(arguments: [
+        ("[rules.D04]\nthreshold_days = 2147483648\n", "rules.D04.threshold_days"),
+        ("[rules.D04]\nthreshold_days = 36501\n", "rules.D04.threshold_days"),
+        ("[rules.D03]\ndays = 99999999999\n", "rules.D03.days"), ("[rules.D03]\ntimely_filing_days = 0\n", "rules.D03.timely_filing_days"),
+        ("charge_lag_days = -1\n", "charge_lag_days"), ("timely_filing_days = 4611686018427387904\n", "timely_filing_days"),
+        ("[payers.AETNA01]\ntimely_filing_days = 40000\n", "payers.AETNA01.timely_filing_days"),
+    ])
+    func aDayCountPastACenturyIsRefused(text: String, field: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let config = try dir.write("c.toml", text)
+        #expect {
+            _ = try RuleSettings.load(path: config)
+        } throws: { error in
+            (error as? ScrubError)?.field == field && "\(error)".contains("enabled = false")
+        }
+    }
+
+    /// A payer's `"on"` keeps the run's severity, wherever the rule's table sits in the file: it
+    /// used to reset a rule regraded to an error back to its default warning for that payer.
+    @Test(arguments: [
+        ("c.toml", "[rules.M02]\nseverity = \"error\"\n[payers.AETNA01]\nrules = { M02 = \"on\", D04 = \"on\" }\n"),
+        ("c.yaml", "payers:\n  AETNA01:\n    rules: {M02: \"on\", D04: enabled}\nrules:\n  M02: {severity: error}\n  D04: \"off\"\n"),
+    ])
+    func aPayersOnKeepsTheRunsSeverity(file: String, text: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let settings = try RuleSettings.load(path: try dir.write(file, text))
+        #expect(settings.severity(of: .M02, payer: "AETNA01") == .error)
+        #expect(settings.severity(of: .M02, payer: "OTHER") == .error)
+        // A rule the run switches off, switched on for one payer, takes its own severity there.
+        let d04: Severity? = file == "c.toml" ? .warning : nil
+        #expect(settings.severity(of: .D04) == d04)
+        #expect(settings.severity(of: .D04, payer: "AETNA01") == .warning)
+    }
+
+    @Test func theLongestDayCountsRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 300, errorRate: 0.2, to: input, defects: [.chargeLag])
+        let config = try dir.write("c.toml", "[rules.D04]\nthreshold_days = 36500\n[rules.D03]\ndays = 36500\n")
+        let settings = try RuleSettings.load(path: config)
+        #expect(settings.chargeLagDays == 36_500 && settings.timelyFilingDays == 36_500)
+        let result = try Fixtures.scrub([input], out: dir.file("o")) { $0.settings = settings }
+        #expect(result.summary.findings(.D04) == 0 && result.summary.findings(.D03) == 0)
+    }
 }
 
 /// The library refuses an input that is one of the output folder's outputs, as the command does:
