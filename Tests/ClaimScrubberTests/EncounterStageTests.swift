@@ -286,9 +286,9 @@ import Zstd
         let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
         let rows = [
             "L1,E1,P1,2026-05-01,J1100,2,7.00,1234567893",
-            "L2,E2,P1,2026-05-01,J1100,2,7.00,1234567893",  // exact duplicate of L1
-            "L3,E2,P1,2026-05-01,J1100,-2,-7.00,1234567893",  // reverses one
-            "L4,E3,P1,2026-05-01,J1100,2,7.00,1234567893",  // duplicate again: L1 and L2 minus one remain
+            "L2,E2,P1,2026-05-01,J1100,2,7.00,1234567893",  // exact duplicate of L1, reversed by L3
+            "L3,E2,P1,2026-05-01,J1100,-2,-7.00,1234567893",  // reverses L2, the latest match
+            "L4,E3,P1,2026-05-01,J1100,2,7.00,1234567893",  // duplicate of L1, the one standing
             "L5,E3,P2,2026-05-01,J1100,2,7.00,1234567893",  // other patient
             "L6,E3,P1,2026-05-02,J1100,2,7.00,1234567893",  // other day
             "L7,E3,P1,2026-05-01,J1100,3,10.50,1234567893",  // same code and provider, other units: probable
@@ -297,10 +297,58 @@ import Zstd
         // L8 carries the repeat modifier column? No modifier column here: it is probable too.
         let found = try Self.found(header, rows, rules: [.E01, .E02])
         #expect(
-            found == [
-                .init(lineId: "L2", rule: .E01), .init(lineId: "L4", rule: .E01), .init(lineId: "L7", rule: .E02),
-                .init(lineId: "L8", rule: .E02),
-            ])
+            found == [.init(lineId: "L4", rule: .E01), .init(lineId: "L7", rule: .E02), .init(lineId: "L8", rule: .E02)])
+    }
+
+    /// A duplicate and then its reversal: the credit cancels the later charge, so neither is held.
+    /// It used to count only against lines after it, holding A2 and leaving A1 and the credit, net
+    /// $0, in the clean output. With three charges and one credit, one duplicate is left.
+    @Test(arguments: [
+        (["A1,1,100.00", "A2,1,100.00", "CR,-1,-100.00"], [String]()),
+        (["A1,1,100.00", "A2,1,100.00", "A3,1,100.00", "CR,-1,-100.00"], ["A2"]),
+        (["A1,1,100.00", "CR,-1,-100.00", "A2,1,100.00"], []),
+        (["CR,-1,-100.00", "A1,1,100.00", "A2,1,100.00"], ["A2"]),
+        (["A1,1,100.00", "CR,1,-100.00", "A2,1,100.00", "CR2,-1,-100.00"], []),
+    ])
+    func aCreditAfterADuplicateReversesIt(rows: [String], held: [String]) throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
+        let lines = rows.map { row -> String in
+            let f = row.split(separator: ",")
+            return "\(f[0]),E1,P1,2026-05-01,99213,\(f[1]),\(f[2]),1234567893"
+        }
+        let found = try Self.found(header, lines, rules: [.E01, .E02])
+        #expect(found == Set(held.map { .init(lineId: $0, rule: .E01) }), "\(rows)")
+    }
+
+    /// A credit that matches no earlier charge (other units and amount) reverses nothing: C is
+    /// still a probable duplicate of B. It used to cancel B for E02.
+    @Test func aCreditMatchingNoChargeReversesNothing() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi\n"
+        let rows = [
+            "B,E1,P1,2026-05-01,99213,25,1,100.00,1234567893",
+            "CR,E1,P1,2026-05-01,99213,,-3,-300.00,1234567893",
+            "C,E1,P1,2026-05-01,99213,,1,100.00,1234567893",
+        ]
+        #expect(try Self.found(header, rows, rules: [.E01, .E02]) == [.init(lineId: "C", rule: .E02)])
+    }
+
+    /// A charge and its reversal are gone for the other edits too: a reversed 93000 no longer
+    /// holds the 93005 beside it (E03), a reversed primary no longer covers its add-on (E06), and a
+    /// reversed line over its MUE is not held alone while its credit passes (E04).
+    @Test func aReversedChargeNoLongerCountsInTheOtherEdits() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
+        func rows(_ codes: [(String, String, String, String)]) -> [String] {
+            codes.map { "\($0.0),E1,P1,2026-05-01,\($0.1),\($0.2),\($0.3),1234567893" }
+        }
+        let ptp = rows([("A", "93000", "1", "50.00"), ("B", "93005", "1", "30.00")])
+        #expect(try Self.found(header, ptp, rules: [.E03]) == [.init(lineId: "B", rule: .E03)])
+        let reversed = rows([("A", "93000", "1", "50.00"), ("AR", "93000", "-1", "-50.00"), ("B", "93005", "1", "30.00")])
+        #expect(try Self.found(header, reversed, rules: [.E03]).isEmpty)
+        let addOn = rows([("P", "11042", "1", "80.00"), ("PR", "11042", "-1", "-80.00"), ("A", "11045", "1", "40.00")])
+        #expect(try Self.found(header, addOn, rules: [.E06]) == [.init(lineId: "A", rule: .E06)])
+        let mue = rows([("M", "11042", "5", "400.00"), ("MR", "11042", "-5", "-400.00")])
+        #expect(try Self.found(header, mue, rules: [.E04]).isEmpty)
+        #expect(try Self.found(header, Array(mue.prefix(1)), rules: [.E04]) == [.init(lineId: "M", rule: .E04)])
     }
 
     /// DOMAIN.md: a credit subtracts its units in MUE sums, whether its units are written negative

@@ -13,17 +13,17 @@ struct AddOnRule: EncounterRule {
     ) {
         let addOns = context.tables.addOns
         guard addOns.isLoaded else { return }
-        let present: Set<UInt64>? = indexed ? Set(lines.lazy.filter { !$0.isCredit }.map(\.code)) : nil
-        for line in lines where !line.isCredit {
+        let present: Set<UInt64>? = indexed ? Set(lines.lazy.filter(\.isStandingCharge).map(\.code)) : nil
+        for line in lines where line.isStandingCharge {
             guard let primaries = addOns.primaries(of: line.code, on: line.day) else { continue }
             let found =
                 if let present { primaries.contains { present.contains($0) } } else {
-                    lines.contains { !$0.isCredit && primaries.contains($0.code) }
+                    lines.contains { $0.isStandingCharge && primaries.contains($0.code) }
                 }
             if !found, let severity = context.severity(.E06, line) {
                 out.append(
                     EncounterFinding(
-                        line: line, rule: .E06, severity: severity, 
+                        line: line, rule: .E06, severity: severity,
                         other: primaries.first ?? 0))
             }
         }

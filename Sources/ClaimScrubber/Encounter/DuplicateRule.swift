@@ -3,7 +3,8 @@
 /// Lines are taken in input order. The first occurrence of a charge passes; a later line with the
 /// same code, modifiers (as a set), units, rendering provider and amount is E01. A later line with
 /// the same code and rendering provider but other details, and no repeat modifier (76, 77, 91), is
-/// E02 (a warning). A credit (negative units or amount) cancels one earlier match of both kinds.
+/// E02 (a warning). A credit (negative units or amount) and the charge it reverses
+/// (`Reversals.mark`, before the rules run) are left out: neither is a duplicate nor makes one.
 ///
 /// A patient-day holds a handful of lines, so earlier lines are scanned directly (no hashing);
 /// only a large group (a placeholder patient with thousands of lines) uses dictionaries.
@@ -42,17 +43,16 @@ struct DuplicateRule: EncounterRule {
             return
         }
         let start = lines.startIndex
-        for i in lines.indices where !lines[i].isCredit {
+        for i in lines.indices where lines[i].isStandingCharge {
             let line = lines[i]
             let exact = ExactKey(line)
             var exactCount = 0
             var probableCount = 0
-            for j in start..<i {
+            for j in start..<i where lines[j].isStandingCharge {
                 let other = lines[j]
                 guard other.code == line.code, other.rendering == line.rendering else { continue }
-                let step = other.isCredit ? -1 : 1
-                probableCount = max(0, probableCount + step)
-                if ExactKey(other) == exact { exactCount = max(0, exactCount + step) }
+                probableCount += 1
+                if ExactKey(other) == exact { exactCount += 1 }
             }
             report(line, exact: exactCount, probable: probableCount, context, &out)
         }
@@ -76,14 +76,9 @@ struct DuplicateRule: EncounterRule {
     private func checkLarge(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         var exact: [ExactKey: Int] = [:]
         var probable: [ProbableKey: Int] = [:]
-        for line in lines {
+        for line in lines where line.isStandingCharge {
             let e = ExactKey(line)
             let p = ProbableKey(line)
-            if line.isCredit {
-                if let n = exact[e], n > 0 { exact[e] = n - 1 }
-                if let n = probable[p], n > 0 { probable[p] = n - 1 }
-                continue
-            }
             report(line, exact: exact[e, default: 0], probable: probable[p, default: 0], context, &out)
             exact[e, default: 0] += 1
             probable[p, default: 0] += 1

@@ -22,10 +22,14 @@ struct EncounterLine: Sendable, Equatable {
 
     static let institutional: UInt8 = 1
     static let heldByLineRules: UInt8 = 2
+    /// A charge a later credit of its patient-day reverses (`Reversals.mark`, in the shard stage).
+    static let reversed: UInt8 = 4
 
     var isInstitutional: Bool { flags & Self.institutional != 0 }
     /// A reversal: negative units or amount.
     var isCredit: Bool { units < 0 || amountCents < 0 }
+    /// A charge that stands: not a credit, and not reversed by one.
+    var isStandingCharge: Bool { flags & Self.reversed == 0 && !isCredit }
 
     /// The practitioner table for professional lines, the outpatient-hospital one for institutional lines.
     var setting: ServiceSetting { isInstitutional ? .outpatientHospital : .practitioner }

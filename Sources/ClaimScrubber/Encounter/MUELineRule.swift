@@ -5,7 +5,7 @@ struct MUELineRule: EncounterRule {
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         let releases = context.mueReleases(on: lines[lines.startIndex].day)
         guard releases.practitioner != nil || releases.hospital != nil else { return }
-        for line in lines where !line.isCredit && line.units > 0 {
+        for line in lines where line.isStandingCharge && line.units > 0 {
             guard let release = line.isInstitutional ? releases.hospital : releases.practitioner,
                 let limit = context.mueLimit(code: line.code, release: release), limit.mai == 1,
                 line.units > limit.value, let severity = context.severity(.E04, line)

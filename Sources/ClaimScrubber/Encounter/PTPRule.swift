@@ -40,9 +40,9 @@ struct PTPRule: EncounterRule {
         let base = lines.startIndex
         withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: lines.count) { column1Rows in
             // Each line's rows as a column-1 code, looked up when first needed and then kept,
-            // instead of once per pair (empty: column 1 of nothing, or a credit; -1: not yet).
+            // instead of once per pair (empty: column 1 of nothing, or a credit or reversed charge; -1: not yet).
             for i in lines.indices { column1Rows[i &- base] = -1 ..< -1 }
-            for j in lines.indices where !lines[j].isCredit {
+            for j in lines.indices where lines[j].isStandingCharge {
                 let second = lines[j]
                 guard let release = second.isInstitutional ? hospital : practitioner,
                     ptp.mayBeColumn2(second.code, release: release)
@@ -55,7 +55,7 @@ struct PTPRule: EncounterRule {
                     else { continue }
                     var rows = column1Rows[i &- base]
                     if rows.lowerBound < 0 {
-                        rows = !first.isCredit && ptp.mayBeColumn1(first.code, release: release)
+                        rows = first.isStandingCharge && ptp.mayBeColumn1(first.code, release: release)
                             ? ptp.rows(column1: first.code, release: release) : 0..<0
                         column1Rows[i &- base] = rows
                     }
@@ -74,8 +74,8 @@ struct PTPRule: EncounterRule {
     }
 
     /// The same findings for a large group without comparing every pair of lines. Lines pair only
-    /// within one setting and provider; there, for each column-1 code only its first non-credit
-    /// line can be the one found first, or its first line without a bypass modifier when the
+    /// within one setting and provider; there, for each column-1 code only its first standing
+    /// charge can be the one found first, or its first line without a bypass modifier when the
     /// edit's indicator is 1. So each column-2 code looks up its edits against the codes present
     /// once, and each of its lines takes the earliest qualifying line among them.
     func checkIndexed(
@@ -91,7 +91,7 @@ struct PTPRule: EncounterRule {
             members[UInt64(line.provider) | (line.isInstitutional ? 1 << 32 : 0), default: []].append(i)
         }
         struct FirstLines {
-            /// First non-credit line of the code, and first such line without a bypass modifier.
+            /// First standing charge of the code, and first such line without a bypass modifier.
             var any = Int.max
             var unmodified = Int.max
         }
@@ -99,7 +99,7 @@ struct PTPRule: EncounterRule {
             let indices = members[key]!
             guard let release = key >> 32 != 0 ? hospital : practitioner else { continue }
             var first: [UInt64: FirstLines] = [:]
-            for i in indices where !lines[i].isCredit {
+            for i in indices where lines[i].isStandingCharge {
                 let line = lines[i]
                 var entry = first[line.code] ?? FirstLines()
                 entry.any = min(entry.any, i)
@@ -109,7 +109,7 @@ struct PTPRule: EncounterRule {
             let column1 = first.keys.filter { ptp.mayBeColumn1($0, release: release) }.sorted()
                 .map { (code: $0, rows: ptp.rows(column1: $0, release: release)) }.filter { !$0.rows.isEmpty }
             var editsOf: [UInt64: [(code: UInt64, indicator: UInt8)]] = [:]
-            for j in indices where !lines[j].isCredit {
+            for j in indices where lines[j].isStandingCharge {
                 let second = lines[j]
                 guard ptp.mayBeColumn2(second.code, release: release) else { continue }
                 let edits =

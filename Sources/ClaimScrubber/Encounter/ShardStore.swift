@@ -449,6 +449,7 @@ enum EncounterStage {
                 while end < upper && lines[end].patient == lines[start].patient && lines[end].day == lines[start].day {
                     end += 1
                 }
+                Reversals.mark(&lines, start..<end)
                 let group = lines[start..<end]
                 // By index: iterating the array would copy each rule out of its existential box.
                 for k in rules.indices { rules[k].check(group, context, &out) }
