@@ -159,8 +159,8 @@ public final class ScrubPipeline {
         // line's findings come together and in order, and lines do not affect each other's tallies.
         try findings.forEach { finding in
             let record = Int(finding.ordinal)
-            let newlyFlagged = !state.flagged.contains(record)
-            let newlyHeld = finding.severity == .error && !state.held.contains(record)
+            let wasFlagged = state.flagged.contains(record)
+            let wasHeld = state.held.contains(record)
             state.flagged.insert(record)
             if finding.severity == .error { state.held.insert(record) }
             summary.metrics.addLateFinding(
@@ -168,7 +168,7 @@ public final class ScrubPipeline {
                 department: state.departmentNames[Int(finding.department)],
                 renderingNPI: UInt64(finding.rendering), payer: state.payerNames[Int(finding.payer)],
                 procedure: finding.code, amountCents: finding.amountCents, serviceDay: finding.day,
-                newlyHeld: newlyHeld, newlyFlagged: newlyFlagged)
+                wasHeld: wasHeld, wasFlagged: wasFlagged)
         }
     }
 

@@ -77,30 +77,31 @@ public struct ScrubMetrics: Sendable, Equatable {
     /// Counts a finding made after pass 1 (the encounter rules of the shard stage) for a record
     /// already counted, keeping every metric consistent.
     ///
-    /// Call it once per finding. `newlyFlagged`: the record had no finding before this one.
-    /// `newlyHeld`: this is the record's first error (it was clean or passed with warnings), so
-    /// its charges move to held (and out of at-risk when it had warnings). The rule's `lines`
+    /// Call it once per finding. `wasFlagged`: the record had a finding before this one.
+    /// `wasHeld`: the record was held before it (by an error of its own, or with its claim or
+    /// message); an error on a record not held moves its charges to held (and out of at-risk when
+    /// it had warnings), and a warning on a record neither flagged nor held puts them at risk. A
+    /// record held with its claim is never at risk, whatever comes late. The rule's `lines`
     /// count takes each call as one record: the encounter rules give a record at most one finding
     /// per rule. `department` and `payer` are the record's trimmed field text ("" when empty);
     /// `procedure` the packed code (`ChargeBatch.procedure`), `serviceDay` a day number.
     public mutating func addLateFinding(
         rule: RuleID, severity: Severity, department: String, renderingNPI: UInt64, payer: String,
-        procedure: UInt64, amountCents: Int64, serviceDay: Int32, newlyHeld: Bool, newlyFlagged: Bool
+        procedure: UInt64, amountCents: Int64, serviceDay: Int32, wasHeld: Bool, wasFlagged: Bool
     ) {
         let error = severity == .error
-        let nowHeld = newlyHeld && error
         findingsByRule[rule.ordinal] += 1
         if error { errors += 1 } else { warnings += 1 }
         var change = GroupTally()
         change.findings = 1
         change.errors = error ? 1 : 0
-        if newlyFlagged { change.flagged = 1 }
-        if nowHeld {
+        if !wasFlagged { change.flagged = 1 }
+        if error && !wasHeld {
             change.held = 1
             change.heldCents = amountCents
             // A record that had warnings only was at risk; now it is held.
-            if !newlyFlagged { change.atRiskCents = -amountCents }
-        } else if newlyFlagged {
+            if wasFlagged { change.atRiskCents = -amountCents }
+        } else if !error && !wasFlagged && !wasHeld {
             change.atRiskCents = amountCents
         }
         held += change.held

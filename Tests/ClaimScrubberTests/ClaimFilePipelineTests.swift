@@ -385,3 +385,30 @@ extension ClaimFilePipelineTests {
         expectEmptyInput([first, blank], file: blank, in: folder)
     }
 }
+
+// MARK: - Late findings on held messages
+
+extension ClaimFilePipelineTests {
+    /// A line held with its message (another line's C01), whose own error comes late (E05 in the
+    /// shard stage), is held, not at risk: its dollars were counted both ways, so held plus at
+    /// risk came to more than the charges.
+    @Test func aLineHeldWithItsMessageIsNotAtRiskWhenALateErrorFindsIt() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let message = [
+            "MSH|^~\\&|GEN|HOSP|BILLING|HOSP|20260630120000||DFT^P03|M1|P|2.5", "EVN|P03|20260630120000",
+            "PID|1||P1000013^^^HOSP^MR||PATIENT^TEST||20061013|F", "PV1|1|O|Family Medicine||||||||||||||||E10000006",
+            "IN1|1|PLAN|UHC01",
+            "FT1|1|L0||20260520|20260520|CG|CDMK9125|||1|215.00||Family Medicine||||||I10|2455952491^PROVIDER^TEST|||||K9125|",
+            "FT1|2|L1||20260520|20260520|CG|CDM36415|||4|72.00||Family Medicine||||||I10|2455952491^PROVIDER^TEST|||||36415|",
+        ]
+        let input = try folder.write("m.hl7", message.joined(separator: "\r") + "\r")
+        let result = try Fixtures.scrub([input], out: folder.file("out"), tables: Fixtures.demoTablesCache)
+        let rules = try Fixtures.findings(folder.file("out")).map { $0["line_id"]! + " " + $0["rule"]! }
+        #expect(rules == ["L0 C01", "L1 E05"])
+        let m = result.summary.metrics
+        #expect(m.held == 2 && m.heldCents == 28_700 && m.atRiskCents == 0)
+        #expect(m.payers["UHC01"]?.heldCents == 28_700 && m.payers["UHC01"]?.atRiskCents == 0)
+        #expect(m.departments["Family Medicine"]?.atRiskCents == 0 && m.departments["Family Medicine"]?.held == 2)
+    }
+}

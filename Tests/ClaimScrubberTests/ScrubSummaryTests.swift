@@ -222,12 +222,12 @@ import Testing
         m.addLateFinding(
             rule: .E01, severity: .error, department: "Cardiology", renderingNPI: b, payer: "MCR01",
             procedure: PackedCode.pack("99213")!, amountCents: 5_000, serviceDay: DayNumber.parse("2026-06-08"),
-            newlyHeld: true, newlyFlagged: false)
+            wasHeld: false, wasFlagged: true)
         // E02 (warning) on L1, which was clean: newly flagged, at risk.
         m.addLateFinding(
             rule: .E02, severity: .warning, department: "Cardiology", renderingNPI: a, payer: "MCR01",
             procedure: PackedCode.pack("99212")!, amountCents: 10_000, serviceDay: DayNumber.parse("2026-06-01"),
-            newlyHeld: false, newlyFlagged: true)
+            wasHeld: false, wasFlagged: false)
         #expect(m.held == before.held + 1 && m.flagged == before.flagged + 1)
         #expect(m.errors == before.errors + 1 && m.warnings == before.warnings + 1)
         #expect(m.heldCents == before.heldCents + 5_000)

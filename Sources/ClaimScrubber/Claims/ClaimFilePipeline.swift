@@ -555,8 +555,9 @@ final class ClaimFilePipeline {
     private func applyLate(_ encounter: [EncounterFinding], envelope: [ClaimFileFinding], state: ClaimRunState) {
         for finding in encounter {
             let record = Int(finding.ordinal)
-            let newlyFlagged = !state.flaggedRecords.contains(record)
-            let newlyHeld = finding.severity == .error && !state.heldRecords.contains(record)
+            // `heldRecords` holds every line of a claim held in pass 1, with an error or not.
+            let wasFlagged = state.flaggedRecords.contains(record)
+            let wasHeld = state.heldRecords.contains(record)
             state.flaggedRecords.insert(record)
             if finding.severity == .error {
                 state.heldRecords.insert(record)
@@ -567,7 +568,7 @@ final class ClaimFilePipeline {
                 department: state.departmentNames[Int(finding.department)],
                 renderingNPI: UInt64(finding.rendering), payer: state.payerNames[Int(finding.payer)],
                 procedure: finding.code, amountCents: finding.amountCents, serviceDay: finding.day,
-                newlyHeld: newlyHeld, newlyFlagged: newlyFlagged)
+                wasHeld: wasHeld, wasFlagged: wasFlagged)
         }
         for finding in envelope {
             guard let severity = options.settings.severity(of: finding.rule, payer: nil) else { continue }
