@@ -105,22 +105,21 @@ struct HL7MessageReaderTests {
     }
 
     /// A value broken over two lines starts its second line with a space: that line is read as a
-    /// segment of its own, and the message is copied with the space (only the terminators are the
-    /// output's); a line of nothing but spaces is no segment.
+    /// segment of its own, and the message is copied as it was, the space, the LF before it and a
+    /// line of nothing but spaces (no segment) included.
     @Test func leadingSpacesOfASegmentAreCopied() throws {
         var m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
         m1.insert("  \t", at: 2)
         m1[4] = m1[4].replacingOccurrences(of: "|O|", with: "|O|FAMILY\n MEDICINE|")
-        let (result, folder, _) = try scrub(m1.joined(separator: "\r") + "\r")
+        let text = m1.joined(separator: "\r") + "\r"
+        let (result, folder, _) = try scrub(text)
         defer { folder.remove() }
         #expect(result.summary.metrics.records == 1)
-        // Held or clean (PV1-19 is on the second line now): either way, whole and with its space.
+        // Held or clean (PV1-19 is on the second line now): either way, whole and unchanged.
         let out =
             try ClaimFileTestSupport.text(folder.file("out/clean.hl7"))
             + ClaimFileTestSupport.text(folder.file("out/held.hl7"))
-        #expect(out.contains("|O|FAMILY\r MEDICINE|"))
-        #expect(!out.contains("\r  \t\r"))
-        #expect(out.components(separatedBy: "\r").count == m1.count + 1)
+        #expect(out == text)
     }
 
     @Test func batchAndMLLPFramingAreReadAndRebuilt() throws {
@@ -136,6 +135,67 @@ struct HL7MessageReaderTests {
         #expect(clean.contains("\u{0B}MSH|"))
         #expect(clean.contains("BTS|1\r"))
         #expect(clean.hasSuffix("FTS|1\r"))
+    }
+
+    /// Each message is copied with its own bytes: its framing (MLLP or none) and its terminators
+    /// (CR, LF or CRLF, a bare LF inside a CR-terminated NTE) as the input had them, whatever the
+    /// messages before it had. Before, MLLP framing was a file-wide flag set by the first framed
+    /// message, and every segment was rewritten with the file's first terminator.
+    @Test(arguments: [1, 2])
+    func eachMessageKeepsItsOwnFramingAndTerminators(workers: Int) throws {
+        func message(_ n: Int, held: Bool = false, note: String? = nil) -> [String] {
+            var m = HL7Fixture.message(
+                control: "M\(n)", visit: "V\(n)", patient: "MRN00\(n)",
+                charges: [HL7Fixture.charge(set: 1, id: "T\(n)", diagnoses: held ? "Q9999" : "I10")])
+            if let note { m.append("NTE|1||" + note) }
+            return m
+        }
+        func plain(_ m: [String], _ terminator: String) -> String { m.joined(separator: terminator) + terminator }
+        func framed(_ m: [String], _ terminator: String) -> String { "\u{0B}" + plain(m, terminator) + "\u{1C}\r" }
+        let messages = [
+            plain(message(1, note: "line one\nline two"), "\r"),
+            framed(message(2), "\r"),
+            plain(message(3), "\n"),
+            plain(message(4, held: true), "\r\n"),
+            framed(message(5, held: true), "\r\n"),
+            plain(message(6), "\r\n"),
+            framed(message(7), "\n"),
+        ]
+        let isHeld = { (m: String) in m.contains("Q9999") }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("mixed.hl7", messages.joined())
+        let out = folder.file("out")
+        let result = try Fixtures.scrub([input], out: out) {
+            $0.workers = workers
+            $0.chunkSize = 64
+        }
+        #expect(result.summary.metrics.records == 7)
+        let clean = try Fixtures.read(out + "/clean.hl7")
+        let held = try Fixtures.read(out + "/held.hl7")
+        #expect(clean == Array(messages.filter { !isHeld($0) }.joined().utf8))
+        #expect(held == Array(messages.filter(isHeld).joined().utf8))
+    }
+
+    /// A file whose last segment has no terminator: that message is written with the terminator
+    /// read before it, so a message after it in the same output starts a line of its own.
+    @Test func aLastSegmentWithoutTerminatorTakesTheOneBeforeIt() throws {
+        // Two messages, CRLF-terminated, the file's last segment without one.
+        func file(_ n: Int) -> String {
+            let messages = [n, n + 1].map {
+                HL7Fixture.message(
+                    control: "M\($0)", visit: "V\($0)", patient: "MRN00\($0)",
+                    charges: [HL7Fixture.charge(set: 1, id: "T\($0)")])
+            }
+            return messages.map { $0.joined(separator: "\r\n") }.joined(separator: "\r\n")
+        }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let first = try folder.write("a.hl7", file(1))
+        let second = try folder.write("b.hl7", file(3))
+        _ = try Fixtures.scrub([first, second], out: folder.file("out"))
+        let clean = try Fixtures.read(folder.file("out/clean.hl7"))
+        #expect(clean == Array((file(1) + "\r\n" + file(3) + "\r\n").utf8))
     }
 
     @Test func version21SwapsQuantityAndAmountAndTakesTheCodeFromFT17() throws {

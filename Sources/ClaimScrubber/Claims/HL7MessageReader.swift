@@ -2,9 +2,10 @@
 ///
 /// Segments end at `\r`, `\n` or `\r\n`; MLLP framing (0x0B before a message, 0x1C 0x0D after) and
 /// batch files (FHS/BHS … BTS/FTS) are accepted. Separators come from each MSH (MSH-1, MSH-2), and
-/// escape sequences (\F\ \S\ \T\ \R\ \E\) are decoded in the values the rules see; a message's own
-/// bytes are copied unchanged. v2.1 swaps FT1-10 and FT1-11; v2.1 and v2.2 have no FT1-25/26, so
-/// the procedure comes from FT1-7 there.
+/// escape sequences (\F\ \S\ \T\ \R\ \E\) are decoded in the values the rules see. In copy mode
+/// a message's own bytes are kept as read, its MLLP framing and terminators included
+/// (`messageBytes`). v2.1 swaps FT1-10 and FT1-11; v2.1 and v2.2 have no FT1-25/26, so the
+/// procedure comes from FT1-7 there.
 final class HL7MessageReader: ClaimUnitReader {
     let source: InputSource
     let copyMode: Bool
@@ -27,9 +28,9 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private var escapeCharacter: UInt8 = 0x5C
     @exclusivity(unchecked) private var subcomponentSeparator: UInt8 = 0x26
 
-    /// Output framing and batch envelope, as read.
+    /// The terminator of the file's first segment, which the rebuilt batch envelope ends its
+    /// segments with; and the batch envelope, as read.
     @exclusivity(unchecked) private(set) var terminator: [UInt8] = [0x0D]
-    @exclusivity(unchecked) private(set) var mllp = false
     @exclusivity(unchecked) private(set) var fileHeader: [UInt8] = []
     @exclusivity(unchecked) private(set) var batchHeader: [UInt8] = []
     @exclusivity(unchecked) private(set) var batchSerial = 0
@@ -46,7 +47,23 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private(set) var claimChargeCents: Int64 = 0
     @exclusivity(unchecked) private(set) var claimFindings: [ClaimFileFinding] = []
     @exclusivity(unchecked) private(set) var lineFindings: [(line: Int, finding: ClaimFileFinding)] = []
+    /// The bytes of the message just read (copy mode), exactly as in the input: from its MLLP
+    /// start byte or its MSH to the next message, batch segment or end of file, framing,
+    /// terminators and lines of only spaces included.
     @exclusivity(unchecked) private(set) var messageBytes: [UInt8] = []
+    /// Copy mode: the bytes read since the current message began (or, outside one, since the last
+    /// batch segment), and where the current segment's line starts in them (its MLLP start byte
+    /// included, also one on a line of its own before it).
+    @exclusivity(unchecked) private var unitBytes: [UInt8] = []
+    @exclusivity(unchecked) private var segmentOffset = 0
+    /// The last terminator read (CR, LF or CRLF), written after a message whose last segment has
+    /// none (at the end of the file), so that the next message in the same output starts a line.
+    /// Kept as two values, not an array: it changes on every line of both passes.
+    @exclusivity(unchecked) private var lastTerminatorByte: UInt8 = 0x0D
+    @exclusivity(unchecked) private var lastTerminatorIsCRLF = false
+    private var lastTerminator: [UInt8] { lastTerminatorIsCRLF ? [0x0D, 0x0A] : [lastTerminatorByte] }
+    /// The byte that ended the last line read (CR, LF, 0x1C; 0 at the end of the file).
+    @exclusivity(unchecked) private var lineEnd: UInt8 = 0
     @exclusivity(unchecked) var records = CanonicalRecords()
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
     var rawBytesRead: UInt64 { source.rawBytesRead }
@@ -97,8 +114,10 @@ final class HL7MessageReader: ClaimUnitReader {
         return true
     }
 
-    /// The next non-empty segment (framing bytes removed); false at end of input.
+    /// The next non-empty segment (framing bytes removed); false at end of input. In copy mode
+    /// every byte read on the way (but a byte order mark) is kept in `unitBytes`.
     private func nextSegment() throws -> Bool {
+        var framedLineOffset: Int?
         while true {
             var i = start
             while true {
@@ -116,22 +135,41 @@ final class HL7MessageReader: ClaimUnitReader {
             var from = start
             let to = min(i, storage.count)
             if i < storage.count {
-                if storage[i] == 0x1C { mllp = true }
-                if storage[i] == 0x0D && i + 1 < storage.count && storage[i + 1] == 0x0A && position == 0 {
+                let c = storage[i]
+                if c == 0x0D && i + 1 < storage.count && storage[i + 1] == 0x0A && position == 0 {
                     terminator = [0x0D, 0x0A]
-                } else if storage[i] == 0x0A && position == 0 {
+                } else if c == 0x0A && position == 0 {
                     terminator = [0x0A]
                 }
+                // The LF of a CRLF ends an empty line of its own, right after the CR's.
+                if c == 0x0A && i == start && lineEnd == 0x0D {
+                    lastTerminatorIsCRLF = true
+                } else if c != 0x1C {
+                    lastTerminatorByte = c
+                    lastTerminatorIsCRLF = false
+                }
+                lineEnd = c
+            } else {
+                lineEnd = 0
             }
             start = min(i + 1, storage.count)
             // MLLP's start byte is framing; spaces and tabs are the segment's own (a value broken
             // over two lines keeps them), except on a line of nothing else, which is skipped.
             if position == 0 && storage[from..<to].starts(with: [0xEF, 0xBB, 0xBF]) { from += 3 }  // a byte order mark
-            while from < to && storage[from] == 0x0B {
-                mllp = true
-                from += 1
+            let line = storage[from..<start]
+            while from < to && storage[from] == 0x0B { from += 1 }
+            if storage[from..<to].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0B }) {
+                if copyMode {
+                    // A start byte on a line of its own goes with the segment after it.
+                    if framedLineOffset == nil && line.contains(0x0B) { framedLineOffset = unitBytes.count }
+                    unitBytes.append(contentsOf: line)
+                }
+                continue
             }
-            if storage[from..<to].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0B }) { continue }
+            if copyMode {
+                segmentOffset = framedLineOffset ?? unitBytes.count
+                unitBytes.append(contentsOf: line)
+            }
             segment = Array(storage[from..<to])
             position += 1
             return true
@@ -213,7 +251,7 @@ final class HL7MessageReader: ClaimUnitReader {
                 pending = false
             } else if try !nextSegment() {
                 if inMessage {
-                    finishMessage()
+                    finishMessage(bytesBefore: unitBytes.count)
                     return true
                 }
                 return false
@@ -223,16 +261,19 @@ final class HL7MessageReader: ClaimUnitReader {
             case "MSH":
                 if inMessage {
                     pending = true
-                    finishMessage()
+                    finishMessage(bytesBefore: segmentOffset)
                     return true
                 }
                 startMessage()
             case "FHS", "BHS", "BTS", "FTS":
                 if inMessage {
                     pending = true
-                    finishMessage()
+                    finishMessage(bytesBefore: segmentOffset)
                     return true
                 }
+                // The writers rebuild the batch envelope: its bytes, and those up to the next
+                // message, are no message's.
+                if copyMode { unitBytes.removeAll(keepingCapacity: true) }
                 if id == "FHS" {
                     readSeparators()
                     fileHeader = segment
@@ -249,15 +290,9 @@ final class HL7MessageReader: ClaimUnitReader {
                         "segment \(position): \(id) outside a message (an HL7 message must start with MSH)", file: source.name,
                         line: position)
                 }
-                if copyMode { appendSegment() }
                 handle(id)
             }
         }
-    }
-
-    private func appendSegment() {
-        messageBytes.append(contentsOf: segment)
-        messageBytes.append(contentsOf: terminator)
     }
 
     private func readSeparators() {
@@ -276,8 +311,10 @@ final class HL7MessageReader: ClaimUnitReader {
         sawPatient = false
         claimOrdinal += 1
         unitPosition = position
-        messageBytes.removeAll(keepingCapacity: true)
-        if copyMode { appendSegment() }
+        // What came before the MSH since the last message or batch segment (a byte order mark
+        // aside, lines of only spaces) is no message's either.
+        if copyMode { unitBytes.removeFirst(segmentOffset) }
+        segmentOffset = 0
         controlId = value(10)
         version = value(12)
         swapsQuantityAndAmount = version.starts(with: Array("2.1".utf8))
@@ -416,8 +453,21 @@ final class HL7MessageReader: ClaimUnitReader {
         charges.append(fields)
     }
 
-    private func finishMessage() {
+    /// Ends the message; in copy mode its bytes are the first `bytesBefore` of `unitBytes` (the
+    /// rest is the segment that ends it, which starts the next unit).
+    private func finishMessage(bytesBefore end: Int) {
         inMessage = false
+        if copyMode {
+            messageBytes.removeAll(keepingCapacity: true)
+            messageBytes.append(contentsOf: unitBytes[..<end])
+            unitBytes.removeFirst(end)
+            segmentOffset = 0
+            // The last segment of a file without a final terminator: the next message written
+            // after it must not continue its line.
+            if let last = messageBytes.last, last != 0x0D && last != 0x0A && last != 0x1C {
+                messageBytes.append(contentsOf: lastTerminator)
+            }
+        }
         if sawCharge && !sawPatient { structureError("PID", "message without a PID segment") }
         if !sawCharge { structureError("FT1", "message without FT1 (no charge)") }
         guard !copyMode || scanNextClaim else { return }
@@ -447,8 +497,11 @@ final class HL7MessageReader: ClaimUnitReader {
     }
 }
 
-/// Writes messages to `clean.hl7` / `held.hl7`: each message's segments unchanged, the batch
-/// envelope (FHS/BHS, BTS/FTS with rebuilt counts) and MLLP framing as the input had them.
+/// Writes messages to `clean.hl7` / `held.hl7`: each message's bytes as read (its own MLLP framing
+/// and terminators: a file may mix them), and the batch envelope (FHS/BHS, BTS/FTS with rebuilt
+/// counts) ended with the terminator of the file's first segment. Writing the framing and the
+/// terminators anew from one flag per file was rejected: it changed the bytes of every message
+/// that did not share the first one's.
 final class HL7MessageWriter: ClaimUnitWriter {
     let output: OutputFile
     @exclusivity(unchecked) private var batchSerial = -1
@@ -477,9 +530,7 @@ final class HL7MessageWriter: ClaimUnitWriter {
             batches += 1
             messages = 0
         }
-        if message.mllp { try output.write([0x0B]) }
         try output.write(message.messageBytes)
-        if message.mllp { try output.write([0x1C, 0x0D]) }
         messages += 1
     }
 
