@@ -198,6 +198,47 @@ struct HL7MessageReaderTests {
         #expect(clean == Array((file(1) + "\r\n" + file(3) + "\r\n").utf8))
     }
 
+    /// A line before the first MSH stops the run; the error names the segment only when it is a
+    /// standard HL7 segment. A dump cut inside a PID starts with the patient's name, and a line
+    /// may hold terminal control bytes: neither reaches stderr (invariant 6), also when the name
+    /// has a segment id's shape ("DOE|").
+    @Test(arguments: [
+        ("DOE^JANE^Q||19111111|F|||12 ELM ST", nil), ("\u{1B}[2J|x", nil), ("DOE|JANE", nil),
+        ("EVN|P03|20260420", "EVN"),
+    ] as [(String, String?)])
+    func aStraySegmentIsNamedOnlyWhenItIsAStandardSegment(line: String, named: String?) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let message = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        let path = try folder.write("cut.hl7", line + "\r" + message.joined(separator: "\r") + "\r")
+        do {
+            _ = try Fixtures.scrub([path], out: folder.file("out"))
+            Issue.record("a segment before the first MSH was read")
+        } catch let error as ScrubError {
+            let text = "\(error)"
+            #expect(error.line == 1, "\(text)")
+            #expect(!text.contains("DOE") && !text.contains("\u{1B}") && !text.contains("[2J"), "\(text)")
+            if let named {
+                #expect(error.message.contains("segment 1: \(named) outside a message"), "\(text)")
+            } else {
+                #expect(error.message.contains("segment 1: a line that is not a standard HL7 segment"), "\(text)")
+            }
+        }
+    }
+
+    /// MSH-9 is quoted in X01's message only when it is a message type of HL7 table 0076 (a surname
+    /// in a misaligned MSH has the shape of one).
+    @Test(arguments: [("ADT^A03", true), ("DOE^JANE", false), ("\u{1B}[2J", false)])
+    func aMessageTypeIsQuotedOnlyWhenItIsATable0076Type(type: String, quoted: Bool) throws {
+        var message = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        message[0] = message[0].replacingOccurrences(of: "DFT^P03", with: type)
+        let (_, folder, findings) = try scrub(message.joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        let messages = findings.filter { $0["field"] == "MSH-9" }.map { $0["message"]! }
+        let prefix = "segment 1: MSH-9 message type"
+        #expect(messages == [prefix + (quoted ? " ADT" : "") + " is not DFT (a charge message)"])
+    }
+
     @Test func version21SwapsQuantityAndAmountAndTakesTheCodeFromFT17() throws {
         let v21 = try records(HL7Fixture.message(control: "M1", visit: "V1", version: "2.1", charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", version: "2.1")]).joined(separator: "\r"))
         let v22 = try records(HL7Fixture.message(control: "M1", visit: "V1", version: "2.2", charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", version: "2.2")]).joined(separator: "\r"))

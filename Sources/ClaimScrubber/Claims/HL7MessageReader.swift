@@ -178,6 +178,31 @@ final class HL7MessageReader: ClaimUnitReader {
 
     private var segmentId: String { String(decoding: segment.prefix(3), as: UTF8.self) }
 
+    /// The current segment's id as an error on stderr may name it: one HL7 v2 defines
+    /// (`standardSegmentIds`), ended by the field separator or the segment; nil otherwise. The
+    /// first three bytes of any line are not echoed: in a dump cut inside a PID they are the
+    /// patient's name, or terminal control bytes; a shape check alone (an uppercase letter, then
+    /// uppercase letters or digits) would still pass a three-letter surname such as "DOE".
+    private var standardSegmentId: String? {
+        guard segment.count == 3 || (segment.count > 3 && segment[3] == fieldSeparator) else { return nil }
+        let id = String(decoding: segment.prefix(3), as: UTF8.self)
+        return Self.standardSegmentIds.contains(id) ? id : nil
+    }
+
+    /// Message types of HL7 table 0076 that a feed may send where a DFT was expected.
+    static let messageTypes: Set<String> = [
+        "ACK", "ADR", "ADT", "BAR", "CRM", "DFT", "MDM", "MFK", "MFN", "OMG", "OML", "OMP", "ORL", "ORM", "ORU", "OUL",
+        "PPR", "QBP", "QRY", "RAS", "RDE", "RDS", "RGV", "RRE", "RSP", "SIU", "SRM", "VXU",
+    ]
+
+    /// Segments of HL7 v2 a charge feed carries: those of DFT^P03 (v2.3–v2.8), the batch
+    /// envelope, and the acknowledgement and order segments found beside them.
+    static let standardSegmentIds: Set<String> = [
+        "ACC", "AL1", "ARV", "BHS", "BTS", "CTI", "DB1", "DG1", "DRG", "ERR", "EVN", "FHS", "FT1", "FTS", "GT1",
+        "IN1", "IN2", "IN3", "MRG", "MSA", "MSH", "NK1", "NTE", "OBR", "OBX", "ORC", "PD1", "PID", "PR1", "PRA",
+        "PRT", "PV1", "PV2", "ROL", "RXA", "RXC", "RXE", "RXR", "SFT", "SPM", "TQ1", "TQ2", "UB1", "UB2",
+    ]
+
     /// Raw field `n` of the current segment (MSH counts MSH-1 as the separator itself).
     private func field(_ n: Int) -> ArraySlice<UInt8> {
         let isMSH = segment.starts(with: [0x4D, 0x53, 0x48]) || segment.starts(with: [0x42, 0x48, 0x53])
@@ -286,9 +311,10 @@ final class HL7MessageReader: ClaimUnitReader {
                 // Outside any message (before the first MSH, or after a batch trailer) a segment belongs
                 // to no unit that could be held: the file itself is broken.
                 guard inMessage else {
+                    let what = standardSegmentId ?? "a line that is not a standard HL7 segment,"
                     throw ScrubError(
-                        "segment \(position): \(id) outside a message (an HL7 message must start with MSH)", file: source.name,
-                        line: position)
+                        "segment \(position): \(what) outside a message (an HL7 message must start with MSH)",
+                        file: source.name, line: position)
                 }
                 handle(id)
             }
@@ -358,7 +384,11 @@ final class HL7MessageReader: ClaimUnitReader {
         if type.isEmpty {
             structureError("MSH-9", "MSH-9 message type is missing")
         } else if type != Array("DFT".utf8) {
-            structureError("MSH-9", "MSH-9 message type \(String(decoding: type, as: UTF8.self)) is not DFT (a charge message)")
+            // Named only when it is a message type of HL7 table 0076 (ADT, ORU): the field is the
+            // sender's bytes, and a misaligned MSH puts anything there, a surname ("DOE") included.
+            let text = String(decoding: type, as: UTF8.self)
+            let named = Self.messageTypes.contains(text) ? " " + text : ""
+            structureError("MSH-9", "MSH-9 message type\(named) is not DFT (a charge message)")
         }
         if controlId.isEmpty { structureError("MSH-10", "MSH-10 message control id is missing") }
         if version.isEmpty { structureError("MSH-12", "MSH-12 version id is missing") }
