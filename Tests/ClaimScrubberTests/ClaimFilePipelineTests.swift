@@ -170,6 +170,22 @@ struct ClaimFilePipelineTests {
         }
     }
 
+    /// A segment outside any transaction set is named in X01's message only when it is an 837
+    /// segment id: a line cut inside a name ("DOE*JANE", after a lost ST) is "a segment", not the
+    /// patient's surname, although it has a segment id's shape.
+    @Test(arguments: [("DOE*JANE*19700101", "a segment"), ("BHT*0019*00*0001*20260420*1200*CH", "BHT")])
+    func aSegmentOutsideATransactionSetIsNamedOnlyWhenItIsAn837Segment(first: String, named: String) throws {
+        let transaction = X12Fixture.transaction(control: "0001", claims: [.init(id: "B1", memberId: "MA")])
+        var segments = X12Fixture.interchange(control: "000000005", [X12Fixture.group(control: "5", [transaction])])
+        let st = segments.firstIndex { $0.hasPrefix("ST*") }!
+        segments[st] = first
+        let (_, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        let messages = findings.filter { $0["rule"] == "X01" }.map { $0["message"]! }
+        #expect(messages.contains { $0.contains("\(named) outside a transaction set") }, "\(messages)")
+        #expect(!messages.contains { $0.contains("DOE") }, "\(messages)")
+    }
+
     /// A line break just before a terminator belongs to the segment as the file has it: the
     /// outputs keep it (a claim's segments are copied unchanged), and the elements are read
     /// without it (the line is still L1, the pointer still 1).

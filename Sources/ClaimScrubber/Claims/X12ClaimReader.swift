@@ -567,12 +567,27 @@ final class X12ClaimReader {
     /// that came without theirs.
     static let professionalVersion = "005010X222A1"
 
-    /// The current segment's id for a message: its first letters and digits (at most three), so a
-    /// segment whose separators are not the interchange's is not quoted whole.
+    /// The current segment's id for a message, "a segment" unless it is one an 837 carries: its
+    /// first element whole, two or three characters, an uppercase letter then uppercase letters
+    /// or digits, and in `segmentIds837`. Keeping the first letters and digits of whatever came
+    /// was rejected: a segment cut inside a name quoted the patient's surname ("DOE").
     private var segmentName: String {
-        let id = reader.element(0).prefix(3).prefix { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }
-        return id.isEmpty ? "a segment" : String(decoding: id, as: UTF8.self)
+        let id = reader.element(0)
+        let isUpper = { (c: UInt8) in c >= 0x41 && c <= 0x5A }
+        guard (2...3).contains(id.count), isUpper(id[0]),
+            id.dropFirst().allSatisfy({ isUpper($0) || ($0 >= 0x30 && $0 <= 0x39) })
+        else { return "a segment" }
+        let text = String(decoding: id, as: UTF8.self)
+        return Self.segmentIds837.contains(text) ? text : "a segment"
     }
+
+    /// The segment ids of the 837P and 837I (005010X222A1, 005010X223A2) and their envelope.
+    static let segmentIds837: Set<String> = [
+        "AMT", "BHT", "CAS", "CL1", "CLM", "CN1", "CR1", "CR2", "CR3", "CR5", "CR6", "CR7", "CRC", "CTP", "CUR", "DMG",
+        "DN1", "DN2", "DTP", "FRM", "GE", "GS", "HCP", "HI", "HL", "IEA", "ISA", "K3", "LIN", "LQ", "LX", "MEA", "MIA",
+        "MOA", "N2", "N3", "N4", "NM1", "NTE", "OI", "PAT", "PER", "PRV", "PS1", "PWK", "QTY", "REF", "SBR", "SE",
+        "ST", "SV1", "SV2", "SV5", "SVD", "TOO",
+    ]
 
     private func endTransaction() {
         guard transactionOpen, transactionImplied == nil else {
