@@ -170,6 +170,37 @@ struct ClaimFilePipelineTests {
         }
     }
 
+    /// An interchange whose ISA is missing (lost, or hidden behind a byte order mark where two
+    /// files were joined) holds its claims with X01: they used to pass, written under the ISA of
+    /// the interchange before, while the X01 named no claim.
+    @Test(arguments: ["noISA", "bomISA"])
+    func claimsOfAnInterchangeWithoutItsISAAreHeld(defect: String) throws {
+        func interchange(_ n: Int) -> [String] {
+            X12Fixture.interchange(
+                control: "00000000\(n)",
+                [X12Fixture.group(control: "\(n)", [X12Fixture.transaction(control: "000\(n)", claims: [.init(id: "A\(n)", memberId: "M\(n)")])])])
+        }
+        var second = X12Fixture.render(interchange(2))
+        if defect == "noISA" {
+            second = String(second.drop { $0 != "\n" }.dropFirst())
+        } else {
+            second = "\u{FEFF}" + second
+        }
+        let (result, folder, findings) = try scrub(X12Fixture.render(interchange(1)) + second + X12Fixture.render(interchange(3)))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let heldText = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
+        let cleanText = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        #expect(ClaimFileTestSupport.claimIds(heldText) == ["A2"])
+        #expect(ClaimFileTestSupport.claimIds(cleanText) == ["A1", "A3"])
+        #expect(ClaimFileTestSupport.envelopeProblems(heldText) == [])
+        #expect(ClaimFileTestSupport.envelopeProblems(cleanText) == [])
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        // The ISA behind a byte order mark is a segment outside any set, an X01 of no claim.
+        #expect(Set(x01.map { $0["encounter_id"]! }).subtracting([""]) == ["A2"], "\(x01)")
+        #expect(x01.contains { $0["message"]!.contains("no ISA before it") })
+    }
+
     /// A segment outside any transaction set is named in X01's message only when it is an 837
     /// segment id: a line cut inside a name ("DOE*JANE", after a lost ST) is "a segment", not the
     /// patient's surname, although it has a segment id's shape.

@@ -56,6 +56,11 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var groupIsInstitutional = false
     /// Where a group without a usable GS began, and what X01 says of it, while one is open.
     @exclusivity(unchecked) private var groupImplied: (position: Int, message: String)?
+    /// Where an interchange without its ISA began (a GS after an IEA: an ISA lost in a copy, or
+    /// hidden behind a byte order mark where two files were joined), while one is open. Its claims
+    /// are held by the X01 it gives when it ends; before, that X01 named no claim and they passed,
+    /// written under the previous interchange's ISA.
+    @exclusivity(unchecked) private var interchangeImplied: Int?
     /// ST and everything up to the first HL (BHT, submitter, receiver).
     @exclusivity(unchecked) private(set) var transactionHeader = Section()
     private(set) var st02: [UInt8] = []
@@ -351,9 +356,7 @@ final class X12ClaimReader {
     private func startInterchange() {
         // A group or transaction set never spans interchanges, even one opened outside any (X01).
         closeGroupIfOpen(reason: "a new ISA")
-        if interchangeOpen {
-            envelopeError(claims(from: interchangeFirstClaim), "interchange without its IEA trailer", field: "IEA")
-        }
+        closeInterchangeIfOpen(missing: "interchange without its IEA trailer")
         interchangeOpen = true
         interchangeFirstClaim = claimOrdinal + 1
         groupsInInterchange = 0
@@ -376,10 +379,31 @@ final class X12ClaimReader {
         place = .outside
     }
 
+    /// Reports an open interchange as the thing that ends it finds it: without its ISA when it had
+    /// none, else with `missing` (its IEA did not come).
+    private func closeInterchangeIfOpen(missing: String) {
+        guard interchangeOpen else { return }
+        if let position = interchangeImplied {
+            envelopeError(
+                claims(from: interchangeFirstClaim), "GS outside an interchange (no ISA before it)", position: position,
+                field: "ISA")
+            interchangeImplied = nil
+        } else {
+            envelopeError(claims(from: interchangeFirstClaim), missing, field: "IEA")
+        }
+        interchangeOpen = false
+    }
+
     private func endInterchange() {
         closeGroupIfOpen(reason: "IEA")
         guard interchangeOpen else {
             envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "IEA without an ISA", field: "IEA")
+            return
+        }
+        guard interchangeImplied == nil else {
+            // Its IEA has no ISA to compare with; the X01 for the missing ISA holds its claims.
+            closeInterchangeIfOpen(missing: "")
+            place = .outside
             return
         }
         let range = claims(from: interchangeFirstClaim)
@@ -396,7 +420,10 @@ final class X12ClaimReader {
     private func startGroup() {
         closeGroupIfOpen(reason: "a new GS")
         if !interchangeOpen {
-            envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "GS outside an interchange (no ISA before it)", field: "GS")
+            interchangeOpen = true
+            interchangeImplied = reader.position + positionShift
+            interchangeFirstClaim = claimOrdinal + 1
+            groupsInInterchange = 0
         }
         groupsInInterchange += 1
         guard !reader.element(6).isEmpty else {
@@ -615,17 +642,11 @@ final class X12ClaimReader {
             positionShift = 1
             defer { positionShift = 0 }
             closeGroupIfOpen(reason: "a new ISA")
-            if interchangeOpen {
-                envelopeError(claims(from: interchangeFirstClaim), "interchange without its IEA trailer", field: "IEA")
-                interchangeOpen = false
-            }
+            closeInterchangeIfOpen(missing: "interchange without its IEA trailer")
             return
         }
         closeGroupIfOpen(reason: "the end of the file")
-        if interchangeOpen {
-            envelopeError(claims(from: interchangeFirstClaim), "interchange without its IEA trailer (the file ends first)", field: "IEA")
-            interchangeOpen = false
-        }
+        closeInterchangeIfOpen(missing: "interchange without its IEA trailer (the file ends first)")
     }
 
     // MARK: - Loops above the claim
