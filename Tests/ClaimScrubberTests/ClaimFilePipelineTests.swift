@@ -261,6 +261,20 @@ struct ClaimFilePipelineTests {
         #expect(held.count + clean.count == 3)
     }
 
+    /// Padding after the last IEA (spaces, NULs of a fixed-size record, a DOS Ctrl-Z) is no
+    /// segment: the file passes. It was a truncated segment, an X01 of no claim that failed the
+    /// gate with nothing held. Text there is still X01.
+    @Test(arguments: ["   \n", "\0\0\0\0", "\u{1A}", "\t \r\n\u{1A}"])
+    func paddingAfterTheLastIEAIsNoSegment(padding: String) throws {
+        let (result, folder, findings) = try scrub(X12Fixture.render(X12Fixture.standard()) + padding)
+        defer { folder.remove() }
+        #expect(result.exitStatus == 0, "\(findings)")
+        #expect(findings.isEmpty)
+        let (garbled, other, x01) = try scrub(X12Fixture.render(X12Fixture.standard()) + "garbage here")
+        defer { other.remove() }
+        #expect(garbled.exitStatus == 1 && x01.contains { $0["rule"] == "X01" })
+    }
+
     @Test func garbageBeforeTheISAIsExit2NamingSegmentOne() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -126,6 +126,9 @@ final class X12SegmentReader {
     @inline(__always)
     private static func isLineBreak(_ c: UInt8) -> Bool { c == 0x0A || c == 0x0D }
 
+    /// Bytes that pad the end of a file: spaces, tabs, NUL, Ctrl-Z (0x1A) and line breaks.
+    private static func isPadding(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x00 || c == 0x1A || isLineBreak(c) }
+
     /// Advances to the next segment; false at end of input.
     ///
     /// Throws when the first segment is not an ISA (text before the interchange, or not X12 at all):
@@ -169,6 +172,13 @@ final class X12SegmentReader {
             let offset = scanned - start
             if try !refill() {
                 if end == start { return false }
+                // Padding after the last terminator (spaces, tabs, NULs of a fixed-size record,
+                // a DOS end-of-file mark) is no segment: it used to be a truncated one, an X01 of
+                // no claim that failed the gate with nothing held.
+                if (start..<end).allSatisfy({ Self.isPadding(base[$0]) }) {
+                    start = end
+                    return false
+                }
                 setSegment(from: start, to: end, unterminated: true)
                 start = end
                 return true
