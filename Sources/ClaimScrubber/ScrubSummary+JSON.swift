@@ -175,7 +175,9 @@ extension ScrubSummary {
         }
         s.median = percentile(1, 2)
         s.p90 = percentile(9, 10)
-        s.overThreshold = sorted.reduce(0) { $0 + ($1.key > Int32(threshold) ? $1.value : 0) }
+        // Compared as `Int`: a threshold read from a summary edited by hand can be past `Int32.max`
+        // (no lag is over it then); converting it to the lag's type trapped.
+        s.overThreshold = sorted.reduce(0) { $0 + (Int($1.key) > threshold ? $1.value : 0) }
         return s
     }
 

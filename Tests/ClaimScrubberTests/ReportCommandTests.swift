@@ -60,6 +60,36 @@ import Testing
         #expect(!(try ReportFixtures.readText(page)).contains(ReportRenderer.Title.comparison))
     }
 
+    /// A copy of a summary.json with `edit` applied to its decoded object, written beside it as `name`.
+    static func edited(
+        _ summary: String, in dir: TemporaryFolder, as name: String, _ edit: (inout [String: Any]) -> Void
+    ) throws -> String {
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any])
+        edit(&object)
+        return try dir.write(name, String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+    }
+
+    /// A threshold past `Int32.max` (the reader takes whole numbers up to 2^50) stopped the report
+    /// on "Not enough bits to represent the passed value", also as the `--compare` file: no lag is
+    /// over it, and the page says so.
+    @Test func chargeLagThresholdPastInt32Renders() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (_, out) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir)
+        let huge = try Self.edited(out + "/summary.json", in: dir, as: "huge.json") { object in
+            var lag = object["charge_lag"] as! [String: Any]
+            lag["threshold_days"] = 1 << 31
+            object["charge_lag"] = lag
+        }
+        let page = dir.file("r.html")
+        let run = try CommandLineTests.run(["report", huge, "--out", page])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try ReportFixtures.readText(page).contains("0.0% over the 2147483648-day threshold"))
+        let compared = try CommandLineTests.run(["report", out + "/summary.json", "--compare", huge, "--out", page])
+        #expect(compared.status == 0, "\(compared.stderr)")
+    }
+
     @Test func unreadableSummaryIsExitTwo() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
