@@ -287,7 +287,12 @@ extension ScrubSummary {
         }
         let lag = try r.object(root, "charge_lag")
         chargeLagThresholdDays = try r.int(lag, "threshold_days", in: "charge_lag")
-        for (name, value) in try r.object(lag, "by_department", in: "charge_lag") {
+        // The report adds the histograms' lines up (per department, all departments together, and
+        // 9 × lines for the p90's rank), so their sum, not only each entry, is held to the bound: a
+        // thousand entries of 2^50 lines, each in range, overflowed. Departments in name order, so
+        // the one named is the same on every run.
+        var lagLines: Int64 = 0
+        for (name, value) in try r.object(lag, "by_department", in: "charge_lag").sorted(by: { $0.key < $1.key }) {
             guard let entry = value as? [String: Any] else {
                 throw ScrubError("charge_lag.by_department.\(name) is not an object", file: file)
             }
@@ -296,6 +301,12 @@ extension ScrubSummary {
                 guard let item = item as? [String: Any], let days = item["days"].flatMap(JSONReader.integer),
                     let lines = item["lines"].flatMap(JSONReader.integer), lines >= 0
                 else { throw ScrubError("charge_lag.by_department.\(name).histogram: bad entry", file: file) }
+                lagLines += lines
+                guard lagLines <= JSONReader.bound else {
+                    throw ScrubError(
+                        "charge_lag.by_department.\(name).histogram: the lines of the charge lag histograms add up "
+                            + "to more than 2^50", file: file)
+                }
                 histogram[Int32(clamping: days), default: 0] += Int(lines)
             }
             m.chargeLag[name == Self.noneKey ? "" : name] = histogram
@@ -337,9 +348,13 @@ extension ScrubSummary {
 private struct JSONReader {
     let file: String
 
+    /// The largest magnitude read: 2^50.
+    static let bound: Int64 = 1 << 50
+
     /// A whole number within ±2^50 (counts of lines, cents up to eleven trillion dollars): a
     /// summary edited by hand or damaged holds no number whose sums or differences would overflow
-    /// in the report. JSON `true` and `false` are not numbers: `value is Bool` cannot tell them
+    /// in the report (the charge lag histograms, which the report adds up, are bounded as a whole
+    /// where they are read). JSON `true` and `false` are not numbers: `value is Bool` cannot tell them
     /// from `1` and `0` (on Linux all arrive as an `NSNumber` that bridges to `Bool`), but their
     /// `objCType` is `c`, where a parsed number's is `i`, `q` or `d`.
     static func integer(_ value: Any) -> Int64? {
@@ -352,7 +367,7 @@ private struct JSONReader {
         } else {
             return nil
         }
-        return n.magnitude <= 1 << 50 ? n : nil
+        return n.magnitude <= bound ? n : nil
     }
 
     func missing(_ key: String, _ path: String?) -> ScrubError {

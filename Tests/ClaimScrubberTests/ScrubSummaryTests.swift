@@ -164,6 +164,46 @@ import Testing
         _ = ReportRenderer.html(inRange, previous: inRange)
     }
 
+    /// An empty run's summary.json whose charge lag has these histograms (department → entries of
+    /// days and lines).
+    static func summary(lag histograms: [String: [(days: Int, lines: Int64)]]) throws -> [UInt8] {
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
+        var lag = try #require(object["charge_lag"] as? [String: Any])
+        lag["by_department"] = histograms.mapValues { entries in
+            ["histogram": entries.map { ["days": $0.days, "lines": $0.lines] }] as [String: Any]
+        }
+        object["charge_lag"] = lag
+        return [UInt8](try JSONSerialization.data(withJSONObject: object))
+    }
+
+    /// Charge lag histograms whose entries are each within ±2^50 but whose lines add up past it
+    /// (in one department, or over two) are refused naming the histogram: the report's sums and
+    /// the p90's rank (9 × lines) stopped the process on an arithmetic overflow.
+    @Test func chargeLagLinesAddingUpPastTheBoundAreRefused() throws {
+        let big = Int64(1) << 50
+        for histograms in [
+            ["Cardiology": (0..<1_000).map { (days: $0, lines: big) }],
+            ["Cardiology": [(days: 1, lines: big)], "Radiology": [(days: 2, lines: 1)]],
+            ["Cardiology": [(days: 1, lines: big), (days: 1, lines: big)]],
+        ] {
+            let bytes = try Self.summary(lag: histograms)
+            #expect {
+                _ = try ScrubSummary(json: bytes, file: "s.json")
+            } throws: { error in
+                let text = (error as? ScrubError)?.description ?? ""
+                return text.contains("s.json") && text.contains("charge_lag.by_department.")
+                    && text.contains(".histogram")
+            }
+        }
+        // Exactly 2^50 lines over two departments is read, and the report renders it.
+        let halves = try Self.summary(lag: [
+            "Cardiology": [(days: 1, lines: big / 2)], "Radiology": [(days: 40, lines: big / 2)],
+        ])
+        let inRange = try ScrubSummary(json: halves, file: "s.json")
+        #expect(ScrubSummary.lagStatistics(inRange.metrics.chargeLagAll, threshold: 3).p90 == 40)
+        _ = ReportRenderer.html(inRange, previous: inRange)
+    }
+
     /// JSON `true` and `false` are not counts: read as 1 and 0 they made "Lines in 1" and an error
     /// rate of 13,600% in the report.
     @Test(arguments: ["lines_in", "charges_cents", "lines_held"])
