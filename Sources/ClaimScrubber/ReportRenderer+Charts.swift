@@ -122,6 +122,11 @@ enum SVGChart {
 
 /// Escaping for text and attribute values.
 enum HTML {
+    /// The text with `& < > " '` escaped, and the characters that HTML forbids, that make the inline
+    /// SVG ill-formed XML, or that reorder the text after them replaced by U+FFFD: C0 controls but
+    /// tab, LF and CR; DEL; C1 controls; bidi embeddings, overrides and isolates (U+202A–U+202E,
+    /// U+2066–U+2069), of which an unclosed U+202E reversed the rest of a sentence or chart label.
+    /// Replaced rather than dropped, so the reader sees that a name held something.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -132,11 +137,20 @@ enum HTML {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(c)
+            case "\u{0}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}":
+                out.unicodeScalars.append("\u{FFFD}")
             default: out.unicodeScalars.append(c)
             }
         }
         return out
     }
+
+    /// A name from the data (department, payer, input file) inside a sentence of HTML text:
+    /// escaped and in `<bdi>`, so right-to-left letters in it cannot reorder the words around it.
+    /// Table cells need no `<bdi>` (each cell is a paragraph of its own), nor can SVG text have one:
+    /// there `escape` alone neutralises the bidi controls.
+    static func isolated(_ name: String) -> String { "<bdi>" + escape(name) + "</bdi>" }
 }
 
 /// Numbers as the report shows them: grouped digits, exact dollars from cents, shares in percent.

@@ -43,7 +43,7 @@ public enum ReportRenderer {
             <h1>Charge scrub report</h1>
 
             """
-        page += "<p class=\"meta\">\(HTML.escape(runLine(summary)))</p>\n"
+        page += "<p class=\"meta\">\(runLine(summary))</p>\n"
         page += overview(summary, previous)
         page += findingsByRule(summary, previous)
         page += heldByDepartment(summary, previous)
@@ -69,11 +69,17 @@ public enum ReportRenderer {
 
     // MARK: - Sections
 
+    /// The run's date, inputs and version, as HTML (file names isolated).
     static func runLine(_ s: ScrubSummary) -> String {
         var parts: [String] = []
-        if !s.run.asOf.isEmpty { parts.append("As of \(s.run.asOf)") }
-        if !s.inputs.isEmpty { parts.append("inputs: " + s.inputs.map { "\($0.file) (\(ReportFormat.count($0.lines)) lines)" }.joined(separator: ", ")) }
-        if !s.run.version.isEmpty { parts.append("ClaimScrubber \(s.run.version)") }
+        if !s.run.asOf.isEmpty { parts.append("As of \(HTML.isolated(s.run.asOf))") }
+        if !s.inputs.isEmpty {
+            parts.append(
+                "inputs: "
+                    + s.inputs.map { "\(HTML.isolated($0.file)) (\(ReportFormat.count($0.lines)) lines)" }
+                    .joined(separator: ", "))
+        }
+        if !s.run.version.isEmpty { parts.append("ClaimScrubber \(HTML.escape(s.run.version))") }
         return parts.joined(separator: "; ") + "."
     }
 
@@ -129,7 +135,8 @@ public enum ReportRenderer {
         }
         var html = "<section id=\"overview\">\n<h2>\(p == nil ? "Overview" : Title.comparison)</h2>\n"
         if let p {
-            html += "<p>Previous run: \(HTML.escape(p.run.asOf.isEmpty ? "(date unknown)" : "as of " + p.run.asOf)).</p>\n"
+            let date = p.run.asOf.isEmpty ? "(date unknown)" : "as of " + HTML.isolated(p.run.asOf)
+            html += "<p>Previous run: \(date).</p>\n"
         }
         html += "<table class=\"figures\"><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">This run</th>"
         if p != nil { html += "<th scope=\"col\">Previous</th><th scope=\"col\">Change</th>" }
@@ -191,15 +198,19 @@ public enum ReportRenderer {
         let bars = departments.filter { $0.1.heldCents > 0 }.map {
             SVGChart.Bar(label: $0.0, value: Double($0.1.heldCents), display: ReportFormat.dollars($0.1.heldCents))
         }
-        let description =
+        // Once as text for the SVG's <desc>, once as HTML with the names isolated for the caption;
+        // the rest of the sentence is figures and words of ours, with nothing to escape.
+        func description(_ name: (String) -> String) -> String {
             bars.isEmpty
-            ? "No dollars held."
-            : "\(ReportFormat.dollars(s.metrics.heldCents)) held in \(bars.count) departments; most: "
-                + bars.prefix(3).map { "\($0.label) \($0.display)" }.joined(separator: ", ") + "."
+                ? "No dollars held."
+                : "\(ReportFormat.dollars(s.metrics.heldCents)) held in \(bars.count) departments; most: "
+                    + bars.prefix(3).map { "\(name($0.label)) \($0.display)" }.joined(separator: ", ") + "."
+        }
         var html = "<section id=\"held\">\n<h2>\(Title.heldByDepartment)</h2>\n<figure>\n"
         html += SVGChart.horizontalBars(
-            id: "chart-held", title: Title.heldByDepartment, description: description, bars: bars, color: "#b4462f")
-        html += "\n<figcaption>\(HTML.escape(description))</figcaption>\n</figure>\n"
+            id: "chart-held", title: Title.heldByDepartment, description: description { $0 }, bars: bars,
+            color: "#b4462f")
+        html += "\n<figcaption>\(description(HTML.isolated))</figcaption>\n</figure>\n"
         html += "<table><caption>Dollars by department (text alternative)</caption><thead><tr>"
         html += "<th scope=\"col\">Department</th><th scope=\"col\">Lines</th><th scope=\"col\">Charges</th>"
         html += "<th scope=\"col\">Held</th><th scope=\"col\">At risk</th>"

@@ -95,6 +95,47 @@ import Testing
         #expect(html.contains("&lt;b&gt;Lab &amp; &quot;Path&quot;&lt;/b&gt;"))
     }
 
+    /// Control characters in names (C0 but tab, LF and CR; DEL; C1) went into the page raw: HTML
+    /// forbids them and the inline SVG was no longer well-formed XML. Bidi embeddings, overrides and
+    /// isolates went in raw too, so an unclosed U+202E reversed the rest of a caption or label.
+    @Test func controlAndBidiCharactersInNamesAreReplaced() {
+        let hostile = [
+            "ctl\u{1}\u{7}\u{1B}[31mRED\u{7F}", "nul\u{0}dept", "c1\u{85}\u{9F}", "\u{202E}Cardiology",
+            "iso\u{2066}late", "tab\tok",
+        ]
+        var summary = ScrubSummary()
+        summary.metrics.records = 12
+        for (i, name) in hostile.enumerated() {
+            var tally = GroupTally()
+            tally.lines = 2
+            tally.held = 1
+            tally.heldCents = Int64(100 * (i + 1))
+            summary.metrics.departments[name] = tally
+            summary.metrics.payers[name] = tally
+            summary.metrics.chargeLag[name] = [1: 2]
+        }
+        summary.inputs = [.init(file: "in\u{1B}\u{202E}.csv", format: "csv", compressed: false, lines: 12)]
+        summary.run.asOf = "2026-06-30\u{0}"
+        summary.tables = [
+            .init(kind: "cpt\u{1}", release: "r\u{202D}", file: "f\u{9B}", effective: nil, through: nil, entries: 1)
+        ]
+        for html in [ReportRenderer.html(summary), ReportRenderer.html(summary, previous: summary)] {
+            let forbidden = html.unicodeScalars.filter {
+                switch $0.value {
+                case 0x09, 0x0A, 0x0D: return false
+                case 0...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: return true
+                default: return false
+                }
+            }
+            #expect(forbidden.isEmpty, "raw in the page: \(forbidden.map { String($0.value, radix: 16) })")
+            #expect(html.contains("ctl\u{FFFD}\u{FFFD}\u{FFFD}[31mRED\u{FFFD}"))
+            #expect(html.contains("\u{FFFD}Cardiology"))
+            // In sentences of HTML text the names are isolated from the words around them.
+            #expect(html.contains("<bdi>in\u{FFFD}\u{FFFD}.csv</bdi> (12 lines)"))
+            #expect(html.contains("most: <bdi>tab\tok</bdi> $6.00, <bdi>iso\u{FFFD}late</bdi> $5.00, "))
+        }
+    }
+
     @Test func emptySummaryRenders() {
         let html = ReportRenderer.html(ScrubSummary())
         for title in ReportRenderer.Title.all { #expect(html.contains(title)) }
