@@ -108,7 +108,7 @@ extension ScrubOptions {
     /// - a folder has an output's name in the output folder: the run could not rename that output
     ///   into place, and would find out only when it is done.
     public func checkInputsAndOutputFolder() throws {
-        var seen: [(dev: UInt64, ino: UInt64, path: String)] = []
+        var seen: [(id: FileIdentity, path: String)] = []
         var standardInput = false
         for input in inputs {
             if input == "-" {
@@ -116,16 +116,15 @@ extension ScrubOptions {
                 standardInput = true
                 continue
             }
-            var info = stat()
-            guard stat(input, &info) == 0 else { continue }
-            if let first = seen.first(where: { $0.dev == UInt64(info.st_dev) && $0.ino == UInt64(info.st_ino) }) {
+            guard let id = FileIdentity(path: input) else { continue }
+            if let first = seen.first(where: { $0.id == id }) {
                 let same = first.path == input ? "" : " (as \(first.path))"
                 throw ScrubError(
                     "is given twice\(same): every line would be read twice, each a duplicate of itself", file: input)
             }
-            seen.append((UInt64(info.st_dev), UInt64(info.st_ino), input))
+            seen.append((id, input))
         }
-        var outputs: [(dev: UInt64, ino: UInt64, name: String)] = []
+        var outputs: [(id: FileIdentity, name: String)] = []
         for name in Self.outputNames {
             var info = stat()
             let path = outputPath(name)
@@ -133,13 +132,12 @@ extension ScrubOptions {
             if info.st_mode & S_IFMT == S_IFDIR {
                 throw ScrubError("is a folder: the run writes its \(name) under that name", file: path)
             }
-            if stat(path, &info) == 0 { outputs.append((UInt64(info.st_dev), UInt64(info.st_ino), name)) }
+            if let id = FileIdentity(path: path) { outputs.append((id, name)) }
         }
         guard !outputs.isEmpty else { return }
         for input in inputs where input != "-" {
-            var info = stat()
-            guard stat(input, &info) == 0 else { continue }
-            if let output = outputs.first(where: { $0.dev == UInt64(info.st_dev) && $0.ino == UInt64(info.st_ino) }) {
+            guard let id = FileIdentity(path: input) else { continue }
+            if let output = outputs.first(where: { $0.id == id }) {
                 throw ScrubError(
                     "is the output folder's \(output.name), which this run replaces: copy it elsewhere or choose another --out",
                     file: input)

@@ -20,6 +20,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         do {
+            try Self.checkOutIsNoInput(out: out, inputs: [summary] + (compare.map { [$0] } ?? []))
             let current = try Self.load(summary)
             let previous = try compare.map(Self.load)
             let file = try OutputFile(path: out, level: nil)
@@ -32,6 +33,18 @@ struct ReportCommand: ParsableCommand {
             }
         } catch let error as ScrubError {
             throw fail(error)
+        }
+    }
+
+    /// Stops, before anything is read or written, when `--out` is one of the summaries read (the
+    /// same file by device and inode, whatever the path): the page would replace last month's
+    /// summary.json. `scrub` refuses an input that is one of its outputs the same way.
+    static func checkOutIsNoInput(out: String, inputs: [String]) throws {
+        guard let output = FileIdentity(path: out) else { return }
+        for input in inputs where FileIdentity(path: input) == output {
+            let same = input == out ? "" : " (as \(input))"
+            throw ScrubError(
+                "is a summary this report reads\(same), which --out would replace: choose another --out", file: out)
         }
     }
 

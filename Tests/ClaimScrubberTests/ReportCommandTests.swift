@@ -90,6 +90,36 @@ import Testing
         #expect(compared.status == 0, "\(compared.stderr)")
     }
 
+    /// `--out` naming a summary the report reads (by its own path, another spelling, a symbolic or
+    /// a hard link) replaced last month's summary.json with the page; now it is exit 2 before
+    /// anything is written, and the file is as it was.
+    @Test func outThatIsASummaryReadIsRefused() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (_, out) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir)
+        let summary = out + "/summary.json"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: summary))
+        let previous = try dir.write("prev.json", [UInt8](bytes))
+        try FileManager.default.createSymbolicLink(atPath: dir.file("link.json"), withDestinationPath: previous)
+        #expect(link(summary, dir.file("hard.json")) == 0)
+        for arguments in [
+            [summary, "--out", summary],
+            [summary, "--out", dir.path + "/./out/../out/summary.json"],
+            [summary, "--compare", previous, "--out", previous],
+            [summary, "--compare", previous, "--out", dir.file("link.json")],
+            [summary, "--compare", dir.file("link.json"), "--out", previous],
+            [summary, "--out", dir.file("hard.json")],
+        ] {
+            let run = try CommandLineTests.run(["report"] + arguments)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("--out"), "\(run.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: summary)) == bytes)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: previous)) == bytes)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(left == ["clean.csv", "findings.csv", "held.csv", "report.html", "summary.json"])
+    }
+
     @Test func unreadableSummaryIsExitTwo() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
