@@ -61,7 +61,7 @@ public enum ReportRenderer {
             previous: previous.map { p in
                 Dictionary(uniqueKeysWithValues: p.metrics.providers.map { (ScrubSummary.providerKey($0.key), $0.value) })
             })
-        page += payers(summary)
+        page += payers(summary, previous)
         page += tablesUsed(summary)
         page += "</main>\n</body>\n</html>\n"
         return page
@@ -189,12 +189,23 @@ public enum ReportRenderer {
         return html + "</tbody></table>\n</section>\n"
     }
 
-    static func heldByDepartment(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
-        let departments = s.metrics.departments.map { (ScrubSummary.groupKey($0.key), $0.value) }
-            .sorted { ($1.1.heldCents, $0.0) < ($0.1.heldCents, $1.0) }
-        let before = p.map { x in
-            Dictionary(uniqueKeysWithValues: x.metrics.departments.map { (ScrubSummary.groupKey($0.key), $0.value) })
+    /// Groups by their key's text (a department named "(none)" and an empty one share a row, where
+    /// `uniqueKeysWithValues` would trap).
+    static func byKey(_ groups: [String: GroupTally]) -> [String: GroupTally] {
+        Dictionary(groups.map { (ScrubSummary.groupKey($0.key), $0.value) }) { a, b in
+            var t = a
+            t.add(b)
+            return t
         }
+    }
+
+    static func heldByDepartment(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
+        let before = p.map { byKey($0.metrics.departments) }
+        // With a previous run, its departments too (no lines this run): a department that held
+        // dollars then and none now shows its change, and the changes add up to the headline's.
+        var tallies = byKey(s.metrics.departments)
+        for name in (before ?? [:]).keys where tallies[name] == nil { tallies[name] = GroupTally() }
+        let departments = tallies.map { ($0.key, $0.value) }.sorted { ($1.1.heldCents, $0.0) < ($0.1.heldCents, $1.0) }
         let bars = departments.filter { $0.1.heldCents > 0 }.map {
             SVGChart.Bar(label: $0.0, value: Double($0.1.heldCents), display: ReportFormat.dollars($0.1.heldCents))
         }
@@ -269,12 +280,23 @@ public enum ReportRenderer {
         html += "<th scope=\"col\">p90</th><th scope=\"col\">Over \(threshold) days</th>"
         if p != nil { html += "<th scope=\"col\">Median, previous</th><th scope=\"col\">p90, previous</th>" }
         html += "</tr></thead><tbody>\n"
-        let departments = s.metrics.chargeLag.map { (ScrubSummary.groupKey($0.key), ScrubSummary.lagStatistics($0.value, threshold: threshold)) }
-            .sorted { $0.0 < $1.0 }
-        for (name, d) in departments where d.lines > 0 {
+        var departments = Dictionary(
+            s.metrics.chargeLag.map { (ScrubSummary.groupKey($0.key), $0.value) },
+            uniquingKeysWith: { $0.merging($1, uniquingKeysWith: +) }
+        ).mapValues { ScrubSummary.lagStatistics($0, threshold: threshold) }
+        // With a previous run, its departments with lags too, so none of its figures is lost.
+        for (name, old) in before ?? [:] where old.lines > 0 && departments[name] == nil {
+            departments[name] = ScrubSummary.LagStatistics()
+        }
+        for (name, d) in departments.sorted(by: { $0.key < $1.key })
+        where d.lines > 0 || (before?[name]?.lines ?? 0) > 0 {
             html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(d.lines))</td>"
-            html += "<td>\(d.median)</td><td>\(d.p90)</td>"
-            html += "<td>\(ReportFormat.percent(Double(d.overThreshold) / Double(d.lines)))</td>"
+            if d.lines > 0 {
+                html += "<td>\(d.median)</td><td>\(d.p90)</td>"
+                html += "<td>\(ReportFormat.percent(Double(d.overThreshold) / Double(d.lines)))</td>"
+            } else {
+                html += "<td>—</td><td>—</td><td>—</td>"
+            }
             if let before {
                 let old = before[name]
                 html += "<td>\(old.map { $0.lines > 0 ? String($0.median) : "" } ?? "")</td>"
@@ -361,18 +383,37 @@ public enum ReportRenderer {
         return html + "</tbody></table>\n</section>\n"
     }
 
-    static func payers(_ s: ScrubSummary) -> String {
-        let payers = s.metrics.payers.map { (ScrubSummary.groupKey($0.key), $0.value) }.sorted { $0.0 < $1.0 }
+    static func payers(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
+        let before = p.map { byKey($0.metrics.payers) }
+        // With a previous run, its payers too (no lines this run), as in the department table.
+        var tallies = byKey(s.metrics.payers)
+        for name in (before ?? [:]).keys where tallies[name] == nil { tallies[name] = GroupTally() }
+        let payers = tallies.sorted { $0.key < $1.key }
         var html = "<section id=\"payers\">\n<h2>Error rates by payer</h2>\n<table><thead><tr>"
         html += "<th scope=\"col\">Payer</th><th scope=\"col\">Lines</th><th scope=\"col\">Held</th>"
         html += "<th scope=\"col\">Error rate</th><th scope=\"col\">Finding rate</th><th scope=\"col\">Held dollars</th>"
-        html += "<th scope=\"col\">At risk</th></tr></thead><tbody>\n"
+        html += "<th scope=\"col\">At risk</th>"
+        if p != nil { html += "<th scope=\"col\">Error rate, previous</th><th scope=\"col\">Change</th>" }
+        html += "</tr></thead><tbody>\n"
         for (name, t) in payers {
             let lines = Double(max(1, t.lines))
+            let rate = Double(t.held) / lines
             html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(t.lines))</td>"
-            html += "<td>\(ReportFormat.count(t.held))</td><td>\(ReportFormat.percent(Double(t.held) / lines))</td>"
-            html += "<td>\(ReportFormat.percent(Double(t.flagged) / lines))</td>"
-            html += "<td>\(ReportFormat.dollars(t.heldCents))</td><td>\(ReportFormat.dollars(t.atRiskCents))</td></tr>\n"
+            html += "<td>\(ReportFormat.count(t.held))</td><td>\(t.lines > 0 ? ReportFormat.percent(rate) : "—")</td>"
+            html += "<td>\(t.lines > 0 ? ReportFormat.percent(Double(t.flagged) / lines) : "—")</td>"
+            html += "<td>\(ReportFormat.dollars(t.heldCents))</td><td>\(ReportFormat.dollars(t.atRiskCents))</td>"
+            if let before {
+                let old = before[name].flatMap { $0.lines > 0 ? Double($0.held) / Double($0.lines) : nil }
+                switch (old, t.lines > 0) {
+                case let (old?, true):
+                    html += "<td>\(ReportFormat.percent(old))</td>"
+                    html += "<td class=\"change\">\(ReportFormat.signedPoints(rate - old))</td>"
+                case let (old?, false):
+                    html += "<td>\(ReportFormat.percent(old))</td><td class=\"change\">no lines</td>"
+                case (nil, _): html += "<td>—</td><td class=\"change\">new</td>"
+                }
+            }
+            html += "</tr>\n"
         }
         return html + "</tbody></table>\n</section>\n"
     }

@@ -6,7 +6,9 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Render report.html from a summary.json, optionally against the previous run's.",
-        discussion: "With --compare, every figure shows its change against the previous summary (last month's run)."
+        discussion:
+            "With --compare, the tables show the previous summary's figures (last month's run) and the change; "
+            + "the weekly trend is this run's only (the weeks of service differ between runs)."
     )
 
     @Argument(help: "summary.json of the run to report.")

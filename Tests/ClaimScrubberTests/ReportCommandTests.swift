@@ -49,6 +49,47 @@ import Testing
         #expect(html == ReportRenderer.html(now.summary, previous: before.summary))
     }
 
+    /// With `--compare`, the payer table had no previous or change columns, and a department or
+    /// payer of the previous run only was left out (its −$100.00 of held dollars was lost, so the
+    /// departments' changes did not add up to the headline's).
+    @Test func compareKeepsGroupsOfEitherRunAndComparesPayers() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let now = ReportFixtures.header + "\n"
+            + ReportFixtures.line("L1", department: "Orthopedics", npi: ReportFixtures.npiA, payer: "AETNA01",
+                service: "2026-06-01", post: "2026-06-02", amount: "50.00") + "\n"
+        // Cardiology and MCR01 only last month, held (posted before service: D02).
+        let before = now
+            + ReportFixtures.line("L2", department: "Cardiology", npi: ReportFixtures.npiA, payer: "MCR01",
+                service: "2026-06-05", post: "2026-06-01", amount: "100.00") + "\n"
+        let (_, nowOut) = try ReportFixtures.scrub(now, in: dir, name: "june.csv", out: "june")
+        let (_, beforeOut) = try ReportFixtures.scrub(before, in: dir, name: "may.csv", out: "may")
+        let page = dir.file("report.html")
+        let run = try CommandLineTests.run([
+            "report", nowOut + "/summary.json", "--compare", beforeOut + "/summary.json", "--out", page,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try ReportFixtures.readText(page)
+        func section(_ id: String) throws -> Substring {
+            let start = try #require(html.range(of: "<section id=\"\(id)\">"))
+            let end = try #require(html[start.upperBound...].range(of: "</section>"))
+            return html[start.upperBound..<end.lowerBound]
+        }
+        let held = try section("held")
+        #expect(held.contains("<th scope=\"row\">Cardiology</th><td>0</td><td>$0.00</td><td>$0.00</td><td>$0.00</td>"
+            + "<td>$100.00</td><td class=\"change\">−$100.00</td>"))
+        #expect(held.contains("<th scope=\"row\">Orthopedics</th><td>1</td>"))
+        let payers = try section("payers")
+        #expect(payers.contains("<th scope=\"col\">Error rate, previous</th><th scope=\"col\">Change</th>"))
+        #expect(payers.contains("<th scope=\"row\">AETNA01</th><td>1</td><td>0</td><td>0.0%</td>"))
+        #expect(payers.contains("<td>0.0%</td><td class=\"change\">0.0 pp</td>"))
+        #expect(payers.contains("<th scope=\"row\">MCR01</th><td>0</td><td>0</td><td>—</td>"))
+        #expect(payers.contains("<td>100.0%</td><td class=\"change\">no lines</td>"))
+        let lag = try section("lag")
+        let cardiologyLag = "<th scope=\"row\">Cardiology</th><td>0</td><td>—</td><td>—</td><td>—</td><td>-4</td>"
+        #expect(lag.contains(cardiologyLag))
+    }
+
     @Test func reportWithoutCompareMatchesTheScrubsOwn() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
