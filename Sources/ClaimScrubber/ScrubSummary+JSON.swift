@@ -104,9 +104,13 @@ extension ScrubSummary {
         ]
     }
 
-    /// Groups (departments, providers, payers) by their key's text.
+    /// Groups (departments, providers, payers) by their key's text. Two groups can have one text
+    /// (a department named "(none)" beside empty ones): they are one group in the summary, as the
+    /// reader reads "(none)" back as the empty name. `uniqueKeysWithValues` trapped there.
     static func json<Key>(_ groups: [Key: GroupTally], key: (Key) -> String) -> JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: groups.map { (key($0.key), .object(json($0.value))) }))
+        var merged: [String: GroupTally] = [:]
+        for (k, tally) in groups { merged[key(k), default: GroupTally()].add(tally) }
+        return .object(merged.mapValues { .object(json($0)) })
     }
 
     static func json(_ release: TableRelease) -> JSONValue {
@@ -201,9 +205,9 @@ extension ScrubSummary {
     func chargeLagJSON() -> [String: JSONValue] {
         var entry = lagJSON(metrics.chargeLagAll)
         entry["threshold_days"] = .int(chargeLagThresholdDays)
-        entry["by_department"] = .object(
-            Dictionary(
-                uniqueKeysWithValues: metrics.chargeLag.map { (Self.groupKey($0.key), .object(lagJSON($0.value))) }))
+        let byDepartment = Dictionary(
+            metrics.chargeLag.map { (Self.groupKey($0.key), $0.value) }, uniquingKeysWith: { $0.merging($1, uniquingKeysWith: +) })
+        entry["by_department"] = .object(byDepartment.mapValues { .object(lagJSON($0)) })
         return entry
     }
 }

@@ -139,6 +139,33 @@ import Testing
         #expect(read.tables.map(\.entries) == result.summary.tables.map(\.entries))
     }
 
+    /// A department or payer literally named "(none)" beside empty ones is one group in the
+    /// summary, as the reader takes "(none)" for the empty name: writing the summary trapped on a
+    /// duplicate key.
+    @Test func aGroupNamedNoneJoinsTheEmptyOne() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,post_date,department,procedure_code,units,charge_amount,payer_id\n"
+        let rows = [
+            "L1,E1,P1,2026-06-01,2026-06-02,(none),99213,1,100.00,(none)", "L2,E2,P2,2026-06-01,2026-06-03,,99213,1,50.00,",
+            "L3,E3,P3,2026-06-01,2026-06-01,Cardiology,99213,1,25.00,MCR01",
+        ]
+        let input = try dir.write("x.csv", header + rows.joined(separator: "\n") + "\n")
+        let result = try Fixtures.scrub([input], out: dir.file("out")) { $0.asOf = DayNumber.parse("2026-06-30") }
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(Fixtures.read(dir.file("out/summary.json")))) as? [String: Any])
+        let departments = try #require(json["departments"] as? [String: [String: Any]])
+        #expect(departments["(none)"]?["lines"] as? Int == 2 && departments["(none)"]?["charges_cents"] as? Int == 15_000)
+        #expect(departments["Cardiology"]?["lines"] as? Int == 1 && departments.count == 2)
+        let payers = try #require(json["payers"] as? [String: [String: Any]])
+        #expect(payers["(none)"]?["lines"] as? Int == 2 && payers.count == 2)
+        let lag = try #require((json["charge_lag"] as? [String: Any])?["by_department"] as? [String: [String: Any]])
+        #expect(lag["(none)"]?["lines"] as? Int == 2)
+        let read = try ScrubSummary(json: result.summary.json())
+        #expect(read.metrics.departments[""]?.lines == 2)
+        #expect(FileManager.default.fileExists(atPath: dir.file("out/report.html")))
+    }
+
     @Test func readerNamesTheBadKey() throws {
         var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
         object["held_cents"] = "lots"
