@@ -34,6 +34,21 @@ struct ClaimFilePipelineTests {
         #expect(result.summary.metrics.records == 4)
     }
 
+    /// An 837I line without its revenue code (SV201, required) holds its claim with X01 naming
+    /// SV201: it used to pass as a professional line, edited with the practitioner tables.
+    @Test func anInstitutionalLineWithoutItsRevenueCodeIsX01() throws {
+        let segments = X12Fixture.standard(institutional: true).map {
+            $0.hasPrefix("SV2*0510*HC:36415") ? $0.replacingOccurrences(of: "SV2*0510*", with: "SV2**") : $0
+        }
+        #expect(segments.contains { $0.hasPrefix("SV2**HC:36415") })
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(findings.map { [$0["rule"]!, $0["field"]!, $0["encounter_id"]!] } == [["X01", "SV201", "CLAIM1"]])
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(held == ["CLAIM1"])
+    }
+
     @Test func lineRuleFindingHoldsTheWholeClaim() throws {
         var segments = X12Fixture.standard()
         // An unknown diagnosis on CLAIM1 (two lines): both lines go to held with the claim.

@@ -972,6 +972,17 @@ final class X12ClaimReader {
             // diagnosis records (`CanonicalRecords.diagnoses`).
             for k in 0..<diagnoses.count { dx.append(k) }
         }
+        // SV201 is required: without it the line would be read as a professional one (the
+        // practitioner PTP and MUE tables), and nothing said so.
+        if isInstitutionalLine && records.isEmpty(.revenueCode) {
+            lineFindings.append(
+                (
+                    index,
+                    ClaimFileFinding(
+                        claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: lxPosition, field: "SV201",
+                        message: "837I service line without its revenue code (SV201 is required)")
+                ))
+        }
         // The line's own fields are in the record already; its claim's, and the fallbacks to the
         // claim's date, rendering NPI and place of service, go in now.
         if lineRef.isEmpty {
