@@ -37,6 +37,7 @@ public enum LineRules {
         DiagnosisCodeRule(),
         ModifierRule(),
         RevenueCodeRule(),
+        NCCICoverageRule(),
         MedicareCodeEditorRule(),
         Excludes1Rule(),
     ]

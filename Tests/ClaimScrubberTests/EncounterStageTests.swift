@@ -300,6 +300,26 @@ import Zstd
             found == [.init(lineId: "L4", rule: .E01), .init(lineId: "L7", rule: .E02), .init(lineId: "L8", rule: .E02)])
     }
 
+    /// A date of service before the earliest loaded PTP and MUE release of its setting gets C06
+    /// naming each (DOMAIN.md "Release coverage"); it used to pass E03 and E04 without a word.
+    /// Without NCCI files loaded there is no C06: the edits do not run at all.
+    @Test func aDateBeforeTheNCCIFilesIsC06() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,revenue_code\n"
+        let rows = [
+            "A,E1,P1,2026-03-31,93000,1,50.00,1234567893,", "B,E1,P1,2026-03-31,93005,1,30.00,1234567893,",
+            "C,E1,P1,2026-03-31,11042,5,400.00,1234567893,", "D,E2,P2,2026-03-31,99213,1,80.00,1234567893,0510",
+            "F,E3,P3,2026-04-01,93000,1,50.00,1234567893,", "G,E3,P3,2026-04-01,93005,1,30.00,1234567893,",
+        ]
+        let findings = try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
+        let c06 = findings.filter { $0["rule"] == "C06" }.map { [$0["line_id"]!, $0["value"]!] }
+        let before = ["A", "B", "C", "D"].flatMap { [[$0, "MUE"], [$0, "NCCI PTP"]] }
+        #expect(c06 == before)
+        #expect(findings.contains { $0["rule"] == "C06" && $0["line_id"] == "D" && $0["message"]!.contains("outpatient-hospital") })
+        #expect(findings.filter { $0["rule"]!.hasPrefix("E") }.map { $0["line_id"]! } == ["G"])
+        let none = try Fixtures.findings(header: header, rows: rows)
+        #expect(!none.contains { $0["rule"] == "C06" })
+    }
+
     /// A duplicate and then its reversal: the credit cancels the later charge, so neither is held.
     /// It used to count only against lines after it, holding A2 and leaving A1 and the credit, net
     /// $0, in the clean output. With three charges and one credit, one duplicate is left.

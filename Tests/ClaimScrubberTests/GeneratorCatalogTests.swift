@@ -36,6 +36,18 @@ import Testing
         }
     }
 
+    /// The truth file's C06 for old dates of service follows the demo NCCI files' coverage.
+    @Test func theDemoNCCIFilesServeFromTheDayTheGeneratorAssumes() {
+        let demo = Fixtures.demoTablesCache
+        for setting in [ServiceSetting.practitioner, .outpatientHospital] {
+            for day in [GeneratorCatalog.firstDemoNCCIDay - 1, GeneratorCatalog.firstDemoNCCIDay] {
+                let served = day >= GeneratorCatalog.firstDemoNCCIDay
+                #expect((demo.ptp.release(on: day, setting: setting) != nil) == served, "\(setting)")
+                #expect((demo.mue.release(on: day, setting: setting) != nil) == served, "\(setting)")
+            }
+        }
+    }
+
     @Test func procedureDefectCodesAreWhatTheirRuleNeeds() {
         for code in GeneratorCatalog.procedureOrder {
             #expect(hcpcs(GeneratorCatalog.unknownProcedure(replacing: code)) == .unknown)

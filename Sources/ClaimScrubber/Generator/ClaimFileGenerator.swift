@@ -251,9 +251,11 @@ public struct ClaimFileGenerator {
                 if diagnosisRules.contains(rule) {
                     // A line whose date no ICD-10-CM release covers gets C06 instead of the code-set
                     // findings (C04, C05, M04); the MCE lists (M01, M02) apply whatever the date.
+                    // (Its C06 may also be the demo NCCI files' for an old date: the date tells.)
                     let dated: Set<RuleID> = [.C04, .C05, .M04]
-                    for other in ids where other != ids[i] && !(pendingTruth[other] ?? []).contains(rule)
-                        && !(dated.contains(rule) && (pendingTruth[other] ?? []).contains(.C06))
+                    for (j, other) in ids.enumerated() where j != i && !(pendingTruth[other] ?? []).contains(rule)
+                        && !(dated.contains(rule)
+                            && DayNumber.parse(claim[j][Field.serviceDate.rawValue]) >= GeneratorCatalog.firstUncoveredICD10CMDay)
                     {
                         truth.append(.init(lineId: other, rule: rule))
                     }

@@ -403,6 +403,7 @@ public struct ExtractGenerator {
             let day = options.asOf - Int32(rng.int(380...500))
             set(.serviceDate, DayNumber.format(day))
             set(.postDate, DayNumber.format(day + Int32(rng.int(0...2))))
+            if day < GeneratorCatalog.firstDemoNCCIDay { truth.append(TruthEntry(lineId: lineId, rule: .C06)) }
         case .chargeLag:
             set(.postDate, DayNumber.format(serviceDay + Int32(rng.int(5...30))))
         case .birthDate:

@@ -1,0 +1,44 @@
+/// C06 for the NCCI edits: a line whose date of service no loaded PTP or MUE release of its
+/// setting covers gets C06 naming the table (DOMAIN.md, "Release coverage": an NCCI or MUE file
+/// serves from its effective date until the next, so only dates before the earliest loaded one
+/// are uncovered). Such a line used to pass E03–E05 without a word: a March charge scrubbed with
+/// April's files, say.
+///
+/// A setting with no release loaded at all is not reported: without NCCI files the edits do not
+/// run, and the summary's table list says which were loaded (C06 on every line would only say
+/// that again). The setting follows the encounter rules: outpatient hospital for a line with a
+/// revenue code, practitioner otherwise.
+struct NCCICoverageRule: LineRule {
+    var ids: [RuleID] { [.C06] }
+
+    func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        let ptp = context.tables.ptp
+        let mue = context.tables.mue
+        let settings: [ServiceSetting] = [.practitioner, .outpatientHospital]
+        let ptpLoaded = settings.map { ptp.isLoaded($0) }
+        let mueLoaded = settings.map { mue.isLoaded($0) }
+        guard ptpLoaded.contains(true) || mueLoaded.contains(true) else { return }
+        for r in 0..<batch.count where batch.isCheckable(r) {
+            let day = batch.serviceDay[r]
+            let code = batch.procedure[r]
+            guard DayNumber.isDate(day), code != 0, code != PackedCode.invalid else { continue }
+            let s = batch.isEmpty(.revenueCode, r) ? 0 : 1
+            if ptpLoaded[s] && ptp.release(on: day, setting: settings[s]) == nil {
+                report(r, batch, "NCCI PTP", settings[s], day, &sink)
+            }
+            if mueLoaded[s] && mue.release(on: day, setting: settings[s]) == nil {
+                report(r, batch, "MUE", settings[s], day, &sink)
+            }
+        }
+    }
+
+    private func report(
+        _ r: Int, _ batch: ChargeBatch, _ table: String, _ setting: ServiceSetting, _ day: Int32, _ sink: inout FindingSink
+    ) {
+        sink.add(
+            .C06, record: r, field: "procedure_code", value: table,
+            message: "no loaded \(table) release (\(setting.rawValue)) covers the date of service \(DayNumber.format(day)): "
+                + "its edits were not checked",
+            payer: batch.payerName(r))
+    }
+}
