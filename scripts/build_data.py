@@ -850,6 +850,16 @@ Made-up values in the official CMS layouts, for demos and tests. Not CMS edits.
 | `MCR_MUE_PractitionerServices_Eff_04-01-2026.csv`, `MCR_MUE_OutpatientHospitalServices_Eff_04-01-2026.csv` | CMS MUE CSV layout, CRLF: quoted multi-line notice cell, header with embedded newline (`"HCPCS/\\nCPT Code"`), rows code, MUE value, MAI text, rationale. |
 | `addon-codes.tsv` | Project format: `#` comments, header `addon  primaries  effective  termination`, primaries comma-separated, dates YYYY-MM-DD (empty termination = open). |
 | `tables.toml` | Manifest (`addon-codes.tsv`; the PTP/MUE entries are documentation). |
+
+## samples/ (SYNTHETIC)
+
+`sample-charges.csv.zst` and its truth file (`line_id,rule` of every injected defect) are made by
+the tool itself, not by this script; after a change to the generator or to what a rule finds:
+
+    swift run -c release claim-scrub generate --lines 5000 --seed 1 --out data/samples/sample-charges.csv.zst
+
+The truth file assumes the demo tables (`--tables default --tables data/demo-tables --as-of
+2026-06-30`); a test checks that such a run finds exactly what it lists.
 """
 
 

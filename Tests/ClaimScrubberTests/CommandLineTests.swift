@@ -68,6 +68,12 @@ import Testing
         #expect(bySeverity["error"]! > 0)
         let rows = try Fixtures.findings(out)
         #expect(rows.count == bySeverity["error"]! + bySeverity["warning"]!)
+        // The bundled truth file says exactly what the run finds (it was regenerated with the
+        // generator whenever a rule changed what the sample shows).
+        let truthText = String(decoding: try Fixtures.read(TestPaths.packageRoot + "/data/samples/sample-charges.csv.truth.csv"), as: UTF8.self)
+        let truth = Set(truthText.split(separator: "\n").dropFirst().map(String.init))
+        let found = Set(rows.map { $0["line_id"]! + "," + $0["rule"]! })
+        #expect(found == truth, "missed \(truth.subtracting(found).sorted().prefix(5)), extra \(found.subtracting(truth).sorted().prefix(5))")
     }
 
     @Test func gateStatusFollowsFailOn() throws {
