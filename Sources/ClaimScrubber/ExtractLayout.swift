@@ -58,9 +58,14 @@ public struct ExtractLayout: Sendable, Equatable {
         var mapped: [Column?] = []
         var seen: Set<Column> = []
         // The normalised name of the field each column was read from: the same name twice for one
-        // column is ambiguous (which one holds the codes?), while different names of one column
-        // (aliases) keep the first.
+        // column is ambiguous (which one holds the codes?), and so are two aliases of one column;
+        // the column's own name wins over an alias.
         var nameOf: [Column: String] = [:]
+        var indexOf: [Column: Int] = [:]
+        /// The header field (as written) whose normalised name is `normalised`.
+        func headerName(of column: Column, in names: [String], _ normalised: String) -> String {
+            indexOf[column].map { names[$0] } ?? normalised
+        }
         let userMap = Dictionary(columnMap.map { (Column.normalise($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
         // Header fields the column map sends to each column: two for one column is a mistake in
         // the map (which one holds the codes?), not an alias to pass over.
@@ -86,9 +91,31 @@ public struct ExtractLayout: Sendable, Equatable {
                 }
                 mappedBy[user] = name
             }
+            if let column, user == nil, seen.contains(column), let previous = nameOf[column] {
+                // Two fields name one column by its name or aliases ("Patient" holding the name
+                // beside "MRN"; "Procedure" holding a description beside "CPT Code"): the first
+                // used to win without a word. The column's own name wins over an alias; between
+                // two aliases the user says which with --columns.
+                let canonical = Column.normalise(column.rawValue)
+                if Column.normalise(name) == canonical, let at = indexOf[column] {
+                    mapped[at] = nil
+                    indexOf[column] = mapped.count
+                    nameOf[column] = canonical
+                    mapped.append(column)
+                    continue
+                }
+                guard previous == canonical else {
+                    throw ScrubError(
+                        "two header fields can be this column ('\(headerName(of: column, in: names, previous))' and '\(name)'); "
+                            + "say which with --columns", file: file, line: 1, field: column.rawValue)
+                }
+                mapped.append(nil)
+                continue
+            }
             if let column, !seen.contains(column) {
                 seen.insert(column)
                 nameOf[column] = Column.normalise(name)
+                indexOf[column] = mapped.count
                 mapped.append(column)
             } else {
                 mapped.append(nil)
@@ -168,12 +195,21 @@ extension ExtractLayout {
             table = inner
         }
         var map: [String: Column] = [:]
-        for (name, value) in table {
+        // Header names match after normalising (case, spaces, `-`, `_`): two keys that normalise
+        // alike ("Visit No", "VISIT_NO") would match one field, and which won changed from run to run.
+        var normalised: [String: String] = [:]
+        for (name, value) in table.sorted(by: { $0.key < $1.key }) {
             guard let canonical = value.string, let column = Column(rawValue: canonical) else {
                 throw ScrubError(
                     "not a canonical column name (one of \(Column.allCases.map(\.rawValue).joined(separator: ", ")))",
                     file: path, field: name)
             }
+            if let other = normalised[Column.normalise(name)] {
+                throw ScrubError(
+                    "names the same header field as '\(other)' (names match whatever their case, spaces, - and _)",
+                    file: path, field: name)
+            }
+            normalised[Column.normalise(name)] = name
             map[name] = column
         }
         return map

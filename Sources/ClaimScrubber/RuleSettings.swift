@@ -78,24 +78,46 @@ extension RuleSettings {
     public init(document: StructuredValue, name: String) throws {
         self.init()
         guard let root = document.table else { throw ScrubError("configuration must be a table of keys", file: name) }
-        for (key, value) in root {
+        // Keys in sorted order, and a value set in two places refused: a dictionary's order
+        // changes from process to process, and the key read last used to win.
+        var setBy: [String: String] = [:]
+        let file = name
+        func setting(_ what: String, by field: String) throws {
+            if let other = setBy[what] {
+                throw ScrubError("sets \(what) again (also set by '\(other)'): keep one", file: file, field: field)
+            }
+            setBy[what] = field
+        }
+        for (key, value) in root.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "rules":
                 guard let rules = value.table else { throw ScrubError("'rules' must be a table", file: name, field: key) }
-                for (id, body) in rules {
+                for (id, body) in rules.sorted(by: { $0.key < $1.key }) {
                     guard let rule = RuleID(rawValue: id.uppercased()) else {
                         throw ScrubError("unknown rule id '\(id)'", file: name, field: "rules.\(id)")
+                    }
+                    try setting("rules.\(rule.rawValue)", by: "rules.\(id)")
+                    if let table = body.table {
+                        for key in table.keys.sorted() {
+                            switch (rule, key) {
+                            case (.D03, "days"), (.D03, "timely_filing_days"): try setting("timely_filing_days", by: "rules.\(id).\(key)")
+                            case (.D04, "threshold_days"): try setting("charge_lag_days", by: "rules.\(id).\(key)")
+                            default: break
+                            }
+                        }
                     }
                     try apply(rule: rule, body: body, name: name)
                 }
             case "payers":
                 guard let payers = value.table else { throw ScrubError("'payers' must be a table", file: name, field: key) }
-                for (payer, body) in payers {
+                for (payer, body) in payers.sorted(by: { $0.key < $1.key }) {
                     self.payers[payer] = try Self.payer(body, field: "payers.\(payer)", name: name)
                 }
             case "timely_filing_days":
+                try setting("timely_filing_days", by: key)
                 timelyFilingDays = try Self.days(value, from: 1, file: name, field: key)
             case "charge_lag_days":
+                try setting("charge_lag_days", by: key)
                 chargeLagDays = try Self.days(value, from: 0, file: name, field: key)
             default:
                 throw ScrubError("unknown key", file: name, field: key)
@@ -119,7 +141,7 @@ extension RuleSettings {
         guard let table = body.table else { throw ScrubError("must be a table or a word", file: name, field: field) }
         var severity = severities[rule.ordinal] ?? rule.defaultSeverity
         var enabled = severities[rule.ordinal] != nil
-        for (key, value) in table {
+        for (key, value) in table.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "enabled":
                 guard let b = value.bool else { throw ScrubError("must be true or false", file: name, field: "\(field).\(key)") }
@@ -193,7 +215,7 @@ extension RuleSettings {
     private static func payer(_ body: StructuredValue, field: String, name: String) throws -> PayerSettings {
         guard let table = body.table else { throw ScrubError("must be a table", file: name, field: field) }
         var settings = PayerSettings()
-        for (key, value) in table {
+        for (key, value) in table.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "class":
                 guard let word = value.string, let c = PayerClass(rawValue: word.lowercased()) else {
@@ -204,10 +226,17 @@ extension RuleSettings {
                 settings.timelyFilingDays = try days(value, from: 1, file: name, field: "\(field).\(key)")
             case "rules":
                 guard let rules = value.table else { throw ScrubError("must be a table", file: name, field: "\(field).rules") }
-                for (id, word) in rules {
+                var seen: [RuleID: String] = [:]
+                for (id, word) in rules.sorted(by: { $0.key < $1.key }) {
                     guard let rule = RuleID(rawValue: id.uppercased()) else {
                         throw ScrubError("unknown rule id '\(id)'", file: name, field: "\(field).rules.\(id)")
                     }
+                    if let other = seen[rule] {
+                        throw ScrubError(
+                            "sets \(rule.rawValue) again (also set by '\(field).rules.\(other)'): keep one", file: name,
+                            field: "\(field).rules.\(id)")
+                    }
+                    seen[rule] = id
                     guard let w = word.string else { throw ScrubError("expected a word", file: name, field: "\(field).rules.\(id)") }
                     let severity = try severityWord(w, current: rule.defaultSeverity, field: "\(field).rules.\(id)", name: name)
                     if severity != nil && Self.switchOnWords.contains(w.lowercased()) {

@@ -9,7 +9,8 @@ import Testing
 }
 
 /// A column map that sends two header fields to one column is refused naming both (which one
-/// would hold the codes?); aliases met twice still keep the first, as the header gives them.
+/// would hold the codes?); so does a header with two aliases of one column, where the column's own
+/// name does not settle it.
 @Suite struct ColumnMapTests {
     static let header = Array("Visit No,Encounter,patient_id,service_date,procedure_code\n".utf8)
 
@@ -26,10 +27,47 @@ import Testing
         #expect(one.columns[0] == .encounterId)
     }
 
-    @Test func aliasesOfOneColumnKeepTheFirst() throws {
-        let layout = try ExtractLayout(header: Array("encounter_id,visit_number,patient_id,service_date,cpt\n".utf8), file: "x.csv")
-        #expect(layout.columns[0] == .encounterId)
-        #expect(layout.columns[1] == nil)
+    @Test(arguments: ["encounter_id,visit_number,patient_id,service_date,cpt\n", "visit_number,encounter_id,patient_id,service_date,cpt\n"])
+    func theColumnsOwnNameWinsOverAnAlias(header: String) throws {
+        let layout = try ExtractLayout(header: Array(header.utf8), file: "x.csv")
+        let names = layout.headerNames
+        #expect(layout.columns[try #require(names.firstIndex(of: "encounter_id"))] == .encounterId)
+        #expect(layout.columns[try #require(names.firstIndex(of: "visit_number"))] == nil)
+    }
+
+    /// Two aliases of one column: "Patient" may hold the name beside "MRN", "Procedure" a
+    /// description beside "CPT Code". The first used to win without a word (two patients of one
+    /// name became one, a false E01); now the run stops naming both.
+    @Test(arguments: [
+        ("encounter_id,Patient,MRN,service_date,cpt\n", "patient_id", "'Patient' and 'MRN'"),
+        ("encounter_id,patient_id,service_date,Procedure,CPT Code\n", "procedure_code", "'Procedure' and 'CPT Code'"),
+    ])
+    func twoAliasesOfOneColumnAreRefused(header: String, field: String, names: String) throws {
+        #expect {
+            _ = try ExtractLayout(header: Array(header.utf8), file: "x.csv")
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.field == field && error?.message.contains(names) == true && error?.line == 1
+        }
+        let mapped = try ExtractLayout(
+            header: Array(header.utf8), columnMap: field == "patient_id" ? ["MRN": .patientId] : ["CPT Code": .procedureCode],
+            file: "x.csv")
+        #expect(mapped.columns.filter { $0?.rawValue == field }.count == 1)
+    }
+
+    /// Two map keys that name one header field ("Visit No", "VISIT_NO") are refused: which one
+    /// applied changed from run to run.
+    @Test func twoMapKeysForOneFieldAreRefused() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("columns.toml", "[columns]\n\"Visit No\" = \"encounter_id\"\n\"VISIT_NO\" = \"payer_id\"\n")
+        #expect {
+            _ = try ExtractLayout.loadColumnMap(path: path)
+        } throws: { error in
+            guard let error = error as? ScrubError, error.file == path else { return false }
+            return (error.field == "VISIT_NO" && error.message.contains("'Visit No'"))
+                || (error.field == "Visit No" && error.message.contains("'VISIT_NO'"))
+        }
     }
 
     /// The map is the user's word on this extract: a field it assigns to a column is that column

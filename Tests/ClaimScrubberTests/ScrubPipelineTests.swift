@@ -270,6 +270,29 @@ import Zstd
         #expect(settings.severity(of: .D04, payer: "AETNA01") == .warning)
     }
 
+    /// One value set in two places is refused naming both: the key read last used to win, and
+    /// the order changed from run to run (a dictionary's).
+    @Test(arguments: [
+        ("timely_filing_days = 90\n[rules.D03]\ndays = 400\n", "rules.D03.days", "timely_filing_days"),
+        ("charge_lag_days = 30\n[rules.D04]\nthreshold_days = 3\n", "rules.D04.threshold_days", "charge_lag_days"),
+        ("[rules.D03]\ndays = 90\ntimely_filing_days = 400\n", "rules.D03.timely_filing_days", "rules.D03.days"),
+        ("[rules.D04]\nthreshold_days = 3\n[rules.d04]\nthreshold_days = 9\n", "rules.d04", "rules.D04"),
+        ("[payers.A]\nrules = { d04 = \"off\", D04 = \"on\" }\n", "payers.A.rules.d04", "payers.A.rules.D04"),
+    ])
+    func aValueSetTwiceIsRefusedNamingBoth(text: String, field: String, other: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let config = try dir.write("c.toml", text)
+        #expect {
+            _ = try RuleSettings.load(path: config)
+        } throws: { error in
+            // Keys are read in sorted order: either one is named as the field, the other in the message.
+            guard let error = error as? ScrubError else { return false }
+            return (error.field == field && error.message.contains("'\(other)'"))
+                || (error.field == other && error.message.contains("'\(field)'"))
+        }
+    }
+
     @Test func theLongestDayCountsRun() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
