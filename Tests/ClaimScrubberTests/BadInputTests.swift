@@ -106,10 +106,14 @@ import Zstd
         let twice = try dir.write(
             "twice.csv", "line_id,encounter_id,patient_id,service_date,procedure_code,Procedure Code\nL1,E1,P1,2026-05-01,99213,XXXXX\n")
         expectStop([twice], in: dir, line: 1, mentioning: ["twice.csv", "procedure_code", "twice"])
-        // Different names for one column (aliases) keep the first, and unchecked columns may repeat.
+        // Two aliases of one column stop it too (the first was read, the second passed unchecked);
+        // unchecked columns may repeat.
         let aliases = try dir.write(
-            "aliases.csv", "line_id,encounter_id,patient_id,service_date,CPT,HCPCS,note,note\nL1,E1,P1,2026-05-01,99213,J1885,a,b\n")
-        let result = try Fixtures.scrub([aliases], out: dir.file("ok"))
+            "aliases.csv", "line_id,encounter_id,patient_id,service_date,CPT,HCPCS\nL1,E1,P1,2026-05-01,99213,J1885\n")
+        expectStop([aliases], in: dir, line: 1, mentioning: ["aliases.csv", "procedure_code", "'CPT' and 'HCPCS'"])
+        let repeated = try dir.write(
+            "repeated.csv", "line_id,encounter_id,patient_id,service_date,CPT,note,note\nL1,E1,P1,2026-05-01,99213,a,b\n")
+        let result = try Fixtures.scrub([repeated], out: dir.file("ok"))
         #expect(result.summary.linesIn == 1)
         #expect(result.summary.linesHeld == 0)
     }
