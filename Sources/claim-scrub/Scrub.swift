@@ -119,6 +119,21 @@ struct Scrub: ParsableCommand {
                             + "\(mib(options.memoryLimit)) MiB --memory-limit; the run keeps to what is left, "
                             + "at least a quarter of the limit, and may go over it: raise --memory-limit\n").utf8))
             }
+            if !quiet {
+                // `--tables DIR` without `default` leaves the public code sets out: the codes get a
+                // form check only, and the gate could pass what the shipped tables would hold.
+                for note in TableListing.missingCodeSetNotes(loaded) {
+                    FileHandle.standardError.write(Data("note: \(note) (add --tables default)\n".utf8))
+                }
+            }
+            if options.memoryLimit < options.baseBytes + (16 << 20) {
+                let mib = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }
+                FileHandle.standardError.write(
+                    Data(
+                        ("warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the process holds at "
+                            + "its start (\(mib(options.baseBytes)) MiB, runtime and tables) and a working minimum: "
+                            + "shards spill at once and the run will go over it\n").utf8))
+            }
             let pipeline = ScrubPipeline(options: options, tables: loaded)
             let bar = ProgressBar.standardError(quiet: quiet)
             if let bar {

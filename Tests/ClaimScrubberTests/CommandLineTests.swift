@@ -76,6 +76,29 @@ import Testing
         #expect(found == truth, "missed \(truth.subtracting(found).sorted().prefix(5)), extra \(found.subtracting(truth).sorted().prefix(5))")
     }
 
+    /// `--tables DIR` without `default` leaves the public code sets out: the run says so on
+    /// stderr (codes get a form check only, so the gate could pass what they would hold). A
+    /// `--memory-limit` below what the process holds at its start is said too.
+    @Test func missingCodeSetsAndAnImpossibleLimitAreSaid() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 200, errorRate: 0.1, to: input)
+        let base = ["scrub", input, "--as-of", "2026-06-30", "--fail-on", "never"]
+        let demoOnly = try Self.run(base + ["--out", dir.file("a"), "--tables", TestPaths.demoTables])
+        #expect(demoOnly.status == 0)
+        #expect(demoOnly.stderr.contains("note: no ICD-10-CM release loaded"), "\(demoOnly.stderr)")
+        #expect(demoOnly.stderr.contains("note: no HCPCS file loaded"))
+        #expect(!demoOnly.stderr.contains("NCCI"))
+        let quiet = try Self.run(base + ["--out", dir.file("b"), "--tables", TestPaths.demoTables, "--quiet"])
+        #expect(!quiet.stderr.contains("note:"))
+        let full = try Self.run(base + ["--out", dir.file("c"), "--tables", "default", "--tables", TestPaths.demoTables])
+        #expect(!full.stderr.contains("note:"), "\(full.stderr)")
+        #expect(!full.stderr.contains("--memory-limit"))
+        let tiny = try Self.run(base + ["--out", dir.file("d"), "--memory-limit", "1MiB", "--quiet"])
+        #expect(tiny.status == 0 && tiny.stderr.contains("warning: --memory-limit 1 MiB is below"), "\(tiny.stderr)")
+    }
+
     @Test func gateStatusFollowsFailOn() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

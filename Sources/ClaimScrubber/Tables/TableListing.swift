@@ -22,6 +22,17 @@ public enum TableListing {
         return text
     }
 
+    /// The notes on the public code sets a run checks codes against (ICD-10-CM, HCPCS, place of
+    /// service, modifiers, MCE, Excludes1) that are not loaded: `scrub` prints them, since a
+    /// `--tables DIR` without `default` checks those codes' form only. The CPT, revenue-code and
+    /// NCCI notes stay with `tables list`: no shipped set has them.
+    public static func missingCodeSetNotes(_ tables: CodeTables) -> [String] {
+        notes(tables).filter { note in
+            !note.contains("CPT list") && !note.contains("revenue-code") && !note.contains("NCCI")
+                && !note.contains("MUE") && !note.contains("add-on")
+        }
+    }
+
     public static func notes(_ tables: CodeTables) -> [String] {
         var notes: [String] = []
         if !tables.icd10cm.isLoaded { notes.append("no ICD-10-CM release loaded: diagnoses get a format check only") }
