@@ -253,10 +253,12 @@ public struct ClaimFileGenerator {
                     // findings (C04, C05, M04); the MCE lists (M01, M02) apply whatever the date.
                     // (Its C06 may also be the demo NCCI files' for an old date: the date tells.)
                     let dated: Set<RuleID> = [.C04, .C05, .M04]
-                    for (j, other) in ids.enumerated() where j != i && !(pendingTruth[other] ?? []).contains(rule)
-                        && !(dated.contains(rule)
-                            && DayNumber.parse(claim[j][Field.serviceDate.rawValue]) >= GeneratorCatalog.firstUncoveredICD10CMDay)
-                    {
+                    // M04 needs the Excludes1 pairs, FY2026 only: a line moved to an older date (a
+                    // timely-filing defect) gets none.
+                    for (j, other) in ids.enumerated() where j != i && !(pendingTruth[other] ?? []).contains(rule) {
+                        let day = DayNumber.parse(claim[j][Field.serviceDate.rawValue])
+                        if dated.contains(rule) && day >= GeneratorCatalog.firstUncoveredICD10CMDay { continue }
+                        if rule == .M04 && day < GeneratorCatalog.firstExcludes1Day { continue }
                         truth.append(.init(lineId: other, rule: rule))
                     }
                 } else if rule == .M03 {

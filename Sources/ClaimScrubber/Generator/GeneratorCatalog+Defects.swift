@@ -56,6 +56,8 @@ extension GeneratorCatalog {
     static let malformedRevenueCodes = ["450", "1450", "04A0", "04500"]
     /// C06: the first date of service no shipped ICD-10-CM release covers (FY2027 starts).
     static let firstUncoveredICD10CMDay = DayNumber.from(year: 2026, month: 10, day: 1)
+    /// M04: the first date of service the shipped Excludes1 pairs (FY2026 only) serve.
+    static let firstExcludes1Day = DayNumber.from(year: 2025, month: 10, day: 1)
     /// C06: the first date of service the demo NCCI PTP and MUE files (the April 2026 quarter)
     /// serve. A line dated before it (a timely-filing defect) gets C06 for both when they are
     /// loaded, as the truth file assumes they are (it lists E01–E06).
