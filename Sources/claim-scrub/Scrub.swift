@@ -4,13 +4,13 @@ import Foundation
 
 struct Scrub: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Scrub one or more extracts; writes clean, held, findings.csv and summary.json.",
+        abstract: "Scrub one or more extracts or claim files; writes clean, held, findings.csv, summary.json and report.html.",
         discussion: """
             Exit status: 0 the gate passes, 1 a finding at or above --fail-on, 2 the run could not be done.
             """
     )
 
-    @Argument(help: "Extract files (zstd or plain CSV/PSV/TSV), or - for standard input.")
+    @Argument(help: "Extract files (zstd or plain CSV/PSV/TSV), X12 837 or HL7 DFT^P03 files, or - for standard input.")
     var inputs: [String]
 
     @Option(help: "Output folder.")
