@@ -123,9 +123,18 @@ public struct ExtractLayout: Sendable, Equatable {
         }
         columns = mapped
         for column in Column.required where !seen.contains(column) {
-            throw ScrubError(
-                "required column missing from the header (map it with --columns)", file: file, line: 1,
-                field: column.rawValue)
+            // Say why the usual remedies did not help: map keys that name no field (a typo), or a
+            // header read as one field (a delimiter other than , | tab).
+            let fields = Set(names.map(Column.normalise))
+            let unmatched = columnMap.keys.filter { !fields.contains(Column.normalise($0)) }.sorted()
+            var hint = "map it with --columns"
+            if !unmatched.isEmpty {
+                hint = "--columns names " + unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+                    + ", which no header field is"
+            } else if names.count == 1 {
+                hint = "the header is one field: give its delimiter with --delimiter, or map the column with --columns"
+            }
+            throw ScrubError("required column missing from the header (\(hint))", file: file, line: 1, field: column.rawValue)
         }
     }
 

@@ -55,6 +55,22 @@ import Testing
         #expect(mapped.columns.filter { $0?.rawValue == field }.count == 1)
     }
 
+    /// A missing required column says why the usual remedies did not help: a map key that names
+    /// no header field (a typo), or a header read as one field (another delimiter).
+    @Test func aMissingColumnSaysWhyTheMapOrDelimiterDidNotHelp() throws {
+        let header = Array("Visit No,patient_id,service_date,procedure_code\n".utf8)
+        #expect {
+            _ = try ExtractLayout(header: header, columnMap: ["Visit Nr": .encounterId], file: "x.csv")
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("--columns names 'Visit Nr', which no header field is") == true
+        }
+        #expect {
+            _ = try ExtractLayout(header: Array("encounter_id;patient_id;service_date;procedure_code\n".utf8), file: "x.csv")
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("--delimiter") == true
+        }
+    }
+
     /// Two map keys that name one header field ("Visit No", "VISIT_NO") are refused: which one
     /// applied changed from run to run.
     @Test func twoMapKeysForOneFieldAreRefused() throws {
