@@ -137,6 +137,38 @@ struct HL7MessageReaderTests {
         #expect(clean.hasSuffix("FTS|1\r"))
     }
 
+    /// Batched files scrubbed together: each file's batch stays its own (batch numbers restart in
+    /// each file, and the second file's first batch joined the first's), the rebuilt envelope ends
+    /// every segment with the terminator of the file that opened it (BTS/FTS took the last
+    /// message's, so the output scrubbed again changed), and an FHS without batches keeps its
+    /// FHS/FTS (it was dropped).
+    @Test func batchedFilesKeepTheirBatchesAndTheEnvelopeOneTerminator() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        func file(_ n: Int, _ t: String, batch: Bool = true) -> String {
+            let m = HL7Fixture.message(control: "M\(n)", visit: "V\(n)", patient: "MRN\(n)", charges: [HL7Fixture.charge(set: 1, id: "T\(n)")])
+            let body = m.joined(separator: t) + t
+            return batch ? "FHS|^~\\&|F\(n)\(t)BHS|^~\\&|B-\(n)\(t)" + body + "BTS|1\(t)FTS|1\(t)" : "FHS|^~\\&|F\(n)\(t)" + body + "FTS|0\(t)"
+        }
+        let a = try folder.write("a.hl7", file(1, "\n"))
+        let b = try folder.write("b.hl7", file(2, "\r\n"))
+        _ = try Fixtures.scrub([a, b], out: folder.file("o1"))
+        let clean = try ClaimFileTestSupport.text(folder.file("o1/clean.hl7"))
+        let envelope = clean.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+            .filter { ["FHS", "BHS", "BTS", "FTS"].contains(String($0.prefix(3))) }
+        #expect(envelope == ["FHS|^~\\&|F1", "BHS|^~\\&|B-1", "BTS|1", "BHS|^~\\&|B-2", "BTS|1", "FTS|2"], "\(clean.debugDescription)")
+        #expect(!clean.contains("BTS|1\r\n") && !clean.contains("FTS|2\r\n"))
+        #expect(clean.contains("MSH|^~\\&|EPIC|HOSP|BILLING|HOSP|20260420120000||DFT^P03|M2|P|2.5\r\n"))
+        // Scrubbed again, the output comes out the same.
+        let again = try folder.write("again.hl7", clean)
+        _ = try Fixtures.scrub([again], out: folder.file("o2"))
+        #expect(try ClaimFileTestSupport.text(folder.file("o2/clean.hl7")) == clean)
+        let fileOnly = try folder.write("f.hl7", file(3, "\r", batch: false))
+        _ = try Fixtures.scrub([fileOnly], out: folder.file("o3"))
+        let kept = try ClaimFileTestSupport.text(folder.file("o3/clean.hl7"))
+        #expect(kept.hasPrefix("FHS|^~\\&|F3\r") && kept.hasSuffix("FTS|0\r"), "\(kept.debugDescription)")
+    }
+
     /// Each message is copied with its own bytes: its framing (MLLP or none) and its terminators
     /// (CR, LF or CRLF, a bare LF inside a CR-terminated NTE) as the input had them, whatever the
     /// messages before it had. Before, MLLP framing was a file-wide flag set by the first framed

@@ -529,34 +529,51 @@ final class HL7MessageReader: ClaimUnitReader {
 
 /// Writes messages to `clean.hl7` / `held.hl7`: each message's bytes as read (its own MLLP framing
 /// and terminators: a file may mix them), and the batch envelope (FHS/BHS, BTS/FTS with rebuilt
-/// counts) ended with the terminator of the file's first segment. Writing the framing and the
-/// terminators anew from one flag per file was rejected: it changed the bytes of every message
-/// that did not share the first one's.
+/// counts). Writing the framing and the terminators anew from one flag per file was rejected: it
+/// changed the bytes of every message that did not share the first one's.
+///
+/// The envelope's segments all end with the terminator of the input file whose header opened it,
+/// so that scrubbing the output again gives the same bytes (its reader takes the terminator of
+/// the output's first segment). A batch is one input file's batch: batch numbers restart in each
+/// file, so the file's name is part of its identity (a second file's first batch joined the first
+/// file's before). A message outside any batch closes the batch before it, and an FHS without
+/// batches keeps its FHS/FTS.
 final class HL7MessageWriter: ClaimUnitWriter {
     let output: OutputFile
-    @exclusivity(unchecked) private var batchSerial = -1
-    @exclusivity(unchecked) private var inBatch = false
+    @exclusivity(unchecked) private var batch: (file: String, serial: Int)?
     @exclusivity(unchecked) private var fileOpen = false
     @exclusivity(unchecked) private var messages = 0
     @exclusivity(unchecked) private var batches = 0
-    @exclusivity(unchecked) private var terminator: [UInt8] = [0x0D]
+    /// Set by the first envelope segment written.
+    @exclusivity(unchecked) private var terminator: [UInt8]?
     @exclusivity(unchecked) private var separator: UInt8 = 0x7C
 
     init(output: OutputFile) { self.output = output }
 
+    private var inBatch: Bool { batch != nil }
+
+    private func writeEnvelope(_ segment: [UInt8], of message: HL7MessageReader) throws {
+        if terminator == nil { terminator = message.terminator }
+        try output.write(segment + terminator!)
+    }
+
     func write(_ reader: any ClaimUnitReader) throws {
         let message = reader as! HL7MessageReader
-        terminator = message.terminator
-        if !message.batchHeader.isEmpty && message.batchSerial != batchSerial {
+        let file = message.source.name
+        if message.batchHeader.isEmpty {
             try closeBatch()
-            if !fileOpen && !message.fileHeader.isEmpty {
-                try output.write(message.fileHeader + terminator)
-                fileOpen = true
-            }
+        } else if batch.map({ $0.file != file || $0.serial != message.batchSerial }) ?? true {
+            try closeBatch()
+        }
+        if !fileOpen && !message.fileHeader.isEmpty {
+            separator = message.fileHeader.count > 3 ? message.fileHeader[3] : 0x7C
+            try writeEnvelope(message.fileHeader, of: message)
+            fileOpen = true
+        }
+        if !message.batchHeader.isEmpty && !inBatch {
             separator = message.batchHeader.count > 3 ? message.batchHeader[3] : 0x7C
-            try output.write(message.batchHeader + terminator)
-            batchSerial = message.batchSerial
-            inBatch = true
+            try writeEnvelope(message.batchHeader, of: message)
+            batch = (file, message.batchSerial)
             batches += 1
             messages = 0
         }
@@ -566,12 +583,14 @@ final class HL7MessageWriter: ClaimUnitWriter {
 
     private func closeBatch() throws {
         guard inBatch else { return }
-        try output.write(Array("BTS".utf8) + [separator] + Array(String(messages).utf8) + terminator)
-        inBatch = false
+        try output.write(Array("BTS".utf8) + [separator] + Array(String(messages).utf8) + (terminator ?? [0x0D]))
+        batch = nil
     }
 
     func finish() throws {
         try closeBatch()
-        if fileOpen { try output.write(Array("FTS".utf8) + [separator] + Array(String(batches).utf8) + terminator) }
+        if fileOpen {
+            try output.write(Array("FTS".utf8) + [separator] + Array(String(batches).utf8) + (terminator ?? [0x0D]))
+        }
     }
 }
