@@ -318,6 +318,11 @@ import Zstd
         #expect(findings.filter { $0["rule"]!.hasPrefix("E") }.map { $0["line_id"]! } == ["G"])
         let none = try Fixtures.findings(header: header, rows: rows)
         #expect(!none.contains { $0["rule"] == "C06" })
+        // Dates more than 65,536 days apart in one batch take the look-up per line: the same C06.
+        let wide = try Fixtures.findings(
+            header: header, rows: rows + ["H,E4,P4,1800-01-01,99213,1,80.00,1234567893,"], tables: Fixtures.demoTablesCache)
+        let wideC06 = wide.filter { $0["rule"] == "C06" && ["NCCI PTP", "MUE"].contains($0["value"]!) }
+        #expect(wideC06.map { [$0["line_id"]!, $0["value"]!] } == before + [["H", "MUE"], ["H", "NCCI PTP"]])
     }
 
     /// A duplicate and then its reversal: the credit cancels the later charge, so neither is held.
