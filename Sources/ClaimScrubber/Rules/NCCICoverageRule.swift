@@ -20,31 +20,40 @@ struct NCCICoverageRule: LineRule {
         guard ptpLoaded.contains(true) || mueLoaded.contains(true) else { return }
         // Coverage by day over the batch's dates, looked up once a day and setting instead of
         // once a line (a look-up per line cost about 1% of a run's instructions).
+        let days = batch.serviceDay
         var low = Int32.max
         var high = Int32.min
-        for r in 0..<batch.count where batch.isCheckable(r) && DayNumber.isDate(batch.serviceDay[r]) {
-            low = min(low, batch.serviceDay[r])
-            high = max(high, batch.serviceDay[r])
+        for r in 0..<batch.count where !batch.unparsed[r] && DayNumber.isDate(days[r]) {
+            low = min(low, days[r])
+            high = max(high, days[r])
         }
-        guard low <= high, Int(high) - Int(low) < 1 << 16 else {
-            if low <= high { checkEachLine(batch, ptp, mue, ptpLoaded, mueLoaded, &sink) }
+        guard low <= high else { return }
+        let span = Int(high) - Int(low) + 1
+        guard span <= 1 << 16 else {
+            checkEachLine(batch, ptp, mue, ptpLoaded, mueLoaded, &sink)
             return
         }
-        // Bit 0: PTP uncovered, bit 1: MUE uncovered; per setting, per day from `low`.
-        var uncovered = [[UInt8]](repeating: [], count: 2)
+        // Per setting and day from `low`: bit 0 PTP uncovered, bit 1 MUE uncovered.
+        var uncovered = [UInt8](repeating: 0, count: 2 * span)
+        var any = false
         for s in 0..<2 where ptpLoaded[s] || mueLoaded[s] {
-            uncovered[s] = (low...high).map { day in
-                (ptpLoaded[s] && ptp.release(on: day, setting: settings[s]) == nil ? 1 : 0)
+            for d in 0..<span {
+                let day = low + Int32(d)
+                let bits: UInt8 =
+                    (ptpLoaded[s] && ptp.release(on: day, setting: settings[s]) == nil ? 1 : 0)
                     | (mueLoaded[s] && mue.release(on: day, setting: settings[s]) == nil ? 2 : 0)
+                uncovered[s * span + d] = bits
+                any = any || bits != 0
             }
         }
-        for r in 0..<batch.count where batch.isCheckable(r) {
-            let day = batch.serviceDay[r]
-            let code = batch.procedure[r]
+        guard any else { return }
+        let codes = batch.procedure
+        for r in 0..<batch.count where !batch.unparsed[r] {
+            let day = days[r]
+            let code = codes[r]
             guard DayNumber.isDate(day), code != 0, code != PackedCode.invalid else { continue }
             let s = batch.isEmpty(.revenueCode, r) ? 0 : 1
-            guard !uncovered[s].isEmpty else { continue }
-            let bits = uncovered[s][Int(day - low)]
+            let bits = uncovered[s * span + Int(day - low)]
             if bits & 1 != 0 { report(r, batch, "NCCI PTP", settings[s], day, &sink) }
             if bits & 2 != 0 { report(r, batch, "MUE", settings[s], day, &sink) }
         }
