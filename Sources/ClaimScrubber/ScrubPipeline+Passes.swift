@@ -249,6 +249,7 @@ extension ScrubPipeline {
             let departmentNumber = number < UInt32(UInt16.max) ? UInt16(number) : 0
             var flags: UInt8 = 0
             if !batch.isEmpty(.revenueCode, r) { flags |= EncounterLine.institutional }
+            if EncounterLine.modifiersUnreadable(batch.modifiers[r]) { flags |= EncounterLine.unreadableModifiers }
             if h < held.count && Int(held[h]) == r { flags |= EncounterLine.heldByLineRules }
             lines.append(
                 EncounterLine(

@@ -345,6 +345,21 @@ import Zstd
         #expect(found == Set(held.map { .init(lineId: $0, rule: .E01) }), "\(rows)")
     }
 
+    /// Lines whose modifiers cannot be read (a malformed one packs alike whatever its text, a
+    /// fifth has no slot) are no line's exact duplicate: "591" and "XX9", or five modifiers that
+    /// differ in the fifth, made a false E01 (C07 holds such lines, but may be a warning).
+    @Test(arguments: [("591", "XX9"), ("25:LT:RT:XU:59", "25:LT:RT:XU:76")])
+    func unreadableModifiersMakeNoExactDuplicate(first: String, second: String) throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifiers,units,charge_amount,rendering_npi\n"
+        let rows = [
+            "A,E1,P1,2026-05-01,99213,\(first),1,100.00,1234567893", "B,E1,P1,2026-05-01,99213,\(second),1,100.00,1234567893",
+        ]
+        #expect(try Self.found(header, rows, rules: [.E01]).isEmpty)
+        let same = [rows[0], rows[0].replacingOccurrences(of: "A,", with: "B,")]
+        #expect(try Self.found(header, same, rules: [.E01]).isEmpty, "not comparable, even when alike")
+        #expect(try Self.found(header, same, rules: [.C07]).count == 2)
+    }
+
     /// A credit that matches no earlier charge (other units and amount) reverses nothing: C is
     /// still a probable duplicate of B. It used to cancel B for E02.
     @Test func aCreditMatchingNoChargeReversesNothing() throws {

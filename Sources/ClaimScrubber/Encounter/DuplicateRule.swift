@@ -46,13 +46,15 @@ struct DuplicateRule: EncounterRule {
         for i in lines.indices where lines[i].isStandingCharge {
             let line = lines[i]
             let exact = ExactKey(line)
+            let comparable = !line.hasUnreadableModifiers
             var exactCount = 0
             var probableCount = 0
             for j in start..<i where lines[j].isStandingCharge {
                 let other = lines[j]
                 guard other.code == line.code, other.rendering == line.rendering else { continue }
                 probableCount += 1
-                if ExactKey(other) == exact { exactCount += 1 }
+                if !comparable { continue }
+                if !other.hasUnreadableModifiers && ExactKey(other) == exact { exactCount += 1 }
             }
             report(line, exact: exactCount, probable: probableCount, context, &out)
         }
@@ -79,8 +81,9 @@ struct DuplicateRule: EncounterRule {
         for line in lines where line.isStandingCharge {
             let e = ExactKey(line)
             let p = ProbableKey(line)
-            report(line, exact: exact[e, default: 0], probable: probable[p, default: 0], context, &out)
-            exact[e, default: 0] += 1
+            let comparable = !line.hasUnreadableModifiers
+            report(line, exact: comparable ? exact[e, default: 0] : 0, probable: probable[p, default: 0], context, &out)
+            if comparable { exact[e, default: 0] += 1 }
             probable[p, default: 0] += 1
         }
     }

@@ -24,12 +24,24 @@ struct EncounterLine: Sendable, Equatable {
     static let heldByLineRules: UInt8 = 2
     /// A charge a later credit of its patient-day reverses (`Reversals.mark`, in the shard stage).
     static let reversed: UInt8 = 4
+    /// A modifier of the wrong form (packed as 0xFFF, whatever its text) or a fifth one (no slot):
+    /// the line's modifiers cannot be compared, so it is no line's exact duplicate (C07 holds it
+    /// unless switched down to a warning, when "591" and "XX9" read alike made a false E01).
+    static let unreadableModifiers: UInt8 = 8
 
     var isInstitutional: Bool { flags & Self.institutional != 0 }
     /// A reversal: negative units or amount.
     var isCredit: Bool { units < 0 || amountCents < 0 }
     /// A charge that stands: not a credit, and not reversed by one.
     var isStandingCharge: Bool { flags & Self.reversed == 0 && !isCredit }
+    var hasUnreadableModifiers: Bool { flags & Self.unreadableModifiers != 0 }
+
+    /// True when `modifiers` (the batch's packed field) holds a malformed or a fifth modifier.
+    static func modifiersUnreadable(_ packed: UInt64) -> Bool {
+        if packed & ChargeBatch.moreThanFourModifiers != 0 { return true }
+        for k in 0..<4 where (packed >> UInt64(36 - 12 * k)) & 0xFFF == 0xFFF { return true }
+        return false
+    }
 
     /// The practitioner table for professional lines, the outpatient-hospital one for institutional lines.
     var setting: ServiceSetting { isInstitutional ? .outpatientHospital : .practitioner }
