@@ -55,7 +55,14 @@ struct Scrub: ParsableCommand {
     @Option(help: .hidden)
     var secondPass: String?
 
-    mutating func run() throws {
+    /// Checks the flags before the run, so that a bad one is reported with this command's usage
+    /// (thrown from `run`, it came with the top-level usage line).
+    func validate() throws {
+        _ = try scrubOptions()
+    }
+
+    /// The run's options from the flags; a `ValidationError` naming a bad one.
+    func scrubOptions() throws -> ScrubOptions {
         var options = ScrubOptions(inputs: inputs, asOf: try asOf.map { try parseDay($0, option: "--as-of") } ?? today())
         options.outputDirectory = out
         guard let failOn = ScrubOptions.FailOn(rawValue: failOn) else {
@@ -100,6 +107,11 @@ struct Scrub: ParsableCommand {
                 options.delimiter = delimiter.utf8.first
             }
         }
+        return options
+    }
+
+    mutating func run() throws {
+        var options = try scrubOptions()
         do {
             try options.checkInputsAndOutputFolder()
             options.removeStaleOutputs()

@@ -99,6 +99,15 @@ import Testing
         #expect(tiny.status == 0 && tiny.stderr.contains("warning: --memory-limit 1 MiB is below"), "\(tiny.stderr)")
     }
 
+    /// A bad flag is reported with the scrub command's usage line (it came with the top-level
+    /// "claim-scrub <subcommand>" one, the check ran inside the run).
+    @Test(arguments: [["--workers", "0"], ["--memory-limit", "1.5GiB"], ["--level", "25"], ["--fail-on", "maybe"]])
+    func aBadFlagShowsTheScrubUsage(flag: [String]) throws {
+        let run = try Self.run(["scrub", "x.csv"] + flag)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("Usage: claim-scrub scrub"), "\(run.stderr)")
+    }
+
     @Test func gateStatusFollowsFailOn() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
