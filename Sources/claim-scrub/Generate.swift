@@ -31,6 +31,7 @@ struct Generate: ParsableCommand {
         guard lines >= 0 else { throw ValidationError("--lines must be 0 or more") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
         guard ["csv", "x12", "hl7"].contains(format) else { throw ValidationError("--format must be csv, x12 or hl7") }
+        _ = try parseDay(asOf, option: "--as-of")
     }
 
     mutating func run() throws {
