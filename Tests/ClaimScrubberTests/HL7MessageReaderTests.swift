@@ -163,6 +163,24 @@ struct HL7MessageReaderTests {
         let again = try folder.write("again.hl7", clean)
         _ = try Fixtures.scrub([again], out: folder.file("o2"))
         #expect(try ClaimFileTestSupport.text(folder.file("o2/clean.hl7")) == clean)
+        // A message after a batch trailer is in no batch (it joined the batch before it), and an
+        // unbatched LF file before a batched CR one: scrubbed again, each output is the same.
+        func message(_ n: Int, _ t: String) -> String {
+            HL7Fixture.message(control: "M\(n)", visit: "V\(n)", patient: "MRN\(n)", charges: [HL7Fixture.charge(set: 1, id: "T\(n)")])
+                .joined(separator: t) + t
+        }
+        let cases = [
+            ["BHS|^~\\&|B\r" + message(4, "\r") + "BTS|1\r" + message(5, "\r")],
+            [message(6, "\n"), "BHS|^~\\&|B\r" + message(7, "\r") + "BTS|1\r"],
+        ]
+        for (k, texts) in cases.enumerated() {
+            let paths = try texts.enumerated().map { try folder.write("c\(k)-\($0.offset).hl7", $0.element) }
+            _ = try Fixtures.scrub(paths, out: folder.file("c\(k)"))
+            let first = try ClaimFileTestSupport.text(folder.file("c\(k)/clean.hl7"))
+            _ = try Fixtures.scrub([try folder.write("c\(k)-again.hl7", first)], out: folder.file("c\(k)-again"))
+            #expect(try ClaimFileTestSupport.text(folder.file("c\(k)-again/clean.hl7")) == first, "\(first.debugDescription)")
+            if k == 0 { #expect(first.hasSuffix("BTS|1\r" + message(5, "\r")), "\(first.debugDescription)") }
+        }
         let fileOnly = try folder.write("f.hl7", file(3, "\r", batch: false))
         _ = try Fixtures.scrub([fileOnly], out: folder.file("o3"))
         let kept = try ClaimFileTestSupport.text(folder.file("o3/clean.hl7"))

@@ -306,6 +306,9 @@ final class HL7MessageReader: ClaimUnitReader {
                     readSeparators()
                     batchHeader = segment
                     batchSerial += 1
+                } else if id == "BTS" {
+                    // A message after the trailer is in no batch (it joined the one before).
+                    batchHeader = []
                 }
             default:
                 // Outside any message (before the first MSH, or after a batch trailer) a segment belongs
@@ -532,9 +535,9 @@ final class HL7MessageReader: ClaimUnitReader {
 /// counts). Writing the framing and the terminators anew from one flag per file was rejected: it
 /// changed the bytes of every message that did not share the first one's.
 ///
-/// The envelope's segments all end with the terminator of the input file whose header opened it,
-/// so that scrubbing the output again gives the same bytes (its reader takes the terminator of
-/// the output's first segment). A batch is one input file's batch: batch numbers restart in each
+/// The envelope's segments all end with the terminator of the output's first segment (an
+/// envelope segment's, from its input file, or the first message's own), so that scrubbing the
+/// output again gives the same bytes: its reader takes that terminator. A batch is one input file's batch: batch numbers restart in each
 /// file, so the file's name is part of its identity (a second file's first batch joined the first
 /// file's before). A message outside any batch closes the batch before it, and an FHS without
 /// batches keeps its FHS/FTS.
@@ -560,6 +563,9 @@ final class HL7MessageWriter: ClaimUnitWriter {
     func write(_ reader: any ClaimUnitReader) throws {
         let message = reader as! HL7MessageReader
         let file = message.source.name
+        if terminator == nil && message.batchHeader.isEmpty && message.fileHeader.isEmpty {
+            terminator = Self.firstTerminator(message.messageBytes)
+        }
         if message.batchHeader.isEmpty {
             try closeBatch()
         } else if batch.map({ $0.file != file || $0.serial != message.batchSerial }) ?? true {
@@ -579,6 +585,14 @@ final class HL7MessageWriter: ClaimUnitWriter {
         }
         try output.write(message.messageBytes)
         messages += 1
+    }
+
+    /// The terminator of a message's first segment (CR, LF or CRLF), as a reader of the output
+    /// would take it; CR when it has none.
+    static func firstTerminator(_ bytes: [UInt8]) -> [UInt8] {
+        guard let i = bytes.firstIndex(where: { $0 == 0x0D || $0 == 0x0A }) else { return [0x0D] }
+        if bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { return [0x0D, 0x0A] }
+        return [bytes[i]]
     }
 
     private func closeBatch() throws {
