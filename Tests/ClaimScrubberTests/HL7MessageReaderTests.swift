@@ -344,4 +344,29 @@ extension HL7MessageReaderTests {
         // The same file is read at the default limit.
         _ = try Fixtures.scrub([path], out: folder.file("out-default"))
     }
+
+    /// A segment under a read's 1 MiB but over the limit (256 KiB at a 1 MiB working memory) stops the
+    /// run too, in HL7 and X12: the limit was kept only for a segment that ran past a read.
+    @Test(arguments: ["hl7", "x12"])
+    func aSegmentOverTheLimitWithinOneReadStopsTheRun(format: String) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let note = String(repeating: "x", count: 400 << 10)
+        let text: String
+        if format == "hl7" {
+            text = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), "NTE|1||" + note])
+                .joined(separator: "\r") + "\r"
+        } else {
+            var segments = X12Fixture.standard()
+            segments.insert("NTE*ADD*" + note, at: segments.firstIndex { $0.hasPrefix("LX*") }!)
+            text = X12Fixture.render(segments)
+        }
+        let path = try folder.write("long.\(format)", text)
+        #expect {
+            _ = try Fixtures.scrub([path], out: folder.file("out")) { $0.memoryLimit = 1 << 20 }
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("--memory-limit") == true
+        }
+        _ = try Fixtures.scrub([path], out: folder.file("out-default"))
+    }
 }

@@ -27,6 +27,8 @@ extension ClaimFilePipeline {
         var fileName: String
         var sequence: Int
         var isLastOfFile: Bool
+        /// The run's longest segment (`ScrubOptions.maxRecordBytes`), as for a file read serially.
+        var maxSegmentBytes: Int
     }
 
     func passOne(sources: [InputSource], store: ShardStore) throws -> (ClaimRunState, [ClaimFileFinding], [Int]) {
@@ -80,7 +82,8 @@ extension ClaimFilePipeline {
                     try splitX12(source, pool: pool) { bytes, isLast in
                         unitSizes.append((fileIndex, bytes.bytes.count))
                         let chunk = X12Chunk(
-                            bytes: bytes, file: fileIndex, fileName: fileName, sequence: sequence, isLastOfFile: isLast)
+                            bytes: bytes, file: fileIndex, fileName: fileName, sequence: sequence, isLastOfFile: isLast,
+                            maxSegmentBytes: options.maxRecordBytes)
                         pool.submit(sequence) {
                             Self.readChunk(chunk, batchRecords: batchRecords, parser: parser, rules: rules, context: context)
                         }
@@ -203,6 +206,7 @@ extension ClaimFilePipeline {
         _ chunk: X12Chunk, batchRecords: Int, parser: ChargeParser, rules: [any LineRule], context: RuleContext
     ) -> ClaimWorkOutcome {
         let reader = X12ClaimReader(bytes: chunk.bytes, name: chunk.fileName, continuesWithISA: !chunk.isLastOfFile)
+        reader.maxSegmentBytes = chunk.maxSegmentBytes
         var outcomes: [ClaimBatchOutcome] = []
         do {
             try collect(

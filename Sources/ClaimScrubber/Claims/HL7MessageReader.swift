@@ -152,6 +152,12 @@ final class HL7MessageReader: ClaimUnitReader {
             } else {
                 lineEnd = 0
             }
+            // A segment found within one read is held to the limit too (only a segment that ran
+            // past a read was, so up to a read's 1 MiB passed any limit).
+            if to - from > maxSegmentBytes {
+                throw ChunkReader.tooLong(
+                    "segment \(position + 1)", limit: maxSegmentBytes, file: source.name, line: position + 1)
+            }
             start = min(i + 1, storage.count)
             // MLLP's start byte is framing; spaces and tabs are the segment's own (a value broken
             // over two lines keeps them), except on a line of nothing else, which is skipped.

@@ -165,6 +165,11 @@ final class X12SegmentReader {
             let remaining = end - scanned
             if remaining > 0, let hit = memchr(base + scanned, Int32(delimiters.segment), remaining) {
                 let at = Int(bitPattern: hit) - Int(bitPattern: base)
+                // Held to the limit also when found within one read (up to the buffer's 1 MiB
+                // passed any limit).
+                guard at - start <= maxSegmentBytes else {
+                    throw ChunkReader.tooLong("segment \(position + 1)", limit: maxSegmentBytes, line: position + 1)
+                }
                 setSegment(from: start, to: at, unterminated: false)
                 start = at + 1
                 return true
