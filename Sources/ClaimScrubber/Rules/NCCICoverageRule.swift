@@ -18,8 +18,14 @@ struct NCCICoverageRule: LineRule {
         let ptpLoaded = settings.map { ptp.isLoaded($0) }
         let mueLoaded = settings.map { mue.isLoaded($0) }
         guard ptpLoaded.contains(true) || mueLoaded.contains(true) else { return }
-        // Coverage by day over the batch's dates, looked up once a day and setting instead of
-        // once a line (a look-up per line cost about 1% of a run's instructions).
+        // Per setting and day: bit 0 PTP uncovered, bit 1 MUE uncovered.
+        func uncovered(_ s: Int, _ day: Int32) -> UInt8 {
+            (ptpLoaded[s] && ptp.release(on: day, setting: settings[s]) == nil ? 1 : 0)
+                | (mueLoaded[s] && mue.release(on: day, setting: settings[s]) == nil ? 2 : 0)
+        }
+        // Looked up once a day and setting over the batch's dates rather than once a line (a
+        // look-up per line cost about 1% of a run's instructions); per line only for a batch whose
+        // dates span more than 65,536 days.
         let days = batch.serviceDay
         var low = Int32.max
         var high = Int32.min
@@ -29,53 +35,21 @@ struct NCCICoverageRule: LineRule {
         }
         guard low <= high else { return }
         let span = Int(high) - Int(low) + 1
-        guard span <= 1 << 16 else {
-            checkEachLine(batch, ptp, mue, ptpLoaded, mueLoaded, &sink)
-            return
+        var byDay: [UInt8]?
+        if span <= 1 << 16 {
+            let table = (0..<2 * span).map { i in uncovered(i / span, low + Int32(i % span)) }
+            guard table.contains(where: { $0 != 0 }) else { return }
+            byDay = table
         }
-        // Per setting and day from `low`: bit 0 PTP uncovered, bit 1 MUE uncovered.
-        var uncovered = [UInt8](repeating: 0, count: 2 * span)
-        var any = false
-        for s in 0..<2 where ptpLoaded[s] || mueLoaded[s] {
-            for d in 0..<span {
-                let day = low + Int32(d)
-                let bits: UInt8 =
-                    (ptpLoaded[s] && ptp.release(on: day, setting: settings[s]) == nil ? 1 : 0)
-                    | (mueLoaded[s] && mue.release(on: day, setting: settings[s]) == nil ? 2 : 0)
-                uncovered[s * span + d] = bits
-                any = any || bits != 0
-            }
-        }
-        guard any else { return }
         let codes = batch.procedure
         for r in 0..<batch.count where !batch.unparsed[r] {
             let day = days[r]
             let code = codes[r]
             guard DayNumber.isDate(day), code != 0, code != PackedCode.invalid else { continue }
             let s = batch.isEmpty(.revenueCode, r) ? 0 : 1
-            let bits = uncovered[s * span + Int(day - low)]
+            let bits = byDay.map { $0[s * span + Int(day - low)] } ?? uncovered(s, day)
             if bits & 1 != 0 { report(r, batch, "NCCI PTP", settings[s], day, &sink) }
             if bits & 2 != 0 { report(r, batch, "MUE", settings[s], day, &sink) }
-        }
-    }
-
-    /// The same, a look-up per line, for a batch whose dates span more than 65,536 days.
-    private func checkEachLine(
-        _ batch: ChargeBatch, _ ptp: PTPTable, _ mue: MUETable, _ ptpLoaded: [Bool], _ mueLoaded: [Bool],
-        _ sink: inout FindingSink
-    ) {
-        let settings: [ServiceSetting] = [.practitioner, .outpatientHospital]
-        for r in 0..<batch.count where batch.isCheckable(r) {
-            let day = batch.serviceDay[r]
-            let code = batch.procedure[r]
-            guard DayNumber.isDate(day), code != 0, code != PackedCode.invalid else { continue }
-            let s = batch.isEmpty(.revenueCode, r) ? 0 : 1
-            if ptpLoaded[s] && ptp.release(on: day, setting: settings[s]) == nil {
-                report(r, batch, "NCCI PTP", settings[s], day, &sink)
-            }
-            if mueLoaded[s] && mue.release(on: day, setting: settings[s]) == nil {
-                report(r, batch, "MUE", settings[s], day, &sink)
-            }
         }
     }
 
