@@ -97,16 +97,7 @@ extension RuleSettings {
                         throw ScrubError("unknown rule id '\(id)'", file: name, field: "rules.\(id)")
                     }
                     try setting("rules.\(rule.rawValue)", by: "rules.\(id)")
-                    if let table = body.table {
-                        for key in table.keys.sorted() {
-                            switch (rule, key) {
-                            case (.D03, "days"), (.D03, "timely_filing_days"): try setting("timely_filing_days", by: "rules.\(id).\(key)")
-                            case (.D04, "threshold_days"): try setting("charge_lag_days", by: "rules.\(id).\(key)")
-                            default: break
-                            }
-                        }
-                    }
-                    try apply(rule: rule, body: body, name: name)
+                    try apply(rule: rule, body: body, name: name, field: "rules.\(id)", claim: setting)
                 }
             case "payers":
                 guard let payers = value.table else { throw ScrubError("'payers' must be a table", file: name, field: key) }
@@ -132,8 +123,11 @@ extension RuleSettings {
         }
     }
 
-    private mutating func apply(rule: RuleID, body: StructuredValue, name: String) throws {
-        let field = "rules.\(rule.rawValue)"
+    /// Applies a rule's table; `claim(setting, field)` is told of each run-wide setting it sets,
+    /// so that one set twice is refused.
+    private mutating func apply(
+        rule: RuleID, body: StructuredValue, name: String, field: String, claim: (String, String) throws -> Void
+    ) throws {
         if let word = body.string {
             set(rule, try Self.severityWord(word, current: rule.defaultSeverity, field: field, name: name))
             return
@@ -152,8 +146,10 @@ extension RuleSettings {
                 }
                 severity = s
             case "threshold_days" where rule == .D04:
+                try claim("charge_lag_days", "\(field).\(key)")
                 chargeLagDays = try Self.days(value, from: 0, file: name, field: "\(field).\(key)")
             case "days" where rule == .D03, "timely_filing_days" where rule == .D03:
+                try claim("timely_filing_days", "\(field).\(key)")
                 timelyFilingDays = try Self.days(value, from: 1, file: name, field: "\(field).\(key)")
             case "payer_classes" where rule == .C03:
                 let known = PayerClass.allCases.map(\.rawValue) + ["unclassified"]
