@@ -217,15 +217,10 @@ import Zstd
         ("[rules.C09]\nthreshold_days = 5\n", "rules.C09.threshold_days"), ("rules:\n  D04:\n    enable: false\n", "rules.D04.enable"),
     ])
     func anUnknownKeyInARuleIsRefused(text: String, field: String) throws {
+        let (error, config) = try Self.refusal(text, name: text.hasPrefix("rules:") ? "c.yaml" : "c.toml")
+        #expect(error?.field == field && error?.file == config, "\(String(describing: error))")
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let config = try dir.write(text.hasPrefix("rules:") ? "c.yaml" : "c.toml", text)
-        #expect {
-            _ = try RuleSettings.load(path: config)
-        } throws: { error in
-            let error = error as? ScrubError
-            return error?.field == field && error?.file == config
-        }
         let known = try dir.write("k.toml", "[rules.D04]\nenabled = false\nthreshold_days = 5\n[rules.C03]\npayer_classes = [\"medicare\"]\n")
         let settings = try RuleSettings.load(path: known)
         #expect(settings.severity(of: .D04) == nil && settings.chargeLagDays == 5)
@@ -242,14 +237,8 @@ import Zstd
         ("[payers.AETNA01]\ntimely_filing_days = 40000\n", "payers.AETNA01.timely_filing_days"),
     ])
     func aDayCountPastACenturyIsRefused(text: String, field: String) throws {
-        let dir = try TemporaryFolder()
-        defer { dir.remove() }
-        let config = try dir.write("c.toml", text)
-        #expect {
-            _ = try RuleSettings.load(path: config)
-        } throws: { error in
-            (error as? ScrubError)?.field == field && "\(error)".contains("enabled = false")
-        }
+        let error = try Self.refusal(text).error
+        #expect(error?.field == field && error.map { "\($0)".contains("enabled = false") } == true, "\(String(describing: error))")
     }
 
     /// A payer's `"on"` keeps the run's severity, wherever the rule's table sits in the file: it
@@ -280,16 +269,24 @@ import Zstd
         ("[payers.A]\nrules = { d04 = \"off\", D04 = \"on\" }\n", "payers.A.rules.d04", "payers.A.rules.D04"),
     ])
     func aValueSetTwiceIsRefusedNamingBoth(text: String, field: String, other: String) throws {
+        let error = try #require(try Self.refusal(text).error)
+        // Keys are read in sorted order: either one is named as the field, the other in the message.
+        #expect(
+            (error.field == field && error.message.contains("'\(other)'"))
+                || (error.field == other && error.message.contains("'\(field)'")), "\(error)")
+    }
+
+    /// The error loading `text` as a configuration file named `name` gives (nil when it loads),
+    /// and the path it was loaded from.
+    static func refusal(_ text: String, name: String = "c.toml") throws -> (error: ScrubError?, path: String) {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let config = try dir.write("c.toml", text)
-        #expect {
-            _ = try RuleSettings.load(path: config)
-        } throws: { error in
-            // Keys are read in sorted order: either one is named as the field, the other in the message.
-            guard let error = error as? ScrubError else { return false }
-            return (error.field == field && error.message.contains("'\(other)'"))
-                || (error.field == other && error.message.contains("'\(field)'"))
+        let path = try dir.write(name, text)
+        do {
+            _ = try RuleSettings.load(path: path)
+            return (nil, path)
+        } catch let error as ScrubError {
+            return (error, path)
         }
     }
 
