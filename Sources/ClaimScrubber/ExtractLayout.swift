@@ -61,11 +61,8 @@ public struct ExtractLayout: Sendable, Equatable {
         // column is ambiguous (which one holds the codes?), and so are two aliases of one column;
         // the column's own name wins over an alias.
         var nameOf: [Column: String] = [:]
+        /// The header field each column was read from.
         var indexOf: [Column: Int] = [:]
-        /// The header field (as written) whose normalised name is `normalised`.
-        func headerName(of column: Column, in names: [String], _ normalised: String) -> String {
-            indexOf[column].map { names[$0] } ?? normalised
-        }
         let userMap = Dictionary(columnMap.map { (Column.normalise($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
         // Header fields the column map sends to each column: two for one column is a mistake in
         // the map (which one holds the codes?), not an alias to pass over.
@@ -91,13 +88,13 @@ public struct ExtractLayout: Sendable, Equatable {
                 }
                 mappedBy[user] = name
             }
-            if let column, user == nil, seen.contains(column), let previous = nameOf[column] {
+            if let column, user == nil, let previous = nameOf[column], let at = indexOf[column] {
                 // Two fields name one column by its name or aliases ("Patient" holding the name
                 // beside "MRN"; "Procedure" holding a description beside "CPT Code"): the first
                 // used to win without a word. The column's own name wins over an alias; between
                 // two aliases the user says which with --columns.
                 let canonical = Column.normalise(column.rawValue)
-                if Column.normalise(name) == canonical, let at = indexOf[column] {
+                if Column.normalise(name) == canonical {
                     mapped[at] = nil
                     indexOf[column] = mapped.count
                     nameOf[column] = canonical
@@ -106,7 +103,7 @@ public struct ExtractLayout: Sendable, Equatable {
                 }
                 guard previous == canonical else {
                     throw ScrubError(
-                        "two header fields can be this column ('\(headerName(of: column, in: names, previous))' and '\(name)'); "
+                        "two header fields can be this column ('\(names[at])' and '\(name)'); "
                             + "say which with --columns", file: file, line: 1, field: column.rawValue)
                 }
                 mapped.append(nil)
