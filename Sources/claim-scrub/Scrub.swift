@@ -122,9 +122,9 @@ struct Scrub: ParsableCommand {
             // The limit is the whole process's: the run's buffers get what the runtime, the
             // libraries and the tables leave of it.
             options.baseBytes = MemoryTuning.residentBytes()
+            let mib = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }
             if loaded.residentBytes > options.memoryLimit / 4 {
                 // A quarter's NCCI files at a small limit: say so rather than go over it silently.
-                let mib = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }
                 FileHandle.standardError.write(
                     Data(
                         ("warning: the NCCI PTP tables take \(mib(loaded.residentBytes)) MiB of the "
@@ -139,7 +139,6 @@ struct Scrub: ParsableCommand {
                 }
             }
             if options.memoryLimit < options.baseBytes + (16 << 20) {
-                let mib = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }
                 FileHandle.standardError.write(
                     Data(
                         ("warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the process holds at "

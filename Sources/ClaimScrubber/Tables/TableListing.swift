@@ -27,38 +27,11 @@ public enum TableListing {
     /// `--tables DIR` without `default` checks those codes' form only. The CPT, revenue-code and
     /// NCCI notes stay with `tables list`: no shipped set has them.
     public static func missingCodeSetNotes(_ tables: CodeTables) -> [String] {
-        notes(tables).filter { note in
-            !note.contains("CPT list") && !note.contains("revenue-code") && !note.contains("NCCI")
-                && !note.contains("MUE") && !note.contains("add-on")
-        }
+        codeSetNotes(tables).filter(\.shipped).map(\.note)
     }
 
     public static func notes(_ tables: CodeTables) -> [String] {
-        var notes: [String] = []
-        if !tables.icd10cm.isLoaded { notes.append("no ICD-10-CM release loaded: diagnoses get a format check only") }
-        if !tables.hcpcs.isLoaded { notes.append("no HCPCS file loaded: Level II codes get a format check only") }
-        if !tables.cpt.isLoaded {
-            notes.append("no CPT list loaded (AMA-licensed; kind 'cpt' in tables.toml): CPT-shaped codes get a format check only")
-        }
-        if !tables.revenueCodes.isLoaded { notes.append("no revenue-code list loaded: revenue codes get a form check only") }
-        if !tables.placeOfService.isLoaded {
-            notes.append("no place-of-service list loaded: place of service gets a form check only")
-        }
-        if !tables.modifiers.hasLevelOne {
-            notes.append("no Level I (CPT) modifier list loaded: two-digit modifiers get a form check only")
-        }
-        if !tables.modifiers.hasLevelTwo {
-            notes.append("no HCPCS Level II modifiers loaded: modifiers with a letter get a form check only")
-        }
-        if !tables.mce.isLoaded { notes.append("no MCE lists loaded: M01-M03 do not run") }
-        if !tables.excludes1.isLoaded { notes.append("no Excludes1 table loaded: M04 does not run") }
-        for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.ptp.isLoaded(setting) {
-            notes.append("no NCCI PTP table for \(setting.rawValue) lines")
-        }
-        for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.mue.isLoaded(setting) {
-            notes.append("no MUE table for \(setting.rawValue) lines")
-        }
-        if !tables.addOns.isLoaded { notes.append("no add-on code table loaded") }
+        var notes = codeSetNotes(tables).map(\.note)
         if !tables.ignoredFiles.isEmpty {
             notes.append("ignored (neither in tables.toml nor an official name): \(tables.ignoredFiles.joined(separator: ", "))")
             // CMS publishes the NCCI and MUE files zipped; the text files inside are what is read.
@@ -67,6 +40,36 @@ public enum TableListing {
                 notes.append("zip archives are not read: unzip \(zipped.joined(separator: ", ")) into the folder (the .txt and .csv files inside are)")
             }
         }
+        return notes
+    }
+
+    /// A note for each code set not loaded, in listing order; `shipped`: a set `data/tables` has.
+    private static func codeSetNotes(_ tables: CodeTables) -> [(note: String, shipped: Bool)] {
+        var notes: [(note: String, shipped: Bool)] = []
+        if !tables.icd10cm.isLoaded { notes.append(("no ICD-10-CM release loaded: diagnoses get a format check only", true)) }
+        if !tables.hcpcs.isLoaded { notes.append(("no HCPCS file loaded: Level II codes get a format check only", true)) }
+        if !tables.cpt.isLoaded {
+            notes.append(("no CPT list loaded (AMA-licensed; kind 'cpt' in tables.toml): CPT-shaped codes get a format check only", false))
+        }
+        if !tables.revenueCodes.isLoaded { notes.append(("no revenue-code list loaded: revenue codes get a form check only", false)) }
+        if !tables.placeOfService.isLoaded {
+            notes.append(("no place-of-service list loaded: place of service gets a form check only", true))
+        }
+        if !tables.modifiers.hasLevelOne {
+            notes.append(("no Level I (CPT) modifier list loaded: two-digit modifiers get a form check only", true))
+        }
+        if !tables.modifiers.hasLevelTwo {
+            notes.append(("no HCPCS Level II modifiers loaded: modifiers with a letter get a form check only", true))
+        }
+        if !tables.mce.isLoaded { notes.append(("no MCE lists loaded: M01-M03 do not run", true)) }
+        if !tables.excludes1.isLoaded { notes.append(("no Excludes1 table loaded: M04 does not run", true)) }
+        for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.ptp.isLoaded(setting) {
+            notes.append(("no NCCI PTP table for \(setting.rawValue) lines", false))
+        }
+        for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.mue.isLoaded(setting) {
+            notes.append(("no MUE table for \(setting.rawValue) lines", false))
+        }
+        if !tables.addOns.isLoaded { notes.append(("no add-on code table loaded", false)) }
         return notes
     }
 }
