@@ -192,11 +192,7 @@ public enum ReportRenderer {
     /// Groups by their key's text (a department named "(none)" and an empty one share a row, where
     /// `uniqueKeysWithValues` would trap).
     static func byKey(_ groups: [String: GroupTally]) -> [String: GroupTally] {
-        Dictionary(groups.map { (ScrubSummary.groupKey($0.key), $0.value) }) { a, b in
-            var t = a
-            t.add(b)
-            return t
-        }
+        ScrubSummary.merged(groups, key: ScrubSummary.groupKey)
     }
 
     static func heldByDepartment(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {

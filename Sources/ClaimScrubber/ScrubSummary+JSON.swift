@@ -108,9 +108,14 @@ extension ScrubSummary {
     /// (a department named "(none)" beside empty ones): they are one group in the summary, as the
     /// reader reads "(none)" back as the empty name. `uniqueKeysWithValues` trapped there.
     static func json<Key>(_ groups: [Key: GroupTally], key: (Key) -> String) -> JSONValue {
+        .object(merged(groups, key: key).mapValues { .object(json($0)) })
+    }
+
+    /// Groups by their key's text, the tallies of one text added together.
+    static func merged<Key>(_ groups: [Key: GroupTally], key: (Key) -> String) -> [String: GroupTally] {
         var merged: [String: GroupTally] = [:]
         for (k, tally) in groups { merged[key(k), default: GroupTally()].add(tally) }
-        return .object(merged.mapValues { .object(json($0)) })
+        return merged
     }
 
     static func json(_ release: TableRelease) -> JSONValue {
