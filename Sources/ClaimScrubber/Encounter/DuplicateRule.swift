@@ -17,6 +17,10 @@ struct DuplicateRule: EncounterRule {
         var units: Int32
         var amount: Int64
         var rendering: UInt32
+        /// 0, or for a line whose modifiers cannot be read its ordinal + 1: such a line's key
+        /// equals no other line's, so it is no exact duplicate and reverses or is reversed by no
+        /// credit.
+        var unique: UInt64
 
         init(_ line: EncounterLine) {
             code = line.code
@@ -24,6 +28,7 @@ struct DuplicateRule: EncounterRule {
             units = abs(line.units)
             amount = abs(line.amountCents)
             rendering = line.rendering
+            unique = line.hasUnreadableModifiers ? line.ordinal &+ 1 : 0
         }
     }
 
@@ -46,15 +51,13 @@ struct DuplicateRule: EncounterRule {
         for i in lines.indices where lines[i].isStandingCharge {
             let line = lines[i]
             let exact = ExactKey(line)
-            let comparable = !line.hasUnreadableModifiers
             var exactCount = 0
             var probableCount = 0
             for j in start..<i where lines[j].isStandingCharge {
                 let other = lines[j]
                 guard other.code == line.code, other.rendering == line.rendering else { continue }
                 probableCount += 1
-                if !comparable { continue }
-                if !other.hasUnreadableModifiers && ExactKey(other) == exact { exactCount += 1 }
+                if ExactKey(other) == exact { exactCount += 1 }
             }
             report(line, exact: exactCount, probable: probableCount, context, &out)
         }
@@ -81,9 +84,8 @@ struct DuplicateRule: EncounterRule {
         for line in lines where line.isStandingCharge {
             let e = ExactKey(line)
             let p = ProbableKey(line)
-            let comparable = !line.hasUnreadableModifiers
-            report(line, exact: comparable ? exact[e, default: 0] : 0, probable: probable[p, default: 0], context, &out)
-            if comparable { exact[e, default: 0] += 1 }
+            report(line, exact: exact[e, default: 0], probable: probable[p, default: 0], context, &out)
+            exact[e, default: 0] += 1
             probable[p, default: 0] += 1
         }
     }

@@ -14,11 +14,11 @@ enum Reversals {
     static func mark(_ lines: inout [EncounterLine], _ range: Range<Int>) {
         guard lines[range].contains(where: \.isCredit) else { return }
         if range.count <= EncounterRules.directScanLimit {
-            for c in range where lines[c].isCredit && !lines[c].hasUnreadableModifiers {
+            for c in range where lines[c].isCredit {
                 let key = DuplicateRule.ExactKey(lines[c])
                 var j = c - 1
                 while j >= range.lowerBound {
-                    if lines[j].isStandingCharge && !lines[j].hasUnreadableModifiers && DuplicateRule.ExactKey(lines[j]) == key {
+                    if lines[j].isStandingCharge && DuplicateRule.ExactKey(lines[j]) == key {
                         lines[j].flags |= EncounterLine.reversed
                         break
                     }
@@ -29,7 +29,7 @@ enum Reversals {
         }
         // A large group (a placeholder patient): the standing charges of each key, latest last.
         var standing: [DuplicateRule.ExactKey: [Int]] = [:]
-        for i in range where !lines[i].hasUnreadableModifiers {
+        for i in range {
             let key = DuplicateRule.ExactKey(lines[i])
             if !lines[i].isCredit {
                 standing[key, default: []].append(i)
