@@ -543,17 +543,17 @@ final class HL7MessageReader: ClaimUnitReader {
 ///
 /// The envelope's segments all end with the terminator of the output's first segment (an
 /// envelope segment's, from its input file, or the first message's own), so that scrubbing the
-/// output again gives the same bytes: its reader takes that terminator. A batch is one input file's batch: batch numbers restart in each
-/// file, so the file's name is part of its identity (a second file's first batch joined the first
-/// file's before). A message outside any batch closes the batch before it, and an FHS without
-/// batches keeps its FHS/FTS.
+/// output again gives the same bytes: its reader takes that terminator. A batch is one input
+/// file's batch: batch numbers restart in each file, so the file's name is part of its identity
+/// (a second file's first batch joined the first file's before). A message outside any batch
+/// closes the batch before it, and an FHS without batches keeps its FHS/FTS.
 final class HL7MessageWriter: ClaimUnitWriter {
     let output: OutputFile
     @exclusivity(unchecked) private var batch: (file: String, serial: Int)?
     @exclusivity(unchecked) private var fileOpen = false
     @exclusivity(unchecked) private var messages = 0
     @exclusivity(unchecked) private var batches = 0
-    /// Set by the first envelope segment written.
+    /// The terminator of the output's first segment, set by the first write.
     @exclusivity(unchecked) private var terminator: [UInt8]?
     @exclusivity(unchecked) private var separator: UInt8 = 0x7C
 
@@ -572,9 +572,7 @@ final class HL7MessageWriter: ClaimUnitWriter {
         if terminator == nil && message.batchHeader.isEmpty && message.fileHeader.isEmpty {
             terminator = Self.firstTerminator(message.messageBytes)
         }
-        if message.batchHeader.isEmpty {
-            try closeBatch()
-        } else if batch.map({ $0.file != file || $0.serial != message.batchSerial }) ?? true {
+        if message.batchHeader.isEmpty || batch.map({ $0.file != file || $0.serial != message.batchSerial }) ?? true {
             try closeBatch()
         }
         if !fileOpen && !message.fileHeader.isEmpty {
