@@ -8,14 +8,14 @@ import Zstd
 
 /// One output written under a temporary name beside its final one, renamed only when complete.
 ///
-/// Writes are buffered; with a compression level the bytes go through a `ZstdWriter` (libzstd's own
-/// worker threads compress while the caller produces more).
+/// Bytes go out in large blocks through a `BlockWriter` (past the page cache where the file system
+/// allows); with a compression level they go through a `ZstdWriter` first (libzstd's own worker
+/// threads compress while the caller produces more).
 public final class OutputFile {
     public let finalPath: String
     public let temporaryPath: String
     private var fd: Int32
-    private var buffer: [UInt8] = []
-    private let bufferLimit = 1 << 20
+    private let blocks: BlockWriter
     private var zstd: ZstdWriter?
     private var closed = false
     /// Bytes handed to `write` (before compression).
@@ -24,7 +24,8 @@ public final class OutputFile {
     /// - Parameters:
     ///   - level: zstd level, or nil for plain output.
     ///   - workers: libzstd compression threads (0: on the caller's thread).
-    public init(path: String, level: Int32?, workers: Int32 = 0) throws {
+    ///   - direct: write past the page cache where the file system allows (false: always buffered).
+    public init(path: String, level: Int32?, workers: Int32 = 0, direct: Bool = true) throws {
         finalPath = path
         let url = URL(fileURLWithPath: path)
         temporaryPath = url.deletingLastPathComponent().appendingPathComponent(
@@ -34,11 +35,11 @@ public final class OutputFile {
         guard fd >= 0 else {
             throw ScrubError("cannot create output: \(String(cString: strerror(errno)))", file: path)
         }
-        buffer.reserveCapacity(bufferLimit + (1 << 16))
+        blocks = BlockWriter(fd: fd, direct: direct) { ScrubError("write failed: \($0)", file: path) }
         if let level {
             do {
                 zstd = try ZstdWriter(level: level, workers: workers) { [unowned self] bytes in
-                    try self.writeRaw(bytes)
+                    try self.blocks.append(bytes)
                 }
             } catch {
                 throw ScrubError("cannot start compression: \(error)", file: path)
@@ -54,6 +55,9 @@ public final class OutputFile {
         }
     }
 
+    /// Whether the file is being written past the page cache (tests, measurements).
+    var isDirect: Bool { blocks.isDirect }
+
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         bytesWritten += UInt64(bytes.count)
         if let zstd {
@@ -62,13 +66,7 @@ public final class OutputFile {
             }
             return
         }
-        if bytes.count >= bufferLimit {
-            try flush()
-            try writeRaw(bytes)
-            return
-        }
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= bufferLimit { try flush() }
+        try blocks.append(bytes)
     }
 
     public func write(_ bytes: [UInt8]) throws {
@@ -79,30 +77,6 @@ public final class OutputFile {
         try write(Array(text.utf8))
     }
 
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { (b) throws in try writeRaw(b) }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    private func writeRaw(_ bytes: UnsafeRawBufferPointer) throws {
-        if zstd != nil && bytes.count < bufferLimit {
-            // Compressed output arrives in small pieces: gather them.
-            buffer.append(contentsOf: bytes)
-            if buffer.count < bufferLimit { return }
-            // Written from the buffer itself: a copy first would leave the buffer shared, and
-            // emptying it would then allocate (and fault in) a fresh megabyte every time.
-            try buffer.withUnsafeBytes { (b) throws in try writeAll(b) }
-            buffer.removeAll(keepingCapacity: true)
-            return
-        }
-        try writeAll(bytes)
-    }
-
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        try ClaimScrubber.writeAll(fd, bytes) { ScrubError("write failed: \($0)", file: finalPath) }
-    }
-
     /// Finishes the stream and closes the temporary file (still under its temporary name).
     public func finish() throws {
         guard !closed else { return }
@@ -111,9 +85,7 @@ public final class OutputFile {
                 throw ScrubError("compression failed: \(error)", file: finalPath)
             }
         }
-        let pending = buffer
-        buffer.removeAll()
-        try pending.withUnsafeBytes { (b) throws in try writeAll(b) }
+        try blocks.finish()
         if close(fd) != 0 {
             throw ScrubError("close failed: \(String(cString: strerror(errno)))", file: finalPath)
         }
