@@ -18,7 +18,7 @@ final class BlockWriter {
     static let blockSize = 4 << 20
     /// Direct I/O needs the buffer address, the length and the file offset aligned to the device's
     /// logical block; 4096 covers 512-byte and 4K devices.
-    private static let alignment = 4096
+    static let alignment = 4096
 
     private let fd: Int32
     private let buffer: UnsafeMutableRawBufferPointer
@@ -48,7 +48,7 @@ final class BlockWriter {
 
     /// The platform's `O_DIRECT`, which Swift's Glibc module does not export (it is a `_GNU_SOURCE`
     /// name); nil where there is none.
-    private static var directFlag: Int32? {
+    static var directFlag: Int32? {
         #if os(Linux) && (arch(x86_64) || arch(i386))
             return 0o40000
         #elseif os(Linux) && (arch(arm64) || arch(arm))

@@ -45,7 +45,7 @@ final class FindingsSpool {
         try framed.withUnsafeBytes { try file.write($0) }
     }
 
-    func finish() { file.finish() }
+    func finish() throws { try file.finish() }
     func remove() { file.remove() }
 
     /// Reads the frames back in order.
@@ -56,7 +56,7 @@ final class FindingsSpool {
         private var ended = false
 
         init(path: String) throws {
-            source = try InputSource(path: path, name: "findings spool")
+            source = try InputSource(path: path, name: "findings spool", direct: true)
         }
 
         /// The next frame, or nil at the end.

@@ -17,11 +17,15 @@ public final class InputSource {
     private let fd: Int32
     private var pending: [UInt8]
     private var zstd: ZstdReader?
+    /// For a plain file read past the page cache: page-aligned blocks, handed out from `staged`.
+    private var direct: (buffer: UnsafeMutableRawBufferPointer, staged: Range<Int>)?
     /// Bytes read from the file itself (compressed bytes for zstd), for progress.
     public private(set) var rawBytesRead: UInt64 = 0
     public let rawSize: UInt64?
 
-    public init(path: String, name: String? = nil) throws {
+    /// - Parameter direct: read a plain file past the page cache where the file system allows (pass 2
+    ///   reading pass 1's spool, written the same way).
+    public init(path: String, name: String? = nil, direct: Bool = false) throws {
         self.path = path
         self.name = name ?? path
         // Both passes read the input, and its format is told from its first bytes before that: a
@@ -59,10 +63,23 @@ public final class InputSource {
         isCompressed = ZstdFormat.isCompressed(prefix: head)
         if isCompressed {
             zstd = ZstdReader(bufferSize: 1 << 20) { [unowned self] buffer in try self.readRaw(into: buffer) }
+        } else if direct, let flag = BlockWriter.directFlag, lseek(fd, 0, SEEK_SET) == 0 {
+            // Direct reads start at an aligned offset: the peeked bytes are read again.
+            let flags = fcntl(fd, F_GETFL)
+            if flags >= 0 && fcntl(fd, F_SETFL, flags | flag) == 0 {
+                pending = []
+                rawBytesRead = 0
+                self.direct = (.allocate(byteCount: BlockWriter.blockSize, alignment: BlockWriter.alignment), 0..<0)
+            } else {
+                _ = lseek(fd, off_t(got), SEEK_SET)
+            }
         }
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        direct?.buffer.deallocate()
+    }
 
     private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if !pending.isEmpty {
@@ -71,6 +88,7 @@ public final class InputSource {
             pending.removeFirst(n)
             return n
         }
+        if direct != nil { return try readDirect(into: buffer) }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 {
@@ -80,6 +98,32 @@ public final class InputSource {
             if errno == EINTR { continue }
             throw ScrubError("read failed: \(String(cString: strerror(errno)))", file: name)
         }
+    }
+
+    private func readDirect(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let block = direct?.buffer, var staged = direct?.staged else { return 0 }
+        if staged.isEmpty {
+            while true {
+                let n = Glibc.read(fd, block.baseAddress, block.count)
+                if n >= 0 {
+                    rawBytesRead += UInt64(n)
+                    staged = 0..<n
+                    break
+                }
+                if errno == EINTR { continue }
+                if errno == EINVAL, let flag = BlockWriter.directFlag {
+                    // The file system refused a direct read (or a short one left the offset
+                    // unaligned): the rest is read through the page cache.
+                    let flags = fcntl(fd, F_GETFL)
+                    if flags >= 0 && fcntl(fd, F_SETFL, flags & ~flag) == 0 { continue }
+                }
+                throw ScrubError("read failed: \(String(cString: strerror(errno)))", file: name)
+            }
+        }
+        let n = min(buffer.count, staged.count)
+        buffer.baseAddress!.copyMemory(from: block.baseAddress! + staged.lowerBound, byteCount: n)
+        direct = (block, staged.dropFirst(n))
+        return n
     }
 
     /// Fills `buffer` with decompressed (or plain) bytes; 0 at end of input.

@@ -64,8 +64,7 @@ public struct ScrubOptions: Sendable {
     }
     private var chosenChunkSize: Int?
     /// Pass 2 reads a compressed input from a spool of its decompressed bytes written by pass 1
-    /// (true), or decompresses it again (false, the default: decompressing level-3 input costs
-    /// less CPU than writing and reading back the spool, 1.2 vs 2.2 CPU-seconds per 2M lines).
+    /// (true), or decompresses it again (false, the default: see `SpoolFile` for the measurements).
     public var spoolCompressedInput = false
 
     /// The longest record the run reads: a quarter of `workingMemory`, at most 256 MiB. A record is

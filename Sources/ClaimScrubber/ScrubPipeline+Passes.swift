@@ -142,7 +142,7 @@ extension ScrubPipeline {
                     progress?(rawBefore + input.source.rawBytesRead, rawTotal, chunk.firstLine - 2 + chunk.newlineCount)
                 }
                 rawBefore += input.source.rawBytesRead
-                spool?.finish()
+                try spool?.finish()
             }
             try pool.finishRun()
         } catch {
@@ -278,7 +278,7 @@ extension ScrubPipeline {
         try clean.write(header)
         try heldOut.write(header)
         try findings.write(Array(Self.findingsHeader.utf8))
-        state.findingsSpool.finish()
+        try state.findingsSpool.finish()
         let spooled = try FindingsSpool.Reader(path: state.findingsSpool.path)
         var pending = try spooled.next()
         var encounter = try EncounterFindings.Cursor(encounterFindings)
@@ -291,7 +291,8 @@ extension ScrubPipeline {
         for input in inputs { rawTotal += input.source.rawSize ?? 0 }
         var routed: UInt64 = 0
         for (index, input) in inputs.enumerated() {
-            let source = try InputSource(path: state.spools[index]?.path ?? input.path, name: input.source.name)
+            let spool = state.spools[index]
+            let source = try InputSource(path: spool?.path ?? input.path, name: input.source.name, direct: spool != nil)
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
             reader.delimiter = layout.delimiter
             _ = try reader.readHeader()
