@@ -56,7 +56,7 @@ final class FindingsSpool {
         private var ended = false
 
         init(path: String) throws {
-            source = try InputSource(path: path, name: "findings spool", direct: true)
+            source = try InputSource(path: path, name: "findings spool", spool: true)
         }
 
         /// The next frame, or nil at the end.

@@ -23,9 +23,18 @@ public final class InputSource {
     public private(set) var rawBytesRead: UInt64 = 0
     public let rawSize: UInt64?
 
-    /// - Parameter direct: read a plain file past the page cache where the file system allows (pass 2
-    ///   reading pass 1's spool, written the same way).
-    public init(path: String, name: String? = nil, direct: Bool = false) throws {
+    /// - Parameter spool: the file is one of the run's own spools (`SpoolFile`): plain bytes whatever
+    ///   they start with (a findings spool starts with a record number, which could spell zstd's
+    ///   magic), read past the page cache where the file system allows, as they were written.
+    convenience init(path: String, name: String? = nil, spool: Bool) throws {
+        try self.init(path: path, name: name, isSpool: spool)
+    }
+
+    public convenience init(path: String, name: String? = nil) throws {
+        try self.init(path: path, name: name, isSpool: false)
+    }
+
+    private init(path: String, name: String?, isSpool: Bool) throws {
         self.path = path
         self.name = name ?? path
         // Both passes read the input, and its format is told from its first bytes before that: a
@@ -60,10 +69,10 @@ public final class InputSource {
         head.removeLast(4 - got)
         pending = head
         rawBytesRead = UInt64(got)
-        isCompressed = ZstdFormat.isCompressed(prefix: head)
+        isCompressed = !isSpool && ZstdFormat.isCompressed(prefix: head)
         if isCompressed {
             zstd = ZstdReader(bufferSize: 1 << 20) { [unowned self] buffer in try self.readRaw(into: buffer) }
-        } else if direct, let flag = BlockWriter.directFlag, lseek(fd, 0, SEEK_SET) == 0 {
+        } else if isSpool, let flag = BlockWriter.directFlag, lseek(fd, 0, SEEK_SET) == 0 {
             // Direct reads start at an aligned offset: the peeked bytes are read again.
             let flags = fcntl(fd, F_GETFL)
             if flags >= 0 && fcntl(fd, F_SETFL, flags | flag) == 0 {

@@ -292,7 +292,7 @@ extension ScrubPipeline {
         var routed: UInt64 = 0
         for (index, input) in inputs.enumerated() {
             let spool = state.spools[index]
-            let source = try InputSource(path: spool?.path ?? input.path, name: input.source.name, direct: spool != nil)
+            let source = try InputSource(path: spool?.path ?? input.path, name: input.source.name, spool: spool != nil)
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
             reader.delimiter = layout.delimiter
             _ = try reader.readHeader()
