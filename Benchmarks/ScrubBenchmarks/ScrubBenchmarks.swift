@@ -4,7 +4,7 @@ import Foundation
 import Zstd
 
 /// Hot stages of a scrub, each on the same generated extract (100,000 lines, about 18 MB of CSV):
-/// zstd in and out, chunking, parsing into batches, line rules; and loading code tables, the shipped
+/// zstd in and out, writing plain output, chunking, parsing into batches, line rules; and loading code tables, the shipped
 /// ones and NCCI PTP files of a million rows.
 let benchmarks: @Sendable () -> Void = {
     let lines = 100_000
@@ -39,6 +39,36 @@ let benchmarks: @Sendable () -> Void = {
             try csv.withUnsafeBytes { try writer.write($0) }
             try writer.finish()
             blackHole(size)
+        }
+    }
+
+    // Plain output, as pass 2 writes clean.csv with --level none: past the page cache (the default,
+    // where the file system allows) and through it. Alone, the direct writes take the device's time
+    // (14 ms for these 18 MB here) and the buffered ones only a copy into cached pages, which this
+    // small file finds free (4 ms); the device write and, for gigabytes, the fresh pages come later,
+    // which is what a whole scrub measures (README, "Speed and memory").
+    let writing = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .cpuSystem, .cpuTotal],
+        scalingFactor: .one,
+        maxDuration: .seconds(5),
+        maxIterations: 20
+    )
+    for direct in [true, false] {
+        let name = "write 100k lines of plain output, " + (direct ? "past the page cache" : "through the page cache")
+        Benchmark(name, configuration: writing) { benchmark in
+            for i in benchmark.scaledIterations {
+                let path = directory + "/written-\(direct)-\(i).csv"
+                let output = try OutputFile(path: path, level: nil, direct: direct)
+                // In pieces of about a run of records, as pass 2 hands them over.
+                var start = 0
+                while start < csv.count {
+                    let end = min(csv.count, start + 64 << 10)
+                    try csv[start..<end].withUnsafeBytes { try output.write($0) }
+                    start = end
+                }
+                try output.commit()
+                unlink(path)
+            }
         }
     }
 

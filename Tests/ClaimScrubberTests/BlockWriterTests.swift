@@ -56,17 +56,19 @@ struct BlockWriterTests {
         #expect(try ZstdReader.decompress(written) == expected)
     }
 
-    @Test func aWriteErrorNamesTheFile() throws {
-        // /dev/full takes the open and fails every write with ENOSPC.
+    /// /dev/full takes the open and fails every write with ENOSPC: whether the failed block is the
+    /// last or one written while later bytes were still coming, the writer's caller hears of it.
+    @Test(arguments: [100, 3 * BlockWriter.blockSize + 5])
+    func aWriteErrorNamesTheFile(size: Int) throws {
         guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
         let fd = open("/dev/full", O_WRONLY)
         #expect(fd >= 0)
         defer { close(fd) }
         let writer = BlockWriter(fd: fd) { ScrubError("write failed: \($0)", file: "out.csv") }
         try writer.append(UnsafeRawBufferPointer(start: nil, count: 0))
-        let data = Self.bytes(100, seed: 1)
-        try data.withUnsafeBytes { try writer.append($0) }
+        let data = Self.bytes(size, seed: 1)
         #expect {
+            try data.withUnsafeBytes { try writer.append($0) }
             try writer.finish()
         } throws: { error in
             "\(error)".contains("out.csv") && "\(error)".contains("write failed")
