@@ -40,6 +40,11 @@ measure() {
     echo "$name $wall $rss $(python3 -c "print(round($user + $system, 2))")"
 }
 
+# phases OUT: pass 1, shard stage and pass 2 wall seconds of the scrub that wrote OUT.
+phases() {
+    python3 -c "import json, sys; s = json.load(open(sys.argv[1]))['run']['seconds']; print(' '.join(f'{k} {s.get(k, 0):.2f}' for k in ('pass1', 'encounters', 'pass2', 'total')))" "$1/summary.json" 2>/dev/null || echo "(no summary)"
+}
+
 run_one() {
     local lines=$1 file; file=$(extract "$lines")
     local bytes; bytes=$(zstd -dc "$file" | wc -c)
@@ -54,11 +59,17 @@ run_one() {
     results+=("$(measure "two_pass_floor_none" "zstd -dc '$file' > /dev/null; zstd -dc '$file' > '$DATA/plain.csv'")")
     # Removed at once: 1.8 GB of dirty pages written back during the next commands slowed them.
     rm -f "$DATA/plain.csv" "$DATA/pipe.zst"
+    # Each scrub's phases (wall seconds from its summary.json), to see which one a change moved.
+    local phases=()
     results+=("$(measure "scrub" "$BIN scrub '$file' --workers $WORKERS --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
+    phases+=("scrub $(phases "$out")")
     results+=("$(measure "scrub_level_none" "$BIN scrub '$file' --workers $WORKERS --level none --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
+    phases+=("scrub_level_none $(phases "$out")")
     if [ -n "${BASELINE_BIN:-}" ]; then
         results+=("$(measure "baseline_scrub" "$BASELINE_BIN scrub '$file' --workers $WORKERS --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
+        phases+=("baseline_scrub $(phases "$out")")
     fi
+    for line in "${phases[@]}"; do echo "phases of $line"; done
     rm -rf "$out" "$DATA/pipe.zst" "$DATA/plain.csv"
     python3 - "$lines" "$bytes" "${results[@]}" <<'PY'
 import sys
