@@ -32,6 +32,8 @@ final class BlockWriter {
         /// Blocks free to fill.
         var spare: [Int]
         var error: ScrubError?
+        /// Set by `abandon`: blocks not yet written are skipped.
+        var abandoned = false
     }
 
     private let fd: Int32
@@ -106,9 +108,20 @@ final class BlockWriter {
 
     /// Writes what is left and waits for every block; the writer takes no more bytes after this.
     func finish() throws {
-        try submit(last: true)
+        do { try submit(last: true) } catch {
+            abandon()
+            throw error
+        }
         queue.sync {}
         if let error = shared.withLock({ $0.error }) { throw error }
+    }
+
+    /// Skips the blocks not yet written and waits for the one being written: call it before the file
+    /// is closed without `finish` (else a queued write could reach another file given the same
+    /// descriptor number).
+    func abandon() {
+        shared.withLock { $0.abandoned = true }
+        queue.sync {}
     }
 
     /// Hands the current block to the writer and takes a spare one (waiting for one if none).
@@ -129,7 +142,7 @@ final class BlockWriter {
 
     /// On `queue`.
     private func write(block: Int, length: Int, last: Bool) {
-        guard shared.withLock({ $0.error == nil }) else { return }
+        guard shared.withLock({ $0.error == nil && !$0.abandoned }) else { return }
         if last && length % Self.alignment != 0 { stopDirect() }
         let base = blocks[block].baseAddress!
         var done = 0

@@ -49,6 +49,7 @@ public final class OutputFile {
 
     deinit {
         if !closed {
+            blocks.abandon()
             close(fd)
             unlink(temporaryPath)
             TemporaryFiles.shared.unregister(temporaryPath)
@@ -105,6 +106,7 @@ public final class OutputFile {
     /// Removes the temporary file.
     public func discard() {
         if !closed {
+            blocks.abandon()
             close(fd)
             closed = true
         }

@@ -24,7 +24,7 @@ final class SpoolFile {
     init(directory: String?, name: String) throws {
         (fd, path) = try TemporaryFiles.shared.create(in: directory, suffix: name)
         let path = self.path
-        // Past the page cache, both ways (pass 2 reads it with `InputSource(direct:)`): through the
+        // Past the page cache, both ways (pass 2 reads it with `InputSource(path:name:spool:)`): through the
         // cache, writing and reading back a 10M-line extract cost more system time than decompressing
         // it again.
         blocks = BlockWriter(fd: fd) { ScrubError("cannot write the spool file (is --temp-dir full?): \($0)", file: path) }
@@ -48,6 +48,7 @@ final class SpoolFile {
 
     private func closeFile() {
         if fd >= 0 {
+            blocks.abandon()
             close(fd)
             fd = -1
         }

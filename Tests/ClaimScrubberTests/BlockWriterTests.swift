@@ -74,4 +74,21 @@ struct BlockWriterTests {
             "\(error)".contains("out.csv") && "\(error)".contains("write failed")
         }
     }
+
+    /// A discarded output's blocks still queued must not be written after its descriptor is closed:
+    /// the next file opened takes the same number.
+    @Test func aDiscardedOutputWritesNothingIntoTheNextFile() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for round in 0..<5 {
+            let first = try OutputFile(path: folder.file("first-\(round).csv"), level: nil)
+            try first.write(Self.bytes(3 * Self.block + 100, seed: UInt64(round)))
+            first.discard()
+            let next = try OutputFile(path: folder.file("next-\(round).csv"), level: nil)
+            try next.write(Array("only this\n".utf8))
+            try next.commit()
+            #expect(try Self.contents(folder.file("next-\(round).csv")) == Array("only this\n".utf8))
+            #expect(!FileManager.default.fileExists(atPath: first.temporaryPath))
+        }
+    }
 }
