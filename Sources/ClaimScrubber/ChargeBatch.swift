@@ -1,12 +1,12 @@
 /// The records of one chunk in columnar form: typed columns for the rules, spans into the chunk's
 /// bytes for the text.
 ///
-/// Columns are plain arrays indexed by record, so a rule runs down one column of integers at a time
-/// (day numbers, packed codes, cents) without touching the text.
+/// Columns are indexed by record, so a rule runs down one column of integers at a time (day numbers,
+/// packed codes, cents) without touching the text.
 public struct ChargeBatch: @unchecked Sendable {
     /// Where a field's text lies in the chunk (quotes removed and doubled quotes already unescaped
     /// in place by the parser).
-    public struct Span: Sendable, Equatable {
+    public struct Span: Sendable, Equatable, BitwiseCopyable {
         public var start: Int32
         public var length: Int32
         public static let empty = Span(start: 0, length: 0)
@@ -16,74 +16,66 @@ public struct ChargeBatch: @unchecked Sendable {
     public let layout: ExtractLayout
     public private(set) var count = 0
     let base: UnsafePointer<UInt8>
+    /// The memory behind the columns below, shared by every copy of the batch.
+    let storage = BatchStorage()
 
     /// Record start and end (line end excluded) offsets in the chunk.
-    public var recordStart: [Int32] = []
-    public var recordEnd: [Int32] = []
+    public private(set) var recordStart = BatchColumn<Int32>()
+    public private(set) var recordEnd = BatchColumn<Int32>()
     /// Physical line of the record's first byte, relative to the chunk's first line (0-based).
-    public var lineOffset: [Int32] = []
+    public private(set) var lineOffset = BatchColumn<Int32>()
     /// True when the record could not be parsed (S01): no other rule looks at it.
-    public var unparsed: [Bool] = []
+    public private(set) var unparsed = BatchColumn<Bool>()
     /// Text spans, `Column.allCases.count` per record.
-    public var spans: [Span] = []
+    public private(set) var spans = BatchColumn<Span>()
 
-    public var serviceDay: [Int32] = []
-    public var postDay: [Int32] = []
-    public var birthDay: [Int32] = []
+    public internal(set) var serviceDay = BatchColumn<Int32>()
+    public internal(set) var postDay = BatchColumn<Int32>()
+    public internal(set) var birthDay = BatchColumn<Int32>()
     /// `M`, `F`, `U` or 0 when missing or malformed.
-    public var sex: [UInt8] = []
+    public internal(set) var sex = BatchColumn<UInt8>()
     /// Packed procedure code (0 when missing, `PackedCode.invalid` when not letters and digits).
-    public var procedure: [UInt64] = []
+    public internal(set) var procedure = BatchColumn<UInt64>()
     /// Up to four modifiers, 12 bits each (packed two characters), first modifier highest.
-    public var modifiers: [UInt64] = []
-    public var units: [Int32] = []
-    public var amountCents: [Int64] = []
+    public internal(set) var modifiers = BatchColumn<UInt64>()
+    public internal(set) var units = BatchColumn<Int32>()
+    public internal(set) var amountCents = BatchColumn<Int64>()
     /// Twelve packed diagnosis codes per record (0 empty, `PackedCode.invalid` malformed).
-    public var diagnoses: [UInt64] = []
+    public internal(set) var diagnoses = BatchColumn<UInt64>()
     /// NPIs as integers (0 missing, `PackedCode.invalid` malformed).
-    public var renderingNPI: [UInt64] = []
-    public var billingNPI: [UInt64] = []
+    public internal(set) var renderingNPI = BatchColumn<UInt64>()
+    public internal(set) var billingNPI = BatchColumn<UInt64>()
     /// Place of service 0–99, 255 missing, 254 malformed.
-    public var placeOfService: [UInt8] = []
+    public internal(set) var placeOfService = BatchColumn<UInt8>()
     /// Payer per record as an index into `payers` (the distinct payer ids of the batch; 0 = none).
-    public var payerIndex: [UInt16] = []
+    public internal(set) var payerIndex = BatchColumn<UInt16>()
     public var payers: [String] = []
     /// Department number per record within the batch (0: empty, or an unparsed record) and the
     /// names by number: interned once here for the tallies and the encounter lines alike.
-    public var departmentIndex: [UInt32] = []
+    public internal(set) var departmentIndex = BatchColumn<UInt32>()
     public var departments: [String] = [""]
 
     static let columnCount = Column.allCases.count
 
-    init(chunk: Chunk, layout: ExtractLayout, capacity: Int) {
+    init(chunk: Chunk, layout: ExtractLayout) {
         self.chunk = chunk
         self.layout = layout
         base = chunk.bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
             ?? UnsafePointer(bitPattern: 1)!
-        recordStart.reserveCapacity(capacity)
-        recordEnd.reserveCapacity(capacity)
-        lineOffset.reserveCapacity(capacity)
-        unparsed.reserveCapacity(capacity)
-        spans.reserveCapacity(capacity * Self.columnCount)
     }
 
-    mutating func appendRecord(start: Int, end: Int, line: Int, spans row: UnsafePointer<Span>) {
-        recordStart.append(Int32(start))
-        recordEnd.append(Int32(end))
-        lineOffset.append(Int32(line))
-        unparsed.append(false)
-        spans.append(contentsOf: UnsafeBufferPointer(start: row, count: Self.columnCount))
-        count += 1
-    }
-
-    /// Takes a parsed chunk's records whole (the parser gathers them in its own buffers).
-    mutating func adoptRecords(start: [Int32], end: [Int32], line: [Int32], unparsed: [Bool], spans: [Span]) {
-        recordStart = start
-        recordEnd = end
-        lineOffset = line
-        self.unparsed = unparsed
-        self.spans = spans
-        count = start.count
+    /// Takes a parsed chunk's records whole: the buffers (allocated by the caller, `count` records
+    /// each and `columnCount` spans per record) become the batch's, and are freed with it.
+    mutating func adoptRecords(
+        count: Int, start: UnsafeMutablePointer<Int32>, end: UnsafeMutablePointer<Int32>,
+        line: UnsafeMutablePointer<Int32>, unparsed: UnsafeMutablePointer<Bool>, spans: UnsafeMutablePointer<Span>
+    ) {
+        recordStart = storage.adopt(start, count: count)
+        recordEnd = storage.adopt(end, count: count)
+        lineOffset = storage.adopt(line, count: count)
+        self.unparsed = storage.adopt(unparsed, count: count)
+        self.spans = storage.adopt(spans, count: count * Self.columnCount)
+        self.count = count
     }
 
     @inline(__always)
@@ -131,6 +123,54 @@ public struct ChargeBatch: @unchecked Sendable {
     }
 
     public func payer(_ record: Int) -> String { payers[Int(payerIndex[record])] }
+}
+
+/// One column of a `ChargeBatch`, indexed by record: a read-only view of memory the batch owns.
+///
+/// Not an array: the parser fills each column in place, and an array could only be made from such
+/// memory by copying it (every column of every chunk, a few hundred bytes a record).
+public struct BatchColumn<Element: BitwiseCopyable>: RandomAccessCollection {
+    private let buffer: UnsafeBufferPointer<Element>
+
+    init() { buffer = UnsafeBufferPointer(start: nil, count: 0) }
+
+    fileprivate init(_ buffer: UnsafeBufferPointer<Element>) { self.buffer = buffer }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { buffer.count }
+
+    @inline(__always)
+    public subscript(_ i: Int) -> Element { buffer[i] }
+
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try body(buffer)
+    }
+
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(buffer))
+    }
+}
+
+extension BatchColumn: Equatable where Element: Equatable {
+    public static func == (a: Self, b: Self) -> Bool { a.elementsEqual(b) }
+}
+
+/// Owns the memory behind a batch's columns and frees it with the last copy of the batch.
+///
+/// Columns are written once, while the batch is built on one thread, and only read after that.
+final class BatchStorage {
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    /// A column of the `count` values at `values`, which the storage now owns (allocated with
+    /// `UnsafeMutablePointer.allocate`).
+    func adopt<T: BitwiseCopyable>(_ values: UnsafeMutablePointer<T>, count: Int) -> BatchColumn<T> {
+        allocations.append(UnsafeMutableRawPointer(values))
+        return BatchColumn(UnsafeBufferPointer(start: values, count: count))
+    }
+
+    deinit {
+        for allocation in allocations { allocation.deallocate() }
+    }
 }
 
 extension PackedCode {

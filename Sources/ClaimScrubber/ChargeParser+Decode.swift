@@ -11,10 +11,10 @@ extension ChargeParser {
     func decodeColumns(_ batch: inout ChargeBatch, sink: inout FindingSink) {
         let count = batch.count
         let base = batch.base
-        let spans = batch.spans
+        let sp = batch.spans
         let columns = ChargeBatch.columnCount
         // Typed columns are filled through raw buffers (no uniqueness or bounds checks per write)
-        // and become the batch's arrays at the end.
+        // and become the batch's columns at the end.
         let serviceDay = FillColumn<Int32>(count, DayNumber.missing)
         let postDay = FillColumn<Int32>(count, DayNumber.missing)
         let birthDay = FillColumn<Int32>(count, DayNumber.missing)
@@ -89,7 +89,7 @@ extension ChargeParser {
             return value
         }
 
-        spans.withUnsafeBufferPointer { sp in
+        do {
             for r in 0..<count where !batch.unparsed[r] {
                 let row = r &* columns
                 @inline(__always) func field(_ i: Int) -> (UnsafePointer<UInt8>, Int) {
@@ -188,21 +188,21 @@ extension ChargeParser {
                 pos[r] = Self.placeOfService(posPointer, posLength)
             }
         }
-        batch.serviceDay = serviceDay.array()
-        batch.postDay = postDay.array()
-        batch.birthDay = birthDay.array()
-        batch.sex = sex.array()
-        batch.procedure = procedure.array()
-        batch.modifiers = modifiers.array()
-        batch.units = units.array()
-        batch.amountCents = amount.array()
-        batch.diagnoses = diagnoses.array()
-        batch.renderingNPI = rendering.array()
-        batch.billingNPI = billing.array()
-        batch.placeOfService = pos.array()
-        batch.payerIndex = payerIndex.array()
+        batch.serviceDay = serviceDay.column(in: batch.storage)
+        batch.postDay = postDay.column(in: batch.storage)
+        batch.birthDay = birthDay.column(in: batch.storage)
+        batch.sex = sex.column(in: batch.storage)
+        batch.procedure = procedure.column(in: batch.storage)
+        batch.modifiers = modifiers.column(in: batch.storage)
+        batch.units = units.column(in: batch.storage)
+        batch.amountCents = amount.column(in: batch.storage)
+        batch.diagnoses = diagnoses.column(in: batch.storage)
+        batch.renderingNPI = rendering.column(in: batch.storage)
+        batch.billingNPI = billing.column(in: batch.storage)
+        batch.placeOfService = pos.column(in: batch.storage)
+        batch.payerIndex = payerIndex.column(in: batch.storage)
         batch.payers = payers.names
-        batch.departmentIndex = departmentIndex.array()
+        batch.departmentIndex = departmentIndex.column(in: batch.storage)
         batch.departments = departments.names
     }
 
@@ -452,8 +452,8 @@ private struct TextMemo {
     }
 }
 
-/// A typed column being filled: a raw buffer written without checks, copied out once at the end.
-private struct FillColumn<T> {
+/// A typed column being filled: a raw buffer written without checks, handed to the batch at the end.
+private struct FillColumn<T: BitwiseCopyable> {
     let buffer: UnsafeMutableBufferPointer<T>
     let count: Int
 
@@ -469,10 +469,8 @@ private struct FillColumn<T> {
         nonmutating set { buffer[i] = newValue }
     }
 
-    /// The values as an array; frees the buffer.
-    func array() -> [T] {
-        let result = Array(UnsafeBufferPointer(rebasing: buffer[0..<count]))
-        buffer.deallocate()
-        return result
+    /// The values as the batch's column, owned by `storage` from here on.
+    func column(in storage: BatchStorage) -> BatchColumn<T> {
+        storage.adopt(buffer.baseAddress!, count: count)
     }
 }

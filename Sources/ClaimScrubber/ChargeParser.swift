@@ -28,7 +28,7 @@ struct ChargeParser {
 
     func parse(_ chunk: Chunk, sink: inout FindingSink) -> ChargeBatch {
         let n = chunk.bytes.count
-        var batch = ChargeBatch(chunk: chunk, layout: layout, capacity: 0)
+        var batch = ChargeBatch(chunk: chunk, layout: layout)
         guard n > 0, let raw = chunk.bytes.baseAddress else { return batch }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let storage = UnsafeMutablePointer(mutating: base)
@@ -222,7 +222,8 @@ struct ChargeParser {
             }
         }
         batch.adoptRecords(
-            start: starts.array(), end: ends.array(), line: lines.array(), unparsed: unparsed.array(), spans: spans.array())
+            count: starts.count, start: starts.take(), end: ends.take(), line: lines.take(), unparsed: unparsed.take(),
+            spans: spans.take())
         decodeColumns(&batch, sink: &sink)
         return batch
     }
@@ -294,9 +295,9 @@ struct ChargeParser {
     }
 }
 
-/// An append-only column of one chunk's records: appends check capacity only, and the values
-/// become an array once, at the end, which frees the buffer. Plain values only (no references):
-/// the buffer is freed without deinitializing.
+/// An append-only column of one chunk's records: appends check capacity only, and the buffer goes
+/// to the batch at the end, as it is. Plain values only (no references): the buffer is freed
+/// without deinitializing.
 struct RecordBuffer<T> {
     private var base: UnsafeMutablePointer<T>
     private var capacity: Int
@@ -335,10 +336,7 @@ struct RecordBuffer<T> {
         capacity = larger
     }
 
-    /// The values as an array; frees the buffer, so call it once, last.
-    func array() -> [T] {
-        let result = Array(UnsafeBufferPointer(start: base, count: count))
-        base.deallocate()
-        return result
-    }
+    /// The buffer, `count` values, to be owned by the caller (`ChargeBatch.adoptRecords`); call it
+    /// once, last.
+    func take() -> UnsafeMutablePointer<T> { base }
 }
