@@ -9,228 +9,21 @@ import Glibc
 /// and take the slow path through the sink.
 extension ChargeParser {
     func decodeColumns(_ batch: inout ChargeBatch, sink: inout FindingSink) {
-        let count = batch.count
-        let base = batch.base
-        let sp = batch.spans
-        let columns = ChargeBatch.columnCount
-        // Typed columns are filled through raw buffers (no uniqueness or bounds checks per write)
-        // and become the batch's columns at the end.
-        let serviceDay = FillColumn<Int32>(count, DayNumber.missing)
-        let postDay = FillColumn<Int32>(count, DayNumber.missing)
-        let birthDay = FillColumn<Int32>(count, DayNumber.missing)
-        let sex = FillColumn<UInt8>(count, 0)
-        let procedure = FillColumn<UInt64>(count, 0)
-        let modifiers = FillColumn<UInt64>(count, 0)
-        let units = FillColumn<Int32>(count, 1)
-        let amount = FillColumn<Int64>(count, 0)
-        let diagnoses = FillColumn<UInt64>(count * 12, 0)
-        let rendering = FillColumn<UInt64>(count, 0)
-        let billing = FillColumn<UInt64>(count, 0)
-        let pos = FillColumn<UInt8>(count, 255)
-        let payerIndex = FillColumn<UInt16>(count, 0)
-        let departmentIndex = FillColumn<UInt32>(count, 0)
-        let hasAmount = layout.has(.chargeAmount)
-        let hasUnits = layout.has(.units)
-        let diagnosisColumns = Column.diagnoses.filter { layout.has($0) }.map { $0.index }
-        let modifierColumns = Column.modifierColumns.filter { layout.has($0) }.map { $0.index }
-        let splitModifiers = self.splitModifiers
-        var payers = TextInterner()
-        var departments = TextInterner()
-        let iDepartment = Column.department.index
-        let iService = Column.serviceDate.index
-        let iPost = Column.postDate.index
-        let iBirth = Column.patientDob.index
-        let iSex = Column.patientSex.index
-        let iUnits = Column.units.index
-        let iAmount = Column.chargeAmount.index
-        let iProcedure = Column.procedureCode.index
-        let iRendering = Column.renderingNpi.index
-        let iBilling = Column.billingNpi.index
-        let iPOS = Column.placeOfService.index
-        let iPayer = Column.payerId.index
-        let iModifiers = Column.modifiers.index
-        let iDx1 = Column.dx1.index
-        let required = Column.required.map { ($0.index, $0) }
-        // Dates (service, post and birth alike), NPIs, codes and amounts: texts that repeat.
-        let dateMemo = TextMemo()
-        let npiMemo = TextMemo()
-        let codeMemo = TextMemo()
-        let amountMemo = TextMemo()
-        defer {
-            for memo in [dateMemo, npiMemo, codeMemo, amountMemo] { memo.deallocate() }
-        }
-        @inline(__always) func npi(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-            guard length == 10 else { return Self.npi(p, length) }
-            let key = TextMemo.Key.tenBytes(p)
-            if let value = npiMemo.value(key) { return value }
-            let value = Self.npi(p, length)
-            npiMemo.remember(key, value)
-            return value
-        }
-        // Texts that start at least eight bytes before the chunk's end can be read a word at a time.
-        let lastWordStart = batch.chunk.bytes.count &- 8
-        @inline(__always) func isWordReadable(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-            length <= 8 && base.distance(to: p) <= lastWordStart
-        }
-        @inline(__always) func code(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-            guard isWordReadable(p, length) else { return Self.packCode(p, length) }
-            let key = TextMemo.Key.word(p, length)
-            if let value = codeMemo.value(key) { return value }
-            let value = Self.packCode(p, length)
-            codeMemo.remember(key, value)
-            return value
-        }
-        @inline(__always) func cents(_ p: UnsafePointer<UInt8>, _ length: Int) -> Int64? {
-            let key = isWordReadable(p, length) ? TextMemo.Key.word(p, length) : nil
-            if let key, let value = amountMemo.value(key) { return Int64(bitPattern: value) }
-            // Only amounts are remembered: a malformed one takes this path again, for its S03.
-            guard let value = Money.cents(UnsafeRawBufferPointer(start: p, count: length)) else { return nil }
-            if let key { amountMemo.remember(key, UInt64(bitPattern: value)) }
-            return value
-        }
-
-        do {
-            for r in 0..<count where !batch.unparsed[r] {
-                let row = r &* columns
-                @inline(__always) func field(_ i: Int) -> (UnsafePointer<UInt8>, Int) {
-                    let s = sp[row &+ i]
-                    return (base + Int(s.start), Int(s.length))
-                }
-                let (payerPointer, payerLength) = field(iPayer)
-                let number = payers.intern(UnsafeRawBufferPointer(start: payerPointer, count: payerLength))
-                let p = number < Int(UInt16.max) ? UInt16(number) : 0
-                payerIndex[r] = p
-                let payerName: String? = p == 0 ? nil : payers.names[Int(p)]
-                let (departmentPointer, departmentLength) = field(iDepartment)
-                departmentIndex[r] = UInt32(
-                    truncatingIfNeeded: departments.intern(UnsafeRawBufferPointer(start: departmentPointer, count: departmentLength)))
-                // Empty, or only spaces (every field is read trimmed): missing.
-                @inline(__always) func isBlank(_ i: Int) -> Bool {
-                    let (p, length) = field(i)
-                    var k = 0
-                    while k < length && p[k] == 0x20 { k &+= 1 }
-                    return k == length
-                }
-                for (i, column) in required where isBlank(i) {
-                    sink.add(
-                        .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
-                        payer: payerName)
-                }
-                let amountIsBlank = hasAmount && isBlank(iAmount)
-                if amountIsBlank {
-                    sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName)
-                }
-                // Dates.
-                serviceDay[r] = date(field(iService), .serviceDate, dateMemo, r, &sink, payerName)
-                postDay[r] = date(field(iPost), .postDate, dateMemo, r, &sink, payerName)
-                birthDay[r] = date(field(iBirth), .patientDob, dateMemo, r, &sink, payerName)
-                // Sex.
-                let (sexPointer, sexLength) = field(iSex)
-                if sexLength > 0 {
-                    let code = Self.sexCode(UnsafeRawBufferPointer(start: sexPointer, count: sexLength))
-                    if code == 0 {
-                        sink.add(
-                            .S03, record: r, field: "patient_sex", message: "patient_sex is not M, F or U",
-                            payer: payerName)
-                    }
-                    sex[r] = code
-                }
-                // Units and amount.
-                let (unitsPointer, unitsLength) = field(iUnits)
-                if hasUnits && unitsLength > 0 && !isBlank(iUnits) {
-                    if unitsLength == 1 && unitsPointer[0] &- 0x30 < 10 {
-                        units[r] = Int32(unitsPointer[0] &- 0x30)
-                    } else if let value = Self.integer(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
-                        units[r] = value
-                    } else {
-                        sink.add(
-                            .S03, record: r, field: "units", value: batch.text(.units, r),
-                            message: "units is not a whole number", payer: payerName)
-                    }
-                }
-                let (amountPointer, amountLength) = field(iAmount)
-                if hasAmount && !amountIsBlank {
-                    if let cents = cents(amountPointer, amountLength) {
-                        amount[r] = cents
-                    } else {
-                        sink.add(
-                            .S03, record: r, field: "charge_amount", value: batch.text(.chargeAmount, r),
-                            message: "charge amount is not a decimal amount", payer: payerName)
-                    }
-                }
-                // Codes.
-                let (codePointer, codeLength) = field(iProcedure)
-                procedure[r] = code(codePointer, codeLength)
-                for i in diagnosisColumns {
-                    let (dxPointer, dxLength) = field(i)
-                    if dxLength > 0 { diagnoses[r &* 12 &+ (i &- iDx1)] = code(dxPointer, dxLength) }
-                }
-                var packedModifiers: UInt64 = 0
-                var slot = 0
-                for i in modifierColumns {
-                    let (mPointer, mLength) = field(i)
-                    if mLength > 0 { Self.addModifier(mPointer, mLength, &packedModifiers, &slot) }
-                }
-                if splitModifiers {
-                    let (listPointer, listLength) = field(iModifiers)
-                    var start = 0
-                    for i in 0...listLength where i == listLength || listPointer[i] == 0x3A || listPointer[i] == 0x2C || listPointer[i] == 0x20 {
-                        if i > start { Self.addModifier(listPointer + start, i - start, &packedModifiers, &slot) }
-                        start = i + 1
-                    }
-                }
-                modifiers[r] = packedModifiers
-                let (rPointer, rLength) = field(iRendering)
-                rendering[r] = npi(rPointer, rLength)
-                let (bPointer, bLength) = field(iBilling)
-                billing[r] = npi(bPointer, bLength)
-                let (posPointer, posLength) = field(iPOS)
-                pos[r] = Self.placeOfService(posPointer, posLength)
+        let decoder = RecordDecoder(parser: self, batch: batch)
+        defer { decoder.deallocate() }
+        let unparsed = batch.unparsed
+        for r in 0..<batch.count {
+            if unparsed[r] {
+                decoder.setMissing(r)
+            } else {
+                decoder.decode(r, &sink)
             }
         }
-        batch.serviceDay = serviceDay.column(in: batch.storage)
-        batch.postDay = postDay.column(in: batch.storage)
-        batch.birthDay = birthDay.column(in: batch.storage)
-        batch.sex = sex.column(in: batch.storage)
-        batch.procedure = procedure.column(in: batch.storage)
-        batch.modifiers = modifiers.column(in: batch.storage)
-        batch.units = units.column(in: batch.storage)
-        batch.amountCents = amount.column(in: batch.storage)
-        batch.diagnoses = diagnoses.column(in: batch.storage)
-        batch.renderingNPI = rendering.column(in: batch.storage)
-        batch.billingNPI = billing.column(in: batch.storage)
-        batch.placeOfService = pos.column(in: batch.storage)
-        batch.payerIndex = payerIndex.column(in: batch.storage)
-        batch.payers = payers.names
-        batch.departmentIndex = departmentIndex.column(in: batch.storage)
-        batch.departments = departments.names
+        decoder.finish(&batch)
     }
 
-    @inline(__always)
-    private func date(
-        _ field: (UnsafePointer<UInt8>, Int), _ column: Column, _ memo: TextMemo, _ r: Int, _ sink: inout FindingSink,
-        _ payer: String?
-    ) -> Int32 {
-        if field.1 == 0 { return DayNumber.missing }
-        let key = field.1 == 10 ? TextMemo.Key.tenBytes(field.0) : nil
-        if let key, let day = memo.value(key) { return Int32(truncatingIfNeeded: day) }
-        let day = DayNumber.parse(Self.trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1)))
-        // Only real dates are remembered: a malformed one takes this path again, for its S03.
-        if let key, DayNumber.isDate(day) { memo.remember(key, UInt64(truncatingIfNeeded: day)) }
-        if day == DayNumber.malformed {
-            // Birth dates are patient identity: the value stays out of the finding.
-            let value =
-                column.isPatientIdentity ? "" : String(decoding: UnsafeRawBufferPointer(start: field.0, count: field.1), as: UTF8.self)
-            sink.add(
-                .S03, record: r, field: column.rawValue, value: value, message: Self.dateProblem(field, column), payer: payer)
-        }
-        return day
-    }
-
-    /// S03's message for a date field `DayNumber.parse` refused (kept out of `date`, which is inlined
-    /// for every date of every line).
-    @inline(never)
-    private static func dateProblem(_ field: (UnsafePointer<UInt8>, Int), _ column: Column) -> String {
+    /// S03's message for a date field `DayNumber.parse` refused (kept out of the per-record path).
+    fileprivate static func dateProblem(_ field: (UnsafePointer<UInt8>, Int), _ column: Column) -> String {
         let text = trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1))
         return DayNumber.isDateOutsideYears(text)
             ? "\(column.rawValue) is a date outside the years 1800-2200"
@@ -322,18 +115,22 @@ extension ChargeParser {
 
     static func sexCode(_ raw: UnsafeRawBufferPointer) -> UInt8 {
         let bytes = trimmed(raw)
-        if bytes.count == 1 {
-            switch bytes[0] | 0x20 {
-            case 0x6D: return 0x4D  // M
-            case 0x66: return 0x46  // F
-            case 0x75: return 0x55  // U
-            default: return 0
-            }
-        }
+        if bytes.count == 1 { return sexCode(bytes[0]) }
         switch String(decoding: bytes, as: UTF8.self).lowercased() {
         case "male": return 0x4D
         case "female": return 0x46
         case "unknown": return 0x55
+        default: return 0
+        }
+    }
+
+    /// `sexCode` of a one-byte field (the common case, kept free of the trimming and the text).
+    @inline(__always)
+    static func sexCode(_ byte: UInt8) -> UInt8 {
+        switch byte | 0x20 {
+        case 0x6D: return 0x4D  // M
+        case 0x66: return 0x46  // F
+        case 0x75: return 0x55  // U
         default: return 0
         }
     }
@@ -452,25 +249,325 @@ private struct TextMemo {
     }
 }
 
-/// A typed column being filled: a raw buffer written without checks, handed to the batch at the end.
-private struct FillColumn<T: BitwiseCopyable> {
-    let buffer: UnsafeMutableBufferPointer<T>
-    let count: Int
+// MARK: - Per-record decoding
 
-    init(_ count: Int, _ initial: T) {
-        self.count = count
-        buffer = .allocate(capacity: max(count, 1))
-        buffer.initialize(repeating: initial)
+/// One batch's decoding: the typed columns being written, and the memos and interners that carry
+/// over from record to record.
+///
+/// An object with a method per record, not one function with nested closures: with the record loop
+/// and its closures in one large function the compiler's inliner ran out of budget, and small
+/// helpers (buffer counts, unaligned loads, array subscripts, the memo look-ups) became calls,
+/// several per field. (A struct was tried: its mutating method copied the whole struct before each
+/// helper that can add a finding.) Every column is written for every record, defaults included, so
+/// the buffers need no clearing beforehand.
+private final class RecordDecoder {
+    private let base: UnsafePointer<UInt8>
+    private let spans: BatchColumn<ChargeBatch.Span>
+    /// Texts that start at or before this offset can be read a word (eight bytes) at a time.
+    private let lastWordStart: Int
+    private let hasAmount: Bool
+    private let hasUnits: Bool
+    private let splitModifiers: Bool
+    /// Bit k set when the layout has the diagnosis column `dx(k + 1)`, or `modifier(k + 1)`.
+    private let diagnosisColumns: UInt16
+    private let modifierColumns: UInt8
+
+    private let serviceDay: UnsafeMutablePointer<Int32>
+    private let postDay: UnsafeMutablePointer<Int32>
+    private let birthDay: UnsafeMutablePointer<Int32>
+    private let sex: UnsafeMutablePointer<UInt8>
+    private let procedure: UnsafeMutablePointer<UInt64>
+    private let modifiers: UnsafeMutablePointer<UInt64>
+    private let units: UnsafeMutablePointer<Int32>
+    private let amount: UnsafeMutablePointer<Int64>
+    private let diagnoses: UnsafeMutablePointer<UInt64>
+    private let rendering: UnsafeMutablePointer<UInt64>
+    private let billing: UnsafeMutablePointer<UInt64>
+    private let placeOfService: UnsafeMutablePointer<UInt8>
+    private let payerIndex: UnsafeMutablePointer<UInt16>
+    private let departmentIndex: UnsafeMutablePointer<UInt32>
+
+    // Used by one thread, the one decoding the batch: no dynamic exclusivity checks per record.
+    @exclusivity(unchecked) private var payers = TextInterner()
+    @exclusivity(unchecked) private var departments = TextInterner()
+    // Texts that repeat: dates of service and posting (a few months of days), NPIs, codes and
+    // amounts. Birth dates have a memo of their own: nearly every patient's is new, and in a shared
+    // memo they kept pushing out the dates of service.
+    private let dateMemo = TextMemo()
+    private let birthMemo = TextMemo()
+    private let npiMemo = TextMemo()
+    private let codeMemo = TextMemo()
+    private let amountMemo = TextMemo()
+
+    init(parser: ChargeParser, batch: ChargeBatch) {
+        let layout = parser.layout
+        let count = batch.count
+        base = batch.base
+        spans = batch.spans
+        lastWordStart = batch.chunk.bytes.count &- 8
+        hasAmount = layout.has(.chargeAmount)
+        hasUnits = layout.has(.units)
+        splitModifiers = parser.splitModifiers
+        var dx: UInt16 = 0
+        for (k, column) in Column.diagnoses.enumerated() where layout.has(column) { dx |= 1 << k }
+        diagnosisColumns = dx
+        var modifier: UInt8 = 0
+        for (k, column) in Column.modifierColumns.enumerated() where layout.has(column) { modifier |= 1 << k }
+        modifierColumns = modifier
+        serviceDay = .allocate(capacity: max(count, 1))
+        postDay = .allocate(capacity: max(count, 1))
+        birthDay = .allocate(capacity: max(count, 1))
+        sex = .allocate(capacity: max(count, 1))
+        procedure = .allocate(capacity: max(count, 1))
+        modifiers = .allocate(capacity: max(count, 1))
+        units = .allocate(capacity: max(count, 1))
+        amount = .allocate(capacity: max(count, 1))
+        diagnoses = .allocate(capacity: max(count * 12, 1))
+        rendering = .allocate(capacity: max(count, 1))
+        billing = .allocate(capacity: max(count, 1))
+        placeOfService = .allocate(capacity: max(count, 1))
+        payerIndex = .allocate(capacity: max(count, 1))
+        departmentIndex = .allocate(capacity: max(count, 1))
+    }
+
+    /// Frees the memos (the columns belong to the batch once `finish` has run).
+    func deallocate() {
+        for memo in [dateMemo, birthMemo, npiMemo, codeMemo, amountMemo] { memo.deallocate() }
+    }
+
+    /// Hands the columns and the interned names to the batch.
+    func finish(_ batch: inout ChargeBatch) {
+        let storage = batch.storage
+        let count = batch.count
+        batch.serviceDay = storage.adopt(serviceDay, count: count)
+        batch.postDay = storage.adopt(postDay, count: count)
+        batch.birthDay = storage.adopt(birthDay, count: count)
+        batch.sex = storage.adopt(sex, count: count)
+        batch.procedure = storage.adopt(procedure, count: count)
+        batch.modifiers = storage.adopt(modifiers, count: count)
+        batch.units = storage.adopt(units, count: count)
+        batch.amountCents = storage.adopt(amount, count: count)
+        batch.diagnoses = storage.adopt(diagnoses, count: count * 12)
+        batch.renderingNPI = storage.adopt(rendering, count: count)
+        batch.billingNPI = storage.adopt(billing, count: count)
+        batch.placeOfService = storage.adopt(placeOfService, count: count)
+        batch.payerIndex = storage.adopt(payerIndex, count: count)
+        batch.payers = payers.names
+        batch.departmentIndex = storage.adopt(departmentIndex, count: count)
+        batch.departments = departments.names
+    }
+
+    /// The columns of a record that could not be parsed: every value missing.
+    func setMissing(_ r: Int) {
+        serviceDay[r] = DayNumber.missing
+        postDay[r] = DayNumber.missing
+        birthDay[r] = DayNumber.missing
+        sex[r] = 0
+        procedure[r] = 0
+        modifiers[r] = 0
+        units[r] = 1
+        amount[r] = 0
+        (diagnoses + r &* 12).initialize(repeating: 0, count: 12)
+        rendering[r] = 0
+        billing[r] = 0
+        placeOfService[r] = 255
+        payerIndex[r] = 0
+        departmentIndex[r] = 0
     }
 
     @inline(__always)
-    subscript(_ i: Int) -> T {
-        get { buffer[i] }
-        nonmutating set { buffer[i] = newValue }
+    private func field(_ r: Int, _ column: Int) -> (UnsafePointer<UInt8>, Int) {
+        let s = spans[r &* ChargeBatch.columnCount &+ column]
+        return (base + Int(s.start), Int(s.length))
     }
 
-    /// The values as the batch's column, owned by `storage` from here on.
-    func column(in storage: BatchStorage) -> BatchColumn<T> {
-        storage.adopt(buffer.baseAddress!, count: count)
+    /// Empty, or only spaces (every field is read trimmed): missing.
+    @inline(__always)
+    private func isBlank(_ r: Int, _ column: Int) -> Bool {
+        let (p, length) = field(r, column)
+        var k = 0
+        while k < length && p[k] == 0x20 { k &+= 1 }
+        return k == length
+    }
+
+    @inline(__always)
+    private func isWordReadable(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        length <= 8 && base.distance(to: p) <= lastWordStart
+    }
+
+    func decode(_ r: Int, _ sink: inout FindingSink) {
+        let (payerPointer, payerLength) = field(r, Column.payerId.index)
+        let number = payers.intern(payerPointer, payerLength)
+        let payer = number < Int(UInt16.max) ? UInt16(number) : 0
+        payerIndex[r] = payer
+        let (departmentPointer, departmentLength) = field(r, Column.department.index)
+        departmentIndex[r] = UInt32(truncatingIfNeeded: departments.intern(departmentPointer, departmentLength))
+        if isBlank(r, Column.encounterId.index) || isBlank(r, Column.patientId.index)
+            || isBlank(r, Column.serviceDate.index) || isBlank(r, Column.procedureCode.index)
+        {
+            reportBlankRequired(r, payer, &sink)
+        }
+        let amountIsBlank = hasAmount && isBlank(r, Column.chargeAmount.index)
+        if amountIsBlank {
+            sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName(payer))
+        }
+        // Dates.
+        serviceDay[r] = date(r, .serviceDate, dateMemo, payer, &sink)
+        postDay[r] = date(r, .postDate, dateMemo, payer, &sink)
+        birthDay[r] = date(r, .patientDob, birthMemo, payer, &sink)
+        // Sex.
+        let (sexPointer, sexLength) = field(r, Column.patientSex.index)
+        var sexCode: UInt8 = 0
+        if sexLength > 0 {
+            sexCode = sexLength == 1 ? ChargeParser.sexCode(sexPointer[0]) : ChargeParser.sexCode(
+                UnsafeRawBufferPointer(start: sexPointer, count: sexLength))
+            if sexCode == 0 {
+                sink.add(
+                    .S03, record: r, field: "patient_sex", message: "patient_sex is not M, F or U",
+                    payer: payerName(payer))
+            }
+        }
+        sex[r] = sexCode
+        // Units and amount.
+        let (unitsPointer, unitsLength) = field(r, Column.units.index)
+        var unitCount: Int32 = 1
+        if hasUnits && unitsLength > 0 {
+            if unitsLength == 1 && unitsPointer[0] &- 0x30 < 10 {
+                unitCount = Int32(unitsPointer[0] &- 0x30)
+            } else if !isBlank(r, Column.units.index) {
+                if let value = ChargeParser.integer(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
+                    unitCount = value
+                } else {
+                    reportMalformed(r, .units, message: "units is not a whole number", payer, &sink)
+                }
+            }
+        }
+        units[r] = unitCount
+        var cents: Int64 = 0
+        if hasAmount && !amountIsBlank {
+            let (amountPointer, amountLength) = field(r, Column.chargeAmount.index)
+            if let value = self.cents(amountPointer, amountLength) {
+                cents = value
+            } else {
+                reportMalformed(r, .chargeAmount, message: "charge amount is not a decimal amount", payer, &sink)
+            }
+        }
+        amount[r] = cents
+        // Codes.
+        let (codePointer, codeLength) = field(r, Column.procedureCode.index)
+        procedure[r] = code(codePointer, codeLength)
+        let row = diagnoses + r &* 12
+        for k in 0..<12 {
+            var value: UInt64 = 0
+            if diagnosisColumns & (1 &<< k) != 0 {
+                let (dxPointer, dxLength) = field(r, Column.dx1.index &+ k)
+                if dxLength > 0 { value = code(dxPointer, dxLength) }
+            }
+            row[k] = value
+        }
+        var packedModifiers: UInt64 = 0
+        var slot = 0
+        if modifierColumns != 0 {
+            for k in 0..<4 where modifierColumns & (1 &<< k) != 0 {
+                let (mPointer, mLength) = field(r, Column.modifier1.index &+ k)
+                if mLength > 0 { ChargeParser.addModifier(mPointer, mLength, &packedModifiers, &slot) }
+            }
+        }
+        if splitModifiers {
+            let (listPointer, listLength) = field(r, Column.modifiers.index)
+            var start = 0
+            for i in 0...listLength
+            where i == listLength || listPointer[i] == 0x3A || listPointer[i] == 0x2C || listPointer[i] == 0x20 {
+                if i > start { ChargeParser.addModifier(listPointer + start, i - start, &packedModifiers, &slot) }
+                start = i + 1
+            }
+        }
+        modifiers[r] = packedModifiers
+        let (rPointer, rLength) = field(r, Column.renderingNpi.index)
+        rendering[r] = npi(rPointer, rLength)
+        let (bPointer, bLength) = field(r, Column.billingNpi.index)
+        billing[r] = npi(bPointer, bLength)
+        let (posPointer, posLength) = field(r, Column.placeOfService.index)
+        placeOfService[r] = ChargeParser.placeOfService(posPointer, posLength)
+    }
+
+    /// The payer of a record as the configuration knows it (nil when the field is empty); only
+    /// findings need it, so it is looked up for them alone.
+    private func payerName(_ payer: UInt16) -> String? {
+        payer == 0 ? nil : payers.names[Int(payer)]
+    }
+
+    @inline(never)
+    private func reportBlankRequired(_ r: Int, _ payer: UInt16, _ sink: inout FindingSink) {
+        for column in Column.required where isBlank(r, column.index) {
+            sink.add(
+                .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
+                payer: payerName(payer))
+        }
+    }
+
+    @inline(never)
+    private func reportMalformed(
+        _ r: Int, _ column: Column, message: String, _ payer: UInt16, _ sink: inout FindingSink
+    ) {
+        let (p, length) = field(r, column.index)
+        sink.add(
+            .S03, record: r, field: column.rawValue,
+            value: String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self), message: message,
+            payer: payerName(payer))
+    }
+
+    @inline(never)
+    private func reportDate(_ r: Int, _ column: Column, _ payer: UInt16, _ sink: inout FindingSink) {
+        let field = field(r, column.index)
+        // Birth dates are patient identity: the value stays out of the finding.
+        let value =
+            column.isPatientIdentity ? "" : String(decoding: UnsafeRawBufferPointer(start: field.0, count: field.1), as: UTF8.self)
+        sink.add(
+            .S03, record: r, field: column.rawValue, value: value, message: ChargeParser.dateProblem(field, column),
+            payer: payerName(payer))
+    }
+
+    @inline(__always)
+    private func date(_ r: Int, _ column: Column, _ memo: TextMemo, _ payer: UInt16, _ sink: inout FindingSink) -> Int32 {
+        let (p, length) = field(r, column.index)
+        if length == 0 { return DayNumber.missing }
+        let key = length == 10 ? TextMemo.Key.tenBytes(p) : nil
+        if let key, let day = memo.value(key) { return Int32(truncatingIfNeeded: day) }
+        let day = DayNumber.parse(ChargeParser.trimmed(UnsafeRawBufferPointer(start: p, count: length)))
+        // Only real dates are remembered: a malformed one takes this path again, for its S03.
+        if let key, DayNumber.isDate(day) { memo.remember(key, UInt64(truncatingIfNeeded: day)) }
+        if day == DayNumber.malformed { reportDate(r, column, payer, &sink) }
+        return day
+    }
+
+    @inline(__always)
+    private func npi(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        guard length == 10 else { return ChargeParser.npi(p, length) }
+        let key = TextMemo.Key.tenBytes(p)
+        if let value = npiMemo.value(key) { return value }
+        let value = ChargeParser.npi(p, length)
+        npiMemo.remember(key, value)
+        return value
+    }
+
+    @inline(__always)
+    private func code(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        guard isWordReadable(p, length) else { return ChargeParser.packCode(p, length) }
+        let key = TextMemo.Key.word(p, length)
+        if let value = codeMemo.value(key) { return value }
+        let value = ChargeParser.packCode(p, length)
+        codeMemo.remember(key, value)
+        return value
+    }
+
+    @inline(__always)
+    private func cents(_ p: UnsafePointer<UInt8>, _ length: Int) -> Int64? {
+        let key = isWordReadable(p, length) ? TextMemo.Key.word(p, length) : nil
+        if let key, let value = amountMemo.value(key) { return Int64(bitPattern: value) }
+        // Only amounts are remembered: a malformed one takes this path again, for its S03.
+        guard let value = Money.cents(UnsafeRawBufferPointer(start: p, count: length)) else { return nil }
+        if let key { amountMemo.remember(key, UInt64(bitPattern: value)) }
+        return value
     }
 }

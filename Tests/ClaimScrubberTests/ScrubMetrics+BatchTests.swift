@@ -52,6 +52,26 @@ import Testing
         }
     }
 
+    /// Long names are hashed by their first and last eight bytes and their length: names that share
+    /// all three (they differ only in the middle) still get numbers of their own.
+    @Test func longNamesAlikeAtBothEndsStayApart() {
+        let names = (0..<100).map { "Cardiology \($0 / 10)\($0 % 10) Adult Clinic" } + ["Cardiology 00 Adult Clinic"]
+        let bytes = Array(names.joined().utf8)
+        bytes.withUnsafeBytes { all in
+            var interner = TextInterner()
+            var start = 0
+            var numbers: [Int] = []
+            for name in names {
+                let count = name.utf8.count
+                numbers.append(interner.intern(UnsafeRawBufferPointer(rebasing: all[start..<start + count])))
+                start += count
+            }
+            #expect(numbers[0..<100] == ArraySlice(1...100))
+            #expect(numbers[100] == 1)
+            #expect(interner.names[numbers[57]] == "Cardiology 57 Adult Clinic")
+        }
+    }
+
     @Test func providerInternerGrows() {
         var interner = ProviderInterner()
         let keys = (0..<500).map { UInt64($0) * 1_000_003 }
