@@ -24,8 +24,9 @@ struct NCCICoverageRule: LineRule {
                 | (mueLoaded[s] && mue.release(on: day, setting: settings[s]) == nil ? 2 : 0)
         }
         // Looked up once a day and setting over the batch's dates rather than once a line (a
-        // look-up per line cost about 1% of a run's instructions); per line only for a batch whose
-        // dates span more than 65,536 days.
+        // look-up per line cost about 1% of a run's instructions), and only for the days that
+        // occur: one mistyped year widens the span to thousands of days that no line has; per line
+        // only for a batch whose dates span more than 65,536 days.
         let days = batch.serviceDay
         var low = Int32.max
         var high = Int32.min
@@ -37,8 +38,20 @@ struct NCCICoverageRule: LineRule {
         let span = Int(high) - Int(low) + 1
         var byDay: [UInt8]?
         if span <= 1 << 16 {
-            let table = (0..<2 * span).map { i in uncovered(i / span, low + Int32(i % span)) }
-            guard table.contains(where: { $0 != 0 }) else { return }
+            var occurs = [Bool](repeating: false, count: span)
+            for r in 0..<batch.count where !batch.unparsed[r] && DayNumber.isDate(days[r]) {
+                occurs[Int(days[r] - low)] = true
+            }
+            var table = [UInt8](repeating: 0, count: 2 * span)
+            var anyUncovered = false
+            for d in 0..<span where occurs[d] {
+                for s in 0..<2 {
+                    let bits = uncovered(s, low + Int32(d))
+                    table[s * span + d] = bits
+                    anyUncovered = anyUncovered || bits != 0
+                }
+            }
+            guard anyUncovered else { return }
             byDay = table
         }
         let codes = batch.procedure

@@ -7,20 +7,34 @@ struct NPIRule: LineRule {
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
         // Lines of one encounter share their providers: remember the last valid NPI of each column.
         var lastValid: (UInt64, UInt64) = (0, 0)
-        for r in 0..<batch.count where batch.isCheckable(r) {
-            check(batch.renderingNPI[r], .renderingNpi, batch, r, &sink, &lastValid.0)
-            check(batch.billingNPI[r], .billingNpi, batch, r, &sink, &lastValid.1)
+        // And the valid NPIs seen in the batch, direct-mapped by a hash: a batch names a few dozen
+        // providers, each on many lines, and the check digit is nine divisions (a collision only
+        // means the check runs again).
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.seenSlots) { seen in
+            seen.initialize(repeating: 0)
+            for r in 0..<batch.count where batch.isCheckable(r) {
+                check(batch.renderingNPI[r], .renderingNpi, batch, r, &sink, &lastValid.0, seen)
+                check(batch.billingNPI[r], .billingNpi, batch, r, &sink, &lastValid.1, seen)
+            }
         }
     }
+
+    private static let seenSlots = 64
 
     @inline(__always)
     private func check(
         _ npi: UInt64, _ column: Column, _ batch: ChargeBatch, _ r: Int, _ sink: inout FindingSink,
-        _ lastValid: inout UInt64
+        _ lastValid: inout UInt64, _ seen: UnsafeMutableBufferPointer<UInt64>
     ) {
         if npi == 0 || npi == lastValid { return }
+        let slot = Int(truncatingIfNeeded: (npi &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        if seen[slot] == npi {
+            lastValid = npi
+            return
+        }
         if NPI.isValid(npi) {
             lastValid = npi
+            seen[slot] = npi
             return
         }
         let text = batch.text(column, r)

@@ -17,19 +17,27 @@ struct ProcedureCodeRule: LineRule {
     }
 
     /// The form of a packed procedure code.
+    ///
+    /// Read off the 6-bit values (`PackedCode`: digits 1–10, letters from 11) rather than the
+    /// characters they stand for, which took a length count and a conversion per character on
+    /// every line.
     @inline(__always)
     static func form(_ code: UInt64) -> Form {
-        guard code != PackedCode.invalid, PackedCode.length(code) == 5 else { return .malformed }
-        let c0 = PackedCode.character(code, at: 0)
-        for i in 1..<4 where !isDigit(PackedCode.character(code, at: i)) { return .malformed }
-        let c4 = PackedCode.character(code, at: 4)
-        if c0 >= 0x41 && c0 <= 0x56 { return isDigit(c4) ? .levelII : .malformed }
-        guard isDigit(c0) else { return .malformed }
-        return isDigit(c4) || c4 == 0x46 || c4 == 0x54 || c4 == 0x55 ? .cpt : .malformed
+        @inline(__always) func value(_ i: Int) -> UInt64 {
+            (code >> UInt64(6 * (PackedCode.maxLength - 1 - i))) & 63
+        }
+        @inline(__always) func isDigit(_ v: UInt64) -> Bool { v &- 1 < 10 }
+        // Five characters: the fifth set and the sixth empty (the first four are checked below).
+        guard code != PackedCode.invalid, value(4) != 0, value(5) == 0 else { return .malformed }
+        guard isDigit(value(1)), isDigit(value(2)), isDigit(value(3)) else { return .malformed }
+        let v0 = value(0)
+        let v4 = value(4)
+        // A–V.
+        if v0 >= 11 && v0 <= 32 { return isDigit(v4) ? .levelII : .malformed }
+        guard isDigit(v0) else { return .malformed }
+        // A digit, or F, T or U.
+        return isDigit(v4) || v4 == 16 || v4 == 30 || v4 == 31 ? .cpt : .malformed
     }
-
-    @inline(__always)
-    static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
         // Switched off for every payer: skip the look-ups, not just the findings.
