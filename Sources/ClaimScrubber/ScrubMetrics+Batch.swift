@@ -18,30 +18,27 @@ extension ScrubMetrics {
         var weeks = WeekIndexer()
         let payerNames = batch.payers.isEmpty ? [""] : batch.payers
         // Dense pass, every record: lines and charges per group, charge lag. Each record's group
-        // numbers are kept for the sparse pass over flagged records below.
-        var departmentLines = [LineCount](repeating: LineCount(), count: 8)
-        var providerLines = [LineCount](repeating: LineCount(), count: 16)
+        // numbers are kept for the sparse pass over flagged records below. The department and
+        // provider arrays are sized for the most the batch can have (its department names; a
+        // provider per record) rather than grown in the loop: an array that may grow there is
+        // checked for uniqueness at every write, three calls a record.
+        var departmentLines = [LineCount](repeating: LineCount(), count: departmentNames.count)
+        var providerLines = [LineCount](repeating: LineCount(), count: count)
         var payerLines = [LineCount](repeating: LineCount(), count: payerNames.count)
         var weekLines = [LineCount](repeating: LineCount(), count: weeks.slotCount)
         var groupsOf = [RecordGroups](repeating: RecordGroups(), count: count)
         // Lags 0..<denseLag per department in one flat array; the rest (negative, long) aside.
         let denseLag = 64
-        var lag = [Int32](repeating: 0, count: 8 * denseLag)
+        var lag = [Int32](repeating: 0, count: departmentNames.count * denseLag)
         var lagAside: [(department: Int32, days: Int32)] = []
         var charges: Int64 = 0
         for r in 0..<count {
             let amount = batch.amountCents[r]
             charges &+= amount
+            // Numbers the parser gave: below the batch's department count.
             let d = Int(batch.departmentIndex[r])
-            if d >= departmentLines.count {
-                departmentLines.append(contentsOf: repeatElement(LineCount(), count: departmentLines.count))
-                lag.append(contentsOf: repeatElement(0, count: lag.count))
-            }
             departmentLines[d].add(amount)
             let p = providers.intern(NPI.groupKey(batch.renderingNPI[r]))
-            if p >= providerLines.count {
-                providerLines.append(contentsOf: repeatElement(LineCount(), count: providerLines.count))
-            }
             providerLines[p].add(amount)
             let y = Int(batch.payerIndex[r])
             payerLines[y].add(amount)
