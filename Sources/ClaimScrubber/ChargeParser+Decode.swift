@@ -409,7 +409,8 @@ private final class RecordDecoder {
         }
         let amountIsBlank = hasAmount && isBlank(r, Column.chargeAmount.index)
         if amountIsBlank {
-            sink.add(.S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName(payer))
+            sink.add(
+                .S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName(payer))
         }
         // Dates.
         serviceDay[r] = date(r, .serviceDate, dateMemo, payer, &sink)
@@ -419,8 +420,10 @@ private final class RecordDecoder {
         let (sexPointer, sexLength) = field(r, Column.patientSex.index)
         var sexCode: UInt8 = 0
         if sexLength > 0 {
-            sexCode = sexLength == 1 ? ChargeParser.sexCode(sexPointer[0]) : ChargeParser.sexCode(
-                UnsafeRawBufferPointer(start: sexPointer, count: sexLength))
+            sexCode =
+                sexLength == 1
+                ? ChargeParser.sexCode(sexPointer[0])
+                : ChargeParser.sexCode(UnsafeRawBufferPointer(start: sexPointer, count: sexLength))
             if sexCode == 0 {
                 sink.add(
                     .S03, record: r, field: "patient_sex", message: "patient_sex is not M, F or U",
@@ -526,15 +529,17 @@ private final class RecordDecoder {
     private func reportDate(_ r: Int, _ column: Column, _ payer: UInt16, _ sink: inout FindingSink) {
         let field = field(r, column.index)
         // Birth dates are patient identity: the value stays out of the finding.
-        let value =
-            column.isPatientIdentity ? "" : String(decoding: UnsafeRawBufferPointer(start: field.0, count: field.1), as: UTF8.self)
+        let text = UnsafeRawBufferPointer(start: field.0, count: field.1)
+        let value = column.isPatientIdentity ? "" : String(decoding: text, as: UTF8.self)
         sink.add(
             .S03, record: r, field: column.rawValue, value: value, message: ChargeParser.dateProblem(field, column),
             payer: payerName(payer))
     }
 
     @inline(__always)
-    private func date(_ r: Int, _ column: Column, _ memo: TextMemo, _ payer: UInt16, _ sink: inout FindingSink) -> Int32 {
+    private func date(
+        _ r: Int, _ column: Column, _ memo: TextMemo, _ payer: UInt16, _ sink: inout FindingSink
+    ) -> Int32 {
         let (p, length) = field(r, column.index)
         if length == 0 { return DayNumber.missing }
         let key = length == 10 ? TextMemo.Key.tenBytes(p) : nil
