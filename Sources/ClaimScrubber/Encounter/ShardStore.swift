@@ -69,6 +69,10 @@ final class ShardStore {
     /// Blocks of spilled shards, for the next lines; blocks of loaded shards are freed instead,
     /// since loading happens once pass 1 is over and the memory is wanted by the shard stage.
     private var freeBlocks: [UnsafeMutablePointer<EncounterLine>] = []
+    /// One line appended alone goes through here: a line is 61 bytes and its stride 64, and the
+    /// block copy reads whole strides, so from a pointer to a local it read 3 bytes past it
+    /// (AddressSanitizer: stack-buffer-overflow). A heap element has its whole stride.
+    private let single = UnsafeMutablePointer<EncounterLine>.allocate(capacity: 1)
     /// Sub-stores re-partition an oversized shard by patient and date (see `EncounterStage`).
     let bySubKey: Bool
     private var buffered = 0
@@ -107,6 +111,7 @@ final class ShardStore {
         for shard in shards { for block in shard.blocks { block.deallocate() } }
         for block in freeBlocks { block.deallocate() }
         packed.deallocate()
+        single.deallocate()
     }
 
     @inline(__always)
@@ -122,10 +127,8 @@ final class ShardStore {
     }
 
     func append(_ line: EncounterLine) throws {
-        var copy = line
-        try withUnsafePointer(to: &copy) {
-            try append(UnsafeBufferPointer(start: $0, count: 1), shard: shard(of: line))
-        }
+        single.initialize(to: line)
+        try append(UnsafeBufferPointer(start: single, count: 1), shard: shard(of: line))
     }
 
     /// `lines` reordered by patient shard (input order kept within a shard), and where each
