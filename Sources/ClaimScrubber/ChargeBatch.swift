@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The records of one chunk in columnar form: typed columns for the rules, spans into the chunk's
 /// bytes for the text.
 ///
@@ -160,12 +162,26 @@ extension BatchColumn: Equatable where Element: Equatable {
 /// Columns are written once, while the batch is built on one thread, and only read after that.
 final class BatchStorage {
     private var allocations: [UnsafeMutableRawPointer] = []
+    /// The batch's `diagnosisList`, built by the first rule that asks. Behind a lock because a batch
+    /// is `Sendable` and the build happens after the columns are written; three rules ask per batch,
+    /// so the lock costs nothing worth a cleverer scheme.
+    private let diagnosisList = Mutex<BatchDiagnoses?>(nil)
 
     /// A column of the `count` values at `values`, which the storage now owns (allocated with
     /// `UnsafeMutablePointer.allocate`).
     func adopt<T: BitwiseCopyable>(_ values: UnsafeMutablePointer<T>, count: Int) -> BatchColumn<T> {
         allocations.append(UnsafeMutableRawPointer(values))
         return BatchColumn(UnsafeBufferPointer(start: values, count: count))
+    }
+
+    /// The diagnosis list of `batch` (whose columns this storage holds), built on the first call.
+    func diagnoses(of batch: ChargeBatch) -> BatchDiagnoses {
+        diagnosisList.withLock { list in
+            if let list { return list }
+            let built = BatchDiagnoses(batch)
+            list = built
+            return built
+        }
     }
 
     deinit {

@@ -2,8 +2,8 @@
 /// service (C04) and billable in it (C05); no release serving the date gives one C06 for the line
 /// naming ICD-10-CM, and no C04/C05.
 ///
-/// Each distinct diagnosis code of a batch is searched once (`CodeMemo`); one search answers every
-/// loaded release.
+/// Each distinct diagnosis code of a batch is searched once (`BatchDiagnoses` numbers them); one
+/// search answers every loaded release.
 struct DiagnosisCodeRule: LineRule {
     var ids: [RuleID] { [.C04, .C05, .C06] }
 
@@ -11,29 +11,36 @@ struct DiagnosisCodeRule: LineRule {
         // Switched off for every payer: skip the look-ups, not just the findings.
         guard ids.contains(where: context.settings.isEnabled) else { return }
         let icd = context.tables.icd10cm
-        let width = batch.diagnosisWidth
-        guard width > 0 else { return }
-        // Each distinct code of the batch once: its index in `icd.codes`, -1 when absent, `malformed`
-        // when not shaped like a code at all. A batch repeats a few thousand codes at most over its
-        // ~28k diagnoses, so a search per distinct code costs little; the lock-step batched search
-        // (`SortedCodes.indices(of:into:)`) paid when every diagnosis was searched, and would now
-        // take a second pass over the batch to save those few searches.
-        var memo = CodeMemo()
+        let list = batch.diagnosisList
+        guard list.width > 0 else { return }
+        // Each distinct code of the batch once, before the records: `malformed` when not shaped
+        // like a code, else the releases it exists in and is billable in (0 when absent). A batch
+        // repeats a few thousand codes at most over its ~28k diagnoses, so searching them all up
+        // front costs little, and a line then costs two loads a diagnosis; the lock-step batched
+        // search (`SortedCodes.indices(of:into:)`) paid when every diagnosis was searched.
+        var present = [UInt64](repeating: 0, count: list.codes.count)
+        var billable = [UInt64](repeating: 0, count: list.codes.count)
+        var shaped = [Bool](repeating: false, count: list.codes.count)
+        for (n, code) in list.codes.enumerated() where Self.hasICDShape(code) {
+            shaped[n] = true
+            guard icd.isLoaded else { continue }
+            let index = icd.codes.index(of: code)
+            guard index >= 0 else { continue }
+            (present[n], billable[n]) = icd.releases(index: index)
+        }
         // The same text for every C06 of the batch, and ~17k instructions to build.
         var coverage: String?
         for r in 0..<batch.count where batch.isCheckable(r) {
+            let entries = list.entries(of: r)
+            if entries.isEmpty { continue }
             let day = batch.serviceDay[r]
             let dated = icd.isLoaded && DayNumber.isDate(day)
             let release = dated ? icd.release(on: day) : nil
             var reportedCoverage = false
-            for k in 0..<width {
-                let d = batch.diagnosis(r, k)
-                if d == 0 { continue }
-                let index = memo.value(for: d) { d in
-                    guard Self.hasICDShape(d) else { return Self.malformed }
-                    return icd.isLoaded ? Int32(truncatingIfNeeded: icd.codes.index(of: d)) : -1
-                }
-                if index == Self.malformed {
+            for e in entries {
+                let k = list.column(e)
+                let n = list.number(e)
+                if !shaped[n] {
                     sink.add(
                         .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
                         message: Self.shapeProblem,
@@ -53,14 +60,14 @@ struct DiagnosisCodeRule: LineRule {
                     }
                     continue
                 }
-                switch icd.status(index: Int(index), release: release) {
-                case .billable:
-                    continue
-                case .unknown:
+                // `ICD10CMTable.status(index:release:)` on the code's two masks.
+                let bit: UInt64 = 1 << UInt64(release)
+                if present[n] & bit != 0 && billable[n] & bit != 0 { continue }
+                if present[n] & bit == 0 {
                     sink.add(
                         .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
                         message: "not an ICD-10-CM code in \(icd.names[release])", payer: batch.payerName(r))
-                case .header:
+                } else {
                     sink.add(
                         .C05, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
                         message: "ICD-10-CM \(icd.names[release]) header code: not billable, a more specific code is needed",
@@ -69,9 +76,6 @@ struct DiagnosisCodeRule: LineRule {
             }
         }
     }
-
-    /// The memo's answer for a diagnosis that is not shaped like an ICD-10-CM code (C04 at once).
-    static let malformed: Int32 = -2
 
     /// C04's message, and a table loader's, for a code not shaped like one (`hasICDShape`).
     static let shapeProblem = "not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)"

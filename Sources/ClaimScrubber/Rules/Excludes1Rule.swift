@@ -10,32 +10,36 @@ struct Excludes1Rule: LineRule {
         // Switched off for every payer: skip the look-ups, not just the findings.
         guard ids.contains(where: context.settings.isEnabled) else { return }
         let table = context.tables.excludes1
-        let width = batch.diagnosisWidth
-        guard table.isLoaded, width >= 2 else { return }
-        // A batch repeats a few thousand codes and far fewer pairs, so each distinct code gets an
-        // id and whether it has a note (most have none, and a pair of those needs no search), and
-        // each distinct pair of ids the answer of its two searches.
-        var codes = CodeMemo()
+        let list = batch.diagnosisList
+        guard table.isLoaded, list.width >= 2 else { return }
+        // A batch repeats a few thousand codes and far fewer pairs, so each distinct code (its
+        // `BatchDiagnoses` number) gets whether it has a note in a release (most have none, and a
+        // pair of those needs no search), and each distinct pair the answer of its two searches.
+        let releases = table.releases.count
+        var notes = [Int8](repeating: -1, count: list.codes.count * releases)
         var pairs = CodeMemo()
-        var nextID: Int32 = 0
         for r in 0..<batch.count where batch.isCheckable(r) {
             // Only lines with two diagnoses or more can hold a pair.
-            guard Self.countUsable(batch, r, width: width) >= 2 else { continue }
+            let entries = list.entries(of: r)
+            guard entries.count >= 2, Self.countUsable(list, entries) >= 2 else { continue }
             let day = batch.serviceDay[r]
             guard DayNumber.isDate(day), let index = table.release(on: day) else { continue }
-            for j in 1..<width {
-                let b = batch.diagnosis(r, j)
-                guard Self.usable(b) else { continue }
-                let bKey = Self.codeKey(b, table, index, &codes, &nextID)
-                for i in 0..<j {
-                    let a = batch.diagnosis(r, i)
-                    guard Self.usable(a), a != b else { continue }
-                    let aKey = Self.codeKey(a, table, index, &codes, &nextID)
+            for later in entries.dropFirst() {
+                let nb = list.number(later)
+                guard nb != BatchDiagnoses.malformed else { continue }
+                let b = list.codes[nb]
+                let bNote = Self.hasNote(nb, list, table, index, releases, &notes)
+                for earlier in entries.lowerBound..<later {
+                    let na = list.number(earlier)
+                    // Equal numbers are equal codes.
+                    guard na != BatchDiagnoses.malformed, na != nb else { continue }
+                    let a = list.codes[na]
+                    guard bNote || Self.hasNote(na, list, table, index, releases, &notes) else { continue }
+                    // The answer is symmetric, so the pair's key is its numbers in order; the
+                    // release sits in the top four bits, as in `CodeMemo.key` (none from 15 on).
                     let excluded: Bool
-                    if let aKey, let bKey {
-                        // Bit 0: the code has a note.
-                        guard (aKey | bKey) & 1 != 0 else { continue }
-                        let pair = UInt64(min(aKey, bKey)) << 32 | UInt64(max(aKey, bKey))
+                    if index < 15 {
+                        let pair = UInt64(index) << 60 | UInt64(min(na, nb)) << 30 | UInt64(max(na, nb))
                         excluded =
                             pairs.value(for: pair) { _ in table.excludesEither(a, b, release: index) ? 1 : 0 } != 0
                     } else {
@@ -45,6 +49,8 @@ struct Excludes1Rule: LineRule {
                     // pair, though a string like `E1199999` packs and falls inside a range such as
                     // E08's E11. Checked here, on the rare pair, not on every diagnosis.
                     guard excluded, DiagnosisCodeRule.hasICDShape(a), DiagnosisCodeRule.hasICDShape(b) else { continue }
+                    let i = list.column(earlier)
+                    let j = list.column(later)
                     let first = batch.text(Column.diagnoses[i], r)
                     sink.add(
                         .M04, record: r, field: Column.diagnoses[j].rawValue, value: batch.text(Column.diagnoses[j], r),
@@ -56,26 +62,21 @@ struct Excludes1Rule: LineRule {
         }
     }
 
-    /// The batch's id of `code` in release `index`, times two, plus one when the code has a note;
-    /// nil when the code cannot be memoised (`CodeMemo.key`).
+    /// Whether code number `n` of `list` has a note in release `index`, searched on first sight.
     @inline(__always)
-    static func codeKey(
-        _ code: UInt64, _ table: Excludes1Table, _ index: Int, _ codes: inout CodeMemo, _ nextID: inout Int32
-    ) -> Int32? {
-        guard let key = CodeMemo.key(code, release: index) else { return nil }
-        return codes.value(for: key) { _ in
-            defer { nextID &+= 1 }
-            return nextID << 1 | (table.releases[index].hasNote(code) ? 1 : 0)
-        }
+    static func hasNote(
+        _ n: Int, _ list: BatchDiagnoses, _ table: Excludes1Table, _ index: Int, _ releases: Int, _ notes: inout [Int8]
+    ) -> Bool {
+        let slot = n &* releases &+ index
+        if notes[slot] < 0 { notes[slot] = table.releases[index].hasNote(list.codes[n]) ? 1 : 0 }
+        return notes[slot] != 0
     }
 
+    /// The diagnoses of `entries` that can be a side of a pair (not malformed).
     @inline(__always)
-    static func usable(_ d: UInt64) -> Bool { d != 0 && d != PackedCode.invalid }
-
-    @inline(__always)
-    static func countUsable(_ batch: ChargeBatch, _ r: Int, width: Int) -> Int {
+    static func countUsable(_ list: BatchDiagnoses, _ entries: Range<Int>) -> Int {
         var count = 0
-        for k in 0..<width where usable(batch.diagnosis(r, k)) { count += 1 }
+        for e in entries where list.number(e) != BatchDiagnoses.malformed { count += 1 }
         return count
     }
 }

@@ -21,11 +21,16 @@ struct MedicareCodeEditorRule: LineRule {
         // Switched off for every payer: skip the look-ups, not just the findings.
         guard ids.contains(where: context.settings.isEnabled) else { return }
         let mce = context.tables.mce
-        let width = batch.diagnosisWidth
-        guard mce.isLoaded, width > 0 else { return }
-        // Each distinct code of the batch is searched once (a batch repeats a few thousand codes).
-        var memo = CodeMemo()
+        let list = batch.diagnosisList
+        guard mce.isLoaded, list.width > 0 else { return }
+        // Each distinct code of the batch is searched once per release it is seen with (a batch
+        // repeats a few thousand codes): its lists' bits at `number * releases + release`, -1 until
+        // searched. Filled on first sight, not up front, since most batches see one release.
+        let releases = mce.releases.count
+        var known = [Int32](repeating: -1, count: list.codes.count * releases)
         for r in 0..<batch.count where batch.isCheckable(r) {
+            let entries = list.entries(of: r)
+            if entries.isEmpty { continue }
             let day = batch.serviceDay[r]
             guard DayNumber.isDate(day), let index = mce.release(on: day) else { continue }
             // The patient's side is read only for a line with a listed code (few are).
@@ -34,11 +39,18 @@ struct MedicareCodeEditorRule: LineRule {
             var hasAge = false
             var age = -1
             var conflictingSex: MCETable.Lists = []
-            for k in 0..<width {
-                let d = batch.diagnosis(r, k)
-                if d == 0 || d == PackedCode.invalid { continue }
-                let lists = mce.lists(d, release: index, memo: &memo)
+            for e in entries {
+                let n = list.number(e)
+                if n == BatchDiagnoses.malformed { continue }
+                let slot = n &* releases &+ index
+                var bits = known[slot]
+                if bits < 0 {
+                    bits = Int32(mce.lists(list.codes[n], release: index).rawValue)
+                    known[slot] = bits
+                }
+                let lists = MCETable.Lists(rawValue: UInt16(truncatingIfNeeded: bits))
                 if lists.isEmpty { continue }
+                let k = list.column(e)
                 if !patientRead {
                     patientRead = true
                     born = batch.birthDay[r]

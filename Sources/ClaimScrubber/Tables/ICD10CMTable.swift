@@ -78,6 +78,11 @@ public struct ICD10CMTable: Sendable {
         return billable[index] & bit != 0 ? .billable : .header
     }
 
+    /// The releases the code at `index` in `codes` exists in and is billable in, one bit each (as
+    /// `status(index:release:)` reads them), for a caller that answers many dates from one search.
+    @inline(__always)
+    public func releases(index: Int) -> (present: UInt64, billable: UInt64) { (present[index], billable[index]) }
+
     /// What `code` is on a date of service; nil when no loaded release serves the date.
     public func status(_ code: UInt64, on day: Int32) -> Status? {
         guard let release = release(on: day) else { return nil }

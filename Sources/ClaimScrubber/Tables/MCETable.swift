@@ -86,15 +86,6 @@ public struct MCETable: Sendable {
     @inline(__always)
     public func lists(_ code: UInt64, release: Int) -> Lists { releases[release].lists(code) }
 
-    /// `lists(code, release:)` answered through a batch's memo, so each distinct code is searched
-    /// once per batch.
-    @inline(__always)
-    func lists(_ code: UInt64, release: Int, memo: inout CodeMemo) -> Lists {
-        guard let key = CodeMemo.key(code, release: release) else { return lists(code, release: release) }
-        let bits = memo.value(for: key) { _ in Int32(lists(code, release: release).rawValue) }
-        return Lists(rawValue: UInt16(truncatingIfNeeded: bits))
-    }
-
     /// The lists of `code` on a date of service (empty when no MCE release applies).
     public func lists(_ code: UInt64, on day: Int32) -> Lists {
         guard let release = release(on: day) else { return [] }
