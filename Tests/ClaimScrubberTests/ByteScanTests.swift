@@ -141,4 +141,42 @@ import Testing
             }
         }
     }
+
+    /// `cscan_records` takes 64-byte AVX2 blocks where the CPU has them, then 16-byte blocks and
+    /// bytes for the rest; the portable scan takes 16-byte blocks throughout. On mostly plain text
+    /// (so whole blocks are skipped) with a quote or newline at every offset of a 64-byte block, both
+    /// must find the same end and newlines, alone and around a second structural byte.
+    @Test func avx2AndPortableRecordScansAgreeAtEveryBlockOffset() {
+        var cases: [[UInt8]] = []
+        for n in [63, 64, 65, 127, 128, 129, 191, 200] {
+            for k in 0..<min(n, 130) {
+                for c in [UInt8(0x22), 0x0A] {
+                    var bytes = [UInt8](repeating: 0x61, count: n)
+                    bytes[k] = c
+                    cases.append(bytes)
+                    // A quoted field opened before the byte and closed after it.
+                    if k >= 2 && k + 2 < n {
+                        bytes[k - 2] = 0x2C
+                        bytes[k - 1] = 0x22
+                        bytes[k + 1] = 0x22
+                        cases.append(bytes)
+                    }
+                }
+            }
+        }
+        for (s, n) in Self.lengths.enumerated() { cases.append(Self.buffer(n, seed: UInt64(400 + s))) }
+        for bytes in cases {
+            for first: Int32 in [0, 1] {
+                bytes.withUnsafeBufferPointer { b in
+                    let p = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    var wide = (0, 0)
+                    var portable = (0, 0)
+                    let end = cscan_records(p, b.count, 0x2C, first, &wide.0, &wide.1)
+                    let portableEnd = cscan_records_portable(p, b.count, 0x2C, first, &portable.0, &portable.1)
+                    #expect(end == portableEnd, "\(bytes.count) bytes, first \(first)")
+                    #expect(wide == portable, "\(bytes.count) bytes, first \(first)")
+                }
+            }
+        }
+    }
 }

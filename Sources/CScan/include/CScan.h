@@ -2,7 +2,9 @@
 // (delimiter, double quote, newline) of a chunk, and where records end. Written in C because they
 // need the SIMD byte-mask instruction (SSE2 `pmovmskb` on x86-64), which Swift does not expose; the
 // Swift emulation of it (lane weights and a horizontal add) cost several times the instructions.
-// Other targets get a portable scalar version with the same results.
+// The record scan also has a 64-byte AVX2 path, chosen at run time on CPUs that have AVX2 (the
+// build's baseline is x86-64 without it). Other targets get a portable scalar version with the same
+// results.
 #ifndef CSCAN_H
 #define CSCAN_H
 
@@ -23,5 +25,13 @@ size_t cscan_structural(const uint8_t *p, size_t n, uint8_t delimiter, uint64_t 
 /// of p[0..<n) unless `first` found an end).
 size_t cscan_records(const uint8_t *p, size_t n, uint8_t delimiter, int first, size_t *newlines_to_end,
                      size_t *newlines_total);
+
+/// `cscan_records` without the AVX2 path it takes on CPUs that have it (16-byte SSE2 blocks, or
+/// bytes): the same results, for tests to hold the two paths to each other.
+size_t cscan_records_portable(const uint8_t *p, size_t n, uint8_t delimiter, int first, size_t *newlines_to_end,
+                              size_t *newlines_total);
+
+/// 1 when `cscan_records` takes its AVX2 path on this CPU (x86-64 with AVX2), else 0.
+int cscan_has_avx2(void);
 
 #endif
