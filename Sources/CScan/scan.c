@@ -194,3 +194,24 @@ size_t cscan_records(const uint8_t *p, size_t n, uint8_t delimiter, int first, s
 #endif
     return cscan_records_portable(p, n, delimiter, first, newlines_to_end, newlines_total);
 }
+
+int cscan_needs_quotes(const uint8_t *p, size_t n) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i c = _mm_set1_epi8(',');
+    const __m128i q = _mm_set1_epi8('"');
+    const __m128i l = _mm_set1_epi8('\n');
+    const __m128i r = _mm_set1_epi8('\r');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, q)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, l), _mm_cmpeq_epi8(v, r)));
+        if (_mm_movemask_epi8(hit) != 0) return 1;
+    }
+#endif
+    for (; i < n; i++) {
+        uint8_t b = p[i];
+        if (b == ',' || b == '"' || b == '\n' || b == '\r') return 1;
+    }
+    return 0;
+}

@@ -31,6 +31,9 @@ size_t cscan_records(const uint8_t *p, size_t n, uint8_t delimiter, int first, s
 size_t cscan_records_portable(const uint8_t *p, size_t n, uint8_t delimiter, int first, size_t *newlines_to_end,
                               size_t *newlines_total);
 
+/// 1 when p[0..<n) holds a ',', '"', '\n' or '\r' (a CSV field that must be quoted), else 0.
+int cscan_needs_quotes(const uint8_t *p, size_t n);
+
 /// 1 when `cscan_records` takes its AVX2 path on this CPU (x86-64 with AVX2), else 0.
 int cscan_has_avx2(void);
 

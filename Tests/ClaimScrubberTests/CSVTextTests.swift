@@ -1,0 +1,69 @@
+import Testing
+
+@testable import ClaimScrubber
+
+@Suite struct CSVTextTests {
+    static let fields = [
+        "", "plain", "a,b", "say \"hi\"", "\"", "line\nbreak", "cr\r", "π ≠ 3", String(repeating: "x", count: 15),
+        String(repeating: "y", count: 16) + ",", String(repeating: "z", count: 31) + "\"", String(repeating: "w", count: 200),
+    ]
+
+    /// The writer's fields and numbers are the bytes `CSVText.append` gives, within its bounds.
+    @Test func writerWritesWhatAppendWrites() {
+        for text in Self.fields {
+            var expected: [UInt8] = []
+            CSVText.append(text, to: &expected)
+            let bytes = Array(text.utf8)
+            let written = bytes.withUnsafeBytes { raw in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: CSVText.Writer.bound(field: raw.count)) { s in
+                    var w = CSVText.Writer(s.baseAddress!)
+                    w.field(raw)
+                    return Array(UnsafeBufferPointer(start: s.baseAddress, count: w.count))
+                }
+            }
+            #expect(written == expected, "\(text)")
+        }
+        for value in [0, 7, 9, 10, 99, 100, 123_456_789, -1, -10, Int.max, Int.min] {
+            var expected: [UInt8] = []
+            CSVText.append(value, to: &expected)
+            let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: CSVText.Writer.numberBound) { s in
+                var w = CSVText.Writer(s.baseAddress!)
+                w.number(value)
+                return Array(UnsafeBufferPointer(start: s.baseAddress, count: w.count))
+            }
+            #expect(written == expected, "\(value)")
+        }
+    }
+
+    /// A findings row written whole is the row written field by field, with and without a line id
+    /// and with ids that need repair (not UTF-8).
+    @Test func findingsRowIsTheFieldByFieldRow() {
+        let ids: [[UInt8]?] = [nil, Array("L1".utf8), Array("L,\"2".utf8), [0x4C, 0xFF, 0x2C], []]
+        for lineId in ids {
+            for encounter in [Array("E1".utf8), [0x45, 0xC3], Array("E \"x\"".utf8)] {
+                for (k, text) in Self.fields.enumerated() {
+                    let other = Self.fields[(k * 5 + 3) % Self.fields.count]
+                    func row(_ whole: Bool) -> [UInt8] {
+                        var rows: [UInt8] = [9]
+                        encounter.withUnsafeBytes { e in
+                            (lineId ?? []).withUnsafeBytes { l in
+                                let id = lineId == nil ? nil : l
+                                if whole {
+                                    FindingsRow.append(
+                                        line: 1000 + k, lineId: id, encounterId: e, rule: .M04, severity: .warning,
+                                        field: text, value: other, message: text + other, file: other, to: &rows)
+                                } else {
+                                    FindingsRow.appendRepairing(
+                                        line: 1000 + k, lineId: id, encounterId: e, rule: .M04, severity: .warning,
+                                        field: text, value: other, message: text + other, file: other, to: &rows)
+                                }
+                            }
+                        }
+                        return rows
+                    }
+                    #expect(row(true) == row(false))
+                }
+            }
+        }
+    }
+}
