@@ -56,7 +56,7 @@ public final class OutputFile {
         }
     }
 
-    /// Whether the file is being written past the page cache (tests, measurements).
+    /// Whether the file is being written past the page cache (tests).
     var isDirect: Bool { blocks.isDirect }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
