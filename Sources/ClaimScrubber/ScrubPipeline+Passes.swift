@@ -451,18 +451,17 @@ enum FindingsRow {
             if let lineId { w.field(lineId) } else { w.number(line) }
             w.byte(0x2C)
             w.field(encounterId)
-            w.byte(0x2C)
-            rule.withUTF8 { w.raw(UnsafeRawBufferPointer($0)) }
-            w.byte(0x2C)
-            severity.withUTF8 { w.raw(UnsafeRawBufferPointer($0)) }
-            w.byte(0x2C)
-            field.withUTF8 { w.field(UnsafeRawBufferPointer($0)) }
-            w.byte(0x2C)
-            value.withUTF8 { w.field(UnsafeRawBufferPointer($0)) }
-            w.byte(0x2C)
-            message.withUTF8 { w.field(UnsafeRawBufferPointer($0)) }
-            w.byte(0x2C)
-            file.withUTF8 { w.field(UnsafeRawBufferPointer($0)) }
+            // A comma, then `text`: as it is (the rule and severity words), or quoted when it needs to be.
+            func then(_ text: inout String, quoted: Bool = true) {
+                w.byte(0x2C)
+                text.withUTF8 { quoted ? w.field(UnsafeRawBufferPointer($0)) : w.raw(UnsafeRawBufferPointer($0)) }
+            }
+            then(&rule, quoted: false)
+            then(&severity, quoted: false)
+            then(&field)
+            then(&value)
+            then(&message)
+            then(&file)
             w.byte(0x0A)
             rows.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: w.count))
         }
