@@ -15,7 +15,7 @@ enum CSVText {
         guard let raw = bytes.baseAddress else { return }
         let p = raw.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
-        if repairingUTF8 && !ChargeParser.isASCII(p, n) && !ChargeParser.isValidUTF8(bytes) {
+        if repairingUTF8 && needsRepair(bytes) {
             appendRepaired(bytes, to: &out)
             return
         }
@@ -23,12 +23,11 @@ enum CSVText {
             out.append(contentsOf: bytes)
             return
         }
-        out.append(0x22)
-        for i in 0..<n {
-            if p[i] == 0x22 { out.append(0x22) }
-            out.append(p[i])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Writer.bound(field: n)) { scratch in
+            var w = Writer(scratch.baseAddress!)
+            w.field(bytes)
+            out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: w.count))
         }
-        out.append(0x22)
     }
 
     /// True when `n` bytes at `p` hold a comma, quote, CR or LF. A byte loop was the first version:
@@ -127,16 +126,10 @@ enum CSVText {
 
     /// Appends `value` in decimal, as `String(value)` writes it, without making that String.
     static func append(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 { out.append(0x2D) }
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = digits.count
-            repeat {
-                i -= 1
-                digits[i] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 0x30
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Writer.numberBound) { scratch in
+            var w = Writer(scratch.baseAddress!)
+            w.number(value)
+            out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: w.count))
         }
     }
 }

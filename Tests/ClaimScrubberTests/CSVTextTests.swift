@@ -8,11 +8,23 @@ import Testing
         String(repeating: "y", count: 16) + ",", String(repeating: "z", count: 31) + "\"", String(repeating: "w", count: 200),
     ]
 
-    /// The writer's fields and numbers are the bytes `CSVText.append` gives, within its bounds.
+    /// RFC 4180 as the tests read it: quoted, quotes doubled, when the text holds a comma, quote,
+    /// CR or LF.
+    static func quoted(_ text: String) -> [UInt8] {
+        guard text.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else {
+            return Array(text.utf8)
+        }
+        return Array(("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8)
+    }
+
+    /// The writer's fields and numbers, and `CSVText.append`'s, are the RFC 4180 bytes, within the
+    /// writer's bounds.
     @Test func writerWritesWhatAppendWrites() {
         for text in Self.fields {
-            var expected: [UInt8] = []
-            CSVText.append(text, to: &expected)
+            let expected = Self.quoted(text)
+            var appended: [UInt8] = []
+            CSVText.append(text, to: &appended)
+            #expect(appended == expected, "\(text)")
             let bytes = Array(text.utf8)
             let written = bytes.withUnsafeBytes { raw in
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: CSVText.Writer.bound(field: raw.count)) { s in
@@ -24,8 +36,10 @@ import Testing
             #expect(written == expected, "\(text)")
         }
         for value in [0, 7, 9, 10, 99, 100, 123_456_789, -1, -10, Int.max, Int.min] {
-            var expected: [UInt8] = []
-            CSVText.append(value, to: &expected)
+            let expected = Array(String(value).utf8)
+            var appended: [UInt8] = []
+            CSVText.append(value, to: &appended)
+            #expect(appended == expected, "\(value)")
             let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: CSVText.Writer.numberBound) { s in
                 var w = CSVText.Writer(s.baseAddress!)
                 w.number(value)
