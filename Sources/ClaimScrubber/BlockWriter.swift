@@ -63,12 +63,8 @@ final class BlockWriter {
         current = 0
         shared = Mutex(Shared(spare: Array(1..<Self.blockCount)))
         spareCount = DispatchSemaphore(value: Self.blockCount - 1)
-        if direct, let flag = Self.directFlag {
-            let flags = fcntl(fd, F_GETFL)
-            // Linux accepts O_DIRECT through F_SETFL and refuses it (EINVAL) where the file system
-            // cannot do it: then the writes simply stay buffered.
-            self.direct = flags >= 0 && fcntl(fd, F_SETFL, flags | flag) == 0
-        }
+        // Where the file system refuses O_DIRECT the writes simply stay buffered.
+        self.direct = direct && Self.setDirect(fd, true)
     }
 
     deinit {
@@ -79,7 +75,7 @@ final class BlockWriter {
 
     /// The platform's `O_DIRECT`, which Swift's Glibc module does not export (it is a `_GNU_SOURCE`
     /// name); nil where there is none.
-    static var directFlag: Int32? {
+    private static var directFlag: Int32? {
         #if os(Linux) && (arch(x86_64) || arch(i386))
             return 0o40000
         #elseif os(Linux) && (arch(arm64) || arch(arm))
@@ -87,6 +83,15 @@ final class BlockWriter {
         #else
             return nil
         #endif
+    }
+
+    /// Turns `O_DIRECT` on or off for an open file; false when it could not (no such flag here, or,
+    /// turning it on, a file system that refuses it: Linux takes the flag through `F_SETFL` and
+    /// answers EINVAL there). Also for `InputSource`, which reads spools the same way.
+    static func setDirect(_ fd: Int32, _ on: Bool) -> Bool {
+        guard let flag = directFlag else { return false }
+        let flags = fcntl(fd, F_GETFL)
+        return flags >= 0 && fcntl(fd, F_SETFL, on ? flags | flag : flags & ~flag) == 0
     }
 
     /// Whether the writes go past the page cache (tests).
@@ -167,9 +172,8 @@ final class BlockWriter {
 
     /// On `queue`.
     private func stopDirect() {
-        guard direct, let flag = Self.directFlag else { return }
-        let flags = fcntl(fd, F_GETFL)
-        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~flag) }
+        guard direct else { return }
+        _ = Self.setDirect(fd, false)
         direct = false
     }
 }

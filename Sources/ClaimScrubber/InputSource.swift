@@ -72,10 +72,9 @@ public final class InputSource {
         isCompressed = !isSpool && ZstdFormat.isCompressed(prefix: head)
         if isCompressed {
             zstd = ZstdReader(bufferSize: 1 << 20) { [unowned self] buffer in try self.readRaw(into: buffer) }
-        } else if isSpool, let flag = BlockWriter.directFlag, lseek(fd, 0, SEEK_SET) == 0 {
+        } else if isSpool, lseek(fd, 0, SEEK_SET) == 0 {
             // Direct reads start at an aligned offset: the peeked bytes are read again.
-            let flags = fcntl(fd, F_GETFL)
-            if flags >= 0 && fcntl(fd, F_SETFL, flags | flag) == 0 {
+            if BlockWriter.setDirect(fd, true) {
                 pending = []
                 rawBytesRead = 0
                 self.direct = (.allocate(byteCount: BlockWriter.blockSize, alignment: BlockWriter.alignment), 0..<0)
@@ -112,6 +111,7 @@ public final class InputSource {
     private func readDirect(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let block = direct?.buffer, var staged = direct?.staged else { return 0 }
         if staged.isEmpty {
+            var wasRefused = false
             while true {
                 let n = Glibc.read(fd, block.baseAddress, block.count)
                 if n >= 0 {
@@ -120,11 +120,11 @@ public final class InputSource {
                     break
                 }
                 if errno == EINTR { continue }
-                if errno == EINVAL, let flag = BlockWriter.directFlag {
-                    // The file system refused a direct read (or a short one left the offset
-                    // unaligned): the rest is read through the page cache.
-                    let flags = fcntl(fd, F_GETFL)
-                    if flags >= 0 && fcntl(fd, F_SETFL, flags & ~flag) == 0 { continue }
+                // The file system refused a direct read (or a short one left the offset unaligned):
+                // the rest is read through the page cache; a read refused that way too is an error.
+                if errno == EINVAL && !wasRefused && BlockWriter.setDirect(fd, false) {
+                    wasRefused = true
+                    continue
                 }
                 throw ScrubError("read failed: \(String(cString: strerror(errno)))", file: name)
             }
