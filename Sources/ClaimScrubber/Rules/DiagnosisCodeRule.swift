@@ -60,14 +60,14 @@ struct DiagnosisCodeRule: LineRule {
                     }
                     continue
                 }
-                // `ICD10CMTable.status(index:release:)` on the code's two masks.
-                let bit: UInt64 = 1 << UInt64(release)
-                if present[n] & bit != 0 && billable[n] & bit != 0 { continue }
-                if present[n] & bit == 0 {
+                switch ICD10CMTable.status(present: present[n], billable: billable[n], release: release) {
+                case .billable:
+                    continue
+                case .unknown:
                     sink.add(
                         .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
                         message: "not an ICD-10-CM code in \(icd.names[release])", payer: batch.payerName(r))
-                } else {
+                case .header:
                     sink.add(
                         .C05, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
                         message: "ICD-10-CM \(icd.names[release]) header code: not billable, a more specific code is needed",

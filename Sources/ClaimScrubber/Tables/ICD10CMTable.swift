@@ -73,9 +73,15 @@ public struct ICD10CMTable: Sendable {
     @inline(__always)
     public func status(index: Int, release: Int) -> Status {
         guard index >= 0 else { return .unknown }
+        return Self.status(present: present[index], billable: billable[index], release: release)
+    }
+
+    /// What a code is in `release`, from its masks (`releases(index:)`).
+    @inline(__always)
+    public static func status(present: UInt64, billable: UInt64, release: Int) -> Status {
         let bit: UInt64 = 1 << UInt64(release)
-        if present[index] & bit == 0 { return .unknown }
-        return billable[index] & bit != 0 ? .billable : .header
+        if present & bit == 0 { return .unknown }
+        return billable & bit != 0 ? .billable : .header
     }
 
     /// The releases the code at `index` in `codes` exists in and is billable in, one bit each (as
