@@ -165,13 +165,8 @@ extension ChargeParser {
     static func npi(_ raw: UnsafeRawBufferPointer) -> UInt64 {
         let bytes = trimmed(raw)
         if bytes.isEmpty { return 0 }
-        guard bytes.count == 10 else { return PackedCode.invalid }
-        var value: UInt64 = 0
-        for c in bytes {
-            guard c >= 0x30 && c <= 0x39 else { return PackedCode.invalid }
-            value = value &* 10 &+ UInt64(c &- 0x30)
-        }
-        return value == 0 ? PackedCode.invalid : value
+        guard bytes.count == 10, let base = bytes.baseAddress else { return PackedCode.invalid }
+        return npi(base.assumingMemoryBound(to: UInt8.self), 10)
     }
 
     static func placeOfService(_ raw: UnsafeRawBufferPointer) -> UInt8 {
