@@ -168,13 +168,10 @@ struct TextInterner {
     /// The number of the `length` bytes at `p`, spaces trimmed.
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ length: Int) -> Int {
-        var s = 0
-        var e = length
-        while s < e && p[s] == 0x20 { s &+= 1 }
-        while e > s && p[e &- 1] == 0x20 { e &-= 1 }
-        if s == e { return 0 }
-        let start = p + s
-        let count = e &- s
+        let field = ChargeParser.trimmed(UnsafeRawBufferPointer(start: p, count: length))
+        guard let base = field.baseAddress, !field.isEmpty else { return 0 }
+        let start = base.assumingMemoryBound(to: UInt8.self)
+        let count = field.count
         if count == lastLength, let lastStart, memcmp(lastStart, start, count) == 0 { return last }
         return lookUp(start, count)
     }
