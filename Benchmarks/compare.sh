@@ -40,9 +40,15 @@ measure() {
     echo "$name $wall $rss $(python3 -c "print(round($user + $system, 2))")"
 }
 
-# phases OUT: pass 1, shard stage and pass 2 wall seconds of the scrub that wrote OUT.
+# phases OUT: pass 1, shard stage and pass 2 seconds of the scrub that wrote OUT, each as wall/CPU
+# (CPU over wall is how many cores the phase kept busy; a build without cpu_seconds shows "-").
 phases() {
-    python3 -c "import json, sys; s = json.load(open(sys.argv[1]))['run']['seconds']; print(' '.join(f'{k} {s.get(k, 0):.2f}' for k in ('pass1', 'encounters', 'pass2', 'total')))" "$1/summary.json" 2>/dev/null || echo "(no summary)"
+    python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))['run']
+w, c = r['seconds'], r.get('cpu_seconds', {})
+print(' '.join(f'{k} {w.get(k, 0):.2f}/' + (f'{c[k]:.2f}' if k in c else '-') for k in ('pass1', 'encounters', 'pass2', 'total')))
+" "$1/summary.json" 2>/dev/null || echo "(no summary)"
 }
 
 run_one() {
@@ -59,7 +65,7 @@ run_one() {
     results+=("$(measure "two_pass_floor_none" "zstd -dc '$file' > /dev/null; zstd -dc '$file' > '$DATA/plain.csv'")")
     # Removed at once: 1.8 GB of dirty pages written back during the next commands slowed them.
     rm -f "$DATA/plain.csv" "$DATA/pipe.zst"
-    # Each scrub's phases (wall seconds from its summary.json), to see which one a change moved.
+    # Each scrub's phases (wall/CPU seconds from its summary.json), to see which one a change moved.
     local phases=()
     results+=("$(measure "scrub" "$BIN scrub '$file' --workers $WORKERS --out '$out' --as-of 2026-06-30 --quiet ${TABLES[*]} ${SCRUB_FLAGS:-}; test \$? -le 1")")
     phases+=("scrub $(phases "$out")")

@@ -38,7 +38,7 @@ public final class ScrubPipeline {
         // would be destroyed by the run (the command checks too, before loading the tables).
         try options.checkInputsAndOutputFolder()
         options.removeStaleOutputs()
-        let started = Date()
+        let started = PhaseMark()
         var summary = ScrubSummary()
         summary.tables = tables.releases
         summary.run.asOf = DayNumber.format(options.asOf)
@@ -48,7 +48,7 @@ public final class ScrubPipeline {
         summary.chargeLagThresholdDays = options.settings.chargeLagDays
         summary.run.memoryLimit = options.memoryLimit
         summary.run.host = ProcessInfo.processInfo.hostName
-        summary.run.startedAt = ISO8601DateFormatter().string(from: started)
+        summary.run.startedAt = ISO8601DateFormatter().string(from: started.wall)
 
         TemporaryFiles.shared.installSignalHandlers()
         var spooled: [String] = []
@@ -81,7 +81,7 @@ public final class ScrubPipeline {
         var outputs: [OutputFile] = []
         do {
             // Pass 1.
-            let t1 = Date()
+            let t1 = PhaseMark()
             phaseStarted?("reading")
             let pass1 = try passOne(inputs: inputs, layout: layout)
             defer {
@@ -90,7 +90,7 @@ public final class ScrubPipeline {
                 for spool in pass1.spools { spool?.remove() }
             }
             summary.metrics = pass1.metrics
-            summary.run.seconds["pass1"] = Date().timeIntervalSince(t1)
+            summary.run.record("pass1", since: t1)
             for (i, input) in inputs.enumerated() {
                 summary.inputs.append(
                     .init(
@@ -98,15 +98,15 @@ public final class ScrubPipeline {
                         compressed: input.source.isCompressed, lines: pass1.recordsPerFile[i]))
             }
             // Shard stage: encounter rules over every patient-day.
-            let t3 = Date()
+            let t3 = PhaseMark()
             let context = EncounterContext(tables: tables, settings: options.settings, payers: pass1.payerNames)
             MemoryTuning.releaseFreeMemory()
             phaseStarted?("encounter edits")
             let encounterFindings = try EncounterStage.run(store: pass1.store, context: context, workers: options.workers)
             try apply(encounterFindings, to: pass1, summary: &summary)
-            summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
+            summary.run.record("encounters", since: t3)
             // Pass 2.
-            let t2 = Date()
+            let t2 = PhaseMark()
             let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
             outputs.append(findings)
             let clean = try OutputFile(path: path(directory, names[0]), level: level, workers: level == nil ? 0 : 2)
@@ -118,8 +118,8 @@ public final class ScrubPipeline {
             try passTwo(
                 inputs: inputs, layout: layout, state: pass1, encounterFindings: encounterFindings, clean: clean,
                 heldOut: held, findings: findings)
-            summary.run.seconds["pass2"] = Date().timeIntervalSince(t2)
-            summary.run.seconds["total"] = Date().timeIntervalSince(started)
+            summary.run.record("pass2", since: t2)
+            summary.run.record("total", since: started)
             try ScrubPipeline.complete(&outputs, summary: summary, directory: directory)
         } catch {
             for output in outputs { output.discard() }

@@ -70,6 +70,7 @@ extension ScrubSummary {
                 "fail_on": .string(run.failOn), "output_level": .string(run.outputLevel),
                 "chunk_size": .int(run.chunkSize), "memory_limit": .int(run.memoryLimit), "host": .string(run.host),
                 "started_at": .string(run.startedAt), "seconds": .object(run.seconds.mapValues(JSONValue.number)),
+                "cpu_seconds": .object(run.cpuSeconds.mapValues(JSONValue.number)),
             ],
         ]
     }
@@ -349,6 +350,9 @@ extension ScrubSummary {
         run.startedAt = (runObject["started_at"] as? String) ?? ""
         for (name, value) in (runObject["seconds"] as? [String: Any]) ?? [:] {
             if let n = value as? NSNumber { run.seconds[name] = n.doubleValue }
+        }
+        for (name, value) in (runObject["cpu_seconds"] as? [String: Any]) ?? [:] {
+            if let n = value as? NSNumber { run.cpuSeconds[name] = n.doubleValue }
         }
     }
 }

@@ -311,6 +311,9 @@ public struct ScrubSummary: Sendable {
         public var host = ""
         public var startedAt = ""
         public var seconds: [String: Double] = [:]
+        /// CPU seconds (user + system, all threads) per phase, beside `seconds`: their ratio shows how
+        /// busy the cores were in each phase.
+        public var cpuSeconds: [String: Double] = [:]
     }
 
     public var linesIn: Int { metrics.records }

@@ -231,7 +231,7 @@ enum LegacySummaryTree {
             [
                 "version": run.version, "as_of": run.asOf, "workers": run.workers, "fail_on": run.failOn,
                 "output_level": run.outputLevel, "chunk_size": run.chunkSize, "memory_limit": run.memoryLimit,
-                "host": run.host, "started_at": run.startedAt, "seconds": run.seconds,
+                "host": run.host, "started_at": run.startedAt, "seconds": run.seconds, "cpu_seconds": run.cpuSeconds,
             ] as [String: Any]
         return object
     }

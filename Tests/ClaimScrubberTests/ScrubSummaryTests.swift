@@ -116,12 +116,17 @@ import Testing
         // Timings are binary doubles that JSON text need not carry bit for bit: compared apart.
         var summary = result.summary
         summary.run.seconds = [:]
+        summary.run.cpuSeconds = [:]
         let bytes = summary.json()
         let read = try ScrubSummary(json: bytes)
         let timed = try ScrubSummary(json: result.summary.json())
         #expect(timed.run.seconds.keys.sorted() == result.summary.run.seconds.keys.sorted())
         for (stage, seconds) in result.summary.run.seconds {
             #expect(abs((timed.run.seconds[stage] ?? -1) - seconds) < 1e-6, "\(stage)")
+        }
+        #expect(timed.run.cpuSeconds.keys.sorted() == result.summary.run.cpuSeconds.keys.sorted())
+        for (stage, seconds) in result.summary.run.cpuSeconds {
+            #expect(abs((timed.run.cpuSeconds[stage] ?? -1) - seconds) < 1e-6, "\(stage)")
         }
         let again = read.json()
         #expect(again == bytes)
@@ -255,6 +260,27 @@ import Testing
     }
 
     /// Invariant 2 for the new keys: chunking and worker count change nothing outside `run`.
+    @Test func eachPhaseHasWallAndCPUSeconds() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("gen.csv")
+        _ = try Fixtures.generate(lines: 20_000, errorRate: 0.1, to: input)
+        let run = try Fixtures.scrub([input], out: dir.file("out")) { $0.temporaryDirectory = dir.path }.summary.run
+        let phases = ["encounters", "pass1", "pass2", "total"]
+        #expect(run.seconds.keys.sorted() == phases)
+        #expect(run.cpuSeconds.keys.sorted() == phases)
+        // The phases are disjoint parts of the run, which counts from the process's start.
+        let parts = run.cpuSeconds["pass1", default: 0] + run.cpuSeconds["encounters", default: 0]
+            + run.cpuSeconds["pass2", default: 0]
+        #expect(run.cpuSeconds["total", default: 0] > 0)
+        #expect(run.cpuSeconds["total", default: 0] >= parts - 1e-6)
+        #expect(run.cpuSeconds.values.allSatisfy { $0 >= 0 })
+        // And summary.json carries them where its schema says.
+        let text = String(decoding: try Fixtures.read(dir.file("out") + "/summary.json"), as: UTF8.self)
+        #expect(text.contains("\"cpu_seconds\""))
+        #expect(try SchemaValidator.errors(dir.file("out") + "/summary.json") == [])
+    }
+
     @Test func sameSummaryForAnyWorkerCountAndChunkSize() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

@@ -321,7 +321,7 @@ final class ClaimFilePipeline {
     }
 
     func run() throws -> ScrubPipeline.Result {
-        let started = Date()
+        let started = PhaseMark()
         var summary = ScrubSummary()
         summary.tables = tables.releases
         summary.run.asOf = DayNumber.format(options.asOf)
@@ -331,7 +331,7 @@ final class ClaimFilePipeline {
         summary.chargeLagThresholdDays = options.settings.chargeLagDays
         summary.run.memoryLimit = options.memoryLimit
         summary.run.host = ProcessInfo.processInfo.hostName
-        summary.run.startedAt = ISO8601DateFormatter().string(from: started)
+        summary.run.startedAt = ISO8601DateFormatter().string(from: started.wall)
 
         var sources: [InputSource] = []
         for argument in options.inputs {
@@ -368,23 +368,23 @@ final class ClaimFilePipeline {
 
         var outputs: [OutputFile] = []
         do {
-            let t1 = Date()
+            let t1 = PhaseMark()
             let store = ShardStore(memoryBudget: options.workingMemory / 4, directory: options.temporaryDirectory)
             defer { store.removeFiles() }
             let (state, envelope, recordsPerFile) = try passOne(sources: sources, store: store)
-            summary.run.seconds["pass1"] = Date().timeIntervalSince(t1)
+            summary.run.record("pass1", since: t1)
             for (i, source) in sources.enumerated() {
                 summary.inputs.append(
                     .init(file: source.name, format: format.rawValue, compressed: source.isCompressed, lines: recordsPerFile[i]))
             }
-            let t3 = Date()
+            let t3 = PhaseMark()
             MemoryTuning.releaseFreeMemory()
             let context = EncounterContext(tables: tables, settings: options.settings, payers: state.payerNames)
             let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers).sorted()
             applyLate(encounterFindings, envelope: envelope, state: state)
-            summary.run.seconds["encounters"] = Date().timeIntervalSince(t3)
+            summary.run.record("encounters", since: t3)
 
-            let t2 = Date()
+            let t2 = PhaseMark()
             MemoryTuning.releaseFreeMemory()
             let findings = try OutputFile(path: path(directory, "findings.csv"), level: nil)
             outputs.append(findings)
@@ -397,8 +397,8 @@ final class ClaimFilePipeline {
                 held: held, findings: findings)
             // Pass 2 completes the group tallies of claims held late (`recountHeld`).
             summary.metrics = state.metrics
-            summary.run.seconds["pass2"] = Date().timeIntervalSince(t2)
-            summary.run.seconds["total"] = Date().timeIntervalSince(started)
+            summary.run.record("pass2", since: t2)
+            summary.run.record("total", since: started)
             try ScrubPipeline.complete(&outputs, summary: summary, directory: directory)
         } catch {
             for output in outputs { output.discard() }
