@@ -79,8 +79,38 @@ import Testing
         let bytes = Self.encode(lines, in: 1)
         // Cut inside the last line: the reader must say so rather than invent a line.
         #expect(Self.decode(Array(bytes.dropLast(3)), step: bytes.count, expected: lines.count) == nil)
-        // A varint that never ends.
+        // A varint that never ends, near the end of the bytes (the bounds-checked reading) and with
+        // more than a longest line still to come (the unchecked one).
         #expect(Self.decode([0, 0] + [UInt8](repeating: 0xFF, count: 20), step: 64, expected: 1) == nil)
+        let runaway = [0, 0] + [UInt8](repeating: 0xFF, count: 20) + bytes
+        #expect(runaway.count > 4 * SpillCodec.maxLineBytes)
+        #expect(Self.decode(runaway, step: runaway.count, expected: lines.count + 1) == nil)
+        // The same inside the stream, after lines that read well.
+        var middle = bytes
+        let cut = bytes.count / 2
+        middle.replaceSubrange(cut..<cut + 12, with: [UInt8](repeating: 0xFF, count: 12))
+        let misread = Self.decode(middle, step: middle.count, expected: lines.count)
+        #expect(misread != lines, "a damaged stream must not read back as the lines written")
+    }
+
+    @Test func theLongestLineFitsInMaxLineBytes() {
+        // Every field changed and every varint at its longest: the unchecked reading relies on it.
+        var line = EncounterLine.zero
+        line.ordinal = 1 << 63
+        line.patient = .max
+        line.code = 0x1234_5678_9ABC_DEF1
+        line.modifiers = .max
+        line.amountCents = .min
+        line.day = .min
+        line.units = .min
+        line.rendering = .max
+        line.billing = .max
+        (line.department, line.payer) = (.max, .max)
+        line.flags = .max
+        let bytes = Self.encode([line], in: 1)
+        #expect(bytes.count <= SpillCodec.maxLineBytes)
+        #expect(Self.decode(bytes, step: bytes.count, expected: 1) == [line])
+        #expect(Self.decode(bytes, step: 1, expected: 1) == [line])
     }
 
     @Test func zigzagRoundTripsTheExtremes() {
