@@ -135,6 +135,36 @@ import Zstd
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    /// A spill file cut short or with bytes added (a full disk, a stray write) stops the run with
+    /// the file named; it is never read as other lines.
+    @Test func aDamagedSpillFileIsReportedNotMisread() throws {
+        for damage in ["truncate", "append"] {
+            let dir = try TemporaryFolder()
+            defer { dir.remove() }
+            let store = ShardStore(memoryBudget: 64 << 10, directory: dir.path)
+            var rng = SplitMix64(seed: 2)
+            for i in 0..<10_000 {
+                try store.append(
+                    EncounterLine(
+                        ordinal: UInt64(i), patient: rng.next() % 500, code: PackedCode.pack("99213")!, modifiers: 0,
+                        amountCents: Int64(rng.next() % 90_000), day: 20_600, units: 1, rendering: 1_234_567_893,
+                        billing: 0, department: 0, payer: 0, flags: 0))
+            }
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".spill") }
+            let victim = try #require(files.sorted().first)
+            let path = dir.path + "/" + victim
+            let bytes = try Fixtures.read(path)
+            let damaged = damage == "truncate" ? Array(bytes.dropLast(2)) : bytes + [0x07, 0x00, 0x80]
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            var errors: [String] = []
+            for shard in 0..<store.shardCount {
+                do { _ = try store.take(shard) } catch let error as ScrubError { errors.append("\(error)") }
+            }
+            #expect(errors.count == 1, "\(damage): \(errors)")
+            #expect(errors.first?.contains("damaged") == true && errors.first?.contains(victim) == true, "\(errors)")
+        }
+    }
+
     /// Lines sit in blocks of `blockLines` (fewer lines a block with more shards): runs of every
     /// size across block ends, spills of shards holding several blocks, and blocks reused after a
     /// spill must give back every line.

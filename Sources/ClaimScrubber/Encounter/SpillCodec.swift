@@ -1,10 +1,11 @@
-/// The packed form of encounter lines in a spill file, before zstd.
+/// The packed form of encounter lines in a spill file.
 ///
 /// A spilled line was its 64 in-memory bytes compressed by zstd at level 1 (about 11.6 bytes a
 /// line, and zstd's time grows with the bytes it is given: about 160 ns a line to compress and 70
 /// to decompress here). Lines of one shard arrive in input order and repeat their neighbours'
 /// patient, date, code and providers, so each line is written against the one before it in its
-/// file: about 21 bytes a line, which zstd then takes to about 8, in half the time.
+/// file: about 21 bytes a line. zstd over that took it to about 8 bytes, for more time than the
+/// packing itself, so the files now hold this form alone (see `ShardStore`).
 ///
 /// Per line: a byte of change flags, the line's own flags byte, the ordinal as a zigzag varint of
 /// its difference from the previous one, then only the fields that changed (patient, code, day,
