@@ -17,6 +17,9 @@ public final class ScrubPipeline {
     public var progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
     /// Called when a phase starts: "reading" (pass 1), "encounter edits", "writing" (pass 2).
     public var phaseStarted: (@Sendable (String) -> Void)?
+    /// Called with what the run did beside its outputs that the user should hear of (no patient
+    /// data): temporary files of an earlier, killed run removed.
+    public var notice: (@Sendable (String) -> Void)?
 
     public init(options: ScrubOptions, tables: CodeTables) {
         var options = options
@@ -38,6 +41,14 @@ public final class ScrubPipeline {
         // would be destroyed by the run (the command checks too, before loading the tables).
         try options.checkInputsAndOutputFolder()
         options.removeStaleOutputs()
+        let abandoned = TemporaryFiles.removeAbandoned(
+            temporaryFolder: options.temporaryDirectory, outputFolder: options.outputDirectory)
+        if abandoned.files > 0 {
+            let processes = abandoned.processes.map(String.init).joined(separator: ", ")
+            notice?(
+                "removed \(abandoned.files) temporary file\(abandoned.files == 1 ? "" : "s") left by an earlier run that "
+                    + "did not finish (process \(processes))")
+        }
         let started = PhaseMark()
         var summary = ScrubSummary()
         summary.tables = tables.releases

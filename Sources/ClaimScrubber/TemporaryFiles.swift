@@ -90,6 +90,60 @@ public final class TemporaryFiles: Sendable {
         }
     }
 
+    /// What `removeAbandoned` removed: how many files, left by which processes.
+    public struct Abandoned: Equatable, Sendable {
+        public var files = 0
+        public var processes: [Int32] = []
+    }
+
+    /// Removes the temporary files of earlier runs that ended without removing them: killed
+    /// (`kill -9`, the out-of-memory killer), a power cut, a crash. They hold charge lines, so
+    /// they should not outlive the run that made them.
+    ///
+    /// A file is removed only when all of these hold: its name is one this program gives its
+    /// temporaries (`claim-scrub-<pid>-<n>-…` in `temporaryFolder`, `.<output>.tmp-<pid>` in
+    /// `outputFolder`); it is a regular file (not a link) of this user; and no process `<pid>` is
+    /// running, so it is not another run's. A run in another PID namespace sharing the folder would
+    /// look dead from here: it would then fail for want of its files, not write wrong outputs.
+    public static func removeAbandoned(temporaryFolder: String?, outputFolder: String?) -> Abandoned {
+        var found = Abandoned()
+        let own = getpid()
+        func sweep(_ folder: String, _ owner: (String) -> Int32?) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+            for name in names.sorted() {
+                guard let pid = owner(name), pid > 0, pid != own, !isRunning(pid) else { continue }
+                let path = (folder as NSString).appendingPathComponent(name)
+                var info = stat()
+                guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == getuid(),
+                    unlink(path) == 0
+                else { continue }
+                found.files += 1
+                if !found.processes.contains(pid) { found.processes.append(pid) }
+            }
+        }
+        sweep(temporaryFolder ?? NSTemporaryDirectory()) { name in
+            // claim-scrub-<pid>-<n>-<suffix>
+            let parts = name.split(separator: "-", maxSplits: 4, omittingEmptySubsequences: false)
+            guard parts.count == 5, parts[0] == "claim", parts[1] == "scrub", parts[3].allSatisfy(\.isNumber)
+            else { return nil }
+            return Int32(parts[2])
+        }
+        if let outputFolder {
+            sweep(outputFolder) { name in
+                // .<output name>.tmp-<pid>
+                guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
+                    ScrubOptions.outputNames.contains(String(name[name.index(after: name.startIndex)..<marker.lowerBound]))
+                else { return nil }
+                return Int32(name[marker.upperBound...])
+            }
+        }
+        found.processes.sort()
+        return found
+    }
+
+    /// True when a process `pid` exists (it may be another user's: `kill` is then refused).
+    private static func isRunning(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
+
     /// Installs the SIGINT/SIGTERM handlers (once per process).
     public func installSignalHandlers() {
         sources.withLock { sources in

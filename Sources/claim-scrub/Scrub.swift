@@ -146,6 +146,8 @@ struct Scrub: ParsableCommand {
                             + "shards spill at once and the run will go over it\n").utf8))
             }
             let pipeline = ScrubPipeline(options: options, tables: loaded)
+            // Said even with --quiet: files were removed, which someone may look for.
+            pipeline.notice = { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) }
             let bar = ProgressBar.standardError(quiet: quiet)
             if let bar {
                 pipeline.progress = { bar.update(bytes: $0, total: $1, lines: $2) }

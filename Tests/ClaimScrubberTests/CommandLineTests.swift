@@ -229,6 +229,68 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("spool") })
     }
 
+    /// A run killed outright leaves its spills behind; the next run with the same --temp-dir and
+    /// --out removes them and says so on stderr (a count and process ids, no patient data).
+    @Test func theNextRunRemovesTheTemporariesOfAKilledOne() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let temp = dir.file("tmp")
+        let out = dir.file("out")
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let dead = try AbandonedTemporaryFilesTests.deadProcess()
+        let stale = [temp + "/claim-scrub-\(dead)-1-shard-0.spill", out + "/.held.csv.tmp-\(dead)"]
+        for path in stale { try Data("P123,Doe,1970-01-01\n".utf8).write(to: URL(fileURLWithPath: path)) }
+        let run = try Self.run([
+            "scrub", Self.sample, "--as-of", "2026-06-30", "--out", out, "--temp-dir", temp, "--quiet",
+        ])
+        #expect(run.status < 2, "\(run.stderr)")
+        for path in stale { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
+        #expect(
+            run.stderr.contains(
+                "note: removed 2 temporary files left by an earlier run that did not finish (process \(dead))"),
+            "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp).isEmpty)
+    }
+
+    /// The same with a real `kill -9` in the middle of a run that spills.
+    @Test func aRunKilledMidwayIsCleanedUpByTheNextOne() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let temp = dir.file("tmp")
+        let out = dir.file("out")
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
+        let input = dir.file("in.csv")
+        _ = try Fixtures.generate(lines: 60_000, to: input)
+        let arguments = [
+            "scrub", input, "--as-of", "2026-06-30", "--out", out, "--temp-dir", temp, "--memory-limit", "1MiB",
+            "--quiet",
+        ]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Killed once its first spill file is there.
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline,
+            (try? FileManager.default.contentsOfDirectory(atPath: temp))?.contains(where: { $0.hasSuffix(".spill") }) != true
+        {
+            usleep(2_000)
+        }
+        try #require(process.isRunning, "the run ended before it spilled")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let left = try FileManager.default.contentsOfDirectory(atPath: temp)
+        #expect(left.contains { $0.hasPrefix("claim-scrub-\(process.processIdentifier)-") }, "\(left)")
+
+        let again = try Self.run(arguments)
+        #expect(again.status < 2, "\(again.stderr)")
+        #expect(again.stderr.contains("(process \(process.processIdentifier))"), "\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).allSatisfy { !$0.hasPrefix(".") })
+    }
+
     /// A pipe given as a path (`/dev/stdin`, a shell's `<(zstd -dc …)`) cannot be read twice, and
     /// telling its format would consume its first bytes: the run stops, pointing at `-`, which spools.
     @Test func aPipeGivenAsAPathStopsTheRunPointingAtStandardInput() throws {

@@ -128,4 +128,57 @@ import Testing
             #expect(left.isEmpty, "attempt \(attempt) left \(left)")
         }
     }
+
+}
+
+/// The temporaries a run killed outright leaves behind, removed by the next run.
+@Suite struct AbandonedTemporaryFilesTests {
+    /// The process id of a process that has ended (a `true` run and waited for).
+    static func deadProcess() throws -> Int32 {
+        for _ in 0..<5 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/true")
+            try process.run()
+            process.waitUntilExit()
+            let pid = process.processIdentifier
+            if kill(pid, 0) != 0 && errno == ESRCH { return pid }
+        }
+        throw ScrubError("no ended process id to test with")
+    }
+
+    /// Temporaries of a run killed outright (`kill -9`, the out-of-memory killer) hold charge
+    /// lines: the next run removes them, and nothing else.
+    @Test func abandonedTemporariesOfEndedProcessesAreRemovedAndNothingElse() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let out = try TemporaryFolder()
+        defer { out.remove() }
+        let dead = try Self.deadProcess()
+        let own = getpid()
+        func touch(_ path: String) throws { try Data("x".utf8).write(to: URL(fileURLWithPath: path)) }
+        let removed = [
+            temp.file("claim-scrub-\(dead)-1-shard-3.spill"), temp.file("claim-scrub-\(dead)-7-findings.spool"),
+            out.file(".clean.csv.zst.tmp-\(dead)"), out.file(".findings.csv.tmp-\(dead)"),
+        ]
+        let kept = [
+            temp.file("claim-scrub-\(own)-2-input-0.spool"),  // this process's own
+            temp.file("claim-scrub-1-3-stdin.spool"),  // process 1 is running
+            temp.file("claim-scrub-notes.txt"), temp.file("claim-scrub-x\(dead)-1-a"), temp.file("other-\(dead)-1-a"),
+            out.file(".clean.csv.tmp-\(own)"), out.file(".notes.txt.tmp-\(dead)"), out.file("clean.csv"),
+            out.file(".clean.csv.tmp-\(dead)x"),
+        ]
+        for path in removed + kept { try touch(path) }
+        // A link with a stale name is not followed, nor removed: its target is not ours to judge.
+        let target = temp.file("target.csv")
+        try touch(target)
+        let link = temp.file("claim-scrub-\(dead)-9-link.spill")
+        #expect(symlink(target, link) == 0)
+
+        let found = TemporaryFiles.removeAbandoned(temporaryFolder: temp.path, outputFolder: out.path)
+        #expect(found == TemporaryFiles.Abandoned(files: removed.count, processes: [dead]))
+        for path in removed { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
+        for path in kept + [target, link] { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
+        // Nothing left to find the second time.
+        #expect(TemporaryFiles.removeAbandoned(temporaryFolder: temp.path, outputFolder: out.path).files == 0)
+    }
 }
