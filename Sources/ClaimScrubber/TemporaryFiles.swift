@@ -110,7 +110,7 @@ public final class TemporaryFiles: Sendable {
         let own = getpid()
         func sweep(_ folder: String, _ owner: (String) -> Int32?) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-            for name in names.sorted() {
+            for name in names {
                 guard let pid = owner(name), pid > 0, pid != own, !isRunning(pid) else { continue }
                 let path = (folder as NSString).appendingPathComponent(name)
                 var info = stat()
@@ -122,7 +122,8 @@ public final class TemporaryFiles: Sendable {
             }
         }
         sweep(temporaryFolder ?? NSTemporaryDirectory()) { name in
-            // claim-scrub-<pid>-<n>-<suffix>
+            // claim-scrub-<pid>-<n>-<suffix>; the prefix tested first, as a shared /tmp holds many names.
+            guard name.utf8.starts(with: "claim-scrub-".utf8) else { return nil }
             let parts = name.split(separator: "-", maxSplits: 4, omittingEmptySubsequences: false)
             guard parts.count == 5, parts[0] == "claim", parts[1] == "scrub", parts[3].allSatisfy(\.isNumber)
             else { return nil }
@@ -131,7 +132,7 @@ public final class TemporaryFiles: Sendable {
         if let outputFolder {
             sweep(outputFolder) { name in
                 // .<output name>.tmp-<pid>
-                guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
+                guard name.utf8.first == UInt8(ascii: "."), let marker = name.range(of: ".tmp-", options: .backwards),
                     ScrubOptions.outputNames.contains(String(name[name.index(after: name.startIndex)..<marker.lowerBound]))
                 else { return nil }
                 return Int32(name[marker.upperBound...])
