@@ -86,11 +86,9 @@ extension ScrubPipeline {
     // MARK: - Pass 1
 
     func passOne(inputs: [OpenInput], layout: ExtractLayout) throws -> PassOneState {
-        // Shard memory: half of what the limit leaves once the tables are loaded (`workingMemory`);
-        // chunks in flight and buffers take the rest. A quarter peaked at 213 MiB on 10M lines at
-        // the default limit and spilled 8.2M of them; half peaks at 350 MiB, spills 6.5M, and
-        // took pass 1 from 8.2-8.8 to 7.9 CPU-s (`--level none`, two runs each, alternating).
-        let budget = options.workingMemory / 2
+        // Shard memory: a quarter of what the limit leaves once the tables are loaded
+        // (`workingMemory`); chunks in flight and buffers take the rest.
+        let budget = options.workingMemory / 4
         let store = ShardStore(
             memoryBudget: budget, directory: options.temporaryDirectory,
             shardCount: ShardStore.shardCount(forLines: Self.estimatedLines(inputs), memoryBudget: budget))
