@@ -16,9 +16,10 @@ import Synchronization
 ///
 /// The spill files carry the packed form as it is. zstd over it (level 1, the first design) took
 /// the 21 bytes to about 8 but cost about 900 instructions a spilled line, writing and reading
-/// back (callgrind: 27.24G against 25.45G for 2M lines at `--memory-limit 128MiB`); on 10M lines
-/// at the default limit dropping it took the run from 7.7 to 7.2 s, 0.9 CPU-s less. The price
-/// is temporary space: about 21 bytes a spilled line (170 MB for 10M lines, 1 GB for 50M).
+/// back (callgrind: 27.24G against 25.45G for 2M lines at `--memory-limit 128MiB`); on 10M lines,
+/// with the store at half the working memory then, dropping it took the run from 7.7 to 7.2 s
+/// (0.9 CPU-s). The price is temporary space: about 21 bytes a spilled line (170 MB for 10M
+/// lines, 1 GB for 50M).
 ///
 /// Lines in memory sit in fixed-size blocks from one pool: a spilled or loaded shard gives its
 /// blocks back for the next lines. Growing arrays (the first design) copied every line again at
