@@ -125,7 +125,8 @@ public final class TemporaryFiles: Sendable {
             // claim-scrub-<pid>-<n>-<suffix>; the prefix tested first, as a shared /tmp holds many names.
             guard name.utf8.starts(with: "claim-scrub-".utf8) else { return nil }
             let parts = name.split(separator: "-", maxSplits: 4, omittingEmptySubsequences: false)
-            guard parts.count == 5, parts[0] == "claim", parts[1] == "scrub", parts[3].allSatisfy(\.isNumber)
+            guard parts.count == 5, parts[0] == "claim", parts[1] == "scrub", !parts[3].isEmpty,
+                parts[3].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
             else { return nil }
             return Int32(parts[2])
         }

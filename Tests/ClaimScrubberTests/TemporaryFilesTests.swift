@@ -164,6 +164,7 @@ import Testing
             temp.file("claim-scrub-\(own)-2-input-0.spool"),  // this process's own
             temp.file("claim-scrub-1-3-stdin.spool"),  // process 1 is running
             temp.file("claim-scrub-notes.txt"), temp.file("claim-scrub-x\(dead)-1-a"), temp.file("other-\(dead)-1-a"),
+            temp.file("claim-scrub-\(dead)--a"), temp.file("claim-scrub-\(dead)-٣-a"),
             out.file(".clean.csv.tmp-\(own)"), out.file(".notes.txt.tmp-\(dead)"), out.file("clean.csv"),
             out.file(".clean.csv.tmp-\(dead)x"),
         ]
