@@ -44,10 +44,11 @@ public final class ScrubPipeline {
         let abandoned = TemporaryFiles.removeAbandoned(
             temporaryFolder: options.temporaryDirectory, outputFolder: options.outputDirectory)
         if abandoned.files > 0 {
-            let processes = abandoned.processes.map(String.init).joined(separator: ", ")
-            notice?(
-                "removed \(abandoned.files) temporary file\(abandoned.files == 1 ? "" : "s") left by an earlier run that "
-                    + "did not finish (process \(processes))")
+            let files = abandoned.files == 1 ? "1 temporary file" : "\(abandoned.files) temporary files"
+            let processes =
+                (abandoned.processes.count == 1 ? "process " : "processes ")
+                + abandoned.processes.map(String.init).joined(separator: ", ")
+            notice?("removed \(files) left by an earlier run that did not finish (\(processes))")
         }
         let started = PhaseMark()
         var summary = ScrubSummary()

@@ -133,9 +133,10 @@ public final class TemporaryFiles: Sendable {
         if let outputFolder {
             sweep(outputFolder) { name in
                 // .<output name>.tmp-<pid>
-                guard name.utf8.first == UInt8(ascii: "."), let marker = name.range(of: ".tmp-", options: .backwards),
-                    ScrubOptions.outputNames.contains(String(name[name.index(after: name.startIndex)..<marker.lowerBound]))
+                guard name.utf8.first == UInt8(ascii: "."), let marker = name.range(of: ".tmp-", options: .backwards)
                 else { return nil }
+                let output = String(name[name.index(after: name.startIndex)..<marker.lowerBound])
+                guard ScrubOptions.outputNames.contains(output) else { return nil }
                 return Int32(name[marker.upperBound...])
             }
         }

@@ -273,11 +273,10 @@ import Testing
         try process.run()
         // Killed once its first spill file is there.
         let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline,
-            (try? FileManager.default.contentsOfDirectory(atPath: temp))?.contains(where: { $0.hasSuffix(".spill") }) != true
-        {
-            usleep(2_000)
+        func spilled() -> Bool {
+            ((try? FileManager.default.contentsOfDirectory(atPath: temp)) ?? []).contains { $0.hasSuffix(".spill") }
         }
+        while process.isRunning && Date() < deadline && !spilled() { usleep(2_000) }
         try #require(process.isRunning, "the run ended before it spilled")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

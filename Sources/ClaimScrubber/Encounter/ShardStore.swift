@@ -40,8 +40,9 @@ final class ShardStore {
     /// end), so outputs are the same for any count.
     ///
     /// More shards also mean smaller spills (the budget's lines spread over more shards), and each
-    /// spill has its own fixed cost (a file opened, a write per block): the count stays at most a 512th of the
-    /// budget's lines, so a shard holds about 512 lines in memory on average before it spills.
+    /// spill has its own fixed cost (a file opened, a write per block): the count stays at most a
+    /// 512th of the budget's lines, so a shard holds about 512 lines in memory on average before it
+    /// spills.
     /// Past that, oversized shards go through sub-stores (see `EncounterStage.run`).
     static func shardCount(forLines lines: Int, memoryBudget: Int) -> Int {
         let budgetLines = memoryBudget / MemoryLayout<EncounterLine>.stride
@@ -476,7 +477,9 @@ private final class SpillReader {
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ScrubError("cannot open a spill file: \(String(cString: strerror(errno)))", file: path) }
+        guard fd >= 0 else {
+            throw ScrubError("cannot open a spill file: \(String(cString: strerror(errno)))", file: path)
+        }
         buffer = .allocate(byteCount: 256 << 10, alignment: 16)
     }
 
