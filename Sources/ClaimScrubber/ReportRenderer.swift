@@ -423,7 +423,14 @@ public enum ReportRenderer {
             html += "<tr><td>\(HTML.escape(t.kind))</td><td>\(HTML.escape(t.release))</td><td>\(HTML.escape(t.file))</td>"
             html += "<td>\(HTML.escape(dates))</td><td>\(ReportFormat.count(t.entries))</td></tr>\n"
         }
-        return html + "</tbody></table>\n</section>\n"
+        html += "</tbody></table>\n"
+        if !s.codeSetsNotLoaded.isEmpty {
+            // What the run could not check: a gate that passed may have passed for want of a table.
+            html += "<p id=\"not-loaded\"><strong>Not loaded:</strong> "
+            html += s.codeSetsNotLoaded.map(HTML.escape).joined(separator: ", ")
+            html += ". Codes of these sets got a form check only, or their rules did not run.</p>\n"
+        }
+        return html + "</section>\n"
     }
 
     static let style = """

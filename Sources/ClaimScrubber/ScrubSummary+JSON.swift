@@ -58,6 +58,7 @@ extension ScrubSummary {
             "tables": .array(tables.map(Self.json)),
             // Without a CPT list, CPT-shaped codes got a format check only (C01 on form, never C02).
             "cpt_table_loaded": .bool(tables.contains { $0.kind == "cpt" }),
+            "code_sets_not_loaded": .array(codeSetsNotLoaded.map(JSONValue.string)),
             "inputs": .array(
                 inputs.map {
                     [
@@ -331,6 +332,8 @@ extension ScrubSummary {
                     file: try r.string(t, "file", in: "tables"), effective: t["effective"] as? String,
                     through: t["through"] as? String, entries: try r.int(t, "entries", in: "tables")))
         }
+        // Absent from summaries written before the key existed (a previous month's, for --compare).
+        codeSetsNotLoaded = ((root["code_sets_not_loaded"] as? [Any]) ?? []).compactMap { $0 as? String }
         for item in try r.array(root, "inputs") {
             guard let t = item as? [String: Any] else { throw ScrubError("inputs: an entry is not an object", file: file) }
             inputs.append(

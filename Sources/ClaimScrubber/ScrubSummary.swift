@@ -286,6 +286,9 @@ public enum ISOWeek {
 public struct ScrubSummary: Sendable {
     public var metrics = ScrubMetrics()
     public var tables: [TableRelease] = []
+    /// Code sets the run checks against that were not loaded (`TableListing.missingCodeSets`):
+    /// their codes got a form check only, or their rules did not run.
+    public var codeSetsNotLoaded: [String] = []
     public var inputs: [InputSummary] = []
     public var run = RunInfo()
     /// D04's threshold: "over threshold" in the charge lag figures means a lag above this.

@@ -223,6 +223,7 @@ enum LegacySummaryTree {
             return t
         }
         object["cpt_table_loaded"] = s.tables.contains { $0.kind == "cpt" }
+        object["code_sets_not_loaded"] = s.codeSetsNotLoaded
         object["inputs"] = s.inputs.map {
             ["file": $0.file, "format": $0.format, "compressed": $0.compressed, "lines": $0.lines] as [String: Any]
         }

@@ -260,6 +260,51 @@ import Testing
     }
 
     /// Invariant 2 for the new keys: chunking and worker count change nothing outside `run`.
+    /// A run without some code sets says which in summary.json and the report, not only on stderr:
+    /// a gate that passed may have passed for want of a table.
+    @Test func codeSetsNotLoadedAreNamedInTheSummaryAndTheReport() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("gen.csv")
+        _ = try Fixtures.generate(lines: 300, to: input)
+        let shippedOnly = try Fixtures.scrub([input], out: dir.file("a")) { $0.temporaryDirectory = dir.path }
+        #expect(
+            shippedOnly.summary.codeSetsNotLoaded == [
+                "CPT", "revenue codes", "NCCI PTP \(ServiceSetting.practitioner.rawValue)",
+                "NCCI PTP \(ServiceSetting.outpatientHospital.rawValue)", "MUE \(ServiceSetting.practitioner.rawValue)",
+                "MUE \(ServiceSetting.outpatientHospital.rawValue)", "add-on codes",
+            ])
+        let withDemo = try Fixtures.scrub([input], out: dir.file("b"), tables: Fixtures.demoTablesCache) {
+            $0.temporaryDirectory = dir.path
+        }
+        #expect(withDemo.summary.codeSetsNotLoaded == ["CPT", "revenue codes"])
+        let none = try Fixtures.scrub([input], out: dir.file("c"), tables: CodeTables()) {
+            $0.temporaryDirectory = dir.path
+        }
+        #expect(none.summary.codeSetsNotLoaded.starts(with: ["ICD-10-CM", "HCPCS Level II", "CPT"]))
+        #expect(none.summary.codeSetsNotLoaded.contains("MCE") && none.summary.codeSetsNotLoaded.contains("Excludes1"))
+        // One name for each note the tables listing prints about a missing set.
+        #expect(
+            none.summary.codeSetsNotLoaded.count
+                == TableListing.notes(CodeTables()).filter { $0.hasPrefix("no ") }.count)
+        // Written, read back, validated, and shown in the report.
+        let read = try ScrubSummary(json: try Fixtures.read(dir.file("c") + "/summary.json"))
+        #expect(read.codeSetsNotLoaded == none.summary.codeSetsNotLoaded)
+        // A summary of an earlier version, without the key (last month's, for --compare), still reads.
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(try Fixtures.read(dir.file("c") + "/summary.json")))
+                as? [String: Any])
+        object["code_sets_not_loaded"] = nil
+        let older = try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)))
+        #expect(older.codeSetsNotLoaded.isEmpty)
+        #expect(older.metrics.records == none.summary.metrics.records)
+        #expect(try SchemaValidator.errors(dir.file("c") + "/summary.json") == [])
+        let report = String(decoding: try Fixtures.read(dir.file("c") + "/report.html"), as: UTF8.self)
+        #expect(report.contains("<strong>Not loaded:</strong> ICD-10-CM, HCPCS Level II, CPT"))
+        let demoReport = String(decoding: try Fixtures.read(dir.file("b") + "/report.html"), as: UTF8.self)
+        #expect(demoReport.contains("<strong>Not loaded:</strong> CPT, revenue codes."))
+    }
+
     @Test func eachPhaseHasWallAndCPUSeconds() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

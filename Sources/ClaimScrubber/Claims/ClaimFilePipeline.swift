@@ -324,6 +324,7 @@ final class ClaimFilePipeline {
         let started = PhaseMark()
         var summary = ScrubSummary()
         summary.tables = tables.releases
+        summary.codeSetsNotLoaded = TableListing.missingCodeSets(tables)
         summary.run.asOf = DayNumber.format(options.asOf)
         summary.run.workers = options.workers
         summary.run.failOn = options.failOn.rawValue

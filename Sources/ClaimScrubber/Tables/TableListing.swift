@@ -43,33 +43,63 @@ public enum TableListing {
         return notes
     }
 
+    /// The code sets a run checks against that are not loaded, by name, in listing order: what
+    /// summary.json's `code_sets_not_loaded` and the report list (codes of those sets got a form
+    /// check only, or their rules did not run).
+    public static func missingCodeSets(_ tables: CodeTables) -> [String] {
+        codeSetNotes(tables).map(\.name)
+    }
+
     /// A note for each code set not loaded, in listing order; `shipped`: a set `data/tables` has.
-    private static func codeSetNotes(_ tables: CodeTables) -> [(note: String, shipped: Bool)] {
-        var notes: [(note: String, shipped: Bool)] = []
-        if !tables.icd10cm.isLoaded { notes.append(("no ICD-10-CM release loaded: diagnoses get a format check only", true)) }
-        if !tables.hcpcs.isLoaded { notes.append(("no HCPCS file loaded: Level II codes get a format check only", true)) }
-        if !tables.cpt.isLoaded {
-            notes.append(("no CPT list loaded (AMA-licensed; kind 'cpt' in tables.toml): CPT-shaped codes get a format check only", false))
+    private static func codeSetNotes(_ tables: CodeTables) -> [(name: String, note: String, shipped: Bool)] {
+        var notes: [(name: String, note: String, shipped: Bool)] = []
+        if !tables.icd10cm.isLoaded {
+            notes.append(("ICD-10-CM", "no ICD-10-CM release loaded: diagnoses get a format check only", true))
         }
-        if !tables.revenueCodes.isLoaded { notes.append(("no revenue-code list loaded: revenue codes get a form check only", false)) }
+        if !tables.hcpcs.isLoaded {
+            notes.append(("HCPCS Level II", "no HCPCS file loaded: Level II codes get a format check only", true))
+        }
+        if !tables.cpt.isLoaded {
+            notes.append(
+                (
+                    "CPT",
+                    "no CPT list loaded (AMA-licensed; kind 'cpt' in tables.toml): "
+                        + "CPT-shaped codes get a format check only",
+                    false
+                ))
+        }
+        if !tables.revenueCodes.isLoaded {
+            notes.append(("revenue codes", "no revenue-code list loaded: revenue codes get a form check only", false))
+        }
         if !tables.placeOfService.isLoaded {
-            notes.append(("no place-of-service list loaded: place of service gets a form check only", true))
+            notes.append(
+                ("place of service", "no place-of-service list loaded: place of service gets a form check only", true))
         }
         if !tables.modifiers.hasLevelOne {
-            notes.append(("no Level I (CPT) modifier list loaded: two-digit modifiers get a form check only", true))
+            notes.append(
+                (
+                    "Level I modifiers",
+                    "no Level I (CPT) modifier list loaded: two-digit modifiers get a form check only", true
+                ))
         }
         if !tables.modifiers.hasLevelTwo {
-            notes.append(("no HCPCS Level II modifiers loaded: modifiers with a letter get a form check only", true))
+            notes.append(
+                (
+                    "HCPCS Level II modifiers",
+                    "no HCPCS Level II modifiers loaded: modifiers with a letter get a form check only", true
+                ))
         }
-        if !tables.mce.isLoaded { notes.append(("no MCE lists loaded: M01-M03 do not run", true)) }
-        if !tables.excludes1.isLoaded { notes.append(("no Excludes1 table loaded: M04 does not run", true)) }
+        if !tables.mce.isLoaded { notes.append(("MCE", "no MCE lists loaded: M01-M03 do not run", true)) }
+        if !tables.excludes1.isLoaded {
+            notes.append(("Excludes1", "no Excludes1 table loaded: M04 does not run", true))
+        }
         for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.ptp.isLoaded(setting) {
-            notes.append(("no NCCI PTP table for \(setting.rawValue) lines", false))
+            notes.append(("NCCI PTP \(setting.rawValue)", "no NCCI PTP table for \(setting.rawValue) lines", false))
         }
         for setting in [ServiceSetting.practitioner, .outpatientHospital] where !tables.mue.isLoaded(setting) {
-            notes.append(("no MUE table for \(setting.rawValue) lines", false))
+            notes.append(("MUE \(setting.rawValue)", "no MUE table for \(setting.rawValue) lines", false))
         }
-        if !tables.addOns.isLoaded { notes.append(("no add-on code table loaded", false)) }
+        if !tables.addOns.isLoaded { notes.append(("add-on codes", "no add-on code table loaded", false)) }
         return notes
     }
 }
