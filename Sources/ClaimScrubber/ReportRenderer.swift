@@ -274,7 +274,10 @@ public enum ReportRenderer {
         html += "<table><caption>Charge lag by department (days)</caption><thead><tr>"
         html += "<th scope=\"col\">Department</th><th scope=\"col\">Lines</th><th scope=\"col\">Median</th>"
         html += "<th scope=\"col\">p90</th><th scope=\"col\">Over \(threshold) days</th>"
-        if p != nil { html += "<th scope=\"col\">Median, previous</th><th scope=\"col\">p90, previous</th>" }
+        if p != nil {
+            html += "<th scope=\"col\">Median, previous</th><th scope=\"col\">p90, previous</th>"
+            html += "<th scope=\"col\">Median change</th>"
+        }
         html += "</tr></thead><tbody>\n"
         var departments = Dictionary(
             s.metrics.chargeLag.map { (ScrubSummary.groupKey($0.key), $0.value) },
@@ -297,6 +300,15 @@ public enum ReportRenderer {
                 let old = before[name]
                 html += "<td>\(old.map { $0.lines > 0 ? String($0.median) : "" } ?? "")</td>"
                 html += "<td>\(old.map { $0.lines > 0 ? String($0.p90) : "" } ?? "")</td>"
+                // Days, signed, as the other tables' change columns; a department of one run only
+                // says which.
+                let change: String
+                if let old, old.lines > 0 {
+                    change = d.lines > 0 ? ReportFormat.signedCount(Int(d.median) - Int(old.median)) : "no lines"
+                } else {
+                    change = "new"
+                }
+                html += "<td class=\"change\">\(change)</td>"
             }
             html += "</tr>\n"
         }

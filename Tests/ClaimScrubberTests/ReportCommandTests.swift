@@ -88,6 +88,35 @@ import Testing
         let lag = try section("lag")
         let cardiologyLag = "<th scope=\"row\">Cardiology</th><td>0</td><td>—</td><td>—</td><td>—</td><td>-4</td>"
         #expect(lag.contains(cardiologyLag))
+        // The median's change in days: Cardiology lagged only last month, Orthopedics the same 1 day.
+        #expect(lag.contains("<th scope=\"col\">Median change</th>"))
+        #expect(lag.contains("<td>-4</td><td>-4</td><td class=\"change\">no lines</td></tr>"))
+        #expect(lag.contains("<td>1</td><td>1</td><td class=\"change\">0</td></tr>"))
+    }
+
+    /// The charge lag table's median change, in days with its sign, and "new" for a department
+    /// that had no lags in the previous run.
+    @Test func compareShowsTheChangeOfEachDepartmentsMedianLag() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        func line(_ id: String, _ department: String, post: String) -> String {
+            ReportFixtures.line(id, department: department, npi: ReportFixtures.npiA, payer: "AETNA01",
+                service: "2026-06-01", post: post, amount: "50.00") + "\n"
+        }
+        let now = ReportFixtures.header + "\n" + line("L1", "Orthopedics", post: "2026-06-04")
+            + line("L2", "Radiology", post: "2026-06-02")
+        let before = ReportFixtures.header + "\n" + line("L1", "Orthopedics", post: "2026-06-02")
+        let (_, nowOut) = try ReportFixtures.scrub(now, in: dir, name: "june.csv", out: "june")
+        let (_, beforeOut) = try ReportFixtures.scrub(before, in: dir, name: "may.csv", out: "may")
+        let html = ReportRenderer.html(
+            try ScrubSummary(json: try Fixtures.read(nowOut + "/summary.json")),
+            previous: try ScrubSummary(json: try Fixtures.read(beforeOut + "/summary.json")))
+        let start = try #require(html.range(of: "<section id=\"lag\">"))
+        let lag = html[start.upperBound...]
+        #expect(lag.contains("<th scope=\"row\">Orthopedics</th><td>1</td><td>3</td><td>3</td>"))
+        #expect(lag.contains("<td>1</td><td>1</td><td class=\"change\">+2</td></tr>"))
+        #expect(lag.contains("<th scope=\"row\">Radiology</th><td>1</td><td>1</td><td>1</td>"))
+        #expect(lag.contains("<td></td><td></td><td class=\"change\">new</td></tr>"))
     }
 
     @Test func reportWithoutCompareMatchesTheScrubsOwn() throws {
