@@ -17,3 +17,20 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, failure: (String) ->
         done += n
     }
 }
+
+/// Reads from `fd` until `buffer` is full or the file ends, retrying short and interrupted reads;
+/// returns the bytes read. On failure throws what `failure` makes of the system's reason.
+func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, failure: (String) -> ScrubError) throws -> Int {
+    var got = 0
+    while got < buffer.count {
+        let n = read(fd, buffer.baseAddress! + got, buffer.count - got)
+        if n > 0 {
+            got += n
+        } else if n == 0 {
+            break
+        } else if errno != EINTR {
+            throw failure(String(cString: strerror(errno)))
+        }
+    }
+    return got
+}

@@ -488,22 +488,6 @@ private final class SpillReader {
         buffer.deallocate()
     }
 
-    /// Fills `target` unless the file ends first; returns the bytes read.
-    private func readFully(into target: UnsafeMutableRawBufferPointer) throws -> Int {
-        var got = 0
-        while got < target.count {
-            let n = Glibc.read(fd, target.baseAddress! + got, target.count - got)
-            if n > 0 {
-                got += n
-            } else if n == 0 {
-                break
-            } else if errno != EINTR {
-                throw ScrubError("cannot read a spill file: \(String(cString: strerror(errno)))", file: path)
-            }
-        }
-        return got
-    }
-
     /// Keeps at least a line's longest encoding ahead of `start`, unless the file has ended.
     private func refill() throws {
         guard !atEnd, end - start < SpillCodec.maxLineBytes else { return }
@@ -512,7 +496,9 @@ private final class SpillReader {
             end -= start
             start = 0
         }
-        let n = try readFully(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+        let n = try readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...])) {
+            ScrubError("cannot read a spill file: \($0)", file: path)
+        }
         if end + n < buffer.count { atEnd = true }
         end += n
     }
