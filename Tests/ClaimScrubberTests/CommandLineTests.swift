@@ -229,15 +229,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("spool") })
     }
 
+    /// A `tmp` and an `out` folder made in `dir`, for runs given `--temp-dir` and `--out`.
+    static func temporaryAndOutputFolders(in dir: TemporaryFolder) throws -> (temp: String, out: String) {
+        let (temp, out) = (dir.file("tmp"), dir.file("out"))
+        for folder in [temp, out] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        return (temp, out)
+    }
+
     /// A run killed outright leaves its spills behind; the next run with the same --temp-dir and
     /// --out removes them and says so on stderr (a count and process ids, no patient data).
     @Test func theNextRunRemovesTheTemporariesOfAKilledOne() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let temp = dir.file("tmp")
-        let out = dir.file("out")
-        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let (temp, out) = try Self.temporaryAndOutputFolders(in: dir)
         let dead = try AbandonedTemporaryFilesTests.deadProcess()
         let stale = [temp + "/claim-scrub-\(dead)-1-shard-0.spill", out + "/.held.csv.tmp-\(dead)"]
         for path in stale { try Data("P123,Doe,1970-01-01\n".utf8).write(to: URL(fileURLWithPath: path)) }
@@ -257,9 +263,7 @@ import Testing
     @Test func aRunKilledMidwayIsCleanedUpByTheNextOne() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let temp = dir.file("tmp")
-        let out = dir.file("out")
-        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
+        let (temp, out) = try Self.temporaryAndOutputFolders(in: dir)
         let input = dir.file("in.csv")
         _ = try Fixtures.generate(lines: 60_000, to: input)
         let arguments = [

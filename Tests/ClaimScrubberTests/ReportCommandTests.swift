@@ -62,19 +62,14 @@ import Testing
         let before = now
             + ReportFixtures.line("L2", department: "Cardiology", npi: ReportFixtures.npiA, payer: "MCR01",
                 service: "2026-06-05", post: "2026-06-01", amount: "100.00") + "\n"
-        let (_, nowOut) = try ReportFixtures.scrub(now, in: dir, name: "june.csv", out: "june")
-        let (_, beforeOut) = try ReportFixtures.scrub(before, in: dir, name: "may.csv", out: "may")
+        let (nowOut, beforeOut) = try Self.scrubbed(now: now, before: before, in: dir)
         let page = dir.file("report.html")
         let run = try CommandLineTests.run([
             "report", nowOut + "/summary.json", "--compare", beforeOut + "/summary.json", "--out", page,
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let html = try ReportFixtures.readText(page)
-        func section(_ id: String) throws -> Substring {
-            let start = try #require(html.range(of: "<section id=\"\(id)\">"))
-            let end = try #require(html[start.upperBound...].range(of: "</section>"))
-            return html[start.upperBound..<end.lowerBound]
-        }
+        func section(_ id: String) throws -> Substring { try Self.section(id, of: html) }
         let held = try section("held")
         #expect(held.contains("<th scope=\"row\">Cardiology</th><td>0</td><td>$0.00</td><td>$0.00</td><td>$0.00</td>"
             + "<td>$100.00</td><td class=\"change\">−$100.00</td>"))
@@ -106,17 +101,29 @@ import Testing
         let now = ReportFixtures.header + "\n" + line("L1", "Orthopedics", post: "2026-06-04")
             + line("L2", "Radiology", post: "2026-06-02")
         let before = ReportFixtures.header + "\n" + line("L1", "Orthopedics", post: "2026-06-02")
-        let (_, nowOut) = try ReportFixtures.scrub(now, in: dir, name: "june.csv", out: "june")
-        let (_, beforeOut) = try ReportFixtures.scrub(before, in: dir, name: "may.csv", out: "may")
+        let (nowOut, beforeOut) = try Self.scrubbed(now: now, before: before, in: dir)
         let html = ReportRenderer.html(
             try ScrubSummary(json: try Fixtures.read(nowOut + "/summary.json")),
             previous: try ScrubSummary(json: try Fixtures.read(beforeOut + "/summary.json")))
-        let start = try #require(html.range(of: "<section id=\"lag\">"))
-        let lag = html[start.upperBound...]
+        let lag = try Self.section("lag", of: html)
         #expect(lag.contains("<th scope=\"row\">Orthopedics</th><td>1</td><td>3</td><td>3</td>"))
         #expect(lag.contains("<td>1</td><td>1</td><td class=\"change\">+2</td></tr>"))
         #expect(lag.contains("<th scope=\"row\">Radiology</th><td>1</td><td>1</td><td>1</td>"))
         #expect(lag.contains("<td></td><td></td><td class=\"change\">new</td></tr>"))
+    }
+
+    /// The output folders of `now` scrubbed as this month's run (june) and `before` as last month's (may).
+    static func scrubbed(now: String, before: String, in dir: TemporaryFolder) throws -> (now: String, before: String) {
+        let (_, nowOut) = try ReportFixtures.scrub(now, in: dir, name: "june.csv", out: "june")
+        let (_, beforeOut) = try ReportFixtures.scrub(before, in: dir, name: "may.csv", out: "may")
+        return (nowOut, beforeOut)
+    }
+
+    /// The body of the report's `<section id="id">`.
+    static func section(_ id: String, of html: String) throws -> Substring {
+        let start = try #require(html.range(of: "<section id=\"\(id)\">"))
+        let end = try #require(html[start.upperBound...].range(of: "</section>"))
+        return html[start.upperBound..<end.lowerBound]
     }
 
     @Test func reportWithoutCompareMatchesTheScrubsOwn() throws {
