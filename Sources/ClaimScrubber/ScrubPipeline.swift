@@ -51,17 +51,7 @@ public final class ScrubPipeline {
             notice?("removed \(files) left by an earlier run that did not finish (\(processes))")
         }
         let started = PhaseMark()
-        var summary = ScrubSummary()
-        summary.tables = tables.releases
-        summary.codeSetsNotLoaded = TableListing.missingCodeSets(tables)
-        summary.run.asOf = DayNumber.format(options.asOf)
-        summary.run.workers = options.workers
-        summary.run.failOn = options.failOn.rawValue
-        summary.run.chunkSize = options.chunkSize
-        summary.chargeLagThresholdDays = options.settings.chargeLagDays
-        summary.run.memoryLimit = options.memoryLimit
-        summary.run.host = ProcessInfo.processInfo.hostName
-        summary.run.startedAt = ISO8601DateFormatter().string(from: started.wall)
+        var summary = ScrubSummary(options: options, tables: tables, started: started.wall)
 
         TemporaryFiles.shared.installSignalHandlers()
         var spooled: [String] = []
@@ -262,5 +252,23 @@ public final class ScrubPipeline {
             }
         }
         return path
+    }
+}
+
+extension ScrubSummary {
+    /// A run's summary before any line is read: the tables it checks against (and the code sets it
+    /// lacks) and its parameters. Both pipelines, CSV and claim files, start from this.
+    init(options: ScrubOptions, tables: CodeTables, started: Date) {
+        self.init()
+        self.tables = tables.releases
+        codeSetsNotLoaded = TableListing.missingCodeSets(tables)
+        chargeLagThresholdDays = options.settings.chargeLagDays
+        run.asOf = DayNumber.format(options.asOf)
+        run.workers = options.workers
+        run.failOn = options.failOn.rawValue
+        run.chunkSize = options.chunkSize
+        run.memoryLimit = options.memoryLimit
+        run.host = ProcessInfo.processInfo.hostName
+        run.startedAt = ISO8601DateFormatter().string(from: started)
     }
 }

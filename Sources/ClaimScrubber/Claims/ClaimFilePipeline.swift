@@ -322,17 +322,7 @@ final class ClaimFilePipeline {
 
     func run() throws -> ScrubPipeline.Result {
         let started = PhaseMark()
-        var summary = ScrubSummary()
-        summary.tables = tables.releases
-        summary.codeSetsNotLoaded = TableListing.missingCodeSets(tables)
-        summary.run.asOf = DayNumber.format(options.asOf)
-        summary.run.workers = options.workers
-        summary.run.failOn = options.failOn.rawValue
-        summary.run.chunkSize = options.chunkSize
-        summary.chargeLagThresholdDays = options.settings.chargeLagDays
-        summary.run.memoryLimit = options.memoryLimit
-        summary.run.host = ProcessInfo.processInfo.hostName
-        summary.run.startedAt = ISO8601DateFormatter().string(from: started.wall)
+        var summary = ScrubSummary(options: options, tables: tables, started: started.wall)
 
         var sources: [InputSource] = []
         for argument in options.inputs {
