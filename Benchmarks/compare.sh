@@ -10,7 +10,8 @@
 #
 # Besides the targets' two references it times the two-pass floor: decompressing the input once
 # and then running the pipeline (or, for --level none, decompressing twice, the second time to a
-# file), which is the byte moving the documented two-pass design does before any checking.
+# file), which is the byte moving the documented two-pass design does before any checking, and
+# the CPU budget each target leaves for the scrub's own work once zstd has had its share.
 #
 # The extract is generated once (zstd level 3) under bench-data/ and reused. Every command runs in
 # this one invocation, so the ratios compare like with like on a noisy machine.
@@ -89,7 +90,7 @@ run_one() {
     for line in "${phases[@]}"; do echo "phases of $line"; done
     rm -rf "$out" "$DATA/pipe.zst" "$DATA/plain.csv"
     python3 - "$lines" "$bytes" "${results[@]}" <<'PY'
-import sys
+import os, sys
 lines, size = int(sys.argv[1]), int(sys.argv[2])
 rows = {}
 for item in sys.argv[3:]:
@@ -108,7 +109,26 @@ print(f"two-pass floor / pipeline   = {rows['two_pass_floor'][0] / rows['pipelin
 print(f"scrub / two-pass floor      = {rows['scrub'][0] / rows['two_pass_floor'][0]:.2f}, "
       f"with --level none = {rows['scrub_level_none'][0] / rows['two_pass_floor_none'][0]:.2f}")
 print(f"peak RSS scrub = {rows['scrub'][1]/1024:.0f} MiB  (target <= 512)")
-import os
+# The CPU budget behind each ratio: what the cores can give in the target's wall time (an upper
+# bound: every core busy all the time), less zstd's share of any two-pass scrub: decompressing the
+# input twice (the zstd -dc row, twice) and, for compressed outputs, compressing them as this scrub
+# did (its CPU less that of the --level none scrub; zstd -1 -T2 behind a pipe takes more). What is
+# left is for the scrub's own work (parsing, line rules, shard stage, routing); what that work took
+# is the --level none scrub's CPU less the two decompressions.
+cores = int(os.environ.get("BUDGET_CORES") or os.cpu_count() or 1)
+decompress = 2 * rows['zstd_dc'][2]
+compress = max(rows['scrub'][2] - rows['scrub_level_none'][2], 0)
+own = rows['scrub_level_none'][2] - decompress
+for label, target, ref, zstd_cpu in (
+    ("scrub", 1.2, rows['pipeline'][0], decompress + compress),
+    ("--level none", 2.5, rows['zstd_dc'][0], decompress),
+):
+    available = cores * target * ref
+    left = available - zstd_cpu
+    verdict = f"{own / left:.2f}x that" if left > 0 else "nothing is left for it"
+    print(f"CPU budget, {label}: {cores} cores x {target * ref:.2f} s = {available:.2f} CPU s, zstd's share "
+          f"{zstd_cpu:.2f}, left {left:.2f} ({left / lines * 1e6:.2f} us a line); the scrub's own work "
+          f"took {own:.2f} ({own / lines * 1e6:.2f} us a line, {verdict})")
 if os.environ.get("SCALE_LOG"):
     with open(os.environ["SCALE_LOG"], "a") as log:
         log.write(f"{lines} {rows['scrub'][0]} {rows['scrub'][1]} {rows['scrub'][2]}\n")
