@@ -27,17 +27,8 @@ enum TableFile {
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var count = 0
-        let ok = bytes.withUnsafeMutableBytes { buffer -> Bool in
-            while count < buffer.count {
-                let n = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return n == 0 }
-                count += n
-            }
-            return true
-        }
-        guard ok else { return nil }
+        let read = bytes.withUnsafeMutableBytes { buffer in try? readFully(fd, into: buffer) { ScrubError($0) } }
+        guard let count = read else { return nil }
         // A file that shrank while read keeps what was there.
         if count < bytes.count { bytes.removeLast(bytes.count - count) }
         return bytes
