@@ -59,26 +59,11 @@ final class PassOneState: @unchecked Sendable {
     /// Per input and chunk, the records pass 1 parsed: how many, and their start offsets summed.
     var chunkRecords: [[(records: Int, startSum: UInt64)]]
 
-    /// Where a delivery's encounter lines are renumbered (`renumberingBuffer(for:)`).
-    private var renumbering = UnsafeMutableBufferPointer<EncounterLine>(start: nil, count: 0)
-
     init(files: Int, store: ShardStore, findingsSpool: FindingsSpool) {
         recordsPerFile = Array(repeating: 0, count: files)
         chunkRecords = Array(repeating: [], count: files)
         self.store = store
         self.findingsSpool = findingsSpool
-    }
-
-    deinit { renumbering.deallocate() }
-
-    /// Room for `count` encounter lines, valid until the next call: one buffer, grown as needed,
-    /// for every delivery (plain values, so it is overwritten and freed without deinitializing).
-    func renumberingBuffer(for count: Int) -> UnsafeMutableBufferPointer<EncounterLine> {
-        if renumbering.count < count {
-            renumbering.deallocate()
-            renumbering = .allocate(capacity: max(count, renumbering.count * 2))
-        }
-        return UnsafeMutableBufferPointer(rebasing: renumbering[0..<count])
     }
 }
 
@@ -115,22 +100,18 @@ extension ScrubPipeline {
                 state.number($0, in: &state.departmentNumbers, names: &state.departmentNames)
             }
             let payers = outcome.payers.map { state.number($0, in: &state.payerNumbers, names: &state.payerNames) }
-            // The lines with run-wide numbers, written to a buffer kept from delivery to delivery:
-            // renumbering a copy of `outcome.lines` (which the outcome still holds) copied every
-            // line once more first. One append per shard: the lines come grouped by shard.
-            let lines = state.renumberingBuffer(for: outcome.lines.count)
-            outcome.lines.withUnsafeBufferPointer { source in
-                for k in source.indices {
-                    var line = source[k]
-                    line.ordinal += UInt64(base)
-                    line.department = departments[Int(line.department)]
-                    line.payer = payers[Int(line.payer)]
-                    lines[k] = line
+            // The lines get their run-wide numbers as they are copied into their shards (one copy,
+            // not a renumbered copy first). One append per shard: the lines come grouped by shard.
+            try outcome.lines.withUnsafeBufferPointer { lines in
+                for shard in 0..<shardCount {
+                    let run = Int(outcome.shardStart[shard])..<Int(outcome.shardStart[shard + 1])
+                    if run.isEmpty { continue }
+                    try state.store.append(UnsafeBufferPointer(rebasing: lines[run]), shard: shard) { line in
+                        line.ordinal += UInt64(base)
+                        line.department = departments[Int(line.department)]
+                        line.payer = payers[Int(line.payer)]
+                    }
                 }
-            }
-            for shard in 0..<shardCount {
-                let run = Int(outcome.shardStart[shard])..<Int(outcome.shardStart[shard + 1])
-                if !run.isEmpty { try state.store.append(UnsafeBufferPointer(rebasing: lines[run]), shard: shard) }
             }
         }
         var sequence = 0

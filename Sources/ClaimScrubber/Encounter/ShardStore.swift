@@ -154,6 +154,16 @@ final class ShardStore {
 
     /// Appends lines that all belong to `shard` (as `shard(of:)` says), in input order.
     func append(_ lines: UnsafeBufferPointer<EncounterLine>, shard: Int) throws {
+        try append(lines, shard: shard) { _ in }
+    }
+
+    /// Appends lines that all belong to `shard`, each changed by `adjust` on its way into the
+    /// shard's block (pass 1 gives a chunk's lines their run-wide numbers there, instead of in a
+    /// copy made first).
+    @inline(__always)
+    func append(
+        _ lines: UnsafeBufferPointer<EncounterLine>, shard: Int, adjusting adjust: (inout EncounterLine) -> Void
+    ) throws {
         guard let source = lines.baseAddress else { return }
         var done = 0
         while done < lines.count {
@@ -163,7 +173,11 @@ final class ShardStore {
             }
             let block = shards[shard].blocks[shards[shard].blocks.count - 1]
             let n = min(blockLines - room, lines.count - done)
-            (block + room).update(from: source + done, count: n)
+            for k in 0..<n {
+                var line = source[done &+ k]
+                adjust(&line)
+                block[room &+ k] = line
+            }
             shards[shard].inMemory += n
             done += n
         }
