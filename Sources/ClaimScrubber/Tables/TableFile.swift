@@ -27,8 +27,8 @@ enum TableFile {
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        let read = bytes.withUnsafeMutableBytes { buffer in try? readFully(fd, into: buffer) { ScrubError($0) } }
-        guard let count = read else { return nil }
+        let got = bytes.withUnsafeMutableBytes { buffer in try? readFully(fd, into: buffer) { ScrubError($0) } }
+        guard let count = got else { return nil }
         // A file that shrank while read keeps what was there.
         if count < bytes.count { bytes.removeLast(bytes.count - count) }
         return bytes
