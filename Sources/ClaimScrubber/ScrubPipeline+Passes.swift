@@ -285,6 +285,8 @@ extension ScrubPipeline {
         let lineIdField = layout.index(of: .lineId)
         let encounterField = layout.index(of: .encounterId)
         var record = 0
+        // The findings rows of one record, written at once (kept from record to record).
+        var rows: [UInt8] = []
         // Progress in the units pass 1 showed (raw input bytes), estimated from the share of the
         // decompressed records routed so far.
         var rawTotal: UInt64 = 0
@@ -328,7 +330,7 @@ extension ScrubPipeline {
                         let lineId = lineIdField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
                         let encounterId =
                             encounterField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
-                        var rows: [UInt8] = []
+                        rows.removeAll(keepingCapacity: true)
                         while encounter.nextOrdinal == ordinal, let finding = try encounter.next() {
                             Self.appendRow(
                                 finding, line: line, lineId: lineId, encounterId: encounterId, file: input.source.name,
@@ -484,6 +486,18 @@ enum RecordFields {
         var end = record.count
         if end > 0 && record[end - 1] == 0x0A { end -= 1 }
         if end > 0 && record[end - 1] == 0x0D { end -= 1 }
+        // An unquoted field is its bytes up to the next delimiter (a quote inside it is text):
+        // copied once, instead of byte by byte below (a record with findings takes two fields, and
+        // an extract exported twice has findings on half its lines).
+        guard let start = start(of: index, in: record, end: end, delimiter: delimiter) else { return [] }
+        if start == end || record[start] != 0x22 {
+            var stop = start
+            while stop < end && record[stop] != delimiter { stop += 1 }
+            var first = start
+            while first < stop && record[first] == 0x20 { first += 1 }
+            while stop > first && record[stop - 1] == 0x20 { stop -= 1 }
+            return Array(UnsafeRawBufferPointer(rebasing: record[first..<stop]))
+        }
         var current = 0
         var i = 0
         var inQuotes = false
@@ -520,5 +534,33 @@ enum RecordFields {
         while s.first == 0x20 { s = s.dropFirst() }
         while s.last == 0x20 { s = s.dropLast() }
         return Array(s)
+    }
+
+    /// Where field `index` starts (the rule of `field`: a quote opens a quoted field only as its
+    /// first byte, and `""` inside one is a quote), or nil when the record has fewer fields.
+    private static func start(of index: Int, in record: UnsafeRawBufferPointer, end: Int, delimiter: UInt8) -> Int? {
+        var current = 0
+        var i = 0
+        var inQuotes = false
+        var opened = false
+        while current < index {
+            guard i < end else { return nil }
+            let c = record[i]
+            i += 1
+            if inQuotes {
+                if c == 0x22 {
+                    if i < end && record[i] == 0x22 { i += 1 } else { inQuotes = false }
+                }
+            } else if c == 0x22 && !opened {
+                inQuotes = true
+                opened = true
+            } else if c == delimiter {
+                current += 1
+                opened = false
+            } else {
+                opened = true
+            }
+        }
+        return i
     }
 }

@@ -32,4 +32,18 @@ import Testing
         // A quote inside an unquoted field is text, as the parser reads it.
         #expect(field(0, "ab\"c,d") == "ab\"c")
     }
+
+    /// An unquoted field is copied whole and a quoted one byte by byte: both must find the field
+    /// where the parser does, past quoted fields holding delimiters and doubled quotes.
+    @Test func fieldsAfterQuotedOnesAndQuotesThatOpenNothing() {
+        let record = "\"a\"\"b,c\",  d e  ,\"q\"tail, \"x\" ,\"\"\n"
+        #expect(field(0, record) == "a\"b,c")
+        #expect(field(1, record) == "d e")
+        // Text after a closing quote stays part of the field (the parser holds such a record).
+        #expect(field(2, record) == "qtail")
+        // After a space a quote opens nothing: it is text, kept with the field's other bytes.
+        #expect(field(3, record) == "\"x\"")
+        #expect(field(4, record) == "")
+        #expect(field(5, record) == "")
+    }
 }
