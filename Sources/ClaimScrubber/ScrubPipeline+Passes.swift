@@ -486,22 +486,19 @@ enum RecordFields {
         var end = record.count
         if end > 0 && record[end - 1] == 0x0A { end -= 1 }
         if end > 0 && record[end - 1] == 0x0D { end -= 1 }
-        // An unquoted field is its bytes up to the next delimiter (a quote inside it is text):
-        // copied once, instead of byte by byte below (a record with findings takes two fields, and
-        // an extract exported twice has findings on half its lines).
         guard let start = start(of: index, in: record, end: end, delimiter: delimiter) else { return [] }
+        // An unquoted field is its bytes up to the next delimiter (a quote inside it is text):
+        // copied once (a record with findings takes two fields, and an extract exported twice has
+        // findings on half its lines).
         if start == end || record[start] != 0x22 {
             var stop = start
             while stop < end && record[stop] != delimiter { stop += 1 }
-            var first = start
-            while first < stop && record[first] == 0x20 { first += 1 }
-            while stop > first && record[stop - 1] == 0x20 { stop -= 1 }
-            return Array(UnsafeRawBufferPointer(rebasing: record[first..<stop]))
+            return Array(ChargeParser.trimmed(UnsafeRawBufferPointer(rebasing: record[start..<stop])))
         }
-        var current = 0
-        var i = 0
-        var inQuotes = false
-        var opened = false  // the current field has a byte (or an opening quote) already
+        // A quoted one, from its opening quote: `""` is a quote, the closing quote ends the
+        // quoting, and the field runs on to the next delimiter.
+        var i = start + 1
+        var inQuotes = true
         var field: [UInt8] = []
         while i < end {
             let c = record[i]
@@ -509,31 +506,21 @@ enum RecordFields {
             if inQuotes {
                 if c == 0x22 {
                     if i < end && record[i] == 0x22 {
-                        if current == index { field.append(0x22) }
+                        field.append(0x22)
                         i += 1
                     } else {
                         inQuotes = false
                     }
-                } else if current == index {
+                } else {
                     field.append(c)
                 }
-            } else if c == 0x22 && !opened {
-                inQuotes = true
-                opened = true
             } else if c == delimiter {
-                if current == index { break }
-                current += 1
-                opened = false
+                break
             } else {
-                opened = true
-                if current == index { field.append(c) }
+                field.append(c)
             }
         }
-        guard current == index else { return [] }
-        var s = field[...]
-        while s.first == 0x20 { s = s.dropFirst() }
-        while s.last == 0x20 { s = s.dropLast() }
-        return Array(s)
+        return field.withUnsafeBytes { Array(ChargeParser.trimmed($0)) }
     }
 
     /// Where field `index` starts (the rule of `field`: a quote opens a quoted field only as its
