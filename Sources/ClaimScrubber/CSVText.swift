@@ -100,9 +100,14 @@ enum CSVText {
         /// `value` in decimal, as `CSVText.append(_:to:)` writes an `Int`.
         mutating func number(_ value: Int) {
             if value < 0 { byte(0x2D) }
-            var magnitude = value.magnitude
+            number(UInt64(value.magnitude))
+        }
+
+        /// `value` in decimal, as `String(value)` writes it.
+        mutating func number(_ value: UInt64) {
+            var magnitude = value
             var digits = 1
-            var scale: UInt = 10
+            var scale: UInt64 = 10
             while digits < 20 && magnitude >= scale {
                 digits += 1
                 let (next, overflow) = scale.multipliedReportingOverflow(by: 10)

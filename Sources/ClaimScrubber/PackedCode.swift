@@ -43,16 +43,20 @@ public enum PackedCode {
     /// inside the string value, so no allocation (through an array first it cost about 800
     /// instructions, called twice per finding row of the shard stage).
     public static func unpack(_ packed: UInt64) -> String {
-        String(unsafeUninitializedCapacity: maxLength) { bytes in
-            var n = 0
-            while n < maxLength {
-                let v = UInt8(truncatingIfNeeded: (packed >> UInt64(6 * (maxLength - 1 - n))) & 63)
-                if v == 0 { break }
-                bytes[n] = v <= 10 ? v &- 1 &+ 0x30 : v &- 11 &+ 0x41
-                n += 1
-            }
-            return n
+        String(unsafeUninitializedCapacity: maxLength) { unpack(packed, into: $0.baseAddress!) }
+    }
+
+    /// Writes the code's text (at most `maxLength` bytes) at `out`; returns how many bytes.
+    @inline(__always)
+    static func unpack(_ packed: UInt64, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0
+        while n < maxLength {
+            let v = UInt8(truncatingIfNeeded: (packed >> UInt64(6 * (maxLength - 1 - n))) & 63)
+            if v == 0 { break }
+            out[n] = v <= 10 ? v &- 1 &+ 0x30 : v &- 11 &+ 0x41
+            n += 1
         }
+        return n
     }
 
     /// Number of characters in a packed code.

@@ -43,8 +43,8 @@ struct EncounterFinding: Sendable, Equatable {
 
     var value: String { PackedCode.unpack(code) }
 
-    /// The findings row's message. Composed byte by byte into the string's storage: through string
-    /// interpolation it cost about 1,600 instructions, and an extract exported twice has a finding
+    /// The findings row's message. Composed byte by byte into the string's storage (`CSVText.Writer`):
+    /// through string interpolation it cost about 1,600 instructions, and an extract exported twice has a finding
     /// on half its lines.
     var message: String {
         switch rule {
@@ -54,7 +54,7 @@ struct EncounterFinding: Sendable, Equatable {
         }
         // Literals of at most 60 bytes, codes of 10 and numbers of 20: 160 bytes is room enough.
         return String(unsafeUninitializedCapacity: 160) { bytes in
-            var w = MessageWriter(bytes)
+            var w = CSVText.Writer(bytes.baseAddress!)
             switch rule {
             case .E02:
                 w.text("probable duplicate: ")
@@ -96,50 +96,21 @@ struct EncounterFinding: Sendable, Equatable {
     }
 }
 
-/// Writes ASCII text into a buffer the caller sized: literals, packed codes and decimal numbers.
-private struct MessageWriter {
-    let bytes: UnsafeMutableBufferPointer<UInt8>
-    private(set) var count = 0
-
-    init(_ bytes: UnsafeMutableBufferPointer<UInt8>) { self.bytes = bytes }
-
-    mutating func text(_ literal: StaticString) {
-        let n = literal.utf8CodeUnitCount
-        precondition(count + n <= bytes.count)
-        (bytes.baseAddress! + count).update(from: literal.utf8Start, count: n)
-        count += n
+extension CSVText.Writer {
+    /// A literal as it is (the finding messages' words).
+    fileprivate mutating func text(_ literal: StaticString) {
+        raw(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    mutating func code(_ packed: UInt64) {
-        for character in PackedCode.unpack(packed).utf8 {
-            bytes[count] = character
-            count += 1
+    /// A packed code's text (`PackedCode.unpack`).
+    fileprivate mutating func code(_ packed: UInt64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: PackedCode.maxLength) { scratch in
+            let n = PackedCode.unpack(packed, into: scratch.baseAddress!)
+            raw(UnsafeRawBufferPointer(start: scratch.baseAddress, count: n))
         }
     }
 
-    mutating func number(_ value: Int64) {
-        if value < 0 {
-            bytes[count] = 0x2D
-            count += 1
-        }
-        number(value.magnitude)
-    }
-
-    mutating func number(_ value: UInt64) {
-        var magnitude = value
-        var digits = 1
-        var scale: UInt64 = 1
-        while magnitude / scale >= 10 {
-            scale *= 10
-            digits += 1
-        }
-        for _ in 0..<digits {
-            bytes[count] = UInt8(truncatingIfNeeded: magnitude / scale) &+ 0x30
-            magnitude %= scale
-            scale /= 10
-            count += 1
-        }
-    }
+    fileprivate mutating func number(_ value: Int64) { number(Int(value)) }
 }
 
 /// The shard stage's findings: one sorted run per job, read back in order by merging the runs.
