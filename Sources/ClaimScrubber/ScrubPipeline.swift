@@ -51,7 +51,6 @@ public final class ScrubPipeline {
             notice?("removed \(files) left by an earlier run that did not finish (\(processes))")
         }
         let started = PhaseMark()
-        var summary = ScrubSummary(options: options, tables: tables, started: started.wall)
 
         TemporaryFiles.shared.installSignalHandlers()
         var spooled: [String] = []
@@ -70,6 +69,8 @@ public final class ScrubPipeline {
                 options: options, tables: tables, format: format, standardInput: standardInput, progress: progress
             ).run()
         }
+        // Claim files start their own summary (`ClaimFilePipeline.run`).
+        var summary = ScrubSummary(options: options, tables: tables, started: started.wall)
         let inputs = try openInputs(standardInput: standardInput)
         let layout = inputs[0].layout
         let anyCompressed = inputs.contains { $0.source.isCompressed }
