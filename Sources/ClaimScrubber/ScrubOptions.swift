@@ -87,9 +87,11 @@ extension ScrubOptions {
 
     /// Removes the output folder's outputs of an earlier run: a run that then fails, whatever
     /// stops it (an empty input, a missing column, a broken table file), leaves no file under a
-    /// final name that could be taken for its own. Call after `checkInputsAndOutputFolder`.
+    /// final name that could be taken for its own. Call after `checkInputsAndOutputFolder`. The
+    /// names are free when this returns; the files themselves go on a background thread
+    /// (`StaleOutputs`), which the run waits for before it ends.
     public func removeStaleOutputs() {
-        for name in Self.outputNames { unlink(outputPath(name)) }
+        StaleOutputs.shared.remove(Self.outputNames.map(outputPath))
     }
 
     /// The path of output `name` in the output folder.

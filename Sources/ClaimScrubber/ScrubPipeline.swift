@@ -41,6 +41,7 @@ public final class ScrubPipeline {
         // would be destroyed by the run (the command checks too, before loading the tables).
         try options.checkInputsAndOutputFolder()
         options.removeStaleOutputs()
+        defer { StaleOutputs.shared.waitUntilRemoved() }
         let abandoned = TemporaryFiles.removeAbandoned(
             temporaryFolder: options.temporaryDirectory, outputFolder: options.outputDirectory)
         if abandoned.files > 0 {

@@ -101,10 +101,11 @@ public final class TemporaryFiles: Sendable {
     /// they should not outlive the run that made them.
     ///
     /// A file is removed only when all of these hold: its name is one this program gives its
-    /// temporaries (`claim-scrub-<pid>-<n>-…` in `temporaryFolder`, `.<output>.tmp-<pid>` in
-    /// `outputFolder`); it is a regular file (not a link) of this user; and no process `<pid>` is
-    /// running, so it is not another run's. A run in another PID namespace sharing the folder would
-    /// look dead from here: it would then fail for want of its files, not write wrong outputs.
+    /// temporaries (`claim-scrub-<pid>-<n>-…` in `temporaryFolder`, `.<output>.tmp-<pid>` or
+    /// `.<output>.stale-<pid>` in `outputFolder`); it is a regular file (not a link) of this user;
+    /// and no process `<pid>` is running, so it is not another run's. A run in another PID
+    /// namespace sharing the folder would look dead from here: it would then fail for want of its
+    /// files, not write wrong outputs.
     public static func removeAbandoned(temporaryFolder: String?, outputFolder: String?) -> Abandoned {
         var found = Abandoned()
         let own = getpid()
@@ -132,8 +133,11 @@ public final class TemporaryFiles: Sendable {
         }
         if let outputFolder {
             sweep(outputFolder) { name in
-                // .<output name>.tmp-<pid>
-                guard name.utf8.first == UInt8(ascii: "."), let marker = name.range(of: ".tmp-", options: .backwards)
+                // .<output name>.tmp-<pid> (an output being written), .<output name>.stale-<pid>
+                // (an earlier run's output being removed, `StaleOutputs`)
+                guard name.utf8.first == UInt8(ascii: "."),
+                    let marker = name.range(of: ".tmp-", options: .backwards)
+                        ?? name.range(of: ".stale-", options: .backwards)
                 else { return nil }
                 let output = String(name[name.index(after: name.startIndex)..<marker.lowerBound])
                 guard ScrubOptions.outputNames.contains(output) else { return nil }

@@ -112,6 +112,8 @@ struct Scrub: ParsableCommand {
 
     mutating func run() throws {
         var options = try scrubOptions()
+        // Whatever ends the run, the earlier run's outputs are gone by then, not only renamed.
+        defer { StaleOutputs.shared.waitUntilRemoved() }
         do {
             try options.checkInputsAndOutputFolder()
             options.removeStaleOutputs()

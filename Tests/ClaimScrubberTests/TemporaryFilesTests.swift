@@ -159,6 +159,7 @@ import Testing
         let removed = [
             temp.file("claim-scrub-\(dead)-1-shard-3.spill"), temp.file("claim-scrub-\(dead)-7-findings.spool"),
             out.file(".clean.csv.zst.tmp-\(dead)"), out.file(".findings.csv.tmp-\(dead)"),
+            out.file(".held.csv.stale-\(dead)"),
         ]
         let kept = [
             temp.file("claim-scrub-\(own)-2-input-0.spool"),  // this process's own
@@ -166,7 +167,7 @@ import Testing
             temp.file("claim-scrub-notes.txt"), temp.file("claim-scrub-x\(dead)-1-a"), temp.file("other-\(dead)-1-a"),
             temp.file("claim-scrub-\(dead)--a"), temp.file("claim-scrub-\(dead)-٣-a"),
             out.file(".clean.csv.tmp-\(own)"), out.file(".notes.txt.tmp-\(dead)"), out.file("clean.csv"),
-            out.file(".clean.csv.tmp-\(dead)x"),
+            out.file(".clean.csv.tmp-\(dead)x"), out.file(".clean.csv.stale-\(own)"), out.file(".notes.stale-\(dead)"),
         ]
         for path in removed + kept { try touch(path) }
         // A link with a stale name is not followed, nor removed: its target is not ours to judge.
