@@ -157,6 +157,31 @@ import Testing
         expectTableError(file: "icd10cm_order_2026.txt.zst", line: nil, field: nil) { _ = try folder.load() }
     }
 
+    /// Files are read two at a time, but the error that stops the load is the one a reading in
+    /// name order meets first, every time: a broken file before another broken one, and before a
+    /// file whose official-looking name breaks its pattern.
+    @Test func ofSeveralBrokenFilesTheFirstByNameIsReported() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let corrupt: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3]
+        try folder.write("icd10cm_order_2026.txt.zst", corrupt)
+        try folder.write("icd10cm_order_2025.txt.zst", corrupt)
+        try folder.write("HCPC2026_JAN_ANWEB.txt", Array("not a HCPCS record\n".utf8))
+        for _ in 0..<5 {
+            expectTableError(file: "HCPC2026_JAN_ANWEB.txt", line: nil, field: nil) { _ = try folder.load() }
+        }
+        try FileManager.default.removeItem(atPath: folder.path + "/HCPC2026_JAN_ANWEB.txt")
+        for _ in 0..<5 {
+            expectTableError(file: "icd10cm_order_2025.txt.zst", line: nil, field: nil) { _ = try folder.load() }
+        }
+        // A misnamed file after the broken one by name does not jump ahead of it.
+        try folder.write("icd10cm_order_2026.txt.zst", corrupt)
+        try folder.write("place-of-service.tsv", Array("code\tname\n11\tOffice\n".utf8))
+        try folder.write("MCR_MUE_PractitionerServices_Eff_02-30-2026.csv", Array("x\n".utf8))
+        try folder.write("HCPC2026_JAN_ANWEB.txt", Array("not a HCPCS record\n".utf8))
+        expectTableError(file: "HCPC2026_JAN_ANWEB.txt", line: nil, field: nil) { _ = try folder.load() }
+    }
+
     /// A FIFO named like a table is refused, not waited on for a writer that never comes.
     @Test func aFIFOInTheFolderIsRefusedNotWaitedOn() throws {
         let folder = try TableFolder()
