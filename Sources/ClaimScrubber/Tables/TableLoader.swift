@@ -75,7 +75,8 @@ public enum TableLoader {
             do {
                 // A listed file's kind and dates come from tables.toml, whatever its name looks like.
                 let official =
-                    listed[name] == nil ? try TableFileName.recognise(name) : (try? TableFileName.recognise(name)) ?? nil
+                    listed[name] == nil
+                    ? try TableFileName.recognise(name) : (try? TableFileName.recognise(name)) ?? nil
                 if let metadata = try metadata(name: name, entry: listed[name], official: official) {
                     files.append((path, metadata))
                 } else {
