@@ -182,6 +182,46 @@ import Testing
         expectTableError(file: "HCPC2026_JAN_ANWEB.txt", line: nil, field: nil) { _ = try folder.load() }
     }
 
+    /// Files that may hold more than `smallFileText` of text are read one at a time, after the
+    /// others: the tables are the same either way.
+    @Test func largeFilesReadOnTheirOwnGiveTheSameTables() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try RuleFixtures.write(to: folder)
+        let names = [
+            "HCPC2019_CONTR_ANWEB.txt", "MCE_Simple_Code_Edits_v41.txt", "icd10cm_order_2025.txt",
+            "icd10cm_order_2026.txt",
+        ]
+        let files = try names.map { name in
+            let official = try TableFileName.recognise(name)
+            return (path: folder.path + "/" + name, metadata: try #require(
+                try TableLoader.metadata(name: name, entry: nil, official: official)))
+        }
+        func entries(_ results: [Result<TableSetBuilder.Parsed, any Error>]) throws -> [Int] {
+            var builder = TableSetBuilder()
+            for (file, result) in zip(files, results) { try builder.add(try result.get(), file.metadata) }
+            return builder.listing.map(\.release.entries)
+        }
+        let together = try entries(TableSetBuilder.parse(files))
+        #expect(together == [6, 7, 9, 17])  // MCE: seven codes, O0900 on two lists
+        #expect(try entries(TableSetBuilder.parse(files, smallFileText: 0)) == together)
+        #expect(try entries(TableSetBuilder.parse(files, smallFileText: 1_000)) == together)
+    }
+
+    /// The text a file may hold: its size, eight times that when it is compressed.
+    @Test func aFilesTextIsEstimatedFromItsSize() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let plain = try folder.write("plain.tsv", Array(repeating: UInt8(ascii: "a"), count: 1000))
+        let packed = try folder.write(
+            "packed.tsv.zst", Array(repeating: UInt8(ascii: "a"), count: 1000), compressed: true)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: packed)[.size] as? Int)
+        #expect(TableSetBuilder.textEstimate(plain) == 1000)
+        #expect(TableSetBuilder.textEstimate(packed) == 8 * size)
+        #expect(TableSetBuilder.textEstimate(folder.path + "/missing.tsv") == 0)
+        #expect(TableSetBuilder.textEstimate(folder.path) == 0)
+    }
+
     /// A FIFO named like a table is refused, not waited on for a writer that never comes.
     @Test func aFIFOInTheFolderIsRefusedNotWaitedOn() throws {
         let folder = try TableFolder()

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import Zstd
 
 /// Loads every table of the given folders into one `CodeTables`.
 ///
@@ -199,30 +200,58 @@ struct TableSetBuilder {
         case addOn([AddOnTable.Row])
     }
 
-    /// Files read at once: two. The shipped set (two ICD-10-CM releases, HCPCS, MCE) loads in
-    /// about 60% of the time it took one file after another on two cores; more files at once
-    /// would hold more text in memory at the same time (a quarter's NCCI parts are 60 MB each)
-    /// for little more on the machines this runs on.
+    /// Small files are read two at a time: the shipped set (two ICD-10-CM releases, HCPCS, MCE)
+    /// loads in about 60% of the time it took one file after another on two cores.
     static let filesAtOnce = 2
 
-    /// Reads and parses `files`, `filesAtOnce` at a time; each file's table or its error, in order.
-    static func parse(_ files: [(path: String, metadata: Metadata)]) -> [Result<Parsed, any Error>] {
+    /// A file whose text may exceed this is read on its own, after the small ones: two of a
+    /// quarter's NCCI parts (tens of MB of text each, and parsed on every core already) held at
+    /// once raised the load's peak by about 50 MiB, 143 → 169 MiB under `--memory-limit 128MiB`.
+    /// The text is taken at the file's size, or eight times that for a compressed file.
+    static let smallFileText = 16 << 20
+
+    /// Reads and parses `files`; each file's table or its error, in order.
+    static func parse(
+        _ files: [(path: String, metadata: Metadata)], smallFileText: Int = smallFileText
+    ) -> [Result<Parsed, any Error>] {
         var results = [Result<Parsed, any Error>](repeating: .failure(ScrubError("not read")), count: files.count)
+        var small: [Int] = []
+        var large: [Int] = []
+        for (k, file) in files.enumerated() {
+            if Self.textEstimate(file.path) <= smallFileText { small.append(k) } else { large.append(k) }
+        }
         let next = Mutex(0)
         results.withUnsafeMutableBufferPointer { out in
             let out = ParsedResults(out)
-            DispatchQueue.concurrentPerform(iterations: min(filesAtOnce, files.count)) { _ in
+            let small = small
+            DispatchQueue.concurrentPerform(iterations: min(filesAtOnce, small.count)) { _ in
                 while true {
-                    let k = next.withLock { n in
+                    let n = next.withLock { n in
                         defer { n += 1 }
                         return n
                     }
-                    guard k < files.count else { return }
+                    guard n < small.count else { return }
+                    let k = small[n]
                     out.base[k] = Result { try parse(path: files[k].path, files[k].metadata) }
                 }
             }
+            for k in large { out.base[k] = Result { try parse(path: files[k].path, files[k].metadata) } }
         }
         return results
+    }
+
+    /// About how many bytes of text `path` holds: its size, eight times that when it starts as a
+    /// zstd stream; 0 when it cannot be read (reading it will then say why).
+    static func textEstimate(_ path: String) -> Int {
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return 0 }
+        var prefix = [UInt8](repeating: 0, count: 4)
+        let got = prefix.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4) }
+        let compressed = ZstdFormat.isCompressed(prefix: prefix.prefix(max(got, 0)))
+        return Int(info.st_size) * (compressed ? 8 : 1)
     }
 
     static func parse(path: String, _ m: Metadata) throws -> Parsed {
