@@ -216,10 +216,10 @@ import Testing
         let packed = try folder.write(
             "packed.tsv.zst", Array(repeating: UInt8(ascii: "a"), count: 1000), compressed: true)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: packed)[.size] as? Int)
-        #expect(TableSetBuilder.textEstimate(plain) == 1000)
-        #expect(TableSetBuilder.textEstimate(packed) == 8 * size)
-        #expect(TableSetBuilder.textEstimate(folder.path + "/missing.tsv") == 0)
-        #expect(TableSetBuilder.textEstimate(folder.path) == 0)
+        #expect(TableFile.textEstimate(plain) == 1000)
+        #expect(TableFile.textEstimate(packed) == 8 * size)
+        #expect(TableFile.textEstimate(folder.path + "/missing.tsv") == 0)
+        #expect(TableFile.textEstimate(folder.path) == 0)
     }
 
     /// A FIFO named like a table is refused, not waited on for a writer that never comes.

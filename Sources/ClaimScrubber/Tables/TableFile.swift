@@ -19,19 +19,38 @@ enum TableFile {
     /// The file's bytes, read straight into one array (through `Data` they were copied once more:
     /// twice a quarter's 33 MB NCCI part at the load's peak); nil when it cannot be read.
     private static func readWhole(_ path: String) -> [UInt8]? {
-        // Non-blocking, so that a FIFO in a table folder is refused below instead of waiting
-        // forever for a writer (on a regular file the flag changes nothing).
-        let fd = open(path, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
+        guard let (fd, size) = openRegular(path) else { return nil }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var bytes = [UInt8](repeating: 0, count: size)
         let got = bytes.withUnsafeMutableBytes { buffer in try? readFully(fd, into: buffer) { ScrubError($0) } }
         guard let count = got else { return nil }
         // A file that shrank while read keeps what was there.
         if count < bytes.count { bytes.removeLast(bytes.count - count) }
         return bytes
+    }
+
+    /// About how many bytes of text `path` holds: its size, eight times that when it starts as a
+    /// zstd stream; 0 when it cannot be read (reading it will then say why).
+    static func textEstimate(_ path: String) -> Int {
+        guard let (fd, size) = openRegular(path) else { return 0 }
+        defer { close(fd) }
+        var prefix = [UInt8](repeating: 0, count: 4)
+        let got = prefix.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 4) }
+        return ZstdFormat.isCompressed(prefix: prefix.prefix(max(got, 0))) ? size * 8 : size
+    }
+
+    /// `path` opened for reading, with its size, when it is a regular file; nil otherwise. Opened
+    /// non-blocking, so that a FIFO in a table folder is refused instead of waited on forever for
+    /// a writer (on a regular file the flag changes nothing).
+    private static func openRegular(_ path: String) -> (fd: Int32, size: Int)? {
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            return nil
+        }
+        return (fd, Int(info.st_size))
     }
 
     /// Lines of a text table (line ends and a trailing CR removed), with 1-based line numbers.

@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import Synchronization
-import Zstd
 
 /// Loads every table of the given folders into one `CodeTables`.
 ///
@@ -218,7 +217,7 @@ struct TableSetBuilder {
         var small: [Int] = []
         var large: [Int] = []
         for (k, file) in files.enumerated() {
-            if Self.textEstimate(file.path) <= smallFileText { small.append(k) } else { large.append(k) }
+            if TableFile.textEstimate(file.path) <= smallFileText { small.append(k) } else { large.append(k) }
         }
         let next = Mutex(0)
         results.withUnsafeMutableBufferPointer { out in
@@ -238,20 +237,6 @@ struct TableSetBuilder {
             for k in large { out.base[k] = Result { try parse(path: files[k].path, files[k].metadata) } }
         }
         return results
-    }
-
-    /// About how many bytes of text `path` holds: its size, eight times that when it starts as a
-    /// zstd stream; 0 when it cannot be read (reading it will then say why).
-    static func textEstimate(_ path: String) -> Int {
-        let fd = open(path, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return 0 }
-        var prefix = [UInt8](repeating: 0, count: 4)
-        let got = prefix.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4) }
-        let compressed = ZstdFormat.isCompressed(prefix: prefix.prefix(max(got, 0)))
-        return Int(info.st_size) * (compressed ? 8 : 1)
     }
 
     static func parse(path: String, _ m: Metadata) throws -> Parsed {
