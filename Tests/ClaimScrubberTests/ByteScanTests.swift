@@ -179,4 +179,55 @@ import Testing
             }
         }
     }
+
+    /// Extract-like text: fields quoted or not, doubled quotes, stray quotes inside unquoted
+    /// fields, quoted newlines, CRLF, every delimiter. Blocks whose quotes all open or close a
+    /// field take the AVX2 scan's mask path, the others its quote-by-quote path; both must agree
+    /// with the portable scan.
+    @Test func avx2AndPortableRecordScansAgreeOnQuotedRecords() {
+        var state: UInt64 = 77
+        func roll(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % n
+        }
+        let pieces: [[UInt8]] = ["Cardiology", "a", "", "x y", "1.00", "E11.9"].map { Array($0.utf8) }
+        for delimiter in [UInt8(0x2C), 0x7C, 0x09] {
+            for round in 0..<300 {
+                var bytes: [UInt8] = []
+                let target = 64 * (1 + round % 7) + roll(64)
+                while bytes.count < target {
+                    for f in 0..<(1 + roll(8)) {
+                        if f > 0 { bytes.append(delimiter) }
+                        let text = pieces[roll(pieces.count)]
+                        switch roll(10) {
+                        case 0...3:
+                            bytes += [0x22] + text + [delimiter] + text + [0x22]
+                        case 4:
+                            bytes += [0x22] + text + [0x22, 0x22] + text + [0x22, 0x22, 0x22]
+                        case 5:
+                            bytes += [0x22] + text + [0x0A] + text + [0x22]
+                        case 6:
+                            bytes += text + [0x22] + text  // a stray quote: a byte of the field
+                        case 7 where round % 5 == 0:
+                            bytes += [0x22] + text  // unterminated, now and then
+                        default:
+                            bytes += text
+                        }
+                    }
+                    bytes += roll(4) == 0 ? [0x0D, 0x0A] : [0x0A]
+                }
+                for first: Int32 in [0, 1] {
+                    bytes.withUnsafeBufferPointer { b in
+                        var wide = (0, 0)
+                        var portable = (0, 0)
+                        let end = cscan_records(b.baseAddress!, b.count, delimiter, first, &wide.0, &wide.1)
+                        let portableEnd = cscan_records_portable(
+                            b.baseAddress!, b.count, delimiter, first, &portable.0, &portable.1)
+                        #expect(end == portableEnd, "round \(round), first \(first)")
+                        #expect(wide == portable, "round \(round), first \(first)")
+                    }
+                }
+            }
+        }
+    }
 }
