@@ -276,6 +276,60 @@ struct ClaimFilePipelineTests {
         #expect(held.count + clean.count == 3)
     }
 
+    /// The segments with each SE01 counting its transaction set's segments again.
+    static func recountingSE(_ segments: [String]) -> [String] {
+        var result = segments
+        var start = 0
+        for (i, segment) in segments.enumerated() {
+            if segment.hasPrefix("ST*") { start = i }
+            if segment.hasPrefix("SE*") {
+                let control = segment.split(separator: "*", omittingEmptySubsequences: false)[2]
+                result[i] = "SE*\(i - start + 1)*\(control)"
+            }
+        }
+        return result
+    }
+
+    /// A claim whose CLM was lost: its service lines stand in the subscriber loop, under no claim.
+    /// They used to vanish from both outputs with the gate passing; each LX and SV1 is now X01 where
+    /// it stands, which fails the gate, and the other claims go on as before.
+    @Test func serviceLinesWithoutTheirCLMAreX01AndFailTheGate() throws {
+        let segments = Self.recountingSE(X12Fixture.standard().filter { !$0.hasPrefix("CLM*CLAIM1*") })
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let strays = findings.filter { $0["rule"] == "X01" }
+        #expect(strays.map { $0["field"]! } == ["LX", "SV1", "LX", "SV1"], "\(findings)")
+        #expect(strays.allSatisfy { $0["encounter_id"] == "" && $0["message"]!.contains("outside a claim") })
+        // Where each stands in the file (1-based segment positions).
+        let positions = segments.indices.filter { segments[$0].hasPrefix("LX*") || segments[$0].hasPrefix("SV1*") }
+        #expect(strays.map { Int($0["line_number"]!)! } == Array(positions.prefix(4).map { $0 + 1 }))
+        #expect(result.summary.metrics.errors == 4)
+        let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+        #expect(clean == ["CLAIM2", "CLAIM3"])
+    }
+
+    /// A service line's segments before the CLM of their loop would go into an output with the
+    /// loop, ahead of the claim: the claim is held with them (X01 on the claim, besides the X01 on
+    /// each stray segment), so the clean file stays a valid 837 and every SV1 is in one output.
+    @Test func aServiceLineBeforeItsLoopsCLMHoldsTheClaimUnderIt() throws {
+        var segments = X12Fixture.standard()
+        let clm = segments.firstIndex { $0.hasPrefix("CLM*CLAIM1*") }!
+        segments.insert(contentsOf: ["LX*1", "SV1*HC:99213*110*UN*1***1"], at: clm)
+        let (result, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(
+            findings.filter { $0["rule"] == "X01" }.map { [$0["field"]!, $0["encounter_id"]!] }
+                == [["LX", ""], ["SV1", ""], ["CLM", "CLAIM1"]], "\(findings)")
+        let held = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        #expect(ClaimFileTestSupport.claimIds(held) == ["CLAIM1"])
+        #expect(ClaimFileTestSupport.claimIds(clean) == ["CLAIM2", "CLAIM3"])
+        let sv1 = { (text: String) in ClaimFileTestSupport.segments(text).filter { $0.hasPrefix("SV1*") }.count }
+        #expect(sv1(held) == 3 && sv1(clean) == 2)
+    }
+
     /// Padding after the last IEA (spaces, NULs of a fixed-size record, a DOS Ctrl-Z) is no
     /// segment: the file passes. It was a truncated segment, an X01 of no claim that failed the
     /// gate with nothing held. Text there is still X01.

@@ -27,10 +27,14 @@ final class X12ClaimReader {
         /// The loop's segments after its HL (the HL is rebuilt), with terminators.
         var bytes = SegmentBytes()
         var segments = 0
+        /// A service-line segment (LX, SV1, SV2) in the loop, outside any claim: where it is and
+        /// which, for the claims under the loop that carry it into an output.
+        var strayService: (position: Int, name: String)?
         mutating func reset(serial: Int) {
             self.serial = serial
             bytes.removeAll()
             segments = 0
+            strayService = nil
         }
     }
 
@@ -686,6 +690,7 @@ final class X12ClaimReader {
 
     private func headerSegment(_ id: UInt32) {
         if place == .outside { openImpliedTransaction(before: segmentName) }
+        if id == Self.LX || id == Self.SV1 || id == Self.SV2 { strayServiceSegment(id) }
         switch place {
         case .outside:
             return
@@ -733,12 +738,43 @@ final class X12ClaimReader {
         }
     }
 
+    /// A service line's segment in a loop above the claims: a CLM lost or cut, or segments out of
+    /// order. Its charge belongs to no claim, so nothing scrubs it: X01 where it stands (outside any
+    /// claim, it fails the gate all the same), and the loop remembers it, so that every claim under
+    /// the loop, which would carry it into an output, is held (`startClaim`).
+    private func strayServiceSegment(_ id: UInt32) {
+        let name = id == Self.LX ? "LX" : id == Self.SV1 ? "SV1" : "SV2"
+        let position = reader.position + positionShift
+        envelopeError(
+            claimOrdinal + 1..<claimOrdinal + 1,
+            "\(name) outside a claim (no CLM before it in its loop): its service line belongs to no claim and is not "
+                + "scrubbed; a claim under the same loop is held",
+            position: position, field: name)
+        let stray = (position: position, name: name)
+        switch place {
+        case .transactionHeader: transactionHeader.strayService = transactionHeader.strayService ?? stray
+        case .billing: billing.strayService = billing.strayService ?? stray
+        case .subscriber: subscriber.strayService = subscriber.strayService ?? stray
+        case .patient: patient.strayService = patient.strayService ?? stray
+        case .outside, .claim: break
+        }
+    }
+
     // MARK: - The claim
 
     private func startClaim() {
         if !transactionOpen { openImpliedTransaction(before: "CLM") }
         if subscriber.serial == 0 && billing.serial == 0 {
             envelopeError(claimOrdinal + 1..<claimOrdinal + 2, "CLM outside a subscriber loop (HL 22) of a transaction set", field: "CLM")
+        }
+        if let stray = transactionHeader.strayService ?? billing.strayService ?? subscriber.strayService
+            ?? (hasPatientLoop ? patient.strayService : nil)
+        {
+            envelopeError(
+                claimOrdinal + 1..<claimOrdinal + 2,
+                "a loop above this claim holds a service line outside any claim (\(stray.name) at segment \(stray.position)), "
+                    + "which an output would carry with the claim",
+                field: "CLM")
         }
         claimOrdinal += 1
         claimOpen = true
