@@ -330,6 +330,32 @@ struct ClaimFilePipelineTests {
         #expect(sv1(held) == 3 && sv1(clean) == 2)
     }
 
+    /// An SV1 without an LX of its own — the second line's LX lost, or an SV1 before the claim's
+    /// first LX — used to be copied into an output with its claim, its charge never read (a second
+    /// SV1 replaced the first's values): the claim is now held with X01 naming that SV1.
+    @Test(arguments: ["second", "beforeFirstLX"])
+    func anSV1WithoutItsOwnLXHoldsItsClaim(kind: String) throws {
+        var segments = X12Fixture.standard()
+        let claimId: String
+        if kind == "second" {
+            claimId = "CLAIM1"
+            let lx2 = segments.indices.filter { segments[$0] == "LX*2" }.first!
+            segments.remove(at: lx2)
+        } else {
+            claimId = "CLAIM3"
+            let clm = segments.firstIndex { $0.hasPrefix("CLM*CLAIM3*") }!
+            segments.insert("SV1*HC:99213*110*UN*1***1", at: clm + 2)
+        }
+        let (result, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(x01.map { [$0["field"]!, $0["encounter_id"]!] } == [["SV1", claimId]], "\(findings)")
+        #expect(x01.first?["message"]?.contains(kind == "second" ? "a second SV1" : "before the claim's first LX") == true)
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(held == [claimId])
+    }
+
     /// Padding after the last IEA (spaces, NULs of a fixed-size record, a DOS Ctrl-Z) is no
     /// segment: the file passes. It was a truncated segment, an X01 of no claim that failed the
     /// gate with nothing held. Text there is still X01.

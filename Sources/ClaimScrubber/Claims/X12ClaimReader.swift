@@ -145,6 +145,8 @@ final class X12ClaimReader {
 
     // MARK: The service line
     @exclusivity(unchecked) private var lineOpen = false
+    /// The open line has had its SV1 or SV2 (a second one is X01, not a replacement).
+    @exclusivity(unchecked) private var lineHasService = false
     @exclusivity(unchecked) private var lxPosition = 0
     @exclusivity(unchecked) private var lx01 = FieldBytes()
     @exclusivity(unchecked) private var isInstitutionalLine = false
@@ -846,9 +848,22 @@ final class X12ClaimReader {
             copy(reader.element(1), into: &lx01)
             // The open record's columns start empty (`closeLine` ended the line before).
             isInstitutionalLine = false
+            lineHasService = false
             if !pointers.isEmpty { pointers.removeAll(keepingCapacity: true) }
             clear(&lineRef)
-        case Self.SV1 where lineOpen:
+        case Self.SV1 where !lineOpen || lineHasService, Self.SV2 where !lineOpen || lineHasService:
+            // A service line is an LX and one SV1 or SV2. Without its own LX this one would be
+            // copied into an output with the claim, its charge never read nor scrubbed: the claim
+            // is held.
+            let name = id == Self.SV1 ? "SV1" : "SV2"
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: name,
+                    message: lineOpen
+                        ? "a second \(name) in service line LX \(text(lx01.bytes)) (an LX missing before it?): it is not scrubbed"
+                        : "\(name) before the claim's first LX: its service line is not scrubbed"))
+        case Self.SV1:
+            lineHasService = true
             setProcedure(element: 1)
             records.set(.chargeAmount, reader.element(2))
             records.set(.units, reader.element(4))
@@ -858,7 +873,8 @@ final class X12ClaimReader {
                 if p.isEmpty { continue }
                 pointers.append(Self.number(p) ?? 0)
             }
-        case Self.SV2 where lineOpen:
+        case Self.SV2:
+            lineHasService = true
             isInstitutionalLine = true
             records.set(.revenueCode, reader.element(1))
             setProcedure(element: 2)
