@@ -20,11 +20,23 @@ import Testing
         (["A00"], "2026-03-02", ["C05 dx1"]), (["I10", "A00.1", "A00"], "2026-03-02", ["C04 dx2", "C05 dx3"]),
         (["A0-0"], "2026-03-02", ["C04 dx1"]), (["123"], "2026-03-02", ["C04 dx1"]), (["I1"], "2026-03-02", ["C04 dx1"]),
         // No release serves the date: one C06 for the line, no C04/C05.
-        (["I10", "Q99.9", "A00"], "2026-10-01", ["C06 dx1"]), (["XYZ"], "2024-09-30", ["C04 dx1"]),
+        (["I10", "Q99.9", "A00"], "2026-10-01", ["C06 dx1"]), (["1XY"], "2024-09-30", ["C04 dx1"]),
         (["A000"], "2024-09-30", ["C06 dx1"]),
+        // FY2026's QA0 category has a letter second: billable codes pass, its header is C05, and
+        // before FY2026 they are unknown (C04), not misshapen.
+        (["QA0.0101", "QA0.8"], "2026-03-02", []), (["QA0"], "2026-03-02", ["C05 dx1"]),
+        (["QA0.0101"], "2025-09-30", ["C04 dx1"]),
     ] as [([String], String, [String])])
     func checksEachDiagnosisAgainstTheReleaseOfItsDate(_ dx: [String], _ date: String, _ expected: [String]) throws {
         #expect(try Self.rules(dx, on: date) == expected)
+    }
+
+    /// The C04 of a code not shaped like one says why, before or without a release for its date.
+    @Test func aMisshapenCodeIsC04SayingItsShape() throws {
+        let results = try RuleHarness.run(
+            [["dx1": "1XY", "service_date": "2026-03-02", "post_date": "2026-03-02"]], tables: RuleFixtures.tables,
+            rules: [DiagnosisCodeRule()])
+        #expect(results.map(\.message) == ["not an ICD-10-CM code (a letter, then two to six letters or digits)"])
     }
 
     @Test func c06NamesTheCodeSetAndTheLoadedCoverage() throws {

@@ -228,7 +228,8 @@ enum RuleFixtures {
                 OfficialLayout.orderLine(11, "Z3800", billable: true, "x"), OfficialLayout.orderLine(12, "E301", billable: true, "x"),
                 OfficialLayout.orderLine(13, "O0900", billable: true, "x"), OfficialLayout.orderLine(14, "F69", billable: true, "x"),
                 OfficialLayout.orderLine(15, "N946", billable: true, "x"), OfficialLayout.orderLine(16, "C61", billable: true, "x"),
-                OfficialLayout.orderLine(17, "D631", billable: true, "x"),
+                OfficialLayout.orderLine(17, "D631", billable: true, "x"), OfficialLayout.orderLine(18, "QA0", billable: false, "x"),
+                OfficialLayout.orderLine(19, "QA00101", billable: true, "x"), OfficialLayout.orderLine(20, "QA08", billable: true, "x"),
             ].joined(separator: "\n"))
         try folder.write(
             "HCPC2019_CONTR_ANWEB.txt",

@@ -78,16 +78,19 @@ struct DiagnosisCodeRule: LineRule {
     }
 
     /// C04's message, and a table loader's, for a code not shaped like one (`hasICDShape`).
-    static let shapeProblem = "not an ICD-10-CM code (a letter, a digit, then up to five letters or digits)"
+    static let shapeProblem = "not an ICD-10-CM code (a letter, then two to six letters or digits)"
 
-    /// A letter, a digit, then up to five letters or digits (3–7 characters); false for `invalid`.
+    /// A letter, then two to six letters or digits (3–7 characters); false for `invalid`.
+    ///
+    /// The second character was a digit in every release up to FY2025; FY2026 brought the first
+    /// category with a letter there, QA0 (neurodevelopmental disorders related to pathogenic
+    /// variants, QA0.0101 …), so the shape no longer asks for one.
     @inline(__always)
     static func hasICDShape(_ code: UInt64) -> Bool {
         guard code != PackedCode.invalid else { return false }
         let n = PackedCode.count(code)
-        // First character a letter (6-bit value 11–36), second a digit (1–10).
+        // First character a letter (6-bit value 11–36).
         let c0 = (code >> 54) & 63
-        let c1 = (code >> 48) & 63
-        return n >= 3 && n <= 7 && c0 >= 11 && c1 >= 1 && c1 <= 10
+        return n >= 3 && n <= 7 && c0 >= 11
     }
 }
