@@ -43,6 +43,8 @@ import Testing
         ("cpt.txt", "99213,2026-02-30\n", 1, "effective"),
         ("cpt.txt", "99213,2026-02-01,2026-01-01\n", 1, "termination"),
         ("cpt.txt", "99213,2026-01-01,,x\n", 1, "(extra column)"),
+        // Five characters, but no CPT code: letters inside, or a Level II code.
+        ("cpt.txt", "99213\nZZZZZ\n", 2, "code"), ("cpt.txt", "992L4\n", 1, "code"), ("cpt.txt", "J1100\n", 1, "code"),
         ("revenue.csv", "0450\n450\n", 2, "code"),
         ("revenue.csv", "# header\n1450\n", 2, "code"),
     ]

@@ -88,6 +88,13 @@ import Testing
         ("code with a dot", "00001 A00.0   1 title", 1, "code"),
         ("shifted columns", "00001  A000   1 title", 1, "code"),
         ("truncated line", "00001 A000", 1, "code"),
+        ("code not shaped like an ICD-10-CM code", "00001 9999    1 title", 1, "code"),
+        // Lines ending in CR only are one line: one code read, every other one lost in its title.
+        (
+            "CR-only line ends",
+            OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\r" + OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+            1, "title"
+        ),
         // A code on two lines (a header on one, billable on the other): either flag could be wrong.
         (
             "code twice",
@@ -112,6 +119,7 @@ import Testing
         ("code\tcode_dotted\tbillable\tdescription\nA000\tA00.1\t1\tx\n", 2, "code_dotted"),
         ("code\tcode_dotted\tbillable\tdescription\nA000\tA00.0\t1\n", 2, "description"),
         ("code\tcode_dotted\tbillable\tdescription\nA0-00\tA00.0\t1\tx\n", 2, "code"),
+        ("code\tcode_dotted\tbillable\tdescription\n9999\t999.9\t1\tx\n", 2, "code"),
         ("code\tcode_dotted\tbillable\tdescription\n", nil, nil),
         ("code\tcode_dotted\tbillable\tdescription\nA00\tA00\t0\tx\nA000\tA00.0\t1\tx\nA00\tA00\t1\tx\n", 4, "code"),
     ]

@@ -46,6 +46,9 @@ import Testing
         ("indicator without its digit", "11042,1,Line Edit,x", 6, "MUE Adjudication Indicator"),
         ("code too long", "110421,1,1 Line Edit,x", 6, "HCPCS/CPT Code"),
         ("two cells", "11042,1", 6, "MUE Adjudication Indicator"),
+        ("code not shaped like a CPT or HCPCS code", "9O471,1,1 Line Edit,x", 6, "HCPCS/CPT Code"),
+        // Two rows run together (a lost line end): the second one would be lost.
+        ("two rows on one line", "11042,1,1 Line Edit,x11000,2,1 Line Edit,x", 6, "(extra column)"),
         // A code given twice is named at its second line (its first in the message).
         ("code twice", "11042,1,1 Line Edit,x\r\n11000,2,2 Date of Service Edit: Policy,x\r\n11042,3,1 Line Edit,x", 8, "HCPCS/CPT Code"),
     ]

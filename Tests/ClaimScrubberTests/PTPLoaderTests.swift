@@ -57,6 +57,11 @@ import Testing
         ("prior-1996 column not * or empty", "11042\t11000\tY\t20250101\t*\t1\tx", "prior to 1996"),
         ("missing cells", "11042\t11000\t\t20250101", "deletion date"),
         ("column 2 not a code", "11042\t11-00\t\t20250101\t*\t1\tx", "column 2"),
+        // Five letters and digits, but no CPT or HCPCS code: `9300O` could never meet a charge.
+        ("column 1 not shaped like a code", "9300O\t93005\t\t20250101\t*\t1\tx", "column 1"),
+        ("column 2 not shaped like a code", "93000\tZZZZZ\t\t20250101\t*\t1\tx", "column 2"),
+        // Two rows run together (a lost line end): the second one would be lost.
+        ("two rows on one line", "11042\t11000\t\t20250101\t*\t1\tx11042\t11001\t\t20250101\t*\t1\tx", "(extra column)"),
     ]
 
     @Test(arguments: broken)

@@ -275,4 +275,55 @@ import Testing
             "tables.toml", "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrough = \"2026-03-31\"\n")
         #expect(try folder.load().cpt.isLoaded)
     }
+
+    /// A place-of-service line with a third cell of text is two lines run together (a lost line
+    /// end): the second code would be lost, and charges with it held by C08.
+    @Test func aPlaceOfServiceLineWithTwoCodesIsRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("tables.toml", "[[table]]\nfile = \"pos.tsv\"\nkind = \"place-of-service\"\n")
+        try folder.write("pos.tsv", "code\tname\n11\tOffice\n22\tOn Campus-Outpatient Hospital23\tEmergency Room - Hospital\n")
+        expectTableError(file: "pos.tsv", line: 3, field: "(extra column)") { _ = try folder.load() }
+        // Empty cells past the name are no second line.
+        try folder.write("pos.tsv", "code\tname\n11\tOffice\t\t\n")
+        #expect(try folder.load().releases.first { $0.kind == "place-of-service" }?.entries == 1)
+    }
+
+    /// A UTF-8 byte order mark before a table's first line ("UTF-8 with BOM") is read past: the
+    /// tables are those of the same files without it, fixed-width and delimited, plain and zstd.
+    @Test func aByteOrderMarkBeforeATablesFirstLineIsReadPast() throws {
+        let plain = try TableFolder()
+        let marked = try TableFolder()
+        defer {
+            plain.remove()
+            marked.remove()
+        }
+        let order = OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\n" + OfficialLayout.orderLine(2, "A000", billable: true, "x")
+        let mue = OfficialLayout.mueFile(["11042,1,1 Line Edit,x"])
+        let pos = "code\tname\n11\tOffice\n"
+        let manifest = "[[table]]\nfile = \"pos.tsv\"\nkind = \"place-of-service\"\n"
+        for (folder, bom) in [(plain, ""), (marked, "\u{FEFF}")] {
+            try folder.write("icd10cm_order_2026.txt", bom + order)
+            try folder.write("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", bom + mue, compressed: true)
+            try folder.write("pos.tsv", bom + pos)
+            try folder.write("tables.toml", manifest)
+        }
+        #expect(try Array(Data(contentsOf: URL(fileURLWithPath: marked.path + "/pos.tsv")).prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let a = try plain.load()
+        let b = try marked.load()
+        #expect(b.releases.map(\.entries) == a.releases.map(\.entries))
+        #expect(b.mue.limit(code: packed("11042"), on: day("2026-04-01"), setting: .practitioner) == .init(value: 1, mai: 1))
+        #expect(b.placeOfService.contains(11))
+    }
+
+    /// The parts of one PTP release are one table. A manifest giving one part another setting
+    /// used to file it under the first part's setting, listed as its own: refused now.
+    @Test func partsOfOnePTPReleaseWithDifferentSettingsAreRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t*\t19960101\t*\t1\tx"]))
+        try folder.write("ccipra-v321r0-f2.txt", OfficialLayout.ptpFile(["93000\t93005\t\t20250101\t*\t0\tx"]))
+        try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"ptp\"\nsetting = \"dme\"\n")
+        expectTableError(file: "ccipra-v321r0-f2.txt", line: nil, field: "setting") { _ = try folder.load() }
+    }
 }

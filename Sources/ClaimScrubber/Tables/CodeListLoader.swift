@@ -13,7 +13,8 @@ enum CodeListLoader {
 
         func accepts(_ text: UnsafeRawBufferPointer) -> Bool {
             switch self {
-            case .cpt: return text.count == 5
+            // Category I, II and III (a digit, F or T last) and PLA codes (U); not Level II.
+            case .cpt: return text.count == 5 && PackedCode.pack(text).map { ProcedureCodeRule.form($0) == .cpt } == true
             case .revenueCode: return text.count == 4 && text[0] == 0x30 && text.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
             }
         }

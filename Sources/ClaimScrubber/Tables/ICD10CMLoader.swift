@@ -51,7 +51,7 @@ enum ICD10CMLoader {
                     "\(fields.count) columns where the header has \(columns.count)", line: number,
                     field: fields.count < columns.count ? columns[fields.count] : "(extra column)")
             }
-            let code = try text.code(UnsafeRawBufferPointer(rebasing: line[fields[0]]), line: number, field: "code", maxLength: 7)
+            let code = try text.icd10cmCode(UnsafeRawBufferPointer(rebasing: line[fields[0]]), line: number, field: "code")
             let dotted = UnsafeRawBufferPointer(rebasing: line[fields[1]])
             guard PackedCode.pack(dotted) == code else {
                 throw text.error("code_dotted does not match code", line: number, field: "code_dotted")
@@ -69,6 +69,12 @@ enum ICD10CMLoader {
     static func readOrderFile(_ text: TableText, into release: inout ICD10CMTable.Release, lines: inout [Int32]) throws {
         try text.forEachLine { number, line in
             if TableText.isBlank(line) { return }
+            // A title holds no control character: a CR there is a file whose lines end in CR only,
+            // read as one line (one code, the rest lost in its title).
+            if line.contains(0x0D) {
+                throw text.error(
+                    "a carriage return inside the line (do the file's lines end in CR only?)", line: number, field: "title")
+            }
             // Order number (1–5), blank (6), code (7–13), blank (14), flag (15), blank (16), title (17–).
             guard line.count >= 16 else {
                 throw text.error("line of \(line.count) characters; an order-file record has at least 16", line: number, field: "code")
@@ -85,7 +91,7 @@ enum ICD10CMLoader {
             guard field[0] != 0x20, !field.contains(0x2E) else {
                 throw text.error("code (positions 7–13) must be left-aligned and without a dot", line: number, field: "code")
             }
-            let code = try text.code(field, line: number, field: "code", maxLength: 7)
+            let code = try text.icd10cmCode(field, line: number, field: "code")
             let flag = line[14]
             guard flag == 0x30 || flag == 0x31 else {
                 throw text.error("flag (position 15) must be 0 or 1", line: number, field: "billable flag")

@@ -26,8 +26,17 @@ enum MUELoader {
             guard cells.count >= 3 else {
                 throw text.error("\(cells.count) cells; a MUE row has at least 3", line: number, field: columns[cells.count])
             }
+            // Code, value, indicator and rationale; text in a cell past them is two rows run
+            // together (a lost line end).
+            if cells.count > 4, cells[4...].contains(where: { !$0.trimmingSpaces.isEmpty }) {
+                throw text.error("\(cells.count) cells; a MUE row has 4", line: number, field: "(extra column)")
+            }
             let code = try text.code(cells[0], line: number, field: columns[0], maxLength: 5)
-            guard PackedCode.length(code) == 5 else { throw text.error("not a five-character code", line: number, field: columns[0]) }
+            guard ProcedureCodeRule.form(code) != .malformed else {
+                throw text.error(
+                    "\(PackedCode.unpack(code)) is not a CPT or HCPCS Level II code (five characters)", line: number,
+                    field: columns[0])
+            }
             guard let value = Int32(cells[1].trimmingSpaces), value >= 0 else {
                 throw text.error("MUE value is not a whole number", line: number, field: columns[1])
             }

@@ -181,7 +181,12 @@ enum PTPLoader {
         guard i < n else { return false }
         let indicator = line[i] &- 0x30
         guard indicator == 0 || indicator == 1 || indicator == 9, i &+ 1 == n || line[i &+ 1] == 0x09 else { return false }
+        // The rationale, if any, is the last cell: a tab after it is a row too many cells long.
+        if i &+ 1 < n, TableText.find(0x09, in: line, from: i &+ 2, to: n) < n { return false }
         // Packed as `PackedCode.pack` does: five characters, then five empty ones.
+        guard ProcedureCodeRule.form(c1 << 30) != .malformed, ProcedureCodeRule.form(c2 << 30) != .malformed else {
+            return false
+        }
         rows.append(key: PTPTable.key(c1 << 30, c2 << 30), effective: effective, deletion: deletion, indicator: indicator)
         return true
     }
@@ -195,12 +200,19 @@ enum PTPLoader {
         guard fields.count >= 6 else {
             throw text.error("\(fields.count) cells; a PTP row has at least 6", line: number, field: columns[fields.count])
         }
+        // Six cells and the edit's rationale; text in a cell past them is two rows run together (a
+        // lost line end).
+        if fields.count > 7, fields[7...].contains(where: { !TableText.isBlank(UnsafeRawBufferPointer(rebasing: line[$0])) }) {
+            throw text.error("\(fields.count) cells; a PTP row has 6, and its rationale", line: number, field: "(extra column)")
+        }
         let cells = fields
         func cell(_ k: Int) -> UnsafeRawBufferPointer { TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[cells[k]])) }
         let c1 = try text.code(cell(0), line: number, field: columns[0], maxLength: 5)
         let c2 = try text.code(cell(1), line: number, field: columns[1], maxLength: 5)
-        guard PackedCode.length(c1) == 5 else { throw text.error("not a five-character code", line: number, field: columns[0]) }
-        guard PackedCode.length(c2) == 5 else { throw text.error("not a five-character code", line: number, field: columns[1]) }
+        for (code, column) in [(c1, columns[0]), (c2, columns[1])] where ProcedureCodeRule.form(code) == .malformed {
+            throw text.error(
+                "\(PackedCode.unpack(code)) is not a CPT or HCPCS Level II code (five characters)", line: number, field: column)
+        }
         let prior = cell(2)
         guard prior.isEmpty || (prior.count == 1 && prior[0] == 0x2A) else {
             throw text.error("must be '*' or empty", line: number, field: columns[2])

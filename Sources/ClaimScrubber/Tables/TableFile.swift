@@ -8,12 +8,19 @@ enum TableFile {
         guard let bytes = readWhole(path) else {
             throw ScrubError("cannot read table file (missing, unreadable or not a regular file)", file: name)
         }
-        guard ZstdFormat.isCompressed(prefix: bytes) else { return bytes }
+        guard ZstdFormat.isCompressed(prefix: bytes) else { return withoutByteOrderMark(bytes) }
         do {
-            return try ZstdReader.decompress(bytes)
+            return withoutByteOrderMark(try ZstdReader.decompress(bytes))
         } catch {
             throw ScrubError("table file is not a valid zstd stream: \(error)", file: name)
         }
+    }
+
+    /// The text without a UTF-8 byte order mark before its first line (a spreadsheet's or an
+    /// editor's "UTF-8 with BOM"): it would sit in the first header cell, or shift a fixed-width
+    /// file's first record by three bytes.
+    static func withoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
     }
 
     /// The file's bytes, read straight into one array (through `Data` they were copied once more:

@@ -330,6 +330,14 @@ struct TableSetBuilder {
             row.detail = "\(setting.rawValue) pairs"
             set = "ptp-\(setting.rawValue)"
             if let g = ptpGroups.firstIndex(where: { $0.key == key }) {
+                // The parts of one release are one table: a part given another setting or other
+                // dates (by tables.toml) would be read as the first part's, and listed as its own.
+                guard ptpGroups[g].setting == setting, ptpGroups[g].period == m.period else {
+                    throw ScrubError(
+                        "a part of PTP release \(ptpGroups[g].name) with another setting or other dates than its other parts "
+                            + "(\(setting.rawValue) against \(ptpGroups[g].setting.rawValue)): the parts of a release share both",
+                        file: m.file, field: "setting")
+                }
                 ptpGroups[g].parts.append(rows)
                 index = g
             } else {
@@ -452,6 +460,11 @@ enum PlaceOfServiceLoader {
             if code.elementsEqual("code".utf8) { return }
             guard code.count == 2, code.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw text.error("not a two-digit place-of-service code", line: number, field: "code")
+            }
+            // Code and name: a third cell with text is two lines run together (a lost line end).
+            let cells = line.split(separator: 0x09, omittingEmptySubsequences: false)
+            if cells.count > 2, cells[2...].contains(where: { !TableText.isBlank(UnsafeRawBufferPointer(rebasing: $0)) }) {
+                throw text.error("\(cells.count) cells; a place-of-service line has code and name", line: number, field: "(extra column)")
             }
             set.insert((code[0] - 0x30) * 10 + code[1] - 0x30)
             count += 1
