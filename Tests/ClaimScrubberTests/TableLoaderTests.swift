@@ -316,14 +316,31 @@ import Testing
         #expect(b.placeOfService.contains(11))
     }
 
-    /// The parts of one PTP release are one table. A manifest giving one part another setting
-    /// used to file it under the first part's setting, listed as its own: refused now.
-    @Test func partsOfOnePTPReleaseWithDifferentSettingsAreRefused() throws {
+    /// A manifest setting at odds with the setting an official file name says is refused, as a
+    /// kind at odds is: it used to win, and every edit of the named setting was gone.
+    @Test func aManifestSettingAgainstTheOfficialNameIsRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(["11042,1,1 Line Edit,x"]))
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"MCR_MUE_PractitionerServices_Eff_04-01-2026.csv\"\nkind = \"mue\"\nsetting = \"dme\"\n")
+        expectTableError(file: "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", line: nil, field: "setting") { _ = try folder.load() }
+        // Saying the same setting again is no contradiction.
+        try folder.write(
+            "tables.toml",
+            "[[table]]\nfile = \"MCR_MUE_PractitionerServices_Eff_04-01-2026.csv\"\nkind = \"mue\"\nsetting = \"practitioner\"\n")
+        #expect(try folder.load().mue.limit(code: packed("11042"), on: day("2026-04-01"), setting: .practitioner) != nil)
+    }
+
+    /// The parts of one PTP release are one table. A manifest giving one part other dates used to
+    /// file it under the first part's, listed as its own: refused now.
+    @Test func partsOfOnePTPReleaseWithDifferentDatesAreRefused() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t*\t19960101\t*\t1\tx"]))
         try folder.write("ccipra-v321r0-f2.txt", OfficialLayout.ptpFile(["93000\t93005\t\t20250101\t*\t0\tx"]))
-        try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"ptp\"\nsetting = \"dme\"\n")
-        expectTableError(file: "ccipra-v321r0-f2.txt", line: nil, field: "setting") { _ = try folder.load() }
+        try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"ptp\"\neffective = \"2026-01-01\"\n")
+        let error = expectTableError(file: "ccipra-v321r0-f2.txt", line: nil, field: "effective") { _ = try folder.load() }
+        #expect(error?.message.contains("2026-01-01") == true, "\(String(describing: error))")
     }
 }

@@ -139,6 +139,13 @@ public enum TableLoader {
                     "unknown setting '\(word)' (practitioner, outpatient-hospital, dme)", file: TableManifest.fileName,
                     field: "setting")
             }
+            // As with the kind: a file named for practitioner services holds no DME edits, and
+            // taking the manifest's word would drop every edit of the setting the name says.
+            if let named = official?.setting, named != s {
+                throw ScrubError(
+                    "tables.toml says setting '\(word)' but the file name is that of a \(named.rawValue) table", file: name,
+                    field: "setting")
+            }
             setting = s
         }
         if (entry.kind == "ptp" || entry.kind == "mue") && setting == nil {
@@ -332,11 +339,19 @@ struct TableSetBuilder {
             if let g = ptpGroups.firstIndex(where: { $0.key == key }) {
                 // The parts of one release are one table: a part given another setting or other
                 // dates (by tables.toml) would be read as the first part's, and listed as its own.
-                guard ptpGroups[g].setting == setting, ptpGroups[g].period == m.period else {
+                let first = ptpGroups[g]
+                guard first.setting == setting else {
                     throw ScrubError(
-                        "a part of PTP release \(ptpGroups[g].name) with another setting or other dates than its other parts "
-                            + "(\(setting.rawValue) against \(ptpGroups[g].setting.rawValue)): the parts of a release share both",
+                        "a part of PTP release \(first.name) for \(setting.rawValue) lines, its other parts for "
+                            + "\(first.setting.rawValue) lines: the parts of a release share one setting",
                         file: m.file, field: "setting")
+                }
+                guard first.period == m.period else {
+                    throw ScrubError(
+                        "a part of PTP release \(first.name) serving \(m.period.firstText ?? "…")–\(m.period.lastText ?? "…"), "
+                            + "its other parts \(first.period.firstText ?? "…")–\(first.period.lastText ?? "…"): the parts of a "
+                            + "release share their dates",
+                        file: m.file, field: "effective")
                 }
                 ptpGroups[g].parts.append(rows)
                 index = g
