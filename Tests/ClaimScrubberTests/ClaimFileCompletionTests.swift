@@ -312,6 +312,25 @@ struct X12ChunkedReadingTests {
         #expect(serial == whole)
     }
 
+    /// Service lines outside a claim in later interchanges: their X01s, and the claims they hold,
+    /// are the same whether the file is read whole or an interchange a chunk. (A message once
+    /// quoted the stray segment's position within its chunk.)
+    @Test func strayServiceLinesGiveTheSameFindingsForAnyChunkSize() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var stray = X12Fixture.standard()
+        let clm = stray.firstIndex { $0.hasPrefix("CLM*CLAIM2*") }!
+        stray.insert(contentsOf: ["LX*1", "SV1*HC:99213*110*UN*1***1"], at: clm)
+        stray = ClaimFilePipelineTests.recountingSE(stray)
+        let text = [X12Fixture.standard(), stray, stray].map { X12Fixture.render($0) }.joined()
+        let input = try folder.write("s.x12", text)
+        let whole = try Self.scrub(input, chunkSize: 64 << 20, workers: 1)
+        #expect(String(decoding: whole.findings, as: UTF8.self).components(separatedBy: "outside any claim").count == 3)
+        for (chunkSize, workers) in [(200, 2), (200, 1)] {
+            #expect(try Self.scrub(input, chunkSize: chunkSize, workers: workers) == whole, "chunk size \(chunkSize)")
+        }
+    }
+
     @Test func severalFilesGiveTheSameOutputsWhetherReadInChunksOrByOneReader() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

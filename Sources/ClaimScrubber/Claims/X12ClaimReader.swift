@@ -27,9 +27,10 @@ final class X12ClaimReader {
         /// The loop's segments after its HL (the HL is rebuilt), with terminators.
         var bytes = SegmentBytes()
         var segments = 0
-        /// A service-line segment (LX, SV1, SV2) in the loop, outside any claim: where it is and
-        /// which, for the claims under the loop that carry it into an output.
-        var strayService: (position: Int, name: String)?
+        /// A service-line segment (LX, SV1, SV2) in the loop, outside any claim: which, for the
+        /// claims under the loop that carry it into an output. (Not where: a position is the
+        /// chunk's until the pipeline adds the chunk's start, and a message keeps what it says.)
+        var strayService: String?
         mutating func reset(serial: Int) {
             self.serial = serial
             bytes.removeAll()
@@ -746,18 +747,16 @@ final class X12ClaimReader {
     /// the loop, which would carry it into an output, is held (`startClaim`).
     private func strayServiceSegment(_ id: UInt32) {
         let name = id == Self.LX ? "LX" : id == Self.SV1 ? "SV1" : "SV2"
-        let position = reader.position + positionShift
         envelopeError(
             claimOrdinal + 1..<claimOrdinal + 1,
             "\(name) outside a claim (no CLM before it in its loop): its service line belongs to no claim and is not "
                 + "scrubbed; a claim under the same loop is held",
-            position: position, field: name)
-        let stray = (position: position, name: name)
+            field: name)
         switch place {
-        case .transactionHeader: transactionHeader.strayService = transactionHeader.strayService ?? stray
-        case .billing: billing.strayService = billing.strayService ?? stray
-        case .subscriber: subscriber.strayService = subscriber.strayService ?? stray
-        case .patient: patient.strayService = patient.strayService ?? stray
+        case .transactionHeader: transactionHeader.strayService = transactionHeader.strayService ?? name
+        case .billing: billing.strayService = billing.strayService ?? name
+        case .subscriber: subscriber.strayService = subscriber.strayService ?? name
+        case .patient: patient.strayService = patient.strayService ?? name
         case .outside, .claim: break
         }
     }
@@ -774,7 +773,7 @@ final class X12ClaimReader {
         {
             envelopeError(
                 claimOrdinal + 1..<claimOrdinal + 2,
-                "a loop above this claim holds a service line outside any claim (\(stray.name) at segment \(stray.position)), "
+                "a loop above this claim holds a service line's \(stray) outside any claim (X01 at its segment), "
                     + "which an output would carry with the claim",
                 field: "CLM")
         }
