@@ -24,18 +24,12 @@ enum AddOnLoader {
                     field: fields.count < 4 ? columns[fields.count] : "(extra column)")
             }
             func cell(_ k: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[k]]) }
-            // CPT or HCPCS Level II codes: a row naming `1104` could never match a charge.
-            func procedure(_ code: UInt64, _ field: String) throws -> UInt64 {
-                guard ProcedureCodeRule.form(code) != .malformed else {
-                    throw text.error(
-                        "\(PackedCode.unpack(code)) is not a CPT or HCPCS Level II code (five characters)", line: number, field: field)
-                }
-                return code
-            }
-            let addOn = try procedure(text.code(cell(0), line: number, field: "addon", maxLength: 5), "addon")
+            let addOn = try text.procedureCode(
+                text.code(cell(0), line: number, field: "addon", maxLength: 5), line: number, field: "addon")
             let list = TableText.string(cell(1)).split(separator: ",", omittingEmptySubsequences: false)
             let primaries = try list.map {
-                try procedure(text.code(String($0), line: number, field: "primaries", maxLength: 5), "primaries")
+                try text.procedureCode(
+                    text.code(String($0), line: number, field: "primaries", maxLength: 5), line: number, field: "primaries")
             }
             let period = ServicePeriod(
                 first: try text.date(cell(2), line: number, field: "effective", optional: true),

@@ -31,12 +31,8 @@ enum MUELoader {
             if cells.count > 4, cells[4...].contains(where: { !$0.trimmingSpaces.isEmpty }) {
                 throw text.error("\(cells.count) cells; a MUE row has 4", line: number, field: "(extra column)")
             }
-            let code = try text.code(cells[0], line: number, field: columns[0], maxLength: 5)
-            guard ProcedureCodeRule.form(code) != .malformed else {
-                throw text.error(
-                    "\(PackedCode.unpack(code)) is not a CPT or HCPCS Level II code (five characters)", line: number,
-                    field: columns[0])
-            }
+            let code = try text.procedureCode(
+                text.code(cells[0], line: number, field: columns[0], maxLength: 5), line: number, field: columns[0])
             guard let value = Int32(cells[1].trimmingSpaces), value >= 0 else {
                 throw text.error("MUE value is not a whole number", line: number, field: columns[1])
             }

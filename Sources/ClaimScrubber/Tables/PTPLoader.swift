@@ -207,12 +207,10 @@ enum PTPLoader {
         }
         let cells = fields
         func cell(_ k: Int) -> UnsafeRawBufferPointer { TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[cells[k]])) }
-        let c1 = try text.code(cell(0), line: number, field: columns[0], maxLength: 5)
-        let c2 = try text.code(cell(1), line: number, field: columns[1], maxLength: 5)
-        for (code, column) in [(c1, columns[0]), (c2, columns[1])] where ProcedureCodeRule.form(code) == .malformed {
-            throw text.error(
-                "\(PackedCode.unpack(code)) is not a CPT or HCPCS Level II code (five characters)", line: number, field: column)
-        }
+        let c1 = try text.procedureCode(
+            text.code(cell(0), line: number, field: columns[0], maxLength: 5), line: number, field: columns[0])
+        let c2 = try text.procedureCode(
+            text.code(cell(1), line: number, field: columns[1], maxLength: 5), line: number, field: columns[1])
         let prior = cell(2)
         guard prior.isEmpty || (prior.count == 1 && prior[0] == 0x2A) else {
             throw text.error("must be '*' or empty", line: number, field: columns[2])

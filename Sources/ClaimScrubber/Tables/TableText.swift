@@ -192,6 +192,17 @@ struct TableText {
         return packed
     }
 
+    /// `code` when it is shaped like a CPT or HCPCS Level II code (`ProcedureCodeRule.form`): a
+    /// table row naming `1104` or `9300O` could never meet a charge, and the real code's edit
+    /// would be missing without a word.
+    func procedureCode(_ code: UInt64, line: Int, field: String) throws -> UInt64 {
+        guard ProcedureCodeRule.form(code) != .malformed else {
+            throw error(
+                "\(PackedCode.unpack(code)) is not a CPT or HCPCS Level II code (five characters)", line: line, field: field)
+        }
+        return code
+    }
+
     func code(_ text: String, line: Int, field: String, maxLength: Int = PackedCode.maxLength) throws -> UInt64 {
         var text = text
         return try text.withUTF8 { try code(UnsafeRawBufferPointer($0), line: line, field: field, maxLength: maxLength) }
