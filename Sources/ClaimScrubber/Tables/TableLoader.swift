@@ -337,20 +337,15 @@ struct TableSetBuilder {
             row.detail = "\(setting.rawValue) pairs"
             set = "ptp-\(setting.rawValue)"
             if let g = ptpGroups.firstIndex(where: { $0.key == key }) {
-                // The parts of one release are one table: a part given another setting or other
-                // dates (by tables.toml) would be read as the first part's, and listed as its own.
-                let first = ptpGroups[g]
-                guard first.setting == setting else {
+                // The parts of one release are one table: a part given other dates (by tables.toml)
+                // would be read with the first part's, and listed with its own. (Their setting is
+                // the one their official name says: `metadata` refuses a manifest's other one.)
+                let first = ptpGroups[g].period
+                guard first == m.period else {
                     throw ScrubError(
-                        "a part of PTP release \(first.name) for \(setting.rawValue) lines, its other parts for "
-                            + "\(first.setting.rawValue) lines: the parts of a release share one setting",
-                        file: m.file, field: "setting")
-                }
-                guard first.period == m.period else {
-                    throw ScrubError(
-                        "a part of PTP release \(first.name) serving \(m.period.firstText ?? "…")–\(m.period.lastText ?? "…"), "
-                            + "its other parts \(first.period.firstText ?? "…")–\(first.period.lastText ?? "…"): the parts of a "
-                            + "release share their dates",
+                        "a part of PTP release \(ptpGroups[g].name) serving \(m.period.firstText ?? "…")–"
+                            + "\(m.period.lastText ?? "…"), its other parts \(first.firstText ?? "…")–\(first.lastText ?? "…"): "
+                            + "the parts of a release share their dates",
                         file: m.file, field: "effective")
                 }
                 ptpGroups[g].parts.append(rows)
