@@ -29,6 +29,24 @@ import Testing
         #expect(tables.releases.first?.detail == "3 billable, 1 headers")
     }
 
+    /// Only a whole record's shape in a title counts as two records on one line: numbers, codes
+    /// and flags in the text of a title do not.
+    @Test func titlesWithNumbersAndCodesAreNotTakenForARecord() throws {
+        func embedded(_ line: String) -> Int? { Array(line.utf8).withUnsafeBytes { ICD10CMLoader.embeddedRecord(in: $0) } }
+        let titles = [
+            "Type 2 diabetes mellitus, see also E11.9 1 and 00042",
+            "Exposure to 10000 A000 units",
+            "Code 12345 B99     2 x",
+            "Order 12345 A0      1 x",
+            "Dose 12345 A000    10",
+        ]
+        for title in titles {
+            #expect(embedded(OfficialLayout.orderLine(7, "A001", billable: true, title)) == nil, "\(title)")
+        }
+        let first = OfficialLayout.orderLine(1, "A00", billable: false, "x")
+        #expect(embedded(first + OfficialLayout.orderLine(2, "A000", billable: true, "y")) == first.utf8.count + 1)
+    }
+
     @Test func readsTheTSVFormListedInTheManifest() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
@@ -93,6 +111,20 @@ import Testing
         (
             "CR-only line ends",
             OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\r" + OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+            1, "title"
+        ),
+        // A line end lost: the second record read as the first's title, its code lost.
+        (
+            "two records on one line",
+            OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\n"
+                + OfficialLayout.orderLine(2, "A000", billable: true, "Cholera due to Vibrio cholerae 01, biovar cholerae")
+                + OfficialLayout.orderLine(3, "A009", billable: true, "Cholera, unspecified"),
+            2, "title"
+        ),
+        // The same after a title ending in a number.
+        (
+            "two records on one line, the first title ending in a digit",
+            OfficialLayout.orderLine(1, "E11", billable: false, "Type 2") + OfficialLayout.orderLine(2, "E119", billable: true, "x"),
             1, "title"
         ),
         // A code on two lines (a header on one, billable on the other): either flag could be wrong.

@@ -96,9 +96,41 @@ enum ICD10CMLoader {
             guard flag == 0x30 || flag == 0x31 else {
                 throw text.error("flag (position 15) must be 0 or 1", line: number, field: "billable flag")
             }
+            // Two records run together (a line end lost) read as one, the second lost in the
+            // first's title: no title holds an order number, a code and a flag in the layout.
+            if let position = embeddedRecord(in: line) {
+                throw text.error(
+                    "another record starts inside the title at position \(position) (a line end lost?)", line: number,
+                    field: "title")
+            }
             release.codes.append(code)
             release.billable.append(flag == 0x31)
             lines.append(Int32(truncatingIfNeeded: number))
         }
+    }
+
+    /// The 1-based position in an order-file line's titles (17 on) where a second record begins:
+    /// five digits (a title's last word may be a number: digits may come before them), a blank, a code of three to seven letters or
+    /// digits (a letter first) left-aligned in seven places, a blank, a flag 0 or 1, then a blank or
+    /// the line's end. Nil when none does.
+    static func embeddedRecord(in line: UnsafeRawBufferPointer) -> Int? {
+        @inline(__always) func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+        @inline(__always) func isLetter(_ c: UInt8) -> Bool { (c | 0x20) &- 0x61 < 26 }
+        var s = 16
+        while s &+ 15 <= line.count {
+            defer { s &+= 1 }
+            guard (0..<5).allSatisfy({ isDigit(line[s &+ $0]) }), line[s &+ 5] == 0x20, isLetter(line[s &+ 6]) else {
+                continue
+            }
+            var k = s &+ 7
+            while k < s &+ 13 && (isDigit(line[k]) || isLetter(line[k])) { k &+= 1 }
+            guard k &- (s &+ 6) >= 3 else { continue }
+            while k < s &+ 13 && line[k] == 0x20 { k &+= 1 }
+            guard k == s &+ 13, line[k] == 0x20, line[k &+ 1] == 0x30 || line[k &+ 1] == 0x31,
+                k &+ 2 == line.count || line[k &+ 2] == 0x20
+            else { continue }
+            return s &+ 1
+        }
+        return nil
     }
 }
