@@ -61,8 +61,9 @@ let package = Package(
 
 // One place for the settings every Swift target shares.
 for target in package.targets where target.type != .system && target.name != "CScan" {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .swiftLanguageMode(.v6),
-        .treatAllWarnings(as: .error),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .swiftLanguageMode(.v6),
+            .treatAllWarnings(as: .error),
+        ]
 }

@@ -113,17 +113,20 @@ let benchmarks: @Sendable () -> Void = {
     let ptpFolder = directory + "/ptp"
     try? FileManager.default.createDirectory(atPath: ptpFolder, withIntermediateDirectories: true)
     for part in 0..<4 {
-        var text = "SYNTHETIC BENCHMARK DATA - NOT CMS NCCI EDITS\r\nColumn1/Column2 Edits\r\n"
+        var text =
+            "SYNTHETIC BENCHMARK DATA - NOT CMS NCCI EDITS\r\nColumn1/Column2 Edits\r\n"
             + "Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale\r\n"
             + "\t\tprior to 1996\tDate\tDate\t0=not allowed\t\r\n\t\t\t\t*=no data\t1=allowed\t\r\n"
             + "\t\t\t\t\t9=not applicable\t\r\n"
         for column1 in (10000 + part * 2500)..<(12500 + part * 2500) {
             for k in 0..<100 {
                 let deletion = k % 4 == 0 ? "20231231" : "*"
-                text += "\(column1)\t\(20000 + k * 7)\t\(k % 3 == 0 ? "*" : "")\t19960101\t\(deletion)\t\(k % 2)\tMutually exclusive procedures\r\n"
+                text +=
+                    "\(column1)\t\(20000 + k * 7)\t\(k % 3 == 0 ? "*" : "")\t19960101\t\(deletion)\t\(k % 2)\tMutually exclusive procedures\r\n"
             }
         }
-        _ = FileManager.default.createFile(atPath: ptpFolder + "/ccipra-v321r0-f\(part + 1).txt", contents: Data(text.utf8))
+        _ = FileManager.default.createFile(
+            atPath: ptpFolder + "/ccipra-v321r0-f\(part + 1).txt", contents: Data(text.utf8))
     }
     Benchmark("load 1M NCCI PTP rows in 4 parts", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {

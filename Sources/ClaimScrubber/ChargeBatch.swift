@@ -62,7 +62,8 @@ public struct ChargeBatch: @unchecked Sendable {
     init(chunk: Chunk, layout: ExtractLayout) {
         self.chunk = chunk
         self.layout = layout
-        base = chunk.bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
+        base =
+            chunk.bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
             ?? UnsafePointer(bitPattern: 1)!
     }
 
@@ -108,7 +109,8 @@ public struct ChargeBatch: @unchecked Sendable {
 
     /// The record's bytes without its line end (as parsed: quoted fields are unescaped in place).
     public func recordBytes(_ record: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: base + Int(recordStart[record]), count: Int(recordEnd[record] - recordStart[record]))
+        UnsafeRawBufferPointer(
+            start: base + Int(recordStart[record]), count: Int(recordEnd[record] - recordStart[record]))
     }
 
     /// The `index`-th diagnosis (0-based) of a record.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turning field text into typed columns: day numbers, cents, packed codes, NPIs.

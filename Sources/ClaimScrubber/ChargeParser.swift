@@ -83,7 +83,8 @@ struct ChargeParser {
                     var end = p
                     if end > fieldStart && base[end &- 1] == 0x0D { end &-= 1 }
                     row[slot(field)] = ChargeBatch.Span(
-                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: end &- fieldStart))
+                        start: Int32(truncatingIfNeeded: fieldStart),
+                        length: Int32(truncatingIfNeeded: end &- fieldStart))
                     field &+= 1
                     recordEnd = end
                     next = p < n ? p &+ 1 : n
@@ -92,7 +93,8 @@ struct ChargeParser {
                 let c = base[p]
                 if c == delimiter {
                     row[slot(field)] = ChargeBatch.Span(
-                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: p &- fieldStart))
+                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: p &- fieldStart)
+                    )
                     field &+= 1
                     fieldStart = p &+ 1
                     continue scan
@@ -201,7 +203,8 @@ struct ChargeParser {
             if let problem {
                 switch problem {
                 case .textAfterQuote(let f):
-                    sink.add(.S01, record: record, field: fieldName(f), message: "text after the closing quote of a field")
+                    sink.add(
+                        .S01, record: record, field: fieldName(f), message: "text after the closing quote of a field")
                 case .unterminatedQuote(let f):
                     sink.add(
                         .S01, record: record, field: fieldName(f),
@@ -246,7 +249,8 @@ struct ChargeParser {
     }
 
     private func fieldName(_ index: Int) -> String {
-        index < layout.headerNames.count ? (layout.columns[index]?.rawValue ?? layout.headerNames[index]) : "field \(index + 1)"
+        index < layout.headerNames.count
+            ? (layout.columns[index]?.rawValue ?? layout.headerNames[index]) : "field \(index + 1)"
     }
 
     @inline(__always)

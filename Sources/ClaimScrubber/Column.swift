@@ -80,24 +80,31 @@ public enum Column: String, CaseIterable, Sendable {
         switch self {
         case .lineId: return ["lineid", "chargeid", "chargelineid", "transactionid", "txnid", "chargeseq", "lineno"]
         case .encounterId:
-            return ["encounterid", "encounter", "encounternumber", "encounterno", "visitid", "visitnumber", "visit",
-                "accountnumber", "account", "acctnum", "acctno", "csn", "fin", "har", "claimid"]
+            return [
+                "encounterid", "encounter", "encounternumber", "encounterno", "visitid", "visitnumber", "visit",
+                "accountnumber", "account", "acctnum", "acctno", "csn", "fin", "har", "claimid",
+            ]
         case .patientId:
-            return ["patientid", "mrn", "patientmrn", "medicalrecordnumber", "memberid", "patientnumber", "personid",
-                "patient"]
+            return [
+                "patientid", "mrn", "patientmrn", "medicalrecordnumber", "memberid", "patientnumber", "personid",
+                "patient",
+            ]
         case .patientDob: return ["patientdob", "dob", "birthdate", "dateofbirth", "patientbirthdate"]
         case .patientSex: return ["patientsex", "sex", "gender", "patientgender"]
         case .serviceDate:
             return ["servicedate", "dos", "dateofservice", "svcdate", "servicedt", "fromdate", "servicefromdate"]
         case .postDate: return ["postdate", "postingdate", "postdt", "entrydate", "chargepostdate", "posteddate"]
-        case .department: return ["department", "dept", "departmentname", "deptname", "revenuedepartment", "costcenter"]
+        case .department:
+            return ["department", "dept", "departmentname", "deptname", "revenuedepartment", "costcenter"]
         case .renderingNpi:
             return ["renderingnpi", "renderingprovidernpi", "providernpi", "performingnpi", "performingprovidernpi"]
         case .billingNpi: return ["billingnpi", "billingprovidernpi", "groupnpi"]
         case .placeOfService: return ["placeofservice", "pos", "poscode"]
         case .procedureCode:
-            return ["procedurecode", "cpt", "cptcode", "hcpcs", "hcpcscode", "cpthcpcs", "hcpcscpt", "proccode",
-                "procedure"]
+            return [
+                "procedurecode", "cpt", "cptcode", "hcpcs", "hcpcscode", "cpthcpcs", "hcpcscpt", "proccode",
+                "procedure",
+            ]
         case .modifier1: return ["modifier1", "mod1", "modifier"]
         case .modifier2: return ["modifier2", "mod2"]
         case .modifier3: return ["modifier3", "mod3"]
@@ -111,14 +118,18 @@ public enum Column: String, CaseIterable, Sendable {
         default:
             // dx1...dx12
             let n = String(rawValue.dropFirst(2))
-            return ["dx\(n)", "diagnosis\(n)", "diag\(n)", "icd\(n)", "icd10\(n)", "diagnosiscode\(n)", "dxcode\(n)",
-                "icd10cm\(n)"] + (n == "1" ? ["primarydx", "primarydiagnosis", "diagnosis", "dx"] : [])
+            return [
+                "dx\(n)", "diagnosis\(n)", "diag\(n)", "icd\(n)", "icd10\(n)", "diagnosiscode\(n)", "dxcode\(n)",
+                "icd10cm\(n)",
+            ] + (n == "1" ? ["primarydx", "primarydiagnosis", "diagnosis", "dx"] : [])
         }
     }
 
     /// Lower case, letters and digits only: `Date of Service`, `date_of_service` and `DateOfService` agree.
     static func normalise(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
+        String(
+            String.UnicodeScalarView(
+                name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
     }
 
     static let byAlias: [String: Column] = {

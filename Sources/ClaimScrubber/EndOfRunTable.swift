@@ -30,7 +30,9 @@ public enum EndOfRunTable {
                     ReportFormat.count(m.rules[rule.ordinal].lines), codes, rule.title,
                 ])
             }
-            table.append(["total", "", ReportFormat.count(m.errors + m.warnings), ReportFormat.count(m.flagged), "", ""])
+            table.append([
+                "total", "", ReportFormat.count(m.errors + m.warnings), ReportFormat.count(m.flagged), "", "",
+            ])
             // Text columns left-aligned, counts right-aligned; the last column is not padded.
             let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
             let numeric: Set<Int> = [2, 3]

@@ -63,7 +63,8 @@ public struct ExtractLayout: Sendable, Equatable {
         var nameOf: [Column: String] = [:]
         /// The header field each column was read from.
         var indexOf: [Column: Int] = [:]
-        let userMap = Dictionary(columnMap.map { (Column.normalise($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        let userMap = Dictionary(
+            columnMap.map { (Column.normalise($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
         // Header fields the column map sends to each column: two for one column is a mistake in
         // the map (which one holds the codes?), not an alias to pass over.
         var mappedBy: [Column: String] = [:]
@@ -126,12 +127,14 @@ public struct ExtractLayout: Sendable, Equatable {
             let unmatched = columnMap.keys.filter { !fields.contains(Column.normalise($0)) }.sorted()
             var hint = "map it with --columns"
             if !unmatched.isEmpty {
-                hint = "--columns names " + unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+                hint =
+                    "--columns names " + unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
                     + ", which no header field is"
             } else if names.count == 1 {
                 hint = "the header is one field: give its delimiter with --delimiter, or map the column with --columns"
             }
-            throw ScrubError("required column missing from the header (\(hint))", file: file, line: 1, field: column.rawValue)
+            throw ScrubError(
+                "required column missing from the header (\(hint))", file: file, line: 1, field: column.rawValue)
         }
     }
 

@@ -37,7 +37,8 @@ public struct FindingSink {
     ) {
         guard let severity = configuration.severity(of: rule, payer: payer) else { return }
         findings.append(
-            Finding(record: Int32(record), rule: rule, severity: severity, field: field, value: value, message: message))
+            Finding(record: Int32(record), rule: rule, severity: severity, field: field, value: value, message: message)
+        )
     }
 
     public var isEmpty: Bool { findings.isEmpty }

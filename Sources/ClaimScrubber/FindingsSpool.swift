@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The findings rows of pass 1, in input order, each framed with its record number, kept on disk
@@ -63,7 +63,9 @@ final class FindingsSpool {
         func next() throws -> (record: UInt64, row: ArraySlice<UInt8>)? {
             try fill(12)
             guard buffer.count - position >= 12 else { return nil }
-            let record = buffer.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: position, as: UInt64.self)) }
+            let record = buffer.withUnsafeBytes {
+                UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            }
             let length = buffer.withUnsafeBytes {
                 Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: position + 8, as: UInt32.self)))
             }

@@ -15,22 +15,22 @@ import Foundation
 public enum MemoryTuning {
     public static func apply() {
         #if os(Linux)
-        // <malloc.h> values; the Glibc module does not export mallopt.
-        _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
-        _ = mallopt(-1, 32 << 20)  // M_TRIM_THRESHOLD
-        _ = mallopt(-8, 1)  // M_ARENA_MAX
+            // <malloc.h> values; the Glibc module does not export mallopt.
+            _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
+            _ = mallopt(-1, 32 << 20)  // M_TRIM_THRESHOLD
+            _ = mallopt(-8, 1)  // M_ARENA_MAX
         #endif
     }
 
     /// The process's resident bytes now (`/proc/self/statm`), or 0 where that cannot be read.
     public static func residentBytes() -> Int {
         #if os(Linux)
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+            guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+            let fields = text.split(separator: " ")
+            guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+            return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
         #else
-        return 0
+            return 0
         #endif
     }
 
@@ -42,15 +42,15 @@ public enum MemoryTuning {
     /// phase ends, this keeps the peak that of the busiest phase.
     public static func releaseFreeMemory() {
         #if os(Linux)
-        _ = malloc_trim(0)
+            _ = malloc_trim(0)
         #endif
     }
 }
 
 #if os(Linux)
-@_silgen_name("mallopt")
-private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    @_silgen_name("mallopt")
+    private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 
-@_silgen_name("malloc_trim")
-private func malloc_trim(_ pad: Int) -> Int32
+    @_silgen_name("malloc_trim")
+    private func malloc_trim(_ pad: Int) -> Int32
 #endif

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 import Zstd
@@ -28,9 +28,10 @@ public final class OutputFile {
     public init(path: String, level: Int32?, workers: Int32 = 0, direct: Bool = true) throws {
         finalPath = path
         let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(getpid())"
-        ).path
+        temporaryPath =
+            url.deletingLastPathComponent().appendingPathComponent(
+                ".\(url.lastPathComponent).tmp-\(getpid())"
+            ).path
         fd = TemporaryFiles.shared.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw ScrubError("cannot create output: \(String(cString: strerror(errno)))", file: path)

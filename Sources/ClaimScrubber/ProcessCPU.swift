@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
@@ -11,9 +11,9 @@ enum ProcessCPU {
     static func seconds() -> Double {
         var usage = rusage()
         #if canImport(Glibc)
-        let who = __rusage_who_t(RUSAGE_SELF.rawValue)  // glibc imports the constant as an enum case
+            let who = __rusage_who_t(RUSAGE_SELF.rawValue)  // glibc imports the constant as an enum case
         #else
-        let who = RUSAGE_SELF
+            let who = RUSAGE_SELF
         #endif
         guard getrusage(who, &usage) == 0 else { return 0 }
         func value(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1_000_000 }

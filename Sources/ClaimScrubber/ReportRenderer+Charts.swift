@@ -29,10 +29,12 @@ enum SVGChart {
         }
         for (i, bar) in bars.enumerated() {
             let y = 8 + i * rowHeight
-            let length = maximum > 0 ? max(bar.value > 0 ? 1 : 0, Int((bar.value / maximum * Double(plotWidth)).rounded())) : 0
+            let length =
+                maximum > 0 ? max(bar.value > 0 ? 1 : 0, Int((bar.value / maximum * Double(plotWidth)).rounded())) : 0
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>"
             svg += "\(HTML.escape(shortened(bar.label, 48)))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"\(color)\">"
+            svg +=
+                "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"\(color)\">"
             svg += "<title>\(HTML.escape(bar.label)): \(HTML.escape(bar.display))</title></rect>"
             svg += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 15)\" \(font)>\(HTML.escape(bar.display))</text>"
         }
@@ -95,7 +97,8 @@ enum SVGChart {
             svg += "stroke-dasharray=\"4 3\"/><text x=\"\(x + 4)\" y=\"\(top + 4)\" \(font) fill=\"#b00\">"
             svg += "\(HTML.escape(marker.label))</text>"
         }
-        svg += "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(width - 16)\" y2=\"\(top + plotHeight)\" stroke=\"#333\"/>"
+        svg +=
+            "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(width - 16)\" y2=\"\(top + plotHeight)\" stroke=\"#333\"/>"
         return svg + "</svg>"
     }
 

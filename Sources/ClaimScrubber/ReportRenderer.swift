@@ -53,13 +53,15 @@ public enum ReportRenderer {
             title: Title.departmentRates, id: "departments", keyHeader: "Department",
             groups: m.departments.map { (ScrubSummary.groupKey($0.key), $0.value) },
             previous: previous.map { p in
-                Dictionary(uniqueKeysWithValues: p.metrics.departments.map { (ScrubSummary.groupKey($0.key), $0.value) })
+                Dictionary(
+                    uniqueKeysWithValues: p.metrics.departments.map { (ScrubSummary.groupKey($0.key), $0.value) })
             })
         page += rankings(
             title: Title.providerRates, id: "providers", keyHeader: "Rendering NPI",
             groups: m.providers.map { (ScrubSummary.providerKey($0.key), $0.value) },
             previous: previous.map { p in
-                Dictionary(uniqueKeysWithValues: p.metrics.providers.map { (ScrubSummary.providerKey($0.key), $0.value) })
+                Dictionary(
+                    uniqueKeysWithValues: p.metrics.providers.map { (ScrubSummary.providerKey($0.key), $0.value) })
             })
         page += payers(summary, previous)
         page += tablesUsed(summary)
@@ -93,7 +95,9 @@ public enum ReportRenderer {
     static func overview(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
         let m = s.metrics
         let lag = ScrubSummary.lagStatistics(m.chargeLagAll, threshold: s.chargeLagThresholdDays)
-        let lagBefore = p.map { ScrubSummary.lagStatistics($0.metrics.chargeLagAll, threshold: $0.chargeLagThresholdDays) }
+        let lagBefore = p.map {
+            ScrubSummary.lagStatistics($0.metrics.chargeLagAll, threshold: $0.chargeLagThresholdDays)
+        }
         func duplicates(_ x: ScrubSummary) -> Int { x.findings(.E01) + x.findings(.E02) }
         func rate(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
         var rows: [Measure] = []
@@ -151,16 +155,21 @@ public enum ReportRenderer {
 
     static func findingsByRule(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
         let rules = RuleID.allCases.filter { s.findings($0) > 0 || (p?.findings($0) ?? 0) > 0 }
-        let ranked = rules.filter { s.findings($0) > 0 }.sorted { (s.findings($1), $0.ordinal) < (s.findings($0), $1.ordinal) }
+        let ranked = rules.filter { s.findings($0) > 0 }.sorted {
+            (s.findings($1), $0.ordinal) < (s.findings($0), $1.ordinal)
+        }
         let bars = ranked.map {
-            SVGChart.Bar(label: "\($0.rawValue) \($0.title)", value: Double(s.findings($0)), display: ReportFormat.count(s.findings($0)))
+            SVGChart.Bar(
+                label: "\($0.rawValue) \($0.title)", value: Double(s.findings($0)),
+                display: ReportFormat.count(s.findings($0)))
         }
         let total = s.metrics.errors + s.metrics.warnings
         let description =
             ranked.isEmpty
             ? "No findings."
             : "\(ReportFormat.count(total)) findings under \(ranked.count) rules; most: "
-                + ranked.prefix(3).map { "\($0.rawValue) \(ReportFormat.count(s.findings($0)))" }.joined(separator: ", ") + "."
+                + ranked.prefix(3).map { "\($0.rawValue) \(ReportFormat.count(s.findings($0)))" }.joined(
+                    separator: ", ") + "."
         var html = "<section id=\"rules\">\n<h2>\(Title.findingsByRule)</h2>\n<figure>\n"
         html += SVGChart.horizontalBars(
             id: "chart-rules", title: Title.findingsByRule, description: description, bars: bars, color: "#3b6ea5")
@@ -179,7 +188,8 @@ public enum ReportRenderer {
             html += "<td>\(ReportFormat.count(s.findings(rule)))</td><td>\(ReportFormat.count(t.errors))</td>"
             html += "<td>\(ReportFormat.count(t.lines))</td>"
             html += "<td>\(ReportFormat.percent(s.linesIn > 0 ? Double(t.lines) / Double(s.linesIn) : 0))</td>"
-            html += "<td>\(ReportFormat.dollars(t.chargesCents))</td><td class=\"text\">\(HTML.escape(codes.joined(separator: ", ")))</td>"
+            html +=
+                "<td>\(ReportFormat.dollars(t.chargesCents))</td><td class=\"text\">\(HTML.escape(codes.joined(separator: ", ")))</td>"
             if let p {
                 html += "<td>\(ReportFormat.count(p.findings(rule)))</td>"
                 html += "<td class=\"change\">\(ReportFormat.signedCount(s.findings(rule) - p.findings(rule)))</td>"
@@ -229,7 +239,8 @@ public enum ReportRenderer {
             html += "<td>\(ReportFormat.dollars(t.atRiskCents))</td>"
             if let before {
                 let old = before[name]?.heldCents ?? 0
-                html += "<td>\(ReportFormat.dollars(old))</td><td class=\"change\">\(ReportFormat.signedDollars(t.heldCents - old))</td>"
+                html +=
+                    "<td>\(ReportFormat.dollars(old))</td><td class=\"change\">\(ReportFormat.signedDollars(t.heldCents - old))</td>"
             }
             html += "</tr>\n"
         }
@@ -243,7 +254,9 @@ public enum ReportRenderer {
         // Bars: posted before service (negative), each day 0...lagChartDays−1, and the rest.
         var bars: [SVGChart.Bar] = []
         let negative = all.filter { $0.key < 0 }.reduce(0) { $0 + $1.value }
-        if negative > 0 { bars.append(.init(label: "< 0", value: Double(negative), display: ReportFormat.count(negative))) }
+        if negative > 0 {
+            bars.append(.init(label: "< 0", value: Double(negative), display: ReportFormat.count(negative)))
+        }
         let longest = min(lagChartDays, Int(all.keys.max() ?? 0) + 1)
         for day in 0..<max(0, longest) {
             let n = all[Int32(day)] ?? 0
@@ -251,7 +264,8 @@ public enum ReportRenderer {
         }
         let beyond = all.filter { $0.key >= Int32(lagChartDays) }.reduce(0) { $0 + $1.value }
         if beyond > 0 {
-            bars.append(.init(label: "\(lagChartDays)+", value: Double(beyond), display: ReportFormat.count(beyond) + " lines"))
+            bars.append(
+                .init(label: "\(lagChartDays)+", value: Double(beyond), display: ReportFormat.count(beyond) + " lines"))
         }
         for i in bars.indices where !bars[i].display.hasSuffix("lines") { bars[i].display += " lines" }
         let markerIndex = (negative > 0 ? 1 : 0) + threshold
@@ -265,11 +279,16 @@ public enum ReportRenderer {
         html += SVGChart.columns(
             id: "chart-lag", title: Title.chargeLag, description: description, bars: bars, color: "#5b8c5a",
             partColor: "#5b8c5a", marker: (markerIndex, "threshold \(threshold) days"), yLabel: "lines")
-        html += "\n<figcaption>\(HTML.escape(description)) Median and 90th percentile are exact (nearest rank).</figcaption>\n</figure>\n"
+        html +=
+            "\n<figcaption>\(HTML.escape(description)) Median and 90th percentile are exact (nearest rank).</figcaption>\n</figure>\n"
         let before = p.map { x in
-            Dictionary(uniqueKeysWithValues: x.metrics.chargeLag.map {
-                (ScrubSummary.groupKey($0.key), ScrubSummary.lagStatistics($0.value, threshold: x.chargeLagThresholdDays))
-            })
+            Dictionary(
+                uniqueKeysWithValues: x.metrics.chargeLag.map {
+                    (
+                        ScrubSummary.groupKey($0.key),
+                        ScrubSummary.lagStatistics($0.value, threshold: x.chargeLagThresholdDays)
+                    )
+                })
         }
         html += "<table><caption>Charge lag by department (days)</caption><thead><tr>"
         html += "<th scope=\"col\">Department</th><th scope=\"col\">Lines</th><th scope=\"col\">Median</th>"
@@ -320,7 +339,8 @@ public enum ReportRenderer {
         let bars = weeks.map { week, t in
             SVGChart.Bar(
                 label: ISOWeek.label(week), value: Double(t.lines),
-                display: "\(ReportFormat.count(t.lines)) lines, \(ReportFormat.count(t.held)) held", part: Double(t.held))
+                display: "\(ReportFormat.count(t.lines)) lines, \(ReportFormat.count(t.held)) held",
+                part: Double(t.held))
         }
         let description =
             weeks.isEmpty
@@ -380,7 +400,8 @@ public enum ReportRenderer {
             if let previous {
                 if let old = previous[name], old.lines > 0 {
                     let oldRate = Double(old.held) / Double(old.lines)
-                    html += "<td>\(ReportFormat.percent(oldRate))</td><td class=\"change\">\(ReportFormat.signedPoints(rate - oldRate))</td>"
+                    html +=
+                        "<td>\(ReportFormat.percent(oldRate))</td><td class=\"change\">\(ReportFormat.signedPoints(rate - oldRate))</td>"
                 } else {
                     html += "<td>—</td><td class=\"change\">new</td>"
                 }
@@ -399,7 +420,8 @@ public enum ReportRenderer {
         let payers = tallies.sorted { $0.key < $1.key }
         var html = "<section id=\"payers\">\n<h2>Error rates by payer</h2>\n<table><thead><tr>"
         html += "<th scope=\"col\">Payer</th><th scope=\"col\">Lines</th><th scope=\"col\">Held</th>"
-        html += "<th scope=\"col\">Error rate</th><th scope=\"col\">Finding rate</th><th scope=\"col\">Held dollars</th>"
+        html +=
+            "<th scope=\"col\">Error rate</th><th scope=\"col\">Finding rate</th><th scope=\"col\">Held dollars</th>"
         html += "<th scope=\"col\">At risk</th>"
         if p != nil { html += "<th scope=\"col\">Error rate, previous</th><th scope=\"col\">Change</th>" }
         html += "</tr></thead><tbody>\n"
@@ -432,7 +454,8 @@ public enum ReportRenderer {
         html += "<th scope=\"col\">Service dates</th><th scope=\"col\">Entries</th></tr></thead><tbody>\n"
         for t in s.tables {
             let dates = "\(t.effective ?? "…") to \(t.through ?? "…")"
-            html += "<tr><td>\(HTML.escape(t.kind))</td><td>\(HTML.escape(t.release))</td><td>\(HTML.escape(t.file))</td>"
+            html +=
+                "<tr><td>\(HTML.escape(t.kind))</td><td>\(HTML.escape(t.release))</td><td>\(HTML.escape(t.file))</td>"
             html += "<td>\(HTML.escape(dates))</td><td>\(ReportFormat.count(t.entries))</td></tr>\n"
         }
         html += "</tbody></table>\n"

@@ -91,7 +91,9 @@ extension RuleSettings {
         for (key, value) in root.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "rules":
-                guard let rules = value.table else { throw ScrubError("'rules' must be a table", file: name, field: key) }
+                guard let rules = value.table else {
+                    throw ScrubError("'rules' must be a table", file: name, field: key)
+                }
                 for (id, body) in rules.sorted(by: { $0.key < $1.key }) {
                     guard let rule = RuleID(rawValue: id.uppercased()) else {
                         throw ScrubError("unknown rule id '\(id)'", file: name, field: "rules.\(id)")
@@ -100,7 +102,9 @@ extension RuleSettings {
                     try apply(rule: rule, body: body, name: name, field: "rules.\(id)", claim: setting)
                 }
             case "payers":
-                guard let payers = value.table else { throw ScrubError("'payers' must be a table", file: name, field: key) }
+                guard let payers = value.table else {
+                    throw ScrubError("'payers' must be a table", file: name, field: key)
+                }
                 for (payer, body) in payers.sorted(by: { $0.key < $1.key }) {
                     self.payers[payer] = try Self.payer(body, field: "payers.\(payer)", name: name)
                 }
@@ -117,7 +121,9 @@ extension RuleSettings {
         // A payer's "on" keeps the severity the run gives the rule (the rule's own when the run
         // switches it off); it used to reset a regraded rule to its default for that payer.
         for (payer, var settings) in payers where !settings.switchedOn.isEmpty {
-            for rule in settings.switchedOn { settings.rules[rule] = .some(severities[rule.ordinal] ?? rule.defaultSeverity) }
+            for rule in settings.switchedOn {
+                settings.rules[rule] = .some(severities[rule.ordinal] ?? rule.defaultSeverity)
+            }
             settings.switchedOn = []
             payers[payer] = settings
         }
@@ -138,7 +144,9 @@ extension RuleSettings {
         for (key, value) in table.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "enabled":
-                guard let b = value.bool else { throw ScrubError("must be true or false", file: name, field: "\(field).\(key)") }
+                guard let b = value.bool else {
+                    throw ScrubError("must be true or false", file: name, field: "\(field).\(key)")
+                }
                 enabled = b
             case "severity":
                 guard let word = value.string, let s = Severity(rawValue: word.lowercased()) else {
@@ -153,8 +161,11 @@ extension RuleSettings {
                 timelyFilingDays = try Self.days(value, from: 1, file: name, field: "\(field).\(key)")
             case "payer_classes" where rule == .C03:
                 let known = PayerClass.allCases.map(\.rawValue) + ["unclassified"]
-                guard let list = value.list, list.allSatisfy({ $0.string.map { known.contains($0.lowercased()) } ?? false }) else {
-                    throw ScrubError("must be a list of \(known.joined(separator: ", "))", file: name, field: "\(field).\(key)")
+                guard let list = value.list,
+                    list.allSatisfy({ $0.string.map { known.contains($0.lowercased()) } ?? false })
+                else {
+                    throw ScrubError(
+                        "must be a list of \(known.joined(separator: ", "))", file: name, field: "\(field).\(key)")
                 }
                 parameters[rule, default: [:]][key] = value
             default:
@@ -215,13 +226,16 @@ extension RuleSettings {
             switch key {
             case "class":
                 guard let word = value.string, let c = PayerClass(rawValue: word.lowercased()) else {
-                    throw ScrubError("expected medicare, medicaid, commercial or self-pay", file: name, field: "\(field).class")
+                    throw ScrubError(
+                        "expected medicare, medicaid, commercial or self-pay", file: name, field: "\(field).class")
                 }
                 settings.payerClass = c
             case "timely_filing_days":
                 settings.timelyFilingDays = try days(value, from: 1, file: name, field: "\(field).\(key)")
             case "rules":
-                guard let rules = value.table else { throw ScrubError("must be a table", file: name, field: "\(field).rules") }
+                guard let rules = value.table else {
+                    throw ScrubError("must be a table", file: name, field: "\(field).rules")
+                }
                 var seen: [RuleID: String] = [:]
                 for (id, word) in rules.sorted(by: { $0.key < $1.key }) {
                     guard let rule = RuleID(rawValue: id.uppercased()) else {
@@ -233,8 +247,11 @@ extension RuleSettings {
                             field: "\(field).rules.\(id)")
                     }
                     seen[rule] = id
-                    guard let w = word.string else { throw ScrubError("expected a word", file: name, field: "\(field).rules.\(id)") }
-                    let severity = try severityWord(w, current: rule.defaultSeverity, field: "\(field).rules.\(id)", name: name)
+                    guard let w = word.string else {
+                        throw ScrubError("expected a word", file: name, field: "\(field).rules.\(id)")
+                    }
+                    let severity = try severityWord(
+                        w, current: rule.defaultSeverity, field: "\(field).rules.\(id)", name: name)
                     if severity != nil && Self.switchOnWords.contains(w.lowercased()) {
                         // Its severity is the run's, known once the whole file is read.
                         settings.switchedOn.insert(rule)

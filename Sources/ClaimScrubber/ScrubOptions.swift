@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Everything one `scrub` run needs to know, already validated by the command line.
@@ -82,7 +82,9 @@ public struct ScrubOptions: Sendable {
 extension ScrubOptions {
     /// Every name a run writes, or removes as a stale output of an earlier run, in its output folder.
     public static let outputNames: [String] =
-        ["csv", "psv", "tsv", "x12", "hl7"].flatMap { ["clean.\($0)", "clean.\($0).zst", "held.\($0)", "held.\($0).zst"] }
+        ["csv", "psv", "tsv", "x12", "hl7"].flatMap {
+            ["clean.\($0)", "clean.\($0).zst", "held.\($0)", "held.\($0).zst"]
+        }
         + ["findings.csv", "summary.json", "report.html"]
 
     /// Removes the output folder's outputs of an earlier run: a run that then fails, whatever

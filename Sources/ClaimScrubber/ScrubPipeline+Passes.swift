@@ -205,7 +205,8 @@ extension ScrubPipeline {
         var startSum: UInt64 = 0
         for start in batch.recordStart { startSum &+= UInt64(UInt32(bitPattern: start)) }
         return ChunkOutcome(
-            file: chunk.file, records: batch.count, recordStartSum: startSum, heldRecords: held, flaggedRecords: flagged,
+            file: chunk.file, records: batch.count, recordStartSum: startSum, heldRecords: held,
+            flaggedRecords: flagged,
             rows: rows,
             metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers)
     }
@@ -327,9 +328,12 @@ extension ScrubPipeline {
                     }
                     if encounter.nextOrdinal == ordinal {
                         let recordBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<next])
-                        let lineId = lineIdField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
+                        let lineId =
+                            lineIdField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) }
+                            ?? []
                         let encounterId =
-                            encounterField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) } ?? []
+                            encounterField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) }
+                            ?? []
                         rows.removeAll(keepingCapacity: true)
                         while encounter.nextOrdinal == ordinal, let finding = try encounter.next() {
                             Self.appendRow(
@@ -361,7 +365,8 @@ extension ScrubPipeline {
                     }
                 }
                 if runOpen {
-                    try (runHeld ? heldOut : clean).write(UnsafeRawBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+                    try (runHeld ? heldOut : clean).write(
+                        UnsafeRawBufferPointer(rebasing: bytes[runStart..<bytes.count]))
                 }
                 // Each verdict belongs to the record pass 1 gave it: the same bytes must be cut into
                 // the same records (else a held line could be written as clean). The run stops, and
@@ -388,7 +393,8 @@ extension ScrubPipeline {
     static let findingsHeader = "line_number,line_id,encounter_id,rule,severity,field,value,message,file\n"
 
     static func appendRow(
-        _ finding: EncounterFinding, line: Int, lineId: [UInt8], encounterId: [UInt8], file: String, to rows: inout [UInt8]
+        _ finding: EncounterFinding, line: Int, lineId: [UInt8], encounterId: [UInt8], file: String,
+        to rows: inout [UInt8]
     ) {
         lineId.withUnsafeBytes { lineIdBytes in
             encounterId.withUnsafeBytes { encounterBytes in
@@ -458,7 +464,11 @@ enum FindingsRow {
     ) {
         CSVText.append(line, to: &rows)
         rows.append(0x2C)
-        if let lineId { CSVText.append(lineId, to: &rows, repairingUTF8: true) } else { CSVText.append(line, to: &rows) }
+        if let lineId {
+            CSVText.append(lineId, to: &rows, repairingUTF8: true)
+        } else {
+            CSVText.append(line, to: &rows)
+        }
         rows.append(0x2C)
         CSVText.append(encounterId, to: &rows, repairingUTF8: true)
         rows.append(0x2C)

@@ -64,7 +64,9 @@ public final class ScrubPipeline {
         // Standard input is spooled once, before its format is told from its first bytes.
         let standardInput = options.inputs.contains("-") ? try spoolStandardInput() : nil
         if let standardInput { spooled.append(standardInput) }
-        if let first = options.inputs.first, let format = ClaimFileFormat.detect(path: first == "-" ? standardInput! : first) {
+        if let first = options.inputs.first,
+            let format = ClaimFileFormat.detect(path: first == "-" ? standardInput! : first)
+        {
             // X12 837 and HL7 DFT files: the claim is the unit of the gate (ClaimFilePipeline).
             return try ClaimFilePipeline(
                 options: options, tables: tables, format: format, standardInput: standardInput, progress: progress
@@ -107,7 +109,8 @@ public final class ScrubPipeline {
             let context = EncounterContext(tables: tables, settings: options.settings, payers: pass1.payerNames)
             MemoryTuning.releaseFreeMemory()
             phaseStarted?("encounter edits")
-            let encounterFindings = try EncounterStage.run(store: pass1.store, context: context, workers: options.workers)
+            let encounterFindings = try EncounterStage.run(
+                store: pass1.store, context: context, workers: options.workers)
             try apply(encounterFindings, to: pass1, summary: &summary)
             summary.run.record("encounters", since: t3)
             // Pass 2.
@@ -137,7 +140,8 @@ public final class ScrubPipeline {
     /// Writes summary.json and report.html beside the other outputs, then finishes every output and
     /// moves it to its final name: nothing appears under a final name before all are complete.
     static func complete(_ outputs: inout [OutputFile], summary: ScrubSummary, directory: String) throws {
-        let summaryFile = try OutputFile(path: (directory as NSString).appendingPathComponent("summary.json"), level: nil)
+        let summaryFile = try OutputFile(
+            path: (directory as NSString).appendingPathComponent("summary.json"), level: nil)
         outputs.append(summaryFile)
         try summaryFile.write(summary.json())
         let report = try OutputFile(path: (directory as NSString).appendingPathComponent("report.html"), level: nil)
@@ -246,7 +250,8 @@ public final class ScrubPipeline {
             do {
                 try buffer.withUnsafeBytes { bytes in
                     try writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<n])) {
-                        ScrubError("cannot write the spool file for standard input (is --temp-dir full?): \($0)", file: path)
+                        ScrubError(
+                            "cannot write the spool file for standard input (is --temp-dir full?): \($0)", file: path)
                     }
                 }
             } catch let error as ScrubError {

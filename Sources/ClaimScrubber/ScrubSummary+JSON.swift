@@ -213,7 +213,8 @@ extension ScrubSummary {
         var entry = lagJSON(metrics.chargeLagAll)
         entry["threshold_days"] = .int(chargeLagThresholdDays)
         let byDepartment = Dictionary(
-            metrics.chargeLag.map { (Self.groupKey($0.key), $0.value) }, uniquingKeysWith: { $0.merging($1, uniquingKeysWith: +) })
+            metrics.chargeLag.map { (Self.groupKey($0.key), $0.value) },
+            uniquingKeysWith: { $0.merging($1, uniquingKeysWith: +) })
         entry["by_department"] = .object(byDepartment.mapValues { .object(lagJSON($0)) })
         return entry
     }
@@ -325,7 +326,9 @@ extension ScrubSummary {
         metrics = m
 
         for item in try r.array(root, "tables") {
-            guard let t = item as? [String: Any] else { throw ScrubError("tables: an entry is not an object", file: file) }
+            guard let t = item as? [String: Any] else {
+                throw ScrubError("tables: an entry is not an object", file: file)
+            }
             tables.append(
                 TableRelease(
                     kind: try r.string(t, "kind", in: "tables"), release: try r.string(t, "release", in: "tables"),
@@ -335,7 +338,9 @@ extension ScrubSummary {
         // Absent from summaries written before the key existed (a previous month's, for --compare).
         codeSetsNotLoaded = ((root["code_sets_not_loaded"] as? [Any]) ?? []).compactMap { $0 as? String }
         for item in try r.array(root, "inputs") {
-            guard let t = item as? [String: Any] else { throw ScrubError("inputs: an entry is not an object", file: file) }
+            guard let t = item as? [String: Any] else {
+                throw ScrubError("inputs: an entry is not an object", file: file)
+            }
             inputs.append(
                 InputSummary(
                     file: try r.string(t, "file", in: "inputs"), format: try r.string(t, "format", in: "inputs"),

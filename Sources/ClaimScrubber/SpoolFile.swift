@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
@@ -27,7 +27,9 @@ final class SpoolFile {
         // Past the page cache, both ways (pass 2 reads it with `InputSource(path:name:spool:)`): through the
         // cache, writing and reading back a 10M-line extract cost more system time than decompressing
         // it again.
-        blocks = BlockWriter(fd: fd) { ScrubError("cannot write the spool file (is --temp-dir full?): \($0)", file: path) }
+        blocks = BlockWriter(fd: fd) {
+            ScrubError("cannot write the spool file (is --temp-dir full?): \($0)", file: path)
+        }
     }
 
     deinit { remove() }

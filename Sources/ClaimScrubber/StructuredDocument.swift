@@ -177,7 +177,8 @@ struct YAMLReader {
             var merged: [[String: StructuredValue]] = []
             for (key, item) in mapping {
                 guard case .scalar(let scalar) = key else {
-                    throw ScrubError("invalid YAML: a key must be text, not a list or table", file: name, line: line(key))
+                    throw ScrubError(
+                        "invalid YAML: a key must be text, not a list or table", file: name, line: line(key))
                 }
                 if key.tag.rawValue == Tag.Name.merge.rawValue {
                     // `<<: *defaults` (or a list of them): their keys, unless given here.
@@ -185,7 +186,8 @@ struct YAMLReader {
                     case .table(let t): merged.append(t)
                     case .list(let l) where l.allSatisfy { $0.table != nil }: merged += l.compactMap(\.table)
                     default:
-                        throw ScrubError("invalid YAML: `<<` must merge a table or a list of tables", file: name, line: line(key))
+                        throw ScrubError(
+                            "invalid YAML: `<<` must merge a table or a list of tables", file: name, line: line(key))
                     }
                     continue
                 }

@@ -37,9 +37,11 @@ func fail(_ error: any Error) -> ExitCode {
 func parseDay(_ text: String, option: String) throws -> Int32 {
     // Only the ISO form: DayNumber also reads the service-date forms YYYYMMDD and MM/DD/YYYY,
     // and a day-first 01/06/2026 would silently become another "today".
-    let iso = text.utf8.count == 10 && text.utf8.enumerated().allSatisfy { i, c in
-        i == 4 || i == 7 ? c == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
-    }
+    let iso =
+        text.utf8.count == 10
+        && text.utf8.enumerated().allSatisfy { i, c in
+            i == 4 || i == 7 ? c == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+        }
     let day = iso ? DayNumber.parse(text) : DayNumber.malformed
     guard DayNumber.isDate(day) else { throw ValidationError("\(option) must be a date YYYY-MM-DD, not '\(text)'") }
     return day

@@ -65,7 +65,9 @@ struct Generate: ParsableCommand {
     }
 
     /// Writes the file (zstd level 3 for a .zst name) and its truth file, atomically.
-    private func write(compressed: Bool, generate: (([UInt8]) throws -> Void) throws -> Void, truth: () -> [UInt8]) throws {
+    private func write(compressed: Bool, generate: (([UInt8]) throws -> Void) throws -> Void, truth: () -> [UInt8])
+        throws
+    {
         do {
             let file = try OutputFile(path: out, level: compressed ? 3 : nil, workers: compressed ? 2 : 0)
             do {

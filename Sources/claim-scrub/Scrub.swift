@@ -4,7 +4,8 @@ import Foundation
 
 struct Scrub: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Scrub one or more extracts or claim files; writes clean, held, findings.csv, summary.json and report.html.",
+        abstract:
+            "Scrub one or more extracts or claim files; writes clean, held, findings.csv, summary.json and report.html.",
         discussion: """
             Exit status: 0 the gate passes, 1 a finding at or above --fail-on, 2 the run could not be done.
             """
@@ -63,7 +64,8 @@ struct Scrub: ParsableCommand {
 
     /// The run's options from the flags; a `ValidationError` naming a bad one.
     func scrubOptions() throws -> ScrubOptions {
-        var options = ScrubOptions(inputs: inputs, asOf: try asOf.map { try parseDay($0, option: "--as-of") } ?? today())
+        var options = ScrubOptions(
+            inputs: inputs, asOf: try asOf.map { try parseDay($0, option: "--as-of") } ?? today())
         options.outputDirectory = out
         guard let failOn = ScrubOptions.FailOn(rawValue: failOn) else {
             throw ValidationError("--fail-on must be error, warning or never")

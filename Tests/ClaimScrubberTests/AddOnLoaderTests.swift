@@ -15,8 +15,13 @@ import Testing
     }
 
     @Test func primariesFollowTheRowDates() throws {
-        let addOns = try Self.load("99417\t99215,99205\t2021-01-01\t\n11045\t11042\t2025-01-01\t2025-12-31\n11045\t11042,11043\t2026-01-01\t\n").addOns
-        #expect(addOns.primaries(of: packed("99417"), on: day("2026-01-01")).map(Array.init) == [packed("99205"), packed("99215")])
+        let addOns = try Self.load(
+            "99417\t99215,99205\t2021-01-01\t\n11045\t11042\t2025-01-01\t2025-12-31\n11045\t11042,11043\t2026-01-01\t\n"
+        ).addOns
+        #expect(
+            addOns.primaries(of: packed("99417"), on: day("2026-01-01")).map(Array.init) == [
+                packed("99205"), packed("99215"),
+            ])
         #expect(addOns.primaries(of: packed("99417"), on: day("2020-12-31")) == nil)
         #expect(addOns.primaries(of: packed("11045"), on: day("2025-06-01")).map(Array.init) == [packed("11042")])
         #expect(addOns.primaries(of: packed("11045"), on: day("2026-06-01"))?.count == 2)
@@ -28,10 +33,12 @@ import Testing
     @Test func theManifestDatesBoundTheRows() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
-        try folder.write("addons.tsv", Self.header + "99417\t99215\t2021-01-01\t\n11045\t11042\t2025-01-01\t2027-06-30\n")
+        try folder.write(
+            "addons.tsv", Self.header + "99417\t99215\t2021-01-01\t\n11045\t11042\t2025-01-01\t2027-06-30\n")
         try folder.write(
             "tables.toml",
-            "[[table]]\nfile = \"addons.tsv\"\nkind = \"addon\"\neffective = \"2026-07-01\"\nthrough = \"2027-03-31\"\n")
+            "[[table]]\nfile = \"addons.tsv\"\nkind = \"addon\"\neffective = \"2026-07-01\"\nthrough = \"2027-03-31\"\n"
+        )
         let addOns = try folder.load().addOns
         #expect(addOns.primaries(of: packed("99417"), on: day("2026-06-30")) == nil)
         #expect(addOns.primaries(of: packed("99417"), on: day("2026-07-01")) != nil)
@@ -41,7 +48,8 @@ import Testing
 
     @Test func theDemoTableLoads() throws {
         let tables = try TableLoader.load(directories: [RuleHarness.packageRoot + "/data/demo-tables"])
-        #expect(tables.addOns.primaries(of: packed("96375"), on: day("2026-05-01")).map(Array.init) == [packed("96374")])
+        #expect(
+            tables.addOns.primaries(of: packed("96375"), on: day("2026-05-01")).map(Array.init) == [packed("96374")])
     }
 
     @Test(arguments: [

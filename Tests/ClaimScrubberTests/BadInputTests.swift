@@ -104,7 +104,9 @@ import Zstd
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let twice = try dir.write(
-            "twice.csv", "line_id,encounter_id,patient_id,service_date,procedure_code,Procedure Code\nL1,E1,P1,2026-05-01,99213,XXXXX\n")
+            "twice.csv",
+            "line_id,encounter_id,patient_id,service_date,procedure_code,Procedure Code\nL1,E1,P1,2026-05-01,99213,XXXXX\n"
+        )
         expectStop([twice], in: dir, line: 1, mentioning: ["twice.csv", "procedure_code", "twice"])
         // Two aliases of one column stop it too (the first was read, the second passed unchecked);
         // unchecked columns may repeat.
@@ -112,7 +114,8 @@ import Zstd
             "aliases.csv", "line_id,encounter_id,patient_id,service_date,CPT,HCPCS\nL1,E1,P1,2026-05-01,99213,J1885\n")
         expectStop([aliases], in: dir, line: 1, mentioning: ["aliases.csv", "procedure_code", "'CPT' and 'HCPCS'"])
         let repeated = try dir.write(
-            "repeated.csv", "line_id,encounter_id,patient_id,service_date,CPT,note,note\nL1,E1,P1,2026-05-01,99213,a,b\n")
+            "repeated.csv",
+            "line_id,encounter_id,patient_id,service_date,CPT,note,note\nL1,E1,P1,2026-05-01,99213,a,b\n")
         let result = try Fixtures.scrub([repeated], out: dir.file("ok"))
         #expect(result.summary.linesIn == 1)
         #expect(result.summary.linesHeld == 0)
@@ -133,7 +136,9 @@ import Zstd
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let rows = try scrubRows(
-            Array((Self.good + "L2,E1,P1,2026-05-01,2026-05-02,99213,1,110.00,extra\nL3,E1,P1,2026-05-01\n" + Self.good).utf8),
+            Array(
+                (Self.good + "L2,E1,P1,2026-05-01,2026-05-02,99213,1,110.00,extra\nL3,E1,P1,2026-05-01\n" + Self.good)
+                    .utf8),
             in: dir)
         let s01 = rows.filter { $0["rule"] == "S01" }
         #expect(s01.map { $0["line_number"]! } == ["3", "4"])
@@ -144,7 +149,8 @@ import Zstd
     @Test func unterminatedQuoteAtEndOfFileIsHeldWithS01() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let rows = try scrubRows(Array((Self.good + "L2,E1,P1,2026-05-01,2026-05-02,\"99213,1,110.00\nL3,E2").utf8), in: dir)
+        let rows = try scrubRows(
+            Array((Self.good + "L2,E1,P1,2026-05-01,2026-05-02,\"99213,1,110.00\nL3,E2").utf8), in: dir)
         #expect(rows.count == 1)
         #expect(rows[0]["rule"] == "S01")
         #expect(rows[0]["message"]!.contains("unterminated quote"))
@@ -166,11 +172,15 @@ import Zstd
     @Test func aDateOutsideTheYearsIsSaidToBe() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let rows = try scrubRows(Array("L2,E1,P1,2201-05-01,2026-05-02,99213,1,110.00\nL3,E1,P1,2026-13-01,2026-05-02,99213,1,110.00\n".utf8), in: dir)
-        #expect(rows.map { $0["message"]! } == [
-            "service_date is a date outside the years 1800-2200",
-            "service_date is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)",
-        ])
+        let rows = try scrubRows(
+            Array(
+                "L2,E1,P1,2201-05-01,2026-05-02,99213,1,110.00\nL3,E1,P1,2026-13-01,2026-05-02,99213,1,110.00\n".utf8),
+            in: dir)
+        #expect(
+            rows.map { $0["message"]! } == [
+                "service_date is a date outside the years 1800-2200",
+                "service_date is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)",
+            ])
     }
 
     /// findings.csv stays UTF-8 when a line id it names is not: the bytes that are not become U+FFFD
@@ -209,7 +219,9 @@ import Zstd
         var body = ""
         for i in 0..<400 {
             let description =
-                i % 7 == 0 ? "GAUZE 4\" X 4\"" : i % 11 == 0 ? "\"SPLINT 12\"\", PADDED\"" : i % 13 == 0 ? "BRACE 8\"" : "OFFICE VISIT"
+                i % 7 == 0
+                ? "GAUZE 4\" X 4\""
+                : i % 11 == 0 ? "\"SPLINT 12\"\", PADDED\"" : i % 13 == 0 ? "BRACE 8\"" : "OFFICE VISIT"
             body += "L\(i),E\(i / 3),P\(i / 3),2026-05-0\(1 + i % 3),99213,1,110.00,\(description)\n"
         }
         let path = try dir.write("inches.csv", header + body)
@@ -226,7 +238,8 @@ import Zstd
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let header = "\u{FEFF}line_id|encounter_id|patient_id|service_date|procedure_code|description\r\n"
-        let body = "L1|E1|P1|2026-05-01|99213|\"two\r\nlines, and \"\"quotes\"\"\"\r\nL2|E1|P1|2026-05-01|99214|plain\r\n"
+        let body =
+            "L1|E1|P1|2026-05-01|99213|\"two\r\nlines, and \"\"quotes\"\"\"\r\nL2|E1|P1|2026-05-01|99214|plain\r\n"
         let path = try dir.write("crlf.psv", header + body)
         for chunk in [64, 1 << 20] {
             let out = dir.file("out\(chunk)")
@@ -323,8 +336,11 @@ extension BadInputTests {
         let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
         // Same size: the newline after the bad line moves into it (the count kept), or a byte
         // becomes a newline (one record more).
-        let edited = Self.header + Self.good
-            + (sameCount ? "L2,E2,P2,2026-05-01\n2026-05-02,ZZZZZ,1,110.00," : "L2,E2,P2,2026-05-01\n2026-05-02,ZZZZZ,1,110.00\n")
+        let edited =
+            Self.header + Self.good
+            + (sameCount
+                ? "L2,E2,P2,2026-05-01\n2026-05-02,ZZZZZ,1,110.00,"
+                : "L2,E2,P2,2026-05-01\n2026-05-02,ZZZZZ,1,110.00\n")
             + Self.good
         pipeline.phaseStarted = { phase in
             if phase == "writing" { _ = try? dir.write("moving.csv", edited) }

@@ -47,7 +47,9 @@ import Testing
             var masks = [UInt64](repeating: 0, count: (n + 63) / 64)
             func prefix() -> Int {
                 bytes.withUnsafeBufferPointer { b in
-                    masks.withUnsafeMutableBufferPointer { m in cscan_structural(b.baseAddress!, n, 0x2C, m.baseAddress!) }
+                    masks.withUnsafeMutableBufferPointer { m in
+                        cscan_structural(b.baseAddress!, n, 0x2C, m.baseAddress!)
+                    }
                 }
             }
             #expect(prefix() == n, "all ASCII, length \(n)")
@@ -109,7 +111,9 @@ import Testing
         let text = Array(
             "a,\"x\ny\"\n,\"\(String(repeating: "q", count: 30))\"\"\"\n,b\nGAUZE 4\" X 4\",1\nc\n\"open\nrest".utf8)
         var records: [[Int]] = []
-        try text.withUnsafeBytes { b in try RecordSplitter.forEachRecord(b, delimiter: 0x2C) { records.append([$0, $1, $2]) } }
+        try text.withUnsafeBytes { b in
+            try RecordSplitter.forEachRecord(b, delimiter: 0x2C) { records.append([$0, $1, $2]) }
+        }
         #expect(records == Self.referenceRecords(text))
         #expect(records.count == 6)
     }

@@ -5,7 +5,8 @@ import Testing
 @Suite struct CSVTextTests {
     static let fields = [
         "", "plain", "a,b", "say \"hi\"", "\"", "line\nbreak", "cr\r", "π ≠ 3", String(repeating: "x", count: 15),
-        String(repeating: "y", count: 16) + ",", String(repeating: "z", count: 31) + "\"", String(repeating: "w", count: 200),
+        String(repeating: "y", count: 16) + ",", String(repeating: "z", count: 31) + "\"",
+        String(repeating: "w", count: 200),
     ]
 
     /// RFC 4180 as the tests read it: quoted, quotes doubled, when the text holds a comma, quote,

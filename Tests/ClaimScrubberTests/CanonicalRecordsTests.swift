@@ -186,6 +186,10 @@ import Testing
         // The next line starts empty.
         bySegment.set(.procedureCode, Array("99213".utf8))
         bySegment.endRecord()
-        #expect(bySegment.csvText == Array((String(repeating: ",", count: 11) + "99213" + String(repeating: ",", count: CanonicalRecords.columns.count - 12) + "\n").utf8))
+        #expect(
+            bySegment.csvText
+                == Array(
+                    (String(repeating: ",", count: 11) + "99213"
+                        + String(repeating: ",", count: CanonicalRecords.columns.count - 12) + "\n").utf8))
     }
 }

@@ -98,11 +98,17 @@ import Testing
         // Each bad record keeps an even number of quotes, so the records after it stand.
         let bad: [(text: String, field: String, message: String)] = [
             ("L1,\"E1\"x,P,2026-01-02,99213,1,1.00,I10,D", "encounter_id", "text after the closing quote of a field"),
-            ("L2,\"E1\"x\"y\",P,2026-01-02,99213,1,1.00,I10,D", "encounter_id", "text after the closing quote of a field"),
+            (
+                "L2,\"E1\"x\"y\",P,2026-01-02,99213,1,1.00,I10,D", "encounter_id",
+                "text after the closing quote of a field"
+            ),
             ("L3,E1,P,2026-01-02,99213,1,1.00,I10,\"D\"\"\"x", "department", "text after the closing quote of a field"),
             // A doubled quote inside: the record is cut by the quotes the file has (its unescaped
             // text has one quote fewer, and cut by that it swallowed the next record).
-            ("L4,E1,P,2026-01-02,99213,1,1.00,I10,\"a\"\"b\"x", "department", "text after the closing quote of a field"),
+            (
+                "L4,E1,P,2026-01-02,99213,1,1.00,I10,\"a\"\"b\"x", "department",
+                "text after the closing quote of a field"
+            ),
         ]
         let good = "G,E9,P9,2026-01-02,99213,1,1.00,I10,\"a,b\n\"\"c\"\"\""
         // Pad so that the bad records start at different offsets of a 64-byte block.
@@ -153,7 +159,8 @@ import Testing
 
     @Test func unterminatedQuoteRunsToTheEndOfTheChunk() throws {
         for pad in [0, 1, 30, 63, 64, 65, 200] {
-            let text = "L1,E1,P1,2026-01-02,99213,1,1.00,I10,D\n" + "L2,\"E" + String(repeating: "y", count: pad)
+            let text =
+                "L1,E1,P1,2026-01-02,99213,1,1.00,I10,D\n" + "L2,\"E" + String(repeating: "y", count: pad)
                 + ",x\nmore,text\n"
             let parsed = try Self.parse(Array(text.utf8))
             #expect(parsed.batch.count == 2)
@@ -203,14 +210,20 @@ import Testing
     @Test func eachLineGetsItsOwnCodesWhenCodesRepeatOrCollide() throws {
         var rng = SplitMix64(seed: 7)
         let alphabet = Array("ABCJMZ0123456789az.".utf8)
-        var codes = ["99213", "99213", "I10", "i10", "I10 ", " E11.9", "E119", "S72.001A", "S72001A", "A", "AB", "ABCDEFGH"]
+        var codes = [
+            "99213", "99213", "I10", "i10", "I10 ", " E11.9", "E119", "S72.001A", "S72001A", "A", "AB", "ABCDEFGH",
+        ]
         codes += ["A0000000", "A00000000", "1234567890", "99-13", "J18.9", "99213", "I10"]
         for _ in 0..<1500 {
             let length = 1 + Int(rng.next() % 8)
-            codes.append(String(decoding: (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }, as: UTF8.self))
+            codes.append(
+                String(
+                    decoding: (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] },
+                    as: UTF8.self))
         }
         codes += ["99213", "I10", "M17.11"]
-        var text = codes.enumerated().map { "L\($0.offset),E1,P1,2026-01-05,\($0.element),1,1.00,\($0.element),D\n" }.joined()
+        var text = codes.enumerated().map { "L\($0.offset),E1,P1,2026-01-05,\($0.element),1,1.00,\($0.element),D\n" }
+            .joined()
         // The last line's diagnosis starts within eight bytes of the chunk's end (no department,
         // no line end): it takes the plain path.
         codes.append("K21.9")
@@ -263,7 +276,9 @@ import Testing
     /// each line must still get its own cents and units, and a malformed amount its S03 every time.
     @Test func eachLineGetsItsOwnAmountAndUnitsThroughTheMemo() throws {
         var rng = SplitMix64(seed: 5)
-        var amounts = ["390.00", "390.00", "39.00", "390.0", "390", "abc", "abc", " 12.5", "(12.00)", "$1,234.56", "1.005"]
+        var amounts = [
+            "390.00", "390.00", "39.00", "390.0", "390", "abc", "abc", " 12.5", "(12.00)", "$1,234.56", "1.005",
+        ]
         var units = ["1", "1", "2", "0", "x", "10", "-1", "3.0", " 4", "1", "9"]
         for _ in 0..<1500 {
             amounts.append(String(rng.next() % 2000) + "." + String(10 + rng.next() % 90))

@@ -20,7 +20,8 @@ import Testing
     }
 
     static func readAll(_ path: String, chunkSize: Int) throws -> Int {
-        let reader = ChunkReader(source: try InputSource(path: path), file: 0, chunkSize: chunkSize, maxRecordBytes: limit)
+        let reader = ChunkReader(
+            source: try InputSource(path: path), file: 0, chunkSize: chunkSize, maxRecordBytes: limit)
         _ = try reader.readHeader()
         var bytes = 0
         var sequence = 0

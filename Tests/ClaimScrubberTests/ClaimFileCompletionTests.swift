@@ -8,7 +8,9 @@ import Zstd
 /// structure errors held as X01, claim files on standard input, and held lines in group tallies.
 @Suite("Claim files: diagnoses past twelve, HL7 structure, stdin, held tallies")
 struct ClaimFileCompletionTests {
-    func scrub(_ text: String, name: String = "claims.x12") throws -> (ScrubPipeline.Result, TemporaryFolder, [[String: String]]) {
+    func scrub(_ text: String, name: String = "claims.x12") throws -> (
+        ScrubPipeline.Result, TemporaryFolder, [[String: String]]
+    ) {
         let folder = try TemporaryFolder()
         let input = try folder.write(name, text)
         let result = try Fixtures.scrub([input], out: folder.file("out"))
@@ -23,13 +25,21 @@ struct ClaimFileCompletionTests {
     @Test(arguments: [true, false])
     func everyDiagnosisOfAClaimWithMoreThanTwelveReachesTheRules(institutional: Bool) throws {
         // 837I lines take every claim diagnosis; 837P lines without SV107 pointers too.
-        let diagnoses = ["ABK:I10", "ABF:E785"] + Self.fillers.map { "ABF:" + $0 } + ["ABF:K529", "ABF:A09", "ABF:E11", "ABF:Q9999"]
+        let diagnoses =
+            ["ABK:I10", "ABF:E785"] + Self.fillers.map { "ABF:" + $0 } + [
+                "ABF:K529", "ABF:A09", "ABF:E11", "ABF:Q9999",
+            ]
         var line = X12Fixture.Line(ref: "L1")
         line.pointers = ""
         let claim = X12Fixture.Claim(id: "BIG1", diagnoses: diagnoses, lines: [line])
         let segments = X12Fixture.interchange(
             control: "000000001",
-            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [claim], institutional: institutional)], institutional: institutional)])
+            [
+                X12Fixture.group(
+                    control: "1",
+                    [X12Fixture.transaction(control: "0001", claims: [claim], institutional: institutional)],
+                    institutional: institutional)
+            ])
         let (result, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         let got = Set(findings.map { "\($0["rule"]!) \($0["field"]!) \($0["value"]!)" })
@@ -48,7 +58,11 @@ struct ClaimFileCompletionTests {
         let claim = X12Fixture.Claim(id: "BIG2", diagnoses: diagnoses, lines: [X12Fixture.Line(ref: "L1")])
         let segments = X12Fixture.interchange(
             control: "000000001",
-            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [claim], institutional: true)], institutional: true)])
+            [
+                X12Fixture.group(
+                    control: "1", [X12Fixture.transaction(control: "0001", claims: [claim], institutional: true)],
+                    institutional: true)
+            ])
         let (_, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         #expect(findings.map { "\($0["rule"]!) \($0["field"]!) \($0["value"]!)" } == ["M04 dx14 K529"], "\(findings)")
@@ -57,7 +71,10 @@ struct ClaimFileCompletionTests {
 
     @Test func hl7ChargesTakeEveryFT119Diagnosis() throws {
         let diagnoses = (["I10", "E785"] + Self.fillers + ["Q9999"]).joined(separator: "~")
-        let text = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", diagnoses: diagnoses)])
+        let text =
+            HL7Fixture.message(
+                control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", diagnoses: diagnoses)]
+            )
             .joined(separator: "\r") + "\r"
         let (_, folder, findings) = try scrub(text, name: "m.hl7")
         defer { folder.remove() }
@@ -86,7 +103,8 @@ struct ClaimFileCompletionTests {
         fields[41] = "0450"
         charge = fields.joined(separator: "|")
         // FT1-32 and FT1-41 are v2.6 fields.
-        let records = try Self.records(HL7Fixture.message(control: "M1", visit: "V1", version: "2.6", charges: [charge]).joined(separator: "\r"))
+        let records = try Self.records(
+            HL7Fixture.message(control: "M1", visit: "V1", version: "2.6", charges: [charge]).joined(separator: "\r"))
         let columns = CanonicalRecords.columns
         let record = try #require(records.first)
         #expect(record[columns.firstIndex(of: .billingNpi)!] == X12Fixture.billingNPI)
@@ -96,7 +114,8 @@ struct ClaimFileCompletionTests {
         fields[16] = "7Z"
         fields[41] = "450"
         let bad =
-            HL7Fixture.message(control: "M1", visit: "V1", version: "2.6", charges: [fields.joined(separator: "|")]).joined(separator: "\r") + "\r"
+            HL7Fixture.message(control: "M1", visit: "V1", version: "2.6", charges: [fields.joined(separator: "|")])
+            .joined(separator: "\r") + "\r"
         let (_, folder, findings) = try scrub(bad, name: "m.hl7")
         defer { folder.remove() }
         #expect(Set(findings.map { $0["rule"]! }) == ["C08", "C10"], "\(findings)")
@@ -106,20 +125,29 @@ struct ClaimFileCompletionTests {
 
     @Test func hl7StructureErrorsHoldTheirMessageAndTheRestIsRead() throws {
         let good1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
-        let noControl = HL7Fixture.message(control: "", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T2")])
-        var chargeFirst = HL7Fixture.message(control: "M3", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3")])
+        let noControl = HL7Fixture.message(
+            control: "", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T2")])
+        var chargeFirst = HL7Fixture.message(
+            control: "M3", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3")])
         chargeFirst.swapAt(2, 4)  // FT1 before PID
-        var noType = HL7Fixture.message(control: "M4", visit: "V4", patient: "MRN004", charges: [HL7Fixture.charge(set: 1, id: "T4")])
+        var noType = HL7Fixture.message(
+            control: "M4", visit: "V4", patient: "MRN004", charges: [HL7Fixture.charge(set: 1, id: "T4")])
         noType[0] = noType[0].replacingOccurrences(of: "DFT^P03", with: "")
-        let good2 = HL7Fixture.message(control: "M5", visit: "V5", patient: "MRN005", charges: [HL7Fixture.charge(set: 1, id: "T5")])
+        let good2 = HL7Fixture.message(
+            control: "M5", visit: "V5", patient: "MRN005", charges: [HL7Fixture.charge(set: 1, id: "T5")])
         let text = (good1 + noControl + chargeFirst + noType + good2).joined(separator: "\r") + "\r"
         let (result, folder, findings) = try scrub(text, name: "m.hl7")
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
         // Each X01 names the segment: the MSH (6, 16) or the misplaced FT1 (13).
-        let x01 = findings.filter { $0["rule"] == "X01" }.map { "\($0["line_number"]!) \($0["field"]!) \($0["encounter_id"]!)" }
+        let x01 = findings.filter { $0["rule"] == "X01" }.map {
+            "\($0["line_number"]!) \($0["field"]!) \($0["encounter_id"]!)"
+        }
         #expect(x01 == ["6 MSH-10 V2", "13 FT1 V3", "16 MSH-9 V4"], "\(findings)")
-        #expect(findings.filter { $0["rule"] == "X01" }.allSatisfy { $0["message"]!.hasPrefix("segment \($0["line_number"]!):") })
+        #expect(
+            findings.filter { $0["rule"] == "X01" }.allSatisfy {
+                $0["message"]!.hasPrefix("segment \($0["line_number"]!):")
+            })
         let held = try ClaimFileTestSupport.text(folder.file("out/held.hl7"))
         let clean = try ClaimFileTestSupport.text(folder.file("out/clean.hl7"))
         #expect(clean.contains("|M1|") && clean.contains("|M5|") && !clean.contains("|M3|"))
@@ -131,9 +159,11 @@ struct ClaimFileCompletionTests {
     @Test func aMessageWhoseMSHIsMissingIsHeldWithTheOneBefore() throws {
         let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
         var m2 = HL7Fixture.message(
-            control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T2", code: "36415", amount: "18.00")])
+            control: "M2", visit: "V2", patient: "MRN002",
+            charges: [HL7Fixture.charge(set: 1, id: "T2", code: "36415", amount: "18.00")])
         m2.removeFirst()  // no MSH: its PID follows M1's FT1
-        let m3 = HL7Fixture.message(control: "M3", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3")])
+        let m3 = HL7Fixture.message(
+            control: "M3", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3")])
         let (result, folder, findings) = try scrub((m1 + m2 + m3).joined(separator: "\r") + "\r", name: "m.hl7")
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
@@ -166,7 +196,8 @@ struct ClaimFileCompletionTests {
             text = X12Fixture.render(X12Fixture.standard())
         } else {
             // MLLP framed: the first byte is 0x0B.
-            let m = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", diagnoses: "Q9999")])
+            let m = HL7Fixture.message(
+                control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", diagnoses: "Q9999")])
             text = "\u{0B}" + m.joined(separator: "\r") + "\r\u{1C}\r"
         }
         var bytes = Array(text.utf8)
@@ -191,15 +222,21 @@ struct ClaimFileCompletionTests {
     // MARK: - Held lines in the group tallies
 
     /// Every group dimension counts every held line and its dollars, as the totals do.
-    static func expectGroupsCountEveryHeldLine(_ metrics: ScrubMetrics, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectGroupsCountEveryHeldLine(
+        _ metrics: ScrubMetrics, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let groups: [(String, [GroupTally])] = [
             ("departments", Array(metrics.departments.values)), ("providers", Array(metrics.providers.values)),
             ("payers", Array(metrics.payers.values)), ("weeks", Array(metrics.weeks.values)),
         ]
         for (name, tallies) in groups {
             #expect(tallies.reduce(0) { $0 + $1.held } == metrics.held, "\(name)", sourceLocation: sourceLocation)
-            #expect(tallies.reduce(Int64(0)) { $0 + $1.heldCents } == metrics.heldCents, "\(name)", sourceLocation: sourceLocation)
-            #expect(tallies.reduce(Int64(0)) { $0 + $1.atRiskCents } == metrics.atRiskCents, "\(name)", sourceLocation: sourceLocation)
+            #expect(
+                tallies.reduce(Int64(0)) { $0 + $1.heldCents } == metrics.heldCents, "\(name)",
+                sourceLocation: sourceLocation)
+            #expect(
+                tallies.reduce(Int64(0)) { $0 + $1.atRiskCents } == metrics.atRiskCents, "\(name)",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -207,9 +244,13 @@ struct ClaimFileCompletionTests {
         // Two lines; the second's own diagnosis is unknown, the first is held with it.
         let claim = X12Fixture.Claim(
             id: "BAD1", diagnoses: ["ABK:I10", "ABF:Q9999"],
-            lines: [X12Fixture.Line(charge: "100", ref: "B1"), X12Fixture.Line(code: "36415", charge: "18", pointers: "2", ref: "B2")])
+            lines: [
+                X12Fixture.Line(charge: "100", ref: "B1"),
+                X12Fixture.Line(code: "36415", charge: "18", pointers: "2", ref: "B2"),
+            ])
         let segments = X12Fixture.interchange(
-            control: "000000001", [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [claim])])])
+            control: "000000001",
+            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [claim])])])
         let (result, folder, _) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         let metrics = result.summary.metrics
@@ -219,7 +260,9 @@ struct ClaimFileCompletionTests {
         #expect(metrics.providers[UInt64(X12Fixture.renderingNPI)!]?.held == 2)
         Self.expectGroupsCountEveryHeldLine(metrics)
         // summary.json says the same.
-        let json = try JSONSerialization.jsonObject(with: Data(try Fixtures.read(folder.file("out/summary.json")))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(try Fixtures.read(folder.file("out/summary.json"))))
+            as? [String: Any]
         #expect(String(describing: json ?? [:]).contains("AETNA01"))
     }
 
@@ -233,9 +276,14 @@ struct ClaimFileCompletionTests {
             ])
         // CLAIM B: its transaction's SE01 is wrong (X01 on the envelope): both its lines are held.
         let envelope = X12Fixture.Claim(
-            id: "ENV1", lines: [X12Fixture.Line(code: "85025", charge: "31", ref: "E1"), X12Fixture.Line(code: "36415", charge: "18", ref: "E2")],
+            id: "ENV1",
+            lines: [
+                X12Fixture.Line(code: "85025", charge: "31", ref: "E1"),
+                X12Fixture.Line(code: "36415", charge: "18", ref: "E2"),
+            ],
             memberId: "MEM0009")
-        let clean = X12Fixture.Claim(id: "OK1", lines: [X12Fixture.Line(code: "99214", charge: "165", ref: "K1")], memberId: "MEM0010")
+        let clean = X12Fixture.Claim(
+            id: "OK1", lines: [X12Fixture.Line(code: "99214", charge: "165", ref: "K1")], memberId: "MEM0010")
         let segments = X12Fixture.interchange(
             control: "000000001",
             [
@@ -282,11 +330,13 @@ struct X12ChunkedReadingTests {
         options.outputDirectory = folder.file("out")
         options.workers = workers
         options.chunkSize = chunkSize
-        let pipeline = ClaimFilePipeline(options: options, tables: Fixtures.demoTablesCache, format: .x12, progress: nil)
+        let pipeline = ClaimFilePipeline(
+            options: options, tables: Fixtures.demoTablesCache, format: .x12, progress: nil)
         pipeline.serialAfterBytes = serialAfter
         let result = try pipeline.run()
         return Outputs(
-            clean: try Fixtures.read(folder.file("out/clean.x12")), held: try Fixtures.read(folder.file("out/held.x12")),
+            clean: try Fixtures.read(folder.file("out/clean.x12")),
+            held: try Fixtures.read(folder.file("out/held.x12")),
             findings: try Fixtures.read(folder.file("out/findings.csv")), metrics: result.summary.metrics)
     }
 
@@ -361,7 +411,14 @@ struct X12ChunkedReadingTests {
         func interchange(_ n: Int, ieaControl: String? = nil, seCount: Int? = nil) -> [String] {
             X12Fixture.interchange(
                 control: String(format: "%09d", n),
-                [X12Fixture.group(control: "\(n)", [X12Fixture.transaction(control: "000\(n)", claims: [claim("C\(n)", "M\(n)")], seCount: seCount)])],
+                [
+                    X12Fixture.group(
+                        control: "\(n)",
+                        [
+                            X12Fixture.transaction(
+                                control: "000\(n)", claims: [claim("C\(n)", "M\(n)")], seCount: seCount)
+                        ])
+                ],
                 ieaControl: ieaControl)
         }
         var segments: [String] = []
@@ -379,7 +436,8 @@ struct X12ChunkedReadingTests {
         segments += interchange(10).filter { !$0.hasPrefix("ST*") }
         // A GS and an ST without their control numbers: made ones in the outputs, as for none.
         segments += interchange(11).map {
-            $0.hasPrefix("GS*") || $0.hasPrefix("ST*") ? $0.replacingOccurrences(of: "*11*", with: "**").replacingOccurrences(of: "*00011*", with: "**") : $0
+            $0.hasPrefix("GS*") || $0.hasPrefix("ST*")
+                ? $0.replacingOccurrences(of: "*11*", with: "**").replacingOccurrences(of: "*00011*", with: "**") : $0
         }
         segments += interchange(9)
         let folder = try TemporaryFolder()

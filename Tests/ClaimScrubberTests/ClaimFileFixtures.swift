@@ -86,14 +86,19 @@ enum X12Fixture {
     }
 
     /// A functional group around transaction sets.
-    static func group(control: String, _ transactions: [[String]], geCount: Int? = nil, institutional: Bool = false) -> [String] {
+    static func group(control: String, _ transactions: [[String]], geCount: Int? = nil, institutional: Bool = false)
+        -> [String]
+    {
         ["GS*HC*SENDER*RECEIVER*20260420*1200*\(control)*X*\(institutional ? "005010X223A2" : "005010X222A1")"]
             + transactions.flatMap { $0 } + ["GE*\(geCount ?? transactions.count)*\(control)"]
     }
 
     /// An interchange: the fixed-width ISA, groups, IEA.
-    static func interchange(control: String, _ groups: [[String]], ieaCount: Int? = nil, ieaControl: String? = nil, repetition: String = "^") -> [String] {
-        let isa = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260420*1200*\(repetition)*00501*\(control)*0*P*:"
+    static func interchange(
+        control: String, _ groups: [[String]], ieaCount: Int? = nil, ieaControl: String? = nil, repetition: String = "^"
+    ) -> [String] {
+        let isa =
+            "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260420*1200*\(repetition)*00501*\(control)*0*P*:"
         return [isa] + groups.flatMap { $0 } + ["IEA*\(ieaCount ?? groups.count)*\(ieaControl ?? control)"]
     }
 
@@ -115,7 +120,9 @@ enum X12Fixture {
                 Claim(id: "CLAIM1", lines: [Line(ref: "L1"), Line(code: "36415", charge: "18", ref: "L2")]),
                 Claim(id: "CLAIM2", lines: [Line(code: "99214", charge: "165")], patient: ("DOE", "JIMMY", "20100505")),
             ], institutional: institutional)
-        let b = transaction(control: "0002", claims: [Claim(id: "CLAIM3", lines: [Line(code: "85025", charge: "31")])], institutional: institutional)
+        let b = transaction(
+            control: "0002", claims: [Claim(id: "CLAIM3", lines: [Line(code: "85025", charge: "31")])],
+            institutional: institutional)
         return interchange(control: "000000001", [group(control: "1", [a, b], institutional: institutional)])
     }
 }
@@ -129,7 +136,9 @@ enum ClaimFileTestSupport {
     }
 
     static func segments(_ text: String, terminator: Character = "~") -> [String] {
-        text.split(separator: terminator).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        text.split(separator: terminator).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            !$0.isEmpty
+        }
     }
 
     /// Each claim's own segments (CLM up to the next CLM, HL or SE), keyed by CLM01.
@@ -140,7 +149,9 @@ enum ClaimFileTestSupport {
             if segment.hasPrefix("CLM") {
                 current = String(segment.split(separator: segment[segment.index(segment.startIndex, offsetBy: 3)])[1])
                 result[current!] = [segment]
-            } else if segment.hasPrefix("HL") || segment.hasPrefix("SE") || segment.hasPrefix("GE") || segment.hasPrefix("IEA") {
+            } else if segment.hasPrefix("HL") || segment.hasPrefix("SE") || segment.hasPrefix("GE")
+                || segment.hasPrefix("IEA")
+            {
                 current = nil
             } else if let c = current {
                 result[c]!.append(segment)
@@ -160,7 +171,9 @@ extension ClaimFileTestSupport {
     /// the ISA's.
     static func envelopeProblems(_ text: String) -> [String] {
         let bytes = Array(text.utf8)
-        guard bytes.count > 106, text.hasPrefix("ISA") else { return text.isEmpty ? [] : ["does not start with an ISA"] }
+        guard bytes.count > 106, text.hasPrefix("ISA") else {
+            return text.isEmpty ? [] : ["does not start with an ISA"]
+        }
         let element = Character(UnicodeScalar(bytes[3]))
         let terminator = Character(UnicodeScalar(bytes[105]))
         var problems: [String] = []
@@ -189,14 +202,18 @@ extension ClaimFileTestSupport {
                 if open != ["ISA", "GS"] { problems.append("ST inside \(open)") }
                 open = ["ISA", "GS", "ST"]
                 controls["ST"] = e.count > 2 ? e[2] : ""
-                if !(4...9).contains(controls["ST"]!.count) { problems.append("ST02 '\(controls["ST"]!)' is not a control number") }
+                if !(4...9).contains(controls["ST"]!.count) {
+                    problems.append("ST02 '\(controls["ST"]!)' is not a control number")
+                }
                 counts.transactions += 1
                 counts.segments = 1
                 counts.hl = 0
             case "HL":
                 if open != ["ISA", "GS", "ST"] { problems.append("HL outside a transaction set") }
                 counts.hl += 1
-                if e.count < 2 || e[1] != String(counts.hl) { problems.append("HL \(e.count > 1 ? e[1] : "") where \(counts.hl) was due") }
+                if e.count < 2 || e[1] != String(counts.hl) {
+                    problems.append("HL \(e.count > 1 ? e[1] : "") where \(counts.hl) was due")
+                }
             case "SE":
                 if open != ["ISA", "GS", "ST"] { problems.append("SE inside \(open)") }
                 if e.count < 3 || e[1] != String(counts.segments) || e[2] != controls["ST"] {
@@ -206,7 +223,8 @@ extension ClaimFileTestSupport {
             case "GE":
                 if open != ["ISA", "GS"] { problems.append("GE inside \(open)") }
                 if e.count < 3 || e[1] != String(counts.transactions) || e[2] != controls["GS"] {
-                    problems.append("GE \(e.dropFirst()) for \(counts.transactions) transaction sets, GS06 \(controls["GS"] ?? "")")
+                    problems.append(
+                        "GE \(e.dropFirst()) for \(counts.transactions) transaction sets, GS06 \(controls["GS"] ?? "")")
                 }
                 open = ["ISA"]
             case "IEA":

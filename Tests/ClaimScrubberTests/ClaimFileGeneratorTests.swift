@@ -9,7 +9,9 @@ struct ClaimFileGeneratorTests {
     /// (Seed 1 at the default error rate put M04 in the truth of an 837I line moved to a FY2025
     /// date, which no Excludes1 release covers.)
     @Test(arguments: [(ClaimFileFormat.x12, 11, 0.2, 3000), (.hl7, 11, 0.2, 3000), (.x12, 1, 0.05, 2000)])
-    func everyInjectedDefectIsFoundAndNothingElse(format: ClaimFileFormat, seed: UInt64, errorRate: Double, lines: Int) throws {
+    func everyInjectedDefectIsFoundAndNothingElse(format: ClaimFileFormat, seed: UInt64, errorRate: Double, lines: Int)
+        throws
+    {
         var options = ExtractGenerator.Options(lines: lines)
         options.seed = seed
         options.errorRate = errorRate

@@ -54,11 +54,14 @@ struct ClaimFilePipelineTests {
         // An unknown diagnosis on CLAIM1 (two lines): both lines go to held with the claim.
         let claim = X12Fixture.Claim(
             id: "BAD1", diagnoses: ["ABK:I10", "ABF:Q9999"],
-            lines: [X12Fixture.Line(pointers: "1:2", ref: "B1"), X12Fixture.Line(code: "36415", charge: "18", ref: "B2")],
+            lines: [
+                X12Fixture.Line(pointers: "1:2", ref: "B1"), X12Fixture.Line(code: "36415", charge: "18", ref: "B2"),
+            ],
             memberId: "MEM0002")
-        segments = X12Fixture.interchange(
-            control: "000000002",
-            [X12Fixture.group(control: "7", [X12Fixture.transaction(control: "0100", claims: [claim])])]) + segments
+        segments =
+            X12Fixture.interchange(
+                control: "000000002",
+                [X12Fixture.group(control: "7", [X12Fixture.transaction(control: "0100", claims: [claim])])]) + segments
         let (result, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
@@ -80,7 +83,12 @@ struct ClaimFilePipelineTests {
     @Test func claimTotalDifferentFromItsLinesIsX02OnTheClaim() throws {
         let bad = X12Fixture.Claim(id: "TOT1", total: "500", lines: [X12Fixture.Line(ref: "T1")], memberId: "M9")
         let segments = X12Fixture.interchange(
-            control: "000000003", [X12Fixture.group(control: "3", [X12Fixture.transaction(control: "0003", claims: [bad, .init(id: "OK1", memberId: "M8")])])])
+            control: "000000003",
+            [
+                X12Fixture.group(
+                    control: "3",
+                    [X12Fixture.transaction(control: "0003", claims: [bad, .init(id: "OK1", memberId: "M8")])])
+            ])
         let (result, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
@@ -96,11 +104,16 @@ struct ClaimFilePipelineTests {
 
     @Test func pointerToAnEmptySlotAndICD9QualifiersAreX03() throws {
         let pointer = X12Fixture.Claim(id: "PTR1", lines: [X12Fixture.Line(pointers: "1:5", ref: "P1")], memberId: "M1")
-        let icd9 = X12Fixture.Claim(id: "Q9", diagnoses: ["BK:J069"], lines: [X12Fixture.Line(ref: "Q1")], memberId: "M2")
-        let realICD9 = X12Fixture.Claim(id: "Q10", diagnoses: ["ABK:I10", "BF:4019"], lines: [X12Fixture.Line(ref: "Q2")], memberId: "M3")
+        let icd9 = X12Fixture.Claim(
+            id: "Q9", diagnoses: ["BK:J069"], lines: [X12Fixture.Line(ref: "Q1")], memberId: "M2")
+        let realICD9 = X12Fixture.Claim(
+            id: "Q10", diagnoses: ["ABK:I10", "BF:4019"], lines: [X12Fixture.Line(ref: "Q2")], memberId: "M3")
         let segments = X12Fixture.interchange(
             control: "000000004",
-            [X12Fixture.group(control: "4", [X12Fixture.transaction(control: "0004", claims: [pointer, icd9, realICD9])])])
+            [
+                X12Fixture.group(
+                    control: "4", [X12Fixture.transaction(control: "0004", claims: [pointer, icd9, realICD9])])
+            ])
         let (_, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         let x03 = findings.filter { $0["rule"] == "X03" }
@@ -123,7 +136,10 @@ struct ClaimFilePipelineTests {
         if defect == "missingIEA" { first.removeLast() }
         let second = X12Fixture.interchange(
             control: "000000006",
-            [X12Fixture.group(control: "6", [X12Fixture.transaction(control: "0003", claims: [.init(id: "A3", memberId: "MC")])])])
+            [
+                X12Fixture.group(
+                    control: "6", [X12Fixture.transaction(control: "0003", claims: [.init(id: "A3", memberId: "MC")])])
+            ])
         let (result, folder, findings) = try scrub(X12Fixture.render(first + second))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
@@ -133,7 +149,9 @@ struct ClaimFilePipelineTests {
         let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
         let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
         #expect(held == expectedHeld)
-        #expect(held + clean == ["A1", "A2", "A3"].filter { expectedHeld.contains($0) } + ["A1", "A2", "A3"].filter { !expectedHeld.contains($0) })
+        #expect(
+            held + clean == ["A1", "A2", "A3"].filter { expectedHeld.contains($0) }
+                + ["A1", "A2", "A3"].filter { !expectedHeld.contains($0) })
         #expect(Set(held + clean) == ["A1", "A2", "A3"])
     }
 
@@ -158,7 +176,11 @@ struct ClaimFilePipelineTests {
         if defect == "isaSeparators" { first[0] = first[0].replacingOccurrences(of: "*", with: "|") }
         let second = X12Fixture.interchange(
             control: "000000006",
-            [X12Fixture.group(control: "6", [X12Fixture.transaction(control: "0003", claims: [.init(id: "B3", memberId: "MEMBERC")])])])
+            [
+                X12Fixture.group(
+                    control: "6",
+                    [X12Fixture.transaction(control: "0003", claims: [.init(id: "B3", memberId: "MEMBERC")])])
+            ])
         let input = X12Fixture.render(first) + X12Fixture.render(second)
         let (result, folder, findings) = try scrub(input)
         defer { folder.remove() }
@@ -193,7 +215,11 @@ struct ClaimFilePipelineTests {
         func interchange(_ n: Int) -> [String] {
             X12Fixture.interchange(
                 control: "00000000\(n)",
-                [X12Fixture.group(control: "\(n)", [X12Fixture.transaction(control: "000\(n)", claims: [.init(id: "A\(n)", memberId: "M\(n)")])])])
+                [
+                    X12Fixture.group(
+                        control: "\(n)",
+                        [X12Fixture.transaction(control: "000\(n)", claims: [.init(id: "A\(n)", memberId: "M\(n)")])])
+                ])
         }
         var second = X12Fixture.render(interchange(2))
         if defect == "noISA" {
@@ -201,7 +227,8 @@ struct ClaimFilePipelineTests {
         } else {
             second = "\u{FEFF}" + second
         }
-        let (result, folder, findings) = try scrub(X12Fixture.render(interchange(1)) + second + X12Fixture.render(interchange(3)))
+        let (result, folder, findings) = try scrub(
+            X12Fixture.render(interchange(1)) + second + X12Fixture.render(interchange(3)))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
         let heldText = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
@@ -351,7 +378,8 @@ struct ClaimFilePipelineTests {
         #expect(result.exitStatus == 1)
         let x01 = findings.filter { $0["rule"] == "X01" }
         #expect(x01.map { [$0["field"]!, $0["encounter_id"]!] } == [["SV1", claimId]], "\(findings)")
-        #expect(x01.first?["message"]?.contains(kind == "second" ? "a second SV1" : "before the claim's first LX") == true)
+        #expect(
+            x01.first?["message"]?.contains(kind == "second" ? "a second SV1" : "before the claim's first LX") == true)
         let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
         #expect(held == [claimId])
     }
@@ -386,10 +414,13 @@ struct ClaimFilePipelineTests {
 
     @Test(arguments: [false, true])
     func cleanPlusHeldEqualsTheInputAndCleanRereadsClean(institutional: Bool) throws {
-        let bad = X12Fixture.Claim(id: "BAD", total: "1", lines: [X12Fixture.Line(code: "80053", charge: "42")], memberId: "MZ")
+        let bad = X12Fixture.Claim(
+            id: "BAD", total: "1", lines: [X12Fixture.Line(code: "80053", charge: "42")], memberId: "MZ")
         var segments = X12Fixture.standard(institutional: institutional)
         segments.removeLast()  // IEA
-        segments += X12Fixture.group(control: "2", [X12Fixture.transaction(control: "0009", claims: [bad], institutional: institutional)], institutional: institutional)
+        segments += X12Fixture.group(
+            control: "2", [X12Fixture.transaction(control: "0009", claims: [bad], institutional: institutional)],
+            institutional: institutional)
         segments.append("IEA*2*000000001")
         let input = X12Fixture.render(segments)
         let (_, folder, _) = try scrub(input)
@@ -416,7 +447,14 @@ struct ClaimFilePipelineTests {
     @Test func unusualSeparatorsEndToEnd() throws {
         let segments = X12Fixture.interchange(
             control: "000000009",
-            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: "C1", lines: [.init(modifiers: ["25"])])])])],
+            [
+                X12Fixture.group(
+                    control: "1",
+                    [
+                        X12Fixture.transaction(
+                            control: "0001", claims: [.init(id: "C1", lines: [.init(modifiers: ["25"])])])
+                    ])
+            ],
             repetition: "~")
         let text = X12Fixture.render(segments, element: "|", component: "^", terminator: "\n", lineBreak: "")
         let (result, folder, findings) = try scrub(text)
@@ -435,7 +473,11 @@ struct ClaimFilePipelineTests {
         let child = X12Fixture.Claim(id: "F2", patient: ("DOE", "JIMMY", "20100505"))
         let childAgain = X12Fixture.Claim(id: "F3", patient: ("DOE", "JIMMY", "20100505"))
         let segments = X12Fixture.interchange(
-            control: "000000010", [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [subscriber, child, childAgain])])])
+            control: "000000010",
+            [
+                X12Fixture.group(
+                    control: "1", [X12Fixture.transaction(control: "0001", claims: [subscriber, child, childAgain])])
+            ])
         let (_, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         #expect(findings.filter { $0["rule"] == "E01" }.map { $0["encounter_id"] } == ["F3"])
@@ -448,7 +490,10 @@ struct ClaimFilePipelineTests {
         let input = try folder.write("c.x12.zst", bytes)
         let result = try Fixtures.scrub([input], out: folder.file("out"))
         #expect(result.exitStatus == 0)
-        #expect(ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12.zst"))) == ["CLAIM1", "CLAIM2", "CLAIM3"])
+        #expect(
+            ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12.zst"))) == [
+                "CLAIM1", "CLAIM2", "CLAIM3",
+            ])
     }
 
     @Test func severalFilesAreOneRunAndAnExtractCannotJoinThem() throws {
@@ -457,7 +502,11 @@ struct ClaimFilePipelineTests {
         let first = try folder.write("a.x12", X12Fixture.render(X12Fixture.standard()))
         let other = X12Fixture.interchange(
             control: "000000042",
-            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: "B1", total: "9", memberId: "MB")])])])
+            [
+                X12Fixture.group(
+                    control: "1",
+                    [X12Fixture.transaction(control: "0001", claims: [.init(id: "B1", total: "9", memberId: "MB")])])
+            ])
         let second = try folder.write("b.x12", X12Fixture.render(other, element: "|", component: "^"))
         let result = try Fixtures.scrub([first, second], out: folder.file("out"))
         #expect(result.summary.inputs.map(\.lines) == [4, 1])
@@ -468,7 +517,8 @@ struct ClaimFilePipelineTests {
         #expect(ClaimFileTestSupport.claimIds(held, element: "|") == ["B1"])
         // The held file keeps the second interchange's separators, and its own ISA13 in IEA02.
         #expect(held.hasSuffix("IEA|1|000000042~\n"))
-        let csv = try folder.write("c.csv", "line_id,encounter_id,patient_id,service_date,procedure_code\n1,E1,P1,2026-04-01,99213\n")
+        let csv = try folder.write(
+            "c.csv", "line_id,encounter_id,patient_id,service_date,procedure_code\n1,E1,P1,2026-04-01,99213\n")
         for (inputs, odd) in [([first, csv], csv), ([csv, first], first)] {
             // Either order says which input is of another format (not a column missing from it).
             #expect {

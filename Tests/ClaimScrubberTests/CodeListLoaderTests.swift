@@ -21,7 +21,10 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("tables.toml", Self.manifest)
-        try folder.write("cpt.txt", "# my CPT list\ncode,effective,termination\n99213\n99417,2021-01-01\n0001U,2020-01-01,2023-12-31\n\n3074F\n")
+        try folder.write(
+            "cpt.txt",
+            "# my CPT list\ncode,effective,termination\n99213\n99417,2021-01-01\n0001U,2020-01-01,2023-12-31\n\n3074F\n"
+        )
         try folder.write("revenue.csv", "0450\n0510,2000-01-01\n")
         let tables = try folder.load()
         #expect(tables.cptLoaded)

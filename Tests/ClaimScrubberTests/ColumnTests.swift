@@ -27,7 +27,10 @@ import Testing
         #expect(one.columns[0] == .encounterId)
     }
 
-    @Test(arguments: ["encounter_id,visit_number,patient_id,service_date,cpt\n", "visit_number,encounter_id,patient_id,service_date,cpt\n"])
+    @Test(arguments: [
+        "encounter_id,visit_number,patient_id,service_date,cpt\n",
+        "visit_number,encounter_id,patient_id,service_date,cpt\n",
+    ])
     func theColumnsOwnNameWinsOverAnAlias(header: String) throws {
         let layout = try ExtractLayout(header: Array(header.utf8), file: "x.csv")
         let names = layout.headerNames
@@ -50,7 +53,8 @@ import Testing
             return error?.field == field && error?.message.contains(names) == true && error?.line == 1
         }
         let mapped = try ExtractLayout(
-            header: Array(header.utf8), columnMap: field == "patient_id" ? ["MRN": .patientId] : ["CPT Code": .procedureCode],
+            header: Array(header.utf8),
+            columnMap: field == "patient_id" ? ["MRN": .patientId] : ["CPT Code": .procedureCode],
             file: "x.csv")
         #expect(mapped.columns.filter { $0?.rawValue == field }.count == 1)
     }
@@ -65,7 +69,8 @@ import Testing
             (error as? ScrubError)?.message.contains("--columns names 'Visit Nr', which no header field is") == true
         }
         #expect {
-            _ = try ExtractLayout(header: Array("encounter_id;patient_id;service_date;procedure_code\n".utf8), file: "x.csv")
+            _ = try ExtractLayout(
+                header: Array("encounter_id;patient_id;service_date;procedure_code\n".utf8), file: "x.csv")
         } throws: { error in
             (error as? ScrubError)?.message.contains("--delimiter") == true
         }
@@ -76,7 +81,8 @@ import Testing
     @Test func twoMapKeysForOneFieldAreRefused() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let path = try dir.write("columns.toml", "[columns]\n\"Visit No\" = \"encounter_id\"\n\"VISIT_NO\" = \"payer_id\"\n")
+        let path = try dir.write(
+            "columns.toml", "[columns]\n\"Visit No\" = \"encounter_id\"\n\"VISIT_NO\" = \"payer_id\"\n")
         #expect {
             _ = try ExtractLayout.loadColumnMap(path: path)
         } throws: { error in
@@ -90,7 +96,8 @@ import Testing
     /// even where another field bears the column's own name or an alias (which one came first in
     /// the header used to decide, without a word).
     @Test(arguments: [
-        "encounter_id,patient_id,service_date,procedure_code,CSN\n", "CSN,encounter_id,patient_id,service_date,procedure_code\n",
+        "encounter_id,patient_id,service_date,procedure_code,CSN\n",
+        "CSN,encounter_id,patient_id,service_date,procedure_code\n",
         "Visit Number,patient_id,service_date,procedure_code,CSN\n",
     ])
     func theMapWinsOverTheHeadersOwnName(header: String) throws {
@@ -102,7 +109,10 @@ import Testing
 
     /// Beside a `columns` table, another key (`[colums]`, a stray `foo`) is refused naming it:
     /// its mappings would be lost without a word.
-    @Test(arguments: ["[columns]\n\"Visit No\" = \"encounter_id\"\n[colums]\n\"Dept\" = \"department\"\n", "foo = 1\n[columns]\nCSN = \"encounter_id\"\n"])
+    @Test(arguments: [
+        "[columns]\n\"Visit No\" = \"encounter_id\"\n[colums]\n\"Dept\" = \"department\"\n",
+        "foo = 1\n[columns]\nCSN = \"encounter_id\"\n",
+    ])
     func aKeyBesideTheColumnsTableIsRefused(text: String) throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

@@ -8,7 +8,9 @@ import Testing
     static var executable: String {
         // Tests run from the build products folder, where the executable sits too.
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("claim-scrub").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "claim-scrub"
+            ).path,
             Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("claim-scrub").path,
             Bundle.main.bundleURL.appendingPathComponent("claim-scrub").path,
             TestPaths.packageRoot + "/.build/debug/claim-scrub",
@@ -58,7 +60,8 @@ import Testing
         for name in ["clean.csv.zst", "held.csv.zst", "findings.csv", "summary.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
         }
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
             as! [String: Any]
         let linesIn = summary["lines_in"] as! Int
         #expect(linesIn == Fixtures.records(try Fixtures.read(Self.sample)).count)
@@ -70,10 +73,15 @@ import Testing
         #expect(rows.count == bySeverity["error"]! + bySeverity["warning"]!)
         // The bundled truth file says exactly what the run finds (it was regenerated with the
         // generator whenever a rule changed what the sample shows).
-        let truthText = String(decoding: try Fixtures.read(TestPaths.packageRoot + "/data/samples/sample-charges.csv.truth.csv"), as: UTF8.self)
+        let truthText = String(
+            decoding: try Fixtures.read(TestPaths.packageRoot + "/data/samples/sample-charges.csv.truth.csv"),
+            as: UTF8.self)
         let truth = Set(truthText.split(separator: "\n").dropFirst().map(String.init))
         let found = Set(rows.map { $0["line_id"]! + "," + $0["rule"]! })
-        #expect(found == truth, "missed \(truth.subtracting(found).sorted().prefix(5)), extra \(found.subtracting(truth).sorted().prefix(5))")
+        #expect(
+            found == truth,
+            "missed \(truth.subtracting(found).sorted().prefix(5)), extra \(found.subtracting(truth).sorted().prefix(5))"
+        )
     }
 
     /// `--tables DIR` without `default` leaves the public code sets out: the run says so on
@@ -92,7 +100,8 @@ import Testing
         #expect(!demoOnly.stderr.contains("NCCI"))
         let quiet = try Self.run(base + ["--out", dir.file("b"), "--tables", TestPaths.demoTables, "--quiet"])
         #expect(!quiet.stderr.contains("note:"))
-        let full = try Self.run(base + ["--out", dir.file("c"), "--tables", "default", "--tables", TestPaths.demoTables])
+        let full = try Self.run(
+            base + ["--out", dir.file("c"), "--tables", "default", "--tables", TestPaths.demoTables])
         #expect(!full.stderr.contains("note:"), "\(full.stderr)")
         #expect(!full.stderr.contains("--memory-limit"))
         let tiny = try Self.run(base + ["--out", dir.file("d"), "--memory-limit", "1MiB", "--quiet"])
@@ -129,10 +138,14 @@ import Testing
         _ = try dir.write("tables/ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(rows))
         let input = dir.file("x.csv")
         _ = try Fixtures.generate(lines: 200, errorRate: 0, to: input)
-        let base = ["scrub", input, "--as-of", "2026-06-30", "--quiet", "--tables", "default", "--tables", dir.file("tables")]
+        let base = [
+            "scrub", input, "--as-of", "2026-06-30", "--quiet", "--tables", "default", "--tables", dir.file("tables"),
+        ]
         let small = try Self.run(base + ["--out", dir.file("a"), "--memory-limit", "1MiB"])
         #expect(small.status == 0, "\(small.stderr)")
-        #expect(small.stderr.contains("warning: the NCCI PTP tables take 1 MiB of the 1 MiB --memory-limit"), "\(small.stderr)")
+        #expect(
+            small.stderr.contains("warning: the NCCI PTP tables take 1 MiB of the 1 MiB --memory-limit"),
+            "\(small.stderr)")
         let large = try Self.run(base + ["--out", dir.file("b"), "--memory-limit", "64MiB"])
         #expect(large.status == 0, "\(large.stderr)")
         #expect(!large.stderr.contains("warning"), "\(large.stderr)")
@@ -154,12 +167,14 @@ import Testing
     @Test func aFailedRunLeavesNoEarlierRunsOutputs() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let input = try dir.write("x.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-06-01,99213\n")
+        let input = try dir.write(
+            "x.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-06-01,99213\n")
         let badConfig = try dir.write("config.toml", "[rules\n")
         let badTables = dir.file("tables")
         try FileManager.default.createDirectory(atPath: badTables, withIntermediateDirectories: true)
         _ = try dir.write("tables/place-of-service.tsv", "not a table\n")
-        _ = try dir.write("tables/tables.toml", "[[table]]\nfile = \"place-of-service.tsv\"\nkind = \"place-of-service\"\n")
+        _ = try dir.write(
+            "tables/tables.toml", "[[table]]\nfile = \"place-of-service.tsv\"\nkind = \"place-of-service\"\n")
         let out = dir.file("out")
         for failing in [["--config", badConfig], ["--tables", badTables], ["--tables", dir.file("no-such-folder")]] {
             let good = try Self.run(["scrub", input, "--out", out, "--as-of", "2026-06-30", "--fail-on", "never"])
@@ -202,7 +217,8 @@ import Testing
     @Test func asOfTakesOnlyYearMonthDay() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let input = try dir.write("in.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
+        let input = try dir.write(
+            "in.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
         for date in ["06/30/2026", "20260630", "2026-6-30", " 2026-06-30"] {
             let run = try Self.run(["scrub", input, "--out", dir.file("o"), "--as-of", date, "--quiet"])
             #expect(run.status == 2, "\(date): \(run.status)")
@@ -386,7 +402,8 @@ import Testing
         defer { dir.remove() }
         let input = try dir.write(
             "own.tsv",
-            "Charge Ref\tVisit No\tMRN\tDOS\tCPT/HCPCS\tQty\nC1\tV1\tM1\t05/01/2026\t99213\t1\nC2\tV1\tM1\t2026-05-01\t99214\ttwo\n")
+            "Charge Ref\tVisit No\tMRN\tDOS\tCPT/HCPCS\tQty\nC1\tV1\tM1\t05/01/2026\t99213\t1\nC2\tV1\tM1\t2026-05-01\t99214\ttwo\n"
+        )
         let map = try dir.write("map.yaml", "columns:\n  Charge Ref: line_id\n  Visit No: encounter_id\n")
         let run = try Self.run([
             "scrub", input, "--columns", map, "--out", dir.file("o"), "--as-of", "2026-06-30", "--quiet",

@@ -19,7 +19,8 @@ import Testing
         #expect(Self.finding(.E01).message == "exact duplicate of an earlier charge for the same patient and date")
         #expect(
             Self.finding(.E02, code: "J1885").message
-                == "probable duplicate: J1885 already billed for this patient, date and provider without a repeat modifier")
+                == "probable duplicate: J1885 already billed for this patient, date and provider without a repeat modifier"
+        )
         #expect(
             Self.finding(.E03, code: "93005", other: PackedCode.pack("93000")!, number: 1).message
                 == "NCCI PTP: 93005 is column 2 of 93000 on the same date (modifier indicator 1)")
@@ -34,7 +35,9 @@ import Testing
 
     /// Numbers as Swift prints them: zero, negative (credits subtract), the extremes of their types.
     @Test func numbersAtTheirEdges() {
-        for (units, limit) in [(0, 0), (-5, 10), (Int64.max, Int64.min), (Int64.min, 999_999_999_999)] as [(Int64, Int64)] {
+        for (units, limit) in [(0, 0), (-5, 10), (Int64.max, Int64.min), (Int64.min, 999_999_999_999)]
+            as [(Int64, Int64)]
+        {
             #expect(
                 Self.finding(.E04, number: limit, number2: units).message
                     == "\(units) units exceed the MUE of \(limit) per line")

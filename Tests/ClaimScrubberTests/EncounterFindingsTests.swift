@@ -9,7 +9,8 @@ import Testing
     static func finding(_ ordinal: UInt64, _ rule: RuleID, other: UInt64 = 0) -> EncounterFinding {
         EncounterFinding(
             line: EncounterLine(
-                ordinal: ordinal, patient: ordinal % 97, code: PackedCode.pack("99213")!, modifiers: 0, amountCents: 100,
+                ordinal: ordinal, patient: ordinal % 97, code: PackedCode.pack("99213")!, modifiers: 0,
+                amountCents: 100,
                 day: 20_600, units: 1, rendering: 0, billing: 0, department: 0, payer: 0, flags: 0),
             rule: rule, severity: .error, other: other)
     }

@@ -22,7 +22,8 @@ import Zstd
     }
 
     /// The findings of `rules` on a hand-made extract, scrubbed with the demo NCCI tables.
-    static func found(_ header: String, _ rows: [String], rules: Set<RuleID>) throws -> Set<ExtractGenerator.TruthEntry> {
+    static func found(_ header: String, _ rows: [String], rules: Set<RuleID>) throws -> Set<ExtractGenerator.TruthEntry>
+    {
         foundSet(try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache), rules: rules)
     }
 
@@ -88,7 +89,8 @@ import Zstd
     @Test func onePatientWithADuplicateOnEveryLineStaysWithinTheBudget() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        var text = "line_id,encounter_id,patient_id,service_date,post_date,procedure_code,units,charge_amount,rendering_npi\n"
+        var text =
+            "line_id,encounter_id,patient_id,service_date,post_date,procedure_code,units,charge_amount,rendering_npi\n"
         for i in 0..<30_000 {
             text += "L\(i),E\(i % 7),UNKNOWN,2026-05-\(10 + i % 3),2026-05-20,99213,1,110.00,1234567893\n"
         }
@@ -327,14 +329,17 @@ import Zstd
         // L8 carries the repeat modifier column? No modifier column here: it is probable too.
         let found = try Self.found(header, rows, rules: [.E01, .E02])
         #expect(
-            found == [.init(lineId: "L4", rule: .E01), .init(lineId: "L7", rule: .E02), .init(lineId: "L8", rule: .E02)])
+            found == [
+                .init(lineId: "L4", rule: .E01), .init(lineId: "L7", rule: .E02), .init(lineId: "L8", rule: .E02),
+            ])
     }
 
     /// A date of service before the earliest loaded PTP and MUE release of its setting gets C06
     /// naming each (DOMAIN.md "Release coverage"); it used to pass E03 and E04 without a word.
     /// Without NCCI files loaded there is no C06: the edits do not run at all.
     @Test func aDateBeforeTheNCCIFilesIsC06() throws {
-        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,revenue_code\n"
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,revenue_code\n"
         let rows = [
             "A,E1,P1,2026-03-31,93000,1,50.00,1234567893,", "B,E1,P1,2026-03-31,93005,1,30.00,1234567893,",
             "C,E1,P1,2026-03-31,11042,5,400.00,1234567893,", "D,E2,P2,2026-03-31,99213,1,80.00,1234567893,0510",
@@ -344,13 +349,17 @@ import Zstd
         let c06 = findings.filter { $0["rule"] == "C06" }.map { [$0["line_id"]!, $0["value"]!] }
         let before = ["A", "B", "C", "D"].flatMap { [[$0, "MUE"], [$0, "NCCI PTP"]] }
         #expect(c06 == before)
-        #expect(findings.contains { $0["rule"] == "C06" && $0["line_id"] == "D" && $0["message"]!.contains("outpatient-hospital") })
+        #expect(
+            findings.contains {
+                $0["rule"] == "C06" && $0["line_id"] == "D" && $0["message"]!.contains("outpatient-hospital")
+            })
         #expect(findings.filter { $0["rule"]!.hasPrefix("E") }.map { $0["line_id"]! } == ["G"])
         let none = try Fixtures.findings(header: header, rows: rows)
         #expect(!none.contains { $0["rule"] == "C06" })
         // Dates more than 65,536 days apart in one batch take the look-up per line: the same C06.
         let wide = try Fixtures.findings(
-            header: header, rows: rows + ["H,E4,P4,1800-01-01,99213,1,80.00,1234567893,"], tables: Fixtures.demoTablesCache)
+            header: header, rows: rows + ["H,E4,P4,1800-01-01,99213,1,80.00,1234567893,"],
+            tables: Fixtures.demoTablesCache)
         let wideC06 = wide.filter { $0["rule"] == "C06" && ["NCCI PTP", "MUE"].contains($0["value"]!) }
         #expect(wideC06.map { [$0["line_id"]!, $0["value"]!] } == before + [["H", "MUE"], ["H", "NCCI PTP"]])
     }
@@ -380,9 +389,11 @@ import Zstd
     /// differ in the fifth, made a false E01 (C07 holds such lines, but may be a warning).
     @Test(arguments: [("591", "XX9"), ("25:LT:RT:XU:59", "25:LT:RT:XU:76")])
     func unreadableModifiersMakeNoExactDuplicate(first: String, second: String) throws {
-        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifiers,units,charge_amount,rendering_npi\n"
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,modifiers,units,charge_amount,rendering_npi\n"
         let rows = [
-            "A,E1,P1,2026-05-01,99213,\(first),1,100.00,1234567893", "B,E1,P1,2026-05-01,99213,\(second),1,100.00,1234567893",
+            "A,E1,P1,2026-05-01,99213,\(first),1,100.00,1234567893",
+            "B,E1,P1,2026-05-01,99213,\(second),1,100.00,1234567893",
         ]
         #expect(try Self.found(header, rows, rules: [.E01]).isEmpty)
         let same = [rows[0], rows[0].replacingOccurrences(of: "A,", with: "B,")]
@@ -393,7 +404,8 @@ import Zstd
     /// A credit that matches no earlier charge (other units and amount) reverses nothing: C is
     /// still a probable duplicate of B. It used to cancel B for E02.
     @Test func aCreditMatchingNoChargeReversesNothing() throws {
-        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi\n"
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi\n"
         let rows = [
             "B,E1,P1,2026-05-01,99213,25,1,100.00,1234567893",
             "CR,E1,P1,2026-05-01,99213,,-3,-300.00,1234567893",
@@ -412,7 +424,9 @@ import Zstd
         }
         let ptp = rows([("A", "93000", "1", "50.00"), ("B", "93005", "1", "30.00")])
         #expect(try Self.found(header, ptp, rules: [.E03]) == [.init(lineId: "B", rule: .E03)])
-        let reversed = rows([("A", "93000", "1", "50.00"), ("AR", "93000", "-1", "-50.00"), ("B", "93005", "1", "30.00")])
+        let reversed = rows([
+            ("A", "93000", "1", "50.00"), ("AR", "93000", "-1", "-50.00"), ("B", "93005", "1", "30.00"),
+        ])
         #expect(try Self.found(header, reversed, rules: [.E03]).isEmpty)
         let addOn = rows([("P", "11042", "1", "80.00"), ("PR", "11042", "-1", "-80.00"), ("A", "11045", "1", "40.00")])
         #expect(try Self.found(header, addOn, rules: [.E06]) == [.init(lineId: "A", rule: .E06)])
@@ -442,7 +456,9 @@ import Zstd
         #expect(found.isEmpty, "credits subtract: \(found)")
         // Without D3's reversal, P4's 3 units are over: both its lines are held.
         #expect(
-            try Self.found(header, Array(rows[..<9]), rules: [.E05]) == [.init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)])
+            try Self.found(header, Array(rows[..<9]), rules: [.E05]) == [
+                .init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05),
+            ])
     }
 
     /// A malformed field the encounter rules do not read (sex, birth or post date) holds its line
@@ -510,10 +526,19 @@ import Zstd
         ]
         let rows2 = try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
         let found = Self.foundSet(rows2, rules: Set(RuleID.allCases))
-        let bad: [ExtractGenerator.TruthEntry] = ["A1", "A3", "B1", "C1", "D1", "D2"].map { .init(lineId: $0, rule: .C09) }
-        #expect(found == Set(bad + [.init(lineId: "D2", rule: .E01), .init(lineId: "D1", rule: .E05), .init(lineId: "D2", rule: .E05)]))
+        let bad: [ExtractGenerator.TruthEntry] = ["A1", "A3", "B1", "C1", "D1", "D2"].map {
+            .init(lineId: $0, rule: .C09)
+        }
+        #expect(
+            found
+                == Set(
+                    bad + [
+                        .init(lineId: "D2", rule: .E01), .init(lineId: "D1", rule: .E05),
+                        .init(lineId: "D2", rule: .E05),
+                    ]))
         let messages = Dictionary(
-            rows2.filter { $0["rule"] == "C09" }.map { ($0["line_id"]!, $0["message"]!) }, uniquingKeysWith: { a, _ in a })
+            rows2.filter { $0["rule"] == "C09" }.map { ($0["line_id"]!, $0["message"]!) },
+            uniquingKeysWith: { a, _ in a })
         #expect(messages["A1"] == "rendering_npi is not 10 digits")
         #expect(messages["B1"] == "rendering_npi does not start with 1 or 2")
         #expect(messages["C1"] == "rendering_npi does not start with 1 or 2")

@@ -8,7 +8,10 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("ex1.tsv", "code\tfirst\tlast\n" + rows)
-        try folder.write("tables.toml", "[[table]]\nfile = \"ex1.tsv\"\nkind = \"icd10cm-excludes1\"\neffective = \"2025-10-01\"\nthrough = \"2026-09-30\"\n")
+        try folder.write(
+            "tables.toml",
+            "[[table]]\nfile = \"ex1.tsv\"\nkind = \"icd10cm-excludes1\"\neffective = \"2025-10-01\"\nthrough = \"2026-09-30\"\n"
+        )
         return try folder.load().excludes1
     }
 

@@ -32,7 +32,9 @@ import Testing
 
     @Test func aListKeepsItsEntriesEmptyOnesIncluded() {
         var list = FieldList()
-        for code in ["R079", "", "J0699", String(repeating: "Z", count: 300)] { bytes(code).withUnsafeBytes { list.append($0) } }
+        for code in ["R079", "", "J0699", String(repeating: "Z", count: 300)] {
+            bytes(code).withUnsafeBytes { list.append($0) }
+        }
         let entries = (0..<list.count).map { Array(list[$0]) }
         #expect(entries == [bytes("R079"), [], bytes("J0699"), bytes(String(repeating: "Z", count: 300))])
         list.removeAll()
@@ -52,7 +54,9 @@ import Testing
         var key = FieldBytes()
         parts[0].withUnsafeBytes { a in
             parts[1].withUnsafeBytes { b in
-                parts[2].withUnsafeBytes { c in parts[3].withUnsafeBytes { d in PatientKey.hash([a, b, c, d], into: &key) } }
+                parts[2].withUnsafeBytes { c in
+                    parts[3].withUnsafeBytes { d in PatientKey.hash([a, b, c, d], into: &key) }
+                }
             }
         }
         let text = Array(key.bytes)

@@ -26,7 +26,9 @@ import Testing
     @Test func theCatalogsOwnCodesAreCleanOnEveryDateItUses() {
         for date in [day("2025-02-01"), day("2026-06-29")] {
             for code in GeneratorCatalog.procedureOrder where ProcedureCodeRule.form(packed(code)) == .levelII {
-                #expect(hcpcs(code, on: date) == .inEffect(coverage: 0x43) || hcpcs(code, on: date) == .inEffect(coverage: 0x44), "\(code)")
+                #expect(
+                    hcpcs(code, on: date) == .inEffect(coverage: 0x43)
+                        || hcpcs(code, on: date) == .inEffect(coverage: 0x44), "\(code)")
             }
             for code in GeneratorCatalog.diagnoses {
                 #expect(Self.tables.icd10cm.status(packed(code), on: date) == .billable, "\(code)")
@@ -52,7 +54,9 @@ import Testing
         for code in GeneratorCatalog.procedureOrder {
             #expect(hcpcs(GeneratorCatalog.unknownProcedure(replacing: code)) == .unknown)
         }
-        #expect(Set(GeneratorCatalog.procedureOrder.map(GeneratorCatalog.unknownProcedure)).count == GeneratorCatalog.procedureOrder.count)
+        #expect(
+            Set(GeneratorCatalog.procedureOrder.map(GeneratorCatalog.unknownProcedure)).count
+                == GeneratorCatalog.procedureOrder.count)
         #expect(GeneratorCatalog.terminatedProcedures.count >= GeneratorCatalog.procedureOrder.count)
         #expect(GeneratorCatalog.notPayableProcedures.count >= GeneratorCatalog.procedureOrder.count)
         for code in GeneratorCatalog.terminatedProcedures {
@@ -73,15 +77,23 @@ import Testing
     @Test func diagnosisDefectCodesAreWhatTheirRuleNeeds() {
         let icd = Self.tables.icd10cm
         for date in [day("2025-02-01"), day("2026-06-29")] {
-            for code in GeneratorCatalog.unknownDiagnoses { #expect(icd.status(packed(code), on: date) == .unknown, "\(code)") }
-            for code in GeneratorCatalog.headerDiagnoses { #expect(icd.status(packed(code), on: date) == .header, "\(code)") }
+            for code in GeneratorCatalog.unknownDiagnoses {
+                #expect(icd.status(packed(code), on: date) == .unknown, "\(code)")
+            }
+            for code in GeneratorCatalog.headerDiagnoses {
+                #expect(icd.status(packed(code), on: date) == .header, "\(code)")
+            }
             let billable =
-                GeneratorCatalog.newbornDiagnoses + GeneratorCatalog.pediatricDiagnoses + GeneratorCatalog.adultDiagnoses
-                + GeneratorCatalog.femaleDiagnoses + GeneratorCatalog.maleDiagnoses + GeneratorCatalog.manifestationDiagnoses
+                GeneratorCatalog.newbornDiagnoses + GeneratorCatalog.pediatricDiagnoses
+                + GeneratorCatalog.adultDiagnoses
+                + GeneratorCatalog.femaleDiagnoses + GeneratorCatalog.maleDiagnoses
+                + GeneratorCatalog.manifestationDiagnoses
                 + GeneratorCatalog.excludes1Pairs.flatMap { [$0.0, $0.1] }
             for code in billable { #expect(icd.status(packed(code), on: date) == .billable, "\(code)") }
         }
-        for code in GeneratorCatalog.unknownDiagnoses + GeneratorCatalog.headerDiagnoses { #expect(mceLists(code).isEmpty) }
+        for code in GeneratorCatalog.unknownDiagnoses + GeneratorCatalog.headerDiagnoses {
+            #expect(mceLists(code).isEmpty)
+        }
         for code in GeneratorCatalog.newbornDiagnoses { #expect(mceLists(code) == .newborn) }
         for code in GeneratorCatalog.pediatricDiagnoses { #expect(mceLists(code) == .pediatric) }
         for code in GeneratorCatalog.adultDiagnoses { #expect(mceLists(code) == .adult) }
@@ -91,7 +103,9 @@ import Testing
         let excludes1 = Self.tables.excludes1
         let release = excludes1.release(on: Self.on)!
         for (a, b) in GeneratorCatalog.excludes1Pairs {
-            #expect(excludes1.excludes(packed(a), packed(b), release: release) || excludes1.excludes(packed(b), packed(a), release: release))
+            #expect(
+                excludes1.excludes(packed(a), packed(b), release: release)
+                    || excludes1.excludes(packed(b), packed(a), release: release))
             #expect(mceLists(a).isDisjoint(with: Self.editedLists) && mceLists(b).isDisjoint(with: Self.editedLists))
         }
         // The catalog's own diagnoses form no Excludes1 pair among themselves.

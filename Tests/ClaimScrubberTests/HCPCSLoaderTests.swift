@@ -9,14 +9,17 @@ import Testing
     static var quirkyFile: [UInt8] {
         let records = [
             OfficialLayout.hcpcsRecord(code: "A4206", coverage: "M", added: "19840101"),
-            OfficialLayout.hcpcsRecord(code: "A4206", sequence: "00200", recordID: "4", description: "more text", length: 316),
-            OfficialLayout.hcpcsRecord(code: "C8904", added: "20011001", actionEffective: "20190101", termination: "20181231", action: "D"),
+            OfficialLayout.hcpcsRecord(
+                code: "A4206", sequence: "00200", recordID: "4", description: "more text", length: 316),
+            OfficialLayout.hcpcsRecord(
+                code: "C8904", added: "20011001", actionEffective: "20190101", termination: "20181231", action: "D"),
             OfficialLayout.hcpcsRecord(code: "G0008", coverage: "C", added: "19930101"),
             OfficialLayout.hcpcsRecord(code: "G9999", added: "20190101", action: "A"),
             OfficialLayout.hcpcsRecord(code: "Q0144", added: "19950101", actionEffective: "20190101", action: "D"),
             OfficialLayout.hcpcsRecord(modifier: "RT", recordID: "7", added: "19920101"),
             OfficialLayout.hcpcsRecord(modifier: "RT", sequence: "00200", recordID: "8", description: "right side"),
-            OfficialLayout.hcpcsRecord(modifier: "ZC", recordID: "7", added: "20171001", termination: "20180331", action: "D"),
+            OfficialLayout.hcpcsRecord(
+                modifier: "ZC", recordID: "7", added: "20171001", termination: "20180331", action: "D"),
         ]
         return OfficialLayout.hcpcsPreamble + Array(records.map { $0 + "\r\n" }.joined().utf8)
     }
@@ -32,9 +35,12 @@ import Testing
         #expect(hcpcs.releases[release].codes.count == 5)
         #expect(hcpcs.effect(packed("G0008"), on: day("2026-01-05"), release: release) == .inEffect(coverage: 0x43))
         #expect(hcpcs.effect(packed("A4206"), on: day("2026-01-05"), release: release) == .inEffect(coverage: 0x4D))
-        #expect(hcpcs.effect(packed("C8904"), on: day("2019-01-01"), release: release) == .terminated(day("2018-12-31")))
-        #expect(hcpcs.effect(packed("Q0144"), on: day("2019-02-01"), release: release) == .discontinued(day("2019-01-01")))
-        #expect(hcpcs.effect(packed("G9999"), on: day("2018-12-31"), release: release) == .notYetAdded(day("2019-01-01")))
+        #expect(
+            hcpcs.effect(packed("C8904"), on: day("2019-01-01"), release: release) == .terminated(day("2018-12-31")))
+        #expect(
+            hcpcs.effect(packed("Q0144"), on: day("2019-02-01"), release: release) == .discontinued(day("2019-01-01")))
+        #expect(
+            hcpcs.effect(packed("G9999"), on: day("2018-12-31"), release: release) == .notYetAdded(day("2019-01-01")))
         #expect(hcpcs.effect(packed("J0000"), on: day("2026-01-05"), release: release) == .unknown)
         // The file serves its calendar year and, as the newest loaded, every later date; not 2018.
         #expect(hcpcs.release(on: day("2018-12-31")) == nil)
@@ -66,7 +72,10 @@ import Testing
     static let csvHeader =
         "HCPC,SEQNUM,RECID,LONG DESCRIPTION,SHORT DESCRIPTION,PRICE1,PRICE2,PRICE3,PRICE4,MULT_PI,CIM1,CIM2,CIM3,MCM1,MCM2,MCM3,STATUTE,LABCERT1,LABCERT2,LABCERT3,LABCERT4,LABCERT5,LABCERT6,LABCERT7,LABCERT8,XREF1,XREF2,XREF3,XREF4,XREF5,COV,ASC_GRP,ASC_DT,OPPS,OPPS_PI,OPPS_DT,PROCNOTE,BETOS,TOS1,TOS2,TOS3,TOS4,TOS5,ANEST_BU,ADD DT,ACT EFF DT,TERM DT,ACTION CD"
 
-    static func csvRow(_ code: String, recid: String = "3", description: String = "Desc", cov: String = "C", add: String = "20200101", eff: String = "", term: String = "", action: String = "N") -> String {
+    static func csvRow(
+        _ code: String, recid: String = "3", description: String = "Desc", cov: String = "C", add: String = "20200101",
+        eff: String = "", term: String = "", action: String = "N"
+    ) -> String {
         var cells = [String](repeating: "", count: 48)
         cells[0] = code
         cells[1] = "00100"
@@ -83,9 +92,12 @@ import Testing
     @Test func readsTheCSVForm() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
-        let text = ([Self.csvHeader, Self.csvRow("J1100", description: "Injection, dexamethasone, 1 mg"),
-            Self.csvRow("J1100", recid: "4", description: "continued"), Self.csvRow("A0021", cov: "I"),
-            Self.csvRow("G0001", add: "19900101", term: "20121231"), Self.csvRow("JZ", recid: "7", add: "20220701")]
+        let text =
+            ([
+                Self.csvHeader, Self.csvRow("J1100", description: "Injection, dexamethasone, 1 mg"),
+                Self.csvRow("J1100", recid: "4", description: "continued"), Self.csvRow("A0021", cov: "I"),
+                Self.csvRow("G0001", add: "19900101", term: "20121231"), Self.csvRow("JZ", recid: "7", add: "20220701"),
+            ]
             .joined(separator: "\r\n")) + "\r\n"
         try folder.write("HCPC2024_JAN_ANWEB.csv", text)
         let tables = try folder.load()
@@ -101,7 +113,10 @@ import Testing
     static let brokenFixedWidth: [(name: String, record: String, field: String)] = [
         ("bad record id", OfficialLayout.hcpcsRecord(code: "A0001", recordID: "5"), "record id"),
         ("bad added date", OfficialLayout.hcpcsRecord(code: "A0001", added: "20191301"), "added date"),
-        ("bad termination date", OfficialLayout.hcpcsRecord(code: "A0001", termination: "2019X101"), "termination date"),
+        (
+            "bad termination date", OfficialLayout.hcpcsRecord(code: "A0001", termination: "2019X101"),
+            "termination date"
+        ),
         ("short procedure record", OfficialLayout.hcpcsRecord(code: "A0001", length: 290), "action code"),
         ("four-character code", OfficialLayout.hcpcsRecord(code: "A001"), "HCPCS code"),
         ("bad action code", OfficialLayout.hcpcsRecord(code: "A0001", action: "9"), "action code"),
@@ -110,11 +125,23 @@ import Testing
         // A procedure record whose id became 7: positions 4–5 of its code are no modifier.
         ("procedure code as a modifier", OfficialLayout.hcpcsRecord(code: "G0101", recordID: "7"), "modifier"),
         // A procedure record whose id became 4 (a continuation) would drop G0101 from the table.
-        ("continuation of another code", OfficialLayout.hcpcsRecord(code: "G0101", sequence: "00100", recordID: "4"), "record id"),
-        ("continuation without a later sequence", OfficialLayout.hcpcsRecord(code: "A0000", sequence: "00100", recordID: "4"), "record id"),
-        ("modifier continuation after a procedure", OfficialLayout.hcpcsRecord(modifier: "LT", sequence: "00200", recordID: "8"), "record id"),
+        (
+            "continuation of another code", OfficialLayout.hcpcsRecord(code: "G0101", sequence: "00100", recordID: "4"),
+            "record id"
+        ),
+        (
+            "continuation without a later sequence",
+            OfficialLayout.hcpcsRecord(code: "A0000", sequence: "00100", recordID: "4"), "record id"
+        ),
+        (
+            "modifier continuation after a procedure",
+            OfficialLayout.hcpcsRecord(modifier: "LT", sequence: "00200", recordID: "8"), "record id"
+        ),
         ("code twice", OfficialLayout.hcpcsRecord(code: "A0000"), "HCPC"),
-        ("added after its termination", OfficialLayout.hcpcsRecord(code: "A0001", added: "20260601", termination: "20190101"), "added date"),
+        (
+            "added after its termination",
+            OfficialLayout.hcpcsRecord(code: "A0001", added: "20260601", termination: "20190101"), "added date"
+        ),
     ]
 
     @Test(arguments: brokenFixedWidth)
@@ -122,7 +149,9 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         // Preamble (4 lines), one good record, then the broken one on line 6.
-        let text = OfficialLayout.hcpcsPreamble + Array((OfficialLayout.hcpcsRecord(code: "A0000") + "\r\n" + broken.record + "\r\n").utf8)
+        let text =
+            OfficialLayout.hcpcsPreamble
+            + Array((OfficialLayout.hcpcsRecord(code: "A0000") + "\r\n" + broken.record + "\r\n").utf8)
         try folder.write("HCPC2019_CONTR_ANWEB.txt", text)
         expectTableError(file: "HCPC2019_CONTR_ANWEB.txt", line: 6, field: broken.field) { _ = try folder.load() }
     }
@@ -136,7 +165,8 @@ import Testing
         expectTableError(file: "HCPC2024_ANWEB.csv", line: 1, field: "COV") { _ = try folder.load() }
         // A continuation row must follow the row of its own code.
         let continuation = Self.csvRow("J1200", recid: "4")
-        try folder.write("HCPC2024_ANWEB.csv", Self.csvHeader + "\n" + Self.csvRow("J1100") + "\n" + continuation + "\n")
+        try folder.write(
+            "HCPC2024_ANWEB.csv", Self.csvHeader + "\n" + Self.csvRow("J1100") + "\n" + continuation + "\n")
         expectTableError(file: "HCPC2024_ANWEB.csv", line: 3, field: "RECID") { _ = try folder.load() }
     }
 

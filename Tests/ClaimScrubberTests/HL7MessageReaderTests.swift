@@ -11,10 +11,14 @@ enum HL7Fixture {
     }
 
     static func charge(
-        set: Int, id: String, code: String = "99213", amount: String = "110.00", quantity: String = "1", type: String = "CG",
+        set: Int, id: String, code: String = "99213", amount: String = "110.00", quantity: String = "1",
+        type: String = "CG",
         department: String = "FAMILY MED", diagnoses: String = "I10", version: String = "2.5", modifiers: String = ""
     ) -> String {
-        var f: [Int: String] = [1: "\(set)", 2: id, 4: "20260415", 5: "20260416", 6: type, 13: department, 19: diagnoses, 20: X12Fixture.renderingNPI + "^SMITH^JOHN"]
+        var f: [Int: String] = [
+            1: "\(set)", 2: id, 4: "20260415", 5: "20260416", 6: type, 13: department, 19: diagnoses,
+            20: X12Fixture.renderingNPI + "^SMITH^JOHN",
+        ]
         if version == "2.1" {
             f[7] = code
             f[10] = amount
@@ -33,11 +37,15 @@ enum HL7Fixture {
         return segment("FT1", f)
     }
 
-    static func message(control: String, visit: String, patient: String = "MRN001", version: String = "2.5", charges: [String]) -> [String] {
-        ["MSH|^~\\&|EPIC|HOSP|BILLING|HOSP|20260420120000||DFT^P03|\(control)|P|\(version)",
-         "EVN|P03|20260420120000",
-         segment("PID", [1: "1", 3: "\(patient)^^^HOSP^MR", 5: "DOE^JANE", 7: "19700101", 8: "F"]),
-         segment("PV1", [1: "1", 2: "O", 19: visit])] + charges
+    static func message(
+        control: String, visit: String, patient: String = "MRN001", version: String = "2.5", charges: [String]
+    ) -> [String] {
+        [
+            "MSH|^~\\&|EPIC|HOSP|BILLING|HOSP|20260420120000||DFT^P03|\(control)|P|\(version)",
+            "EVN|P03|20260420120000",
+            segment("PID", [1: "1", 3: "\(patient)^^^HOSP^MR", 5: "DOE^JANE", 7: "19700101", 8: "F"]),
+            segment("PV1", [1: "1", 2: "O", 19: visit]),
+        ] + charges
     }
 }
 
@@ -60,8 +68,15 @@ struct HL7MessageReaderTests {
 
     @Test(arguments: ["\r", "\n", "\r\n"])
     func messagesWithAnyTerminatorAreScrubbed(terminator: String) throws {
-        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), HL7Fixture.charge(set: 2, id: "T2", code: "36415", amount: "18.00")])
-        let m2 = HL7Fixture.message(control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025", amount: "31.00")])
+        let m1 = HL7Fixture.message(
+            control: "M1", visit: "V1",
+            charges: [
+                HL7Fixture.charge(set: 1, id: "T1"),
+                HL7Fixture.charge(set: 2, id: "T2", code: "36415", amount: "18.00"),
+            ])
+        let m2 = HL7Fixture.message(
+            control: "M2", visit: "V2", patient: "MRN002",
+            charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025", amount: "31.00")])
         // A byte order mark first (as Windows tools write) is read past.
         let (result, folder, findings) = try scrub("\u{FEFF}" + (m1 + m2).joined(separator: terminator) + terminator)
         defer { folder.remove() }
@@ -73,8 +88,15 @@ struct HL7MessageReaderTests {
     }
 
     @Test func aBadChargeHoldsTheWholeMessage() throws {
-        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), HL7Fixture.charge(set: 2, id: "", code: "36415", amount: "18.00", diagnoses: "Q9999")])
-        let m2 = HL7Fixture.message(control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025", amount: "31.00")])
+        let m1 = HL7Fixture.message(
+            control: "M1", visit: "V1",
+            charges: [
+                HL7Fixture.charge(set: 1, id: "T1"),
+                HL7Fixture.charge(set: 2, id: "", code: "36415", amount: "18.00", diagnoses: "Q9999"),
+            ])
+        let m2 = HL7Fixture.message(
+            control: "M2", visit: "V2", patient: "MRN002",
+            charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025", amount: "31.00")])
         let (result, folder, findings) = try scrub((m1 + m2).joined(separator: "\r") + "\r")
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
@@ -93,12 +115,17 @@ struct HL7MessageReaderTests {
     /// FT1-26 repeats without limit, a claim line carries four modifiers: a fifth holds the
     /// message with C07 instead of being dropped without a word; four are read as before.
     @Test func aFifthModifierRepetitionIsC07() throws {
-        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", modifiers: "25~59~RT~LT")])
+        let m1 = HL7Fixture.message(
+            control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", modifiers: "25~59~RT~LT")])
         let m2 = HL7Fixture.message(
-            control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", modifiers: "25~59~RT~LT~GP~XU")])
+            control: "M2", visit: "V2", patient: "MRN002",
+            charges: [HL7Fixture.charge(set: 1, id: "T3", modifiers: "25~59~RT~LT~GP~XU")])
         let (result, folder, findings) = try scrub((m1 + m2).joined(separator: "\r") + "\r")
         defer { folder.remove() }
-        #expect(findings.map { [$0["rule"]!, $0["line_id"]!, $0["field"]!, $0["value"]!] } == [["C07", "T3", "modifiers", "GP:XU"]])
+        #expect(
+            findings.map { [$0["rule"]!, $0["line_id"]!, $0["field"]!, $0["value"]!] } == [
+                ["C07", "T3", "modifiers", "GP:XU"]
+            ])
         #expect(findings.first?["message"]?.contains("more than four") == true)
         #expect(result.summary.metrics.held == 1)
         #expect(try records(m1.joined(separator: "\r")).contains(",25,59,RT,LT,"))
@@ -124,7 +151,9 @@ struct HL7MessageReaderTests {
 
     @Test func batchAndMLLPFramingAreReadAndRebuilt() throws {
         let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
-        let m2 = HL7Fixture.message(control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3", diagnoses: "Q9999")])
+        let m2 = HL7Fixture.message(
+            control: "M2", visit: "V2", patient: "MRN002",
+            charges: [HL7Fixture.charge(set: 1, id: "T3", diagnoses: "Q9999")])
         func framed(_ m: [String]) -> String { "\u{0B}" + m.joined(separator: "\r") + "\r\u{1C}\r" }
         let text = "FHS|^~\\&|EPIC\rBHS|^~\\&|EPIC\r" + framed(m1) + framed(m2) + "BTS|2\rFTS|1\r"
         let (result, folder, _) = try scrub(text)
@@ -146,9 +175,12 @@ struct HL7MessageReaderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         func file(_ n: Int, _ t: String, batch: Bool = true) -> String {
-            let m = HL7Fixture.message(control: "M\(n)", visit: "V\(n)", patient: "MRN\(n)", charges: [HL7Fixture.charge(set: 1, id: "T\(n)")])
+            let m = HL7Fixture.message(
+                control: "M\(n)", visit: "V\(n)", patient: "MRN\(n)", charges: [HL7Fixture.charge(set: 1, id: "T\(n)")])
             let body = m.joined(separator: t) + t
-            return batch ? "FHS|^~\\&|F\(n)\(t)BHS|^~\\&|B-\(n)\(t)" + body + "BTS|1\(t)FTS|1\(t)" : "FHS|^~\\&|F\(n)\(t)" + body + "FTS|0\(t)"
+            return batch
+                ? "FHS|^~\\&|F\(n)\(t)BHS|^~\\&|B-\(n)\(t)" + body + "BTS|1\(t)FTS|1\(t)"
+                : "FHS|^~\\&|F\(n)\(t)" + body + "FTS|0\(t)"
         }
         let a = try folder.write("a.hl7", file(1, "\n"))
         let b = try folder.write("b.hl7", file(2, "\r\n"))
@@ -156,7 +188,9 @@ struct HL7MessageReaderTests {
         let clean = try ClaimFileTestSupport.text(folder.file("o1/clean.hl7"))
         let envelope = clean.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
             .filter { ["FHS", "BHS", "BTS", "FTS"].contains(String($0.prefix(3))) }
-        #expect(envelope == ["FHS|^~\\&|F1", "BHS|^~\\&|B-1", "BTS|1", "BHS|^~\\&|B-2", "BTS|1", "FTS|2"], "\(clean.debugDescription)")
+        #expect(
+            envelope == ["FHS|^~\\&|F1", "BHS|^~\\&|B-1", "BTS|1", "BHS|^~\\&|B-2", "BTS|1", "FTS|2"],
+            "\(clean.debugDescription)")
         #expect(!clean.contains("BTS|1\r\n") && !clean.contains("FTS|2\r\n"))
         #expect(clean.contains("MSH|^~\\&|EPIC|HOSP|BILLING|HOSP|20260420120000||DFT^P03|M2|P|2.5\r\n"))
         // Scrubbed again, the output comes out the same.
@@ -166,8 +200,10 @@ struct HL7MessageReaderTests {
         // A message after a batch trailer is in no batch (it joined the batch before it), and an
         // unbatched LF file before a batched CR one: scrubbed again, each output is the same.
         func message(_ n: Int, _ t: String) -> String {
-            HL7Fixture.message(control: "M\(n)", visit: "V\(n)", patient: "MRN\(n)", charges: [HL7Fixture.charge(set: 1, id: "T\(n)")])
-                .joined(separator: t) + t
+            HL7Fixture.message(
+                control: "M\(n)", visit: "V\(n)", patient: "MRN\(n)", charges: [HL7Fixture.charge(set: 1, id: "T\(n)")]
+            )
+            .joined(separator: t) + t
         }
         let cases = [
             ["BHS|^~\\&|B\r" + message(4, "\r") + "BTS|1\r" + message(5, "\r")],
@@ -178,7 +214,9 @@ struct HL7MessageReaderTests {
             _ = try Fixtures.scrub(paths, out: folder.file("c\(k)"))
             let first = try ClaimFileTestSupport.text(folder.file("c\(k)/clean.hl7"))
             _ = try Fixtures.scrub([try folder.write("c\(k)-again.hl7", first)], out: folder.file("c\(k)-again"))
-            #expect(try ClaimFileTestSupport.text(folder.file("c\(k)-again/clean.hl7")) == first, "\(first.debugDescription)")
+            #expect(
+                try ClaimFileTestSupport.text(folder.file("c\(k)-again/clean.hl7")) == first,
+                "\(first.debugDescription)")
             if k == 0 { #expect(first.hasSuffix("BTS|1\r" + message(5, "\r")), "\(first.debugDescription)") }
         }
         let fileOnly = try folder.write("f.hl7", file(3, "\r", batch: false))
@@ -252,10 +290,11 @@ struct HL7MessageReaderTests {
     /// standard HL7 segment. A dump cut inside a PID starts with the patient's name, and a line
     /// may hold terminal control bytes: neither reaches stderr (invariant 6), also when the name
     /// has a segment id's shape ("DOE|").
-    @Test(arguments: [
-        ("DOE^JANE^Q||19111111|F|||12 ELM ST", nil), ("\u{1B}[2J|x", nil), ("DOE|JANE", nil),
-        ("EVN|P03|20260420", "EVN"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("DOE^JANE^Q||19111111|F|||12 ELM ST", nil), ("\u{1B}[2J|x", nil), ("DOE|JANE", nil),
+            ("EVN|P03|20260420", "EVN"),
+        ] as [(String, String?)])
     func aStraySegmentIsNamedOnlyWhenItIsAStandardSegment(line: String, named: String?) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -290,9 +329,21 @@ struct HL7MessageReaderTests {
     }
 
     @Test func version21SwapsQuantityAndAmountAndTakesTheCodeFromFT17() throws {
-        let v21 = try records(HL7Fixture.message(control: "M1", visit: "V1", version: "2.1", charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", version: "2.1")]).joined(separator: "\r"))
-        let v22 = try records(HL7Fixture.message(control: "M1", visit: "V1", version: "2.2", charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", version: "2.2")]).joined(separator: "\r"))
-        let v25 = try records(HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", modifiers: "25")]).joined(separator: "\r"))
+        let v21 = try records(
+            HL7Fixture.message(
+                control: "M1", visit: "V1", version: "2.1",
+                charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", version: "2.1")]
+            ).joined(separator: "\r"))
+        let v22 = try records(
+            HL7Fixture.message(
+                control: "M1", visit: "V1", version: "2.2",
+                charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", version: "2.2")]
+            ).joined(separator: "\r"))
+        let v25 = try records(
+            HL7Fixture.message(
+                control: "M1", visit: "V1",
+                charges: [HL7Fixture.charge(set: 1, id: "T1", quantity: "2", modifiers: "25")]
+            ).joined(separator: "\r"))
         #expect(v21.contains(",99213,,,,,2,110.00,I10,"))
         #expect(v22.contains(",99213,,,,,2,110.00,I10,"))
         #expect(v25.contains(",99213,25,,,,2,110.00,I10,"))
@@ -306,7 +357,8 @@ struct HL7MessageReaderTests {
         // Fields 27–31 empty, then FT1-32 (XON-3 id) and, nine fields on, FT1-41.
         let last = charge.split(separator: "|", omittingEmptySubsequences: false).count - 1
         charge += String(repeating: "|", count: 32 - last) + "^^1234567893" + String(repeating: "|", count: 9) + "0450"
-        let text = HL7Fixture.message(control: "M1", visit: "V1", version: version, charges: [charge]).joined(separator: "\r")
+        let text = HL7Fixture.message(control: "M1", visit: "V1", version: version, charges: [charge]).joined(
+            separator: "\r")
         let fields = try records(text).split(separator: "\n")[0].split(separator: ",", omittingEmptySubsequences: false)
         let column = { (c: Column) in String(fields[CanonicalRecords.columns.firstIndex(of: c)!]) }
         #expect(column(.revenueCode) == (read ? "0450" : ""))
@@ -315,7 +367,10 @@ struct HL7MessageReaderTests {
     }
 
     @Test func creditsAreNegativeAndEscapesAreDecoded() throws {
-        let text = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", type: "CD", department: "FAMILY\\F\\MED\\S\\X")]).joined(separator: "\r")
+        let text = HL7Fixture.message(
+            control: "M1", visit: "V1",
+            charges: [HL7Fixture.charge(set: 1, id: "T1", type: "CD", department: "FAMILY\\F\\MED\\S\\X")]
+        ).joined(separator: "\r")
         let records = try records(text)
         #expect(records.contains(",-110.00,"))
         #expect(records.contains("FAMILY|MED^X"))
@@ -331,7 +386,8 @@ extension HL7MessageReaderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let huge = "NTE|1||" + String(repeating: "x", count: 3 << 20)
-        let message = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), huge])
+        let message = HL7Fixture.message(
+            control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), huge])
         let path = try folder.write("huge.hl7", message.joined(separator: "\r") + "\r")
         do {
             _ = try Fixtures.scrub([path], out: folder.file("out")) { $0.memoryLimit = 4 << 20 }
@@ -354,7 +410,10 @@ extension HL7MessageReaderTests {
         let note = String(repeating: "x", count: 400 << 10)
         let text: String
         if format == "hl7" {
-            text = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), "NTE|1||" + note])
+            text =
+                HL7Fixture.message(
+                    control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1"), "NTE|1||" + note]
+                )
                 .joined(separator: "\r") + "\r"
         } else {
             var segments = X12Fixture.standard()

@@ -32,7 +32,9 @@ import Testing
     /// Only a whole record's shape in a title counts as two records on one line: numbers, codes
     /// and flags in the text of a title do not.
     @Test func titlesWithNumbersAndCodesAreNotTakenForARecord() throws {
-        func embedded(_ line: String) -> Int? { Array(line.utf8).withUnsafeBytes { ICD10CMLoader.embeddedRecord(in: $0) } }
+        func embedded(_ line: String) -> Int? {
+            Array(line.utf8).withUnsafeBytes { ICD10CMLoader.embeddedRecord(in: $0) }
+        }
         let titles = [
             "Type 2 diabetes mellitus, see also E11.9 1 and 00042",
             "Exposure to 10000 A000 units",
@@ -51,7 +53,8 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write(
-            "fy2026.tsv", "code\tcode_dotted\tbillable\tdescription\nA00\tA00\t0\tCholera\nE11A\tE11.A\t1\tType 2 in remission\n",
+            "fy2026.tsv",
+            "code\tcode_dotted\tbillable\tdescription\nA00\tA00\t0\tCholera\nE11A\tE11.A\t1\tType 2 in remission\n",
             compressed: true)
         try folder.write(
             "tables.toml",
@@ -75,8 +78,11 @@ import Testing
         try folder.write("icd10cm_order_2025.txt", Self.orderFile)
         try folder.write(
             "icd10cm-order-2026.txt",
-            [OfficialLayout.orderLine(1, "A000", billable: true, "Cholera"), OfficialLayout.orderLine(2, "E11A", billable: true, "x")]
-                .joined(separator: "\n"))
+            [
+                OfficialLayout.orderLine(1, "A000", billable: true, "Cholera"),
+                OfficialLayout.orderLine(2, "E11A", billable: true, "x"),
+            ]
+            .joined(separator: "\n"))
         let icd = try folder.load().icd10cm
         // Added in FY2026: unknown the day before, billable from October 1.
         #expect(icd.status(packed("E11A"), on: day("2025-09-30")) == .unknown)
@@ -90,7 +96,9 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("icd10cm_order_2025.txt", Self.orderFile)
-        try folder.write("icd10cm-order-April-2025.txt.zst", OfficialLayout.orderLine(1, "A000", billable: false, "x"), compressed: true)
+        try folder.write(
+            "icd10cm-order-April-2025.txt.zst", OfficialLayout.orderLine(1, "A000", billable: false, "x"),
+            compressed: true)
         let tables = try folder.load()
         #expect(tables.icd10cm.status(packed("A000"), on: day("2025-03-31")) == .billable)
         #expect(tables.icd10cm.status(packed("A000"), on: day("2025-04-01")) == .header)
@@ -101,7 +109,11 @@ import Testing
     }
 
     static let brokenOrderFiles: [(name: String, text: String, line: Int, field: String)] = [
-        ("flag not 0 or 1", OfficialLayout.orderLine(1, "A00", billable: false, "x") + "\n" + "00002 A000    7 title", 2, "billable flag"),
+        (
+            "flag not 0 or 1",
+            OfficialLayout.orderLine(1, "A00", billable: false, "x") + "\n" + "00002 A000    7 title", 2,
+            "billable flag"
+        ),
         ("order number not a number", "0000X A000    1 title", 1, "order number"),
         ("code with a dot", "00001 A00.0   1 title", 1, "code"),
         ("shifted columns", "00001  A000   1 title", 1, "code"),
@@ -110,28 +122,32 @@ import Testing
         // Lines ending in CR only are one line: one code read, every other one lost in its title.
         (
             "CR-only line ends",
-            OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\r" + OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+            OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\r"
+                + OfficialLayout.orderLine(2, "A000", billable: true, "x"),
             1, "title"
         ),
         // A line end lost: the second record read as the first's title, its code lost.
         (
             "two records on one line",
             OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\n"
-                + OfficialLayout.orderLine(2, "A000", billable: true, "Cholera due to Vibrio cholerae 01, biovar cholerae")
+                + OfficialLayout.orderLine(
+                    2, "A000", billable: true, "Cholera due to Vibrio cholerae 01, biovar cholerae")
                 + OfficialLayout.orderLine(3, "A009", billable: true, "Cholera, unspecified"),
             2, "title"
         ),
         // The same after a title ending in a number.
         (
             "two records on one line, the first title ending in a digit",
-            OfficialLayout.orderLine(1, "E11", billable: false, "Type 2") + OfficialLayout.orderLine(2, "E119", billable: true, "x"),
+            OfficialLayout.orderLine(1, "E11", billable: false, "Type 2")
+                + OfficialLayout.orderLine(2, "E119", billable: true, "x"),
             1, "title"
         ),
         // A code on two lines (a header on one, billable on the other): either flag could be wrong.
         (
             "code twice",
             [
-                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"), OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"),
+                OfficialLayout.orderLine(2, "A000", billable: true, "x"),
                 OfficialLayout.orderLine(3, "A00", billable: true, "Cholera again"),
             ].joined(separator: "\n"), 3, "code"
         ),
@@ -142,7 +158,9 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("icd10cm_order_2026.txt", broken.text)
-        expectTableError(file: "icd10cm_order_2026.txt", line: broken.line, field: broken.field) { _ = try folder.load() }
+        expectTableError(file: "icd10cm_order_2026.txt", line: broken.line, field: broken.field) {
+            _ = try folder.load()
+        }
     }
 
     static let brokenTSVs: [(text: String, line: Int?, field: String?)] = [
@@ -161,7 +179,8 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("fy.tsv", broken.text)
-        try folder.write("tables.toml", "[[table]]\nfile = \"fy.tsv\"\nkind = \"icd10cm\"\neffective = \"2025-10-01\"\n")
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"fy.tsv\"\nkind = \"icd10cm\"\neffective = \"2025-10-01\"\n")
         expectTableError(file: "fy.tsv", line: broken.line, field: broken.field) { _ = try folder.load() }
     }
 }

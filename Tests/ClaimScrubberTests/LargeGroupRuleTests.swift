@@ -18,9 +18,11 @@ import Testing
             let credit = rng.int(0...9) == 0
             return EncounterLine(
                 ordinal: UInt64(i), patient: 1, code: codes[rng.int(0...(codes.count - 1))],
-                modifiers: modifiers[rng.int(0...(modifiers.count - 1))], amountCents: credit ? -1_000 : 1_000, day: day,
+                modifiers: modifiers[rng.int(0...(modifiers.count - 1))], amountCents: credit ? -1_000 : 1_000,
+                day: day,
                 units: Int32(credit ? -1 : rng.int(1...4)), rendering: UInt32(rng.int(1...3)),
-                billing: UInt32(rng.int(1...2)), department: 0, payer: 0, flags: rng.int(0...3) == 0 ? EncounterLine.institutional : 0)
+                billing: UInt32(rng.int(1...2)), department: 0, payer: 0,
+                flags: rng.int(0...3) == 0 ? EncounterLine.institutional : 0)
         }
     }
 
@@ -28,7 +30,9 @@ import Testing
         let context = EncounterContext(tables: Fixtures.demoTablesCache, settings: RuleSettings(), payers: [""])
         let day = DayNumber.parse("2026-05-15")
         let ptp = context.tables.ptp
-        let ptpReleases = (ptp.release(on: day, setting: .practitioner), ptp.release(on: day, setting: .outpatientHospital))
+        let ptpReleases = (
+            ptp.release(on: day, setting: .practitioner), ptp.release(on: day, setting: .outpatientHospital)
+        )
         let mue = context.mueReleases(on: day)
         var rng = SplitMix64(seed: 21)
         var totals = (ptp: 0, mue: 0, addOn: 0)
@@ -43,8 +47,10 @@ import Testing
                 totals.ptp += pairwise.count
                 pairwise = []
                 indexed = []
-                MUEDateOfServiceRule().checkPairwise(lines, context, practitioner: mue.practitioner, hospital: mue.hospital, &pairwise)
-                MUEDateOfServiceRule().checkIndexed(lines, context, practitioner: mue.practitioner, hospital: mue.hospital, &indexed)
+                MUEDateOfServiceRule().checkPairwise(
+                    lines, context, practitioner: mue.practitioner, hospital: mue.hospital, &pairwise)
+                MUEDateOfServiceRule().checkIndexed(
+                    lines, context, practitioner: mue.practitioner, hospital: mue.hospital, &indexed)
                 #expect(indexed.sorted(by: <) == pairwise.sorted(by: <), "MUE, \(size) lines")
                 totals.mue += pairwise.count
                 pairwise = []

@@ -34,8 +34,12 @@ import Testing
         var lookUps = 0
         let limit = MUETable.Limit(value: 3, mai: 2)
         for _ in 0..<3 {
-            _ = memo.limit(code: 42, release: 16) { lookUps += 1; return limit }
-            _ = memo.limit(code: .max, release: 0) { lookUps += 1; return nil }
+            _ = memo.limit(code: 42, release: 16) {
+                lookUps += 1; return limit
+            }
+            _ = memo.limit(code: .max, release: 0) {
+                lookUps += 1; return nil
+            }
         }
         #expect(lookUps == 6)
         // One code in two releases: two entries, each with its own answer.

@@ -10,12 +10,14 @@ import Testing
         try folder.write(
             "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv",
             OfficialLayout.mueFile([
-                "11042,1,1 Line Edit,Nature of Service/Procedure", "36415,2,3 Date of Service Edit: Clinical,Clinical: Data",
+                "11042,1,1 Line Edit,Nature of Service/Procedure",
+                "36415,2,3 Date of Service Edit: Clinical,Clinical: Data",
                 "99213,1,2 Date of Service Edit: Policy,\"CMS Policy, see manual\"",
             ]))
         try folder.write(
             "MCR_MUE_OutpatientHospitalServices_Eff_01-01-2026.csv",
-            OfficialLayout.mueFile(["36415,4,3 Date of Service Edit: Clinical,Clinical: Data"], setting: "Outpatient Hospital Services"))
+            OfficialLayout.mueFile(
+                ["36415,4,3 Date of Service Edit: Clinical,Clinical: Data"], setting: "Outpatient Hospital Services"))
         let tables = try folder.load()
         let mue = tables.mue
         let on = day("2026-04-01")
@@ -33,8 +35,10 @@ import Testing
     @Test func aNewerReleaseOfTheSameSettingTakesOver() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
-        try folder.write("MCR_MUE_PractitionerServices_Eff_01-01-2026.csv", OfficialLayout.mueFile(["11042,1,1 Line Edit,x"]))
-        try folder.write("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(["11042,3,1 Line Edit,x"]))
+        try folder.write(
+            "MCR_MUE_PractitionerServices_Eff_01-01-2026.csv", OfficialLayout.mueFile(["11042,1,1 Line Edit,x"]))
+        try folder.write(
+            "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(["11042,3,1 Line Edit,x"]))
         let mue = try folder.load().mue
         #expect(mue.limit(code: packed("11042"), on: day("2026-03-31"), setting: .practitioner)?.value == 1)
         #expect(mue.limit(code: packed("11042"), on: day("2026-04-01"), setting: .practitioner)?.value == 3)
@@ -50,7 +54,10 @@ import Testing
         // Two rows run together (a lost line end): the second one would be lost.
         ("two rows on one line", "11042,1,1 Line Edit,x11000,2,1 Line Edit,x", 6, "(extra column)"),
         // A code given twice is named at its second line (its first in the message).
-        ("code twice", "11042,1,1 Line Edit,x\r\n11000,2,2 Date of Service Edit: Policy,x\r\n11042,3,1 Line Edit,x", 8, "HCPCS/CPT Code"),
+        (
+            "code twice", "11042,1,1 Line Edit,x\r\n11000,2,2 Date of Service Edit: Policy,x\r\n11042,3,1 Line Edit,x",
+            8, "HCPCS/CPT Code"
+        ),
     ]
 
     @Test(arguments: broken)
@@ -59,7 +66,9 @@ import Testing
         defer { folder.remove() }
         // The notice cell spans lines 1–3 and the header lines 4–5: the first row is line 6.
         try folder.write("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile([broken.row]))
-        expectTableError(file: "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", line: broken.line, field: broken.field) {
+        expectTableError(
+            file: "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", line: broken.line, field: broken.field
+        ) {
             _ = try folder.load()
         }
     }

@@ -18,7 +18,8 @@ import Testing
             ("YZ", "2026-01-01", false),  // no such modifier
         ]
         for (code, date, valid) in cases {
-            #expect((modifiers.state(ModifierTable.pack(code)!, on: day(date)) == .valid) == valid, "\(code) on \(date)")
+            #expect(
+                (modifiers.state(ModifierTable.pack(code)!, on: day(date)) == .valid) == valid, "\(code) on \(date)")
         }
     }
 
@@ -27,15 +28,19 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write(
-            "tables.toml", "[[table]]\nfile = \"mods.tsv\"\nkind = \"modifiers\"\neffective = \"2026-01-01\"\nthrough = \"2026-12-31\"\n")
+            "tables.toml",
+            "[[table]]\nfile = \"mods.tsv\"\nkind = \"modifiers\"\neffective = \"2026-01-01\"\nthrough = \"2026-12-31\"\n"
+        )
         try folder.write("mods.tsv", "code\teffective\ttermination\n25\t\t\nQQ\t2025-01-01\t2026-06-30\n")
         let modifiers = try folder.load().modifiers
         let cases: [(String, String, Bool)] = [
-            ("25", "2025-12-31", false), ("25", "2026-01-01", true), ("25", "2026-12-31", true), ("25", "2027-01-01", false),
+            ("25", "2025-12-31", false), ("25", "2026-01-01", true), ("25", "2026-12-31", true),
+            ("25", "2027-01-01", false),
             ("QQ", "2025-06-01", false), ("QQ", "2026-06-30", true), ("QQ", "2026-07-01", false),
         ]
         for (code, date, valid) in cases {
-            #expect((modifiers.state(ModifierTable.pack(code)!, on: day(date)) == .valid) == valid, "\(code) on \(date)")
+            #expect(
+                (modifiers.state(ModifierTable.pack(code)!, on: day(date)) == .valid) == valid, "\(code) on \(date)")
         }
     }
 

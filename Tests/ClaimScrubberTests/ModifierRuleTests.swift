@@ -4,12 +4,13 @@ import Testing
 @testable import ClaimScrubber
 
 @Suite struct ModifierRuleTests {
-    @Test(arguments: [
-        ("25", "", "2026-03-02", [String]()), ("RT", "59", "2026-03-02", []), ("FS", "", "2022-01-01", []),
-        ("FS", "", "2021-12-31", ["C07 modifier1 FS"]), ("", "YZ", "2026-03-02", ["C07 modifier2 YZ"]),
-        ("R-", "GP", "2026-03-02", ["C07 modifier1 R-"]), ("RTX", "", "2026-03-02", ["C07 modifier1 RTX"]),
-        ("22", "", "2026-03-02", ["C07 modifier1 22"]),  // not in this fixture's Level I list
-    ] as [(String, String, String, [String])])
+    @Test(
+        arguments: [
+            ("25", "", "2026-03-02", [String]()), ("RT", "59", "2026-03-02", []), ("FS", "", "2022-01-01", []),
+            ("FS", "", "2021-12-31", ["C07 modifier1 FS"]), ("", "YZ", "2026-03-02", ["C07 modifier2 YZ"]),
+            ("R-", "GP", "2026-03-02", ["C07 modifier1 R-"]), ("RTX", "", "2026-03-02", ["C07 modifier1 RTX"]),
+            ("22", "", "2026-03-02", ["C07 modifier1 22"]),  // not in this fixture's Level I list
+        ] as [(String, String, String, [String])])
     func checksEachModifierOnItsDate(_ m1: String, _ m2: String, _ date: String, _ expected: [String]) throws {
         let results = try RuleHarness.run(
             [["modifier1": m1, "modifier2": m2, "service_date": date, "post_date": date]], tables: RuleFixtures.tables,
@@ -42,7 +43,10 @@ import Testing
     /// C07 on the `modifiers` list, where it used to be dropped without a word.
     @Test func aFifthModifierIsC07() throws {
         let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifiers\n"
-        let rows = ["L1,E1,P1,2026-03-02,99213,25:59:RT:LT", "L2,E1,P1,2026-03-02,99213,25:59:RT:LT:GP", "L3,E1,P1,2026-03-02,99213,25 59 RT LT GP XU"]
+        let rows = [
+            "L1,E1,P1,2026-03-02,99213,25:59:RT:LT", "L2,E1,P1,2026-03-02,99213,25:59:RT:LT:GP",
+            "L3,E1,P1,2026-03-02,99213,25 59 RT LT GP XU",
+        ]
         let findings = try Fixtures.findings(header: header, rows: rows, tables: RuleHarness.shipped)
             .filter { $0["rule"] == "C07" }
         #expect(findings.map { $0["line_id"]! } == ["L2", "L3"])

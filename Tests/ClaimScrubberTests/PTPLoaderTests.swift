@@ -14,17 +14,26 @@ import Testing
                 "99213\t99211\t\t20250101\t20250630\t0\tCPT Manual or CMS manual coding instructions",
             ]))
         try folder.write(
-            "CCIPRA-V321R0-F2.TXT.zst", OfficialLayout.ptpFile(["93000\t93005\t\t20250101\t*\t0\tMutually exclusive procedures"]),
+            "CCIPRA-V321R0-F2.TXT.zst",
+            OfficialLayout.ptpFile(["93000\t93005\t\t20250101\t*\t0\tMutually exclusive procedures"]),
             compressed: true)
-        try folder.write("ccioph-v321r0-f1.txt", OfficialLayout.ptpFile(["93000\t93005\t\t20250101\t*\t9\tNot applicable"]))
+        try folder.write(
+            "ccioph-v321r0-f1.txt", OfficialLayout.ptpFile(["93000\t93005\t\t20250101\t*\t9\tNot applicable"]))
         let tables = try folder.load()
         let ptp = tables.ptp
         #expect(ptp.releases.count == 2)
         let on = day("2026-05-01")
-        #expect(ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?.modifierIndicator == 1)
-        #expect(ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .practitioner)?.modifierIndicator == 0)
-        #expect(ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .outpatientHospital)?.modifierIndicator == 9)
-        #expect(ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .outpatientHospital) == nil)
+        #expect(
+            ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?
+                .modifierIndicator == 1)
+        #expect(
+            ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .practitioner)?
+                .modifierIndicator == 0)
+        #expect(
+            ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .outpatientHospital)?
+                .modifierIndicator == 9)
+        #expect(
+            ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .outpatientHospital) == nil)
         // Order matters: column 2 / column 1 is not an edit.
         #expect(ptp.edit(column1: packed("11000"), column2: packed("11042"), on: on, setting: .practitioner) == nil)
         // v32.1 = April 2026: the release serves from 2026-04-01 when named only by its file.
@@ -43,9 +52,13 @@ import Testing
         // 2026-04-01), as when not listed; each row's own dates apply within the release.
         #expect(tables.ptp.release(on: day("2026-03-31"), setting: .practitioner) == nil)
         let r = try #require(tables.ptp.release(on: day("2026-04-01"), setting: .practitioner))
-        let edit = tables.ptp.edit(column1: packed("99213"), column2: packed("99211"), on: day("2025-03-01"), release: r)
+        let edit = tables.ptp.edit(
+            column1: packed("99213"), column2: packed("99211"), on: day("2025-03-01"), release: r)
         #expect(edit == .init(modifierIndicator: 0, effective: day("2025-01-01"), deletion: day("2025-06-30")))
-        #expect(tables.ptp.edit(column1: packed("99204"), column2: packed("99212"), on: day("2026-07-01"), setting: .practitioner) != nil)
+        #expect(
+            tables.ptp.edit(
+                column1: packed("99204"), column2: packed("99212"), on: day("2026-07-01"), setting: .practitioner)
+                != nil)
         #expect(tables.releases.filter { $0.kind == "ptp" }.count == 3)
     }
 
@@ -61,14 +74,18 @@ import Testing
         ("column 1 not shaped like a code", "9300O\t93005\t\t20250101\t*\t1\tx", "column 1"),
         ("column 2 not shaped like a code", "93000\tZZZZZ\t\t20250101\t*\t1\tx", "column 2"),
         // Two rows run together (a lost line end): the second one would be lost.
-        ("two rows on one line", "11042\t11000\t\t20250101\t*\t1\tx11042\t11001\t\t20250101\t*\t1\tx", "(extra column)"),
+        (
+            "two rows on one line", "11042\t11000\t\t20250101\t*\t1\tx11042\t11001\t\t20250101\t*\t1\tx",
+            "(extra column)"
+        ),
     ]
 
     @Test(arguments: broken)
     func aBrokenRowNamesLineAndColumn(_ broken: (name: String, row: String, field: String)) throws {
         let folder = try TableFolder()
         defer { folder.remove() }
-        try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["99213\t99211\t\t20250101\t*\t0\tok", broken.row]))
+        try folder.write(
+            "ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["99213\t99211\t\t20250101\t*\t0\tok", broken.row]))
         // Six preamble lines, a good row on line 7, the broken one on line 8.
         expectTableError(file: "ccipra-v321r0-f1.txt", line: 8, field: broken.field) { _ = try folder.load() }
     }
@@ -79,7 +96,8 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write(
-            "ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["1104\t11000\t\t20250101\t*\t1\tx", "99213\t99211\t\t20250101\t*\t0\tok"]))
+            "ccipra-v321r0-f1.txt",
+            OfficialLayout.ptpFile(["1104\t11000\t\t20250101\t*\t1\tx", "99213\t99211\t\t20250101\t*\t0\tok"]))
         expectTableError(file: "ccipra-v321r0-f1.txt", line: 7, field: "column 1") { _ = try folder.load() }
     }
 
@@ -109,14 +127,17 @@ import Testing
             case 0: rows.append(" \(c1) \t\(c2)\t\(prior)\t\(effective) \t\(deletion)\t\(indicator)")
             case 1: rows.append("\(c1)\t\(c2)\t\(prior)\t\(effective)\t\(deletion)\t\(indicator)")
             case 2: rows.append("")
-            default: rows.append("\(c1)\t\(c2)\t\(prior)\t\(effective)\t\(deletion)\t\(indicator)\tMutually exclusive procedures")
+            default:
+                rows.append(
+                    "\(c1)\t\(c2)\t\(prior)\t\(effective)\t\(deletion)\t\(indicator)\tMutually exclusive procedures")
             }
         }
         return rows
     }
 
     @Test func slicesOfAFileReadTheSameRowsAsOneSlice() throws {
-        let text = TableText(name: "ccipra-v321r0-f1.txt", bytes: Array(OfficialLayout.ptpFile(Self.mixedRows(3000)).utf8))
+        let text = TableText(
+            name: "ccipra-v321r0-f1.txt", bytes: Array(OfficialLayout.ptpFile(Self.mixedRows(3000)).utf8))
         let whole = try PTPLoader.load(text, sliceBytes: 1 << 30)
         #expect(whole.count == 3000 - 300)
         for sliceBytes in [1, 100, 4096] {
@@ -133,7 +154,9 @@ import Testing
         // which only the general path takes.
         let rows = Self.mixedRows(400).filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }
         let exact = rows.map { $0.replacingOccurrences(of: " \t", with: "\t") }
-        let spaced = exact.map { $0.replacingOccurrences(of: "\t", with: " \t", options: [], range: $0.range(of: "\t")) }
+        let spaced = exact.map {
+            $0.replacingOccurrences(of: "\t", with: " \t", options: [], range: $0.range(of: "\t"))
+        }
         let fast = try PTPLoader.load(TableText(name: "a", bytes: Array(OfficialLayout.ptpFile(exact).utf8)))
         let general = try PTPLoader.load(TableText(name: "b", bytes: Array(OfficialLayout.ptpFile(spaced).utf8)))
         #expect(fast.count == exact.count)
@@ -141,7 +164,9 @@ import Testing
         #expect(fast.effective == general.effective)
         #expect(fast.deletion == general.deletion)
         #expect(fast.indicator == general.indicator)
-        #expect(fast.keys.first == PTPTable.key(packed(String(exact[0].prefix(5))), packed(String(exact[0].dropFirst(6).prefix(5)))))
+        #expect(
+            fast.keys.first
+                == PTPTable.key(packed(String(exact[0].prefix(5))), packed(String(exact[0].dropFirst(6).prefix(5)))))
     }
 
     @Test func aBrokenRowDeepInALargeFileIsNamedByItsLine() throws {
@@ -179,9 +204,15 @@ import Testing
         #expect(release.count == 4)
         #expect(release.column1Codes.keys == [packed("11042"), packed("93000"), packed("99213")].map(PackedCode.five))
         let on = day("2026-05-01")
-        #expect(ptp.edit(column1: packed("99213"), column2: packed("99211"), on: on, setting: .practitioner)?.modifierIndicator == 0)
-        #expect(ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?.modifierIndicator == 1)
-        #expect(ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .practitioner)?.modifierIndicator == 0)
+        #expect(
+            ptp.edit(column1: packed("99213"), column2: packed("99211"), on: on, setting: .practitioner)?
+                .modifierIndicator == 0)
+        #expect(
+            ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?
+                .modifierIndicator == 1)
+        #expect(
+            ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .practitioner)?
+                .modifierIndicator == 0)
     }
 
     @Test func aLookUpFindsWhatAScanOfEveryRowFinds() {
@@ -194,7 +225,9 @@ import Testing
             let c2 = codes[Int(random.next() % 40)]
             let effective = Int32(18000 + Int(random.next() % 3000))
             let deletion = random.next() % 3 == 0 ? Int32.max : effective + Int32(random.next() % 500)
-            rows.append(key: PTPTable.key(c1, c2), effective: effective, deletion: deletion, indicator: UInt8(random.next() % 2))
+            rows.append(
+                key: PTPTable.key(c1, c2), effective: effective, deletion: deletion, indicator: UInt8(random.next() % 2)
+            )
         }
         let release = PTPLoader.release(name: "r", setting: .practitioner, parts: [rows])
         let ptp = PTPTable(releases: [release], periods: [.always])
@@ -212,7 +245,9 @@ import Testing
                         rows.effective[$0] <= day && day <= rows.deletion[$0]
                     }.min { (rows.effective[$0], $0) < (rows.effective[$1], $1) }
                     let expected = scan.map {
-                        PTPTable.Edit(modifierIndicator: rows.indicator[$0], effective: rows.effective[$0], deletion: rows.deletion[$0])
+                        PTPTable.Edit(
+                            modifierIndicator: rows.indicator[$0], effective: rows.effective[$0],
+                            deletion: rows.deletion[$0])
                     }
                     #expect(ptp.edit(column1: c1, column2: c2, on: day, release: 0) == expected)
                     if expected != nil { checked += 1 }

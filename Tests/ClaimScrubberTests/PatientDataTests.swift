@@ -32,8 +32,9 @@ import Testing
         rows.append(
             ReportFixtures.line(
                 "PL5", department: "Medicine", npi: ReportFixtures.npiA, payer: "MCR01", service: "2026-06-01",
-                post: "2026-06-01", amount: "1.00", patient: patientIds[0], dob: birthDates[0].0, name: names[0])
-                .replacingOccurrences(of: ",F,", with: ",Q,"))
+                post: "2026-06-01", amount: "1.00", patient: patientIds[0], dob: birthDates[0].0, name: names[0]
+            )
+            .replacingOccurrences(of: ",F,", with: ",Q,"))
         rows.append(
             ReportFixtures.line(
                 "PL6", department: "Medicine", npi: ReportFixtures.npiA, payer: "MCR01", service: "2026-06-01",
@@ -62,7 +63,8 @@ import Testing
         let rules = Set(findings.map { $0["rule"] ?? "" })
         // The rules that look at patient fields did fire, so this test sees their messages.
         #expect(rules.isSuperset(of: ["D05", "S03", "S02", "S01", "D04"]), "\(rules)")
-        #expect(findings.contains { $0["field"] == "patient_dob" } && findings.contains { $0["field"] == "patient_sex" })
+        #expect(
+            findings.contains { $0["field"] == "patient_dob" } && findings.contains { $0["field"] == "patient_sex" })
         for row in findings {
             let text = (row["message"] ?? "") + " | " + (row["value"] ?? "")
             #expect(Self.leaks(in: text) == [], "findings \(row["rule"] ?? ""): \(text)")
@@ -79,7 +81,9 @@ import Testing
 
         // `claim-scrub report` with --compare re-renders from the summaries alone.
         let page = dir.file("again.html")
-        let again = try CommandLineTests.run(["report", out + "/summary.json", "--compare", out + "/summary.json", "--out", page])
+        let again = try CommandLineTests.run([
+            "report", out + "/summary.json", "--compare", out + "/summary.json", "--out", page,
+        ])
         #expect(again.status == 0)
         #expect(Self.leaks(in: try ReportFixtures.readText(page) + again.stderr) == [])
     }

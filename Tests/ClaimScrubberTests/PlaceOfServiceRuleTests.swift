@@ -4,7 +4,10 @@ import Testing
 
 @Suite struct PlaceOfServiceRuleTests {
     @Test func aCodeOutsideTheListOrNotTwoDigitsIsC08() throws {
-        let lines = [["place_of_service": "11"], ["place_of_service": "98"], ["place_of_service": "1A"], ["place_of_service": ""]]
+        let lines = [
+            ["place_of_service": "11"], ["place_of_service": "98"], ["place_of_service": "1A"],
+            ["place_of_service": ""],
+        ]
         let results = try RuleHarness.run(lines, tables: RuleHarness.shipped, rules: [PlaceOfServiceRule()])
         #expect(results.map(\.line) == ["L2", "L3"])
     }
@@ -16,6 +19,9 @@ import Testing
         let results = try RuleHarness.run(lines, tables: CodeTables(), rules: [PlaceOfServiceRule()])
         #expect(results.map(\.line) == ["L3"])
         #expect(TableListing.notes(CodeTables()).contains { $0.contains("place-of-service") })
-        #expect(!TableListing.notes(RuleHarness.shipped).contains { $0.contains("place-of-service") || $0.contains("modifier") })
+        #expect(
+            !TableListing.notes(RuleHarness.shipped).contains {
+                $0.contains("place-of-service") || $0.contains("modifier")
+            })
     }
 }

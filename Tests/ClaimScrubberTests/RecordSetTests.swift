@@ -11,7 +11,9 @@ import Testing
         var set = RecordSet()
         var reference = Set<Int>()
         // Records around page ends, a gap of several empty pages, and repeats.
-        var records = [0, 63, 64, Self.pageRecords - 1, Self.pageRecords, Self.pageRecords + 1, 5 * Self.pageRecords + 3]
+        var records = [
+            0, 63, 64, Self.pageRecords - 1, Self.pageRecords, Self.pageRecords + 1, 5 * Self.pageRecords + 3,
+        ]
         for _ in 0..<2_000 { records.append(rng.int(0...(6 * Self.pageRecords))) }
         records += records.prefix(50)
         for r in records {
@@ -19,7 +21,9 @@ import Testing
             reference.insert(r)
         }
         #expect(set.count == reference.count)
-        for probe in [0, 1, 62, 63, 64, 65, Self.pageRecords - 1, Self.pageRecords, 3 * Self.pageRecords, 9 * Self.pageRecords] {
+        for probe in [
+            0, 1, 62, 63, 64, 65, Self.pageRecords - 1, Self.pageRecords, 3 * Self.pageRecords, 9 * Self.pageRecords,
+        ] {
             #expect(set.contains(probe) == reference.contains(probe), "record \(probe)")
         }
         for _ in 0..<5_000 {

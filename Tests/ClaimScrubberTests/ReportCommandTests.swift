@@ -55,12 +55,16 @@ import Testing
     @Test func compareKeepsGroupsOfEitherRunAndComparesPayers() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let now = ReportFixtures.header + "\n"
-            + ReportFixtures.line("L1", department: "Orthopedics", npi: ReportFixtures.npiA, payer: "AETNA01",
+        let now =
+            ReportFixtures.header + "\n"
+            + ReportFixtures.line(
+                "L1", department: "Orthopedics", npi: ReportFixtures.npiA, payer: "AETNA01",
                 service: "2026-06-01", post: "2026-06-02", amount: "50.00") + "\n"
         // Cardiology and MCR01 only last month, held (posted before service: D02).
-        let before = now
-            + ReportFixtures.line("L2", department: "Cardiology", npi: ReportFixtures.npiA, payer: "MCR01",
+        let before =
+            now
+            + ReportFixtures.line(
+                "L2", department: "Cardiology", npi: ReportFixtures.npiA, payer: "MCR01",
                 service: "2026-06-05", post: "2026-06-01", amount: "100.00") + "\n"
         let (nowOut, beforeOut) = try Self.scrubbed(now: now, before: before, in: dir)
         let page = dir.file("report.html")
@@ -71,8 +75,10 @@ import Testing
         let html = try ReportFixtures.readText(page)
         func section(_ id: String) throws -> Substring { try Self.section(id, of: html) }
         let held = try section("held")
-        #expect(held.contains("<th scope=\"row\">Cardiology</th><td>0</td><td>$0.00</td><td>$0.00</td><td>$0.00</td>"
-            + "<td>$100.00</td><td class=\"change\">−$100.00</td>"))
+        #expect(
+            held.contains(
+                "<th scope=\"row\">Cardiology</th><td>0</td><td>$0.00</td><td>$0.00</td><td>$0.00</td>"
+                    + "<td>$100.00</td><td class=\"change\">−$100.00</td>"))
         #expect(held.contains("<th scope=\"row\">Orthopedics</th><td>1</td>"))
         let payers = try section("payers")
         #expect(payers.contains("<th scope=\"col\">Error rate, previous</th><th scope=\"col\">Change</th>"))
@@ -95,10 +101,12 @@ import Testing
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         func line(_ id: String, _ department: String, post: String) -> String {
-            ReportFixtures.line(id, department: department, npi: ReportFixtures.npiA, payer: "AETNA01",
+            ReportFixtures.line(
+                id, department: department, npi: ReportFixtures.npiA, payer: "AETNA01",
                 service: "2026-06-01", post: post, amount: "50.00") + "\n"
         }
-        let now = ReportFixtures.header + "\n" + line("L1", "Orthopedics", post: "2026-06-04")
+        let now =
+            ReportFixtures.header + "\n" + line("L1", "Orthopedics", post: "2026-06-04")
             + line("L2", "Radiology", post: "2026-06-02")
         let before = ReportFixtures.header + "\n" + line("L1", "Orthopedics", post: "2026-06-02")
         let (nowOut, beforeOut) = try Self.scrubbed(now: now, before: before, in: dir)

@@ -28,21 +28,39 @@ enum ReportFixtures {
     /// Nine lines whose metrics are worked out by hand in `ScrubSummaryTests.handMadeExtractMetrics`.
     static var handMade: String {
         let rows = [
-            line("L1", department: "Cardiology", npi: npiA, payer: "MCR01", service: "2026-06-01", post: "2026-06-01", amount: "100.00"),
-            line("L2", department: "Cardiology", npi: npiA, payer: "MCR01", service: "2026-06-03", post: "2026-06-05", amount: "200.00"),
+            line(
+                "L1", department: "Cardiology", npi: npiA, payer: "MCR01", service: "2026-06-01", post: "2026-06-01",
+                amount: "100.00"),
+            line(
+                "L2", department: "Cardiology", npi: npiA, payer: "MCR01", service: "2026-06-03", post: "2026-06-05",
+                amount: "200.00"),
             // Lag 7: D04 (warning), passes: at risk.
-            line("L3", department: "Cardiology", npi: npiB, payer: "MCR01", service: "2026-06-08", post: "2026-06-15", amount: "50.00", procedure: "99213"),
+            line(
+                "L3", department: "Cardiology", npi: npiB, payer: "MCR01", service: "2026-06-08", post: "2026-06-15",
+                amount: "50.00", procedure: "99213"),
             // Posted 4 days before service: D02 (error), held.
-            line("L4", department: "Cardiology", npi: npiB, payer: "AETNA01", service: "2026-06-14", post: "2026-06-10", amount: "75.50", procedure: "99215"),
-            line("L5", department: "Radiology", npi: npiA, payer: "AETNA01", service: "2026-06-15", post: "2026-06-16", amount: "300.00"),
+            line(
+                "L4", department: "Cardiology", npi: npiB, payer: "AETNA01", service: "2026-06-14", post: "2026-06-10",
+                amount: "75.50", procedure: "99215"),
+            line(
+                "L5", department: "Radiology", npi: npiA, payer: "AETNA01", service: "2026-06-15", post: "2026-06-16",
+                amount: "300.00"),
             // Malformed NPI (C09, error) and lag 5 (D04): held, two findings.
-            line("L6", department: "Radiology", npi: "12345", payer: "AETNA01", service: "2026-06-15", post: "2026-06-20", amount: "25.25", procedure: "99214"),
+            line(
+                "L6", department: "Radiology", npi: "12345", payer: "AETNA01", service: "2026-06-15",
+                post: "2026-06-20", amount: "25.25", procedure: "99214"),
             // ISO week 2026-W01 starts on Monday 2025-12-29; no payer.
-            line("L7", department: "Radiology", npi: npiA, payer: "", service: "2025-12-29", post: "2025-12-30", amount: "10.00"),
+            line(
+                "L7", department: "Radiology", npi: npiA, payer: "", service: "2025-12-29", post: "2025-12-30",
+                amount: "10.00"),
             // A credit, no department.
-            line("L8", department: "", npi: npiA, payer: "MCR01", service: "2026-01-01", post: "2026-01-01", amount: "-10.00"),
+            line(
+                "L8", department: "", npi: npiA, payer: "MCR01", service: "2026-01-01", post: "2026-01-01",
+                amount: "-10.00"),
             // Not a real date of service: S03, held, no week, no lag.
-            line("L9", department: "Radiology", npi: npiA, payer: "MCR01", service: "2026-02-30", post: "2026-03-02", amount: "40.00", procedure: "99211"),
+            line(
+                "L9", department: "Radiology", npi: npiA, payer: "MCR01", service: "2026-02-30", post: "2026-03-02",
+                amount: "40.00", procedure: "99211"),
         ]
         return header + "\n" + rows.joined(separator: "\n") + "\n"
     }
@@ -79,7 +97,8 @@ enum ReportFixtures {
         case let (x as NSObject, y as NSObject):
             return x.isEqual(y) ? [] : ["\(path): \(x) against \(y)"]
         default:
-            return a == nil && b == nil ? [] : ["\(path): \(a.map { "\($0)" } ?? "absent") against \(b.map { "\($0)" } ?? "absent")"]
+            return a == nil && b == nil
+                ? [] : ["\(path): \(a.map { "\($0)" } ?? "absent") against \(b.map { "\($0)" } ?? "absent")"]
         }
     }
 
@@ -185,7 +204,8 @@ enum SchemaValidator {
     /// The validation errors (empty when valid).
     static func errors(_ jsonPath: String) throws -> [String] {
         let python = try #require(
-            Self.python, "python3 with the jsonschema package is needed to validate summary.json (pip install jsonschema)")
+            Self.python,
+            "python3 with the jsonschema package is needed to validate summary.json (pip install jsonschema)")
         let run = try Tool.run(python, ["-c", script, schemaPath, jsonPath])
         if run.status != 0 && run.stdout.isEmpty {
             Issue.record("python3 jsonschema failed to run (is the jsonschema package installed?): \(run.stderr)")
@@ -201,8 +221,10 @@ enum Chromium {
 
     static func arguments(profile: String) -> [String] {
         // As root Chromium refuses to start without --no-sandbox; it is harmless otherwise.
-        ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         "--user-data-dir=\(profile)", "--hide-scrollbars"]
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--user-data-dir=\(profile)", "--hide-scrollbars",
+        ]
     }
 
     /// The DOM after loading the page.
@@ -212,7 +234,8 @@ enum Chromium {
 
     static func screenshot(_ html: String, to png: String, profile: String) throws -> Tool.Output {
         try Tool.run(
-            try require(), arguments(profile: profile) + ["--window-size=1000,1600", "--screenshot=\(png)", "file://" + html])
+            try require(),
+            arguments(profile: profile) + ["--window-size=1000,1600", "--screenshot=\(png)", "file://" + html])
     }
 
     static func require() throws -> String {

@@ -4,10 +4,13 @@ import Testing
 @testable import ClaimScrubber
 
 @Suite struct RevenueCodeRuleTests {
-    @Test(arguments: [
-        ("0450", false, [String]()), ("", false, []), ("450", false, ["C10"]), ("1450", false, ["C10"]), ("04A0", false, ["C10"]),
-        ("04500", false, ["C10"]), ("0451", false, []), ("0451", true, ["C10"]), ("0450", true, []), ("450", true, ["C10"]),
-    ] as [(String, Bool, [String])])
+    @Test(
+        arguments: [
+            ("0450", false, [String]()), ("", false, []), ("450", false, ["C10"]), ("1450", false, ["C10"]),
+            ("04A0", false, ["C10"]),
+            ("04500", false, ["C10"]), ("0451", false, []), ("0451", true, ["C10"]), ("0450", true, []),
+            ("450", true, ["C10"]),
+        ] as [(String, Bool, [String])])
     func checksFormAndMembership(_ code: String, _ withList: Bool, _ expected: [String]) throws {
         let tables = withList ? RuleFixtures.withLists : RuleFixtures.tables
         let results = try RuleHarness.run([["revenue_code": code]], tables: tables, rules: [RevenueCodeRule()])

@@ -65,7 +65,9 @@ import Zstd
             "L5,E5,P5,2026-05-01,99213,1, ",
             "L6,E6,P6,2026-05-01,99213, ,90.00",
         ]
-        let found = try Fixtures.findings(header: header, rows: rows).map { [$0["line_id"]!, $0["rule"]!, $0["field"]!] }
+        let found = try Fixtures.findings(header: header, rows: rows).map {
+            [$0["line_id"]!, $0["rule"]!, $0["field"]!]
+        }
         #expect(
             found == [
                 ["L1", "S02", "service_date"], ["L2", "S02", "patient_id"], ["L3", "S02", "encounter_id"],
@@ -213,15 +215,18 @@ import Zstd
     /// A misspelt key in a rule's table (`enable = false`), or a parameter the rule does not take,
     /// is refused naming it: it used to leave the rule as it was, without a word.
     @Test(arguments: [
-        ("[rules.D04]\nenable = false\n", "rules.D04.enable"), ("[rules.M02]\nseverty = \"error\"\n", "rules.M02.severty"),
-        ("[rules.C09]\nthreshold_days = 5\n", "rules.C09.threshold_days"), ("rules:\n  D04:\n    enable: false\n", "rules.D04.enable"),
+        ("[rules.D04]\nenable = false\n", "rules.D04.enable"),
+        ("[rules.M02]\nseverty = \"error\"\n", "rules.M02.severty"),
+        ("[rules.C09]\nthreshold_days = 5\n", "rules.C09.threshold_days"),
+        ("rules:\n  D04:\n    enable: false\n", "rules.D04.enable"),
     ])
     func anUnknownKeyInARuleIsRefused(text: String, field: String) throws {
         let (error, config) = try Self.refusal(text, name: text.hasPrefix("rules:") ? "c.yaml" : "c.toml")
         #expect(error?.field == field && error?.file == config, "\(String(describing: error))")
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let known = try dir.write("k.toml", "[rules.D04]\nenabled = false\nthreshold_days = 5\n[rules.C03]\npayer_classes = [\"medicare\"]\n")
+        let known = try dir.write(
+            "k.toml", "[rules.D04]\nenabled = false\nthreshold_days = 5\n[rules.C03]\npayer_classes = [\"medicare\"]\n")
         let settings = try RuleSettings.load(path: known)
         #expect(settings.severity(of: .D04) == nil && settings.chargeLagDays == 5)
     }
@@ -232,20 +237,27 @@ import Zstd
     @Test(arguments: [
         ("[rules.D04]\nthreshold_days = 2147483648\n", "rules.D04.threshold_days"),
         ("[rules.D04]\nthreshold_days = 36501\n", "rules.D04.threshold_days"),
-        ("[rules.D03]\ndays = 99999999999\n", "rules.D03.days"), ("[rules.D03]\ntimely_filing_days = 0\n", "rules.D03.timely_filing_days"),
-        ("charge_lag_days = -1\n", "charge_lag_days"), ("timely_filing_days = 4611686018427387904\n", "timely_filing_days"),
+        ("[rules.D03]\ndays = 99999999999\n", "rules.D03.days"),
+        ("[rules.D03]\ntimely_filing_days = 0\n", "rules.D03.timely_filing_days"),
+        ("charge_lag_days = -1\n", "charge_lag_days"),
+        ("timely_filing_days = 4611686018427387904\n", "timely_filing_days"),
         ("[payers.AETNA01]\ntimely_filing_days = 40000\n", "payers.AETNA01.timely_filing_days"),
     ])
     func aDayCountPastACenturyIsRefused(text: String, field: String) throws {
         let error = try Self.refusal(text).error
-        #expect(error?.field == field && error.map { "\($0)".contains("enabled = false") } == true, "\(String(describing: error))")
+        #expect(
+            error?.field == field && error.map { "\($0)".contains("enabled = false") } == true,
+            "\(String(describing: error))")
     }
 
     /// A payer's `"on"` keeps the run's severity, wherever the rule's table sits in the file: it
     /// used to reset a rule regraded to an error back to its default warning for that payer.
     @Test(arguments: [
         ("c.toml", "[rules.M02]\nseverity = \"error\"\n[payers.AETNA01]\nrules = { M02 = \"on\", D04 = \"on\" }\n"),
-        ("c.yaml", "payers:\n  AETNA01:\n    rules: {M02: \"on\", D04: enabled}\nrules:\n  M02: {severity: error}\n  D04: \"off\"\n"),
+        (
+            "c.yaml",
+            "payers:\n  AETNA01:\n    rules: {M02: \"on\", D04: enabled}\nrules:\n  M02: {severity: error}\n  D04: \"off\"\n"
+        ),
     ])
     func aPayersOnKeepsTheRunsSeverity(file: String, text: String) throws {
         let dir = try TemporaryFolder()
@@ -366,12 +378,15 @@ import Zstd
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         var outputs = [
-            try OutputFile(path: dir.file("clean.csv"), level: nil), try OutputFile(path: dir.file("held.csv"), level: nil),
+            try OutputFile(path: dir.file("clean.csv"), level: nil),
+            try OutputFile(path: dir.file("held.csv"), level: nil),
         ]
         try outputs[0].write(Array("a\n".utf8))
         // Taken after the run started: the report cannot be renamed into place.
         try FileManager.default.createDirectory(atPath: dir.file("report.html"), withIntermediateDirectories: true)
-        #expect(throws: ScrubError.self) { try ScrubPipeline.complete(&outputs, summary: ScrubSummary(), directory: dir.path) }
+        #expect(throws: ScrubError.self) {
+            try ScrubPipeline.complete(&outputs, summary: ScrubSummary(), directory: dir.path)
+        }
         for output in outputs { output.discard() }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.html"])
     }

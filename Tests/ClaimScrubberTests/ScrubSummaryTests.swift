@@ -36,8 +36,11 @@ import Testing
         #expect(b.lines == 2 && b.held == 1 && b.flagged == 2 && b.heldCents == 7_550 && b.atRiskCents == 5_000)
         #expect(m.providers[PackedCode.invalid]?.lines == 1 && m.providers[PackedCode.invalid]?.findings == 2)
 
-        #expect(m.payers["MCR01"]?.lines == 5 && m.payers["MCR01"]?.held == 1 && m.payers["MCR01"]?.chargesCents == 38_000)
-        #expect(m.payers["AETNA01"]?.lines == 3 && m.payers["AETNA01"]?.held == 2 && m.payers["AETNA01"]?.heldCents == 10_075)
+        #expect(
+            m.payers["MCR01"]?.lines == 5 && m.payers["MCR01"]?.held == 1 && m.payers["MCR01"]?.chargesCents == 38_000)
+        #expect(
+            m.payers["AETNA01"]?.lines == 3 && m.payers["AETNA01"]?.held == 2
+                && m.payers["AETNA01"]?.heldCents == 10_075)
         #expect(m.payers[""]?.lines == 1)
 
         // Per rule: records flagged, their charges, the procedure codes behind D04.
@@ -48,7 +51,9 @@ import Testing
         #expect(top[.S03]?.map(\.code) == ["99211"])
 
         // The JSON as management reads it.
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
+                as? [String: Any])
         #expect(json["error_rate"] as? Double == 0.333333)
         #expect(json["finding_rate"] as? Double == 0.444444)
         #expect(json["held_cents"] as? Int == 14_075)
@@ -78,9 +83,15 @@ import Testing
         #expect(lag["threshold_days"] as? Int == 3)
         let byDepartment = try #require(lag["by_department"] as? [String: [String: Any]])
         // Cardiology −4 0 2 7: median rank 2 → 0, p90 rank 4 → 7. Radiology 1 1 5: rank 2 → 1, rank 3 → 5.
-        #expect(byDepartment["Cardiology"]?["median_days"] as? Int == 0 && byDepartment["Cardiology"]?["p90_days"] as? Int == 7)
-        #expect(byDepartment["Radiology"]?["median_days"] as? Int == 1 && byDepartment["Radiology"]?["p90_days"] as? Int == 5)
-        #expect(byDepartment["Radiology"]?["lines"] as? Int == 3 && byDepartment["Radiology"]?["over_threshold"] as? Int == 1)
+        #expect(
+            byDepartment["Cardiology"]?["median_days"] as? Int == 0
+                && byDepartment["Cardiology"]?["p90_days"] as? Int == 7)
+        #expect(
+            byDepartment["Radiology"]?["median_days"] as? Int == 1
+                && byDepartment["Radiology"]?["p90_days"] as? Int == 5)
+        #expect(
+            byDepartment["Radiology"]?["lines"] as? Int == 3
+                && byDepartment["Radiology"]?["over_threshold"] as? Int == 1)
     }
 
     @Test func summaryValidatesAgainstTheSchema() throws {
@@ -94,7 +105,8 @@ import Testing
         let (_, hand) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir, out: "hand")
         #expect(try SchemaValidator.errors(hand + "/summary.json") == [])
         // An empty extract has no lag figures and no groups: still valid.
-        let (_, empty) = try ReportFixtures.scrub(ReportFixtures.header + "\n", in: dir, name: "empty.csv", out: "empty")
+        let (_, empty) = try ReportFixtures.scrub(
+            ReportFixtures.header + "\n", in: dir, name: "empty.csv", out: "empty")
         #expect(try SchemaValidator.errors(empty + "/summary.json") == [])
         // The schema does reject what it should: an unknown key, a rate above 1.
         var object = try #require(
@@ -132,7 +144,8 @@ import Testing
         #expect(again == bytes)
         if again != bytes {
             let differences = ReportFixtures.differences(
-                try JSONSerialization.jsonObject(with: Data(bytes)), try JSONSerialization.jsonObject(with: Data(again)))
+                try JSONSerialization.jsonObject(with: Data(bytes)), try JSONSerialization.jsonObject(with: Data(again))
+            )
             Issue.record("read back differs: \(differences.prefix(20))")
         }
         #expect(read.metrics.records == result.summary.metrics.records)
@@ -150,9 +163,11 @@ import Testing
     @Test func aGroupNamedNoneJoinsTheEmptyOne() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let header = "line_id,encounter_id,patient_id,service_date,post_date,department,procedure_code,units,charge_amount,payer_id\n"
+        let header =
+            "line_id,encounter_id,patient_id,service_date,post_date,department,procedure_code,units,charge_amount,payer_id\n"
         let rows = [
-            "L1,E1,P1,2026-06-01,2026-06-02,(none),99213,1,100.00,(none)", "L2,E2,P2,2026-06-01,2026-06-03,,99213,1,50.00,",
+            "L1,E1,P1,2026-06-01,2026-06-02,(none),99213,1,100.00,(none)",
+            "L2,E2,P2,2026-06-01,2026-06-03,,99213,1,50.00,",
             "L3,E3,P3,2026-06-01,2026-06-01,Cardiology,99213,1,25.00,MCR01",
         ]
         let input = try dir.write("x.csv", header + rows.joined(separator: "\n") + "\n")
@@ -160,7 +175,8 @@ import Testing
         let json = try #require(
             try JSONSerialization.jsonObject(with: Data(Fixtures.read(dir.file("out/summary.json")))) as? [String: Any])
         let departments = try #require(json["departments"] as? [String: [String: Any]])
-        #expect(departments["(none)"]?["lines"] as? Int == 2 && departments["(none)"]?["charges_cents"] as? Int == 15_000)
+        #expect(
+            departments["(none)"]?["lines"] as? Int == 2 && departments["(none)"]?["charges_cents"] as? Int == 15_000)
         #expect(departments["Cardiology"]?["lines"] as? Int == 1 && departments.count == 2)
         let payers = try #require(json["payers"] as? [String: [String: Any]])
         #expect(payers["(none)"]?["lines"] as? Int == 2 && payers.count == 2)
@@ -187,12 +203,14 @@ import Testing
     /// A summary edited by hand or damaged: numbers whose sums would overflow in the report, and
     /// negative counts, are refused naming the key (a report of such a file stopped the process
     /// on an arithmetic overflow). Credits keep negative cents possible.
-    @Test(arguments: [
-        ("lines_in", Int64.max), ("lines_in", -1), ("charges_cents", Int64.min), ("held_cents", 1 << 51),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("lines_in", Int64.max), ("lines_in", -1), ("charges_cents", Int64.min), ("held_cents", 1 << 51),
+        ] as [(String, Int64)])
     func numbersOutOfRangeAreRefusedNamingTheKey(key: String, value: Int64) throws {
         try Self.expectRefusedNamingTheKey(key, value)
-        let inRange = try ScrubSummary(json: try Self.summary(with: key, key.hasSuffix("cents") ? -(1 << 50) : 1 << 50), file: "s.json")
+        let inRange = try ScrubSummary(
+            json: try Self.summary(with: key, key.hasSuffix("cents") ? -(1 << 50) : 1 << 50), file: "s.json")
         _ = ReportRenderer.html(inRange, previous: inRange)
     }
 
@@ -250,7 +268,9 @@ import Testing
         return [UInt8](try JSONSerialization.data(withJSONObject: object))
     }
 
-    static func expectRefusedNamingTheKey(_ key: String, _ value: Any, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectRefusedNamingTheKey(
+        _ key: String, _ value: Any, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let bytes = try summary(with: key, value)
         #expect(sourceLocation: sourceLocation) {
             _ = try ScrubSummary(json: bytes, file: "s.json")
@@ -315,7 +335,8 @@ import Testing
         #expect(run.seconds.keys.sorted() == phases)
         #expect(run.cpuSeconds.keys.sorted() == phases)
         // The phases are disjoint parts of the run, which counts from the process's start.
-        let parts = run.cpuSeconds["pass1", default: 0] + run.cpuSeconds["encounters", default: 0]
+        let parts =
+            run.cpuSeconds["pass1", default: 0] + run.cpuSeconds["encounters", default: 0]
             + run.cpuSeconds["pass2", default: 0]
         #expect(run.cpuSeconds["total", default: 0] > 0)
         #expect(run.cpuSeconds["total", default: 0] >= parts - 1e-6)
@@ -424,7 +445,9 @@ import Testing
     }
 
     @Test func topCodeKeysRoundTrip() {
-        for (text, rule) in [("E11.9", RuleID.C04), ("99213", .D04), ("J1885", .C01), ("(none)", .S02), ("(malformed)", .C01)] {
+        for (text, rule) in [
+            ("E11.9", RuleID.C04), ("99213", .D04), ("J1885", .C01), ("(none)", .S02), ("(malformed)", .C01),
+        ] {
             let key = TopCode.key(text: text, rule: rule)
             #expect(key != nil)
             #expect(key.map(TopCode.text(of:)) == text)

@@ -36,7 +36,9 @@ import Testing
         // Several spills to one file: the packing state runs on across them.
         let size = (lines.count + pieces - 1) / pieces
         for start in stride(from: 0, to: lines.count, by: size) {
-            let n = lines[start..<min(start + size, lines.count)].withUnsafeBufferPointer { codec.encode($0, into: out) }
+            let n = lines[start..<min(start + size, lines.count)].withUnsafeBufferPointer {
+                codec.encode($0, into: out)
+            }
             bytes += UnsafeBufferPointer(start: out, count: n)
         }
         return bytes
@@ -53,7 +55,9 @@ import Testing
             available = min(bytes.count, available + step)
             let atEnd = available == bytes.count
             let result = bytes[at..<available].withUnsafeBytes { raw in
-                lines.withUnsafeMutableBufferPointer { codec.decode(raw, atEnd: atEnd, into: UnsafeMutableBufferPointer(rebasing: $0[decoded...])) }
+                lines.withUnsafeMutableBufferPointer {
+                    codec.decode(raw, atEnd: atEnd, into: UnsafeMutableBufferPointer(rebasing: $0[decoded...]))
+                }
             }
             guard let (consumed, n) = result else { return nil }
             at += consumed

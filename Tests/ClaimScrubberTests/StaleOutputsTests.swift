@@ -4,7 +4,7 @@ import Testing
 @testable import ClaimScrubber
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An earlier run's outputs leave their names at once and are gone by the end of the run.

@@ -26,7 +26,10 @@ import Testing
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let toml = try dir.write("config.toml", "[rules]\nD04 = \(number)\n")
-        let yaml = try dir.write("config.yaml", "rules:\n  D04: \(number == "inf" ? ".inf" : number == "-inf" ? "-.inf" : number == "nan" ? ".nan" : number)\n")
+        let yaml = try dir.write(
+            "config.yaml",
+            "rules:\n  D04: \(number == "inf" ? ".inf" : number == "-inf" ? "-.inf" : number == "nan" ? ".nan" : number)\n"
+        )
         let columns = try dir.write("columns.toml", "encounter_id = \(number)\n")
         for path in [toml, yaml] {
             #expect(throws: ScrubError.self) { _ = try RuleSettings.load(path: path) }
@@ -87,7 +90,8 @@ import Testing
         var laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].enumerated() {
             let previous = i == 0 ? "a" : ["b", "c", "d", "e", "f", "g"][i - 1]
-            laughs += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+            laughs +=
+                "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
         }
         #expect {
             _ = try StructuredDocument.parse(laughs, name: "l.yaml")
@@ -128,7 +132,8 @@ import Testing
     /// message quotes the line as written.
     @Test func aTOMLKeyGivenTwiceIsNamedAsWritten() throws {
         #expect {
-            _ = try StructuredDocument.parse("[columns]\n\"Visit No\" = \"encounter_id\"\n\"Visit No\" = \"patient_id\"\n", name: "c.toml")
+            _ = try StructuredDocument.parse(
+                "[columns]\n\"Visit No\" = \"encounter_id\"\n\"Visit No\" = \"patient_id\"\n", name: "c.toml")
         } throws: { error in
             let error = error as? ScrubError
             return error?.line == 3 && error?.message.contains("given twice: \"Visit No\" = \"patient_id\"") == true

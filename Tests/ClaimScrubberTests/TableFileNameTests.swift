@@ -3,21 +3,30 @@ import Testing
 @testable import ClaimScrubber
 
 @Suite struct TableFileNameTests {
-    @Test(arguments: [
-        ("icd10cm_order_2026.txt", "icd10cm", "FY2026", "2025-10-01", "2026-09-30"),
-        ("ICD10CM-ORDER-2026.TXT.zst", "icd10cm", "FY2026", "2025-10-01", "2026-09-30"),
-        ("icd10cm-order-April-2025.txt", "icd10cm", "FY2025 April update", "2025-04-01", "2025-09-30"),
-        ("HCPC2019_CONTR_ANWEB.txt", "hcpcs", "CY2019", "2019-01-01", nil),
-        ("HCPC2025_OCT_ANWEB_v3.csv", "hcpcs", "CY2025 October update", "2025-10-01", nil),
-        ("ccipra-v321r0-f1.txt", "ptp", "NCCI PTP v32.1 practitioner", "2026-04-01", nil),
-        ("CCIOPH_V290R1_F4.TXT", "ptp", "NCCI PTP v29.0 outpatient-hospital", "2023-01-01", nil),
-        ("ccipra-v313-f1.txt", "ptp", "NCCI PTP v31.3 practitioner", "2025-10-01", nil),
-        ("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", "mue", "MUE practitioner 2026-04-01", "2026-04-01", nil),
-        ("mcr-mue-outpatienthospitalservices-eff-01-01-2026.csv.zst", "mue", "MUE outpatient-hospital 2026-01-01", "2026-01-01", nil),
-        ("MCR_MUE_DMESupplierServices_Eff_07-01-2026.csv", "mue", "MUE dme 2026-07-01", "2026-07-01", nil),
-        ("MCE_Simple_Code_Edits_v37.txt", "mce", "MCE", nil, nil),
-    ] as [(String, String, String, String?, String?)])
-    func recognisesOfficialNames(_ name: String, _ kind: String, _ release: String, _ effective: String?, _ through: String?) throws {
+    @Test(
+        arguments: [
+            ("icd10cm_order_2026.txt", "icd10cm", "FY2026", "2025-10-01", "2026-09-30"),
+            ("ICD10CM-ORDER-2026.TXT.zst", "icd10cm", "FY2026", "2025-10-01", "2026-09-30"),
+            ("icd10cm-order-April-2025.txt", "icd10cm", "FY2025 April update", "2025-04-01", "2025-09-30"),
+            ("HCPC2019_CONTR_ANWEB.txt", "hcpcs", "CY2019", "2019-01-01", nil),
+            ("HCPC2025_OCT_ANWEB_v3.csv", "hcpcs", "CY2025 October update", "2025-10-01", nil),
+            ("ccipra-v321r0-f1.txt", "ptp", "NCCI PTP v32.1 practitioner", "2026-04-01", nil),
+            ("CCIOPH_V290R1_F4.TXT", "ptp", "NCCI PTP v29.0 outpatient-hospital", "2023-01-01", nil),
+            ("ccipra-v313-f1.txt", "ptp", "NCCI PTP v31.3 practitioner", "2025-10-01", nil),
+            (
+                "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", "mue", "MUE practitioner 2026-04-01", "2026-04-01",
+                nil
+            ),
+            (
+                "mcr-mue-outpatienthospitalservices-eff-01-01-2026.csv.zst", "mue",
+                "MUE outpatient-hospital 2026-01-01", "2026-01-01", nil
+            ),
+            ("MCR_MUE_DMESupplierServices_Eff_07-01-2026.csv", "mue", "MUE dme 2026-07-01", "2026-07-01", nil),
+            ("MCE_Simple_Code_Edits_v37.txt", "mce", "MCE", nil, nil),
+        ] as [(String, String, String, String?, String?)])
+    func recognisesOfficialNames(
+        _ name: String, _ kind: String, _ release: String, _ effective: String?, _ through: String?
+    ) throws {
         let recognised = try #require(try TableFileName.recognise(name))
         #expect(recognised.kind == kind)
         #expect(recognised.release == release)
@@ -32,7 +41,9 @@ import Testing
         #expect(f1 != (try TableFileName.recognise("ccioph-v321r0-f1.txt")?.group))
     }
 
-    @Test(arguments: ["icd10cm-fy2026.tsv.zst", "place-of-service.tsv", "HCPC2019_CONTR.txt", "README.md", "mue-notes.csv"])
+    @Test(arguments: [
+        "icd10cm-fy2026.tsv.zst", "place-of-service.tsv", "HCPC2019_CONTR.txt", "README.md", "mue-notes.csv",
+    ])
     func otherNamesAreNotRecognised(_ name: String) throws {
         #expect(try TableFileName.recognise(name) == nil)
     }

@@ -27,7 +27,8 @@ import Testing
     @Test func aFileBothListedAndOfficiallyNamedIsReadOnceWithTheManifestsMetadata() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
-        try folder.write("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(["11042,1,1 Line Edit,x"]))
+        try folder.write(
+            "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(["11042,1,1 Line Edit,x"]))
         try folder.write(
             "tables.toml",
             """
@@ -51,7 +52,8 @@ import Testing
         defer { folder.remove() }
         try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t\t20250101\t*\t0\tx"]))
         let unlisted = try folder.load().releases
-        try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"ptp\"\nrelease = \"mine\"\n")
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"ptp\"\nrelease = \"mine\"\n")
         let listed = try folder.load().releases
         #expect(unlisted.count == 1 && listed.count == 1)
         #expect(unlisted[0].effective == "2026-04-01")
@@ -76,7 +78,10 @@ import Testing
         try folder.write("ccipra-v321r0-f1.zip", [0x50, 0x4B, 0x03, 0x04])
         let tables = try folder.load()
         #expect(tables.ignoredFiles == ["ccipra-v321r0-f1.zip"])
-        #expect(TableListing.notes(tables).contains { $0.hasPrefix("zip archives are not read: unzip ccipra-v321r0-f1.zip") })
+        #expect(
+            TableListing.notes(tables).contains {
+                $0.hasPrefix("zip archives are not read: unzip ccipra-v321r0-f1.zip")
+            })
     }
 
     @Test func foldersAddUpAndALaterReleaseOfTheSameDateServes() throws {
@@ -117,12 +122,15 @@ import Testing
         defer { folder.remove() }
         try folder.write("a.txt", "99213\n")
         try folder.write(
-            "tables.toml", "[[table]]\nfile = \"a.txt\"\nkind = \"cpt\"\neffective = \"2025-01-01\"\nthrough = \"2024-01-01\"\n")
+            "tables.toml",
+            "[[table]]\nfile = \"a.txt\"\nkind = \"cpt\"\neffective = \"2025-01-01\"\nthrough = \"2024-01-01\"\n")
         let error = expectTableError(file: folder.path + "/tables.toml", line: nil, field: "table[0].through") {
             _ = try folder.load()
         }
         #expect(error?.message.contains("before 'effective'") == true)
-        try folder.write("tables.toml", "[[table]]\nfile = \"a.txt\"\nkind = \"cpt\"\neffective = \"2025-01-01\"\nthrough = \"2025-01-01\"\n")
+        try folder.write(
+            "tables.toml",
+            "[[table]]\nfile = \"a.txt\"\nkind = \"cpt\"\neffective = \"2025-01-01\"\nthrough = \"2025-01-01\"\n")
         #expect(try folder.load().cpt.isLoaded)
         for listed in [".", "sub"] {
             try FileManager.default.createDirectory(atPath: folder.path + "/sub", withIntermediateDirectories: true)
@@ -143,7 +151,9 @@ import Testing
         try folder.write("mcr-mue-practitionerservices-eff-01-01-2026.csv", OfficialLayout.mueFile(rows))
         #expect(try folder.load().mue.releases.count == 2)
         try folder.write("mcr-mue-practitionerservices-eff-04-01-2026.csv", OfficialLayout.mueFile(rows))
-        let error = expectTableError(file: "mcr-mue-practitionerservices-eff-04-01-2026.csv", line: nil, field: "effective") {
+        let error = expectTableError(
+            file: "mcr-mue-practitionerservices-eff-04-01-2026.csv", line: nil, field: "effective"
+        ) {
             _ = try folder.load()
         }
         #expect(error?.message.contains("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv") == true)
@@ -194,8 +204,11 @@ import Testing
         ]
         let files = try names.map { name in
             let official = try TableFileName.recognise(name)
-            return (path: folder.path + "/" + name, metadata: try #require(
-                try TableLoader.metadata(name: name, entry: nil, official: official)))
+            return (
+                path: folder.path + "/" + name,
+                metadata: try #require(
+                    try TableLoader.metadata(name: name, entry: nil, official: official))
+            )
         }
         func entries(_ results: [Result<TableSetBuilder.Parsed, any Error>]) throws -> [Int] {
             var builder = TableSetBuilder()
@@ -267,12 +280,16 @@ import Testing
         defer { folder.remove() }
         try folder.write("cpt.txt", "99213\n")
         try folder.write(
-            "tables.toml", "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrogh = \"2026-03-31\"\n")
-        expectTableError(file: folder.path + "/tables.toml", line: nil, field: "table[0].throgh") { _ = try folder.load() }
+            "tables.toml",
+            "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrogh = \"2026-03-31\"\n")
+        expectTableError(file: folder.path + "/tables.toml", line: nil, field: "table[0].throgh") {
+            _ = try folder.load()
+        }
         try folder.write("tables.toml", "[[tables]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\n")
         expectTableError(file: folder.path + "/tables.toml", line: nil, field: "tables") { _ = try folder.load() }
         try folder.write(
-            "tables.toml", "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrough = \"2026-03-31\"\n")
+            "tables.toml",
+            "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrough = \"2026-03-31\"\n")
         #expect(try folder.load().cpt.isLoaded)
     }
 
@@ -282,7 +299,8 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("tables.toml", "[[table]]\nfile = \"pos.tsv\"\nkind = \"place-of-service\"\n")
-        try folder.write("pos.tsv", "code\tname\n11\tOffice\n22\tOn Campus-Outpatient Hospital23\tEmergency Room - Hospital\n")
+        try folder.write(
+            "pos.tsv", "code\tname\n11\tOffice\n22\tOn Campus-Outpatient Hospital23\tEmergency Room - Hospital\n")
         expectTableError(file: "pos.tsv", line: 3, field: "(extra column)") { _ = try folder.load() }
         // Empty cells past the name are no second line.
         try folder.write("pos.tsv", "code\tname\n11\tOffice\t\t\n")
@@ -298,7 +316,9 @@ import Testing
             plain.remove()
             marked.remove()
         }
-        let order = OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\n" + OfficialLayout.orderLine(2, "A000", billable: true, "x")
+        let order =
+            OfficialLayout.orderLine(1, "A00", billable: false, "Cholera") + "\n"
+            + OfficialLayout.orderLine(2, "A000", billable: true, "x")
         let mue = OfficialLayout.mueFile(["11042,1,1 Line Edit,x"])
         let pos = "code\tname\n11\tOffice\n"
         let manifest = "[[table]]\nfile = \"pos.tsv\"\nkind = \"place-of-service\"\n"
@@ -308,11 +328,14 @@ import Testing
             try folder.write("pos.tsv", bom + pos)
             try folder.write("tables.toml", manifest)
         }
-        #expect(try Array(Data(contentsOf: URL(fileURLWithPath: marked.path + "/pos.tsv")).prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(
+            try Array(Data(contentsOf: URL(fileURLWithPath: marked.path + "/pos.tsv")).prefix(3)) == [0xEF, 0xBB, 0xBF])
         let a = try plain.load()
         let b = try marked.load()
         #expect(b.releases.map(\.entries) == a.releases.map(\.entries))
-        #expect(b.mue.limit(code: packed("11042"), on: day("2026-04-01"), setting: .practitioner) == .init(value: 1, mai: 1))
+        #expect(
+            b.mue.limit(code: packed("11042"), on: day("2026-04-01"), setting: .practitioner) == .init(value: 1, mai: 1)
+        )
         #expect(b.placeOfService.contains(11))
     }
 
@@ -321,15 +344,22 @@ import Testing
     @Test func aManifestSettingAgainstTheOfficialNameIsRefused() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
-        try folder.write("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(["11042,1,1 Line Edit,x"]))
         try folder.write(
-            "tables.toml", "[[table]]\nfile = \"MCR_MUE_PractitionerServices_Eff_04-01-2026.csv\"\nkind = \"mue\"\nsetting = \"dme\"\n")
-        expectTableError(file: "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", line: nil, field: "setting") { _ = try folder.load() }
+            "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", OfficialLayout.mueFile(["11042,1,1 Line Edit,x"]))
+        try folder.write(
+            "tables.toml",
+            "[[table]]\nfile = \"MCR_MUE_PractitionerServices_Eff_04-01-2026.csv\"\nkind = \"mue\"\nsetting = \"dme\"\n"
+        )
+        expectTableError(file: "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", line: nil, field: "setting") {
+            _ = try folder.load()
+        }
         // Saying the same setting again is no contradiction.
         try folder.write(
             "tables.toml",
-            "[[table]]\nfile = \"MCR_MUE_PractitionerServices_Eff_04-01-2026.csv\"\nkind = \"mue\"\nsetting = \"practitioner\"\n")
-        #expect(try folder.load().mue.limit(code: packed("11042"), on: day("2026-04-01"), setting: .practitioner) != nil)
+            "[[table]]\nfile = \"MCR_MUE_PractitionerServices_Eff_04-01-2026.csv\"\nkind = \"mue\"\nsetting = \"practitioner\"\n"
+        )
+        #expect(
+            try folder.load().mue.limit(code: packed("11042"), on: day("2026-04-01"), setting: .practitioner) != nil)
     }
 
     /// The parts of one PTP release are one table. A manifest giving one part other dates used to
@@ -339,8 +369,11 @@ import Testing
         defer { folder.remove() }
         try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t*\t19960101\t*\t1\tx"]))
         try folder.write("ccipra-v321r0-f2.txt", OfficialLayout.ptpFile(["93000\t93005\t\t20250101\t*\t0\tx"]))
-        try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"ptp\"\neffective = \"2026-01-01\"\n")
-        let error = expectTableError(file: "ccipra-v321r0-f2.txt", line: nil, field: "effective") { _ = try folder.load() }
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"ptp\"\neffective = \"2026-01-01\"\n")
+        let error = expectTableError(file: "ccipra-v321r0-f2.txt", line: nil, field: "effective") {
+            _ = try folder.load()
+        }
         #expect(error?.message.contains("2026-01-01") == true, "\(String(describing: error))")
     }
 }

@@ -9,7 +9,9 @@ struct TableFolder {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("claim-scrub-tables-\(UUID().uuidString)").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("claim-scrub-tables-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -34,11 +36,13 @@ struct TableFolder {
 /// Expects `body` to throw a `ScrubError` naming `file`, `line` and `field`, and returns it.
 @discardableResult
 func expectTableError(
-    file: String, line: Int?, field: String?, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+    file: String, line: Int?, field: String?, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
 ) -> ScrubError? {
     do {
         try body()
-        Issue.record("expected a table error naming \(file):\(line.map(String.init) ?? "-")", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected a table error naming \(file):\(line.map(String.init) ?? "-")", sourceLocation: sourceLocation)
         return nil
     } catch let error as ScrubError {
         #expect(error.file == file, "\(error)", sourceLocation: sourceLocation)
@@ -65,7 +69,8 @@ enum OfficialLayout {
     static func orderLine(_ order: Int, _ code: String, billable: Bool, _ title: String) -> String {
         let number = String(repeating: "0", count: 5 - String(order).count) + String(order)
         let short = title.padding(toLength: 60, withPad: " ", startingAt: 0)
-        return "\(number) \(code.padding(toLength: 7, withPad: " ", startingAt: 0)) \(billable ? 1 : 0) \(short) \(title)"
+        return
+            "\(number) \(code.padding(toLength: 7, withPad: " ", startingAt: 0)) \(billable ? 1 : 0) \(short) \(title)"
     }
 
     /// One 320-byte HCPCS record (1-based positions as in the CMS record layout).
@@ -101,14 +106,15 @@ enum OfficialLayout {
 
     /// An NCCI PTP part: copyright line, title line, the header wrapped over four lines, rows (CRLF).
     static func ptpFile(_ rows: [String]) -> String {
-        let lines = [
-            "CPT codes and descriptions only are copyright 2026 American Medical Association. All Rights Reserved.",
-            "Column1/Column2 Edits",
-            "Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale",
-            "\t\tprior to 1996\tDate\tDate\t0=not allowed\t",
-            "\t\t\t\t*=no data\t1=allowed\t",
-            "\t\t\t\t\t9=not applicable\t",
-        ] + rows
+        let lines =
+            [
+                "CPT codes and descriptions only are copyright 2026 American Medical Association. All Rights Reserved.",
+                "Column1/Column2 Edits",
+                "Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale",
+                "\t\tprior to 1996\tDate\tDate\t0=not allowed\t",
+                "\t\t\t\t*=no data\t1=allowed\t",
+                "\t\t\t\t\t9=not applicable\t",
+            ] + rows
         return lines.map { $0 + "\r\n" }.joined()
     }
 
@@ -119,7 +125,8 @@ enum OfficialLayout {
             + rows.map { $0 + "\r\n" }.joined()
     }
 
-    static let mceHeader = "MCE_Version\tICD_Version\tMCE_Section\tMCE_Subsection\tMCE_Edit_Type\tICD_Code_Type\tICD_Code\tICD_Desc"
+    static let mceHeader =
+        "MCE_Version\tICD_Version\tMCE_Section\tMCE_Subsection\tMCE_Edit_Type\tICD_Code_Type\tICD_Code\tICD_Desc"
 
     static func mceRow(_ version: Int = 41, _ type: String, _ code: String, kind: String = "D") -> String {
         "\(version)\t10\t4\tA\t\(type)\t\(kind)\t\(code)\tdescription"
@@ -130,7 +137,8 @@ enum OfficialLayout {
 enum RuleHarness {
     static let header = [
         "line_id", "encounter_id", "patient_id", "patient_dob", "patient_sex", "service_date", "post_date",
-        "procedure_code", "modifier1", "modifier2", "units", "charge_amount", "dx1", "dx2", "dx3", "dx4", "revenue_code",
+        "procedure_code", "modifier1", "modifier2", "units", "charge_amount", "dx1", "dx2", "dx3", "dx4",
+        "revenue_code",
         "payer_id", "place_of_service",
     ]
     static let defaults: [String: String] = [
@@ -164,7 +172,8 @@ enum RuleHarness {
         return ruleSink.findings.filter { ids.contains($0.rule) }.map { f in
             let r = Int(f.record)
             let line = lines[r]["line_id"] ?? "L\(r + 1)"
-            return Result(line: line, rule: f.rule, severity: f.severity, field: f.field, value: f.value, message: f.message)
+            return Result(
+                line: line, rule: f.rule, severity: f.severity, field: f.field, value: f.value, message: f.message)
         }
     }
 
@@ -172,7 +181,9 @@ enum RuleHarness {
     static func batch(_ lines: [[String: String]], settings: RuleSettings = RuleSettings()) throws -> ChargeBatch {
         var text = header.joined(separator: ",") + "\n"
         for (i, line) in lines.enumerated() {
-            let fields = header.map { name in name == "line_id" ? (line[name] ?? "L\(i + 1)") : (line[name] ?? defaults[name] ?? "") }
+            let fields = header.map { name in
+                name == "line_id" ? (line[name] ?? "L\(i + 1)") : (line[name] ?? defaults[name] ?? "")
+            }
             text += fields.joined(separator: ",") + "\n"
         }
         let bytes = Array(text.utf8)
@@ -200,7 +211,8 @@ enum RuleHarness {
     }()
 
     static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }
 }
 
@@ -211,25 +223,39 @@ enum RuleFixtures {
         try folder.write(
             "icd10cm_order_2025.txt",
             [
-                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"), OfficialLayout.orderLine(2, "A000", billable: true, "x"),
-                OfficialLayout.orderLine(3, "A09", billable: true, "x"), OfficialLayout.orderLine(4, "E109", billable: true, "x"),
-                OfficialLayout.orderLine(5, "E119", billable: true, "x"), OfficialLayout.orderLine(6, "I10", billable: true, "x"),
-                OfficialLayout.orderLine(7, "K529", billable: true, "x"), OfficialLayout.orderLine(8, "S301XXA", billable: true, "x"),
+                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"),
+                OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+                OfficialLayout.orderLine(3, "A09", billable: true, "x"),
+                OfficialLayout.orderLine(4, "E109", billable: true, "x"),
+                OfficialLayout.orderLine(5, "E119", billable: true, "x"),
+                OfficialLayout.orderLine(6, "I10", billable: true, "x"),
+                OfficialLayout.orderLine(7, "K529", billable: true, "x"),
+                OfficialLayout.orderLine(8, "S301XXA", billable: true, "x"),
                 OfficialLayout.orderLine(9, "G35", billable: true, "x"),
             ].joined(separator: "\n"))
         try folder.write(
             "icd10cm_order_2026.txt",
             [
-                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"), OfficialLayout.orderLine(2, "A000", billable: true, "x"),
-                OfficialLayout.orderLine(3, "A09", billable: true, "x"), OfficialLayout.orderLine(4, "E109", billable: true, "x"),
-                OfficialLayout.orderLine(5, "E119", billable: true, "x"), OfficialLayout.orderLine(6, "E11A", billable: true, "x"),
-                OfficialLayout.orderLine(7, "I10", billable: true, "x"), OfficialLayout.orderLine(8, "K529", billable: true, "x"),
-                OfficialLayout.orderLine(9, "G35", billable: false, "x"), OfficialLayout.orderLine(10, "G35A", billable: true, "x"),
-                OfficialLayout.orderLine(11, "Z3800", billable: true, "x"), OfficialLayout.orderLine(12, "E301", billable: true, "x"),
-                OfficialLayout.orderLine(13, "O0900", billable: true, "x"), OfficialLayout.orderLine(14, "F69", billable: true, "x"),
-                OfficialLayout.orderLine(15, "N946", billable: true, "x"), OfficialLayout.orderLine(16, "C61", billable: true, "x"),
-                OfficialLayout.orderLine(17, "D631", billable: true, "x"), OfficialLayout.orderLine(18, "QA0", billable: false, "x"),
-                OfficialLayout.orderLine(19, "QA00101", billable: true, "x"), OfficialLayout.orderLine(20, "QA08", billable: true, "x"),
+                OfficialLayout.orderLine(1, "A00", billable: false, "Cholera"),
+                OfficialLayout.orderLine(2, "A000", billable: true, "x"),
+                OfficialLayout.orderLine(3, "A09", billable: true, "x"),
+                OfficialLayout.orderLine(4, "E109", billable: true, "x"),
+                OfficialLayout.orderLine(5, "E119", billable: true, "x"),
+                OfficialLayout.orderLine(6, "E11A", billable: true, "x"),
+                OfficialLayout.orderLine(7, "I10", billable: true, "x"),
+                OfficialLayout.orderLine(8, "K529", billable: true, "x"),
+                OfficialLayout.orderLine(9, "G35", billable: false, "x"),
+                OfficialLayout.orderLine(10, "G35A", billable: true, "x"),
+                OfficialLayout.orderLine(11, "Z3800", billable: true, "x"),
+                OfficialLayout.orderLine(12, "E301", billable: true, "x"),
+                OfficialLayout.orderLine(13, "O0900", billable: true, "x"),
+                OfficialLayout.orderLine(14, "F69", billable: true, "x"),
+                OfficialLayout.orderLine(15, "N946", billable: true, "x"),
+                OfficialLayout.orderLine(16, "C61", billable: true, "x"),
+                OfficialLayout.orderLine(17, "D631", billable: true, "x"),
+                OfficialLayout.orderLine(18, "QA0", billable: false, "x"),
+                OfficialLayout.orderLine(19, "QA00101", billable: true, "x"),
+                OfficialLayout.orderLine(20, "QA08", billable: true, "x"),
             ].joined(separator: "\n"))
         try folder.write(
             "HCPC2019_CONTR_ANWEB.txt",
@@ -241,7 +267,8 @@ enum RuleFixtures {
                         OfficialLayout.hcpcsRecord(code: "A0021", coverage: "I", added: "19840101"),
                         OfficialLayout.hcpcsRecord(code: "S0034", coverage: "S", added: "19840101"),
                         OfficialLayout.hcpcsRecord(
-                            code: "C8904", added: "20011001", actionEffective: "20190101", termination: "20181231", action: "D"),
+                            code: "C8904", added: "20011001", actionEffective: "20190101", termination: "20181231",
+                            action: "D"),
                         OfficialLayout.hcpcsRecord(code: "G9998", added: "20190401", action: "A"),
                         OfficialLayout.hcpcsRecord(modifier: "RT", recordID: "7", added: "19920101"),
                         OfficialLayout.hcpcsRecord(modifier: "GP", recordID: "7", added: "19980101"),
@@ -250,7 +277,8 @@ enum RuleFixtures {
             "MCE_Simple_Code_Edits_v41.txt",
             [
                 OfficialLayout.mceHeader, OfficialLayout.mceRow(41, "Newborn_Only", "Z3800"),
-                OfficialLayout.mceRow(41, "Pediatric_Only", "E301"), OfficialLayout.mceRow(41, "Maternity_Only", "O0900"),
+                OfficialLayout.mceRow(41, "Pediatric_Only", "E301"),
+                OfficialLayout.mceRow(41, "Maternity_Only", "O0900"),
                 OfficialLayout.mceRow(41, "Female_Only", "O0900"), OfficialLayout.mceRow(41, "Adult_Only", "F69"),
                 OfficialLayout.mceRow(41, "Female_Only", "N946"), OfficialLayout.mceRow(41, "Male_Only", "C61"),
                 OfficialLayout.mceRow(41, "Principal_Manifestation", "D631"),
@@ -274,7 +302,8 @@ enum RuleFixtures {
             """
         if cpt {
             try folder.write("cpt.txt", "99213\n0042T\n99999,2020-01-01,2024-12-31\n")
-            manifest += "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\nrelease = \"test CPT\"\neffective = \"2020-01-01\"\n"
+            manifest +=
+                "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\nrelease = \"test CPT\"\neffective = \"2020-01-01\"\n"
         }
         if revenue {
             try folder.write("revenue.txt", "0450\n0510\n")

@@ -26,7 +26,8 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write(
-            "ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t\t20250101\t*\t1\tx", "11042\t11001\t\t20250101\t*\t4\tx"]))
+            "ccipra-v321r0-f1.txt",
+            OfficialLayout.ptpFile(["11042\t11000\t\t20250101\t*\t1\tx", "11042\t11001\t\t20250101\t*\t4\tx"]))
         let run = try CommandLineTests.run(["tables", "check", folder.path])
         #expect(run.status == 2)
         #expect(run.stderr.contains("ccipra-v321r0-f1.txt:8 field 'modifier indicator'"), "\(run.stderr)")

@@ -119,8 +119,14 @@ enum Fixtures {
             let c = bytes[i]
             if inQuotes {
                 if c == 0x22 {
-                    if i + 1 < bytes.count && bytes[i + 1] == 0x22 { field.append(0x22); i += 1 } else { inQuotes = false }
-                } else { field.append(c) }
+                    if i + 1 < bytes.count && bytes[i + 1] == 0x22 {
+                        field.append(0x22); i += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    field.append(c)
+                }
             } else if c == 0x22 {
                 inQuotes = true
             } else if c == 0x2C {
@@ -128,11 +134,12 @@ enum Fixtures {
             } else if c == 0x0A {
                 row.append(String(decoding: field, as: UTF8.self)); field = []
                 rows.append(row); row = []
-            } else { field.append(c) }
+            } else {
+                field.append(c)
+            }
             i += 1
         }
         guard let header = rows.first else { return [] }
         return rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
     }
 }
-

@@ -15,20 +15,30 @@ struct X12ClaimReaderTests {
         let text = String(decoding: reader.records.csvText, as: UTF8.self)
         let names = CanonicalRecords.columns.map(\.rawValue)
         return text.split(separator: "\n").map { line in
-            Dictionary(uniqueKeysWithValues: zip(names, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+            Dictionary(
+                uniqueKeysWithValues: zip(
+                    names, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
         }
     }
 
     func file(_ claims: [X12Fixture.Claim], institutional: Bool = false) -> [String] {
         X12Fixture.interchange(
             control: "000000001",
-            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: claims, institutional: institutional)], institutional: institutional)])
+            [
+                X12Fixture.group(
+                    control: "1",
+                    [X12Fixture.transaction(control: "0001", claims: claims, institutional: institutional)],
+                    institutional: institutional)
+            ])
     }
 
     @Test func professionalLineCarriesItsClaimContext() throws {
         let claim = X12Fixture.Claim(
             id: "C1", diagnoses: ["ABK:I10", "ABF:E785", "ABF:J069"],
-            lines: [X12Fixture.Line(modifiers: ["25", "59"], charge: "110.50", units: "2", pointers: "3:1", ref: "R1"), X12Fixture.Line(code: "36415", charge: "18")])
+            lines: [
+                X12Fixture.Line(modifiers: ["25", "59"], charge: "110.50", units: "2", pointers: "3:1", ref: "R1"),
+                X12Fixture.Line(code: "36415", charge: "18"),
+            ])
         let r = try records(file([claim]))
         #expect(r.count == 2)
         #expect(r[0]["line_id"] == "R1")
@@ -72,7 +82,8 @@ struct X12ClaimReaderTests {
     func otherPayerProviderLoopsLeaveTheClaimsProvidersAlone(institutional: Bool) throws {
         var claim = X12Fixture.Claim(id: "K1", diagnoses: ["ABK:I10"])
         claim.lines = [
-            institutional ? X12Fixture.Line(code: "99284", charge: "390", revenue: "0450") : X12Fixture.Line(charge: "110")
+            institutional
+                ? X12Fixture.Line(code: "99284", charge: "390", revenue: "0450") : X12Fixture.Line(charge: "110")
         ]
         var segments = file([claim], institutional: institutional)
         let lx = try #require(segments.firstIndex { $0.hasPrefix("LX*") })
@@ -107,10 +118,12 @@ struct X12ClaimReaderTests {
     }
 
     @Test func aPatientLoopMakesAHashedPatientPerPerson() throws {
-        let r = try records(file([
-            .init(id: "A", patient: ("DOE", "JIMMY", "20100505")), .init(id: "B", patient: ("DOE", "JANE", "20120101")),
-            .init(id: "C"),
-        ]))
+        let r = try records(
+            file([
+                .init(id: "A", patient: ("DOE", "JIMMY", "20100505")),
+                .init(id: "B", patient: ("DOE", "JANE", "20120101")),
+                .init(id: "C"),
+            ]))
         #expect(r.count == 3)
         #expect(r[0]["patient_id"] != r[1]["patient_id"])
         #expect(r[0]["patient_id"]!.hasPrefix("H") && !r[0]["patient_id"]!.contains("MEM0001"))
@@ -118,7 +131,9 @@ struct X12ClaimReaderTests {
         #expect(r[0]["patient_dob"] == "20100505" && r[0]["patient_sex"] == "M")
     }
 
-    @Test(arguments: [("J069", true), ("E119", true), ("4019", false), ("V7231", false), ("E8889", false), ("Z23", true)])
+    @Test(arguments: [
+        ("J069", true), ("E119", true), ("4019", false), ("V7231", false), ("E8889", false), ("Z23", true),
+    ])
     func icd10LooksLikeICD10(code: String, expected: Bool) {
         let bytes = Array(code.utf8)
         #expect(bytes.withUnsafeBytes { X12ClaimReader.looksLikeICD10($0) } == expected)

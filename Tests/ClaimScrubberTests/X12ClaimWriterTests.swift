@@ -9,7 +9,8 @@ struct X12ClaimWriterTests {
     func copy(_ segments: [String], keep: (Int) -> Bool) throws -> [String] {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let reader = X12ClaimReader(source: try InputSource(path: try folder.write("in.x12", X12Fixture.render(segments))), mode: .copy)
+        let reader = X12ClaimReader(
+            source: try InputSource(path: try folder.write("in.x12", X12Fixture.render(segments))), mode: .copy)
         let output = try OutputFile(path: folder.file("out.x12"), level: nil)
         let writer = X12ClaimWriter(output: output)
         var n = 0
@@ -24,12 +25,17 @@ struct X12ClaimWriterTests {
 
     @Test func loopsAndCountsAreRebuiltForTheClaimsWritten() throws {
         let claims: [X12Fixture.Claim] = [
-            .init(id: "A"), .init(id: "B", patient: ("DOE", "JIMMY", "20100505")), .init(id: "C", patient: ("DOE", "ANN", "20110505")),
+            .init(id: "A"), .init(id: "B", patient: ("DOE", "JIMMY", "20100505")),
+            .init(id: "C", patient: ("DOE", "ANN", "20110505")),
         ]
         let segments = X12Fixture.interchange(
-            control: "000000321", [X12Fixture.group(control: "77", [X12Fixture.transaction(control: "0042", claims: claims)])])
+            control: "000000321",
+            [X12Fixture.group(control: "77", [X12Fixture.transaction(control: "0042", claims: claims)])])
         let out = try copy(segments) { $0 != 0 }  // B and C only
-        #expect(out.filter { $0.hasPrefix("HL*") } == ["HL*1**20*1", "HL*2*1*22*1", "HL*3*2*23*0", "HL*4*1*22*1", "HL*5*4*23*0"])
+        #expect(
+            out.filter { $0.hasPrefix("HL*") } == [
+                "HL*1**20*1", "HL*2*1*22*1", "HL*3*2*23*0", "HL*4*1*22*1", "HL*5*4*23*0",
+            ])
         let st = out.firstIndex { $0.hasPrefix("ST*") }!
         let se = out.firstIndex { $0.hasPrefix("SE*") }!
         #expect(out[se] == "SE*\(se - st + 1)*0042")
@@ -44,14 +50,17 @@ struct X12ClaimWriterTests {
         let reader: X12ClaimReader
         if inPlace {
             reader = X12ClaimReader(
-                bytes: bytes.withUnsafeBytes { Chunk.copy(of: $0) }, name: "in.x12", continuesWithISA: false, mode: .copy)
+                bytes: bytes.withUnsafeBytes { Chunk.copy(of: $0) }, name: "in.x12", continuesWithISA: false,
+                mode: .copy)
         } else {
             var offset = 0
             reader = X12ClaimReader(
                 read: { buffer in
                     // Small reads, so segments straddle refills.
                     let n = min(buffer.count, 7, bytes.count - offset)
-                    bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
+                    bytes.withUnsafeBytes {
+                        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)]))
+                    }
                     offset += n
                     return n
                 }, name: "in.x12", continuesWithISA: false, mode: .copy)

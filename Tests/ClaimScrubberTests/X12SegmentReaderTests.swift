@@ -26,7 +26,8 @@ struct X12SegmentReaderTests {
 
     @Test func unusualSeparatorsAndNewlineTerminators() throws {
         let segments = X12Fixture.interchange(
-            control: "000000009", [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: "C1")])])],
+            control: "000000009",
+            [X12Fixture.group(control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: "C1")])])],
             repetition: "~")
         let text = X12Fixture.render(segments, element: "|", component: "^", terminator: "\n", lineBreak: "")
         let read = try read(text, bufferSize: 256)
@@ -96,7 +97,8 @@ struct X12SegmentReaderTests {
         #expect(try reader.next())
         for segment in segments {
             #expect(try reader.next())
-            let expected = segment.split(separator: Character(separator), omittingEmptySubsequences: false).map(String.init)
+            let expected = segment.split(separator: Character(separator), omittingEmptySubsequences: false).map(
+                String.init)
             #expect(reader.elementCount == expected.count - 1)
             let elements = (0..<expected.count).map { String(decoding: reader.element($0), as: UTF8.self) }
             #expect(elements == expected, "\(segment)")

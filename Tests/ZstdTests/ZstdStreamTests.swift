@@ -72,14 +72,15 @@ import Testing
         #expect(throws: ZstdError.self) { _ = try ZstdReader.decompress([]) }
     }
 
-    @Test(arguments: [
-        ([0x28, 0xB5, 0x2F, 0xFD], true),
-        ([0x50, 0x2A, 0x4D, 0x18], true),
-        ([0x5F, 0x2A, 0x4D, 0x18], true),
-        ([0x6F, 0x2A, 0x4D, 0x18], false),
-        (Array("line".utf8), false),
-        ([0x28, 0xB5], false),
-    ] as [([UInt8], Bool)])
+    @Test(
+        arguments: [
+            ([0x28, 0xB5, 0x2F, 0xFD], true),
+            ([0x50, 0x2A, 0x4D, 0x18], true),
+            ([0x5F, 0x2A, 0x4D, 0x18], true),
+            ([0x6F, 0x2A, 0x4D, 0x18], false),
+            (Array("line".utf8), false),
+            ([0x28, 0xB5], false),
+        ] as [([UInt8], Bool)])
     func magicBytesTellZstdFromPlain(prefix: [UInt8], compressed: Bool) {
         #expect(ZstdFormat.isCompressed(prefix: prefix) == compressed)
     }

@@ -13,7 +13,8 @@
 /// `decodeColumns` does the rest for extracts and claim files alike.
 final class CanonicalRecords {
     static let columns: [Column] = [
-        .lineId, .encounterId, .patientId, .patientDob, .patientSex, .serviceDate, .postDate, .department, .renderingNpi,
+        .lineId, .encounterId, .patientId, .patientDob, .patientSex, .serviceDate, .postDate, .department,
+        .renderingNpi,
         .billingNpi, .placeOfService, .procedureCode, .modifier1, .modifier2, .modifier3, .modifier4, .units,
         .chargeAmount, .dx1, .dx2, .dx3, .dx4, .dx5, .dx6, .dx7, .dx8, .dx9, .dx10, .dx11, .dx12, .revenueCode,
         .ndc, .payerId,
@@ -128,9 +129,12 @@ final class CanonicalRecords {
         if used + n > storage.count { grow(to: used + n) }
         if !head.isEmpty { (storage.baseAddress! + used).copyMemory(from: head.baseAddress!, byteCount: head.count) }
         storage[used + head.count] = separator
-        if !tail.isEmpty { (storage.baseAddress! + used + head.count + 1).copyMemory(from: tail.baseAddress!, byteCount: tail.count) }
+        if !tail.isEmpty {
+            (storage.baseAddress! + used + head.count + 1).copyMemory(from: tail.baseAddress!, byteCount: tail.count)
+        }
         used += n
-        row[column.index] = ChargeBatch.Span(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: n))
+        row[column.index] = ChargeBatch.Span(
+            start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: n))
     }
 
     /// Empties the open line's `column`.
@@ -202,7 +206,8 @@ final class CanonicalRecords {
 
     func endRecord() {
         precondition(
-            fieldsInRecord == 0 || fieldsInRecord == Self.columns.count, "a charge line has \(Self.columns.count) fields")
+            fieldsInRecord == 0 || fieldsInRecord == Self.columns.count,
+            "a charge line has \(Self.columns.count) fields")
         if !overflow.isEmpty {
             addDiagnosisRecords()
             overflow.removeAll(keepingCapacity: true)
@@ -257,7 +262,8 @@ final class CanonicalRecords {
                 if k > 0 { text.append(0x2C) }
                 let span = spans[r * ChargeBatch.columnCount + Self.columnIndex[k]]
                 CSVText.append(
-                    UnsafeRawBufferPointer(start: storage.baseAddress! + Int(span.start), count: Int(span.length)), to: &text)
+                    UnsafeRawBufferPointer(start: storage.baseAddress! + Int(span.start), count: Int(span.length)),
+                    to: &text)
             }
             text.append(0x0A)
         }
@@ -277,7 +283,8 @@ struct ChargeLines: Sendable {
     /// No lines.
     init() {
         bytes = Chunk(
-            storage: .allocate(byteCount: 1, alignment: 64), count: 0, file: 0, sequence: 0, firstLine: 1, newlineCount: 0,
+            storage: .allocate(byteCount: 1, alignment: 64), count: 0, file: 0, sequence: 0, firstLine: 1,
+            newlineCount: 0,
             byteOffset: 0, isLastOfFile: false)
         spans = []
         ends = []

@@ -7,7 +7,9 @@ extension Chunk {
     /// A chunk holding a copy of `bytes`.
     static func copy(of bytes: UnsafeRawBufferPointer) -> Chunk {
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
-        if let base = bytes.baseAddress, !bytes.isEmpty { storage.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            storage.baseAddress!.copyMemory(from: base, byteCount: bytes.count)
+        }
         return Chunk(
             storage: storage, count: bytes.count, file: 0, sequence: 0, firstLine: 1, newlineCount: 0, byteOffset: 0,
             isLastOfFile: false)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Synchronization
 
@@ -50,7 +50,10 @@ extension ClaimFilePipeline {
         do {
             for (fileIndex, source) in sources.enumerated() {
                 let fileName = source.name
-                func report() { progress?(rawBefore + source.rawBytesRead, rawTotal, state.deliveredRecords.load(ordering: .relaxed)) }
+                func report() {
+                    progress?(
+                        rawBefore + source.rawBytesRead, rawTotal, state.deliveredRecords.load(ordering: .relaxed))
+                }
                 /// Reads the rest of the file with one reader here, its batches checked by the workers.
                 func readSerially(_ reader: any ClaimUnitReader) {
                     var emitted = 0
@@ -60,7 +63,9 @@ extension ClaimFilePipeline {
                             sequence: sequence, shouldStop: { pool.hasFailed }
                         ) { batch in
                             pool.submit(sequence) {
-                                ClaimWorkOutcome(batches: [Self.process(batch, parser: parser, rules: rules, context: context)])
+                                ClaimWorkOutcome(batches: [
+                                    Self.process(batch, parser: parser, rules: rules, context: context)
+                                ])
                             }
                             sequence += 1
                             emitted += 1
@@ -85,7 +90,8 @@ extension ClaimFilePipeline {
                             bytes: bytes, file: fileIndex, fileName: fileName, sequence: sequence, isLastOfFile: isLast,
                             maxSegmentBytes: options.maxRecordBytes)
                         pool.submit(sequence) {
-                            Self.readChunk(chunk, batchRecords: batchRecords, parser: parser, rules: rules, context: context)
+                            Self.readChunk(
+                                chunk, batchRecords: batchRecords, parser: parser, rules: rules, context: context)
                         }
                         sequence += 1
                         report()
@@ -140,7 +146,9 @@ extension ClaimFilePipeline {
                 if atEnd || buffer.count >= cap { break }
                 let before = buffer.count
                 buffer.append(contentsOf: repeatElement(0, count: block))
-                let n = try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[before...])) }
+                let n = try buffer.withUnsafeMutableBytes {
+                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[before...]))
+                }
                 buffer.removeLast(block - n)
                 if n == 0 { atEnd = true }
             }
@@ -190,7 +198,9 @@ extension ClaimFilePipeline {
                 var p = Int(bitPattern: hit) - Int(bitPattern: base) + 1
                 while p < raw.count && raw[p] != terminator && (raw[p] == 0x0A || raw[p] == 0x0D) { p += 1 }
                 if p + 4 > raw.count { return nil }
-                if raw[p] == 0x49 && raw[p + 1] == 0x53 && raw[p + 2] == 0x41 && !X12SegmentReader.isAlphanumeric(raw[p + 3]) {
+                if raw[p] == 0x49 && raw[p + 1] == 0x53 && raw[p + 2] == 0x41
+                    && !X12SegmentReader.isAlphanumeric(raw[p + 3])
+                {
                     return p
                 }
                 at = p
@@ -210,7 +220,8 @@ extension ClaimFilePipeline {
         var outcomes: [ClaimBatchOutcome] = []
         do {
             try collect(
-                reader, file: chunk.file, fileName: chunk.fileName, fileEnd: chunk.isLastOfFile, batchRecords: batchRecords,
+                reader, file: chunk.file, fileName: chunk.fileName, fileEnd: chunk.isLastOfFile,
+                batchRecords: batchRecords,
                 sequence: chunk.sequence, shouldStop: { false }
             ) { batch in
                 outcomes.append(process(batch, parser: parser, rules: rules, context: context))
@@ -244,7 +255,8 @@ extension ClaimFilePipeline {
             try emit(
                 ClaimBatch(
                     sequence: sequence, file: file, fileName: fileName, records: records, diagnoses: diagnoses,
-                    recordBase: batchRecordBase, claimBase: batchClaimBase, recordFindings: recordFindings, facts: facts))
+                    recordBase: batchRecordBase, claimBase: batchClaimBase, recordFindings: recordFindings, facts: facts
+                ))
             facts = ClaimBatchFacts()
             recordFindings = []
             batchRecordBase = recordBase
@@ -371,7 +383,9 @@ final class ReplaySource {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if offset < replayed.count {
             let n = min(buffer.count, replayed.count - offset)
-            replayed.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
+            replayed.withUnsafeBytes {
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)]))
+            }
             offset += n
             return n
         }

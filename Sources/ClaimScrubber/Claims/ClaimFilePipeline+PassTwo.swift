@@ -62,7 +62,8 @@ extension ClaimFilePipeline {
                 metrics.holdWithClaim(
                     department: batch.unparsed[r] ? "" : ClaimFilePipeline.department(batch, r),
                     renderingNPI: batch.renderingNPI[r],
-                    payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[r])], serviceDay: batch.serviceDay[r],
+                    payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[r])],
+                    serviceDay: batch.serviceDay[r],
                     amountCents: batch.amountCents[r], wasFlagged: state.flaggedRecords.contains(first + i))
             }
         }
@@ -115,12 +116,14 @@ extension ClaimFilePipeline {
     }
 
     func passTwo(
-        sources: [InputSource], state: ClaimRunState, envelope: [ClaimFileFinding], encounterFindings: [EncounterFinding],
+        sources: [InputSource], state: ClaimRunState, envelope: [ClaimFileFinding],
+        encounterFindings: [EncounterFinding],
         clean: OutputFile, held: OutputFile, findings: OutputFile
     ) throws {
         try findings.write(Array(ScrubPipeline.findingsHeader.utf8))
         let sorted = envelope.enumerated()
-            .sorted { ($0.element.claims.lowerBound, $0.offset) < ($1.element.claims.lowerBound, $1.offset) }.map(\.element)
+            .sorted { ($0.element.claims.lowerBound, $0.offset) < ($1.element.claims.lowerBound, $1.offset) }.map(
+                \.element)
         let routing = ClaimRouting(
             state: state, encounterFindings: encounterFindings, envelope: sorted, settings: options.settings,
             parser: ChargeParser(layout: CanonicalRecords.layout, settings: options.settings))
@@ -144,7 +147,8 @@ extension ClaimFilePipeline {
         var units: [ClaimUnit] = []
         for (i, (start, size)) in zip(state.unitStarts, state.unitSizes).enumerated() {
             let end = i + 1 < state.unitStarts.count ? state.unitStarts[i + 1].claims : claims
-            units.append(ClaimUnit(file: size.file, bytes: size.bytes, claims: start.claims..<end, segments: start.segments))
+            units.append(
+                ClaimUnit(file: size.file, bytes: size.bytes, claims: start.claims..<end, segments: start.segments))
         }
         /// The unit holding `claim` (< claims): the last one starting at or before it.
         func unit(of claim: Int) -> Int {
@@ -184,7 +188,8 @@ extension ClaimFilePipeline {
         var sequence = 0
         func newPool() -> OrderedWorkPool<RoutedChunk> {
             sequence = 0
-            return OrderedWorkPool<RoutedChunk>(workers: options.workers, maxInFlight: options.workers * 2 + 1) { routed in
+            return OrderedWorkPool<RoutedChunk>(workers: options.workers, maxInFlight: options.workers * 2 + 1) {
+                routed in
                 if let error = routed.error { throw error }
                 try outputs.clean.write(routed.clean)
                 try outputs.held.write(routed.held)
@@ -214,7 +219,8 @@ extension ClaimFilePipeline {
                         let heldWriter = X12ClaimWriter(output: held)
                         var rows: [UInt8] = []
                         try Self.route(
-                            reader, unit: unit, fileName: fileName, routing: routing, clean: cleanWriter, held: heldWriter,
+                            reader, unit: unit, fileName: fileName, routing: routing, clean: cleanWriter,
+                            held: heldWriter,
                             findings: &rows, findingsFile: findings, metrics: &state.metrics)
                         try cleanWriter.finish()
                         try heldWriter.finish()
@@ -222,7 +228,9 @@ extension ClaimFilePipeline {
                         continue
                     }
                     let bytes = try Chunk.read(count, from: source)
-                    guard bytes.bytes.count == count else { throw ScrubError("\(changed) (shorter on the second read)", file: fileName) }
+                    guard bytes.bytes.count == count else {
+                        throw ScrubError("\(changed) (shorter on the second read)", file: fileName)
+                    }
                     let isLast = u == units.count || units[u].file != fileIndex
                     if isLast {
                         var probe: UInt8 = 0
@@ -243,7 +251,8 @@ extension ClaimFilePipeline {
             throw error
         }
         for index in trailing {
-            try Self.writeOrphan(routing.envelope[index], fileName: sources.last?.name ?? "", settings: routing.settings, to: findings)
+            try Self.writeOrphan(
+                routing.envelope[index], fileName: sources.last?.name ?? "", settings: routing.settings, to: findings)
         }
     }
 
@@ -258,7 +267,8 @@ extension ClaimFilePipeline {
         var routed = RoutedChunk()
         do {
             try route(
-                reader, unit: unit, fileName: fileName, routing: routing, clean: clean, held: held, findings: &routed.findings,
+                reader, unit: unit, fileName: fileName, routing: routing, clean: clean, held: held,
+                findings: &routed.findings,
                 findingsFile: nil, metrics: &routed.metrics)
             try clean.finish()
             try held.finish()
@@ -288,7 +298,8 @@ extension ClaimFilePipeline {
             let before = reader.records.recordCount
             guard try reader.nextClaim() else { break }
             guard claim < unit.claims.upperBound else {
-                throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: fileName)
+                throw ScrubError(
+                    "the input changed while it was being scrubbed (more claims on the second read)", file: fileName)
             }
             try (state.heldClaims.contains(claim) ? held : clean).write(reader)
             if reader.scanNextClaim {
@@ -306,7 +317,8 @@ extension ClaimFilePipeline {
         }
         late.count(reader.records, routing: routing, into: &metrics)
         if claim != unit.claims.upperBound {
-            throw ScrubError("the input changed while it was being scrubbed (fewer claims on the second read)", file: fileName)
+            throw ScrubError(
+                "the input changed while it was being scrubbed (fewer claims on the second read)", file: fileName)
         }
     }
 
@@ -328,10 +340,14 @@ extension ClaimFilePipeline {
                 reader.scanNextClaim = routing.needsRecount(claim)
                 guard try reader.nextClaim() else { break }
                 guard claim < state.claimCents.count else {
-                    throw ScrubError("the input changed while it was being scrubbed (more claims on the second read)", file: source.name)
+                    throw ScrubError(
+                        "the input changed while it was being scrubbed (more claims on the second read)",
+                        file: source.name)
                 }
                 try (state.heldClaims.contains(claim) ? heldWriter : cleanWriter).write(reader)
-                if reader.scanNextClaim { routing.recountHeld(reader.records.take().records, claim: claim, into: &state.metrics) }
+                if reader.scanNextClaim {
+                    routing.recountHeld(reader.records.take().records, claim: claim, into: &state.metrics)
+                }
                 rows.append(claim: claim, of: reader, positionBase: 0, fileName: source.name, to: &buffer)
                 if buffer.count >= 1 << 20 {
                     try findings.write(buffer)
@@ -342,7 +358,8 @@ extension ClaimFilePipeline {
         }
         try findings.write(buffer)
         for index in rows.remainingEnvelope {
-            try Self.writeOrphan(routing.envelope[index], fileName: sources.last?.name ?? "", settings: routing.settings, to: findings)
+            try Self.writeOrphan(
+                routing.envelope[index], fileName: sources.last?.name ?? "", settings: routing.settings, to: findings)
         }
         if claim != state.claimCents.count {
             throw ScrubError("the input changed while it was being scrubbed (fewer claims on the second read)")
@@ -353,7 +370,9 @@ extension ClaimFilePipeline {
 
     // MARK: - Findings rows
 
-    static func writeOrphan(_ f: ClaimFileFinding, fileName: String, settings: RuleSettings, to findings: OutputFile) throws {
+    static func writeOrphan(_ f: ClaimFileFinding, fileName: String, settings: RuleSettings, to findings: OutputFile)
+        throws
+    {
         var bytes: [UInt8] = []
         orphanRow(f, fileName: fileName, settings: settings, to: &bytes)
         try findings.write(bytes)
@@ -366,7 +385,8 @@ extension ClaimFilePipeline {
     }
 
     static func row(
-        _ position: Int, _ lineId: [UInt8], _ encounterId: [UInt8], _ rule: RuleID, _ severity: Severity, _ field: String,
+        _ position: Int, _ lineId: [UInt8], _ encounterId: [UInt8], _ rule: RuleID, _ severity: Severity,
+        _ field: String,
         _ value: String, _ message: String, _ file: String
     ) -> [UInt8] {
         var row: [UInt8] = []
@@ -411,7 +431,8 @@ struct ClaimFindingRows {
         guard claim < state.claimCents.count else { return false }
         let end = state.claimFirstRecord[claim + 1]
         return (nextFinding < state.findings.count && state.findings.record(nextFinding) < end)
-            || (nextEncounter < routing.encounterFindings.count && Int(routing.encounterFindings[nextEncounter].ordinal) < end)
+            || (nextEncounter < routing.encounterFindings.count
+                && Int(routing.encounterFindings[nextEncounter].ordinal) < end)
     }
 
     /// The envelope findings not written yet (after the last claim).
@@ -462,17 +483,23 @@ struct ClaimFindingRows {
             let position = f.position != 0 ? f.position : lineNumber(f.record)
             let id = f.claimLevel ? encounterId : lineId(f.record)
             rows.append(
-                (position, f.rule.ordinal, rows.count,
-                    ClaimFilePipeline.row(position, id, encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
+                (
+                    position, f.rule.ordinal, rows.count,
+                    ClaimFilePipeline.row(
+                        position, id, encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)
+                ))
         }
         while nextEncounter < encounterFindings.count && Int(encounterFindings[nextEncounter].ordinal) < end {
             let f = encounterFindings[nextEncounter]
             nextEncounter += 1
             let record = Int(f.ordinal)
             rows.append(
-                (lineNumber(record), f.rule.ordinal, rows.count,
+                (
+                    lineNumber(record), f.rule.ordinal, rows.count,
                     ClaimFilePipeline.row(
-                        lineNumber(record), lineId(record), encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)))
+                        lineNumber(record), lineId(record), encounterId, f.rule, f.severity, f.field, f.value,
+                        f.message, fileName)
+                ))
         }
         while nextEnvelope < envelope.count && routing.envelope[envelope[nextEnvelope]].claims.lowerBound <= claim {
             let f = routing.envelope[envelope[nextEnvelope]]
@@ -488,8 +515,11 @@ struct ClaimFindingRows {
         for f in active where f.claims.contains(claim) {
             guard let severity = routing.settings.severity(of: f.rule, payer: nil) else { continue }
             rows.append(
-                (f.position, f.rule.ordinal, rows.count,
-                    ClaimFilePipeline.row(f.position, encounterId, encounterId, f.rule, severity, f.field, f.value, f.message, fileName)))
+                (
+                    f.position, f.rule.ordinal, rows.count,
+                    ClaimFilePipeline.row(
+                        f.position, encounterId, encounterId, f.rule, severity, f.field, f.value, f.message, fileName)
+                ))
         }
         rows.sort { ($0.position, $0.rule, $0.order) < ($1.position, $1.rule, $1.order) }
         for r in rows { out.append(contentsOf: r.row) }

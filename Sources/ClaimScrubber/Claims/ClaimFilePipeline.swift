@@ -366,12 +366,15 @@ final class ClaimFilePipeline {
             summary.run.record("pass1", since: t1)
             for (i, source) in sources.enumerated() {
                 summary.inputs.append(
-                    .init(file: source.name, format: format.rawValue, compressed: source.isCompressed, lines: recordsPerFile[i]))
+                    .init(
+                        file: source.name, format: format.rawValue, compressed: source.isCompressed,
+                        lines: recordsPerFile[i]))
             }
             let t3 = PhaseMark()
             MemoryTuning.releaseFreeMemory()
             let context = EncounterContext(tables: tables, settings: options.settings, payers: state.payerNames)
-            let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers).sorted()
+            let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers)
+                .sorted()
             applyLate(encounterFindings, envelope: envelope, state: state)
             summary.run.record("encounters", since: t3)
 
@@ -396,7 +399,8 @@ final class ClaimFilePipeline {
             throw error
         }
         let status = options.failOn.exitStatus(summary.metrics)
-        return ScrubPipeline.Result(summary: summary, exitStatus: status, outputFiles: names.map { path(directory, $0) })
+        return ScrubPipeline.Result(
+            summary: summary, exitStatus: status, outputFiles: names.map { path(directory, $0) })
     }
 
     private func path(_ directory: String, _ name: String) -> String {
@@ -405,7 +409,9 @@ final class ClaimFilePipeline {
 
     // MARK: - Pass 1 (see ClaimFilePipeline+PassOne.swift)
 
-    static func process(_ input: ClaimBatch, parser: ChargeParser, rules: [any LineRule], context: RuleContext) -> ClaimBatchOutcome {
+    static func process(_ input: ClaimBatch, parser: ChargeParser, rules: [any LineRule], context: RuleContext)
+        -> ClaimBatchOutcome
+    {
         var sink = FindingSink(configuration: context.settings)
         let batch = parser.decode(input.records, sink: &sink)
         for rule in rules { rule.check(batch, context, &sink) }
@@ -416,10 +422,14 @@ final class ClaimFilePipeline {
         for (record, finding) in input.recordFindings where Int(record) < batch.count {
             let payer = batch.payerName(Int(record))
             let before = sink.findings.count
-            sink.add(finding.rule, record: Int(record), field: finding.field, value: finding.value, message: finding.message, payer: payer)
+            sink.add(
+                finding.rule, record: Int(record), field: finding.field, value: finding.value, message: finding.message,
+                payer: payer)
             if sink.findings.count > before {
                 // Claim-level findings (X02, X03 on HI) point at the claim's segment, not the line.
-                positions[Int32(record) << 8 | Int32(finding.rule.ordinal)] = (finding.position, finding.field != "SV107")
+                positions[Int32(record) << 8 | Int32(finding.rule.ordinal)] = (
+                    finding.position, finding.field != "SV107"
+                )
             }
         }
         sink.sort()
@@ -442,7 +452,9 @@ final class ClaimFilePipeline {
             var s = StoredFinding(
                 record: input.recordBase + Int(finding.record), rule: finding.rule, severity: finding.severity,
                 field: finding.field, value: finding.value, message: finding.message)
-            if finding.rule >= .X01, let (position, claimLevel) = positions[finding.record << 8 | Int32(finding.rule.ordinal)] {
+            if finding.rule >= .X01,
+                let (position, claimLevel) = positions[finding.record << 8 | Int32(finding.rule.ordinal)]
+            {
                 s.position = position
                 s.claimLevel = claimLevel
             }
@@ -460,8 +472,10 @@ final class ClaimFilePipeline {
             while f < sink.findings.count && sink.findings[f].record < r { f += 1 }
             if f < sink.findings.count && sink.findings[f].record == r { continue }
             metrics.holdWithClaim(
-                department: batch.unparsed[Int(r)] ? "" : Self.department(batch, Int(r)), renderingNPI: batch.renderingNPI[Int(r)],
-                payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[Int(r)])], serviceDay: batch.serviceDay[Int(r)],
+                department: batch.unparsed[Int(r)] ? "" : Self.department(batch, Int(r)),
+                renderingNPI: batch.renderingNPI[Int(r)],
+                payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[Int(r)])],
+                serviceDay: batch.serviceDay[Int(r)],
                 amountCents: batch.amountCents[Int(r)], wasFlagged: false)
             metrics.heldCents += batch.amountCents[Int(r)]
         }
@@ -469,7 +483,8 @@ final class ClaimFilePipeline {
         let malformed = ScrubPipeline.unreadableForEncounterRules(sink.findings)
         let (lines, departments) = ScrubPipeline.encounterLines(batch, held: held, malformed: malformed)
         return ClaimBatchOutcome(
-            batch: input.sequence, recordBase: input.recordBase, claimBase: input.claimBase, records: batch.count, findings: stored,
+            batch: input.sequence, recordBase: input.recordBase, claimBase: input.claimBase, records: batch.count,
+            findings: stored,
             heldClaims: heldClaims, heldRecords: held, flaggedRecords: flagged, metrics: metrics, lines: lines,
             departments: departments, payers: batch.payers, facts: input.facts)
     }
@@ -530,7 +545,8 @@ final class ClaimFilePipeline {
         for key in order {
             let f = kept[key]!.finding
             let line = Int(f.record)
-            sink.add(f.rule, record: line, field: f.field, value: f.value, message: f.message, payer: batch.payerName(line))
+            sink.add(
+                f.rule, record: line, field: f.field, value: f.value, message: f.message, payer: batch.payerName(line))
         }
     }
 

@@ -211,7 +211,8 @@ final class HL7MessageReader: ClaimUnitReader {
 
     /// Raw field `n` of the current segment (MSH counts MSH-1 as the separator itself).
     private func field(_ n: Int) -> ArraySlice<UInt8> {
-        let isMSH = segment.starts(with: [0x4D, 0x53, 0x48]) || segment.starts(with: [0x42, 0x48, 0x53])
+        let isMSH =
+            segment.starts(with: [0x4D, 0x53, 0x48]) || segment.starts(with: [0x42, 0x48, 0x53])
             || segment.starts(with: [0x46, 0x48, 0x53])
         let index = isMSH ? n - 1 : n
         if isMSH && n == 1 { return segment.count > 3 ? segment[3..<4] : [] }
@@ -458,7 +459,9 @@ final class HL7MessageReader: ClaimUnitReader {
         lineIds.append(lineId)
         let quantity = value(swapped ? 11 : 10)
         var amount = value(swapped ? 10 : 11)
-        if value(6) == Array("CD".utf8), let first = amount.first, first != 0x2D, !amount.isEmpty { amount.insert(0x2D, at: 0) }
+        if value(6) == Array("CD".utf8), let first = amount.first, first != 0x2D, !amount.isEmpty {
+            amount.insert(0x2D, at: 0)
+        }
         if let cents = amount.withUnsafeBytes({ Money.cents($0) }) { claimChargeCents += cents }
         let procedure = old ? value(7) : (value(25).isEmpty ? value(7) : value(25))
         var modifiers: [[UInt8]] = []

@@ -53,9 +53,15 @@ struct StoredFindings: Sendable {
         var field = finding.field
         var value = finding.value
         var message = finding.message
-        let fieldLength = field.withUTF8 { segments[s].text.append(contentsOf: $0); return $0.count }
-        let valueLength = value.withUTF8 { segments[s].text.append(contentsOf: $0); return $0.count }
-        let messageLength = message.withUTF8 { segments[s].text.append(contentsOf: $0); return $0.count }
+        let fieldLength = field.withUTF8 {
+            segments[s].text.append(contentsOf: $0); return $0.count
+        }
+        let valueLength = value.withUTF8 {
+            segments[s].text.append(contentsOf: $0); return $0.count
+        }
+        let messageLength = message.withUTF8 {
+            segments[s].text.append(contentsOf: $0); return $0.count
+        }
         segments[s].entries.append(
             Entry(
                 record: finding.record, position: finding.position, textStart: start, fieldLength: UInt32(fieldLength),

@@ -415,10 +415,14 @@ final class X12ClaimReader {
         }
         let range = claims(from: interchangeFirstClaim)
         if Self.number(reader.element(1)) != groupsInInterchange {
-            envelopeError(range, "IEA01 says \(text(reader.element(1))) groups, the interchange has \(groupsInInterchange)", field: "IEA01")
+            envelopeError(
+                range, "IEA01 says \(text(reader.element(1))) groups, the interchange has \(groupsInInterchange)",
+                field: "IEA01")
         }
         if !reader.element(2).elementsEqual(isa13) {
-            envelopeError(range, "IEA02 control number \(text(reader.element(2))) differs from ISA13 \(text(isa13))", field: "IEA02")
+            envelopeError(
+                range, "IEA02 control number \(text(reader.element(2))) differs from ISA13 \(text(isa13))",
+                field: "IEA02")
         }
         interchangeOpen = false
         place = .outside
@@ -456,7 +460,9 @@ final class X12ClaimReader {
                 claims(from: groupFirstClaim), implied.message, position: implied.position, field: "GS")
             groupImplied = nil
         } else if groupOpen {
-            envelopeError(claims(from: groupFirstClaim), "functional group without its GE trailer (\(reason) came first)", field: "GE")
+            envelopeError(
+                claims(from: groupFirstClaim), "functional group without its GE trailer (\(reason) came first)",
+                field: "GE")
         }
         groupOpen = false
     }
@@ -465,7 +471,9 @@ final class X12ClaimReader {
         closeTransactionIfOpen(reason: "GE")
         guard groupOpen, groupImplied == nil else {
             // The claims since a missing GS are held by that; this GE ends their group.
-            if groupOpen { closeGroupIfOpen(reason: "GE") } else {
+            if groupOpen {
+                closeGroupIfOpen(reason: "GE")
+            } else {
                 envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "GE without a GS", field: "GE")
             }
             place = .outside
@@ -473,10 +481,13 @@ final class X12ClaimReader {
         }
         let range = claims(from: groupFirstClaim)
         if Self.number(reader.element(1)) != transactionsInGroup {
-            envelopeError(range, "GE01 says \(text(reader.element(1))) transaction sets, the group has \(transactionsInGroup)", field: "GE01")
+            envelopeError(
+                range, "GE01 says \(text(reader.element(1))) transaction sets, the group has \(transactionsInGroup)",
+                field: "GE01")
         }
         if !reader.element(2).elementsEqual(gs06) {
-            envelopeError(range, "GE02 control number \(text(reader.element(2))) differs from GS06 \(text(gs06))", field: "GE02")
+            envelopeError(
+                range, "GE02 control number \(text(reader.element(2))) differs from GS06 \(text(gs06))", field: "GE02")
         }
         groupOpen = false
         place = .outside
@@ -533,7 +544,9 @@ final class X12ClaimReader {
                 claims(from: transactionFirstClaim), implied.message, position: implied.position, field: "ST")
             transactionImplied = nil
         } else if transactionOpen {
-            envelopeError(claims(from: transactionFirstClaim), "transaction set without its SE trailer (\(reason) came first)", field: "SE")
+            envelopeError(
+                claims(from: transactionFirstClaim), "transaction set without its SE trailer (\(reason) came first)",
+                field: "SE")
         }
         transactionOpen = false
     }
@@ -556,7 +569,8 @@ final class X12ClaimReader {
         }
         let date = field(9)
         let gsElements: [[UInt8]] = [
-            Array("GS".utf8), Array("HC".utf8), field(6), field(8), (date.count == 6 ? Array("20".utf8) : []) + date, field(10),
+            Array("GS".utf8), Array("HC".utf8), field(6), field(8), (date.count == 6 ? Array("20".utf8) : []) + date,
+            field(10),
             Array("0".utf8), Array("X".utf8), Array(Self.professionalVersion.utf8),
         ]
         gs = Array(gsElements.joined(separator: [separator]))
@@ -626,7 +640,9 @@ final class X12ClaimReader {
     private func endTransaction() {
         guard transactionOpen, transactionImplied == nil else {
             // The claims since a missing ST are held by that; this SE ends their transaction set.
-            if transactionOpen { closeTransactionIfOpen(reason: "SE") } else {
+            if transactionOpen {
+                closeTransactionIfOpen(reason: "SE")
+            } else {
                 envelopeError(claimOrdinal + 1..<claimOrdinal + 1, "SE without an ST", field: "SE")
             }
             place = .outside
@@ -634,10 +650,13 @@ final class X12ClaimReader {
         }
         let range = claims(from: transactionFirstClaim)
         if Self.number(reader.element(1)) != transactionSegments {
-            envelopeError(range, "SE01 says \(text(reader.element(1))) segments, the transaction set has \(transactionSegments)", field: "SE01")
+            envelopeError(
+                range, "SE01 says \(text(reader.element(1))) segments, the transaction set has \(transactionSegments)",
+                field: "SE01")
         }
         if !reader.element(2).elementsEqual(st02) {
-            envelopeError(range, "SE02 control number \(text(reader.element(2))) differs from ST02 \(text(st02))", field: "SE02")
+            envelopeError(
+                range, "SE02 control number \(text(reader.element(2))) differs from ST02 \(text(st02))", field: "SE02")
         }
         transactionOpen = false
         place = .outside
@@ -766,7 +785,9 @@ final class X12ClaimReader {
     private func startClaim() {
         if !transactionOpen { openImpliedTransaction(before: "CLM") }
         if subscriber.serial == 0 && billing.serial == 0 {
-            envelopeError(claimOrdinal + 1..<claimOrdinal + 2, "CLM outside a subscriber loop (HL 22) of a transaction set", field: "CLM")
+            envelopeError(
+                claimOrdinal + 1..<claimOrdinal + 2, "CLM outside a subscriber loop (HL 22) of a transaction set",
+                field: "CLM")
         }
         if let stray = transactionHeader.strayService ?? billing.strayService ?? subscriber.strayService
             ?? (hasPatientLoop ? patient.strayService : nil)
@@ -891,7 +912,11 @@ final class X12ClaimReader {
         case Self.NM1 where lineOpen || !inOtherPayerLoops:
             let entity = reader.element(1)
             if Self.equals(entity, "82") {
-                if lineOpen { records.set(.renderingNpi, reader.element(9)) } else { copy(reader.element(9), into: &claimRendering) }
+                if lineOpen {
+                    records.set(.renderingNpi, reader.element(9))
+                } else {
+                    copy(reader.element(9), into: &claimRendering)
+                }
             } else if Self.equals(entity, "71") && !lineOpen {
                 copy(reader.element(9), into: &claimAttending)
             }
@@ -1087,7 +1112,9 @@ final class X12ClaimReader {
                 ClaimFileFinding(
                     claims: claimOrdinal..<claimOrdinal + 1, rule: .X02, position: clmPosition, field: "CLM02",
                     value: text(clm02Text.bytes),
-                    message: "claim total \(Money.format(total)) differs from the sum of its line charges \(Money.format(lineChargeSum))"))
+                    message:
+                        "claim total \(Money.format(total)) differs from the sum of its line charges \(Money.format(lineChargeSum))"
+                ))
         } else if clm02 == nil {
             claimFindings.append(
                 ClaimFileFinding(
@@ -1101,7 +1128,8 @@ final class X12ClaimReader {
 
     /// A line's id: its REF*6R, or CLM01:LX01 without one.
     private static func appendLineId(
-        _ clm01: UnsafeRawBufferPointer, _ lx01: UnsafeRawBufferPointer, _ ref: UnsafeRawBufferPointer, to target: inout [UInt8]
+        _ clm01: UnsafeRawBufferPointer, _ lx01: UnsafeRawBufferPointer, _ ref: UnsafeRawBufferPointer,
+        to target: inout [UInt8]
     ) {
         if ref.isEmpty {
             target.append(contentsOf: clm01.assumingMemoryBound(to: UInt8.self))

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The separators of one X12 interchange, read from its ISA segment.
@@ -127,7 +127,9 @@ final class X12SegmentReader {
     private static func isLineBreak(_ c: UInt8) -> Bool { c == 0x0A || c == 0x0D }
 
     /// Bytes that pad the end of a file: spaces, tabs, NUL, Ctrl-Z (0x1A) and line breaks.
-    private static func isPadding(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x00 || c == 0x1A || isLineBreak(c) }
+    private static func isPadding(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x09 || c == 0x00 || c == 0x1A || isLineBreak(c)
+    }
 
     /// Advances to the next segment; false at end of input.
     ///
@@ -250,7 +252,9 @@ final class X12SegmentReader {
             guard at + trailerCount <= end else { break }
             var rest = trailer
             for i in 0..<trailerCount {
-                guard b.load(fromByteOffset: at + i, as: UInt8.self) == UInt8(truncatingIfNeeded: rest) else { break scan }
+                guard b.load(fromByteOffset: at + i, as: UInt8.self) == UInt8(truncatingIfNeeded: rest) else {
+                    break scan
+                }
                 rest >>= 8
             }
             n += 1

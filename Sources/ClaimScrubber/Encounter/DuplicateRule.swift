@@ -78,7 +78,9 @@ struct DuplicateRule: EncounterRule {
         }
     }
 
-    private func checkLarge(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
+    private func checkLarge(
+        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]
+    ) {
         var exact: [ExactKey: Int] = [:]
         var probable: [ProbableKey: Int] = [:]
         for line in lines where line.isStandingCharge {

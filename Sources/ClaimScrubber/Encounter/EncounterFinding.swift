@@ -24,7 +24,9 @@ struct EncounterFinding: Sendable, Equatable {
     var number: Int64 = 0
     var number2: Int64 = 0
 
-    init(line: EncounterLine, rule: RuleID, severity: Severity, other: UInt64 = 0, number: Int64 = 0, number2: Int64 = 0) {
+    init(
+        line: EncounterLine, rule: RuleID, severity: Severity, other: UInt64 = 0, number: Int64 = 0, number2: Int64 = 0
+    ) {
         ordinal = line.ordinal
         code = line.code
         amountCents = line.amountCents

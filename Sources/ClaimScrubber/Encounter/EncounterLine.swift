@@ -94,7 +94,9 @@ enum FNV1a {
 enum ModifierCode {
     static func pack(_ text: String) -> UInt16 {
         let bytes = Array(text.utf8)
-        guard bytes.count == 2, let a = PackedCode.value(bytes[0]), let b = PackedCode.value(bytes[1]) else { return 0xFFF }
+        guard bytes.count == 2, let a = PackedCode.value(bytes[0]), let b = PackedCode.value(bytes[1]) else {
+            return 0xFFF
+        }
         return UInt16(a << 6 | b)
     }
 

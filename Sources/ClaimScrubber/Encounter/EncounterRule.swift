@@ -54,9 +54,11 @@ enum EncounterRules {
 
     /// The modifiers that bypass an indicator-1 PTP edit (DOMAIN.md).
     static let ptpBypass: Set<UInt16> = Set(
-        ["59", "XE", "XS", "XP", "XU", "24", "25", "27", "57", "58", "78", "79", "91", "E1", "E2", "E3", "E4", "FA",
+        [
+            "59", "XE", "XS", "XP", "XU", "24", "25", "27", "57", "58", "78", "79", "91", "E1", "E2", "E3", "E4", "FA",
             "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "TA", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8",
-            "T9", "LT", "RT", "LC", "LD", "RC", "LM", "RI"].map(ModifierCode.pack))
+            "T9", "LT", "RT", "LC", "LD", "RC", "LM", "RI",
+        ].map(ModifierCode.pack))
 
     /// Repeat-procedure modifiers that make a second identical code on one day expected, not a duplicate.
     static let repeatModifiers: Set<UInt16> = Set(["76", "77", "91"].map(ModifierCode.pack))

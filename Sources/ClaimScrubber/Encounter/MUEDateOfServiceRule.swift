@@ -38,7 +38,9 @@ struct MUEDateOfServiceRule: EncounterRule {
                 continue
             }
             var units = Self.unitsAdded(by: first)
-            for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) { units += Self.unitsAdded(by: lines[j]) }
+            for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) {
+                units += Self.unitsAdded(by: lines[j])
+            }
             guard units > Int64(limit.value) else { continue }
             Self.report(
                 (i..<lines.endIndex).lazy.filter { Self.sameGroup(lines[$0], first) }, of: lines, limit: limit,

@@ -24,10 +24,12 @@ struct PTPRule: EncounterRule {
 
     /// The finding on a column-2 line: the column-1 code it pairs with and the edit's indicator.
     private func report(
-        _ line: EncounterLine, column1: UInt64, indicator: UInt8, _ context: EncounterContext, _ out: inout [EncounterFinding]
+        _ line: EncounterLine, column1: UInt64, indicator: UInt8, _ context: EncounterContext,
+        _ out: inout [EncounterFinding]
     ) {
         guard let severity = context.severity(.E03, line) else { return }
-        out.append(EncounterFinding(line: line, rule: .E03, severity: severity, other: column1, number: Int64(indicator)))
+        out.append(
+            EncounterFinding(line: line, rule: .E03, severity: severity, other: column1, number: Int64(indicator)))
     }
 
     /// Every column-2 line against every other line of the group, in input order.
@@ -55,15 +57,18 @@ struct PTPRule: EncounterRule {
                     else { continue }
                     var rows = column1Rows[i &- base]
                     if rows.lowerBound < 0 {
-                        rows = first.isStandingCharge && ptp.mayBeColumn1(first.code, release: release)
+                        rows =
+                            first.isStandingCharge && ptp.mayBeColumn1(first.code, release: release)
                             ? ptp.rows(column1: first.code, release: release) : 0..<0
                         column1Rows[i &- base] = rows
                     }
                     guard !rows.isEmpty,
-                        let edit = ptp.edit(column1: first.code, column2: second.code, on: day, release: release, rows: rows),
+                        let edit = ptp.edit(
+                            column1: first.code, column2: second.code, on: day, release: release, rows: rows),
                         edit.modifierIndicator != 9
                     else { continue }
-                    if edit.modifierIndicator == 1 && (secondBypass || first.hasModifier(in: EncounterRules.ptpBypass)) {
+                    if edit.modifierIndicator == 1 && (secondBypass || first.hasModifier(in: EncounterRules.ptpBypass))
+                    {
                         continue
                     }
                     report(second, column1: first.code, indicator: edit.modifierIndicator, context, &out)
@@ -116,7 +121,8 @@ struct PTPRule: EncounterRule {
                     editsOf[second.code]
                     ?? column1.compactMap { (code, rows) -> (code: UInt64, indicator: UInt8)? in
                         guard code != second.code,
-                            let edit = ptp.edit(column1: code, column2: second.code, on: day, release: release, rows: rows),
+                            let edit = ptp.edit(
+                                column1: code, column2: second.code, on: day, release: release, rows: rows),
                             edit.modifierIndicator != 9
                         else { return nil }
                         return (code, edit.modifierIndicator)

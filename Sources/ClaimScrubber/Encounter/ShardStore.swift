@@ -118,7 +118,9 @@ final class ShardStore {
     }
 
     @inline(__always)
-    static func shard(of patient: UInt64, shardCount: Int) -> Int { Int(truncatingIfNeeded: patient) & (shardCount - 1) }
+    static func shard(of patient: UInt64, shardCount: Int) -> Int {
+        Int(truncatingIfNeeded: patient) & (shardCount - 1)
+    }
 
     /// The shard of a line: by patient, or (in a sub-store) by patient and date.
     @inline(__always)
@@ -285,7 +287,9 @@ final class ShardStore {
                 // Decoded straight into the shard's array.
                 let reader = try SpillReader(path: path)
                 let n = try reader.read(into: UnsafeMutableBufferPointer(start: buffer.baseAddress, count: spilled))
-                guard n == spilled, try reader.isExhausted() else { throw ScrubError("a spill file is damaged", file: path) }
+                guard n == spilled, try reader.isExhausted() else {
+                    throw ScrubError("a spill file is damaged", file: path)
+                }
             }
             var at = spilled
             for (b, block) in shards[shard].blocks.enumerated() {

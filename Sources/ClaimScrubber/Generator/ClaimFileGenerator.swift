@@ -189,7 +189,9 @@ public struct ClaimFileGenerator {
                     totalCents += 100
                     truth.append(.init(lineId: encounter, rule: .X02))
                 case 1:
-                    if let i = claim.indices.first(where: { !defective.contains(claim[$0][Field.lineId.rawValue]) && !institutional }) {
+                    if let i = claim.indices.first(where: {
+                        !defective.contains(claim[$0][Field.lineId.rawValue]) && !institutional
+                    }) {
                         pointers[i].append(slots.count + 1)
                         truth.append(.init(lineId: claim[i][Field.lineId.rawValue], rule: .X03))
                     }
@@ -208,17 +210,24 @@ public struct ClaimFileGenerator {
             }
             if !slots.isEmpty {
                 let other = qualifier == "BK" ? "BF" : "ABF"
-                s.append("HI*" + slots.enumerated().map { "\($0.offset == 0 ? qualifier : other):\($0.element)" }.joined(separator: "*"))
+                s.append(
+                    "HI*"
+                        + slots.enumerated().map { "\($0.offset == 0 ? qualifier : other):\($0.element)" }.joined(
+                            separator: "*"))
             }
             for (i, line) in claim.enumerated() {
                 s.append("LX*\(i + 1)")
                 let mods = [line[Field.modifier1.rawValue], line[Field.modifier2.rawValue]].filter { !$0.isEmpty }
                 let procedure = (["HC", line[Field.procedure.rawValue]] + mods).joined(separator: ":")
                 if institutional {
-                    s.append("SV2*\(line[Field.revenue.rawValue])*\(procedure)*\(line[Field.amount.rawValue])*UN*\(line[Field.units.rawValue])")
+                    s.append(
+                        "SV2*\(line[Field.revenue.rawValue])*\(procedure)*\(line[Field.amount.rawValue])*UN*\(line[Field.units.rawValue])"
+                    )
                 } else {
                     let p = pointers[i].prefix(4).map(String.init).joined(separator: ":")
-                    s.append("SV1*\(procedure)*\(line[Field.amount.rawValue])*UN*\(line[Field.units.rawValue])*\(line[Field.pos.rawValue])**\(p)")
+                    s.append(
+                        "SV1*\(procedure)*\(line[Field.amount.rawValue])*UN*\(line[Field.units.rawValue])*\(line[Field.pos.rawValue])**\(p)"
+                    )
                 }
                 s.append("DTP*472*D8*\(Self.d8(line[Field.serviceDate.rawValue]))")
                 s.append("REF*6R*\(line[Field.lineId.rawValue])")
@@ -231,7 +240,8 @@ public struct ClaimFileGenerator {
             for id in claimIds { truth.append(.init(lineId: id, rule: .X01)) }
         }
         s.append("SE*\(seCount)*\(String(1000 + interchange % 9000))")
-        let isa = "ISA*00*          *00*          *ZZ*GENERATED      *ZZ*CLEARINGHOUSE  *260630*1200*^*00501*\(control)*0*P*:"
+        let isa =
+            "ISA*00*          *00*          *ZZ*GENERATED      *ZZ*CLEARINGHOUSE  *260630*1200*^*00501*\(control)*0*P*:"
         let gs = "GS*HC*GENERATED*CLEARINGHOUSE*20260630*1200*\(interchange)*X*\(version)"
         for segment in [isa, gs] + s + ["GE*1*\(interchange)", "IEA*1*\(control)"] {
             out.append(contentsOf: segment.utf8)
@@ -312,10 +322,13 @@ public struct ClaimFileGenerator {
             f[10] = line[Field.units.rawValue]
             f[11] = line[Field.amount.rawValue]
             f[13] = Self.escaped(line[Field.department.rawValue])
-            f[19] = [Field.dx1, .dx2, .dx3, .dx4].map { Self.escaped(line[$0.rawValue]) }.filter { !$0.isEmpty }.joined(separator: "~")
+            f[19] = [Field.dx1, .dx2, .dx3, .dx4].map { Self.escaped(line[$0.rawValue]) }.filter { !$0.isEmpty }.joined(
+                separator: "~")
             f[20] = line[Field.rendering.rawValue] + "^PROVIDER^TEST"
             f[25] = Self.escaped(line[Field.procedure.rawValue])
-            f[26] = [line[Field.modifier1.rawValue], line[Field.modifier2.rawValue]].filter { !$0.isEmpty }.map(Self.escaped).joined(separator: "~")
+            f[26] = [line[Field.modifier1.rawValue], line[Field.modifier2.rawValue]].filter { !$0.isEmpty }.map(
+                Self.escaped
+            ).joined(separator: "~")
             segments.append("FT1|" + f[1...].joined(separator: "|"))
         }
         for segment in segments {

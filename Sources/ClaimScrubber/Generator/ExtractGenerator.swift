@@ -70,7 +70,8 @@ public struct ExtractGenerator {
     }
 
     public static let header = [
-        "line_id", "encounter_id", "patient_id", "patient_dob", "patient_sex", "service_date", "post_date", "department",
+        "line_id", "encounter_id", "patient_id", "patient_dob", "patient_sex", "service_date", "post_date",
+        "department",
         "rendering_npi", "billing_npi", "place_of_service", "procedure_code", "modifier1", "modifier2", "units",
         "charge_amount", "dx1", "dx2", "dx3", "dx4", "revenue_code", "payer_id", "description",
     ]
@@ -265,7 +266,8 @@ public struct ExtractGenerator {
 
     /// Adds or changes lines of a whole encounter so that exactly one encounter rule fires, on one
     /// line, named in the truth file. When the encounter offers no fitting line, nothing changes.
-    mutating func injectEncounterDefect(_ defect: Defect, into lines: inout [[String]], defective: Set<Int>, limit: Int) {
+    mutating func injectEncounterDefect(_ defect: Defect, into lines: inout [[String]], defective: Set<Int>, limit: Int)
+    {
         let clean = lines.indices.filter { !defective.contains($0) }
         func code(_ i: Int) -> String { lines[i][Field.procedure.rawValue] }
         func newLine(from i: Int) -> [String] {
@@ -287,7 +289,9 @@ public struct ExtractGenerator {
             else { return }
             keepInPlace.insert(lines[i][Field.lineId.rawValue])
             var copy = newLine(from: i)
-            if rng.chance(0.5) { copy[Field.encounterId.rawValue] = "E\(String(10_000_000 + nextEncounter))"; nextEncounter += 1 }
+            if rng.chance(0.5) {
+                copy[Field.encounterId.rawValue] = "E\(String(10_000_000 + nextEncounter))"; nextEncounter += 1
+            }
             if defect == .probableDuplicate { setUnits(&copy, Int(copy[Field.units.rawValue])! + 1) }
             truth.append(TruthEntry(lineId: copy[Field.lineId.rawValue], rule: defect.rule))
             lines.append(copy)
@@ -321,7 +325,8 @@ public struct ExtractGenerator {
             let present = Set(lines.indices.map(code))
             guard lines.count < limit, let first = clean.first,
                 let addOn = GeneratorCatalog.addOnCodes.first(where: { addOn in
-                    !present.contains(addOn) && !GeneratorCatalog.procedures[addOn]!.primaries.contains(where: present.contains)
+                    !present.contains(addOn)
+                        && !GeneratorCatalog.procedures[addOn]!.primaries.contains(where: present.contains)
                 })
             else { return }
             var line = newLine(from: first)
@@ -329,7 +334,8 @@ public struct ExtractGenerator {
             line[Field.modifier1.rawValue] = ""
             line[Field.modifier2.rawValue] = ""
             line[Field.description.rawValue] = GeneratorCatalog.procedures[addOn]!.description
-            line[Field.revenue.rawValue] = lines[first][Field.revenue.rawValue].isEmpty ? "" : GeneratorCatalog.procedures[addOn]!.revenueCode
+            line[Field.revenue.rawValue] =
+                lines[first][Field.revenue.rawValue].isEmpty ? "" : GeneratorCatalog.procedures[addOn]!.revenueCode
             setUnits(&line, 1)
             truth.append(TruthEntry(lineId: line[Field.lineId.rawValue], rule: .E06))
             lines.append(line)
@@ -426,7 +432,9 @@ public struct ExtractGenerator {
 
     /// The code-table defects (C01–C07, C10, M01–M04); codes from `GeneratorCatalog+Defects`.
     /// Diagnosis defects replace dx1 and clear dx2, so no Excludes1 pair forms by chance.
-    mutating func injectCodeDefect(_ defect: Defect, into fields: inout [String], serviceDay: Int32, born: Int32, lineId: String) {
+    mutating func injectCodeDefect(
+        _ defect: Defect, into fields: inout [String], serviceDay: Int32, born: Int32, lineId: String
+    ) {
         func set(_ field: Field, _ value: String) { fields[field.rawValue] = value }
         func diagnosis(_ code: String) {
             set(.dx1, code)
@@ -438,9 +446,13 @@ public struct ExtractGenerator {
         case .unknownProcedure:
             set(.procedure, GeneratorCatalog.unknownProcedure(replacing: code))
         case .procedureNotInEffect:
-            set(.procedure, GeneratorCatalog.terminatedProcedures[position % GeneratorCatalog.terminatedProcedures.count])
+            set(
+                .procedure,
+                GeneratorCatalog.terminatedProcedures[position % GeneratorCatalog.terminatedProcedures.count])
         case .notPayableByMedicare:
-            set(.procedure, GeneratorCatalog.notPayableProcedures[position % GeneratorCatalog.notPayableProcedures.count])
+            set(
+                .procedure,
+                GeneratorCatalog.notPayableProcedures[position % GeneratorCatalog.notPayableProcedures.count])
         case .unknownDiagnosis:
             diagnosis(rng.pick(GeneratorCatalog.unknownDiagnoses))
         case .headerDiagnosis:
@@ -485,7 +497,9 @@ public struct ExtractGenerator {
         for (i, field) in fields.enumerated() {
             if i > 0 { out.append(0x2C) }
             let bytes = field.utf8
-            if bytes.first != 0x22, bytes.contains(0x22), !bytes.contains(where: { $0 == 0x2C || $0 == 0x0A || $0 == 0x0D }) {
+            if bytes.first != 0x22, bytes.contains(0x22),
+                !bytes.contains(where: { $0 == 0x2C || $0 == 0x0A || $0 == 0x0D })
+            {
                 out.append(contentsOf: bytes)
             } else {
                 CSVText.append(field, to: &out)

@@ -55,7 +55,8 @@ struct DiagnosisCodeRule: LineRule {
                         coverage = loaded
                         sink.add(
                             .C06, record: r, field: Column.diagnoses[k].rawValue, value: "ICD-10-CM",
-                            message: "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))",
+                            message:
+                                "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))",
                             payer: batch.payerName(r))
                     }
                     continue
@@ -70,7 +71,8 @@ struct DiagnosisCodeRule: LineRule {
                 case .header:
                     sink.add(
                         .C05, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
-                        message: "ICD-10-CM \(icd.names[release]) header code: not billable, a more specific code is needed",
+                        message:
+                            "ICD-10-CM \(icd.names[release]) header code: not billable, a more specific code is needed",
                         payer: batch.payerName(r))
                 }
             }

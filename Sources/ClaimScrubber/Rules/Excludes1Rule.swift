@@ -54,7 +54,8 @@ struct Excludes1Rule: LineRule {
                     let first = batch.text(Column.diagnoses[i], r)
                     sink.add(
                         .M04, record: r, field: Column.diagnoses[j].rawValue, value: batch.text(Column.diagnoses[j], r),
-                        message: "Excludes1 pair with \(Column.diagnoses[i].rawValue) \(first): not coded together (ICD-10-CM \(table.releases[index].name))",
+                        message:
+                            "Excludes1 pair with \(Column.diagnoses[i].rawValue) \(first): not coded together (ICD-10-CM \(table.releases[index].name))",
                         payer: batch.payerName(r))
                     break
                 }

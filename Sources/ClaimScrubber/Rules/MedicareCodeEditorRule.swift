@@ -64,7 +64,8 @@ struct MedicareCodeEditorRule: LineRule {
                     for band in MCETable.ageBands where lists.contains(band.list) && !band.range.contains(age) {
                         sink.add(
                             .M01, record: r, field: column.rawValue, value: batch.text(column, r),
-                            message: "diagnosis is for \(band.name) (MCE \(mce.releases[index].name)); the patient's age at the date of service is outside it",
+                            message:
+                                "diagnosis is for \(band.name) (MCE \(mce.releases[index].name)); the patient's age at the date of service is outside it",
                             payer: batch.payerName(r))
                         break
                     }
@@ -72,13 +73,15 @@ struct MedicareCodeEditorRule: LineRule {
                 if !conflictingSex.isEmpty && lists.contains(conflictingSex) {
                     sink.add(
                         .M02, record: r, field: column.rawValue, value: batch.text(column, r),
-                        message: "diagnosis is on the MCE \(conflictingSex == .female ? "female" : "male")-only list (\(mce.releases[index].name)) and conflicts with the patient's sex",
+                        message:
+                            "diagnosis is on the MCE \(conflictingSex == .female ? "female" : "male")-only list (\(mce.releases[index].name)) and conflicts with the patient's sex",
                         payer: batch.payerName(r))
                 }
                 if k == 0 && lists.contains(.manifestation) {
                     sink.add(
                         .M03, record: r, field: "dx1", value: batch.text(.dx1, r),
-                        message: "manifestation code as the primary diagnosis (MCE \(mce.releases[index].name)); code the underlying condition first",
+                        message:
+                            "manifestation code as the primary diagnosis (MCE \(mce.releases[index].name)); code the underlying condition first",
                         payer: batch.payerName(r))
                 }
             }

@@ -36,7 +36,8 @@ struct ModifierRule: LineRule {
                     case .unknown:
                         message = "modifier \(ModifierTable.unpack(m)) is not a CPT Level I or HCPCS Level II modifier"
                     case .notInEffect(let period):
-                        message = "modifier \(ModifierTable.unpack(m)) is valid \(period.description), not on \(DayNumber.format(day))"
+                        message =
+                            "modifier \(ModifierTable.unpack(m)) is valid \(period.description), not on \(DayNumber.format(day))"
                     }
                 }
                 let (field, value) = Self.source(batch, r, slot: k)

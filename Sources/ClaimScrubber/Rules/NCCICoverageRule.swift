@@ -67,11 +67,13 @@ struct NCCICoverageRule: LineRule {
     }
 
     private func report(
-        _ r: Int, _ batch: ChargeBatch, _ table: String, _ setting: ServiceSetting, _ day: Int32, _ sink: inout FindingSink
+        _ r: Int, _ batch: ChargeBatch, _ table: String, _ setting: ServiceSetting, _ day: Int32,
+        _ sink: inout FindingSink
     ) {
         sink.add(
             .C06, record: r, field: "procedure_code", value: table,
-            message: "no loaded \(table) release (\(setting.rawValue)) covers the date of service \(DayNumber.format(day)): "
+            message:
+                "no loaded \(table) release (\(setting.rawValue)) covers the date of service \(DayNumber.format(day)): "
                 + "its edits were not checked",
             payer: batch.payerName(r))
     }

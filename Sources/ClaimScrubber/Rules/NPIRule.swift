@@ -51,7 +51,9 @@ public enum NPI {
         let digits = text.trimmingCharacters(in: .whitespaces)
         let tenDigits = digits.utf8.count == 10 && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         if !tenDigits { return "\(field) is not 10 digits" }
-        if let first = digits.utf8.first, first != 0x31 && first != 0x32 { return "\(field) does not start with 1 or 2" }
+        if let first = digits.utf8.first, first != 0x31 && first != 0x32 {
+            return "\(field) does not start with 1 or 2"
+        }
         return "\(field) fails the NPI check digit"
     }
 

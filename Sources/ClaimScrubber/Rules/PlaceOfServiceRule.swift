@@ -13,7 +13,8 @@ struct PlaceOfServiceRule: LineRule {
             if pos == 254 || (listed && !valid.contains(pos)) {
                 sink.add(
                     .C08, record: r, field: "place_of_service", value: batch.text(.placeOfService, r),
-                    message: pos == 254 ? "place of service is not a two-digit code" : "place of service code is not a CMS code",
+                    message: pos == 254
+                        ? "place of service is not a two-digit code" : "place of service code is not a CMS code",
                     payer: batch.payerName(r))
             }
         }

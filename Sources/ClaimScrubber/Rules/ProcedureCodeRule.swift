@@ -61,14 +61,16 @@ struct ProcedureCodeRule: LineRule {
             case .malformed:
                 sink.add(
                     .C01, record: r, field: "procedure_code", value: batch.text(.procedureCode, r),
-                    message: "not a CPT code (five digits, or four digits and F, T or U) or a HCPCS Level II code (A–V and four digits)",
+                    message:
+                        "not a CPT code (five digits, or four digits and F, T or U) or a HCPCS Level II code (A–V and four digits)",
                     payer: payer)
             case .levelII:
                 guard hcpcs.isLoaded, DayNumber.isDate(day) else { continue }
                 guard let release = hcpcs.release(on: day) else {
                     sink.add(
                         .C06, record: r, field: "procedure_code", value: "HCPCS",
-                        message: "no loaded HCPCS release covers the date of service \(DayNumber.format(day)) (loaded: \(hcpcs.schedule.coverageText))",
+                        message:
+                            "no loaded HCPCS release covers the date of service \(DayNumber.format(day)) (loaded: \(hcpcs.schedule.coverageText))",
                         payer: payer)
                     continue
                 }
@@ -81,30 +83,36 @@ struct ProcedureCodeRule: LineRule {
                     if HCPCSTable.isNotPayableByMedicare(coverage) && coverageApplies[Int(batch.payerIndex[r])] {
                         sink.add(
                             .C03, record: r, field: "procedure_code", value: batch.text(.procedureCode, r),
-                            message: "HCPCS coverage code \(Character(Unicode.Scalar(coverage))): \(Self.coverageText(coverage))",
+                            message:
+                                "HCPCS coverage code \(Character(Unicode.Scalar(coverage))): \(Self.coverageText(coverage))",
                             payer: payer)
                     }
                 } else {
-                    report(effect, codeSet: "HCPCS code", release: "HCPCS \(hcpcsRelease!.name)", batch, r, &sink, payer)
+                    report(
+                        effect, codeSet: "HCPCS code", release: "HCPCS \(hcpcsRelease!.name)", batch, r, &sink, payer)
                 }
             case .cpt:
                 guard cpt.isLoaded, DayNumber.isDate(day) else { continue }
                 guard let release = cpt.release(on: day) else {
                     sink.add(
                         .C06, record: r, field: "procedure_code", value: "CPT",
-                        message: "no loaded CPT list covers the date of service \(DayNumber.format(day)) (loaded: \(cpt.schedule.coverageText))",
+                        message:
+                            "no loaded CPT list covers the date of service \(DayNumber.format(day)) (loaded: \(cpt.schedule.coverageText))",
                         payer: payer)
                     continue
                 }
                 let effect = cpt.effect(code, on: day, release: release)
                 if case .inEffect = effect { continue }
-                report(effect, codeSet: "CPT code", release: "CPT list \(cpt.releases[release].name)", batch, r, &sink, payer)
+                report(
+                    effect, codeSet: "CPT code", release: "CPT list \(cpt.releases[release].name)", batch, r, &sink,
+                    payer)
             }
         }
     }
 
     private func report(
-        _ effect: CodeEffect, codeSet: String, release: String, _ batch: ChargeBatch, _ r: Int, _ sink: inout FindingSink,
+        _ effect: CodeEffect, codeSet: String, release: String, _ batch: ChargeBatch, _ r: Int,
+        _ sink: inout FindingSink,
         _ payer: String?
     ) {
         let value = batch.text(.procedureCode, r)

@@ -36,10 +36,14 @@ struct RevenueCodeRule: LineRule {
                 switch list.effect(code, on: day, release: release) {
                 case .inEffect: continue
                 case .unknown: message = "revenue code is not in the list \(list.releases[release].name)"
-                default: message = "revenue code is not in effect on \(DayNumber.format(day)) (\(list.releases[release].name))"
+                default:
+                    message =
+                        "revenue code is not in effect on \(DayNumber.format(day)) (\(list.releases[release].name))"
                 }
             }
-            sink.add(.C10, record: r, field: "revenue_code", value: batch.text(.revenueCode, r), message: message, payer: batch.payerName(r))
+            sink.add(
+                .C10, record: r, field: "revenue_code", value: batch.text(.revenueCode, r), message: message,
+                payer: batch.payerName(r))
         }
     }
 }

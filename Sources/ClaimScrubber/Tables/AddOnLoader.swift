@@ -13,7 +13,8 @@ enum AddOnLoader {
             TableText.split(line, separator: 0x09, into: &fields)
             if !sawHeader {
                 guard fields.map({ TableText.string(UnsafeRawBufferPointer(rebasing: line[$0])) }) == columns else {
-                    throw text.error("expected the header 'addon<TAB>primaries<TAB>effective<TAB>termination'", line: number)
+                    throw text.error(
+                        "expected the header 'addon<TAB>primaries<TAB>effective<TAB>termination'", line: number)
                 }
                 sawHeader = true
                 return
@@ -29,12 +30,15 @@ enum AddOnLoader {
             let list = TableText.string(cell(1)).split(separator: ",", omittingEmptySubsequences: false)
             let primaries = try list.map {
                 try text.procedureCode(
-                    text.code(String($0), line: number, field: "primaries", maxLength: 5), line: number, field: "primaries")
+                    text.code(String($0), line: number, field: "primaries", maxLength: 5), line: number,
+                    field: "primaries")
             }
             let period = ServicePeriod(
                 first: try text.date(cell(2), line: number, field: "effective", optional: true),
                 last: try text.date(cell(3), line: number, field: "termination", optional: true))
-            guard !period.isEmpty else { throw text.error("termination before effective", line: number, field: "termination") }
+            guard !period.isEmpty else {
+                throw text.error("termination before effective", line: number, field: "termination")
+            }
             rows.append(AddOnTable.Row(addOn: addOn, primaries: primaries, period: period))
         }
         guard sawHeader else { throw text.error("no header 'addon<TAB>primaries<TAB>effective<TAB>termination'") }

@@ -14,7 +14,8 @@ enum CodeListLoader {
         func accepts(_ text: UnsafeRawBufferPointer) -> Bool {
             switch self {
             // Category I, II and III (a digit, F or T last) and PLA codes (U); not Level II.
-            case .cpt: return text.count == 5 && PackedCode.pack(text).map { ProcedureCodeRule.form($0) == .cpt } == true
+            case .cpt:
+                return text.count == 5 && PackedCode.pack(text).map { ProcedureCodeRule.form($0) == .cpt } == true
             case .revenueCode: return text.count == 4 && text[0] == 0x30 && text.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
             }
         }
@@ -38,14 +39,18 @@ enum CodeListLoader {
                 throw text.error("more than code, effective, termination", line: number, field: "(extra column)")
             }
             guard form.accepts(first), let code = PackedCode.pack(first), code != 0 else {
-                throw text.error("'\(TableText.string(first).prefix(20))' is not a \(form.label)", line: number, field: "code")
+                throw text.error(
+                    "'\(TableText.string(first).prefix(20))' is not a \(form.label)", line: number, field: "code")
             }
             func date(_ k: Int, _ field: String) throws -> Int32? {
                 guard k < fields.count else { return nil }
-                return try text.date(UnsafeRawBufferPointer(rebasing: content[fields[k]]), line: number, field: field, optional: true)
+                return try text.date(
+                    UnsafeRawBufferPointer(rebasing: content[fields[k]]), line: number, field: field, optional: true)
             }
             let period = ServicePeriod(first: try date(1, "effective"), last: try date(2, "termination"))
-            guard !period.isEmpty else { throw text.error("termination before effective", line: number, field: "termination") }
+            guard !period.isEmpty else {
+                throw text.error("termination before effective", line: number, field: "termination")
+            }
             rows.append((code, period))
         }
         guard !rows.isEmpty else { throw text.error("no codes") }

@@ -14,7 +14,10 @@ enum Excludes1Loader {
         let header = ["code", "first", "last"]
         try text.forEachLine { number, line in
             if number == 1 {
-                guard TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(String.init) == header else {
+                guard
+                    TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                        == header
+                else {
                     throw text.error("expected the header 'code<TAB>first<TAB>last'", line: 1)
                 }
                 return

@@ -37,7 +37,8 @@ enum HCPCSLoader {
         let sorted = rows.sorted { ($0.code, $0.line) < ($1.code, $1.line) }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.code == b.code {
             throw text.error(
-                "procedure code \(PackedCode.unpack(a.code)) appears twice (also line \(a.line))", line: Int(b.line), field: "HCPC")
+                "procedure code \(PackedCode.unpack(a.code)) appears twice (also line \(a.line))", line: Int(b.line),
+                field: "HCPC")
         }
         var release = HCPCSTable.Release(name: name)
         release.codes = SortedCodes(sorted: sorted.map(\.code))
@@ -92,23 +93,28 @@ enum HCPCSLoader {
                 throw text.error("record id (position 11) must be 3, 4, 7 or 8", line: number, field: "record id")
             }
             guard line.count >= 293 else {
-                throw text.error("record of \(line.count) bytes ends before position 293", line: number, field: "action code")
+                throw text.error(
+                    "record of \(line.count) bytes ends before position 293", line: number, field: "action code")
             }
             func field(_ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
                 UnsafeRawBufferPointer(rebasing: line[(from - 1)..<to])
             }
-            let added = try text.date(field(269, 276), line: number, field: "added date", optional: true) ?? DayNumber.missing
+            let added =
+                try text.date(field(269, 276), line: number, field: "added date", optional: true) ?? DayNumber.missing
             let actionEffective =
-                try text.date(field(277, 284), line: number, field: "action effective date", optional: true) ?? DayNumber.missing
+                try text.date(field(277, 284), line: number, field: "action effective date", optional: true)
+                ?? DayNumber.missing
             let termination =
-                try text.date(field(285, 292), line: number, field: "termination date", optional: true) ?? DayNumber.missing
+                try text.date(field(285, 292), line: number, field: "termination date", optional: true)
+                ?? DayNumber.missing
             let action = line[292]
             guard action == 0x20 || (action >= 0x41 && action <= 0x5A) else {
                 throw text.error("action code (position 293) must be a letter", line: number, field: "action code")
             }
             if added != DayNumber.missing, termination != DayNumber.missing, added > termination {
                 throw text.error(
-                    "added \(DayNumber.format(added)), after its termination \(DayNumber.format(termination))", line: number,
+                    "added \(DayNumber.format(added)), after its termination \(DayNumber.format(termination))",
+                    line: number,
                     field: "added date")
             }
             if recordID == 0x37 {
@@ -117,17 +123,20 @@ enum HCPCSLoader {
                     let b = PackedCode.value(code[1])
                 else {
                     throw text.error(
-                        "modifier (positions 4–5, after three blanks) is not two letters or digits", line: number, field: "modifier")
+                        "modifier (positions 4–5, after three blanks) is not two letters or digits", line: number,
+                        field: "modifier")
                 }
                 modifiers.append(
                     .init(
-                        code: UInt16(a << 6 | b), added: added, actionEffective: actionEffective, termination: termination,
+                        code: UInt16(a << 6 | b), added: added, actionEffective: actionEffective,
+                        termination: termination,
                         action: action))
                 return
             }
             let code = try text.code(field(1, 5), line: number, field: "HCPCS code", maxLength: 5)
             guard PackedCode.length(code) == 5 else {
-                throw text.error("HCPCS code (positions 1–5) must have five characters", line: number, field: "HCPCS code")
+                throw text.error(
+                    "HCPCS code (positions 1–5) must have five characters", line: number, field: "HCPCS code")
             }
             let coverage = line[229]
             guard coverage == 0x20 || (coverage >= 0x41 && coverage <= 0x5A) else {
@@ -135,7 +144,8 @@ enum HCPCSLoader {
             }
             rows.append(
                 Row(
-                    code: code, added: added, actionEffective: actionEffective, termination: termination, action: action,
+                    code: code, added: added, actionEffective: actionEffective, termination: termination,
+                    action: action,
                     coverage: coverage, line: Int32(truncatingIfNeeded: number)))
         }
         return try finish(rows, modifiers: modifiers, text: text, name: name)
@@ -180,10 +190,13 @@ enum HCPCSLoader {
                 throw text.error("RECID must be 3, 4, 7 or 8", line: number, field: "RECID")
             }
             lastRecord = (recordID, cell("HCPC"))
-            let added = try text.date(cell("ADD DT"), line: number, field: "ADD DT", optional: true) ?? DayNumber.missing
+            let added =
+                try text.date(cell("ADD DT"), line: number, field: "ADD DT", optional: true) ?? DayNumber.missing
             let actionEffective =
-                try text.date(cell("ACT EFF DT"), line: number, field: "ACT EFF DT", optional: true) ?? DayNumber.missing
-            let termination = try text.date(cell("TERM DT"), line: number, field: "TERM DT", optional: true) ?? DayNumber.missing
+                try text.date(cell("ACT EFF DT"), line: number, field: "ACT EFF DT", optional: true)
+                ?? DayNumber.missing
+            let termination =
+                try text.date(cell("TERM DT"), line: number, field: "TERM DT", optional: true) ?? DayNumber.missing
             let actionText = Array(cell("ACTION CD").utf8)
             guard actionText.count <= 1, actionText.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
                 throw text.error("ACTION CD must be one letter", line: number, field: "ACTION CD")
@@ -191,7 +204,8 @@ enum HCPCSLoader {
             let action = actionText.first ?? 0x20
             if added != DayNumber.missing, termination != DayNumber.missing, added > termination {
                 throw text.error(
-                    "added \(DayNumber.format(added)), after its termination \(DayNumber.format(termination))", line: number,
+                    "added \(DayNumber.format(added)), after its termination \(DayNumber.format(termination))",
+                    line: number,
                     field: "ADD DT")
             }
             let hcpc = Array(cell("HCPC").utf8)
@@ -203,7 +217,8 @@ enum HCPCSLoader {
                 }
                 modifiers.append(
                     .init(
-                        code: UInt16(a << 6 | b), added: added, actionEffective: actionEffective, termination: termination,
+                        code: UInt16(a << 6 | b), added: added, actionEffective: actionEffective,
+                        termination: termination,
                         action: action))
                 return
             }
@@ -217,7 +232,8 @@ enum HCPCSLoader {
             }
             rows.append(
                 Row(
-                    code: code, added: added, actionEffective: actionEffective, termination: termination, action: action,
+                    code: code, added: added, actionEffective: actionEffective, termination: termination,
+                    action: action,
                     coverage: coverageText.first ?? 0x20, line: Int32(truncatingIfNeeded: number)))
         }
         return try finish(rows, modifiers: modifiers, text: text, name: name)

@@ -21,7 +21,8 @@ public struct HCPCSTable: Sendable {
             let i = codes.index(of: code)
             guard i >= 0 else { return .unknown }
             return HCPCSTable.effect(
-                on: day, added: added[i], actionEffective: actionEffective[i], termination: termination[i], action: action[i],
+                on: day, added: added[i], actionEffective: actionEffective[i], termination: termination[i],
+                action: action[i],
                 coverage: coverage[i])
         }
     }
@@ -60,7 +61,9 @@ public struct HCPCSTable: Sendable {
     ) -> CodeEffect {
         if DayNumber.isDate(added) && day < added { return .notYetAdded(added) }
         if DayNumber.isDate(termination) && day > termination { return .terminated(termination) }
-        if action == 0x44 && DayNumber.isDate(actionEffective) && day >= actionEffective && !DayNumber.isDate(termination) {
+        if action == 0x44 && DayNumber.isDate(actionEffective) && day >= actionEffective
+            && !DayNumber.isDate(termination)
+        {
             return .discontinued(actionEffective)
         }
         return .inEffect(coverage: coverage)

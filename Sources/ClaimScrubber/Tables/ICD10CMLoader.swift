@@ -29,7 +29,8 @@ enum ICD10CMLoader {
         let order = codes.indices.sorted { (codes[$0], $0) < (codes[$1], $1) }
         for (a, b) in zip(order, order.dropFirst()) where codes[a] == codes[b] {
             throw text.error(
-                "code \(PackedCode.unpack(codes[a])) appears twice (also line \(lines[a]))", line: Int(lines[b]), field: "code")
+                "code \(PackedCode.unpack(codes[a])) appears twice (also line \(lines[a]))", line: Int(lines[b]),
+                field: "code")
         }
     }
 
@@ -38,8 +39,10 @@ enum ICD10CMLoader {
         var columns: [String] = []
         try text.forEachLine { number, line in
             if number == 1 {
-                columns = TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                guard columns.count >= 3, columns[0] == "code", columns[1] == "code_dotted", columns[2] == "billable" else {
+                columns = TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(
+                    String.init)
+                guard columns.count >= 3, columns[0] == "code", columns[1] == "code_dotted", columns[2] == "billable"
+                else {
                     throw text.error("expected the header 'code<TAB>code_dotted<TAB>billable<TAB>description'", line: 1)
                 }
                 return
@@ -51,7 +54,8 @@ enum ICD10CMLoader {
                     "\(fields.count) columns where the header has \(columns.count)", line: number,
                     field: fields.count < columns.count ? columns[fields.count] : "(extra column)")
             }
-            let code = try text.icd10cmCode(UnsafeRawBufferPointer(rebasing: line[fields[0]]), line: number, field: "code")
+            let code = try text.icd10cmCode(
+                UnsafeRawBufferPointer(rebasing: line[fields[0]]), line: number, field: "code")
             let dotted = UnsafeRawBufferPointer(rebasing: line[fields[1]])
             guard PackedCode.pack(dotted) == code else {
                 throw text.error("code_dotted does not match code", line: number, field: "code_dotted")
@@ -66,30 +70,37 @@ enum ICD10CMLoader {
         }
     }
 
-    static func readOrderFile(_ text: TableText, into release: inout ICD10CMTable.Release, lines: inout [Int32]) throws {
+    static func readOrderFile(_ text: TableText, into release: inout ICD10CMTable.Release, lines: inout [Int32]) throws
+    {
         try text.forEachLine { number, line in
             if TableText.isBlank(line) { return }
             // A title holds no control character: a CR there is a file whose lines end in CR only,
             // read as one line (one code, the rest lost in its title).
             if line.contains(0x0D) {
                 throw text.error(
-                    "a carriage return inside the line (do the file's lines end in CR only?)", line: number, field: "title")
+                    "a carriage return inside the line (do the file's lines end in CR only?)", line: number,
+                    field: "title")
             }
             // Order number (1–5), blank (6), code (7–13), blank (14), flag (15), blank (16), title (17–).
             guard line.count >= 16 else {
-                throw text.error("line of \(line.count) characters; an order-file record has at least 16", line: number, field: "code")
+                throw text.error(
+                    "line of \(line.count) characters; an order-file record has at least 16", line: number,
+                    field: "code")
             }
             let order = TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[0..<5]))
             guard !order.isEmpty, order.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw text.error("order number (positions 1–5) is not a number", line: number, field: "order number")
             }
             guard line[5] == 0x20, line[13] == 0x20, line[15] == 0x20 else {
-                throw text.error("not the fixed-width order-file layout (blanks expected at 6, 14 and 16)", line: number, field: "code")
+                throw text.error(
+                    "not the fixed-width order-file layout (blanks expected at 6, 14 and 16)", line: number,
+                    field: "code")
             }
             // The code is left-aligned in 7–13, without a dot.
             let field = UnsafeRawBufferPointer(rebasing: line[6..<13])
             guard field[0] != 0x20, !field.contains(0x2E) else {
-                throw text.error("code (positions 7–13) must be left-aligned and without a dot", line: number, field: "code")
+                throw text.error(
+                    "code (positions 7–13) must be left-aligned and without a dot", line: number, field: "code")
             }
             let code = try text.icd10cmCode(field, line: number, field: "code")
             let flag = line[14]

@@ -18,7 +18,8 @@ enum MCELoader {
         var rows = 0
         try text.forEachLine { number, line in
             if number == 1 {
-                let names = TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                let names = TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(
+                    String.init)
                 guard names == header else {
                     throw text.error("expected the MCE header '\(header.joined(separator: "<TAB>"))'", line: 1)
                 }
@@ -36,7 +37,9 @@ enum MCELoader {
                 throw text.error("MCE_Version is not a number", line: number, field: "MCE_Version")
             }
             if let version, version != rowVersion {
-                throw text.error("MCE_Version \(rowVersion) differs from \(version) of the rows above", line: number, field: "MCE_Version")
+                throw text.error(
+                    "MCE_Version \(rowVersion) differs from \(version) of the rows above", line: number,
+                    field: "MCE_Version")
             }
             version = rowVersion
             let type = TableText.string(cell(5))
@@ -53,7 +56,8 @@ enum MCELoader {
             // Edit types are words like `Newborn_Only`; a blank, spaced or re-cased one would drop
             // its row from a list in use without a word. Other well-formed types are lists no rule uses.
             let list = MCETable.Lists.byEditType[editType]
-            guard Self.isEditTypeWord(cell(4)), list != nil || !Self.usedTypesLowercased.contains(editType.lowercased()) else {
+            guard Self.isEditTypeWord(cell(4)), list != nil || !Self.usedTypesLowercased.contains(editType.lowercased())
+            else {
                 throw text.error(
                     "MCE_Edit_Type '\(editType)' is not a list name (such as \(MCETable.Lists.byEditType.keys.sorted().joined(separator: ", ")))",
                     line: number, field: "MCE_Edit_Type")

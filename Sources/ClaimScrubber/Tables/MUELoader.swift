@@ -16,7 +16,8 @@ enum MUELoader {
                 let first = cells.first.map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") } ?? ""
                 if first.uppercased().hasPrefix("HCPCS") {
                     guard cells.count >= 3 else {
-                        throw text.error("the MUE header has \(cells.count) cells; expected code, value, indicator", line: number)
+                        throw text.error(
+                            "the MUE header has \(cells.count) cells; expected code, value, indicator", line: number)
                     }
                     sawHeader = true
                 }
@@ -24,7 +25,8 @@ enum MUELoader {
             }
             if cells.allSatisfy({ $0.trimmingSpaces.isEmpty }) { return }
             guard cells.count >= 3 else {
-                throw text.error("\(cells.count) cells; a MUE row has at least 3", line: number, field: columns[cells.count])
+                throw text.error(
+                    "\(cells.count) cells; a MUE row has at least 3", line: number, field: columns[cells.count])
             }
             // Code, value, indicator and rationale; text in a cell past them is two rows run
             // together (a lost line end).
@@ -48,7 +50,9 @@ enum MUELoader {
         guard !rows.isEmpty else { throw text.error("no MUE rows") }
         rows.sort { ($0.code, $0.line) < ($1.code, $1.line) }
         for (a, b) in zip(rows, rows.dropFirst()) where a.code == b.code {
-            throw text.error("code \(PackedCode.unpack(a.code)) appears twice (also line \(a.line))", line: Int(b.line), field: columns[0])
+            throw text.error(
+                "code \(PackedCode.unpack(a.code)) appears twice (also line \(a.line))", line: Int(b.line),
+                field: columns[0])
         }
         var release = MUETable.Release(name: name, setting: setting)
         release.codes = SortedCodes(sorted: rows.map(\.code))

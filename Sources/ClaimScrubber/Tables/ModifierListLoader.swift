@@ -8,9 +8,12 @@ enum ModifierListLoader {
         var columns: [String] = []
         try text.forEachLine { number, line in
             if number == 1 {
-                columns = TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                guard columns.count >= 3, columns[0] == "code", columns[1] == "effective", columns[2] == "termination" else {
-                    throw text.error("expected the header 'code<TAB>effective<TAB>termination[<TAB>description]'", line: 1)
+                columns = TableText.string(line).split(separator: "\t", omittingEmptySubsequences: false).map(
+                    String.init)
+                guard columns.count >= 3, columns[0] == "code", columns[1] == "effective", columns[2] == "termination"
+                else {
+                    throw text.error(
+                        "expected the header 'code<TAB>effective<TAB>termination[<TAB>description]'", line: 1)
                 }
                 return
             }
@@ -28,7 +31,9 @@ enum ModifierListLoader {
             let period = ServicePeriod(
                 first: try text.date(cell(1), line: number, field: "effective", optional: true),
                 last: try text.date(cell(2), line: number, field: "termination", optional: true))
-            guard !period.isEmpty else { throw text.error("termination before effective", line: number, field: "termination") }
+            guard !period.isEmpty else {
+                throw text.error("termination before effective", line: number, field: "termination")
+            }
             entries.append((code, period))
         }
         guard !entries.isEmpty else { throw text.error("no modifiers") }

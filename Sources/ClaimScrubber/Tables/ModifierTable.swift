@@ -16,7 +16,9 @@ public struct ModifierTable: Sendable {
 
     /// Builds the table from (modifier, period) pairs.
     init(_ entries: [(code: UInt16, period: ServicePeriod)]) {
-        let sorted = entries.filter { $0.code < 4096 && !$0.period.isEmpty }.sorted { ($0.code, $0.period.first) < ($1.code, $1.period.first) }
+        let sorted = entries.filter { $0.code < 4096 && !$0.period.isEmpty }.sorted {
+            ($0.code, $0.period.first) < ($1.code, $1.period.first)
+        }
         periods = sorted.map(\.period)
         slots = Array(repeating: 0, count: 4097)
         var k = 0
@@ -72,14 +74,19 @@ public struct ModifierTable: Sendable {
     /// Packs a two-character modifier (nil when not two letters or digits).
     public static func pack(_ text: String) -> UInt16? {
         let bytes = Array(text.utf8)
-        guard bytes.count == 2, let a = PackedCode.value(bytes[0]), let b = PackedCode.value(bytes[1]) else { return nil }
+        guard bytes.count == 2, let a = PackedCode.value(bytes[0]), let b = PackedCode.value(bytes[1]) else {
+            return nil
+        }
         return UInt16(a << 6 | b)
     }
 
     /// The two characters of a packed modifier.
     public static func unpack(_ modifier: UInt16) -> String {
         func char(_ v: UInt16) -> Character {
-            v == 0 ? "?" : v <= 10 ? Character(Unicode.Scalar(UInt8(v - 1 + 0x30))) : Character(Unicode.Scalar(UInt8(v - 11 + 0x41)))
+            v == 0
+                ? "?"
+                : v <= 10
+                    ? Character(Unicode.Scalar(UInt8(v - 1 + 0x30))) : Character(Unicode.Scalar(UInt8(v - 11 + 0x41)))
         }
         return String([char(modifier >> 6 & 63), char(modifier & 63)])
     }

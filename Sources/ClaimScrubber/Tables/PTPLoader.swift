@@ -14,7 +14,9 @@ import Dispatch
 /// of the CMS files (any other spelling goes through the general path, which also names what is
 /// wrong), into columns rather than an array of row structs.
 enum PTPLoader {
-    static let columns = ["column 1", "column 2", "prior to 1996", "effective date", "deletion date", "modifier indicator"]
+    static let columns = [
+        "column 1", "column 2", "prior to 1996", "effective date", "deletion date", "modifier indicator",
+    ]
 
     /// Rows column by column, in file order.
     struct Rows {
@@ -103,12 +105,14 @@ enum PTPLoader {
             var number = 1
             var found: (start: Int, line: Int)?
             try TableText.forEachLine(in: all, from: 0, to: all.count) { start, line in
-                let firstCell = TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[0..<(line.firstIndex(of: 0x09) ?? line.count)]))
+                let firstCell = TableText.trimmed(
+                    UnsafeRawBufferPointer(rebasing: line[0..<(line.firstIndex(of: 0x09) ?? line.count)]))
                 // A row; or, once the header began, any line with a first cell (the header's
                 // wrapped lines leave it empty): a broken row, which the row reader names.
                 if (firstCell.count == 5 && PackedCode.pack(firstCell) != nil) || (sawHeader && !firstCell.isEmpty) {
                     guard sawHeader else {
-                        throw text.error("no PTP column header ('Column 1 …') before the first row", line: number, field: "column 1")
+                        throw text.error(
+                            "no PTP column header ('Column 1 …') before the first row", line: number, field: "column 1")
                     }
                     found = (start, number)
                     return false
@@ -124,7 +128,8 @@ enum PTPLoader {
 
     /// Reads the rows in `bytes[from..<to]` (whole lines); line numbers in the error count from 0
     /// at `from`.
-    private static func readRows(_ text: TableText, from: Int, to: Int) -> (rows: Rows, lines: Int, error: ScrubError?) {
+    private static func readRows(_ text: TableText, from: Int, to: Int) -> (rows: Rows, lines: Int, error: ScrubError?)
+    {
         var rows = Rows()
         // About 33 bytes a row in the CMS files.
         rows.reserveCapacity((to - from) / 30 + 16)
@@ -180,14 +185,17 @@ enum PTPLoader {
         }
         guard i < n else { return false }
         let indicator = line[i] &- 0x30
-        guard indicator == 0 || indicator == 1 || indicator == 9, i &+ 1 == n || line[i &+ 1] == 0x09 else { return false }
+        guard indicator == 0 || indicator == 1 || indicator == 9, i &+ 1 == n || line[i &+ 1] == 0x09 else {
+            return false
+        }
         // The rationale, if any, is the last cell: a tab after it is a row too many cells long.
         if i &+ 1 < n, TableText.find(0x09, in: line, from: i &+ 2, to: n) < n { return false }
         // Packed as `PackedCode.pack` does: five characters, then five empty ones.
         guard ProcedureCodeRule.form(c1 << 30) != .malformed, ProcedureCodeRule.form(c2 << 30) != .malformed else {
             return false
         }
-        rows.append(key: PTPTable.key(c1 << 30, c2 << 30), effective: effective, deletion: deletion, indicator: indicator)
+        rows.append(
+            key: PTPTable.key(c1 << 30, c2 << 30), effective: effective, deletion: deletion, indicator: indicator)
         return true
     }
 
@@ -198,15 +206,21 @@ enum PTPLoader {
         if TableText.isBlank(line) { return }
         TableText.split(line, separator: 0x09, into: &fields)
         guard fields.count >= 6 else {
-            throw text.error("\(fields.count) cells; a PTP row has at least 6", line: number, field: columns[fields.count])
+            throw text.error(
+                "\(fields.count) cells; a PTP row has at least 6", line: number, field: columns[fields.count])
         }
         // Six cells and the edit's rationale; text in a cell past them is two rows run together (a
         // lost line end).
-        if fields.count > 7, fields[7...].contains(where: { !TableText.isBlank(UnsafeRawBufferPointer(rebasing: line[$0])) }) {
-            throw text.error("\(fields.count) cells; a PTP row has 6, and its rationale", line: number, field: "(extra column)")
+        if fields.count > 7,
+            fields[7...].contains(where: { !TableText.isBlank(UnsafeRawBufferPointer(rebasing: line[$0])) })
+        {
+            throw text.error(
+                "\(fields.count) cells; a PTP row has 6, and its rationale", line: number, field: "(extra column)")
         }
         let cells = fields
-        func cell(_ k: Int) -> UnsafeRawBufferPointer { TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[cells[k]])) }
+        func cell(_ k: Int) -> UnsafeRawBufferPointer {
+            TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[cells[k]]))
+        }
         let c1 = try text.procedureCode(
             text.code(cell(0), line: number, field: columns[0], maxLength: 5), line: number, field: columns[0])
         let c2 = try text.procedureCode(
@@ -218,8 +232,11 @@ enum PTPLoader {
         let effective = try eightDigitDate(cell(3), text, number, columns[3])
         let deletionCell = cell(4)
         let deletion =
-            deletionCell.count == 1 && deletionCell[0] == 0x2A ? Int32.max : try eightDigitDate(deletionCell, text, number, columns[4])
-        guard deletion >= effective else { throw text.error("deletion date before effective date", line: number, field: columns[4]) }
+            deletionCell.count == 1 && deletionCell[0] == 0x2A
+            ? Int32.max : try eightDigitDate(deletionCell, text, number, columns[4])
+        guard deletion >= effective else {
+            throw text.error("deletion date before effective date", line: number, field: columns[4])
+        }
         let indicator = cell(5)
         guard indicator.count == 1, [0x30, 0x31, 0x39].contains(indicator[0]) else {
             throw text.error("modifier indicator must be 0, 1 or 9", line: number, field: columns[5])
@@ -227,7 +244,9 @@ enum PTPLoader {
         rows.append(key: PTPTable.key(c1, c2), effective: effective, deletion: deletion, indicator: indicator[0] - 0x30)
     }
 
-    static func eightDigitDate(_ cell: UnsafeRawBufferPointer, _ text: TableText, _ line: Int, _ field: String) throws -> Int32 {
+    static func eightDigitDate(_ cell: UnsafeRawBufferPointer, _ text: TableText, _ line: Int, _ field: String) throws
+        -> Int32
+    {
         guard cell.count == 8, let day = try text.date(cell, line: line, field: field, optional: false) else {
             throw text.error("'\(TableText.string(cell).prefix(20))' is not a date YYYYMMDD", line: line, field: field)
         }

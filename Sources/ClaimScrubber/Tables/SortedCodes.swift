@@ -32,7 +32,9 @@ public struct SortedCodes: Sendable, Equatable {
     /// Index of the first of `sorted[range]` not less than `key` (`range.upperBound` when every one
     /// is less), in compare-and-select steps without branches: the search behind every table.
     @inline(__always)
-    static func lowerBound<T: FixedWidthInteger>(_ key: T, in sorted: UnsafeBufferPointer<T>, _ range: Range<Int>) -> Int {
+    static func lowerBound<T: FixedWidthInteger>(_ key: T, in sorted: UnsafeBufferPointer<T>, _ range: Range<Int>)
+        -> Int
+    {
         var n = range.count
         if n == 0 { return range.lowerBound }
         var base = range.lowerBound

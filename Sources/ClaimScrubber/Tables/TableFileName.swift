@@ -37,7 +37,8 @@ struct TableFileName: Equatable {
         let n = normalized(name)
         if n.hasPrefix("icd10cm_order"), n.hasSuffix(".txt") {
             guard let official = icd10cmOrder(n) else {
-                throw nearMiss(name, "an ICD-10-CM order file is named icd10cm_order_YYYY.txt or icd10cm-order-[Month-]YYYY.txt")
+                throw nearMiss(
+                    name, "an ICD-10-CM order file is named icd10cm_order_YYYY.txt or icd10cm-order-[Month-]YYYY.txt")
             }
             return official
         }
@@ -53,7 +54,8 @@ struct TableFileName: Equatable {
         if n.hasPrefix("ccipra_") || n.hasPrefix("ccioph_"), n.hasSuffix(".txt") {
             guard let official = ncciPTP(n) else {
                 throw nearMiss(
-                    name, "an NCCI PTP file is named ccipra-vNNNrN-fN.txt or ccioph-vNNNrN-fN.txt (v321r0: version 32.1, "
+                    name,
+                    "an NCCI PTP file is named ccipra-vNNNrN-fN.txt or ccioph-vNNNrN-fN.txt (v321r0: version 32.1, "
                         + "quarter digit 0–3; parts f1, f2, …)")
             }
             return official
@@ -61,7 +63,8 @@ struct TableFileName: Equatable {
         if n.hasPrefix("mcr_mue_"), n.hasSuffix(".csv") {
             guard let official = mue(n) else {
                 throw nearMiss(
-                    name, "an MUE file is named MCR_MUE_<Practitioner|OutpatientHospital|DME>Services_Eff_MM-DD-YYYY.csv "
+                    name,
+                    "an MUE file is named MCR_MUE_<Practitioner|OutpatientHospital|DME>Services_Eff_MM-DD-YYYY.csv "
                         + "with a real date")
             }
             return official
@@ -74,7 +77,9 @@ struct TableFileName: Equatable {
     }
 
     private static func nearMiss(_ name: String, _ rule: String) -> ScrubError {
-        ScrubError("the name looks official but breaks the pattern: \(rule); rename the file or list it in tables.toml", file: name)
+        ScrubError(
+            "the name looks official but breaks the pattern: \(rule); rename the file or list it in tables.toml",
+            file: name)
     }
 
     private static func icd10cmOrder(_ n: String) -> TableFileName? {
@@ -104,7 +109,8 @@ struct TableFileName: Equatable {
             let minor = Int(m.3)
         else { return nil }
         let setting: ServiceSetting = m.1 == "pra" ? .practitioner : .outpatientHospital
-        var result = TableFileName(kind: "ptp", release: "NCCI PTP v\(major).\(minor) \(setting.rawValue)", setting: setting)
+        var result = TableFileName(
+            kind: "ptp", release: "NCCI PTP v\(major).\(minor) \(setting.rawValue)", setting: setting)
         result.group = "ptp-\(setting.rawValue)-v\(m.2)\(m.3)\(m.4 ?? "")"
         result.effective = DayNumber.from(year: 1994 + major, month: 1 + 3 * minor, day: 1)
         return result

@@ -33,11 +33,14 @@ public enum TableListing {
     public static func notes(_ tables: CodeTables) -> [String] {
         var notes = codeSetNotes(tables).map(\.note)
         if !tables.ignoredFiles.isEmpty {
-            notes.append("ignored (neither in tables.toml nor an official name): \(tables.ignoredFiles.joined(separator: ", "))")
+            notes.append(
+                "ignored (neither in tables.toml nor an official name): \(tables.ignoredFiles.joined(separator: ", "))")
             // CMS publishes the NCCI and MUE files zipped; the text files inside are what is read.
             let zipped = tables.ignoredFiles.filter { $0.lowercased().hasSuffix(".zip") }
             if !zipped.isEmpty {
-                notes.append("zip archives are not read: unzip \(zipped.joined(separator: ", ")) into the folder (the .txt and .csv files inside are)")
+                notes.append(
+                    "zip archives are not read: unzip \(zipped.joined(separator: ", ")) into the folder (the .txt and .csv files inside are)"
+                )
             }
         }
         return notes

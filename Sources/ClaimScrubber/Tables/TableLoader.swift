@@ -42,7 +42,8 @@ public enum TableLoader {
         var listed: [String: TableManifest.Entry] = [:]
         for (i, entry) in manifest.entries.enumerated() {
             guard listed[entry.file] == nil else {
-                throw ScrubError("'\(entry.file)' is listed twice", file: TableManifest.fileName, field: "table[\(i)].file")
+                throw ScrubError(
+                    "'\(entry.file)' is listed twice", file: TableManifest.fileName, field: "table[\(i)].file")
             }
             guard kinds.contains(entry.kind) else {
                 throw ScrubError(
@@ -71,7 +72,9 @@ public enum TableLoader {
         for name in Set(names).union(listed.keys).sorted() where name != TableManifest.fileName {
             let path = (directory as NSString).appendingPathComponent(name)
             var isSubfolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isSubfolder), isSubfolder.boolValue { continue }
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isSubfolder), isSubfolder.boolValue {
+                continue
+            }
             do {
                 // A listed file's kind and dates come from tables.toml, whatever its name looks like.
                 let official =
@@ -119,17 +122,21 @@ public enum TableLoader {
     }
 
     /// A file's kind, release and dates: the manifest's when listed, else the official name's.
-    static func metadata(name: String, entry: TableManifest.Entry?, official: TableFileName?) throws -> TableSetBuilder.Metadata? {
+    static func metadata(name: String, entry: TableManifest.Entry?, official: TableFileName?) throws -> TableSetBuilder
+        .Metadata?
+    {
         guard let entry else {
             guard let official else { return nil }
             return .init(
                 file: name, kind: official.kind, release: official.release,
-                period: ServicePeriod(first: official.effective, last: official.through), declaresEnd: official.through != nil,
+                period: ServicePeriod(first: official.effective, last: official.through),
+                declaresEnd: official.through != nil,
                 setting: official.setting, group: official.group)
         }
         if let official, official.kind != entry.kind {
             throw ScrubError(
-                "tables.toml says kind '\(entry.kind)' but the file name is that of a '\(official.kind)' table", file: name,
+                "tables.toml says kind '\(entry.kind)' but the file name is that of a '\(official.kind)' table",
+                file: name,
                 field: "kind")
         }
         var setting = official?.setting
@@ -143,7 +150,8 @@ public enum TableLoader {
             // taking the manifest's word would drop every edit of the setting the name says.
             if let named = official?.setting, named != s {
                 throw ScrubError(
-                    "tables.toml says setting '\(word)' but the file name is that of a \(named.rawValue) table", file: name,
+                    "tables.toml says setting '\(word)' but the file name is that of a \(named.rawValue) table",
+                    file: name,
                     field: "setting")
             }
             setting = s
@@ -185,7 +193,8 @@ struct TableSetBuilder {
     var cpt: [(release: CodeListTable.Release, period: ServicePeriod)] = []
     var revenueCodes: [(release: CodeListTable.Release, period: ServicePeriod)] = []
     var modifierLists: [(code: UInt16, period: ServicePeriod)] = []
-    var ptpGroups: [(key: String, name: String, setting: ServiceSetting, period: ServicePeriod, parts: [PTPLoader.Rows])] = []
+    var ptpGroups:
+        [(key: String, name: String, setting: ServiceSetting, period: ServicePeriod, parts: [PTPLoader.Rows])] = []
     var mue: [(release: MUETable.Release, period: ServicePeriod)] = []
     var addOnRows: [AddOnTable.Row] = []
     /// Listing rows, with the code set and release index whose served period they show.
@@ -378,7 +387,8 @@ struct TableSetBuilder {
     /// HCPCS and MUE releases serve from a date: the name's or the manifest's.
     static func requireStart(_ m: Metadata, _ text: TableText) throws -> ServicePeriod {
         guard m.period.first != .min else {
-            throw text.error("no effective date: give 'effective' in tables.toml or use the official file name", field: "effective")
+            throw text.error(
+                "no effective date: give 'effective' in tables.toml or use the official file name", field: "effective")
         }
         return m.period
     }
@@ -466,15 +476,20 @@ enum PlaceOfServiceLoader {
         var count = 0
         try text.forEachLine { number, line in
             if line.isEmpty || line.first == 0x23 { return }
-            let code = UnsafeRawBufferPointer(rebasing: line[0..<(line.firstIndex { $0 == 0x09 || $0 == 0x2C } ?? line.count)])
+            let code = UnsafeRawBufferPointer(
+                rebasing: line[0..<(line.firstIndex { $0 == 0x09 || $0 == 0x2C } ?? line.count)])
             if code.elementsEqual("code".utf8) { return }
             guard code.count == 2, code.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 throw text.error("not a two-digit place-of-service code", line: number, field: "code")
             }
             // Code and name: a third cell with text is two lines run together (a lost line end).
             let cells = line.split(separator: 0x09, omittingEmptySubsequences: false)
-            if cells.count > 2, cells[2...].contains(where: { !TableText.isBlank(UnsafeRawBufferPointer(rebasing: $0)) }) {
-                throw text.error("\(cells.count) cells; a place-of-service line has code and name", line: number, field: "(extra column)")
+            if cells.count > 2,
+                cells[2...].contains(where: { !TableText.isBlank(UnsafeRawBufferPointer(rebasing: $0)) })
+            {
+                throw text.error(
+                    "\(cells.count) cells; a place-of-service line has code and name", line: number,
+                    field: "(extra column)")
             }
             set.insert((code[0] - 0x30) * 10 + code[1] - 0x30)
             count += 1

@@ -79,7 +79,9 @@ struct TableText {
     /// bytes a step (the shipped ICD-10-CM files are 200k lines of codes and descriptions).
     @inline(__always)
     static func find(_ byte: UInt8, in bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
-        guard from < to, let base = bytes.baseAddress, let hit = memchr(base + from, Int32(byte), to - from) else { return to }
+        guard from < to, let base = bytes.baseAddress, let hit = memchr(base + from, Int32(byte), to - from) else {
+            return to
+        }
         return base.distance(to: UnsafeRawPointer(hit))
     }
 
@@ -177,7 +179,9 @@ struct TableText {
         guard text.count <= maxLength, let packed = PackedCode.pack(text, skippingDots: false), packed != 0,
             PackedCode.length(packed) <= maxLength
         else {
-            throw error("'\(Self.string(text).prefix(20))' is not a code of up to \(maxLength) letters and digits", line: line, field: field)
+            throw error(
+                "'\(Self.string(text).prefix(20))' is not a code of up to \(maxLength) letters and digits", line: line,
+                field: field)
         }
         return packed
     }
@@ -198,14 +202,17 @@ struct TableText {
     func procedureCode(_ code: UInt64, line: Int, field: String) throws -> UInt64 {
         guard ProcedureCodeRule.form(code) != .malformed else {
             throw error(
-                "\(PackedCode.unpack(code)) is not a CPT or HCPCS Level II code (five characters)", line: line, field: field)
+                "\(PackedCode.unpack(code)) is not a CPT or HCPCS Level II code (five characters)", line: line,
+                field: field)
         }
         return code
     }
 
     func code(_ text: String, line: Int, field: String, maxLength: Int = PackedCode.maxLength) throws -> UInt64 {
         var text = text
-        return try text.withUTF8 { try code(UnsafeRawBufferPointer($0), line: line, field: field, maxLength: maxLength) }
+        return try text.withUTF8 {
+            try code(UnsafeRawBufferPointer($0), line: line, field: field, maxLength: maxLength)
+        }
     }
 
     /// A date in YYYYMMDD (the CMS files) or YYYY-MM-DD / MM/DD/YYYY; nil when blank and `optional`.
