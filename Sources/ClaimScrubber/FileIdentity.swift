@@ -17,4 +17,13 @@ public struct FileIdentity: Equatable, Sendable {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }
+
+    /// The regular file open as `descriptor` (standard input redirected from a file); nil for a
+    /// pipe, a terminal or a device, which no path can name again.
+    public init?(regularFileAt descriptor: Int32) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
 }

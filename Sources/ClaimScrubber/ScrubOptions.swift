@@ -102,8 +102,8 @@ extension ScrubOptions {
     }
 
     /// Stops the run, before anything is read or removed, when:
-    /// - an input is given twice (`-` twice, or one file by two paths): its lines would be read
-    ///   twice, each an exact duplicate of itself;
+    /// - an input is given twice (`-` twice, or one file by two paths, or as a path and as standard
+    ///   input redirected from it): its lines would be read twice, each an exact duplicate of itself;
     /// - an input is one of the output folder's output files (the same file, by device and inode,
     ///   whatever the path): the run removes those before it reads its inputs and renames its
     ///   outputs over them, so such an input (`scrub scrub-out/held.csv` with the default `--out`)
@@ -111,21 +111,28 @@ extension ScrubOptions {
     /// - a folder has an output's name in the output folder: the run could not rename that output
     ///   into place, and would find out only when it is done.
     public func checkInputsAndOutputFolder() throws {
-        var seen: [(id: FileIdentity, path: String)] = []
+        var seen: [(id: FileIdentity, name: String)] = []
         var standardInput = false
         for input in inputs {
+            let id: FileIdentity?
+            let name: String
             if input == "-" {
                 if standardInput { throw ScrubError("standard input (-) is given twice: it can be read once") }
                 standardInput = true
-                continue
+                // Redirected from a file (`scrub e.csv - < e.csv`): that file, by another name.
+                id = FileIdentity(regularFileAt: 0)
+                name = "standard input (-)"
+            } else {
+                id = FileIdentity(path: input)
+                name = input
             }
-            guard let id = FileIdentity(path: input) else { continue }
+            guard let id else { continue }
             if let first = seen.first(where: { $0.id == id }) {
-                let same = first.path == input ? "" : " (as \(first.path))"
+                let same = first.name == name ? "" : " (as \(first.name))"
                 throw ScrubError(
-                    "is given twice\(same): every line would be read twice, each a duplicate of itself", file: input)
+                    "is given twice\(same): every line would be read twice, each a duplicate of itself", file: name)
             }
-            seen.append((id, input))
+            seen.append((id, name))
         }
         var outputs: [(id: FileIdentity, name: String)] = []
         for name in Self.outputNames {
@@ -137,13 +144,11 @@ extension ScrubOptions {
             }
             if let id = FileIdentity(path: path) { outputs.append((id, name)) }
         }
-        guard !outputs.isEmpty else { return }
-        for input in inputs where input != "-" {
-            guard let id = FileIdentity(path: input) else { continue }
-            if let output = outputs.first(where: { $0.id == id }) {
+        for input in seen {
+            if let output = outputs.first(where: { $0.id == input.id }) {
                 throw ScrubError(
                     "is the output folder's \(output.name), which this run replaces: copy it elsewhere or choose another --out",
-                    file: input)
+                    file: input.name)
             }
         }
     }

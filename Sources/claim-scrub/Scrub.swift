@@ -66,6 +66,7 @@ struct Scrub: ParsableCommand {
     func scrubOptions() throws -> ScrubOptions {
         var options = ScrubOptions(
             inputs: inputs, asOf: try asOf.map { try parseDay($0, option: "--as-of") } ?? today())
+        guard !out.isEmpty else { throw ValidationError("--out must name a folder") }
         options.outputDirectory = out
         guard let failOn = ScrubOptions.FailOn(rawValue: failOn) else {
             throw ValidationError("--fail-on must be error, warning or never")
@@ -77,6 +78,8 @@ struct Scrub: ParsableCommand {
             throw ValidationError("--memory-limit must be a size such as 512MiB, 2GiB or 1G (at least 1MiB)")
         }
         options.memoryLimit = limit
+        // An empty path would quietly mean the current folder.
+        if tempDir?.isEmpty == true { throw ValidationError("--temp-dir must name a folder") }
         options.temporaryDirectory = tempDir
         if let secondPass {
             // How pass 2 reads a compressed input again: a spool of pass 1's decompressed bytes, or

@@ -24,7 +24,11 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:]) throws -> Run {
+    /// Runs the executable; its standard input is `stdin` through a pipe, or the file at
+    /// `stdinFile` (a redirection, `< FILE`).
+    static func run(
+        _ arguments: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, environment: [String: String] = [:]
+    ) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -34,7 +38,9 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         let input = Pipe()
-        process.standardInput = input
+        let file = try stdinFile.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
+        defer { try? file?.close() }
+        process.standardInput = file ?? input
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
         try input.fileHandleForWriting.close()
@@ -195,6 +201,9 @@ import Testing
             ["scrub", "x.csv", "--memory-limit", "lots"],
             ["scrub", "x.csv", "--level", "20"],
             ["scrub", "x.csv", "--as-of", "2026-02-30"],
+            // An empty path would be the current folder, or nowhere.
+            ["scrub", "x.csv", "--out", ""],
+            ["scrub", "x.csv", "--temp-dir", ""],
             ["scrub", "x.csv", "--no-such-flag"],
             ["scrub"],
             ["no-such-command"],

@@ -355,6 +355,19 @@ import Zstd
             stdin: Array((BadInputTests.header + BadInputTests.good).utf8))
         #expect(run.status == 2 && run.stderr.contains("standard input (-) is given twice"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("o2") + "/clean.csv"))
+        // The file as a path and as standard input redirected from it, in either order.
+        for inputs in [[input, "-"], ["-", input]] {
+            let both = try CommandLineTests.run(
+                ["scrub"] + inputs + ["--out", dir.file("o3"), "--tables", "default", "--quiet"], stdinFile: input)
+            #expect(both.status == 2 && both.stderr.contains("is given twice"), "\(inputs): \(both.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.file("o3") + "/clean.csv"))
+        }
+        // Standard input redirected from another file is read.
+        let other = try dir.write("other.csv", BadInputTests.header + BadInputTests.good)
+        let apart = try CommandLineTests.run(
+            ["scrub", input, "-", "--out", dir.file("o4"), "--tables", "default", "--quiet", "--fail-on", "never"],
+            stdinFile: other)
+        #expect(apart.status == 0, "\(apart.stderr)")
     }
 
     /// A folder under an output's name is refused before the run starts, not found when it ends.
