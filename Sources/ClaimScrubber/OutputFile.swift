@@ -27,6 +27,18 @@ public final class OutputFile {
     ///   - direct: write past the page cache where the file system allows (false: always buffered).
     public init(path: String, level: Int32?, workers: Int32 = 0, direct: Bool = true) throws {
         finalPath = path
+        // The rename at the end would replace whatever has the name: a device such as /dev/null
+        // (as root), a pipe or a socket would be gone, a file in its place.
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG, S_IFLNK: break
+            case S_IFDIR: throw ScrubError("is a folder: choose a file name for the output", file: path)
+            default:
+                throw ScrubError(
+                    "is not a regular file (a device or a pipe?): choose a file for the output", file: path)
+            }
+        }
         let url = URL(fileURLWithPath: path)
         temporaryPath =
             url.deletingLastPathComponent().appendingPathComponent(

@@ -243,6 +243,11 @@ extension ScrubSummary {
         m.records = try r.int(root, "lines_in")
         m.held = try r.int(root, "lines_held")
         m.flagged = try r.int(root, "lines_with_findings")
+        // A summary at odds with itself would make a report of impossible rates (an error rate of
+        // 10^17 %): refused rather than drawn.
+        for (key, count) in [("lines_held", m.held), ("lines_with_findings", m.flagged)] where count > m.records {
+            throw ScrubError("\(key) (\(count)) is more than lines_in (\(m.records))", file: file)
+        }
         m.chargesCents = try r.int64(root, "charges_cents")
         m.heldCents = try r.int64(root, "held_cents")
         m.atRiskCents = try r.int64(root, "at_risk_cents")
@@ -287,13 +292,17 @@ extension ScrubSummary {
             }
             m.providers[npi] = try r.tally(value, "providers.\(name)")
         }
-        for (name, value) in try r.object(root, "weeks") {
+        for (name, value) in try r.object(root, "weeks").sorted(by: { $0.key < $1.key }) {
             var week = ISOWeek.none
             if name != Self.noneKey {
                 guard let entry = value as? [String: Any], let start = entry["week_start"] as? String,
                     DayNumber.isDate(DayNumber.parse(start))
                 else { throw ScrubError("weeks.\(name): week_start is missing or not a date", file: file) }
                 week = ISOWeek.index(DayNumber.parse(start))
+            }
+            // Two entries of one week: the report would draw one of them and lose the other's lines.
+            guard m.weeks[week] == nil else {
+                throw ScrubError("weeks.\(name): the same week as another entry", file: file)
             }
             m.weeks[week] = try r.tally(value, "weeks.\(name)")
         }

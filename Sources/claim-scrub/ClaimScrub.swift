@@ -43,6 +43,9 @@ func parseDay(_ text: String, option: String) throws -> Int32 {
             i == 4 || i == 7 ? c == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
         }
     let day = iso ? DayNumber.parse(text) : DayNumber.malformed
+    if iso, let year = Int(text.prefix(4)), !(1800...2200).contains(year) {
+        throw ValidationError("\(option) must be a date in the years 1800-2200, not '\(text)'")
+    }
     guard DayNumber.isDate(day) else { throw ValidationError("\(option) must be a date YYYY-MM-DD, not '\(text)'") }
     return day
 }

@@ -31,7 +31,14 @@ struct Generate: ParsableCommand {
         guard lines >= 0 else { throw ValidationError("--lines must be 0 or more") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
         guard ["csv", "x12", "hl7"].contains(format) else { throw ValidationError("--format must be csv, x12 or hl7") }
-        _ = try parseDay(asOf, option: "--as-of")
+        // A claim file holds claims: one of none is an empty file, which no scrub takes (a CSV
+        // extract of none is its header line).
+        guard format == "csv" || lines >= 1 else { throw ValidationError("--lines must be 1 or more for \(format)") }
+        // Patients are up to 93 years old and every date must lie in the years 1800-2200.
+        let day = try parseDay(asOf, option: "--as-of")
+        guard day >= DayNumber.parse("1900-01-01") && day <= DayNumber.parse("2199-12-31") else {
+            throw ValidationError("--as-of for generate must be 1900-01-01...2199-12-31")
+        }
     }
 
     mutating func run() throws {
@@ -46,43 +53,36 @@ struct Generate: ParsableCommand {
             return
         }
         var generator = ExtractGenerator(options: options)
-        do {
-            let file = try OutputFile(path: out, level: compressed ? 3 : nil, workers: compressed ? 2 : 0)
-            do {
-                try generator.generate { try file.write($0) }
-                try file.commit()
-            } catch {
-                file.discard()
-                throw error
-            }
-            let truthPath = (compressed ? String(out.dropLast(4)) : out) + ".truth.csv"
-            let truth = try OutputFile(path: truthPath, level: nil)
-            try truth.write(generator.truthCSV())
-            try truth.commit()
-        } catch let error as ScrubError {
-            throw fail(error)
-        }
+        try write(compressed: compressed, generate: { try generator.generate($0) }, truth: { generator.truthCSV() })
     }
 
-    /// Writes the file (zstd level 3 for a .zst name) and its truth file, atomically.
+    /// Writes the file (zstd level 3 for a .zst name) and its truth file, both or neither: each is
+    /// written under a temporary name, and a failure on either (a folder under the truth file's
+    /// name, say) leaves no file under a final name and no temporary.
     private func write(compressed: Bool, generate: (([UInt8]) throws -> Void) throws -> Void, truth: () -> [UInt8])
         throws
     {
+        let truthPath = (compressed ? String(out.dropLast(4)) : out) + ".truth.csv"
+        var files: [OutputFile] = []
+        var committed: [String] = []
         do {
             let file = try OutputFile(path: out, level: compressed ? 3 : nil, workers: compressed ? 2 : 0)
-            do {
-                try generate { try file.write($0) }
-                try file.commit()
-            } catch {
-                file.discard()
-                throw error
-            }
-            let truthPath = (compressed ? String(out.dropLast(4)) : out) + ".truth.csv"
+            files.append(file)
+            try generate { try file.write($0) }
+            try file.finish()
             let truthFile = try OutputFile(path: truthPath, level: nil)
+            files.append(truthFile)
             try truthFile.write(truth())
+            try truthFile.finish()
+            // The truth file first: a data file under its final name always has its truth beside it.
             try truthFile.commit()
-        } catch let error as ScrubError {
-            throw fail(error)
+            committed.append(truthPath)
+            try file.commit()
+        } catch {
+            for file in files { file.discard() }
+            for path in committed { unlink(path) }
+            if let error = error as? ScrubError { throw fail(error) }
+            throw error
         }
     }
 }

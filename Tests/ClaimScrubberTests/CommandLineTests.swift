@@ -406,6 +406,57 @@ import Testing
         #expect(try Fixtures.read(out) == Fixtures.read(again))
     }
 
+    /// The extract and its truth file are written both or neither: a folder under the truth
+    /// file's name stops the run with no file under either final name and no temporary left.
+    @Test func generateWritesBothFilesOrNeither() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("y.csv.truth.csv"), withIntermediateDirectories: true)
+        let run = try Self.run(["generate", "--lines", "5", "--out", dir.file("y.csv")])
+        #expect(run.status == 2 && run.stderr.contains("y.csv.truth.csv"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["y.csv.truth.csv"])
+    }
+
+    /// Usage `generate` cannot serve: a claim file of no claims (an empty file no scrub takes), and
+    /// an --as-of whose patients' birth dates would fall before 1800.
+    @Test func generateRefusesWhatItCannotWriteValidly() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        for arguments in [
+            ["--lines", "0", "--format", "x12"], ["--lines", "0", "--format", "hl7"],
+            ["--lines", "5", "--as-of", "1800-01-01"], ["--lines", "5", "--as-of", "2200-06-30"],
+        ] {
+            let run = try Self.run(["generate", "--out", dir.file("g.x")] + arguments)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        let header = try Self.run(["generate", "--lines", "0", "--out", dir.file("h.csv")])
+        let records = Fixtures.records(try Fixtures.read(dir.file("h.csv")))
+        #expect(header.status == 0 && records.isEmpty)
+    }
+
+    /// An output path that names a device or a pipe is refused, not replaced by a regular file
+    /// (which, as root, took /dev/null away from every other process).
+    @Test func anOutputNamingAPipeIsRefusedAndKept() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let fifo = dir.file("pipe")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let run = try Self.run(["generate", "--lines", "5", "--out", fifo])
+        #expect(run.status == 2 && run.stderr.contains("not a regular file"), "\(run.stderr)")
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect(!FileManager.default.fileExists(atPath: fifo + ".truth.csv"))
+    }
+
+    /// A date the scrub cannot work with says which years it takes.
+    @Test func asOfOutsideTheYearsNamesThem() throws {
+        for date in ["9999-12-31", "1799-12-31", "0001-01-01"] {
+            let run = try Self.run(["scrub", "x.csv", "--as-of", date])
+            #expect(run.status == 2 && run.stderr.contains("in the years 1800-2200"), "\(date): \(run.stderr)")
+        }
+    }
+
     @Test func columnMapFileMapsAnExtractsOwnHeaderNames() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

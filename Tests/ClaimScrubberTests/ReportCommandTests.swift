@@ -205,6 +205,20 @@ import Testing
         #expect(left == ["clean.csv", "findings.csv", "held.csv", "report.html", "summary.json"])
     }
 
+    /// `--out` naming a pipe is refused and the pipe kept (the rename at the end would have put a
+    /// regular file in its place).
+    @Test func outThatIsAPipeIsRefused() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let (_, out) = try ReportFixtures.scrub(ReportFixtures.handMade, in: dir)
+        let fifo = dir.file("pipe")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let run = try CommandLineTests.run(["report", out + "/summary.json", "--out", fifo])
+        #expect(run.status == 2 && run.stderr.contains("not a regular file"), "\(run.stderr)")
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+    }
+
     @Test func unreadableSummaryIsExitTwo() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

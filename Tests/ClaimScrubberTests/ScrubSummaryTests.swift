@@ -254,6 +254,37 @@ import Testing
         _ = ReportRenderer.html(inRange, previous: inRange)
     }
 
+    /// A summary at odds with itself is refused naming the key: more lines held, or with findings,
+    /// than lines in (an error rate of 10^17 % in the report), and two entries of one week (the
+    /// report kept one and lost the other's lines).
+    @Test func aSummaryAtOddsWithItselfIsRefused() throws {
+        for key in ["lines_held", "lines_with_findings"] {
+            var object = try #require(
+                try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
+            object["lines_in"] = 1
+            object[key] = 2
+            let bytes = [UInt8](try JSONSerialization.data(withJSONObject: object))
+            #expect {
+                _ = try ScrubSummary(json: bytes, file: "s.json")
+            } throws: { error in
+                (error as? ScrubError)?.description.contains("\(key) (2) is more than lines_in (1)") == true
+            }
+            object[key] = 1
+            _ = try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)), file: "s.json")
+        }
+        let tally: [String: Any] = [
+            "week_start": "2026-06-01", "lines": 1, "lines_with_findings": 0, "lines_held": 0, "findings": 0,
+            "errors": 0, "charges_cents": 0, "held_cents": 0, "at_risk_cents": 0,
+        ]
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
+        object["weeks"] = ["2026-W23": tally, "2026-W23b": tally]
+        #expect {
+            _ = try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)), file: "s.json")
+        } throws: { error in
+            (error as? ScrubError)?.description.contains("weeks.2026-W23b: the same week as another entry") == true
+        }
+    }
+
     /// JSON `true` and `false` are not counts: read as 1 and 0 they made "Lines in 1" and an error
     /// rate of 13,600% in the report.
     @Test(arguments: ["lines_in", "charges_cents", "lines_held"])
