@@ -23,6 +23,9 @@ public struct RuleSettings: Sendable {
     public var chargeLagDays = 3
     /// Rule parameters read by the rules themselves (C03's `payer_classes`).
     public var parameters: [RuleID: [String: StructuredValue]] = [:]
+    /// The severity the configuration gives a rule it switches off (`severity = "error"` beside
+    /// `enabled = false`): a payer's "on" runs the rule at it.
+    private var severitiesWhenOff: [RuleID: Severity] = [:]
 
     public init() {
         severities = RuleID.allCases.map { $0.defaultSeverity }
@@ -122,7 +125,8 @@ extension RuleSettings {
         // switches it off); it used to reset a regraded rule to its default for that payer.
         for (payer, var settings) in payers where !settings.switchedOn.isEmpty {
             for rule in settings.switchedOn {
-                settings.rules[rule] = .some(severities[rule.ordinal] ?? rule.defaultSeverity)
+                settings.rules[rule] = .some(
+                    severities[rule.ordinal] ?? severitiesWhenOff[rule] ?? rule.defaultSeverity)
             }
             settings.switchedOn = []
             payers[payer] = settings
@@ -176,6 +180,7 @@ extension RuleSettings {
             }
         }
         set(rule, enabled ? severity : nil)
+        severitiesWhenOff[rule] = enabled ? nil : severity
     }
 
     /// The longest day count a setting takes: a century. Day counts meet day numbers (`Int32`) in

@@ -53,9 +53,29 @@ public indirect enum StructuredValue: Sendable, Equatable {
 
 /// Reads TOML (`.toml`) or YAML (`.yaml`, `.yml`); other names are tried as TOML, then YAML.
 public enum StructuredDocument {
+    /// The most text a configuration, column map or manifest may hold (they are a few hundred
+    /// bytes): a device such as /dev/zero given by mistake is refused, not read for ever.
+    static let maximumBytes = 16 << 20
+
     public static func load(path: String) throws -> StructuredValue {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScrubError("cannot read file", file: path)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw ScrubError("cannot read file: \(String(cString: strerror(errno)))", file: path)
+        }
+        if info.st_mode & S_IFMT == S_IFDIR { throw ScrubError("is a folder, not a file", file: path) }
+        // A pipe is read too (`--config <(make-config)`), up to the limit.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ScrubError("cannot read file: \(String(cString: strerror(errno)))", file: path)
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumBytes + 1) ?? Data()
+        } catch {
+            throw ScrubError("cannot read file: \(error.localizedDescription)", file: path)
+        }
+        guard data.count <= maximumBytes else {
+            throw ScrubError("more than \(maximumBytes >> 20) MiB: not a configuration file", file: path)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScrubError("not valid UTF-8 text", file: path)
@@ -64,6 +84,12 @@ public enum StructuredDocument {
     }
 
     public static func parse(_ text: String, name: String) throws -> StructuredValue {
+        // toml++ takes the text as a C string: everything after a NUL was dropped without a word
+        // (a `[rules.D04] enabled = false` after one stayed on). No TOML or YAML text holds one.
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw ScrubError("a NUL byte in the text (is it a text file?)", file: name, line: line)
+        }
         let lower = name.lowercased()
         let yamlFirst = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
         if yamlFirst { return try parseYAML(text, name: name) }
@@ -123,11 +149,7 @@ public enum StructuredDocument {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            var line: Int?
-            if case .scanner(_, _, let mark, _) = error { line = mark.line }
-            if case .parser(_, _, let mark, _) = error { line = mark.line }
-            if case .composer(_, _, let mark, _) = error { line = mark.line }
-            throw ScrubError("invalid YAML: \(error)", file: name, line: line)
+            throw ScrubError("invalid YAML: \(Self.problem(error))", file: name, line: Self.line(error))
         } catch {
             throw ScrubError("invalid YAML: \(error)", file: name)
         }
@@ -135,6 +157,36 @@ public enum StructuredDocument {
         guard let root else { return .table([:]) }
         var reader = YAMLReader(name: name)
         return try reader.value(root)
+    }
+
+    /// libyaml's problem and its context in one line, with the column: Yams' own description
+    /// repeats the position and quotes the whole line with a caret under it, over several lines
+    /// (40 KB on one line for a long one).
+    static func problem(_ error: YamlError) -> String {
+        func text(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> String {
+            let while_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            return "\(problem)\(while_), column \(mark.column)"
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            return text(context, problem, mark)
+        case .reader(let problem, _, _, _): return problem
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "a key given twice: \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))"
+        default: return String(describing: error).split(separator: "\n").first.map(String.init) ?? ""
+        }
+    }
+
+    /// The line a YAML error is at, when libyaml gives one.
+    static func line(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .reader(_, let offset?, _, let yaml):
+            return yaml.utf8.prefix(offset).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
+        default: return nil
+        }
     }
 }
 
@@ -163,10 +215,17 @@ struct YAMLReader {
             switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: return .null
             case .bool: return scalar.string.isEmpty ? .null : (node.bool.map { .bool($0) } ?? .string(scalar.string))
-            case .int: return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
-            case .float: return node.float.map { .number($0) } ?? .string(scalar.string)
+            case .int:
+                try refuseLeadingZero(scalar, node)
+                return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
+            case .float:
+                // Yams takes 090 (no octal) for a float.
+                try refuseLeadingZero(scalar, node)
+                return node.float.map { .number($0) } ?? .string(scalar.string)
             // Text, and dates (2025-10-01) as their text, as TOML dates read.
-            default: return .string(scalar.string)
+            default:
+                try refuseLeadingZero(scalar, node)
+                return .string(scalar.string)
             }
         case .sequence(let sequence):
             var list: [StructuredValue] = []
@@ -206,4 +265,18 @@ struct YAMLReader {
     }
 
     private func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
+
+    /// YAML 1.1 reads an unquoted 010 as octal 8 (and 090 as text, which a setting reads as 90):
+    /// `timely_filing_days: 0365` was 245 days without a word. A number with a leading zero is
+    /// refused, as TOML refuses it; quoted, it is text.
+    private func refuseLeadingZero(_ scalar: Node.Scalar, _ node: Node) throws {
+        guard scalar.style == .plain else { return }
+        let digits = scalar.string.drop { $0 == "+" || $0 == "-" }
+        guard digits.count > 1, digits.first == "0",
+            digits.dropFirst().allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") })
+        else { return }
+        throw ScrubError(
+            "invalid YAML: \(scalar.string) has a leading zero (YAML reads 010 as octal 8): write the number "
+                + "without it, or quote it for text", file: name, line: line(node))
+    }
 }

@@ -271,6 +271,23 @@ import Zstd
         #expect(settings.severity(of: .D04, payer: "AETNA01") == .warning)
     }
 
+    /// A rule the run switches off with a severity beside it runs at that severity for a payer
+    /// that switches it on: the severity was lost with the rule switched off, and the payer's
+    /// lines got warnings the file asked to hold.
+    @Test(arguments: ["c.toml", "c.yaml"])
+    func aPayersOnTakesTheSeverityGivenBesideEnabledFalse(file: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let text =
+            file == "c.toml"
+            ? "[rules.D04]\nseverity = \"error\"\nenabled = false\n[payers.SELF]\nrules = { D04 = \"on\" }\n"
+            : "rules:\n  D04: {severity: error, enabled: false}\npayers:\n  SELF:\n    rules: {D04: \"on\"}\n"
+        let settings = try RuleSettings.load(path: try dir.write(file, text))
+        #expect(settings.severity(of: .D04) == nil)
+        #expect(settings.severity(of: .D04, payer: "SELF") == .error)
+        #expect(settings.severity(of: .D04, payer: "OTHER") == nil)
+    }
+
     /// One value set in two places is refused naming both: the key read last used to win, and
     /// the order changed from run to run (a dictionary's).
     @Test(arguments: [

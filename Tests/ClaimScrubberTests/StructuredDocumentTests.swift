@@ -128,6 +128,70 @@ import Testing
         #expect(document["quoted"] == .string("30"))
     }
 
+    /// A NUL byte is refused naming its line, in TOML and YAML alike: toml++ read the text as a
+    /// C string, and every setting after the NUL was dropped without a word.
+    @Test(arguments: ["c.toml", "c.yaml", "c.conf"])
+    func aNULByteIsRefusedNamingItsLine(name: String) throws {
+        let text =
+            name == "c.yaml"
+            ? "charge_lag_days: 0\n# \0\nrules: {D04: off}\n" : "charge_lag_days = 0\n\0\n[rules.D04]\n"
+        #expect {
+            _ = try StructuredDocument.parse(text, name: name)
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.line == 2 && error?.message.contains("NUL") == true
+        }
+    }
+
+    /// A YAML number with a leading zero is refused: YAML 1.1 reads 010 as octal 8, so a day count
+    /// of 0365 was 245 days. Quoted, it is text; 0 and 0x1F keep their meaning.
+    @Test func aYAMLNumberWithALeadingZeroIsRefused() throws {
+        for number in ["010", "0365", "090", "-010", "00"] {
+            #expect {
+                _ = try StructuredDocument.parse("timely_filing_days: \(number)\n", name: "c.yaml")
+            } throws: { error in
+                let error = error as? ScrubError
+                return error?.line == 1 && error?.message.contains("leading zero") == true
+            }
+        }
+        let read = try StructuredDocument.parse("a: 0\nb: 0x1F\nc: \"010\"\nd: 10\n", name: "c.yaml")
+        #expect(read == .table(["a": .number(0), "b": .number(31), "c": .string("010"), "d": .number(10)]))
+    }
+
+    /// A YAML syntax error is one line naming the problem and where, not libyaml's text over
+    /// several lines with the whole offending line quoted (40 KB for a long one).
+    @Test func aYAMLSyntaxErrorIsOneShortLine() throws {
+        let long = String(repeating: "x", count: 40_000)
+        #expect {
+            _ = try StructuredDocument.parse("rules:\n  D04: off\n - \(long): [\n", name: "c.yaml")
+        } throws: { error in
+            let text = (error as? ScrubError)?.description ?? ""
+            return (error as? ScrubError)?.line != nil && !text.contains("\n") && !text.contains("\\x0A")
+                && text.count < 400
+        }
+    }
+
+    /// A folder is named as one; a pipe is read (`--config <(make-config)`).
+    @Test func aFolderIsRefusedAndAPipeIsRead() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        #expect {
+            _ = try StructuredDocument.load(path: dir.path)
+        } throws: { error in
+            (error as? ScrubError)?.message == "is a folder, not a file"
+        }
+        let fifo = dir.file("c.toml")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let writer = Thread {
+            if let handle = FileHandle(forWritingAtPath: fifo) {
+                handle.write(Data("charge_lag_days = 7\n".utf8))
+                try? handle.close()
+            }
+        }
+        writer.start()
+        #expect(try StructuredDocument.load(path: fifo) == .table(["charge_lag_days": .number(7)]))
+    }
+
     /// toml++ names a quoted key it meets twice from the wrong bytes (`'"ViVisit No" '`); the
     /// message quotes the line as written.
     @Test func aTOMLKeyGivenTwiceIsNamedAsWritten() throws {
