@@ -123,8 +123,7 @@ public struct ExtractLayout: Sendable, Equatable {
         for column in Column.required where !seen.contains(column) {
             // Say why the usual remedies did not help: map keys that name no field (a typo), or a
             // header read as one field (a delimiter other than , | tab).
-            let fields = Set(names.map(Column.normalise))
-            let unmatched = columnMap.keys.filter { !fields.contains(Column.normalise($0)) }.sorted()
+            let unmatched = Self.unmatchedKeys(of: columnMap, in: names)
             var hint = "map it with --columns"
             if !unmatched.isEmpty {
                 hint =
@@ -136,6 +135,13 @@ public struct ExtractLayout: Sendable, Equatable {
             throw ScrubError(
                 "required column missing from the header (\(hint))", file: file, line: 1, field: column.rawValue)
         }
+    }
+
+    /// The keys of a `--columns` map that name no field of a header with these names (names
+    /// compared as the map is applied: whatever their case, spaces, `-` and `_`), sorted.
+    public static func unmatchedKeys(of columnMap: [String: Column], in names: [String]) -> [String] {
+        let fields = Set(names.map(Column.normalise))
+        return columnMap.keys.filter { !fields.contains(Column.normalise($0)) }.sorted()
     }
 
     static func detectDelimiter(_ header: [UInt8]) -> UInt8 {

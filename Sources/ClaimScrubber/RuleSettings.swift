@@ -52,6 +52,12 @@ public struct RuleSettings: Sendable {
     }
 
     public func payerClass(_ payer: String) -> PayerClass? { payers[payer]?.payerClass }
+
+    /// The payers the configuration has a section for that none of `seen` is, sorted: payer ids
+    /// match exactly (`[payers.aetna01]` is not AETNA01), and such a section changes nothing.
+    public func configuredPayers(notIn seen: some Sequence<String>) -> [String] {
+        Set(payers.keys).subtracting(seen).sorted()
+    }
 }
 
 public enum PayerClass: String, Sendable, CaseIterable {

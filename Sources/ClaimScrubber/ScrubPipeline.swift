@@ -20,6 +20,9 @@ public final class ScrubPipeline {
     /// Called with what the run did beside its outputs that the user should hear of (no patient
     /// data): temporary files of an earlier, killed run removed.
     public var notice: (@Sendable (String) -> Void)?
+    /// Told of settings the run could not apply (a `--columns` key no header field matches), as
+    /// `warning: …` lines on stderr; never patient data.
+    public var warning: (@Sendable (String) -> Void)?
 
     public init(options: ScrubOptions, tables: CodeTables) {
         var options = options
@@ -67,6 +70,11 @@ public final class ScrubPipeline {
         if let first = options.inputs.first,
             let format = ClaimFileFormat.detect(path: first == "-" ? standardInput! : first)
         {
+            if !options.columnMap.isEmpty || options.delimiter != nil {
+                warning?(
+                    "--columns and --delimiter apply to CSV, PSV and TSV extracts: ignored for this \(format.rawValue) input"
+                )
+            }
             // X12 837 and HL7 DFT files: the claim is the unit of the gate (ClaimFilePipeline).
             return try ClaimFilePipeline(
                 options: options, tables: tables, format: format, standardInput: standardInput, progress: progress
@@ -218,6 +226,16 @@ public final class ScrubPipeline {
             }
             let layout = try ExtractLayout(
                 header: header, delimiter: options.delimiter, columnMap: options.columnMap, file: name)
+            // Inputs share one header (below): the first one's says it for all. A misspelt key for
+            // an optional column would leave that column unread, and its rules passing every line.
+            let unmatched = ExtractLayout.unmatchedKeys(of: options.columnMap, in: layout.headerNames)
+            if index == 0 && !unmatched.isEmpty {
+                let keys = unmatched.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+                warning?(
+                    "--columns maps \(keys)\(unmatched.count > 5 ? " and \(unmatched.count - 5) more" : ""), "
+                        + "which no header field is: \(unmatched.count == 1 ? "that mapping does" : "those do") nothing"
+                )
+            }
             if let first = result.first {
                 if layout.headerNames != first.layout.headerNames || layout.delimiter != first.layout.delimiter {
                     throw ScrubError(

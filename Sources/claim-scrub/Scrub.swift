@@ -155,6 +155,7 @@ struct Scrub: ParsableCommand {
             let pipeline = ScrubPipeline(options: options, tables: loaded)
             // Said even with --quiet: files were removed, which someone may look for.
             pipeline.notice = { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) }
+            pipeline.warning = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
             let bar = ProgressBar.standardError(quiet: quiet)
             if let bar {
                 pipeline.progress = { bar.update(bytes: $0, total: $1, lines: $2) }
@@ -170,6 +171,15 @@ struct Scrub: ParsableCommand {
                 // released on a worker thread only after this process has exited (invariant 4).
                 TemporaryFiles.shared.removeAll()
                 throw error
+            }
+            // Payer ids are the insurers', not patient data.
+            let unmatched = options.settings.configuredPayers(notIn: result.summary.metrics.payers.keys)
+            if !unmatched.isEmpty {
+                let names = unmatched.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+                FileHandle.standardError.write(
+                    Data(
+                        ("warning: --config has settings for payer \(names)\(unmatched.count > 5 ? " and more" : ""), "
+                            + "which no line has (payer ids match exactly, case and spaces included)\n").utf8))
             }
             if !quiet { FileHandle.standardError.write(Data(EndOfRunTable.render(result.summary).utf8)) }
             if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }

@@ -473,5 +473,37 @@ import Testing
         #expect(rows.map { $0["line_id"]! } == ["C2"])
         #expect(rows[0]["rule"] == "S03")
         #expect(rows[0]["encounter_id"] == "V1")
+        #expect(!run.stderr.contains("warning"), "\(run.stderr)")
+    }
+
+    /// Settings that match nothing in the input are said on stderr, even with --quiet: a
+    /// `--columns` key no header field is (a misspelt optional column is never read, and its
+    /// rules pass every line), and a payer section no line's payer is (ids match exactly).
+    @Test func settingsThatMatchNothingAreWarnedOf() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("in.csv")
+        _ = try Fixtures.generate(lines: 300, to: input)
+        let map = try dir.write("map.toml", "[columns]\n\"Payer Code\" = \"payer_id\"\n\"LINE-ID\" = \"line_id\"\n")
+        let config = try dir.write(
+            "c.toml", "[payers.aetna01]\nrules = { C09 = \"off\" }\n[payers.AETNA01]\ntimely_filing_days = 90\n")
+        let run = try Self.run([
+            "scrub", input, "--columns", map, "--config", config, "--out", dir.file("o"), "--as-of", "2026-06-30",
+            "--quiet", "--fail-on", "never",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(
+            run.stderr.contains("warning: --columns maps 'Payer Code', which no header field is"), "\(run.stderr)")
+        #expect(!run.stderr.contains("'LINE-ID'"), "a key matching line_id whatever its case: \(run.stderr)")
+        #expect(run.stderr.contains("warning: --config has settings for payer 'aetna01', which no line has"))
+        #expect(!run.stderr.contains("'AETNA01'"))
+        // A claim file takes neither --columns nor --delimiter: said, not ignored in silence.
+        let claims = dir.file("c.x12")
+        _ = try Self.run(["generate", "--lines", "20", "--format", "x12", "--out", claims])
+        let x12 = try Self.run([
+            "scrub", claims, "--columns", map, "--out", dir.file("x"), "--as-of", "2026-06-30", "--quiet",
+            "--fail-on", "never",
+        ])
+        #expect(x12.status == 0 && x12.stderr.contains("ignored for this x12 input"), "\(x12.stderr)")
     }
 }
