@@ -125,10 +125,20 @@ public struct ExtractLayout: Sendable, Equatable {
             // header read as one field (a delimiter other than , | tab).
             let unmatched = Self.unmatchedKeys(of: columnMap, in: names)
             var hint = "map it with --columns"
-            if !unmatched.isEmpty {
+            // A field that would be this column by its name, sent elsewhere by the map.
+            let sentElsewhere = names.indices.first { k in
+                let name = Column.normalise(names[k])
+                return (name == Column.normalise(column.rawValue) || Column.byAlias[name] == column)
+                    && userColumns[k] != nil && userColumns[k] != column
+            }
+            if let k = sentElsewhere, let other = userColumns[k] {
+                hint = "the --columns map sends header field '\(names[k])' to \(other.rawValue)"
+            } else if !unmatched.isEmpty {
                 hint =
                     "--columns names " + unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
                     + ", which no header field is"
+            } else if names.count == 1 && delimiter != nil {
+                hint = "the header is one field when split at the --delimiter given: is it the file's delimiter?"
             } else if names.count == 1 {
                 hint = "the header is one field: give its delimiter with --delimiter, or map the column with --columns"
             }

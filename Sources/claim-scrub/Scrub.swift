@@ -68,14 +68,15 @@ struct Scrub: ParsableCommand {
             inputs: inputs, asOf: try asOf.map { try parseDay($0, option: "--as-of") } ?? today())
         guard !out.isEmpty else { throw ValidationError("--out must name a folder") }
         options.outputDirectory = out
-        guard let failOn = ScrubOptions.FailOn(rawValue: failOn) else {
+        guard let failOn = ScrubOptions.FailOn(rawValue: failOn.lowercased()) else {
             throw ValidationError("--fail-on must be error, warning or never")
         }
         options.failOn = failOn
         options.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
         guard options.workers >= 1 && options.workers <= 256 else { throw ValidationError("--workers must be 1...256") }
         guard let limit = ByteSize.parse(memoryLimit), limit >= 1 << 20 else {
-            throw ValidationError("--memory-limit must be a size such as 512MiB, 2GiB or 1G (at least 1MiB)")
+            throw ValidationError(
+                "--memory-limit must be a whole size such as 512MiB, 2GiB or 1G (at least 1MiB; 1536MiB, not 1.5GiB)")
         }
         options.memoryLimit = limit
         // An empty path would quietly mean the current folder.
@@ -94,7 +95,7 @@ struct Scrub: ParsableCommand {
             options.chunkSize = chunkSize
         }
         if let level {
-            if level == "none" {
+            if level.lowercased() == "none" {
                 options.level = .some(nil)
             } else if let n = Int32(level), (1...19).contains(n) {
                 options.level = .some(n)
@@ -109,6 +110,10 @@ struct Scrub: ParsableCommand {
             case "tab", "\t", "\\t": options.delimiter = 0x09
             default:
                 guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character") }
+                // A quote opens quoted fields and a line end ends records: neither can separate fields.
+                guard !["\"", "\r", "\n"].contains(delimiter) else {
+                    throw ValidationError("--delimiter cannot be a double quote, CR or LF")
+                }
                 options.delimiter = delimiter.utf8.first
             }
         }

@@ -74,6 +74,22 @@ import Testing
         } throws: { error in
             (error as? ScrubError)?.message.contains("--delimiter") == true
         }
+        // With --delimiter given, the hint asks whether it is the file's, not to give one.
+        #expect {
+            _ = try ExtractLayout(
+                header: Array("encounter_id,patient_id,service_date,procedure_code\n".utf8), delimiter: 0x3B,
+                file: "x.csv")
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("when split at the --delimiter given") == true
+        }
+        // A field that would be the column by its name, sent elsewhere by the map, is named.
+        #expect {
+            _ = try ExtractLayout(header: header, columnMap: ["patient_id": .encounterId], file: "x.csv")
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.field == "patient_id"
+                && error?.message.contains("the --columns map sends header field 'patient_id' to encounter_id") == true
+        }
     }
 
     /// Two map keys that name one header field ("Visit No", "VISIT_NO") are refused: which one

@@ -132,6 +132,8 @@ import Testing
         #expect(try Self.run(base + ["--out", dir.file("a")]).status == 0)
         #expect(try Self.run(base + ["--out", dir.file("b"), "--fail-on", "warning"]).status == 1)
         #expect(try Self.run(base + ["--out", dir.file("c"), "--fail-on", "never"]).status == 0)
+        // Words are read whatever their case.
+        #expect(try Self.run(base + ["--out", dir.file("d"), "--fail-on", "WARNING", "--level", "None"]).status == 1)
     }
 
     @Test func tablesTakingMostOfTheMemoryLimitAreNamedInAWarning() throws {
@@ -204,6 +206,8 @@ import Testing
             // An empty path would be the current folder, or nowhere.
             ["scrub", "x.csv", "--out", ""],
             ["scrub", "x.csv", "--temp-dir", ""],
+            ["scrub", "x.csv", "--delimiter", "\""],
+            ["scrub", "x.csv", "--delimiter", "\n"],
             ["scrub", "x.csv", "--no-such-flag"],
             ["scrub"],
             ["no-such-command"],

@@ -22,6 +22,19 @@ import Testing
         #expect(run.stdout.contains("read without error"))
     }
 
+    /// A folder with no table file in it is not "ok": the check would have checked nothing (the
+    /// wrong folder, or tables a level down). `default` names the shipped tables, as for `list`.
+    @Test func checkOfAFolderWithoutTablesExitsTwoAndDefaultIsTheShippedSet() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let empty = try CommandLineTests.run(["tables", "check", folder.path])
+        #expect(empty.status == 2 && empty.stderr.contains("no table file in this folder"), "\(empty.stderr)")
+        let parent = try CommandLineTests.run(["tables", "check", RuleHarness.packageRoot + "/data"])
+        #expect(parent.status == 2, "\(parent.stdout)")
+        let shipped = try CommandLineTests.run(["tables", "check", "default"])
+        #expect(shipped.status == 0 && shipped.stdout.contains("icd10cm-fy2026.tsv.zst"), "\(shipped.stderr)")
+    }
+
     @Test func checkOfABrokenFileExitsTwoNamingFileLineAndColumn() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
