@@ -224,6 +224,12 @@ extension ExtractLayout {
         // alike ("Visit No", "VISIT_NO") would match one field, and which won changed from run to run.
         var normalised: [String: String] = [:]
         for (name, value) in table.sorted(by: { $0.key < $1.key }) {
+            // A table where a name belongs: a misspelt `[columns]` (`[colums]`), most likely.
+            if value.table != nil {
+                throw ScrubError(
+                    "is a table; a column map is header names with canonical names, alone or under [columns]",
+                    file: path, field: name)
+            }
             guard let canonical = value.string, let column = Column(rawValue: canonical) else {
                 throw ScrubError(
                     "not a canonical column name (one of \(Column.allCases.map(\.rawValue).joined(separator: ", ")))",

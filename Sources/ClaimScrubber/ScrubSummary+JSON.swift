@@ -229,14 +229,21 @@ extension ScrubSummary {
         self.init()
         let root: [String: Any]
         do {
-            guard let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-                throw ScrubError("not a JSON object", file: file)
+            // Fragments allowed, so that `null` or `3` is named as what it is: JSON, not an object.
+            guard
+                let object = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
+                    as? [String: Any]
+            else {
+                throw ScrubError("not a JSON object (a summary.json is one)", file: file)
             }
             root = object
         } catch let error as ScrubError {
             throw error
         } catch {
-            throw ScrubError("not valid JSON (\(error.localizedDescription))", file: file)
+            // Foundation's own text ("The data is not in the correct format.") says neither what
+            // nor where; its debug description does.
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw ScrubError("not valid JSON (\(detail ?? error.localizedDescription))", file: file)
         }
         var r = JSONReader(file: file)
         var m = ScrubMetrics()

@@ -92,6 +92,20 @@ import Testing
         }
     }
 
+    /// A table where a header name belongs is named as one: a misspelt `[columns]` read as a
+    /// header field called "colums" with a table for its column.
+    @Test func aMisspeltColumnsTableIsNamed() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("columns.toml", "[colums]\n\"Visit No\" = \"encounter_id\"\n")
+        #expect {
+            _ = try ExtractLayout.loadColumnMap(path: path)
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.field == "colums" && error?.message.contains("is a table") == true
+        }
+    }
+
     /// Two map keys that name one header field ("Visit No", "VISIT_NO") are refused: which one
     /// applied changed from run to run.
     @Test func twoMapKeysForOneFieldAreRefused() throws {

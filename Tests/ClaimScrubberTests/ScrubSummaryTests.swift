@@ -198,6 +198,16 @@ import Testing
             #expect(error.description.contains("held_cents") && error.description.contains("s.json"))
         }
         #expect(throws: ScrubError.self) { try ScrubSummary(json: Array("not json".utf8)) }
+        // JSON that is not an object is named as such; broken JSON says what broke.
+        for (text, says) in [
+            ("null", "not a JSON object"), ("[1]", "not a JSON object"), ("{\"lines_in\": 3", "end of file"),
+        ] {
+            #expect {
+                _ = try ScrubSummary(json: Array(text.utf8), file: "s.json")
+            } throws: { error in
+                (error as? ScrubError)?.message.contains(says) == true
+            }
+        }
     }
 
     /// A summary edited by hand or damaged: numbers whose sums would overflow in the report, and
