@@ -164,8 +164,8 @@ public enum StructuredDocument {
     /// (40 KB on one line for a long one).
     static func problem(_ error: YamlError) -> String {
         func text(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> String {
-            let while_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
-            return "\(problem)\(while_), column \(mark.column)"
+            let during = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            return "\(problem)\(during), column \(mark.column)"
         }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
