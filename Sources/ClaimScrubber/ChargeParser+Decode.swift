@@ -447,7 +447,12 @@ private final class RecordDecoder {
             if let value = self.cents(amountPointer, amountLength) {
                 cents = value
             } else {
-                reportMalformed(r, .chargeAmount, message: "charge amount is not a decimal amount", payer, &sink)
+                let text = UnsafeRawBufferPointer(start: amountPointer, count: amountLength)
+                reportMalformed(
+                    r, .chargeAmount,
+                    message: Money.isOverMaximum(text)
+                        ? "charge amount is over $99,999,999.99 (a shifted field?)"
+                        : "charge amount is not a decimal amount", payer, &sink)
             }
         }
         amount[r] = cents

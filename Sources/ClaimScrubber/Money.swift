@@ -3,6 +3,21 @@ public enum Money {
     /// Parses `-12.5`, `1234.56`, `$1,234.56`, `(12.00)` (accounting negative); nil when malformed
     /// or with more than two decimals that are not zeros.
     public static func cents(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        cents(bytes, wholeDigits: maximumWholeDigits)
+    }
+
+    /// Whole-dollar digits an amount may have: up to $99,999,999.99 a line. No charge line comes
+    /// near it (a gene therapy's is a few million); a larger one is a shifted field (an NPI read as
+    /// an amount), and amounts of 15 digits made a run's totals wrap around `Int64` in 93 lines.
+    public static let maximumWholeDigits = 8
+
+    /// Whether `bytes` is an amount `cents` refuses only for its size (more than
+    /// `maximumWholeDigits` whole digits): its finding can say so.
+    public static func isOverMaximum(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        cents(bytes) == nil && cents(bytes, wholeDigits: 15) != nil
+    }
+
+    static func cents(_ bytes: UnsafeRawBufferPointer, wholeDigits: Int) -> Int64? {
         var i = 0
         var n = bytes.count
         while i < n && bytes[i] == 0x20 { i += 1 }
@@ -21,6 +36,7 @@ public enum Money {
         if i < n && bytes[i] == 0x24 { i += 1 }
         var whole: Int64 = 0
         var digits = 0
+        var significant = 0
         var fraction: Int64 = 0
         var fractionDigits = 0
         var inFraction = false
@@ -36,7 +52,11 @@ public enum Money {
                     }
                     fractionDigits += 1
                 } else {
-                    guard digits < 15 else { return nil }
+                    // Leading zeros (`0000012.50` from a fixed-width export) do not count.
+                    if whole != 0 || d != 0 {
+                        guard significant < wholeDigits else { return nil }
+                        significant += 1
+                    }
                     whole = whole * 10 + d
                     digits += 1
                 }

@@ -151,7 +151,15 @@ public final class ScrubPipeline {
         let summaryFile = try OutputFile(
             path: (directory as NSString).appendingPathComponent("summary.json"), level: nil)
         outputs.append(summaryFile)
-        try summaryFile.write(summary.json())
+        let json = summary.json()
+        // `claim-scrub report` must read every summary a scrub writes: one it would refuse (charge
+        // totals past 2^50 cents, about $11 trillion, from absurd amounts) stops the run instead.
+        do {
+            _ = try ScrubSummary(json: json, file: "summary.json")
+        } catch let error as ScrubError {
+            throw ScrubError("the run's summary.json would be one `claim-scrub report` cannot read: \(error.message)")
+        }
+        try summaryFile.write(json)
         let report = try OutputFile(path: (directory as NSString).appendingPathComponent("report.html"), level: nil)
         outputs.append(report)
         try report.write(ReportRenderer.html(summary))
@@ -159,6 +167,8 @@ public final class ScrubPipeline {
         // All or none: should a rename fail (the folder made read-only, or a name taken meanwhile),
         // the outputs already in place are removed again, so no final name holds part of a run.
         var committed: [OutputFile] = []
+        // From here an interrupt no longer stops the run (it would leave some outputs in place).
+        guard TemporaryFiles.shared.beginCommit() else { throw ScrubError("interrupted") }
         do {
             for output in outputs {
                 try output.commit()

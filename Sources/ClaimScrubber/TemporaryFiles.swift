@@ -10,13 +10,19 @@ import Synchronization
 /// Every temporary file of the run, so that a failure or Ctrl-C removes them all.
 ///
 /// SIGINT and SIGTERM are caught through Dispatch signal sources (not a C handler: removing files
-/// is not async-signal-safe); the handler unlinks the registered files and exits with 130/143.
+/// is not async-signal-safe); the handler unlinks the registered files and exits with 130/143 —
+/// unless the outputs are already being moved to their final names (`beginCommit`): then the run
+/// is as good as done, and it completes with its own exit status rather than leave some outputs in
+/// place under an "interrupted" status.
 public final class TemporaryFiles: Sendable {
     public static let shared = TemporaryFiles()
     private struct Registry {
         var paths: Set<String> = []
         /// Set once an interrupt removed the files: no file is created after that.
         var closed = false
+        /// Set once the outputs started moving to their final names: an interrupt no longer stops
+        /// the run.
+        var committing = false
     }
 
     private let registry = Mutex(Registry())
@@ -78,6 +84,29 @@ public final class TemporaryFiles: Sendable {
         throw ScrubError(
             "cannot create a temporary file in the temporary folder (--temp-dir): \(String(cString: strerror(errno)))",
             file: path)
+    }
+
+    /// An interrupt: before the commit, removes every registered file, refuses every later `open`
+    /// and `beginCommit`, and returns true (the process is to exit); once the commit has begun,
+    /// changes nothing and returns false.
+    func interrupt() -> Bool {
+        registry.withLock { registry in
+            if registry.committing { return false }
+            for path in registry.paths { unlink(path) }
+            registry.paths.removeAll()
+            registry.closed = true
+            return true
+        }
+    }
+
+    /// Marks the start of moving the outputs to their final names; false when an interrupt came
+    /// first (the caller must then move nothing: the process is exiting).
+    public func beginCommit() -> Bool {
+        registry.withLock { registry in
+            if registry.closed { return false }
+            registry.committing = true
+            return true
+        }
     }
 
     /// Removes every registered file now; with `closing` (an interrupt), also refuses every later
@@ -159,10 +188,13 @@ public final class TemporaryFiles: Sendable {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler { [self] in
-                    removeAll(closing: true)
-                    let message = "claim-scrub: interrupted; temporary files removed, no output written\n"
+                    let stops = interrupt()
+                    let message =
+                        stops
+                        ? "claim-scrub: interrupted; temporary files removed, no output written\n"
+                        : "claim-scrub: interrupt ignored: the outputs are being put in place, the run completes\n"
                     _ = message.withCString { Glibc.write(2, $0, strlen($0)) }
-                    exit(128 + signalNumber)
+                    if stops { exit(128 + signalNumber) }
                 }
                 source.resume()
                 sources.append(source)

@@ -304,4 +304,23 @@ import Testing
         let badUnits = parsed.findings.filter { $0.rule == .S03 && $0.field == "units" }.map(\.record)
         #expect(badUnits == [4])
     }
+
+    /// A charge line is at most $99,999,999.99: a larger amount (an NPI shifted into the field)
+    /// is held with S03 saying so, as 93 lines of 15-digit amounts made the run's totals wrap
+    /// around. Leading zeros do not count.
+    @Test func anAmountOverTheMaximumIsHeldSayingSo() throws {
+        func cents(_ text: String) -> Int64? { Array(text.utf8).withUnsafeBytes { Money.cents($0) } }
+        #expect(cents("99999999.99") == 9_999_999_999)
+        #expect(cents("-$99,999,999.99") == -9_999_999_999)
+        #expect(cents("0000000000012.50") == 1250)
+        #expect(cents("0") == 0 && cents("0.5") == 50 && cents("000") == 0)
+        #expect(cents("100000000.00") == nil && cents("999999999999999.99") == nil)
+        let text = "L1,E1,P1,2026-01-05,99213,1,1234567890,I10,D\nL2,E1,P1,2026-01-05,99213,1,abc,I10,D\n"
+        let parsed = try Self.parse(Array(text.utf8))
+        let messages = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }.map(\.message)
+        #expect(
+            messages == [
+                "charge amount is over $99,999,999.99 (a shifted field?)", "charge amount is not a decimal amount",
+            ])
+    }
 }

@@ -295,6 +295,28 @@ import Testing
         }
     }
 
+    /// A run whose summary `claim-scrub report` would refuse (charge totals past 2^50 cents) stops
+    /// before any output takes its final name: the report must read every summary a scrub writes.
+    @Test func aSummaryTheReportCannotReadStopsTheRunWithNoOutput() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var summary = ScrubSummary()
+        summary.metrics.chargesCents = 1 << 51
+        var outputs: [OutputFile] = []
+        #expect {
+            try ScrubPipeline.complete(&outputs, summary: summary, directory: dir.path)
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("charges_cents") == true
+        }
+        for output in outputs { output.discard() }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        summary.metrics.chargesCents = 1 << 50
+        outputs = []
+        try ScrubPipeline.complete(&outputs, summary: summary, directory: dir.path)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["report.html", "summary.json"])
+    }
+
     /// JSON `true` and `false` are not counts: read as 1 and 0 they made "Lines in 1" and an error
     /// rate of 13,600% in the report.
     @Test(arguments: ["lines_in", "charges_cents", "lines_held"])

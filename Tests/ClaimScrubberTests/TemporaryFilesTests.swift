@@ -24,6 +24,27 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    /// An interrupt that comes once the outputs are being moved to their final names changes
+    /// nothing: the run completes with its own status (exiting 130 then left some or all outputs in
+    /// place under an "interrupted" status). One that comes first removes the files, and the
+    /// commit that follows is refused.
+    @Test func anInterruptDuringTheCommitIsIgnoredAndOneBeforeItStopsTheCommit() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let late = TemporaryFiles()
+        let path = dir.file(".clean.csv.tmp-1")
+        close(late.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600))
+        #expect(late.beginCommit())
+        #expect(!late.interrupt())
+        #expect(FileManager.default.fileExists(atPath: path))
+        let early = TemporaryFiles()
+        let other = dir.file(".held.csv.tmp-1")
+        close(early.open(other, O_WRONLY | O_CREAT | O_TRUNC, 0o600))
+        #expect(early.interrupt())
+        #expect(!FileManager.default.fileExists(atPath: other))
+        #expect(!early.beginCommit())
+    }
+
     @Test func removalWithoutAnInterruptLeavesTheRegistryOpen() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
