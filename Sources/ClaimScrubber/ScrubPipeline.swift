@@ -234,8 +234,17 @@ public final class ScrubPipeline {
             guard let header = try reader.readHeader() else {
                 throw ScrubError("empty input: no header line", file: name, line: 1)
             }
-            let layout = try ExtractLayout(
-                header: header, delimiter: options.delimiter, columnMap: options.columnMap, file: name)
+            let layout: ExtractLayout
+            do {
+                layout = try ExtractLayout(
+                    header: header, delimiter: options.delimiter, columnMap: options.columnMap, file: name)
+            } catch let error as ScrubError where !result.isEmpty {
+                // A later input whose first line is no header at all (data only): what matters is
+                // that it is not the first input's header, not which column it lacks.
+                throw ScrubError(
+                    "first line differs from the first input's header (\(result[0].source.name)): inputs of one run "
+                        + "must share one header (\(error.message))", file: name, line: 1)
+            }
             // Inputs share one header (below): the first one's says it for all. A misspelt key for
             // an optional column would leave that column unread, and its rules passing every line.
             let unmatched = ExtractLayout.unmatchedKeys(of: options.columnMap, in: layout.headerNames)

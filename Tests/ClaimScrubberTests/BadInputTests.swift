@@ -96,6 +96,11 @@ import Zstd
         let a = try dir.write("a.csv", Self.header + Self.good)
         let b = try dir.write("b.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
         expectStop([a, b], in: dir, line: 1, mentioning: ["b.csv", "header"])
+        // A later input without a header (its first line is data) is named as not sharing the
+        // first input's header, not as lacking a column.
+        let data = try dir.write("data.csv", Self.good)
+        expectStop(
+            [a, data], in: dir, line: 1, mentioning: ["data.csv", "first line differs from the first input's header"])
     }
 
     /// A checked column named twice cannot be read one way or the other: the run stops naming it,
