@@ -46,6 +46,36 @@ import Testing
         #expect(tables.releases.filter { $0.kind == "ptp" }.map(\.entries).sorted() == [1, 1, 2])
     }
 
+    /// The first rows of a real practitioner file (ccipra-v322r0-f1, 2026 Q3): CPT codes ending
+    /// in A (vaccine administration) and M (administrative multianalyte assays) are CPT codes, and
+    /// the whole file was refused on its first row.
+    @Test func vaccineAdministrationAndMultianalyteCodesLoad() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write(
+            "ccipra-v322r0-f1.txt",
+            OfficialLayout.ptpFile([
+                "0001A\t0591T\t\t20220101\t20231231\t1\tCPT Manual or CMS manual coding instruction",
+                "0001A\t90473\t\t20220101\t20220101\t9\tCPT Manual or CMS manual coding instruction",
+                "0001M\t80050\t\t20170401\t20181231\t0\tMisuse of Column Two code with Column One code",
+            ]))
+        try folder.write(
+            "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv",
+            OfficialLayout.mueFile(["0002M,1,3 Date of Service Edit: Clinical,Nature of Analyte"]))
+        let tables = try folder.load()
+        // v32.2 serves from 2026-07-01; its rows keep their own dates (these were deleted by then).
+        let release = try #require(tables.ptp.release(on: day("2026-07-01"), setting: .practitioner))
+        let edit = tables.ptp.edit(
+            column1: packed("0001A"), column2: packed("0591T"), on: day("2023-06-01"), release: release)
+        #expect(edit?.modifierIndicator == 1)
+        #expect(
+            tables.ptp.edit(column1: packed("0001M"), column2: packed("80050"), on: day("2018-01-02"), release: release)
+                != nil)
+        #expect(
+            tables.mue.limit(code: packed("0002M"), on: day("2026-07-01"), setting: .practitioner)
+                == .init(value: 1, mai: 3))
+    }
+
     @Test func theDemoTablesLoadWithTheirManifest() throws {
         let tables = try TableLoader.load(directories: [RuleHarness.packageRoot + "/data/demo-tables"])
         // Listed in tables.toml without dates: they serve from the date their names give (v32.1,

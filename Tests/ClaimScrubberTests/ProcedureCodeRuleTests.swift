@@ -30,7 +30,13 @@ import Testing
             ("99213", "2026-03-02", []),  // CPT shape, no CPT list: form only
             ("0042T", "2026-03-02", []),
             ("3074F", "2026-03-02", []),
+            // Category I vaccine administration and administrative MAAA codes: real CPT codes the
+            // NCCI and MUE files list from their first rows.
+            ("0001A", "2026-03-02", []),
+            ("0002M", "2026-03-02", []),
+            ("0001U", "2026-03-02", []),
             ("1234X", "2026-03-02", ["C01"]),
+            ("1234B", "2026-03-02", ["C01"]),
             ("G0008", "2018-12-31", ["C06"]),  // before the only HCPCS release
             ("K9100", "2018-12-31", ["C06"]),  // never C01 when no release serves the date
         ] as [(String, String, [String])])

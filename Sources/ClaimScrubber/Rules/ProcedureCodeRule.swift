@@ -4,7 +4,7 @@
 /// - HCPCS Level II (a letter A–V and four digits): looked up in the HCPCS release serving the date
 ///   of service. Absent: C01. Added later, terminated or discontinued: C02. Coverage code I, M or S:
 ///   C03 (a warning), for the payers in the rule's scope (see `MedicareCoverageScope`).
-/// - CPT (five digits, or four digits and F, T or U): with a CPT list loaded, C01 and C02 as above;
+/// - CPT (five digits, or four digits and A, F, M, T or U): with a CPT list loaded, C01 and C02 as above;
 ///   without one only the form is checked and the summary says the CPT table was not loaded.
 /// - Anything else: C01.
 /// - No loaded release of the code set serves the date: C06 naming the code set, never C01 or C02.
@@ -35,8 +35,13 @@ struct ProcedureCodeRule: LineRule {
         // A–V.
         if v0 >= 11 && v0 <= 32 { return isDigit(v4) ? .levelII : .malformed }
         guard isDigit(v0) else { return .malformed }
-        // A digit, or F, T or U.
-        return isDigit(v4) || v4 == 16 || v4 == 30 || v4 == 31 ? .cpt : .malformed
+        // A digit (Category I), or A (Category I vaccine administration, 0001A), F (Category II),
+        // M (administrative multianalyte assays, 0002M), T (Category III) or U (proprietary lab
+        // analyses). Real NCCI and MUE files list A and M codes from their first rows.
+        switch v4 {
+        case 1...10, 11, 16, 23, 30, 31: return .cpt
+        default: return .malformed
+        }
     }
 
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
@@ -62,7 +67,7 @@ struct ProcedureCodeRule: LineRule {
                 sink.add(
                     .C01, record: r, field: "procedure_code", value: batch.text(.procedureCode, r),
                     message:
-                        "not a CPT code (five digits, or four digits and F, T or U) or a HCPCS Level II code (A–V and four digits)",
+                        "not a CPT code (five digits, or four digits and A, F, M, T or U) or a HCPCS Level II code (A–V and four digits)",
                     payer: payer)
             case .levelII:
                 guard hcpcs.isLoaded, DayNumber.isDate(day) else { continue }
