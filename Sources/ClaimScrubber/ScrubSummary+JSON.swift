@@ -302,10 +302,16 @@ extension ScrubSummary {
         for (name, value) in try r.object(root, "weeks").sorted(by: { $0.key < $1.key }) {
             var week = ISOWeek.none
             if name != Self.noneKey {
-                guard let entry = value as? [String: Any], let start = entry["week_start"] as? String,
-                    DayNumber.isDate(DayNumber.parse(start))
-                else { throw ScrubError("weeks.\(name): week_start is missing or not a date", file: file) }
-                week = ISOWeek.index(DayNumber.parse(start))
+                // Any year: the week of a service on 1800-01-01 starts in 1799, and a summary the
+                // scrub wrote must read back.
+                var startDay = DayNumber.malformed
+                if let entry = value as? [String: Any], var start = entry["week_start"] as? String {
+                    startDay = start.withUTF8 { DayNumber.parse(UnsafeRawBufferPointer($0), years: 1, 9999) }
+                }
+                guard DayNumber.isDate(startDay) else {
+                    throw ScrubError("weeks.\(name): week_start is missing or not a date", file: file)
+                }
+                week = ISOWeek.index(startDay)
             }
             // Two entries of one week: the report would draw one of them and lose the other's lines.
             guard m.weeks[week] == nil else {
