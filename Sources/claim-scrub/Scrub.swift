@@ -149,6 +149,9 @@ struct Scrub: ParsableCommand {
                 for note in TableListing.missingCodeSetNotes(loaded) {
                     FileHandle.standardError.write(Data("note: \(note) (add --tables default)\n".utf8))
                 }
+                for note in TableListing.unusedReleaseNotes(loaded.releases) {
+                    FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+                }
             }
             if options.memoryLimit < options.baseBytes + (16 << 20) {
                 FileHandle.standardError.write(

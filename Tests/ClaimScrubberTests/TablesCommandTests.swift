@@ -35,6 +35,47 @@ import Testing
         #expect(shipped.status == 0 && shipped.stdout.contains("icd10cm-fy2026.tsv.zst"), "\(shipped.stderr)")
     }
 
+    /// A release that serves no date of service, its period taken by a release of its kind with
+    /// the same effective date loaded after it, is named in a note by `tables list` and `scrub`:
+    /// CMS's April ICD-10-CM order file bears October's name, and took the whole fiscal year
+    /// from it in silence. Its effective date in a tables.toml puts each in its place.
+    @Test func aReleaseThatServesNoDateIsNamed() throws {
+        let october = try TableFolder()
+        defer { october.remove() }
+        let april = try TableFolder()
+        defer { april.remove() }
+        try october.write("icd10cm_order_2026.txt", OfficialLayout.orderLine(1, "A000", billable: true, "x"))
+        try april.write(
+            "icd10cm_order_2026.txt",
+            [
+                OfficialLayout.orderLine(1, "A000", billable: true, "x"),
+                OfficialLayout.orderLine(2, "Z3800", billable: true, "y"),
+            ]
+            .joined(separator: "\n"))
+        let both = try CommandLineTests.run(["tables", "list", "--tables", october.path, "--tables", april.path])
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(
+            both.stdout.contains(
+                "note: icd10cm_order_2026.txt (icd10cm FY2026) serves no date of service: icd10cm_order_2026.txt, loaded after it, takes its period from 2025-10-01"
+            ),
+            "\(both.stdout)")
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write(
+            "in.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
+        let scrub = try CommandLineTests.run([
+            "scrub", input, "--tables", october.path, "--tables", april.path, "--out", dir.file("o"), "--as-of",
+            "2026-06-30",
+        ])
+        #expect(scrub.stderr.contains("serves no date of service"), "\(scrub.stderr)")
+        try april.write(
+            "tables.toml",
+            "[[table]]\nfile = \"icd10cm_order_2026.txt\"\nkind = \"icd10cm\"\neffective = \"2026-04-01\"\n")
+        let placed = try CommandLineTests.run(["tables", "list", "--tables", october.path, "--tables", april.path])
+        #expect(placed.status == 0 && !placed.stdout.contains("serves no date"), "\(placed.stdout) \(placed.stderr)")
+        #expect(placed.stdout.contains("2025-10-01..2026-03-31") && placed.stdout.contains("2026-04-01..2026-09-30"))
+    }
+
     @Test func checkOfABrokenFileExitsTwoNamingFileLineAndColumn() throws {
         let folder = try TableFolder()
         defer { folder.remove() }

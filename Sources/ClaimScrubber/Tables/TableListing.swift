@@ -31,7 +31,7 @@ public enum TableListing {
     }
 
     public static func notes(_ tables: CodeTables) -> [String] {
-        var notes = codeSetNotes(tables).map(\.note)
+        var notes = codeSetNotes(tables).map(\.note) + unusedReleaseNotes(tables.releases)
         if !tables.ignoredFiles.isEmpty {
             notes.append(
                 "ignored (neither in tables.toml nor an official name): \(tables.ignoredFiles.joined(separator: ", "))")
@@ -44,6 +44,21 @@ public enum TableListing {
             }
         }
         return notes
+    }
+
+    /// A note for each release that serves no date of service: another release of its kind with
+    /// the same effective date was loaded after it and took its period (`scrub` prints these too).
+    /// Meant when a user's folder replaces a shipped release; not when CMS's April ICD-10-CM
+    /// update, named `icd10cm_order_YYYY.txt` like October's, took the whole fiscal year from it.
+    public static func unusedReleaseNotes(_ releases: [TableRelease]) -> [String] {
+        releases.compactMap { r in
+            guard let effective = r.effective, let through = r.through, through < effective else { return nil }
+            let later = releases.last { $0.kind == r.kind && $0.effective == effective && $0 != r }
+            return "\(r.file) (\(r.kind) \(r.release)) serves no date of service: "
+                + "\(later.map { "\($0.file), loaded after it," } ?? "a release loaded after it") takes its period "
+                + "from \(effective) (an update named like the release it updates needs its effective date in a "
+                + "tables.toml)"
+        }
     }
 
     /// The code sets a run checks against that are not loaded, by name, in listing order: what

@@ -161,10 +161,12 @@ public enum TableLoader {
                 "a \(entry.kind) table without its official file name needs 'setting' in tables.toml",
                 file: TableManifest.fileName, field: "setting")
         }
-        // Dates from the entry when it gives any; else the official name's (an entry that only
-        // describes an officially named file leaves its coverage as the name says).
-        let dated = entry.effective != nil || entry.through != nil
-        let (first, last) = dated ? (entry.effective, entry.through) : (official?.effective, official?.through)
+        // Each date from the entry when it gives it; else the official name's (an entry that only
+        // describes an officially named file leaves its coverage as the name says). CMS's April
+        // ICD-10-CM order file bears October's name: `effective = "2026-04-01"` alone keeps the
+        // fiscal year's end the name gives, rather than open the release past it.
+        let first = entry.effective ?? official?.effective
+        let last = entry.through ?? official?.through
         return .init(
             file: name, kind: entry.kind, release: entry.release.isEmpty ? (official?.release ?? name) : entry.release,
             period: ServicePeriod(first: first, last: last), declaresEnd: last != nil, setting: setting,
