@@ -263,6 +263,7 @@ private final class RecordDecoder {
     private let hasAmount: Bool
     private let hasUnits: Bool
     private let splitModifiers: Bool
+    private let revenueCodeStandsForProcedure: Bool
     /// Bit k set when the layout has the diagnosis column `dx(k + 1)`, or `modifier(k + 1)`.
     private let diagnosisColumns: UInt16
     private let modifierColumns: UInt8
@@ -303,6 +304,7 @@ private final class RecordDecoder {
         hasAmount = layout.has(.chargeAmount)
         hasUnits = layout.has(.units)
         splitModifiers = parser.splitModifiers
+        revenueCodeStandsForProcedure = parser.revenueCodeStandsForProcedure
         var dx: UInt16 = 0
         for (k, column) in Column.diagnoses.enumerated() where layout.has(column) { dx |= 1 << k }
         diagnosisColumns = dx
@@ -398,7 +400,7 @@ private final class RecordDecoder {
         let (departmentPointer, departmentLength) = field(r, Column.department.index)
         departmentIndex[r] = UInt32(truncatingIfNeeded: departments.intern(departmentPointer, departmentLength))
         if isBlank(r, Column.encounterId.index) || isBlank(r, Column.patientId.index)
-            || isBlank(r, Column.serviceDate.index) || isBlank(r, Column.procedureCode.index)
+            || isBlank(r, Column.serviceDate.index) || (isBlank(r, Column.procedureCode.index) && !revenueCodeServes(r))
         {
             reportBlankRequired(r, payer, &sink)
         }
@@ -505,9 +507,17 @@ private final class RecordDecoder {
         payer == 0 ? nil : payers.names[Int(payer)]
     }
 
+    /// Whether the record's revenue code stands for its missing procedure code (a claim file's
+    /// institutional line: `ChargeParser.revenueCodeStandsForProcedure`).
+    @inline(__always)
+    private func revenueCodeServes(_ r: Int) -> Bool {
+        revenueCodeStandsForProcedure && !isBlank(r, Column.revenueCode.index)
+    }
+
     @inline(never)
     private func reportBlankRequired(_ r: Int, _ payer: UInt16, _ sink: inout FindingSink) {
         for column in Column.required where isBlank(r, column.index) {
+            if column == .procedureCode && revenueCodeServes(r) { continue }
             sink.add(
                 .S02, record: r, field: column.rawValue, message: "required field \(column.rawValue) is empty",
                 payer: payerName(payer))

@@ -12,10 +12,15 @@ struct ChargeParser {
     private let columnOfField: [Int]
     private let fieldCount: Int
     let splitModifiers: Bool
+    /// A line with a revenue code needs no procedure code (no S02 for its absence): an 837I's
+    /// SV202 is situational, and accommodation lines (room and board, revenue codes 01xx) have
+    /// none. Claim files only; an extract's `procedure_code` is required on every line (DOMAIN).
+    let revenueCodeStandsForProcedure: Bool
 
-    init(layout: ExtractLayout, settings: RuleSettings) {
+    init(layout: ExtractLayout, settings: RuleSettings, revenueCodeStandsForProcedure: Bool = false) {
         self.layout = layout
         self.settings = settings
+        self.revenueCodeStandsForProcedure = revenueCodeStandsForProcedure
         columnOfField = layout.columns.map { $0?.index ?? -1 }
         fieldCount = layout.columns.count
         splitModifiers = layout.has(.modifiers)

@@ -34,6 +34,29 @@ struct ClaimFilePipelineTests {
         #expect(result.summary.metrics.records == 4)
     }
 
+    /// An 837I line with a revenue code and no procedure code (SV202 is situational: room and
+    /// board has none) is no S02: every real inpatient claim with accommodation lines was held.
+    /// An 837P line without its procedure code still is.
+    @Test func anInstitutionalLineWithOnlyARevenueCodeIsRead() throws {
+        let institutional = X12Fixture.standard(institutional: true).map {
+            $0.hasPrefix("SV2*0510*HC:36415")
+                ? $0.replacingOccurrences(of: "SV2*0510*HC:36415*", with: "SV2*0120**") : $0
+        }
+        #expect(institutional.contains { $0.hasPrefix("SV2*0120**") })
+        let (result, folder, findings) = try scrub(X12Fixture.render(institutional))
+        defer { folder.remove() }
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(result.exitStatus == 0)
+        let professional = X12Fixture.standard().map {
+            $0.hasPrefix("SV1*HC:85025") ? $0.replacingOccurrences(of: "SV1*HC:85025*", with: "SV1**") : $0
+        }
+        #expect(professional.contains { $0.hasPrefix("SV1**") })
+        let (held, heldFolder, heldFindings) = try scrub(X12Fixture.render(professional))
+        defer { heldFolder.remove() }
+        #expect(held.exitStatus == 1)
+        #expect(heldFindings.map { [$0["rule"]!, $0["field"]!] } == [["S02", "procedure_code"]], "\(heldFindings)")
+    }
+
     /// An 837I line without its revenue code (SV201, required) holds its claim with X01 naming
     /// SV201: it used to pass as a professional line, edited with the practitioner tables.
     @Test func anInstitutionalLineWithoutItsRevenueCodeIsX01() throws {
@@ -274,6 +297,23 @@ struct ClaimFilePipelineTests {
         let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
         #expect(clean.contains("REF*6R*L1\(lineBreak)~"))
         #expect(clean.contains("SV1*HC:85025*31*UN*1***1\(lineBreak)~"))
+        #expect(ClaimFileTestSupport.envelopeProblems(clean) == [])
+    }
+
+    /// Published sample files indent their segments (`~\n    CLM*…`): the blanks before a segment
+    /// are read past like its line break. Every claim of such a file was lost ("    CLM" is no CLM)
+    /// with nothing in either output.
+    @Test(arguments: ["  ", "\t", "    \t"])
+    func indentedSegmentsAreReadLikeFlatOnes(indent: String) throws {
+        let flat = X12Fixture.render(X12Fixture.standard(), lineBreak: "\n")
+        let indented = flat.replacingOccurrences(of: "~\n", with: "~\n\(indent)")
+        let (result, folder, findings) = try scrub(indented)
+        defer { folder.remove() }
+        #expect(result.exitStatus == 0)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(result.summary.metrics.records == 4)
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        #expect(ClaimFileTestSupport.claimIds(clean) == ["CLAIM1", "CLAIM2", "CLAIM3"])
         #expect(ClaimFileTestSupport.envelopeProblems(clean) == [])
     }
 

@@ -87,6 +87,21 @@ struct HL7MessageReaderTests {
         #expect(clean.components(separatedBy: "MSH|").count == 3)
     }
 
+    /// FT1-2 and FT1-1 both empty (as some senders leave them): each line's id is its FT1's place
+    /// in the message, not the same `MSH-10:` for all.
+    @Test func chargesWithoutIdOrSetIdAreNumberedByTheirPlace() throws {
+        let m1 = HL7Fixture.message(
+            control: "M1", visit: "V1",
+            charges: (1...3).map { _ in HL7Fixture.charge(set: 9, id: "", diagnoses: "Q9999") }
+        ).map { $0.replacingOccurrences(of: "FT1|9|", with: "FT1||") }
+        #expect(m1.filter { $0.hasPrefix("FT1||") }.count == 3)
+        let (_, folder, findings) = try scrub(m1.joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        // Each line's C04 (the later two are also duplicates of the first).
+        #expect(
+            findings.filter { $0["rule"] == "C04" }.map { $0["line_id"]! } == ["M1:1", "M1:2", "M1:3"], "\(findings)")
+    }
+
     @Test func aBadChargeHoldsTheWholeMessage() throws {
         let m1 = HL7Fixture.message(
             control: "M1", visit: "V1",

@@ -46,6 +46,12 @@ struct X12SegmentReaderTests {
         #expect(read.first?.1.lineBreak == [0x0D, 0x0A])
     }
 
+    @Test func blanksBeforeASegmentAreSkipped() throws {
+        let segments = X12Fixture.standard()
+        let read = try read(X12Fixture.render(segments, lineBreak: "\r\n \t "), bufferSize: 256)
+        #expect(read.map(\.0) == segments)
+    }
+
     @Test func textBeforeTheISAStopsTheRunNamingSegmentOne() throws {
         #expect(throws: ScrubError.self) { try read("GARBAGE~" + X12Fixture.render(X12Fixture.standard())) }
         do {

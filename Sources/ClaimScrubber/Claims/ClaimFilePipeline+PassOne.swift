@@ -36,7 +36,8 @@ extension ClaimFilePipeline {
         let settings = options.settings
         let context = RuleContext(asOf: options.asOf, settings: settings, tables: tables)
         let rules = LineRules.all
-        let parser = ChargeParser(layout: CanonicalRecords.layout, settings: settings)
+        let parser = ChargeParser(
+            layout: CanonicalRecords.layout, settings: settings, revenueCodeStandsForProcedure: true)
         let batchRecords = self.batchRecords
         let pool = OrderedWorkPool<ClaimWorkOutcome>(workers: options.workers, maxInFlight: options.workers * 2 + 1) {
             work in

@@ -126,7 +126,8 @@ extension ClaimFilePipeline {
                 \.element)
         let routing = ClaimRouting(
             state: state, encounterFindings: encounterFindings, envelope: sorted, settings: options.settings,
-            parser: ChargeParser(layout: CanonicalRecords.layout, settings: options.settings))
+            parser: ChargeParser(
+                layout: CanonicalRecords.layout, settings: options.settings, revenueCodeStandsForProcedure: true))
         if format == .hl7 {
             try passTwoSerially(sources: sources, routing: routing, clean: clean, held: held, findings: findings)
         } else {

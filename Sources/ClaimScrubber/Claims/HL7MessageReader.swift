@@ -454,7 +454,12 @@ final class HL7MessageReader: ClaimUnitReader {
         let old = beforeFT125
         let swapped = swapsQuantityAndAmount
         var lineId = value(2)
-        if lineId.isEmpty { lineId = controlId + [0x3A] + value(1) }
+        if lineId.isEmpty {
+            // FT1-1 (set id) empty too, as some senders leave it: the FT1's place in its message,
+            // so the message's lines keep distinct ids (all were `MSH-10:`).
+            let setId = value(1)
+            lineId = controlId + [0x3A] + (setId.isEmpty ? Array(String(lineIds.count + 1).utf8) : setId)
+        }
         linePositions.append(position)
         lineIds.append(lineId)
         let quantity = value(swapped ? 11 : 10)

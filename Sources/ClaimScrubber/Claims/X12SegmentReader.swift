@@ -136,11 +136,13 @@ final class X12SegmentReader {
     /// Throws when the first segment is not an ISA (text before the interchange, or not X12 at all):
     /// without an ISA there are no separators to read anything by.
     func next() throws -> Bool {
-        // Skip line breaks (and, before the first ISA, spaces, tabs and a UTF-8 byte order mark).
+        // Skip line breaks, spaces and tabs before a segment (published sample files indent their
+        // segments, and every claim of such a file was lost: "  CLM" is no CLM), and before the
+        // first ISA a UTF-8 byte order mark. No segment id starts with a blank.
         while true {
             if start == end, try !refill() { return false }
             let c = base[start]
-            if Self.isLineBreak(c) || (!seenISA && (c == 0x20 || c == 0x09)) {
+            if Self.isLineBreak(c) || c == 0x20 || c == 0x09 {
                 start += 1
                 continue
             }
@@ -215,7 +217,7 @@ final class X12SegmentReader {
 
     /// Passes over the segments of a chunk read in place that start at `from` (where the run of
     /// segments before them ends) and lie end to end, each followed by exactly `trailer`, up to
-    /// the first whose id `stops` (or that is anything else: a stray line break, a CR before the
+    /// the first whose id `stops` (or that is anything else: a stray line break or blank, a CR before the
     /// terminator, a cut last segment); returns how many and their bytes, and the next `next()`
     /// reads on from there. Zero and an empty run unless the reader reads a chunk and `from`
     /// follows the current segment.
@@ -241,7 +243,8 @@ final class X12SegmentReader {
             while k < 3 && p + k < end {
                 let c = b.load(fromByteOffset: p + k, as: UInt8.self)
                 if c == separator || c == terminator { break }
-                if Self.isLineBreak(c) { break scan }
+                // A line break or blank before an id (an indented file): `next()` reads past it.
+                if Self.isLineBreak(c) || c == 0x20 || c == 0x09 { break scan }
                 id = id << 8 | UInt32(c)
                 k += 1
             }
