@@ -511,7 +511,10 @@ private final class RecordDecoder {
     /// institutional line: `ChargeParser.revenueCodeStandsForProcedure`).
     @inline(__always)
     private func revenueCodeServes(_ r: Int) -> Bool {
-        revenueCodeStandsForProcedure && !isBlank(r, Column.revenueCode.index)
+        guard revenueCodeStandsForProcedure else { return false }
+        // A UB-04 revenue code, four digits: anything else does not stand for a procedure.
+        let (p, length) = field(r, Column.revenueCode.index)
+        return length == 4 && (0..<4).allSatisfy { p[$0] &- 0x30 < 10 }
     }
 
     @inline(never)

@@ -31,7 +31,10 @@ public final class OutputFile {
         // (as root), a pipe or a socket would be gone, a file in its place.
         var info = stat()
         if lstat(path, &info) == 0 {
-            switch info.st_mode & S_IFMT {
+            var mode = info.st_mode & S_IFMT
+            // A link is replaced, not its target; but one to a device (/dev/stdout) is such a name.
+            if mode == S_IFLNK, stat(path, &info) == 0 { mode = info.st_mode & S_IFMT }
+            switch mode {
             case S_IFREG, S_IFLNK: break
             case S_IFDIR: throw ScrubError("is a folder: choose a file name for the output", file: path)
             default:

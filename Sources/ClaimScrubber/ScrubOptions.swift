@@ -109,7 +109,8 @@ extension ScrubOptions {
     ///   outputs over them, so such an input (`scrub scrub-out/held.csv` with the default `--out`)
     ///   would be destroyed;
     /// - a folder has an output's name in the output folder: the run could not rename that output
-    ///   into place, and would find out only when it is done.
+    ///   into place, and would find out only when it is done; a pipe or device under that name would
+    ///   be removed as an earlier output.
     public func checkInputsAndOutputFolder() throws {
         var seen: [(id: FileIdentity, name: String)] = []
         var standardInput = false
@@ -139,8 +140,14 @@ extension ScrubOptions {
             var info = stat()
             let path = outputPath(name)
             guard lstat(path, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT == S_IFDIR {
-                throw ScrubError("is a folder: the run writes its \(name) under that name", file: path)
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: throw ScrubError("is a folder: the run writes its \(name) under that name", file: path)
+            case S_IFREG, S_IFLNK: break
+            default:
+                // A pipe or a device: removed as an earlier output, it would be gone for good.
+                throw ScrubError(
+                    "is not a regular file (a device or a pipe?): the run writes its \(name) under that name",
+                    file: path)
             }
             if let id = FileIdentity(path: path) { outputs.append((id, name)) }
         }

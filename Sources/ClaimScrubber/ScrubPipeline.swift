@@ -56,6 +56,7 @@ public final class ScrubPipeline {
         }
         let started = PhaseMark()
 
+        TemporaryFiles.shared.beginRun()
         TemporaryFiles.shared.installSignalHandlers()
         var spooled: [String] = []
         defer {
@@ -168,7 +169,11 @@ public final class ScrubPipeline {
         // the outputs already in place are removed again, so no final name holds part of a run.
         var committed: [OutputFile] = []
         // From here an interrupt no longer stops the run (it would leave some outputs in place).
-        guard TemporaryFiles.shared.beginCommit() else { throw ScrubError("interrupted") }
+        guard TemporaryFiles.shared.beginCommit() else {
+            // The interrupt's handler is removing the files and exiting with 130/143: wait for it
+            // rather than race it to exit with a status of our own.
+            while true { pause() }
+        }
         do {
             for output in outputs {
                 try output.commit()

@@ -393,6 +393,11 @@ private struct JSONReader {
 
     /// The largest magnitude read: 2^50.
     static let bound: Int64 = 1 << 50
+    /// The largest magnitude of a `_cents` key: 2^61 (about 23 quadrillion dollars). A scrub's
+    /// totals reach past 2^50 with 112,590 lines at the $99,999,999.99 a line may hold (a shifted
+    /// column), and the report must read every summary a scrub writes; it only shows these,
+    /// compares two of them (a difference within 2^62) and draws them as `Double`.
+    static let centsBound: Int64 = 1 << 61
 
     /// A whole number within ±2^50 (counts of lines, cents up to eleven trillion dollars): a
     /// summary edited by hand or damaged holds no number whose sums or differences would overflow
@@ -400,7 +405,10 @@ private struct JSONReader {
     /// where they are read). JSON `true` and `false` are not numbers: `value is Bool` cannot tell them
     /// from `1` and `0` (on Linux all arrive as an `NSNumber` that bridges to `Bool`), but their
     /// `objCType` is `c`, where a parsed number's is `i`, `q` or `d`.
-    static func integer(_ value: Any) -> Int64? {
+    static func integer(_ value: Any) -> Int64? { integer(value, bound: bound) }
+
+    /// `integer(_:)` within ±`bound`.
+    static func integer(_ value: Any, bound: Int64) -> Int64? {
         if let number = value as? NSNumber, String(cString: number.objCType) == "c" { return nil }
         let n: Int64
         if let i = value as? Int64 {
@@ -420,7 +428,9 @@ private struct JSONReader {
     }
 
     func int64(_ object: [String: Any], _ key: String, in path: String? = nil) throws -> Int64 {
-        guard let value = object[key], let n = Self.integer(value) else { throw missing(key, path) }
+        guard let value = object[key],
+            let n = Self.integer(value, bound: key.hasSuffix("_cents") ? Self.centsBound : Self.bound)
+        else { throw missing(key, path) }
         return n
     }
 

@@ -223,9 +223,7 @@ struct YAMLReader {
                 try refuseLeadingZero(scalar, node)
                 return node.float.map { .number($0) } ?? .string(scalar.string)
             // Text, and dates (2025-10-01) as their text, as TOML dates read.
-            default:
-                try refuseLeadingZero(scalar, node)
-                return .string(scalar.string)
+            default: return .string(scalar.string)
             }
         case .sequence(let sequence):
             var list: [StructuredValue] = []

@@ -99,6 +99,11 @@ public final class TemporaryFiles: Sendable {
         }
     }
 
+    /// Marks the start of a run: interrupts stop it again until its outputs are committed.
+    public func beginRun() {
+        registry.withLock { $0.committing = false }
+    }
+
     /// Marks the start of moving the outputs to their final names; false when an interrupt came
     /// first (the caller must then move nothing: the process is exiting).
     public func beginCommit() -> Bool {

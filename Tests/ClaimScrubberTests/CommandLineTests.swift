@@ -451,6 +451,21 @@ import Testing
         var info = stat()
         #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
         #expect(!FileManager.default.fileExists(atPath: fifo + ".truth.csv"))
+        // A link to a pipe names the pipe too (as /dev/stdout does a terminal or a pipe).
+        #expect(symlink(fifo, dir.file("link")) == 0)
+        let linked = try Self.run(["generate", "--lines", "5", "--out", dir.file("link")])
+        #expect(linked.status == 2 && linked.stderr.contains("not a regular file"), "\(linked.stderr)")
+        #expect(lstat(dir.file("link"), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        // A scrub's output folder with a pipe under an output's name: refused, the pipe kept (it
+        // was removed as an earlier output).
+        let out = dir.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        #expect(mkfifo(out + "/held.csv", 0o644) == 0)
+        let input = try dir.write(
+            "in.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
+        let scrub = try Self.run(["scrub", input, "--out", out, "--as-of", "2026-06-30", "--quiet"])
+        #expect(scrub.status == 2 && scrub.stderr.contains("not a regular file"), "\(scrub.stderr)")
+        #expect(lstat(out + "/held.csv", &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
     }
 
     /// A date the scrub cannot work with says which years it takes.

@@ -99,7 +99,8 @@ struct HL7MessageReaderTests {
         defer { folder.remove() }
         // Each line's C04 (the later two are also duplicates of the first).
         #expect(
-            findings.filter { $0["rule"] == "C04" }.map { $0["line_id"]! } == ["M1:1", "M1:2", "M1:3"], "\(findings)")
+            findings.filter { $0["rule"] == "C04" }.map { $0["line_id"]! } == ["M1:#1", "M1:#2", "M1:#3"], "\(findings)"
+        )
     }
 
     @Test func aBadChargeHoldsTheWholeMessage() throws {

@@ -215,12 +215,13 @@ import Testing
     /// on an arithmetic overflow). Credits keep negative cents possible.
     @Test(
         arguments: [
-            ("lines_in", Int64.max), ("lines_in", -1), ("charges_cents", Int64.min), ("held_cents", 1 << 51),
+            ("lines_in", Int64.max), ("lines_in", -1), ("lines_in", 1 << 51), ("charges_cents", Int64.min),
+            ("held_cents", 1 << 62),
         ] as [(String, Int64)])
     func numbersOutOfRangeAreRefusedNamingTheKey(key: String, value: Int64) throws {
         try Self.expectRefusedNamingTheKey(key, value)
         let inRange = try ScrubSummary(
-            json: try Self.summary(with: key, key.hasSuffix("cents") ? -(1 << 50) : 1 << 50), file: "s.json")
+            json: try Self.summary(with: key, key.hasSuffix("cents") ? -(1 << 61) : 1 << 50), file: "s.json")
         _ = ReportRenderer.html(inRange, previous: inRange)
     }
 
@@ -295,13 +296,13 @@ import Testing
         }
     }
 
-    /// A run whose summary `claim-scrub report` would refuse (charge totals past 2^50 cents) stops
+    /// A run whose summary `claim-scrub report` would refuse (charge totals past 2^61 cents) stops
     /// before any output takes its final name: the report must read every summary a scrub writes.
     @Test func aSummaryTheReportCannotReadStopsTheRunWithNoOutput() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         var summary = ScrubSummary()
-        summary.metrics.chargesCents = 1 << 51
+        summary.metrics.chargesCents = 1 << 62
         var outputs: [OutputFile] = []
         #expect {
             try ScrubPipeline.complete(&outputs, summary: summary, directory: dir.path)
@@ -310,7 +311,8 @@ import Testing
         }
         for output in outputs { output.discard() }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
-        summary.metrics.chargesCents = 1 << 50
+        // 120,000 lines of $99,999,999.99 (a shifted column) total past 2^50: still read back.
+        summary.metrics.chargesCents = 120_000 * 9_999_999_999
         outputs = []
         try ScrubPipeline.complete(&outputs, summary: summary, directory: dir.path)
         #expect(

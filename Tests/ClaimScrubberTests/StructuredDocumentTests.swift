@@ -154,8 +154,12 @@ import Testing
                 return error?.line == 1 && error?.message.contains("leading zero") == true
             }
         }
-        let read = try StructuredDocument.parse("a: 0\nb: 0x1F\nc: \"010\"\nd: 10\n", name: "c.yaml")
-        #expect(read == .table(["a": .number(0), "b": .number(31), "c": .string("010"), "d": .number(10)]))
+        let read = try StructuredDocument.parse("a: 0\nb: 0x1F\nc: \"010\"\nd: 10\ne: !!str 007\n", name: "c.yaml")
+        #expect(
+            read
+                == .table([
+                    "a": .number(0), "b": .number(31), "c": .string("010"), "d": .number(10), "e": .string("007"),
+                ]))
     }
 
     /// A YAML syntax error is one line naming the problem and where, not libyaml's text over

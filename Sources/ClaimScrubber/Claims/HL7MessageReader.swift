@@ -455,10 +455,11 @@ final class HL7MessageReader: ClaimUnitReader {
         let swapped = swapsQuantityAndAmount
         var lineId = value(2)
         if lineId.isEmpty {
-            // FT1-1 (set id) empty too, as some senders leave it: the FT1's place in its message,
-            // so the message's lines keep distinct ids (all were `MSH-10:`).
+            // FT1-1 (set id) empty too, as some senders leave it: `#` and the FT1's place in its
+            // message, so the message's lines keep distinct ids (all were `MSH-10:`), also from a
+            // set id equal to a place (`FT1||` then `FT1|1|`).
             let setId = value(1)
-            lineId = controlId + [0x3A] + (setId.isEmpty ? Array(String(lineIds.count + 1).utf8) : setId)
+            lineId = controlId + [0x3A] + (setId.isEmpty ? Array("#\(lineIds.count + 1)".utf8) : setId)
         }
         linePositions.append(position)
         lineIds.append(lineId)

@@ -811,7 +811,8 @@ final class X12ClaimReader {
         if claimScanned {
             // Only the lines' records and X02 read these: pass 2 reads most claims unscanned.
             copy(reader.element(2), into: &clm02Text)
-            clm02 = Money.cents(clm02Text.bytes)
+            // A claim's total is a sum of lines: past a line's $99,999,999.99 it is still an amount.
+            clm02 = Money.cents(clm02Text.bytes, wholeDigits: 15)
             copy(reader.component(5, 1), into: &facilityOrPOS)
             claimIsVoid = Self.equals(reader.component(5, 3), "8")
         }

@@ -46,14 +46,19 @@ public enum TableListing {
         return notes
     }
 
-    /// A note for each release that serves no date of service: another release of its kind with
-    /// the same effective date was loaded after it and took its period (`scrub` prints these too).
-    /// Meant when a user's folder replaces a shipped release; not when CMS's April ICD-10-CM
-    /// update, named `icd10cm_order_YYYY.txt` like October's, took the whole fiscal year from it.
+    /// A note for each release that serves no date of service: another release of its kind (and
+    /// setting) with the same effective date was loaded after it and took its period (`scrub`
+    /// prints these too). Meant when a user's folder replaces a shipped release; not when CMS's
+    /// April ICD-10-CM update, named `icd10cm_order_YYYY.txt` like October's, took the fiscal year.
     public static func unusedReleaseNotes(_ releases: [TableRelease]) -> [String] {
         releases.compactMap { r in
             guard let effective = r.effective, let through = r.through, through < effective else { return nil }
-            let later = releases.last { $0.kind == r.kind && $0.effective == effective && $0 != r }
+            // NCCI and MUE releases take turns per setting, which their detail names.
+            let bySetting = r.kind == "ptp" || r.kind == "mue"
+            let later = releases.last {
+                $0.kind == r.kind && $0.effective == effective && $0 != r && ($0.through ?? effective) >= effective
+                    && (!bySetting || $0.detail == r.detail)
+            }
             return "\(r.file) (\(r.kind) \(r.release)) serves no date of service: "
                 + "\(later.map { "\($0.file), loaded after it," } ?? "a release loaded after it") takes its period "
                 + "from \(effective) (an update named like the release it updates needs its effective date in a "
