@@ -57,6 +57,35 @@ struct ClaimFilePipelineTests {
         #expect(heldFindings.map { [$0["rule"]!, $0["field"]!] } == [["S02", "procedure_code"]], "\(heldFindings)")
     }
 
+    /// Revenue-code-only lines still meet the duplicate edits: a room-and-board day billed twice
+    /// is E01 on the second line, naming the revenue code (no procedure code to name).
+    @Test func aRevenueCodeOnlyLineBilledTwiceIsADuplicate() throws {
+        let room = X12Fixture.Line(code: "", charge: "500", ref: "R1", revenue: "0120")
+        var again = room
+        again.ref = "R2"
+        let segments = X12Fixture.interchange(
+            control: "000000001",
+            [
+                X12Fixture.group(
+                    control: "1",
+                    [
+                        X12Fixture.transaction(
+                            control: "0001", claims: [.init(id: "C1", lines: [room, again])], institutional: true)
+                    ],
+                    institutional: true)
+            ]
+        ).map { $0.replacingOccurrences(of: "SV2*0120*HC:*", with: "SV2*0120**") }
+        #expect(segments.filter { $0.hasPrefix("SV2*0120**500") }.count == 2)
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(
+            findings.map { [$0["rule"]!, $0["line_id"]!, $0["field"]!, $0["value"]!] } == [
+                ["E01", "R2", "revenue_code", "0120"]
+            ],
+            "\(findings)")
+    }
+
     /// An 837I line without its revenue code (SV201, required) holds its claim with X01 naming
     /// SV201: it used to pass as a professional line, edited with the practitioner tables.
     @Test func anInstitutionalLineWithoutItsRevenueCodeIsX01() throws {

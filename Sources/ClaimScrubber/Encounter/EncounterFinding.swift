@@ -41,9 +41,12 @@ struct EncounterFinding: Sendable, Equatable {
         self.number2 = number2
     }
 
-    var field: String { rule == .E04 || rule == .E05 ? "units" : "procedure_code" }
+    var field: String {
+        if rule == .E04 || rule == .E05 { return "units" }
+        return EncounterLine.revenueCode(ofTag: code) == nil ? "procedure_code" : "revenue_code"
+    }
 
-    var value: String { PackedCode.unpack(code) }
+    var value: String { EncounterLine.revenueCode(ofTag: code) ?? PackedCode.unpack(code) }
 
     /// The findings row's message. Composed byte by byte into the string's storage (`CSVText.Writer`):
     /// through string interpolation it cost about 1,600 instructions, and an extract exported twice has a finding
@@ -60,7 +63,12 @@ struct EncounterFinding: Sendable, Equatable {
             switch rule {
             case .E02:
                 w.text("probable duplicate: ")
-                w.code(code)
+                if let revenue = EncounterLine.revenueCode(ofTag: code) {
+                    w.text("revenue code ")
+                    Array(revenue.utf8).withUnsafeBytes { w.raw($0) }
+                } else {
+                    w.code(code)
+                }
                 w.text(" already billed for this patient, date and provider without a repeat modifier")
             case .E03:
                 w.text("NCCI PTP: ")

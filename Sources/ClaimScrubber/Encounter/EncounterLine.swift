@@ -29,6 +29,25 @@ struct EncounterLine: Sendable, Equatable {
     /// unless switched down to a warning, when "591" and "XX9" read alike made a false E01).
     static let unreadableModifiers: UInt8 = 8
 
+    /// The code of a line billed by its revenue code alone (an 837I room-and-board line: no
+    /// SV202), so that duplicates of it are found: `RC` and the four digits, six characters that no
+    /// CPT or HCPCS code (five) can equal, and so no PTP, MUE or add-on entry either. Nil unless
+    /// `revenue` is a UB-04 revenue code.
+    static func revenueTag(_ revenue: UnsafeRawBufferPointer) -> UInt64? {
+        let digits = ChargeParser.trimmed(revenue)
+        guard digits.count == 4, digits.allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
+        return (Array("RC".utf8) + Array(digits)).withUnsafeBytes { PackedCode.pack($0) }
+    }
+
+    /// The revenue code a `revenueTag` stands for, or nil when `code` is a procedure code.
+    static func revenueCode(ofTag code: UInt64) -> String? {
+        let text = PackedCode.unpack(code)
+        guard text.utf8.count == 6, text.hasPrefix("RC"), text.utf8.dropFirst(2).allSatisfy({ $0 &- 0x30 < 10 }) else {
+            return nil
+        }
+        return String(text.dropFirst(2))
+    }
+
     var isInstitutional: Bool { flags & Self.institutional != 0 }
     /// A reversal: negative units or amount.
     var isCredit: Bool { units < 0 || amountCents < 0 }
