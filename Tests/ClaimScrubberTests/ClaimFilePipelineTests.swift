@@ -346,6 +346,28 @@ struct ClaimFilePipelineTests {
         #expect(ClaimFileTestSupport.envelopeProblems(clean) == [])
     }
 
+    /// A damaged segment inside a claim (`~sbr` left before a line's DTP*472 in a published file:
+    /// the line's date was lost without a word) holds the claim with X01; its text stays out of the
+    /// message.
+    @Test func aSegmentWithoutASegmentIdHoldsItsClaim() throws {
+        let text = X12Fixture.render(X12Fixture.standard(), lineBreak: "\n")
+            .replacingOccurrences(of: "SV1*HC:85025*31*UN*1***1~\n", with: "SV1*HC:85025*31*UN*1***1~sbr\n")
+        #expect(text.contains("~sbr\nDTP"))
+        let (result, folder, findings) = try scrub(text)
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(
+            findings.map { [$0["rule"]!, $0["field"]!, $0["encounter_id"]!] } == [
+                ["S02", "service_date", "CLAIM3"], ["X01", "segment", "CLAIM3"],
+            ],
+            "\(findings)")
+        // The line's date was in the damaged segment: S02 says so, X01 says why.
+        let message = findings.last?["message"] ?? ""
+        #expect(!message.contains("sbr"))
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(held == ["CLAIM3"])
+    }
+
     /// Windows tools write a UTF-8 byte order mark before the ISA: read past, as for an extract.
     @Test func aByteOrderMarkBeforeTheISAIsReadPast() throws {
         let (result, folder, findings) = try scrub("\u{FEFF}" + X12Fixture.render(X12Fixture.standard()))

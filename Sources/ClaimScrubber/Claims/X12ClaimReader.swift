@@ -620,13 +620,18 @@ final class X12ClaimReader {
     /// or digits, and in `segmentIds837`. Keeping the first letters and digits of whatever came
     /// was rejected: a segment cut inside a name quoted the patient's surname ("DOE").
     private var segmentName: String {
+        guard hasSegmentIdShape else { return "a segment" }
+        let text = String(decoding: reader.element(0), as: UTF8.self)
+        return Self.segmentIds837.contains(text) ? text : "a segment"
+    }
+
+    /// Whether the current segment's first element has the shape of an X12 segment id: two or
+    /// three characters, an uppercase letter, then uppercase letters or digits.
+    private var hasSegmentIdShape: Bool {
         let id = reader.element(0)
         let isUpper = { (c: UInt8) in c >= 0x41 && c <= 0x5A }
-        guard (2...3).contains(id.count), isUpper(id[0]),
-            id.dropFirst().allSatisfy({ isUpper($0) || ($0 >= 0x30 && $0 <= 0x39) })
-        else { return "a segment" }
-        let text = String(decoding: id, as: UTF8.self)
-        return Self.segmentIds837.contains(text) ? text : "a segment"
+        return (2...3).contains(id.count) && isUpper(id[0])
+            && id.dropFirst().allSatisfy({ isUpper($0) || ($0 >= 0x30 && $0 <= 0x39) })
     }
 
     /// The segment ids of the 837P and 837I (005010X222A1, 005010X223A2) and their envelope.
@@ -860,6 +865,16 @@ final class X12ClaimReader {
                 copy(reader.element(2), into: &lineRef)
             }
             return
+        }
+        if !hasSegmentIdShape {
+            // A damaged segment (`~sbr` left before a line's DTP*472 in a published file): what it
+            // held (that line's date) would be lost without a word. Its text stays out of the
+            // message: a cut segment can start inside a name.
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: "segment",
+                    message:
+                        "a segment without an X12 segment id (damaged?) inside the claim: what it holds is not read"))
         }
         switch id {
         case Self.LX:
