@@ -44,8 +44,9 @@ public enum DayNumber {
         }
     }
 
-    /// Parses YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY (also M/D/YYYY); `missing` when empty,
-    /// `malformed` when it is not one of those forms or not a real calendar date.
+    /// Parses YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY (also M/D/YYYY), each optionally followed by a
+    /// time of day (`isTimeOfDay`, after a blank or a `T`); `missing` when empty, `malformed` when
+    /// it is not one of those forms or not a real calendar date.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int32 { parse(bytes, years: 1800, 2200) }
 
     /// True when `parse` refused `bytes` only for its year: a real calendar date before 1800 or
@@ -79,6 +80,16 @@ public enum DayNumber {
         @inline(__always) func digit(_ i: Int) -> Int {
             let c = Int(bytes[i]) &- 48
             return (c >= 0 && c <= 9) ? c : -1000
+        }
+        if n > 10 {
+            // A date and a time of day, as database and spreadsheet exports write date columns
+            // (`2026-06-01 00:00:00.000`, `2026-06-01T08:30:00`, `6/1/2026 0:00`, `06/01/2026 12:00:00 AM`):
+            // the date is the date of service; the time must be one, or the text is no date.
+            for k in 8...10 where bytes[k] == 0x20 || bytes[k] == 0x54 {
+                guard isTimeOfDay(UnsafeRawBufferPointer(rebasing: bytes[(k + 1)...])) else { return malformed }
+                return parse(UnsafeRawBufferPointer(rebasing: bytes[..<k]), years: first, last)
+            }
+            return malformed
         }
         var year = -1
         var month = -1
@@ -115,6 +126,41 @@ public enum DayNumber {
             day <= daysInMonth(year, month)
         else { return malformed }
         return from(year: year, month: month, day: day)
+    }
+
+    /// `H:MM` or `HH:MM`, then optionally `:SS` and a fraction of a second, then optionally ` AM`
+    /// or ` PM` (hours 1–12 then, else 0–23); a trailing `Z` is allowed after a 24-hour time.
+    static func isTimeOfDay(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = bytes.count
+        func number(maxDigits: Int) -> Int? {
+            var value = 0
+            var digits = 0
+            while i < n, digits < maxDigits, bytes[i] &- 0x30 < 10 {
+                value = value * 10 + Int(bytes[i] &- 0x30)
+                digits += 1
+                i += 1
+            }
+            return digits == 0 ? nil : value
+        }
+        guard let hour = number(maxDigits: 2), i < n, bytes[i] == 0x3A else { return false }
+        i += 1
+        let minuteStart = i
+        guard let minute = number(maxDigits: 2), i - minuteStart == 2, minute < 60 else { return false }
+        if i < n && bytes[i] == 0x3A {
+            i += 1
+            let secondStart = i
+            guard let second = number(maxDigits: 2), i - secondStart == 2, second < 60 else { return false }
+            if i < n && bytes[i] == 0x2E {
+                i += 1
+                guard number(maxDigits: 9) != nil else { return false }
+            }
+        }
+        if i == n { return hour < 24 }
+        if n - i == 1 && bytes[i] == 0x5A { return hour < 24 }  // Z
+        guard n - i == 3, bytes[i] == 0x20, bytes[i + 2] | 0x20 == 0x6D else { return false }
+        let half = bytes[i + 1] | 0x20
+        return (half == 0x61 || half == 0x70) && hour >= 1 && hour <= 12
     }
 
     /// Parses a date string (see `parse(_:)` for the accepted forms).

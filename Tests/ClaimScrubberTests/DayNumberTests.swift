@@ -3,7 +3,7 @@ import Testing
 @testable import ClaimScrubber
 
 /// Dates of service and birth in the forms DOMAIN.md names: YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY, and
-/// M/D/YYYY with one- or two-digit month and day.
+/// M/D/YYYY with one- or two-digit month and day, each optionally with a time of day.
 @Suite struct DayNumberTests {
     static let may1 = DayNumber.from(year: 2026, month: 5, day: 1)
 
@@ -17,6 +17,25 @@ import Testing
         "2/29/2026", "13/1/2026", "0/1/2026", "20260230", "2026O501", "20261301", "17991231", "2026050 ",
     ])
     func otherTextIsMalformed(text: String) {
+        #expect(DayNumber.parse(text) == DayNumber.malformed)
+    }
+
+    /// Database and spreadsheet exports write date columns with a time of day: the date is read,
+    /// the time checked to be one (else the text is no date).
+    @Test(arguments: [
+        "2026-05-01 00:00:00", "2026-05-01 00:00:00.000", "2026-05-01T08:30:00", "2026-05-01T08:30:00Z",
+        "2026-05-01 23:59", "5/1/2026 0:00", "05/01/2026 12:00:00 AM", "5/1/2026 1:05 pm", "20260501 07:00",
+    ])
+    func aDateWithATimeOfDayReadsAsItsDate(text: String) {
+        #expect(DayNumber.parse(text) == Self.may1)
+    }
+
+    @Test(arguments: [
+        "2026-05-01 24:00", "2026-05-01 00:60", "2026-05-01 0:0", "2026-05-01 13:00 PM", "2026-05-01 00:00 XM",
+        "2026-05-01 noon", "2026-05-01  00:00", "2026-05-01T", "2026-05-01 00:00:00.", "2026-02-30 00:00:00",
+        "2026-05-01 00:00:00 AM",
+    ])
+    func aDateWithSomethingElseAfterItIsMalformed(text: String) {
         #expect(DayNumber.parse(text) == DayNumber.malformed)
     }
 
