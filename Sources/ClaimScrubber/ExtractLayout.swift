@@ -43,6 +43,12 @@ public struct ExtractLayout: Sendable, Equatable {
             lineEnd = [0x0A]
         }
         guard let text = String(validating: body, as: UTF8.self) else {
+            // Spreadsheets save "Unicode text" as UTF-16 with its byte order mark first.
+            if header.starts(with: [0xFF, 0xFE]) || header.starts(with: [0xFE, 0xFF]) {
+                throw ScrubError(
+                    "the file is UTF-16 text (its first bytes are a UTF-16 byte order mark): save or convert it as UTF-8",
+                    file: file, line: 1)
+            }
             throw ScrubError("header is not valid UTF-8", file: file, line: 1)
         }
         let chosen = delimiter ?? Self.detectDelimiter(Array(body))
@@ -133,6 +139,9 @@ public struct ExtractLayout: Sendable, Equatable {
             }
             if let k = sentElsewhere, let other = userColumns[k] {
                 hint = "the --columns map sends header field '\(names[k])' to \(other.rawValue)"
+            } else if names.first?.lowercased().hasPrefix("sep=") == true {
+                // Excel's delimiter hint, written above the header by some exports.
+                hint = "the first line is a spreadsheet's 'sep=' hint, not the header: remove that line"
             } else if !unmatched.isEmpty {
                 hint =
                     "--columns names " + unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")

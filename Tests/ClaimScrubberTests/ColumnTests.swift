@@ -82,6 +82,17 @@ import Testing
         } throws: { error in
             (error as? ScrubError)?.message.contains("when split at the --delimiter given") == true
         }
+        // Excel's "sep=," line above the header, and a UTF-16 file, are named as what they are.
+        #expect {
+            _ = try ExtractLayout(header: Array("sep=,\n".utf8), file: "x.csv")
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("spreadsheet's 'sep=' hint") == true
+        }
+        #expect {
+            _ = try ExtractLayout(header: [0xFF, 0xFE] + Array("l\0i\0\n\0".utf8), file: "x.csv")
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("UTF-16") == true
+        }
         // A field that would be the column by its name, sent elsewhere by the map, is named.
         #expect {
             _ = try ExtractLayout(header: header, columnMap: ["patient_id": .encounterId], file: "x.csv")
