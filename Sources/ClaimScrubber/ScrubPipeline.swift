@@ -154,7 +154,8 @@ public final class ScrubPipeline {
         outputs.append(summaryFile)
         let json = summary.json()
         // `claim-scrub report` must read every summary a scrub writes: one it would refuse (charge
-        // totals past 2^50 cents, about $11 trillion, from absurd amounts) stops the run instead.
+        // totals past 2^61 cents, from absurd amounts on hundreds of millions of lines) stops the
+        // run instead.
         do {
             _ = try ScrubSummary(json: json, file: "summary.json")
         } catch let error as ScrubError {
@@ -252,13 +253,15 @@ public final class ScrubPipeline {
             }
             // Inputs share one header (below): the first one's says it for all. A misspelt key for
             // an optional column would leave that column unread, and its rules passing every line.
-            let unmatched = ExtractLayout.unmatchedKeys(of: options.columnMap, in: layout.headerNames)
-            if index == 0 && !unmatched.isEmpty {
-                let keys = unmatched.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
-                warning?(
-                    "--columns maps \(keys)\(unmatched.count > 5 ? " and \(unmatched.count - 5) more" : ""), "
-                        + "which no header field is: \(unmatched.count == 1 ? "that mapping does" : "those do") nothing"
-                )
+            if index == 0 {
+                let unmatched = ExtractLayout.unmatchedKeys(of: options.columnMap, in: layout.headerNames)
+                if !unmatched.isEmpty {
+                    let keys = unmatched.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+                    warning?(
+                        "--columns maps \(keys)\(unmatched.count > 5 ? " and \(unmatched.count - 5) more" : ""), "
+                            + "which no header field is: \(unmatched.count == 1 ? "that mapping does" : "those do") nothing"
+                    )
+                }
             }
             if let first = result.first {
                 if layout.headerNames != first.layout.headerNames || layout.delimiter != first.layout.delimiter {

@@ -87,8 +87,8 @@ public enum StructuredDocument {
         // toml++ takes the text as a C string: everything after a NUL was dropped without a word
         // (a `[rules.D04] enabled = false` after one stayed on). No TOML or YAML text holds one.
         if let nul = text.utf8.firstIndex(of: 0) {
-            let line = text.utf8[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            throw ScrubError("a NUL byte in the text (is it a text file?)", file: name, line: line)
+            throw ScrubError(
+                "a NUL byte in the text (is it a text file?)", file: name, line: lineNumber(of: text.utf8[..<nul]))
         }
         let lower = name.lowercased()
         let yamlFirst = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
@@ -178,12 +178,14 @@ public enum StructuredDocument {
         }
     }
 
+    /// The 1-based line at the end of `text`, a document's bytes from its start.
+    static func lineNumber(of text: Substring.UTF8View) -> Int { text.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
+
     /// The line a YAML error is at, when libyaml gives one.
     static func line(_ error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        case .reader(_, let offset?, _, let yaml):
-            return yaml.utf8.prefix(offset).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        case .reader(_, let offset?, _, let yaml): return lineNumber(of: yaml.utf8.prefix(offset))
         case .duplicatedKeysInMapping(_, let context): return context.mark.line
         default: return nil
         }

@@ -23,6 +23,13 @@ public final class TemporaryFiles: Sendable {
         /// Set once the outputs started moving to their final names: an interrupt no longer stops
         /// the run.
         var committing = false
+
+        /// Unlinks every registered file (under the registry's lock, held by the caller).
+        mutating func removeAll(closing: Bool) {
+            for path in paths { unlink(path) }
+            paths.removeAll()
+            if closing { closed = true }
+        }
     }
 
     private let registry = Mutex(Registry())
@@ -92,9 +99,7 @@ public final class TemporaryFiles: Sendable {
     func interrupt() -> Bool {
         registry.withLock { registry in
             if registry.committing { return false }
-            for path in registry.paths { unlink(path) }
-            registry.paths.removeAll()
-            registry.closed = true
+            registry.removeAll(closing: true)
             return true
         }
     }
@@ -117,11 +122,7 @@ public final class TemporaryFiles: Sendable {
     /// Removes every registered file now; with `closing` (an interrupt), also refuses every later
     /// `open`.
     public func removeAll(closing: Bool = false) {
-        registry.withLock { registry in
-            for path in registry.paths { unlink(path) }
-            registry.paths.removeAll()
-            if closing { registry.closed = true }
-        }
+        registry.withLock { $0.removeAll(closing: closing) }
     }
 
     /// What `removeAbandoned` removed: how many files, left by which processes.

@@ -57,6 +57,18 @@ struct ClaimFilePipelineTests {
         #expect(heldFindings.map { [$0["rule"]!, $0["field"]!] } == [["S02", "procedure_code"]], "\(heldFindings)")
     }
 
+    /// The revenue tag is `RC` and the four digits as `PackedCode` packs them, and reads back only
+    /// from such a tag.
+    @Test func aRevenueTagIsRCAndItsDigitsPacked() throws {
+        let tag = Array(" 0120 ".utf8).withUnsafeBytes { EncounterLine.revenueTag($0) }
+        #expect(tag == PackedCode.pack("RC0120"))
+        #expect(tag.flatMap(EncounterLine.revenueCode(ofTag:)) == "0120")
+        for code in ["99213", "RC012", "RC01200", "RCA120", "R0120", "RD0120"] {
+            #expect(EncounterLine.revenueCode(ofTag: PackedCode.pack(code)!) == nil, "\(code)")
+        }
+        #expect(Array("12a4".utf8).withUnsafeBytes { EncounterLine.revenueTag($0) } == nil)
+    }
+
     /// Revenue-code-only lines still meet the duplicate edits: a room-and-board day billed twice
     /// is E01 on the second line, naming the revenue code (no procedure code to name).
     @Test func aRevenueCodeOnlyLineBilledTwiceIsADuplicate() throws {

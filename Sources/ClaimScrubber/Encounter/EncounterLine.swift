@@ -36,16 +36,27 @@ struct EncounterLine: Sendable, Equatable {
     static func revenueTag(_ revenue: UnsafeRawBufferPointer) -> UInt64? {
         let digits = ChargeParser.trimmed(revenue)
         guard digits.count == 4, digits.allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
-        return (Array("RC".utf8) + Array(digits)).withUnsafeBytes { PackedCode.pack($0) }
+        var tag = revenueTagPrefix
+        for (k, c) in digits.enumerated() {
+            tag |= UInt64(c &- 0x30 &+ 1) << UInt64(6 * (PackedCode.maxLength - 3 - k))
+        }
+        return tag
     }
 
-    /// The revenue code a `revenueTag` stands for, or nil when `code` is a procedure code.
+    /// `RC` packed in the first two of `PackedCode`'s six-bit places (R = 28, C = 13).
+    private static let revenueTagPrefix: UInt64 =
+        28 << UInt64(6 * (PackedCode.maxLength - 1)) | 13 << UInt64(6 * (PackedCode.maxLength - 2))
+
+    /// The revenue code a `revenueTag` stands for, or nil when `code` is a procedure code: read off
+    /// the packed places (the findings rows ask for every encounter finding, without a string).
     static func revenueCode(ofTag code: UInt64) -> String? {
-        let text = PackedCode.unpack(code)
-        guard text.utf8.count == 6, text.hasPrefix("RC"), text.utf8.dropFirst(2).allSatisfy({ $0 &- 0x30 < 10 }) else {
-            return nil
-        }
-        return String(text.dropFirst(2))
+        @inline(__always) func place(_ i: Int) -> UInt64 { (code >> UInt64(6 * (PackedCode.maxLength - 1 - i))) & 63 }
+        guard code & ~((1 << UInt64(6 * (PackedCode.maxLength - 6))) - 1) == code,
+            code >> UInt64(6 * (PackedCode.maxLength - 2)) == revenueTagPrefix
+                >> UInt64(6 * (PackedCode.maxLength - 2)),
+            (2..<6).allSatisfy({ place($0) &- 1 < 10 })
+        else { return nil }
+        return String(decoding: (2..<6).map { UInt8(place($0) - 1) + 0x30 }, as: UTF8.self)
     }
 
     var isInstitutional: Bool { flags & Self.institutional != 0 }
