@@ -23,15 +23,9 @@ import Testing
         let ptp = tables.ptp
         #expect(ptp.releases.count == 2)
         let on = day("2026-05-01")
-        #expect(
-            ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?
-                .modifierIndicator == 1)
-        #expect(
-            ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .practitioner)?
-                .modifierIndicator == 0)
-        #expect(
-            ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .outpatientHospital)?
-                .modifierIndicator == 9)
+        #expect(ptp.indicator("11042", "11000", on: on, .practitioner) == 1)
+        #expect(ptp.indicator("93000", "93005", on: on, .practitioner) == 0)
+        #expect(ptp.indicator("93000", "93005", on: on, .outpatientHospital) == 9)
         #expect(
             ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .outpatientHospital) == nil)
         // Order matters: column 2 / column 1 is not an edit.
@@ -234,15 +228,9 @@ import Testing
         #expect(release.count == 4)
         #expect(release.column1Codes.keys == [packed("11042"), packed("93000"), packed("99213")].map(PackedCode.five))
         let on = day("2026-05-01")
-        #expect(
-            ptp.edit(column1: packed("99213"), column2: packed("99211"), on: on, setting: .practitioner)?
-                .modifierIndicator == 0)
-        #expect(
-            ptp.edit(column1: packed("11042"), column2: packed("11000"), on: on, setting: .practitioner)?
-                .modifierIndicator == 1)
-        #expect(
-            ptp.edit(column1: packed("93000"), column2: packed("93005"), on: on, setting: .practitioner)?
-                .modifierIndicator == 0)
+        #expect(ptp.indicator("99213", "99211", on: on, .practitioner) == 0)
+        #expect(ptp.indicator("11042", "11000", on: on, .practitioner) == 1)
+        #expect(ptp.indicator("93000", "93005", on: on, .practitioner) == 0)
     }
 
     @Test func aLookUpFindsWhatAScanOfEveryRowFinds() {
@@ -285,5 +273,15 @@ import Testing
             }
         }
         #expect(checked > 500)
+    }
+}
+
+extension PTPTable {
+    /// The modifier indicator of the edit (column 1, column 2) in force on `day` for `setting`, or
+    /// nil when there is none.
+    fileprivate func indicator(_ column1: String, _ column2: String, on day: Int32, _ setting: ServiceSetting)
+        -> UInt8?
+    {
+        edit(column1: packed(column1), column2: packed(column2), on: day, setting: setting)?.modifierIndicator
     }
 }
