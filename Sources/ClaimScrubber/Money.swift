@@ -83,3 +83,17 @@ public enum Money {
         return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
+
+extension Int64 {
+    /// Adds `other`, holding the result at `Int64.max` or `Int64.min` where the sum would not fit
+    /// instead of stopping the process.
+    ///
+    /// Run totals of cents use it: a line is at most $99,999,999.99, so a total overflows only past
+    /// some 9×10^8 such lines, and then the summary's own check (`ScrubSummary.centsBound`) ends
+    /// the run with a message rather than a trap.
+    @inline(__always)
+    mutating func addSaturating(_ other: Int64) {
+        let (sum, overflow) = addingReportingOverflow(other)
+        self = overflow ? (other > 0 ? .max : .min) : sum
+    }
+}

@@ -46,9 +46,9 @@ public struct ScrubMetrics: Sendable, Equatable {
         errors += other.errors
         warnings += other.warnings
         flagged += other.flagged
-        chargesCents += other.chargesCents
-        heldCents += other.heldCents
-        atRiskCents += other.atRiskCents
+        chargesCents.addSaturating(other.chargesCents)
+        heldCents.addSaturating(other.heldCents)
+        atRiskCents.addSaturating(other.atRiskCents)
         for i in rules.indices { rules[i].add(other.rules[i]) }
         for (k, v) in other.departments { departments[k, default: GroupTally()].add(v) }
         for (k, v) in other.providers { providers[k, default: GroupTally()].add(v) }
@@ -106,8 +106,8 @@ public struct ScrubMetrics: Sendable, Equatable {
         }
         held += change.held
         flagged += change.flagged
-        heldCents += change.heldCents
-        atRiskCents += change.atRiskCents
+        heldCents.addSaturating(change.heldCents)
+        atRiskCents.addSaturating(change.atRiskCents)
         rules[rule.ordinal].add(RuleTally(errors: change.errors, lines: 1, chargesCents: amountCents))
         departments[department, default: GroupTally()].add(change)
         providers[NPI.groupKey(renderingNPI), default: GroupTally()].add(change)
@@ -130,7 +130,7 @@ public struct ScrubMetrics: Sendable, Equatable {
         change.held = 1
         change.heldCents = amountCents
         if wasFlagged { change.atRiskCents = -amountCents }
-        atRiskCents += change.atRiskCents
+        atRiskCents.addSaturating(change.atRiskCents)
         departments[department, default: GroupTally()].add(change)
         providers[NPI.groupKey(renderingNPI), default: GroupTally()].add(change)
         payers[payer, default: GroupTally()].add(change)
@@ -163,9 +163,9 @@ public struct GroupTally: Sendable, Equatable {
         held += other.held
         findings += other.findings
         errors += other.errors
-        chargesCents += other.chargesCents
-        heldCents += other.heldCents
-        atRiskCents += other.atRiskCents
+        chargesCents.addSaturating(other.chargesCents)
+        heldCents.addSaturating(other.heldCents)
+        atRiskCents.addSaturating(other.atRiskCents)
     }
 }
 
@@ -184,7 +184,7 @@ public struct RuleTally: Sendable, Equatable {
     mutating func add(_ other: RuleTally) {
         errors += other.errors
         lines += other.lines
-        chargesCents += other.chargesCents
+        chargesCents.addSaturating(other.chargesCents)
     }
 }
 

@@ -319,6 +319,51 @@ import Testing
             try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["report.html", "summary.json"])
     }
 
+    /// Run totals of cents past `Int64` (some 9×10^8 lines at the largest amount a line may have)
+    /// stop at its bounds instead of trapping, and such a summary is refused by the run's own check.
+    @Test func centsTotalsPastInt64StopAtItsBoundsAndTheRunRefusesThem() throws {
+        var total = ScrubMetrics()
+        var chunk = ScrubMetrics()
+        chunk.chargesCents = Int64.max - 5
+        chunk.heldCents = Int64.max - 5
+        chunk.atRiskCents = Int64.min + 5
+        var tally = GroupTally()
+        tally.chargesCents = Int64.max - 5
+        tally.heldCents = Int64.max - 5
+        tally.atRiskCents = Int64.min + 5
+        chunk.departments["ER"] = tally
+        chunk.rules[0] = RuleTally(errors: 1, lines: 1, chargesCents: Int64.max - 5)
+        total.merge(chunk)
+        total.merge(chunk)
+        #expect(total.chargesCents == Int64.max && total.heldCents == Int64.max)
+        #expect(total.atRiskCents == Int64.min)
+        #expect(total.departments["ER"]?.chargesCents == Int64.max)
+        #expect(total.departments["ER"]?.atRiskCents == Int64.min)
+        #expect(total.rules[0].chargesCents == Int64.max)
+        // A late error on one more line: the held total stays where it is.
+        total.addLateFinding(
+            rule: .E01, severity: .error, department: "ER", renderingNPI: 0, payer: "", procedure: 0,
+            amountCents: 9_999_999_999, serviceDay: 0, wasHeld: false, wasFlagged: true)
+        #expect(total.heldCents == Int64.max && total.atRiskCents == Int64.min)
+        // Small sums are untouched, credits included.
+        var small: Int64 = 250
+        small.addSaturating(-1_000)
+        #expect(small == -750)
+
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var summary = ScrubSummary()
+        summary.metrics = total
+        var outputs: [OutputFile] = []
+        #expect {
+            try ScrubPipeline.complete(&outputs, summary: summary, directory: dir.path)
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("cannot read") == true
+        }
+        for output in outputs { output.discard() }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     /// The week of a service on 1800-01-01 starts in 1799: its summary reads back (the report
     /// refused it, and a scrub of such a line now checks its own summary before writing it).
     @Test func aWeekStartingBefore1800ReadsBack() throws {

@@ -590,7 +590,7 @@ final class ClaimFilePipeline {
         var heldCents: Int64 = 0
         for c in 0..<state.claimCents.count where state.heldClaims.contains(c) {
             heldLines += state.claimFirstRecord[c + 1] - state.claimFirstRecord[c]
-            heldCents += state.claimCents[c]
+            heldCents.addSaturating(state.claimCents[c])
         }
         state.metrics.held = heldLines
         state.metrics.heldCents = heldCents
