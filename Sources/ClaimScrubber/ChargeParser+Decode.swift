@@ -113,6 +113,14 @@ extension ChargeParser {
         return UnsafeRawBufferPointer(rebasing: bytes[s..<e])
     }
 
+    /// Whether `raw`, read trimmed, is a revenue code in UB-04 form: four digits with a leading
+    /// zero. C10 holds anything else in the field; only such a code stands for a claim line's
+    /// missing procedure code and is compared in the encounter rules (`EncounterLine.revenueTag`).
+    static func isRevenueCode(_ raw: UnsafeRawBufferPointer) -> Bool {
+        let bytes = trimmed(raw)
+        return bytes.count == 4 && bytes[0] == 0x30 && bytes.allSatisfy { $0 &- 0x30 < 10 }
+    }
+
     static func sexCode(_ raw: UnsafeRawBufferPointer) -> UInt8 {
         let bytes = trimmed(raw)
         if bytes.count == 1 { return sexCode(bytes[0]) }
@@ -512,9 +520,9 @@ private final class RecordDecoder {
     @inline(__always)
     private func revenueCodeServes(_ r: Int) -> Bool {
         guard revenueCodeStandsForProcedure else { return false }
-        // A UB-04 revenue code, four digits: anything else does not stand for a procedure.
+        // A UB-04 revenue code: anything else (C10) does not stand for a procedure.
         let (p, length) = field(r, Column.revenueCode.index)
-        return length == 4 && (0..<4).allSatisfy { p[$0] &- 0x30 < 10 }
+        return ChargeParser.isRevenueCode(UnsafeRawBufferPointer(start: p, count: length))
     }
 
     @inline(never)

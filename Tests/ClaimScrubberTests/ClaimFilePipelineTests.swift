@@ -67,6 +67,29 @@ struct ClaimFilePipelineTests {
             #expect(EncounterLine.revenueCode(ofTag: PackedCode.pack(code)!) == nil, "\(code)")
         }
         #expect(Array("12a4".utf8).withUnsafeBytes { EncounterLine.revenueTag($0) } == nil)
+        #expect(Array("1200".utf8).withUnsafeBytes { EncounterLine.revenueTag($0) } == nil)
+    }
+
+    /// One reading of a revenue code's form for every check: C10, the S02 exemption of a line
+    /// billed by revenue code alone, and the encounter rules' tag. A code without its leading zero
+    /// (`120`'s four-digit cousin `1200`) stands for no procedure: the line is S02 and C10.
+    @Test func aRevenueCodeOutOfUB04FormStandsForNoProcedure() throws {
+        for (text, form) in [
+            ("0120", true), (" 0450 ", true), ("1200", false), ("120", false), ("01200", false), ("01A0", false),
+        ] {
+            #expect(Array(text.utf8).withUnsafeBytes { ChargeParser.isRevenueCode($0) } == form, "\(text)")
+        }
+        let lines = X12Fixture.standard(institutional: true).map {
+            $0.hasPrefix("SV2*0510*HC:36415")
+                ? $0.replacingOccurrences(of: "SV2*0510*HC:36415*", with: "SV2*1200**") : $0
+        }
+        #expect(lines.contains { $0.hasPrefix("SV2*1200**") })
+        let (result, folder, findings) = try scrub(X12Fixture.render(lines))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(
+            findings.map { [$0["rule"]!, $0["field"]!] }.sorted { $0.joined() < $1.joined() }
+                == [["C10", "revenue_code"], ["S02", "procedure_code"]], "\(findings)")
     }
 
     /// Revenue-code-only lines still meet the duplicate edits: a room-and-board day billed twice

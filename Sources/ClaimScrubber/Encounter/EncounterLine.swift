@@ -34,8 +34,8 @@ struct EncounterLine: Sendable, Equatable {
     /// CPT or HCPCS code (five) can equal, and so no PTP, MUE or add-on entry either. Nil unless
     /// `revenue` is a UB-04 revenue code.
     static func revenueTag(_ revenue: UnsafeRawBufferPointer) -> UInt64? {
+        guard ChargeParser.isRevenueCode(revenue) else { return nil }
         let digits = ChargeParser.trimmed(revenue)
-        guard digits.count == 4, digits.allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
         var tag = revenueTagPrefix
         for (k, c) in digits.enumerated() {
             tag |= UInt64(c &- 0x30 &+ 1) << UInt64(6 * (PackedCode.maxLength - 3 - k))

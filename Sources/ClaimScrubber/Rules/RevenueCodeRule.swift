@@ -14,9 +14,7 @@ struct RevenueCodeRule: LineRule {
             let code: UInt64 = batch.withBytes(.revenueCode, r) { raw in
                 let bytes = ChargeParser.trimmed(raw)
                 if bytes.isEmpty { return 0 }
-                guard bytes.count == 4, bytes[0] == 0x30, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                    return .max
-                }
+                guard ChargeParser.isRevenueCode(bytes) else { return .max }
                 return list.isLoaded ? PackedCode.pack(bytes) ?? .max : 1
             }
             if code == 0 || code == 1 { continue }
