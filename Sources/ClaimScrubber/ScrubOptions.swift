@@ -41,6 +41,15 @@ public struct ScrubOptions: Sendable {
     /// the limit less what the process already holds (`baseBytes`, or at least `tableBytes`), and
     /// at least a quarter of the limit.
     public var workingMemory: Int { max(memoryLimit - max(tableBytes, baseBytes), memoryLimit / 4) }
+    /// What a run holds beyond `baseBytes` however small the limit: the output files' write blocks
+    /// (4 MiB each for clean, held, findings and the findings spool), libzstd's compression and
+    /// decompression buffers (about 20 MiB at level 1 with its two workers), the chunks in flight
+    /// and the heap around them. Measured on a 2M-line extract with the shipped and demo tables
+    /// (28 MiB at the start): peaks of 83–88 MiB at every limit from 48 to 100 MiB, with one worker
+    /// or two, compressed outputs or none.
+    public static let runOverheadBytes = 60 << 20
+    /// The smallest `memoryLimit` a run keeps to (`baseBytes` measured); below it the run goes over.
+    public var smallestKeptLimit: Int { baseBytes + Self.runOverheadBytes }
     public var temporaryDirectory: String?
     public var asOf: Int32
     /// Output zstd level: nil = decide (level 1 when any input was compressed), `.some(nil)` = plain.

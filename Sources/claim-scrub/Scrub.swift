@@ -153,12 +153,14 @@ struct Scrub: ParsableCommand {
                     FileHandle.standardError.write(Data("note: \(note)\n".utf8))
                 }
             }
-            if options.memoryLimit < options.baseBytes + (16 << 20) {
+            if options.memoryLimit < options.smallestKeptLimit {
                 FileHandle.standardError.write(
                     Data(
-                        ("warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the process holds at "
-                            + "its start (\(mib(options.baseBytes)) MiB, runtime and tables) and a working minimum: "
-                            + "shards spill at once and the run will go over it\n").utf8))
+                        ("warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the run needs: "
+                            + "\(mib(options.baseBytes)) MiB held at its start (runtime and tables) and about "
+                            + "\(mib(ScrubOptions.runOverheadBytes)) MiB of buffers (output blocks, zstd, chunks); "
+                            + "the run will go over it (at least \(mib(options.smallestKeptLimit)) MiB keeps to it)\n")
+                            .utf8))
             }
             let pipeline = ScrubPipeline(options: options, tables: loaded)
             // Said even with --quiet: files were removed, which someone may look for.

@@ -92,7 +92,8 @@ import Testing
 
     /// `--tables DIR` without `default` leaves the public code sets out: the run says so on
     /// stderr (codes get a form check only, so the gate could pass what they would hold). A
-    /// `--memory-limit` below what the process holds at its start is said too.
+    /// `--memory-limit` below what the run needs (what the process holds at its start and its
+    /// buffers) is said too.
     @Test func missingCodeSetsAndAnImpossibleLimitAreSaid() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
@@ -112,6 +113,14 @@ import Testing
         #expect(!full.stderr.contains("--memory-limit"))
         let tiny = try Self.run(base + ["--out", dir.file("d"), "--memory-limit", "1MiB", "--quiet"])
         #expect(tiny.status == 0 && tiny.stderr.contains("warning: --memory-limit 1 MiB is below"), "\(tiny.stderr)")
+        // Above what the process holds at its start but below what its buffers add: said too,
+        // with the limit that would hold (the run peaks above 80 MiB whatever limit is given).
+        let small = try Self.run(base + ["--out", dir.file("e"), "--memory-limit", "64MiB", "--quiet"])
+        #expect(
+            small.status == 0 && small.stderr.contains("warning: --memory-limit 64 MiB is below what the run needs"))
+        #expect(small.stderr.contains("MiB keeps to it)"), "\(small.stderr)")
+        let enough = try Self.run(base + ["--out", dir.file("f"), "--memory-limit", "128MiB", "--quiet"])
+        #expect(enough.status == 0 && !enough.stderr.contains("--memory-limit"), "\(enough.stderr)")
     }
 
     /// A bad flag is reported with the scrub command's usage line (it came with the top-level
