@@ -163,7 +163,7 @@ import Testing
         #expect(
             small.stderr.contains("warning: the NCCI PTP tables take 1 MiB of the 1 MiB --memory-limit"),
             "\(small.stderr)")
-        let large = try Self.run(base + ["--out", dir.file("b"), "--memory-limit", "64MiB"])
+        let large = try Self.run(base + ["--out", dir.file("b"), "--memory-limit", "128MiB"])
         #expect(large.status == 0, "\(large.stderr)")
         #expect(!large.stderr.contains("warning"), "\(large.stderr)")
     }
