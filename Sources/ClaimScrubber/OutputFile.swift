@@ -12,6 +12,7 @@ import Zstd
 /// allows); with a compression level they go through a `ZstdWriter` first (libzstd's own worker
 /// threads compress while the caller produces more).
 public final class OutputFile {
+    /// Where the file goes when complete: the path given, or the file a link there leads to.
     public let finalPath: String
     public let temporaryPath: String
     private var fd: Int32
@@ -26,23 +27,39 @@ public final class OutputFile {
     ///   - workers: libzstd compression threads (0: on the caller's thread).
     ///   - direct: write past the page cache where the file system allows (false: always buffered).
     public init(path: String, level: Int32?, workers: Int32 = 0, direct: Bool = true) throws {
-        finalPath = path
         // The rename at the end would replace whatever has the name: a device such as /dev/null
         // (as root), a pipe or a socket would be gone, a file in its place.
+        var target = path
         var info = stat()
         if lstat(path, &info) == 0 {
             var mode = info.st_mode & S_IFMT
-            // A link is replaced, not its target; but one to a device (/dev/stdout) is such a name.
-            if mode == S_IFLNK, stat(path, &info) == 0 { mode = info.st_mode & S_IFMT }
+            if mode == S_IFLNK {
+                // Written through: the file the link leads to is replaced and the link kept. Renamed
+                // over, the link itself would go (`/dev/stdout` with stdout sent to a file: as root
+                // the system's own link was replaced by a copy of the report).
+                guard stat(path, &info) == 0 else {
+                    throw ScrubError("is a link to nothing: choose a file for the output", file: path)
+                }
+                mode = info.st_mode & S_IFMT
+                if mode == S_IFREG {
+                    // A pipe or a terminal behind /dev/stdout has no path: `realpath` fails on it.
+                    guard let resolved = realpath(path, nil) else {
+                        throw ScrubError("is a link to nothing: choose a file for the output", file: path)
+                    }
+                    target = String(cString: resolved)
+                    free(resolved)
+                }
+            }
             switch mode {
-            case S_IFREG, S_IFLNK: break
+            case S_IFREG: break
             case S_IFDIR: throw ScrubError("is a folder: choose a file name for the output", file: path)
             default:
                 throw ScrubError(
                     "is not a regular file (a device or a pipe?): choose a file for the output", file: path)
             }
         }
-        let url = URL(fileURLWithPath: path)
+        finalPath = target
+        let url = URL(fileURLWithPath: target)
         temporaryPath =
             url.deletingLastPathComponent().appendingPathComponent(
                 ".\(url.lastPathComponent).tmp-\(getpid())"

@@ -477,6 +477,42 @@ import Testing
         #expect(lstat(out + "/held.csv", &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
     }
 
+    /// An output named by a link to a regular file is written through the link: the file is
+    /// replaced and the link kept (`--out /dev/stdout` with stdout sent to a file replaced the
+    /// system's own link). A link that leads nowhere is refused.
+    @Test func anOutputNamedByALinkIsWrittenThroughIt() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let target = try dir.write("target.csv", "old contents\n")
+        #expect(symlink(target, dir.file("link.csv")) == 0)
+        let run = try Self.run(["generate", "--lines", "5", "--out", dir.file("link.csv")])
+        #expect(run.status == 0, "\(run.stderr)")
+        var info = stat()
+        #expect(lstat(dir.file("link.csv"), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        #expect(Fixtures.records(try Fixtures.read(target)).count == 5)
+        #expect(!FileManager.default.contents(atPath: target)!.starts(with: Array("old".utf8)))
+        // The report too, and nothing else is left in the folder but the truth file beside the link.
+        let scrub = try Self.run([
+            "scrub", target, "--out", dir.file("out"), "--as-of", "2026-06-30", "--quiet", "--fail-on", "never",
+        ])
+        #expect(scrub.status == 0, "\(scrub.stderr)")
+        let page = try dir.write("page.html", "old page\n")
+        #expect(symlink(page, dir.file("page-link.html")) == 0)
+        let report = try Self.run(["report", dir.file("out/summary.json"), "--out", dir.file("page-link.html")])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(lstat(dir.file("page-link.html"), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        #expect(String(decoding: try Fixtures.read(page), as: UTF8.self).contains("<html"))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == [
+                "link.csv", "link.csv.truth.csv", "out", "page-link.html", "page.html", "target.csv",
+            ])
+        // A link to nothing: refused, the link kept.
+        #expect(symlink(dir.file("missing/x.csv"), dir.file("dangling.csv")) == 0)
+        let dangling = try Self.run(["generate", "--lines", "5", "--out", dir.file("dangling.csv")])
+        #expect(dangling.status == 2 && dangling.stderr.contains("is a link to nothing"), "\(dangling.stderr)")
+        #expect(lstat(dir.file("dangling.csv"), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+    }
+
     /// A date the scrub cannot work with says which years it takes.
     @Test func asOfOutsideTheYearsNamesThem() throws {
         for date in ["9999-12-31", "1799-12-31", "0001-01-01"] {
