@@ -53,4 +53,32 @@ import Testing
         var text = text
         #expect(text.withUTF8 { DayNumber.isDateOutsideYears(UnsafeRawBufferPointer($0)) } == outside)
     }
+
+    /// The ISO form of every day from 1800 to 2200 (the years the rules read) and of every 37th
+    /// day from year 1 to 9999 reads back as that day, with its fields zero-padded; years outside
+    /// that keep their full digits.
+    @Test func everyDayFormatsAsYYYYMMDDAndReadsBack() {
+        let first = DayNumber.from(year: 1, month: 1, day: 1)
+        let last = DayNumber.from(year: 9999, month: 12, day: 31)
+        var previous = ""
+        var day = first
+        while day <= last {
+            let text = DayNumber.format(day)
+            let (y, m, d) = DayNumber.civil(day)
+            let bytes = Array(text.utf8)
+            guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
+                Int(String(text.prefix(4))) == y, Int(text.dropFirst(5).prefix(2)) == m, Int(text.suffix(2)) == d,
+                text > previous
+            else {
+                Issue.record("day \(day): \(text) for \(y)-\(m)-\(d)")
+                return
+            }
+            previous = text
+            let inRuleYears = y >= 1800 && y <= 2200
+            day += inRuleYears ? 1 : 37
+        }
+        #expect(DayNumber.format(DayNumber.parse("2026-06-01")) == "2026-06-01")
+        #expect(DayNumber.format(0) == "1970-01-01")
+        #expect(DayNumber.format(DayNumber.from(year: 12026, month: 3, day: 9)) == "12026-03-09")
+    }
 }

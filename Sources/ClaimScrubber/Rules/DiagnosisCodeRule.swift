@@ -28,8 +28,10 @@ struct DiagnosisCodeRule: LineRule {
             guard index >= 0 else { continue }
             (present[n], billable[n]) = icd.releases(index: index)
         }
-        // The same text for every C06 of the batch, and ~17k instructions to build.
+        // The same text for every C06 of the batch, and ~17k instructions to build; the message
+        // once per date of service (every line of a batch dated past the newest release has one).
         var coverage: String?
+        var coverageMessages: [Int32: String] = [:]
         for r in 0..<batch.count where batch.isCheckable(r) {
             let entries = list.entries(of: r)
             if entries.isEmpty { continue }
@@ -51,13 +53,19 @@ struct DiagnosisCodeRule: LineRule {
                 guard let release else {
                     if !reportedCoverage {
                         reportedCoverage = true
-                        let loaded = coverage ?? icd.schedule.coverageText
-                        coverage = loaded
+                        let message: String
+                        if let known = coverageMessages[day] {
+                            message = known
+                        } else {
+                            let loaded = coverage ?? icd.schedule.coverageText
+                            coverage = loaded
+                            message =
+                                "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))"
+                            coverageMessages[day] = message
+                        }
                         sink.add(
                             .C06, record: r, field: Column.diagnoses[k].rawValue, value: "ICD-10-CM",
-                            message:
-                                "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))",
-                            payer: batch.payerName(r))
+                            message: message, payer: batch.payerName(r))
                     }
                     continue
                 }
