@@ -1,4 +1,9 @@
 import CScan
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writing CSV fields (RFC 4180 quoting) into byte buffers.
 enum CSVText {
@@ -89,10 +94,19 @@ enum CSVText {
                 self.raw(bytes)
                 return
             }
+            // Runs between quotes are copied whole: a message with a comma in it (C06's list of
+            // loaded releases) is quoted on every row of a run that flags every line.
             byte(0x22)
-            for i in 0..<n {
-                if q[i] == 0x22 { byte(0x22) }
-                byte(q[i])
+            var s = 0
+            while s < n {
+                guard let found = memchr(q + s, 0x22, n - s) else {
+                    self.raw(UnsafeRawBufferPointer(start: q + s, count: n - s))
+                    break
+                }
+                let k = UnsafeRawPointer(found) - UnsafeRawPointer(q)
+                self.raw(UnsafeRawBufferPointer(start: q + s, count: k + 1 - s))
+                byte(0x22)
+                s = k + 1
             }
             byte(0x22)
         }

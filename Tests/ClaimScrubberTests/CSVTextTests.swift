@@ -6,7 +6,8 @@ import Testing
     static let fields = [
         "", "plain", "a,b", "say \"hi\"", "\"", "line\nbreak", "cr\r", "π ≠ 3", String(repeating: "x", count: 15),
         String(repeating: "y", count: 16) + ",", String(repeating: "z", count: 31) + "\"",
-        String(repeating: "w", count: 200),
+        String(repeating: "w", count: 200), "\"\"", "a\"b\"c,", "\"start,", "end,\"", ",\"\"\",",
+        "no loaded release covers 2026-10-05 (loaded: FY2025, FY2026)" + String(repeating: " \"q\"", count: 9),
     ]
 
     /// RFC 4180 as the tests read it: quoted, quotes doubled, when the text holds a comma, quote,
