@@ -264,9 +264,10 @@ public final class ScrubPipeline {
                 }
             }
             if let first = result.first {
-                if layout.headerNames != first.layout.headerNames || layout.delimiter != first.layout.delimiter {
+                if let difference = Self.headerDifference(layout, from: first.layout) {
                     throw ScrubError(
-                        "header differs from the first input's (\(first.source.name)); inputs of one run must share one header",
+                        "header differs from the first input's (\(first.source.name)): \(difference); inputs of one run "
+                            + "must share one header",
                         file: name, line: 1)
                 }
             }
@@ -274,6 +275,33 @@ public final class ScrubPipeline {
             result.append(OpenInput(source: source, reader: reader, layout: layout, path: path))
         }
         return result
+    }
+
+    /// What sets a later input's header apart from the first input's, nil when they are the same:
+    /// the delimiter, the number of fields, or the first field that differs (a header's names are
+    /// column names, no patient data).
+    static func headerDifference(_ layout: ExtractLayout, from first: ExtractLayout) -> String? {
+        func named(_ delimiter: UInt8) -> String {
+            switch delimiter {
+            case 0x2C: return "comma"
+            case 0x7C: return "pipe"
+            case 0x09: return "tab"
+            default: return "'\(String(decoding: [delimiter], as: UTF8.self))'"
+            }
+        }
+        if layout.delimiter != first.delimiter {
+            return
+                "its fields are separated by \(named(layout.delimiter)), the first input's by \(named(first.delimiter))"
+        }
+        let mine = layout.headerNames
+        let theirs = first.headerNames
+        for k in 0..<min(mine.count, theirs.count) where mine[k] != theirs[k] {
+            return "field \(k + 1) is '\(mine[k].prefix(60))' where the first input has '\(theirs[k].prefix(60))'"
+        }
+        if mine.count != theirs.count {
+            return "it has \(mine.count) fields, the first input \(theirs.count)"
+        }
+        return nil
     }
 
     /// Standard input can be read only once: copy it to a temporary file so both passes can read it.

@@ -95,7 +95,20 @@ import Zstd
         defer { dir.remove() }
         let a = try dir.write("a.csv", Self.header + Self.good)
         let b = try dir.write("b.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
-        expectStop([a, b], in: dir, line: 1, mentioning: ["b.csv", "header"])
+        expectStop([a, b], in: dir, line: 1, mentioning: ["b.csv", "header", "field 1 is 'encounter_id'"])
+        // What differs is named: a renamed field, a field more, another delimiter.
+        let names = String(Self.header.prefix { $0 != "\n" }).split(separator: ",").map(String.init)
+        var renamed = names
+        renamed[renamed.count - 1] = "descr"
+        let c = try dir.write("c.csv", renamed.joined(separator: ",") + "\n")
+        expectStop(
+            [a, c], in: dir, line: 1,
+            mentioning: ["c.csv", "field \(names.count) is 'descr' where the first input has '\(names.last!)'"])
+        let d = try dir.write("d.csv", (names + ["extra"]).joined(separator: ",") + "\n")
+        expectStop(
+            [a, d], in: dir, line: 1, mentioning: ["it has \(names.count + 1) fields, the first input \(names.count)"])
+        let e = try dir.write("e.psv", names.joined(separator: "|") + "\n")
+        expectStop([a, e], in: dir, line: 1, mentioning: ["separated by pipe, the first input's by comma"])
         // A later input without a header (its first line is data) is named as not sharing the
         // first input's header, not as lacking a column.
         let data = try dir.write("data.csv", Self.good)
