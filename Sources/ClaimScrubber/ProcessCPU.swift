@@ -6,7 +6,7 @@
 import Foundation
 
 /// The CPU time this process has used so far, for the phase timings in summary.json's `run` object.
-enum ProcessCPU {
+public enum ProcessCPU {
     /// User plus system seconds of every thread of the process since it started.
     static func seconds() -> Double {
         var usage = rusage()
@@ -20,6 +20,45 @@ enum ProcessCPU {
         return value(usage.ru_utime) + value(usage.ru_stime)
     }
 }
+
+extension ProcessCPU {
+    /// The cores this process may use: the CPUs its affinity mask allows (`taskset`, a container's
+    /// cpuset), fewer when the cgroup's CPU quota (`cpu.max`, a container's `--cpus`) gives less
+    /// time than that; at least 1. The default worker count: counting every online CPU, two workers
+    /// under `taskset -c 0` took turns on one core.
+    public static func availableCores() -> Int {
+        var cores = ProcessInfo.processInfo.activeProcessorCount
+        #if os(Linux)
+            var mask = [UInt64](repeating: 0, count: 16)  // 1,024 CPUs
+            let size = mask.count * MemoryLayout<UInt64>.size
+            if mask.withUnsafeMutableBytes({ sched_getaffinity_raw(0, size, $0.baseAddress!) }) == 0 {
+                let allowed = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+                if allowed > 0 { cores = min(cores, allowed) }
+            }
+            if let text = try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8),
+                let quota = quotaCores(cpuMax: text)
+            {
+                cores = min(cores, quota)
+            }
+        #endif
+        return max(1, cores)
+    }
+
+    /// The whole cores a cgroup v2 `cpu.max` ("QUOTA PERIOD", or "max PERIOD" for no limit) allows,
+    /// rounded up; nil without a quota or when the text is not of that form.
+    static func quotaCores(cpuMax text: String) -> Int? {
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count == 2, let quota = Int(parts[0]), let period = Int(parts[1]), quota > 0, period > 0 else {
+            return nil
+        }
+        return (quota + period - 1) / period
+    }
+}
+
+#if os(Linux)
+    @_silgen_name("sched_getaffinity")
+    private func sched_getaffinity_raw(_ pid: Int32, _ size: Int, _ mask: UnsafeMutableRawPointer) -> Int32
+#endif
 
 /// The start of a phase on the wall clock and on the process's CPU clock.
 struct PhaseMark {

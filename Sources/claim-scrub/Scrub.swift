@@ -72,7 +72,7 @@ struct Scrub: ParsableCommand {
             throw ValidationError("--fail-on must be error, warning or never")
         }
         options.failOn = failOn
-        options.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        options.workers = workers ?? ProcessCPU.availableCores()
         guard options.workers >= 1 && options.workers <= 256 else { throw ValidationError("--workers must be 1...256") }
         guard let limit = ByteSize.parse(memoryLimit), limit >= 1 << 20 else {
             throw ValidationError(
