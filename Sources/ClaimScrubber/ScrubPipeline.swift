@@ -169,12 +169,7 @@ public final class ScrubPipeline {
         // All or none: should a rename fail (the folder made read-only, or a name taken meanwhile),
         // the outputs already in place are removed again, so no final name holds part of a run.
         var committed: [OutputFile] = []
-        // From here an interrupt no longer stops the run (it would leave some outputs in place).
-        guard TemporaryFiles.shared.beginCommit() else {
-            // The interrupt's handler is removing the files and exiting with 130/143: wait for it
-            // rather than race it to exit with a status of our own.
-            while true { pause() }
-        }
+        TemporaryFiles.shared.enterCommit()
         do {
             for output in outputs {
                 try output.commit()

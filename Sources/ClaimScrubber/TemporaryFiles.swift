@@ -119,6 +119,16 @@ public final class TemporaryFiles: Sendable {
         }
     }
 
+    /// Marks the start of moving the outputs to their final names, and from there an interrupt no
+    /// longer stops the process (it would leave some outputs in place). When an interrupt came
+    /// first, its handler is removing the files and exiting with 130/143: this waits for it rather
+    /// than race it to exit with a status of its own, and never returns.
+    public func enterCommit() {
+        guard beginCommit() else {
+            while true { pause() }
+        }
+    }
+
     /// Removes every registered file now; with `closing` (an interrupt), also refuses every later
     /// `open`.
     public func removeAll(closing: Bool = false) {

@@ -65,6 +65,9 @@ struct Generate: ParsableCommand {
         let truthPath = (compressed ? String(out.dropLast(4)) : out) + ".truth.csv"
         var files: [OutputFile] = []
         var committed: [String] = []
+        // An interrupt removes the temporary files and exits 130/143, as a scrub's does.
+        TemporaryFiles.shared.beginRun()
+        TemporaryFiles.shared.installSignalHandlers()
         do {
             let file = try OutputFile(path: out, level: compressed ? 3 : nil, workers: compressed ? 2 : 0)
             files.append(file)
@@ -74,6 +77,7 @@ struct Generate: ParsableCommand {
             files.append(truthFile)
             try truthFile.write(truth())
             try truthFile.finish()
+            TemporaryFiles.shared.enterCommit()
             // The truth file first: a data file under its final name always has its truth beside it.
             try truthFile.commit()
             committed.append(truthPath)

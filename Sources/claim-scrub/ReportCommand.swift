@@ -25,9 +25,14 @@ struct ReportCommand: ParsableCommand {
             try Self.checkOutIsNoInput(out: out, inputs: [summary] + (compare.map { [$0] } ?? []))
             let current = try Self.load(summary)
             let previous = try compare.map(Self.load)
+            // An interrupt removes the temporary file and exits 130/143, as a scrub's does.
+            TemporaryFiles.shared.beginRun()
+            TemporaryFiles.shared.installSignalHandlers()
             let file = try OutputFile(path: out, level: nil)
             do {
                 try file.write(Array(ReportRenderer.html(current, previous: previous).utf8))
+                try file.finish()
+                TemporaryFiles.shared.enterCommit()
                 try file.commit()
             } catch {
                 file.discard()

@@ -513,6 +513,30 @@ import Testing
         #expect(lstat(dir.file("dangling.csv"), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
     }
 
+    /// `generate` stopped by SIGTERM (or Ctrl-C) while writing removes its temporary files and
+    /// exits 143 (130): a `.x.csv.zst.tmp-PID` was left in the folder.
+    @Test func anInterruptedGenerateLeavesNothingBehind() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["generate", "--lines", "20000000", "--out", dir.file("x.csv.zst")]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the temporary file is there, then stop the process.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && process.isRunning
+            && ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).isEmpty
+        {
+            usleep(20_000)
+        }
+        #expect(process.isRunning, "generate ended before it could be stopped")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     /// A date the scrub cannot work with says which years it takes.
     @Test func asOfOutsideTheYearsNamesThem() throws {
         for date in ["9999-12-31", "1799-12-31", "0001-01-01"] {
