@@ -36,6 +36,15 @@ public final class ChunkReader {
         public var newlines: Int
     }
 
+    /// Frees the bytes read ahead and the source's file, decompressor and buffers
+    /// (`InputSource.release()`); the reader is done with.
+    public func release() {
+        carry = []
+        atEnd = true
+        finished = true
+        source.release()
+    }
+
     public init(source: InputSource, file: Int, chunkSize: Int = 4 << 20, maxRecordBytes: Int = 256 << 20) {
         self.source = source
         self.file = file

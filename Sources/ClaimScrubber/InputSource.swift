@@ -14,7 +14,7 @@ public final class InputSource {
     public let name: String
     public let path: String
     public let isCompressed: Bool
-    private let fd: Int32
+    private var fd: Int32
     private var pending: [UInt8]
     private var zstd: ZstdReader?
     /// For a plain file read past the page cache: page-aligned blocks, handed out from `staged`.
@@ -85,8 +85,20 @@ public final class InputSource {
     }
 
     deinit {
-        close(fd)
+        release()
+    }
+
+    /// Closes the file and frees the decompressor and buffers (about 3.5 MiB for a zstd input);
+    /// what was learnt of the file (`name`, `isCompressed`, `rawSize`, `rawBytesRead`) stays, and
+    /// reading returns the end of input. An input read to its end, or opened only for its header,
+    /// lets go of them: a month's daily files held theirs to the end of the run, all at once.
+    public func release() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+        zstd = nil
+        pending = []
         direct?.buffer.deallocate()
+        direct = nil
     }
 
     private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -97,6 +109,7 @@ public final class InputSource {
             return n
         }
         if direct != nil { return try readDirect(into: buffer) }
+        if fd < 0 { return 0 }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 {

@@ -120,6 +120,9 @@ extension ScrubPipeline {
         for input in inputs { rawTotal += input.source.rawSize ?? 0 }
         do {
             for (index, input) in inputs.enumerated() {
+                let reader = index == 0 ? input.reader : try reopened(input, index: index)
+                // Done with once read to its end (or on a failure): its decompressor and buffers go.
+                defer { reader.release() }
                 var spool: SpoolFile?
                 if input.source.isCompressed && options.spoolCompressedInput {
                     spool = try SpoolFile(directory: options.temporaryDirectory, name: "input-\(index).spool")
@@ -128,7 +131,7 @@ extension ScrubPipeline {
                 state.spools.append(spool)
                 try spool.map { spool in try input.layout.headerBytes.withUnsafeBytes { try spool.write($0) } }
                 state.chunkPlans.append([])
-                while !pool.hasFailed, let chunk = try input.reader.nextChunk(sequence: sequence) {
+                while !pool.hasFailed, let chunk = try reader.nextChunk(sequence: sequence) {
                     try spool?.write(chunk.bytes)
                     state.chunkPlans[index].append(.init(count: chunk.bytes.count, newlines: chunk.newlineCount))
                     state.recordBytes += UInt64(chunk.bytes.count)
@@ -139,9 +142,10 @@ extension ScrubPipeline {
                             hasLineId: hasLineId, shardCount: shardCount)
                     }
                     sequence += 1
-                    progress?(rawBefore + input.source.rawBytesRead, rawTotal, chunk.firstLine - 2 + chunk.newlineCount)
+                    progress?(
+                        rawBefore + reader.source.rawBytesRead, rawTotal, chunk.firstLine - 2 + chunk.newlineCount)
                 }
-                rawBefore += input.source.rawBytesRead
+                rawBefore += reader.source.rawBytesRead
                 try spool?.finish()
             }
             try pool.finishRun()

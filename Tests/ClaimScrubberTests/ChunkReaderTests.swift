@@ -48,4 +48,26 @@ import Testing
         let path = try dir.write("fits.csv", fits)
         #expect(try Self.readAll(path, chunkSize: chunkSize) == fits.count - "line_id,note\n".utf8.count)
     }
+
+    /// A released reader (an input done with, or opened for its header only) has let go of its
+    /// file and buffers: it reads as ended, and what was learnt of the file stays.
+    @Test func aReleasedReaderReadsAsEndedAndKeepsWhatItLearnt() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let plain = try dir.write("x.csv", Self.extract(longLength: 100))
+        let compressed = dir.file("x.csv.zst")
+        _ = try Fixtures.generate(lines: 2_000, to: compressed)
+        for path in [plain, compressed] {
+            let source = try InputSource(path: path)
+            let reader = ChunkReader(source: source, file: 0, chunkSize: 4096)
+            #expect(try reader.readHeader() != nil)
+            let read = source.rawBytesRead
+            reader.release()
+            #expect(try reader.nextChunk(sequence: 0) == nil)
+            var buffer = [UInt8](repeating: 0, count: 64)
+            #expect(try buffer.withUnsafeMutableBytes { try source.read(into: $0) } == 0)
+            #expect(source.rawBytesRead == read && source.isCompressed == (path == compressed))
+            #expect(source.rawSize == UInt64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int))
+        }
+    }
 }
