@@ -106,6 +106,8 @@ extension ClaimFilePipeline {
                     }
                 }
                 rawBefore += source.rawBytesRead
+                // Read to its end: its decompressor and buffers go now, not with the run.
+                source.release()
                 if pool.hasFailed { break }
             }
         } catch {
