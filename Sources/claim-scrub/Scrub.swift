@@ -152,6 +152,9 @@ struct Scrub: ParsableCommand {
                 for note in TableListing.unusedReleaseNotes(loaded.releases) {
                     FileHandle.standardError.write(Data("note: \(note)\n".utf8))
                 }
+                for note in TableListing.coverageEndNotes(loaded.releases, asOf: options.asOf) {
+                    FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+                }
             }
             if options.memoryLimit < options.smallestKeptLimit {
                 FileHandle.standardError.write(

@@ -123,6 +123,30 @@ import Testing
         #expect(enough.status == 0 && !enough.stderr.contains("--memory-limit"), "\(enough.stderr)")
     }
 
+    /// A run dated past the end of the loaded ICD-10-CM releases (November's charges with the
+    /// shipped FY2026 files) says so at the start: two thirds of its lines get C06 warnings and the
+    /// gate passes with their diagnoses unchecked.
+    @Test func aRunPastTheLastICD10CMReleaseIsSaid() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 100, errorRate: 0, to: input)
+        let base = ["scrub", input, "--fail-on", "never", "--tables", "default", "--tables", TestPaths.demoTables]
+        let late = try Self.run(base + ["--out", dir.file("a"), "--as-of", "2026-11-30"])
+        #expect(late.status == 0)
+        #expect(
+            late.stderr.contains(
+                "note: the loaded ICD-10-CM releases serve dates of service through 2026-09-30, before the run's date 2026-11-30"
+            ), "\(late.stderr)")
+        #expect(late.stderr.contains("note: the loaded ICD-10-CM Excludes1 releases serve dates of service through"))
+        let inTime = try Self.run(base + ["--out", dir.file("b"), "--as-of", "2026-06-30"])
+        #expect(!inTime.stderr.contains("serve dates of service through"), "\(inTime.stderr)")
+        let quiet = try Self.run(base + ["--out", dir.file("c"), "--as-of", "2026-11-30", "--quiet"])
+        #expect(!quiet.stderr.contains("note:"))
+        // Open-ended releases (HCPCS, NCCI quarters) serve every later date: no note for them.
+        #expect(!late.stderr.contains("hcpcs") && !late.stderr.contains("ptp releases"))
+    }
+
     /// A bad flag is reported with the scrub command's usage line (it came with the top-level
     /// "claim-scrub <subcommand>" one, the check ran inside the run).
     @Test(arguments: [["--workers", "0"], ["--memory-limit", "1.5GiB"], ["--level", "25"], ["--fail-on", "maybe"]])

@@ -66,6 +66,26 @@ public enum TableListing {
         }
     }
 
+    /// A note for each kind of table whose loaded releases all end before `asOf` (the run's
+    /// "today"): dates of service after the last one meet no release of that kind (C06 on those
+    /// lines, their codes not checked against it). Today's month-end with last year's ICD-10-CM
+    /// files, say: CMS publishes each fiscal year's in the summer before it starts on October 1.
+    public static func coverageEndNotes(_ releases: [TableRelease], asOf: Int32) -> [String] {
+        var kinds: [String] = []
+        for r in releases where !kinds.contains(r.kind) { kinds.append(r.kind) }
+        return kinds.compactMap { kind in
+            let ofKind = releases.filter { $0.kind == kind }
+            // Open-ended releases (NCCI quarters, HCPCS, place of service) serve every later date.
+            guard !ofKind.contains(where: { $0.through == nil }) else { return nil }
+            let ends = ofKind.compactMap { $0.through.map(DayNumber.parse) }.filter(DayNumber.isDate)
+            guard let end = ends.max(), end < asOf else { return nil }
+            let name = kind == "icd10cm" ? "ICD-10-CM" : kind == "icd10cm-excludes1" ? "ICD-10-CM Excludes1" : kind
+            return "the loaded \(name) releases serve dates of service through \(DayNumber.format(end)), "
+                + "before the run's date \(DayNumber.format(asOf)): later lines get C06 and are not checked "
+                + "against \(name); add the newer release (--tables)"
+        }
+    }
+
     /// The code sets a run checks against that are not loaded, by name, in listing order: what
     /// summary.json's `code_sets_not_loaded` and the report list (codes of those sets got a form
     /// check only, or their rules did not run).
