@@ -12,6 +12,14 @@ extension ScrubSummary {
     /// The key standing for an empty field or a missing date in the group maps.
     public static let noneKey = "(none)"
 
+    /// Charges of the lines E01 or E02 flagged (`duplicates.charges_cents`), held at `Int64`'s
+    /// bounds as the totals are (the summary's own check then refuses them).
+    var duplicateChargesCents: Int64 {
+        var total = metrics.rules[RuleID.E01.ordinal].chargesCents
+        total.addSaturating(metrics.rules[RuleID.E02.ordinal].chargesCents)
+        return total
+    }
+
     /// The summary as JSON with sorted keys (stable bytes outside `run`).
     public func json() -> [UInt8] {
         var bytes = JSONText.bytes(of: jsonValue())
@@ -51,8 +59,7 @@ extension ScrubSummary {
             "duplicates": [
                 "exact": .int(m.findingsByRule[RuleID.E01.ordinal]),
                 "probable": .int(m.findingsByRule[RuleID.E02.ordinal]),
-                "charges_cents": .integer(
-                    m.rules[RuleID.E01.ordinal].chargesCents + m.rules[RuleID.E02.ordinal].chargesCents),
+                "charges_cents": .integer(duplicateChargesCents),
             ],
             "charge_lag": .object(chargeLagJSON()),
             "tables": .array(tables.map(Self.json)),

@@ -333,6 +333,9 @@ import Testing
         tally.atRiskCents = Int64.min + 5
         chunk.departments["ER"] = tally
         chunk.rules[0] = RuleTally(errors: 1, lines: 1, chargesCents: Int64.max - 5)
+        // E01 and E02 are added once more for `duplicates.charges_cents`.
+        chunk.rules[RuleID.E01.ordinal] = RuleTally(errors: 1, lines: 1, chargesCents: Int64.max - 5)
+        chunk.rules[RuleID.E02.ordinal] = RuleTally(errors: 0, lines: 1, chargesCents: Int64.max - 5)
         total.merge(chunk)
         total.merge(chunk)
         #expect(total.chargesCents == Int64.max && total.heldCents == Int64.max)
