@@ -311,12 +311,24 @@ public final class ScrubPipeline {
         let mine = layout.headerNames
         let theirs = first.headerNames
         for k in 0..<min(mine.count, theirs.count) where mine[k] != theirs[k] {
-            return "field \(k + 1) is '\(mine[k].prefix(60))' where the first input has '\(theirs[k].prefix(60))'"
+            // A header field that opens a quote it never closes swallows the lines after it, which
+            // are patient data: such a name is not quoted, nor one of a length no header has.
+            guard Self.isQuotableHeaderName(mine[k]), Self.isQuotableHeaderName(theirs[k]) else {
+                return
+                    "field \(k + 1) differs (one of the two names runs past its line or is too long to be a column name)"
+            }
+            return "field \(k + 1) is '\(mine[k])' where the first input has '\(theirs[k])'"
         }
         if mine.count != theirs.count {
             return "it has \(mine.count) fields, the first input \(theirs.count)"
         }
         return nil
+    }
+
+    /// Whether a header field's name may be shown on stderr: one line of printable text, at most 60
+    /// bytes, as column names are.
+    static func isQuotableHeaderName(_ name: String) -> Bool {
+        name.utf8.count <= 60 && !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     /// Standard input can be read only once: copy it to a temporary file so both passes can read it.

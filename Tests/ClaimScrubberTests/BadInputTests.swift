@@ -107,6 +107,22 @@ import Zstd
         let d = try dir.write("d.csv", (names + ["extra"]).joined(separator: ",") + "\n")
         expectStop(
             [a, d], in: dir, line: 1, mentioning: ["it has \(names.count + 1) fields, the first input \(names.count)"])
+        // A header field opening a quote it never closes swallows the data lines after it: their
+        // text (a patient id, a birth date) is never quoted, whichever input has it.
+        var swallowing = names
+        swallowing[swallowing.count - 1] = "\"" + names.last!
+        let leaky = try dir.write(
+            "leaky.csv",
+            swallowing.joined(separator: ",") + "\nL9,E9,P777001,1967-08-23,2026-05-02,99213,1,10\n"
+                + "L10,E9,P777001,1967-08-23,2026-05-02,99213,1,\"10\"\n")
+        for order in [[a, leaky], [leaky, a]] {
+            expectStop(order, in: dir, line: 1, mentioning: ["field \(names.count) differs"])
+            do {
+                _ = try Fixtures.scrub(order, out: dir.file("out"))
+            } catch let error as ScrubError {
+                #expect(!error.description.contains("P777001") && !error.description.contains("1967"), "\(error)")
+            }
+        }
         let e = try dir.write("e.psv", names.joined(separator: "|") + "\n")
         expectStop([a, e], in: dir, line: 1, mentioning: ["separated by pipe, the first input's by comma"])
         // A later input without a header (its first line is data) is named as not sharing the
