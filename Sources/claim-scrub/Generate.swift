@@ -80,7 +80,8 @@ struct Generate: ParsableCommand {
             TemporaryFiles.shared.enterCommit()
             // The truth file first: a data file under its final name always has its truth beside it.
             try truthFile.commit()
-            committed.append(truthPath)
+            // Where it went: the file a link under its name leads to, which a failure removes.
+            committed.append(truthFile.finalPath)
             try file.commit()
         } catch {
             for file in files { file.discard() }

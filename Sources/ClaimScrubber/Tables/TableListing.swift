@@ -80,9 +80,13 @@ public enum TableListing {
             let ends = ofKind.compactMap { $0.through.map(DayNumber.parse) }.filter(DayNumber.isDate)
             guard let end = ends.max(), end < asOf else { return nil }
             let name = kind == "icd10cm" ? "ICD-10-CM" : kind == "icd10cm-excludes1" ? "ICD-10-CM Excludes1" : kind
+            // C06 marks a line no ICD-10-CM release serves; M04 passes one no Excludes1 list serves.
+            let effect =
+                kind == "icd10cm-excludes1"
+                ? "M04 is not checked on later lines, and no finding marks them"
+                : "later lines get C06 and are not checked against \(name)"
             return "the loaded \(name) releases serve dates of service through \(DayNumber.format(end)), "
-                + "before the run's date \(DayNumber.format(asOf)): later lines get C06 and are not checked "
-                + "against \(name); add the newer release (--tables)"
+                + "before the run's date \(DayNumber.format(asOf)): \(effect); add the newer release (--tables)"
         }
     }
 
