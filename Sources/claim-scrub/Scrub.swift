@@ -161,7 +161,8 @@ struct Scrub: ParsableCommand {
                     Data(
                         ("warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the run needs: "
                             + "\(mib(options.baseBytes)) MiB held at its start (runtime and tables) and about "
-                            + "\(mib(ScrubOptions.runOverheadBytes)) MiB of buffers (output blocks, zstd, chunks); "
+                            + "\(mib(options.smallestKeptLimit - options.baseBytes)) MiB of buffers (output blocks, "
+                            + "zstd, chunks of \(options.workers) workers); "
                             + "the run will go over it (at least \(mib(options.smallestKeptLimit)) MiB keeps to it)\n")
                             .utf8))
             }

@@ -121,6 +121,10 @@ import Testing
         #expect(small.stderr.contains("MiB keeps to it)"), "\(small.stderr)")
         let enough = try Self.run(base + ["--out", dir.file("f"), "--memory-limit", "128MiB", "--quiet"])
         #expect(enough.status == 0 && !enough.stderr.contains("--memory-limit"), "\(enough.stderr)")
+        // Each worker past two adds its chunks: 64 of them need more than 128 MiB.
+        let many = try Self.run(
+            base + ["--out", dir.file("g"), "--memory-limit", "128MiB", "--workers", "64", "--quiet"])
+        #expect(many.status == 0 && many.stderr.contains("warning: --memory-limit 128 MiB is below"), "\(many.stderr)")
     }
 
     /// A run dated past the end of the loaded ICD-10-CM releases (November's charges with the
