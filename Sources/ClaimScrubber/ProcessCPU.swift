@@ -6,7 +6,7 @@
 import Foundation
 
 /// The CPU time this process has used so far, for the phase timings in summary.json's `run` object.
-public enum ProcessCPU {
+package enum ProcessCPU {
     /// User plus system seconds of every thread of the process since it started.
     static func seconds() -> Double {
         var usage = rusage()
@@ -26,7 +26,7 @@ extension ProcessCPU {
     /// cpuset), fewer when the cgroup's CPU quota (`cpu.max`, a container's `--cpus`) gives less
     /// time than that; at least 1. The default worker count: counting every online CPU, two workers
     /// under `taskset -c 0` took turns on one core.
-    public static func availableCores() -> Int {
+    package static func availableCores() -> Int {
         var cores = ProcessInfo.processInfo.activeProcessorCount
         #if os(Linux)
             var mask = [UInt64](repeating: 0, count: 16)  // 1,024 CPUs
@@ -35,17 +35,24 @@ extension ProcessCPU {
                 let allowed = mask.reduce(0) { $0 + $1.nonzeroBitCount }
                 if allowed > 0 { cores = min(cores, allowed) }
             }
-            if let text = try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8),
-                let quota = quotaCores(cpuMax: text)
-            {
+            // The quota of the cgroup the process sees as its root (a container's): cgroup v2's
+            // cpu.max, or v1's cfs quota and period.
+            func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+            if let text = read("/sys/fs/cgroup/cpu.max"), let quota = quotaCores(cpuMax: text) {
                 cores = min(cores, quota)
+            } else if let quota = read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+                let period = read("/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
+                let v1 = quotaCores(cpuMax: quota.trimmingCharacters(in: .whitespacesAndNewlines) + " " + period)
+            {
+                cores = min(cores, v1)
             }
         #endif
         return max(1, cores)
     }
 
     /// The whole cores a cgroup v2 `cpu.max` ("QUOTA PERIOD", or "max PERIOD" for no limit) allows,
-    /// rounded up; nil without a quota or when the text is not of that form.
+    /// rounded up; nil without a quota or when the text is not of that form. cgroup v1's
+    /// `cpu.cfs_quota_us` and `cpu.cfs_period_us` read the same once joined (-1: no limit).
     static func quotaCores(cpuMax text: String) -> Int? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard parts.count == 2, let quota = Int(parts[0]), let period = Int(parts[1]), quota > 0, period > 0 else {

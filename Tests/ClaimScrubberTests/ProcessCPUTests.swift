@@ -9,7 +9,7 @@ import Testing
         arguments: [
             ("100000 100000\n", 1), ("150000 100000", 2), ("200000 100000\n", 2), ("50000 100000", 1),
             ("max 100000\n", nil),
-            ("", nil), ("100000", nil), ("x y", nil), ("0 100000", nil),
+            ("", nil), ("100000", nil), ("x y", nil), ("0 100000", nil), ("-1 100000\n", nil), ("250000 100000\n", 3),
         ] as [(String, Int?)])
     func aCPUQuotaIsReadAsWholeCores(text: String, cores: Int?) {
         #expect(ProcessCPU.quotaCores(cpuMax: text) == cores)
