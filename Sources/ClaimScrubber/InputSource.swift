@@ -88,6 +88,9 @@ public final class InputSource {
         release()
     }
 
+    /// Whether `release()` has closed the file and freed the decompressor and buffers.
+    var isReleased: Bool { fd < 0 && zstd == nil && direct == nil }
+
     /// Closes the file and frees the decompressor and buffers (about 3.5 MiB for a zstd input);
     /// what was learnt of the file (`name`, `isCompressed`, `rawSize`, `rawBytesRead`) stays, and
     /// reading returns the end of input. An input read to its end, or opened only for its header,

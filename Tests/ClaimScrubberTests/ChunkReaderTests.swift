@@ -62,7 +62,9 @@ import Testing
             let reader = ChunkReader(source: source, file: 0, chunkSize: 4096)
             #expect(try reader.readHeader() != nil)
             let read = source.rawBytesRead
+            #expect(!source.isReleased)
             reader.release()
+            #expect(source.isReleased)
             #expect(try reader.nextChunk(sequence: 0) == nil)
             var buffer = [UInt8](repeating: 0, count: 64)
             #expect(try buffer.withUnsafeMutableBytes { try source.read(into: $0) } == 0)

@@ -75,6 +75,10 @@ import Testing
             }
             previous = text
             let inRuleYears = y >= 1800 && y <= 2200
+            if inRuleYears && DayNumber.parse(text) != day {
+                Issue.record("\(text) reads back as day \(DayNumber.parse(text)), not \(day)")
+                return
+            }
             day += inRuleYears ? 1 : 37
         }
         #expect(DayNumber.format(DayNumber.parse("2026-06-01")) == "2026-06-01")
