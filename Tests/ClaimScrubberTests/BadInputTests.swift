@@ -388,4 +388,29 @@ extension BadInputTests {
         let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
         #expect(left.isEmpty, "\(left)")
     }
+
+    /// Inputs after the first are opened again when pass 1 comes to them: one whose header changed
+    /// since the run read it stops the run, naming the file, with no output under a final name.
+    @Test func aLaterInputChangedBeforePassOneReachesItStopsTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let first = try dir.write("first.csv", Self.header + Self.good)
+        let second = try dir.write("second.csv", Self.header + Self.good)
+        let out = dir.file("out")
+        var options = ScrubOptions(inputs: [first, second], asOf: Fixtures.asOf)
+        options.outputDirectory = out
+        options.workers = 1
+        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
+        pipeline.phaseStarted = { phase in
+            if phase == "reading" { _ = try? dir.write("second.csv", Self.header.uppercased() + Self.good) }
+        }
+        #expect {
+            _ = try pipeline.run()
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == second && error?.line == 1 && error?.message.contains("changed") == true
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        #expect(left.isEmpty, "\(left)")
+    }
 }
