@@ -208,7 +208,7 @@ import Zstd
     }
 
     /// The shard count follows the extract's size against the budget: a shard averages at most a
-    /// 32nd of the lines the budget holds, and the budget keeps at least 512 lines a shard.
+    /// 32nd of the lines the budget holds, and the budget keeps at least 128 lines a shard.
     @Test func theShardCountGrowsWithTheExtract() {
         let budget = (512 << 20) / 4  // the default limit's shard memory
         let perShard = budget / MemoryLayout<EncounterLine>.stride / 32
@@ -223,10 +223,15 @@ import Zstd
             let count = ShardStore.shardCount(forLines: lines, memoryBudget: budget)
             #expect(count == 4096 || lines / count <= perShard)
         }
-        // --memory-limit 128MiB: a quarter of the budget, so more shards, but no more than 1024
-        // (512 lines each in memory).
+        // --memory-limit 128MiB: a quarter of the budget, so more shards, up to 4096 (128 lines
+        // each in memory).
         #expect(ShardStore.shardCount(forLines: 10_000_000, memoryBudget: budget / 4) == 1024)
-        #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: budget / 4) == 1024)
+        #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: budget / 4) == 4096)
+        // What that limit leaves once the process holds its 30 MiB: 24M lines get shards of about
+        // 12k lines (a 512th kept them at 47k).
+        let small = (128 - 30) << 20 / 4
+        let count = ShardStore.shardCount(forLines: 24_000_000, memoryBudget: small)
+        #expect(24_000_000 / count <= small / MemoryLayout<EncounterLine>.stride / 32)
         // A tiny budget keeps the least count.
         #expect(ShardStore.shardCount(forLines: 50_000_000, memoryBudget: 1 << 20) == 256)
     }

@@ -41,13 +41,16 @@ final class ShardStore {
     ///
     /// More shards also mean smaller spills (the budget's lines spread over more shards), and each
     /// spill has its own fixed cost (a file opened, a write per block): the count stays at most a
-    /// 512th of the budget's lines, so a shard holds about 512 lines in memory on average before it
-    /// spills.
+    /// 128th of the budget's lines, so a shard holds about 128 lines in memory on average before it
+    /// spills. (A 512th kept shards of a large extract under a small limit too big for the stage:
+    /// eight 3M-line files, each line a duplicate, peaked at 140 MiB under `--memory-limit 128MiB`,
+    /// the jobs in flight each holding a shard of 47k lines, its sorted copy and two findings a
+    /// line; with four times the shards, 100 MiB, the stage 12% slower.)
     /// Past that, oversized shards go through sub-stores (see `EncounterStage.run`).
     static func shardCount(forLines lines: Int, memoryBudget: Int) -> Int {
         let budgetLines = memoryBudget / MemoryLayout<EncounterLine>.stride
         let perShard = max(1024, budgetLines / 32)
-        let most = min(4096, max(defaultShardCount, budgetLines / 512))
+        let most = min(4096, max(defaultShardCount, budgetLines / 128))
         var count = defaultShardCount
         while count * 2 <= most && lines / count > perShard { count *= 2 }
         return count
