@@ -219,14 +219,20 @@ extension ExtractLayout {
     /// Reads a `--columns` map (TOML or YAML): extract header name → canonical column name, either at
     /// the top level or under a `columns` table.
     public static func loadColumnMap(path: String) throws -> [String: Column] {
-        let document = try StructuredDocument.load(path: path)
+        try StructuredDocument.load(path: path) { try columnMap($0, path: path) }
+    }
+
+    private static func columnMap(_ document: StructuredValue, path: String) throws -> [String: Column] {
         guard var table = document.table else { throw ScrubError("column map must be a table", file: path) }
+        // Fields are named by their path in the file, which finds their line.
+        var prefix = ""
         if let inner = table["columns"]?.table {
             // Beside a `columns` table, any other key is a mistake (`[colums]`) that would lose its mappings.
             if let stray = table.keys.sorted().first(where: { $0 != "columns" }) {
                 throw ScrubError("unknown key beside the 'columns' table", file: path, field: stray)
             }
             table = inner
+            prefix = "columns."
         }
         var map: [String: Column] = [:]
         // Header names match after normalising (case, spaces, `-`, `_`): two keys that normalise
@@ -237,17 +243,17 @@ extension ExtractLayout {
             if value.table != nil {
                 throw ScrubError(
                     "is a table; a column map is header names with canonical names, alone or under [columns]",
-                    file: path, field: name)
+                    file: path, field: prefix + name)
             }
             guard let canonical = value.string, let column = Column(rawValue: canonical) else {
                 throw ScrubError(
                     "not a canonical column name (one of \(Column.allCases.map(\.rawValue).joined(separator: ", ")))",
-                    file: path, field: name)
+                    file: path, field: prefix + name)
             }
             if let other = normalised[Column.normalise(name)] {
                 throw ScrubError(
                     "names the same header field as '\(other)' (names match whatever their case, spaces, - and _)",
-                    file: path, field: name)
+                    file: path, field: prefix + name)
             }
             normalised[Column.normalise(name)] = name
             map[name] = column

@@ -81,7 +81,7 @@ public struct PayerSettings: Sendable {
 extension RuleSettings {
     /// Reads a configuration file; unknown rule ids, severities or payer classes are errors naming the key.
     public static func load(path: String) throws -> RuleSettings {
-        try RuleSettings(document: StructuredDocument.load(path: path), name: path)
+        try StructuredDocument.load(path: path) { try RuleSettings(document: $0, name: path) }
     }
 
     public init(document: StructuredValue, name: String) throws {

@@ -57,7 +57,27 @@ public enum StructuredDocument {
     /// bytes): a device such as /dev/zero given by mistake is refused, not read for ever.
     static let maximumBytes = 16 << 20
 
+    /// Reads the document at `path` and hands it to `interpret`; an error `interpret` throws
+    /// naming a field but no line gets the line the field is written on (`line(ofField:in:)`), so
+    /// `unknown key` in a long configuration says where.
+    public static func load<T>(path: String, interpret: (StructuredValue) throws -> T) throws -> T {
+        let text = try readText(path: path)
+        let document = try parse(text, name: path)
+        do {
+            return try interpret(document)
+        } catch var error as ScrubError {
+            if error.line == nil, let field = error.field, error.file == path {
+                error.line = line(ofField: field, in: text)
+            }
+            throw error
+        }
+    }
+
     public static func load(path: String) throws -> StructuredValue {
+        try parse(readText(path: path), name: path)
+    }
+
+    static func readText(path: String) throws -> String {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw ScrubError("cannot read file: \(String(cString: strerror(errno)))", file: path)
@@ -80,7 +100,109 @@ public enum StructuredDocument {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScrubError("not valid UTF-8 text", file: path)
         }
-        return try parse(text, name: path)
+        return text
+    }
+
+    /// The line where `field` is written in a TOML or YAML text: the dotted path the interpreters
+    /// name (`rules.D04.severity`, `payers.AETNA01`, `table[2].kind` for the third `[[table]]`),
+    /// found as a key, as a table header, or as the inline table holding it. Nil when the text
+    /// does not spell it that way (a key split oddly across inline tables, a YAML flow map).
+    static func line(ofField field: String, in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
+        return tomlLine(ofField: field, lines) ?? yamlLine(ofField: field, lines)
+    }
+
+    /// `a."b.c" . d` as its parts (`a`, `b.c`, `d`): dots outside quotes split, quotes and blanks go.
+    private static func keyParts(_ key: Substring) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var quote: Character? = nil
+        for c in key {
+            if let q = quote {
+                if c == q { quote = nil } else { current.append(c) }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == "." {
+                parts.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        parts.append(current.trimmingCharacters(in: .whitespaces))
+        return parts
+    }
+
+    /// The index of the first `separator` outside quotes, nil when none.
+    private static func unquotedIndex(of separator: Character, in line: Substring) -> Substring.Index? {
+        var quote: Character? = nil
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == separator {
+                return i
+            }
+            i = line.index(after: i)
+        }
+        return nil
+    }
+
+    private static func tomlLine(ofField field: String, _ lines: [Substring]) -> Int? {
+        var table = ""
+        var arrays: [String: Int] = [:]
+        func matches(_ path: String) -> Bool { path == field || path.hasPrefix(field + ".") }
+        for (n, raw) in lines.enumerated() {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("[[") {
+                guard let end = line.range(of: "]]") else { continue }
+                let name = keyParts(line[line.index(line.startIndex, offsetBy: 2)..<end.lowerBound]).joined(
+                    separator: ".")
+                let index = arrays[name, default: 0]
+                arrays[name] = index + 1
+                table = "\(name)[\(index)]"
+                if matches(table) || name == field { return n + 1 }
+            } else if line.hasPrefix("[") {
+                guard let end = unquotedIndex(of: "]", in: line) else { continue }
+                table = keyParts(line[line.index(after: line.startIndex)..<end]).joined(separator: ".")
+                if matches(table) { return n + 1 }
+            } else if let equals = unquotedIndex(of: "=", in: line) {
+                let key = keyParts(line[..<equals]).joined(separator: ".")
+                let path = table.isEmpty ? key : "\(table).\(key)"
+                // The key itself, a table it opens, or an inline table holding the field.
+                if matches(path) || (field.hasPrefix(path + ".") && line[equals...].contains("{")) { return n + 1 }
+            }
+        }
+        return nil
+    }
+
+    private static func yamlLine(ofField field: String, _ lines: [Substring]) -> Int? {
+        var stack: [(indent: Int, key: String)] = []
+        for (n, raw) in lines.enumerated() {
+            let indent = raw.prefix { $0 == " " }.count
+            let line = raw.dropFirst(indent)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("-") { continue }
+            guard let colon = unquotedIndex(of: ":", in: line) else { continue }
+            let after = line[line.index(after: colon)...]
+            guard after.isEmpty || after.first == " " || after.first == "\t" else { continue }
+            while let last = stack.last, last.indent >= indent { stack.removeLast() }
+            var key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            if key.count >= 2, let first = key.first, first == "\"" || first == "'", key.last == first {
+                key = String(key.dropFirst().dropLast())
+            }
+            stack.append((indent, key))
+            let path = stack.map(\.key).joined(separator: ".")
+            if path == field || path.hasPrefix(field + ".") || (field.hasPrefix(path + ".") && after.contains("{")) {
+                return n + 1
+            }
+        }
+        return nil
     }
 
     public static func parse(_ text: String, name: String) throws -> StructuredValue {

@@ -128,8 +128,9 @@ import Testing
             _ = try ExtractLayout.loadColumnMap(path: path)
         } throws: { error in
             guard let error = error as? ScrubError, error.file == path else { return false }
-            return (error.field == "VISIT_NO" && error.message.contains("'Visit No'"))
-                || (error.field == "Visit No" && error.message.contains("'VISIT_NO'"))
+            // Named by its path in the file, and its line.
+            return (error.field == "columns.VISIT_NO" && error.line == 3 && error.message.contains("'Visit No'"))
+                || (error.field == "columns.Visit No" && error.line == 2 && error.message.contains("'VISIT_NO'"))
         }
     }
 

@@ -207,4 +207,44 @@ import Testing
             return error?.line == 3 && error?.message.contains("given twice: \"Visit No\" = \"patient_id\"") == true
         }
     }
+
+    /// An error about a field names the line the field is written on, in TOML and YAML, for a
+    /// configuration, a column map and a table manifest: `unknown key` named only the field.
+    @Test func anErrorAboutAFieldNamesItsLine() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        func line(_ load: () throws -> Void) -> Int? {
+            do {
+                try load()
+                Issue.record("loaded")
+                return nil
+            } catch {
+                return (error as? ScrubError)?.line
+            }
+        }
+        let toml = try dir.write(
+            "c.toml", "# settings\ntimely_filing_days = 365\n\n[rules.D04]\nthreshold_days = 5\nbogus_key = 1\n")
+        #expect(line { _ = try RuleSettings.load(path: toml) } == 6)
+        let dotted = try dir.write("d.toml", "[rules]\nD04.severity = \"warning\"\nD03.bogus = 2\n")
+        #expect(line { _ = try RuleSettings.load(path: dotted) } == 3)
+        let inline = try dir.write("i.toml", "[rules]\nD04 = { severity = \"warning\", bogus = 1 }\n")
+        #expect(line { _ = try RuleSettings.load(path: inline) } == 2)
+        let unknownRule = try dir.write(
+            "u.toml", "[rules.D04]\nseverity = \"warning\"\n\n[rules.Q99]\nenabled = false\n")
+        #expect(line { _ = try RuleSettings.load(path: unknownRule) } == 4)
+        let yaml = try dir.write(
+            "c.yaml", "timely_filing_days: 365\nrules:\n  D04:\n    threshold_days: 5\n  D03:\n    bogus: 1\n")
+        #expect(line { _ = try RuleSettings.load(path: yaml) } == 6)
+        let columns = try dir.write("m.toml", "[columns]\n\"Visit No\" = \"encounter_id\"\nMRN = \"medical_record\"\n")
+        #expect(line { _ = try ExtractLayout.loadColumnMap(path: columns) } == 3)
+        let manifest = dir.file("tables/tables.toml")
+        try FileManager.default.createDirectory(atPath: dir.file("tables"), withIntermediateDirectories: true)
+        _ = try dir.write(
+            "tables/tables.toml",
+            "[[table]]\nfile = \"a.tsv\"\nkind = \"cpt\"\n\n[[table]]\nfile = \"b.tsv\"\nkind = \"cpt\"\nthrogh = \"2026-12-31\"\n"
+        )
+        #expect(line { _ = try TableManifest.load(directory: dir.file("tables")) } == 8, "\(manifest)")
+        // A field the text does not spell as a path keeps no line rather than a wrong one.
+        #expect(StructuredDocument.line(ofField: "rules.D09.x", in: "[rules]\nD04 = 1\n") == nil)
+    }
 }

@@ -124,7 +124,7 @@ import Testing
         try folder.write(
             "tables.toml",
             "[[table]]\nfile = \"a.txt\"\nkind = \"cpt\"\neffective = \"2025-01-01\"\nthrough = \"2024-01-01\"\n")
-        let error = expectTableError(file: folder.path + "/tables.toml", line: nil, field: "table[0].through") {
+        let error = expectTableError(file: folder.path + "/tables.toml", line: 5, field: "table[0].through") {
             _ = try folder.load()
         }
         #expect(error?.message.contains("before 'effective'") == true)
@@ -282,11 +282,11 @@ import Testing
         try folder.write(
             "tables.toml",
             "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrogh = \"2026-03-31\"\n")
-        expectTableError(file: folder.path + "/tables.toml", line: nil, field: "table[0].throgh") {
+        expectTableError(file: folder.path + "/tables.toml", line: 5, field: "table[0].throgh") {
             _ = try folder.load()
         }
         try folder.write("tables.toml", "[[tables]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\n")
-        expectTableError(file: folder.path + "/tables.toml", line: nil, field: "tables") { _ = try folder.load() }
+        expectTableError(file: folder.path + "/tables.toml", line: 1, field: "tables") { _ = try folder.load() }
         try folder.write(
             "tables.toml",
             "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = \"2026-01-01\"\nthrough = \"2026-03-31\"\n")

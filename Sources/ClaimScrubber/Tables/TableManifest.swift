@@ -39,7 +39,10 @@ public struct TableManifest: Sendable {
     public static func load(directory: String) throws -> TableManifest {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else { return TableManifest() }
-        let document = try StructuredDocument.load(path: path)
+        return try StructuredDocument.load(path: path) { try manifest($0, path: path) }
+    }
+
+    private static func manifest(_ document: StructuredValue, path: String) throws -> TableManifest {
         var manifest = TableManifest()
         // A misspelt key (`[[tables]]`, `throgh`) would drop an entry or a date without a word.
         if let stray = document.table?.keys.sorted().first(where: { $0 != "table" }) {
