@@ -57,7 +57,6 @@ public final class ScrubPipeline {
         let started = PhaseMark()
 
         TemporaryFiles.shared.beginRun()
-        TemporaryFiles.shared.installSignalHandlers()
         var spooled: [String] = []
         defer {
             for path in spooled {
@@ -228,10 +227,8 @@ public final class ScrubPipeline {
                     "is a \(format.rawValue) file, not an extract like the first input; inputs of one run must share one format",
                     file: name)
             }
-            let source = try InputSource(path: path, name: name)
-            let reader = ChunkReader(
-                source: source, file: index, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
-            if let forced = options.delimiter { reader.delimiter = forced }
+            let reader = try openReader(path: path, name: name, index: index)
+            let source = reader.source
             guard let header = try reader.readHeader() else {
                 throw ScrubError("empty input: no header line", file: name, line: 1)
             }
@@ -275,13 +272,20 @@ public final class ScrubPipeline {
         return result
     }
 
+    /// A reader of input `index` at its start, before its header (read with `--delimiter`'s quote
+    /// rule when one is forced).
+    private func openReader(path: String, name: String, index: Int) throws -> ChunkReader {
+        let reader = ChunkReader(
+            source: try InputSource(path: path, name: name), file: index, chunkSize: options.chunkSize,
+            maxRecordBytes: options.maxRecordBytes)
+        if let forced = options.delimiter { reader.delimiter = forced }
+        return reader
+    }
+
     /// Opens an input after the first again, for pass 1 (`openInputs` let it go after its header),
     /// past its header, which must be the one read before.
     func reopened(_ input: OpenInput, index: Int) throws -> ChunkReader {
-        let source = try InputSource(path: input.path, name: input.source.name)
-        let reader = ChunkReader(
-            source: source, file: index, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
-        if let forced = options.delimiter { reader.delimiter = forced }
+        let reader = try openReader(path: input.path, name: input.source.name, index: index)
         guard try reader.readHeader() == input.layout.headerBytes else {
             reader.release()
             throw ScrubError(

@@ -104,8 +104,11 @@ public final class TemporaryFiles: Sendable {
         }
     }
 
-    /// Marks the start of a run: interrupts stop it again until its outputs are committed.
+    /// Marks the start of a run that writes outputs under temporary names: an interrupt (SIGINT,
+    /// SIGTERM; their handlers installed once per process) removes them and exits 130/143, until
+    /// the outputs are committed.
     public func beginRun() {
+        installSignalHandlers()
         registry.withLock { $0.committing = false }
     }
 
@@ -197,7 +200,7 @@ public final class TemporaryFiles: Sendable {
     private static func isRunning(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 
     /// Installs the SIGINT/SIGTERM handlers (once per process).
-    public func installSignalHandlers() {
+    private func installSignalHandlers() {
         sources.withLock { sources in
             guard sources.isEmpty else { return }
             for signalNumber in [SIGINT, SIGTERM] {

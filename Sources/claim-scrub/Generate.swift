@@ -67,7 +67,6 @@ struct Generate: ParsableCommand {
         var committed: [String] = []
         // An interrupt removes the temporary files and exits 130/143, as a scrub's does.
         TemporaryFiles.shared.beginRun()
-        TemporaryFiles.shared.installSignalHandlers()
         do {
             let file = try OutputFile(path: out, level: compressed ? 3 : nil, workers: compressed ? 2 : 0)
             files.append(file)

@@ -27,7 +27,6 @@ struct ReportCommand: ParsableCommand {
             let previous = try compare.map(Self.load)
             // An interrupt removes the temporary file and exits 130/143, as a scrub's does.
             TemporaryFiles.shared.beginRun()
-            TemporaryFiles.shared.installSignalHandlers()
             let file = try OutputFile(path: out, level: nil)
             do {
                 try file.write(Array(ReportRenderer.html(current, previous: previous).utf8))

@@ -149,10 +149,9 @@ struct Scrub: ParsableCommand {
                 for note in TableListing.missingCodeSetNotes(loaded) {
                     FileHandle.standardError.write(Data("note: \(note) (add --tables default)\n".utf8))
                 }
-                for note in TableListing.unusedReleaseNotes(loaded.releases) {
-                    FileHandle.standardError.write(Data("note: \(note)\n".utf8))
-                }
-                for note in TableListing.coverageEndNotes(loaded.releases, asOf: options.asOf) {
+                for note in TableListing.unusedReleaseNotes(loaded.releases)
+                    + TableListing.coverageEndNotes(loaded.releases, asOf: options.asOf)
+                {
                     FileHandle.standardError.write(Data("note: \(note)\n".utf8))
                 }
             }
