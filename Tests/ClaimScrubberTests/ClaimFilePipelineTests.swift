@@ -34,15 +34,22 @@ struct ClaimFilePipelineTests {
         #expect(result.summary.metrics.records == 4)
     }
 
+    /// The standard 837I whose venipuncture line (revenue code 0510, 36415) is billed by
+    /// `revenue` alone, with no SV202.
+    static func institutional(billedByRevenueCode revenue: String) -> [String] {
+        let lines = X12Fixture.standard(institutional: true).map {
+            $0.hasPrefix("SV2*0510*HC:36415")
+                ? $0.replacingOccurrences(of: "SV2*0510*HC:36415*", with: "SV2*\(revenue)**") : $0
+        }
+        #expect(lines.contains { $0.hasPrefix("SV2*\(revenue)**") })
+        return lines
+    }
+
     /// An 837I line with a revenue code and no procedure code (SV202 is situational: room and
     /// board has none) is no S02: every real inpatient claim with accommodation lines was held.
     /// An 837P line without its procedure code still is.
     @Test func anInstitutionalLineWithOnlyARevenueCodeIsRead() throws {
-        let institutional = X12Fixture.standard(institutional: true).map {
-            $0.hasPrefix("SV2*0510*HC:36415")
-                ? $0.replacingOccurrences(of: "SV2*0510*HC:36415*", with: "SV2*0120**") : $0
-        }
-        #expect(institutional.contains { $0.hasPrefix("SV2*0120**") })
+        let institutional = Self.institutional(billedByRevenueCode: "0120")
         let (result, folder, findings) = try scrub(X12Fixture.render(institutional))
         defer { folder.remove() }
         #expect(findings.isEmpty, "\(findings)")
@@ -79,11 +86,7 @@ struct ClaimFilePipelineTests {
         ] {
             #expect(Array(text.utf8).withUnsafeBytes { ChargeParser.isRevenueCode($0) } == form, "\(text)")
         }
-        let lines = X12Fixture.standard(institutional: true).map {
-            $0.hasPrefix("SV2*0510*HC:36415")
-                ? $0.replacingOccurrences(of: "SV2*0510*HC:36415*", with: "SV2*1200**") : $0
-        }
-        #expect(lines.contains { $0.hasPrefix("SV2*1200**") })
+        let lines = Self.institutional(billedByRevenueCode: "1200")
         let (result, folder, findings) = try scrub(X12Fixture.render(lines))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)

@@ -303,17 +303,10 @@ import Testing
         defer { dir.remove() }
         var summary = ScrubSummary()
         summary.metrics.chargesCents = 1 << 62
-        var outputs: [OutputFile] = []
-        #expect {
-            try ScrubPipeline.complete(&outputs, summary: summary, directory: dir.path)
-        } throws: { error in
-            (error as? ScrubError)?.message.contains("charges_cents") == true
-        }
-        for output in outputs { output.discard() }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        try Self.expectCompleteRefuses(summary, in: dir, mentioning: "charges_cents")
         // 120,000 lines of $99,999,999.99 (a shifted column) total past 2^50: still read back.
         summary.metrics.chargesCents = 120_000 * 9_999_999_999
-        outputs = []
+        var outputs: [OutputFile] = []
         try ScrubPipeline.complete(&outputs, summary: summary, directory: dir.path)
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["report.html", "summary.json"])
@@ -357,11 +350,19 @@ import Testing
         defer { dir.remove() }
         var summary = ScrubSummary()
         summary.metrics = total
+        try Self.expectCompleteRefuses(summary, in: dir, mentioning: "cannot read")
+    }
+
+    /// `ScrubPipeline.complete` refuses `summary` with a message holding `words`, and no file is
+    /// left in `dir`.
+    static func expectCompleteRefuses(_ summary: ScrubSummary, in dir: TemporaryFolder, mentioning words: String)
+        throws
+    {
         var outputs: [OutputFile] = []
         #expect {
             try ScrubPipeline.complete(&outputs, summary: summary, directory: dir.path)
         } throws: { error in
-            (error as? ScrubError)?.message.contains("cannot read") == true
+            (error as? ScrubError)?.message.contains(words) == true
         }
         for output in outputs { output.discard() }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
