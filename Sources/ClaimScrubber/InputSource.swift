@@ -10,8 +10,10 @@ import Zstd
 /// Compressed or plain is decided by the magic bytes (a zstd frame or a skippable frame), never by
 /// the file name.
 public final class InputSource {
-    /// The name used in messages and in the findings' `file` column.
+    /// The name used in messages: the path as typed (`<stdin>` for standard input).
     public let name: String
+    /// The name in the findings' `file` column and the summary (`ScrubOptions.reportedInputNames`).
+    public let reportedName: String
     public let path: String
     public let isCompressed: Bool
     private var fd: Int32
@@ -26,17 +28,18 @@ public final class InputSource {
     /// - Parameter spool: the file is one of the run's own spools (`SpoolFile`): plain bytes whatever
     ///   they start with (a findings spool starts with a record number, which could spell zstd's
     ///   magic), read past the page cache where the file system allows, as they were written.
-    convenience init(path: String, name: String? = nil, spool: Bool) throws {
-        try self.init(path: path, name: name, isSpool: spool)
+    convenience init(path: String, name: String? = nil, reportedName: String? = nil, spool: Bool) throws {
+        try self.init(path: path, name: name, reportedName: reportedName, isSpool: spool)
     }
 
-    public convenience init(path: String, name: String? = nil) throws {
-        try self.init(path: path, name: name, isSpool: false)
+    public convenience init(path: String, name: String? = nil, reportedName: String? = nil) throws {
+        try self.init(path: path, name: name, reportedName: reportedName, isSpool: false)
     }
 
-    private init(path: String, name: String?, isSpool: Bool) throws {
+    private init(path: String, name: String?, reportedName: String?, isSpool: Bool) throws {
         self.path = path
         self.name = name ?? path
+        self.reportedName = reportedName ?? name ?? path
         // Both passes read the input, and its format is told from its first bytes before that: a
         // pipe or device (`/dev/stdin`, a shell's `<(zstd -dc …)`) would lose those bytes and could
         // not be read again. Checked before opening, which would block on a FIFO without a writer.

@@ -21,6 +21,21 @@ public struct ScrubOptions: Sendable {
 
     /// Input paths in command-line order; `-` is standard input.
     public var inputs: [String]
+
+    /// What the findings' `file` column and the summary's `inputs[].file` call each input, index
+    /// for index with `inputs`: its file name (ARCHITECTURE.md), `<stdin>` for `-`. Inputs that
+    /// share a file name (`jan/extract.csv feb/extract.csv`) are named by their paths as typed, so
+    /// their findings stay apart. Messages on stderr name the path as typed.
+    public var reportedInputNames: [String] { Self.reportedNames(of: inputs) }
+
+    static func reportedNames(of inputs: [String]) -> [String] {
+        let names = inputs.map { $0 == "-" ? "<stdin>" : TableText.fileName($0) }
+        var counts: [String: Int] = [:]
+        for name in names { counts[name, default: 0] += 1 }
+        return zip(inputs, names).map { input, name in
+            counts[name, default: 0] > 1 && input != "-" ? input : name
+        }
+    }
     public var outputDirectory = "scrub-out"
     /// Table folders (already resolved: `default` replaced by its path).
     public var tableDirectories: [String] = []

@@ -84,7 +84,7 @@ extension ScrubPipeline {
         let context = RuleContext(asOf: options.asOf, settings: options.settings, tables: tables)
         let rules = LineRules.all
         let parser = ChargeParser(layout: layout, settings: options.settings)
-        let fileNames = inputs.map { $0.source.name }
+        let fileNames = inputs.map { $0.source.reportedName }
         let hasLineId = layout.has(.lineId)
         let pool = OrderedWorkPool<ChunkOutcome>(workers: options.workers, maxInFlight: options.workers * 2 + 1) {
             outcome in
@@ -301,7 +301,9 @@ extension ScrubPipeline {
         var routed: UInt64 = 0
         for (index, input) in inputs.enumerated() {
             let spool = state.spools[index]
-            let source = try InputSource(path: spool?.path ?? input.path, name: input.source.name, spool: spool != nil)
+            let source = try InputSource(
+                path: spool?.path ?? input.path, name: input.source.name, reportedName: input.source.reportedName,
+                spool: spool != nil)
             let reader = ChunkReader(source: source, file: index, chunkSize: options.chunkSize)
             reader.delimiter = layout.delimiter
             _ = try reader.readHeader()
@@ -343,7 +345,8 @@ extension ScrubPipeline {
                         rows.removeAll(keepingCapacity: true)
                         while encounter.nextOrdinal == ordinal, let finding = try encounter.next() {
                             Self.appendRow(
-                                finding, line: line, lineId: lineId, encounterId: encounterId, file: input.source.name,
+                                finding, line: line, lineId: lineId, encounterId: encounterId,
+                                file: input.source.reportedName,
                                 to: &rows)
                         }
                         try findings.write(rows)

@@ -109,7 +109,7 @@ public final class ScrubPipeline {
             for (i, input) in inputs.enumerated() {
                 summary.inputs.append(
                     .init(
-                        file: input.source.name, format: input.layout.formatExtension,
+                        file: input.source.reportedName, format: input.layout.formatExtension,
                         compressed: input.source.isCompressed, lines: pass1.recordsPerFile[i]))
             }
             // Shard stage: encounter rules over every patient-day.
@@ -276,7 +276,9 @@ public final class ScrubPipeline {
     /// rule when one is forced).
     private func openReader(path: String, name: String, index: Int) throws -> ChunkReader {
         let reader = ChunkReader(
-            source: try InputSource(path: path, name: name), file: index, chunkSize: options.chunkSize,
+            source: try InputSource(path: path, name: name, reportedName: options.reportedInputNames[index]),
+            file: index,
+            chunkSize: options.chunkSize,
             maxRecordBytes: options.maxRecordBytes)
         if let forced = options.delimiter { reader.delimiter = forced }
         return reader

@@ -2,8 +2,18 @@ import Testing
 
 @testable import ClaimScrubber
 
-/// Sizes that follow `--memory-limit` and `--workers`.
+/// Sizes that follow `--memory-limit` and `--workers`; the names inputs are reported by.
 @Suite struct ScrubOptionsTests {
+    @Test func inputsAreReportedByFileNameUnlessTwoShareOne() {
+        #expect(
+            ScrubOptions(inputs: ["/data/2026-11/extract.csv.zst"], asOf: 0).reportedInputNames == ["extract.csv.zst"])
+        #expect(ScrubOptions(inputs: ["-", "b/e.csv"], asOf: 0).reportedInputNames == ["<stdin>", "e.csv"])
+        // Two inputs of one file name keep their paths as typed, so their findings stay apart; the
+        // third input is still named by its file name.
+        let options = ScrubOptions(inputs: ["jan/extract.csv", "/srv/feb/extract.csv", "./late.csv"], asOf: 0)
+        #expect(options.reportedInputNames == ["jan/extract.csv", "/srv/feb/extract.csv", "late.csv"])
+    }
+
     @Test func theChunkSizeFollowsTheMemoryLimitUnlessSet() {
         var options = ScrubOptions(inputs: ["x.csv"], asOf: 0)
         options.workers = 2

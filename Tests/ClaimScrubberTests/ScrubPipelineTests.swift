@@ -161,9 +161,10 @@ import Zstd
         #expect(split.summary.metrics == single.summary.metrics)
         #expect(try Fixtures.read(dir.file("split/clean.csv")) == Fixtures.read(dir.file("single/clean.csv")))
         #expect(split.summary.inputs.map(\.lines) == [1200, 800])
-        // Findings name the file each line came from, with line numbers within it.
+        // Findings name the file each line came from (its file name), with line numbers within it.
         let rows = try Fixtures.findings(dir.file("split"))
-        #expect(rows.contains { $0["file"] == second })
+        #expect(Set(rows.map { $0["file"] }) == ["a.csv", "b.csv.zst"])
+        #expect(split.summary.inputs.map(\.file) == ["a.csv", "b.csv.zst"])
         let physicalLines = max(
             try Fixtures.read(first).filter { $0 == 0x0A }.count, try Fixtures.read(second).filter { $0 == 0x0A }.count)
         #expect(rows.allSatisfy { Int($0["line_number"]!)! <= physicalLines })

@@ -34,6 +34,8 @@ extension ClaimFilePipeline {
         let envelope: [ClaimFileFinding]
         let settings: RuleSettings
         let parser: ChargeParser
+        /// The findings' `file` column by input index (`ScrubOptions.reportedInputNames`).
+        let reportedNames: [String]
 
         /// A held claim whose lines were not all counted held in pass 1 (held late, or by its envelope).
         func needsRecount(_ claim: Int) -> Bool {
@@ -127,7 +129,8 @@ extension ClaimFilePipeline {
         let routing = ClaimRouting(
             state: state, encounterFindings: encounterFindings, envelope: sorted, settings: options.settings,
             parser: ChargeParser(
-                layout: CanonicalRecords.layout, settings: options.settings, revenueCodeStandsForProcedure: true))
+                layout: CanonicalRecords.layout, settings: options.settings, revenueCodeStandsForProcedure: true),
+            reportedNames: options.reportedInputNames)
         if format == .hl7 {
             try passTwoSerially(sources: sources, routing: routing, clean: clean, held: held, findings: findings)
         } else {
@@ -206,7 +209,8 @@ extension ClaimFilePipeline {
         do {
             var u = 0
             for (fileIndex, original) in sources.enumerated() {
-                let source = try InputSource(path: original.path, name: original.name)
+                let source = try InputSource(
+                    path: original.path, name: original.name, reportedName: original.reportedName)
                 let fileName = source.name
                 while u < units.count && units[u].file == fileIndex {
                     let unit = units[u]
@@ -253,7 +257,8 @@ extension ClaimFilePipeline {
         }
         for index in trailing {
             try Self.writeOrphan(
-                routing.envelope[index], fileName: sources.last?.name ?? "", settings: routing.settings, to: findings)
+                routing.envelope[index], fileName: sources.last?.reportedName ?? "", settings: routing.settings,
+                to: findings)
         }
     }
 
@@ -309,7 +314,9 @@ extension ClaimFilePipeline {
                     late.count(reader.records, routing: routing, into: &metrics)
                 }
             }
-            rows.append(claim: claim, of: reader, positionBase: unit.segments, fileName: fileName, to: &findings)
+            rows.append(
+                claim: claim, of: reader, positionBase: unit.segments, fileName: routing.reportedNames[unit.file],
+                to: &findings)
             if let findingsFile, findings.count >= 1 << 20 {
                 try findingsFile.write(findings)
                 findings.removeAll(keepingCapacity: true)
@@ -335,7 +342,7 @@ extension ClaimFilePipeline {
         var claim = 0
         var buffer: [UInt8] = []
         for (fileIndex, original) in sources.enumerated() {
-            let source = try InputSource(path: original.path, name: original.name)
+            let source = try InputSource(path: original.path, name: original.name, reportedName: original.reportedName)
             let reader = makeReader(source, file: fileIndex, copy: true)
             while true {
                 reader.scanNextClaim = routing.needsRecount(claim)
@@ -349,7 +356,7 @@ extension ClaimFilePipeline {
                 if reader.scanNextClaim {
                     routing.recountHeld(reader.records.take().records, claim: claim, into: &state.metrics)
                 }
-                rows.append(claim: claim, of: reader, positionBase: 0, fileName: source.name, to: &buffer)
+                rows.append(claim: claim, of: reader, positionBase: 0, fileName: source.reportedName, to: &buffer)
                 if buffer.count >= 1 << 20 {
                     try findings.write(buffer)
                     buffer.removeAll(keepingCapacity: true)
@@ -360,7 +367,8 @@ extension ClaimFilePipeline {
         try findings.write(buffer)
         for index in rows.remainingEnvelope {
             try Self.writeOrphan(
-                routing.envelope[index], fileName: sources.last?.name ?? "", settings: routing.settings, to: findings)
+                routing.envelope[index], fileName: sources.last?.reportedName ?? "", settings: routing.settings,
+                to: findings)
         }
         if claim != state.claimCents.count {
             throw ScrubError("the input changed while it was being scrubbed (fewer claims on the second read)")

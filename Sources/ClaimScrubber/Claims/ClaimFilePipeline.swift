@@ -325,7 +325,8 @@ final class ClaimFilePipeline {
         var summary = ScrubSummary(options: options, tables: tables, started: started.wall)
 
         var sources: [InputSource] = []
-        for argument in options.inputs {
+        let reportedNames = options.reportedInputNames
+        for (index, argument) in options.inputs.enumerated() {
             // Standard input was spooled to a file before its format was told, so both passes read it.
             var path = argument
             var name = argument
@@ -343,7 +344,7 @@ final class ClaimFilePipeline {
                     "is not a \(format.rawValue) file like the first input; inputs of one run must share one format",
                     file: name)
             }
-            sources.append(try InputSource(path: path, name: name))
+            sources.append(try InputSource(path: path, name: name, reportedName: reportedNames[index]))
         }
         let anyCompressed = sources.contains { $0.isCompressed }
         let level: Int32? = options.level ?? (anyCompressed ? 1 : nil)
@@ -367,7 +368,7 @@ final class ClaimFilePipeline {
             for (i, source) in sources.enumerated() {
                 summary.inputs.append(
                     .init(
-                        file: source.name, format: format.rawValue, compressed: source.isCompressed,
+                        file: source.reportedName, format: format.rawValue, compressed: source.isCompressed,
                         lines: recordsPerFile[i]))
             }
             let t3 = PhaseMark()
