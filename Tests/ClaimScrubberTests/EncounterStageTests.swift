@@ -513,6 +513,30 @@ import Zstd
         #expect(ModifierCode.canonical(x << 36 | x << 24 | x << 12 | x) == x << 36)
     }
 
+    /// A hospital's facility line (a revenue code) and the physician's professional line for the same
+    /// visit are a split bill, not a duplicate; two lines of one setting still are, and a credit
+    /// reverses a charge of its own setting only.
+    @Test func duplicatesAndCreditsStayWithinOneSetting() throws {
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,revenue_code\n"
+        let rows = [
+            "A1,PRO1,P1,2026-05-01,99283,1,250.00,1234567893,",
+            "A2,HOSP1,P1,2026-05-01,99283,1,250.00,1234567893,0450",  // the facility line: no E01
+            "A3,HOSP1,P1,2026-05-01,99283,1,250.00,1234567893,0450",  // the facility line again: E01
+            "B1,PRO2,P2,2026-05-01,99283,1,250.00,1234567893,",
+            "B2,HOSP2,P2,2026-05-01,99283,1,900.00,1234567893,0450",  // other amount, other setting: no E02
+            "B3,PRO2,P2,2026-05-01,99283,1,90.00,1234567893,",  // same setting, other amount: E02
+            "C1,PRO3,P3,2026-05-01,99283,1,250.00,1234567893,",
+            "C2,HOSP3,P3,2026-05-01,99283,-1,-250.00,1234567893,0450",  // a facility credit: reverses no professional line
+            "C3,PRO3,P3,2026-05-01,99283,1,250.00,1234567893,",  // so C1 still stands: E01
+        ]
+        let found = try Self.found(header, rows, rules: [.E01, .E02])
+        #expect(
+            found == [
+                .init(lineId: "A3", rule: .E01), .init(lineId: "B3", rule: .E02), .init(lineId: "C3", rule: .E01),
+            ])
+    }
+
     /// An NPI that is malformed, all zeros or not starting with 1 or 2 is held by C09, and names a
     /// provider of its own: not the one of an empty NPI, nor of another bad one.
     @Test func aBadNPIIsNeitherEmptyNorAnotherBadNPI() throws {

@@ -3,7 +3,9 @@
 /// Lines are taken in input order. The first occurrence of a charge passes; a later line with the
 /// same code, modifiers (as a set), units, rendering provider and amount is E01. A later line with
 /// the same code and rendering provider but other details, and no repeat modifier (76, 77, 91), is
-/// E02 (a warning). A credit (negative units or amount) and the charge it reverses
+/// E02 (a warning). Both compare lines of one setting only: a facility line (with a revenue code)
+/// and the physician's professional line for the same service are a split bill, two claims, not a
+/// duplicate. A credit (negative units or amount) and the charge it reverses
 /// (`Reversals.mark`, before the rules run) are left out: neither is a duplicate nor makes one.
 ///
 /// A patient-day holds a handful of lines, so earlier lines are scanned directly (no hashing);
@@ -17,6 +19,7 @@ struct DuplicateRule: EncounterRule {
         var units: Int32
         var amount: Int64
         var rendering: UInt32
+        var institutional: Bool
         /// 0, or for a line whose modifiers cannot be read its ordinal + 1: such a line's key
         /// equals no other line's, so it is no exact duplicate and reverses or is reversed by no
         /// credit.
@@ -28,6 +31,7 @@ struct DuplicateRule: EncounterRule {
             units = abs(line.units)
             amount = abs(line.amountCents)
             rendering = line.rendering
+            institutional = line.isInstitutional
             unique = line.hasUnreadableModifiers ? line.ordinal &+ 1 : 0
         }
     }
@@ -35,9 +39,11 @@ struct DuplicateRule: EncounterRule {
     struct ProbableKey: Hashable {
         var code: UInt64
         var rendering: UInt32
+        var institutional: Bool
         init(_ line: EncounterLine) {
             code = line.code
             rendering = line.rendering
+            institutional = line.isInstitutional
         }
     }
 
@@ -55,7 +61,9 @@ struct DuplicateRule: EncounterRule {
             var probableCount = 0
             for j in start..<i where lines[j].isStandingCharge {
                 let other = lines[j]
-                guard other.code == line.code, other.rendering == line.rendering else { continue }
+                guard other.code == line.code, other.rendering == line.rendering,
+                    other.isInstitutional == line.isInstitutional
+                else { continue }
                 probableCount += 1
                 if ExactKey(other) == exact { exactCount += 1 }
             }

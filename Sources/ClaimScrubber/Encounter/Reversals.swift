@@ -2,7 +2,7 @@
 ///
 /// DOMAIN.md: a credit "cancels one matching earlier charge for duplicate detection". The charge it
 /// cancels is the latest earlier one not yet cancelled with the same code, modifiers (as a set),
-/// units and amount (either sign) and rendering provider: the duplicate `A1, A2, credit` is then
+/// units and amount (either sign), rendering provider and setting: the duplicate `A1, A2, credit` is then
 /// `A2` reversed, and neither line is a duplicate (the earlier rule counted the credit only against
 /// later lines, so it held A2 and left A1 and its reversal, net $0, in the clean output). A credit
 /// that matches no earlier charge reverses nothing. A reversed charge no longer counts as a
