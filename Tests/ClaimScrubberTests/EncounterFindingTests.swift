@@ -22,15 +22,40 @@ import Testing
                 == "probable duplicate: J1885 already billed for this patient, date and provider without a repeat modifier"
         )
         #expect(
+            Self.finding(.E03, code: "93005", other: PackedCode.pack("93000")!, number: 0).message
+                == "NCCI PTP: 93005 is column 2 of 93000 on the same date (modifier indicator 0)")
+        // Indicator 1: a billing specialist is told a modifier may lift the edit.
+        #expect(
             Self.finding(.E03, code: "93005", other: PackedCode.pack("93000")!, number: 1).message
-                == "NCCI PTP: 93005 is column 2 of 93000 on the same date (modifier indicator 1)")
+                == "NCCI PTP: 93005 is column 2 of 93000 on the same date (modifier indicator 1; a PTP-associated "
+                + "modifier may bypass it where appropriate)")
         #expect(Self.finding(.E04, number: 2, number2: 14).message == "14 units exceed the MUE of 2 per line")
         #expect(
-            Self.finding(.E05, code: "99214", other: 3, number: 1, number2: 2).message
-                == "2 units of 99214 on this date exceed the MUE of 1 (MAI 3)")
+            Self.finding(
+                .E05, code: "99214", other: EncounterFinding.mueGroup(mai: 3, lineUnits: 1), number: 1, number2: 2
+            )
+            .message == "2 units of 99214 on this date by this provider exceed the MUE of 1 (MAI 3)")
         #expect(
             Self.finding(.E06, code: "11045").message == "add-on code 11045 billed without one of its primary codes")
+        #expect(
+            Self.finding(.E06, code: "11045", other: PackedCode.pack("11042")!).message
+                == "add-on code 11045 billed without one of its primary codes (such as 11042)")
         #expect(Self.finding(.C01).message == RuleID.C01.title)
+    }
+
+    /// The value column holds the text of the field the finding names: the code, or for the MUE
+    /// edits (field `units`) the line's own units, not the code nor the group's sum.
+    @Test func theValueIsTheNamedFieldsText() {
+        let e03 = Self.finding(.E03, code: "93005", other: PackedCode.pack("93000")!, number: 1)
+        #expect((e03.field, e03.value) == ("procedure_code", "93005"))
+        let e04 = Self.finding(.E04, code: "20610", number: 1, number2: 3)
+        #expect((e04.field, e04.value) == ("units", "3"))
+        let e05 = Self.finding(
+            .E05, code: "97110", other: EncounterFinding.mueGroup(mai: 2, lineUnits: 4), number: 4, number2: 7)
+        #expect((e05.field, e05.value) == ("units", "4"))
+        // A credit in the group: its negative units.
+        let credit = Self.finding(.E05, other: EncounterFinding.mueGroup(mai: 3, lineUnits: -2), number: 4, number2: 5)
+        #expect(credit.value == "-2" && credit.message.hasSuffix("(MAI 3)"))
     }
 
     /// Numbers as Swift prints them: zero, negative (credits subtract), the extremes of their types.
@@ -43,7 +68,13 @@ import Testing
                     == "\(units) units exceed the MUE of \(limit) per line")
         }
         #expect(
-            Self.finding(.E05, code: "ZZZZZZZZZZ", other: .max, number: 10, number2: 100).message
-                == "100 units of ZZZZZZZZZZ on this date exceed the MUE of 10 (MAI \(UInt64.max))")
+            Self.finding(
+                .E05, code: "ZZZZZZZZZZ", other: EncounterFinding.mueGroup(mai: 255, lineUnits: .min), number: 10,
+                number2: 100
+            )
+            .message == "100 units of ZZZZZZZZZZ on this date by this provider exceed the MUE of 10 (MAI 255)")
+        #expect(
+            Self.finding(.E03, code: "ZZZZZZZZZZ", other: PackedCode.pack("YYYYYYYYYY")!, number: 1).message.count > 100
+        )
     }
 }

@@ -34,6 +34,10 @@ import Testing
         #expect(results[0].field == "dx2")
         #expect(results[0].value == "O09.00")
         #expect(results[0].message.contains("maternity ages 9–64"))
+        // The release once, by its name: it used to read "(MCE MCE v37 (FY2020))".
+        let release = try #require(RuleFixtures.tables.mce.releases.first?.name)
+        #expect(release.hasPrefix("MCE v") && results[0].message.contains("(\(release))"))
+        #expect(!results[0].message.contains("MCE MCE"))
         #expect(!results[0].message.contains("1950"))
         #expect(!results[0].message.contains("76"))
     }

@@ -46,7 +46,24 @@ struct EncounterFinding: Sendable, Equatable {
         return EncounterLine.revenueCode(ofTag: code) == nil ? "procedure_code" : "revenue_code"
     }
 
-    var value: String { EncounterLine.revenueCode(ofTag: code) ?? PackedCode.unpack(code) }
+    /// The text of `field` on the line: the code, or for E04 and E05 the line's units.
+    var value: String {
+        switch rule {
+        case .E04: return String(number2)
+        case .E05: return String(Self.lineUnits(ofMUEGroup: other))
+        default: return EncounterLine.revenueCode(ofTag: code) ?? PackedCode.unpack(code)
+        }
+    }
+
+    /// E05's `other`: the MAI in the low byte, the line's own units (32 bits, a credit's negative)
+    /// above, so the row can give the line's units beside the group's sum.
+    static func mueGroup(mai: Int, lineUnits: Int32) -> UInt64 {
+        UInt64(truncatingIfNeeded: mai) & 0xFF | UInt64(UInt32(bitPattern: lineUnits)) << 32
+    }
+
+    static func lineUnits(ofMUEGroup other: UInt64) -> Int32 {
+        Int32(bitPattern: UInt32(truncatingIfNeeded: other >> 32))
+    }
 
     /// The findings row's message. Composed byte by byte into the string's storage (`CSVText.Writer`):
     /// through string interpolation it cost about 1,600 instructions, and an extract exported twice has a finding
@@ -57,8 +74,8 @@ struct EncounterFinding: Sendable, Equatable {
         case .E02, .E03, .E04, .E05, .E06: break
         default: return rule.title
         }
-        // Literals of at most 60 bytes, codes of 10 and numbers of 20: 160 bytes is room enough.
-        return String(unsafeUninitializedCapacity: 160) { bytes in
+        // Literals of at most 60 bytes, codes of 10 and numbers of 20: 200 bytes is room enough.
+        return String(unsafeUninitializedCapacity: 200) { bytes in
             var w = CSVText.Writer(bytes.baseAddress!)
             switch rule {
             case .E02:
@@ -77,7 +94,7 @@ struct EncounterFinding: Sendable, Equatable {
                 w.code(other)
                 w.text(" on the same date (modifier indicator ")
                 w.number(number)
-                w.text(")")
+                w.text(number == 1 ? "; a PTP-associated modifier may bypass it where appropriate)" : ")")
             case .E04:
                 w.number(number2)
                 w.text(" units exceed the MUE of ")
@@ -87,15 +104,20 @@ struct EncounterFinding: Sendable, Equatable {
                 w.number(number2)
                 w.text(" units of ")
                 w.code(code)
-                w.text(" on this date exceed the MUE of ")
+                w.text(" on this date by this provider exceed the MUE of ")
                 w.number(number)
                 w.text(" (MAI ")
-                w.number(other)
+                w.number(Int64(other & 0xFF))
                 w.text(")")
             default:
                 w.text("add-on code ")
                 w.code(code)
                 w.text(" billed without one of its primary codes")
+                if other != 0 {
+                    w.text(" (such as ")
+                    w.code(other)
+                    w.text(")")
+                }
             }
             return w.count
         }

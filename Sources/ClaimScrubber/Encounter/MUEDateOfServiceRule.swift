@@ -115,7 +115,8 @@ struct MUEDateOfServiceRule: EncounterRule {
             guard let severity = context.severity(.E05, line) else { continue }
             out.append(
                 EncounterFinding(
-                    line: line, rule: .E05, severity: severity, other: UInt64(limit.mai),
+                    line: line, rule: .E05, severity: severity,
+                    other: EncounterFinding.mueGroup(mai: Int(limit.mai), lineUnits: line.units),
                     number: Int64(limit.value), number2: units))
         }
     }

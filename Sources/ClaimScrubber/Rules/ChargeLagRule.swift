@@ -9,7 +9,7 @@ struct ChargeLagRule: LineRule {
             let post = batch.postDay[r]
             if DayNumber.isDate(service) && DayNumber.isDate(post) && post - service > threshold {
                 sink.add(
-                    .D04, record: r, field: "post_date", value: "\(post - service)",
+                    .D04, record: r, field: "post_date", value: DayNumber.format(post),
                     message: "charge lag of \(post - service) days is over the \(threshold)-day threshold",
                     payer: batch.payerName(r))
             }

@@ -65,7 +65,7 @@ struct MedicareCodeEditorRule: LineRule {
                         sink.add(
                             .M01, record: r, field: column.rawValue, value: batch.text(column, r),
                             message:
-                                "diagnosis is for \(band.name) (MCE \(mce.releases[index].name)); the patient's age at the date of service is outside it",
+                                "diagnosis is for \(band.name) (\(mce.releases[index].label)); the patient's age at the date of service is outside it",
                             payer: batch.payerName(r))
                         break
                     }
@@ -74,14 +74,14 @@ struct MedicareCodeEditorRule: LineRule {
                     sink.add(
                         .M02, record: r, field: column.rawValue, value: batch.text(column, r),
                         message:
-                            "diagnosis is on the MCE \(conflictingSex == .female ? "female" : "male")-only list (\(mce.releases[index].name)) and conflicts with the patient's sex",
+                            "diagnosis is on the \(conflictingSex == .female ? "female" : "male")-only list (\(mce.releases[index].label)) and conflicts with the patient's sex",
                         payer: batch.payerName(r))
                 }
                 if k == 0 && lists.contains(.manifestation) {
                     sink.add(
                         .M03, record: r, field: "dx1", value: batch.text(.dx1, r),
                         message:
-                            "manifestation code as the primary diagnosis (MCE \(mce.releases[index].name)); code the underlying condition first",
+                            "manifestation code as the primary diagnosis (\(mce.releases[index].label)); code the underlying condition first",
                         payer: batch.payerName(r))
                 }
             }

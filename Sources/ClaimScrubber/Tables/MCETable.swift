@@ -36,6 +36,9 @@ public struct MCETable: Sendable {
 
     public struct Release: Sendable {
         public var name: String
+        /// The name as messages give it: `MCE v37 (FY2020)`, a manifest's own name with `MCE`
+        /// before it unless it starts so.
+        var label: String { name.uppercased().hasPrefix("MCE") ? name : "MCE \(name)" }
         public private(set) var codes = SortedCodes()
         var lists: [Lists] = []
         /// One bit per three-character category (18 bits) with a code on some list. The lists hold
