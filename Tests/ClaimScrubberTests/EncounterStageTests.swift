@@ -527,7 +527,8 @@ import Zstd
             "B2,HOSP2,P2,2026-05-01,99283,1,900.00,1234567893,0450",  // other amount, other setting: no E02
             "B3,PRO2,P2,2026-05-01,99283,1,90.00,1234567893,",  // same setting, other amount: E02
             "C1,PRO3,P3,2026-05-01,99283,1,250.00,1234567893,",
-            "C2,HOSP3,P3,2026-05-01,99283,-1,-250.00,1234567893,0450",  // a facility credit: reverses no professional line
+            // A facility credit: it reverses no professional line.
+            "C2,HOSP3,P3,2026-05-01,99283,-1,-250.00,1234567893,0450",
             "C3,PRO3,P3,2026-05-01,99283,1,250.00,1234567893,",  // so C1 still stands: E01
         ]
         let found = try Self.found(header, rows, rules: [.E01, .E02])
