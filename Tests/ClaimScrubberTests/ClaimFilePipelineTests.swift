@@ -243,6 +243,13 @@ struct ClaimFilePipelineTests {
             held + clean == ["A1", "A2", "A3"].filter { expectedHeld.contains($0) }
                 + ["A1", "A2", "A3"].filter { !expectedHeld.contains($0) })
         #expect(Set(held + clean) == ["A1", "A2", "A3"])
+        // The summary counts them as the errors findings.csv says they are, one rule tally with
+        // the others (it gave them as warnings, with no lines).
+        let tally = result.summary.metrics.rules[RuleID.X01.ordinal]
+        let count = result.summary.metrics.findingsByRule[RuleID.X01.ordinal]
+        #expect(count == x01.count && tally.errors == count)
+        #expect(tally.lines == expectedHeld.count && tally.chargesCents > 0)
+        #expect(result.summary.metrics.errors == findings.filter { $0["severity"] == "error" }.count)
     }
 
     /// A file without its GS or its ST, or whose ISA gives other separators than its segments use:

@@ -578,13 +578,27 @@ final class ClaimFilePipeline {
                 procedure: finding.code, amountCents: finding.amountCents, serviceDay: finding.day,
                 wasHeld: wasHeld, wasFlagged: wasFlagged)
         }
+        // The claims each rule's envelope findings cover, for its tally's lines and charges.
+        var claimsByRule: [RuleID: Set<Int>] = [:]
         for finding in envelope {
             guard let severity = options.settings.severity(of: finding.rule, payer: nil) else { continue }
             // A finding outside any claim still fails the gate: the file is not a valid 837.
             let count = max(1, finding.claims.count)
             state.metrics.findingsByRule[finding.rule.ordinal] += count
-            if severity == .error { state.metrics.errors += count } else { state.metrics.warnings += count }
-            if severity == .error { for c in finding.claims { state.heldClaims.insert(c) } }
+            if severity == .error {
+                state.metrics.errors += count
+                state.metrics.rules[finding.rule.ordinal].errors += count
+                for c in finding.claims { state.heldClaims.insert(c) }
+            } else {
+                state.metrics.warnings += count
+            }
+            claimsByRule[finding.rule, default: []].formUnion(finding.claims.clamped(to: 0..<state.claimCents.count))
+        }
+        for (rule, claims) in claimsByRule {
+            for c in claims {
+                state.metrics.rules[rule.ordinal].lines += state.claimFirstRecord[c + 1] - state.claimFirstRecord[c]
+                state.metrics.rules[rule.ordinal].chargesCents.addSaturating(state.claimCents[c])
+            }
         }
         // The claim is the unit: every line of a held claim is held, whatever rule held it.
         var heldLines = 0
