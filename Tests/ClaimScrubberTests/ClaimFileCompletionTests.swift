@@ -156,6 +156,34 @@ struct ClaimFileCompletionTests {
         #expect(result.summary.metrics.held == 3)
     }
 
+    /// Several X01s in one message each name their own segment, in file order; one that only the
+    /// message's end reveals names the message's MSH, not the next message's. (They all gave the
+    /// position of the message's last X01, sorted as text: "segment 10" before "segment 5".)
+    @Test func hl7StructureFindingsPointAtTheirOwnSegments() throws {
+        var chargesFirst = HL7Fixture.message(
+            control: "M1", visit: "V1", charges: (1...6).map { HL7Fixture.charge(set: $0, id: "T\($0)") })
+        let pid = chargesFirst.remove(at: try #require(chargesFirst.firstIndex { $0.hasPrefix("PID") }))
+        chargesFirst.append(pid)
+        var noPatient = HL7Fixture.message(
+            control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T7")])
+        noPatient.removeAll { $0.hasPrefix("PID") }
+        let good = HL7Fixture.message(
+            control: "M3", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T8")])
+        let segments = chargesFirst + noPatient + good
+        let (result, folder, findings) = try scrub(segments.joined(separator: "\r") + "\r", name: "p.hl7")
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let misplaced = chargesFirst.indices.filter { chargesFirst[$0].hasPrefix("FT1") }.map { $0 + 1 }
+        #expect(misplaced.count == 6)
+        // The second message: its MSH (no PID at all), then its FT1 (no patient before it).
+        let secondMSH = chargesFirst.count + 1
+        let secondFT1 = try #require(noPatient.firstIndex { $0.hasPrefix("FT1") }) + secondMSH
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(x01.map { Int($0["line_number"]!)! } == misplaced + [secondMSH, secondFT1], "\(x01)")
+        #expect(x01.allSatisfy { $0["message"]!.hasPrefix("segment \($0["line_number"]!):") })
+        #expect(x01[misplaced.count]["message"]?.hasSuffix("message without a PID segment") == true)
+    }
+
     @Test func aMessageWhoseMSHIsMissingIsHeldWithTheOneBefore() throws {
         let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
         var m2 = HL7Fixture.message(

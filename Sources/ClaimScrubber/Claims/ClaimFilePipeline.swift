@@ -419,7 +419,14 @@ final class ClaimFilePipeline {
         if !input.diagnoses.isEmpty {
             addDiagnosisFindings(input.diagnoses, of: batch, parser: parser, rules: rules, context: context, to: &sink)
         }
-        var positions: [Int32: (Int, Bool)] = [:]
+        // Where each claim-file finding points, by record, rule and message: one record can hold
+        // several findings of one rule (an HL7 message with FT1s before its PID has one per FT1).
+        struct PositionKey: Hashable {
+            var record: Int32
+            var rule: RuleID
+            var message: String
+        }
+        var positions: [PositionKey: (Int, Bool)] = [:]
         for (record, finding) in input.recordFindings where Int(record) < batch.count {
             let payer = batch.payerName(Int(record))
             let before = sink.findings.count
@@ -428,9 +435,8 @@ final class ClaimFilePipeline {
                 payer: payer)
             if sink.findings.count > before {
                 // Claim-level findings (X02, X03 on HI) point at the claim's segment, not the line.
-                positions[Int32(record) << 8 | Int32(finding.rule.ordinal)] = (
-                    finding.position, finding.field != "SV107"
-                )
+                let key = PositionKey(record: Int32(record), rule: finding.rule, message: finding.message)
+                if positions[key] == nil { positions[key] = (finding.position, finding.field != "SV107") }
             }
         }
         sink.sort()
@@ -454,7 +460,8 @@ final class ClaimFilePipeline {
                 record: input.recordBase + Int(finding.record), rule: finding.rule, severity: finding.severity,
                 field: finding.field, value: finding.value, message: finding.message)
             if finding.rule >= .X01,
-                let (position, claimLevel) = positions[finding.record << 8 | Int32(finding.rule.ordinal)]
+                let (position, claimLevel) = positions[
+                    PositionKey(record: finding.record, rule: finding.rule, message: finding.message)]
             {
                 s.position = position
                 s.claimLevel = claimLevel

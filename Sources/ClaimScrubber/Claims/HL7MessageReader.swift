@@ -375,11 +375,14 @@ final class HL7MessageReader: ClaimUnitReader {
     /// A structural problem of the message: X01 on it, so the message is held whole and the rest of
     /// the file is still read. Only what cannot be tied to a message (a segment before any MSH)
     /// stops the run.
-    private func structureError(_ field: String, _ message: String) {
+    /// An X01 on the current message, at the segment being read, or at `segment` (the message's
+    /// MSH for what only its end reveals).
+    private func structureError(_ field: String, _ message: String, at segment: Int? = nil) {
+        let at = segment ?? position
         claimFindings.append(
             ClaimFileFinding(
-                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: position, field: field,
-                message: "segment \(position): \(message)"))
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: at, field: field,
+                message: "segment \(at): \(message)"))
     }
 
     /// The MSH fields the reader relies on: the encoding characters (MSH-2), the message type
@@ -516,8 +519,9 @@ final class HL7MessageReader: ClaimUnitReader {
                 messageBytes.append(contentsOf: lastTerminator)
             }
         }
-        if sawCharge && !sawPatient { structureError("PID", "message without a PID segment") }
-        if !sawCharge { structureError("FT1", "message without FT1 (no charge)") }
+        // Found at the message's end, which is the next message's MSH: named at its own MSH.
+        if sawCharge && !sawPatient { structureError("PID", "message without a PID segment", at: unitPosition) }
+        if !sawCharge { structureError("FT1", "message without FT1 (no charge)", at: unitPosition) }
         guard !copyMode || scanNextClaim else { return }
         for f in charges {
             records.field(f[0])
