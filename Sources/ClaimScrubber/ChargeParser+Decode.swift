@@ -415,7 +415,9 @@ private final class RecordDecoder {
         let amountIsBlank = hasAmount && isBlank(r, Column.chargeAmount.index)
         if amountIsBlank {
             sink.add(
-                .S02, record: r, field: "charge_amount", message: "charge amount is empty", payer: payerName(payer))
+                .S02, record: r, field: "charge_amount",
+                message: "required field charge_amount is empty: a charge line needs its amount",
+                payer: payerName(payer))
         }
         // Dates.
         serviceDay[r] = date(r, .serviceDate, dateMemo, payer, &sink)

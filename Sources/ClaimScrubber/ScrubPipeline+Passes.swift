@@ -428,6 +428,8 @@ enum FindingsRow {
         line: Int, lineId: UnsafeRawBufferPointer?, encounterId: UnsafeRawBufferPointer, rule: RuleID,
         severity: Severity, field: String, value: String, message: String, file: String, to rows: inout [UInt8]
     ) {
+        // An id of spaces only names no line, as an empty one does: the line number stands in.
+        let lineId = lineId.flatMap { id in id.allSatisfy { $0 == 0x20 || $0 == 0x09 } ? nil : id }
         if lineId.map(CSVText.needsRepair) ?? false || CSVText.needsRepair(encounterId) {
             appendRepairing(
                 line: line, lineId: lineId, encounterId: encounterId, rule: rule, severity: severity, field: field,

@@ -323,4 +323,21 @@ import Testing
                 "charge amount is over $99,999,999.99 (a shifted field?)", "charge amount is not a decimal amount",
             ])
     }
+    /// S02 names each empty required field; `charge_amount`, not among the four required columns,
+    /// is required on every line of an extract that has the column (a blank or spaces-only amount),
+    /// and an extract without it is read with no S02.
+    @Test func emptyRequiredFieldsAndAnEmptyAmountAreS02() throws {
+        let body = Array(
+            ("L1,E1,P1,2026-05-01,99213,1,90.00,I10,Clinic\n" + "L2,,P1,2026-05-01,,1,90.00,I10,Clinic\n"
+                + "L3,E1,P1,2026-05-01,99213,1,,I10,Clinic\n" + "L4,E1,P1,2026-05-01,99213,1,  ,I10,Clinic\n").utf8)
+        let parsed = try Self.parse(body)
+        let s02 = parsed.findings.filter { $0.rule == .S02 }.map { "\($0.record) \($0.field)" }
+        #expect(s02 == ["1 encounter_id", "1 procedure_code", "2 charge_amount", "3 charge_amount"])
+        #expect(
+            parsed.findings.first { $0.field == "charge_amount" }?.message.hasPrefix("required field charge_amount")
+                == true)
+        let withoutAmount = Self.header.filter { $0 != "charge_amount" }
+        let plain = try Self.parse(Array("L1,E1,P1,2026-05-01,99213,1,I10,Clinic\n".utf8), header: withoutAmount)
+        #expect(!plain.findings.contains { $0.rule == .S02 })
+    }
 }

@@ -421,4 +421,21 @@ import Zstd
         for output in outputs { output.discard() }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.html"])
     }
+    /// findings.csv's line_id: the extract's own, or the line number when it is empty or spaces
+    /// only (a row of "  " could not be traced to its line), in pass 1 and in pass 2's rows alike.
+    @Test func aBlankLineIdGivesWayToTheLineNumber() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
+        let rows = try Fixtures.findings(
+            header: header,
+            rows: [
+                "L1,E1,P1,2026-05-01,99213,1,90.00,1234567893", "  ,E1,P1,2026-05-01,99213,1,90.00,1234567893",
+                ",E2,P2,2026-05-01,99213,1,90.00,12345678AB", "\t,E3,P3,2026-05-01,99213,1,90.00,12345678AB",
+                " L5,E4,P4,2026-05-01,99213,1,90.00,12345678AB",
+            ])
+        // Line 3 (spaces) is an exact duplicate of line 2: an E01 from the shard stage.
+        let e01 = try #require(rows.first { $0["rule"] == "E01" })
+        #expect(e01["line_number"] == "3" && e01["line_id"] == "3")
+        let c09 = rows.filter { $0["rule"] == "C09" }.map { "\($0["line_number"]!) \($0["line_id"]!)" }
+        #expect(c09 == ["4 4", "5 5", "6  L5"])
+    }
 }
