@@ -428,8 +428,7 @@ enum FindingsRow {
         line: Int, lineId: UnsafeRawBufferPointer?, encounterId: UnsafeRawBufferPointer, rule: RuleID,
         severity: Severity, field: String, value: String, message: String, file: String, to rows: inout [UInt8]
     ) {
-        // An id of spaces only names no line, as an empty one does: the line number stands in.
-        let lineId = lineId.flatMap { id in id.allSatisfy { $0 == 0x20 || $0 == 0x09 } ? nil : id }
+        let lineId = naming(lineId)
         if lineId.map(CSVText.needsRepair) ?? false || CSVText.needsRepair(encounterId) {
             appendRepairing(
                 line: line, lineId: lineId, encounterId: encounterId, rule: rule, severity: severity, field: field,
@@ -467,6 +466,13 @@ enum FindingsRow {
         }
     }
 
+    /// The line id a row gives, nil when the line number stands in: an id that is empty or spaces
+    /// only names no line.
+    @inline(__always)
+    static func naming(_ lineId: UnsafeRawBufferPointer?) -> UnsafeRawBufferPointer? {
+        lineId.flatMap { id in id.allSatisfy { $0 == 0x20 || $0 == 0x09 } ? nil : id }
+    }
+
     /// `append` field by field through `CSVText`, repairing ids that are not UTF-8.
     @inline(never)
     static func appendRepairing(
@@ -475,7 +481,7 @@ enum FindingsRow {
     ) {
         CSVText.append(line, to: &rows)
         rows.append(0x2C)
-        if let lineId {
+        if let lineId = naming(lineId) {
             CSVText.append(lineId, to: &rows, repairingUTF8: true)
         } else {
             CSVText.append(line, to: &rows)

@@ -51,10 +51,10 @@ import Testing
         }
     }
 
-    /// A findings row written whole is the row written field by field, with and without a line id
-    /// and with ids that need repair (not UTF-8).
+    /// A findings row written whole is the row written field by field, with and without a line id,
+    /// with ids that need repair (not UTF-8) and blank ids (the line number stands in).
     @Test func findingsRowIsTheFieldByFieldRow() {
-        let ids: [[UInt8]?] = [nil, Array("L1".utf8), Array("L,\"2".utf8), [0x4C, 0xFF, 0x2C], []]
+        let ids: [[UInt8]?] = [nil, Array("L1".utf8), Array("L,\"2".utf8), [0x4C, 0xFF, 0x2C], [], [0x20, 0x09]]
         for lineId in ids {
             for encounter in [Array("E1".utf8), [0x45, 0xC3], Array("E \"x\"".utf8)] {
                 for (k, text) in Self.fields.enumerated() {
