@@ -184,6 +184,38 @@ struct ClaimFileCompletionTests {
         #expect(x01[misplaced.count]["message"]?.hasSuffix("message without a PID segment") == true)
     }
 
+    /// A line inside a message that is no HL7 segment (an indented or lower-case FT1, binary bytes)
+    /// could be a charge the reader cannot see: its message is held with X01, not passed unread. A
+    /// site's Z segment, or a standard one the reader has no use for, is passed over.
+    @Test func aDamagedSegmentHoldsItsMessage() throws {
+        func message(_ n: Int, extra: String) -> [String] {
+            var segments = HL7Fixture.message(
+                control: "M\(n)", visit: "V\(n)", patient: "MRN00\(n)",
+                charges: [HL7Fixture.charge(set: 1, id: "T\(n)")])
+            segments.insert(extra, at: segments.count - 1)
+            return segments
+        }
+        let charge = HL7Fixture.charge(set: 2, id: "TX")
+        let messages = [
+            message(1, extra: "ZPI|1|site data"), message(2, extra: "NTE|1||note"), message(3, extra: " " + charge),
+            message(4, extra: "Ft1" + charge.dropFirst(3)), message(5, extra: "\u{1}\u{2}garbage|x"),
+        ]
+        let text = messages.flatMap { $0 }.joined(separator: "\r") + "\r"
+        let (result, folder, findings) = try scrub(text, name: "d.hl7")
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(x01.map { $0["encounter_id"]! } == ["V3", "V4", "V5"], "\(findings)")
+        #expect(
+            x01.allSatisfy {
+                $0["message"]!.hasSuffix("a line that is not an HL7 segment inside the message (damaged?)")
+            })
+        // The damaged bytes are not echoed (they may be a patient's name).
+        #expect(!x01.contains { $0["message"]!.contains("Ft1") || $0["value"] != "" })
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.hl7"))
+        #expect(clean.contains("|M1|") && clean.contains("|M2|") && !clean.contains("|M3|"))
+    }
+
     @Test func aMessageWhoseMSHIsMissingIsHeldWithTheOneBefore() throws {
         let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
         var m2 = HL7Fixture.message(

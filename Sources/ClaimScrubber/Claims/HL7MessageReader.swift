@@ -64,6 +64,11 @@ final class HL7MessageReader: ClaimUnitReader {
     private var lastTerminator: [UInt8] { lastTerminatorIsCRLF ? [0x0D, 0x0A] : [lastTerminatorByte] }
     /// The byte that ended the last line read (CR, LF, 0x1C; 0 at the end of the file).
     @exclusivity(unchecked) private var lineEnd: UInt8 = 0
+    /// The last line end read was a bare LF (not the LF of a CRLF); and, for the current segment,
+    /// whether the line end before it was one: in a CR-terminated message, a line after a bare LF
+    /// is the rest of a value broken over two lines (an NTE's text), not a damaged segment.
+    @exclusivity(unchecked) private var lastEndWasBareLF = false
+    @exclusivity(unchecked) private var precededByBareLF = false
     @exclusivity(unchecked) var records = CanonicalRecords()
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
     var rawBytesRead: UInt64 { source.rawBytesRead }
@@ -120,6 +125,7 @@ final class HL7MessageReader: ClaimUnitReader {
         var framedLineOffset: Int?
         while true {
             var i = start
+            precededByBareLF = lastEndWasBareLF
             while true {
                 while i < storage.count {
                     let c = storage[i]
@@ -144,9 +150,11 @@ final class HL7MessageReader: ClaimUnitReader {
                 // The LF of a CRLF ends an empty line of its own, right after the CR's.
                 if c == 0x0A && i == start && lineEnd == 0x0D {
                     lastTerminatorIsCRLF = true
+                    lastEndWasBareLF = false
                 } else if c != 0x1C {
                     lastTerminatorByte = c
                     lastTerminatorIsCRLF = false
+                    lastEndWasBareLF = c == 0x0A
                 }
                 lineEnd = c
             } else {
@@ -428,8 +436,29 @@ final class HL7MessageReader: ClaimUnitReader {
             if !sawPatient { structureError("FT1", "FT1 before the message's PID (the charge has no patient)") }
             sawCharge = true
             readCharge()
-        default: break
+        default:
+            // Segments the reader has no use for (NTE, DG1, a site's Z segments) are passed over;
+            // a line that is no segment at all (an indented or lower-case FT1, binary bytes) may be
+            // a charge or a patient the reader cannot see: the message is held, not passed unread.
+            if !hasSegmentIdShape && !isContinuationLine {
+                structureError("segment", "a line that is not an HL7 segment inside the message (damaged?)")
+            }
         }
+    }
+
+    /// The current line follows a bare LF and ends with a CR of its own (not a CRLF): the second
+    /// line of a value broken over two lines in a CR-terminated message.
+    private var isContinuationLine: Bool {
+        precededByBareLF && lineEnd == 0x0D && (start >= storage.count || storage[start] != 0x0A)
+    }
+
+    /// An HL7 segment id: an uppercase letter, then two uppercase letters or digits, ended by the
+    /// field separator or the segment's end.
+    private var hasSegmentIdShape: Bool {
+        guard segment.count == 3 || (segment.count > 3 && segment[3] == fieldSeparator) else { return false }
+        @inline(__always) func upper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
+        @inline(__always) func digit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        return upper(segment[0]) && (upper(segment[1]) || digit(segment[1])) && (upper(segment[2]) || digit(segment[2]))
     }
 
     /// True when an MSH-12 version id (`2.5`, `2.5.1`, `2.6`, `2.8.2`) is `major.minor` or later.
