@@ -252,6 +252,41 @@ struct ClaimFilePipelineTests {
         #expect(result.summary.metrics.errors == findings.filter { $0["severity"] == "error" }.count)
     }
 
+    /// A damaged segment (no X12 segment id) in a loop above the claims (`dmg*` for a subscriber's
+    /// DMG, `nm1*85` for the billing provider): what it held was read for no claim under the loop,
+    /// so those claims are held with X01; they passed clean unchecked. Claims under other loops pass.
+    @Test(arguments: ["subscriber", "billing"])
+    func aDamagedSegmentAboveTheClaimsHoldsTheClaimsUnderIt(loop: String) throws {
+        let claims: [X12Fixture.Claim] = [
+            .init(id: "A1", memberId: "MA"), .init(id: "A2", memberId: "MB"), .init(id: "A3", memberId: "MC"),
+        ]
+        var segments = X12Fixture.interchange(
+            control: "000000005",
+            [X12Fixture.group(control: "5", [X12Fixture.transaction(control: "0001", claims: claims)])])
+        if loop == "subscriber" {
+            // The second claim's subscriber DMG.
+            let dmg = segments.indices.filter { segments[$0].hasPrefix("DMG*") }[1]
+            segments[dmg] = "dmg" + segments[dmg].dropFirst(3)
+        } else {
+            let nm1 = try #require(segments.firstIndex { $0.hasPrefix("NM1*85*") })
+            segments[nm1] = "nm1" + segments[nm1].dropFirst(3)
+        }
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let expectedHeld = loop == "subscriber" ? ["A2"] : ["A1", "A2", "A3"]
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+        #expect(held == expectedHeld)
+        #expect(Set(held + clean) == ["A1", "A2", "A3"])
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(x01.filter { $0["field"] == "CLM" }.map { $0["encounter_id"]! } == expectedHeld)
+        // The damaged segment itself, named at its position and not quoted.
+        let damaged = try #require(x01.first { $0["field"] == "segment" })
+        #expect(damaged["message"]?.contains("without an X12 segment id") == true)
+        #expect(!x01.contains { $0["message"]!.contains("dmg") || $0["message"]!.contains("nm1") })
+    }
+
     /// A file without its GS or its ST, or whose ISA gives other separators than its segments use:
     /// the claims are held (X01), the held output is still a valid 837 (a GS or ST is made for
     /// them), each claim's own segments come through unchanged, and no message quotes a segment

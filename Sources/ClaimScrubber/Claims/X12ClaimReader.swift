@@ -31,11 +31,15 @@ final class X12ClaimReader {
         /// claims under the loop that carry it into an output. (Not where: a position is the
         /// chunk's until the pipeline adds the chunk's start, and a message keeps what it says.)
         var strayService: String?
+        /// A segment without an X12 segment id in the loop: what it held (a birth date, an NPI)
+        /// was not read, for every claim under the loop.
+        var hasDamagedSegment = false
         mutating func reset(serial: Int) {
             self.serial = serial
             bytes.removeAll()
             segments = 0
             strayService = nil
+            hasDamagedSegment = false
         }
     }
 
@@ -718,6 +722,7 @@ final class X12ClaimReader {
     private func headerSegment(_ id: UInt32) {
         if place == .outside { openImpliedTransaction(before: segmentName) }
         if id == Self.LX || id == Self.SV1 || id == Self.SV2 { strayServiceSegment(id) }
+        if place != .outside && place != .claim && !hasSegmentIdShape { damagedHeaderSegment() }
         switch place {
         case .outside:
             return
@@ -785,6 +790,25 @@ final class X12ClaimReader {
         }
     }
 
+    /// A damaged segment (no X12 segment id: `dmg*D8*…`, bytes of another file) in a loop above the
+    /// claims: X01 where it stands, and every claim under the loop is held (`startClaim`), since
+    /// what the segment held (the patient's birth date, the billing NPI) was read for none of them.
+    /// Its text stays out of the message: a cut segment can start inside a name.
+    private func damagedHeaderSegment() {
+        envelopeError(
+            claimOrdinal + 1..<claimOrdinal + 1,
+            "a segment without an X12 segment id (damaged?) in a loop above the claims: what it holds is not read; "
+                + "the claims under the loop are held",
+            field: "segment")
+        switch place {
+        case .transactionHeader: transactionHeader.hasDamagedSegment = true
+        case .billing: billing.hasDamagedSegment = true
+        case .subscriber: subscriber.hasDamagedSegment = true
+        case .patient: patient.hasDamagedSegment = true
+        case .outside, .claim: break
+        }
+    }
+
     // MARK: - The claim
 
     private func startClaim() {
@@ -801,6 +825,15 @@ final class X12ClaimReader {
                 claimOrdinal + 1..<claimOrdinal + 2,
                 "a loop above this claim holds a service line's \(stray) outside any claim (X01 at its segment), "
                     + "which an output would carry with the claim",
+                field: "CLM")
+        }
+        if transactionHeader.hasDamagedSegment || billing.hasDamagedSegment || subscriber.hasDamagedSegment
+            || (hasPatientLoop && patient.hasDamagedSegment)
+        {
+            envelopeError(
+                claimOrdinal + 1..<claimOrdinal + 2,
+                "a loop above this claim holds a damaged segment (X01 at its segment), so the claim's "
+                    + "provider, subscriber or patient facts may be missing",
                 field: "CLM")
         }
         claimOrdinal += 1
