@@ -287,6 +287,34 @@ struct ClaimFilePipelineTests {
         #expect(!x01.contains { $0["message"]!.contains("dmg") || $0["message"]!.contains("nm1") })
     }
 
+    /// Two findings of one rule in one claim, alike but for where they are (two damaged segments):
+    /// each row gives its own segment's position. Both gave the last one's.
+    @Test func twoLikeFindingsOfAClaimKeepTheirOwnPositions() throws {
+        var segments = X12Fixture.interchange(
+            control: "000000005",
+            [
+                X12Fixture.group(
+                    control: "5",
+                    [
+                        X12Fixture.transaction(
+                            control: "0001",
+                            claims: [.init(id: "A1", memberId: "MA"), .init(id: "A2", memberId: "MB")])
+                    ])
+            ])
+        let hi = segments.indices.filter { segments[$0].hasPrefix("HI*") }
+        segments.insert("nte*second damaged", at: hi[1] + 1)
+        segments.insert("nte*first damaged", at: hi[0] + 1)
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        // (The SE01 count, now off by two, is an X01 of its own.)
+        let x01 = findings.filter { $0["rule"] == "X01" && $0["field"] == "segment" }
+        // Segment positions are 1-based and count the ISA.
+        let expected = segments.indices.filter { segments[$0].hasPrefix("nte*") }.map { String($0 + 1) }
+        #expect(x01.map { $0["line_number"]! } == expected)
+        #expect(x01.map { $0["encounter_id"]! } == ["A1", "A2"])
+    }
+
     /// A file without its GS or its ST, or whose ISA gives other separators than its segments use:
     /// the claims are held (X01), the held output is still a valid 837 (a GS or ST is made for
     /// them), each claim's own segments come through unchanged, and no message quotes a segment

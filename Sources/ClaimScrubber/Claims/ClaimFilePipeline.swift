@@ -426,7 +426,7 @@ final class ClaimFilePipeline {
             var rule: RuleID
             var message: String
         }
-        var positions: [PositionKey: (Int, Bool)] = [:]
+        var positions: [PositionKey: [(Int, Bool)]] = [:]
         for (record, finding) in input.recordFindings where Int(record) < batch.count {
             let payer = batch.payerName(Int(record))
             let before = sink.findings.count
@@ -435,8 +435,10 @@ final class ClaimFilePipeline {
                 payer: payer)
             if sink.findings.count > before {
                 // Claim-level findings (X02, X03 on HI) point at the claim's segment, not the line.
+                // Findings alike but for their position (two damaged segments of one claim) take
+                // their positions in order.
                 let key = PositionKey(record: Int32(record), rule: finding.rule, message: finding.message)
-                if positions[key] == nil { positions[key] = (finding.position, finding.field != "SV107") }
+                positions[key, default: []].append((finding.position, finding.field != "SV107"))
             }
         }
         sink.sort()
@@ -459,12 +461,11 @@ final class ClaimFilePipeline {
             var s = StoredFinding(
                 record: input.recordBase + Int(finding.record), rule: finding.rule, severity: finding.severity,
                 field: finding.field, value: finding.value, message: finding.message)
-            if finding.rule >= .X01,
-                let (position, claimLevel) = positions[
-                    PositionKey(record: finding.record, rule: finding.rule, message: finding.message)]
-            {
+            let key = PositionKey(record: finding.record, rule: finding.rule, message: finding.message)
+            if finding.rule >= .X01, let (position, claimLevel) = positions[key]?.first {
                 s.position = position
                 s.claimLevel = claimLevel
+                positions[key]!.removeFirst()
             }
             stored.append(s)
         }
