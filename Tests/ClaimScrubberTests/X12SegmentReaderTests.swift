@@ -61,6 +61,35 @@ struct X12SegmentReaderTests {
         }
     }
 
+    /// The segment terminator inside an ISA element (`ISA*00*AB~CD     *…`): the ISA was read cut
+    /// at that byte and copied so into the outputs, which nothing could read back. The run stops,
+    /// naming the element and not echoing it; a line break inside an element, with `~` ending the
+    /// segments, is only data.
+    @Test(arguments: [
+        ("~", "\n", "AB~CD     ", "ISA02"), ("\n", "", "AB\nCD     ", "ISA02"), ("~", "\n", "SEC~RET   ", "ISA04"),
+    ])
+    func theTerminatorInsideAnISAElementStopsTheRun(terminator: String, lineBreak: String, value: String, field: String)
+        throws
+    {
+        var segments = X12Fixture.standard()
+        let blank = String(repeating: " ", count: 10)
+        let target = field == "ISA02" ? "ISA*00*\(blank)*" : "ISA*00*\(blank)*00*\(blank)*"
+        let replacement = field == "ISA02" ? "ISA*00*\(value)*" : "ISA*00*\(blank)*00*\(value)*"
+        #expect(segments[0].hasPrefix(target))
+        segments[0] = replacement + segments[0].dropFirst(target.count)
+        do {
+            _ = try read(X12Fixture.render(segments, terminator: terminator, lineBreak: lineBreak))
+            Issue.record("read an ISA whose \(field) holds the terminator")
+        } catch let error as ScrubError {
+            #expect(error.field == field && error.line == 1, "\(error)")
+            #expect(error.message.contains("segment terminator") && !error.message.contains("CD"))
+        }
+        // A line break inside an element is data when the terminator is another byte.
+        var other = X12Fixture.standard()
+        other[0] = "ISA*00*AB\nCD     *" + other[0].dropFirst("ISA*00*\(blank)*".count)
+        #expect(try read(X12Fixture.render(other)).count == other.count)
+    }
+
     @Test func aTruncatedLastSegmentIsReadAndMarked() throws {
         let text = X12Fixture.render(X12Fixture.standard())
         let cut = String(text.prefix(text.count - 30))
