@@ -239,6 +239,14 @@ struct HL7MessageReaderTests {
         _ = try Fixtures.scrub([fileOnly], out: folder.file("o3"))
         let kept = try ClaimFileTestSupport.text(folder.file("o3/clean.hl7"))
         #expect(kept.hasPrefix("FHS|^~\\&|F3\r") && kept.hasSuffix("FTS|0\r"), "\(kept.debugDescription)")
+        // A file without an FHS before one with: an FHS is a file's first segment or nowhere (it
+        // was written in the middle of the output); the second file's batch is kept, no FTS.
+        let plainFirst = try folder.write("p.hl7", message(8, "\r"))
+        let batched = try folder.write("q.hl7", file(9, "\r"))
+        _ = try Fixtures.scrub([plainFirst, batched], out: folder.file("o4"))
+        let mixed = try ClaimFileTestSupport.text(folder.file("o4/clean.hl7"))
+        #expect(!mixed.contains("FHS|") && !mixed.contains("FTS|"), "\(mixed.debugDescription)")
+        #expect(mixed.hasPrefix("MSH|") && mixed.contains("\rBHS|^~\\&|B-9\r") && mixed.hasSuffix("BTS|1\r"))
     }
 
     /// Each message is copied with its own bytes: its framing (MLLP or none) and its terminators

@@ -588,11 +588,15 @@ final class HL7MessageReader: ClaimUnitReader {
 /// output again gives the same bytes: its reader takes that terminator. A batch is one input
 /// file's batch: batch numbers restart in each file, so the file's name is part of its identity
 /// (a second file's first batch joined the first file's before). A message outside any batch
-/// closes the batch before it, and an FHS without batches keeps its FHS/FTS.
+/// closes the batch before it, and an FHS without batches keeps its FHS/FTS. An FHS is the first
+/// segment of a file or nowhere: a later input's FHS, after messages are written, is left out (its
+/// batches are kept).
 final class HL7MessageWriter: ClaimUnitWriter {
     let output: OutputFile
     @exclusivity(unchecked) private var batch: (file: String, serial: Int)?
     @exclusivity(unchecked) private var fileOpen = false
+    /// Something is written: an FHS could no longer be the output's first segment.
+    @exclusivity(unchecked) private var started = false
     @exclusivity(unchecked) private var messages = 0
     @exclusivity(unchecked) private var batches = 0
     /// The terminator of the output's first segment, set by the first write.
@@ -617,7 +621,7 @@ final class HL7MessageWriter: ClaimUnitWriter {
         if message.batchHeader.isEmpty || batch.map({ $0.file != file || $0.serial != message.batchSerial }) ?? true {
             try closeBatch()
         }
-        if !fileOpen && !message.fileHeader.isEmpty {
+        if !fileOpen && !started && !message.fileHeader.isEmpty {
             separator = message.fileHeader.count > 3 ? message.fileHeader[3] : 0x7C
             try writeEnvelope(message.fileHeader, of: message)
             fileOpen = true
@@ -631,6 +635,7 @@ final class HL7MessageWriter: ClaimUnitWriter {
         }
         try output.write(message.messageBytes)
         messages += 1
+        started = true
     }
 
     /// The terminator of a message's first segment (CR, LF or CRLF), as a reader of the output
