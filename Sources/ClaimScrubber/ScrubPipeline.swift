@@ -232,6 +232,14 @@ public final class ScrubPipeline {
             guard let header = try reader.readHeader() else {
                 throw ScrubError("empty input: no header line", file: name, line: 1)
             }
+            if header.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+                // Not "required column missing": there is no header at all.
+                throw ScrubError(
+                    ClaimFileFormat.isBlank(path: path)
+                        ? "empty input: the file holds only blank lines, no header line"
+                        : "the first line is blank: an extract starts with its header line",
+                    file: name, line: 1)
+            }
             let layout: ExtractLayout
             do {
                 layout = try ExtractLayout(

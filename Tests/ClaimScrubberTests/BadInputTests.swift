@@ -72,6 +72,21 @@ import Zstd
         expectStop([path], in: dir, line: 1, mentioning: ["empty.csv", "empty"])
     }
 
+    /// A file of blank lines is an empty input, and a blank first line is no header: each is said
+    /// so (both were "required column missing from the header"). An X12 file cut inside its first
+    /// ISA is read as X12, whose reader names the incomplete ISA.
+    @Test func blankLinesAndACutISAAreNamedForWhatTheyAre() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let blank = try dir.write("blank.csv", "\n  \r\n\n")
+        expectStop([blank], in: dir, line: 1, mentioning: ["blank.csv", "empty input", "blank lines"])
+        let late = try dir.write("late.csv", "\n" + Self.header + "L1,E1,P1,2026-05-01,,99213,1,90.00\n")
+        expectStop([late], in: dir, line: 1, mentioning: ["late.csv", "first line is blank"])
+        let isa = X12Fixture.render(X12Fixture.standard())
+        let cut = try dir.write("cut.x12", String(isa.prefix(60)))
+        expectStop([cut], in: dir, line: 1, mentioning: ["cut.x12", "ISA segment is incomplete"])
+    }
+
     @Test func headerOnlyIsAValidEmptyExtract() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

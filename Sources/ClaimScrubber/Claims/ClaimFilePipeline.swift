@@ -52,6 +52,9 @@ public enum ClaimFileFormat: String, Sendable {
                 let separator = head[k + 3]
                 let window = head[(k + 3)..<min(head.count, k + 130)]
                 if window.reduce(0, { $0 + ($1 == separator ? 1 : 0) }) >= 16 { return .x12 }
+                // A file that ends inside its first ISA (cut short): its reader says so, where the
+                // CSV reader would miss columns.
+                if k == i && head.count - k < 106 { return .x12 }
             }
             k += 1
         }
