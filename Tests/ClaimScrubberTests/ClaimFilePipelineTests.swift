@@ -315,6 +315,35 @@ struct ClaimFilePipelineTests {
         #expect(x01.map { $0["encounter_id"]! } == ["A1", "A2"])
     }
 
+    /// An 837 wrapped at 80 columns scrubs as the unwrapped file does (same findings, same claims
+    /// held), and each output copies the claims' segments with the file's own bytes.
+    @Test func aWrappedFileScrubsAsTheUnwrappedOne() throws {
+        var claims = X12Fixture.standard()
+        let hi = try #require(claims.firstIndex { $0.hasPrefix("HI*") })
+        claims[hi] = "HI*ABK:Q9999"  // one claim held (C04), so both outputs have claims
+        let flat = X12Fixture.render(claims, lineBreak: "")
+        let wrapped = stride(from: 0, to: flat.count, by: 80).map {
+            let a = flat.index(flat.startIndex, offsetBy: $0)
+            return String(flat[a..<(flat.index(a, offsetBy: 80, limitedBy: flat.endIndex) ?? flat.endIndex)])
+        }.joined(separator: "\n")
+        let (plain, plainFolder, plainFindings) = try scrub(flat)
+        defer { plainFolder.remove() }
+        let (folded, foldedFolder, foldedFindings) = try scrub(wrapped)
+        defer { foldedFolder.remove() }
+        #expect(folded.summary.metrics == plain.summary.metrics)
+        #expect(
+            foldedFindings.map { $0["rule"]! + " " + $0["value"]! }
+                == plainFindings.map { $0["rule"]! + " " + $0["value"]! })
+        #expect(foldedFindings.contains { $0["rule"] == "C04" })
+        for name in ["held", "clean"] {
+            let output = try ClaimFileTestSupport.text(foldedFolder.file("out/\(name).x12"))
+            #expect(
+                ClaimFileTestSupport.claimIds(output.replacingOccurrences(of: "\n", with: ""))
+                    == ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(plainFolder.file("out/\(name).x12")))
+            )
+        }
+    }
+
     /// A file without its GS or its ST, or whose ISA gives other separators than its segments use:
     /// the claims are held (X01), the held output is still a valid 837 (a GS or ST is made for
     /// them), each claim's own segments come through unchanged, and no message quotes a segment

@@ -90,6 +90,29 @@ struct X12SegmentReaderTests {
         #expect(try read(X12Fixture.render(other)).count == other.count)
     }
 
+    /// A file wrapped into fixed-length lines (`fold -w80`: line breaks anywhere, inside ids and
+    /// elements) reads as the same segments, whatever the buffer, when `~` ends the segments; the
+    /// raw segment keeps the file's bytes for copying. Every claim of such a file was held, with
+    /// findings on values such as "9921\n3".
+    @Test(arguments: [256, 1 << 20], ["\n", "\r\n"])
+    func aWrappedFileReadsAsTheSameSegments(bufferSize: Int, lineBreak: String) throws {
+        let segments = X12Fixture.standard()
+        let flat = X12Fixture.render(segments, lineBreak: "")
+        var wrapped = ""
+        var column = 0
+        for c in flat {
+            wrapped.append(c)
+            column += 1
+            if column == 80 {
+                wrapped += lineBreak
+                column = 0
+            }
+        }
+        #expect(wrapped.contains("\n") && wrapped.count > flat.count)
+        let read = try read(wrapped, bufferSize: bufferSize)
+        #expect(read.map(\.0) == segments)
+    }
+
     @Test func aTruncatedLastSegmentIsReadAndMarked() throws {
         let text = X12Fixture.render(X12Fixture.standard())
         let cut = String(text.prefix(text.count - 30))

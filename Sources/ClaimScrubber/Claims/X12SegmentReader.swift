@@ -48,6 +48,9 @@ final class X12SegmentReader {
     @exclusivity(unchecked) private var elementEndsCapacity = 256
     @exclusivity(unchecked) private var elementEndsCount = 0
     @exclusivity(unchecked) private var isSplit = false
+    /// The current segment without its line breaks, when it has some inside and the terminator is
+    /// no line break (a file wrapped at 80 columns): `segment` then points here.
+    @exclusivity(unchecked) private var unwrapped = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// True when the current segment ended at end of file without its terminator.
     @exclusivity(unchecked) private(set) var unterminated = false
     /// The buffer never grows past this: a longer segment stops the run rather than exhaust memory
@@ -86,6 +89,7 @@ final class X12SegmentReader {
     deinit {
         if chunk == nil { storage.deallocate() }
         elementEnds.deallocate()
+        unwrapped.deallocate()
     }
 
     private var base: UnsafeMutablePointer<UInt8> { storage.baseAddress!.assumingMemoryBound(to: UInt8.self) }
@@ -275,6 +279,24 @@ final class X12SegmentReader {
         while stop > from && Self.isLineBreak(base[stop - 1]) { stop -= 1 }
         segment = UnsafeRawBufferPointer(start: base + from, count: stop - from)
         rawSegment = UnsafeRawBufferPointer(start: base + from, count: to - from)
+        // A file wrapped into fixed-length lines (`fold -w80`, mainframe records) breaks segments
+        // anywhere: `CLM*EN\nC2`, `S\nT*837`. X12 data holds no line breaks, so where the
+        // terminator is not one they are the wrapping's and are left out of the elements; the
+        // segment is still copied as the file has it (`rawSegment`).
+        if !Self.isLineBreak(delimiters.segment), stop > from,
+            memchr(base + from, 0x0A, stop - from) != nil || memchr(base + from, 0x0D, stop - from) != nil
+        {
+            if unwrapped.count < stop - from {
+                unwrapped.deallocate()
+                unwrapped = .allocate(byteCount: max(stop - from, 256), alignment: 8)
+            }
+            var n = 0
+            for i in from..<stop where !Self.isLineBreak(base[i]) {
+                unwrapped[n] = base[i]
+                n += 1
+            }
+            segment = UnsafeRawBufferPointer(start: unwrapped.baseAddress, count: n)
+        }
         self.unterminated = unterminated
         position += 1
         isSplit = false
