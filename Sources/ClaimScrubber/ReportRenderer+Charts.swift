@@ -128,8 +128,8 @@ enum HTML {
     /// The text with `& < > " '` escaped, and the characters that HTML forbids, that make the inline
     /// SVG ill-formed XML, or that reorder the text after them replaced by U+FFFD: C0 controls but
     /// tab, LF and CR; DEL; C1 controls; bidi embeddings, overrides and isolates (U+202A–U+202E,
-    /// U+2066–U+2069), of which an unclosed U+202E reversed the rest of a sentence or chart label.
-    /// Replaced rather than dropped, so the reader sees that a name held something.
+    /// U+2066–U+2069), of which an unclosed U+202E reversed the rest of a sentence or chart label;
+    /// noncharacters (U+FFFE, U+FFFF, …). Replaced rather than dropped, so the reader sees that a name held something.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -142,6 +142,10 @@ enum HTML {
             case "'": out += "&#39;"
             case "\t", "\n", "\r": out.unicodeScalars.append(c)
             case "\u{0}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}":
+                out.unicodeScalars.append("\u{FFFD}")
+            // Noncharacters (U+FDD0–U+FDEF, and the last two of every plane, U+FFFE and U+FFFF
+            // among them): not XML characters, and HTML parse errors.
+            case _ where (0xFDD0...0xFDEF).contains(c.value) || c.value & 0xFFFE == 0xFFFE:
                 out.unicodeScalars.append("\u{FFFD}")
             default: out.unicodeScalars.append(c)
             }

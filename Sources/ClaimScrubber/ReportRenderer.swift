@@ -51,18 +51,14 @@ public enum ReportRenderer {
         page += weeklyTrend(summary)
         page += rankings(
             title: Title.departmentRates, id: "departments", keyHeader: "Department",
-            groups: m.departments.map { (ScrubSummary.groupKey($0.key), $0.value) },
-            previous: previous.map { p in
-                Dictionary(
-                    uniqueKeysWithValues: p.metrics.departments.map { (ScrubSummary.groupKey($0.key), $0.value) })
-            })
+            // By the names the summary gives (a department named "(none)" and lines without one
+            // are one group there, and were two rows here).
+            groups: byKey(m.departments).map { ($0.key, $0.value) },
+            previous: previous.map { byKey($0.metrics.departments) })
         page += rankings(
             title: Title.providerRates, id: "providers", keyHeader: "Rendering NPI",
-            groups: m.providers.map { (ScrubSummary.providerKey($0.key), $0.value) },
-            previous: previous.map { p in
-                Dictionary(
-                    uniqueKeysWithValues: p.metrics.providers.map { (ScrubSummary.providerKey($0.key), $0.value) })
-            })
+            groups: ScrubSummary.merged(m.providers, key: ScrubSummary.providerKey).map { ($0.key, $0.value) },
+            previous: previous.map { ScrubSummary.merged($0.metrics.providers, key: ScrubSummary.providerKey) })
         page += payers(summary, previous)
         page += tablesUsed(summary)
         page += "</main>\n</body>\n</html>\n"
@@ -283,12 +279,9 @@ public enum ReportRenderer {
             "\n<figcaption>\(HTML.escape(description)) Median and 90th percentile are exact (nearest rank).</figcaption>\n</figure>\n"
         let before = p.map { x in
             Dictionary(
-                uniqueKeysWithValues: x.metrics.chargeLag.map {
-                    (
-                        ScrubSummary.groupKey($0.key),
-                        ScrubSummary.lagStatistics($0.value, threshold: x.chargeLagThresholdDays)
-                    )
-                })
+                x.metrics.chargeLag.map { (ScrubSummary.groupKey($0.key), $0.value) },
+                uniquingKeysWith: { $0.merging($1, uniquingKeysWith: +) }
+            ).mapValues { ScrubSummary.lagStatistics($0, threshold: x.chargeLagThresholdDays) }
         }
         html += "<table><caption>Charge lag by department (days)</caption><thead><tr>"
         html += "<th scope=\"col\">Department</th><th scope=\"col\">Lines</th><th scope=\"col\">Median</th>"

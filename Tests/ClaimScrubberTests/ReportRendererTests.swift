@@ -102,6 +102,7 @@ import Testing
         let hostile = [
             "ctl\u{1}\u{7}\u{1B}[31mRED\u{7F}", "nul\u{0}dept", "c1\u{85}\u{9F}", "\u{202E}Cardiology",
             "iso\u{2066}late", "tab\tok",
+            "non" + String(UnicodeScalar(0xFFFF)!) + "char" + String(UnicodeScalar(0xFDD0)!),
         ]
         var summary = ScrubSummary()
         summary.metrics.records = 12
@@ -123,17 +124,36 @@ import Testing
             let forbidden = html.unicodeScalars.filter {
                 switch $0.value {
                 case 0x09, 0x0A, 0x0D: return false
-                case 0...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: return true
+                case 0...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0xFDD0...0xFDEF: return true
+                case _ where $0.value & 0xFFFE == 0xFFFE: return true
                 default: return false
                 }
             }
             #expect(forbidden.isEmpty, "raw in the page: \(forbidden.map { String($0.value, radix: 16) })")
             #expect(html.contains("ctl\u{FFFD}\u{FFFD}\u{FFFD}[31mRED\u{FFFD}"))
             #expect(html.contains("\u{FFFD}Cardiology"))
+            #expect(html.contains("non\u{FFFD}char\u{FFFD}"))
             // In sentences of HTML text the names are isolated from the words around them.
             #expect(html.contains("<bdi>in\u{FFFD}\u{FFFD}.csv</bdi> (12 lines)"))
-            #expect(html.contains("most: <bdi>tab\tok</bdi> $6.00, <bdi>iso\u{FFFD}late</bdi> $5.00, "))
+            #expect(html.contains("most: <bdi>non\u{FFFD}char\u{FFFD}</bdi> $7.00, <bdi>tab\tok</bdi> $6.00, "))
         }
+    }
+
+    /// Lines without a department and a department named "(none)" are one group in summary.json;
+    /// the ranking of departments drawn at the end of a scrub gave them two "(none)" rows.
+    @Test func aDepartmentNamedNoneAndNoDepartmentAreOneRow() {
+        var summary = ScrubSummary()
+        var tally = GroupTally()
+        tally.lines = 400
+        tally.held = 20
+        summary.metrics.records = 800
+        summary.metrics.departments[""] = tally
+        summary.metrics.departments["(none)"] = tally
+        let html = ReportRenderer.html(summary)
+        let section = html.components(separatedBy: "<section id=\"departments\">")[1]
+            .components(separatedBy: "</section>")[0]
+        #expect(section.components(separatedBy: "<th scope=\"row\">(none)</th>").count == 2, "\(section)")
+        #expect(section.contains("<th scope=\"row\">(none)</th><td>800</td><td>40</td>"))
     }
 
     @Test func emptySummaryRenders() {
