@@ -90,12 +90,15 @@ public enum ReportRenderer {
 
     static func overview(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
         let m = s.metrics
-        let lag = ScrubSummary.lagStatistics(m.chargeLagAll, threshold: s.chargeLagThresholdDays)
-        let lagBefore = p.map {
-            ScrubSummary.lagStatistics($0.metrics.chargeLagAll, threshold: $0.chargeLagThresholdDays)
-        }
+        // The previous run's lags are measured against this run's threshold: its own (another
+        // `charge_lag_days`) made "over 15 days" now beside "over 3 days" then. The histograms hold
+        // every line, so the share is exact either way.
+        let threshold = s.chargeLagThresholdDays
+        let lag = ScrubSummary.lagStatistics(m.chargeLagAll, threshold: threshold)
+        let lagBefore = p.map { ScrubSummary.lagStatistics($0.metrics.chargeLagAll, threshold: threshold) }
         func duplicates(_ x: ScrubSummary) -> Int { x.findings(.E01) + x.findings(.E02) }
-        func rate(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
+        // A share of nothing is no share: nil (shown "—", no change), not 0%.
+        func rate(_ a: Int, _ b: Int) -> Double? { b > 0 ? Double(a) / Double(b) : nil }
         var rows: [Measure] = []
         func add(_ name: String, _ now: Int, _ before: Int?) {
             rows.append(
@@ -109,29 +112,39 @@ public enum ReportRenderer {
                     name: name, now: ReportFormat.dollars(now), before: before.map(ReportFormat.dollars),
                     change: before.map { ReportFormat.signedDollars(now - $0) }))
         }
-        func addRate(_ name: String, _ now: Double, _ before: Double?) {
+        func addRate(_ name: String, _ now: Double?, _ before: Double?) {
             rows.append(
                 Measure(
-                    name: name, now: ReportFormat.percent(now), before: before.map(ReportFormat.percent),
-                    change: before.map { ReportFormat.signedPoints(now - $0) }))
+                    name: name, now: now.map(ReportFormat.percent) ?? "—", before: before.map(ReportFormat.percent),
+                    change: now.flatMap { n in before.map { ReportFormat.signedPoints(n - $0) } }))
+        }
+        func addDays(_ name: String, _ now: Int32?, _ before: Int32?) {
+            rows.append(
+                Measure(
+                    name: name, now: now.map { ReportFormat.count(Int($0)) } ?? "—",
+                    before: before.map { ReportFormat.count(Int($0)) },
+                    change: now.flatMap { n in before.map { ReportFormat.signedCount(Int(n) - Int($0)) } }))
         }
         add("Lines in", s.linesIn, p?.linesIn)
         add("Lines held", s.linesHeld, p?.linesHeld)
-        addRate("Error rate (lines held)", rate(s.linesHeld, s.linesIn), p.map { rate($0.linesHeld, $0.linesIn) })
+        addRate("Error rate (lines held)", rate(s.linesHeld, s.linesIn), p.flatMap { rate($0.linesHeld, $0.linesIn) })
         add("Lines with findings", m.flagged, p?.metrics.flagged)
-        addRate("Finding rate", rate(m.flagged, s.linesIn), p.map { rate($0.metrics.flagged, $0.linesIn) })
+        addRate("Finding rate", rate(m.flagged, s.linesIn), p.flatMap { rate($0.metrics.flagged, $0.linesIn) })
         add("Findings: errors", m.errors, p?.metrics.errors)
         add("Findings: warnings", m.warnings, p?.metrics.warnings)
         addDollars("Charges", m.chargesCents, p?.metrics.chargesCents)
         addDollars("Dollars held", m.heldCents, p?.metrics.heldCents)
         addDollars("Dollars at risk (passed with warnings)", m.atRiskCents, p?.metrics.atRiskCents)
         add("Duplicates found (E01, E02)", duplicates(s), p.map(duplicates))
-        if lag.lines > 0 {
-            add("Charge lag median (days)", Int(lag.median), lagBefore.flatMap { $0.lines > 0 ? Int($0.median) : nil })
-            add("Charge lag p90 (days)", Int(lag.p90), lagBefore.flatMap { $0.lines > 0 ? Int($0.p90) : nil })
+        // Shown when either run has lags, so that none of the previous run's figures is lost.
+        if lag.lines > 0 || (lagBefore?.lines ?? 0) > 0 {
+            let now = lag.lines > 0 ? lag : nil
+            let before = lagBefore.flatMap { $0.lines > 0 ? $0 : nil }
+            addDays("Charge lag median (days)", now?.median, before?.median)
+            addDays("Charge lag p90 (days)", now?.p90, before?.p90)
             addRate(
-                "Charge lag over \(s.chargeLagThresholdDays) days", rate(lag.overThreshold, lag.lines),
-                lagBefore.map { rate($0.overThreshold, $0.lines) })
+                "Charge lag over \(threshold) days", now.flatMap { rate($0.overThreshold, $0.lines) },
+                before.flatMap { rate($0.overThreshold, $0.lines) })
         }
         var html = "<section id=\"overview\">\n<h2>\(p == nil ? "Overview" : Title.comparison)</h2>\n"
         if let p {
@@ -143,7 +156,7 @@ public enum ReportRenderer {
         html += "</tr></thead><tbody>\n"
         for row in rows {
             html += "<tr><th scope=\"row\">\(HTML.escape(row.name))</th><td>\(row.now)</td>"
-            if p != nil { html += "<td>\(row.before ?? "")</td><td class=\"change\">\(row.change ?? "")</td>" }
+            if p != nil { html += "<td>\(row.before ?? "—")</td><td class=\"change\">\(row.change ?? "")</td>" }
             html += "</tr>\n"
         }
         return html + "</tbody></table>\n</section>\n"
@@ -281,7 +294,7 @@ public enum ReportRenderer {
             Dictionary(
                 x.metrics.chargeLag.map { (ScrubSummary.groupKey($0.key), $0.value) },
                 uniquingKeysWith: { $0.merging($1, uniquingKeysWith: +) }
-            ).mapValues { ScrubSummary.lagStatistics($0, threshold: x.chargeLagThresholdDays) }
+            ).mapValues { ScrubSummary.lagStatistics($0, threshold: threshold) }
         }
         html += "<table><caption>Charge lag by department (days)</caption><thead><tr>"
         html += "<th scope=\"col\">Department</th><th scope=\"col\">Lines</th><th scope=\"col\">Median</th>"

@@ -156,6 +156,41 @@ import Testing
         #expect(section.contains("<th scope=\"row\">(none)</th><td>800</td><td>40</td>"))
     }
 
+    /// The overview's comparison: the previous run's lags against this run's threshold (its own
+    /// threshold made "over 15 days" sit beside "over 3 days"), and "—" with no change where the
+    /// previous run had no lines (its rates read 0.0% and made a change), or this run has no lags
+    /// (the previous run's lag rows disappeared).
+    @Test func comparisonsMeasureLikeWithLike() {
+        func run(lines: Int, held: Int, lags: [Int32: Int], threshold: Int) -> ScrubSummary {
+            var summary = ScrubSummary()
+            summary.metrics.records = lines
+            summary.metrics.held = held
+            if !lags.isEmpty { summary.metrics.chargeLag["Lab"] = lags }
+            summary.chargeLagThresholdDays = threshold
+            return summary
+        }
+        func row(_ html: String, _ name: String) -> String {
+            let start = html.components(separatedBy: "<tr><th scope=\"row\">\(name)</th>")
+            return start.count > 1 ? start[1].components(separatedBy: "</tr>")[0] : "(no row)"
+        }
+        // 100 lines each; 20 lags of 5 days, the rest 1: over 15 days none in either run.
+        let lags: [Int32: Int] = [1: 80, 5: 20]
+        let now = run(lines: 100, held: 5, lags: lags, threshold: 15)
+        let then = run(lines: 100, held: 5, lags: lags, threshold: 3)
+        let compared = ReportRenderer.html(now, previous: then)
+        #expect(
+            row(compared, "Charge lag over 15 days") == "<td>0.0%</td><td>0.0%</td><td class=\"change\">0.0 pp</td>")
+        // A previous run of no lines: no rate, no change.
+        let empty = run(lines: 0, held: 0, lags: [:], threshold: 3)
+        let fromEmpty = ReportRenderer.html(now, previous: empty)
+        #expect(row(fromEmpty, "Error rate (lines held)") == "<td>5.0%</td><td>—</td><td class=\"change\"></td>")
+        #expect(row(fromEmpty, "Charge lag median (days)") == "<td>1</td><td>—</td><td class=\"change\"></td>")
+        // This run of no lines: the previous run's lags are still shown.
+        let toEmpty = ReportRenderer.html(empty, previous: then)
+        #expect(row(toEmpty, "Charge lag p90 (days)") == "<td>—</td><td>5</td><td class=\"change\"></td>")
+        #expect(row(toEmpty, "Charge lag over 3 days") == "<td>—</td><td>20.0%</td><td class=\"change\"></td>")
+    }
+
     @Test func emptySummaryRenders() {
         let html = ReportRenderer.html(ScrubSummary())
         for title in ReportRenderer.Title.all { #expect(html.contains(title)) }
