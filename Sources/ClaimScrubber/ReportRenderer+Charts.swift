@@ -32,7 +32,7 @@ enum SVGChart {
             let length =
                 maximum > 0 ? max(bar.value > 0 ? 1 : 0, Int((bar.value / maximum * Double(plotWidth)).rounded())) : 0
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>"
-            svg += "\(HTML.escape(shortened(bar.label, 48)))</text>"
+            svg += "\(HTML.escape(fitted(bar.label, width: Double(labelWidth - 16))))</text>"
             svg +=
                 "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"\(color)\">"
             svg += "<title>\(HTML.escape(bar.label)): \(HTML.escape(bar.display))</title></rect>"
@@ -111,8 +111,25 @@ enum SVGChart {
         return power * 10
     }
 
-    static func shortened(_ text: String, _ limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    /// `text` cut (with "…") to what fits in `width` pixels of the charts' 12px font, reckoned
+    /// generously per character: 9 for capitals, wide letters and anything not ASCII, 7 for
+    /// digits, 4 for spaces and narrow letters, 6.5 for the rest. A 48-character cut let a name of
+    /// capitals ("XXXX…") run past the chart's left edge.
+    static func fitted(_ text: String, width: Double) -> String {
+        func advance(_ c: Character) -> Double {
+            if c.isUppercase || "mw@%&".contains(c) || !c.isASCII { return 9 }
+            if c.isNumber { return 7 }
+            return " il.,:;'|!jtfr()-/".contains(c) ? 4 : 6.5
+        }
+        if text.reduce(0, { $0 + advance($1) }) <= width { return text }
+        var used = 9.0  // the ellipsis
+        var kept = ""
+        for c in text {
+            used += advance(c)
+            if used > width { break }
+            kept.append(c)
+        }
+        return kept + "…"
     }
 
     private static func open(id: String, title: String, description: String, height: Int) -> String {

@@ -481,7 +481,7 @@ public enum ReportRenderer {
         .meta{color:#555;margin:0 0 16px}
         table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
         caption{text-align:left;font-weight:600;padding:4px 0}
-        th,td{border-bottom:1px solid #e4e4e4;padding:3px 10px;text-align:right}
+        th,td{border-bottom:1px solid #e4e4e4;padding:3px 10px;text-align:right;overflow-wrap:anywhere}
         th[scope=row],td:first-child,td.text,table.texts td{text-align:left}thead th{background:#f3f5f8}
         .change{font-weight:600}
         figure{margin:8px 0}figcaption{color:#444;font-size:13px}

@@ -191,6 +191,30 @@ import Testing
         #expect(row(toEmpty, "Charge lag over 3 days") == "<td>—</td><td>20.0%</td><td class=\"change\"></td>")
     }
 
+    /// Chart labels are cut to the label area's width, not to a count of characters: 48 capitals
+    /// ran past the chart's left edge. Every rule's title still fits whole; table cells break a
+    /// long unbroken name instead of widening the page.
+    @Test func longNamesFitTheChartAndTheTables() {
+        let wide = String(repeating: "X", count: 400)
+        let cut = SVGChart.fitted(wide, width: 314)
+        #expect(cut.hasSuffix("…") && cut.count <= 35 && cut.count >= 30)
+        #expect(SVGChart.fitted("Family Medicine", width: 314) == "Family Medicine")
+        for rule in RuleID.allCases {
+            let label = "\(rule.rawValue) \(rule.title)"
+            #expect(SVGChart.fitted(label, width: 314) == label, "\(label)")
+        }
+        var summary = ScrubSummary()
+        var tally = GroupTally()
+        tally.lines = 30
+        tally.held = 3
+        tally.heldCents = 500
+        summary.metrics.records = 30
+        summary.metrics.held = 3
+        summary.metrics.departments[wide] = tally
+        let html = ReportRenderer.html(summary)
+        #expect(html.contains(">\(cut)</text>") && html.contains("overflow-wrap:anywhere"))
+    }
+
     @Test func emptySummaryRenders() {
         let html = ReportRenderer.html(ScrubSummary())
         for title in ReportRenderer.Title.all { #expect(html.contains(title)) }
