@@ -282,6 +282,16 @@ extension ScrubSummary {
             m.rules[rule.ordinal] = RuleTally(
                 errors: try r.int(entry, "errors", in: path), lines: try r.int(entry, "lines", in: path),
                 chargesCents: try r.int64(entry, "charges_cents", in: path))
+            // A rule counts a line once: its lines are lines in, its errors among its findings.
+            if m.rules[rule.ordinal].lines > m.records {
+                throw ScrubError(
+                    "\(path).lines (\(m.rules[rule.ordinal].lines)) is more than lines_in (\(m.records))", file: file)
+            }
+            if m.rules[rule.ordinal].errors > m.findingsByRule[rule.ordinal] {
+                throw ScrubError(
+                    "\(path).errors (\(m.rules[rule.ordinal].errors)) is more than its findings in findings_by_rule "
+                        + "(\(m.findingsByRule[rule.ordinal]))", file: file)
+            }
             for item in try r.array(entry, "top_codes", in: path) {
                 guard let item = item as? [String: Any], let code = item["code"] as? String,
                     let key = TopCode.key(text: code, rule: rule)
@@ -348,9 +358,19 @@ extension ScrubSummary {
                         "charge_lag.by_department.\(name).histogram: the lines of the charge lag histograms add up "
                             + "to more than 2^50", file: file)
                 }
-                histogram[Int32(clamping: days), default: 0] += Int(lines)
+                // A lag is a difference of two day numbers: one past 32 bits was cut to 2^31 - 1
+                // and shown as a median.
+                guard let lag = Int32(exactly: days) else {
+                    throw ScrubError(
+                        "charge_lag.by_department.\(name).histogram: \(days) days is not a charge lag", file: file)
+                }
+                histogram[lag, default: 0] += Int(lines)
             }
             m.chargeLag[name == Self.noneKey ? "" : name] = histogram
+        }
+        if lagLines > Int64(m.records) {
+            throw ScrubError(
+                "charge_lag: its histograms hold \(lagLines) lines, more than lines_in (\(m.records))", file: file)
         }
         metrics = m
 
@@ -474,6 +494,13 @@ private struct JSONReader {
         t.chargesCents = try int64(o, "charges_cents", in: path)
         t.heldCents = try int64(o, "held_cents", in: path)
         t.atRiskCents = try int64(o, "at_risk_cents", in: path)
+        // As for the totals: a group at odds with itself would draw an impossible rate.
+        for (key, count) in [("lines_held", t.held), ("lines_with_findings", t.flagged)] where count > t.lines {
+            throw ScrubError("\(path).\(key) (\(count)) is more than its lines (\(t.lines))", file: file)
+        }
+        if t.errors > t.findings {
+            throw ScrubError("\(path).errors (\(t.errors)) is more than its findings (\(t.findings))", file: file)
+        }
         return t
     }
 }

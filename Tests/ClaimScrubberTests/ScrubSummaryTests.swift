@@ -226,9 +226,11 @@ import Testing
     }
 
     /// An empty run's summary.json whose charge lag has these histograms (department → entries of
-    /// days and lines).
+    /// days and lines), its lines in as many as the histograms hold (at most 2^50).
     static func summary(lag histograms: [String: [(days: Int, lines: Int64)]]) throws -> [UInt8] {
         var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
+        let lines = histograms.values.joined().reduce(Int64(0)) { $0 &+ $1.lines }
+        object["lines_in"] = min(max(lines, 0), Int64(1) << 50)
         var lag = try #require(object["charge_lag"] as? [String: Any])
         lag["by_department"] = histograms.mapValues { entries in
             ["histogram": entries.map { ["days": $0.days, "lines": $0.lines] }] as [String: Any]
@@ -293,6 +295,62 @@ import Testing
             _ = try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)), file: "s.json")
         } throws: { error in
             (error as? ScrubError)?.description.contains("weeks.2026-W23b: the same week as another entry") == true
+        }
+    }
+
+    /// The same for a group, a rule and the lag histograms: a department with more lines held than
+    /// lines (a rate of 1,230% in the report), a rule with more lines than lines in or more errors
+    /// than findings, a lag past 32 bits (cut to 2^31 - 1 and shown as a median), histograms of
+    /// more lines than lines in. Each is refused naming its key; the same summary in range reads.
+    @Test(arguments: [
+        "departments.Lab.lines_held", "departments.Lab.errors", "rules.D01.lines", "rules.D01.errors", "lag.days",
+        "lag.lines",
+    ])
+    func aGroupOrRuleAtOddsWithItselfIsRefused(defect: String) throws {
+        let tally: [String: Any] = [
+            "lines": 4, "lines_with_findings": 2, "lines_held": 1, "findings": 3, "errors": 1, "charges_cents": 400,
+            "held_cents": 100, "at_risk_cents": 100,
+        ]
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
+        object["lines_in"] = 10
+        object["findings_by_rule"] = ["D01": 3]
+        var department = tally
+        var rule: [String: Any] = ["errors": 1, "lines": 2, "charges_cents": 200, "top_codes": [] as [Any]]
+        var histogram: [[String: Any]] = [["days": 2, "lines": 5]]
+        let expected: String
+        switch defect {
+        case "departments.Lab.lines_held":
+            department["lines_held"] = 5
+            expected = "departments.Lab.lines_held (5) is more than its lines (4)"
+        case "departments.Lab.errors":
+            department["errors"] = 4
+            expected = "departments.Lab.errors (4) is more than its findings (3)"
+        case "rules.D01.lines":
+            rule["lines"] = 11
+            expected = "rules.D01.lines (11) is more than lines_in (10)"
+        case "rules.D01.errors":
+            rule["errors"] = 4
+            expected = "rules.D01.errors (4) is more than its findings"
+        case "lag.days":
+            histogram = [["days": 1 << 40, "lines": 1]]
+            expected = "\(1 << 40) days is not a charge lag"
+        default:
+            histogram = [["days": 2, "lines": 11]]
+            expected = "more than lines_in (10)"
+        }
+        func read(_ department: [String: Any], _ rule: [String: Any], _ histogram: [[String: Any]]) throws {
+            var o = object
+            o["departments"] = ["Lab": department]
+            o["rules"] = ["D01": rule]
+            o["charge_lag"] = ["threshold_days": 3, "by_department": ["Lab": ["histogram": histogram]]]
+            _ = try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: o)), file: "s.json")
+        }
+        try read(
+            tally, ["errors": 1, "lines": 2, "charges_cents": 200, "top_codes": [] as [Any]], [["days": 2, "lines": 5]])
+        #expect {
+            try read(department, rule, histogram)
+        } throws: { error in
+            (error as? ScrubError)?.description.contains(expected) == true
         }
     }
 

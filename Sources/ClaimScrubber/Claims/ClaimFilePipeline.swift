@@ -605,10 +605,23 @@ final class ClaimFilePipeline {
             }
             claimsByRule[finding.rule, default: []].formUnion(finding.claims.clamped(to: 0..<state.claimCents.count))
         }
-        for (rule, claims) in claimsByRule {
-            for c in claims {
-                state.metrics.rules[rule.ordinal].lines += state.claimFirstRecord[c + 1] - state.claimFirstRecord[c]
-                state.metrics.rules[rule.ordinal].chargesCents.addSaturating(state.claimCents[c])
+        if !claimsByRule.isEmpty {
+            // A line the rule already counted (an X01 of its own claim, from pass 1) counts once.
+            var counted: [RuleID: Set<Int>] = [:]
+            for i in 0..<state.findings.count where claimsByRule[state.findings.rule(i)] != nil {
+                counted[state.findings.rule(i), default: []].insert(state.findings.record(i))
+            }
+            // Charges by claim (the lines' own amounts are not kept here): a claim with a line
+            // already counted has its charges counted by pass 1 for those lines, and adds none.
+            for (rule, claims) in claimsByRule {
+                for c in claims {
+                    let records = state.claimFirstRecord[c]..<state.claimFirstRecord[c + 1]
+                    let uncounted = records.filter { counted[rule]?.contains($0) != true }.count
+                    state.metrics.rules[rule.ordinal].lines += uncounted
+                    if uncounted == records.count {
+                        state.metrics.rules[rule.ordinal].chargesCents.addSaturating(state.claimCents[c])
+                    }
+                }
             }
         }
         // The claim is the unit: every line of a held claim is held, whatever rule held it.

@@ -75,6 +75,10 @@ struct StoredFindings: Sendable {
         segments[index >> Self.segmentShift].entries[index & Self.segmentMask].record
     }
 
+    func rule(_ index: Int) -> RuleID {
+        segments[index >> Self.segmentShift].entries[index & Self.segmentMask].rule
+    }
+
     subscript(index: Int) -> StoredFinding {
         let segment = segments[index >> Self.segmentShift]
         let e = segment.entries[index & Self.segmentMask]
