@@ -341,19 +341,25 @@ public enum ReportRenderer {
     }
 
     static func weeklyTrend(_ s: ScrubSummary) -> String {
-        let weeks = s.metrics.weeks.sorted { $0.key < $1.key }
+        // Weeks in time order; the lines without a usable date of service ("(none)") last, not
+        // first on the timeline.
+        let dated = s.metrics.weeks.filter { $0.key != ISOWeek.none }.sorted { $0.key < $1.key }
+        let weeks = dated + s.metrics.weeks.filter { $0.key == ISOWeek.none }.map { ($0.key, $0.value) }
         let bars = weeks.map { week, t in
             SVGChart.Bar(
                 label: ISOWeek.label(week), value: Double(t.lines),
                 display: "\(ReportFormat.count(t.lines)) lines, \(ReportFormat.count(t.held)) held",
                 part: Double(t.held))
         }
-        let description =
-            weeks.isEmpty
-            ? "No lines."
-            : "Lines per ISO week of service, held lines darker, from \(ISOWeek.label(weeks.first!.key)) "
-                + "to \(ISOWeek.label(weeks.last!.key)); busiest week "
-                + "\(ISOWeek.label(weeks.max { ($0.value.lines, $1.key) < ($1.value.lines, $0.key) }!.key))."
+        var description =
+            dated.isEmpty
+            ? (weeks.isEmpty ? "No lines." : "No line has a usable date of service.")
+            : "Lines per ISO week of service, held lines darker, from \(ISOWeek.label(dated.first!.key)) "
+                + "to \(ISOWeek.label(dated.last!.key)); busiest week "
+                + "\(ISOWeek.label(dated.max { ($0.value.lines, $1.key) < ($1.value.lines, $0.key) }!.key))."
+        if let undated = s.metrics.weeks[ISOWeek.none], !dated.isEmpty, undated.lines > 0 {
+            description += " \(ReportFormat.count(undated.lines)) lines without a usable date of service, last."
+        }
         var html = "<section id=\"weeks\">\n<h2>\(Title.weeklyTrend)</h2>\n<figure>\n"
         html += SVGChart.columns(
             id: "chart-weeks", title: Title.weeklyTrend, description: description, bars: bars, color: "#9fb8d6",

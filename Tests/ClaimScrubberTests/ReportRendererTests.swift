@@ -215,6 +215,28 @@ import Testing
         #expect(html.contains(">\(cut)</text>") && html.contains("overflow-wrap:anywhere"))
     }
 
+    /// Lines without a usable date of service come last in the weekly trend, after the dated weeks
+    /// in time order; they came first, and the caption read "from (none) to 2026-W44".
+    @Test func undatedLinesComeLastInTheWeeklyTrend() {
+        var summary = ScrubSummary()
+        var tally = GroupTally()
+        tally.lines = 10
+        let first = ISOWeek.index(DayNumber.from(year: 2026, month: 6, day: 1))
+        summary.metrics.weeks[first] = tally
+        summary.metrics.weeks[first + 1] = tally
+        summary.metrics.weeks[ISOWeek.none] = tally
+        summary.metrics.records = 30
+        let html = ReportRenderer.html(summary)
+        #expect(html.contains("from 2026-W23 to 2026-W24;"))
+        #expect(html.contains("10 lines without a usable date of service, last."))
+        let rows = html.components(separatedBy: "<caption>Weekly trend (text alternative)</caption>")[1]
+            .components(separatedBy: "</table>")[0]
+        let order = ["2026-W23", "2026-W24", "(none)"].map {
+            rows.range(of: "<th scope=\"row\">\($0)</th>")!.lowerBound
+        }
+        #expect(order == order.sorted())
+    }
+
     @Test func emptySummaryRenders() {
         let html = ReportRenderer.html(ScrubSummary())
         for title in ReportRenderer.Title.all { #expect(html.contains(title)) }
