@@ -8,7 +8,13 @@ struct ClaimFileGeneratorTests {
     /// Generates a file, scrubs it with the demo tables and compares findings with the truth.
     /// (Seed 1 at the default error rate put M04 in the truth of an 837I line moved to a FY2025
     /// date, which no Excludes1 release covers.)
-    @Test(arguments: [(ClaimFileFormat.x12, 11, 0.2, 3000), (.hl7, 11, 0.2, 3000), (.x12, 1, 0.05, 2000)])
+    /// (At error rate 0.5, seeds 27 and 169 gave an 837P line without pointers that took the
+    /// claim's defective diagnoses, and an 837I line a year older that was given the claim's age
+    /// edit; an infant's timely-filing defect became D02, which an 837 cannot show.)
+    @Test(arguments: [
+        (ClaimFileFormat.x12, 11, 0.2, 3000), (.hl7, 11, 0.2, 3000), (.x12, 1, 0.05, 2000), (.x12, 27, 0.5, 3000),
+        (.x12, 169, 0.5, 3000),
+    ])
     func everyInjectedDefectIsFoundAndNothingElse(format: ClaimFileFormat, seed: UInt64, errorRate: Double, lines: Int)
         throws
     {
@@ -31,6 +37,32 @@ struct ClaimFileGeneratorTests {
         if format == .x12 && seed == 11 {
             #expect(truth.contains { $0.hasSuffix(",X02") } && truth.contains { $0.hasSuffix(",X03") })
         }
+    }
+
+    /// An 837 has no post date: the generator never lists D02 for one (an infant's timely-filing
+    /// defect, which would make it a birth-date defect too, becomes a modifier defect instead).
+    @Test func noPostDateDefectInAnX12File() {
+        var options = ExtractGenerator.Options(lines: 4000)
+        options.errorRate = 0.5
+        options.seed = 240
+        var x12 = ClaimFileGenerator(format: .x12, options: options)
+        x12.generate { _ in }
+        #expect(!x12.truth.contains { $0.rule == .D02 } && x12.truth.contains { $0.rule == .D03 })
+        var hl7 = ClaimFileGenerator(format: .hl7, options: options)
+        hl7.generate { _ in }
+        #expect(hl7.truth.contains { $0.rule == .D02 })
+    }
+
+    /// The age edit copied to another line of an 837I claim holds only where the patient's age on
+    /// that line's date is outside the code's band: F84.3 is for ages 0–17.
+    @Test func theAgeEditFollowsEachLinesDate() {
+        var line = [String](repeating: "", count: ExtractGenerator.Field.description.rawValue + 1)
+        line[ExtractGenerator.Field.dob.rawValue] = "2008-02-28"
+        line[ExtractGenerator.Field.dx2.rawValue] = "F84.3"
+        #expect(ClaimFileGenerator.outsideAgeBand(line, on: DayNumber.parse("2026-04-12")))
+        #expect(!ClaimFileGenerator.outsideAgeBand(line, on: DayNumber.parse("2025-05-10")))
+        #expect(!ClaimFileGenerator.outsideAgeBand(line, on: DayNumber.parse("2026-02-27")))
+        #expect(ClaimFileGenerator.outsideAgeBand(line, on: DayNumber.parse("2026-02-28")))
     }
 
     @Test func sameSeedSameFile() {

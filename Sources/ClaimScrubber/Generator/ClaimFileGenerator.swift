@@ -180,7 +180,14 @@ public struct ClaimFileGenerator {
             }
             var defective: Set<String> = []
             for id in lineIds where pendingTruth[id] != nil { defective.insert(id) }
-            if institutional { adjustInstitutionalTruth(claim, principal: slots.first) }
+            if institutional {
+                adjustInstitutionalTruth(claim, principal: slots.first)
+            } else if !slots.isEmpty {
+                // A line left without pointers (its codes found no slot) takes every claim
+                // diagnosis, as the scrubber reads it: so do the defects they carry.
+                let unpointed = Set(pointers.indices.filter { pointers[$0].isEmpty })
+                if !unpointed.isEmpty { spreadDiagnosisTruth(claim, to: unpointed, principal: slots.first) }
+            }
             for id in lineIds { pendingTruth.removeValue(forKey: id) }
             var qualifier = "ABK"
             if rng.chance(base.options.errorRate / 4) {
@@ -254,6 +261,16 @@ public struct ClaimFileGenerator {
     /// diagnosis defect injected on one line therefore shows on all lines of the claim, and a
     /// manifestation code is primary only when it is the claim's principal diagnosis.
     mutating func adjustInstitutionalTruth(_ claim: [[String]], principal: String?) {
+        spreadDiagnosisTruth(claim, to: Set(claim.indices), principal: principal, institutional: true)
+    }
+
+    /// The diagnosis defects of each line of `claim`, copied to the lines `targets` that take every
+    /// claim diagnosis (all lines of an 837I; an 837P line without pointers), where they apply on
+    /// that line's date. On an 837I a manifestation code is primary only as the claim's principal
+    /// diagnosis, so the line it was injected on loses its M03 otherwise.
+    mutating func spreadDiagnosisTruth(
+        _ claim: [[String]], to targets: Set<Int>, principal: String?, institutional: Bool = false
+    ) {
         let diagnosisRules: Set<RuleID> = [.C04, .C05, .M01, .M02, .M04]
         let ids = claim.map { $0[Field.lineId.rawValue] }
         for (i, line) in claim.enumerated() {
@@ -265,21 +282,42 @@ public struct ClaimFileGenerator {
                     let dated: Set<RuleID> = [.C04, .C05, .M04]
                     // M04 needs the Excludes1 pairs, FY2026 only: a line moved to an older date (a
                     // timely-filing defect) gets none.
-                    for (j, other) in ids.enumerated() where j != i && !(pendingTruth[other] ?? []).contains(rule) {
+                    for (j, other) in ids.enumerated()
+                    where j != i && targets.contains(j) && !(pendingTruth[other] ?? []).contains(rule) {
                         let day = DayNumber.parse(claim[j][Field.serviceDate.rawValue])
                         if dated.contains(rule) && day >= GeneratorCatalog.firstUncoveredICD10CMDay { continue }
                         if rule == .M04 && day < GeneratorCatalog.firstExcludes1Day { continue }
+                        // The age band is broken at the defect line's date; another line's date (a
+                        // timely-filing defect's, a year before) may find the patient inside it.
+                        if rule == .M01 && !Self.outsideAgeBand(line, on: day) { continue }
                         truth.append(.init(lineId: other, rule: rule))
                     }
                 } else if rule == .M03 {
-                    if line[Field.dx1.rawValue].replacingOccurrences(of: ".", with: "") == principal {
-                        for other in ids where other != ids[i] { truth.append(.init(lineId: other, rule: .M03)) }
-                    } else {
+                    let isPrincipal = line[Field.dx1.rawValue].replacingOccurrences(of: ".", with: "") == principal
+                    if isPrincipal {
+                        for j in targets where j != i { truth.append(.init(lineId: ids[j], rule: .M03)) }
+                    } else if institutional {
                         dropped.insert(.init(lineId: ids[i], rule: .M03))
                     }
                 }
             }
         }
+    }
+
+    /// True when the age-list code among `line`'s diagnoses (an M01 defect's) is for an age band
+    /// the patient is outside of on `day`.
+    static func outsideAgeBand(_ line: [String], on day: Int32) -> Bool {
+        let born = DayNumber.parse(line[Field.dob.rawValue])
+        guard DayNumber.isDate(born), DayNumber.isDate(day), born <= day else { return false }
+        let age = DayNumber.age(born: born, on: day)
+        let lists: [([String], ClosedRange<Int>)] = [
+            (GeneratorCatalog.newbornDiagnoses, 0...0), (GeneratorCatalog.pediatricDiagnoses, 0...17),
+            (GeneratorCatalog.adultDiagnoses, 15...124),
+        ]
+        for field in [Field.dx1, .dx2, .dx3, .dx4] {
+            for (codes, band) in lists where codes.contains(line[field.rawValue]) { return !band.contains(age) }
+        }
+        return true
     }
 
     // MARK: - HL7

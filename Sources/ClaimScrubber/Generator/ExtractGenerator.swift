@@ -6,6 +6,12 @@
 /// before `asOf`. Each defective line carries exactly one defect, and the truth file lists the
 /// finding (line_id, rule) it must produce; every other line must come out clean.
 public struct ExtractGenerator {
+    /// The `--as-of` dates whose 90 days of service lie where the shipped tables and the demo NCCI
+    /// files all serve (2026-06-30 through 2026-09-30): there the truth file is exact. Earlier or
+    /// later, a scrub gives C06 for dates no release covers in place of some injected defects.
+    public static let exactTruthAsOf: ClosedRange<Int32> =
+        (GeneratorCatalog.firstDemoNCCIDay + 90)...(GeneratorCatalog.firstUncoveredICD10CMDay - 1)
+
     public struct Options: Sendable {
         public var lines: Int
         public var seed: UInt64 = 1
@@ -369,8 +375,9 @@ public struct ExtractGenerator {
         let lineId = fields[Field.lineId.rawValue]
         var defect = chosen
         if defect == .pastTimelyFiling && DayNumber.parse(fields[Field.dob.rawValue]) > options.asOf - 500 {
-            // An infant born after the old service date would also be a birth-date defect.
-            defect = .postBeforeService
+            // An infant born after the old service date would also be a birth-date defect. An 837
+            // has no post date (D02 could not be found there): a modifier defect instead.
+            defect = options.defects.contains(.postBeforeService) ? .postBeforeService : .invalidModifier
         }
         let born = DayNumber.parse(fields[Field.dob.rawValue])
         if [.unknownProcedure, .procedureNotInEffect, .notPayableByMedicare].contains(defect)

@@ -41,7 +41,9 @@ extension GeneratorCatalog {
     static let headerDiagnoses = ["E11", "J45", "M54", "R51", "K21", "I25", "E78", "N39", "M25"]
     /// M01: codes billable in FY2025 and FY2026 on exactly one MCE list, an age list.
     static let newbornDiagnoses = ["Z38.00", "Z05.9", "Z05.1"]
-    static let pediatricDiagnoses = ["E30.1", "F84.3", "F64.2"]
+    /// (Not E30.1: N92, of the female-only N92.6, excludes it, and on an 837I, where every claim
+    /// diagnosis applies to every line, the two made an Excludes1 pair no line was given.)
+    static let pediatricDiagnoses = ["F84.3", "F64.2"]
     static let adultDiagnoses = ["F69", "H25.011", "G30.1"]
     /// M02: billable codes on exactly one MCE list, a sex list.
     static let femaleDiagnoses = ["N94.6", "N95.1", "N92.6", "N83.10"]
