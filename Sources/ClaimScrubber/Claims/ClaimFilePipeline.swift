@@ -589,8 +589,9 @@ final class ClaimFilePipeline {
                 procedure: finding.code, amountCents: finding.amountCents, serviceDay: finding.day,
                 wasHeld: wasHeld, wasFlagged: wasFlagged)
         }
-        // The claims each rule's envelope findings cover, for its tally's lines and charges.
-        var claimsByRule: [RuleID: Set<Int>] = [:]
+        // The claims each rule's envelope findings cover, for its tally's lines and charges: ranges
+        // (a missing IEA covers every claim of its interchange; a set of them was millions of ints).
+        var claimsByRule: [RuleID: [Range<Int>]] = [:]
         for finding in envelope {
             guard let severity = options.settings.severity(of: finding.rule, payer: nil) else { continue }
             // A finding outside any claim still fails the gate: the file is not a valid 837.
@@ -603,7 +604,8 @@ final class ClaimFilePipeline {
             } else {
                 state.metrics.warnings += count
             }
-            claimsByRule[finding.rule, default: []].formUnion(finding.claims.clamped(to: 0..<state.claimCents.count))
+            let covered = finding.claims.clamped(to: 0..<state.claimCents.count)
+            if !covered.isEmpty { claimsByRule[finding.rule, default: []].append(covered) }
         }
         if !claimsByRule.isEmpty {
             // A line the rule already counted (an X01 of its own claim, from pass 1) counts once.
@@ -613,8 +615,17 @@ final class ClaimFilePipeline {
             }
             // Charges by claim (the lines' own amounts are not kept here): a claim with a line
             // already counted has its charges counted by pass 1 for those lines, and adds none.
-            for (rule, claims) in claimsByRule {
-                for c in claims {
+            for (rule, ranges) in claimsByRule {
+                // Overlapping ranges (an SE01 and a GE01 over the same claims) count a claim once.
+                var merged: [Range<Int>] = []
+                for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                    if let last = merged.last, range.lowerBound <= last.upperBound {
+                        merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+                    } else {
+                        merged.append(range)
+                    }
+                }
+                for c in merged.joined() {
                     let records = state.claimFirstRecord[c]..<state.claimFirstRecord[c + 1]
                     let uncounted = records.filter { counted[rule]?.contains($0) != true }.count
                     state.metrics.rules[rule.ordinal].lines += uncounted

@@ -382,9 +382,8 @@ final class HL7MessageReader: ClaimUnitReader {
 
     /// A structural problem of the message: X01 on it, so the message is held whole and the rest of
     /// the file is still read. Only what cannot be tied to a message (a segment before any MSH)
-    /// stops the run.
-    /// An X01 on the current message, at the segment being read, or at `segment` (the message's
-    /// MSH for what only its end reveals).
+    /// stops the run. It names the segment being read, or `segment` (the message's MSH for what
+    /// only its end reveals).
     private func structureError(_ field: String, _ message: String, at segment: Int? = nil) {
         let at = segment ?? position
         claimFindings.append(
