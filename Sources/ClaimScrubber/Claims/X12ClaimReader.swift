@@ -631,11 +631,20 @@ final class X12ClaimReader {
 
     /// Whether the current segment's first element has the shape of an X12 segment id: two or
     /// three characters, an uppercase letter, then uppercase letters or digits.
+    ///
+    /// Read off the segment's first bytes: every segment takes this test, and splitting it into
+    /// elements for it cost more than the rest of reading a header segment.
     private var hasSegmentIdShape: Bool {
-        let id = reader.element(0)
-        let isUpper = { (c: UInt8) in c >= 0x41 && c <= 0x5A }
-        return (2...3).contains(id.count) && isUpper(id[0])
-            && id.dropFirst().allSatisfy({ isUpper($0) || ($0 >= 0x30 && $0 <= 0x39) })
+        let segment = reader.segment
+        let separator = reader.delimiters.element
+        var n = 0
+        while n < segment.count && segment[n] != separator {
+            let c = segment[n]
+            let upper = c >= 0x41 && c <= 0x5A
+            guard n < 3, upper || (n > 0 && c >= 0x30 && c <= 0x39) else { return false }
+            n += 1
+        }
+        return n >= 2
     }
 
     /// The segment ids of the 837P and 837I (005010X222A1, 005010X223A2) and their envelope.

@@ -283,9 +283,9 @@ final class X12SegmentReader {
         // anywhere: `CLM*EN\nC2`, `S\nT*837`. X12 data holds no line breaks, so where the
         // terminator is not one they are the wrapping's and are left out of the elements; the
         // segment is still copied as the file has it (`rawSegment`).
-        if !Self.isLineBreak(delimiters.segment), stop > from,
-            memchr(base + from, 0x0A, stop - from) != nil || memchr(base + from, 0x0D, stop - from) != nil
-        {
+        // (Looked for by its LF: a file wrapped with CR alone is not handled. One search a segment,
+        // not two, on the path every segment takes.)
+        if !Self.isLineBreak(delimiters.segment), stop > from, memchr(base + from, 0x0A, stop - from) != nil {
             if unwrapped.count < stop - from {
                 unwrapped.deallocate()
                 unwrapped = .allocate(byteCount: max(stop - from, 256), alignment: 8)
