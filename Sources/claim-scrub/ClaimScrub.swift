@@ -14,7 +14,7 @@ struct ClaimScrub: ParsableCommand {
             // statuses), not the argument parser's EX_USAGE (64); help, version and the gate's own
             // statuses pass through unchanged.
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            StandardError.write(fullMessage(for: error) + "\n")
             Foundation.exit(2)
         }
     }
@@ -29,7 +29,7 @@ struct ClaimScrub: ParsableCommand {
 
 /// Prints a run-stopping error the way every subcommand does, and maps it to exit status 2.
 func fail(_ error: any Error) -> ExitCode {
-    FileHandle.standardError.write(Data("claim-scrub: error: \(error)\n".utf8))
+    StandardError.write("claim-scrub: error: \(error)\n")
     return ExitCode(2)
 }
 

@@ -48,13 +48,11 @@ struct Generate: ParsableCommand {
         options.asOf = try parseDay(asOf, option: "--as-of")
         if !ExtractGenerator.exactTruthAsOf.contains(options.asOf) {
             let range = ExtractGenerator.exactTruthAsOf
-            FileHandle.standardError.write(
-                Data(
-                    ("warning: the dates of service (the 90 days before --as-of \(asOf)) fall partly outside the "
-                        + "shipped ICD-10-CM releases or the demo NCCI files; a scrub reports C06 there in place of "
-                        + "some defects the truth file lists (it is exact for --as-of "
-                        + "\(DayNumber.format(range.lowerBound)) through \(DayNumber.format(range.upperBound)))\n")
-                        .utf8))
+            StandardError.write(
+                "warning: the dates of service (the 90 days before --as-of \(asOf)) fall partly outside the "
+                    + "shipped ICD-10-CM releases or the demo NCCI files; a scrub reports C06 there in place of "
+                    + "some defects the truth file lists (it is exact for --as-of "
+                    + "\(DayNumber.format(range.lowerBound)) through \(DayNumber.format(range.upperBound)))\n")
         }
         let compressed = out.hasSuffix(".zst")
         if let claimFormat = ClaimFileFormat(rawValue: format) {

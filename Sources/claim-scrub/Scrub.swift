@@ -137,38 +137,35 @@ struct Scrub: ParsableCommand {
             let mib = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }
             if loaded.residentBytes > options.memoryLimit / 4 {
                 // A quarter's NCCI files at a small limit: say so rather than go over it silently.
-                FileHandle.standardError.write(
-                    Data(
-                        ("warning: the NCCI PTP tables take \(mib(loaded.residentBytes)) MiB of the "
-                            + "\(mib(options.memoryLimit)) MiB --memory-limit; the run keeps to what is left, "
-                            + "at least a quarter of the limit, and may go over it: raise --memory-limit\n").utf8))
+                StandardError.write(
+                    "warning: the NCCI PTP tables take \(mib(loaded.residentBytes)) MiB of the "
+                        + "\(mib(options.memoryLimit)) MiB --memory-limit; the run keeps to what is left, "
+                        + "at least a quarter of the limit, and may go over it: raise --memory-limit\n")
             }
             if !quiet {
                 // `--tables DIR` without `default` leaves the public code sets out: the codes get a
                 // form check only, and the gate could pass what the shipped tables would hold.
                 for note in TableListing.missingCodeSetNotes(loaded) {
-                    FileHandle.standardError.write(Data("note: \(note) (add --tables default)\n".utf8))
+                    StandardError.write("note: \(note) (add --tables default)\n")
                 }
                 for note in TableListing.unusedReleaseNotes(loaded.releases)
                     + TableListing.coverageEndNotes(loaded.releases, asOf: options.asOf)
                 {
-                    FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+                    StandardError.write("note: \(note)\n")
                 }
             }
             if options.memoryLimit < options.smallestKeptLimit {
-                FileHandle.standardError.write(
-                    Data(
-                        ("warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the run needs: "
-                            + "\(mib(options.baseBytes)) MiB held at its start (runtime and tables) and about "
-                            + "\(mib(options.smallestKeptLimit - options.baseBytes)) MiB of buffers (output blocks, "
-                            + "zstd, chunks of \(options.workers) workers); "
-                            + "the run will go over it (at least \(mib(options.smallestKeptLimit)) MiB keeps to it)\n")
-                            .utf8))
+                StandardError.write(
+                    "warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the run needs: "
+                        + "\(mib(options.baseBytes)) MiB held at its start (runtime and tables) and about "
+                        + "\(mib(options.smallestKeptLimit - options.baseBytes)) MiB of buffers (output blocks, "
+                        + "zstd, chunks of \(options.workers) workers); "
+                        + "the run will go over it (at least \(mib(options.smallestKeptLimit)) MiB keeps to it)\n")
             }
             let pipeline = ScrubPipeline(options: options, tables: loaded)
             // Said even with --quiet: files were removed, which someone may look for.
-            pipeline.notice = { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) }
-            pipeline.warning = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+            pipeline.notice = { StandardError.write("note: \($0)\n") }
+            pipeline.warning = { StandardError.write("warning: \($0)\n") }
             let bar = ProgressBar.standardError(quiet: quiet)
             if let bar {
                 pipeline.progress = { bar.update(bytes: $0, total: $1, lines: $2) }
@@ -189,12 +186,11 @@ struct Scrub: ParsableCommand {
             let unmatched = options.settings.configuredPayers(notIn: result.summary.metrics.payers.keys)
             if !unmatched.isEmpty {
                 let names = unmatched.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
-                FileHandle.standardError.write(
-                    Data(
-                        ("warning: --config has settings for payer \(names)\(unmatched.count > 5 ? " and more" : ""), "
-                            + "which no line has (payer ids match exactly, case and spaces included)\n").utf8))
+                StandardError.write(
+                    "warning: --config has settings for payer \(names)\(unmatched.count > 5 ? " and more" : ""), "
+                        + "which no line has (payer ids match exactly, case and spaces included)\n")
             }
-            if !quiet { FileHandle.standardError.write(Data(EndOfRunTable.render(result.summary).utf8)) }
+            if !quiet { StandardError.write(EndOfRunTable.render(result.summary)) }
             if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
         } catch let error as ScrubError {
             throw fail(error)

@@ -27,11 +27,13 @@ import Testing
     /// Runs the executable; its standard input is `stdin` through a pipe, or the file at
     /// `stdinFile` (a redirection, `< FILE`).
     static func run(
-        _ arguments: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, environment: [String: String] = [:]
+        _ arguments: [String], stdin: [UInt8]? = nil, stdinFile: String? = nil, environment: [String: String] = [:],
+        shell: Bool = false
     ) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        // `shell`: the first argument is the program (a shell, for a redirection of its own).
+        process.executableURL = URL(fileURLWithPath: shell ? arguments[0] : executable)
+        process.arguments = shell ? Array(arguments.dropFirst()) : arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
@@ -174,6 +176,25 @@ import Testing
         #expect(try Self.run(base + ["--out", dir.file("c"), "--fail-on", "never"]).status == 0)
         // Words are read whatever their case.
         #expect(try Self.run(base + ["--out", dir.file("d"), "--fail-on", "WARNING", "--level", "None"]).status == 1)
+    }
+
+    /// With stderr closed or full (`2>&-`, `2>/dev/full`) the exit status is still the gate's, or 2
+    /// for a run that could not be done: writing the end-of-run table or a message stopped the
+    /// process with SIGILL (exit 132).
+    @Test(arguments: ["2>&-", "2>/dev/full"])
+    func aClosedOrFullStderrKeepsTheExitStatus(redirect: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 300, errorRate: 0.2, to: input)
+        func status(_ arguments: [String]) throws -> Int32 {
+            let quoted = ([Self.executable] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+            return try Self.run(["/bin/sh", "-c", "exec " + quoted + " " + redirect], shell: true).status
+        }
+        #expect(try status(["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("a")]) == 1)
+        #expect(try status(["scrub", dir.file("missing.csv"), "--out", dir.file("b")]) == 2)
+        #expect(try status(["scrub", input, "--workers", "0"]) == 2)
+        #expect(FileManager.default.fileExists(atPath: dir.file("a/summary.json")))
     }
 
     @Test func tablesTakingMostOfTheMemoryLimitAreNamedInAWarning() throws {
