@@ -9,8 +9,9 @@ import Synchronization
 
 /// Every temporary file of the run, so that a failure or Ctrl-C removes them all.
 ///
-/// SIGINT and SIGTERM are caught through Dispatch signal sources (not a C handler: removing files
-/// is not async-signal-safe); the handler unlinks the registered files and exits with 130/143 —
+/// SIGINT, SIGTERM, SIGHUP and SIGPIPE are caught through Dispatch signal sources (not a C handler:
+/// removing files is not async-signal-safe); the handler unlinks the registered files and exits
+/// with 128 + the signal (130, 143, 129, 141) —
 /// unless the outputs are already being moved to their final names (`beginCommit`): then the run
 /// is as good as done, and it completes with its own exit status rather than leave some outputs in
 /// place under an "interrupted" status.
@@ -105,7 +106,8 @@ public final class TemporaryFiles: Sendable {
     }
 
     /// Marks the start of a run that writes outputs under temporary names: an interrupt (SIGINT,
-    /// SIGTERM; their handlers installed once per process) removes them and exits 130/143, until
+    /// SIGTERM, SIGHUP, SIGPIPE; their handlers installed once per process) removes them and exits
+    /// 128 + the signal, until
     /// the outputs are committed.
     public func beginRun() {
         installSignalHandlers()
@@ -199,11 +201,13 @@ public final class TemporaryFiles: Sendable {
     /// True when a process `pid` exists (it may be another user's: `kill` is then refused).
     private static func isRunning(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 
-    /// Installs the SIGINT/SIGTERM handlers (once per process).
+    /// Installs the handlers (once per process) of the signals that end a run: SIGINT and SIGTERM,
+    /// and SIGHUP (the terminal closed) and SIGPIPE (stderr's reader gone), which used to end it
+    /// with its temporary files left behind (patient data) and, while renaming, half an output set.
     private func installSignalHandlers() {
         sources.withLock { sources in
             guard sources.isEmpty else { return }
-            for signalNumber in [SIGINT, SIGTERM] {
+            for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler { [self] in

@@ -566,8 +566,10 @@ import Testing
     }
 
     /// `generate` stopped by SIGTERM (or Ctrl-C) while writing removes its temporary files and
-    /// exits 143 (130): a `.x.csv.zst.tmp-PID` was left in the folder.
-    @Test func anInterruptedGenerateLeavesNothingBehind() throws {
+    /// exits 143 (130): a `.x.csv.zst.tmp-PID` was left in the folder. SIGHUP (the terminal closed)
+    /// and SIGPIPE (stderr's reader gone) likewise (129, 141): they left every temporary file.
+    @Test(arguments: [SIGTERM, SIGHUP, SIGPIPE])
+    func anInterruptedGenerateLeavesNothingBehind(signalNumber: Int32) throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let process = Process()
@@ -583,9 +585,9 @@ import Testing
             usleep(20_000)
         }
         #expect(process.isRunning, "generate ended before it could be stopped")
-        process.terminate()
+        kill(process.processIdentifier, signalNumber)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 143)
+        #expect(process.terminationStatus == 128 + signalNumber && process.terminationReason == .exit)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
