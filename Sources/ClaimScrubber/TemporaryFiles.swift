@@ -9,9 +9,9 @@ import Synchronization
 
 /// Every temporary file of the run, so that a failure or Ctrl-C removes them all.
 ///
-/// SIGINT, SIGTERM, SIGHUP and SIGPIPE are caught through Dispatch signal sources (not a C handler:
-/// removing files is not async-signal-safe); the handler unlinks the registered files and exits
-/// with 128 + the signal (130, 143, 129, 141) —
+/// SIGINT, SIGTERM, SIGHUP and SIGPIPE are caught by a C handler that only writes to a pipe
+/// (removing files is not async-signal-safe); a thread reading the pipe unlinks the registered
+/// files and exits with 128 + the signal (130, 143, 129, 141) —
 /// unless the outputs are already being moved to their final names (`beginCommit`): then the run
 /// is as good as done, and it completes with its own exit status rather than leave some outputs in
 /// place under an "interrupted" status.
@@ -34,7 +34,8 @@ public final class TemporaryFiles: Sendable {
     }
 
     private let registry = Mutex(Registry())
-    private let sources = Mutex<[DispatchSourceSignal]>([])
+    /// The signal handlers are installed (`installSignalHandlers`).
+    private let sources = Mutex(false)
     private let counter = Mutex(0)
 
     /// A number not handed out before in this process, for temporary file names.
@@ -204,24 +205,60 @@ public final class TemporaryFiles: Sendable {
     /// Installs the handlers (once per process) of the signals that end a run: SIGINT and SIGTERM,
     /// and SIGHUP (the terminal closed) and SIGPIPE (stderr's reader gone), which used to end it
     /// with its temporary files left behind (patient data) and, while renaming, half an output set.
+    ///
+    /// A C handler (`sigaction`, in force when this returns) writes the signal's number to a pipe,
+    /// the only thing it may safely do; a thread of its own reads the pipe and does the rest.
+    /// (Dispatch signal sources, used before, register asynchronously: a signal in the first
+    /// moments after `beginRun`, with the disposition already SIG_IGN, was lost, and the run went
+    /// on to the end.)
     private func installSignalHandlers() {
-        sources.withLock { sources in
-            guard sources.isEmpty else { return }
-            for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { [self] in
+        sources.withLock { installed in
+            guard !installed else { return }
+            installed = true
+            var fds: [Int32] = [-1, -1]
+            guard pipe(&fds) == 0 else { return }
+            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            signalPipeWrite = fds[1]
+            for signalNumber in Self.handledSignals {
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = { signalNumber in
+                    var byte = UInt8(truncatingIfNeeded: signalNumber)
+                    _ = Glibc.write(signalPipeWrite, &byte, 1)
+                }
+                sigemptyset(&action.sa_mask)
+                action.sa_flags = SA_RESTART
+                sigaction(signalNumber, &action, nil)
+            }
+            // A process started with these signals blocked (Foundation's `Process` passes its
+            // parent's mask on) would never run the handler: unblocked here, on the thread that
+            // begins the run.
+            var unblock = sigset_t()
+            sigemptyset(&unblock)
+            for signalNumber in Self.handledSignals { sigaddset(&unblock, signalNumber) }
+            pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+            let readEnd = fds[0]
+            let thread = Thread { [self] in
+                var byte: UInt8 = 0
+                while true {
+                    let n = Glibc.read(readEnd, &byte, 1)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n == 1 else { return }
+                    let signalNumber = Int32(byte)
                     let stops = interrupt()
                     let message =
                         stops
                         ? "claim-scrub: interrupted; temporary files removed, no output written\n"
                         : "claim-scrub: interrupt ignored: the outputs are being put in place, the run completes\n"
-                    _ = message.withCString { Glibc.write(2, $0, strlen($0)) }
+                    StandardError.write(message)
                     if stops { exit(128 + signalNumber) }
                 }
-                source.resume()
-                sources.append(source)
             }
+            thread.start()
         }
     }
+
+    static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGPIPE]
 }
+
+/// The pipe's write end for the signal handler (set once, before any handler is installed).
+nonisolated(unsafe) private var signalPipeWrite: Int32 = -1

@@ -27,6 +27,20 @@ struct ClaimScrub: ParsableCommand {
     )
 }
 
+/// Refuses an option of `names` (each takes one value) given twice: the argument parser keeps the
+/// last and drops the first without a word (`--config rules.toml --config lag.toml` ran with
+/// lag.toml alone).
+func refuseRepeated(_ names: [String], in arguments: [String]) throws {
+    var seen: Set<String> = []
+    for argument in arguments.prefix(while: { $0 != "--" }) {
+        let name = String(argument.prefix(while: { $0 != "=" }))
+        guard names.contains(name) else { continue }
+        guard seen.insert(name).inserted else {
+            throw ValidationError("\(name) is given twice: it takes one value (the last would be used alone)")
+        }
+    }
+}
+
 /// Prints a run-stopping error the way every subcommand does, and maps it to exit status 2.
 func fail(_ error: any Error) -> ExitCode {
     StandardError.write("claim-scrub: error: \(error)\n")

@@ -28,6 +28,8 @@ struct Generate: ParsableCommand {
     var out: String
 
     func validate() throws {
+        try refuseRepeated(
+            ["--lines", "--seed", "--error-rate", "--as-of", "--format", "--out"], in: CommandLine.arguments)
         guard lines >= 0 else { throw ValidationError("--lines must be 0 or more") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
         guard ["csv", "x12", "hl7"].contains(format) else { throw ValidationError("--format must be csv, x12 or hl7") }

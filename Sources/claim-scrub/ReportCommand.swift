@@ -20,6 +20,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The HTML file to write.")
     var out: String
 
+    func validate() throws {
+        try refuseRepeated(["--compare", "--out"], in: CommandLine.arguments)
+    }
+
     func run() throws {
         do {
             try Self.checkOutIsNoInput(out: out, inputs: [summary] + (compare.map { [$0] } ?? []))

@@ -59,8 +59,14 @@ struct Scrub: ParsableCommand {
     /// Checks the flags before the run, so that a bad one is reported with this command's usage
     /// (thrown from `run`, it came with the top-level usage line).
     func validate() throws {
+        try refuseRepeated(Self.singleValued, in: CommandLine.arguments)
         _ = try scrubOptions()
     }
+
+    static let singleValued = [
+        "--out", "--config", "--columns", "--delimiter", "--workers", "--memory-limit", "--temp-dir", "--as-of",
+        "--level", "--fail-on",
+    ]
 
     /// The run's options from the flags; a `ValidationError` naming a bad one.
     func scrubOptions() throws -> ScrubOptions {

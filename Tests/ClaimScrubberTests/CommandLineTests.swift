@@ -165,6 +165,18 @@ import Testing
         #expect(run.stderr.contains("Usage: claim-scrub scrub"), "\(run.stderr)")
     }
 
+    /// An option of one value given twice is refused, in either spelling: the last was used and
+    /// the first dropped without a word (a second --config replaced the first).
+    @Test(arguments: [
+        ["scrub", "x.csv", "--config", "a.toml", "--config", "b.toml"], ["scrub", "x.csv", "--out=a", "--out", "b"],
+        ["generate", "--lines", "5", "--lines", "6", "--out", "g.csv"],
+        ["report", "s.json", "--compare", "a", "--compare=b", "--out", "r.html"],
+    ])
+    func anOptionOfOneValueGivenTwiceIsRefused(arguments: [String]) throws {
+        let run = try Self.run(arguments)
+        #expect(run.status == 2 && run.stderr.contains("is given twice"), "\(run.stderr)")
+    }
+
     @Test func gateStatusFollowsFailOn() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
