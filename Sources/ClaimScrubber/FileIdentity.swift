@@ -27,3 +27,19 @@ public struct FileIdentity: Equatable, Sendable {
         inode = UInt64(info.st_ino)
     }
 }
+
+/// A file's size and modification time: a file written to while a run reads it twice (an edit in
+/// place that keeps every record's start, which pass 2's own checks do not see) stamps otherwise.
+struct FileStamp: Equatable, Sendable {
+    var size: Int64
+    var seconds: Int64
+    var nanoseconds: Int64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        size = Int64(info.st_size)
+        seconds = Int64(info.st_mtim.tv_sec)
+        nanoseconds = Int64(info.st_mtim.tv_nsec)
+    }
+}

@@ -37,6 +37,8 @@ public final class ScrubPipeline {
         var reader: ChunkReader
         var layout: ExtractLayout
         var path: String
+        /// The file as it was when first opened, checked again before the outputs are committed.
+        var stamp: FileStamp? = nil
     }
 
     public func run() throws -> Result {
@@ -136,6 +138,11 @@ public final class ScrubPipeline {
                 heldOut: held, findings: findings)
             summary.run.record("pass2", since: t2)
             summary.run.record("total", since: started)
+            for input in inputs where input.stamp != nil && FileStamp(path: input.path) != input.stamp {
+                throw ScrubError(
+                    "the input changed while it was being scrubbed (written to after it was first read)",
+                    file: input.source.name)
+            }
             try ScrubPipeline.complete(&outputs, summary: summary, directory: directory)
         } catch {
             for output in outputs { output.discard() }
@@ -227,6 +234,8 @@ public final class ScrubPipeline {
                     "is a \(format.rawValue) file, not an extract like the first input; inputs of one run must share one format",
                     file: name)
             }
+            // Stamped before the first byte is read: a write during either pass changes it.
+            let stamp = FileStamp(path: path)
             let reader = try openReader(path: path, name: name, index: index)
             let source = reader.source
             guard let header = try reader.readHeader() else {
@@ -275,7 +284,7 @@ public final class ScrubPipeline {
             // Inputs after the first are opened here for their header only, and again when pass
             // 1 comes to them (`reopened`): a zstd input held open takes about 3.5 MiB.
             if index > 0 { reader.release() }
-            result.append(OpenInput(source: source, reader: reader, layout: layout, path: path))
+            result.append(OpenInput(source: source, reader: reader, layout: layout, path: path, stamp: stamp))
         }
         return result
     }

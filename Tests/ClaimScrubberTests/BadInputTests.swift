@@ -404,6 +404,37 @@ extension BadInputTests {
         #expect(left.isEmpty, "\(left)")
     }
 
+    /// An edit in place that keeps every record where it was (a service date changed to 2099,
+    /// byte for byte) passed pass 2's checks, and the line went to clean.csv unchecked: the file's
+    /// size and modification time, taken when it was first opened, are checked before the outputs
+    /// are committed, and the run stops with no output under a final name.
+    @Test func anEditInPlaceDuringTheRunStopsIt() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("edited.csv", Self.header + Self.good + Self.good)
+        let out = dir.file("out")
+        var options = ScrubOptions(inputs: [path], asOf: Fixtures.asOf)
+        options.outputDirectory = out
+        options.workers = 1
+        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
+        let edited = Self.header + Self.good + Self.good.replacingOccurrences(of: "2026-", with: "2099-")
+        #expect(edited.utf8.count == (Self.header + Self.good + Self.good).utf8.count)
+        pipeline.phaseStarted = { phase in
+            if phase == "writing" {
+                usleep(20_000)  // a modification time of its own, on file systems of coarse clocks
+                _ = try? dir.write("edited.csv", edited)
+            }
+        }
+        #expect {
+            _ = try pipeline.run()
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == path && error?.message.contains("written to after it was first read") == true
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        #expect(left.isEmpty, "\(left)")
+    }
+
     /// Inputs after the first are opened again when pass 1 comes to them: one whose header changed
     /// since the run read it stops the run, naming the file, with no output under a final name.
     @Test func aLaterInputChangedBeforePassOneReachesItStopsTheRun() throws {
