@@ -368,6 +368,27 @@ extension BadInputTests {
 // MARK: - Both passes read the same records
 
 extension BadInputTests {
+    /// Scrubs `inputs` with `edit` run as the phase `phase` starts, and expects the run to stop with
+    /// an error that `matches`, leaving no output under a final name.
+    func expectStopWhenEdited(
+        _ inputs: [String], in dir: TemporaryFolder, at phase: String, edit: @escaping @Sendable () -> Void,
+        matches: (ScrubError) -> Bool
+    ) {
+        let out = dir.file("out")
+        var options = ScrubOptions(inputs: inputs, asOf: Fixtures.asOf)
+        options.outputDirectory = out
+        options.workers = 1
+        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
+        pipeline.phaseStarted = { if $0 == phase { edit() } }
+        #expect {
+            _ = try pipeline.run()
+        } throws: { error in
+            (error as? ScrubError).map(matches) ?? false
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        #expect(left.isEmpty, "\(left)")
+    }
+
     /// Pass 2 routes each record by the verdict pass 1 gave the record at its place. If the second
     /// read cuts different records (here the file is edited between the passes, its size and its
     /// record count kept), a held line could be written as clean: the run stops instead, naming
@@ -378,11 +399,6 @@ extension BadInputTests {
         defer { dir.remove() }
         let bad = "L2,E2,P2,2026-05-01,2026-05-02,ZZZZZ,1,110.00\n"
         let path = try dir.write("moving.csv", Self.header + Self.good + bad + Self.good)
-        let out = dir.file("out")
-        var options = ScrubOptions(inputs: [path], asOf: Fixtures.asOf)
-        options.outputDirectory = out
-        options.workers = 1
-        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
         // Same size: the newline after the bad line moves into it (the count kept), or a byte
         // becomes a newline (one record more).
         let edited =
@@ -391,17 +407,9 @@ extension BadInputTests {
                 ? "L2,E2,P2,2026-05-01\n2026-05-02,ZZZZZ,1,110.00,"
                 : "L2,E2,P2,2026-05-01\n2026-05-02,ZZZZZ,1,110.00\n")
             + Self.good
-        pipeline.phaseStarted = { phase in
-            if phase == "writing" { _ = try? dir.write("moving.csv", edited) }
+        expectStopWhenEdited([path], in: dir, at: "writing", edit: { _ = try? dir.write("moving.csv", edited) }) {
+            $0.file == path && $0.message.contains("changed")
         }
-        #expect {
-            _ = try pipeline.run()
-        } throws: { error in
-            let error = error as? ScrubError
-            return error?.file == path && error?.message.contains("changed") == true
-        }
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-        #expect(left.isEmpty, "\(left)")
     }
 
     /// An edit in place that keeps every record where it was (a service date changed to 2099,
@@ -412,27 +420,15 @@ extension BadInputTests {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let path = try dir.write("edited.csv", Self.header + Self.good + Self.good)
-        let out = dir.file("out")
-        var options = ScrubOptions(inputs: [path], asOf: Fixtures.asOf)
-        options.outputDirectory = out
-        options.workers = 1
-        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
         let edited = Self.header + Self.good + Self.good.replacingOccurrences(of: "2026-", with: "2099-")
         #expect(edited.utf8.count == (Self.header + Self.good + Self.good).utf8.count)
-        pipeline.phaseStarted = { phase in
-            if phase == "writing" {
-                usleep(20_000)  // a modification time of its own, on file systems of coarse clocks
-                _ = try? dir.write("edited.csv", edited)
-            }
+        let edit: @Sendable () -> Void = {
+            usleep(20_000)  // a modification time of its own, on file systems of coarse clocks
+            _ = try? dir.write("edited.csv", edited)
         }
-        #expect {
-            _ = try pipeline.run()
-        } throws: { error in
-            let error = error as? ScrubError
-            return error?.file == path && error?.message.contains("written to after it was first read") == true
+        expectStopWhenEdited([path], in: dir, at: "writing", edit: edit) {
+            $0.file == path && $0.message.contains("written to after it was first read")
         }
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-        #expect(left.isEmpty, "\(left)")
     }
 
     /// Inputs after the first are opened again when pass 1 comes to them: one whose header changed
@@ -442,21 +438,9 @@ extension BadInputTests {
         defer { dir.remove() }
         let first = try dir.write("first.csv", Self.header + Self.good)
         let second = try dir.write("second.csv", Self.header + Self.good)
-        let out = dir.file("out")
-        var options = ScrubOptions(inputs: [first, second], asOf: Fixtures.asOf)
-        options.outputDirectory = out
-        options.workers = 1
-        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
-        pipeline.phaseStarted = { phase in
-            if phase == "reading" { _ = try? dir.write("second.csv", Self.header.uppercased() + Self.good) }
+        let edit: @Sendable () -> Void = { _ = try? dir.write("second.csv", Self.header.uppercased() + Self.good) }
+        expectStopWhenEdited([first, second], in: dir, at: "reading", edit: edit) {
+            $0.file == second && $0.line == 1 && $0.message.contains("changed")
         }
-        #expect {
-            _ = try pipeline.run()
-        } throws: { error in
-            let error = error as? ScrubError
-            return error?.file == second && error?.line == 1 && error?.message.contains("changed") == true
-        }
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-        #expect(left.isEmpty, "\(left)")
     }
 }

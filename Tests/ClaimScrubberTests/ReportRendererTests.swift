@@ -79,12 +79,18 @@ import Testing
         #expect(rest.contains("<th scope=\"row\">\(ReportFixtures.npiB)</th><td>2</td><td>1</td><td>50.0%</td>"))
     }
 
+    /// A group of `lines` lines, `held` of them held for `heldCents`.
+    static func tally(lines: Int, held: Int, heldCents: Int64 = 0) -> GroupTally {
+        var tally = GroupTally()
+        tally.lines = lines
+        tally.held = held
+        tally.heldCents = heldCents
+        return tally
+    }
+
     @Test func namesAreEscaped() throws {
         var summary = ScrubSummary()
-        var tally = GroupTally()
-        tally.lines = 3
-        tally.held = 1
-        tally.heldCents = 1_234
+        let tally = Self.tally(lines: 3, held: 1, heldCents: 1_234)
         summary.metrics.records = 3
         summary.metrics.held = 1
         summary.metrics.departments["<b>Lab & \"Path\"</b>"] = tally
@@ -107,10 +113,7 @@ import Testing
         var summary = ScrubSummary()
         summary.metrics.records = 12
         for (i, name) in hostile.enumerated() {
-            var tally = GroupTally()
-            tally.lines = 2
-            tally.held = 1
-            tally.heldCents = Int64(100 * (i + 1))
+            let tally = Self.tally(lines: 2, held: 1, heldCents: Int64(100 * (i + 1)))
             summary.metrics.departments[name] = tally
             summary.metrics.payers[name] = tally
             summary.metrics.chargeLag[name] = [1: 2]
@@ -143,9 +146,7 @@ import Testing
     /// the ranking of departments drawn at the end of a scrub gave them two "(none)" rows.
     @Test func aDepartmentNamedNoneAndNoDepartmentAreOneRow() {
         var summary = ScrubSummary()
-        var tally = GroupTally()
-        tally.lines = 400
-        tally.held = 20
+        let tally = Self.tally(lines: 400, held: 20)
         summary.metrics.records = 800
         summary.metrics.departments[""] = tally
         summary.metrics.departments["(none)"] = tally
@@ -204,10 +205,7 @@ import Testing
             #expect(SVGChart.fitted(label, width: 314) == label, "\(label)")
         }
         var summary = ScrubSummary()
-        var tally = GroupTally()
-        tally.lines = 30
-        tally.held = 3
-        tally.heldCents = 500
+        let tally = Self.tally(lines: 30, held: 3, heldCents: 500)
         summary.metrics.records = 30
         summary.metrics.held = 3
         summary.metrics.departments[wide] = tally

@@ -314,9 +314,12 @@ import Testing
         var object = try #require(try JSONSerialization.jsonObject(with: Data(ScrubSummary().json())) as? [String: Any])
         object["lines_in"] = 10
         object["findings_by_rule"] = ["D01": 3]
+        let inRange: (rule: [String: Any], histogram: [[String: Any]]) = (
+            ["errors": 1, "lines": 2, "charges_cents": 200, "top_codes": [] as [Any]], [["days": 2, "lines": 5]]
+        )
         var department = tally
-        var rule: [String: Any] = ["errors": 1, "lines": 2, "charges_cents": 200, "top_codes": [] as [Any]]
-        var histogram: [[String: Any]] = [["days": 2, "lines": 5]]
+        var rule = inRange.rule
+        var histogram = inRange.histogram
         let expected: String
         switch defect {
         case "departments.Lab.lines_held":
@@ -345,8 +348,7 @@ import Testing
             o["charge_lag"] = ["threshold_days": 3, "by_department": ["Lab": ["histogram": histogram]]]
             _ = try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: o)), file: "s.json")
         }
-        try read(
-            tally, ["errors": 1, "lines": 2, "charges_cents": 200, "top_codes": [] as [Any]], [["days": 2, "lines": 5]])
+        try read(tally, inRange.rule, inRange.histogram)
         #expect {
             try read(department, rule, histogram)
         } throws: { error in
