@@ -422,8 +422,8 @@ struct X12ChunkedReadingTests {
         #expect(serial == whole)
     }
 
-    /// Service lines outside a claim in later interchanges: their X01s, and the claims they hold,
-    /// are the same whether the file is read whole or an interchange a chunk. (A message once
+    /// Service lines outside a claim in later interchanges: their X01s, and the claims without a
+    /// CLM they are read as, are the same whether the file is read whole or an interchange a chunk. (A message once
     /// quoted the stray segment's position within its chunk.)
     @Test func strayServiceLinesGiveTheSameFindingsForAnyChunkSize() throws {
         let folder = try TemporaryFolder()
@@ -435,7 +435,8 @@ struct X12ChunkedReadingTests {
         let text = [X12Fixture.standard(), stray, stray].map { X12Fixture.render($0) }.joined()
         let input = try folder.write("s.x12", text)
         let whole = try Self.scrub(input, chunkSize: 64 << 20, workers: 1)
-        #expect(String(decoding: whole.findings, as: UTF8.self).components(separatedBy: "outside any claim").count == 3)
+        #expect(String(decoding: whole.findings, as: UTF8.self).components(separatedBy: "no CLM before it").count == 3)
+        #expect(whole.metrics.records == 3 * 4 + 2)
         for (chunkSize, workers) in [(200, 2), (200, 1)] {
             #expect(try Self.scrub(input, chunkSize: chunkSize, workers: workers) == whole, "chunk size \(chunkSize)")
         }

@@ -546,43 +546,58 @@ struct ClaimFilePipelineTests {
     }
 
     /// A claim whose CLM was lost: its service lines stand in the subscriber loop, under no claim.
-    /// They used to vanish from both outputs with the gate passing; each LX and SV1 is now X01 where
-    /// it stands, which fails the gate, and the other claims go on as before.
-    @Test func serviceLinesWithoutTheirCLMAreX01AndFailTheGate() throws {
-        let segments = Self.recountingSE(X12Fixture.standard().filter { !$0.hasPrefix("CLM*CLAIM1*") })
+    /// They used to vanish from both outputs (X01 where they stood, counted nowhere); they are now
+    /// read as a claim without a CLM, which X01 holds: both lines are counted and in held.x12 as
+    /// the file has them, and the other claims go on as before.
+    @Test func serviceLinesWithoutTheirCLMAreHeldAsAClaimOfTheirOwn() throws {
+        let original = X12Fixture.standard()
+        let segments = Self.recountingSE(original.filter { !$0.hasPrefix("CLM*CLAIM1*") })
         let (result, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
-        let strays = findings.filter { $0["rule"] == "X01" }
-        #expect(strays.map { $0["field"]! } == ["LX", "SV1", "LX", "SV1"], "\(findings)")
-        #expect(strays.allSatisfy { $0["encounter_id"] == "" && $0["message"]!.contains("outside a claim") })
-        // Where each stands in the file (1-based segment positions).
-        let positions = segments.indices.filter { segments[$0].hasPrefix("LX*") || segments[$0].hasPrefix("SV1*") }
-        #expect(strays.map { Int($0["line_number"]!)! } == Array(positions.prefix(4).map { $0 + 1 }))
-        #expect(result.summary.metrics.errors == 4)
-        let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
-        #expect(clean == ["CLAIM2", "CLAIM3"])
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(x01.count == 1, "\(findings)")
+        #expect(x01.first?["field"] == "CLM" && x01.first?["encounter_id"] == "")
+        #expect(x01.first?["message"]?.contains("LX with no CLM before it") == true)
+        // At the first LX (1-based segment position).
+        let firstLX = segments.firstIndex { $0.hasPrefix("LX*") }!
+        #expect(x01.first?["line_number"] == String(firstLX + 1))
+        #expect(result.summary.metrics.records == 4)
+        #expect(result.summary.metrics.held == 2)
+        let held = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        #expect(ClaimFileTestSupport.claimIds(clean) == ["CLAIM2", "CLAIM3"])
+        // Each service line of the input in exactly one output.
+        let sv1 = { (text: String) in ClaimFileTestSupport.segments(text).filter { $0.hasPrefix("SV1*") } }
+        #expect((sv1(held) + sv1(clean)).sorted() == segments.filter { $0.hasPrefix("SV1*") }.sorted())
+        #expect(sv1(held).count == 2)
+        // Held keeps what the lines' loop and claim had, the HI included.
+        #expect(ClaimFileTestSupport.segments(held).contains { $0.hasPrefix("HI*") })
+        #expect(ClaimFileTestSupport.envelopeProblems(held).isEmpty, "\(ClaimFileTestSupport.envelopeProblems(held))")
+        #expect(ClaimFileTestSupport.envelopeProblems(clean).isEmpty)
     }
 
-    /// A service line's segments before the CLM of their loop would go into an output with the
-    /// loop, ahead of the claim: the claim is held with them (X01 on the claim, besides the X01 on
-    /// each stray segment), so the clean file stays a valid 837 and every SV1 is in one output.
-    @Test func aServiceLineBeforeItsLoopsCLMHoldsTheClaimUnderIt() throws {
+    /// A service line's segments before the CLM of their loop are a claim of their own without a
+    /// CLM, held with X01; the claim after them is read as it stands and passes. (They once went
+    /// into an output ahead of that claim, which had to be held for them.)
+    @Test func aServiceLineBeforeItsLoopsCLMIsHeldOnItsOwn() throws {
         var segments = X12Fixture.standard()
         let clm = segments.firstIndex { $0.hasPrefix("CLM*CLAIM1*") }!
         segments.insert(contentsOf: ["LX*1", "SV1*HC:99213*110*UN*1***1"], at: clm)
-        let (result, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
+        segments = Self.recountingSE(segments)
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
         #expect(
-            findings.filter { $0["rule"] == "X01" }.map { [$0["field"]!, $0["encounter_id"]!] }
-                == [["LX", ""], ["SV1", ""], ["CLM", "CLAIM1"]], "\(findings)")
+            findings.filter { $0["rule"] == "X01" }.map { [$0["field"]!, $0["encounter_id"]!, $0["line_number"]!] }
+                == [["CLM", "", String(clm + 1)]], "\(findings)")
+        #expect(result.summary.metrics.records == 5 && result.summary.metrics.held == 1)
         let held = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
         let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
-        #expect(ClaimFileTestSupport.claimIds(held) == ["CLAIM1"])
-        #expect(ClaimFileTestSupport.claimIds(clean) == ["CLAIM2", "CLAIM3"])
+        #expect(ClaimFileTestSupport.claimIds(held).isEmpty)
+        #expect(ClaimFileTestSupport.claimIds(clean) == ["CLAIM1", "CLAIM2", "CLAIM3"])
         let sv1 = { (text: String) in ClaimFileTestSupport.segments(text).filter { $0.hasPrefix("SV1*") }.count }
-        #expect(sv1(held) == 3 && sv1(clean) == 2)
+        #expect(sv1(held) == 1 && sv1(clean) == 4)
     }
 
     /// An SV1 without an LX of its own — the second line's LX lost, or an SV1 before the claim's

@@ -27,10 +27,6 @@ final class X12ClaimReader {
         /// The loop's segments after its HL (the HL is rebuilt), with terminators.
         var bytes = SegmentBytes()
         var segments = 0
-        /// A service-line segment (LX, SV1, SV2) in the loop, outside any claim: which, for the
-        /// claims under the loop that carry it into an output. (Not where: a position is the
-        /// chunk's until the pipeline adds the chunk's start, and a message keeps what it says.)
-        var strayService: String?
         /// A segment without an X12 segment id in the loop: what it held (a birth date, an NPI)
         /// was not read, for every claim under the loop.
         var hasDamagedSegment = false
@@ -38,7 +34,6 @@ final class X12ClaimReader {
             self.serial = serial
             bytes.removeAll()
             segments = 0
-            strayService = nil
             hasDamagedSegment = false
         }
     }
@@ -118,6 +113,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private(set) var claimSegments = 0
     @exclusivity(unchecked) private(set) var clm01 = FieldBytes()
     @exclusivity(unchecked) private(set) var clmPosition = 0
+    /// The open claim starts with its CLM (false: service lines that came without one).
+    @exclusivity(unchecked) private var claimHasCLM = true
     private var clm02: Int64?
     @exclusivity(unchecked) private var clm02Text = FieldBytes()
     @exclusivity(unchecked) private var facilityOrPOS = FieldBytes()
@@ -354,6 +351,9 @@ final class X12ClaimReader {
         case Self.CLM: startClaim()
         default:
             if place == .claim {
+                claimSegment(id)
+            } else if id == Self.LX || id == Self.SV1 || id == Self.SV2 {
+                startClaimWithoutCLM(id)
                 claimSegment(id)
             } else {
                 headerSegment(id)
@@ -730,7 +730,6 @@ final class X12ClaimReader {
 
     private func headerSegment(_ id: UInt32) {
         if place == .outside { openImpliedTransaction(before: segmentName) }
-        if id == Self.LX || id == Self.SV1 || id == Self.SV2 { strayServiceSegment(id) }
         if place != .outside && place != .claim && !hasSegmentIdShape { damagedHeaderSegment() }
         switch place {
         case .outside:
@@ -779,26 +778,6 @@ final class X12ClaimReader {
         }
     }
 
-    /// A service line's segment in a loop above the claims: a CLM lost or cut, or segments out of
-    /// order. Its charge belongs to no claim, so nothing scrubs it: X01 where it stands (outside any
-    /// claim, it fails the gate all the same), and the loop remembers it, so that every claim under
-    /// the loop, which would carry it into an output, is held (`startClaim`).
-    private func strayServiceSegment(_ id: UInt32) {
-        let name = id == Self.LX ? "LX" : id == Self.SV1 ? "SV1" : "SV2"
-        envelopeError(
-            claimOrdinal + 1..<claimOrdinal + 1,
-            "\(name) outside a claim (no CLM before it in its loop): its service line belongs to no claim and is not "
-                + "scrubbed; a claim under the same loop is held",
-            field: name)
-        switch place {
-        case .transactionHeader: transactionHeader.strayService = transactionHeader.strayService ?? name
-        case .billing: billing.strayService = billing.strayService ?? name
-        case .subscriber: subscriber.strayService = subscriber.strayService ?? name
-        case .patient: patient.strayService = patient.strayService ?? name
-        case .outside, .claim: break
-        }
-    }
-
     /// A damaged segment (no X12 segment id: `dmg*D8*…`, bytes of another file) in a loop above the
     /// claims: X01 where it stands, and every claim under the loop is held (`startClaim`), since
     /// what the segment held (the patient's birth date, the billing NPI) was read for none of them.
@@ -820,21 +799,32 @@ final class X12ClaimReader {
 
     // MARK: - The claim
 
-    private func startClaim() {
-        if !transactionOpen { openImpliedTransaction(before: "CLM") }
+    private func startClaim() { openClaim(withCLM: true, name: "CLM") }
+
+    /// A service line's segment (LX, SV1, SV2) in a loop above the claims: the claim's CLM lost,
+    /// cut or damaged (`GLM*…`), or segments out of order. The segments from here to the next one
+    /// that ends a claim are read as a claim of their own without a CLM, which X01 holds: its lines
+    /// reach the held output as the file has them and count among the lines in. They used to be in
+    /// neither output (X01 where they stood, counted nowhere), or went into one with the next claim
+    /// of their loop, which had to be held for them.
+    private func startClaimWithoutCLM(_ id: UInt32) {
+        let name = id == Self.LX ? "LX" : id == Self.SV1 ? "SV1" : "SV2"
+        envelopeError(
+            claimOrdinal + 1..<claimOrdinal + 2,
+            "\(name) with no CLM before it in its loop (the claim's CLM lost or damaged?): its service lines are "
+                + "held as a claim without a CLM",
+            field: "CLM")
+        openClaim(withCLM: false, name: name)
+    }
+
+    /// Opens a claim at the current segment: its CLM, or (`withCLM` false) the first segment of
+    /// service lines that came without one.
+    private func openClaim(withCLM: Bool, name: String) {
+        if !transactionOpen { openImpliedTransaction(before: name) }
         if subscriber.serial == 0 && billing.serial == 0 {
             envelopeError(
-                claimOrdinal + 1..<claimOrdinal + 2, "CLM outside a subscriber loop (HL 22) of a transaction set",
-                field: "CLM")
-        }
-        if let stray = transactionHeader.strayService ?? billing.strayService ?? subscriber.strayService
-            ?? (hasPatientLoop ? patient.strayService : nil)
-        {
-            envelopeError(
-                claimOrdinal + 1..<claimOrdinal + 2,
-                "a loop above this claim holds a service line's \(stray) outside any claim (X01 at its segment), "
-                    + "which an output would carry with the claim",
-                field: "CLM")
+                claimOrdinal + 1..<claimOrdinal + 2, "\(name) outside a subscriber loop (HL 22) of a transaction set",
+                field: name)
         }
         if transactionHeader.hasDamagedSegment || billing.hasDamagedSegment || subscriber.hasDamagedSegment
             || (hasPatientLoop && patient.hasDamagedSegment)
@@ -851,11 +841,22 @@ final class X12ClaimReader {
         claimKeepsLineIds = claimScanned || keepsLineIds
         place = .claim
         claimBytes.removeAll()
-        claimSegments = 1
-        if mode == .copy { appendSegment(to: &claimBytes) }
         clmPosition = reader.position
-        copy(reader.element(1), into: &clm01)
-        if claimScanned {
+        claimHasCLM = withCLM
+        if !withCLM {
+            // The segment itself is the claim's first, read by `claimSegment`.
+            claimSegments = 0
+            clear(&clm01)
+            clear(&clm02Text)
+            clm02 = nil
+            clear(&facilityOrPOS)
+            claimIsVoid = false
+        } else {
+            claimSegments = 1
+            if mode == .copy { appendSegment(to: &claimBytes) }
+            copy(reader.element(1), into: &clm01)
+        }
+        if claimScanned && withCLM {
             // Only the lines' records and X02 read these: pass 2 reads most claims unscanned.
             copy(reader.element(2), into: &clm02Text)
             // A claim's total is a sum of lines: past a line's $99,999,999.99 it is still an amount.
@@ -1173,7 +1174,7 @@ final class X12ClaimReader {
                     message:
                         "claim total \(Money.format(total)) differs from the sum of its line charges \(Money.format(lineChargeSum))"
                 ))
-        } else if clm02 == nil {
+        } else if clm02 == nil && claimHasCLM {
             claimFindings.append(
                 ClaimFileFinding(
                     claims: claimOrdinal..<claimOrdinal + 1, rule: .X02, position: clmPosition, field: "CLM02",
