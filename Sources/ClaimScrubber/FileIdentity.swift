@@ -43,3 +43,13 @@ struct FileStamp: Equatable, Sendable {
         nanoseconds = Int64(info.st_mtim.tv_nsec)
     }
 }
+
+extension FileStamp {
+    /// Throws, naming the input, when the file at `path` no longer has the stamp it had when it was
+    /// first read (`stamp` nil: it had none, as a file that could not be stat'ed).
+    static func requireUnchanged(_ stamp: FileStamp?, path: String, name: String) throws {
+        guard let stamp, FileStamp(path: path) != stamp else { return }
+        throw ScrubError(
+            "the input changed while it was being scrubbed (written to after it was first read)", file: name)
+    }
+}

@@ -78,9 +78,10 @@ public final class ScrubPipeline {
                 )
             }
             // X12 837 and HL7 DFT files: the claim is the unit of the gate (ClaimFilePipeline).
-            return try ClaimFilePipeline(
-                options: options, tables: tables, format: format, standardInput: standardInput, progress: progress
-            ).run()
+            let claims = ClaimFilePipeline(
+                options: options, tables: tables, format: format, standardInput: standardInput, progress: progress)
+            claims.phaseStarted = phaseStarted
+            return try claims.run()
         }
         // Claim files start their own summary (`ClaimFilePipeline.run`).
         var summary = ScrubSummary(options: options, tables: tables, started: started.wall)
@@ -138,10 +139,8 @@ public final class ScrubPipeline {
                 heldOut: held, findings: findings)
             summary.run.record("pass2", since: t2)
             summary.run.record("total", since: started)
-            for input in inputs where input.stamp != nil && FileStamp(path: input.path) != input.stamp {
-                throw ScrubError(
-                    "the input changed while it was being scrubbed (written to after it was first read)",
-                    file: input.source.name)
+            for input in inputs {
+                try FileStamp.requireUnchanged(input.stamp, path: input.path, name: input.source.name)
             }
             try ScrubPipeline.complete(&outputs, summary: summary, directory: directory)
         } catch {

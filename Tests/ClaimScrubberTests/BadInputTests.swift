@@ -431,6 +431,34 @@ extension BadInputTests {
         }
     }
 
+    /// The same for claim files: an 837 or HL7 file whose charge is changed in place during the
+    /// run (every segment where it was) stops it before any output is committed. Claim files were
+    /// not stamped, and the changed claim went to clean unchecked.
+    @Test(arguments: ["x12", "hl7"])
+    func aClaimFileEditedInPlaceDuringTheRunStopsIt(format: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let text: String
+        if format == "x12" {
+            text = X12Fixture.render(X12Fixture.standard())
+        } else {
+            let message = HL7Fixture.message(
+                control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+            text = message.joined(separator: "\r") + "\r"
+        }
+        let name = "claims.\(format)"
+        let path = try dir.write(name, text)
+        let edited = text.replacingOccurrences(of: "2026", with: "2099")
+        #expect(edited != text && edited.utf8.count == text.utf8.count)
+        let edit: @Sendable () -> Void = {
+            usleep(20_000)  // a modification time of its own, on file systems of coarse clocks
+            _ = try? dir.write(name, edited)
+        }
+        expectStopWhenEdited([path], in: dir, at: "writing", edit: edit) {
+            $0.file == path && $0.message.contains("written to after it was first read")
+        }
+    }
+
     /// Inputs after the first are opened again when pass 1 comes to them: one whose header changed
     /// since the run read it stops the run, naming the file, with no output under a final name.
     @Test func aLaterInputChangedBeforePassOneReachesItStopsTheRun() throws {

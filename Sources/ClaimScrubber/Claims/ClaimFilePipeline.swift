@@ -278,6 +278,8 @@ final class ClaimFilePipeline {
     let tables: CodeTables
     let format: ClaimFileFormat
     let progress: (@Sendable (UInt64, UInt64, Int) -> Void)?
+    /// Called as each phase starts ("reading", "encounter edits", "writing"), as `ScrubPipeline` does.
+    var phaseStarted: (@Sendable (String) -> Void)?
     /// Records per batch handed to a worker.
     var batchRecords = 16384
     /// Bytes of one X12 interchange past which the rest of its file is read on the reading thread
@@ -328,6 +330,9 @@ final class ClaimFilePipeline {
         var summary = ScrubSummary(options: options, tables: tables, started: started.wall)
 
         var sources: [InputSource] = []
+        // Each input's size and modification time before its first byte is read: a write during
+        // either pass (an edit in place that keeps every segment's start) stops the run.
+        var stamps: [(stamp: FileStamp?, path: String)] = []
         let reportedNames = options.reportedInputNames
         for (index, argument) in options.inputs.enumerated() {
             // Standard input was spooled to a file before its format was told, so both passes read it.
@@ -338,6 +343,7 @@ final class ClaimFilePipeline {
                 path = standardInput
                 name = "<stdin>"
             }
+            stamps.append((FileStamp(path: path), path))
             // As for an empty extract (no header line): exit 2, not a run with empty outputs.
             if ClaimFileFormat.isBlank(path: path) {
                 throw ScrubError("empty input: no \(format.unitName)", file: name, line: 1)
@@ -366,6 +372,7 @@ final class ClaimFilePipeline {
             let t1 = PhaseMark()
             let store = ShardStore(memoryBudget: options.workingMemory / 4, directory: options.temporaryDirectory)
             defer { store.removeFiles() }
+            phaseStarted?("reading")
             let (state, envelope, recordsPerFile) = try passOne(sources: sources, store: store)
             summary.run.record("pass1", since: t1)
             for (i, source) in sources.enumerated() {
@@ -376,6 +383,7 @@ final class ClaimFilePipeline {
             }
             let t3 = PhaseMark()
             MemoryTuning.releaseFreeMemory()
+            phaseStarted?("encounter edits")
             let context = EncounterContext(tables: tables, settings: options.settings, payers: state.payerNames)
             let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers)
                 .sorted()
@@ -390,6 +398,7 @@ final class ClaimFilePipeline {
             outputs.append(clean)
             let held = try OutputFile(path: path(directory, names[1]), level: level, workers: 0)
             outputs.append(held)
+            phaseStarted?("writing")
             try passTwo(
                 sources: sources, state: state, envelope: envelope, encounterFindings: encounterFindings, clean: clean,
                 held: held, findings: findings)
@@ -397,6 +406,9 @@ final class ClaimFilePipeline {
             summary.metrics = state.metrics
             summary.run.record("pass2", since: t2)
             summary.run.record("total", since: started)
+            for (source, input) in zip(sources, stamps) {
+                try FileStamp.requireUnchanged(input.stamp, path: input.path, name: source.name)
+            }
             try ScrubPipeline.complete(&outputs, summary: summary, directory: directory)
         } catch {
             for output in outputs { output.discard() }
