@@ -101,12 +101,22 @@ import Testing
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("a.tsv", "code\tname\n11\tOffice\n")
+        // Mistakes in the manifest's own entries name the manifest by its path, the line and the key.
+        let manifest = folder.path + "/tables.toml"
         try folder.write("tables.toml", "[[table]]\nfile = \"a.tsv\"\nkind = \"zipcodes\"\n")
-        expectTableError(file: "tables.toml", line: nil, field: "table[0].kind") { _ = try folder.load() }
-        try folder.write("tables.toml", "[[table]]\nfile = \"missing.tsv\"\nkind = \"cpt\"\n")
-        expectTableError(file: "missing.tsv", line: nil, field: nil) { _ = try folder.load() }
+        expectTableError(file: manifest, line: 3, field: "table[0].kind") { _ = try folder.load() }
+        try folder.write(
+            "tables.toml",
+            "[[table]]\nfile = \"a.tsv\"\nkind = \"cpt\"\n\n[[table]]\nfile = \"missing.tsv\"\nkind = \"cpt\"\n")
+        let missing = expectTableError(file: manifest, line: 6, field: "table[1].file") { _ = try folder.load() }
+        #expect(missing?.message.contains("'missing.tsv' is listed but not in the folder") == true)
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"a.tsv\"\nkind = \"cpt\"\n[[table]]\nfile = \"a.tsv\"\nkind = \"cpt\"\n")
+        expectTableError(file: manifest, line: 5, field: "table[1].file") { _ = try folder.load() }
         try folder.write("tables.toml", "[[table]]\nfile = \"a.tsv\"\nkind = \"mue\"\n")
-        expectTableError(file: "tables.toml", line: nil, field: "setting") { _ = try folder.load() }
+        expectTableError(file: manifest, line: 3, field: "table[0].kind") { _ = try folder.load() }
+        try folder.write("tables.toml", "[[table]]\nfile = \"a.tsv\"\nkind = \"mue\"\nsetting = \"hospice\"\n")
+        expectTableError(file: manifest, line: 4, field: "table[0].setting") { _ = try folder.load() }
         try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t\t20250101\t*\t1\tx"]))
         try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"mue\"\n")
         expectTableError(file: "ccipra-v321r0-f1.txt", line: nil, field: "kind") { _ = try folder.load() }
@@ -135,7 +145,9 @@ import Testing
         for listed in [".", "sub"] {
             try FileManager.default.createDirectory(atPath: folder.path + "/sub", withIntermediateDirectories: true)
             try folder.write("tables.toml", "[[table]]\nfile = \"\(listed)\"\nkind = \"addon\"\n")
-            expectTableError(file: "tables.toml", line: nil, field: "table[0].file") { _ = try folder.load() }
+            expectTableError(file: folder.path + "/tables.toml", line: 2, field: "table[0].file") {
+                _ = try folder.load()
+            }
         }
     }
 

@@ -40,28 +40,8 @@ public enum TableLoader {
         }
         let manifest = try TableManifest.load(directory: directory)
         var listed: [String: TableManifest.Entry] = [:]
-        for (i, entry) in manifest.entries.enumerated() {
-            guard listed[entry.file] == nil else {
-                throw ScrubError(
-                    "'\(entry.file)' is listed twice", file: TableManifest.fileName, field: "table[\(i)].file")
-            }
-            guard kinds.contains(entry.kind) else {
-                throw ScrubError(
-                    "unknown kind '\(entry.kind)' (expected one of \(kinds.joined(separator: ", ")))",
-                    file: TableManifest.fileName, field: "table[\(i)].kind")
-            }
-            let path = (directory as NSString).appendingPathComponent(entry.file)
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-                throw ScrubError("listed in tables.toml but missing", file: entry.file)
-            }
-            guard !isFolder.boolValue else {
-                throw ScrubError(
-                    "listed in tables.toml but a folder, not a table file", file: TableManifest.fileName,
-                    field: "table[\(i)].file")
-            }
-            listed[entry.file] = entry
-        }
+        // The manifest has checked its entries (kinds, files present, none twice).
+        for entry in manifest.entries { listed[entry.file] = entry }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }
         let firstRow = builder.listing.count
         // The files to read, in name order, up to the first whose name or manifest entry is wrong
@@ -141,11 +121,8 @@ public enum TableLoader {
         }
         var setting = official?.setting
         if let word = entry.setting {
-            guard let s = ServiceSetting(rawValue: word) ?? ServiceSetting.fromName(word) else {
-                throw ScrubError(
-                    "unknown setting '\(word)' (practitioner, outpatient-hospital, dme)", file: TableManifest.fileName,
-                    field: "setting")
-            }
+            // The manifest has checked the word (`TableManifest.load`).
+            guard let s = ServiceSetting(rawValue: word) ?? ServiceSetting.fromName(word) else { return nil }
             // As with the kind: a file named for practitioner services holds no DME edits, and
             // taking the manifest's word would drop every edit of the setting the name says.
             if let named = official?.setting, named != s {
@@ -155,11 +132,6 @@ public enum TableLoader {
                     field: "setting")
             }
             setting = s
-        }
-        if (entry.kind == "ptp" || entry.kind == "mue") && setting == nil {
-            throw ScrubError(
-                "a \(entry.kind) table without its official file name needs 'setting' in tables.toml",
-                file: TableManifest.fileName, field: "setting")
         }
         // Each date from the entry when it gives it; else the official name's (an entry that only
         // describes an officially named file leaves its coverage as the name says). CMS's April

@@ -70,6 +70,36 @@ public struct TableManifest: Sendable {
             guard let kind = item["kind"]?.string, !kind.isEmpty else {
                 throw ScrubError("missing 'kind'", file: path, field: "\(field).kind")
             }
+            guard !manifest.entries.contains(where: { $0.file == file }) else {
+                throw ScrubError("'\(file)' is listed twice", file: path, field: "\(field).file")
+            }
+            guard TableLoader.kinds.contains(kind) else {
+                throw ScrubError(
+                    "unknown kind '\(kind)' (expected one of \(TableLoader.kinds.joined(separator: ", ")))", file: path,
+                    field: "\(field).kind")
+            }
+            let setting = item["setting"]?.string
+            if let setting, (ServiceSetting(rawValue: setting) ?? ServiceSetting.fromName(setting)) == nil {
+                throw ScrubError(
+                    "unknown setting '\(setting)' (practitioner, outpatient-hospital, dme)", file: path,
+                    field: "\(field).setting")
+            }
+            if (kind == "ptp" || kind == "mue") && setting == nil
+                && ((try? TableFileName.recognise(file)) ?? nil) == nil
+            {
+                throw ScrubError(
+                    "a \(kind) table without its official file name needs 'setting'", file: path,
+                    field: "\(field).kind")
+            }
+            let filePath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: filePath, isDirectory: &isFolder) else {
+                throw ScrubError("'\(file)' is listed but not in the folder", file: path, field: "\(field).file")
+            }
+            guard !isFolder.boolValue else {
+                throw ScrubError(
+                    "'\(file)' is listed but is a folder, not a table file", file: path, field: "\(field).file")
+            }
             func date(_ key: String) throws -> Int32? {
                 guard let text = item[key]?.string, !text.isEmpty else { return nil }
                 let day = DayNumber.parse(text)
@@ -88,7 +118,7 @@ public struct TableManifest: Sendable {
                 Entry(
                     file: file, kind: kind, release: item["release"]?.string ?? "",
                     effective: effective, through: through,
-                    source: item["source"]?.string ?? "", setting: item["setting"]?.string))
+                    source: item["source"]?.string ?? "", setting: setting))
         }
         return manifest
     }
