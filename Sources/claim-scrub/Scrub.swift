@@ -132,6 +132,10 @@ struct Scrub: ParsableCommand {
         defer { StaleOutputs.shared.waitUntilRemoved() }
         do {
             try options.checkInputsAndOutputFolder()
+            // Held to the end of the run: a second run into the folder stops before it removes or
+            // renames anything there.
+            let lock = try OutputFolderLock(directory: options.outputDirectory)
+            defer { withExtendedLifetime(lock) {} }
             options.removeStaleOutputs()
             if let config { options.settings = try RuleSettings.load(path: config) }
             if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }

@@ -267,6 +267,31 @@ import Testing
         }
     }
 
+    /// Two runs into one folder at once renamed their outputs into it in turns, leaving one run's
+    /// clean file beside the other's findings. While a run holds the folder, a second one stops
+    /// with exit 2 and leaves the folder as it was; once the first is done the folder is free.
+    @Test func aSecondRunIntoAFolderInUseStopsAndLeavesItAlone() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write(
+            "x.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-06-01,99213\n")
+        let out = dir.file("out")
+        let arguments = ["scrub", input, "--out", out, "--as-of", "2026-06-30", "--fail-on", "never", "--quiet"]
+        #expect(try Self.run(arguments).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))
+        do {
+            // The run in progress: this process holds the folder as a run does.
+            let lock = try OutputFolderLock(directory: out)
+            defer { withExtendedLifetime(lock) {} }
+            let second = try Self.run(arguments)
+            #expect(second.status == 2)
+            #expect(second.stderr.contains(out) && second.stderr.contains("another claim-scrub run"), "\(second.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")) == before)
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)).count == 5)
+        }
+        #expect(try Self.run(arguments).status == 0)
+    }
+
     @Test func badArgumentsExitTwo() throws {
         // Bad usage is exit 2 (the contract's "the run could not be done"), not the argument parser's 64.
         let bad: [[String]] = [
