@@ -285,7 +285,8 @@ import Testing
             defer { withExtendedLifetime(lock) {} }
             let second = try Self.run(arguments)
             #expect(second.status == 2)
-            #expect(second.stderr.contains(out) && second.stderr.contains("another claim-scrub run"), "\(second.stderr)")
+            #expect(
+                second.stderr.contains(out) && second.stderr.contains("another claim-scrub run"), "\(second.stderr)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")) == before)
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)).count == 5)
         }
