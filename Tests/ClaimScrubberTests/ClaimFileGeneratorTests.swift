@@ -39,6 +39,39 @@ struct ClaimFileGeneratorTests {
         }
     }
 
+    /// The truth file is exact for every `--as-of` date `generate` does not warn of, both ends of
+    /// the window included, in each format. From September on some future-date (D01) lines fall
+    /// past the last loaded ICD-10-CM release, and their C06 was missing from the truth.
+    @Test(
+        arguments: ["csv", "x12", "hl7"],
+        [ExtractGenerator.exactTruthAsOf.lowerBound, ExtractGenerator.exactTruthAsOf.upperBound])
+    func theTruthIsExactAcrossTheAsOfWindow(format: String, asOf: Int32) throws {
+        var options = ExtractGenerator.Options(lines: 6000)
+        options.seed = 7
+        options.errorRate = 0.2
+        options.asOf = asOf
+        var bytes: [UInt8] = []
+        let truthEntries: [ExtractGenerator.TruthEntry]
+        if let claims = ClaimFileFormat(rawValue: format) {
+            var generator = ClaimFileGenerator(format: claims, options: options)
+            generator.generate { bytes.append(contentsOf: $0) }
+            truthEntries = generator.truth
+        } else {
+            var generator = ExtractGenerator(options: options)
+            generator.generate { bytes.append(contentsOf: $0) }
+            truthEntries = generator.truth
+        }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("g.\(format)", bytes)
+        _ = try Fixtures.scrub([input], out: folder.file("out"), tables: Fixtures.demoTablesCache) { $0.asOf = asOf }
+        let found = Set(try Fixtures.findings(folder.file("out")).map { "\($0["line_id"]!),\($0["rule"]!)" })
+        let truth = Set(truthEntries.map { "\($0.lineId),\($0.rule.rawValue)" })
+        #expect(truth.contains { $0.hasSuffix(",D01") })
+        #expect(found.subtracting(truth).isEmpty, "unexpected: \(found.subtracting(truth).sorted().prefix(10))")
+        #expect(truth.subtracting(found).isEmpty, "missed: \(truth.subtracting(found).sorted().prefix(10))")
+    }
+
     /// An 837 has no post date: the generator never lists D02 for one (an infant's timely-filing
     /// defect, which would make it a birth-date defect too, becomes a modifier defect instead).
     @Test func noPostDateDefectInAnX12File() {

@@ -410,6 +410,8 @@ public struct ExtractGenerator {
             let day = options.asOf + Int32(rng.int(1...30))
             set(.serviceDate, DayNumber.format(day))
             set(.postDate, DayNumber.format(day))
+            // From an as-of date in September on, some fall past the last loaded ICD-10-CM release.
+            if day >= GeneratorCatalog.firstUncoveredICD10CMDay { truth.append(TruthEntry(lineId: lineId, rule: .C06)) }
         case .postBeforeService:
             set(.postDate, DayNumber.format(serviceDay - Int32(rng.int(1...5))))
         case .pastTimelyFiling:
