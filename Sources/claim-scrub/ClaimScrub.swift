@@ -64,7 +64,12 @@ func parseDay(_ text: String, option: String) throws -> Int32 {
     return day
 }
 
-/// Today in UTC as a day number.
+/// Today's date where the run is (the local time zone, `TZ`), as a day number: the date billing
+/// staff see on their calendar. (It was the UTC date, a day off in the evening in the Americas: a
+/// charge dated tomorrow there got no D01.)
 func today() -> Int32 {
-    Int32(Int(Date().timeIntervalSince1970) / 86_400)
+    var now = time(nil)
+    var parts = tm()
+    guard localtime_r(&now, &parts) != nil else { return Int32(Int(now) / 86_400) }
+    return DayNumber.from(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
 }

@@ -293,6 +293,33 @@ import Testing
         #expect(try Self.run(arguments).status == 0)
     }
 
+    /// Without `--as-of`, today is the date where the run is (its time zone), not in UTC: twelve
+    /// hours behind and fourteen ahead of UTC are two dates, each its zone's calendar date.
+    @Test func theDefaultAsOfIsTheLocalDate() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write(
+            "x.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-06-01,99213\n")
+        var dates: [String] = []
+        // POSIX zone strings, read without tzdata: `XYZ-14` is fourteen hours east of UTC.
+        for (zone, offset) in [("XYZ+12", -12), ("XYZ-14", 14)] {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(secondsFromGMT: offset * 3600)!
+            let expected = calendar.dateComponents([.year, .month, .day], from: Date())
+            let out = dir.file("out-\(offset)")
+            let run = try Self.run(
+                ["scrub", input, "--out", out, "--fail-on", "never", "--quiet"], environment: ["TZ": zone])
+            #expect(run.status == 0, "\(run.stderr)")
+            let summary =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
+                as! [String: Any]
+            let asOf = (summary["run"] as! [String: Any])["as_of"] as! String
+            #expect(asOf == String(format: "%04d-%02d-%02d", expected.year!, expected.month!, expected.day!))
+            dates.append(asOf)
+        }
+        #expect(dates[0] < dates[1])
+    }
+
     @Test func badArgumentsExitTwo() throws {
         // Bad usage is exit 2 (the contract's "the run could not be done"), not the argument parser's 64.
         let bad: [[String]] = [
