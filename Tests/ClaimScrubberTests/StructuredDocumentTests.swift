@@ -239,6 +239,8 @@ import Testing
         #expect(line { _ = try ExtractLayout.loadColumnMap(path: columns) } == 3)
         let manifest = dir.file("tables/tables.toml")
         try FileManager.default.createDirectory(atPath: dir.file("tables"), withIntermediateDirectories: true)
+        _ = try dir.write("tables/a.tsv", "99213\n")
+        _ = try dir.write("tables/b.tsv", "99214\n")
         _ = try dir.write(
             "tables/tables.toml",
             "[[table]]\nfile = \"a.tsv\"\nkind = \"cpt\"\n\n[[table]]\nfile = \"b.tsv\"\nkind = \"cpt\"\nthrogh = \"2026-12-31\"\n"
