@@ -28,19 +28,32 @@ public struct FileIdentity: Equatable, Sendable {
     }
 }
 
-/// A file's size and modification time: a file written to while a run reads it twice (an edit in
-/// place that keeps every record's start, which pass 2's own checks do not see) stamps otherwise.
+/// A file's identity (device and inode), size, modification time and status-change time: a file
+/// written to while a run reads it twice (an edit in place that keeps every record's start, which
+/// pass 2's own checks do not see) stamps otherwise, and so does one replaced under its name (a copy
+/// moved over it), even with its size and modification time kept (`cp -p`, `rsync -t`, `touch -r`:
+/// those set the modification time, and the kernel the status-change time).
 struct FileStamp: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
     var size: Int64
-    var seconds: Int64
-    var nanoseconds: Int64
+    var modified: timespec
+    var changed: timespec
 
     init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
-        seconds = Int64(info.st_mtim.tv_sec)
-        nanoseconds = Int64(info.st_mtim.tv_nsec)
+        modified = info.st_mtim
+        changed = info.st_ctim
+    }
+
+    static func == (a: FileStamp, b: FileStamp) -> Bool {
+        a.device == b.device && a.inode == b.inode && a.size == b.size
+            && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+            && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
     }
 }
 

@@ -431,6 +431,30 @@ extension BadInputTests {
         }
     }
 
+    /// A copy moved over the input during the run, same size and with the original's modification
+    /// time (as `cp -p` or `rsync -t` then `mv` leave it), passed the size-and-time stamp, and its
+    /// changed line went to clean.csv unchecked: the stamp holds the file's inode and status-change
+    /// time too, and the run stops.
+    @Test func aSameSizeCopyMovedOverTheInputWithItsTimeKeptStopsTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let text = Self.header + Self.good + Self.good
+        let path = try dir.write("swapped.csv", text)
+        let copy = try dir.write("copy.csv", text.replacingOccurrences(of: "2026-", with: "2099-"))
+        #expect(try Fixtures.read(copy).count == text.utf8.count)
+        var original = stat()
+        #expect(stat(path, &original) == 0)
+        let times = [original.st_atim, original.st_mtim]
+        #expect(utimensat(AT_FDCWD, copy, times, 0) == 0)
+        var copied = stat()
+        #expect(stat(copy, &copied) == 0)
+        #expect(copied.st_mtim.tv_sec == original.st_mtim.tv_sec && copied.st_mtim.tv_nsec == original.st_mtim.tv_nsec)
+        let edit: @Sendable () -> Void = { _ = rename(copy, path) }
+        expectStopWhenEdited([path], in: dir, at: "writing", edit: edit) {
+            $0.file == path && $0.message.contains("written to after it was first read")
+        }
+    }
+
     /// The same for claim files: an 837 or HL7 file whose charge is changed in place during the
     /// run (every segment where it was) stops it before any output is committed. Claim files were
     /// not stamped, and the changed claim went to clean unchecked.
