@@ -19,6 +19,11 @@ public final class OutputFolderLock {
         } catch {
             throw ScrubError("cannot create the output folder: \(error.localizedDescription)", file: directory)
         }
+        // Found now, not when the outputs are created after the whole of pass 1.
+        if access(directory, W_OK | X_OK) != 0 {
+            let reason = String(cString: strerror(errno))
+            throw ScrubError("the output folder cannot be written to (\(reason))", file: directory)
+        }
         descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK {

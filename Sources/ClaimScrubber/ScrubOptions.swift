@@ -122,8 +122,8 @@ extension ScrubOptions {
     /// final name that could be taken for its own. Call after `checkInputsAndOutputFolder`. The
     /// names are free when this returns; the files themselves go on a background thread
     /// (`StaleOutputs`), which the run waits for before it ends.
-    public func removeStaleOutputs() {
-        StaleOutputs.shared.remove(Self.outputNames.map(outputPath))
+    public func removeStaleOutputs() throws {
+        try StaleOutputs.shared.remove(Self.outputNames.map(outputPath))
     }
 
     /// The path of output `name` in the output folder.

@@ -45,8 +45,8 @@ public final class ScrubPipeline {
         // Before anything is removed from the output folder: an input that is one of its outputs
         // would be destroyed by the run (the command checks too, before loading the tables).
         try options.checkInputsAndOutputFolder()
-        options.removeStaleOutputs()
         defer { StaleOutputs.shared.waitUntilRemoved() }
+        try options.removeStaleOutputs()
         let abandoned = TemporaryFiles.removeAbandoned(
             temporaryFolder: options.temporaryDirectory, outputFolder: options.outputDirectory)
         if abandoned.files > 0 {

@@ -22,13 +22,18 @@ public final class StaleOutputs: Sendable {
     private let group = DispatchGroup()
 
     /// Moves each of `paths` that is a regular file out of the way and starts unlinking it; any
-    /// other kind of entry (a link, say) is unlinked where it is, and a missing one is skipped.
-    /// When the function returns, no path of `paths` names a file.
-    public func remove(_ paths: [String]) {
+    /// other kind of entry (a link, say) is unlinked where it is, and a missing one or a folder is
+    /// skipped.
+    /// When the function returns, no path of `paths` names a file; one that cannot be removed (a
+    /// folder not writable, another user's file in a sticky folder) throws, naming it: the run
+    /// would end with it under a final name beside its own outputs, taken for one of them.
+    public func remove(_ paths: [String]) throws {
         var moved: [String] = []
+        defer { unlinkInBackground(moved) }
         for path in paths {
             var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
+            // A folder under an output's name is refused before (`checkInputsAndOutputFolder`).
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { continue }
             let hidden = Self.hiddenPath(path)
             if info.st_mode & S_IFMT == S_IFREG {
                 TemporaryFiles.shared.register(hidden)
@@ -38,8 +43,16 @@ public final class StaleOutputs: Sendable {
                 }
                 TemporaryFiles.shared.unregister(hidden)
             }
-            unlink(path)
+            if unlink(path) != 0 && errno != ENOENT {
+                let reason = String(cString: strerror(errno))
+                throw ScrubError(
+                    "cannot remove this output of an earlier run (\(reason)): it would stay beside this run's outputs",
+                    file: path)
+            }
         }
+    }
+
+    private func unlinkInBackground(_ moved: [String]) {
         guard !moved.isEmpty else { return }
         group.enter()
         DispatchQueue.global(qos: .utility).async { [group, moved] in

@@ -128,6 +128,9 @@ struct Scrub: ParsableCommand {
 
     mutating func run() throws {
         var options = try scrubOptions()
+        // Before anything in the output folder is renamed or created: an interrupt from here on
+        // removes what the run has made (the earlier outputs moved aside included) and says so.
+        TemporaryFiles.shared.beginRun()
         // Whatever ends the run, the earlier run's outputs are gone by then, not only renamed.
         defer { StaleOutputs.shared.waitUntilRemoved() }
         do {
@@ -136,7 +139,7 @@ struct Scrub: ParsableCommand {
             // renames anything there.
             let lock = try OutputFolderLock(directory: options.outputDirectory)
             defer { withExtendedLifetime(lock) {} }
-            options.removeStaleOutputs()
+            try options.removeStaleOutputs()
             if let config { options.settings = try RuleSettings.load(path: config) }
             if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }
             options.tableDirectories = try TableLocator.resolve(tables)

@@ -293,6 +293,57 @@ import Testing
         #expect(try Self.run(arguments).status == 0)
     }
 
+    /// Runs the executable as a user other than the file owner: as `nobody` through `setpriv` when
+    /// the tests run as root (who may remove any file), else as the test's own user.
+    static func runAsOtherUser(_ arguments: [String]) throws -> Run {
+        guard getuid() == 0 else { return try run(arguments) }
+        return try run(
+            ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", executable] + arguments,
+            shell: true)
+    }
+
+    /// An earlier output the run cannot remove (another user's file in a shared sticky folder) used
+    /// to stay under its final name beside the run's own outputs, and a folder the run cannot write
+    /// to was found only after all of pass 1: both stop the run at its start, naming the file or
+    /// folder, and leave what is there as it was.
+    @Test func anEarlierOutputThatCannotBeRemovedOrAFolderNotWritableStopsTheRunAtOnce() throws {
+        let dir = try TemporaryFolder()
+        defer {
+            chmod(dir.file("locked"), 0o755)
+            dir.remove()
+        }
+        #expect(chmod(dir.path, 0o755) == 0)
+        let input = try dir.write(
+            "x.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-06-01,99213\n")
+        #expect(chmod(input, 0o644) == 0)
+        let arguments = ["--as-of", "2026-06-30", "--fail-on", "never", "--quiet"]
+        // A shared folder (sticky, anyone may write) holding another user's earlier clean.csv.
+        let shared = dir.file("shared")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false)
+        #expect(chmod(shared, 0o1777) == 0)
+        let earlier = try dir.write("shared/clean.csv", "from an earlier run\n")
+        if getuid() == 0 {
+            #expect(chown(earlier, 0, 0) == 0)
+        } else {
+            // Without root the file cannot be another user's: the folder itself is made read-only.
+            #expect(chmod(shared, 0o555) == 0)
+        }
+        defer { chmod(shared, 0o755) }
+        let blocked = try Self.runAsOtherUser(["scrub", input, "--out", shared] + arguments)
+        #expect(blocked.status == 2, "\(blocked.stderr)")
+        #expect(
+            blocked.stderr.contains("clean.csv") || blocked.stderr.contains("cannot be written"), "\(blocked.stderr)")
+        #expect(try String(contentsOfFile: earlier, encoding: .utf8) == "from an earlier run\n")
+        #expect(!FileManager.default.fileExists(atPath: shared + "/summary.json"))
+        // A folder nobody but its owner may write to, and the run not its owner (or the folder read-only).
+        let locked = dir.file("locked")
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false)
+        #expect(chmod(locked, 0o555) == 0)
+        let refused = try Self.runAsOtherUser(["scrub", input, "--out", locked] + arguments)
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains(locked) && refused.stderr.contains("cannot be written to"), "\(refused.stderr)")
+    }
+
     /// Without `--as-of`, today is the date where the run is (its time zone), not in UTC: twelve
     /// hours behind and fourteen ahead of UTC are two dates, each its zone's calendar date.
     @Test func theDefaultAsOfIsTheLocalDate() throws {

@@ -15,7 +15,7 @@ import Testing
         let clean = try dir.write("clean.csv", Array(repeating: UInt8(ascii: "x"), count: 1 << 20))
         let summary = try dir.write("summary.json", "{}")
         let stale = StaleOutputs()
-        stale.remove([clean, summary, dir.file("held.csv")])
+        try stale.remove([clean, summary, dir.file("held.csv")])
         // The final names are free as soon as `remove` returns, whatever the background thread did.
         #expect(!FileManager.default.fileExists(atPath: clean))
         #expect(!FileManager.default.fileExists(atPath: summary))
@@ -36,7 +36,7 @@ import Testing
         let folder = dir.file("held.csv")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         let stale = StaleOutputs()
-        stale.remove([link, folder])
+        try stale.remove([link, folder])
         stale.waitUntilRemoved()
         var info = stat()
         #expect(lstat(link, &info) != 0)
