@@ -120,6 +120,12 @@ public final class OutputFile {
             }
         }
         try blocks.finish()
+        // On disk before the rename that gives it its final name: after a power cut the name must
+        // not lead to an empty or short file (the earlier run's outputs are gone by then). A file
+        // that cannot be synced (EINVAL: a file system without it) is closed as it is.
+        if fsync(fd) != 0 && errno != EINVAL {
+            throw ScrubError("cannot save to disk (fsync): \(String(cString: strerror(errno)))", file: finalPath)
+        }
         if close(fd) != 0 {
             throw ScrubError("close failed: \(String(cString: strerror(errno)))", file: finalPath)
         }
@@ -134,6 +140,15 @@ public final class OutputFile {
             throw ScrubError("cannot rename into place: \(String(cString: strerror(errno)))", file: finalPath)
         }
         TemporaryFiles.shared.unregister(temporaryPath)
+    }
+
+    /// Makes the renames into `directory` durable (fsync of the folder); errors are ignored, as the
+    /// outputs are complete under their final names either way.
+    static func syncFolder(_ directory: String) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
     }
 
     /// Removes the temporary file.

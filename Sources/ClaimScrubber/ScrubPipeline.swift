@@ -170,20 +170,25 @@ public final class ScrubPipeline {
         let report = try OutputFile(path: (directory as NSString).appendingPathComponent("report.html"), level: nil)
         outputs.append(report)
         try report.write(ReportRenderer.html(summary))
+        // Each on disk (fsync) before any takes its final name.
         for output in outputs { try output.finish() }
         // All or none: should a rename fail (the folder made read-only, or a name taken meanwhile),
         // the outputs already in place are removed again, so no final name holds part of a run.
+        // summary.json goes last: where the process is killed outright between two renames (no
+        // handler runs), a folder without it holds no complete run, which the next run clears.
         var committed: [OutputFile] = []
         TemporaryFiles.shared.enterCommit()
         do {
-            for output in outputs {
+            for output in outputs where output !== summaryFile {
                 try output.commit()
                 committed.append(output)
             }
+            try summaryFile.commit()
         } catch {
             for output in committed { unlink(output.finalPath) }
             throw error
         }
+        OutputFile.syncFolder(directory)
     }
 
     /// Counts the shard stage's findings and holds their lines.
