@@ -6,6 +6,19 @@ import Foundation
 struct ClaimScrub: ParsableCommand {
     static func main() {
         MemoryTuning.apply()
+        // No arguments at all: the runtime could not read the command line (it reads
+        // /proc/self/cmdline, absent in some sandboxes and chroots); the parser would print help
+        // and exit 0, a passing gate with nothing scrubbed.
+        guard !CommandLine.arguments.isEmpty else {
+            StandardError.write("claim-scrub: error: cannot read the command line (is /proc mounted?)\n")
+            Foundation.exit(2)
+        }
+        // No command: help, on stderr, and the status of a command line that does nothing (2), not
+        // 0, so that `claim-scrub $COMMAND && submit` with an empty $COMMAND does not submit.
+        guard CommandLine.arguments.count > 1 else {
+            StandardError.write(helpMessage() + "\n")
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -397,6 +397,10 @@ import Testing
             #expect(run.stderr.contains("Error"), "\(arguments): \(run.stderr)")
         }
         #expect(try Self.run(["scrub", "/nonexistent/x.csv", "--as-of", "2026-06-30"]).status == 2)
+        // No command at all does nothing: help on stderr and 2, so `claim-scrub $CMD && submit`
+        // with an empty $CMD does not submit.
+        let bare = try Self.run([])
+        #expect(bare.status == 2 && bare.stdout.isEmpty && bare.stderr.contains("SUBCOMMANDS"), "\(bare.stderr)")
         #expect(try Self.run(["--help"]).status == 0)
         #expect(try Self.run(["scrub", "--help"]).status == 0)
         #expect(try Self.run(["--version"]).status == 0)
