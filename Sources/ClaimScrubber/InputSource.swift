@@ -66,7 +66,14 @@ public final class InputSource {
         while got < 4 {
             let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, 4 - got) }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            if n < 0 {
+                // A read error (EIO) is not the end of the file: read as such, a damaged disk
+                // gave "header is not valid UTF-8".
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw ScrubError("read failed: \(reason)", file: name ?? path)
+            }
+            if n == 0 { break }
             got += n
         }
         head.removeLast(4 - got)

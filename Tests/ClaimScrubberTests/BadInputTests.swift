@@ -65,6 +65,18 @@ import Zstd
         expectStop([path], in: dir, line: 1, mentioning: ["noise.bin"])
     }
 
+    /// A read error on the input's first bytes (EIO: a failing disk) is said as one; it was taken
+    /// for the end of the file, and the run said "header is not valid UTF-8". This process's own
+    /// memory file gives EIO at offset 0.
+    @Test func aReadErrorAtTheStartIsNamedAsOne() throws {
+        #expect {
+            _ = try InputSource(path: "/proc/self/mem", name: "disk.csv")
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == "disk.csv" && error?.message.contains("read failed") == true
+        }
+    }
+
     @Test func emptyFileStopsTheRun() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
