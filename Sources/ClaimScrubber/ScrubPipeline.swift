@@ -1,4 +1,5 @@
 import Foundation
+import Zstd
 
 /// The whole scrub: open inputs, pass 1 (parse and line rules in parallel), pass 2 (route every
 /// line to clean or held by its verdict), then the summary; outputs appear atomically at the end.
@@ -359,6 +360,14 @@ public final class ScrubPipeline {
     }
 
     /// Standard input can be read only once: copy it to a temporary file so both passes can read it.
+    /// Whether `bytes` start with `ISA` past a byte order mark and white space (an X12 file).
+    static func startsWithISA(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var rest = bytes
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
+        rest = rest.drop { $0 == 0x20 || $0 == 0x09 }
+        return rest.starts(with: "ISA".utf8)
+    }
+
     private func spoolStandardInput() throws -> String {
         let (fd, path) = try TemporaryFiles.shared.create(in: options.temporaryDirectory, suffix: "stdin.spool")
         defer { close(fd) }
@@ -369,16 +378,38 @@ public final class ScrubPipeline {
             return error
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // Until a line end (LF or CR) is seen in the first MiB, or the input is told to be zstd or
+        // an X12 file (one line of `~`-ended segments): without one it is no input the run reads
+        // (a header line is at most 1 MiB), and `- < /dev/zero` filled --temp-dir before saying so.
+        var looking = true
+        var spooled = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n < 0 { throw fail(ScrubError("cannot read standard input", file: "<stdin>")) }
             if n == 0 { break }
+            if looking {
+                if spooled == 0
+                    && (ZstdFormat.isCompressed(prefix: Array(buffer.prefix(min(n, 4))))
+                        || Self.startsWithISA(buffer.prefix(n)))
+                {
+                    looking = false
+                } else if buffer.prefix(n).contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+                    looking = false
+                } else if spooled + n >= 1 << 20 {
+                    throw fail(
+                        ScrubError(
+                            "no line end in its first MiB: not an extract, an 837 or an HL7 file", file: "<stdin>",
+                            line: 1))
+                }
+            }
+            spooled += n
             do {
                 try buffer.withUnsafeBytes { bytes in
                     try writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<n])) {
                         ScrubError(
-                            "cannot write the spool file for standard input (is --temp-dir full?): \($0)", file: path)
+                            "cannot spool it to \(options.temporaryDirectory ?? "the temporary folder") (is it full?): \($0)",
+                            file: "<stdin>")
                     }
                 }
             } catch let error as ScrubError {

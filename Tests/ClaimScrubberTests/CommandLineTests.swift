@@ -423,6 +423,31 @@ import Testing
         #expect(try Self.run(["scrub", input, "--out", dir.file("o"), "--as-of", "2026-06-30", "--quiet"]).status == 0)
     }
 
+    /// Standard input without a line end in its first MiB (`- < /dev/zero`) is no input the run
+    /// reads: it stops there, with nothing left in --temp-dir, instead of spooling until the
+    /// folder is full. One X12 line of `~`-ended segments is read on.
+    @Test func standardInputWithoutALineEndStopsAtItsFirstMiB() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let temp = dir.file("temp")
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: false)
+        let run = try Self.run(
+            ["scrub", "-", "--out", dir.file("out"), "--temp-dir", temp, "--as-of", "2026-06-30"],
+            stdinFile: "/dev/zero")
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("<stdin>:1") && run.stderr.contains("no line end"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp).isEmpty)
+        // Past a MiB on one line: interchanges end to end (their claims duplicates of each other).
+        let interchange = Array(X12Fixture.render(X12Fixture.standard()).utf8).filter { $0 != 0x0A && $0 != 0x0D }
+        let x12 = Array(Array(repeating: interchange, count: (1 << 20) / interchange.count + 1).joined())
+        #expect(x12.count > 1 << 20)
+        let oneLine = try Self.run(
+            ["scrub", "-", "--out", dir.file("x12"), "--temp-dir", temp, "--as-of", "2026-06-30", "--quiet"],
+            stdin: x12)
+        #expect(oneLine.status == 1, "\(oneLine.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("x12/clean.x12")))
+    }
+
     @Test func standardInputIsScrubbedLikeAFile() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
