@@ -28,11 +28,29 @@ import Testing
         #expect(table.release(on: day("2025-09-30")) == nil)
     }
 
+    /// Each bound of a range is compared at its own length. With `first`'s length alone, T88.7's
+    /// note `T80-T88.6` took in T88.7 and T88.9 (the note's own category), R87.7's `D06-D07.3` took
+    /// in D07.4–D07.69, and an end shorter than the start (`C15.3-C16`) left out C16.9.
+    @Test(arguments: [
+        ("T887XXA", "T889XXA", false), ("T887XXA", "T887XXS", false), ("T887XXA", "T886XXA", true),
+        ("T887XXA", "T80211A", true), ("R877", "D074", false), ("R877", "D0769", false), ("R877", "D0730", true),
+        ("R877", "D069", true), ("K990", "C169", true), ("K990", "C153", true), ("K990", "C152", false),
+        ("K990", "C170", false),
+    ])
+    func eachRangeBoundCountsAtItsOwnLength(_ d1: String, _ d2: String, _ excluded: Bool) throws {
+        let table = try Self.table("K990\tC153\tC16\nR877\tD06\tD073\nT887\tT80\tT886\n")
+        let release = try #require(table.release(on: day("2026-01-01")))
+        #expect(table.excludes(packed(d1), packed(d2), release: release) == excluded)
+    }
+
     @Test func theShippedTableHoldsTheDocumentedPairs() throws {
         let table = RuleHarness.shipped.excludes1
         let release = try #require(table.release(on: day("2026-01-01")))
         #expect(table.releases[release].codes.count == 6075)
         #expect(table.excludes(packed("A09"), packed("K529"), release: release))
+        // T88.7's note names T80-T88.6 and T88.8, not its own category's T88.9.
+        #expect(table.excludes(packed("T887XXA"), packed("T886XXA"), release: release))
+        #expect(!table.excludes(packed("T887XXA"), packed("T889XXA"), release: release))
     }
 
     @Test(arguments: [

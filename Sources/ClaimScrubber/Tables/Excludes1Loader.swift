@@ -8,6 +8,7 @@ enum Excludes1Loader {
             var first: UInt64
             var last: UInt64
             var firstLength: UInt8
+            var lastLength: UInt8
         }
         var rows: [Row] = []
         var fields: [Range<Int>] = []
@@ -36,7 +37,10 @@ enum Excludes1Loader {
             let first = try text.icd10cmCode(cell(1), line: number, field: "first")
             let last = try text.icd10cmCode(cell(2), line: number, field: "last")
             guard first <= last else { throw text.error("'first' sorts after 'last'", line: number, field: "last") }
-            rows.append(Row(code: code, first: first, last: last, firstLength: UInt8(PackedCode.length(first))))
+            rows.append(
+                Row(
+                    code: code, first: first, last: last, firstLength: UInt8(PackedCode.length(first)),
+                    lastLength: UInt8(PackedCode.length(last))))
         }
         guard !rows.isEmpty else { throw text.error("no Excludes1 rows") }
         rows.sort { ($0.code, $0.first, $0.last) < ($1.code, $1.first, $1.last) }
@@ -45,6 +49,7 @@ enum Excludes1Loader {
         release.first = rows.map(\.first)
         release.last = rows.map(\.last)
         release.firstLength = rows.map(\.firstLength)
+        release.lastLength = rows.map(\.lastLength)
         let lengths = rows.map { PackedCode.length($0.code) }
         release.minLength = lengths.min()!
         release.maxLength = lengths.max()!

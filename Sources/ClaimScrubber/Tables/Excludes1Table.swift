@@ -1,6 +1,7 @@
 /// ICD-10-CM Excludes1 pairs: a diagnosis `d1` excludes `d2` when `d1` starts with a row's `code`
-/// and `d2`'s prefix of the row's `first` length lies between `first` and `last` (string order,
-/// which packed codes keep). Rows are sorted by `code`, so the rows for `d1` are found by searching
+/// and `d2` lies in the row's range: its prefix of `first`'s length is not before `first`, and its
+/// prefix of `last`'s length not after `last` (string order, which packed codes keep). Each bound
+/// at its own length: `T80-T88.6` leaves out T88.7 and T88.9, and `C15.3-C16` takes in C16.9. Rows are sorted by `code`, so the rows for `d1` are found by searching
 /// each of its prefixes.
 public struct Excludes1Table: Sendable {
     public struct Release: Sendable {
@@ -9,6 +10,7 @@ public struct Excludes1Table: Sendable {
         var first: [UInt64] = []
         var last: [UInt64] = []
         var firstLength: [UInt8] = []
+        var lastLength: [UInt8] = []
         /// Shortest and longest `code` (bounds the prefixes worth searching).
         var minLength = 1
         var maxLength = 0
@@ -35,6 +37,13 @@ public struct Excludes1Table: Sendable {
             return false
         }
 
+        /// Whether `d2` lies in row `i`'s range, each bound compared at its own length.
+        @inline(__always)
+        func inRange(_ d2: UInt64, _ i: Int) -> Bool {
+            PackedCode.prefix(d2, Int(firstLength[i])) >= first[i]
+                && PackedCode.prefix(d2, Int(lastLength[i])) <= last[i]
+        }
+
         /// True when `d1`'s Excludes1 notes exclude `d2`.
         @inline(__always)
         public func excludes(_ d1: UInt64, _ d2: UInt64) -> Bool {
@@ -51,10 +60,7 @@ public struct Excludes1Table: Sendable {
                 while i < keys.count && keys[i] >> 42 == UInt64(p) {
                     let key = keys[i]
                     let n = PackedCode.count(key)
-                    if n <= length && PackedCode.prefix(d1, n) == key {
-                        let q = PackedCode.prefix(d2, Int(firstLength[i]))
-                        if q >= first[i] && q <= last[i] { return true }
-                    }
+                    if n <= length && PackedCode.prefix(d1, n) == key && inRange(d2, i) { return true }
                     i += 1
                 }
                 return false
@@ -66,8 +72,7 @@ public struct Excludes1Table: Sendable {
                 let key = PackedCode.prefix(d1, n)
                 var i = codes.lowerBound(key)
                 while i < keys.count && keys[i] == key {
-                    let p = PackedCode.prefix(d2, Int(firstLength[i]))
-                    if p >= first[i] && p <= last[i] { return true }
+                    if inRange(d2, i) { return true }
                     i += 1
                 }
             }
