@@ -176,16 +176,16 @@ _Q_FINAL = re.compile(r"final characters\s*-([0-9A-Z]+)")
 
 
 def _in_range(code: str, first: str, last: str) -> bool:
-    p = code[: len(first)]
-    return len(code) >= len(first) and first <= p <= last
+    # Each bound at its own length, as the scrubber matches (T80-T886 leaves out T889).
+    return len(code) >= len(first) and code[: len(first)] >= first and code[: len(last)] <= last
 
 
 def _range_bounds(first: str, last: str) -> tuple[str, str]:
     if last < first[: len(last)]:
         first, last = last, first
     if len(last) < len(first):
-        # "Q61.11-Q61.3": the matcher compares d2's prefix of len(first) with last, so pad
-        # last with the highest character to include everything under Q61.3.
+        # "Q61.11-Q61.3": padded with the highest character, so that the range reads the same
+        # whether last is compared at its own length (as the scrubber does) or at first's.
         last = last + "Z" * (len(first) - len(last))
     return first, last
 
@@ -431,9 +431,11 @@ POS_NAMES = {
 }
 
 # CPT Level I two-digit numeric modifiers: the codes only (facts), no AMA descriptors.
+# And the CPT Category II (performance measurement) modifiers 1P, 2P, 3P and 8P, used on the F codes
+# for quality reporting: Level I modifiers too (CPT Appendix A), a digit and a letter.
 LEVEL1_MODIFIERS = (
     "22 23 24 25 26 27 32 33 47 50 51 52 53 54 55 56 57 58 59 62 63 66 73 74 76 77 78 79 "
-    "80 81 82 90 91 92 93 95 96 97 99"
+    "80 81 82 90 91 92 93 95 96 97 99 1P 2P 3P 8P"
 ).split()
 
 # Level II (HCPCS) modifiers created after the CY2019 HCPCS file, compiled from public CMS
@@ -443,6 +445,10 @@ LEVEL1_MODIFIERS = (
 # FX FY JW XE XP XS XU. Level I modifier 93 belongs to modifiers-level1.tsv.
 # FQ, FR, FS, FT: CY2022 HCPCS annual update. JZ: dated from its addition to HCPCS (July 2022
 # quarterly update); Medicare reporting optional from 2023-01-01, required from 2023-07-01.
+# AB: CY2023 physician fee schedule (CMS MLN Matters MM13055), from 2023-01-01. MA-MH: the
+# appropriate use criteria (AUC) program's modifiers, accepted from 2020-01-01 (CMS CR 11268);
+# the program was paused from 2024 and CMS ended its G codes and modifiers on 2024-12-31 (CMS MLN
+# Matters MM13485 and the MACs' notices of it).
 LEVEL2_SUPPLEMENT = [
     # code, effective, termination, description (CMS public-domain wording, shortened)
     ("FQ", "2022-01-01", "", "The service was furnished using audio-only communication technology"),
@@ -450,6 +456,15 @@ LEVEL2_SUPPLEMENT = [
     ("FS", "2022-01-01", "", "Split (or shared) evaluation and management visit"),
     ("FT", "2022-01-01", "", "Unrelated evaluation and management (E/M) visit during a postoperative period, or on the same day as a procedure or another E/M visit"),
     ("JZ", "2022-07-01", "", "Zero drug amount discarded/not administered to any patient"),
+    ("AB", "2023-01-01", "", "Audiology service furnished personally by an audiologist without a physician/NPP order for non-acute hearing assessment"),
+    ("MA", "2020-01-01", "2024-12-31", "AUC: ordering professional not required to consult a CDSM (emergency medical condition)"),
+    ("MB", "2020-01-01", "2024-12-31", "AUC: ordering professional not required to consult a CDSM (insufficient internet access)"),
+    ("MC", "2020-01-01", "2024-12-31", "AUC: ordering professional not required to consult a CDSM (EHR or CDSM vendor issues)"),
+    ("MD", "2020-01-01", "2024-12-31", "AUC: ordering professional not required to consult a CDSM (extreme and uncontrollable circumstances)"),
+    ("ME", "2020-01-01", "2024-12-31", "AUC: the order adheres to appropriate use criteria in the CDSM consulted"),
+    ("MF", "2020-01-01", "2024-12-31", "AUC: the order does not adhere to appropriate use criteria in the CDSM consulted"),
+    ("MG", "2020-01-01", "2024-12-31", "AUC: the order has no applicable appropriate use criteria in the CDSM consulted"),
+    ("MH", "2020-01-01", "2024-12-31", "AUC: unknown if the ordering professional consulted a CDSM"),
 ]
 
 # ---------------------------------------------------------------------------
@@ -720,9 +735,10 @@ icd10cm-excludes1-fy2026.tsv.zst
               (A04.0-A04.4 -> A040..A044; A00-A09). When no parenthesis holds a reference, a
               reference list at the very end of the note is used ("... syndrome E72.4").
               Matching: d1 matches when it starts with `code`; d2 matches when its prefix of
-              length len(first) lies between first and last inclusive (string comparison).
+              length len(first) is not before first and its prefix of length len(last) not
+              after last (string comparison): T88.7's T80-T88.6 leaves out T88.7 and T88.9.
               When `last` is shorter than `first` it is padded with "Z" (Q61.11-Q61.3 ->
-              Q6111..Q613Z) so that comparison keeps everything under the last code.
+              Q6111..Q613Z), which keeps everything under the last code either way.
               Qualified references are expanded against the FY2026 code list into the exact
               code prefixes they denote: "E08-E13 with .44" -> E0844, E0944, E1044, E1144, E1344;
               "V01-V09 with 5th character 1" -> V0101, V0111, ...; "I69. with final characters
@@ -761,8 +777,9 @@ place-of-service.tsv
   Derived:    header `code<TAB>name`, one row per code of the shared file, nothing else.
 
 modifiers-level1.tsv
-  Source:     the CPT Level I two-digit numeric modifier codes, compiled by the project. Codes only
-              (facts); no AMA descriptors.
+  Source:     the CPT Level I two-digit numeric modifier codes and the Category II performance
+              measurement modifiers 1P 2P 3P 8P, compiled by the project. Codes only (facts); no
+              AMA descriptors.
   Format:     header `code<TAB>effective<TAB>termination`; dates empty = always valid.
   Rows:       {len(LEVEL1_MODIFIERS)}.
 
@@ -776,7 +793,10 @@ modifiers-level2-supplement.tsv
   Rows:       {', '.join(f'{c} {e}' for c, e, _, _ in LEVEL2_SUPPLEMENT)}.
               FQ, FR, FS, FT came with the CY2022 HCPCS annual update. JZ is dated from its
               addition to HCPCS (July 2022 quarterly update); Medicare made reporting it optional
-              from 2023-01-01 and required from 2023-07-01.
+              from 2023-01-01 and required from 2023-07-01. AB (audiology without an order) came
+              with the CY2023 physician fee schedule (CMS MLN Matters MM13055). MA-MH, the
+              appropriate use criteria program's modifiers, were accepted from 2020-01-01 (CMS CR
+              11268) and ended 2024-12-31 after the program's pause (CMS MLN Matters MM13485).
 
 data/demo-tables/ (SYNTHETIC; never loaded by default)
 ------------------------------------------------------
@@ -829,7 +849,7 @@ The build is deterministic and idempotent. Sources, releases, licences and count
 | --- | --- |
 | `icd10cm-fy2025.tsv.zst` | ICD-10-CM FY2025 (services 2024-10-01..2025-09-30). TSV, header `code  code_dotted  billable  description`; `code` without dot, `billable` 1 = valid on a claim, 0 = header; `description` at most 60 characters (CMS short title). |
 | `icd10cm-fy2026.tsv.zst` | ICD-10-CM FY2026, April 2026 update (services 2025-10-01..2026-09-30). Same columns; `description` = first 60 characters of the tabular title. |
-| `icd10cm-excludes1-fy2026.tsv.zst` | Excludes1 pairs, TSV header `code  first  last` (no dots). A diagnosis d1 matches when it starts with `code`; d2 matches when its prefix of length len(`first`) is between `first` and `last` inclusive (string comparison). |
+| `icd10cm-excludes1-fy2026.tsv.zst` | Excludes1 pairs, TSV header `code  first  last` (no dots). A diagnosis d1 matches when it starts with `code`; d2 matches when its prefix of length len(`first`) is not before `first` and its prefix of length len(`last`) not after `last` (string comparison). |
 | `HCPC2019_CONTR_ANWEB.txt.zst` | CMS HCPCS Level II file, CY2019, official 320-byte fixed-width layout, byte for byte (Latin-1 disclaimer lines first; one 316-byte record). |
 | `MCE_Simple_Code_Edits_v37.txt.zst` | Medicare Code Editor v37 (FY2020) lists, byte for byte: TSV with header `MCE_Version  ICD_Version  MCE_Section  MCE_Subsection  MCE_Edit_Type  ICD_Code_Type  ICD_Code  ICD_Desc`. |
 | `place-of-service.tsv` | CMS place-of-service codes, header `code  name`, 52 rows. |

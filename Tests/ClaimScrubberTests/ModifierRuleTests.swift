@@ -53,6 +53,34 @@ import Testing
         #expect(findings.allSatisfy { $0["field"] == "modifiers" && $0["message"]!.contains("more than four") })
     }
 
+    /// Modifiers the 2019 HCPCS file predates, and the CPT Category II performance measurement
+    /// modifiers: each was C07 on good lines. AB (audiology without an order) is valid from
+    /// 2023; the AUC modifiers MA–MH from 2020 through 2024; 1P, 2P, 3P and 8P always.
+    @Test(
+        arguments: [
+            ("AB", "2023-01-01", false), ("AB", "2022-12-31", true), ("ME", "2024-06-03", false),
+            ("MH", "2020-01-01", false), ("MA", "2025-01-02", true), ("1P", "2026-03-02", false),
+            ("2P", "2026-03-02", false), ("3P", "2026-03-02", false), ("8P", "2026-03-02", false),
+            ("4P", "2026-03-02", true), ("9Z", "2026-03-02", true),
+        ] as [(String, String, Bool)])
+    func theShippedListsKnowNewerAndCategoryTwoModifiers(_ modifier: String, _ date: String, _ flagged: Bool) throws {
+        let results = try RuleHarness.run(
+            [["procedure_code": "3074F", "modifier1": modifier, "service_date": date, "post_date": date]],
+            tables: RuleHarness.shipped, rules: [ModifierRule()])
+        #expect(results.map(\.rule) == (flagged ? [.C07] : []), "\(results)")
+    }
+
+    /// A digit first is Level I, two digits or a Category II modifier: with only the Level I list
+    /// loaded, `8P` is checked against it and a Level II modifier gets the form check only.
+    @Test func aDigitFirstIsLevelOne() {
+        #expect(ModifierTable.isLevelOne(ModifierTable.pack("8P")!))
+        #expect(ModifierTable.isLevelOne(ModifierTable.pack("59")!))
+        #expect(!ModifierTable.isLevelOne(ModifierTable.pack("P8")!))
+        let levelOne = ModifierTable([(ModifierTable.pack("8P")!, ServicePeriod(first: nil, last: nil))])
+        #expect(levelOne.hasLevelOne && !levelOne.hasLevelTwo)
+        #expect(!levelOne.covers(ModifierTable.pack("RT")!))
+    }
+
     @Test func theShippedListsAcceptTheGeneratorsModifiers() throws {
         let lines = ["25", "RT", "LT", "GP", "59", "XU", "JZ"].map { ["modifier1": $0] }
         #expect(try RuleHarness.run(lines, tables: RuleHarness.shipped, rules: [ModifierRule()]).isEmpty)

@@ -33,18 +33,16 @@ public struct ModifierTable: Sendable {
 
     public var isLoaded: Bool { !periods.isEmpty }
 
-    /// Whether the table holds Level I (CPT, two digits) and Level II (HCPCS, with a letter)
+    /// Whether the table holds Level I (CPT, a digit first) and Level II (HCPCS, a letter first)
     /// modifiers. A table folder without the Level I list (a HCPCS file alone) knows nothing of
     /// `25` or `59`: those get the form check only, as codes of a set not loaded do.
     public private(set) var hasLevelOne = false
     public private(set) var hasLevelTwo = false
 
-    /// Two digits: a CPT Level I modifier; HCPCS Level II modifiers all have a letter.
+    /// A digit first: a CPT Level I modifier, two digits or a Category II performance measurement
+    /// modifier (`1P`, `8P`); every HCPCS Level II modifier starts with a letter.
     @inline(__always)
-    public static func isLevelOne(_ modifier: UInt16) -> Bool {
-        let (a, b) = (modifier >> 6 & 63, modifier & 63)
-        return (1...10).contains(a) && (1...10).contains(b)
-    }
+    public static func isLevelOne(_ modifier: UInt16) -> Bool { (1...10).contains(modifier >> 6 & 63) }
 
     /// Whether the modifier's level is loaded, so that "unknown" means unknown.
     @inline(__always)
