@@ -25,8 +25,9 @@ public struct MCETable: Sendable {
         ]
     }
 
-    /// Age bands of the age lists in whole years at the date of service (current MCE versions;
-    /// versions before FY2021 used 12–55 for maternity, see DOMAIN.md).
+    /// Age bands of the age lists in whole years at the date of service: the current MCE versions'
+    /// (DOMAIN.md; older versions used 12–55 for maternity). The shipped lists, MCE v37, are read
+    /// with these bands too: charges are checked as payers edit them today.
     public static let ageBands: [(list: Lists, range: ClosedRange<Int>, name: String)] = [
         (.newborn, 0...0, "newborn (age 0)"),
         (.pediatric, 0...17, "pediatric ages 0–17"),
