@@ -276,9 +276,9 @@ def _parse_items(text: str, known: set[str], stats: dict) -> list[tuple[str, str
 def extract_excludes1(xml_bytes: bytes, known: set[str]) -> tuple[list[tuple[str, str, str]], dict]:
     """Excludes1 pairs from the CDC ICD-10-CM tabular XML.
 
-    Only <excludes1> notes that belong to a <diag> element are used (chapter- and
-    section-level notes cannot be expressed as "d1 starts with code" and are counted
-    but skipped). For each <note>: the code references in its parentheses, split on
+    <excludes1> notes of a <diag> element apply to its code; notes of a <section> or a
+    <chapter> apply to every code in it, so they give one row per category of the section
+    (of each section of the chapter). For each <note>: the code references in its parentheses, split on
     commas (and "and"); when no parenthesis holds a reference, a reference list at
     the very end of the note text ("... syndrome E72.4"). Reference forms: a code
     (A04.0), a wildcard (A05.-, A04.7-), a range (A04.0-A04.4, A00-A09, I70.2--I70.7-).
@@ -286,35 +286,50 @@ def extract_excludes1(xml_bytes: bytes, known: set[str]) -> tuple[list[tuple[str
     "I69. with final characters -23", "S02.- with 7th character B") are expanded
     against the FY2026 code list into the exact code prefixes they denote; qualifiers
     not understood are skipped. Single codes must exist in the FY2026 code list; a
-    range end must at least have a known category. Row = (code of the <diag>, first,
-    last), no dots, deduplicated, sorted.
+    range end must at least have a known category. Row = (code of the <diag>, or each
+    category of the section or chapter, first, last), no dots, deduplicated, sorted.
 
     Counts for icd10cm-tabular-april-2026.xml (FY2026, April 2026 update), as built:
-      Excludes1 notes seen under <diag> elements:   5,253
-      notes with at least one code reference:        5,131
-      rows written (deduplicated, sorted):           6,075
+      Excludes1 notes seen:                          5,407 (151 on sections, 3 on chapters)
+      notes with at least one code reference:        5,273
+      rows written (deduplicated, sorted):           7,405
     (more counts in data/NOTICE; the script prints them on every run).
     """
     root = ET.fromstring(xml_bytes)
     stats = {
         "notes_seen": 0, "notes_with_refs": 0, "notes_trailing_refs": 0,
-        "notes_outside_diag_skipped": 0, "items_qualified_skipped": 0,
+        "notes_outside_diag_skipped": 0, "notes_on_sections": 0, "notes_on_chapters": 0,
+        "self_rows_dropped": 0, "items_qualified_skipped": 0,
         "items_unknown_code_skipped": 0, "items_qualified_expanded": 0, "ranges_with_uncoded_end": 0,
         "rows_before_dedup": 0, "rows_written": 0,
         "examples_qualified": [], "examples_unknown": [],
     }
     rows: set[tuple[str, str, str]] = set()
+
+    def category_names(section: ET.Element) -> list[str]:
+        return [d.findtext("name", "").strip().replace(".", "") for d in section.findall("diag")]
+
     for container in root.iter():
         ex = container.find("excludes1")
         if ex is None:
             continue
         notes = ex.findall("note")
-        if container.tag != "diag":
+        # A note on a section or a chapter applies to every code in it: one row per category
+        # of the section (of every section of the chapter), as for a note on the category.
+        if container.tag == "diag":
+            codes = [container.findtext("name", "").strip().replace(".", "")]
+        elif container.tag == "section":
+            codes = category_names(container)
+            stats["notes_on_sections"] += len(notes)
+        elif container.tag == "chapter":
+            codes = [c for section in container.findall("section") for c in category_names(section)]
+            stats["notes_on_chapters"] += len(notes)
+        else:
             stats["notes_outside_diag_skipped"] += len(notes)
             continue
-        code = container.findtext("name", "").strip().replace(".", "")
-        if code not in known:
-            raise ValueError(f"diag {code} not in the FY2026 code list")
+        for code in codes:
+            if code not in known:
+                raise ValueError(f"diag {code} not in the FY2026 code list")
         for note in notes:
             stats["notes_seen"] += 1
             text = " ".join("".join(note.itertext()).split())
@@ -331,9 +346,15 @@ def extract_excludes1(xml_bytes: bytes, known: set[str]) -> tuple[list[tuple[str
                         stats["notes_trailing_refs"] += 1
             if refs:
                 stats["notes_with_refs"] += 1
-                stats["rows_before_dedup"] += len(refs)
-                for first, last in refs:
-                    rows.add((code, first, last))
+                for code in codes:
+                    for first, last in refs:
+                        # A section's or chapter's note never names its own codes; should a range
+                        # reach one, that code is not made to exclude itself.
+                        if len(codes) > 1 and _in_range(code, first, last):
+                            stats["self_rows_dropped"] += 1
+                            continue
+                        stats["rows_before_dedup"] += 1
+                        rows.add((code, first, last))
     out = sorted(rows)
     stats["rows_written"] = len(out)
     return out, stats
@@ -729,7 +750,9 @@ icd10cm-excludes1-fy2026.tsv.zst
   Source:     icd10cm/icd10cm-tabular-april-2026.xml.zst - CDC/NCHS ICD-10-CM tabular XML, FY2026
               April 2026, as bundled in simple-icd-10-cm 1.5.0 (public domain).
   Derived:    Excludes1 pairs, columns code, first, last (no dots). `code` is the <name> of the
-              <diag> (code, category or subcategory) carrying the <excludes1> note; each note
+              <diag> (code, category or subcategory) carrying the <excludes1> note, or, for a note
+              on a <section> or a <chapter>, which applies to every code in it, each category
+              (<diag> directly under a section) of that section or chapter; each note
               contributes the code references in its parentheses (split on commas and "and"):
               a single code (A04.0 -> A040..A040), a wildcard (A05.- -> A05..A05) or a range
               (A04.0-A04.4 -> A040..A044; A00-A09). When no parenthesis holds a reference, a
@@ -743,15 +766,17 @@ icd10cm-excludes1-fy2026.tsv.zst
               code prefixes they denote: "E08-E13 with .44" -> E0844, E0944, E1044, E1144, E1344;
               "V01-V09 with 5th character 1" -> V0101, V0111, ...; "I69. with final characters
               -23" -> I69023, I69123, ...; "S02.- with 7th character B" -> every S02 code ending B.
-              Skipped: chapter/section-level notes, qualifiers not understood ("F10-F19 with 5th
+              Skipped: qualifiers not understood ("F10-F19 with 5th
               character .6", "S52.- with open fracture 7th character"), single codes absent
               from the FY2026 code list, notes without any code reference.
-  Counts:     Excludes1 notes seen under <diag> elements:  {ex['notes_seen']:,}
+  Counts:     Excludes1 notes seen:                         {ex['notes_seen']:,}
+                (of which on sections: {ex['notes_on_sections']:,}; on chapters: {ex['notes_on_chapters']:,})
               notes with at least one code reference:       {ex['notes_with_refs']:,}
                 (of which references found only at the end of the note text: {ex['notes_trailing_refs']:,})
               rows written (deduplicated, sorted):          {ex['rows_written']:,}
               pairs before deduplication:                   {ex['rows_before_dedup']:,}
-              chapter/section-level notes skipped:          {ex['notes_outside_diag_skipped']:,}
+              notes elsewhere, skipped:                     {ex['notes_outside_diag_skipped']:,}
+              rows of a section/chapter note on its own code, dropped: {ex['self_rows_dropped']:,}
               qualified references expanded:                {ex['items_qualified_expanded']:,}
               qualified references skipped:                 {ex['items_qualified_skipped']:,}
               single codes absent from FY2026, skipped:     {ex['items_unknown_code_skipped']:,}
@@ -923,7 +948,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"excludes1: notes seen {ex['notes_seen']}, notes with references {ex['notes_with_refs']} "
         f"(trailing-only {ex['notes_trailing_refs']}), rows written {ex['rows_written']} "
-        f"(before dedup {ex['rows_before_dedup']}; chapter/section notes skipped {ex['notes_outside_diag_skipped']}; "
+        f"(before dedup {ex['rows_before_dedup']}; section notes {ex['notes_on_sections']}, chapter notes {ex['notes_on_chapters']}, own-code rows dropped {ex['self_rows_dropped']}; "
         f"qualified items expanded {ex['items_qualified_expanded']}, skipped {ex['items_qualified_skipped']}; "
         f"unknown single codes skipped {ex['items_unknown_code_skipped']}; ranges with uncoded end {ex['ranges_with_uncoded_end']})"
     )

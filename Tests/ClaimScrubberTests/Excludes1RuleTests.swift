@@ -21,6 +21,22 @@ import Testing
         #expect(results.map { "\($0.rule) \($0.field)" } == expected)
     }
 
+    /// An Excludes1 note on a section or a chapter of the tabular applies to every code in it: the
+    /// section I10-I1A's note names I27.0, the section J00-J06's J44.0, chapter 4's P70-P74.
+    /// Such notes were left out, and these pairs passed. The other codes of a section stay apart.
+    @Test(
+        arguments: [
+            (["I10", "I27.0"], true), (["I13.0", "P29.2"], true), (["J00", "J44.0"], true),
+            (["E03.9", "P72.0"], true), (["E16.2", "P70.4"], true), (["I10", "I27.1"], false),
+            (["I10", "E11.9"], false), (["J00", "J01.90"], false),
+        ] as [([String], Bool)])
+    func notesOnSectionsAndChaptersApplyToTheirCodes(_ dx: [String], _ excluded: Bool) throws {
+        var line = ["service_date": "2026-03-02", "post_date": "2026-03-02"]
+        for (k, code) in dx.enumerated() { line["dx\(k + 1)"] = code }
+        let results = try RuleHarness.run([line], tables: RuleHarness.shipped, rules: [Excludes1Rule()])
+        #expect(results.map(\.rule) == (excluded ? [.M04] : []), "\(results)")
+    }
+
     /// A diagnosis that is not shaped like an ICD-10-CM code (C04 on its form) is no side of a
     /// pair: `E1199999` packs, and fell inside E08's note naming E11, holding the valid E08.00.
     @Test(arguments: [["E1199999", "E08.00"], ["E11.99999", "E08.00"], ["R40.2364", "E1"], ["E08.00", "E11999999"]])
