@@ -389,6 +389,26 @@ import Zstd
         #expect(found == Set(held.map { .init(lineId: $0, rule: .E01) }), "\(rows)")
     }
 
+    /// A line without a rendering NPI was rendered by its billing provider (an 837P leaves loop
+    /// 2310B out when they are one): two practices' lines for one patient and day are not one
+    /// provider's, while one practice's are, with or without its NPI as rendering provider.
+    @Test(arguments: [
+        ("", "1234567893", "", "1245319599", false), ("", "1234567893", "", "1234567893", true),
+        ("1234567893", "1245319599", "", "1234567893", true), ("", "", "", "", true),
+    ])
+    func aLineWithoutARenderingNPIIsItsBillingProviders(
+        rendering1: String, billing1: String, rendering2: String, billing2: String, duplicate: Bool
+    ) throws {
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,billing_npi\n"
+        let lines = [
+            "L1,E1,P1,2026-05-01,99213,1,100.00,\(rendering1),\(billing1)",
+            "L2,E2,P1,2026-05-01,99213,1,100.00,\(rendering2),\(billing2)",
+        ]
+        let found = try Self.found(header, lines, rules: [.E01, .E02])
+        #expect(found == (duplicate ? [.init(lineId: "L2", rule: .E01)] : []), "\(lines)")
+    }
+
     /// Lines whose modifiers cannot be read (a malformed one packs alike whatever its text, a
     /// fifth has no slot) are no line's exact duplicate: "591" and "XX9", or five modifiers that
     /// differ in the fifth, made a false E01 (C07 holds such lines, but may be a warning).

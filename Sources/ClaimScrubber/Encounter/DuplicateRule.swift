@@ -30,7 +30,7 @@ struct DuplicateRule: EncounterRule {
             modifiers = line.modifiers
             units = abs(line.units)
             amount = abs(line.amountCents)
-            rendering = line.rendering
+            rendering = line.practitioner
             institutional = line.isInstitutional
             unique = line.hasUnreadableModifiers ? line.ordinal &+ 1 : 0
         }
@@ -42,7 +42,7 @@ struct DuplicateRule: EncounterRule {
         var institutional: Bool
         init(_ line: EncounterLine) {
             code = line.code
-            rendering = line.rendering
+            rendering = line.practitioner
             institutional = line.isInstitutional
         }
     }
@@ -61,7 +61,7 @@ struct DuplicateRule: EncounterRule {
             var probableCount = 0
             for j in start..<i where lines[j].isStandingCharge {
                 let other = lines[j]
-                guard other.code == line.code, other.rendering == line.rendering,
+                guard other.code == line.code, other.practitioner == line.practitioner,
                     other.isInstitutional == line.isInstitutional
                 else { continue }
                 probableCount += 1

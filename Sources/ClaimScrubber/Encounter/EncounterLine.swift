@@ -89,8 +89,16 @@ struct EncounterLine: Sendable, Equatable {
         return UInt32(NPI.limit + hash % (UInt64(UInt32.max) - NPI.limit + 1))
     }
 
+    /// Who rendered the line: its rendering provider, or the billing provider when it names none.
+    /// An 837P leaves the rendering provider out (no loop 2310B or 2420A) when it is the billing
+    /// provider, as the 5010 guide has it; taken as "no provider", the lines of every such claim
+    /// were one provider's, and two practices' lines for one patient and day met in E01, E02,
+    /// E03 and E05.
+    @inline(__always)
+    var practitioner: UInt32 { rendering != 0 ? rendering : billing }
+
     /// The provider that groups PTP and MUE edits: rendering for professional, billing for institutional lines.
-    var provider: UInt32 { isInstitutional ? billing : rendering }
+    var provider: UInt32 { isInstitutional ? billing : practitioner }
 
     /// True when any modifier is one of `set` (12-bit packed modifiers).
     func hasModifier(in set: Set<UInt16>) -> Bool {
