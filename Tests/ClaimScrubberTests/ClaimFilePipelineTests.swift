@@ -600,6 +600,66 @@ struct ClaimFilePipelineTests {
         #expect(sv1(held) == 1 && sv1(clean) == 4)
     }
 
+    /// A subscriber loop's HL lost: its SBR, NM1*IL and DMG came inside the claim before, and its
+    /// claim was read as the previous subscriber's, going to clean.x12 under the wrong person.
+    /// X01 holds the claim the segments fell into and the claims after it in the loop; the next
+    /// subscriber's claim, with its HL, passes.
+    @Test func aLostSubscriberHLHoldsTheClaimsItWouldMisfile() throws {
+        func claim(_ id: String, _ member: String, _ code: String) -> X12Fixture.Claim {
+            X12Fixture.Claim(id: id, lines: [X12Fixture.Line(code: code, ref: id + "-1")], memberId: member)
+        }
+        var segments = X12Fixture.interchange(
+            control: "000000001",
+            [
+                X12Fixture.group(
+                    control: "1",
+                    [
+                        X12Fixture.transaction(
+                            control: "0001",
+                            claims: [claim("A", "M1", "99213"), claim("B", "M2", "36415"), claim("C", "M3", "85025")])
+                    ])
+            ])
+        let lost = segments.firstIndex { $0.hasPrefix("HL*3*1*22") }!
+        segments.remove(at: lost)
+        segments = Self.recountingSE(segments)
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(x01.contains { $0["encounter_id"] == "A" && $0["field"] == "SBR" }, "\(findings)")
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+        #expect(held == ["A", "B"] && clean == ["C"], "held \(held), clean \(clean)")
+    }
+
+    /// A transaction set without its billing provider loop (HL*…*20) passed: NM1*85 went unread
+    /// and clean.x12 held a 2000A loop without it. Every claim of it is held with X01.
+    @Test func aTransactionWithoutItsBillingProviderLoopHoldsItsClaims() throws {
+        let segments = Self.recountingSE(X12Fixture.standard().filter { !$0.hasPrefix("HL*1**20") })
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" && $0["message"]!.contains("no billing provider loop") }
+        #expect(Set(x01.map { $0["encounter_id"]! }) == ["CLAIM1", "CLAIM2", "CLAIM3"], "\(findings)")
+        #expect(try ClaimFileTestSupport.text(folder.file("out/clean.x12")).isEmpty)
+    }
+
+    /// A 4010 file (GS08 and ST 004010X098A1) passed as a 5010 837: its transaction sets are X01
+    /// naming the version, their claims held. 5010's own versions pass (the other tests).
+    @Test func aTransactionOfAnotherVersionThan5010IsHeld() throws {
+        let segments = X12Fixture.standard().map { segment in
+            segment.hasPrefix("GS*") || segment.hasPrefix("ST*")
+                ? segment.replacingOccurrences(of: "005010X222A1", with: "004010X098A1") : segment
+        }
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" && $0["field"] == "ST03" }
+        #expect(!x01.isEmpty && x01.allSatisfy { $0["message"]!.contains("004010X098A1") }, "\(findings)")
+        #expect(Set(x01.map { $0["encounter_id"]! }) == ["CLAIM1", "CLAIM2", "CLAIM3"])
+        #expect(result.summary.metrics.held == result.summary.metrics.records)
+    }
+
     /// An SV1 without an LX of its own — the second line's LX lost, or an SV1 before the claim's
     /// first LX — used to be copied into an output with its claim, its charge never read (a second
     /// SV1 replaced the first's values): the claim is now held with X01 naming that SV1.

@@ -72,6 +72,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var transactionFirstClaim = 0
     @exclusivity(unchecked) private var transactionSegments = 0
     @exclusivity(unchecked) private var transactionInstitutional = false
+    /// Where the open transaction set's ST names a version other than a 5010 837, and what X01 says.
+    @exclusivity(unchecked) private var transactionVersionProblem: (position: Int, message: String)?
     /// Where a transaction set without a usable ST began, and what X01 says of it, while one is open.
     @exclusivity(unchecked) private var transactionImplied: (position: Int, message: String)?
     @exclusivity(unchecked) private(set) var billing = Section()
@@ -512,6 +514,22 @@ final class X12ClaimReader {
         transactionsInGroup += 1
         copy(reader.element(2), into: &st02)
         transactionInstitutional = groupIsInstitutional || Self.contains(reader.element(3), "X223")
+        // ST03 names the guide (5010: required); without it, the group's GS08. A 4010 file
+        // (004010X098A1) or another transaction's passed as a 5010 837 read by this one's rules.
+        let version =
+            reader.element(3).isEmpty
+            ? X12ClaimWriter.element(8, of: gs, separator: isaDelimiters.element)[...]
+            : ArraySlice(reader.element(3).assumingMemoryBound(to: UInt8.self))
+        if !version.starts(with: "005010X222".utf8) && !version.starts(with: "005010X223".utf8) {
+            let shown = String(decoding: version.prefix(20), as: UTF8.self)
+            transactionVersionProblem = (
+                reader.position + positionShift,
+                "version '\(shown)' is not an 837 of 5010 (005010X222A1 professional, 005010X223A2 institutional): "
+                    + "its claims are not read as this version"
+            )
+        } else {
+            transactionVersionProblem = nil
+        }
         transactionHeader.reset(serial: nextSerial())
         if mode == .copy { appendSegment(to: &transactionHeader.bytes) }
         transactionHeader.segments = 1
@@ -542,7 +560,15 @@ final class X12ClaimReader {
         patientKey.removeAll()
     }
 
+    /// X01 over the transaction set's claims when its version is not a 5010 837.
+    private func reportVersionProblem() {
+        guard let problem = transactionVersionProblem else { return }
+        envelopeError(claims(from: transactionFirstClaim), problem.message, position: problem.position, field: "ST03")
+        transactionVersionProblem = nil
+    }
+
     private func closeTransactionIfOpen(reason: String) {
+        reportVersionProblem()
         if let implied = transactionImplied {
             envelopeError(
                 claims(from: transactionFirstClaim), implied.message, position: implied.position, field: "ST")
@@ -666,6 +692,7 @@ final class X12ClaimReader {
             place = .outside
             return
         }
+        reportVersionProblem()
         let range = claims(from: transactionFirstClaim)
         if Self.number(reader.element(1)) != transactionSegments {
             envelopeError(
@@ -825,6 +852,13 @@ final class X12ClaimReader {
             envelopeError(
                 claimOrdinal + 1..<claimOrdinal + 2, "\(name) outside a subscriber loop (HL 22) of a transaction set",
                 field: name)
+        } else if billing.serial == 0 {
+            // Its billing provider (NM1*85, the billing NPI) went unread, and an output would
+            // write the loop's segments under no HL of their own.
+            envelopeError(
+                claimOrdinal + 1..<claimOrdinal + 2,
+                "no billing provider loop (HL 20) above this claim in its transaction set: its billing provider is not read",
+                field: "HL")
         }
         if transactionHeader.hasDamagedSegment || billing.hasDamagedSegment || subscriber.hasDamagedSegment
             || (hasPatientLoop && patient.hasDamagedSegment)
@@ -968,6 +1002,8 @@ final class X12ClaimReader {
             }
         case Self.SBR where !lineOpen:
             inOtherPayerLoops = true
+        case Self.SBR, Self.DMG, Self.PAT:
+            misplacedLoopSegment(id)
         case Self.NM1 where lineOpen || !inOtherPayerLoops:
             let entity = reader.element(1)
             if Self.equals(entity, "82") {
@@ -987,6 +1023,22 @@ final class X12ClaimReader {
             readDiagnoses()
         default: break
         }
+    }
+
+    /// A subscriber's or patient's segment inside a claim: an SBR among its service lines, a DMG
+    /// or PAT anywhere in it (neither belongs to loops 2300-2400). The HL that should have opened
+    /// a new subscriber or patient loop was lost: what follows belongs to another person, yet was
+    /// read as this claim's, and the next claims of the loop as the previous person's (one went to
+    /// clean.x12 under the wrong subscriber). X01 holds the claim, and the loop's later claims.
+    private func misplacedLoopSegment(_ id: UInt32) {
+        let name = id == Self.SBR ? "SBR" : id == Self.DMG ? "DMG" : "PAT"
+        claimFindings.append(
+            ClaimFileFinding(
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: name,
+                message:
+                    "\(name) inside a claim: a subscriber or patient loop's segment (its HL lost?); the claim and the "
+                    + "claims after it in its loop are held"))
+        if hasPatientLoop { patient.hasDamagedSegment = true } else { subscriber.hasDamagedSegment = true }
     }
 
     /// A DTP's date: DTP03, the start of a range (D8 or RD8).
@@ -1245,4 +1297,5 @@ final class X12ClaimReader {
     static var HI: UInt32 { 0x4849 }
     static var DMG: UInt32 { 0x444D47 }
     static var SBR: UInt32 { 0x534252 }
+    static var PAT: UInt32 { 0x504154 }
 }
