@@ -399,6 +399,51 @@ struct HL7MessageReaderTests {
         #expect(records.contains(",-110.00,"))
         #expect(records.contains("FAMILY|MED^X"))
     }
+
+    /// `\Xhh…\` gives bytes in hexadecimal: FT1-25 `\X3336343135\` is the code 36415. It reached
+    /// the rules as written, and C01 held the message. An odd or non-hex run stays as written.
+    @Test func hexadecimalEscapesAreDecoded() throws {
+        let charge = HL7Fixture.charge(set: 1, id: "T1", code: "\\X3336343135\\", department: "WARD \\X4\\")
+        let records = try records(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [charge]).joined(separator: "\r"))
+        #expect(records.contains(",36415,"), "\(records)")
+        #expect(records.contains("WARD \\X4\\"), "\(records)")
+    }
+
+    /// PID-8 values of HL7 table 0001 that name no sex the MCE edits read (A ambiguous, N not
+    /// applicable, O other) are unknown, U: they were held as malformed (S03).
+    @Test(arguments: ["O", "A", "N"])
+    func otherSexCodesOfHL7AreUnknown(code: String) throws {
+        var message = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        message[2] = HL7Fixture.segment("PID", [1: "1", 3: "MRN001^^^HOSP^MR", 5: "DOE^JANE", 7: "19700101", 8: code])
+        let (result, folder, findings) = try scrub(message.joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(result.exitStatus == 0)
+    }
+
+    /// FT1-6 other than CG (charge) or CD (credit), a payment or an adjustment, is no charge: it
+    /// was scrubbed as one (C01 on its "code"). X01 on that line holds its message.
+    @Test func aPaymentLineIsNoChargeAndHoldsItsMessage() throws {
+        let message = HL7Fixture.message(
+            control: "M1", visit: "V1",
+            charges: [
+                HL7Fixture.charge(set: 1, id: "T1"), HL7Fixture.charge(set: 2, id: "T2", amount: "40.00", type: "PY"),
+            ])
+        let (result, folder, findings) = try scrub(message.joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        // (Its code repeats the charge's here, so E02 names it too.)
+        #expect(
+            findings.filter { $0["rule"] == "X01" }.map { [$0["field"]!, $0["value"]!] } == [["FT1-6", "PY"]],
+            "\(findings)")
+        #expect(result.summary.metrics.held == 2)
+        // A charge's own type passes: the control.
+        let charges = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        let (passed, other, none) = try scrub(charges.joined(separator: "\r") + "\r")
+        defer { other.remove() }
+        #expect(passed.exitStatus == 0 && none.isEmpty)
+    }
 }
 
 // MARK: - The segment limit follows --memory-limit

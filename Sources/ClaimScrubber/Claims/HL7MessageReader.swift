@@ -259,12 +259,42 @@ final class HL7MessageReader: ClaimUnitReader {
         return raw.reduce(1) { $0 + ($1 == repetitionSeparator ? 1 : 0) }
     }
 
+    /// The bytes an even run of hexadecimal digits spells, or nil.
+    static func hexBytes(_ digits: ArraySlice<UInt8>) -> [UInt8]? {
+        guard !digits.isEmpty, digits.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x41...0x46: return c - 0x41 + 10
+            case 0x61...0x66: return c - 0x61 + 10
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        var i = digits.startIndex
+        while i < digits.endIndex {
+            guard let high = nibble(digits[i]), let low = nibble(digits[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+            i += 2
+        }
+        return out
+    }
+
     private func unescape(_ text: ArraySlice<UInt8>) -> [UInt8] {
         guard text.contains(escapeCharacter) else { return Array(text) }
         var out: [UInt8] = []
         var i = text.startIndex
         while i < text.endIndex {
             let c = text[i]
+            if c == escapeCharacter, i + 1 < text.endIndex, text[i + 1] == 0x58,
+                let close = text[(i + 2)...].firstIndex(of: escapeCharacter),
+                let bytes = Self.hexBytes(text[(i + 2)..<close])
+            {
+                // \Xhh…\: bytes given in hexadecimal (`\X3336343135\` is 36415).
+                out.append(contentsOf: bytes)
+                i = close + 1
+                continue
+            }
             if c == escapeCharacter, i + 2 < text.endIndex, text[i + 2] == escapeCharacter {
                 switch text[i + 1] {
                 case 0x46: out.append(fieldSeparator)
@@ -427,6 +457,9 @@ final class HL7MessageReader: ClaimUnitReader {
             patientId = value(3)
             birthDate = Array(value(7).prefix(8))
             sex = value(8)
+            // HL7 table 0001 has A (ambiguous), N (not applicable) and O (other) beside F, M and U,
+            // and v2.9 X: none is a sex an MCE edit reads, so they are unknown (U), not malformed.
+            if sex.count == 1, [0x41, 0x4E, 0x4F, 0x58].contains(sex[0]) { sex = [0x55] }
         case "PV1":
             encounterId = value(19)
         case "IN1":
@@ -496,6 +529,20 @@ final class HL7MessageReader: ClaimUnitReader {
         lineIds.append(lineId)
         let quantity = value(swapped ? 11 : 10)
         var amount = value(swapped ? 10 : 11)
+        // FT1-6 (HL7 table 0017): CG a charge, CD a credit; a payment (PY), an adjustment (AJ) or a
+        // co-payment (CO) is no charge to scrub, and was scrubbed as one (its "code" C01).
+        let type = value(6)
+        if !type.isEmpty && type != Array("CG".utf8) && type != Array("CD".utf8) {
+            lineFindings.append(
+                (
+                    lineIds.count - 1,
+                    ClaimFileFinding(
+                        claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: position, field: "FT1-6",
+                        value: String(decoding: type.prefix(10), as: UTF8.self),
+                        message:
+                            "transaction type is not a charge (CG) or a credit (CD): the line is no charge to scrub")
+                ))
+        }
         if value(6) == Array("CD".utf8), let first = amount.first, first != 0x2D, !amount.isEmpty {
             amount.insert(0x2D, at: 0)
         }
