@@ -32,6 +32,21 @@ struct X12ClaimReaderTests {
             ])
     }
 
+    /// SV103 `MJ` makes SV104 anesthesia minutes: the line is one service (60 minutes were read
+    /// as 60 units against the code's MUE). An 837I SV202 with qualifier `HP` carries a HIPPS rate
+    /// code, not a HCPCS code: the revenue code stands for the line (it was C01).
+    @Test func anesthesiaMinutesAndHIPPSCodesAreReadForWhatTheyAre() throws {
+        var professional = file([X12Fixture.Claim(id: "C1", lines: [X12Fixture.Line(code: "00840", units: "60")])])
+        let sv1 = professional.firstIndex { $0.hasPrefix("SV1*") }!
+        professional[sv1] = professional[sv1].replacingOccurrences(of: "*UN*60", with: "*MJ*60")
+        #expect(try records(professional).map { $0["units"]! } == ["1"])
+        var institutional = file([X12Fixture.Claim(id: "C2", lines: [X12Fixture.Line()])], institutional: true)
+        let sv2 = institutional.firstIndex { $0.hasPrefix("SV2*") }!
+        institutional[sv2] = "SV2*0022*HP:RUAA1*300.00*DA*3"
+        let hipps = try records(institutional)
+        #expect(hipps.map { [$0["revenue_code"]!, $0["procedure_code"]!, $0["units"]!] } == [["0022", "", "3"]])
+    }
+
     @Test func professionalLineCarriesItsClaimContext() throws {
         let claim = X12Fixture.Claim(
             id: "C1", diagnoses: ["ABK:I10", "ABF:E785", "ABF:J069"],

@@ -979,7 +979,13 @@ final class X12ClaimReader {
             lineHasService = true
             setProcedure(element: 1)
             records.set(.chargeAmount, reader.element(2))
-            records.set(.units, reader.element(4))
+            if Self.equals(reader.element(3), "MJ") {
+                // SV103 MJ: SV104 gives anesthesia minutes, not units of service (60 minutes of
+                // 00840 were "60 units" against its MUE): the line is one service.
+                records.set(.units, [0x31] as [UInt8])
+            } else {
+                records.set(.units, reader.element(4))
+            }
             records.set(.placeOfService, reader.element(5))
             for k in 1...4 {
                 let p = reader.component(7, k)
@@ -990,7 +996,16 @@ final class X12ClaimReader {
             lineHasService = true
             isInstitutionalLine = true
             records.set(.revenueCode, reader.element(1))
-            setProcedure(element: 2)
+            if Self.equals(reader.component(2, 1), "HP") {
+                // SV202-1 HP: a HIPPS rate code (a skilled nursing stay's RUAA1), not a HCPCS
+                // code: the revenue code stands for the line, as without SV202 (it was C01).
+                let none = UnsafeRawBufferPointer(start: nil, count: 0)
+                for column in [Column.procedureCode, .modifier1, .modifier2, .modifier3, .modifier4] {
+                    records.set(column, none)
+                }
+            } else {
+                setProcedure(element: 2)
+            }
             records.set(.chargeAmount, reader.element(3))
             records.set(.units, reader.element(5))
         case Self.DTP:
