@@ -248,7 +248,9 @@ extension ScrubPipeline {
             guard !batch.unparsed[r], DayNumber.isDate(batch.serviceDay[r]) else { continue }
             var code = batch.procedure[r]
             // A claim file's line billed by its revenue code alone (no S02: `ChargeParser`).
-            if code == 0, let tag = EncounterLine.revenueTag(batch.bytes(.revenueCode, r)) { code = tag }
+            if code == 0, let tag = EncounterLine.revenueTag(batch.bytes(.revenueCode, r), ndc: batch.bytes(.ndc, r)) {
+                code = tag
+            }
             guard code != 0, code != PackedCode.invalid else { continue }
             let patientBytes = ChargeParser.trimmed(batch.bytes(.patientId, r))
             guard !patientBytes.isEmpty, let patientBase = patientBytes.baseAddress else { continue }

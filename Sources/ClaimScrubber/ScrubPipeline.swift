@@ -206,7 +206,8 @@ public final class ScrubPipeline {
                 rule: finding.rule, severity: finding.severity,
                 department: state.departmentNames[Int(finding.department)],
                 renderingNPI: UInt64(finding.rendering), payer: state.payerNames[Int(finding.payer)],
-                procedure: finding.code, amountCents: finding.amountCents, serviceDay: finding.day,
+                procedure: EncounterLine.reportedCode(finding.code), amountCents: finding.amountCents,
+                serviceDay: finding.day,
                 wasHeld: wasHeld, wasFlagged: wasFlagged)
         }
     }

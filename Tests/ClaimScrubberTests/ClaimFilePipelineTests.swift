@@ -660,6 +660,32 @@ struct ClaimFilePipelineTests {
         #expect(result.summary.metrics.held == result.summary.metrics.records)
     }
 
+    /// Two 837I lines of pharmacy revenue code 0250 without a HCPCS code, for two drugs (their
+    /// LIN*N4 NDCs), were an exact duplicate of each other (E01 held the claim); the same drug
+    /// twice still is one.
+    @Test(arguments: [("00002750101", "00069015001", false), ("00002750101", "00002750101", true)])
+    func revenueCodeLinesOfTwoDrugsAreNoDuplicates(ndc1: String, ndc2: String, duplicate: Bool) throws {
+        var segments = X12Fixture.standard(institutional: true)
+        let clm = segments.firstIndex { $0.hasPrefix("CLM*CLAIM1*") }!
+        segments[clm] = segments[clm].replacingOccurrences(of: "CLM*CLAIM1*128", with: "CLM*CLAIM1*50.00")
+        var ndcs = [ndc1, ndc2]
+        var i = clm
+        while i < segments.count && !segments[i].hasPrefix("HL*") {
+            if segments[i].hasPrefix("SV2*") { segments[i] = "SV2*0250**25.00*UN*1" }
+            if segments[i].hasPrefix("REF*6R*") {
+                segments.insert("LIN**N4*\(ndcs.removeFirst())", at: i + 1)
+                i += 1
+            }
+            i += 1
+        }
+        #expect(ndcs.isEmpty)
+        let (_, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
+        defer { folder.remove() }
+        let duplicates = findings.filter { $0["rule"] == "E01" || $0["rule"] == "E02" }
+        #expect(duplicates.map(\.self["rule"]!) == (duplicate ? ["E01"] : []), "\(findings)")
+        #expect(!findings.contains { $0["rule"] == "X02" }, "\(findings)")
+    }
+
     /// An SV1 without an LX of its own — the second line's LX lost, or an SV1 before the claim's
     /// first LX — used to be copied into an output with its claim, its charge never read (a second
     /// SV1 replaced the first's values): the claim is now held with X01 naming that SV1.

@@ -598,7 +598,8 @@ final class ClaimFilePipeline {
                 rule: finding.rule, severity: finding.severity,
                 department: state.departmentNames[Int(finding.department)],
                 renderingNPI: UInt64(finding.rendering), payer: state.payerNames[Int(finding.payer)],
-                procedure: finding.code, amountCents: finding.amountCents, serviceDay: finding.day,
+                procedure: EncounterLine.reportedCode(finding.code), amountCents: finding.amountCents,
+                serviceDay: finding.day,
                 wasHeld: wasHeld, wasFlagged: wasFlagged)
         }
         // The claims each rule's envelope findings cover, for its tally's lines and charges: ranges

@@ -51,12 +51,32 @@ struct EncounterLine: Sendable, Equatable {
     /// the packed places (the findings rows ask for every encounter finding, without a string).
     static func revenueCode(ofTag code: UInt64) -> String? {
         @inline(__always) func place(_ i: Int) -> UInt64 { (code >> UInt64(6 * (PackedCode.maxLength - 1 - i))) & 63 }
-        guard code & ~((1 << UInt64(6 * (PackedCode.maxLength - 6))) - 1) == code,
+        guard
             code >> UInt64(6 * (PackedCode.maxLength - 2)) == revenueTagPrefix
                 >> UInt64(6 * (PackedCode.maxLength - 2)),
             (2..<6).allSatisfy({ place($0) &- 1 < 10 })
         else { return nil }
         return String(decoding: (2..<6).map { UInt8(place($0) - 1) + 0x30 }, as: UTF8.self)
+    }
+
+    /// The places of a revenue tag past its six characters: a 24-bit hash of the line's NDC.
+    static let tagDetail: UInt64 = (1 << UInt64(6 * (PackedCode.maxLength - 6))) - 1
+
+    /// A revenue tag told apart by the line's NDC (LIN*N4, the drug): two lines of pharmacy
+    /// revenue code 0250 without a HCPCS code, one for each of two drugs, were an exact
+    /// duplicate of each other. Without an NDC the tag is the revenue code's alone.
+    static func revenueTag(_ revenue: UnsafeRawBufferPointer, ndc: UnsafeRawBufferPointer) -> UInt64? {
+        guard let tag = revenueTag(revenue) else { return nil }
+        let drug = ChargeParser.trimmed(ndc)
+        guard let base = drug.baseAddress, !drug.isEmpty else { return tag }
+        // Never 0, so that a drug's tag differs from the tag without one.
+        let hash = FNV1a.hash(base.assumingMemoryBound(to: UInt8.self), drug.count) % tagDetail + 1
+        return tag | hash
+    }
+
+    /// The code as reports name it: a revenue tag without its NDC hash.
+    static func reportedCode(_ code: UInt64) -> UInt64 {
+        revenueCode(ofTag: code) != nil ? code & ~tagDetail : code
     }
 
     var isInstitutional: Bool { flags & Self.institutional != 0 }
