@@ -73,6 +73,12 @@ struct ClaimFilePipelineTests {
         for code in ["99213", "RC012", "RC01200", "RCA120", "R0120", "RD0120"] {
             #expect(EncounterLine.revenueCode(ofTag: PackedCode.pack(code)!) == nil, "\(code)")
         }
+        // With an NDC: the same revenue code, told apart by drug, and never a packed code.
+        let drug = Array("0120".utf8).withUnsafeBytes { r in
+            Array("00002750101".utf8).withUnsafeBytes { EncounterLine.revenueTag(r, ndc: $0) }
+        }
+        #expect(drug != tag && drug.flatMap(EncounterLine.revenueCode(ofTag:)) == "0120")
+        #expect(drug.map(EncounterLine.reportedCode) == tag)
         #expect(Array("12a4".utf8).withUnsafeBytes { EncounterLine.revenueTag($0) } == nil)
         #expect(Array("1200".utf8).withUnsafeBytes { EncounterLine.revenueTag($0) } == nil)
     }

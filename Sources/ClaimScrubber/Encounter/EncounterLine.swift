@@ -54,13 +54,17 @@ struct EncounterLine: Sendable, Equatable {
         guard
             code >> UInt64(6 * (PackedCode.maxLength - 2)) == revenueTagPrefix
                 >> UInt64(6 * (PackedCode.maxLength - 2)),
-            (2..<6).allSatisfy({ place($0) &- 1 < 10 })
+            (2..<6).allSatisfy({ place($0) &- 1 < 10 }),
+            code & tagDetail == 0 || place(6) >= drugMark
         else { return nil }
         return String(decoding: (2..<6).map { UInt8(place($0) - 1) + 0x30 }, as: UTF8.self)
     }
 
-    /// The places of a revenue tag past its six characters: a 24-bit hash of the line's NDC.
+    /// The places of a revenue tag past its six characters: a hash of the line's NDC.
     static let tagDetail: UInt64 = (1 << UInt64(6 * (PackedCode.maxLength - 6))) - 1
+    /// The seventh place of a tag with an NDC: a value no character packs to (they are 1–36), so
+    /// such a tag equals no packed code (`RC01200` is not one).
+    static let drugMark: UInt64 = 48
 
     /// A revenue tag told apart by the line's NDC (LIN*N4, the drug): two lines of pharmacy
     /// revenue code 0250 without a HCPCS code, one for each of two drugs, were an exact
@@ -69,9 +73,10 @@ struct EncounterLine: Sendable, Equatable {
         guard let tag = revenueTag(revenue) else { return nil }
         let drug = ChargeParser.trimmed(ndc)
         guard let base = drug.baseAddress, !drug.isEmpty else { return tag }
-        // Never 0, so that a drug's tag differs from the tag without one.
-        let hash = FNV1a.hash(base.assumingMemoryBound(to: UInt8.self), drug.count) % tagDetail + 1
-        return tag | hash
+        // 18 bits of hash under the mark in the seventh place.
+        let placeBits = UInt64(6 * (PackedCode.maxLength - 7))
+        let hash = FNV1a.hash(base.assumingMemoryBound(to: UInt8.self), drug.count) & ((1 << placeBits) - 1)
+        return tag | drugMark << placeBits | hash
     }
 
     /// The code as reports name it: a revenue tag without its NDC hash.
