@@ -30,12 +30,15 @@ extension ChargeParser {
             : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)"
     }
 
-    /// A code packed like `PackedCode.pack` (dots skipped, spaces trimmed); `PackedCode.invalid`
-    /// when it holds anything else or is too long, 0 when empty.
+    /// A code packed like `PackedCode.pack` (spaces trimmed, the dot of an ICD-10-CM code skipped);
+    /// `PackedCode.invalid` when it holds anything else or is too long, 0 when empty. One dot is
+    /// read, after the third character and before another (`J06.9`): `J.069`, `J0.69`, `J06..9`
+    /// and `J069.` passed as J06.9, while a claim carrying them as written would be rejected.
     @inline(__always)
     static func packCode(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
         var packed: UInt64 = 0
         var count = 0
+        var dotted = false
         var end = length
         while end > 0 && p[end - 1] == 0x20 { end -= 1 }
         var i = 0
@@ -49,6 +52,8 @@ extension ChargeParser {
             } else if (c | 0x20) &- 0x61 < 26 {
                 v = UInt64((c | 0x20) &- 0x61 &+ 11)
             } else if c == 0x2E {
+                guard count == 3 && !dotted && i < end else { return PackedCode.invalid }
+                dotted = true
                 continue
             } else {
                 return PackedCode.invalid

@@ -232,7 +232,12 @@ import Testing
         #expect(parsed.batch.count == codes.count)
         for (r, code) in codes.enumerated() {
             let trimmed = String(code.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-            let expected = PackedCode.pack(trimmed) ?? PackedCode.invalid
+            // One dot, after the third character and before another, is an ICD-10-CM code's.
+            let dots = trimmed.indices.filter { trimmed[$0] == "." }.map {
+                trimmed.distance(from: trimmed.startIndex, to: $0)
+            }
+            let dotsRead = dots.isEmpty || (dots == [3] && trimmed.count > 4)
+            let expected = dotsRead ? PackedCode.pack(trimmed) ?? PackedCode.invalid : PackedCode.invalid
             #expect(parsed.batch.procedure[r] == expected, "line \(r): \(code)")
             #expect(parsed.batch.diagnosis(r, 0) == expected, "line \(r): \(code)")
         }
