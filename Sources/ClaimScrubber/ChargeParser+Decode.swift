@@ -148,8 +148,11 @@ extension ChargeParser {
         }
     }
 
-    /// A whole number, optionally signed and with a zero fraction (`2`, `-1`, `3.0`).
-    static func integer(_ raw: UnsafeRawBufferPointer) -> Int32? {
+    /// Units of service: a number, optionally signed, with an optional fraction (`2`, `-1`, `3.0`,
+    /// `12.5`), as whole units for the rules, a fraction counting as one more (12.5 miles of
+    /// ambulance mileage, which CMS has billed in tenths, are 13 units against an MUE; SV104 is a
+    /// decimal). A fraction was S03, holding every such claim.
+    static func units(_ raw: UnsafeRawBufferPointer) -> Int32? {
         let bytes = trimmed(raw)
         var i = 0
         var negative = false
@@ -167,7 +170,15 @@ extension ChargeParser {
         }
         if i < bytes.count && bytes[i] == 0x2E {
             i += 1
-            while i < bytes.count && bytes[i] == 0x30 { i += 1 }
+            var fraction = false
+            while i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 {
+                if bytes[i] != 0x30 { fraction = true }
+                i += 1
+            }
+            if fraction {
+                value += 1
+                if value > Int64(Int32.max) { return nil }
+            }
         }
         guard digits > 0, i == bytes.count else { return nil }
         return Int32(negative ? -value : value)
@@ -450,10 +461,10 @@ private final class RecordDecoder {
             if unitsLength == 1 && unitsPointer[0] &- 0x30 < 10 {
                 unitCount = Int32(unitsPointer[0] &- 0x30)
             } else if !isBlank(r, Column.units.index) {
-                if let value = ChargeParser.integer(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
+                if let value = ChargeParser.units(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
                     unitCount = value
                 } else {
-                    reportMalformed(r, .units, message: "units is not a whole number", payer, &sink)
+                    reportMalformed(r, .units, message: "units is not a number", payer, &sink)
                 }
             }
         }

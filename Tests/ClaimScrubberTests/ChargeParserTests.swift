@@ -283,8 +283,11 @@ import Testing
         var rng = SplitMix64(seed: 5)
         var amounts = [
             "390.00", "390.00", "39.00", "390.0", "390", "abc", "abc", " 12.5", "(12.00)", "$1,234.56", "1.005",
+            "10.00", "10.00", "10.00", "10.00", "10.00",
         ]
-        var units = ["1", "1", "2", "0", "x", "10", "-1", "3.0", " 4", "1", "9"]
+        var units = [
+            "1", "1", "2", "0", "x", "10", "-1", "3.0", " 4", "1", "9", "12.5", "-0.25", "2.50", "1.", "3.5.1",
+        ]
         for _ in 0..<1500 {
             amounts.append(String(rng.next() % 2000) + "." + String(10 + rng.next() % 90))
             units.append(String(rng.next() % 12))
@@ -301,13 +304,15 @@ import Testing
             let expected = copy.withUTF8 { Money.cents(UnsafeRawBufferPointer($0)) }
             #expect(parsed.batch.amountCents[r] == expected ?? 0, "line \(r): \(amount)")
             var unitText = units[r]
-            let unitValue = unitText.withUTF8 { ChargeParser.integer(UnsafeRawBufferPointer($0)) }
+            let unitValue = unitText.withUTF8 { ChargeParser.units(UnsafeRawBufferPointer($0)) }
             #expect(parsed.batch.units[r] == unitValue ?? 1, "line \(r): \(units[r])")
         }
         let badAmounts = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }.map(\.record)
         #expect(badAmounts == [5, 6, 10, Int32(amounts.count - 1)])
         let badUnits = parsed.findings.filter { $0.rule == .S03 && $0.field == "units" }.map(\.record)
-        #expect(badUnits == [4])
+        #expect(badUnits == [4, 15])
+        // A fraction counts as one unit more: 12.5 miles are 13 units, a credit of 0.25 is -1.
+        #expect(Array(parsed.batch.units[11...14]) == [13, -1, 3, 1])
     }
 
     /// A charge line is at most $99,999,999.99: a larger amount (an NPI shifted into the field)
