@@ -410,6 +410,18 @@ struct HL7MessageReaderTests {
         #expect(records.contains("WARD \\X4\\"), "\(records)")
     }
 
+    /// FT1-11 (extended amount) is optional: with FT1-12 (unit amount) alone the charge is the
+    /// unit amount times FT1-10. Such lines were held with S02 on charge_amount.
+    @Test func aUnitAmountTimesTheQuantityIsTheCharge() throws {
+        let charge = HL7Fixture.charge(set: 1, id: "T1", code: "36415", amount: "", quantity: "2")
+        var fields = charge.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        fields[12] = "18.00"  // FT1-12
+        let ft1 = fields.joined(separator: "|")
+        let records = try records(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [ft1]).joined(separator: "\r"))
+        #expect(records.contains(",2,36.00,"), "\(records)")
+    }
+
     /// PID-8 values of HL7 table 0001 that name no sex the MCE edits read (A ambiguous, N not
     /// applicable, O other) are unknown, U: they were held as malformed (S03).
     @Test(arguments: ["O", "A", "N"])

@@ -529,6 +529,17 @@ final class HL7MessageReader: ClaimUnitReader {
         lineIds.append(lineId)
         let quantity = value(swapped ? 11 : 10)
         var amount = value(swapped ? 10 : 11)
+        if amount.isEmpty {
+            // FT1-11 (extended amount) is optional: a feed that prices each unit sends FT1-12
+            // (unit amount) alone, and the charge is that times FT1-10 (1 when empty). It was S02.
+            let unit = value(12)
+            let count = quantity.isEmpty ? 1 : quantity.withUnsafeBytes { ChargeParser.units($0) }
+            if let unitCents = unit.withUnsafeBytes({ Money.cents($0) }), let count,
+                case let (cents, overflow) = unitCents.multipliedReportingOverflow(by: Int64(count)), !overflow
+            {
+                amount = Array(Money.format(cents).utf8)
+            }
+        }
         // FT1-6 (HL7 table 0017): CG a charge, CD a credit; a payment (PY), an adjustment (AJ) or a
         // co-payment (CO) is no charge to scrub, and was scrubbed as one (its "code" C01).
         let type = value(6)
