@@ -422,6 +422,19 @@ struct HL7MessageReaderTests {
         #expect(records.contains(",2,36.00,"), "\(records)")
     }
 
+    /// A date written `YYYY-MM-DD` (not HL7's form, but read) keeps its ten bytes: cut at eight
+    /// it was `2026-05-` and S03.
+    @Test func aDateWithDashesIsReadWhole() throws {
+        let charge = HL7Fixture.charge(set: 1, id: "T1")
+        var fields = charge.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        fields[4] = "2026-04-15"
+        let records = try records(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [fields.joined(separator: "|")]).joined(
+                separator: "\r"))
+        #expect(records.contains(",2026-04-15,"), "\(records)")
+        #expect(HL7MessageReader.datePart(Array("20260415120000".utf8)) == Array("20260415".utf8))
+    }
+
     /// PID-8 values of HL7 table 0001 that name no sex the MCE edits read (A ambiguous, N not
     /// applicable, O other) are unknown, U: they were held as malformed (S03).
     @Test(arguments: ["O", "A", "N"])

@@ -259,6 +259,12 @@ final class HL7MessageReader: ClaimUnitReader {
         return raw.reduce(1) { $0 + ($1 == repetitionSeparator ? 1 : 0) }
     }
 
+    /// The date of an HL7 date/time (`YYYYMMDD[HHMM…]`): its first eight bytes, or ten when the
+    /// sender wrote it `YYYY-MM-DD` (cut at eight, a finding showed `2026-05-`).
+    static func datePart(_ value: [UInt8]) -> [UInt8] {
+        Array(value.prefix(value.count >= 10 && value[4] == 0x2D && value[7] == 0x2D ? 10 : 8))
+    }
+
     /// The bytes an even run of hexadecimal digits spells, or nil.
     static func hexBytes(_ digits: ArraySlice<UInt8>) -> [UInt8]? {
         guard !digits.isEmpty, digits.count % 2 == 0 else { return nil }
@@ -455,7 +461,7 @@ final class HL7MessageReader: ClaimUnitReader {
             }
             sawPatient = true
             patientId = value(3)
-            birthDate = Array(value(7).prefix(8))
+            birthDate = Self.datePart(value(7))
             sex = value(8)
             // HL7 table 0001 has A (ambiguous), N (not applicable) and O (other) beside F, M and U,
             // and v2.9 X: none is a sex an MCE edit reads, so they are unknown (U), not malformed.
@@ -566,7 +572,7 @@ final class HL7MessageReader: ClaimUnitReader {
         for r in 0..<repetitions(19) { diagnoses.append(value(19, repetition: r)) }
         // Fields are gathered now and written at the end of the message, when PV1 and PID are known.
         var fields: [[UInt8]] = [
-            lineId, value(4).prefix(8).map { $0 }, value(5).prefix(8).map { $0 }, value(13), value(20), procedure,
+            lineId, Self.datePart(value(4)), Self.datePart(value(5)), value(13), value(20), procedure,
         ]
         for k in 0..<4 { fields.append(k < modifiers.count ? modifiers[k] : []) }
         // Past four (a claim line carries four): in the `modifiers` column, where the parser holds
