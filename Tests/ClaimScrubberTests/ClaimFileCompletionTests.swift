@@ -111,7 +111,7 @@ struct ClaimFileCompletionTests {
         #expect(record[columns.firstIndex(of: .placeOfService)!] == "22")
         #expect(record[columns.firstIndex(of: .revenueCode)!] == "0450")
         // The rules see them: a malformed revenue code is C10, an unknown place of service C08.
-        fields[16] = "7Z"
+        fields[16] = "77"
         fields[41] = "450"
         let bad =
             HL7Fixture.message(control: "M1", visit: "V1", version: "2.6", charges: [fields.joined(separator: "|")])
@@ -119,6 +119,12 @@ struct ClaimFileCompletionTests {
         let (_, folder, findings) = try scrub(bad, name: "m.hl7")
         defer { folder.remove() }
         #expect(Set(findings.map { $0["rule"]! }) == ["C08", "C10"], "\(findings)")
+        // A nursing unit in PL-1 (most feeds put one there) is no place of service: not read.
+        fields[16] = "4WEST^401^A^HOSP"
+        let ward = try Self.records(
+            HL7Fixture.message(control: "M1", visit: "V1", version: "2.6", charges: [fields.joined(separator: "|")])
+                .joined(separator: "\r"))
+        #expect(ward.first?[columns.firstIndex(of: .placeOfService)!] == "")
     }
 
     // MARK: - HL7 structure

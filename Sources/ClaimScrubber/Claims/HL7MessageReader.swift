@@ -589,7 +589,10 @@ final class HL7MessageReader: ClaimUnitReader {
         let since26 = hasFacilityAndRevenueCode
         let facility = since26 ? value(32, component: 10) : []
         fields.append(facility.isEmpty && since26 ? value(32, component: 3) : facility)
-        fields.append(value(16))
+        // PL-1 is a place of service only when it has a CMS code's form (two digits); most feeds
+        // put the nursing unit there (`4WEST`), and every such message was held with C08.
+        let location = value(16)
+        fields.append(location.count == 2 && location.allSatisfy { $0 &- 0x30 < 10 } ? location : [])
         fields.append(since26 ? value(41) : [])
         fields.append(extra)
         fields.append(contentsOf: diagnoses)
