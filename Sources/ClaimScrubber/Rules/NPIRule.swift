@@ -48,7 +48,9 @@ struct NPIRule: LineRule {
 public enum NPI {
     /// What is wrong with an NPI, as written, that `isValid` refuses.
     static func problem(_ text: String, field: String) -> String {
-        let digits = text.trimmingCharacters(in: .whitespaces)
+        // Spaces trimmed as the parser trims them: a tab stays, and makes it not 10 digits (the
+        // message said "fails the NPI check digit" of `1234567893<TAB>`).
+        let digits = text.trimmingCharacters(in: CharacterSet(charactersIn: " "))
         let tenDigits = digits.utf8.count == 10 && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         if !tenDigits { return "\(field) is not 10 digits" }
         if let first = digits.utf8.first, first != 0x31 && first != 0x32 {
