@@ -428,6 +428,29 @@ struct X12ChunkedReadingTests {
         #expect(serial == whole)
     }
 
+    /// A file whose segments end with a newline and a blank line (`\n\n`: the terminator a
+    /// newline, the line break another) gave findings later in the file other segment positions
+    /// when read whole than in chunks: pass 2's fast copy counted each blank line as a segment.
+    @Test func blankLinesBetweenNewlineEndedSegmentsCountAlikeInAnyChunking() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var options = ExtractGenerator.Options(lines: 200)
+        options.seed = 5
+        options.errorRate = 0.3
+        var generator = ClaimFileGenerator(format: .x12, options: options)
+        var bytes: [UInt8] = []
+        generator.generate { bytes.append(contentsOf: $0) }
+        // Every `~\n` a `\n\n`: the terminator a newline, and a blank line after each segment.
+        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "~\n", with: "\n\n")
+        let input = try folder.write("n.x12", text)
+        // One chunk for the file, read by a worker (pass 2 copies clean claims by the fast path).
+        let whole = try Self.scrub(input, chunkSize: 64 << 20, workers: 2)
+        #expect(whole.metrics.held > 0)
+        for (chunkSize, workers) in [(128, 2), (200, 1), (1 << 12, 2)] {
+            #expect(try Self.scrub(input, chunkSize: chunkSize, workers: workers) == whole, "chunk size \(chunkSize)")
+        }
+    }
+
     /// Service lines outside a claim in later interchanges: their X01s, and the claims without a
     /// CLM they are read as, are the same whether the file is read whole or an interchange a chunk. (A message once
     /// quoted the stray segment's position within its chunk.)
