@@ -40,18 +40,7 @@ public final class ProgressBar: Sendable {
     /// A bar on stderr when it is a terminal and the run is not quiet; nil otherwise.
     public static func standardError(quiet: Bool) -> ProgressBar? {
         guard !quiet, isatty(2) == 1 else { return nil }
-        return ProgressBar(
-            width: terminalWidth(),
-            write: { text in
-                var bytes = Array(text.utf8)
-                var offset = 0
-                while offset < bytes.count {
-                    let n = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { return }
-                    offset += n
-                }
-            })
+        return ProgressBar(width: terminalWidth(), write: { StandardError.write($0) })
     }
 
     public static func monotonicSeconds() -> Double {

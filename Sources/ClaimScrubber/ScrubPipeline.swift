@@ -361,14 +361,6 @@ public final class ScrubPipeline {
     }
 
     /// Standard input can be read only once: copy it to a temporary file so both passes can read it.
-    /// Whether `bytes` start with `ISA` past a byte order mark and white space (an X12 file).
-    static func startsWithISA(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var rest = bytes
-        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
-        rest = rest.drop { $0 == 0x20 || $0 == 0x09 }
-        return rest.starts(with: "ISA".utf8)
-    }
-
     private func spoolStandardInput() throws -> String {
         let (fd, path) = try TemporaryFiles.shared.create(in: options.temporaryDirectory, suffix: "stdin.spool")
         defer { close(fd) }
@@ -392,7 +384,7 @@ public final class ScrubPipeline {
             if looking {
                 if spooled == 0
                     && (ZstdFormat.isCompressed(prefix: Array(buffer.prefix(min(n, 4))))
-                        || Self.startsWithISA(buffer.prefix(n)))
+                        || ClaimFileFormat.detect(head: Array(buffer.prefix(min(n, 4096)))) == .x12)
                 {
                     looking = false
                 } else if buffer.prefix(n).contains(where: { $0 == 0x0A || $0 == 0x0D }) {

@@ -35,7 +35,7 @@ public final class TemporaryFiles: Sendable {
 
     private let registry = Mutex(Registry())
     /// The signal handlers are installed (`installSignalHandlers`).
-    private let sources = Mutex(false)
+    private let handlersInstalled = Mutex(false)
     private let counter = Mutex(0)
 
     /// A number not handed out before in this process, for temporary file names.
@@ -212,7 +212,7 @@ public final class TemporaryFiles: Sendable {
     /// moments after `beginRun`, with the disposition already SIG_IGN, was lost, and the run went
     /// on to the end.)
     private func installSignalHandlers() {
-        sources.withLock { installed in
+        handlersInstalled.withLock { installed in
             guard !installed else { return }
             installed = true
             var fds: [Int32] = [-1, -1]

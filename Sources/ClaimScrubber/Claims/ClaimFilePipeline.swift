@@ -15,6 +15,11 @@ public enum ClaimFileFormat: String, Sendable {
         var head = [UInt8](repeating: 0, count: 4096)
         let n = (try? head.withUnsafeMutableBytes { try source.readFully(into: $0) }) ?? 0
         head.removeLast(head.count - n)
+        return detect(head: head)
+    }
+
+    /// The same from an input's first bytes (up to 4 KiB, decompressed).
+    static func detect(head: [UInt8]) -> ClaimFileFormat? {
         var i = 0
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
         while i < head.count && (head[i] == 0x20 || head[i] == 0x09 || head[i] == 0x0D || head[i] == 0x0A) { i += 1 }

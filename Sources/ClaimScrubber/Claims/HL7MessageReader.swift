@@ -535,6 +535,7 @@ final class HL7MessageReader: ClaimUnitReader {
         lineIds.append(lineId)
         let quantity = value(swapped ? 11 : 10)
         var amount = value(swapped ? 10 : 11)
+        let type = value(6)
         if amount.isEmpty {
             // FT1-11 (extended amount) is optional: a feed that prices each unit sends FT1-12
             // (unit amount) alone, and the charge is that times FT1-10 (1 when empty). It was S02.
@@ -548,7 +549,6 @@ final class HL7MessageReader: ClaimUnitReader {
         }
         // FT1-6 (HL7 table 0017): CG a charge, CD a credit; a payment (PY), an adjustment (AJ) or a
         // co-payment (CO) is no charge to scrub, and was scrubbed as one (its "code" C01).
-        let type = value(6)
         if !type.isEmpty && type != Array("CG".utf8) && type != Array("CD".utf8) {
             lineFindings.append(
                 (
@@ -560,7 +560,7 @@ final class HL7MessageReader: ClaimUnitReader {
                             "transaction type is not a charge (CG) or a credit (CD): the line is no charge to scrub")
                 ))
         }
-        if value(6) == Array("CD".utf8), let first = amount.first, first != 0x2D, !amount.isEmpty {
+        if type == Array("CD".utf8), let first = amount.first, first != 0x2D, !amount.isEmpty {
             amount.insert(0x2D, at: 0)
         }
         if let cents = amount.withUnsafeBytes({ Money.cents($0) }) { claimChargeCents += cents }

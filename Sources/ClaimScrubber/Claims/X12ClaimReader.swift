@@ -999,10 +999,7 @@ final class X12ClaimReader {
             if Self.equals(reader.component(2, 1), "HP") {
                 // SV202-1 HP: a HIPPS rate code (a skilled nursing stay's RUAA1), not a HCPCS
                 // code: the revenue code stands for the line, as without SV202 (it was C01).
-                let none = UnsafeRawBufferPointer(start: nil, count: 0)
-                for column in [Column.procedureCode, .modifier1, .modifier2, .modifier3, .modifier4] {
-                    records.set(column, none)
-                }
+                setProcedure(UnsafeRawBufferPointer(start: nil, count: 0))
             } else {
                 setProcedure(element: 2)
             }
@@ -1067,8 +1064,10 @@ final class X12ClaimReader {
 
     /// The procedure code and its four modifiers from a composite (SV101, SV202): components 2–6,
     /// in one pass over the element (`component(_:_:)` scans from the element's start each time).
-    private func setProcedure(element e: Int) {
-        let value = reader.element(e)
+    private func setProcedure(element e: Int) { setProcedure(reader.element(e)) }
+
+    /// The same from the composite's bytes (empty: no procedure, no modifiers).
+    private func setProcedure(_ value: UnsafeRawBufferPointer) {
         let separator = reader.delimiters.component
         var k = 1
         var from = 0

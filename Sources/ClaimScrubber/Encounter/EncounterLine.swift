@@ -50,14 +50,21 @@ struct EncounterLine: Sendable, Equatable {
     /// The revenue code a `revenueTag` stands for, or nil when `code` is a procedure code: read off
     /// the packed places (the findings rows ask for every encounter finding, without a string).
     static func revenueCode(ofTag code: UInt64) -> String? {
-        @inline(__always) func place(_ i: Int) -> UInt64 { (code >> UInt64(6 * (PackedCode.maxLength - 1 - i))) & 63 }
-        guard
-            code >> UInt64(6 * (PackedCode.maxLength - 2)) == revenueTagPrefix
-                >> UInt64(6 * (PackedCode.maxLength - 2)),
-            (2..<6).allSatisfy({ place($0) &- 1 < 10 }),
-            code & tagDetail == 0 || place(6) >= drugMark
-        else { return nil }
-        return String(decoding: (2..<6).map { UInt8(place($0) - 1) + 0x30 }, as: UTF8.self)
+        guard isRevenueTag(code) else { return nil }
+        return String(decoding: (2..<6).map { UInt8(place($0, of: code) - 1) + 0x30 }, as: UTF8.self)
+    }
+
+    /// Whether `code` is a `revenueTag` (with or without an NDC's hash), without making its text.
+    static func isRevenueTag(_ code: UInt64) -> Bool {
+        code >> UInt64(6 * (PackedCode.maxLength - 2)) == revenueTagPrefix >> UInt64(6 * (PackedCode.maxLength - 2))
+            && (2..<6).allSatisfy({ place($0, of: code) &- 1 < 10 })
+            && (code & tagDetail == 0 || place(6, of: code) >= drugMark)
+    }
+
+    /// The `i`-th six-bit place of a packed code.
+    @inline(__always)
+    private static func place(_ i: Int, of code: UInt64) -> UInt64 {
+        (code >> UInt64(6 * (PackedCode.maxLength - 1 - i))) & 63
     }
 
     /// The places of a revenue tag past its six characters: a hash of the line's NDC.
@@ -81,7 +88,7 @@ struct EncounterLine: Sendable, Equatable {
 
     /// The code as reports name it: a revenue tag without its NDC hash.
     static func reportedCode(_ code: UInt64) -> UInt64 {
-        revenueCode(ofTag: code) != nil ? code & ~tagDetail : code
+        isRevenueTag(code) ? code & ~tagDetail : code
     }
 
     var isInstitutional: Bool { flags & Self.institutional != 0 }

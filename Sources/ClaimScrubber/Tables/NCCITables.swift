@@ -14,6 +14,9 @@ public enum ServiceSetting: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The setting a manifest's `setting` names: its raw value or a CMS file name's word.
+    static func named(_ word: String) -> ServiceSetting? { ServiceSetting(rawValue: word) ?? fromName(word) }
+
     /// The setting a CMS file name spells (`ccipra`/`ccioph`, `PractitionerServices`, …).
     static func fromName(_ word: String) -> ServiceSetting? {
         switch word.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") {

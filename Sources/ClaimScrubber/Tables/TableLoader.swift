@@ -120,9 +120,8 @@ public enum TableLoader {
                 field: "kind")
         }
         var setting = official?.setting
-        if let word = entry.setting {
-            // The manifest has checked the word (`TableManifest.load`).
-            guard let s = ServiceSetting(rawValue: word) ?? ServiceSetting.fromName(word) else { return nil }
+        // The manifest has checked the word (`TableManifest.load`).
+        if let word = entry.setting, let s = ServiceSetting.named(word) {
             // As with the kind: a file named for practitioner services holds no DME edits, and
             // taking the manifest's word would drop every edit of the setting the name says.
             if let named = official?.setting, named != s {

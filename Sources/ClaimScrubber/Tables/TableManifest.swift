@@ -79,7 +79,7 @@ public struct TableManifest: Sendable {
                     field: "\(field).kind")
             }
             let setting = item["setting"]?.string
-            if let setting, (ServiceSetting(rawValue: setting) ?? ServiceSetting.fromName(setting)) == nil {
+            if let setting, ServiceSetting.named(setting) == nil {
                 throw ScrubError(
                     "unknown setting '\(setting)' (practitioner, outpatient-hospital, dme)", file: path,
                     field: "\(field).setting")
