@@ -409,12 +409,7 @@ struct X12ChunkedReadingTests {
     @Test func aGeneratedFileGivesTheSameOutputsForAnyChunkSize() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        var options = ExtractGenerator.Options(lines: 3000)
-        options.seed = 11
-        options.errorRate = 0.1
-        var generator = ClaimFileGenerator(format: .x12, options: options)
-        var bytes: [UInt8] = []
-        generator.generate { bytes.append(contentsOf: $0) }
+        let bytes = ClaimFileTestSupport.generated(.x12, lines: 3000, seed: 11, errorRate: 0.1).bytes
         let input = try folder.write("g.x12", bytes)
         let whole = try Self.scrub(input, chunkSize: 64 << 20, workers: 1)
         #expect(whole.metrics.records == 3000)
@@ -434,12 +429,7 @@ struct X12ChunkedReadingTests {
     @Test func blankLinesBetweenNewlineEndedSegmentsCountAlikeInAnyChunking() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        var options = ExtractGenerator.Options(lines: 200)
-        options.seed = 5
-        options.errorRate = 0.3
-        var generator = ClaimFileGenerator(format: .x12, options: options)
-        var bytes: [UInt8] = []
-        generator.generate { bytes.append(contentsOf: $0) }
+        let bytes = ClaimFileTestSupport.generated(.x12, lines: 200, seed: 5, errorRate: 0.3).bytes
         // Every `~\n` a `\n\n`: the terminator a newline, and a blank line after each segment.
         let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "~\n", with: "\n\n")
         let input = try folder.write("n.x12", text)
@@ -476,12 +466,7 @@ struct X12ChunkedReadingTests {
         defer { folder.remove() }
         var inputs: [String] = []
         for seed in [21, 22, 23] {
-            var options = ExtractGenerator.Options(lines: 600)
-            options.seed = UInt64(seed)
-            options.errorRate = 0.2
-            var generator = ClaimFileGenerator(format: .x12, options: options)
-            var bytes: [UInt8] = []
-            generator.generate { bytes.append(contentsOf: $0) }
+            let bytes = ClaimFileTestSupport.generated(.x12, lines: 600, seed: UInt64(seed), errorRate: 0.2).bytes
             inputs.append(try folder.write("g\(seed).x12", bytes))
         }
         let whole = try Self.scrub(inputs, chunkSize: 64 << 20, workers: 1)

@@ -161,6 +161,19 @@ enum ClaimFileTestSupport {
     }
 
     static func text(_ path: String) throws -> String { String(decoding: try Fixtures.read(path), as: UTF8.self) }
+
+    /// A generated claim file's bytes and its truth.
+    static func generated(_ format: ClaimFileFormat, lines: Int, seed: UInt64, errorRate: Double) -> (
+        bytes: [UInt8], truth: [ExtractGenerator.TruthEntry]
+    ) {
+        var options = ExtractGenerator.Options(lines: lines)
+        options.seed = seed
+        options.errorRate = errorRate
+        var generator = ClaimFileGenerator(format: format, options: options)
+        var bytes: [UInt8] = []
+        generator.generate { bytes.append(contentsOf: $0) }
+        return (bytes, generator.truth)
+    }
 }
 
 extension ClaimFileTestSupport {

@@ -18,18 +18,14 @@ struct ClaimFileGeneratorTests {
     func everyInjectedDefectIsFoundAndNothingElse(format: ClaimFileFormat, seed: UInt64, errorRate: Double, lines: Int)
         throws
     {
-        var options = ExtractGenerator.Options(lines: lines)
-        options.seed = seed
-        options.errorRate = errorRate
-        var generator = ClaimFileGenerator(format: format, options: options)
-        var bytes: [UInt8] = []
-        generator.generate { bytes.append(contentsOf: $0) }
+        let (bytes, truthEntries) = ClaimFileTestSupport.generated(
+            format, lines: lines, seed: seed, errorRate: errorRate)
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let input = try folder.write("g.\(format.rawValue)", bytes)
         let result = try Fixtures.scrub([input], out: folder.file("out"), tables: Fixtures.demoTablesCache)
         let found = Set(try Fixtures.findings(folder.file("out")).map { "\($0["line_id"]!),\($0["rule"]!)" })
-        let truth = Set(generator.truth.map { "\($0.lineId),\($0.rule.rawValue)" })
+        let truth = Set(truthEntries.map { "\($0.lineId),\($0.rule.rawValue)" })
         #expect(!truth.isEmpty)
         #expect(found.subtracting(truth).isEmpty, "unexpected: \(found.subtracting(truth).sorted().prefix(10))")
         #expect(truth.subtracting(found).isEmpty, "missed: \(truth.subtracting(found).sorted().prefix(10))")
