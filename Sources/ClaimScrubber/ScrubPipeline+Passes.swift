@@ -291,6 +291,8 @@ extension ScrubPipeline {
         let spooled = try FindingsSpool.Reader(path: state.findingsSpool.path)
         var pending = try spooled.next()
         var encounter = try EncounterFindings.Cursor(encounterFindings)
+        var earlierLines = try EarlierLines(encounterFindings)
+        let fileNames = inputs.map(\.source.reportedName)
         let lineIdField = layout.index(of: .lineId)
         let encounterField = layout.index(of: .encounterId)
         var record = 0
@@ -336,6 +338,7 @@ extension ScrubPipeline {
                         try row.row.withUnsafeBytes { try findings.write($0) }
                         pending = try spooled.next()
                     }
+                    if earlierLines.nextOrdinal == ordinal { earlierLines.pass(line: line, file: index) }
                     if encounter.nextOrdinal == ordinal {
                         let recordBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<next])
                         let lineId =
@@ -349,6 +352,7 @@ extension ScrubPipeline {
                             Self.appendRow(
                                 finding, line: line, lineId: lineId, encounterId: encounterId,
                                 file: input.source.reportedName,
+                                earlier: earlierLines.earlier(of: finding, file: index, fileNames: fileNames),
                                 to: &rows)
                         }
                         try findings.write(rows)
@@ -405,14 +409,14 @@ extension ScrubPipeline {
 
     static func appendRow(
         _ finding: EncounterFinding, line: Int, lineId: [UInt8], encounterId: [UInt8], file: String,
-        to rows: inout [UInt8]
+        earlier: EncounterFinding.EarlierLine? = nil, to rows: inout [UInt8]
     ) {
         lineId.withUnsafeBytes { lineIdBytes in
             encounterId.withUnsafeBytes { encounterBytes in
                 FindingsRow.append(
                     line: line, lineId: lineId.isEmpty ? nil : lineIdBytes, encounterId: encounterBytes,
                     rule: finding.rule, severity: finding.severity, field: finding.field, value: finding.value,
-                    message: finding.message, file: file, to: &rows)
+                    message: finding.message(earlier: earlier), file: file, to: &rows)
             }
         }
     }

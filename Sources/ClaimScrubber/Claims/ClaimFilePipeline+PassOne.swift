@@ -267,6 +267,7 @@ extension ClaimFilePipeline {
         }
         while !shouldStop(), try reader.nextClaim() {
             let lines = reader.linePositions.count
+            facts.linePositions.append(contentsOf: reader.linePositions)
             let local = Int32(recordBase - batchRecordBase)
             for finding in reader.claimFindings {
                 if lines > 0 {
@@ -342,6 +343,7 @@ extension ClaimFilePipeline {
                 try state.store.append(line)
             }
             for end in facts.claimStarts.dropFirst() { state.claimFirstRecord.append(recordBase + Int(end)) }
+            for position in facts.linePositions { state.recordPositions.append(n.unitSegments + position) }
             state.claimCents.append(contentsOf: facts.claimCents)
             for var f in facts.envelope {
                 f.claims = (n.unitClaims + f.claims.lowerBound)..<(n.unitClaims + f.claims.upperBound)

@@ -502,12 +502,17 @@ struct ClaimFindingRows {
             let f = encounterFindings[nextEncounter]
             nextEncounter += 1
             let record = Int(f.ordinal)
+            var earlier: EncounterFinding.EarlierLine?
+            if let ordinal = f.earlierOrdinal, let place = state.place(ofRecord: Int(ordinal)) {
+                let sameFile = place.file == state.place(ofRecord: record)?.file
+                earlier = .init(line: place.position, file: sameFile ? nil : routing.reportedNames[place.file])
+            }
             rows.append(
                 (
                     lineNumber(record), f.rule.ordinal, rows.count,
                     ClaimFilePipeline.row(
                         lineNumber(record), lineId(record), encounterId, f.rule, f.severity, f.field, f.value,
-                        f.message, fileName)
+                        f.message(earlier: earlier), fileName)
                 ))
         }
         while nextEnvelope < envelope.count && routing.envelope[envelope[nextEnvelope]].claims.lowerBound <= claim {

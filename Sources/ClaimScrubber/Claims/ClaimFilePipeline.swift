@@ -190,6 +190,8 @@ struct ClaimBatchFacts: Sendable {
     var envelope: [ClaimFileFinding] = []
     /// Segments of the unit (on its last batch; 0 on the others).
     var segments = 0
+    /// Each record's position (segment number) counted from the unit's start, in record order.
+    var linePositions: [Int] = []
 }
 
 struct ClaimBatchOutcome: Sendable {
@@ -232,6 +234,9 @@ final class ClaimRunState: @unchecked Sendable {
     var payerNumbers: [String: UInt16] = ["": 0]
     /// Per claim (run-wide): first record; one more entry at the end.
     var claimFirstRecord: [Int] = [0]
+    /// Each record's position in its file (segment number), run-wide record order: where an E01
+    /// or E02 row says the line it repeats lies (8 bytes a line, claim files only).
+    var recordPositions: [Int] = []
     var claimCents: [Int64] = []
     /// X01 findings over ranges of claims (run-wide claims, file positions).
     var envelope: [ClaimFileFinding] = []
@@ -255,6 +260,17 @@ final class ClaimRunState: @unchecked Sendable {
         numbers[name] = n
         names.append(name)
         return n
+    }
+
+    /// Where a record lies: its input (index) and its position in that file.
+    func place(ofRecord record: Int) -> (file: Int, position: Int)? {
+        guard record >= 0, record < recordPositions.count else { return nil }
+        var first = 0
+        for (file, count) in recordsPerFile.enumerated() {
+            if record < first + count { return (file, recordPositions[record]) }
+            first += count
+        }
+        return nil
     }
 
     /// The claim a record belongs to.

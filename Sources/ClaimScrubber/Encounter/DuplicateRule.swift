@@ -57,31 +57,35 @@ struct DuplicateRule: EncounterRule {
         for i in lines.indices where lines[i].isStandingCharge {
             let line = lines[i]
             let exact = ExactKey(line)
-            var exactCount = 0
-            var probableCount = 0
+            var exactFirst: UInt64?
+            var probableFirst: UInt64?
             for j in start..<i where lines[j].isStandingCharge {
                 let other = lines[j]
                 guard other.code == line.code, other.practitioner == line.practitioner,
                     other.isInstitutional == line.isInstitutional
                 else { continue }
-                probableCount += 1
-                if ExactKey(other) == exact { exactCount += 1 }
+                if probableFirst == nil { probableFirst = other.ordinal }
+                if exactFirst == nil && ExactKey(other) == exact { exactFirst = other.ordinal }
             }
-            report(line, exact: exactCount, probable: probableCount, context, &out)
+            report(line, exactFirst: exactFirst, probableFirst: probableFirst, context, &out)
         }
     }
 
+    /// Reports `line` against the first earlier line it matches exactly, else the first it matches
+    /// probably; the finding keeps that line's record number (`EncounterFinding.earlierOrdinal`)
+    /// so that its row can say which line the charge repeats.
     @inline(__always)
     private func report(
-        _ line: EncounterLine, exact: Int, probable: Int, _ context: EncounterContext, _ out: inout [EncounterFinding]
+        _ line: EncounterLine, exactFirst: UInt64?, probableFirst: UInt64?, _ context: EncounterContext,
+        _ out: inout [EncounterFinding]
     ) {
-        if exact > 0 {
+        if let exactFirst {
             if let severity = context.severity(.E01, line) {
-                out.append(EncounterFinding(line: line, rule: .E01, severity: severity))
+                out.append(EncounterFinding(line: line, rule: .E01, severity: severity, earlier: exactFirst))
             }
-        } else if probable > 0 && !line.hasModifier(in: EncounterRules.repeatModifiers) {
+        } else if let probableFirst, !line.hasModifier(in: EncounterRules.repeatModifiers) {
             if let severity = context.severity(.E02, line) {
-                out.append(EncounterFinding(line: line, rule: .E02, severity: severity))
+                out.append(EncounterFinding(line: line, rule: .E02, severity: severity, earlier: probableFirst))
             }
         }
     }
@@ -89,14 +93,15 @@ struct DuplicateRule: EncounterRule {
     private func checkLarge(
         _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]
     ) {
-        var exact: [ExactKey: Int] = [:]
-        var probable: [ProbableKey: Int] = [:]
+        // The first line of each key, by record number.
+        var exact: [ExactKey: UInt64] = [:]
+        var probable: [ProbableKey: UInt64] = [:]
         for line in lines where line.isStandingCharge {
             let e = ExactKey(line)
             let p = ProbableKey(line)
-            report(line, exact: exact[e, default: 0], probable: probable[p, default: 0], context, &out)
-            exact[e, default: 0] += 1
-            probable[p, default: 0] += 1
+            report(line, exactFirst: exact[e], probableFirst: probable[p], context, &out)
+            if exact[e] == nil { exact[e] = line.ordinal }
+            if probable[p] == nil { probable[p] = line.ordinal }
         }
     }
 }

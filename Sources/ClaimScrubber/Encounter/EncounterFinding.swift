@@ -41,6 +41,23 @@ struct EncounterFinding: Sendable, Equatable {
         self.number2 = number2
     }
 
+    /// An E01 or E02 against its first matching earlier line, whose record number it keeps.
+    init(line: EncounterLine, rule: RuleID, severity: Severity, earlier: UInt64) {
+        self.init(line: line, rule: rule, severity: severity, number: Int64(bitPattern: earlier &+ 1))
+    }
+
+    /// The record number of the earlier line an E01 or E02 repeats (the first it matches), if known.
+    var earlierOrdinal: UInt64? {
+        (rule == .E01 || rule == .E02) && number != 0 ? UInt64(bitPattern: number) &- 1 : nil
+    }
+
+    /// Where the earlier line of an E01 or E02 lies, as its row names it: the line number the
+    /// findings give it, and its input's file name when that is another input.
+    struct EarlierLine: Equatable {
+        var line: Int
+        var file: String?
+    }
+
     var field: String {
         if rule == .E04 || rule == .E05 { return "units" }
         return EncounterLine.revenueCode(ofTag: code) == nil ? "procedure_code" : "revenue_code"
@@ -68,16 +85,32 @@ struct EncounterFinding: Sendable, Equatable {
     /// The findings row's message. Composed byte by byte into the string's storage (`CSVText.Writer`):
     /// through string interpolation it cost about 1,600 instructions, and an extract exported twice has a finding
     /// on half its lines.
-    var message: String {
+    var message: String { message(earlier: nil) }
+
+    /// The message, naming the earlier line of an E01 or E02 when `earlier` is given.
+    func message(earlier: EarlierLine?) -> String {
         switch rule {
-        case .E01: return "exact duplicate of an earlier charge for the same patient and date"
-        case .E02, .E03, .E04, .E05, .E06: break
+        case .E01 where earlier == nil: return "exact duplicate of an earlier charge for the same patient and date"
+        case .E01, .E02, .E03, .E04, .E05, .E06: break
         default: return rule.title
         }
-        // Literals of at most 60 bytes, codes of 10 and numbers of 20: 200 bytes is room enough.
-        return String(unsafeUninitializedCapacity: 200) { bytes in
+        // Literals of at most 60 bytes, codes of 10 and numbers of 20, and the earlier line's file name.
+        let capacity = 240 + (earlier?.file?.utf8.count ?? 0)
+        return String(unsafeUninitializedCapacity: capacity) { bytes in
             var w = CSVText.Writer(bytes.baseAddress!)
+            /// " on line N" / " of line N", and " of FILE" for a line of another input.
+            func line(_ earlier: EarlierLine) {
+                w.number(Int64(earlier.line))
+                if let file = earlier.file {
+                    w.text(" of ")
+                    Array(file.utf8).withUnsafeBytes { w.raw($0) }
+                }
+            }
             switch rule {
+            case .E01:
+                w.text("exact duplicate of line ")
+                if let earlier { line(earlier) }
+                w.text(" (same patient, date, code, modifiers, units, provider and amount)")
             case .E02:
                 w.text("probable duplicate: ")
                 if let revenue = EncounterLine.revenueCode(ofTag: code) {
@@ -86,7 +119,12 @@ struct EncounterFinding: Sendable, Equatable {
                 } else {
                     w.code(code)
                 }
-                w.text(" already billed for this patient, date and provider without a repeat modifier")
+                w.text(" already billed")
+                if let earlier {
+                    w.text(" on line ")
+                    line(earlier)
+                }
+                w.text(" for this patient, date and provider without a repeat modifier")
             case .E03:
                 w.text("NCCI PTP: ")
                 w.code(code)
