@@ -91,6 +91,8 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private var sawCharge = false
     @exclusivity(unchecked) private var sawPatient = false
     @exclusivity(unchecked) private var charges: [[[UInt8]]] = []
+    /// The message's DG1 diagnoses: (DG1-15 priority, or none: `Int.max`; order read; DG1-3 code).
+    @exclusivity(unchecked) private var messageDiagnoses: [(priority: Int, order: Int, code: [UInt8])] = []
 
     init(source: InputSource, copy: Bool) {
         self.source = source
@@ -411,6 +413,7 @@ final class HL7MessageReader: ClaimUnitReader {
         claimFindings = []
         lineFindings = []
         charges.removeAll(keepingCapacity: true)
+        messageDiagnoses.removeAll(keepingCapacity: true)
         checkHeader()
     }
 
@@ -474,8 +477,15 @@ final class HL7MessageReader: ClaimUnitReader {
             if !sawPatient { structureError("FT1", "FT1 before the message's PID (the charge has no patient)") }
             sawCharge = true
             readCharge()
+        case "DG1":
+            // DG1-3 (CE/CWE) code, its first component; DG1-15 priority (1 the primary diagnosis).
+            let code = value(3)
+            if !code.isEmpty {
+                let priority = Int(String(decoding: value(15), as: UTF8.self).trimmingCharacters(in: .whitespaces))
+                messageDiagnoses.append((priority.map { $0 > 0 ? $0 : .max } ?? .max, messageDiagnoses.count, code))
+            }
         default:
-            // Segments the reader has no use for (NTE, DG1, a site's Z segments) are passed over;
+            // Segments the reader has no use for (NTE, a site's Z segments) are passed over;
             // a line that is no segment at all (an indented or lower-case FT1, binary bytes) may be
             // a charge or a patient the reader cannot see: the message is held, not passed unread.
             if !hasSegmentIdShape && !isContinuationLine {
@@ -618,6 +628,13 @@ final class HL7MessageReader: ClaimUnitReader {
         if sawCharge && !sawPatient { structureError("PID", "message without a PID segment", at: unitPosition) }
         if !sawCharge { structureError("FT1", "message without FT1 (no charge)", at: unitPosition) }
         guard !copyMode || scanNextClaim else { return }
+        // A charge without FT1-19 takes the message's DG1 diagnoses (many charge feeds send them
+        // there, once a message), by DG1-15 priority, then in the order read; the primary first.
+        let fromDG1 = messageDiagnoses.sorted { ($0.priority, $0.order) < ($1.priority, $1.order) }.map(\.code)
+        for k in charges.indices where !fromDG1.isEmpty && charges[k][16...].allSatisfy(\.isEmpty) {
+            charges[k].removeSubrange(16...)
+            charges[k].append(contentsOf: fromDG1)
+        }
         for f in charges {
             records.field(f[0])
             records.field(encounterId)
