@@ -952,4 +952,44 @@ extension ClaimFilePipelineTests {
         #expect(m.payers["UHC01"]?.heldCents == 28_700 && m.payers["UHC01"]?.atRiskCents == 0)
         #expect(m.departments["Family Medicine"]?.atRiskCents == 0 && m.departments["Family Medicine"]?.held == 2)
     }
+
+    /// A replacement (CLM05-3 7) or void (8) without a claim-level REF*F8, the payer's number of
+    /// the claim it replaces, is rejected by payers: X01 holds it. With REF*F8 it passes; an
+    /// original (1) needs none, and a REF*F8 of a service line or of another payer's loop (2330B)
+    /// is not the claim's.
+    @Test(
+        arguments: [
+            ("7", nil, true), ("8", nil, true), ("7", "claim", false), ("8", "claim", false), ("1", nil, false),
+            ("7", "line", true), ("7", "otherPayer", true),
+        ] as [(String, String?, Bool)])
+    func aReplacementOrVoidNeedsTheOriginalClaimNumber(frequency: String, reference: String?, held: Bool) throws {
+        for institutional in [false, true] {
+            var segments = X12Fixture.standard(institutional: institutional)
+            let clm = segments.firstIndex { $0.hasPrefix("CLM*CLAIM3*") }!
+            let place = institutional ? "13:A:" : "11:B:"
+            segments[clm] = segments[clm].replacingOccurrences(of: place + "1", with: place + frequency)
+            switch reference {
+            case "claim": segments.insert("REF*F8*PAYER0042", at: clm + 1)
+            case "line":
+                segments.insert(
+                    "REF*F8*PAYER0042", at: segments.indices.first { $0 > clm && segments[$0].hasPrefix("LX*") }! + 1)
+            case "otherPayer":
+                let hi = segments.indices.first { $0 > clm && segments[$0].hasPrefix("HI*") }!
+                segments.insert(
+                    contentsOf: ["SBR*S*18*GRP02******CI", "NM1*PR*2*OTHER PAYER*****PI*OTH01", "REF*F8*OTHER77"],
+                    at: hi + 1)
+            default: break
+            }
+            let (result, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
+            defer { folder.remove() }
+            let x01 = findings.filter { $0["rule"] == "X01" }
+            #expect(
+                x01.map { [$0["field"]!, $0["value"]!, $0["encounter_id"]!] }
+                    == (held ? [["REF*F8", frequency, "CLAIM3"]] : []), "\(findings)")
+            #expect(findings.count == x01.count, "\(findings)")
+            let heldIds = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+            #expect(heldIds == (held ? ["CLAIM3"] : []))
+            #expect(result.exitStatus == (held ? 1 : 0))
+        }
+    }
 }

@@ -128,6 +128,11 @@ final class X12ClaimReader {
     /// CLM05-3 is 8: the claim voids an earlier one, so its lines are credits (DOMAIN.md, "Credits
     /// and reversals"): they cancel the charges they repeat for E01/E02 and subtract in MUE sums.
     private var claimIsVoid = false
+    /// CLM05-3 is 7 (replacement) or 8 (void), and a claim-level REF*F8 (the payer's claim control
+    /// number of the claim it replaces or voids) was read: a payer rejects the first without the
+    /// second.
+    private var claimReplacesAnother = false
+    private var claimHasOriginalReference = false
     @exclusivity(unchecked) private var claimServiceDate = FieldBytes()
     @exclusivity(unchecked) private var statementDate = FieldBytes()
     /// Diagnosis slots in HI order (codes without dots).
@@ -885,6 +890,7 @@ final class X12ClaimReader {
             clm02 = nil
             clear(&facilityOrPOS)
             claimIsVoid = false
+            claimReplacesAnother = false
         } else {
             claimSegments = 1
             if mode == .copy { appendSegment(to: &claimBytes) }
@@ -897,7 +903,9 @@ final class X12ClaimReader {
             clm02 = Money.cents(clm02Text.bytes, wholeDigits: 15)
             copy(reader.component(5, 1), into: &facilityOrPOS)
             claimIsVoid = Self.equals(reader.component(5, 3), "8")
+            claimReplacesAnother = claimIsVoid || Self.equals(reader.component(5, 3), "7")
         }
+        claimHasOriginalReference = false
         clear(&claimRendering)
         clear(&claimAttending)
         inOtherPayerLoops = false
@@ -1029,6 +1037,9 @@ final class X12ClaimReader {
             }
         case Self.REF where lineOpen:
             if Self.equals(reader.element(1), "6R") { copy(reader.element(2), into: &lineRef) }
+        case Self.REF where !inOtherPayerLoops:
+            // 2300 REF*F8; the other-payer loops' REF*F8 (2330B) is that payer's number.
+            if Self.equals(reader.element(1), "F8") && !reader.element(2).isEmpty { claimHasOriginalReference = true }
         case Self.LIN where lineOpen:
             if Self.equals(reader.element(2), "N4") { records.set(.ndc, reader.element(3)) }
         case Self.HI where !lineOpen:
@@ -1227,6 +1238,16 @@ final class X12ClaimReader {
         claimOpen = false
         place = .subscriber
         guard mode == .scan else { return true }
+        if claimReplacesAnother && !claimHasOriginalReference {
+            let kind = claimIsVoid ? "8 (void)" : "7 (replacement)"
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: clmPosition, field: "REF*F8",
+                    value: claimIsVoid ? "8" : "7",
+                    message:
+                        "claim frequency \(kind) without REF*F8, the payer's claim control number of the claim it "
+                        + "\(claimIsVoid ? "voids" : "replaces"): payers reject it"))
+        }
         if linePositions.isEmpty {
             claimFindings.append(
                 ClaimFileFinding(
