@@ -98,7 +98,7 @@ struct EncounterFinding: Sendable, Equatable {
         let capacity = 240 + (earlier?.file?.utf8.count ?? 0)
         return String(unsafeUninitializedCapacity: capacity) { bytes in
             var w = CSVText.Writer(bytes.baseAddress!)
-            /// " on line N" / " of line N", and " of FILE" for a line of another input.
+            // The line number, and " of FILE" for a line of another input.
             func line(_ earlier: EarlierLine) {
                 w.number(Int64(earlier.line))
                 if let file = earlier.file {
