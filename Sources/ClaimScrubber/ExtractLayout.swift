@@ -26,10 +26,12 @@ public struct ExtractLayout: Sendable, Equatable {
     /// Reads a header line: delimiter (given, or the most frequent of `,` `|` tab outside quotes),
     /// names, and their canonical columns via the user's column map, then the aliases.
     public init(
-        header: [UInt8], delimiter: UInt8? = nil, columnMap: [String: Column] = [:], file: String
+        header: [UInt8], delimiter: UInt8? = nil, columnMap: [String: Column] = [:], file: String,
+        encoding: TextEncoding = .utf8
     ) throws {
         headerBytes = header
-        var body = header[...]
+        // The names of a Windows-1252 header are read as UTF-8; `headerBytes` stay as they came.
+        var body = encoding == .windows1252 ? Windows1252.utf8(header)[...] : header[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if body.last == 0x0A {
             body = body.dropLast()
@@ -49,7 +51,9 @@ public struct ExtractLayout: Sendable, Equatable {
                     "the file is UTF-16 text (its first bytes are a UTF-16 byte order mark): save or convert it as UTF-8",
                     file: file, line: 1)
             }
-            throw ScrubError("header is not valid UTF-8", file: file, line: 1)
+            throw ScrubError(
+                "header is not valid UTF-8 (a Windows-1252 export? --encoding windows-1252 reads it)", file: file,
+                line: 1)
         }
         let chosen = delimiter ?? Self.detectDelimiter(Array(body))
         self.delimiter = chosen

@@ -72,6 +72,8 @@ public struct ScrubOptions: Sendable {
         baseBytes + Self.runOverheadBytes + max(0, workers - 2) * Self.workerOverheadBytes
     }
     public var temporaryDirectory: String?
+    /// The character encoding of delimited extracts (`--encoding`).
+    public var encoding: TextEncoding = .utf8
     public var asOf: Int32
     /// Output zstd level: nil = decide (level 1 when any input was compressed), `.some(nil)` = plain.
     public var level: Int32??

@@ -84,6 +84,7 @@ extension ScrubPipeline {
         let context = RuleContext(asOf: options.asOf, settings: options.settings, tables: tables)
         let rules = LineRules.all
         let parser = ChargeParser(layout: layout, settings: options.settings)
+        let encoding = options.encoding
         let fileNames = inputs.map { $0.source.reportedName }
         let hasLineId = layout.has(.lineId)
         let pool = OrderedWorkPool<ChunkOutcome>(workers: options.workers, maxInFlight: options.workers * 2 + 1) {
@@ -139,7 +140,7 @@ extension ScrubPipeline {
                     pool.submit(sequence) {
                         Self.process(
                             chunk, parser: parser, rules: rules, context: context, fileName: fileName,
-                            hasLineId: hasLineId, shardCount: shardCount)
+                            hasLineId: hasLineId, shardCount: shardCount, encoding: encoding)
                     }
                     sequence += 1
                     progress?(
@@ -175,10 +176,12 @@ extension ScrubPipeline {
 
     static func process(
         _ chunk: Chunk, parser: ChargeParser, rules: [any LineRule], context: RuleContext, fileName: String,
-        hasLineId: Bool, shardCount: Int
+        hasLineId: Bool, shardCount: Int, encoding: TextEncoding = .utf8
     ) -> ChunkOutcome {
         var sink = FindingSink(configuration: context.settings)
-        let batch = parser.parse(chunk, sink: &sink)
+        // A Windows-1252 extract is parsed as UTF-8 text; its records are the original's.
+        let text = encoding == .windows1252 ? Windows1252.utf8(chunk) : nil
+        let batch = parser.parse(text ?? chunk, sink: &sink)
         for rule in rules { rule.check(batch, context, &sink) }
         sink.sort()
         var metrics = ScrubMetrics()
@@ -207,7 +210,14 @@ extension ScrubPipeline {
         // Grouped by shard here, in parallel, so the in-order consumer appends whole runs.
         let (lines, shardStart) = ShardStore.groupedByShard(unsorted, shardCount: shardCount)
         var startSum: UInt64 = 0
-        for start in batch.recordStart { startSum &+= UInt64(UInt32(bitPattern: start)) }
+        if text == nil {
+            for start in batch.recordStart { startSum &+= UInt64(UInt32(bitPattern: start)) }
+        } else {
+            // Pass 2 checks its cut of the original bytes against this: their record starts.
+            try? RecordSplitter.forEachRecord(chunk.bytes, delimiter: parser.layout.delimiter) { start, _, _ in
+                startSum &+= UInt64(start)
+            }
+        }
         return ChunkOutcome(
             file: chunk.file, records: batch.count, recordStartSum: startSum, heldRecords: held,
             flaggedRecords: flagged,
@@ -341,12 +351,16 @@ extension ScrubPipeline {
                     if earlierLines.nextOrdinal == ordinal { earlierLines.pass(line: line, file: index) }
                     if encounter.nextOrdinal == ordinal {
                         let recordBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<next])
-                        let lineId =
+                        var lineId =
                             lineIdField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) }
                             ?? []
-                        let encounterId =
+                        var encounterId =
                             encounterField.map { RecordFields.field($0, of: recordBytes, delimiter: layout.delimiter) }
                             ?? []
+                        if options.encoding == .windows1252 {
+                            lineId = Windows1252.utf8(lineId)
+                            encounterId = Windows1252.utf8(encounterId)
+                        }
                         rows.removeAll(keepingCapacity: true)
                         while encounter.nextOrdinal == ordinal, let finding = try encounter.next() {
                             Self.appendRow(

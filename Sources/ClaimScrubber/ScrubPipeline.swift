@@ -73,10 +73,10 @@ public final class ScrubPipeline {
         if let first = options.inputs.first,
             let format = ClaimFileFormat.detect(path: first == "-" ? standardInput! : first)
         {
-            if !options.columnMap.isEmpty || options.delimiter != nil {
+            if !options.columnMap.isEmpty || options.delimiter != nil || options.encoding != .utf8 {
                 warning?(
-                    "--columns and --delimiter apply to CSV, PSV and TSV extracts: ignored for this \(format.rawValue) input"
-                )
+                    "--columns, --delimiter and --encoding apply to CSV, PSV and TSV extracts: ignored for this "
+                        + "\(format.rawValue) input")
             }
             // X12 837 and HL7 DFT files: the claim is the unit of the gate (ClaimFilePipeline).
             let claims = ClaimFilePipeline(
@@ -258,7 +258,8 @@ public final class ScrubPipeline {
             let layout: ExtractLayout
             do {
                 layout = try ExtractLayout(
-                    header: header, delimiter: options.delimiter, columnMap: options.columnMap, file: name)
+                    header: header, delimiter: options.delimiter, columnMap: options.columnMap, file: name,
+                    encoding: options.encoding)
             } catch let error as ScrubError where !result.isEmpty {
                 // A later input whose first line is no header at all (data only): what matters is
                 // that it is not the first input's header, not which column it lacks.

@@ -29,6 +29,9 @@ struct Scrub: ParsableCommand {
     @Option(help: "Field delimiter: comma, pipe, tab, or one character (default: detected from the header).")
     var delimiter: String?
 
+    @Option(help: "Character encoding of delimited extracts: utf-8 or windows-1252 (default: utf-8).")
+    var encoding = "utf-8"
+
     @Option(help: "Worker threads (default: active cores).")
     var workers: Int?
 
@@ -64,7 +67,8 @@ struct Scrub: ParsableCommand {
     }
 
     static let singleValued = [
-        "--out", "--config", "--columns", "--delimiter", "--workers", "--memory-limit", "--temp-dir", "--as-of",
+        "--out", "--config", "--columns", "--delimiter", "--encoding", "--workers", "--memory-limit", "--temp-dir",
+        "--as-of",
         "--level", "--fail-on",
     ]
 
@@ -123,6 +127,10 @@ struct Scrub: ParsableCommand {
                 options.delimiter = delimiter.utf8.first
             }
         }
+        guard let textEncoding = TextEncoding(name: encoding) else {
+            throw ValidationError("--encoding must be utf-8 or windows-1252 (also cp1252, latin1)")
+        }
+        options.encoding = textEncoding
         return options
     }
 

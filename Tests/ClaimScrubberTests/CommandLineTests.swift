@@ -385,6 +385,7 @@ import Testing
             ["scrub", "x.csv", "--temp-dir", ""],
             ["scrub", "x.csv", "--delimiter", "\""],
             ["scrub", "x.csv", "--delimiter", "\n"],
+            ["scrub", "x.csv", "--encoding", "ebcdic"],
             ["scrub", "x.csv", "--no-such-flag"],
             ["scrub"],
             ["no-such-command"],
