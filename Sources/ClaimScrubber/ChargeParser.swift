@@ -226,7 +226,7 @@ struct ChargeParser {
                 let bad = Self.fieldWithInvalidUTF8(base + recordStart, recordEnd - recordStart, delimiter: delimiter)
             {
                 unparsed[record] = true
-                sink.add(.S01, record: record, field: fieldName(bad), message: "invalid UTF-8 bytes in field")
+                sink.add(.S01, record: record, field: fieldName(bad), message: Self.notUTF8Message)
             }
         }
         batch.adoptRecords(
@@ -235,6 +235,8 @@ struct ChargeParser {
         decodeColumns(&batch, sink: &sink)
         return batch
     }
+
+    static let notUTF8Message = "invalid UTF-8 bytes in field"
 
     /// Slow path for a record with non-ASCII bytes: the index of the first field that is not
     /// valid UTF-8, or nil.

@@ -23,6 +23,8 @@ struct ChunkOutcome: Sendable {
     var shardStart: [Int32]
     var departments: [String]
     var payers: [String]
+    /// Records held (S01) for bytes that are not UTF-8.
+    var notUTF8 = 0
 }
 
 /// Pass-1 results gathered by the consumer.
@@ -32,6 +34,8 @@ final class PassOneState: @unchecked Sendable {
     var held = RecordSet()
     var flagged = RecordSet()
     var metrics = ScrubMetrics()
+    /// Records held (S01) for bytes that are not UTF-8.
+    var notUTF8 = 0
     let store: ShardStore
     let findingsSpool: FindingsSpool
     /// Department and payer names by run-wide number (0: empty).
@@ -96,6 +100,7 @@ extension ScrubPipeline {
             state.recordsPerFile[outcome.file] += outcome.records
             state.chunkRecords[outcome.file].append((outcome.records, outcome.recordStartSum))
             state.metrics.merge(outcome.metrics)
+            state.notUTF8 += outcome.notUTF8
             try state.findingsSpool.append(outcome.rows, base: UInt64(base))
             let departments = outcome.departments.map {
                 state.number($0, in: &state.departmentNumbers, names: &state.departmentNames)
@@ -189,8 +194,10 @@ extension ScrubPipeline {
         var held: [Int32] = []
         var flagged: [Int32] = []
         var rows: [UInt8] = []
+        var notUTF8 = 0
         for finding in sink.findings {
             metrics.count(finding)
+            if finding.rule == .S01 && finding.message == ChargeParser.notUTF8Message { notUTF8 += 1 }
             if finding.severity == .error && held.last != finding.record { held.append(finding.record) }
             if flagged.last != finding.record { flagged.append(finding.record) }
             let r = Int(finding.record)
@@ -222,7 +229,8 @@ extension ScrubPipeline {
             file: chunk.file, records: batch.count, recordStartSum: startSum, heldRecords: held,
             flaggedRecords: flagged,
             rows: rows,
-            metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers)
+            metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers,
+            notUTF8: notUTF8)
     }
 
     /// Records (ascending) that stay out of the encounter rules: those that could not be parsed

@@ -110,6 +110,11 @@ public final class ScrubPipeline {
             }
             summary.metrics = pass1.metrics
             summary.run.record("pass1", since: t1)
+            if pass1.notUTF8 > 0 {
+                warning?(
+                    "\(pass1.notUTF8) line\(pass1.notUTF8 == 1 ? " was" : "s were") held (S01) for bytes that are not "
+                        + "UTF-8: an extract exported in the Windows code page is read with --encoding windows-1252")
+            }
             for (i, input) in inputs.enumerated() {
                 summary.inputs.append(
                     .init(

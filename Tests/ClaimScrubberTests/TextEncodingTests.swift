@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ClaimScrubber
@@ -95,6 +96,34 @@ import Testing
         defer { folder.remove() }
         let s01 = findings.filter { $0["rule"] == "S01" }.map { "\($0["line_number"]!) \($0["field"]!)" }
         #expect(s01 == ["2 department", "3 department", "5 line_id", "6 line_id"], "\(findings)")
+    }
+
+    /// Lines held for bytes that are not UTF-8 are counted in one warning naming the option (no
+    /// line's text in it); a run that reads them, or has none, warns of nothing.
+    @Test(arguments: [(TextEncoding.utf8, true), (.windows1252, false)])
+    func heldNonUTF8LinesNameTheOptionOnce(encoding: TextEncoding, warns: Bool) throws {
+        var bytes = Self.extract()
+        let headerEnd = bytes.firstIndex(of: 0x0A)! + 1
+        bytes.replaceSubrange(0..<headerEnd, with: Self.header)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = folder.file("extract.csv")
+        try Data(bytes).write(to: URL(fileURLWithPath: input))
+        var options = ScrubOptions(inputs: [input], asOf: Fixtures.asOf)
+        options.outputDirectory = folder.file("o")
+        options.encoding = encoding
+        let warnings = Mutex<[String]>([])
+        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
+        pipeline.warning = { message in warnings.withLock { $0.append(message) } }
+        _ = try pipeline.run()
+        let said = warnings.withLock { $0 }
+        #expect(
+            said
+                == (warns
+                    ? [
+                        "4 lines were held (S01) for bytes that are not UTF-8: an extract exported in the Windows code "
+                            + "page is read with --encoding windows-1252"
+                    ] : []))
     }
 
     /// Pass 2 checks its cut of the original bytes against pass 1's cut of the converted text: with
