@@ -94,22 +94,19 @@ struct EncounterFinding: Sendable, Equatable {
         case .E01, .E02, .E03, .E04, .E05, .E06: break
         default: return rule.title
         }
-        // Literals of at most 60 bytes, codes of 10 and numbers of 20, and the earlier line's file name.
-        let capacity = 240 + (earlier?.file?.utf8.count ?? 0)
-        return String(unsafeUninitializedCapacity: capacity) { bytes in
+        // The earlier line: its number, and " of FILE" for a line of another input.
+        var earlierText: [UInt8] = []
+        if let earlier {
+            earlierText = Array(String(earlier.line).utf8)
+            if let file = earlier.file { earlierText += Array(" of \(file)".utf8) }
+        }
+        // Literals of at most 60 bytes, codes of 10 and numbers of 20, and the earlier line.
+        return String(unsafeUninitializedCapacity: 200 + earlierText.count) { bytes in
             var w = CSVText.Writer(bytes.baseAddress!)
-            // The line number, and " of FILE" for a line of another input.
-            func line(_ earlier: EarlierLine) {
-                w.number(Int64(earlier.line))
-                if let file = earlier.file {
-                    w.text(" of ")
-                    Array(file.utf8).withUnsafeBytes { w.raw($0) }
-                }
-            }
             switch rule {
             case .E01:
                 w.text("exact duplicate of line ")
-                if let earlier { line(earlier) }
+                earlierText.withUnsafeBytes { w.raw($0) }
                 w.text(" (same patient, date, code, modifiers, units, provider and amount)")
             case .E02:
                 w.text("probable duplicate: ")
@@ -120,9 +117,9 @@ struct EncounterFinding: Sendable, Equatable {
                     w.code(code)
                 }
                 w.text(" already billed")
-                if let earlier {
+                if !earlierText.isEmpty {
                     w.text(" on line ")
-                    line(earlier)
+                    earlierText.withUnsafeBytes { w.raw($0) }
                 }
                 w.text(" for this patient, date and provider without a repeat modifier")
             case .E03:
