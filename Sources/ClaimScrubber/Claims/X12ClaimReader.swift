@@ -128,9 +128,9 @@ final class X12ClaimReader {
     /// CLM05-3 is 8: the claim voids an earlier one, so its lines are credits (DOMAIN.md, "Credits
     /// and reversals"): they cancel the charges they repeat for E01/E02 and subtract in MUE sums.
     private var claimIsVoid = false
-    /// CLM05-3 is 7 (replacement) or 8 (void), and a claim-level REF*F8 (the payer's claim control
-    /// number of the claim it replaces or voids) was read: a payer rejects the first without the
-    /// second.
+    /// Whether CLM05-3 is 7 (replacement) or 8 (void), and whether a claim-level REF*F8 (the
+    /// payer's claim control number of the claim replaced or voided) was read: payers reject the
+    /// first without the second.
     private var claimReplacesAnother = false
     private var claimHasOriginalReference = false
     @exclusivity(unchecked) private var claimServiceDate = FieldBytes()
