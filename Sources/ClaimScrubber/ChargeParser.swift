@@ -179,6 +179,15 @@ struct ChargeParser {
                 reached = f
                 cursor.seek(next)
             }
+            // Checked before the unescaping below, which leaves the bytes past a shortened field's
+            // new end as they were: after `"4"" café"` one byte of the é's two stayed there, and the
+            // line was held as not UTF-8.
+            var notUTF8Field: Int?
+            if problem == nil && field == fieldCount && recordEnd > structure.asciiPrefix
+                && !Self.isASCII(base + recordStart, recordEnd - recordStart)
+            {
+                notUTF8Field = Self.fieldWithInvalidUTF8(base + recordStart, recordEnd - recordStart, delimiter: delimiter)
+            }
             if !pendingUnescapes.isEmpty {
                 if problem == nil {
                     for (open, close) in pendingUnescapes {
@@ -222,9 +231,7 @@ struct ChargeParser {
                 sink.add(.S01, record: record, field: "", message: "expected \(fieldCount) fields, found \(field)")
                 continue
             }
-            if recordEnd > structure.asciiPrefix, !Self.isASCII(base + recordStart, recordEnd - recordStart),
-                let bad = Self.fieldWithInvalidUTF8(base + recordStart, recordEnd - recordStart, delimiter: delimiter)
-            {
+            if let bad = notUTF8Field {
                 unparsed[record] = true
                 sink.add(.S01, record: record, field: fieldName(bad), message: Self.notUTF8Message)
             }

@@ -186,6 +186,22 @@ import Testing
         #expect(parsed.batch.text(.patientId, 2) == "Pé")
     }
 
+    /// A doubled quote shortens its field as it is unescaped; the bytes past the field's new end
+    /// were left as they were and then read by the UTF-8 check, so `"4"" café"` (one pair before
+    /// the two bytes of é) was held as not UTF-8. Any count of pairs is read; a field that is not
+    /// UTF-8 is still held.
+    @Test(arguments: [1, 2, 3])
+    func doubledQuotesBeforeNonASCIITextAreNoInvalidUTF8(pairs: Int) throws {
+        // The field as written: `"4"" 4"" café"` for two pairs.
+        let field = "\"" + String(repeating: "4\"\" ", count: pairs) + "café\""
+        var bytes = Array("L1,E1,P1,2026-01-02,99213,1,1.00,I10,\(field)\n".utf8)
+        bytes += Array("L2,E1,P1,2026-01-02,99213,1,1.00,I10,\"4\"\" caf".utf8) + [0xE9, 0x22, 0x0A]
+        let parsed = try Self.parse(bytes)
+        let s01 = parsed.findings.filter { $0.rule == .S01 }
+        #expect(s01.map(\.record) == [1], "\(s01)")
+        #expect(parsed.batch.text(.department, 0) == String(repeating: "4\" ", count: pairs) + "café")
+    }
+
     /// Dates repeated from the line before are answered from a memo of the last date text; every
     /// line must still get its own date's day, and a malformed date its S03.
     @Test func eachLineGetsItsOwnServiceDateWhenLinesRepeatOrChangeDates() throws {
