@@ -30,6 +30,12 @@ public struct ExtractLayout: Sendable, Equatable {
         encoding: TextEncoding = .utf8
     ) throws {
         headerBytes = header
+        if encoding == .windows1252 && header.starts(with: [0xEF, 0xBB, 0xBF]) {
+            // Read as Windows-1252 the mark would be `ï»¿`, part of the first column's name.
+            throw ScrubError(
+                "the file starts with a UTF-8 byte order mark, so it is UTF-8 text, not Windows-1252: run without "
+                    + "--encoding windows-1252", file: file, line: 1)
+        }
         // The names of a Windows-1252 header are read as UTF-8; `headerBytes` stay as they came.
         var body = encoding == .windows1252 ? Windows1252.utf8(header)[...] : header[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }

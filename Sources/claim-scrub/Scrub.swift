@@ -29,7 +29,7 @@ struct Scrub: ParsableCommand {
     @Option(help: "Field delimiter: comma, pipe, tab, or one character (default: detected from the header).")
     var delimiter: String?
 
-    @Option(help: "Character encoding of delimited extracts: utf-8 or windows-1252 (default: utf-8).")
+    @Option(help: "Character encoding of delimited extracts: utf-8 or windows-1252.")
     var encoding = "utf-8"
 
     @Option(help: "Worker threads (default: active cores).")

@@ -126,6 +126,22 @@ import Testing
                     ] : []))
     }
 
+    /// A file that starts with a UTF-8 byte order mark is UTF-8: read as Windows-1252 its mark
+    /// would join the first column's name (`ï»¿line_id`), and that column would go unread.
+    @Test func aByteOrderMarkRefusesWindows1252() throws {
+        let bytes =
+            [0xEF, 0xBB, 0xBF] + Self.header + Array("L1,E1,P1,2026-05-01,99213,1,90.00,1234567893,Peds,\n".utf8)
+        #expect {
+            _ = try scrub(bytes, encoding: .windows1252)
+        } throws: { error in
+            let message = (error as? ScrubError)?.message ?? ""
+            return message.contains("byte order mark") && message.contains("--encoding windows-1252")
+        }
+        let (result, folder, _) = try scrub(bytes, encoding: .utf8)
+        defer { folder.remove() }
+        #expect(result.exitStatus == 0)
+    }
+
     /// Pass 2 checks its cut of the original bytes against pass 1's cut of the converted text: with
     /// chunks of a few records each the outputs are the same as with one chunk.
     @Test func smallChunksGiveTheSameOutputs() throws {
