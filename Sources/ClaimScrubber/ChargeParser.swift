@@ -186,7 +186,8 @@ struct ChargeParser {
             if problem == nil && field == fieldCount && recordEnd > structure.asciiPrefix
                 && !Self.isASCII(base + recordStart, recordEnd - recordStart)
             {
-                notUTF8Field = Self.fieldWithInvalidUTF8(base + recordStart, recordEnd - recordStart, delimiter: delimiter)
+                notUTF8Field = Self.fieldWithInvalidUTF8(
+                    base + recordStart, recordEnd - recordStart, delimiter: delimiter)
             }
             if !pendingUnescapes.isEmpty {
                 if problem == nil {
