@@ -309,7 +309,7 @@ extension ScrubPipeline {
         let spooled = try FindingsSpool.Reader(path: state.findingsSpool.path)
         var pending = try spooled.next()
         var encounter = try EncounterFindings.Cursor(encounterFindings)
-        var earlierLines = try EarlierLines(encounterFindings)
+        var earlierLines = try EarlierLines(encounterFindings, recordsPerFile: state.recordsPerFile)
         let fileNames = inputs.map(\.source.reportedName)
         let lineIdField = layout.index(of: .lineId)
         let encounterField = layout.index(of: .encounterId)
@@ -356,7 +356,7 @@ extension ScrubPipeline {
                         try row.row.withUnsafeBytes { try findings.write($0) }
                         pending = try spooled.next()
                     }
-                    if earlierLines.nextOrdinal == ordinal { earlierLines.pass(line: line, file: index) }
+                    if earlierLines.nextOrdinal == ordinal { earlierLines.pass(line: line) }
                     if encounter.nextOrdinal == ordinal {
                         let recordBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<next])
                         var lineId =

@@ -126,4 +126,55 @@ import Testing
         #expect(e01.first?["message"]?.hasPrefix("exact duplicate of line 5 (") == true, "\(e01)")
         #expect(e01.last?["message"]?.hasPrefix("exact duplicate of line 5 of a.hl7 (") == true, "\(e01)")
     }
+
+    /// Pass 2's record of where named lines lie, on its own: records numbered over three inputs
+    /// (the middle one empty), named ones passed at line numbers that quoted line breaks pushed
+    /// down, each looked up from a later finding; a record not yet passed, or never named, gives
+    /// no line rather than a guessed one.
+    @Test func namedRecordsAreFoundAtTheLinesPassTwoMetThem() throws {
+        func finding(_ ordinal: UInt64, repeating earlier: UInt64) -> EncounterFinding {
+            EncounterFinding(
+                line: EncounterLine(
+                    ordinal: ordinal, patient: 1, code: PackedCode.pack("99213")!, modifiers: 0, amountCents: 100,
+                    day: 20_600, units: 1, rendering: 0, billing: 0, department: 0, payer: 0, flags: 0),
+                rule: .E01, severity: .error, earlier: earlier)
+        }
+        // Inputs of 70, 0 and 130 records: records 0–69, then 70–199. Named: 3, 64 (a word's
+        // first bit), 69 (the first input's last), 70 (the third input's first) and 190, some twice.
+        var all = EncounterFindings()
+        let later = [
+            finding(10, repeating: 3), finding(11, repeating: 3), finding(100, repeating: 64),
+            finding(150, repeating: 69), finding(160, repeating: 70), finding(195, repeating: 190),
+        ]
+        try all.add(sorted: later)
+        var lines = try EarlierLines(all, recordsPerFile: [70, 0, 130])
+        let names = ["a.csv", "empty.csv", "c.csv"]
+        // Each input has a one-line header; the first input's record 50 spans three lines, the
+        // third input's record 80 (run-wide 150) two.
+        func lineOf(_ ordinal: UInt64) -> (line: Int, file: Int) {
+            if ordinal < 70 { return (Int(ordinal) + 2 + (ordinal > 50 ? 2 : 0), 0) }
+            let within = Int(ordinal) - 70
+            return (within + 2 + (within > 80 ? 1 : 0), 2)
+        }
+        var met: [UInt64] = []
+        #expect(lines.earlier(of: later[0], file: 0, fileNames: names) == nil, "not passed yet")
+        for ordinal in UInt64(0)..<200 where lines.nextOrdinal == ordinal {
+            met.append(ordinal)
+            lines.pass(line: lineOf(ordinal).line)
+        }
+        #expect(met == [3, 64, 69, 70, 190])
+        #expect(lines.nextOrdinal == .max)
+        #expect(lines.earlier(of: later[0], file: 0, fileNames: names) == .init(line: 5, file: nil))
+        #expect(lines.earlier(of: later[1], file: 0, fileNames: names) == .init(line: 5, file: nil))
+        #expect(lines.earlier(of: later[2], file: 2, fileNames: names) == .init(line: 68, file: "a.csv"))
+        #expect(lines.earlier(of: later[3], file: 2, fileNames: names) == .init(line: 73, file: "a.csv"))
+        #expect(lines.earlier(of: later[4], file: 2, fileNames: names) == .init(line: 2, file: nil))
+        #expect(lines.earlier(of: later[5], file: 2, fileNames: names) == .init(line: 123, file: nil))
+        // A finding naming a record no finding of the set named, and one past the run's records.
+        #expect(lines.earlier(of: finding(199, repeating: 5), file: 2, fileNames: names) == nil)
+        #expect(lines.earlier(of: finding(199, repeating: 900), file: 2, fileNames: names) == nil)
+        // No named record at all: nothing to meet.
+        let none = try EarlierLines(EncounterFindings(), recordsPerFile: [70, 0, 130])
+        #expect(none.nextOrdinal == .max)
+    }
 }
