@@ -30,6 +30,19 @@ public struct ExtractLayout: Sendable, Equatable {
         encoding: TextEncoding = .utf8
     ) throws {
         headerBytes = header
+        // Spreadsheets save "Unicode text" as UTF-16 with its byte order mark first; without the
+        // mark, every other byte of its ASCII names is NUL. Either way no reading of the bytes as
+        // UTF-8 or Windows-1252 gives the names (Windows-1252 reads any byte, so this comes first).
+        if header.starts(with: [0xFF, 0xFE]) || header.starts(with: [0xFE, 0xFF]) {
+            throw ScrubError(
+                "the file is UTF-16 text (its first bytes are a UTF-16 byte order mark): save or convert it as UTF-8",
+                file: file, line: 1)
+        }
+        if header.contains(0) {
+            throw ScrubError(
+                "the header holds NUL bytes (UTF-16 text without a byte order mark?): save or convert it as UTF-8",
+                file: file, line: 1)
+        }
         if encoding == .windows1252 && header.starts(with: [0xEF, 0xBB, 0xBF]) {
             // Read as Windows-1252 the mark would be `ï»¿`, part of the first column's name.
             throw ScrubError(
@@ -51,12 +64,6 @@ public struct ExtractLayout: Sendable, Equatable {
             lineEnd = [0x0A]
         }
         guard let text = String(validating: body, as: UTF8.self) else {
-            // Spreadsheets save "Unicode text" as UTF-16 with its byte order mark first.
-            if header.starts(with: [0xFF, 0xFE]) || header.starts(with: [0xFE, 0xFF]) {
-                throw ScrubError(
-                    "the file is UTF-16 text (its first bytes are a UTF-16 byte order mark): save or convert it as UTF-8",
-                    file: file, line: 1)
-            }
             throw ScrubError(
                 "header is not valid UTF-8 (a Windows-1252 export? --encoding windows-1252 reads it)", file: file,
                 line: 1)

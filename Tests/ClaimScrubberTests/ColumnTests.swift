@@ -88,10 +88,21 @@ import Testing
         } throws: { error in
             (error as? ScrubError)?.message.contains("spreadsheet's 'sep=' hint") == true
         }
-        #expect {
-            _ = try ExtractLayout(header: [0xFF, 0xFE] + Array("l\0i\0\n\0".utf8), file: "x.csv")
-        } throws: { error in
-            (error as? ScrubError)?.message.contains("UTF-16") == true
+        // UTF-16 with either byte order mark, under either encoding (Windows-1252 reads any byte,
+        // so the mark is looked for before the bytes are read as text), and without a mark.
+        for encoding in [TextEncoding.utf8, .windows1252] {
+            for mark: [UInt8] in [[0xFF, 0xFE], [0xFE, 0xFF]] {
+                #expect {
+                    _ = try ExtractLayout(header: mark + Array("l\0i\0\n".utf8), file: "x.csv", encoding: encoding)
+                } throws: { error in
+                    (error as? ScrubError)?.message.contains("the file is UTF-16 text") == true
+                }
+            }
+            #expect {
+                _ = try ExtractLayout(header: Array("l\0i\0,\0x\0\n".utf8), file: "x.csv", encoding: encoding)
+            } throws: { error in
+                (error as? ScrubError)?.message.contains("NUL bytes (UTF-16 text without a byte order mark?)") == true
+            }
         }
         // A field that would be the column by its name, sent elsewhere by the map, is named.
         #expect {
