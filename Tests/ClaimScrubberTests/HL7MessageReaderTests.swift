@@ -526,9 +526,11 @@ extension HL7MessageReaderTests {
     /// A charge without FT1-19 takes its message's DG1-3 diagnoses, the DG1-15 priority 1 first:
     /// many feeds send the diagnoses once a message. D63.1 (a manifestation) first is M03, second
     /// not; an unknown DG1 code is C04. FT1-19, when given, is the charge's own. Before, such a
-    /// charge passed with no diagnosis checked.
+    /// charge passed with no diagnosis checked. HL7's null `""` in FT1-19 is no diagnosis too (it
+    /// was checked as the code `""`, a C04).
     @Test(arguments: [
         ("", ["DG1|1||N18.6^CKD stage 5^I10||||||||||||2", "DG1|2||D63.1^Anemia in CKD^I10||||||||||||1"], "M03"),
+        ("\"\"", ["DG1|1||N18.6^CKD stage 5^I10||||||||||||2", "DG1|2||D63.1^Anemia in CKD^I10||||||||||||1"], "M03"),
         ("", ["DG1|1||N18.6^CKD stage 5^I10", "DG1|2||D63.1^Anemia in CKD^I10"], nil),
         ("I10", ["DG1|1||D63.1^Anemia in CKD^I10||||||||||||1"], nil),
         ("", ["DG1|1||J06.99^unknown^I10"], "C04"),

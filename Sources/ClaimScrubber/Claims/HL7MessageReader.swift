@@ -236,7 +236,8 @@ final class HL7MessageReader: ClaimUnitReader {
         return []
     }
 
-    /// Component `c` (1-based) of repetition `r` (0-based) of field `n`, escapes decoded.
+    /// Component `c` (1-based) of repetition `r` (0-based) of field `n`, escapes decoded. HL7's
+    /// null, `""` ("no value", as senders write it to clear a field), reads as empty.
     private func value(_ n: Int, component c: Int = 1, repetition r: Int = 0, subcomponent s: Int = 1) -> [UInt8] {
         let raw = field(n)
         func part(_ slice: ArraySlice<UInt8>, _ separator: UInt8, _ index: Int) -> ArraySlice<UInt8> {
@@ -252,6 +253,7 @@ final class HL7MessageReader: ClaimUnitReader {
         let repetition = part(raw, repetitionSeparator, r)
         let component = part(repetition, componentSeparator, c - 1)
         let sub = part(component, subcomponentSeparator, s - 1)
+        if sub.count == 2 && sub.first == 0x22 && sub.last == 0x22 { return [] }
         return unescape(sub)
     }
 
