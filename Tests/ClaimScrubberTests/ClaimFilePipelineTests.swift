@@ -956,11 +956,11 @@ extension ClaimFilePipelineTests {
     /// A replacement (CLM05-3 7) or void (8) without a claim-level REF*F8, the payer's number of
     /// the claim it replaces, is rejected by payers: X01 holds it. With REF*F8 it passes; an
     /// original (1) needs none, and a REF*F8 of a service line or of another payer's loop (2330B)
-    /// is not the claim's.
+    /// is not the claim's, nor is a REF*F8 of spaces.
     @Test(
         arguments: [
             ("7", nil, true), ("8", nil, true), ("7", "claim", false), ("8", "claim", false), ("1", nil, false),
-            ("7", "line", true), ("7", "otherPayer", true),
+            ("7", "line", true), ("7", "otherPayer", true), ("8", "blank", true),
         ] as [(String, String?, Bool)])
     func aReplacementOrVoidNeedsTheOriginalClaimNumber(frequency: String, reference: String?, held: Bool) throws {
         for institutional in [false, true] {
@@ -970,6 +970,7 @@ extension ClaimFilePipelineTests {
             segments[clm] = segments[clm].replacingOccurrences(of: place + "1", with: place + frequency)
             switch reference {
             case "claim": segments.insert("REF*F8*PAYER0042", at: clm + 1)
+            case "blank": segments.insert("REF*F8*   ", at: clm + 1)
             case "line":
                 segments.insert(
                     "REF*F8*PAYER0042", at: segments.indices.first { $0 > clm && segments[$0].hasPrefix("LX*") }! + 1)

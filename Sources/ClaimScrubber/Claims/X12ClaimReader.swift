@@ -1038,8 +1038,11 @@ final class X12ClaimReader {
         case Self.REF where lineOpen:
             if Self.equals(reader.element(1), "6R") { copy(reader.element(2), into: &lineRef) }
         case Self.REF where !inOtherPayerLoops:
-            // 2300 REF*F8; the other-payer loops' REF*F8 (2330B) is that payer's number.
-            if Self.equals(reader.element(1), "F8") && !reader.element(2).isEmpty { claimHasOriginalReference = true }
+            // 2300 REF*F8; the other-payer loops' REF*F8 (2330B) is that payer's number. Spaces
+            // alone are no number.
+            if Self.equals(reader.element(1), "F8") && reader.element(2).contains(where: { $0 != 0x20 }) {
+                claimHasOriginalReference = true
+            }
         case Self.LIN where lineOpen:
             if Self.equals(reader.element(2), "N4") { records.set(.ndc, reader.element(3)) }
         case Self.HI where !lineOpen:
