@@ -504,7 +504,7 @@ struct ClaimFindingRows {
             let record = Int(f.ordinal)
             var earlier: EncounterFinding.EarlierLine?
             if let ordinal = f.earlierOrdinal, let place = state.place(ofRecord: Int(ordinal)) {
-                let sameFile = place.file == state.place(ofRecord: record)?.file
+                let sameFile = place.file == state.file(ofRecord: record)
                 earlier = .init(line: place.position, file: sameFile ? nil : routing.reportedNames[place.file])
             }
             rows.append(

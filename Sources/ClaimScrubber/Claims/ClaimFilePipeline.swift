@@ -235,8 +235,9 @@ final class ClaimRunState: @unchecked Sendable {
     /// Per claim (run-wide): first record; one more entry at the end.
     var claimFirstRecord: [Int] = [0]
     /// Each record's position in its file (segment number), run-wide record order: where an E01
-    /// or E02 row says the line it repeats lies (8 bytes a line, claim files only).
-    var recordPositions: [Int] = []
+    /// or E02 row says the line it repeats lies (4 bytes a line, claim files only; `UInt32.max`
+    /// past four billion segments into a file, where the row then names no line).
+    var recordPositions: [UInt32] = []
     var claimCents: [Int64] = []
     /// X01 findings over ranges of claims (run-wide claims, file positions).
     var envelope: [ClaimFileFinding] = []
@@ -264,10 +265,17 @@ final class ClaimRunState: @unchecked Sendable {
 
     /// Where a record lies: its input (index) and its position in that file.
     func place(ofRecord record: Int) -> (file: Int, position: Int)? {
-        guard record >= 0, record < recordPositions.count else { return nil }
+        guard record >= 0, record < recordPositions.count, recordPositions[record] != UInt32.max,
+            let file = file(ofRecord: record)
+        else { return nil }
+        return (file, Int(recordPositions[record]))
+    }
+
+    /// The input a record belongs to.
+    func file(ofRecord record: Int) -> Int? {
         var first = 0
         for (file, count) in recordsPerFile.enumerated() {
-            if record < first + count { return (file, recordPositions[record]) }
+            if record >= first && record < first + count { return file }
             first += count
         }
         return nil
