@@ -343,10 +343,7 @@ extension ClaimFilePipeline {
                 try state.store.append(line)
             }
             for end in facts.claimStarts.dropFirst() { state.claimFirstRecord.append(recordBase + Int(end)) }
-            for position in facts.linePositions {
-                let at = n.unitSegments + position
-                state.recordPositions.append(at >= 0 && at < Int(UInt32.max) ? UInt32(at) : UInt32.max)
-            }
+            for position in facts.linePositions { state.recordPositions.append(n.unitSegments + position) }
             state.claimCents.append(contentsOf: facts.claimCents)
             for var f in facts.envelope {
                 f.claims = (n.unitClaims + f.claims.lowerBound)..<(n.unitClaims + f.claims.upperBound)

@@ -234,10 +234,8 @@ final class ClaimRunState: @unchecked Sendable {
     var payerNumbers: [String: UInt16] = ["": 0]
     /// Per claim (run-wide): first record; one more entry at the end.
     var claimFirstRecord: [Int] = [0]
-    /// Each record's position in its file (segment number), run-wide record order: where an E01
-    /// or E02 row says the line it repeats lies (4 bytes a line, claim files only; `UInt32.max`
-    /// past four billion segments into a file, where the row then names no line).
-    var recordPositions: [UInt32] = []
+    /// Each record's position in its file, for E01 and E02 rows (claim files only).
+    var recordPositions = RecordPositions()
     var claimCents: [Int64] = []
     /// X01 findings over ranges of claims (run-wide claims, file positions).
     var envelope: [ClaimFileFinding] = []
@@ -265,10 +263,8 @@ final class ClaimRunState: @unchecked Sendable {
 
     /// Where a record lies: its input (index) and its position in that file.
     func place(ofRecord record: Int) -> (file: Int, position: Int)? {
-        guard record >= 0, record < recordPositions.count, recordPositions[record] != UInt32.max,
-            let file = file(ofRecord: record)
-        else { return nil }
-        return (file, Int(recordPositions[record]))
+        guard let position = recordPositions[record], let file = file(ofRecord: record) else { return nil }
+        return (file, position)
     }
 
     /// The input a record belongs to.
