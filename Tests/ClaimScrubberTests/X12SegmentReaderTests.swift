@@ -90,6 +90,24 @@ struct X12SegmentReaderTests {
         #expect(try read(X12Fixture.render(other)).count == other.count)
     }
 
+    /// ISA11, the repetition separator, written as the segment terminator (`…*1200*~*00501*…`): the
+    /// ISA was read cut there and copied so into both outputs, which nothing could read back (a
+    /// fuzzed case). The run stops, naming ISA11.
+    @Test func aRepetitionSeparatorThatIsTheTerminatorStopsTheRun() throws {
+        var segments = X12Fixture.standard()
+        var elements = segments[0].split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        #expect(elements.count == 17)
+        elements[11] = "~"
+        segments[0] = elements.joined(separator: "*")
+        #expect {
+            _ = try read(X12Fixture.render(segments))
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.field == "ISA11" && error?.line == 1
+                && error?.message.contains("segment terminator") == true
+        }
+    }
+
     /// A file wrapped into fixed-length lines (`fold -w80`: line breaks anywhere, inside ids and
     /// elements) reads as the same segments, whatever the buffer, when `~` ends the segments; the
     /// raw segment keeps the file's bytes for copying. Every claim of such a file was held, with

@@ -388,11 +388,12 @@ final class X12SegmentReader {
             throw ScrubError(
                 "segment \(position + 1): ISA segment terminator is not a separator character", line: position + 1)
         }
-        // The terminator inside an element before ISA16 (`ISA*00*AB~CD…`): the ISA would be read,
-        // and copied into the outputs, cut at that byte, and no X12 reader reads it whole. Named by
-        // its element; its text is not echoed.
+        // The terminator inside an element before ISA16 (`ISA*00*AB~CD…`), ISA11 the repetition
+        // separator too (`…*1200*~*00501…`): the ISA would be read, and copied into the outputs,
+        // cut at that byte, and no X12 reader reads it whole. Named by its element; its text is
+        // not echoed.
         let header = UnsafeRawBufferPointer(start: p, count: i)
-        for n in 1...15 where n != 11 && Self.element(n, of: header).contains(found.segment) {
+        for n in 1...15 where Self.element(n, of: header).contains(found.segment) {
             throw ScrubError(
                 "segment \(position + 1): ISA\(n < 10 ? "0" : "")\(n) holds the segment terminator (a separator may "
                     + "not appear inside an element): the interchange cannot be read",
