@@ -15,6 +15,8 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private var scratch = [UInt8](repeating: 0, count: 1 << 20)
     /// 1-based position of the current segment in the file.
     @exclusivity(unchecked) private(set) var position = 0
+    /// Whether a line of the input, blank or not, has been read (a byte order mark only starts one).
+    private var pastFirstLine = false
     @exclusivity(unchecked) private var segment: [UInt8] = []
     @exclusivity(unchecked) private var pending = false
     /// A segment longer than this stops the run rather than exhaust memory
@@ -171,7 +173,10 @@ final class HL7MessageReader: ClaimUnitReader {
             start = min(i + 1, storage.count)
             // MLLP's start byte is framing; spaces and tabs are the segment's own (a value broken
             // over two lines keeps them), except on a line of nothing else, which is skipped.
-            if position == 0 && storage[from..<to].starts(with: [0xEF, 0xBB, 0xBF]) { from += 3 }  // a byte order mark
+            // A byte order mark, on the input's first line only: after a blank line the three
+            // bytes are no mark but damage, kept with the message (they were dropped).
+            if !pastFirstLine && storage[from..<to].starts(with: [0xEF, 0xBB, 0xBF]) { from += 3 }
+            pastFirstLine = true
             let line = storage[from..<start]
             while from < to && storage[from] == 0x0B { from += 1 }
             if storage[from..<to].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0B }) {
