@@ -36,6 +36,8 @@ extension ClaimFilePipeline {
         let parser: ChargeParser
         /// The findings' `file` column by input index (`ScrubOptions.reportedInputNames`).
         let reportedNames: [String]
+        /// Which input each record came from (pass 1's counts).
+        let inputs: InputRanges
 
         /// A held claim whose lines were not all counted held in pass 1 (held late, or by its envelope).
         func needsRecount(_ claim: Int) -> Bool {
@@ -130,7 +132,7 @@ extension ClaimFilePipeline {
             state: state, encounterFindings: encounterFindings, envelope: sorted, settings: options.settings,
             parser: ChargeParser(
                 layout: CanonicalRecords.layout, settings: options.settings, revenueCodeStandsForProcedure: true),
-            reportedNames: options.reportedInputNames)
+            reportedNames: options.reportedInputNames, inputs: InputRanges(recordsPerFile: state.recordsPerFile))
         if format == .hl7 {
             try passTwoSerially(sources: sources, routing: routing, clean: clean, held: held, findings: findings)
         } else {
@@ -503,9 +505,11 @@ struct ClaimFindingRows {
             nextEncounter += 1
             let record = Int(f.ordinal)
             var earlier: EncounterFinding.EarlierLine?
-            if let ordinal = f.earlierOrdinal, let place = state.place(ofRecord: Int(ordinal)) {
-                let sameFile = place.file == state.file(ofRecord: record)
-                earlier = .init(line: place.position, file: sameFile ? nil : routing.reportedNames[place.file])
+            if let ordinal = f.earlierOrdinal, let position = state.recordPositions[Int(ordinal)],
+                let file = routing.inputs.input(of: Int(ordinal))
+            {
+                let sameFile = file == routing.inputs.input(of: record)
+                earlier = .init(line: position, file: sameFile ? nil : routing.reportedNames[file])
             }
             rows.append(
                 (

@@ -261,22 +261,6 @@ final class ClaimRunState: @unchecked Sendable {
         return n
     }
 
-    /// Where a record lies: its input (index) and its position in that file.
-    func place(ofRecord record: Int) -> (file: Int, position: Int)? {
-        guard let position = recordPositions[record], let file = file(ofRecord: record) else { return nil }
-        return (file, position)
-    }
-
-    /// The input a record belongs to.
-    func file(ofRecord record: Int) -> Int? {
-        var first = 0
-        for (file, count) in recordsPerFile.enumerated() {
-            if record >= first && record < first + count { return file }
-            first += count
-        }
-        return nil
-    }
-
     /// The claim a record belongs to.
     func claim(ofRecord record: Int) -> Int {
         var low = 0

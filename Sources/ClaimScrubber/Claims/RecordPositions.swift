@@ -4,8 +4,8 @@
 /// 4 bytes a record, in pages of a fixed size: one growing array would double its capacity as
 /// the records come, holding up to twice what it needs, and three times while it copies itself
 /// over (a 2M-line 837P at `--memory-limit 128MiB` peaked about 6 MB higher with a plain
-/// `[UInt32]`, and 13 MB with `[Int]`). A position past four billion segments into one file is not kept; the row
-/// then names no line.
+/// `[UInt32]`, and 13 MB with `[Int]`). A position past four billion segments into one file is
+/// not kept; the row then names no line.
 struct RecordPositions: Sendable {
     private static let pageShift = 16
     private static let pageSize = 1 << pageShift

@@ -99,9 +99,10 @@ struct DuplicateRule: EncounterRule {
         for line in lines where line.isStandingCharge {
             let e = ExactKey(line)
             let p = ProbableKey(line)
-            report(line, exactFirst: exact[e], probableFirst: probable[p], context, &out)
-            if exact[e] == nil { exact[e] = line.ordinal }
-            if probable[p] == nil { probable[p] = line.ordinal }
+            let (exactFirst, probableFirst) = (exact[e], probable[p])
+            report(line, exactFirst: exactFirst, probableFirst: probableFirst, context, &out)
+            if exactFirst == nil { exact[e] = line.ordinal }
+            if probableFirst == nil { probable[p] = line.ordinal }
         }
     }
 }

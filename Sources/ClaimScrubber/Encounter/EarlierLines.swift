@@ -15,8 +15,7 @@ struct EarlierLines {
     private var words: [UInt64]
     /// Named records before each word.
     private var ranks: [Int]
-    /// Where each input's records start in the run's numbering, and one more entry at the end.
-    private let fileStarts: [Int]
+    private let inputs: InputRanges
     /// Per named record passed so far, in record order: its line number less its record number
     /// within its file (the header's lines and the newlines inside earlier records), or
     /// `unknown` when that does not fit.
@@ -29,10 +28,8 @@ struct EarlierLines {
     /// `named` reports each named record (repeats allowed) to the closure it is given;
     /// `recordsPerFile`: pass 1's record count of each input, in order.
     init(recordsPerFile: [Int], named: ((UInt64) -> Void) throws -> Void) rethrows {
-        var starts = [0]
-        for count in recordsPerFile { starts.append(starts[starts.count - 1] + count) }
-        fileStarts = starts
-        let records = starts[starts.count - 1]
+        inputs = InputRanges(recordsPerFile: recordsPerFile)
+        let records = inputs.records
         var words = [UInt64](repeating: 0, count: (records + 63) / 64)
         var any = false
         try named { ordinal in
@@ -76,22 +73,11 @@ struct EarlierLines {
         return UInt64(k) << 6 | UInt64(word.trailingZeroBitCount)
     }
 
-    /// The input a record belongs to.
-    private func file(of ordinal: UInt64) -> Int {
-        var low = 0
-        var high = fileStarts.count - 2
-        // Last input whose first record is ≤ ordinal (empty inputs share their start).
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if UInt64(fileStarts[mid]) <= ordinal { low = mid } else { high = mid - 1 }
-        }
-        return low
-    }
-
     /// Notes where the record `nextOrdinal` lies: at `line` of its input.
     mutating func pass(line: Int) {
         let ordinal = nextOrdinal
-        let withinFile = Int(ordinal) - fileStarts[file(of: ordinal)]
+        // A named record is one of the run's (`init`), so it has an input.
+        let withinFile = Int(ordinal) - inputs.starts[inputs.input(of: Int(ordinal)) ?? 0]
         let offset = line - withinFile
         offsets.append(offset >= 0 && offset < Int(Self.unknown) ? UInt32(offset) : Self.unknown)
         nextOrdinal = Self.firstNamed(in: words, from: ordinal + 1)
@@ -105,9 +91,10 @@ struct EarlierLines {
         let bit: UInt64 = 1 << (ordinal & 63)
         guard words[k] & bit != 0 else { return nil }
         let rank = ranks[k] + (words[k] & (bit - 1)).nonzeroBitCount
-        guard rank < offsets.count, offsets[rank] != Self.unknown else { return nil }
-        let at = self.file(of: ordinal)
-        let line = Int(ordinal) - fileStarts[at] + Int(offsets[rank])
+        guard rank < offsets.count, offsets[rank] != Self.unknown, let at = inputs.input(of: Int(ordinal)) else {
+            return nil
+        }
+        let line = Int(ordinal) - inputs.starts[at] + Int(offsets[rank])
         return .init(line: line, file: at == file || at >= fileNames.count ? nil : fileNames[at])
     }
 }
