@@ -292,6 +292,50 @@ import Zstd
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    /// One patient-day with more lines than a job may hold (a placeholder patient id on one date):
+    /// checked from a file, a pass at a time, with the findings of comparing its lines pairwise.
+    @Test func aPatientDayLargerThanTheBudgetIsCheckedFromAFile() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let context = EncounterContext(tables: Fixtures.demoTablesCache, settings: RuleSettings(), payers: [""])
+        var rng = SplitMix64(seed: 12)
+        let day = DayNumber.parse("2026-05-15")
+        // The large day (credits, unreadable modifiers, two settings, several providers) with other
+        // patients' lines and the same patient's other days between its lines.
+        var lines: [EncounterLine] = []
+        for line in LargeGroupRuleTests.group(size: 2_500, rng: &rng, day: day) {
+            var line = line
+            line.patient = FNV1a.hash("UNKNOWN")
+            lines.append(line)
+            if rng.int(0...3) == 0 {
+                var other = LargeGroupRuleTests.group(size: 1, rng: &rng, day: day + Int32(rng.int(0...2)))[0]
+                other.patient = rng.int(0...1) == 0 ? line.patient : FNV1a.hash("P\(rng.int(0...40))")
+                if other.patient == line.patient && other.day == day { other.day += 1 }
+                lines.append(other)
+            }
+        }
+        for i in lines.indices { lines[i].ordinal = UInt64(i) }
+        let large = lines.filter { $0.patient == FNV1a.hash("UNKNOWN") && $0.day == day }
+        let expectedLarge = LargeGroupRuleTests.pairwise(large, context)
+        let expected = EncounterStage.check(lines, rules: EncounterRules.all, context: context).sorted(by: <)
+        let ordinals = Set(large.map(\.ordinal))
+        #expect(expected.filter { ordinals.contains($0.ordinal) } == expectedLarge)
+        #expect(expectedLarge.count > 500)
+        let store = ShardStore(memoryBudget: 64 << 10, directory: dir.path)
+        for line in lines { try store.append(line) }
+        do {
+            let findings = try EncounterStage.run(store: store, context: context, workers: 2)
+            #expect(findings.linesFromFile == large.count)
+            // Findings compared whole (a failure here would print thousands of them).
+            let found = try findings.sorted()
+            #expect(found.count == expected.count)
+            let same = found == expected
+            #expect(same, "the findings differ")
+        }
+        // The lines' file and the findings' file are gone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     @Test func shuffledLinesGiveTheSameFindings() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

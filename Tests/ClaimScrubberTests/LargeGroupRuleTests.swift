@@ -1,67 +1,124 @@
+import Foundation
 import Testing
 
 @testable import ClaimScrubber
 
-/// Large patient-day groups (a placeholder patient id) go through each encounter rule's indexed
-/// path; it must give exactly the findings of comparing every pair of lines.
+/// Large patient-day groups (a placeholder patient id) go through `LargeGroup`: reversals marked
+/// from the end, then each rule's two passes by key. That must give exactly the findings of
+/// comparing every pair of lines.
 @Suite struct LargeGroupRuleTests {
     /// Codes of the demo PTP pairs (indicators 0, 1 and 9), MUE date-of-service edits and add-ons.
     static let codes = [
         "11042", "11000", "20610", "20611", "93000", "93005", "97140", "97530", "99214", "36415", "99213", "99211",
         "11045", "11102", "11103", "99204", "99212",
     ].map { PackedCode.pack($0)! }
-    static let modifiers: [UInt64] = [0, 0, 0] + ["59", "25", "76", "LT"].map { UInt64(ModifierCode.pack($0)) << 36 }
+    static let modifiers: [UInt64] =
+        [0, 0, 0] + ["59", "25", "76", "LT"].map { UInt64(ModifierCode.pack($0)) << 36 } + [0xFFF << 36]
 
-    static func group(size: Int, rng: inout SplitMix64) -> [EncounterLine] {
-        let day = DayNumber.parse("2026-05-15")
-        return (0..<size).map { i in
+    /// A patient-day of `size` lines; `few` keeps to two codes, one unit and one amount, so that
+    /// credits find charges of their key.
+    static func group(
+        size: Int, rng: inout SplitMix64, day: Int32 = DayNumber.parse("2026-05-15"), few: Bool = false
+    ) -> [EncounterLine] {
+        (0..<size).map { i in
             let credit = rng.int(0...9) == 0
+            let modifiers = few ? [0, 0xFFF << 36][rng.int(0...1)] : modifiers[rng.int(0...(modifiers.count - 1))]
+            var flags = rng.int(0...3) == 0 ? EncounterLine.institutional : 0
+            if EncounterLine.modifiersUnreadable(modifiers) { flags |= EncounterLine.unreadableModifiers }
             return EncounterLine(
-                ordinal: UInt64(i), patient: 1, code: codes[rng.int(0...(codes.count - 1))],
-                modifiers: modifiers[rng.int(0...(modifiers.count - 1))], amountCents: credit ? -1_000 : 1_000,
+                ordinal: UInt64(i), patient: 1, code: codes[rng.int(0...(few ? 1 : codes.count - 1))],
+                modifiers: modifiers, amountCents: (credit ? -1 : 1) * Int64(few ? 1 : rng.int(1...2)) * 1_000,
                 day: day,
-                units: Int32(credit ? -1 : rng.int(1...4)), rendering: UInt32(rng.int(1...3)),
+                units: Int32(credit ? -1 : few ? 1 : rng.int(1...4)), rendering: UInt32(rng.int(1...(few ? 2 : 3))),
                 billing: UInt32(rng.int(1...2)), department: 0, payer: 0,
-                flags: rng.int(0...3) == 0 ? EncounterLine.institutional : 0)
+                flags: flags)
         }
     }
 
-    @Test func indexedPathsFindWhatThePairwiseScansFind() {
+    /// The findings of comparing lines pairwise: credits scanned back to their charge, then each
+    /// rule's `check`.
+    static func pairwise(_ group: [EncounterLine], _ context: EncounterContext) -> [EncounterFinding] {
+        var lines = group
+        var out: [EncounterFinding] = []
+        Reversals.mark(&lines, lines.indices)
+        for rule in EncounterRules.all { rule.check(lines[...], context, &out) }
+        return out.sorted(by: <)
+    }
+
+    @Test func largeGroupsFindWhatThePairwiseScansFind() {
         let context = EncounterContext(tables: Fixtures.demoTablesCache, settings: RuleSettings(), payers: [""])
-        let day = DayNumber.parse("2026-05-15")
-        let ptp = context.tables.ptp
-        let ptpReleases = (
-            ptp.release(on: day, setting: .practitioner), ptp.release(on: day, setting: .outpatientHospital)
-        )
-        let mue = context.mueReleases(on: day)
         var rng = SplitMix64(seed: 21)
-        var totals = (ptp: 0, mue: 0, addOn: 0)
+        var totals: [RuleID: Int] = [:]
         for size in [2, 5, 12, 33, 60, 150, 400] {
             for _ in 0..<20 {
-                let lines = ArraySlice(Self.group(size: size, rng: &rng))
-                var pairwise: [EncounterFinding] = []
-                var indexed: [EncounterFinding] = []
-                PTPRule().checkPairwise(lines, context, practitioner: ptpReleases.0, hospital: ptpReleases.1, &pairwise)
-                PTPRule().checkIndexed(lines, context, practitioner: ptpReleases.0, hospital: ptpReleases.1, &indexed)
-                #expect(indexed.sorted(by: <) == pairwise.sorted(by: <), "PTP, \(size) lines")
-                totals.ptp += pairwise.count
-                pairwise = []
-                indexed = []
-                MUEDateOfServiceRule().checkPairwise(
-                    lines, context, practitioner: mue.practitioner, hospital: mue.hospital, &pairwise)
-                MUEDateOfServiceRule().checkIndexed(
-                    lines, context, practitioner: mue.practitioner, hospital: mue.hospital, &indexed)
-                #expect(indexed.sorted(by: <) == pairwise.sorted(by: <), "MUE, \(size) lines")
-                totals.mue += pairwise.count
-                pairwise = []
-                indexed = []
-                AddOnRule().check(lines, context, indexed: false, &pairwise)
-                AddOnRule().check(lines, context, indexed: true, &indexed)
-                #expect(indexed.sorted(by: <) == pairwise.sorted(by: <), "add-on, \(size) lines")
-                totals.addOn += pairwise.count
+                var lines = Self.group(size: size, rng: &rng)
+                let expected = Self.pairwise(lines, context)
+                var found: [EncounterFinding] = []
+                LargeGroup.check(&lines, lines.indices, rules: EncounterRules.all, context: context, &found)
+                #expect(found.sorted(by: <) == expected, "\(size) lines")
+                for finding in expected { totals[finding.rule, default: 0] += 1 }
             }
         }
         // The groups do exercise each rule.
-        #expect(totals.ptp > 100 && totals.mue > 100 && totals.addOn > 20, "\(totals)")
+        for rule in [RuleID.E01, .E02, .E03, .E04, .E05, .E06] {
+            #expect(totals[rule, default: 0] > 20, "\(rule): \(totals)")
+        }
+    }
+
+    @Test func creditsReverseTheSameChargesReadFromEitherEnd() {
+        var rng = SplitMix64(seed: 4)
+        var reversed = 0
+        for size in [3, 10, 40, 200] {
+            for _ in 0..<30 {
+                let group = Self.group(size: size, rng: &rng, few: true)
+                var scanned = group
+                Reversals.mark(&scanned, scanned.indices)
+                var backward = group
+                var pass = Reversals.Backward()
+                for i in backward.indices.reversed() { pass.visit(&backward[i]) }
+                #expect(backward == scanned, "\(size) lines")
+                reversed += scanned.filter { $0.flags & EncounterLine.reversed != 0 }.count
+            }
+        }
+        #expect(reversed > 100)
+    }
+
+    /// A large patient-day read from its file a block at a time (blocks of 100 lines here): the
+    /// lines come back as written, the backward pass marks the charges the scan marks, and the
+    /// rules find what they find pairwise.
+    @Test func aGroupFileIsReadAndMarkedAcrossBlocks() throws {
+        let context = EncounterContext(tables: Fixtures.demoTablesCache, settings: RuleSettings(), payers: [""])
+        var rng = SplitMix64(seed: 12)
+        var paths: [String] = []
+        for few in [false, true] {
+            let lines = Self.group(size: 2_550, rng: &rng, few: few)
+            let file = try GroupFile(directory: nil, blockLines: 100)
+            try lines[..<1_000].withUnsafeBufferPointer { try file.append($0) }
+            try lines[1_000...].withUnsafeBufferPointer { try file.append($0) }
+            var back: [EncounterLine] = []
+            try file.forEach { back.append(contentsOf: $0) }
+            let whole = back == lines
+            #expect(whole, "lines read back as written")
+            var reversals = Reversals.Backward()
+            try file.updateBackward { reversals.visit(&$0) }
+            var marked = lines
+            Reversals.mark(&marked, marked.indices)
+            back = []
+            try file.forEach { back.append(contentsOf: $0) }
+            let sameMarks = back == marked
+            #expect(sameMarks, "the charges the scan marks reversed")
+            #expect(marked.contains { $0.flags & EncounterLine.reversed != 0 })
+            var found: [EncounterFinding] = []
+            try LargeGroup.check(
+                day: lines[0].day, rules: EncounterRules.all, context: context,
+                lines: GroupFile.Lines(file: file, of: { _ in true }), out: &found)
+            let expected = Self.pairwise(lines, context)
+            let same = found.sorted(by: <) == expected
+            #expect(same, "few: \(few)")
+            #expect(expected.count > 100)
+            paths.append(file.path)
+        }
+        // Each file is removed with its last use.
+        #expect(paths.count == 2 && !paths.contains { FileManager.default.fileExists(atPath: $0) })
     }
 }

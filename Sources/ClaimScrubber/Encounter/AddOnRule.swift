@@ -3,29 +3,44 @@ struct AddOnRule: EncounterRule {
     var ids: [RuleID] { [.E06] }
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
-        check(lines, context, indexed: lines.count > EncounterRules.directScanLimit, &out)
+        guard context.tables.addOns.isLoaded else { return }
+        for line in lines {
+            Self.report(line, context, &out) { primaries in
+                lines.contains { $0.isStandingCharge && primaries.contains($0.code) }
+            }
+        }
     }
 
-    /// `indexed`: the group's codes are gathered in a set once, for a large group (a placeholder
-    /// patient), where scanning the group for every add-on line is quadratic.
-    func check(
-        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, indexed: Bool, _ out: inout [EncounterFinding]
+    /// The finding on `line` when it is a standing add-on charge and `present` says none of its
+    /// primary codes is billed.
+    @inline(__always)
+    static func report(
+        _ line: EncounterLine, _ context: EncounterContext, _ out: inout [EncounterFinding],
+        present: (ArraySlice<UInt64>) -> Bool
     ) {
-        let addOns = context.tables.addOns
-        guard addOns.isLoaded else { return }
-        let present: Set<UInt64>? = indexed ? Set(lines.lazy.filter(\.isStandingCharge).map(\.code)) : nil
-        for line in lines where line.isStandingCharge {
-            guard let primaries = addOns.primaries(of: line.code, on: line.day) else { continue }
-            let found =
-                if let present { primaries.contains { present.contains($0) } } else {
-                    lines.contains { $0.isStandingCharge && primaries.contains($0.code) }
-                }
-            if !found, let severity = context.severity(.E06, line) {
-                out.append(
-                    EncounterFinding(
-                        line: line, rule: .E06, severity: severity,
-                        other: primaries.first ?? 0))
-            }
+        guard line.isStandingCharge, let primaries = context.tables.addOns.primaries(of: line.code, on: line.day),
+            !present(primaries), let severity = context.severity(.E06, line)
+        else { return }
+        out.append(EncounterFinding(line: line, rule: .E06, severity: severity, other: primaries.first ?? 0))
+    }
+
+    func largeGroup(on day: Int32, _ context: EncounterContext) -> any LargeGroupCheck {
+        Large(context: context)
+    }
+
+    /// A large group: the codes of its standing charges gathered in a set once, where scanning the
+    /// group for every add-on line would be quadratic.
+    struct Large: LargeGroupCheck {
+        let context: EncounterContext
+        var codes: Set<UInt64> = []
+
+        mutating func gather(_ line: EncounterLine) {
+            if line.isStandingCharge && context.tables.addOns.isLoaded { codes.insert(line.code) }
+        }
+
+        func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {
+            guard context.tables.addOns.isLoaded else { return }
+            AddOnRule.report(line, context, &out) { primaries in primaries.contains { codes.contains($0) } }
         }
     }
 }

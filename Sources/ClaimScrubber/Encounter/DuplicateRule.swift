@@ -9,7 +9,8 @@
 /// (`Reversals.mark`, before the rules run) are left out: neither is a duplicate nor makes one.
 ///
 /// A patient-day holds a handful of lines, so earlier lines are scanned directly (no hashing);
-/// only a large group (a placeholder patient with thousands of lines) uses dictionaries.
+/// only a large group (a placeholder patient with thousands of lines) keeps the first line of each
+/// key in dictionaries (`Large`).
 struct DuplicateRule: EncounterRule {
     var ids: [RuleID] { [.E01, .E02] }
 
@@ -49,10 +50,6 @@ struct DuplicateRule: EncounterRule {
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         guard lines.count > 1 else { return }
-        if lines.count > EncounterRules.directScanLimit {
-            checkLarge(lines, context, &out)
-            return
-        }
         let start = lines.startIndex
         for i in lines.indices where lines[i].isStandingCharge {
             let line = lines[i]
@@ -75,7 +72,7 @@ struct DuplicateRule: EncounterRule {
     /// probably; the finding keeps that line's record number (`EncounterFinding.earlierOrdinal`)
     /// so that its row can say which line the charge repeats.
     @inline(__always)
-    private func report(
+    fileprivate func report(
         _ line: EncounterLine, exactFirst: UInt64?, probableFirst: UInt64?, _ context: EncounterContext,
         _ out: inout [EncounterFinding]
     ) {
@@ -90,19 +87,30 @@ struct DuplicateRule: EncounterRule {
         }
     }
 
-    private func checkLarge(
-        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]
-    ) {
-        // The first line of each key, by record number.
+    func largeGroup(on day: Int32, _ context: EncounterContext) -> any LargeGroupCheck {
+        Large(rule: self, context: context)
+    }
+
+    /// A large group: the first standing charge of each exact and each probable key, by record
+    /// number; a later line of a key repeats that one.
+    struct Large: LargeGroupCheck {
+        let rule: DuplicateRule
+        let context: EncounterContext
         var exact: [ExactKey: UInt64] = [:]
         var probable: [ProbableKey: UInt64] = [:]
-        for line in lines where line.isStandingCharge {
-            let e = ExactKey(line)
-            let p = ProbableKey(line)
-            let (exactFirst, probableFirst) = (exact[e], probable[p])
-            report(line, exactFirst: exactFirst, probableFirst: probableFirst, context, &out)
-            if exactFirst == nil { exact[e] = line.ordinal }
-            if probableFirst == nil { probable[p] = line.ordinal }
+
+        mutating func gather(_ line: EncounterLine) {
+            guard line.isStandingCharge else { return }
+            // Lines come in input order: the first one seen of a key is its first.
+            if exact[ExactKey(line)] == nil { exact[ExactKey(line)] = line.ordinal }
+            if probable[ProbableKey(line)] == nil { probable[ProbableKey(line)] = line.ordinal }
+        }
+
+        func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {
+            guard line.isStandingCharge else { return }
+            let exactFirst = exact[ExactKey(line)].flatMap { $0 < line.ordinal ? $0 : nil }
+            let probableFirst = probable[ProbableKey(line)].flatMap { $0 < line.ordinal ? $0 : nil }
+            rule.report(line, exactFirst: exactFirst, probableFirst: probableFirst, context, &out)
         }
     }
 }

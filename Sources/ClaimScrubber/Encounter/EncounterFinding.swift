@@ -211,6 +211,9 @@ struct EncounterFindings: Sendable {
         self.directory = directory
     }
 
+    /// Lines of patient-days too large for memory, checked from a file (`EncounterStage.checkOversized`).
+    var linesFromFile = 0
+
     /// Findings written to the temporary file so far.
     var spilled: Int { count - inMemory }
 

@@ -3,8 +3,12 @@
 /// Each rule lives in its own file under `Encounter/` and is listed once in `EncounterRules.all`.
 protocol EncounterRule: Sendable {
     var ids: [RuleID] { get }
-    /// `lines` are one patient's lines on one date, in input order.
+    /// `lines` are one patient's lines on one date, in input order: a few, compared line by line.
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding])
+    /// The same rule over a group of more than `EncounterRules.directScanLimit` lines, in two
+    /// passes that keep what the rule needs by key rather than the lines (`LargeGroup`): it gives
+    /// the findings `check` would.
+    func largeGroup(on day: Int32, _ context: EncounterContext) -> any LargeGroupCheck
 }
 
 struct EncounterContext: Sendable {
@@ -48,7 +52,7 @@ enum EncounterRules {
 
     /// Largest patient-day group whose rules compare lines pairwise. A patient-day holds a handful
     /// of lines; a larger group (a placeholder patient id with thousands of lines a day) goes
-    /// through each rule's indexed path instead, which gives the same findings: pairwise, 4M lines
+    /// through each rule's `largeGroup` instead, which gives the same findings: pairwise, 4M lines
     /// of one placeholder patient took 89 s in PTP and MUE alone.
     static let directScanLimit = 32
 

@@ -12,11 +12,7 @@ struct MUEDateOfServiceRule: EncounterRule {
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         let releases = context.mueReleases(on: lines[lines.startIndex].day)
         guard releases.practitioner != nil || releases.hospital != nil else { return }
-        if lines.count > EncounterRules.directScanLimit {
-            checkIndexed(lines, context, practitioner: releases.practitioner, hospital: releases.hospital, &out)
-        } else {
-            checkPairwise(lines, context, practitioner: releases.practitioner, hospital: releases.hospital, &out)
-        }
+        checkPairwise(lines, context, practitioner: releases.practitioner, hospital: releases.hospital, &out)
     }
 
     /// Each group summed at its first line, by scanning the lines.
@@ -52,35 +48,37 @@ struct MUEDateOfServiceRule: EncounterRule {
         var code: UInt64
         var provider: UInt32
         var institutional: Bool
+        init(_ line: EncounterLine) {
+            code = line.code
+            provider = line.provider
+            institutional = line.isInstitutional
+        }
     }
 
-    /// The same findings for a large group: lines gathered by code and provider in one pass (groups
-    /// in the order of their first line), instead of each line scanning the group.
-    func checkIndexed(
-        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, practitioner: Int?, hospital: Int?,
-        _ out: inout [EncounterFinding]
-    ) {
-        var groups: [GroupKey: Int] = [:]
-        var members: [[Int]] = []
-        for i in lines.indices {
-            let line = lines[i]
-            let key = GroupKey(code: line.code, provider: line.provider, institutional: line.isInstitutional)
-            if let g = groups[key] {
-                members[g].append(i)
-            } else {
-                groups[key] = members.count
-                members.append([i])
-            }
+    func largeGroup(on day: Int32, _ context: EncounterContext) -> any LargeGroupCheck {
+        let releases = context.mueReleases(on: day)
+        return Large(context: context, practitioner: releases.practitioner, hospital: releases.hospital)
+    }
+
+    /// The same findings for a large group: the units of each code and provider summed in the
+    /// first pass; in the second, each line of a group over its limit is reported.
+    struct Large: LargeGroupCheck {
+        let context: EncounterContext
+        let practitioner: Int?
+        let hospital: Int?
+        var units: [GroupKey: Int64] = [:]
+
+        mutating func gather(_ line: EncounterLine) {
+            guard practitioner != nil || hospital != nil else { return }
+            units[GroupKey(line), default: 0] += MUEDateOfServiceRule.unitsAdded(by: line)
         }
-        for indices in members {
-            let first = lines[indices[0]]
-            guard let limit = Self.limit(first, context, practitioner: practitioner, hospital: hospital) else {
-                continue
-            }
-            var units: Int64 = 0
-            for i in indices { units += Self.unitsAdded(by: lines[i]) }
-            guard units > Int64(limit.value) else { continue }
-            Self.report(indices, of: lines, limit: limit, units: units, context, &out)
+
+        func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {
+            guard let sum = units[GroupKey(line)],
+                let limit = MUEDateOfServiceRule.limit(line, context, practitioner: practitioner, hospital: hospital),
+                sum > Int64(limit.value)
+            else { return }
+            MUEDateOfServiceRule.report(line, limit: limit, units: sum, context, &out)
         }
     }
 
@@ -110,14 +108,20 @@ struct MUEDateOfServiceRule: EncounterRule {
         _ members: some Sequence<Int>, of lines: ArraySlice<EncounterLine>, limit: MUETable.Limit, units: Int64,
         _ context: EncounterContext, _ out: inout [EncounterFinding]
     ) {
-        for i in members {
-            let line = lines[i]
-            guard let severity = context.severity(.E05, line) else { continue }
-            out.append(
-                EncounterFinding(
-                    line: line, rule: .E05, severity: severity,
-                    other: EncounterFinding.mueGroup(mai: Int(limit.mai), lineUnits: line.units),
-                    number: Int64(limit.value), number2: units))
-        }
+        for i in members { report(lines[i], limit: limit, units: units, context, &out) }
+    }
+
+    /// One line of a group over its limit.
+    @inline(__always)
+    static func report(
+        _ line: EncounterLine, limit: MUETable.Limit, units: Int64, _ context: EncounterContext,
+        _ out: inout [EncounterFinding]
+    ) {
+        guard let severity = context.severity(.E05, line) else { return }
+        out.append(
+            EncounterFinding(
+                line: line, rule: .E05, severity: severity,
+                other: EncounterFinding.mueGroup(mai: Int(limit.mai), lineUnits: line.units),
+                number: Int64(limit.value), number2: units))
     }
 }

@@ -5,14 +5,37 @@ struct MUELineRule: EncounterRule {
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
         let releases = context.mueReleases(on: lines[lines.startIndex].day)
         guard releases.practitioner != nil || releases.hospital != nil else { return }
-        for line in lines where line.isStandingCharge && line.units > 0 {
-            guard let release = line.isInstitutional ? releases.hospital : releases.practitioner,
-                let limit = context.mueLimit(code: line.code, release: release), limit.mai == 1,
-                line.units > limit.value, let severity = context.severity(.E04, line)
-            else { continue }
-            out.append(
-                EncounterFinding(
-                    line: line, rule: .E04, severity: severity, number: Int64(limit.value), number2: Int64(line.units)))
+        for line in lines { Self.check(line, context, releases, &out) }
+    }
+
+    @inline(__always)
+    static func check(
+        _ line: EncounterLine, _ context: EncounterContext, _ releases: (practitioner: Int?, hospital: Int?),
+        _ out: inout [EncounterFinding]
+    ) {
+        guard line.isStandingCharge && line.units > 0,
+            let release = line.isInstitutional ? releases.hospital : releases.practitioner,
+            let limit = context.mueLimit(code: line.code, release: release), limit.mai == 1,
+            line.units > limit.value, let severity = context.severity(.E04, line)
+        else { return }
+        out.append(
+            EncounterFinding(
+                line: line, rule: .E04, severity: severity, number: Int64(limit.value), number2: Int64(line.units)))
+    }
+
+    func largeGroup(on day: Int32, _ context: EncounterContext) -> any LargeGroupCheck {
+        Large(context: context, releases: context.mueReleases(on: day))
+    }
+
+    /// A line edit: nothing to gather.
+    struct Large: LargeGroupCheck {
+        let context: EncounterContext
+        let releases: (practitioner: Int?, hospital: Int?)
+
+        func gather(_ line: EncounterLine) {}
+
+        func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {
+            MUELineRule.check(line, context, releases, &out)
         }
     }
 }

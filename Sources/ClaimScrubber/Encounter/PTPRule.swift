@@ -15,15 +15,11 @@ struct PTPRule: EncounterRule {
         let practitioner = ptp.release(on: day, setting: .practitioner)
         let hospital = ptp.release(on: day, setting: .outpatientHospital)
         guard practitioner != nil || hospital != nil else { return }
-        if lines.count > EncounterRules.directScanLimit {
-            checkIndexed(lines, context, practitioner: practitioner, hospital: hospital, &out)
-        } else {
-            checkPairwise(lines, context, practitioner: practitioner, hospital: hospital, &out)
-        }
+        checkPairwise(lines, context, practitioner: practitioner, hospital: hospital, &out)
     }
 
     /// The finding on a column-2 line: the column-1 code it pairs with and the edit's indicator.
-    private func report(
+    fileprivate func report(
         _ line: EncounterLine, column1: UInt64, indicator: UInt8, _ context: EncounterContext,
         _ out: inout [EncounterFinding]
     ) {
@@ -78,70 +74,106 @@ struct PTPRule: EncounterRule {
         }
     }
 
+    func largeGroup(on day: Int32, _ context: EncounterContext) -> any LargeGroupCheck {
+        let ptp = context.tables.ptp
+        return Large(
+            rule: self, context: context, day: day, practitioner: ptp.release(on: day, setting: .practitioner),
+            hospital: ptp.release(on: day, setting: .outpatientHospital))
+    }
+
     /// The same findings for a large group without comparing every pair of lines. Lines pair only
     /// within one setting and provider; there, for each column-1 code only its first standing
     /// charge can be the one found first, or its first line without a bypass modifier when the
-    /// edit's indicator is 1. So each column-2 code looks up its edits against the codes present
-    /// once, and each of its lines takes the earliest qualifying line among them.
-    func checkIndexed(
-        _ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, practitioner: Int?, hospital: Int?,
-        _ out: inout [EncounterFinding]
-    ) {
-        let ptp = context.tables.ptp
-        let day = lines[lines.startIndex].day
-        // Lines by setting and provider, each list in input order; keys taken in sorted order.
-        var members: [UInt64: [Int]] = [:]
-        for i in lines.indices {
-            let line = lines[i]
-            members[UInt64(line.provider) | (line.isInstitutional ? 1 << 32 : 0), default: []].append(i)
-        }
+    /// edit's indicator is 1. So the first pass keeps those two lines of each code present, and
+    /// each column-2 code looks up its edits against the codes present once; each of its lines
+    /// takes the earliest qualifying line among them.
+    struct Large: LargeGroupCheck {
+        let rule: PTPRule
+        let context: EncounterContext
+        let day: Int32
+        let practitioner: Int?
+        let hospital: Int?
+
+        /// First standing charge of a code, and first such line without a bypass modifier (record numbers).
         struct FirstLines {
-            /// First standing charge of the code, and first such line without a bypass modifier.
-            var any = Int.max
-            var unmodified = Int.max
+            var any = UInt64.max
+            var unmodified = UInt64.max
         }
-        for key in members.keys.sorted() {
-            let indices = members[key]!
-            guard let release = key >> 32 != 0 ? hospital : practitioner else { continue }
-            var first: [UInt64: FirstLines] = [:]
-            for i in indices where lines[i].isStandingCharge {
-                let line = lines[i]
-                var entry = first[line.code] ?? FirstLines()
-                entry.any = min(entry.any, i)
-                if !line.hasModifier(in: EncounterRules.ptpBypass) { entry.unmodified = min(entry.unmodified, i) }
-                first[line.code] = entry
+
+        /// Setting and provider of a line, the lines that can pair.
+        struct Place: Hashable {
+            var provider: UInt32
+            var institutional: Bool
+            init(_ line: EncounterLine) {
+                provider = line.provider
+                institutional = line.isInstitutional
             }
-            let column1 = first.keys.filter { ptp.mayBeColumn1($0, release: release) }.sorted()
-                .map { (code: $0, rows: ptp.rows(column1: $0, release: release)) }.filter { !$0.rows.isEmpty }
-            var editsOf: [UInt64: [(code: UInt64, indicator: UInt8)]] = [:]
-            for j in indices where lines[j].isStandingCharge {
-                let second = lines[j]
-                guard ptp.mayBeColumn2(second.code, release: release) else { continue }
-                let edits =
-                    editsOf[second.code]
-                    ?? column1.compactMap { (code, rows) -> (code: UInt64, indicator: UInt8)? in
-                        guard code != second.code,
-                            let edit = ptp.edit(
-                                column1: code, column2: second.code, on: day, release: release, rows: rows),
-                            edit.modifierIndicator != 9
-                        else { return nil }
-                        return (code, edit.modifierIndicator)
-                    }
-                editsOf[second.code] = edits
-                guard !edits.isEmpty else { continue }
-                let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
-                var earliest = Int.max
-                var found: (code: UInt64, indicator: UInt8)?
-                for edit in edits {
-                    let lines = first[edit.code]!
-                    let i = edit.indicator == 1 ? (secondBypass ? Int.max : lines.unmodified) : lines.any
-                    if i < earliest {
-                        earliest = i
-                        found = edit
-                    }
+        }
+
+        struct CodeAt: Hashable {
+            var place: Place
+            var code: UInt64
+        }
+
+        var first: [Place: [UInt64: FirstLines]] = [:]
+        /// Per place, the column-1 codes present with their rows, in code order (made when first asked).
+        var column1: [Place: [(code: UInt64, rows: Range<Int>)]] = [:]
+        /// The edits of a column-2 code against the column-1 codes present at its place.
+        var edits: [CodeAt: [(code: UInt64, indicator: UInt8)]] = [:]
+
+        mutating func gather(_ line: EncounterLine) {
+            guard line.isStandingCharge, practitioner != nil || hospital != nil else { return }
+            var entry = first[Place(line), default: [:]][line.code] ?? FirstLines()
+            if entry.any == .max { entry.any = line.ordinal }
+            if entry.unmodified == .max && !line.hasModifier(in: EncounterRules.ptpBypass) {
+                entry.unmodified = line.ordinal
+            }
+            first[Place(line), default: [:]][line.code] = entry
+        }
+
+        mutating func report(_ second: EncounterLine, _ out: inout [EncounterFinding]) {
+            guard second.isStandingCharge, let release = second.isInstitutional ? hospital : practitioner else {
+                return
+            }
+            let ptp = context.tables.ptp
+            guard ptp.mayBeColumn2(second.code, release: release) else { return }
+            let place = Place(second)
+            guard let present = first[place] else { return }
+            let key = CodeAt(place: place, code: second.code)
+            let found: [(code: UInt64, indicator: UInt8)]
+            if let known = edits[key] {
+                found = known
+            } else {
+                let candidates: [(code: UInt64, rows: Range<Int>)]
+                if let known = column1[place] {
+                    candidates = known
+                } else {
+                    candidates = present.keys.filter { ptp.mayBeColumn1($0, release: release) }.sorted()
+                        .map { (code: $0, rows: ptp.rows(column1: $0, release: release)) }.filter { !$0.rows.isEmpty }
+                    column1[place] = candidates
                 }
-                if let found { report(second, column1: found.code, indicator: found.indicator, context, &out) }
+                found = candidates.compactMap { (code, rows) -> (code: UInt64, indicator: UInt8)? in
+                    guard code != second.code,
+                        let edit = ptp.edit(column1: code, column2: second.code, on: day, release: release, rows: rows),
+                        edit.modifierIndicator != 9
+                    else { return nil }
+                    return (code, edit.modifierIndicator)
+                }
+                edits[key] = found
             }
+            guard !found.isEmpty else { return }
+            let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
+            var earliest = UInt64.max
+            var pick: (code: UInt64, indicator: UInt8)?
+            for edit in found {
+                let lines = present[edit.code]!
+                let at = edit.indicator == 1 ? (secondBypass ? .max : lines.unmodified) : lines.any
+                if at < earliest {
+                    earliest = at
+                    pick = edit
+                }
+            }
+            if let pick { rule.report(second, column1: pick.code, indicator: pick.indicator, context, &out) }
         }
     }
 }

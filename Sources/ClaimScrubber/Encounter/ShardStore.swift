@@ -371,20 +371,22 @@ enum EncounterStage {
                     for line in piece { try sub.append(line) }
                 }
                 for subShard in 0..<sub.shardCount {
+                    if sub.count(subShard) > largest {
+                        // A patient-day cannot be split, and its findings can outweigh its lines (one
+                        // placeholder patient with every line duplicated has two or three each): a
+                        // sub-shard over the per-shard share is checked alone, with no other job in
+                        // flight, its largest patient-days read from a file.
+                        try pool.finish()
+                        let fromFile = try checkOversized(
+                            sub, subShard, rules: rules, context: context, largest: largest
+                        ) { run in try collected.withLock { try $0.add(sorted: run) } }
+                        collected.withLock { $0.linesFromFile += fromFile }
+                        MemoryTuning.releaseFreeMemory()
+                        continue
+                    }
                     let lines = try sub.take(subShard)
-                    // A patient-day cannot be split, and its findings can outweigh its lines (one
-                    // placeholder patient with every line duplicated has two or three each): one
-                    // over the per-shard share runs alone, with no other job in flight.
-                    let alone = lines.count > largest
-                    if alone { try pool.finish() }
                     pool.submit(job) { Self.sortedFindings(lines, rules: rules, context: context) }
                     job += 1
-                    if alone {
-                        try pool.finish()
-                        // Its lines, their copy and its findings were the largest blocks freed
-                        // this stage: give their pages back before the next one is loaded.
-                        MemoryTuning.releaseFreeMemory()
-                    }
                 }
                 continue
             }
@@ -394,6 +396,80 @@ enum EncounterStage {
         }
         try pool.finish()
         return collected.withLock { $0 }
+    }
+
+    /// A sub-shard with more lines than a job may hold: written to a `GroupFile`, and each
+    /// patient-day in it over `largest` lines checked from there by `LargeGroup` (memory by
+    /// distinct keys, not lines; findings handed to `add` in sorted runs of bounded size), the rest
+    /// together in memory. Returns the lines checked from the file.
+    /// Holding such a patient-day took about 300 bytes a line (the lines, their grouped copy, the
+    /// rules' indexes and the findings): 2M lines of one placeholder patient on one date peaked
+    /// at 600–700 MB under any `--memory-limit`.
+    static func checkOversized(
+        _ sub: ShardStore, _ shard: Int, rules: [any EncounterRule], context: EncounterContext, largest: Int,
+        add: ([EncounterFinding]) throws -> Void
+    ) throws -> Int {
+        struct PatientDay: Hashable, Comparable {
+            var patient: UInt64
+            var day: Int32
+            init(_ line: EncounterLine) {
+                patient = line.patient
+                day = line.day
+            }
+            static func < (a: Self, b: Self) -> Bool { (a.patient, a.day) < (b.patient, b.day) }
+        }
+        struct Seen {
+            var lines = 0
+            var credits = false
+            var last: UInt64 = 0
+        }
+        let file = try GroupFile(directory: sub.directory)
+        var seen: [PatientDay: Seen] = [:]
+        try sub.drain(shard) { piece in
+            try file.append(piece)
+            for line in piece {
+                let key = PatientDay(line)
+                var entry = seen[key] ?? Seen()
+                // The store hands a shard's lines back in the order they came, input order; the
+                // backward reversal pass and the first lines of each key rely on it.
+                guard entry.lines == 0 || line.ordinal > entry.last else {
+                    throw ScrubError("internal error: a shard's lines came back out of input order")
+                }
+                entry.lines += 1
+                entry.credits = entry.credits || line.isCredit
+                entry.last = line.ordinal
+                seen[key] = entry
+            }
+        }
+        let large = seen.filter { $0.value.lines > largest }
+        var rest: [EncounterLine] = []
+        try file.forEach { piece in
+            for line in piece where large[PatientDay(line)] == nil { rest.append(line) }
+        }
+        let restFindings = sortedFindings(rest, rules: rules, context: context)
+        rest = []
+        try add(restFindings)
+        // Runs of about an eighth of the budget's worth of findings.
+        let flushAt = max(largest * MemoryLayout<EncounterLine>.stride / MemoryLayout<EncounterFinding>.stride, 1024)
+        for (key, entry) in large.sorted(by: { $0.key < $1.key }) {
+            if entry.credits {
+                var reversals = Reversals.Backward()
+                try file.updateBackward { line in PatientDay(line) == key && reversals.visit(&line) }
+            }
+            var out: [EncounterFinding] = []
+            func flush(_ findings: inout [EncounterFinding]) throws {
+                findings.sort(by: <)
+                let run = findings
+                findings = []
+                try add(run)
+            }
+            try LargeGroup.check(
+                day: key.day, rules: rules, context: context,
+                lines: GroupFile.Lines(file: file, of: { PatientDay($0) == key }),
+                out: &out, flushAt: flushAt, flush: flush)
+            try flush(&out)
+        }
+        return large.values.reduce(0) { $0 + $1.lines }
     }
 
     /// `check`'s findings sorted in place (a sorted copy would hold them twice).
@@ -462,10 +538,14 @@ enum EncounterStage {
                 while end < upper && lines[end].patient == lines[start].patient && lines[end].day == lines[start].day {
                     end += 1
                 }
-                Reversals.mark(&lines, start..<end)
-                let group = lines[start..<end]
-                // By index: iterating the array would copy each rule out of its existential box.
-                for k in rules.indices { rules[k].check(group, context, &out) }
+                if end - start > EncounterRules.directScanLimit {
+                    LargeGroup.check(&lines, start..<end, rules: rules, context: context, &out)
+                } else {
+                    Reversals.mark(&lines, start..<end)
+                    let group = lines[start..<end]
+                    // By index: iterating the array would copy each rule out of its existential box.
+                    for k in rules.indices { rules[k].check(group, context, &out) }
+                }
                 start = end
             }
         }
