@@ -91,6 +91,7 @@ public final class ScrubPipeline {
         let anyCompressed = inputs.contains { $0.source.isCompressed }
         let level: Int32? = options.level ?? (anyCompressed ? 1 : nil)
         summary.run.outputLevel = level.map { String($0) } ?? "none"
+        summary.run.encoding = options.encoding.rawValue
 
         let directory = options.outputDirectory
         try prepareOutputDirectory(directory)

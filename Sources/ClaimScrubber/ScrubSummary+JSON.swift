@@ -73,17 +73,23 @@ extension ScrubSummary {
                         "lines": .int($0.lines),
                     ]
                 }),
-            "run": [
-                "version": .string(run.version), "as_of": .string(run.asOf), "workers": .int(run.workers),
-                "fail_on": .string(run.failOn), "output_level": .string(run.outputLevel),
-                "chunk_size": .int(run.chunkSize), "memory_limit": .int(run.memoryLimit), "host": .string(run.host),
-                "started_at": .string(run.startedAt), "seconds": .object(run.seconds.mapValues(JSONValue.number)),
-                "cpu_seconds": .object(run.cpuSeconds.mapValues(JSONValue.number)),
-            ],
+            "run": .object(runJSON()),
         ]
     }
 
     // MARK: - Pieces
+
+    func runJSON() -> [String: JSONValue] {
+        var object: [String: JSONValue] = [
+            "version": .string(run.version), "as_of": .string(run.asOf), "workers": .int(run.workers),
+            "fail_on": .string(run.failOn), "output_level": .string(run.outputLevel),
+            "chunk_size": .int(run.chunkSize), "memory_limit": .int(run.memoryLimit), "host": .string(run.host),
+            "started_at": .string(run.startedAt), "seconds": .object(run.seconds.mapValues(JSONValue.number)),
+            "cpu_seconds": .object(run.cpuSeconds.mapValues(JSONValue.number)),
+        ]
+        if let encoding = run.encoding { object["encoding"] = .string(encoding) }
+        return object
+    }
 
     /// A share rounded to 6 decimals (0 when there is nothing to divide by).
     static func rate(_ part: Int, _ whole: Int) -> Double {
@@ -401,6 +407,7 @@ extension ScrubSummary {
         run.workers = (runObject["workers"]).flatMap(JSONReader.integer).map { Int($0) } ?? 0
         run.failOn = (runObject["fail_on"] as? String) ?? ""
         run.outputLevel = (runObject["output_level"] as? String) ?? ""
+        run.encoding = runObject["encoding"] as? String
         run.chunkSize = (runObject["chunk_size"]).flatMap(JSONReader.integer).map { Int($0) } ?? 0
         run.memoryLimit = (runObject["memory_limit"]).flatMap(JSONReader.integer).map { Int($0) } ?? 0
         run.host = (runObject["host"] as? String) ?? ""

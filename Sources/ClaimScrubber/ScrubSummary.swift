@@ -309,6 +309,9 @@ public struct ScrubSummary: Sendable {
         public var workers = 0
         public var failOn = ""
         public var outputLevel: String = "none"
+        /// How a delimited extract's text was read (`--encoding`: `utf-8` or `windows-1252`); nil for
+        /// claim files, which ignore the option.
+        public var encoding: String?
         public var chunkSize = 0
         public var memoryLimit = 0
         public var host = ""

@@ -21,6 +21,8 @@ struct ClaimFilePipelineTests {
         #expect(findings.isEmpty, "\(findings)")
         #expect(result.exitStatus == 0)
         #expect(result.summary.metrics.records == 4)
+        // A claim file is read whatever --encoding says, so its summary names no encoding.
+        #expect(result.summary.run.encoding == nil)
         let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
         #expect(ClaimFileTestSupport.claimIds(clean) == ["CLAIM1", "CLAIM2", "CLAIM3"])
         #expect(try ClaimFileTestSupport.text(folder.file("out/held.x12")).isEmpty)

@@ -228,12 +228,13 @@ enum LegacySummaryTree {
             ["file": $0.file, "format": $0.format, "compressed": $0.compressed, "lines": $0.lines] as [String: Any]
         }
         let run = s.run
-        object["run"] =
-            [
-                "version": run.version, "as_of": run.asOf, "workers": run.workers, "fail_on": run.failOn,
-                "output_level": run.outputLevel, "chunk_size": run.chunkSize, "memory_limit": run.memoryLimit,
-                "host": run.host, "started_at": run.startedAt, "seconds": run.seconds, "cpu_seconds": run.cpuSeconds,
-            ] as [String: Any]
+        var runObject: [String: Any] = [
+            "version": run.version, "as_of": run.asOf, "workers": run.workers, "fail_on": run.failOn,
+            "output_level": run.outputLevel, "chunk_size": run.chunkSize, "memory_limit": run.memoryLimit,
+            "host": run.host, "started_at": run.startedAt, "seconds": run.seconds, "cpu_seconds": run.cpuSeconds,
+        ]
+        if let encoding = run.encoding { runObject["encoding"] = encoding }
+        object["run"] = runObject
         return object
     }
 

@@ -79,6 +79,10 @@ import Testing
         #expect(Fixtures.records(clean).count == 2)
         let departments = result.summary.metrics.departments.keys.sorted()
         #expect(departments.contains("Pediatría") && departments.contains("Women’s\nHealth"), "\(departments)")
+        // The summary says how the text was read.
+        let summary = try JSONSerialization.jsonObject(with: Data(Fixtures.read(folder.file("o/summary.json"))))
+        let run = try #require((summary as? [String: Any])?["run"] as? [String: Any])
+        #expect(run["encoding"] as? String == "windows-1252")
     }
 
     /// Read as UTF-8 (the default) the same file is refused at its header, and with an ASCII header
@@ -92,8 +96,9 @@ import Testing
         var bytes = Self.extract()
         let headerEnd = bytes.firstIndex(of: 0x0A)! + 1
         bytes.replaceSubrange(0..<headerEnd, with: Self.header)
-        let (_, folder, findings) = try scrub(bytes, encoding: .utf8)
+        let (result, folder, findings) = try scrub(bytes, encoding: .utf8)
         defer { folder.remove() }
+        #expect(result.summary.run.encoding == "utf-8")
         let s01 = findings.filter { $0["rule"] == "S01" }.map { "\($0["line_number"]!) \($0["field"]!)" }
         #expect(s01 == ["2 department", "3 department", "5 line_id", "6 line_id"], "\(findings)")
     }
