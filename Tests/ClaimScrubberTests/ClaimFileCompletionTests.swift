@@ -389,7 +389,10 @@ struct X12ChunkedReadingTests {
         try scrub([input], chunkSize: chunkSize, workers: workers, serialAfter: serialAfter)
     }
 
-    static func scrub(_ inputs: [String], chunkSize: Int, workers: Int, serialAfter: Int? = nil) throws -> Outputs {
+    static func scrub(
+        _ inputs: [String], chunkSize: Int, workers: Int, serialAfter: Int? = nil,
+        configure: (ClaimFilePipeline) -> Void = { _ in }, done: (ClaimFilePipeline) -> Void = { _ in }
+    ) throws -> Outputs {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         var options = ScrubOptions(inputs: inputs, asOf: Fixtures.asOf)
@@ -399,11 +402,32 @@ struct X12ChunkedReadingTests {
         let pipeline = ClaimFilePipeline(
             options: options, tables: Fixtures.demoTablesCache, format: .x12, progress: nil)
         pipeline.serialAfterBytes = serialAfter
+        configure(pipeline)
         let result = try pipeline.run()
+        done(pipeline)
         return Outputs(
             clean: try Fixtures.read(folder.file("out/clean.x12")),
             held: try Fixtures.read(folder.file("out/held.x12")),
             findings: try Fixtures.read(folder.file("out/findings.csv")), metrics: result.summary.metrics)
+    }
+
+    /// Pass 1's findings past their memory budget go to a file between the passes (segments of 64
+    /// findings and a budget of 4 KB here), and the outputs are those of keeping them in memory.
+    @Test func findingsKeptOnDiskGiveTheSameOutputs() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let bytes = ClaimFileTestSupport.generated(.x12, lines: 3000, seed: 13, errorRate: 0.3).bytes
+        let input = try folder.write("g.x12", bytes)
+        let memory = try Self.scrub([input], chunkSize: 1 << 16, workers: 2)
+        var spilled = 0
+        let disk = try Self.scrub([input], chunkSize: 1 << 16, workers: 2) { pipeline in
+            pipeline.findingsMemory = 4096
+            pipeline.findingsSegmentShift = 6
+        } done: { pipeline in
+            spilled = pipeline.findingsSpilled
+        }
+        #expect(spilled > 500)
+        #expect(disk == memory)
     }
 
     @Test func aGeneratedFileGivesTheSameOutputsForAnyChunkSize() throws {

@@ -32,7 +32,12 @@ extension ClaimFilePipeline {
     }
 
     func passOne(sources: [InputSource], store: ShardStore) throws -> (ClaimRunState, [ClaimFileFinding], [Int]) {
-        let state = ClaimRunState(store: store)
+        // The findings may keep a sixteenth of the working memory before they go to --temp-dir.
+        let state = ClaimRunState(
+            store: store,
+            findings: StoredFindings(
+                memoryBudget: findingsMemory ?? options.workingMemory / 16, directory: options.temporaryDirectory,
+                segmentShift: findingsSegmentShift))
         let settings = options.settings
         let context = RuleContext(asOf: options.asOf, settings: settings, tables: tables)
         let rules = LineRules.all
@@ -326,7 +331,7 @@ extension ClaimFilePipeline {
             for var f in outcome.findings {
                 f.record += n.unitRecords
                 if f.position != 0 { f.position += n.unitSegments }
-                state.findings.append(f)
+                try state.findings.append(f)
             }
             for c in outcome.heldClaims { state.heldClaims.insert(claimBase + Int(c)) }
             for r in outcome.heldRecords { state.heldRecords.insert(recordBase + Int(r)) }

@@ -296,7 +296,7 @@ extension ClaimFilePipeline {
         held: X12ClaimWriter, findings: inout [UInt8], findingsFile: OutputFile?, metrics: inout ScrubMetrics
     ) throws {
         let state = routing.state
-        var rows = ClaimFindingRows(
+        var rows = try ClaimFindingRows(
             routing: routing, envelope: unit.envelope, firstRecord: state.claimFirstRecord[unit.claims.lowerBound])
         var claim = unit.claims.lowerBound
         var late = LateHeldClaims()
@@ -316,7 +316,7 @@ extension ClaimFilePipeline {
                     late.count(reader.records, routing: routing, into: &metrics)
                 }
             }
-            rows.append(
+            try rows.append(
                 claim: claim, of: reader, positionBase: unit.segments, fileName: routing.reportedNames[unit.file],
                 to: &findings)
             if let findingsFile, findings.count >= 1 << 20 {
@@ -340,7 +340,7 @@ extension ClaimFilePipeline {
         let state = routing.state
         let cleanWriter = makeWriter(clean)
         let heldWriter = makeWriter(held)
-        var rows = ClaimFindingRows(routing: routing, envelope: Array(routing.envelope.indices), firstRecord: 0)
+        var rows = try ClaimFindingRows(routing: routing, envelope: Array(routing.envelope.indices), firstRecord: 0)
         var claim = 0
         var buffer: [UInt8] = []
         for (fileIndex, original) in sources.enumerated() {
@@ -358,7 +358,7 @@ extension ClaimFilePipeline {
                 if reader.scanNextClaim {
                     routing.recountHeld(reader.records.take().records, claim: claim, into: &state.metrics)
                 }
-                rows.append(claim: claim, of: reader, positionBase: 0, fileName: source.reportedName, to: &buffer)
+                try rows.append(claim: claim, of: reader, positionBase: 0, fileName: source.reportedName, to: &buffer)
                 if buffer.count >= 1 << 20 {
                     try findings.write(buffer)
                     buffer.removeAll(keepingCapacity: true)
@@ -419,17 +419,23 @@ struct ClaimFindingRows {
     let routing: ClaimFilePipeline.ClaimRouting
     /// The envelope findings these claims see (indices into `routing.envelope`), in order.
     let envelope: [Int]
+    /// Pass 1's findings, read in order (`nextFinding` on).
+    private var findings: StoredFindings.Reader
     private var nextFinding: Int
+    /// Record of the finding at `nextFinding` (`Int.max` past the last).
+    private var nextFindingRecord: Int
     private var nextEncounter: Int
     private var nextEnvelope = 0
     private var active: [ClaimFileFinding] = []
     private var rows: [(position: Int, rule: Int, order: Int, row: [UInt8])] = []
 
     /// - Parameter firstRecord: the first record of the first claim.
-    init(routing: ClaimFilePipeline.ClaimRouting, envelope: [Int], firstRecord: Int) {
+    init(routing: ClaimFilePipeline.ClaimRouting, envelope: [Int], firstRecord: Int) throws {
         self.routing = routing
         self.envelope = envelope
-        nextFinding = Self.firstIndex(routing.state.findings.count) { routing.state.findings.record($0) >= firstRecord }
+        findings = routing.state.findings.reader()
+        nextFinding = try findings.firstIndex(ofRecordAtLeast: firstRecord)
+        nextFindingRecord = nextFinding < findings.count ? try findings.record(nextFinding) : .max
         nextEncounter = Self.firstIndex(routing.encounterFindings.count) {
             Int(routing.encounterFindings[$0].ordinal) >= firstRecord
         }
@@ -441,7 +447,7 @@ struct ClaimFindingRows {
         let state = routing.state
         guard claim < state.claimCents.count else { return false }
         let end = state.claimFirstRecord[claim + 1]
-        return (nextFinding < state.findings.count && state.findings.record(nextFinding) < end)
+        return nextFindingRecord < end
             || (nextEncounter < routing.encounterFindings.count
                 && Int(routing.encounterFindings[nextEncounter].ordinal) < end)
     }
@@ -464,14 +470,13 @@ struct ClaimFindingRows {
     /// `positionBase` segments into the file.
     mutating func append(
         claim: Int, of reader: any ClaimUnitReader, positionBase: Int, fileName: String, to out: inout [UInt8]
-    ) {
+    ) throws {
         let state = routing.state
         let first = state.claimFirstRecord[claim]
         let end = state.claimFirstRecord[claim + 1]
-        let findings = state.findings
         let encounterFindings = routing.encounterFindings
         // Most claims have no finding: nothing to look up, sort or write.
-        if active.isEmpty && (nextFinding == findings.count || findings.record(nextFinding) >= end)
+        if active.isEmpty && nextFindingRecord >= end
             && (nextEncounter == encounterFindings.count || Int(encounterFindings[nextEncounter].ordinal) >= end)
             && (nextEnvelope == envelope.count || routing.envelope[envelope[nextEnvelope]].claims.lowerBound > claim)
         {
@@ -488,9 +493,10 @@ struct ClaimFindingRows {
             return i >= 0 && i < linePositions.count ? reader.lineId(i) : encounterId
         }
         rows.removeAll(keepingCapacity: true)
-        while nextFinding < findings.count && findings.record(nextFinding) < end {
-            let f = findings[nextFinding]
+        while nextFindingRecord < end {
+            let f = try findings.finding(nextFinding)
             nextFinding += 1
+            nextFindingRecord = nextFinding < findings.count ? try findings.record(nextFinding) : .max
             let position = f.position != 0 ? f.position : lineNumber(f.record)
             let id = f.claimLevel ? encounterId : lineId(f.record)
             rows.append(

@@ -222,7 +222,7 @@ struct ClaimWorkOutcome: Sendable {
 
 /// Pass-1 results, touched by the pool's delivery queue until the pool finishes, then by the caller.
 final class ClaimRunState: @unchecked Sendable {
-    var findings = StoredFindings()
+    var findings: StoredFindings
     var heldClaims = RecordSet()
     var heldRecords = RecordSet()
     var flaggedRecords = RecordSet()
@@ -250,7 +250,10 @@ final class ClaimRunState: @unchecked Sendable {
     /// Records delivered so far, for the progress line (read by the reading thread).
     let deliveredRecords = Atomic<Int>(0)
 
-    init(store: ShardStore) { self.store = store }
+    init(store: ShardStore, findings: StoredFindings = StoredFindings()) {
+        self.store = store
+        self.findings = findings
+    }
 
     func number(_ name: String, in numbers: inout [String: UInt16], names: inout [String]) -> UInt16 {
         if let n = numbers[name] { return n }
@@ -291,6 +294,12 @@ final class ClaimFilePipeline {
     var phaseStarted: (@Sendable (String) -> Void)?
     /// Records per batch handed to a worker.
     var batchRecords = 16384
+    /// Bytes of pass 1's findings kept in memory (nil: a sixteenth of the working memory), and
+    /// findings per stored segment (`StoredFindings`); tests lower both.
+    var findingsMemory: Int?
+    var findingsSegmentShift = 15
+    /// Findings of the last run that went to the temporary file between the passes.
+    private(set) var findingsSpilled = 0
     /// Bytes of one X12 interchange past which the rest of its file is read on the reading thread
     /// (nil: `serialThreshold`); tests lower it.
     var serialAfterBytes: Int?
@@ -383,6 +392,7 @@ final class ClaimFilePipeline {
             defer { store.removeFiles() }
             phaseStarted?("reading")
             let (state, envelope, recordsPerFile) = try passOne(sources: sources, store: store)
+            findingsSpilled = state.findings.spilledCount
             summary.run.record("pass1", since: t1)
             for (i, source) in sources.enumerated() {
                 summary.inputs.append(
@@ -396,7 +406,7 @@ final class ClaimFilePipeline {
             let context = EncounterContext(tables: tables, settings: options.settings, payers: state.payerNames)
             let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers)
                 .sorted()
-            applyLate(encounterFindings, envelope: envelope, state: state)
+            try applyLate(encounterFindings, envelope: envelope, state: state)
             summary.run.record("encounters", since: t3)
 
             let t2 = PhaseMark()
@@ -592,7 +602,7 @@ final class ClaimFilePipeline {
     // MARK: - Late findings
 
     /// Holds the claims of the envelope findings and the shard stage's findings, and counts them.
-    private func applyLate(_ encounter: [EncounterFinding], envelope: [ClaimFileFinding], state: ClaimRunState) {
+    private func applyLate(_ encounter: [EncounterFinding], envelope: [ClaimFileFinding], state: ClaimRunState) throws {
         for finding in encounter {
             let record = Int(finding.ordinal)
             // `heldRecords` holds every line of a claim held in pass 1, with an error or not.
@@ -632,8 +642,10 @@ final class ClaimFilePipeline {
         if !claimsByRule.isEmpty {
             // A line the rule already counted (an X01 of its own claim, from pass 1) counts once.
             var counted: [RuleID: Set<Int>] = [:]
-            for i in 0..<state.findings.count where claimsByRule[state.findings.rule(i)] != nil {
-                counted[state.findings.rule(i), default: []].insert(state.findings.record(i))
+            var findings = state.findings.reader()
+            for i in 0..<findings.count {
+                let rule = try findings.rule(i)
+                if claimsByRule[rule] != nil { counted[rule, default: []].insert(try findings.record(i)) }
             }
             // Charges by claim (the lines' own amounts are not kept here): a claim with a line
             // already counted has its charges counted by pass 1 for those lines, and adds none.
