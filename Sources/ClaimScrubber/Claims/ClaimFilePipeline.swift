@@ -233,10 +233,10 @@ final class ClaimRunState: @unchecked Sendable {
     var departmentNumbers: [String: UInt16] = ["": 0]
     var payerNumbers: [String: UInt16] = ["": 0]
     /// Per claim (run-wide): first record; one more entry at the end.
-    var claimFirstRecord: [Int] = [0]
+    var claimFirstRecord = PagedArray<Int>([0])
     /// Each record's position in its file, for E01 and E02 rows (claim files only).
     var recordPositions = RecordPositions()
-    var claimCents: [Int64] = []
+    var claimCents = PagedArray<Int64>()
     /// X01 findings over ranges of claims (run-wide claims, file positions).
     var envelope: [ClaimFileFinding] = []
     var recordsPerFile: [Int] = []

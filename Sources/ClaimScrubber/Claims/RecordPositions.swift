@@ -7,27 +7,19 @@
 /// `[UInt32]`, and 13 MB with `[Int]`). A position past four billion segments into one file is
 /// not kept; the row then names no line.
 struct RecordPositions: Sendable {
-    private static let pageShift = 16
-    private static let pageSize = 1 << pageShift
     private static let unknown = UInt32.max
-    private var pages: [[UInt32]] = []
-    private(set) var count = 0
+    private var positions = PagedArray<UInt32>()
+
+    var count: Int { positions.count }
 
     mutating func append(_ position: Int) {
-        if count & (Self.pageSize - 1) == 0 {
-            var page: [UInt32] = []
-            page.reserveCapacity(Self.pageSize)
-            pages.append(page)
-        }
-        let kept = position >= 0 && position < Int(Self.unknown) ? UInt32(position) : Self.unknown
-        pages[pages.count - 1].append(kept)
-        count += 1
+        positions.append(position >= 0 && position < Int(Self.unknown) ? UInt32(position) : Self.unknown)
     }
 
     /// The position of `record`, when it was kept.
     subscript(record: Int) -> Int? {
         guard record >= 0, record < count else { return nil }
-        let position = pages[record >> Self.pageShift][record & (Self.pageSize - 1)]
+        let position = positions[record]
         return position == Self.unknown ? nil : Int(position)
     }
 }
