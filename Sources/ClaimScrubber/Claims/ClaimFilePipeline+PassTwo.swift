@@ -29,7 +29,7 @@ extension ClaimFilePipeline {
     /// What routing needs of pass 1 and the shard stage; read-only while pass 2 runs.
     struct ClaimRouting: Sendable {
         let state: ClaimRunState
-        let encounterFindings: [EncounterFinding]
+        let encounterFindings: EncounterFindings
         /// Envelope findings by their first claim (stable).
         let envelope: [ClaimFileFinding]
         let settings: RuleSettings
@@ -121,7 +121,7 @@ extension ClaimFilePipeline {
 
     func passTwo(
         sources: [InputSource], state: ClaimRunState, envelope: [ClaimFileFinding],
-        encounterFindings: [EncounterFinding],
+        encounterFindings: EncounterFindings,
         clean: OutputFile, held: OutputFile, findings: OutputFile
     ) throws {
         try findings.write(Array(ScrubPipeline.findingsHeader.utf8))
@@ -208,6 +208,8 @@ extension ClaimFilePipeline {
             try pool?.finish()
         }
         let changed = "the input changed while it was being scrubbed"
+        // The shard stage's findings in record order, taken unit by unit on this thread.
+        let encounter = EncounterQueue(cursor: try EncounterFindings.Cursor(routing.encounterFindings))
         do {
             var u = 0
             for (fileIndex, original) in sources.enumerated() {
@@ -217,6 +219,7 @@ extension ClaimFilePipeline {
                 while u < units.count && units[u].file == fileIndex {
                     let unit = units[u]
                     u += 1
+                    let end = state.claimFirstRecord[unit.claims.upperBound]
                     guard let count = unit.bytes else {
                         // The rest of the file, with one reader: after the chunks before it.
                         try finishPool()
@@ -226,8 +229,8 @@ extension ClaimFilePipeline {
                         let heldWriter = X12ClaimWriter(output: held)
                         var rows: [UInt8] = []
                         try Self.route(
-                            reader, unit: unit, fileName: fileName, routing: routing, clean: cleanWriter,
-                            held: heldWriter,
+                            reader, unit: unit, fileName: fileName, routing: routing, encounter: encounter,
+                            clean: cleanWriter, held: heldWriter,
                             findings: &rows, findingsFile: findings, metrics: &state.metrics)
                         try cleanWriter.finish()
                         try heldWriter.finish()
@@ -245,8 +248,11 @@ extension ClaimFilePipeline {
                         if more > 0 { throw ScrubError("\(changed) (longer on the second read)", file: fileName) }
                     }
                     if pool == nil { pool = newPool() }
+                    let found = try encounter.take(before: end)
                     pool?.submit(sequence) {
-                        Self.routeChunk(bytes, unit: unit, isLastOfFile: isLast, fileName: fileName, routing: routing)
+                        Self.routeChunk(
+                            bytes, unit: unit, isLastOfFile: isLast, fileName: fileName, routing: routing,
+                            encounter: EncounterQueue(found))
                     }
                     sequence += 1
                     if pool?.hasFailed == true { break }
@@ -265,9 +271,10 @@ extension ClaimFilePipeline {
     }
 
     /// Routes one chunk of whole interchanges (a worker's job).
-    static func routeChunk(_ bytes: Chunk, unit: ClaimUnit, isLastOfFile: Bool, fileName: String, routing: ClaimRouting)
-        -> RoutedChunk
-    {
+    static func routeChunk(
+        _ bytes: Chunk, unit: ClaimUnit, isLastOfFile: Bool, fileName: String, routing: ClaimRouting,
+        encounter: EncounterQueue
+    ) -> RoutedChunk {
         let reader = X12ClaimReader(bytes: bytes, name: fileName, continuesWithISA: !isLastOfFile, mode: .copy)
         // Most claims are clean: the clean bytes are about the chunk's.
         let clean = X12ClaimWriter(output: nil, capacity: bytes.bytes.count + bytes.bytes.count / 8)
@@ -275,8 +282,8 @@ extension ClaimFilePipeline {
         var routed = RoutedChunk()
         do {
             try route(
-                reader, unit: unit, fileName: fileName, routing: routing, clean: clean, held: held,
-                findings: &routed.findings,
+                reader, unit: unit, fileName: fileName, routing: routing, encounter: encounter, clean: clean,
+                held: held, findings: &routed.findings,
                 findingsFile: nil, metrics: &routed.metrics)
             try clean.finish()
             try held.finish()
@@ -292,12 +299,14 @@ extension ClaimFilePipeline {
     /// Routes the claims of one unit: each claim to `clean` or `held`, its findings rows to
     /// `findings` (flushed to `findingsFile` past a MiB when there is one).
     static func route(
-        _ reader: X12ClaimReader, unit: ClaimUnit, fileName: String, routing: ClaimRouting, clean: X12ClaimWriter,
-        held: X12ClaimWriter, findings: inout [UInt8], findingsFile: OutputFile?, metrics: inout ScrubMetrics
+        _ reader: X12ClaimReader, unit: ClaimUnit, fileName: String, routing: ClaimRouting, encounter: EncounterQueue,
+        clean: X12ClaimWriter, held: X12ClaimWriter, findings: inout [UInt8], findingsFile: OutputFile?,
+        metrics: inout ScrubMetrics
     ) throws {
         let state = routing.state
         var rows = try ClaimFindingRows(
-            routing: routing, envelope: unit.envelope, firstRecord: state.claimFirstRecord[unit.claims.lowerBound])
+            routing: routing, envelope: unit.envelope, firstRecord: state.claimFirstRecord[unit.claims.lowerBound],
+            encounter: encounter)
         var claim = unit.claims.lowerBound
         var late = LateHeldClaims()
         while true {
@@ -340,7 +349,9 @@ extension ClaimFilePipeline {
         let state = routing.state
         let cleanWriter = makeWriter(clean)
         let heldWriter = makeWriter(held)
-        var rows = try ClaimFindingRows(routing: routing, envelope: Array(routing.envelope.indices), firstRecord: 0)
+        var rows = try ClaimFindingRows(
+            routing: routing, envelope: Array(routing.envelope.indices), firstRecord: 0,
+            encounter: EncounterQueue(cursor: try EncounterFindings.Cursor(routing.encounterFindings)))
         var claim = 0
         var buffer: [UInt8] = []
         for (fileIndex, original) in sources.enumerated() {
@@ -424,21 +435,22 @@ struct ClaimFindingRows {
     private var nextFinding: Int
     /// Record of the finding at `nextFinding` (`Int.max` past the last).
     private var nextFindingRecord: Int
-    private var nextEncounter: Int
+    /// The shard stage's findings from the first claim's records on.
+    private let encounter: EncounterQueue
     private var nextEnvelope = 0
     private var active: [ClaimFileFinding] = []
     private var rows: [(position: Int, rule: Int, order: Int, row: [UInt8])] = []
 
     /// - Parameter firstRecord: the first record of the first claim.
-    init(routing: ClaimFilePipeline.ClaimRouting, envelope: [Int], firstRecord: Int) throws {
+    init(routing: ClaimFilePipeline.ClaimRouting, envelope: [Int], firstRecord: Int, encounter: EncounterQueue) throws {
         self.routing = routing
         self.envelope = envelope
         findings = routing.state.findings.reader()
         nextFinding = try findings.firstIndex(ofRecordAtLeast: firstRecord)
         nextFindingRecord = nextFinding < findings.count ? try findings.record(nextFinding) : .max
-        nextEncounter = Self.firstIndex(routing.encounterFindings.count) {
-            Int(routing.encounterFindings[$0].ordinal) >= firstRecord
-        }
+        self.encounter = encounter
+        // Findings before the first claim's records belong to no claim of these.
+        while encounter.nextOrdinal < UInt64(firstRecord) { _ = try encounter.next() }
     }
 
     /// True when pass 1 or the shard stage found something on a line of `claim` (the next claim
@@ -447,24 +459,11 @@ struct ClaimFindingRows {
         let state = routing.state
         guard claim < state.claimCents.count else { return false }
         let end = state.claimFirstRecord[claim + 1]
-        return nextFindingRecord < end
-            || (nextEncounter < routing.encounterFindings.count
-                && Int(routing.encounterFindings[nextEncounter].ordinal) < end)
+        return nextFindingRecord < end || encounter.nextOrdinal < UInt64(end)
     }
 
     /// The envelope findings not written yet (after the last claim).
     var remainingEnvelope: ArraySlice<Int> { envelope[nextEnvelope...] }
-
-    /// The first index in `0..<count` where `isAtOrPast` holds (it holds from some index on).
-    private static func firstIndex(_ count: Int, _ isAtOrPast: (Int) -> Bool) -> Int {
-        var low = 0
-        var high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if isAtOrPast(mid) { high = mid } else { low = mid + 1 }
-        }
-        return low
-    }
 
     /// Appends the rows of `claim`, which `reader` has just read; its positions count from
     /// `positionBase` segments into the file.
@@ -474,10 +473,8 @@ struct ClaimFindingRows {
         let state = routing.state
         let first = state.claimFirstRecord[claim]
         let end = state.claimFirstRecord[claim + 1]
-        let encounterFindings = routing.encounterFindings
         // Most claims have no finding: nothing to look up, sort or write.
-        if active.isEmpty && nextFindingRecord >= end
-            && (nextEncounter == encounterFindings.count || Int(encounterFindings[nextEncounter].ordinal) >= end)
+        if active.isEmpty && nextFindingRecord >= end && encounter.nextOrdinal >= UInt64(end)
             && (nextEnvelope == envelope.count || routing.envelope[envelope[nextEnvelope]].claims.lowerBound > claim)
         {
             return
@@ -506,9 +503,7 @@ struct ClaimFindingRows {
                         position, id, encounterId, f.rule, f.severity, f.field, f.value, f.message, fileName)
                 ))
         }
-        while nextEncounter < encounterFindings.count && Int(encounterFindings[nextEncounter].ordinal) < end {
-            let f = encounterFindings[nextEncounter]
-            nextEncounter += 1
+        while encounter.nextOrdinal < UInt64(end), let f = try encounter.next() {
             let record = Int(f.ordinal)
             var earlier: EncounterFinding.EarlierLine?
             if let ordinal = f.earlierOrdinal, let position = state.recordPositions[Int(ordinal)],
@@ -552,3 +547,43 @@ struct ClaimFindingRows {
 
 // Only the pool's delivery queue, or the calling thread once the pool is finished, writes the outputs.
 extension ClaimFilePipeline.Outputs: @unchecked Sendable {}
+
+/// The shard stage's findings as pass 2 writes them, in record order: pulled from their merged
+/// runs (`EncounterFindings.Cursor`), or the ones of one chunk handed to the job routing it.
+/// A class, so that a unit routed on the reading thread takes its findings from the same queue
+/// the chunks after it are given theirs from.
+final class EncounterQueue: @unchecked Sendable {
+    // Used by one thread at a time: the reading thread, or the one job it was handed to.
+    private var items: [EncounterFinding]
+    private var at = 0
+    private var cursor: EncounterFindings.Cursor?
+
+    init(_ items: [EncounterFinding]) {
+        self.items = items
+    }
+
+    init(cursor: EncounterFindings.Cursor) {
+        items = []
+        self.cursor = cursor
+    }
+
+    /// Record number of the next finding, `UInt64.max` when none is left.
+    var nextOrdinal: UInt64 {
+        if let cursor { return cursor.nextOrdinal }
+        return at < items.count ? items[at].ordinal : .max
+    }
+
+    func next() throws -> EncounterFinding? {
+        if cursor != nil { return try cursor?.next() }
+        guard at < items.count else { return nil }
+        at += 1
+        return items[at - 1]
+    }
+
+    /// Every finding on a record before `end`, taken off the queue.
+    func take(before end: Int) throws -> [EncounterFinding] {
+        var taken: [EncounterFinding] = []
+        while nextOrdinal < UInt64(end), let finding = try next() { taken.append(finding) }
+        return taken
+    }
+}

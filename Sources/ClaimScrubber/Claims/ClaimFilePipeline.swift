@@ -404,8 +404,9 @@ final class ClaimFilePipeline {
             MemoryTuning.releaseFreeMemory()
             phaseStarted?("encounter edits")
             let context = EncounterContext(tables: tables, settings: options.settings, payers: state.payerNames)
+            // Streamed to pass 2 from their runs (spilled to --temp-dir past their budget), not
+            // gathered: a batch scrubbed with its own resubmitted copy has an E01 on half its lines.
             let encounterFindings = try EncounterStage.run(store: store, context: context, workers: options.workers)
-                .sorted()
             try applyLate(encounterFindings, envelope: envelope, state: state)
             summary.run.record("encounters", since: t3)
 
@@ -602,8 +603,9 @@ final class ClaimFilePipeline {
     // MARK: - Late findings
 
     /// Holds the claims of the envelope findings and the shard stage's findings, and counts them.
-    private func applyLate(_ encounter: [EncounterFinding], envelope: [ClaimFileFinding], state: ClaimRunState) throws {
-        for finding in encounter {
+    private func applyLate(_ encounter: EncounterFindings, envelope: [ClaimFileFinding], state: ClaimRunState) throws {
+        // Run by run: a line's findings come together and in order, which is all this needs.
+        try encounter.forEach { finding in
             let record = Int(finding.ordinal)
             // `heldRecords` holds every line of a claim held in pass 1, with an error or not.
             let wasFlagged = state.flaggedRecords.contains(record)
