@@ -225,6 +225,13 @@ public enum StructuredDocument {
     }
 
     static func parseTOML(_ text: String, name: String) throws -> StructuredValue {
+        // Nor the escape that makes one: toml++ cuts a key at it, and TOMLKit then force-unwraps
+        // the look-up of the cut key (a `"\u0000" = 1` line stopped the run with SIGILL).
+        if let escape = escapedNUL(in: text) {
+            throw ScrubError(
+                "a NUL character (\\u0000) in the text: no key or value can hold one", file: name,
+                line: lineNumber(of: text.utf8[..<escape]))
+        }
         do {
             return value(try TOMLTable(string: text))
         } catch let error as TOMLParseError {
@@ -244,6 +251,31 @@ public enum StructuredDocument {
         } catch {
             throw ScrubError("invalid TOML: \(error)", file: name)
         }
+    }
+
+    /// Where an escaped NUL (`\u0000` or `\U00000000`, after an odd number of backslashes) starts.
+    static func escapedNUL(in text: String) -> String.UTF8View.Index? {
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        var backslashes = 0
+        while i < utf8.endIndex {
+            let c = utf8[i]
+            if c == UInt8(ascii: "\\") {
+                backslashes += 1
+                i = utf8.index(after: i)
+                continue
+            }
+            if backslashes % 2 == 1 && (c == UInt8(ascii: "u") || c == UInt8(ascii: "U")) {
+                let digits = c == UInt8(ascii: "u") ? 4 : 8
+                let rest = utf8[utf8.index(after: i)...].prefix(digits)
+                if rest.count == digits && rest.allSatisfy({ $0 == UInt8(ascii: "0") }) {
+                    return utf8.index(i, offsetBy: -1)
+                }
+            }
+            backslashes = 0
+            i = utf8.index(after: i)
+        }
+        return nil
     }
 
     /// A TOML value as a plain one, read directly (through JSON text, `inf` and `nan`, valid TOML

@@ -143,6 +143,25 @@ import Testing
         }
     }
 
+    /// An escaped NUL in TOML (`"\u0000" = 1` as a key stopped the run with SIGILL inside TOMLKit)
+    /// is refused naming its line, in a key or a value; an escaped backslash before `u0000` is text.
+    @Test func anEscapedNULInTOMLIsRefusedNamingItsLine() throws {
+        for (text, line) in [
+            ("a = 1\n\"\\u0000\" = 1\n", 2), ("a = 1\n[columns]\n\"Visit\\u0000No\" = \"encounter_id\"\n", 3),
+            ("a = 1\nb = \"x\\U00000000\"\n", 2), ("a = 1\nb = \"\\\\\\u0000\"\n", 2),
+        ] {
+            #expect(StructuredDocument.escapedNUL(in: text) != nil, "\(text)")
+            #expect {
+                _ = try StructuredDocument.parse(text, name: "c.toml")
+            } throws: { error in
+                let error = error as? ScrubError
+                return error?.line == line && error?.message.contains("NUL") == true
+            }
+        }
+        let read = try StructuredDocument.parse("a = \"\\\\u0000\"\nb = 'x\\u0001'\n", name: "c.toml")
+        #expect(read == .table(["a": .string("\\u0000"), "b": .string("x\\u0001")]))
+    }
+
     /// A YAML number with a leading zero is refused: YAML 1.1 reads 010 as octal 8, so a day count
     /// of 0365 was 245 days. Quoted, it is text; 0 and 0x1F keep their meaning.
     @Test func aYAMLNumberWithALeadingZeroIsRefused() throws {
