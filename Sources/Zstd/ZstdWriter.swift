@@ -87,8 +87,9 @@ extension ZstdWriter {
 }
 
 extension ZstdReader {
-    /// Decompresses a whole buffer at once (tests, small files).
-    public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// Decompresses a whole buffer at once (tests, small files); past `limit` bytes of output it
+    /// throws instead (a few KB of zstd can stand for gigabytes).
+    public static func decompress(_ bytes: [UInt8], limit: Int = .max) throws -> [UInt8] {
         var position = 0
         let reader = ZstdReader { buffer in
             let n = min(buffer.count, bytes.count - position)
@@ -104,6 +105,9 @@ extension ZstdReader {
         while true {
             let n = try reader.read(into: chunk)
             if n == 0 { break }
+            guard n <= limit - result.count else {
+                throw ZstdError(message: "decompresses to more than \(limit) bytes")
+            }
             result.append(contentsOf: chunk[0..<n])
         }
         return result

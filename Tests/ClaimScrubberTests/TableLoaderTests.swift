@@ -1,10 +1,40 @@
 import Foundation
 import Synchronization
 import Testing
+import Zstd
 
 @testable import ClaimScrubber
 
 @Suite struct TableLoaderTests {
+    /// A table file of more text than any code table is refused before it is read whole: a sparse
+    /// 2 GiB file (an allocation failure stopped the run), and a small zstd stream of more zeros
+    /// than the limit (it ran for minutes and gigabytes). Under the limit both read as before.
+    @Test func aFileOfMoreTextThanAnyTableIsRefused() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let huge = dir.file("MCE_Simple_Code_Edits_v37.txt")
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        #expect(truncate(huge, 2 << 30) == 0)
+        #expect {
+            _ = try TableFile.read(huge)
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("more than 1024 MiB") == true
+                && (error as? ScrubError)?.file == "MCE_Simple_Code_Edits_v37.txt"
+        }
+        let zeros = [UInt8](repeating: 0, count: 3 << 20)
+        let bomb = try dir.write("bomb.txt.zst", ZstdWriter.compress(zeros, level: 3))
+        #expect(try Fixtures.read(bomb).count == zeros.count)
+        #expect {
+            _ = try TableFile.read(bomb, maxBytes: 2 << 20)
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("more than 2 MiB") == true
+        }
+        #expect(try TableFile.read(bomb, maxBytes: 4 << 20) == zeros)
+        let plain = try dir.write("plain.txt", "A00\tCholera\n")
+        #expect(throws: ScrubError.self) { _ = try TableFile.read(plain, maxBytes: 8) }
+        #expect(try TableFile.read(plain, maxBytes: 13) == Array("A00\tCholera\n".utf8))
+    }
+
     @Test func theShippedTablesLoadWithTheirServedDates() throws {
         let tables = RuleHarness.shipped
         let rows = Dictionary(uniqueKeysWithValues: tables.releases.map { ($0.file, $0) })

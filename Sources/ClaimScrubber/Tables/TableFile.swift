@@ -3,17 +3,28 @@ import Zstd
 
 /// Reads a table file whole, decompressing it when its first bytes say zstd.
 enum TableFile {
-    static func read(_ path: String) throws -> [UInt8] {
+    /// The most text a table file may hold, 1 GiB, compressed or not: the largest CMS file, one
+    /// part of a quarter's NCCI PTP table, is about 33 MB. A larger file (a wrong file in the
+    /// folder, a 92 KB zstd stream of 3 GB of zeros) was read whole into memory: it stopped the run
+    /// with an allocation failure, or ran for minutes.
+    static let maxBytes = 1 << 30
+
+    static func read(_ path: String, maxBytes: Int = TableFile.maxBytes) throws -> [UInt8] {
         let name = (path as NSString).lastPathComponent
-        guard let bytes = readWhole(path) else {
+        let tooLarge = "table file holds more than \(maxBytes >> 20) MiB of text: is it a code table?"
+        guard let bytes = try readWhole(path, maxBytes: maxBytes, tooLarge: ScrubError(tooLarge, file: name)) else {
             throw ScrubError("cannot read table file (missing, unreadable or not a regular file)", file: name)
         }
         guard ZstdFormat.isCompressed(prefix: bytes) else { return withoutByteOrderMark(bytes) }
+        let text: [UInt8]
         do {
-            return withoutByteOrderMark(try ZstdReader.decompress(bytes))
+            text = try ZstdReader.decompress(bytes, limit: maxBytes)
+        } catch let error as ZstdError where error.message.hasPrefix("decompresses to more than") {
+            throw ScrubError(tooLarge, file: name)
         } catch {
             throw ScrubError("table file is not a valid zstd stream: \(error)", file: name)
         }
+        return withoutByteOrderMark(text)
     }
 
     /// The text without a UTF-8 byte order mark before its first line (a spreadsheet's or an
@@ -24,10 +35,12 @@ enum TableFile {
     }
 
     /// The file's bytes, read straight into one array (through `Data` they were copied once more:
-    /// twice a quarter's 33 MB NCCI part at the load's peak); nil when it cannot be read.
-    private static func readWhole(_ path: String) -> [UInt8]? {
+    /// twice a quarter's 33 MB NCCI part at the load's peak); nil when it cannot be read, and
+    /// `tooLarge` thrown past `maxBytes`.
+    private static func readWhole(_ path: String, maxBytes: Int, tooLarge: ScrubError) throws -> [UInt8]? {
         guard let (fd, size) = openRegular(path) else { return nil }
         defer { close(fd) }
+        guard size <= maxBytes else { throw tooLarge }
         var bytes = [UInt8](repeating: 0, count: size)
         let got = bytes.withUnsafeMutableBytes { buffer in try? readFully(fd, into: buffer) { ScrubError($0) } }
         guard let count = got else { return nil }
