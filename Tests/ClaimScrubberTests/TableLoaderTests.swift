@@ -35,6 +35,23 @@ import Zstd
         #expect(try TableFile.read(plain, maxBytes: 13) == Array("A00\tCholera\n".utf8))
     }
 
+    /// A folder with no table file in it is refused by a scrub as by `tables check` (a scrub went
+    /// on without a word, checking against the other folders or none), naming what it ignored.
+    @Test func aFolderWithoutATableFileIsRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        for contents: [String: String] in [[:], ["MCR_MUE_PractitionerServices_Eff_04-01-2026.txt": "x"]] {
+            for (name, text) in contents { try folder.write(name, text) }
+            #expect {
+                _ = try TableLoader.load(directories: [TestPaths.defaultTables, folder.path])
+            } throws: { error in
+                let error = error as? ScrubError
+                return error?.file == folder.path && error?.message.hasPrefix("no table file in this folder") == true
+                    && (contents.isEmpty || error?.message.contains("MCR_MUE_PractitionerServices") == true)
+            }
+        }
+    }
+
     @Test func theShippedTablesLoadWithTheirServedDates() throws {
         let tables = RuleHarness.shipped
         let rows = Dictionary(uniqueKeysWithValues: tables.releases.map { ($0.file, $0) })
@@ -106,6 +123,14 @@ import Zstd
         let folder = try TableFolder()
         defer { folder.remove() }
         try folder.write("ccipra-v321r0-f1.zip", [0x50, 0x4B, 0x03, 0x04])
+        // Alone in its folder it leaves no table: the run stops, saying to unzip it.
+        #expect {
+            _ = try folder.load()
+        } throws: { error in
+            let message = (error as? ScrubError)?.message ?? ""
+            return message.hasPrefix("no table file in this folder") && message.contains("unzip ccipra-v321r0-f1.zip")
+        }
+        try folder.write("icd10cm_order_2026.txt", OfficialLayout.orderLine(1, "A000", billable: true, "x"))
         let tables = try folder.load()
         #expect(tables.ignoredFiles == ["ccipra-v321r0-f1.zip"])
         #expect(

@@ -78,6 +78,21 @@ public enum TableLoader {
         }
         builder.ignoredFiles += ignored
         if let metadataError { throw metadataError }
+        // A folder with no table in it (the wrong one, the tables a level down, a file whose name
+        // is not quite official) would check nothing: `tables check` refused it and a scrub went on
+        // without a word.
+        guard builder.listing.count > firstRow else {
+            let zipped = ignored.filter { $0.lowercased().hasSuffix(".zip") }
+            var message =
+                "no table file in this folder (tables are known by their official names or listed in its "
+                + "tables.toml; folders inside it are not read)"
+            if !zipped.isEmpty {
+                message += "; zip archives are not read: unzip \(zipped.prefix(5).joined(separator: ", ")) into it"
+            } else if !ignored.isEmpty {
+                message += "; not recognised: " + ignored.prefix(5).joined(separator: ", ")
+            }
+            throw ScrubError(message, file: directory)
+        }
         try requireOneReleasePerStart(builder.listing[firstRow...])
     }
 
