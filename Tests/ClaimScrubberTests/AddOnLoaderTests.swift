@@ -62,4 +62,14 @@ import Testing
     func aBrokenRowNamesLineAndColumn(_ row: String, _ line: Int, _ field: String) throws {
         expectTableError(file: "addons.tsv", line: line, field: field) { _ = try Self.load(row) }
     }
+
+    /// A header and no row is refused, as every other table is: it switched E06 off unsaid.
+    @Test func aTableOfItsHeaderAloneIsRefused() throws {
+        #expect {
+            _ = try Self.load("# nothing yet\n")
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == "addons.tsv" && error?.message.contains("no add-on rows") == true
+        }
+    }
 }

@@ -42,6 +42,8 @@ enum AddOnLoader {
             rows.append(AddOnTable.Row(addOn: addOn, primaries: primaries, period: period))
         }
         guard sawHeader else { throw text.error("no header 'addon<TAB>primaries<TAB>effective<TAB>termination'") }
+        // As every other table: a file of its header alone switched E06 off without a word.
+        guard !rows.isEmpty else { throw text.error("no add-on rows") }
         return rows
     }
 }
