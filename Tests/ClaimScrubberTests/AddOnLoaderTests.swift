@@ -63,6 +63,16 @@ import Testing
         expectTableError(file: "addons.tsv", line: line, field: field) { _ = try Self.load(row) }
     }
 
+    /// Manifest dates that leave no row a day to serve are refused (E06 went off unsaid).
+    @Test func manifestDatesThatLeaveNoRowAreRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("addons.tsv", Self.header + "99417\t99215\t2025-01-01\t\n")
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"addons.tsv\"\nkind = \"addon\"\nthrough = \"2024-01-01\"\n")
+        expectTableError(file: "addons.tsv", line: nil, field: "through") { _ = try folder.load() }
+    }
+
     /// A header and no row is refused, as every other table is: it switched E06 off unsaid.
     @Test func aTableOfItsHeaderAloneIsRefused() throws {
         #expect {

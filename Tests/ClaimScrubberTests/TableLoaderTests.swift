@@ -92,6 +92,30 @@ import Zstd
         #expect(tables.mue.limit(code: packed("11042"), on: day("2026-03-20"), setting: .practitioner) != nil)
     }
 
+    /// A date in tables.toml that crosses the file name's leaves the table no date to serve: refused
+    /// naming the file and the manifest's field (it loaded, and every charge got C06 or no edit).
+    @Test(arguments: [
+        ("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", "mue", "through = \"2025-01-01\"", "through"),
+        ("icd10cm_order_2026.txt", "icd10cm", "effective = \"2026-10-01\"", "effective"),
+    ])
+    func manifestAndNameDatesThatCrossAreRefused(file: String, kind: String, date: String, field: String) throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write(
+            file,
+            kind == "mue"
+                ? OfficialLayout.mueFile(["11042,1,1 Line Edit,x"])
+                : OfficialLayout.orderLine(1, "A000", billable: true, "x"))
+        try folder.write("tables.toml", "[[table]]\nfile = \"\(file)\"\nkind = \"\(kind)\"\n\(date)\n")
+        #expect {
+            _ = try folder.load()
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == file && error?.field == field
+                && error?.message.contains("no date of service to serve") == true
+        }
+    }
+
     /// An entry that describes an officially named file without dates leaves the file's coverage
     /// as its name gives it: the NCCI v32.1 PTP table serves from 2026-04-01, listed or not.
     @Test func anUndatedManifestEntryKeepsTheDatesOfTheOfficialName() throws {

@@ -153,6 +153,17 @@ public enum TableLoader {
         // fiscal year's end the name gives, rather than open the release past it.
         let first = entry.effective ?? official?.effective
         let last = entry.through ?? official?.through
+        // One date from tables.toml and the other from the file name can cross (a `through`
+        // before the name's effective date, an `effective` typed a year late): the table then
+        // served no date of service, and every charge got C06 or no edit at all, with only a note.
+        // (Both dates in tables.toml are checked there.)
+        if let first, let last, first > last {
+            let fromManifest = entry.through != nil ? "through" : "effective"
+            throw ScrubError(
+                "tables.toml's \(fromManifest) and the file name's date leave this table no date of service to "
+                    + "serve (\(DayNumber.format(first))..\(DayNumber.format(last)))",
+                file: name, field: fromManifest)
+        }
         return .init(
             file: name, kind: entry.kind, release: entry.release.isEmpty ? (official?.release ?? name) : entry.release,
             period: ServicePeriod(first: first, last: last), declaresEnd: last != nil, setting: setting,
@@ -362,12 +373,18 @@ struct TableSetBuilder {
             // Each row has its own dates; a manifest's `effective`/`through` bound them all.
             row.entries = rows.count
             row.detail = "type 1 add-on codes with their primaries"
-            addOnRows.append(
-                contentsOf: rows.map { r in
-                    var r = r
-                    r.period = r.period.clipped(to: m.period)
-                    return r
-                })
+            let bounded = rows.map { r in
+                var r = r
+                r.period = r.period.clipped(to: m.period)
+                return r
+            }
+            // Dates in tables.toml that leave no row a day to serve switched E06 off unsaid.
+            guard bounded.contains(where: { !$0.period.isEmpty }) else {
+                throw ScrubError(
+                    "no row serves a date within \(m.period.description), the dates tables.toml gives this table",
+                    file: m.file, field: m.period.last != .max ? "through" : "effective")
+            }
+            addOnRows.append(contentsOf: bounded)
         }
         listing.append((row, set, index))
     }
