@@ -138,6 +138,11 @@ import Testing
             OfficialLayout.hcpcsRecord(modifier: "LT", sequence: "00200", recordID: "8"), "record id"
         ),
         ("code twice", OfficialLayout.hcpcsRecord(code: "A0000"), "HCPC"),
+        // A lost line end runs two records into one line: the second was dropped.
+        (
+            "two records on one line",
+            OfficialLayout.hcpcsRecord(code: "G9148") + OfficialLayout.hcpcsRecord(code: "G9149"), "record id"
+        ),
         (
             "added after its termination",
             OfficialLayout.hcpcsRecord(code: "A0001", added: "20260601", termination: "20190101"), "added date"
@@ -156,6 +161,19 @@ import Testing
         expectTableError(file: "HCPC2019_CONTR_ANWEB.txt", line: 6, field: broken.field) { _ = try folder.load() }
     }
 
+    /// The first record with a damaged id was taken for preamble, and its code went missing.
+    @Test func aFirstRecordWithADamagedIdIsNoPreamble() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let text =
+            OfficialLayout.hcpcsPreamble
+            + Array(
+                (OfficialLayout.hcpcsRecord(code: "A0000", recordID: "X") + "\r\n"
+                    + OfficialLayout.hcpcsRecord(code: "A0001") + "\r\n").utf8)
+        try folder.write("HCPC2019_CONTR_ANWEB.txt", text)
+        expectTableError(file: "HCPC2019_CONTR_ANWEB.txt", line: 5, field: "record id") { _ = try folder.load() }
+    }
+
     @Test func aBrokenCSVNamesLineAndColumn() throws {
         let folder = try TableFolder()
         defer { folder.remove() }
@@ -168,6 +186,11 @@ import Testing
         try folder.write(
             "HCPC2024_ANWEB.csv", Self.csvHeader + "\n" + Self.csvRow("J1100") + "\n" + continuation + "\n")
         expectTableError(file: "HCPC2024_ANWEB.csv", line: 3, field: "RECID") { _ = try folder.load() }
+        // A procedure row whose RECID became 7 is no modifier "00" (J1100 went missing).
+        try folder.write(
+            "HCPC2024_ANWEB.csv",
+            Self.csvHeader + "\n" + Self.csvRow("J1000") + "\n" + Self.csvRow("J1100", recid: "7") + "\n")
+        expectTableError(file: "HCPC2024_ANWEB.csv", line: 3, field: "HCPC") { _ = try folder.load() }
     }
 
     @Test func theShippedFileLoadsWithItsRealQuirks() throws {

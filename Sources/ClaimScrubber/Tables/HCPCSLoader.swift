@@ -63,10 +63,18 @@ enum HCPCSLoader {
         try text.forEachLine { number, line in
             if !inRecords {
                 // The preamble ends at the first line that looks like a record.
-                guard line.count >= 11, [0x33, 0x37].contains(line[10]),
-                    PackedCode.pack(TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[0..<5]))) ?? 0 != 0,
-                    line[0..<11].allSatisfy({ $0 != 0x09 })
-                else { return }
+                let coded =
+                    line.count >= 11
+                    && PackedCode.pack(TableText.trimmed(UnsafeRawBufferPointer(rebasing: line[0..<5]))) ?? 0 != 0
+                guard coded, [0x33, 0x37].contains(line[10]), line[0..<11].allSatisfy({ $0 != 0x09 }) else {
+                    // A line of a record's length with a code in front is no preamble: the first
+                    // record with a damaged id (it was skipped as preamble, its code missing).
+                    if coded && line.count >= 293 {
+                        throw text.error(
+                            "record id (position 11) must be 3, 4, 7 or 8", line: number, field: "record id")
+                    }
+                    return
+                }
                 inRecords = true
             }
             if TableText.isBlank(line) { return }
@@ -95,6 +103,12 @@ enum HCPCSLoader {
             guard line.count >= 293 else {
                 throw text.error(
                     "record of \(line.count) bytes ends before position 293", line: number, field: "action code")
+            }
+            // Text past position 320 is another record run on (a lost line end): it was dropped.
+            if line.count > 320, !line[(line.startIndex + 320)...].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                throw text.error(
+                    "record of \(line.count) bytes; a record has 320 (two records on one line?)", line: number,
+                    field: "record id")
             }
             func field(_ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
                 UnsafeRawBufferPointer(rebasing: line[(from - 1)..<to])
@@ -210,8 +224,12 @@ enum HCPCSLoader {
             }
             let hcpc = Array(cell("HCPC").utf8)
             if recordID == "7" {
-                // Modifier records carry the modifier in the code's last two positions (as in the fixed layout).
-                let code = hcpc.count == 2 ? hcpc : hcpc.count == 5 ? Array(hcpc[3...]) : []
+                // Modifier records carry the modifier in the code's last two positions, after three
+                // blanks (as in the fixed layout): a procedure code under a damaged RECID 7 was
+                // read as a modifier, and the procedure went missing.
+                let code =
+                    hcpc.count == 2
+                    ? hcpc : hcpc.count == 5 && hcpc[0..<3].allSatisfy({ $0 == 0x20 }) ? Array(hcpc[3...]) : []
                 guard code.count == 2, let a = PackedCode.value(code[0]), let b = PackedCode.value(code[1]) else {
                     throw text.error("modifier is not two letters or digits", line: number, field: "HCPC")
                 }
