@@ -373,10 +373,12 @@ struct YAMLReader {
             case .bool: return scalar.string.isEmpty ? .null : (node.bool.map { .bool($0) } ?? .string(scalar.string))
             case .int:
                 try refuseLeadingZero(scalar, node)
+                try refuseSexagesimal(scalar, node)
                 return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
             case .float:
                 // Yams takes 090 (no octal) for a float.
                 try refuseLeadingZero(scalar, node)
+                try refuseSexagesimal(scalar, node)
                 return node.float.map { .number($0) } ?? .string(scalar.string)
             // Text, and dates (2025-10-01) as their text, as TOML dates read.
             default: return .string(scalar.string)
@@ -432,5 +434,23 @@ struct YAMLReader {
         throw ScrubError(
             "invalid YAML: \(scalar.string) has a leading zero (YAML reads 010 as octal 8): write the number "
                 + "without it, or quote it for text", file: name, line: line(node))
+    }
+
+    /// YAML 1.1 also reads an unquoted 1:00 as a number in base 60 (60), and 1:00:00 as 3,600:
+    /// `charge_lag_days: 1:00` set 60 days without a word. Refused too; quoted, it is text.
+    private func refuseSexagesimal(_ scalar: Node.Scalar, _ node: Node) throws {
+        guard scalar.style == .plain else { return }
+        let text = scalar.string.drop { $0 == "+" || $0 == "-" }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count > 1, let head = parts.first, !head.isEmpty, head.first?.isNumber == true,
+            head.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }),
+            parts.dropFirst().allSatisfy({ part in
+                let whole = part.split(separator: ".", maxSplits: 1).first ?? ""
+                return !whole.isEmpty && whole.count <= 2 && whole.allSatisfy { $0.isASCII && $0.isNumber }
+            })
+        else { return }
+        throw ScrubError(
+            "invalid YAML: \(scalar.string) reads as a number in base 60 (YAML reads 1:00 as 60): write the number, "
+                + "or quote it for text", file: name, line: line(node))
     }
 }

@@ -181,6 +181,21 @@ import Testing
                 ]))
     }
 
+    /// A YAML number in base 60 is refused: YAML 1.1 reads 1:00 as 60, so `charge_lag_days: 1:00`
+    /// was 60 days. Quoted, it is text.
+    @Test func aYAMLNumberInBase60IsRefused() throws {
+        for number in ["1:00", "1:00:00", "-2:30", "190:20:30.15"] {
+            #expect {
+                _ = try StructuredDocument.parse("a: 1\ncharge_lag_days: \(number)\n", name: "c.yaml")
+            } throws: { error in
+                let error = error as? ScrubError
+                return error?.line == 2 && error?.message.contains("base 60") == true
+            }
+        }
+        let read = try StructuredDocument.parse("a: \"1:00\"\nb: 1:0a\nc: 100\n", name: "c.yaml")
+        #expect(read == .table(["a": .string("1:00"), "b": .string("1:0a"), "c": .number(100)]))
+    }
+
     /// A YAML syntax error is one line naming the problem and where, not libyaml's text over
     /// several lines with the whole offending line quoted (40 KB for a long one).
     @Test func aYAMLSyntaxErrorIsOneShortLine() throws {
