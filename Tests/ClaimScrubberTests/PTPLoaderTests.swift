@@ -123,6 +123,11 @@ import Testing
             "ccipra-v321r0-f1.txt",
             OfficialLayout.ptpFile(["1104\t11000\t\t20250101\t*\t1\tx", "99213\t99211\t\t20250101\t*\t0\tok"]))
         expectTableError(file: "ccipra-v321r0-f1.txt", line: 7, field: "column 1") { _ = try folder.load() }
+        // So is a first row that lost its column-1 code (its line starts with the tab).
+        try folder.write(
+            "ccipra-v321r0-f1.txt",
+            OfficialLayout.ptpFile(["\t11000\t\t20250101\t*\t1\tx", "99213\t99211\t\t20250101\t*\t0\tok"]))
+        expectTableError(file: "ccipra-v321r0-f1.txt", line: 7, field: "column 1") { _ = try folder.load() }
     }
 
     @Test func aFileWithoutItsHeaderIsRejected() throws {

@@ -109,7 +109,9 @@ enum PTPLoader {
                     UnsafeRawBufferPointer(rebasing: line[0..<(line.firstIndex(of: 0x09) ?? line.count)]))
                 // A row; or, once the header began, any line with a first cell (the header's
                 // wrapped lines leave it empty): a broken row, which the row reader names.
-                if (firstCell.count == 5 && PackedCode.pack(firstCell) != nil) || (sawHeader && !firstCell.isEmpty) {
+                if (firstCell.count == 5 && PackedCode.pack(firstCell) != nil) || (sawHeader && !firstCell.isEmpty)
+                    || (sawHeader && looksLikeRow(line))
+                {
                     guard sawHeader else {
                         throw text.error(
                             "no PTP column header ('Column 1 …') before the first row", line: number, field: "column 1")
@@ -124,6 +126,17 @@ enum PTPLoader {
             guard let found else { throw text.error("no PTP rows") }
             return found
         }
+    }
+
+    /// A line with a code in its second cell and an eight-digit date among its cells: a row that
+    /// lost its column-1 code, not a wrapped header line (those hold words). The first row so
+    /// damaged was taken for header and dropped; the row reader now names it.
+    private static func looksLikeRow(_ line: UnsafeRawBufferPointer) -> Bool {
+        let cells = line.split(separator: 0x09, omittingEmptySubsequences: false).map {
+            TableText.trimmed(UnsafeRawBufferPointer(rebasing: $0))
+        }
+        guard cells.count >= 4, cells[1].count == 5, PackedCode.pack(cells[1]) != nil else { return false }
+        return cells.contains { $0.count == 8 && $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
     }
 
     /// Reads the rows in `bytes[from..<to]` (whole lines); line numbers in the error count from 0
