@@ -395,7 +395,13 @@ enum EncounterStage {
             job += 1
         }
         try pool.finish()
-        return collected.withLock { $0 }
+        // Taken out, not copied: the pool's delivery closure holds `collected` until its last
+        // worker thread has let go of it, which can be after this returns, and with it the
+        // findings' temporary file (a test saw the file still there after the findings were gone).
+        return collected.withLock { findings in
+            defer { findings = EncounterFindings() }
+            return findings
+        }
     }
 
     /// A sub-shard with more lines than a job may hold: written to a `GroupFile`, and each
