@@ -52,6 +52,24 @@ import Zstd
         }
     }
 
+    /// The 65th ICD-10-CM release (a code's releases are bits of a 64-bit word) is refused naming
+    /// its file; the message named none.
+    @Test func aSixtyFifthICD10CMReleaseIsRefusedNamingItsFile() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        for year in 1950..<2015 {
+            try folder.write("icd10cm_order_\(year).txt", OfficialLayout.orderLine(1, "A000", billable: true, "x"))
+        }
+        #expect {
+            _ = try folder.load()
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == "icd10cm_order_2014.txt" && error?.message.contains("more than 64") == true
+        }
+        try FileManager.default.removeItem(atPath: folder.path + "/icd10cm_order_2014.txt")
+        #expect(try folder.load().icd10cm.isLoaded)
+    }
+
     @Test func theShippedTablesLoadWithTheirServedDates() throws {
         let tables = RuleHarness.shipped
         let rows = Dictionary(uniqueKeysWithValues: tables.releases.map { ($0.file, $0) })

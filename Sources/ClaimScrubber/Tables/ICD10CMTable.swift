@@ -33,8 +33,13 @@ public struct ICD10CMTable: Sendable {
         var billable: [Bool]
     }
 
+    /// Releases one table holds: a code's are one bit each of a 64-bit word.
+    static let maxReleases = 64
+
     init(releases: [Release]) throws {
-        guard releases.count <= 64 else { throw ScrubError("more than 64 ICD-10-CM releases loaded") }
+        guard releases.count <= Self.maxReleases else {
+            throw ScrubError("more than \(Self.maxReleases) ICD-10-CM releases loaded")
+        }
         schedule = ReleaseSchedule(declared: releases.map(\.period))
         names = releases.map(\.name)
         // Every release's rows in one array sorted by code (each order file is nearly in code

@@ -301,6 +301,13 @@ struct TableSetBuilder {
             let billable = release.billable.lazy.filter { $0 }.count
             row.entries = release.codes.count
             row.detail = "\(billable) billable, \(release.codes.count - billable) headers"
+            // A code's releases are one bit each in a 64-bit word (`ICD10CMTable`): the 65th is
+            // refused here, naming its file, rather than later with no file named.
+            guard icd10cm.count < ICD10CMTable.maxReleases else {
+                throw ScrubError(
+                    "more than \(ICD10CMTable.maxReleases) ICD-10-CM releases loaded: keep the fiscal years you "
+                        + "scrub, in fewer folders", file: m.file)
+            }
             index = icd10cm.count
             icd10cm.append(release)
         case .hcpcs(let release, let period):
