@@ -233,7 +233,11 @@ final class ClaimRunState: @unchecked Sendable {
     var departmentNumbers: [String: UInt16] = ["": 0]
     var payerNumbers: [String: UInt16] = ["": 0]
     /// Per claim (run-wide): first record; one more entry at the end.
-    var claimFirstRecord = PagedArray<Int>([0])
+    var claimFirstRecord: CompactIntegers = {
+        var first = CompactIntegers()
+        first.append(0)
+        return first
+    }()
     /// Each record's position in its file, for E01 and E02 rows (claim files only).
     var recordPositions = RecordPositions()
     var claimCents = PagedArray<Int64>()
@@ -264,16 +268,10 @@ final class ClaimRunState: @unchecked Sendable {
         return n
     }
 
-    /// The claim a record belongs to.
+    /// The claim a record belongs to: the last claim whose first record is at or before it (claims
+    /// without lines share their first record with the claim after them).
     func claim(ofRecord record: Int) -> Int {
-        var low = 0
-        var high = claimFirstRecord.count - 1
-        // Largest claim whose first record is ≤ record (claims without lines share their first record).
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if claimFirstRecord[mid] <= record && mid < claimCents.count { low = mid } else { high = mid - 1 }
-        }
-        return low
+        min(claimFirstRecord.lastIndex(atMost: record) ?? 0, max(claimCents.count - 1, 0))
     }
 }
 
