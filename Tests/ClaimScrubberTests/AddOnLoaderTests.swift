@@ -73,6 +73,20 @@ import Testing
         expectTableError(file: "addons.tsv", line: nil, field: "through") { _ = try folder.load() }
     }
 
+    /// Two rows of one add-on code serving the same day are refused, naming both lines; rows that
+    /// follow each other in time are a code's history.
+    @Test func rowsOfOneCodeThatOverlapAreRefused() throws {
+        expectTableError(file: "addons.tsv", line: 4, field: "effective") {
+            _ = try Self.load("11045\t11042\t2025-01-01\t\n11045\t99999\t2024-01-01\t\n")
+        }
+        let tables = try Self.load(
+            "11045\t11042\t2025-01-01\t\n11045\t99999\t2024-01-01\t2024-12-31\n99417\t99215\t2021-01-01\t\n")
+        #expect(
+            tables.addOns.primaries(of: packed("11045"), on: day("2024-06-01")).map(Array.init) == [packed("99999")])
+        #expect(
+            tables.addOns.primaries(of: packed("11045"), on: day("2025-06-01")).map(Array.init) == [packed("11042")])
+    }
+
     /// A header and no row is refused, as every other table is: it switched E06 off unsaid.
     @Test func aTableOfItsHeaderAloneIsRefused() throws {
         #expect {

@@ -6,6 +6,7 @@ enum AddOnLoader {
 
     static func load(_ text: TableText) throws -> [AddOnTable.Row] {
         var rows: [AddOnTable.Row] = []
+        var lines: [Int] = []
         var fields: [Range<Int>] = []
         var sawHeader = false
         try text.forEachLine { number, line in
@@ -40,10 +41,24 @@ enum AddOnLoader {
                 throw text.error("termination before effective", line: number, field: "termination")
             }
             rows.append(AddOnTable.Row(addOn: addOn, primaries: primaries, period: period))
+            lines.append(number)
         }
         guard sawHeader else { throw text.error("no header 'addon<TAB>primaries<TAB>effective<TAB>termination'") }
         // As every other table: a file of its header alone switched E06 off without a word.
         guard !rows.isEmpty else { throw text.error("no add-on rows") }
+        // Two rows of one add-on code serving the same day: which primaries hold would depend on
+        // the rows' order (a second row for 11045 with other primaries gave E06 on 66 more lines).
+        let order = rows.indices.sorted {
+            (rows[$0].addOn, rows[$0].period.first) < (rows[$1].addOn, rows[$1].period.first)
+        }
+        for (a, b) in zip(order, order.dropFirst())
+        where rows[a].addOn == rows[b].addOn && rows[b].period.first <= rows[a].period.last {
+            let (earlier, later) = lines[a] < lines[b] ? (a, b) : (b, a)
+            throw text.error(
+                "add-on code \(PackedCode.unpack(rows[later].addOn)) has another row serving the same dates (line "
+                    + "\(lines[earlier])): give its primaries in one row, or dates that do not overlap",
+                line: lines[later], field: "effective")
+        }
         return rows
     }
 }
