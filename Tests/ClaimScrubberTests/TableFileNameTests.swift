@@ -56,6 +56,9 @@ import Testing
         "MCR_MUE_PractitionerServices_Eff_02-30-2026.csv", "MCR_MUE_PractitionerServices_Eff_4-1-2026.csv",
         "MCR_MUE_MoonServices_Eff_01-01-2026.csv", "ccipra-v321r0.txt", "ccipra-v3210-f1.txt", "ccipra-v32r0-f1.txt",
         "ccipra-v321r0-f0.txt", "ccioph-vABCr0-f1.txt", "ccipra-v324r0-f1.txt",
+        // Years no date the tables read may have (every other date is 1800–2200).
+        "MCR_MUE_PractitionerServices_Eff_04-29-9999.csv", "HCPC0000_ANWEB.txt", "icd10cm_order_0000.txt",
+        "icd10cm_order_9999.txt",
     ])
     func nearMissesOfOfficialNamesAreRefused(_ name: String) {
         #expect {

@@ -45,6 +45,9 @@ struct TableFileName: Equatable {
         if n.hasPrefix("hcpc"), n.contains("anweb"), n.hasSuffix(".txt") || n.hasSuffix(".csv") {
             var result = TableFileName(kind: "hcpcs", release: "HCPCS")
             if let m = n.firstMatch(of: /^hcpcs?_?([0-9]{4})(?:_([a-z]{3})[a-z]*)?/), let year = Int(m.1) {
+                guard Self.years.contains(year) else {
+                    throw nearMiss(name, "the year in an HCPCS file name (HCPCYYYY_…) is \(Self.yearText)")
+                }
                 let month = m.2.flatMap { Self.month(String($0)) } ?? 1
                 result.effective = DayNumber.from(year: year, month: month, day: 1)
                 result.release = month == 1 ? "CY\(year)" : "CY\(year) \(months[month - 1].capitalized) update"
@@ -82,9 +85,13 @@ struct TableFileName: Equatable {
             file: name)
     }
 
+    /// The years a file name's date may have, as every date the tables read (`DayNumber.parse`).
+    static let years = 1800...2200
+    static let yearText = "1800–2200"
+
     private static func icd10cmOrder(_ n: String) -> TableFileName? {
         if let m = n.wholeMatch(of: /icd10cm_order_(?:([a-z]+)_)?([0-9]{4})\.txt/) {
-            guard let year = Int(m.2) else { return nil }
+            guard let year = Int(m.2), years.contains(year) else { return nil }
             // The year is the fiscal year; an update named by month starts on that month's first day.
             var effective = DayNumber.from(year: year - 1, month: 10, day: 1)
             var fiscalYear = year
@@ -119,7 +126,8 @@ struct TableFileName: Equatable {
     private static func mue(_ n: String) -> TableFileName? {
         guard let m = n.wholeMatch(of: /mcr_mue_([a-z_]+?)_?services_eff_([0-9]{2})_([0-9]{2})_([0-9]{4})\.csv/),
             let setting = ServiceSetting.fromName(String(m.1)), let month = Int(m.2), let day = Int(m.3),
-            let year = Int(m.4), (1...12).contains(month), day >= 1, day <= DayNumber.daysInMonth(year, month)
+            let year = Int(m.4), years.contains(year), (1...12).contains(month), day >= 1,
+            day <= DayNumber.daysInMonth(year, month)
         else { return nil }
         let effective = DayNumber.from(year: year, month: month, day: day)
         return TableFileName(
