@@ -67,7 +67,14 @@ public enum StructuredDocument {
             return try interpret(document)
         } catch var error as ScrubError {
             if error.line == nil, let field = error.field, error.file == path {
-                error.line = line(ofField: field, in: text)
+                // A key that is missing is written nowhere: the table that lacks it is
+                // (`table[2].kind` → the third `[[table]]`).
+                var written = Substring(field)
+                while error.line == nil {
+                    error.line = line(ofField: String(written), in: text)
+                    guard let dot = written.lastIndex(of: ".") else { break }
+                    written = written[..<dot]
+                }
             }
             throw error
         }

@@ -214,6 +214,10 @@ import Zstd
         expectTableError(file: manifest, line: 3, field: "table[0].kind") { _ = try folder.load() }
         try folder.write("tables.toml", "[[table]]\nfile = \"a.tsv\"\nkind = \"mue\"\nsetting = \"hospice\"\n")
         expectTableError(file: manifest, line: 4, field: "table[0].setting") { _ = try folder.load() }
+        // A missing key is written nowhere: the line of the entry that lacks it.
+        try folder.write(
+            "tables.toml", "[[table]]\nfile = \"a.tsv\"\nkind = \"cpt\"\n\n# next\n[[table]]\nfile = \"b.tsv\"\n")
+        expectTableError(file: manifest, line: 6, field: "table[1].kind") { _ = try folder.load() }
         try folder.write("ccipra-v321r0-f1.txt", OfficialLayout.ptpFile(["11042\t11000\t\t20250101\t*\t1\tx"]))
         try folder.write("tables.toml", "[[table]]\nfile = \"ccipra-v321r0-f1.txt\"\nkind = \"mue\"\n")
         expectTableError(file: "ccipra-v321r0-f1.txt", line: nil, field: "kind") { _ = try folder.load() }
