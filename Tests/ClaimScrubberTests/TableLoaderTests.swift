@@ -386,6 +386,26 @@ import Zstd
         #expect(try folder.load().mue.isLoaded(.practitioner))
     }
 
+    /// A manifest value that is a table (`source = { … }`) and a date not written YYYY-MM-DD are
+    /// refused naming the key: the first read as absent, the second month-first. (A number reads
+    /// as its text: `release = 5` names release "5".)
+    @Test func manifestValuesOfAnotherTypeOrDateSpellingAreRefused() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        try folder.write("cpt.txt", "99213\n")
+        let manifest = folder.path + "/tables.toml"
+        for (line, field) in [
+            ("source = { a = 1 }", "source"), ("effective = 20260101", "effective"),
+            ("effective = \"1/2/2026\"", "effective"), ("through = \"2026-3-31\"", "through"),
+        ] {
+            try folder.write("tables.toml", "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\n\(line)\n")
+            expectTableError(file: manifest, line: 4, field: "table[0].\(field)") { _ = try folder.load() }
+        }
+        // A TOML date, unquoted, is a date.
+        try folder.write("tables.toml", "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\neffective = 2026-01-01\n")
+        #expect(try folder.load().releases.first?.effective == "2026-01-01")
+    }
+
     /// A misspelt manifest key (`throgh`, `[[tables]]`) is refused naming it: it dropped a date or
     /// a whole entry without a word.
     @Test func anUnknownManifestKeyIsRefused() throws {

@@ -64,6 +64,12 @@ public struct TableManifest: Sendable {
                     "unknown key (an entry takes \(Self.entryKeys.joined(separator: ", ")))", file: path,
                     field: "\(field).\(stray)")
             }
+            // A value that has no text (`source = { … }`, a list) read as absent, without a word.
+            for key in Self.entryKeys {
+                if let value = item[key], value.string == nil {
+                    throw ScrubError("'\(key)' must be text (in quotes)", file: path, field: "\(field).\(key)")
+                }
+            }
             guard let file = item["file"]?.string, !file.isEmpty else {
                 throw ScrubError("missing 'file'", file: path, field: "\(field).file")
             }
@@ -103,7 +109,14 @@ public struct TableManifest: Sendable {
             func date(_ key: String) throws -> Int32? {
                 guard let text = item[key]?.string, !text.isEmpty else { return nil }
                 let day = DayNumber.parse(text)
-                guard DayNumber.isDate(day) else {
+                // YYYY-MM-DD only, as the message says: the extract's other spellings (1/2/2025)
+                // are month-first, which a manifest written day-first would read wrongly.
+                let iso =
+                    text.utf8.count == 10
+                    && text.utf8.enumerated().allSatisfy { i, c in
+                        i == 4 || i == 7 ? c == UInt8(ascii: "-") : c >= 0x30 && c <= 0x39
+                    }
+                guard iso, DayNumber.isDate(day) else {
                     throw ScrubError("'\(text)' is not a date (YYYY-MM-DD)", file: path, field: "\(field).\(key)")
                 }
                 return day
