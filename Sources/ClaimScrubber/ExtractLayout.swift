@@ -27,7 +27,7 @@ public struct ExtractLayout: Sendable, Equatable {
     /// names, and their canonical columns via the user's column map, then the aliases.
     public init(
         header: [UInt8], delimiter: UInt8? = nil, columnMap: [String: Column] = [:], file: String,
-        encoding: TextEncoding = .utf8
+        encoding: TextEncoding = .utf8, columnMapName: String = "--columns"
     ) throws {
         headerBytes = header
         // Spreadsheets save "Unicode text" as UTF-16 with its byte order mark first; without the
@@ -107,7 +107,7 @@ public struct ExtractLayout: Sendable, Equatable {
             if let user {
                 if let other = mappedBy[user] {
                     throw ScrubError(
-                        "--columns maps two header fields to this column ('\(other)' and '\(name)'); map one of them",
+                        "\(columnMapName) maps two header fields to this column ('\(other)' and '\(name)'); map one of them",
                         file: file, line: 1, field: user.rawValue)
                 }
                 mappedBy[user] = name
@@ -155,13 +155,13 @@ public struct ExtractLayout: Sendable, Equatable {
                     && userColumns[k] != nil && userColumns[k] != column
             }
             if let k = sentElsewhere, let other = userColumns[k] {
-                hint = "the --columns map sends header field '\(names[k])' to \(other.rawValue)"
+                hint = "the \(columnMapName) map sends header field '\(names[k])' to \(other.rawValue)"
             } else if names.first?.lowercased().hasPrefix("sep=") == true {
                 // Excel's delimiter hint, written above the header by some exports.
                 hint = "the first line is a spreadsheet's 'sep=' hint, not the header: remove that line"
             } else if !unmatched.isEmpty {
                 hint =
-                    "--columns names " + unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+                    "\(columnMapName) names " + unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
                     + ", which no header field is"
             } else if names.count == 1 && delimiter != nil {
                 hint = "the header is one field when split at the --delimiter given: is it the file's delimiter?"

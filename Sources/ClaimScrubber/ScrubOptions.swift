@@ -41,6 +41,8 @@ public struct ScrubOptions: Sendable {
     public var tableDirectories: [String] = []
     public var settings = RuleSettings()
     public var columnMap: [String: Column] = [:]
+    /// The file `columnMap` was read from, for messages that name the map.
+    public var columnMapFile: String?
     /// Forced delimiter; nil detects it from the header.
     public var delimiter: UInt8?
     public var workers = 2

@@ -234,6 +234,9 @@ public final class ScrubPipeline {
 
     private func openInputs(standardInput: String?) throws -> [OpenInput] {
         var result: [OpenInput] = []
+        // Messages about the column map name its file: the header's line 1 is the extract's.
+        let columnMapName =
+            options.columnMapFile.map { "--columns \(($0 as NSString).lastPathComponent)" } ?? "--columns"
         for (index, argument) in options.inputs.enumerated() {
             var path = argument
             var name = argument
@@ -265,7 +268,7 @@ public final class ScrubPipeline {
             do {
                 layout = try ExtractLayout(
                     header: header, delimiter: options.delimiter, columnMap: options.columnMap, file: name,
-                    encoding: options.encoding)
+                    encoding: options.encoding, columnMapName: columnMapName)
             } catch let error as ScrubError where !result.isEmpty {
                 // A later input whose first line is no header at all (data only): what matters is
                 // that it is not the first input's header, not which column it lacks.
@@ -280,7 +283,7 @@ public final class ScrubPipeline {
                 if !unmatched.isEmpty {
                     let keys = unmatched.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
                     warning?(
-                        "--columns maps \(keys)\(unmatched.count > 5 ? " and \(unmatched.count - 5) more" : ""), "
+                        "\(columnMapName) maps \(keys)\(unmatched.count > 5 ? " and \(unmatched.count - 5) more" : ""), "
                             + "which no header field is: \(unmatched.count == 1 ? "that mapping does" : "those do") nothing"
                     )
                 }

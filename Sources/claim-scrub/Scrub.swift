@@ -149,7 +149,10 @@ struct Scrub: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             try options.removeStaleOutputs()
             if let config { options.settings = try RuleSettings.load(path: config) }
-            if let columns { options.columnMap = try ExtractLayout.loadColumnMap(path: columns) }
+            if let columns {
+                options.columnMap = try ExtractLayout.loadColumnMap(path: columns)
+                options.columnMapFile = columns
+            }
             options.tableDirectories = try TableLocator.resolve(tables)
             let loaded = try TableLoader.load(directories: options.tableDirectories)
             // The limit is the whole process's: the run's buffers get what the runtime, the

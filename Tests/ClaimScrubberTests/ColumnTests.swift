@@ -25,6 +25,14 @@ import Testing
         }
         let one = try ExtractLayout(header: Self.header, columnMap: ["Visit No": .encounterId], file: "x.csv")
         #expect(one.columns[0] == .encounterId)
+        // The message names the map it comes from, when the run says which file that was.
+        #expect {
+            _ = try ExtractLayout(
+                header: Self.header, columnMap: ["Visit No": .encounterId, "Encounter": .encounterId], file: "x.csv",
+                columnMapName: "--columns map.yaml")
+        } throws: { error in
+            (error as? ScrubError)?.message.hasPrefix("--columns map.yaml maps two header fields") == true
+        }
     }
 
     @Test(arguments: [

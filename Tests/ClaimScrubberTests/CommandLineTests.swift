@@ -781,7 +781,8 @@ import Testing
         ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(
-            run.stderr.contains("warning: --columns maps 'Payer Code', which no header field is"), "\(run.stderr)")
+            run.stderr.contains("warning: --columns map.toml maps 'Payer Code', which no header field is"),
+            "the warning names the map file: \(run.stderr)")
         #expect(!run.stderr.contains("'LINE-ID'"), "a key matching line_id whatever its case: \(run.stderr)")
         #expect(run.stderr.contains("warning: --config has settings for payer 'aetna01', which no line has"))
         #expect(!run.stderr.contains("'AETNA01'"))
