@@ -552,10 +552,13 @@ extension ClaimFilePipeline.Outputs: @unchecked Sendable {}
 /// runs (`EncounterFindings.Cursor`), or the ones of one chunk handed to the job routing it.
 /// A class, so that a unit routed on the reading thread takes its findings from the same queue
 /// the chunks after it are given theirs from.
-final class EncounterQueue: @unchecked Sendable {
-    // Used by one thread at a time: the reading thread, or the one job it was handed to.
+final class EncounterQueue {
+    // Each var is used by one thread at a time: the reading thread, or the one job the queue was
+    // handed to (which never shares it).
     private var items: [EncounterFinding]
+    // See above.
     private var at = 0
+    // See above.
     private var cursor: EncounterFindings.Cursor?
 
     init(_ items: [EncounterFinding]) {
@@ -587,3 +590,6 @@ final class EncounterQueue: @unchecked Sendable {
         return taken
     }
 }
+
+// One thread at a time uses a queue (see its vars).
+extension EncounterQueue: @unchecked Sendable {}
