@@ -54,8 +54,7 @@ struct CompactIntegers: Sendable {
         var current = bases[low]
         let end = min(count, index + (1 << Self.blockShift))
         while index + 1 < end {
-            let step = steps[index + 1]
-            let next = step == Self.escape ? whole[index + 1]! : current &+ Int(step)
+            let next = self.value(at: index + 1, after: current)
             guard next <= value else { break }
             current = next
             index += 1
@@ -70,9 +69,15 @@ struct CompactIntegers: Sendable {
         var i = block << Self.blockShift
         while i < index {
             i += 1
-            let step = steps[i]
-            value = step == Self.escape ? whole[i]! : value &+ Int(step)
+            value = self.value(at: i, after: value)
         }
         return value
+    }
+
+    /// The value at `index` (not a block's first), given the one before it.
+    @inline(__always)
+    private func value(at index: Int, after previous: Int) -> Int {
+        let step = steps[index]
+        return step == Self.escape ? whole[index]! : previous &+ Int(step)
     }
 }

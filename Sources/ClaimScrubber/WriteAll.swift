@@ -34,3 +34,31 @@ func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, failure:
     }
     return got
 }
+
+/// Fills `buffer` from byte `offset` of `fd` (`pread`, so several threads may read one file at
+/// once), retrying short and interrupted reads; throws `failure` when the file ends first or
+/// cannot be read (the run's own temporary files: either way it is damaged).
+func readFully(
+    _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int, failure: () -> ScrubError
+) throws {
+    var done = 0
+    while done < buffer.count {
+        let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { throw failure() }
+        done += n
+    }
+}
+
+/// Writes every byte to `fd` at byte `offset` (`pwrite`), retrying short and interrupted writes.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, failure: (String) -> ScrubError) throws {
+    var done = 0
+    while done < bytes.count {
+        let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw failure(String(cString: strerror(errno)))
+        }
+        done += n
+    }
+}

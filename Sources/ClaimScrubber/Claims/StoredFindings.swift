@@ -254,12 +254,8 @@ final class FindingSegmentFile: Sendable {
 
     /// Fills `buffer` from byte `offset`.
     func read(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < buffer.count {
-            let got = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else { throw ScrubError("the claim findings file is damaged or unreadable", file: path) }
-            done += got
+        try readFully(fd, into: buffer, at: offset) {
+            ScrubError("the claim findings file is damaged or unreadable", file: path)
         }
     }
 }

@@ -35,7 +35,7 @@ struct AddOnRule: EncounterRule {
         var codes: Set<UInt64> = []
 
         mutating func gather(_ line: EncounterLine) {
-            if line.isStandingCharge && context.tables.addOns.isLoaded { codes.insert(line.code) }
+            if line.isStandingCharge { codes.insert(line.code) }
         }
 
         func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {

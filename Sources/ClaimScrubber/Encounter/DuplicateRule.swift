@@ -102,8 +102,9 @@ struct DuplicateRule: EncounterRule {
         mutating func gather(_ line: EncounterLine) {
             guard line.isStandingCharge else { return }
             // Lines come in input order: the first one seen of a key is its first.
-            if exact[ExactKey(line)] == nil { exact[ExactKey(line)] = line.ordinal }
-            if probable[ProbableKey(line)] == nil { probable[ProbableKey(line)] = line.ordinal }
+            let (e, p) = (ExactKey(line), ProbableKey(line))
+            if exact[e] == nil { exact[e] = line.ordinal }
+            if probable[p] == nil { probable[p] = line.ordinal }
         }
 
         func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {

@@ -424,15 +424,8 @@ final class FindingRunFile: @unchecked Sendable {
     /// `count` findings from byte `offset`.
     func read(at offset: Int, count: Int) throws -> [EncounterFinding] {
         try [EncounterFinding](unsafeUninitializedCapacity: count) { buffer, n in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            var done = 0
-            while done < raw.count {
-                let got = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
-                if got < 0 && errno == EINTR { continue }
-                guard got > 0 else {
-                    throw ScrubError("the shard stage's findings file is damaged or unreadable", file: path)
-                }
-                done += got
+            try readFully(fd, into: UnsafeMutableRawBufferPointer(buffer), at: offset) {
+                ScrubError("the shard stage's findings file is damaged or unreadable", file: path)
             }
             n = count
         }

@@ -42,14 +42,8 @@ final class GroupFile {
     private func read(_ buffer: UnsafeMutableBufferPointer<EncounterLine>, at: Int, _ n: Int) throws {
         let raw = UnsafeMutableRawBufferPointer(
             start: UnsafeMutableRawPointer(buffer.baseAddress!), count: n * Self.stride)
-        var done = 0
-        while done < raw.count {
-            let got = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(at * Self.stride + done))
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else {
-                throw ScrubError("a large patient-day's lines file is damaged or unreadable", file: path)
-            }
-            done += got
+        try readFully(fd, into: raw, at: at * Self.stride) {
+            ScrubError("a large patient-day's lines file is damaged or unreadable", file: path)
         }
     }
 
@@ -95,14 +89,9 @@ final class GroupFile {
             var changed = false
             for i in (0..<n).reversed() where try body(&buffer[i]) { changed = true }
             if changed {
-                let raw = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n * Self.stride)
-                var done = 0
-                while done < raw.count {
-                    let put = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(at * Self.stride + done))
-                    if put < 0 && errno == EINTR { continue }
-                    guard put > 0 else { throw failure(String(cString: strerror(errno))) }
-                    done += put
-                }
+                try writeAll(
+                    fd, UnsafeRawBufferPointer(start: buffer.baseAddress, count: n * Self.stride), at: at * Self.stride,
+                    failure: failure)
             }
             end = at
         }

@@ -123,12 +123,14 @@ struct PTPRule: EncounterRule {
 
         mutating func gather(_ line: EncounterLine) {
             guard line.isStandingCharge, practitioner != nil || hospital != nil else { return }
-            var entry = first[Place(line), default: [:]][line.code] ?? FirstLines()
-            if entry.any == .max { entry.any = line.ordinal }
-            if entry.unmodified == .max && !line.hasModifier(in: EncounterRules.ptpBypass) {
-                entry.unmodified = line.ordinal
+            func note(_ entry: inout FirstLines) {
+                if entry.any == .max { entry.any = line.ordinal }
+                if entry.unmodified == .max && !line.hasModifier(in: EncounterRules.ptpBypass) {
+                    entry.unmodified = line.ordinal
+                }
             }
-            first[Place(line), default: [:]][line.code] = entry
+            // In place: one look-up of the place and the code.
+            note(&first[Place(line), default: [:]][line.code, default: FirstLines()])
         }
 
         mutating func report(_ second: EncounterLine, _ out: inout [EncounterFinding]) {
