@@ -696,7 +696,9 @@ struct ClaimFilePipelineTests {
 
     /// An SV1 without an LX of its own — the second line's LX lost, or an SV1 before the claim's
     /// first LX — used to be copied into an output with its claim, its charge never read (a second
-    /// SV1 replaced the first's values): the claim is now held with X01 naming that SV1.
+    /// SV1 replaced the first's values): the claim is now held with X01 naming that SV1. The SV1
+    /// is read as a service line of its own: it counts among the lines in (it was left out), and
+    /// its charge is summed for X02 (the claim whose LX was lost got a false X02).
     @Test(arguments: ["second", "beforeFirstLX"])
     func anSV1WithoutItsOwnLXHoldsItsClaim(kind: String) throws {
         var segments = X12Fixture.standard()
@@ -708,11 +710,18 @@ struct ClaimFilePipelineTests {
         } else {
             claimId = "CLAIM3"
             let clm = segments.firstIndex { $0.hasPrefix("CLM*CLAIM3*") }!
+            // The claim total grows by the added line's charge, so that X02 has nothing to say.
+            var elements = segments[clm].split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+            elements[2] = Money.format(Int64((Double(elements[2])! * 100).rounded()) + 11_000)
+            segments[clm] = elements.joined(separator: "*")
             segments.insert("SV1*HC:99213*110*UN*1***1", at: clm + 2)
         }
+        let services = segments.filter { $0.hasPrefix("SV1*") || $0.hasPrefix("SV2*") }.count
         let (result, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
+        #expect(result.summary.metrics.records == services)
+        #expect(!findings.contains { $0["rule"] == "X02" }, "\(findings)")
         let x01 = findings.filter { $0["rule"] == "X01" }
         #expect(x01.map { [$0["field"]!, $0["encounter_id"]!] } == [["SV1", claimId]], "\(findings)")
         #expect(

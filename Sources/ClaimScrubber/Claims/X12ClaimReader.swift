@@ -943,9 +943,14 @@ final class X12ClaimReader {
             if id == Self.LX {
                 closeLine()
                 lineOpen = true
+                lineHasService = false
                 lxPosition = reader.position
                 copy(reader.element(1), into: &lx01)
                 clear(&lineRef)
+            } else if id == Self.SV1 || id == Self.SV2 {
+                // As in the scan: an SV1 or SV2 without an LX of its own starts a line.
+                if !lineOpen || lineHasService { startLineWithoutLX() }
+                lineHasService = true
             } else if id == Self.REF && lineOpen && Self.equals(reader.element(1), "6R") {
                 copy(reader.element(2), into: &lineRef)
             }
@@ -967,52 +972,26 @@ final class X12ClaimReader {
             lineOpen = true
             lxPosition = reader.position
             copy(reader.element(1), into: &lx01)
-            // The open record's columns start empty (`closeLine` ended the line before).
-            isInstitutionalLine = false
-            lineHasService = false
-            if !pointers.isEmpty { pointers.removeAll(keepingCapacity: true) }
-            clear(&lineRef)
+            startLineState()
         case Self.SV1 where !lineOpen || lineHasService, Self.SV2 where !lineOpen || lineHasService:
-            // A service line is an LX and one SV1 or SV2. Without its own LX this one would be
-            // copied into an output with the claim, its charge never read nor scrubbed: the claim
-            // is held.
+            // A service line is an LX and one SV1 or SV2. This one has no LX of its own: the claim
+            // is held, and the SV1 or SV2 is read as a line of its own, so that its charge is
+            // scrubbed, counted among the lines in and summed for X02 like any other.
             let name = id == Self.SV1 ? "SV1" : "SV2"
             claimFindings.append(
                 ClaimFileFinding(
                     claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: name,
                     message: lineOpen
-                        ? "a second \(name) in service line LX \(text(lx01.bytes)) (an LX missing before it?): it is not scrubbed"
-                        : "\(name) before the claim's first LX: its service line is not scrubbed"))
+                        ? "a second \(name) in service line LX \(text(lx01.bytes)) (an LX missing before it?): "
+                            + "read as a service line of its own"
+                        : "\(name) before the claim's first LX: read as a service line of its own"))
+            startLineWithoutLX()
+            startLineState()
+            if id == Self.SV1 { readSV1() } else { readSV2() }
         case Self.SV1:
-            lineHasService = true
-            setProcedure(element: 1)
-            records.set(.chargeAmount, reader.element(2))
-            if Self.equals(reader.element(3), "MJ") {
-                // SV103 MJ: SV104 gives anesthesia minutes, not units of service (60 minutes of
-                // 00840 were "60 units" against its MUE): the line is one service.
-                records.set(.units, [0x31] as [UInt8])
-            } else {
-                records.set(.units, reader.element(4))
-            }
-            records.set(.placeOfService, reader.element(5))
-            for k in 1...4 {
-                let p = reader.component(7, k)
-                if p.isEmpty { continue }
-                pointers.append(Self.number(p) ?? 0)
-            }
+            readSV1()
         case Self.SV2:
-            lineHasService = true
-            isInstitutionalLine = true
-            records.set(.revenueCode, reader.element(1))
-            if Self.equals(reader.component(2, 1), "HP") {
-                // SV202-1 HP: a HIPPS rate code (a skilled nursing stay's RUAA1), not a HCPCS
-                // code: the revenue code stands for the line, as without SV202 (it was C01).
-                setProcedure(UnsafeRawBufferPointer(start: nil, count: 0))
-            } else {
-                setProcedure(element: 2)
-            }
-            records.set(.chargeAmount, reader.element(3))
-            records.set(.units, reader.element(5))
+            readSV2()
         case Self.DTP:
             let qualifier = reader.element(1)
             if Self.equals(qualifier, "472") {
@@ -1136,6 +1115,61 @@ final class X12ClaimReader {
         if first == 0x56 && digitsAfter && code.count <= 5 { return false }
         if first == 0x45 && digitsAfter && (code.count == 4 || code.count == 5) && code[1] >= 0x38 { return false }
         return true
+    }
+
+    /// Opens a service line at an SV1 or SV2 that has no LX of its own (X01 in the scan): it has
+    /// no LX01, so its line id is its REF*6R, or the claim's id and an empty LX01.
+    private func startLineWithoutLX() {
+        closeLine()
+        lineOpen = true
+        lxPosition = reader.position
+        clear(&lx01)
+        clear(&lineRef)
+    }
+
+    /// The per-line state a new service line starts from (its record's columns start empty:
+    /// `closeLine` ended the line before).
+    private func startLineState() {
+        isInstitutionalLine = false
+        lineHasService = false
+        if !pointers.isEmpty { pointers.removeAll(keepingCapacity: true) }
+        clear(&lineRef)
+    }
+
+    /// SV1, the professional service: procedure, charge, units, place of service and pointers.
+    private func readSV1() {
+        lineHasService = true
+        setProcedure(element: 1)
+        records.set(.chargeAmount, reader.element(2))
+        if Self.equals(reader.element(3), "MJ") {
+            // SV103 MJ: SV104 gives anesthesia minutes, not units of service (60 minutes of
+            // 00840 were "60 units" against its MUE): the line is one service.
+            records.set(.units, [0x31] as [UInt8])
+        } else {
+            records.set(.units, reader.element(4))
+        }
+        records.set(.placeOfService, reader.element(5))
+        for k in 1...4 {
+            let p = reader.component(7, k)
+            if p.isEmpty { continue }
+            pointers.append(Self.number(p) ?? 0)
+        }
+    }
+
+    /// SV2, the institutional service: revenue code, procedure, charge and units.
+    private func readSV2() {
+        lineHasService = true
+        isInstitutionalLine = true
+        records.set(.revenueCode, reader.element(1))
+        if Self.equals(reader.component(2, 1), "HP") {
+            // SV202-1 HP: a HIPPS rate code (a skilled nursing stay's RUAA1), not a HCPCS
+            // code: the revenue code stands for the line, as without SV202 (it was C01).
+            setProcedure(UnsafeRawBufferPointer(start: nil, count: 0))
+        } else {
+            setProcedure(element: 2)
+        }
+        records.set(.chargeAmount, reader.element(3))
+        records.set(.units, reader.element(5))
     }
 
     /// Writes the open service line as a canonical record (scan mode) and notes its place.
