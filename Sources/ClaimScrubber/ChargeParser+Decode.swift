@@ -486,7 +486,7 @@ private final class RecordDecoder {
         amount[r] = cents
         // Codes.
         let (codePointer, codeLength) = field(r, Column.procedureCode.index)
-        procedure[r] = code(codePointer, codeLength)
+        procedure[r] = procedureCode(codePointer, codeLength)
         // Twelve zeros in three vector stores, then the codes of the layout's diagnosis columns
         // (a test of all twelve columns per record cost more than the codes).
         let row = UnsafeMutableRawPointer(diagnoses + r &* 12)
@@ -608,6 +608,18 @@ private final class RecordDecoder {
         let value = ChargeParser.packCode(p, length)
         codeMemo.remember(key, value)
         return value
+    }
+
+    /// A procedure code packed as `code` packs it, except that a dot anywhere makes it malformed:
+    /// CPT and HCPCS codes have none (`992.13` passed as 99213, read with an ICD-10-CM code's dot).
+    @inline(__always)
+    private func procedureCode(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        var i = 0
+        while i < length {
+            if p[i] == 0x2E { return PackedCode.invalid }
+            i &+= 1
+        }
+        return code(p, length)
     }
 
     @inline(__always)

@@ -229,7 +229,7 @@ import Testing
         var codes = [
             "99213", "99213", "I10", "i10", "I10 ", " E11.9", "E119", "S72.001A", "S72001A", "A", "AB", "ABCDEFGH",
         ]
-        codes += ["A0000000", "A00000000", "1234567890", "99-13", "J18.9", "99213", "I10"]
+        codes += ["A0000000", "A00000000", "1234567890", "99-13", "J18.9", "99213", "I10", "992.13", "99213"]
         for _ in 0..<1500 {
             let length = 1 + Int(rng.next() % 8)
             codes.append(
@@ -254,7 +254,9 @@ import Testing
             }
             let dotsRead = dots.isEmpty || (dots == [3] && trimmed.count > 4)
             let expected = dotsRead ? PackedCode.pack(trimmed) ?? PackedCode.invalid : PackedCode.invalid
-            #expect(parsed.batch.procedure[r] == expected, "line \(r): \(code)")
+            // A procedure code has no dot at all (`992.13` passed as 99213).
+            let procedure = dots.isEmpty ? expected : PackedCode.invalid
+            #expect(parsed.batch.procedure[r] == procedure, "line \(r): \(code)")
             #expect(parsed.batch.diagnosis(r, 0) == expected, "line \(r): \(code)")
         }
     }
