@@ -88,7 +88,10 @@ extension ScrubMetrics {
                     rules[i].chargesCents += amount
                     lastRule = rule
                 }
-                let code = TopCode.findingNamesCode(rule) ? Self.packedValue(findings[f].value) : batch.procedure[r]
+                let code =
+                    TopCode.findingNamesCode(rule)
+                    ? Self.packedValue(findings[f].value, diagnosis: TopCode.findingNamesDiagnosis(rule))
+                    : batch.procedure[r]
                 topCodes[TopCode.key(code, rule: rule), default: 0] += 1
                 f += 1
             }
@@ -130,17 +133,16 @@ extension ScrubMetrics {
         }
     }
 
-    /// A code as it appears in a finding's value, packed (dots skipped, spaces trimmed); 0 when
-    /// empty, `PackedCode.invalid` when it is not a code.
-    static func packedValue(_ value: String) -> UInt64 {
+    /// A code as it appears in a finding's value, packed as the parser packs the field (spaces
+    /// trimmed; a diagnosis's one dot after its third character skipped, any other dot makes it
+    /// malformed); 0 when empty, `PackedCode.invalid` when it is not a code. Dots skipped anywhere
+    /// listed `J.069` as J06.9 and a modifier `2.5` as 25 among the top codes.
+    static func packedValue(_ value: String, diagnosis: Bool) -> UInt64 {
         var text = value
         return text.withUTF8 { utf8 in
-            var s = 0
-            var e = utf8.count
-            while s < e && utf8[s] == 0x20 { s += 1 }
-            while e > s && utf8[e - 1] == 0x20 { e -= 1 }
-            return PackedCode.pack(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[s..<e]))
-                ?? PackedCode.invalid
+            guard let p = utf8.baseAddress, !utf8.isEmpty else { return 0 }
+            if !diagnosis && utf8.contains(0x2E) { return PackedCode.invalid }
+            return ChargeParser.packCode(p, utf8.count)
         }
     }
 }

@@ -150,9 +150,14 @@ extension ScrubSummary {
             guard let rule = TopCode.rule(of: key) else { continue }
             byRule[rule, default: []].append((key, n))
         }
+        // Ties by the code's text, as the schema says: the packed order agrees for codes, but put
+        // "(malformed)" last and "(none)" first, which can change the ten that make the cut.
         return byRule.mapValues { entries in
-            entries.sorted { ($0.findings, $1.key) > ($1.findings, $0.key) }.prefix(Self.topCodesPerRule)
-                .map { (TopCode.text(of: $0.key), $0.findings) }
+            let named = entries.map { (code: TopCode.text(of: $0.key), findings: $0.findings) }
+            let sorted = named.sorted {
+                $0.findings != $1.findings ? $0.findings > $1.findings : Array($0.code.utf8).lexicographicallyPrecedes($1.code.utf8)
+            }
+            return Array(sorted.prefix(Self.topCodesPerRule))
         }
     }
 

@@ -238,6 +238,14 @@ public enum TopCode {
         }
     }
 
+    /// Rules whose finding's `value` is a diagnosis code (written with its dot or without).
+    static func findingNamesDiagnosis(_ rule: RuleID) -> Bool {
+        switch rule {
+        case .C04, .C05, .M01, .M02, .M03, .M04: return true
+        default: return false
+        }
+    }
+
     /// Rules whose finding names the offending code in its `value`; the others are counted under
     /// the record's procedure code.
     @inline(__always)

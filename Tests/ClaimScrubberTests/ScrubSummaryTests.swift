@@ -643,4 +643,34 @@ import Testing
         #expect(TopCode.text(of: TopCode.key(PackedCode.pack("ABCDEFGHIJ")!, rule: .C01)) == "(malformed)")
         #expect(TopCode.text(of: TopCode.key(PackedCode.invalid, rule: .C01)) == "(malformed)")
     }
+
+    /// A code with a dot where its code set has none is counted as "(malformed)" among the top
+    /// codes: `J.069` was listed as J06.9, a modifier `2.5` as 25, a place of service `1.1` as 11,
+    /// a revenue code `04.50` as 0450 and a procedure code `992.13` (no C01 then) as 99213.
+    @Test func codesWithMisplacedDotsAreMalformedAmongTheTopCodes() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header =
+            "line_id,encounter_id,patient_id,patient_dob,patient_sex,service_date,post_date,rendering_npi,"
+            + "place_of_service,procedure_code,modifier1,units,charge_amount,dx1,revenue_code"
+        func row(_ id: String, pos: String = "11", code: String = "99213", modifier: String = "", dx: String = "I10",
+                 revenue: String = "") -> String {
+            "\(id),E\(id),P\(id),1960-01-01,F,2026-06-01,2026-06-01,\(ReportFixtures.npiA),\(pos),\(code),"
+                + "\(modifier),1,100.00,\(dx),\(revenue)"
+        }
+        let rows = [
+            row("W1", dx: "J.069"), row("W2", dx: "J069."), row("W3", modifier: "2.5"), row("W4", pos: "1.1"),
+            row("W5", revenue: "04.50"), row("W6", code: "992.13"), row("W7", dx: "J06.9"), row("W8", pos: "98"),
+        ]
+        let (result, _) = try ReportFixtures.scrub(([header] + rows).joined(separator: "\n") + "\n", in: dir)
+        let top = result.summary.topCodes()
+        #expect(top[.C04]?.map(\.code) == ["(malformed)"])
+        #expect(top[.C04]?.first?.findings == 2)
+        #expect(top[.C07]?.map(\.code) == ["(malformed)"])
+        // Ties by the code's text, where "(malformed)" comes first (by the packed key it came last).
+        #expect(top[.C08]?.map(\.code) == ["(malformed)", "98"])
+        #expect(top[.C10]?.map(\.code) == ["(malformed)"])
+        #expect(top[.C01]?.map(\.code) == ["(malformed)"])
+        #expect(result.summary.findings(.C01) == 1)
+    }
 }
