@@ -653,8 +653,10 @@ import Testing
         let header =
             "line_id,encounter_id,patient_id,patient_dob,patient_sex,service_date,post_date,rendering_npi,"
             + "place_of_service,procedure_code,modifier1,units,charge_amount,dx1,revenue_code"
-        func row(_ id: String, pos: String = "11", code: String = "99213", modifier: String = "", dx: String = "I10",
-                 revenue: String = "") -> String {
+        func row(
+            _ id: String, pos: String = "11", code: String = "99213", modifier: String = "", dx: String = "I10",
+            revenue: String = ""
+        ) -> String {
             "\(id),E\(id),P\(id),1960-01-01,F,2026-06-01,2026-06-01,\(ReportFixtures.npiA),\(pos),\(code),"
                 + "\(modifier),1,100.00,\(dx),\(revenue)"
         }
