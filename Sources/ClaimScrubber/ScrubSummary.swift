@@ -116,20 +116,34 @@ public struct ScrubMetrics: Sendable, Equatable {
         topCodes[TopCode.key(procedure, rule: rule), default: 0] += 1
     }
 
-    /// Counts a record held with its claim (X12) or message (HL7) although no error of its own
-    /// holds it, in its department, provider, payer and week, so each group's `held` and
-    /// `heldCents` count every held line as the claim-level totals do.
-    ///
-    /// `wasFlagged`: the record has findings (warnings only) and was counted at risk; its charges
-    /// move to held. The totals `held` and `heldCents` are left to the caller, which counts them
-    /// per claim; `atRiskCents` moves here.
-    mutating func holdWithClaim(
-        department: String, renderingNPI: UInt64, payer: String, serviceDay: Int32, amountCents: Int64, wasFlagged: Bool
+    /// Counts a claim-file line pass 2 read again: `holds` when its claim is held and pass 1
+    /// did not count it held (`heldBefore` when it did), `flags` when an envelope finding is its
+    /// first (at risk when the line is not held), and `envelope`, the envelope findings of its
+    /// claim, counted on its first line. The run-wide finding and error counts have them already (`applyLate`), and the
+    /// totals `held` and `heldCents` are left to the caller, which counts them per claim.
+    mutating func countWithClaim(
+        department: String, renderingNPI: UInt64, payer: String, serviceDay: Int32, amountCents: Int64,
+        procedure: UInt64, holds: Bool, heldBefore: Bool, wasFlagged: Bool, flags: Bool,
+        envelope: [ClaimFilePipeline.EnvelopeCover.EnvelopeFinding]
     ) {
         var change = GroupTally()
-        change.held = 1
-        change.heldCents = amountCents
-        if wasFlagged { change.atRiskCents = -amountCents }
+        if holds {
+            change.held = 1
+            change.heldCents = amountCents
+            // A line flagged before with warnings alone was at risk; now it is held.
+            if wasFlagged { change.atRiskCents = -amountCents }
+        } else if flags && !heldBefore {
+            change.atRiskCents = amountCents
+        }
+        if flags {
+            change.flagged = 1
+            flagged += 1
+        }
+        for finding in envelope {
+            change.findings += 1
+            if finding.error { change.errors += 1 }
+            topCodes[TopCode.key(procedure, rule: finding.rule), default: 0] += 1
+        }
         atRiskCents.addSaturating(change.atRiskCents)
         departments[department, default: GroupTally()].add(change)
         providers[NPI.groupKey(renderingNPI), default: GroupTally()].add(change)

@@ -694,6 +694,50 @@ struct ClaimFilePipelineTests {
         #expect(!findings.contains { $0["rule"] == "X02" }, "\(findings)")
     }
 
+    /// An envelope finding (an SE01 one off) flags every line of the claims it covers: they count
+    /// among the lines with findings, and the finding counts once per claim, with its error, in
+    /// the groups of the claim's first line, so the groups add up to the totals (they had none of
+    /// it, while the rule's own tally counted the lines). Graded a warning, the lines of a claim
+    /// no error holds pass and their charges are at risk; those of a claim held in pass 1 (by
+    /// CLAIM1's malformed code) stay held, not at risk.
+    @Test(arguments: [Severity.error, .warning])
+    func envelopeFindingsCountInTheGroupsOfTheirClaims(severity: Severity) throws {
+        var segments = Self.recountingSE(X12Fixture.standard())
+        // The first transaction set: CLAIM1 (two lines, the second's code malformed) and CLAIM2.
+        let se = segments.firstIndex { $0.hasPrefix("SE*") }!
+        var elements = segments[se].split(separator: "*").map(String.init)
+        elements[1] = String(Int(elements[1])! + 1)
+        segments[se] = elements.joined(separator: "*")
+        let venipuncture = segments.firstIndex { $0.hasPrefix("SV1*HC:36415") }!
+        segments[venipuncture] = segments[venipuncture].replacingOccurrences(of: "36415", with: "3641X")
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments)) { $0.settings.set(.X01, severity) }
+        defer { folder.remove() }
+        #expect(
+            findings.map { [$0["rule"]!, $0["encounter_id"]!] }.sorted { $0.lexicographicallyPrecedes($1) }
+                == [["C01", "CLAIM1"], ["X01", "CLAIM1"], ["X01", "CLAIM2"]], "\(findings)")
+        let m = result.summary.metrics
+        #expect(m.records == 4)
+        #expect(m.flagged == 3)
+        #expect(m.rules[RuleID.X01.ordinal].lines == 3)
+        let errors = severity == .error ? 3 : 1
+        let groups = Array(m.departments.values)
+        #expect(groups.map(\.flagged).reduce(0, +) == 3)
+        #expect(groups.map(\.findings).reduce(0, +) == 3)
+        #expect(groups.map(\.errors).reduce(0, +) == errors)
+        #expect(m.errors == errors)
+        for tallies in [Array(m.providers.values), Array(m.payers.values), Array(m.weeks.values)] {
+            #expect(tallies.map(\.flagged).reduce(0, +) == 3)
+            #expect(tallies.map(\.findings).reduce(0, +) == 3)
+        }
+        // CLAIM1's lines 110.00 + 18.00, held by C01 either way; CLAIM2's 165.00 held by the
+        // envelope's error, or at risk under its warning.
+        #expect(m.heldCents == (severity == .error ? 29_300 : 12_800))
+        #expect(m.atRiskCents == (severity == .error ? 0 : 16_500))
+        #expect(groups.map(\.atRiskCents).reduce(0, +) == m.atRiskCents)
+        #expect(groups.map(\.heldCents).reduce(0, +) == m.heldCents)
+        #expect(result.summary.topCodes()[.X01]?.map(\.findings).reduce(0, +) == 2)
+    }
+
     /// An SV1 without an LX of its own — the second line's LX lost, or an SV1 before the claim's
     /// first LX — used to be copied into an output with its claim, its charge never read (a second
     /// SV1 replaced the first's values): the claim is now held with X01 naming that SV1. The SV1

@@ -38,10 +38,15 @@ extension ClaimFilePipeline {
         let reportedNames: [String]
         /// Which input each record came from (pass 1's counts).
         let inputs: InputRanges
+        /// The envelope findings over each claim, for the groups of its lines.
+        let cover: EnvelopeCover
 
-        /// A held claim whose lines were not all counted held in pass 1 (held late, or by its envelope).
+        /// A claim whose lines pass 2 counts again (`recountHeld`): held with lines pass 1 did not
+        /// count held (held late, or by its envelope), or under an envelope finding.
         func needsRecount(_ claim: Int) -> Bool {
-            guard claim < state.claimCents.count, state.heldClaims.contains(claim) else { return false }
+            guard claim < state.claimCents.count else { return false }
+            if cover.covers(claim) { return true }
+            guard state.heldClaims.contains(claim) else { return false }
             for record in state.claimFirstRecord[claim]..<state.claimFirstRecord[claim + 1]
             where !state.heldRecords.contains(record) {
                 return true
@@ -49,8 +54,9 @@ extension ClaimFilePipeline {
             return false
         }
 
-        /// Counts the lines of a claim held after pass 1 (by the shard stage or its envelope) in
-        /// their groups: pass 1 counted only the lines it held.
+        /// Counts in their groups the lines of a claim held after pass 1 (by the shard stage or
+        /// its envelope), which pass 1 counted only as far as it held them, and the envelope
+        /// findings over the claim, which pass 1 did not know of.
         func recountHeld(_ records: ChargeLines, claim: Int, into metrics: inout ScrubMetrics) {
             var sink = FindingSink(configuration: settings)
             let batch = parser.decode(records, sink: &sink)
@@ -58,18 +64,90 @@ extension ClaimFilePipeline {
         }
 
         /// Counts the lines of `claim` that are `lines` of `batch`, as `recountHeld(_:claim:into:)`.
+        /// An envelope finding flags every line of the claims it covers (as its rule's `lines`
+        /// counts them) and counts once per claim, in the groups of the claim's first line.
         func recountHeld(_ batch: ChargeBatch, lines: Range<Int>, claim: Int, into metrics: inout ScrubMetrics) {
             let first = state.claimFirstRecord[claim]
             let end = state.claimFirstRecord[claim + 1]
-            for i in 0..<min(lines.count, end - first) where !state.heldRecords.contains(first + i) {
+            let envelope = cover.findings(covering: claim)
+            let claimHeld = state.heldClaims.contains(claim)
+            for i in 0..<min(lines.count, end - first) {
+                let wasFlagged = state.flaggedRecords.contains(first + i)
+                let heldBefore = state.heldRecords.contains(first + i)
+                let holds = claimHeld && !heldBefore
+                let flags = !envelope.isEmpty && !wasFlagged
+                let findings = i == 0 ? envelope : []
+                guard holds || flags || !findings.isEmpty else { continue }
                 let r = lines.lowerBound + i
-                metrics.holdWithClaim(
+                metrics.countWithClaim(
                     department: batch.unparsed[r] ? "" : ClaimFilePipeline.department(batch, r),
                     renderingNPI: batch.renderingNPI[r],
                     payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[r])],
-                    serviceDay: batch.serviceDay[r],
-                    amountCents: batch.amountCents[r], wasFlagged: state.flaggedRecords.contains(first + i))
+                    serviceDay: batch.serviceDay[r], amountCents: batch.amountCents[r], procedure: batch.procedure[r],
+                    holds: holds, heldBefore: heldBefore, wasFlagged: wasFlagged, flags: flags, envelope: findings)
             }
+        }
+    }
+
+    /// The envelope findings (SE01, GE01, a missing IEA…) over each claim, by claim ordinal:
+    /// piecewise constant, changing only where a finding's claims start or end. Most files have
+    /// none; a broken one, a few per transaction set.
+    struct EnvelopeCover: Sendable {
+        /// Where each piece starts, ascending; a piece runs to the next start.
+        private var starts: [Int] = []
+        /// The findings (rule, and whether an error) over each piece's claims.
+        private var pieces: [[EnvelopeFinding]] = []
+
+        struct EnvelopeFinding: Sendable, Equatable {
+            var rule: RuleID
+            var error: Bool
+        }
+
+        /// The findings the settings keep (a rule switched off covers nothing), clamped to the
+        /// `claims` of the run.
+        init(_ envelope: [ClaimFileFinding], settings: RuleSettings, claims: Int) {
+            var kept: [EnvelopeFinding] = []
+            var events: [(at: Int, finding: Int, starts: Bool)] = []
+            for f in envelope {
+                guard let severity = settings.severity(of: f.rule, payer: nil) else { continue }
+                let covered = f.claims.clamped(to: 0..<claims)
+                guard !covered.isEmpty else { continue }
+                events.append((covered.lowerBound, kept.count, true))
+                events.append((covered.upperBound, kept.count, false))
+                kept.append(EnvelopeFinding(rule: f.rule, error: severity == .error))
+            }
+            events.sort { $0.at < $1.at }
+            var active: [Int] = []
+            var e = 0
+            while e < events.count {
+                let at = events[e].at
+                while e < events.count && events[e].at == at {
+                    if events[e].starts {
+                        active.append(events[e].finding)
+                    } else {
+                        active.removeAll { $0 == events[e].finding }
+                    }
+                    e += 1
+                }
+                starts.append(at)
+                pieces.append(active.sorted().map { kept[$0] })
+            }
+        }
+
+        /// Whether any envelope finding covers `claim`.
+        @inline(__always)
+        func covers(_ claim: Int) -> Bool { !starts.isEmpty && !findings(covering: claim).isEmpty }
+
+        /// The envelope findings over `claim`, in the order they were found.
+        func findings(covering claim: Int) -> [EnvelopeFinding] {
+            guard let first = starts.first, claim >= first else { return [] }
+            var low = 0
+            var high = starts.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if starts[mid] <= claim { low = mid } else { high = mid - 1 }
+            }
+            return pieces[low]
         }
     }
 
@@ -132,7 +210,8 @@ extension ClaimFilePipeline {
             state: state, encounterFindings: encounterFindings, envelope: sorted, settings: options.settings,
             parser: ChargeParser(
                 layout: CanonicalRecords.layout, settings: options.settings, revenueCodeStandsForProcedure: true),
-            reportedNames: options.reportedInputNames, inputs: InputRanges(recordsPerFile: state.recordsPerFile))
+            reportedNames: options.reportedInputNames, inputs: InputRanges(recordsPerFile: state.recordsPerFile),
+            cover: EnvelopeCover(sorted, settings: options.settings, claims: state.claimCents.count))
         if format == .hl7 {
             try passTwoSerially(sources: sources, routing: routing, clean: clean, held: held, findings: findings)
         } else {

@@ -513,12 +513,13 @@ final class ClaimFilePipeline {
         for r in held {
             while f < sink.findings.count && sink.findings[f].record < r { f += 1 }
             if f < sink.findings.count && sink.findings[f].record == r { continue }
-            metrics.holdWithClaim(
+            metrics.countWithClaim(
                 department: batch.unparsed[Int(r)] ? "" : Self.department(batch, Int(r)),
                 renderingNPI: batch.renderingNPI[Int(r)],
                 payer: batch.payers.isEmpty ? "" : batch.payers[Int(batch.payerIndex[Int(r)])],
-                serviceDay: batch.serviceDay[Int(r)],
-                amountCents: batch.amountCents[Int(r)], wasFlagged: false)
+                serviceDay: batch.serviceDay[Int(r)], amountCents: batch.amountCents[Int(r)],
+                procedure: batch.procedure[Int(r)], holds: true, heldBefore: false, wasFlagged: false, flags: false,
+                envelope: [])
             metrics.heldCents += batch.amountCents[Int(r)]
         }
         metrics.held = held.count
