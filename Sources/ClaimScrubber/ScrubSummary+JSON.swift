@@ -91,10 +91,16 @@ extension ScrubSummary {
         return object
     }
 
-    /// A share rounded to 6 decimals (0 when there is nothing to divide by).
+    /// A share rounded to 6 decimals, half up (0 when there is nothing to divide by).
+    ///
+    /// Rounded in integers: in floating point 41 of 640 (0.0640625) came out 0.064062 while 1 of
+    /// 128 (0.0078125) came out 0.007813.
     static func rate(_ part: Int, _ whole: Int) -> Double {
         guard whole > 0 else { return 0 }
-        return (Double(part) / Double(whole) * 1_000_000).rounded() / 1_000_000
+        let (twice, overflow) = part.magnitude.multipliedReportingOverflow(by: 2_000_000)
+        guard !overflow else { return (Double(part) / Double(whole) * 1_000_000).rounded() / 1_000_000 }
+        let millionths = (twice + UInt(whole)) / (2 * UInt(whole))
+        return (part < 0 ? -1 : 1) * Double(millionths) / 1_000_000
     }
 
     static func groupKey(_ name: String) -> String { name.isEmpty ? noneKey : name }

@@ -78,6 +78,16 @@ import Testing
         }
     }
 
+    /// Rates round half up, exactly: in floating point 41/640 (0.0640625) came out 0.064062
+    /// while 1/128 (0.0078125) came out 0.007813.
+    @Test(arguments: [
+        (41, 640, 0.064063), (1, 128, 0.007813), (23, 80, 0.2875), (1, 3, 0.333333), (2, 3, 0.666667),
+        (1, 2_000_000, 0.000001), (1, 2_000_001, 0), (0, 5, 0), (5, 0, 0), (7, 7, 1),
+    ])
+    func ratesRoundTiesUp(part: Int, whole: Int, rate: Double) {
+        #expect(ScrubSummary.rate(part, whole) == rate)
+    }
+
     /// JSON has no infinity or NaN; the writer never traps on one.
     @Test func nonFiniteNumbersAreNull() throws {
         for value in [Double.infinity, -.infinity, .nan] {

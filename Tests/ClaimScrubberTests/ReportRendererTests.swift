@@ -260,6 +260,26 @@ import Testing
         #expect(ReportFormat.percent(1.0 / 3.0) == "33.3%")
     }
 
+    /// Ties round half up on the share as summary.json writes it: 23 of 80 is 0.2875 there, and
+    /// 28.8% here (in binary it was 287.4999… per mille, shown as 28.7%); a change of 0.0375
+    /// that comes out of a subtraction a little below is +3.8 pp.
+    @Test(arguments: [
+        (23.0 / 80.0, "28.8%"), (0.2875, "28.8%"), (0.0078125, "0.8%"), (0.0640625, "6.4%"), (1.0 / 8.0, "12.5%"),
+        (0.00049, "0.0%"), (0.0005, "0.1%"), (1.0, "100.0%"), (0.999_49, "99.9%"), (0.999_5, "100.0%"), (0, "0.0%"),
+    ])
+    func percentsRoundTiesUp(share: Double, text: String) {
+        #expect(ReportFormat.percent(share) == text)
+    }
+
+    @Test func pointsRoundTiesUpPastTheNoiseOfASubtraction() {
+        let change = 0.2875 - 0.25
+        #expect(change < 0.0375)
+        #expect(ReportFormat.signedPoints(change) == "+3.8 pp")
+        #expect(ReportFormat.signedPoints(-change) == "−3.8 pp")
+        #expect(ReportFormat.fixed(2.25, 1) == "2.3")
+        #expect(ReportFormat.fixed(-1234.5, 0) == "−1,235")
+    }
+
     @Test(arguments: [(0.0, 1.0), (7.0, 2.0), (1_249.0, 500.0), (422.0, 200.0), (4.0, 1.0), (4_001.0, 2_000.0)])
     func gridStepsAreRound(maximum: Double, step: Double) {
         #expect(SVGChart.niceStep(maximum) == step)
