@@ -29,6 +29,40 @@ import Testing
         #expect(schedule.coverageText == "2024-10-01..2025-09-30, 2026-10-01..2027-09-30")
     }
 
+    /// DOMAIN.md: a HCPCS file serves its calendar year or quarter, open-ended for the newest
+    /// loaded. CY2019 beside CY2026 served 2019–2025, so 2023's new codes were C01; those years
+    /// are now served by no release (C06).
+    @Test func aHCPCSReleaseServesItsYearOrQuarterUnlessNewest() {
+        let table = HCPCSTable(
+            releases: [],
+            periods: [
+                ServicePeriod(first: day("2026-01-01"), last: nil), ServicePeriod(first: day("2019-01-01"), last: nil),
+                ServicePeriod(first: day("2025-04-01"), last: nil), ServicePeriod(first: day("2025-10-01"), last: nil),
+                ServicePeriod(first: day("2018-01-01"), last: day("2018-06-30")),
+                ServicePeriod(first: day("2017-01-01"), last: day("2017-12-31")),
+                ServicePeriod(first: day("2016-02-15"), last: nil),
+            ])
+        let schedule = table.schedule
+        #expect(schedule.release(on: day("2016-03-31")) == 6)
+        #expect(schedule.release(on: day("2016-04-01")) == nil)
+        // A last day from tables.toml stands.
+        #expect(schedule.release(on: day("2017-12-31")) == 5)
+        #expect(schedule.release(on: day("2018-06-30")) == 4)
+        #expect(schedule.release(on: day("2018-07-01")) == nil)
+        #expect(schedule.release(on: day("2019-12-31")) == 1)
+        #expect(schedule.release(on: day("2020-01-01")) == nil)
+        #expect(schedule.release(on: day("2023-07-01")) == nil)
+        // April's update serves its quarter; October's runs to the year's end, where CY2026 starts.
+        #expect(schedule.release(on: day("2025-04-01")) == 2)
+        #expect(schedule.release(on: day("2025-06-30")) == 2)
+        #expect(schedule.release(on: day("2025-07-01")) == nil)
+        #expect(schedule.release(on: day("2025-12-31")) == 3)
+        #expect(schedule.release(on: day("2026-01-01")) == 0)
+        #expect(schedule.release(on: day("2099-01-01")) == 0)
+        // The newest alone is open-ended, as a single release is.
+        #expect(HCPCSTable.served([ServicePeriod(first: day("2019-01-01"), last: nil)]).first?.last == .max)
+    }
+
     @Test func ofTwoReleasesWithOneStartTheLaterLoadedServes() {
         let schedule = ReleaseSchedule(declared: [
             ServicePeriod(first: day("2025-01-01"), last: nil), ServicePeriod(first: day("2025-01-01"), last: nil),

@@ -42,7 +42,31 @@ public struct HCPCSTable: Sendable {
 
     init(releases: [Release], periods: [ServicePeriod]) {
         self.releases = releases
-        schedule = ReleaseSchedule(declared: periods)
+        schedule = ReleaseSchedule(declared: Self.served(periods))
+    }
+
+    /// The dates each release may serve before the next one cuts it short (DOMAIN.md, "Release
+    /// coverage"): a release effective in January serves its calendar year and a quarterly update
+    /// (April, July, October) its calendar quarter, while the newest loaded is open-ended. A last
+    /// day from tables.toml stands. CY2019 beside CY2026 served 2019 to 2025, calling codes added
+    /// since 2019 C01 where no loaded release knew those years: C06 now says so.
+    static func served(_ declared: [ServicePeriod]) -> [ServicePeriod] {
+        guard
+            let newest = declared.indices.max(by: {
+                (declared[$0].first, $0) < (declared[$1].first, $1)
+            })
+        else { return declared }
+        return declared.indices.map { i in
+            var period = declared[i]
+            guard i != newest, period.last == .max, period.first != .min else { return period }
+            let start = DayNumber.civil(period.first)
+            let lastMonth = start.month == 1 ? 12 : (start.month + 2) / 3 * 3
+            period.last =
+                lastMonth == 12
+                ? DayNumber.from(year: start.year, month: 12, day: 31)
+                : DayNumber.from(year: start.year, month: lastMonth + 1, day: 1) - 1
+            return period
+        }
     }
 
     public var isLoaded: Bool { !releases.isEmpty }
