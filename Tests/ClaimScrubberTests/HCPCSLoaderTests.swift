@@ -61,11 +61,14 @@ import Testing
             "HCPC2025_OCT_ANWEB.txt.zst",
             OfficialLayout.hcpcsRecord(code: "G0008", coverage: "I", added: "19930101") + "\r\n", compressed: true)
         let hcpcs = try folder.load().hcpcs
-        let old = try #require(hcpcs.release(on: day("2025-09-30")))
+        let old = try #require(hcpcs.release(on: day("2019-12-31")))
         let new = try #require(hcpcs.release(on: day("2025-10-01")))
         #expect(hcpcs.releases[old].name == "CY2019")
         #expect(hcpcs.releases[new].name == "CY2025 October update")
-        #expect(hcpcs.schedule.periods[old] == ServicePeriod(first: day("2019-01-01"), last: day("2025-09-30")))
+        // Beside a newer release, CY2019 serves its calendar year alone (DOMAIN.md): no loaded
+        // release knows 2020 to September 2025.
+        #expect(hcpcs.schedule.periods[old] == ServicePeriod(first: day("2019-01-01"), last: day("2019-12-31")))
+        #expect(hcpcs.release(on: day("2025-09-30")) == nil)
         #expect(hcpcs.effect(packed("G0008"), on: day("2026-01-01"), release: new) == .inEffect(coverage: 0x49))
     }
 
