@@ -340,12 +340,25 @@ public enum ReportRenderer {
         return html + "</tbody></table>\n</section>\n"
     }
 
+    /// The most weeks the trend chart draws as a continuous axis (three years).
+    static let maximumTrendWeeks = 156
+
     static func weeklyTrend(_ s: ScrubSummary) -> String {
         // Weeks in time order; the lines without a usable date of service ("(none)") last, not
         // first on the timeline.
         let dated = s.metrics.weeks.filter { $0.key != ISOWeek.none }.sorted { $0.key < $1.key }
         let weeks = dated + s.metrics.weeks.filter { $0.key == ISOWeek.none }.map { ($0.key, $0.value) }
-        let bars = weeks.map { week, t in
+        // The chart's axis is time: a week without lines is an empty column (a late charge a year
+        // back sat beside this month's weeks), unless the weeks span more than the chart can show.
+        let span = dated.isEmpty ? 0 : Int(dated.last!.key) - Int(dated.first!.key) + 1
+        let continuous = span <= maximumTrendWeeks
+        var charted = weeks
+        if continuous && span > dated.count {
+            let first = dated.first!.key
+            charted = (0..<Int32(span)).map { (first + $0, s.metrics.weeks[first + $0] ?? GroupTally()) }
+            charted += weeks.filter { $0.0 == ISOWeek.none }
+        }
+        let bars = charted.map { week, t in
             SVGChart.Bar(
                 label: ISOWeek.label(week), value: Double(t.lines),
                 display: "\(ReportFormat.count(t.lines)) lines, \(ReportFormat.count(t.held)) held",
@@ -357,6 +370,9 @@ public enum ReportRenderer {
             : "Lines per ISO week of service, held lines darker, from \(ISOWeek.label(dated.first!.key)) "
                 + "to \(ISOWeek.label(dated.last!.key)); busiest week "
                 + "\(ISOWeek.label(dated.max { ($0.value.lines, $1.key) < ($1.value.lines, $0.key) }!.key))."
+        if !continuous {
+            description += " The weeks span more than \(maximumTrendWeeks): weeks without lines are left out."
+        }
         if let undated = s.metrics.weeks[ISOWeek.none], !dated.isEmpty, undated.lines > 0 {
             description += " \(ReportFormat.count(undated.lines)) lines without a usable date of service, last."
         }

@@ -54,6 +54,38 @@ import Testing
         #expect(html.contains("<meta charset=\"utf-8\">"))
     }
 
+    /// The trend chart's axis is time: a week without lines between two with lines is an empty
+    /// column (a late charge from weeks back sat right beside this month's weeks); past three
+    /// years of weeks, only the weeks with lines are drawn, and the caption says so.
+    @Test func theWeeklyTrendLeavesNoWeekOut() throws {
+        func chartWeeks(_ services: [String]) throws -> (bars: [String], html: String) {
+            let dir = try TemporaryFolder()
+            defer { dir.remove() }
+            let rows = services.enumerated().map { k, day in
+                ReportFixtures.line(
+                    "L\(k)", department: "Cardiology", npi: ReportFixtures.npiA, payer: "MCR01", service: day,
+                    post: day,
+                    amount: "10.00")
+            }
+            let (result, _) = try ReportFixtures.scrub(
+                ([ReportFixtures.header] + rows).joined(separator: "\n") + "\n", in: dir)
+            let section = ReportRenderer.weeklyTrend(result.summary)
+            let chart = section.components(separatedBy: "</svg>")[0]
+            let bars = chart.components(separatedBy: "<g><title>").dropFirst().map {
+                String($0.prefix { $0 != ":" })
+            }
+            return (bars, section)
+        }
+        let near = try chartWeeks(["2026-03-02", "2026-03-03", "2026-04-01", "2026-03-16"])
+        #expect(near.bars == ["2026-W10", "2026-W11", "2026-W12", "2026-W13", "2026-W14"])
+        #expect(near.html.contains("<title>2026-W11: 0 lines, 0 held</title>"))
+        // The table lists the weeks with lines.
+        #expect(near.html.components(separatedBy: "<tr><th scope=\"row\">").count - 1 == 3)
+        let far = try chartWeeks(["2020-01-06", "2026-04-01"])
+        #expect(far.bars == ["2020-W02", "2026-W14"])
+        #expect(far.html.contains("weeks without lines are left out"))
+    }
+
     @Test func chartsCarryTitlesAndTextAlternatives() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
