@@ -481,11 +481,111 @@ struct HL7MessageReaderTests {
             findings.filter { $0["rule"] == "X01" }.map { [$0["field"]!, $0["value"]!] } == [["FT1-6", "PY"]],
             "\(findings)")
         #expect(result.summary.metrics.held == 2)
+        // The payment counts as a line with no amount: the held dollars are the charge's.
+        #expect(result.summary.metrics.records == 2)
+        #expect(result.summary.metrics.heldCents == 11_000)
         // A charge's own type passes: the control.
         let charges = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
         let (passed, other, none) = try scrub(charges.joined(separator: "\r") + "\r")
         defer { other.remove() }
         #expect(passed.exitStatus == 0 && none.isEmpty)
+    }
+}
+
+// MARK: - What an HL7 field means (found by the HL7 audit)
+
+extension HL7MessageReaderTests {
+    /// A payment (FT1-6 PY) is no charge: it holds its own message and nothing else. It was an
+    /// exact duplicate of the charge it pays (E01), added a unit to its MUE sum (E05 held the
+    /// clean message of the charge), and as a negative amount it cancelled a charge, so a real
+    /// duplicate passed.
+    @Test func aPaymentStaysOutOfTheEncounterEdits() throws {
+        let charge = HL7Fixture.charge(set: 1, id: "T1", amount: "100.00")
+        let pay = HL7Fixture.message(
+            control: "M2", visit: "V1",
+            charges: [HL7Fixture.charge(set: 1, id: "P1", amount: "100.00", type: "PY")])
+        let (alone, folder, findings) = try scrub(
+            (HL7Fixture.message(control: "M1", visit: "V1", charges: [charge]) + pay).joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(findings.map { $0["rule"]! } == ["X01"], "\(findings)")
+        #expect(alone.summary.metrics.held == 1)
+        // A payment of minus the charge, then the charge again: the repeat is still E01.
+        let refund = HL7Fixture.message(
+            control: "M2", visit: "V1",
+            charges: [HL7Fixture.charge(set: 1, id: "P1", amount: "-100.00", type: "PY")])
+        let again = HL7Fixture.message(
+            control: "M3", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T2", amount: "100.00")])
+        let (_, other, repeated) = try scrub(
+            (HL7Fixture.message(control: "M1", visit: "V1", charges: [charge]) + refund + again).joined(
+                separator: "\r") + "\r")
+        defer { other.remove() }
+        #expect(repeated.filter { $0["rule"] == "E01" }.map { $0["line_id"]! } == ["T2"], "\(repeated)")
+    }
+
+    /// A credit written with a plus sign (`+100.00`) is minus 100.00; one negative already stays.
+    /// The `-` put before the `+` made the amount unreadable, and S03 held the message.
+    @Test(arguments: [("+100.00", "-100.00"), ("100.00", "-100.00"), ("-100.00", "-100.00"), ("(100.00)", "(100.00)")])
+    func aCreditIsNegatedAsANumber(written: String, read: String) throws {
+        let text = HL7Fixture.message(
+            control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", amount: written, type: "CD")]
+        ).joined(separator: "\r")
+        let records = try records(text)
+        #expect(records.contains(",\(read),"), "\(records)")
+    }
+
+    /// PID-3's id is unique within its assigning authority (CX-4): two hospitals' patient PAT1
+    /// are two patients, and no duplicates of each other. The MR repetition is the patient's
+    /// wherever it comes, so one patient sent as MR~SS and as SS~MR stays one.
+    @Test func thePatientIsTheMedicalRecordNumberWithinItsAuthority() throws {
+        func pid(_ identifiers: String) -> String {
+            HL7Fixture.segment("PID", [1: "1", 3: identifiers, 5: "DOE^JANE", 7: "19700101", 8: "F"])
+        }
+        func run(_ first: String, _ second: String) throws -> [String] {
+            var a = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+            var b = HL7Fixture.message(control: "M2", visit: "V2", charges: [HL7Fixture.charge(set: 1, id: "T2")])
+            a[2] = pid(first)
+            b[2] = pid(second)
+            let (_, folder, findings) = try scrub((a + b).joined(separator: "\r") + "\r")
+            defer { folder.remove() }
+            return findings.map { $0["rule"]! }
+        }
+        #expect(try run("PAT1^^^HOSP^MR", "PAT1^^^CLINIC^MR") == [])
+        #expect(try run("PAT1^^^HOSP^MR", "PAT1^^^HOSP^MR") == ["E01"])
+        #expect(try run("PAT1^^^HOSP^MR~123456789^^^SSA^SS", "123456789^^^SSA^SS~PAT1^^^HOSP^MR") == ["E01"])
+        #expect(try run("PAT1", "PAT1") == ["E01"])
+    }
+
+    /// FT1-20 (XCN) names its id's type in XCN-13: the NPI is the repetition typed NPI, and an
+    /// id of another type (a local doctor number) is none. The first repetition's id was taken,
+    /// and C09 held the message.
+    @Test(arguments: [
+        ("D12345^SMITH^JOHN^^^^^^^^^^DN~1234567893^SMITH^JOHN^^^^^^^^^^NPI", "1234567893"),
+        ("1234567893^SMITH^JOHN^^^^^^^^^^NPI", "1234567893"), ("1234567893^SMITH^JOHN", "1234567893"),
+        ("D12345^SMITH^JOHN^^^^^^^^^^DN", ""),
+    ])
+    func theRenderingNPIIsTheIdTypedNPI(performer: String, npi: String) throws {
+        var fields = HL7Fixture.charge(set: 1, id: "T1").split(separator: "|", omittingEmptySubsequences: false).map(
+            String.init)
+        fields[20] = performer
+        let text = HL7Fixture.message(control: "M1", visit: "V1", charges: [fields.joined(separator: "|")]).joined(
+            separator: "\r")
+        let record = try records(text).split(separator: "\n").last!.split(
+            separator: ",", omittingEmptySubsequences: false)
+        #expect(String(record[CanonicalRecords.columns.firstIndex(of: .renderingNpi)!]) == npi)
+    }
+
+    /// v2.7 adds a truncation character to MSH-2 (`^~\&#`), which `\P\` stands for in a value.
+    @Test func theTruncationEscapeIsDecoded() throws {
+        var message = HL7Fixture.message(
+            control: "M1", visit: "V1", version: "2.7",
+            charges: [HL7Fixture.charge(set: 1, id: "T1", department: "CARDIO\\P\\2")])
+        message[0] = message[0].replacingOccurrences(of: "|^~\\&|", with: "|^~\\&#|")
+        #expect(message[0].hasPrefix("MSH|^~\\&#|"))
+        #expect(try records(message.joined(separator: "\r")).contains("CARDIO#2"))
+        // Without a truncation character in MSH-2, `\P\` stays as written.
+        let older = HL7Fixture.message(
+            control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1", department: "CARDIO\\P\\2")])
+        #expect(try records(older.joined(separator: "\r")).contains("CARDIO\\P\\2"))
     }
 }
 

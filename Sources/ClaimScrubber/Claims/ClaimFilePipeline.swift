@@ -523,7 +523,9 @@ final class ClaimFilePipeline {
             metrics.heldCents += batch.amountCents[Int(r)]
         }
         metrics.held = held.count
-        let malformed = ScrubPipeline.unreadableForEncounterRules(sink.findings)
+        var malformed = ScrubPipeline.unreadableForEncounterRules(sink.findings)
+        let notCharges = input.recordFindings.filter { $0.1.notACharge && Int($0.0) < batch.count }.map(\.0)
+        if !notCharges.isEmpty { malformed = Array(Set(malformed).union(notCharges)).sorted() }
         let (lines, departments) = ScrubPipeline.encounterLines(batch, held: held, malformed: malformed)
         return ClaimBatchOutcome(
             batch: input.sequence, recordBase: input.recordBase, claimBase: input.claimBase, records: batch.count,

@@ -29,6 +29,8 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private var repetitionSeparator: UInt8 = 0x7E
     @exclusivity(unchecked) private var escapeCharacter: UInt8 = 0x5C
     @exclusivity(unchecked) private var subcomponentSeparator: UInt8 = 0x26
+    /// The truncation character, MSH-2's fifth (v2.7 on), which `\P\` stands for; nil without one.
+    @exclusivity(unchecked) private var truncationCharacter: UInt8?
 
     /// The terminator of the file's first segment, which the rebuilt batch envelope ends its
     /// segments with; and the batch envelope, as read.
@@ -317,6 +319,7 @@ final class HL7MessageReader: ClaimUnitReader {
                 case 0x54: out.append(subcomponentSeparator)
                 case 0x52: out.append(repetitionSeparator)
                 case 0x45: out.append(escapeCharacter)
+                case 0x50 where truncationCharacter != nil: out.append(truncationCharacter!)
                 default: out.append(contentsOf: text[i...(i + 2)])
                 }
                 i += 3
@@ -391,6 +394,7 @@ final class HL7MessageReader: ClaimUnitReader {
         repetitionSeparator = segment[5]
         escapeCharacter = segment[6]
         subcomponentSeparator = segment[7]
+        truncationCharacter = segment.count > 8 && segment[8] != fieldSeparator ? segment[8] : nil
     }
 
     private func startMessage() {
@@ -470,7 +474,9 @@ final class HL7MessageReader: ClaimUnitReader {
                 structureError("PID", "a second PID in one message")
             }
             sawPatient = true
-            patientId = value(3)
+            patientId = Self.patientKey(
+                repetitions(3), id: { value(3, repetition: $0) }, type: { value(3, component: 5, repetition: $0) },
+                authority: { value(3, component: 4, repetition: $0) })
             birthDate = Self.datePart(value(7))
             sex = value(8)
             // HL7 table 0001 has A (ambiguous), N (not applicable) and O (other) beside F, M and U,
@@ -565,21 +571,20 @@ final class HL7MessageReader: ClaimUnitReader {
             }
         }
         // FT1-6 (HL7 table 0017): CG a charge, CD a credit; a payment (PY), an adjustment (AJ) or a
-        // co-payment (CO) is no charge to scrub, and was scrubbed as one (its "code" C01).
+        // co-payment (CO) is no charge to scrub, and was scrubbed as one (its "code" C01). Its
+        // message is held (X01); the line counts among the lines in with no amount, and stays out
+        // of the encounter edits: a payment of one visit's amount was an exact duplicate of its
+        // charge, added units to its MUE sum, and as a negative amount cancelled a charge.
         if !type.isEmpty && type != Array("CG".utf8) && type != Array("CD".utf8) {
-            lineFindings.append(
-                (
-                    lineIds.count - 1,
-                    ClaimFileFinding(
-                        claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: position, field: "FT1-6",
-                        value: String(decoding: type.prefix(10), as: UTF8.self),
-                        message:
-                            "transaction type is not a charge (CG) or a credit (CD): the line is no charge to scrub")
-                ))
+            var finding = ClaimFileFinding(
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: position, field: "FT1-6",
+                value: String(decoding: type.prefix(10), as: UTF8.self),
+                message: "transaction type is not a charge (CG) or a credit (CD): the line is no charge to scrub")
+            finding.notACharge = true
+            lineFindings.append((lineIds.count - 1, finding))
+            amount = Array("0.00".utf8)
         }
-        if type == Array("CD".utf8), let first = amount.first, first != 0x2D, !amount.isEmpty {
-            amount.insert(0x2D, at: 0)
-        }
+        if type == Array("CD".utf8) { amount = Self.negated(amount) }
         if let cents = amount.withUnsafeBytes({ Money.cents($0) }) { claimChargeCents += cents }
         let procedure = old ? value(7) : (value(25).isEmpty ? value(7) : value(25))
         var modifiers: [[UInt8]] = []
@@ -589,7 +594,7 @@ final class HL7MessageReader: ClaimUnitReader {
         for r in 0..<repetitions(19) { diagnoses.append(value(19, repetition: r)) }
         // Fields are gathered now and written at the end of the message, when PV1 and PID are known.
         var fields: [[UInt8]] = [
-            lineId, Self.datePart(value(4)), Self.datePart(value(5)), value(13), value(20), procedure,
+            lineId, Self.datePart(value(4)), Self.datePart(value(5)), value(13), performerNPI(), procedure,
         ]
         for k in 0..<4 { fields.append(k < modifiers.count ? modifiers[k] : []) }
         // Past four (a claim line carries four): in the `modifiers` column, where the parser holds
@@ -614,6 +619,45 @@ final class HL7MessageReader: ClaimUnitReader {
         fields.append(extra)
         fields.append(contentsOf: diagnoses)
         charges.append(fields)
+    }
+
+    /// A credit's amount as a negative one: `100.00` and `+100.00` become `-100.00`; one negative
+    /// already (`-100.00`, `(100.00)`) stays. A `+` kept behind the inserted `-` made the amount
+    /// unreadable (S03).
+    static func negated(_ amount: [UInt8]) -> [UInt8] {
+        guard let at = amount.firstIndex(where: { $0 != 0x20 }) else { return amount }
+        switch amount[at] {
+        case 0x2D, 0x28: return amount
+        case 0x2B:
+            var result = amount
+            result[at] = 0x2D
+            return result
+        default: return [0x2D] + amount[at...]
+        }
+    }
+
+    /// The patient of PID-3 (CX): the repetition whose identifier type (CX-5) is MR, the medical
+    /// record number, else the first; its id (CX-1) with its assigning authority (CX-4) when
+    /// there is one, since an id is unique only within its authority: two hospitals' patient 1
+    /// were one patient, and each other's duplicates.
+    static func patientKey(
+        _ count: Int, id: (Int) -> [UInt8], type: (Int) -> [UInt8], authority: (Int) -> [UInt8]
+    ) -> [UInt8] {
+        let r = (0..<count).first { type($0) == Array("MR".utf8) } ?? 0
+        let owner = authority(r)
+        return owner.isEmpty ? id(r) : id(r) + [0x5E] + owner
+    }
+
+    /// The rendering NPI of FT1-20 Performed By Code (XCN): the id (XCN-1) of the repetition whose
+    /// identifier type (XCN-13) is NPI, else of the first when it names no type. An id of another
+    /// type (a local doctor number, `DN`) is no NPI: read as one it held the message with C09,
+    /// beside the NPI of the next repetition.
+    private func performerNPI() -> [UInt8] {
+        let count = repetitions(20)
+        if let r = (0..<count).first(where: { value(20, component: 13, repetition: $0) == Array("NPI".utf8) }) {
+            return value(20, repetition: r)
+        }
+        return value(20, component: 13).isEmpty ? value(20) : []
     }
 
     /// Ends the message; in copy mode its bytes are the first `bytesBefore` of `unitBytes` (the

@@ -9,6 +9,8 @@ struct ClaimFileFinding: Sendable {
     var field: String
     var value: String = ""
     var message: String
+    /// The line is no charge (an HL7 payment or adjustment): it stays out of the encounter edits.
+    var notACharge = false
 }
 
 /// Turns the segments of an 837P/837I file into claims, one at a time, checking the envelope on
