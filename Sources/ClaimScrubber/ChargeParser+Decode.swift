@@ -173,6 +173,9 @@ extension ChargeParser {
             var fraction = false
             while i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 {
                 if bytes[i] != 0x30 { fraction = true }
+                // X12 decimals drop the leading zero (`.5` is SV104's half unit): digits after the
+                // point are digits of the number (it was S03, "not a number").
+                digits += 1
                 i += 1
             }
             if fraction {

@@ -301,10 +301,11 @@ import Testing
         var rng = SplitMix64(seed: 5)
         var amounts = [
             "390.00", "390.00", "39.00", "390.0", "390", "abc", "abc", " 12.5", "(12.00)", "$1,234.56", "1.005",
-            "10.00", "10.00", "10.00", "10.00", "10.00",
+            "10.00", "10.00", "10.00", "10.00", "10.00", "10.00", "10.00",
         ]
         var units = [
             "1", "1", "2", "0", "x", "10", "-1", "3.0", " 4", "1", "9", "12.5", "-0.25", "2.50", "1.", "3.5.1",
+            ".5", ".",
         ]
         for _ in 0..<1500 {
             amounts.append(String(rng.next() % 2000) + "." + String(10 + rng.next() % 90))
@@ -328,7 +329,9 @@ import Testing
         let badAmounts = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }.map(\.record)
         #expect(badAmounts == [5, 6, 10, Int32(amounts.count - 1)])
         let badUnits = parsed.findings.filter { $0.rule == .S03 && $0.field == "units" }.map(\.record)
-        #expect(badUnits == [4, 15])
+        #expect(badUnits == [4, 15, 17])
+        // X12 writes a half unit `.5`: a number (it was S03), counted as one unit.
+        #expect(parsed.batch.units[16] == 1)
         // A fraction counts as one unit more: 12.5 miles are 13 units, a credit of 0.25 is -1.
         #expect(Array(parsed.batch.units[11...14]) == [13, -1, 3, 1])
     }
