@@ -206,16 +206,20 @@ struct ClaimFilePipelineTests {
             id: "Q9", diagnoses: ["BK:J069"], lines: [X12Fixture.Line(ref: "Q1")], memberId: "M2")
         let realICD9 = X12Fixture.Claim(
             id: "Q10", diagnoses: ["ABK:I10", "BF:4019"], lines: [X12Fixture.Line(ref: "Q2")], memberId: "M3")
+        // E876 is ICD-10-CM's E87.6 (and was an ICD-9 E code): it passed clean under BK.
+        let eCode = X12Fixture.Claim(
+            id: "Q11", diagnoses: ["BK:E876"], lines: [X12Fixture.Line(ref: "Q3")], memberId: "M4")
         let segments = X12Fixture.interchange(
             control: "000000004",
             [
                 X12Fixture.group(
-                    control: "4", [X12Fixture.transaction(control: "0004", claims: [pointer, icd9, realICD9])])
+                    control: "4", [X12Fixture.transaction(control: "0004", claims: [pointer, icd9, realICD9, eCode])])
             ])
         let (_, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         let x03 = findings.filter { $0["rule"] == "X03" }
-        #expect(x03.count == 2)
+        #expect(x03.count == 3)
+        #expect(x03.first { $0["encounter_id"] == "Q11" }?["value"] == "BK:E876")
         #expect(x03.first { $0["encounter_id"] == "PTR1" }?["line_id"] == "P1")
         #expect(x03.first { $0["encounter_id"] == "PTR1" }?["value"] == "5")
         #expect(x03.first { $0["encounter_id"] == "Q9" }?["field"] == "HI")

@@ -45,6 +45,12 @@ struct X12ClaimReaderTests {
         institutional[sv2] = "SV2*0022*HP:RUAA1*300.00*DA*3"
         let hipps = try records(institutional)
         #expect(hipps.map { [$0["revenue_code"]!, $0["procedure_code"]!, $0["units"]!] } == [["0022", "", "3"]])
+        // IV (home infusion), WK (ABC codes) and ER (a jurisdiction's codes) are no HCPCS codes
+        // either (each was C01); HC is.
+        for (qualifier, code) in [("IV", ""), ("WK", ""), ("ER", ""), ("HC", "85025")] {
+            institutional[sv2] = "SV2*0636*\(qualifier):85025*300.00*UN*1"
+            #expect(try records(institutional).map { $0["procedure_code"]! } == [code], "\(qualifier)")
+        }
     }
 
     @Test func professionalLineCarriesItsClaimContext() throws {
@@ -146,8 +152,11 @@ struct X12ClaimReaderTests {
         #expect(r[0]["patient_dob"] == "20100505" && r[0]["patient_sex"] == "M")
     }
 
+    /// ICD-9's V and E codes have ICD-10-CM's form (E876 is hypokalemia, E87.6): under BK or BF
+    /// they are X03, as no ICD-9 code serves a date of service since 2015-10-01; they passed clean.
     @Test(arguments: [
-        ("J069", true), ("E119", true), ("4019", false), ("V7231", false), ("E8889", false), ("Z23", true),
+        ("J069", true), ("E119", true), ("4019", false), ("V7231", true), ("E8889", true), ("E876", true),
+        ("Z23", true), ("25000", false),
     ])
     func icd10LooksLikeICD10(code: String, expected: Bool) {
         let bytes = Array(code.utf8)

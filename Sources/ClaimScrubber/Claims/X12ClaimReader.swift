@@ -1109,14 +1109,13 @@ final class X12ClaimReader {
         }
     }
 
-    /// ICD-10-CM codes start with a letter and carry a digit second; ICD-9 codes are digits, or
-    /// V + digits, or E + three or four digits.
+    /// ICD-10-CM codes start with a letter. ICD-9's V and E codes (V4350, E876) have the form of
+    /// ICD-10-CM codes too (E87.6 is hypokalemia): with no ICD-9 code in use for a service since
+    /// 2015-10-01, they are read as the ICD-10-CM codes they are (a BK with E876 passed clean,
+    /// and payers reject it). ICD-9's all-digit codes are no ICD-10-CM code (C04 holds them).
     static func looksLikeICD10(_ code: UnsafeRawBufferPointer) -> Bool {
-        guard code.count >= 3, let first = code.first, first >= 0x41 && first <= 0x5A else { return false }
-        let digitsAfter = code.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-        if first == 0x56 && digitsAfter && code.count <= 5 { return false }
-        if first == 0x45 && digitsAfter && (code.count == 4 || code.count == 5) && code[1] >= 0x38 { return false }
-        return true
+        guard code.count >= 3, let first = code.first else { return false }
+        return first >= 0x41 && first <= 0x5A
     }
 
     /// Opens a service line at an SV1 or SV2 that has no LX of its own (X01 in the scan): it has
@@ -1163,9 +1162,11 @@ final class X12ClaimReader {
         lineHasService = true
         isInstitutionalLine = true
         records.set(.revenueCode, reader.element(1))
-        if Self.equals(reader.component(2, 1), "HP") {
-            // SV202-1 HP: a HIPPS rate code (a skilled nursing stay's RUAA1), not a HCPCS
-            // code: the revenue code stands for the line, as without SV202 (it was C01).
+        let qualifier = reader.component(2, 1)
+        if !qualifier.isEmpty && !Self.equals(qualifier, "HC") {
+            // SV202-1 HP: a HIPPS rate code (a skilled nursing stay's RUAA1); IV, WK, ER: home
+            // infusion, ABC or a jurisdiction's own codes. None is a HCPCS code: the revenue
+            // code stands for the line, as without SV202 (each was C01).
             setProcedure(UnsafeRawBufferPointer(start: nil, count: 0))
         } else {
             setProcedure(element: 2)
