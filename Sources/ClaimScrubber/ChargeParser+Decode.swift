@@ -148,10 +148,12 @@ extension ChargeParser {
         }
     }
 
-    /// Units of service: a number, optionally signed, with an optional fraction (`2`, `-1`, `3.0`,
-    /// `12.5`), as whole units for the rules, a fraction counting as one more (12.5 miles of
-    /// ambulance mileage, which CMS has billed in tenths, are 13 units against an MUE; SV104 is a
-    /// decimal). A fraction was S03, holding every such claim.
+    /// Units of service in thousandths: a number, optionally signed, with an optional fraction
+    /// (`2`, `-1`, `3.0`, `12.5`, `.5`: X12 decimals drop the leading zero) — 2000, -1000, 3000,
+    /// 12500, 500. A fraction is kept (12.5 miles of ambulance mileage, which CMS bills in
+    /// tenths; SV104 is a decimal): rounded up to one more unit, 1.5 units were an exact
+    /// duplicate of 2, and two half units 2 against an MUE of 1. Past three decimals a unit's
+    /// fraction rounds up to the next thousandth. Nil when not a number or past 2,147,483 units.
     static func units(_ raw: UnsafeRawBufferPointer) -> Int32? {
         let bytes = trimmed(raw)
         var i = 0
@@ -165,26 +167,47 @@ extension ChargeParser {
         while i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 {
             value = value * 10 + Int64(bytes[i] - 0x30)
             digits += 1
-            if value > Int64(Int32.max) { return nil }
+            if value > Int64(Int32.max) / 1000 { return nil }
             i += 1
         }
+        value *= 1000
         if i < bytes.count && bytes[i] == 0x2E {
             i += 1
-            var fraction = false
+            var scale: Int64 = 100
+            var beyond = false
             while i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 {
-                if bytes[i] != 0x30 { fraction = true }
-                // X12 decimals drop the leading zero (`.5` is SV104's half unit): digits after the
-                // point are digits of the number (it was S03, "not a number").
+                if scale > 0 {
+                    value += Int64(bytes[i] - 0x30) * scale
+                    scale /= 10
+                } else if bytes[i] != 0x30 {
+                    beyond = true
+                }
                 digits += 1
                 i += 1
             }
-            if fraction {
-                value += 1
-                if value > Int64(Int32.max) { return nil }
-            }
+            if beyond { value += 1 }
+            if value > Int64(Int32.max) { return nil }
         }
         guard digits > 0, i == bytes.count else { return nil }
         return Int32(negative ? -value : value)
+    }
+
+    /// Whole units (thousandths as `units` gives them) as text: 2000 is `2`, 12500 `12.5`,
+    /// -250 `-0.25`.
+    static func unitsText(_ thousandths: Int64) -> String {
+        let magnitude = thousandths.magnitude
+        var text = (thousandths < 0 ? "-" : "") + String(magnitude / 1000)
+        var fraction = magnitude % 1000
+        if fraction != 0 {
+            var digits = 3
+            while fraction % 10 == 0 {
+                fraction /= 10
+                digits -= 1
+            }
+            let written = String(fraction)
+            text += "." + String(repeating: "0", count: digits - written.count) + written
+        }
+        return text
     }
 
     /// Ten digits as an integer; 0 when empty, `PackedCode.invalid` when not ten digits or all
@@ -389,7 +412,7 @@ private final class RecordDecoder {
         sex[r] = 0
         procedure[r] = 0
         modifiers[r] = 0
-        units[r] = 1
+        units[r] = 1000
         amount[r] = 0
         (diagnoses + r &* 12).initialize(repeating: 0, count: 12)
         rendering[r] = 0
@@ -459,15 +482,21 @@ private final class RecordDecoder {
         sex[r] = sexCode
         // Units and amount.
         let (unitsPointer, unitsLength) = field(r, Column.units.index)
-        var unitCount: Int32 = 1
+        var unitCount: Int32 = 1000
         if hasUnits && unitsLength > 0 {
             if unitsLength == 1 && unitsPointer[0] &- 0x30 < 10 {
-                unitCount = Int32(unitsPointer[0] &- 0x30)
+                unitCount = Int32(unitsPointer[0] &- 0x30) &* 1000
             } else if !isBlank(r, Column.units.index) {
                 if let value = ChargeParser.units(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
                     unitCount = value
                 } else {
-                    reportMalformed(r, .units, message: "units is not a number", payer, &sink)
+                    let text = ChargeParser.trimmed(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength))
+                    let whole = text.prefix { $0 != 0x2E }.drop { $0 == 0x2D || $0 == 0x2B || $0 == 0x30 }
+                    let large = whole.count > 7 && whole.allSatisfy { $0 &- 0x30 < 10 }
+                    reportMalformed(
+                        r, .units,
+                        message: large ? "units is over 2,147,483 (a shifted field?)" : "units is not a number",
+                        payer, &sink)
                 }
             }
         }

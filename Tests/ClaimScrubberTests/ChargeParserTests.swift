@@ -324,16 +324,22 @@ import Testing
             #expect(parsed.batch.amountCents[r] == expected ?? 0, "line \(r): \(amount)")
             var unitText = units[r]
             let unitValue = unitText.withUTF8 { ChargeParser.units(UnsafeRawBufferPointer($0)) }
-            #expect(parsed.batch.units[r] == unitValue ?? 1, "line \(r): \(units[r])")
+            #expect(parsed.batch.units[r] == unitValue ?? 1000, "line \(r): \(units[r])")
         }
         let badAmounts = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }.map(\.record)
         #expect(badAmounts == [5, 6, 10, Int32(amounts.count - 1)])
         let badUnits = parsed.findings.filter { $0.rule == .S03 && $0.field == "units" }.map(\.record)
         #expect(badUnits == [4, 15, 17])
-        // X12 writes a half unit `.5`: a number (it was S03), counted as one unit.
-        #expect(parsed.batch.units[16] == 1)
-        // A fraction counts as one unit more: 12.5 miles are 13 units, a credit of 0.25 is -1.
-        #expect(Array(parsed.batch.units[11...14]) == [13, -1, 3, 1])
+        // X12 writes a half unit `.5`: a number (it was S03).
+        #expect(parsed.batch.units[16] == 500)
+        // Units in thousandths, the fraction kept: 12.5 miles, a credit of 0.25 units.
+        #expect(Array(parsed.batch.units[11...14]) == [12_500, -250, 2_500, 1_000])
+        func thousandths(_ text: String) -> Int32? { Array(text.utf8).withUnsafeBytes { ChargeParser.units($0) } }
+        #expect(thousandths("1.0005") == 1_001 && thousandths("0.0001") == 1 && thousandths("1.5000") == 1_500)
+        #expect(thousandths("2147483") == 2_147_483_000 && thousandths("2147484") == nil)
+        #expect(thousandths("-2147483.647") == -2_147_483_647)
+        #expect(ChargeParser.unitsText(1_500) == "1.5" && ChargeParser.unitsText(-250) == "-0.25")
+        #expect(ChargeParser.unitsText(2_000) == "2" && ChargeParser.unitsText(1) == "0.001")
     }
 
     /// A charge line is at most $99,999,999.99: a larger amount (an NPI shifted into the field)

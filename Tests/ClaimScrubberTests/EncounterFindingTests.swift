@@ -29,10 +29,13 @@ import Testing
             Self.finding(.E03, code: "93005", other: PackedCode.pack("93000")!, number: 1).message
                 == "NCCI PTP: 93005 is column 2 of 93000 on the same date (modifier indicator 1; a PTP-associated "
                 + "modifier may bypass it where appropriate)")
-        #expect(Self.finding(.E04, number: 2, number2: 14).message == "14 units exceed the MUE of 2 per line")
+        // Units in thousandths (`ChargeParser.units`), as written: 14, 2.5.
+        #expect(Self.finding(.E04, number: 2, number2: 14_000).message == "14 units exceed the MUE of 2 per line")
+        #expect(Self.finding(.E04, number: 2, number2: 2_500).message == "2.5 units exceed the MUE of 2 per line")
         #expect(
             Self.finding(
-                .E05, code: "99214", other: EncounterFinding.mueGroup(mai: 3, lineUnits: 1), number: 1, number2: 2
+                .E05, code: "99214", other: EncounterFinding.mueGroup(mai: 3, lineUnits: 1000), number: 1,
+                number2: 2000
             )
             .message == "2 units of 99214 on this date by this provider exceed the MUE of 1 (MAI 3)")
         #expect(
@@ -48,29 +51,31 @@ import Testing
     @Test func theValueIsTheNamedFieldsText() {
         let e03 = Self.finding(.E03, code: "93005", other: PackedCode.pack("93000")!, number: 1)
         #expect((e03.field, e03.value) == ("procedure_code", "93005"))
-        let e04 = Self.finding(.E04, code: "20610", number: 1, number2: 3)
+        let e04 = Self.finding(.E04, code: "20610", number: 1, number2: 3000)
         #expect((e04.field, e04.value) == ("units", "3"))
         let e05 = Self.finding(
-            .E05, code: "97110", other: EncounterFinding.mueGroup(mai: 2, lineUnits: 4), number: 4, number2: 7)
-        #expect((e05.field, e05.value) == ("units", "4"))
+            .E05, code: "97110", other: EncounterFinding.mueGroup(mai: 2, lineUnits: 4500), number: 4, number2: 7000)
+        #expect((e05.field, e05.value) == ("units", "4.5"))
         // A credit in the group: its negative units.
-        let credit = Self.finding(.E05, other: EncounterFinding.mueGroup(mai: 3, lineUnits: -2), number: 4, number2: 5)
+        let credit = Self.finding(
+            .E05, other: EncounterFinding.mueGroup(mai: 3, lineUnits: -2000), number: 4, number2: 5000)
         #expect(credit.value == "-2" && credit.message.hasSuffix("(MAI 3)"))
     }
 
     /// Numbers as Swift prints them: zero, negative (credits subtract), the extremes of their types.
     @Test func numbersAtTheirEdges() {
-        for (units, limit) in [(0, 0), (-5, 10), (Int64.max, Int64.min), (Int64.min, 999_999_999_999)]
-            as [(Int64, Int64)]
-        {
+        for (units, text, limit) in [
+            (0, "0", 0), (-5_000, "-5", 10), (-250, "-0.25", 10), (1, "0.001", 3),
+            (Int64.max, "9223372036854775.807", Int64.min), (Int64.min, "-9223372036854775.808", 999_999_999_999),
+        ] as [(Int64, String, Int64)] {
             #expect(
                 Self.finding(.E04, number: limit, number2: units).message
-                    == "\(units) units exceed the MUE of \(limit) per line")
+                    == "\(text) units exceed the MUE of \(limit) per line")
         }
         #expect(
             Self.finding(
                 .E05, code: "ZZZZZZZZZZ", other: EncounterFinding.mueGroup(mai: 255, lineUnits: .min), number: 10,
-                number2: 100
+                number2: 100_000
             )
             .message == "100 units of ZZZZZZZZZZ on this date by this provider exceed the MUE of 10 (MAI 255)")
         #expect(

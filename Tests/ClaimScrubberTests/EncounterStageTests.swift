@@ -384,6 +384,32 @@ import Zstd
             ])
     }
 
+    /// Units keep their fraction (found by the X12 audit; SV104 is a decimal): 1.5 units were
+    /// read as 2, an exact duplicate of a line of 2; two half units of 11102 summed to 2 against
+    /// its MUE of 1 (MAI 2); E04 named 3 units for 2.5 (20610, MUE 2 per line).
+    @Test func fractionalUnitsAreComparedAndSummedAsWritten() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
+        let rows = [
+            "A1,E1,P1,2026-05-01,J1100,1.5,7.00,1234567893", "A2,E2,P1,2026-05-01,J1100,2,7.00,1234567893",
+            "B1,E3,P2,2026-05-01,11102,0.5,50.00,1234567893", "B2,E3,P2,2026-05-01,11102,.5,50.00,1234567893",
+            "C1,E4,P3,2026-05-01,11102,0.5,50.00,1234567893", "C2,E4,P3,2026-05-01,11102,0.75,50.00,1234567893",
+            "D1,E5,P4,2026-05-01,20610,2.5,90.00,1234567893", "D2,E5,P4,2026-05-02,20610,2,90.00,1234567893",
+        ]
+        let findings = try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
+        let encounter = findings.filter { $0["rule"]!.hasPrefix("E") }
+        #expect(
+            encounter.map { [$0["line_id"]!, $0["rule"]!, $0["value"]!] }
+                == [
+                    // 1.5 and 2 units: a probable duplicate only. 0.5 and .5 units: one number, E01,
+                    // and 1 unit in all, within the MUE. 0.5 and 0.75: 1.25 units, over it.
+                    ["A2", "E02", "J1100"], ["B2", "E01", "11102"], ["C1", "E05", "0.5"], ["C2", "E02", "11102"],
+                    ["C2", "E05", "0.75"], ["D1", "E04", "2.5"],
+                ],
+            "\(encounter)")
+        #expect(encounter.first { $0["line_id"] == "C1" }?["message"]?.hasPrefix("1.25 units of 11102") == true)
+        #expect(encounter.first { $0["line_id"] == "D1" }?["message"] == "2.5 units exceed the MUE of 2 per line")
+    }
+
     /// A date of service before the earliest loaded PTP and MUE release of its setting gets C06
     /// naming each (DOMAIN.md "Release coverage"); it used to pass E03 and E04 without a word.
     /// Without NCCI files loaded there is no C06: the edits do not run at all.

@@ -438,6 +438,13 @@ struct HL7MessageReaderTests {
         let records = try records(
             HL7Fixture.message(control: "M1", visit: "V1", charges: [ft1]).joined(separator: "\r"))
         #expect(records.contains(",2,36.00,"), "\(records)")
+        // A fractional quantity multiplies as written: 2.5 × 18.00 is 45.00 (it was 3 × 18.00).
+        var half = fields
+        half[10] = "2.5"
+        let fractional = try self.records(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [half.joined(separator: "|")]).joined(
+                separator: "\r"))
+        #expect(fractional.contains(",2.5,45.00,"), "\(fractional)")
     }
 
     /// A date written `YYYY-MM-DD` (not HL7's form, but read) keeps its ten bytes: cut at eight

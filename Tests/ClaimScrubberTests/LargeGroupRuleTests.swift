@@ -28,7 +28,8 @@ import Testing
                 ordinal: UInt64(i), patient: 1, code: codes[rng.int(0...(few ? 1 : codes.count - 1))],
                 modifiers: modifiers, amountCents: (credit ? -1 : 1) * Int64(few ? 1 : rng.int(1...2)) * 1_000,
                 day: day,
-                units: Int32(credit ? -1 : few ? 1 : rng.int(1...4)), rendering: UInt32(rng.int(1...(few ? 2 : 3))),
+                units: Int32(credit ? -1 : few ? 1 : rng.int(1...4)) * 1000,
+                rendering: UInt32(rng.int(1...(few ? 2 : 3))),
                 billing: UInt32(rng.int(1...2)), department: 0, payer: 0,
                 flags: flags)
         }

@@ -18,7 +18,11 @@ import Testing
             line.code = r % 5 == 0 ? rng.next() : (rng.next() % (1 << 34)) << 30
             line.modifiers = r % 6 == 0 ? rng.next() & 0xFFFF_FFFF_FFFF : 0
             line.amountCents = [0, 1, -1, Int64.max, Int64.min, Int64(r % 100_000), -Int64(r % 5000)][i % 7]
-            line.units = [1, 0, -1, Int32.max, Int32.min, 3, 12][Int(r % 7)]
+            // Thousandths: whole units are packed as units, the rest as thousandths.
+            line.units =
+                [
+                    1, 0, -1, Int32.max, Int32.min, 3, 12, 1_000, -1_000, 2_147_483_000, -2_147_483_000, 12_500, 500,
+                ][Int(r % 13)]
             if r % 8 == 0 { line.rendering = UInt32(truncatingIfNeeded: rng.next()) }
             if r % 9 == 0 { line.billing = UInt32(truncatingIfNeeded: rng.next()) }
             if r % 10 == 0 { (line.department, line.payer) = (UInt16(r % 70), UInt16.max) }

@@ -563,10 +563,13 @@ final class HL7MessageReader: ClaimUnitReader {
             // FT1-11 (extended amount) is optional: a feed that prices each unit sends FT1-12
             // (unit amount) alone, and the charge is that times FT1-10 (1 when empty). It was S02.
             let unit = value(12)
-            let count = quantity.isEmpty ? 1 : quantity.withUnsafeBytes { ChargeParser.units($0) }
+            // The quantity in thousandths (`ChargeParser.units`): 2.5 units of 18.00 are 45.00, to
+            // the cent, half a cent up.
+            let count = quantity.isEmpty ? 1000 : quantity.withUnsafeBytes { ChargeParser.units($0) }
             if let unitCents = unit.withUnsafeBytes({ Money.cents($0) }), let count,
-                case let (cents, overflow) = unitCents.multipliedReportingOverflow(by: Int64(count)), !overflow
+                case let (product, overflow) = unitCents.multipliedReportingOverflow(by: Int64(count)), !overflow
             {
+                let cents = (product + (product < 0 ? -500 : 500)) / 1000
                 amount = Array(Money.format(cents).utf8)
             }
         }

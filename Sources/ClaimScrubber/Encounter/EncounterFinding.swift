@@ -66,8 +66,8 @@ struct EncounterFinding: Sendable, Equatable {
     /// The text of `field` on the line: the code, or for E04 and E05 the line's units.
     var value: String {
         switch rule {
-        case .E04: return String(number2)
-        case .E05: return String(Self.lineUnits(ofMUEGroup: other))
+        case .E04: return ChargeParser.unitsText(number2)
+        case .E05: return ChargeParser.unitsText(Int64(Self.lineUnits(ofMUEGroup: other)))
         default: return EncounterLine.revenueCode(ofTag: code) ?? PackedCode.unpack(code)
         }
     }
@@ -131,12 +131,12 @@ struct EncounterFinding: Sendable, Equatable {
                 w.number(number)
                 w.text(number == 1 ? "; a PTP-associated modifier may bypass it where appropriate)" : ")")
             case .E04:
-                w.number(number2)
+                w.units(number2)
                 w.text(" units exceed the MUE of ")
                 w.number(number)
                 w.text(" per line")
             case .E05:
-                w.number(number2)
+                w.units(number2)
                 w.text(" units of ")
                 w.code(code)
                 w.text(" on this date by this provider exceed the MUE of ")
@@ -178,6 +178,11 @@ extension CSVText.Writer {
     }
 
     fileprivate mutating func number(_ value: Int64) { number(Int(value)) }
+
+    /// Units in thousandths as `ChargeParser.unitsText` writes them (rare: E04 and E05 rows).
+    fileprivate mutating func units(_ thousandths: Int64) {
+        Array(ChargeParser.unitsText(thousandths).utf8).withUnsafeBytes { raw($0) }
+    }
 }
 
 /// The shard stage's findings: one sorted run per job, read back in order by merging the runs.

@@ -11,6 +11,7 @@ struct EncounterLine: Sendable, Equatable {
     var modifiers: UInt64
     var amountCents: Int64
     var day: Int32
+    /// Units of service in thousandths (`ChargeParser.units`): 1.5 units are 1500.
     var units: Int32
     /// Provider numbers (`providerNumber`): the NPI, 0 when missing; other texts above 3·10⁹.
     var rendering: UInt32

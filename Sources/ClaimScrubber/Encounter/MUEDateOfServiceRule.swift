@@ -37,7 +37,7 @@ struct MUEDateOfServiceRule: EncounterRule {
             for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) {
                 units += Self.unitsAdded(by: lines[j])
             }
-            guard units > Int64(limit.value) else { continue }
+            guard units > Int64(limit.value) * 1000 else { continue }
             Self.report(
                 (i..<lines.endIndex).lazy.filter { Self.sameGroup(lines[$0], first) }, of: lines, limit: limit,
                 units: units, context, &out)
@@ -76,7 +76,7 @@ struct MUEDateOfServiceRule: EncounterRule {
         func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {
             guard let sum = units[GroupKey(line)],
                 let limit = MUEDateOfServiceRule.limit(line, context, practitioner: practitioner, hospital: hospital),
-                sum > Int64(limit.value)
+                sum > Int64(limit.value) * 1000
             else { return }
             MUEDateOfServiceRule.report(line, limit: limit, units: sum, context, &out)
         }

@@ -16,7 +16,7 @@ struct MUELineRule: EncounterRule {
         guard line.isStandingCharge && line.units > 0,
             let release = line.isInstitutional ? releases.hospital : releases.practitioner,
             let limit = context.mueLimit(code: line.code, release: release), limit.mai == 1,
-            line.units > limit.value, let severity = context.severity(.E04, line)
+            Int64(line.units) > Int64(limit.value) * 1000, let severity = context.severity(.E04, line)
         else { return }
         out.append(
             EncounterFinding(

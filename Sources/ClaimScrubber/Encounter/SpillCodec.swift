@@ -72,7 +72,10 @@ struct SpillCodec {
             if changes & Self.hasModifiers != 0 { fixed(line.modifiers) }
             varint(Self.zigzag(line.amountCents))
             if changes & Self.dayChanged != 0 { fixed(line.day) }
-            varint(Self.zigzag(Int64(line.units)))
+            // Whole units (nearly every line) as units, a fraction as thousandths: the low bit says
+            // which, and 1000 more does not cost a byte a line.
+            let units = Int64(line.units)
+            varint(units % 1000 == 0 ? Self.zigzag(units / 1000) << 1 : Self.zigzag(units) << 1 | 1)
             if changes & Self.renderingChanged != 0 { fixed(line.rendering) }
             if changes & Self.billingChanged != 0 { fixed(line.billing) }
             if changes & Self.groupsChanged != 0 {
@@ -134,7 +137,8 @@ struct SpillCodec {
         line.modifiers = changes & hasModifiers != 0 ? r.fixed(UInt64.self) : 0
         line.amountCents = unzigzag(r.varint())
         if changes & dayChanged != 0 { line.day = r.fixed(Int32.self) }
-        line.units = Int32(truncatingIfNeeded: unzigzag(r.varint()))
+        let units = r.varint()
+        line.units = Int32(truncatingIfNeeded: units & 1 == 0 ? unzigzag(units >> 1) * 1000 : unzigzag(units >> 1))
         if changes & renderingChanged != 0 { line.rendering = r.fixed(UInt32.self) }
         if changes & billingChanged != 0 { line.billing = r.fixed(UInt32.self) }
         if changes & groupsChanged != 0 {
