@@ -581,6 +581,27 @@ extension HL7MessageReaderTests {
         #expect(String(record[CanonicalRecords.columns.firstIndex(of: .renderingNpi)!]) == npi)
     }
 
+    /// A CE/CWE procedure field names its code's system: a chargemaster code (`99LOCAL`) with its
+    /// CPT as the alternate (components 4–6, `C4`) is that CPT code, in FT1-7 (FT1-25 empty) or
+    /// FT1-25; the chargemaster code was C01. A field coded in CPT, or not saying, stays as it is.
+    @Test(arguments: [
+        (7, "CDM556^Visit^99LOCAL^99214^Office visit^C4", "99214"),
+        (25, "CDM556^Visit^99LOCAL^99214^Office visit^CPT", "99214"),
+        (25, "^^^J1100^Dexamethasone^HCPCS", "J1100"), (25, "99213^Visit^C4^CDM1^Visit^99LOCAL", "99213"),
+        (25, "99213^Visit^^99214^Office visit^C4", "99213"), (7, "CDM556^Visit^99LOCAL^X1^Other^L", "CDM556"),
+    ])
+    func aChargemasterCodeGivesWayToItsCPTAlternate(field: Int, written: String, code: String) throws {
+        var fields = HL7Fixture.charge(set: 1, id: "T1").split(separator: "|", omittingEmptySubsequences: false).map(
+            String.init)
+        fields[25] = ""
+        fields[field] = written
+        let text = HL7Fixture.message(control: "M1", visit: "V1", charges: [fields.joined(separator: "|")]).joined(
+            separator: "\r")
+        let record = try records(text).split(separator: "\n").last!.split(
+            separator: ",", omittingEmptySubsequences: false)
+        #expect(String(record[CanonicalRecords.columns.firstIndex(of: .procedureCode)!]) == code)
+    }
+
     /// v2.7 adds a truncation character to MSH-2 (`^~\&#`), which `\P\` stands for in a value.
     @Test func theTruncationEscapeIsDecoded() throws {
         var message = HL7Fixture.message(

@@ -589,7 +589,8 @@ final class HL7MessageReader: ClaimUnitReader {
         }
         if type == Array("CD".utf8) { amount = Self.negated(amount) }
         if let cents = amount.withUnsafeBytes({ Money.cents($0) }) { claimChargeCents += cents }
-        let procedure = old ? value(7) : (value(25).isEmpty ? value(7) : value(25))
+        let fromFT125 = old ? [] : procedureCode(25)
+        let procedure = fromFT125.isEmpty ? procedureCode(7) : fromFT125
         var modifiers: [[UInt8]] = []
         if !old { for r in 0..<repetitions(26) { modifiers.append(value(26, repetition: r)) } }
         // Every FT1-19 repetition: past twelve they reach the rules through diagnosis records.
@@ -637,6 +638,28 @@ final class HL7MessageReader: ClaimUnitReader {
             return result
         default: return [0x2D] + amount[at...]
         }
+    }
+
+    /// Coding systems (HL7 table 0396) whose codes are CPT or HCPCS codes.
+    private static let procedureCodingSystems: Set<[UInt8]> = Set(
+        ["C4", "C5", "CPT", "CPT4", "CPT-4", "HCPCS", "HPC"].map { Array($0.utf8) })
+
+    /// The procedure code of a CE/CWE field (FT1-25, FT1-7): its identifier (component 1), or
+    /// its alternate identifier (component 4) when that one is coded in CPT or HCPCS (component
+    /// 6) and the first is not (component 3 names another system, a chargemaster's `99LOCAL`,
+    /// or is empty beside an empty identifier). `CDM556^Visit^99LOCAL^99214^Office visit^C4`
+    /// is 99214: the chargemaster code was C01.
+    private func procedureCode(_ n: Int) -> [UInt8] {
+        let identifier = value(n)
+        let alternate = value(n, component: 4)
+        guard !alternate.isEmpty, Self.procedureCodingSystems.contains(value(n, component: 6)) else {
+            return identifier
+        }
+        let system = value(n, component: 3)
+        if identifier.isEmpty || (!system.isEmpty && !Self.procedureCodingSystems.contains(system)) {
+            return alternate
+        }
+        return identifier
     }
 
     /// The patient of PID-3 (CX): the repetition whose identifier type (CX-5) is MR, the medical
