@@ -698,6 +698,30 @@ struct ClaimFilePipelineTests {
         #expect(!findings.contains { $0["rule"] == "X02" }, "\(findings)")
     }
 
+    /// An HL02 that names another parent than the loop above it (a patient loop whose parent is
+    /// the billing provider, a subscriber loop whose parent is no HL 20) is X01 naming HL02, and
+    /// the claims under it are held; the file passed, and the outputs put the claims under the
+    /// loop above them (found by the X12 audit). A right parent, or none given, passes.
+    @Test(
+        arguments: [("HL*4*1*23*0", "CLAIM2"), ("HL*2*9*22*0", "CLAIM1"), ("HL*4*3*23*0", nil)] as [(String, String?)])
+    func anHLWhoseParentIsNotTheLoopAboveItIsX01(hl: String, held: String?) throws {
+        var segments = X12Fixture.standard()
+        let level = hl.split(separator: "*")[3]
+        let at = segments.firstIndex { $0.hasPrefix("HL*") && $0.split(separator: "*")[3] == level }!
+        segments[at] = hl
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        if let held {
+            #expect(x01.first?["field"] == "HL02", "\(findings)")
+            #expect(result.exitStatus == 1)
+            let heldIds = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+            #expect(heldIds.contains(held), "\(heldIds)")
+        } else {
+            #expect(findings.isEmpty, "\(findings)")
+        }
+    }
+
     /// An envelope finding (an SE01 one off) flags every line of the claims it covers: they count
     /// among the lines with findings, and the finding counts once per claim, with its error, in
     /// the groups of the claim's first line, so the groups add up to the totals (they had none of

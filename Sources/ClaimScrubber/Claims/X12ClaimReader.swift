@@ -82,6 +82,10 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private(set) var subscriber = Section()
     @exclusivity(unchecked) private(set) var patient = Section()
     @exclusivity(unchecked) private(set) var hasPatientLoop = false
+    /// HL01 of the open billing provider (20) and subscriber (22) loops, which the HL02 of the
+    /// loops below them must name.
+    @exclusivity(unchecked) private var billingHL: [UInt8] = []
+    @exclusivity(unchecked) private var subscriberHL: [UInt8] = []
     private enum Place { case outside, transactionHeader, billing, subscriber, patient, claim }
     @exclusivity(unchecked) private var place = Place.outside
 
@@ -549,6 +553,8 @@ final class X12ClaimReader {
     /// Facts of an earlier transaction set never reach a claim of this one (a CLM before any HL,
     /// already X01): a file read in chunks then gives the records of a file read whole.
     private func resetLoops() {
+        billingHL.removeAll()
+        subscriberHL.removeAll()
         billing.reset(serial: 0)
         subscriber.reset(serial: 0)
         patient.reset(serial: 0)
@@ -732,7 +738,10 @@ final class X12ClaimReader {
     private func startLoop() {
         if !transactionOpen { openImpliedTransaction(before: "HL") }
         let level = reader.element(3)
+        let parent = reader.element(2)
         if Self.equals(level, "20") {
+            copy(reader.element(1), into: &billingHL)
+            subscriberHL.removeAll()
             billing.reset(serial: nextSerial())
             subscriber.reset(serial: 0)
             patient.reset(serial: 0)
@@ -747,7 +756,16 @@ final class X12ClaimReader {
             patientDob.removeAll()
             patientSex.removeAll()
             place = .patient
+            if !parent.isEmpty && !subscriberHL.isEmpty && !Self.equals(parent, subscriberHL) {
+                wrongParent(parent, expected: subscriberHL, loop: "patient (23)", above: "subscriber")
+                patient.hasDamagedSegment = true
+            }
         } else {
+            let misparented = !parent.isEmpty && !billingHL.isEmpty && !Self.equals(parent, billingHL)
+            if misparented {
+                wrongParent(parent, expected: billingHL, loop: "subscriber (22)", above: "billing provider")
+            }
+            copy(reader.element(1), into: &subscriberHL)
             subscriber.reset(serial: nextSerial())
             patient.reset(serial: 0)
             hasPatientLoop = false
@@ -758,8 +776,20 @@ final class X12ClaimReader {
             subscriberSex.removeAll()
             payerId.removeAll()
             place = .subscriber
+            if misparented { subscriber.hasDamagedSegment = true }
         }
         patientKey.removeAll()
+    }
+
+    /// X01 for an HL whose HL02 names another parent than the loop above it: the file says the
+    /// claims below belong elsewhere than where they stand (a payer's translator rejects it), and
+    /// an output would put them under the loop above them. Its claims are held.
+    private func wrongParent(_ parent: UnsafeRawBufferPointer, expected: [UInt8], loop: String, above: String) {
+        envelopeError(
+            claimOrdinal + 1..<claimOrdinal + 1,
+            "HL02 \(text(parent)) of a \(loop) loop is not the \(above) loop above it (HL \(text(expected))): "
+                + "the claims under it are held",
+            field: "HL02")
     }
 
     private func headerSegment(_ id: UInt32) {
@@ -1342,6 +1372,10 @@ final class X12ClaimReader {
     }
 
     @inline(__always)
+    static func equals(_ raw: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
+        raw.count == bytes.count && raw.elementsEqual(bytes)
+    }
+
     static func equals(_ raw: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         text.withUTF8Buffer { t in t.count == raw.count && (0..<t.count).allSatisfy { t[$0] == raw[$0] } }
     }
