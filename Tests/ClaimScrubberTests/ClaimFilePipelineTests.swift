@@ -722,6 +722,29 @@ struct ClaimFilePipelineTests {
         }
     }
 
+    /// A line's DTP*472 RD8 range that ends after the as-of date (2026-06-30) is D01 naming the
+    /// range's end: the services are not all rendered yet. Only the start was read, and the line
+    /// passed (found by the X12 audit). A range that ends by the as-of date passes; one that
+    /// starts after it is the line rule's D01, once.
+    @Test(
+        arguments: [
+            ("RD8*20260625-20260705", "2026-07-05"), ("RD8*20260601-20260630", nil),
+            ("RD8*20260701-20260705", "2026-07-01"),
+            ("D8*20260625", nil),
+        ] as [(String, String?)])
+    func aDateRangeEndingAfterTheAsOfDateIsD01(dtp: String, value: String?) throws {
+        var segments = X12Fixture.standard()
+        let at = segments.firstIndex { $0.hasPrefix("DTP*472*") }!
+        segments[at] = "DTP*472*" + dtp
+        let (_, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        let d01 = findings.filter { $0["rule"] == "D01" }
+        #expect(d01.map { $0["value"]! } == (value.map { [$0] } ?? []), "\(findings)")
+        if dtp.hasPrefix("RD8*20260625") {
+            #expect(d01.first?["message"]?.contains("ends 2026-07-05, after the as-of date 2026-06-30") == true)
+        }
+    }
+
     /// An envelope finding (an SE01 one off) flags every line of the claims it covers: they count
     /// among the lines with findings, and the finding counts once per claim, with its error, in
     /// the groups of the claim's first line, so the groups add up to the totals (they had none of

@@ -602,6 +602,23 @@ extension HL7MessageReaderTests {
         #expect(String(record[CanonicalRecords.columns.firstIndex(of: .procedureCode)!]) == code)
     }
 
+    /// FT1-4 as a range (DR) that ends after the as-of date (2026-06-30) is D01 naming its end;
+    /// only the start was read, and the charge passed. One ending by the as-of date passes.
+    @Test(
+        arguments: [("20260625^20260705", "2026-07-05"), ("20260601^20260630", nil), ("20260625", nil)]
+            as [(String, String?)])
+    func aTransactionDateRangeEndingAfterTheAsOfDateIsD01(date: String, value: String?) throws {
+        var fields = HL7Fixture.charge(set: 1, id: "T1").split(separator: "|", omittingEmptySubsequences: false).map(
+            String.init)
+        fields[4] = date
+        fields[5] = "20260630"
+        let text = HL7Fixture.message(control: "M1", visit: "V1", charges: [fields.joined(separator: "|")])
+        let (_, folder, findings) = try scrub(text.joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(
+            findings.filter { $0["rule"] == "D01" }.map { $0["value"]! } == (value.map { [$0] } ?? []), "\(findings)")
+    }
+
     /// v2.7 adds a truncation character to MSH-2 (`^~\&#`), which `\P\` stands for in a value.
     @Test func theTruncationEscapeIsDecoded() throws {
         var message = HL7Fixture.message(

@@ -462,15 +462,23 @@ final class ClaimFilePipeline {
         var positions: [PositionKey: [(Int, Bool)]] = [:]
         for (record, finding) in input.recordFindings where Int(record) < batch.count {
             let payer = batch.payerName(Int(record))
+            var message = finding.message
+            if let end = finding.rangeEnd {
+                // A date range that ends after the as-of date, from a start on or before it (a
+                // start after it is the line rule's D01 already).
+                let start = batch.serviceDay[Int(record)]
+                guard end > context.asOf, DayNumber.isDate(start), start <= context.asOf else { continue }
+                message += ", after the as-of date \(DayNumber.format(context.asOf)): services not yet rendered"
+            }
             let before = sink.findings.count
             sink.add(
-                finding.rule, record: Int(record), field: finding.field, value: finding.value, message: finding.message,
+                finding.rule, record: Int(record), field: finding.field, value: finding.value, message: message,
                 payer: payer)
             if sink.findings.count > before {
                 // Claim-level findings (X02, X03 on HI) point at the claim's segment, not the line.
                 // Findings alike but for their position (two damaged segments of one claim) take
                 // their positions in order.
-                let key = PositionKey(record: Int32(record), rule: finding.rule, message: finding.message)
+                let key = PositionKey(record: Int32(record), rule: finding.rule, message: message)
                 positions[key, default: []].append((finding.position, finding.field != "SV107"))
             }
         }

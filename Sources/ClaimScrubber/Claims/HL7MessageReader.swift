@@ -588,6 +588,18 @@ final class HL7MessageReader: ClaimUnitReader {
             amount = Array("0.00".utf8)
         }
         if type == Array("CD".utf8) { amount = Self.negated(amount) }
+        // FT1-4 as a range (DR, `20260625^20260705`): its end, for the D01 of a range that ends
+        // after the as-of date (the start is the date of service).
+        let start = Self.datePart(value(4))
+        let endText = Self.datePart(value(4, component: 2))
+        let end = endText.withUnsafeBytes { DayNumber.parse($0) }
+        if DayNumber.isDate(end), end > start.withUnsafeBytes({ DayNumber.parse($0) }) {
+            var finding = ClaimFileFinding(
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .D01, position: position, field: "service_date",
+                value: DayNumber.format(end), message: "the line's date range ends \(DayNumber.format(end))")
+            finding.rangeEnd = end
+            lineFindings.append((lineIds.count - 1, finding))
+        }
         if let cents = amount.withUnsafeBytes({ Money.cents($0) }) { claimChargeCents += cents }
         let fromFT125 = old ? [] : procedureCode(25)
         let procedure = fromFT125.isEmpty ? procedureCode(7) : fromFT125
@@ -598,7 +610,7 @@ final class HL7MessageReader: ClaimUnitReader {
         for r in 0..<repetitions(19) { diagnoses.append(value(19, repetition: r)) }
         // Fields are gathered now and written at the end of the message, when PV1 and PID are known.
         var fields: [[UInt8]] = [
-            lineId, Self.datePart(value(4)), Self.datePart(value(5)), value(13), performerNPI(), procedure,
+            lineId, start, Self.datePart(value(5)), value(13), performerNPI(), procedure,
         ]
         for k in 0..<4 { fields.append(k < modifiers.count ? modifiers[k] : []) }
         // Past four (a claim line carries four): in the `modifiers` column, where the parser holds

@@ -11,6 +11,9 @@ struct ClaimFileFinding: Sendable {
     var message: String
     /// The line is no charge (an HL7 payment or adjustment): it stays out of the encounter edits.
     var notACharge = false
+    /// The last day of a line's date range (DTP*472 RD8): a D01 when the range ends after the
+    /// run's as-of date while it starts on or before it (`ClaimFilePipeline.process` decides).
+    var rangeEnd: Int32?
 }
 
 /// Turns the segments of an 837P/837I file into claims, one at a time, checking the envelope on
@@ -1027,7 +1030,12 @@ final class X12ClaimReader {
         case Self.DTP:
             let qualifier = reader.element(1)
             if Self.equals(qualifier, "472") {
-                if lineOpen { records.set(.serviceDate, date()) } else { dateFrom(into: &claimServiceDate) }
+                if lineOpen {
+                    records.set(.serviceDate, date())
+                    noteRangeEnd()
+                } else {
+                    dateFrom(into: &claimServiceDate)
+                }
             } else if Self.equals(qualifier, "434") && !lineOpen {
                 dateFrom(into: &statementDate)
             }
@@ -1086,6 +1094,21 @@ final class X12ClaimReader {
     }
 
     private func dateFrom(into target: inout FieldBytes) { target.set(date()) }
+
+    /// A line's RD8 range (`20260625-20260705`): its end, for the D01 of a range that ends after
+    /// the as-of date (only the start is the line's date of service: such a line passed).
+    private func noteRangeEnd() {
+        let value = reader.element(3)
+        guard Self.equals(reader.element(2), "RD8"), let dash = value.firstIndex(of: 0x2D) else { return }
+        let endText = UnsafeRawBufferPointer(rebasing: value[(dash + 1)...])
+        let end = DayNumber.parse(endText)
+        guard DayNumber.isDate(end), end > DayNumber.parse(date()) else { return }
+        var finding = ClaimFileFinding(
+            claims: claimOrdinal..<claimOrdinal + 1, rule: .D01, position: reader.position, field: "service_date",
+            value: DayNumber.format(end), message: "the line's date range ends \(DayNumber.format(end))")
+        finding.rangeEnd = end
+        lineFindings.append((linePositions.count, finding))
+    }
 
     /// The procedure code and its four modifiers from a composite (SV101, SV202): components 2–6,
     /// in one pass over the element (`component(_:_:)` scans from the element's start each time).
