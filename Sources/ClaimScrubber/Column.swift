@@ -20,6 +20,9 @@ public enum Column: String, CaseIterable, Sendable {
     case revenueCode = "revenue_code"
     case ndc
     case payerId = "payer_id"
+    /// The UB-04 type of bill (facility type and frequency, `131`; an 837I's CLM05-1 and CLM05-3):
+    /// an inpatient bill (11x, 18x, 21x) meets no outpatient NCCI PTP or MUE edit.
+    case billType = "bill_type"
 
     /// Position in `allCases`, without hashing: a switch the compiler turns into a table.
     @inline(__always)
@@ -59,6 +62,7 @@ public enum Column: String, CaseIterable, Sendable {
         case .revenueCode: return 31
         case .ndc: return 32
         case .payerId: return 33
+        case .billType: return 34
         }
     }
 
@@ -115,6 +119,7 @@ public enum Column: String, CaseIterable, Sendable {
         case .revenueCode: return ["revenuecode", "revcode", "revenuecd"]
         case .ndc: return ["ndc", "ndccode", "nationaldrugcode"]
         case .payerId: return ["payerid", "payer", "payor", "payorid", "insurance", "financialclass", "plan"]
+        case .billType: return ["billtype", "typeofbill", "tob", "ub04billtype"]
         default:
             // dx1...dx12
             let n = String(rawValue.dropFirst(2))

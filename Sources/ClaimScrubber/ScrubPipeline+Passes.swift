@@ -276,6 +276,9 @@ extension ScrubPipeline {
             let departmentNumber = number < UInt32(UInt16.max) ? UInt16(number) : 0
             var flags: UInt8 = 0
             if !batch.isEmpty(.revenueCode, r) { flags |= EncounterLine.institutional }
+            if !batch.isEmpty(.billType, r) && EncounterLine.isInpatientBill(batch.bytes(.billType, r)) {
+                flags |= EncounterLine.inpatient
+            }
             if EncounterLine.modifiersUnreadable(batch.modifiers[r]) { flags |= EncounterLine.unreadableModifiers }
             if h < held.count && Int(held[h]) == r { flags |= EncounterLine.heldByLineRules }
             lines.append(

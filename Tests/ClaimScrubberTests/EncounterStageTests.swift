@@ -410,6 +410,24 @@ import Zstd
         #expect(encounter.first { $0["line_id"] == "D1" }?["message"] == "2.5 units exceed the MUE of 2 per line")
     }
 
+    /// An inpatient bill (type of bill 11x, 18x, 21x: an 837I's CLM05-1 and CLM05-3, or an
+    /// extract's `bill_type`) is paid by the stay: its lines meet no outpatient-hospital MUE or
+    /// PTP edit. Three CBCs over a three-day stay were E05 against 85025's outpatient MUE of 1
+    /// (found by the X12 audit). An outpatient bill (13x) still meets them.
+    @Test(arguments: [("111", false), ("0111", false), ("181", false), ("211", false), ("131", true), ("", true)])
+    func anInpatientBillMeetsNoOutpatientNCCIEdit(bill: String, edited: Bool) throws {
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,billing_npi,revenue_code,"
+            + "bill_type\n"
+        let rows = [
+            "A,E1,P1,2026-05-01,85025,3,90.00,1234567893,0300,\(bill)",
+            "B,E1,P1,2026-05-01,20610,3,90.00,1234567893,0360,\(bill)",
+        ]
+        let findings = try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
+        let rules = findings.map { $0["rule"]! }.filter { $0.hasPrefix("E") }.sorted()
+        #expect(rules == (edited ? ["E04", "E05"] : []), "\(findings)")
+    }
+
     /// A date of service before the earliest loaded PTP and MUE release of its setting gets C06
     /// naming each (DOMAIN.md "Release coverage"); it used to pass E03 and E04 without a word.
     /// Without NCCI files loaded there is no C06: the edits do not run at all.

@@ -53,6 +53,16 @@ struct X12ClaimReaderTests {
         }
     }
 
+    /// An 837I line carries its claim's type of bill (CLM05-1 and CLM05-3): `131`; an 837P line none.
+    @Test func institutionalLinesCarryTheTypeOfBill() throws {
+        let institutional = file([X12Fixture.Claim(id: "C2", lines: [X12Fixture.Line()])], institutional: true)
+        let clm = institutional.first { $0.hasPrefix("CLM*") }!
+        let facility = clm.split(separator: "*", omittingEmptySubsequences: false)[5].split(separator: ":")
+        #expect(try records(institutional).map { $0["bill_type"]! } == [String(facility[0] + facility[2])])
+        let professional = file([X12Fixture.Claim(id: "C1", lines: [X12Fixture.Line()])])
+        #expect(try records(professional).map { $0["bill_type"]! } == [""])
+    }
+
     @Test func professionalLineCarriesItsClaimContext() throws {
         let claim = X12Fixture.Claim(
             id: "C1", diagnoses: ["ABK:I10", "ABF:E785", "ABF:J069"],

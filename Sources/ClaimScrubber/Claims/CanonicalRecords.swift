@@ -17,7 +17,7 @@ final class CanonicalRecords {
         .renderingNpi,
         .billingNpi, .placeOfService, .procedureCode, .modifier1, .modifier2, .modifier3, .modifier4, .units,
         .chargeAmount, .dx1, .dx2, .dx3, .dx4, .dx5, .dx6, .dx7, .dx8, .dx9, .dx10, .dx11, .dx12, .revenueCode,
-        .ndc, .payerId,
+        .ndc, .payerId, .billType,
         // Modifiers past the fourth (HL7 FT1-26 repeats without limit): the parser flags a fifth (C07).
         .modifiers,
     ]

@@ -744,6 +744,7 @@ final class HL7MessageReader: ClaimUnitReader {
             records.field(f[14])  // revenue code
             records.emptyField()  // ndc
             records.field(payer)
+            records.emptyField()  // bill type (an 837I's)
             records.field(f[15])  // modifiers past the fourth
             records.endRecord()
         }

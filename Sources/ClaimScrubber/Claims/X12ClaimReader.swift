@@ -129,6 +129,8 @@ final class X12ClaimReader {
     private var clm02: Int64?
     @exclusivity(unchecked) private var clm02Text = FieldBytes()
     @exclusivity(unchecked) private var facilityOrPOS = FieldBytes()
+    /// CLM05-3, the claim frequency: with an 837I's CLM05-1, the type of bill (`131`).
+    @exclusivity(unchecked) private var claimFrequency = FieldBytes()
     @exclusivity(unchecked) private var claimRendering = FieldBytes()
     @exclusivity(unchecked) private var claimAttending = FieldBytes()
     /// Past the claim's first SBR: the other-payer loops (2320/2330) of a coordination-of-benefits
@@ -924,6 +926,7 @@ final class X12ClaimReader {
             clear(&clm02Text)
             clm02 = nil
             clear(&facilityOrPOS)
+            clear(&claimFrequency)
             claimIsVoid = false
             claimReplacesAnother = false
         } else {
@@ -937,6 +940,7 @@ final class X12ClaimReader {
             // A claim's total is a sum of lines: past a line's $99,999,999.99 it is still an amount.
             clm02 = Money.cents(clm02Text.bytes, wholeDigits: 15)
             copy(reader.component(5, 1), into: &facilityOrPOS)
+            copy(reader.component(5, 3), into: &claimFrequency)
             claimIsVoid = Self.equals(reader.component(5, 3), "8")
             claimReplacesAnother = claimIsVoid || Self.equals(reader.component(5, 3), "7")
         }
@@ -1315,6 +1319,10 @@ final class X12ClaimReader {
         // 837I's CLM05-1 is a facility type, not a place of service.
         if isInstitutionalLine || transactionInstitutional {
             records.clear(.placeOfService)
+            // The type of bill: inpatient bills (11x) meet no outpatient NCCI edit.
+            if !facilityOrPOS.isEmpty {
+                records.set(.billType, Array(facilityOrPOS.bytes) + Array(claimFrequency.bytes))
+            }
         } else if records.isEmpty(.placeOfService) {
             records.set(.placeOfService, facilityOrPOS.bytes)
         }

@@ -29,6 +29,20 @@ struct EncounterLine: Sendable, Equatable {
     /// the line's modifiers cannot be compared, so it is no line's exact duplicate (C07 holds it
     /// unless switched down to a warning, when "591" and "XX9" read alike made a false E01).
     static let unreadableModifiers: UInt8 = 8
+    /// A line of an inpatient bill (type of bill 11x, 18x, 21x): paid by the stay, not by the
+    /// service, it meets no outpatient-hospital NCCI PTP or MUE edit.
+    static let inpatient: UInt8 = 16
+
+    /// Whether a type of bill (`bill_type`, `111`) is an inpatient one: hospital inpatient (11x),
+    /// swing bed (18x), skilled nursing inpatient (21x).
+    static func isInpatientBill(_ bill: UnsafeRawBufferPointer) -> Bool {
+        let text = ChargeParser.trimmed(bill)
+        // A UB-04 form writes the type of bill with a leading zero (`0111`).
+        let digits = text.count == 4 && text.first == 0x30 ? UnsafeRawBufferPointer(rebasing: text[1...]) : text
+        guard digits.count >= 2 else { return false }
+        return (digits[0], digits[1]) == (0x31, 0x31) || (digits[0], digits[1]) == (0x31, 0x38)
+            || (digits[0], digits[1]) == (0x32, 0x31)
+    }
 
     /// The code of a line billed by its revenue code alone (an 837I room-and-board line: no
     /// SV202), so that duplicates of it are found: `RC` and the four digits, six characters that no
@@ -93,6 +107,14 @@ struct EncounterLine: Sendable, Equatable {
     }
 
     var isInstitutional: Bool { flags & Self.institutional != 0 }
+    var isInpatient: Bool { flags & Self.inpatient != 0 }
+
+    /// The NCCI PTP or MUE release a line's edits come from: the practitioner one for professional
+    /// lines, the outpatient-hospital one for institutional lines, none for an inpatient bill's.
+    @inline(__always)
+    func ncciRelease(practitioner: Int?, hospital: Int?) -> Int? {
+        isInpatient ? nil : isInstitutional ? hospital : practitioner
+    }
     /// A reversal: negative units or amount.
     var isCredit: Bool { units < 0 || amountCents < 0 }
     /// A charge that stands: not a credit, and not reversed by one.

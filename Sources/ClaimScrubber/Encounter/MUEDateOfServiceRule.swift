@@ -6,7 +6,8 @@ struct MUEDateOfServiceRule: EncounterRule {
 
     @inline(__always)
     static func sameGroup(_ a: EncounterLine, _ b: EncounterLine) -> Bool {
-        a.code == b.code && a.isInstitutional == b.isInstitutional && a.provider == b.provider
+        a.code == b.code && a.isInstitutional == b.isInstitutional && a.isInpatient == b.isInpatient
+            && a.provider == b.provider
     }
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
@@ -48,10 +49,12 @@ struct MUEDateOfServiceRule: EncounterRule {
         var code: UInt64
         var provider: UInt32
         var institutional: Bool
+        var inpatient: Bool
         init(_ line: EncounterLine) {
             code = line.code
             provider = line.provider
             institutional = line.isInstitutional
+            inpatient = line.isInpatient
         }
     }
 
@@ -97,7 +100,7 @@ struct MUEDateOfServiceRule: EncounterRule {
     static func limit(
         _ first: EncounterLine, _ context: EncounterContext, practitioner: Int?, hospital: Int?
     ) -> MUETable.Limit? {
-        guard let release = first.isInstitutional ? hospital : practitioner,
+        guard let release = first.ncciRelease(practitioner: practitioner, hospital: hospital),
             let limit = context.mueLimit(code: first.code, release: release), limit.mai == 2 || limit.mai == 3
         else { return nil }
         return limit

@@ -14,7 +14,7 @@ struct MUELineRule: EncounterRule {
         _ out: inout [EncounterFinding]
     ) {
         guard line.isStandingCharge && line.units > 0,
-            let release = line.isInstitutional ? releases.hospital : releases.practitioner,
+            let release = line.ncciRelease(practitioner: releases.practitioner, hospital: releases.hospital),
             let limit = context.mueLimit(code: line.code, release: release), limit.mai == 1,
             Int64(line.units) > Int64(limit.value) * 1000, let severity = context.severity(.E04, line)
         else { return }

@@ -42,14 +42,14 @@ struct PTPRule: EncounterRule {
             for i in lines.indices { column1Rows[i &- base] = -1 ..< -1 }
             for j in lines.indices where lines[j].isStandingCharge {
                 let second = lines[j]
-                guard let release = second.isInstitutional ? hospital : practitioner,
+                guard let release = second.ncciRelease(practitioner: practitioner, hospital: hospital),
                     ptp.mayBeColumn2(second.code, release: release)
                 else { continue }
                 let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
                 for i in lines.indices where i != j {
                     let first = lines[i]
                     guard first.code != second.code, first.isInstitutional == second.isInstitutional,
-                        first.provider == second.provider
+                        !first.isInpatient, first.provider == second.provider
                     else { continue }
                     var rows = column1Rows[i &- base]
                     if rows.lowerBound < 0 {
@@ -122,7 +122,7 @@ struct PTPRule: EncounterRule {
         var edits: [CodeAt: [(code: UInt64, indicator: UInt8)]] = [:]
 
         mutating func gather(_ line: EncounterLine) {
-            guard line.isStandingCharge, practitioner != nil || hospital != nil else { return }
+            guard line.isStandingCharge, !line.isInpatient, practitioner != nil || hospital != nil else { return }
             func note(_ entry: inout FirstLines) {
                 if entry.any == .max { entry.any = line.ordinal }
                 if entry.unmodified == .max && !line.hasModifier(in: EncounterRules.ptpBypass) {
@@ -134,7 +134,9 @@ struct PTPRule: EncounterRule {
         }
 
         mutating func report(_ second: EncounterLine, _ out: inout [EncounterFinding]) {
-            guard second.isStandingCharge, let release = second.isInstitutional ? hospital : practitioner else {
+            guard second.isStandingCharge,
+                let release = second.ncciRelease(practitioner: practitioner, hospital: hospital)
+            else {
                 return
             }
             let ptp = context.tables.ptp
