@@ -491,8 +491,11 @@ private final class RecordDecoder {
                     unitCount = value
                 } else {
                     let text = ChargeParser.trimmed(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength))
-                    let whole = text.prefix { $0 != 0x2E }.drop { $0 == 0x2D || $0 == 0x2B || $0 == 0x30 }
-                    let large = whole.count > 7 && whole.allSatisfy { $0 &- 0x30 < 10 }
+                    // A number's form (sign, digits, one point) refused for its size.
+                    let unsigned = text.first == 0x2D || text.first == 0x2B ? text.dropFirst() : text[...]
+                    let large =
+                        !unsigned.isEmpty && unsigned.allSatisfy { $0 &- 0x30 < 10 || $0 == 0x2E }
+                        && unsigned.filter { $0 == 0x2E }.count <= 1 && unsigned.contains { $0 &- 0x30 < 10 }
                     reportMalformed(
                         r, .units,
                         message: large ? "units is over 2,147,483 (a shifted field?)" : "units is not a number",

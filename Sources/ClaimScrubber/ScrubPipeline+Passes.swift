@@ -276,7 +276,10 @@ extension ScrubPipeline {
             let departmentNumber = number < UInt32(UInt16.max) ? UInt16(number) : 0
             var flags: UInt8 = 0
             if !batch.isEmpty(.revenueCode, r) { flags |= EncounterLine.institutional }
-            if !batch.isEmpty(.billType, r) && EncounterLine.isInpatientBill(batch.bytes(.billType, r)) {
+            // A professional line keeps its practitioner edits whatever bill it came with.
+            if flags & EncounterLine.institutional != 0 && !batch.isEmpty(.billType, r)
+                && EncounterLine.isInpatientBill(batch.bytes(.billType, r))
+            {
                 flags |= EncounterLine.inpatient
             }
             if EncounterLine.modifiersUnreadable(batch.modifiers[r]) { flags |= EncounterLine.unreadableModifiers }

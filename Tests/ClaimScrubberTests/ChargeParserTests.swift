@@ -340,6 +340,16 @@ import Testing
         #expect(thousandths("-2147483.647") == -2_147_483_647)
         #expect(ChargeParser.unitsText(1_500) == "1.5" && ChargeParser.unitsText(-250) == "-0.25")
         #expect(ChargeParser.unitsText(2_000) == "2" && ChargeParser.unitsText(1) == "0.001")
+        // A number too large for the thousandths says so; a text that is no number says that.
+        let large = try Self.parse(
+            Array(
+                "L1,E1,P1,2026-01-05,99213,5000000,1.00,I10,D\nL2,E1,P1,2026-01-05,99213,2147483.648,1.00,I10,D\nL3,E1,P1,2026-01-05,99213,--5,1.00,I10,D\n"
+                    .utf8))
+        #expect(
+            large.findings.filter { $0.field == "units" }.map(\.message) == [
+                "units is over 2,147,483 (a shifted field?)", "units is over 2,147,483 (a shifted field?)",
+                "units is not a number",
+            ])
     }
 
     /// A charge line is at most $99,999,999.99: a larger amount (an NPI shifted into the field)

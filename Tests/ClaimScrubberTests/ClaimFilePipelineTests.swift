@@ -703,17 +703,21 @@ struct ClaimFilePipelineTests {
     /// the claims under it are held; the file passed, and the outputs put the claims under the
     /// loop above them (found by the X12 audit). A right parent, or none given, passes.
     @Test(
-        arguments: [("HL*4*1*23*0", "CLAIM2"), ("HL*2*9*22*0", "CLAIM1"), ("HL*4*3*23*0", nil)] as [(String, String?)])
-    func anHLWhoseParentIsNotTheLoopAboveItIsX01(hl: String, held: String?) throws {
+        arguments: [
+            ("HL*4*3*23*0", "HL*4*1*23*0", "HL02", "CLAIM2"), ("HL*2*1*22*0", "HL*2*9*22*0", "HL02", "CLAIM1"),
+            ("HL*4*3*23*0", "HL*4*3*23*0", "", nil),
+            // A patient loop with no subscriber loop above it (CLAIM1's 22 made a 23).
+            ("HL*2*1*22*0", "HL*2*1*23*0", "HL", "CLAIM1"),
+        ] as [(String, String, String, String?)])
+    func anHLWhoseParentIsNotTheLoopAboveItIsX01(original: String, hl: String, field: String, held: String?) throws {
         var segments = X12Fixture.standard()
-        let level = hl.split(separator: "*")[3]
-        let at = segments.firstIndex { $0.hasPrefix("HL*") && $0.split(separator: "*")[3] == level }!
+        let at = segments.firstIndex(of: original)!
         segments[at] = hl
         let (result, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         let x01 = findings.filter { $0["rule"] == "X01" }
         if let held {
-            #expect(x01.first?["field"] == "HL02", "\(findings)")
+            #expect(x01.first?["field"] == field, "\(findings)")
             #expect(result.exitStatus == 1)
             let heldIds = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
             #expect(heldIds.contains(held), "\(heldIds)")

@@ -423,9 +423,13 @@ import Zstd
             "A,E1,P1,2026-05-01,85025,3,90.00,1234567893,0300,\(bill)",
             "B,E1,P1,2026-05-01,20610,3,90.00,1234567893,0360,\(bill)",
         ]
-        let findings = try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
-        let rules = findings.map { $0["rule"]! }.filter { $0.hasPrefix("E") }.sorted()
-        #expect(rules == (edited ? ["E04", "E05"] : []), "\(findings)")
+        // A professional line (no revenue code) keeps its practitioner edits whatever its bill:
+        // 11042 is 1 a line there.
+        let professional = "C,E2,P2,2026-05-01,11042,3,90.00,1234567893,,\(bill)"
+        let findings = try Fixtures.findings(
+            header: header, rows: rows + [professional], tables: Fixtures.demoTablesCache)
+        let rules = findings.filter { $0["rule"]!.hasPrefix("E") }.map { $0["line_id"]! + " " + $0["rule"]! }.sorted()
+        #expect(rules == (edited ? ["A E05", "B E04", "C E04"] : ["C E04"]), "\(findings)")
     }
 
     /// A date of service before the earliest loaded PTP and MUE release of its setting gets C06

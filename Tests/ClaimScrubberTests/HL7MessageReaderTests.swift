@@ -445,6 +445,16 @@ struct HL7MessageReaderTests {
             HL7Fixture.message(control: "M1", visit: "V1", charges: [half.joined(separator: "|")]).joined(
                 separator: "\r"))
         #expect(fractional.contains(",2.5,45.00,"), "\(fractional)")
+        // A product next to Int64's end: rounding it trapped (signal 4); the amount is too large
+        // for a charge line, S03, and the run goes on.
+        var huge = fields
+        (huge[10], huge[12]) = ("923445.05", "99880031.16")
+        let (result, folder, findings) = try scrub(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [huge.joined(separator: "|")]).joined(
+                separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(findings.map { [$0["rule"]!, $0["field"]!] } == [["S03", "charge_amount"]], "\(findings)")
     }
 
     /// A date written `YYYY-MM-DD` (not HL7's form, but read) keeps its ten bytes: cut at eight

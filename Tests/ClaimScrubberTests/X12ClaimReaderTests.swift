@@ -47,7 +47,7 @@ struct X12ClaimReaderTests {
         #expect(hipps.map { [$0["revenue_code"]!, $0["procedure_code"]!, $0["units"]!] } == [["0022", "", "3"]])
         // IV (home infusion), WK (ABC codes) and ER (a jurisdiction's codes) are no HCPCS codes
         // either (each was C01); HC is.
-        for (qualifier, code) in [("IV", ""), ("WK", ""), ("ER", ""), ("HC", "85025")] {
+        for (qualifier, code) in [("IV", ""), ("WK", ""), ("ER", ""), ("HC", "85025"), ("HX", "85025")] {
             institutional[sv2] = "SV2*0636*\(qualifier):85025*300.00*UN*1"
             #expect(try records(institutional).map { $0["procedure_code"]! } == [code], "\(qualifier)")
         }

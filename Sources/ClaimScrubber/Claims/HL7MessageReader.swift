@@ -569,7 +569,9 @@ final class HL7MessageReader: ClaimUnitReader {
             if let unitCents = unit.withUnsafeBytes({ Money.cents($0) }), let count,
                 case let (product, overflow) = unitCents.multipliedReportingOverflow(by: Int64(count)), !overflow
             {
-                let cents = (product + (product < 0 ? -500 : 500)) / 1000
+                // From quotient and remainder: adding the half first overflowed next to Int64's ends.
+                let remainder = product % 1000
+                let cents = product / 1000 + (remainder >= 500 ? 1 : remainder <= -500 ? -1 : 0)
                 amount = Array(Money.format(cents).utf8)
             }
         }

@@ -129,8 +129,8 @@ final class X12ClaimReader {
     private var clm02: Int64?
     @exclusivity(unchecked) private var clm02Text = FieldBytes()
     @exclusivity(unchecked) private var facilityOrPOS = FieldBytes()
-    /// CLM05-3, the claim frequency: with an 837I's CLM05-1, the type of bill (`131`).
-    @exclusivity(unchecked) private var claimFrequency = FieldBytes()
+    /// CLM05-1 and CLM05-3 run together: an 837I's type of bill (`131`), set once a claim.
+    @exclusivity(unchecked) private var billType: [UInt8] = []
     @exclusivity(unchecked) private var claimRendering = FieldBytes()
     @exclusivity(unchecked) private var claimAttending = FieldBytes()
     /// Past the claim's first SBR: the other-payer loops (2320/2330) of a coordination-of-benefits
@@ -761,7 +761,14 @@ final class X12ClaimReader {
             patientDob.removeAll()
             patientSex.removeAll()
             place = .patient
-            if !parent.isEmpty && !subscriberHL.isEmpty && !Self.equals(parent, subscriberHL) {
+            if subscriberHL.isEmpty {
+                // No subscriber loop above it in its transaction set: whose patient is it?
+                envelopeError(
+                    claimOrdinal + 1..<claimOrdinal + 1,
+                    "a patient loop (HL 23) with no subscriber loop (HL 22) above it: the claims under it are held",
+                    field: "HL")
+                patient.hasDamagedSegment = true
+            } else if !parent.isEmpty && !Self.equals(parent, subscriberHL) {
                 wrongParent(parent, expected: subscriberHL, loop: "patient (23)", above: "subscriber")
                 patient.hasDamagedSegment = true
             }
@@ -926,7 +933,7 @@ final class X12ClaimReader {
             clear(&clm02Text)
             clm02 = nil
             clear(&facilityOrPOS)
-            clear(&claimFrequency)
+            billType.removeAll(keepingCapacity: true)
             claimIsVoid = false
             claimReplacesAnother = false
         } else {
@@ -940,7 +947,9 @@ final class X12ClaimReader {
             // A claim's total is a sum of lines: past a line's $99,999,999.99 it is still an amount.
             clm02 = Money.cents(clm02Text.bytes, wholeDigits: 15)
             copy(reader.component(5, 1), into: &facilityOrPOS)
-            copy(reader.component(5, 3), into: &claimFrequency)
+            billType.removeAll(keepingCapacity: true)
+            billType.append(contentsOf: reader.component(5, 1))
+            billType.append(contentsOf: reader.component(5, 3))
             claimIsVoid = Self.equals(reader.component(5, 3), "8")
             claimReplacesAnother = claimIsVoid || Self.equals(reader.component(5, 3), "7")
         }
@@ -1220,7 +1229,9 @@ final class X12ClaimReader {
         isInstitutionalLine = true
         records.set(.revenueCode, reader.element(1))
         let qualifier = reader.component(2, 1)
-        if !qualifier.isEmpty && !Self.equals(qualifier, "HC") {
+        if Self.equals(qualifier, "HP") || Self.equals(qualifier, "IV") || Self.equals(qualifier, "WK")
+            || Self.equals(qualifier, "ER")
+        {
             // SV202-1 HP: a HIPPS rate code (a skilled nursing stay's RUAA1); IV, WK, ER: home
             // infusion, ABC or a jurisdiction's own codes. None is a HCPCS code: the revenue
             // code stands for the line, as without SV202 (each was C01).
@@ -1320,9 +1331,7 @@ final class X12ClaimReader {
         if isInstitutionalLine || transactionInstitutional {
             records.clear(.placeOfService)
             // The type of bill: inpatient bills (11x) meet no outpatient NCCI edit.
-            if !facilityOrPOS.isEmpty {
-                records.set(.billType, Array(facilityOrPOS.bytes) + Array(claimFrequency.bytes))
-            }
+            if !facilityOrPOS.isEmpty { records.set(.billType, billType) }
         } else if records.isEmpty(.placeOfService) {
             records.set(.placeOfService, facilityOrPOS.bytes)
         }
