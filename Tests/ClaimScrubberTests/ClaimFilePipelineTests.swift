@@ -749,6 +749,20 @@ struct ClaimFilePipelineTests {
         }
     }
 
+    /// An LX with no SV1 or SV2 after it (an LX repeated, or its service segment lost) is X01
+    /// naming it; it was held by S02 on its empty fields alone (found by fuzzing).
+    @Test func anLXWithoutItsServiceIsX01() throws {
+        var segments = X12Fixture.standard()
+        let lx2 = segments.firstIndex(of: "LX*2")!
+        segments.insert("LX*2", at: lx2)
+        let (result, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(x01.map { [$0["field"]!, $0["encounter_id"]!] } == [["LX", "CLAIM1"]], "\(findings)")
+        #expect(x01.first?["message"] == "service line LX 2 has no SV1 or SV2")
+    }
+
     /// An envelope finding (an SE01 one off) flags every line of the claims it covers: they count
     /// among the lines with findings, and the finding counts once per claim, with its error, in
     /// the groups of the claim's first line, so the groups add up to the totals (they had none of

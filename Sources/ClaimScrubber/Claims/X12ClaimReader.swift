@@ -1254,6 +1254,17 @@ final class X12ClaimReader {
             lineIdEnds.append(lineIdBytes.count)
         }
         guard claimScanned else { return }
+        if !lineHasService {
+            // An LX with no SV1 or SV2 after it (its service segment lost, or an LX repeated): the
+            // line counts, empty, and S02 named its missing fields without saying why.
+            lineFindings.append(
+                (
+                    index,
+                    ClaimFileFinding(
+                        claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: lxPosition, field: "LX",
+                        message: "service line LX \(text(lx01.bytes)) has no SV1 or SV2")
+                ))
+        }
         let cents = Money.cents(records.value(.chargeAmount))
         if let cents {
             // X02 compares the amounts as written; a void's lines count as the credits they are.
