@@ -116,6 +116,19 @@ public struct ScrubMetrics: Sendable, Equatable {
         topCodes[TopCode.key(procedure, rule: rule), default: 0] += 1
     }
 
+    /// Counts a finding on no line (a claim file's structure outside any claim) in the empty
+    /// group of each table: no department, provider, payer or week of service. The run-wide
+    /// counts have it already.
+    mutating func countOutsideLines(error: Bool) {
+        var change = GroupTally()
+        change.findings = 1
+        change.errors = error ? 1 : 0
+        departments["", default: GroupTally()].add(change)
+        providers[0, default: GroupTally()].add(change)
+        payers["", default: GroupTally()].add(change)
+        weeks[ISOWeek.none, default: GroupTally()].add(change)
+    }
+
     /// Counts a claim-file line pass 2 read again: `holds` when its claim is held and pass 1
     /// did not count it held (`heldBefore` when it did), `flags` when an envelope finding is its
     /// first (at risk when the line is not held), and `envelope`, the envelope findings of its

@@ -721,6 +721,14 @@ struct ClaimFilePipelineTests {
             #expect(result.exitStatus == 1)
             let heldIds = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
             #expect(heldIds.contains(held), "\(heldIds)")
+            // The HL's X01 is on no claim: each group table still adds up to the totals.
+            let m = result.summary.metrics
+            let total = m.findingsByRule.reduce(0, +)
+            for tallies in [Array(m.departments.values), Array(m.providers.values), Array(m.payers.values)] {
+                #expect(tallies.map(\.findings).reduce(0, +) == total)
+                #expect(tallies.map(\.errors).reduce(0, +) == m.errors)
+            }
+            #expect(Array(m.weeks.values).map(\.findings).reduce(0, +) == total)
         } else {
             #expect(findings.isEmpty, "\(findings)")
         }

@@ -648,7 +648,14 @@ final class ClaimFilePipeline {
                 state.metrics.warnings += count
             }
             let covered = finding.claims.clamped(to: 0..<state.claimCents.count)
-            if !covered.isEmpty { claimsByRule[finding.rule, default: []].append(covered) }
+            if !covered.isEmpty {
+                claimsByRule[finding.rule, default: []].append(covered)
+            } else {
+                // Outside any claim (an HL02 naming another parent, a segment between
+                // interchanges): in the groups of no department, provider, payer or week, so
+                // that each group table adds up to the totals.
+                state.metrics.countOutsideLines(error: severity == .error)
+            }
         }
         if !claimsByRule.isEmpty {
             // A line the rule already counted (an X01 of its own claim, from pass 1) counts once.
