@@ -192,6 +192,17 @@ extension ChargeParser {
         return Int32(negative ? -value : value)
     }
 
+    /// S03's message for units `units` refused: a number's form (sign, digits, one point) refused
+    /// for its size, or no number (kept out of the per-record path).
+    static func unitsProblem(_ raw: UnsafeRawBufferPointer) -> String {
+        let text = trimmed(raw)
+        let unsigned = text.first == 0x2D || text.first == 0x2B ? text.dropFirst() : text[...]
+        let large =
+            unsigned.allSatisfy { $0 &- 0x30 < 10 || $0 == 0x2E } && unsigned.filter { $0 == 0x2E }.count <= 1
+            && unsigned.contains { $0 &- 0x30 < 10 }
+        return large ? "units is over 2,147,483 (a shifted field?)" : "units is not a number"
+    }
+
     /// Whole units (thousandths as `units` gives them) as text: 2000 is `2`, 12500 `12.5`,
     /// -250 `-0.25`.
     static func unitsText(_ thousandths: Int64) -> String {
@@ -490,16 +501,8 @@ private final class RecordDecoder {
                 if let value = ChargeParser.units(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)) {
                     unitCount = value
                 } else {
-                    let text = ChargeParser.trimmed(UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength))
-                    // A number's form (sign, digits, one point) refused for its size.
-                    let unsigned = text.first == 0x2D || text.first == 0x2B ? text.dropFirst() : text[...]
-                    let large =
-                        !unsigned.isEmpty && unsigned.allSatisfy { $0 &- 0x30 < 10 || $0 == 0x2E }
-                        && unsigned.filter { $0 == 0x2E }.count <= 1 && unsigned.contains { $0 &- 0x30 < 10 }
-                    reportMalformed(
-                        r, .units,
-                        message: large ? "units is over 2,147,483 (a shifted field?)" : "units is not a number",
-                        payer, &sink)
+                    let text = UnsafeRawBufferPointer(start: unitsPointer, count: unitsLength)
+                    reportMalformed(r, .units, message: ChargeParser.unitsProblem(text), payer, &sink)
                 }
             }
         }

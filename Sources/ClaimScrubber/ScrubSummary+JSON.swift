@@ -162,7 +162,7 @@ extension ScrubSummary {
             let named = entries.map { (code: TopCode.text(of: $0.key), findings: $0.findings) }
             let sorted = named.sorted {
                 $0.findings != $1.findings
-                    ? $0.findings > $1.findings : Array($0.code.utf8).lexicographicallyPrecedes($1.code.utf8)
+                    ? $0.findings > $1.findings : $0.code.utf8.lexicographicallyPrecedes($1.code.utf8)
             }
             return Array(sorted.prefix(Self.topCodesPerRule))
         }

@@ -109,10 +109,9 @@ public struct ScrubMetrics: Sendable, Equatable {
         heldCents.addSaturating(change.heldCents)
         atRiskCents.addSaturating(change.atRiskCents)
         rules[rule.ordinal].add(RuleTally(errors: change.errors, lines: 1, chargesCents: amountCents))
-        departments[department, default: GroupTally()].add(change)
-        providers[NPI.groupKey(renderingNPI), default: GroupTally()].add(change)
-        payers[payer, default: GroupTally()].add(change)
-        weeks[ISOWeek.index(serviceDay), default: GroupTally()].add(change)
+        add(
+            change, department: department, provider: NPI.groupKey(renderingNPI), payer: payer,
+            week: ISOWeek.index(serviceDay))
         topCodes[TopCode.key(procedure, rule: rule), default: 0] += 1
     }
 
@@ -123,17 +122,23 @@ public struct ScrubMetrics: Sendable, Equatable {
         var change = GroupTally()
         change.findings = 1
         change.errors = error ? 1 : 0
-        departments["", default: GroupTally()].add(change)
-        providers[0, default: GroupTally()].add(change)
-        payers["", default: GroupTally()].add(change)
-        weeks[ISOWeek.none, default: GroupTally()].add(change)
+        add(change, department: "", provider: 0, payer: "", week: ISOWeek.none)
+    }
+
+    /// Adds `change` to the line's group in each table.
+    private mutating func add(_ change: GroupTally, department: String, provider: UInt64, payer: String, week: Int32) {
+        departments[department, default: GroupTally()].add(change)
+        providers[provider, default: GroupTally()].add(change)
+        payers[payer, default: GroupTally()].add(change)
+        weeks[week, default: GroupTally()].add(change)
     }
 
     /// Counts a claim-file line pass 2 read again: `holds` when its claim is held and pass 1
     /// did not count it held (`heldBefore` when it did), `flags` when an envelope finding is its
     /// first (at risk when the line is not held), and `envelope`, the envelope findings of its
-    /// claim, counted on its first line. The run-wide finding and error counts have them already (`applyLate`), and the
-    /// totals `held` and `heldCents` are left to the caller, which counts them per claim.
+    /// claim, counted on its first line. The run-wide finding and error counts have them already
+    /// (`applyLate`), and the totals `held` and `heldCents` are left to the caller, which counts
+    /// them per claim.
     mutating func countWithClaim(
         department: String, renderingNPI: UInt64, payer: String, serviceDay: Int32, amountCents: Int64,
         procedure: UInt64, holds: Bool, heldBefore: Bool, wasFlagged: Bool, flags: Bool,
@@ -158,10 +163,9 @@ public struct ScrubMetrics: Sendable, Equatable {
             topCodes[TopCode.key(procedure, rule: finding.rule), default: 0] += 1
         }
         atRiskCents.addSaturating(change.atRiskCents)
-        departments[department, default: GroupTally()].add(change)
-        providers[NPI.groupKey(renderingNPI), default: GroupTally()].add(change)
-        payers[payer, default: GroupTally()].add(change)
-        weeks[ISOWeek.index(serviceDay), default: GroupTally()].add(change)
+        add(
+            change, department: department, provider: NPI.groupKey(renderingNPI), payer: payer,
+            week: ISOWeek.index(serviceDay))
     }
 }
 

@@ -596,11 +596,7 @@ final class HL7MessageReader: ClaimUnitReader {
         let endText = Self.datePart(value(4, component: 2))
         let end = endText.withUnsafeBytes { DayNumber.parse($0) }
         if DayNumber.isDate(end), end > start.withUnsafeBytes({ DayNumber.parse($0) }) {
-            var finding = ClaimFileFinding(
-                claims: claimOrdinal..<claimOrdinal + 1, rule: .D01, position: position, field: "service_date",
-                value: DayNumber.format(end), message: "the line's date range ends \(DayNumber.format(end))")
-            finding.rangeEnd = end
-            lineFindings.append((lineIds.count - 1, finding))
+            lineFindings.append((lineIds.count - 1, .rangeEnd(end, claim: claimOrdinal, position: position)))
         }
         if let cents = amount.withUnsafeBytes({ Money.cents($0) }) { claimChargeCents += cents }
         let fromFT125 = old ? [] : procedureCode(25)

@@ -14,6 +14,15 @@ struct ClaimFileFinding: Sendable {
     /// The last day of a line's date range (DTP*472 RD8): a D01 when the range ends after the
     /// run's as-of date while it starts on or before it (`ClaimFilePipeline.process` decides).
     var rangeEnd: Int32?
+
+    /// The D01 of a line whose date range ends on `end` (kept when that is after the as-of date).
+    static func rangeEnd(_ end: Int32, claim: Int, position: Int) -> ClaimFileFinding {
+        var finding = ClaimFileFinding(
+            claims: claim..<claim + 1, rule: .D01, position: position, field: "service_date",
+            value: DayNumber.format(end), message: "the line's date range ends \(DayNumber.format(end))")
+        finding.rangeEnd = end
+        return finding
+    }
 }
 
 /// Turns the segments of an 837P/837I file into claims, one at a time, checking the envelope on
@@ -1116,11 +1125,8 @@ final class X12ClaimReader {
         let endText = UnsafeRawBufferPointer(rebasing: value[(dash + 1)...])
         let end = DayNumber.parse(endText)
         guard DayNumber.isDate(end), end > DayNumber.parse(date()) else { return }
-        var finding = ClaimFileFinding(
-            claims: claimOrdinal..<claimOrdinal + 1, rule: .D01, position: reader.position, field: "service_date",
-            value: DayNumber.format(end), message: "the line's date range ends \(DayNumber.format(end))")
-        finding.rangeEnd = end
-        lineFindings.append((linePositions.count, finding))
+        lineFindings.append(
+            (linePositions.count, .rangeEnd(end, claim: claimOrdinal, position: reader.position)))
     }
 
     /// The procedure code and its four modifiers from a composite (SV101, SV202): components 2–6,
@@ -1422,11 +1428,11 @@ final class X12ClaimReader {
         return any ? value : nil
     }
 
-    @inline(__always)
     static func equals(_ raw: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
         raw.count == bytes.count && raw.elementsEqual(bytes)
     }
 
+    @inline(__always)
     static func equals(_ raw: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         text.withUTF8Buffer { t in t.count == raw.count && (0..<t.count).allSatisfy { t[$0] == raw[$0] } }
     }

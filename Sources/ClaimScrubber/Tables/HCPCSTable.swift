@@ -61,10 +61,8 @@ public struct HCPCSTable: Sendable {
             guard i != newest, period.last == .max, period.first != .min else { return period }
             let start = DayNumber.civil(period.first)
             let lastMonth = start.month == 1 ? 12 : (start.month + 2) / 3 * 3
-            period.last =
-                lastMonth == 12
-                ? DayNumber.from(year: start.year, month: 12, day: 31)
-                : DayNumber.from(year: start.year, month: lastMonth + 1, day: 1) - 1
+            period.last = DayNumber.from(
+                year: start.year, month: lastMonth, day: DayNumber.daysInMonth(start.year, lastMonth))
             return period
         }
     }
