@@ -11,6 +11,7 @@
 /// [payers.MEDICARE01]
 /// class = "medicare"          # medicare, medicaid, commercial, self-pay
 /// timely_filing_days = 365
+/// charge_lag_days = 5
 /// rules = { D04 = "off", C03 = "error" }   # off, on, warning, error
 /// ```
 public struct RuleSettings: Sendable {
@@ -51,6 +52,11 @@ public struct RuleSettings: Sendable {
         payers[payer]?.timelyFilingDays ?? timelyFilingDays
     }
 
+    /// D04's threshold for a payer: its own `charge_lag_days`, else the run's.
+    public func chargeLagDays(payer: String) -> Int {
+        payers[payer]?.chargeLagDays ?? chargeLagDays
+    }
+
     public func payerClass(_ payer: String) -> PayerClass? { payers[payer]?.payerClass }
 
     /// The payers the configuration has a section for that none of `seen` is, sorted: payer ids
@@ -69,6 +75,8 @@ public enum PayerClass: String, Sendable, CaseIterable {
 public struct PayerSettings: Sendable {
     public var payerClass: PayerClass?
     public var timelyFilingDays: Int?
+    /// D04's threshold for this payer's lines (the report's charge-lag figures keep the run's).
+    public var chargeLagDays: Int?
     /// Rule severity overrides; a nil value switches the rule off for this payer.
     public var rules: [RuleID: Severity?] = [:]
     /// Rules the configuration switches on for this payer (`D04 = "on"`), at the severity the
@@ -145,7 +153,9 @@ extension RuleSettings {
         rule: RuleID, body: StructuredValue, name: String, field: String, claim: (String, String) throws -> Void
     ) throws {
         if let word = body.string {
-            set(rule, try Self.severityWord(word, current: rule.defaultSeverity, field: field, name: name))
+            let severity = try Self.severityWord(word, current: rule.defaultSeverity, field: field, name: name)
+            try Self.refuseLettingThrough(rule, severity, file: name, field: field)
+            set(rule, severity)
             return
         }
         guard let table = body.table else { throw ScrubError("must be a table or a word", file: name, field: field) }
@@ -185,8 +195,20 @@ extension RuleSettings {
                     field: "\(field).\(key)")
             }
         }
+        try Self.refuseLettingThrough(rule, enabled ? severity : nil, file: name, field: field)
         set(rule, enabled ? severity : nil)
         severitiesWhenOff[rule] = enabled ? nil : severity
+    }
+
+    /// S01 holds a record that cannot be read into fields (a wrong field count, an unterminated
+    /// quote, bytes that are not text): switched off or made a warning, such a record would go to
+    /// the clean output as if it were a charge, against the first invariant (a malformed record
+    /// is held). Every other rule may be.
+    static func refuseLettingThrough(_ rule: RuleID, _ severity: Severity?, file: String, field: String) throws {
+        guard rule == .S01, severity != .error else { return }
+        throw ScrubError(
+            "S01 cannot be switched off or made a warning: a record that cannot be read is always held",
+            file: file, field: field)
     }
 
     /// The longest day count a setting takes: a century. Day counts meet day numbers (`Int32`) in
@@ -243,6 +265,8 @@ extension RuleSettings {
                 settings.payerClass = c
             case "timely_filing_days":
                 settings.timelyFilingDays = try days(value, from: 1, file: name, field: "\(field).\(key)")
+            case "charge_lag_days":
+                settings.chargeLagDays = try days(value, from: 0, file: name, field: "\(field).\(key)")
             case "rules":
                 guard let rules = value.table else {
                     throw ScrubError("must be a table", file: name, field: "\(field).rules")
@@ -263,6 +287,7 @@ extension RuleSettings {
                     }
                     let severity = try severityWord(
                         w, current: rule.defaultSeverity, field: "\(field).rules.\(id)", name: name)
+                    try refuseLettingThrough(rule, severity, file: name, field: "\(field).rules.\(id)")
                     if severity != nil && Self.switchOnWords.contains(w.lowercased()) {
                         // Its severity is the run's, known once the whole file is read.
                         settings.switchedOn.insert(rule)
@@ -271,7 +296,9 @@ extension RuleSettings {
                     }
                 }
             default:
-                throw ScrubError("unknown key", file: name, field: "\(field).\(key)")
+                throw ScrubError(
+                    "unknown key (a payer takes class, timely_filing_days, charge_lag_days, rules)", file: name,
+                    field: "\(field).\(key)")
             }
         }
         return settings

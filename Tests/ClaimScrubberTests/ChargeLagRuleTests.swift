@@ -29,4 +29,23 @@ import Testing
         let results = try RuleHarness.run(lines, tables: CodeTables(), rules: [ChargeLagRule()], settings: settings)
         #expect(results.map(\.line) == ["L2"])
     }
+
+    /// DOMAIN.md: every rule can be parameterised per payer. A payer's `charge_lag_days` is its
+    /// lines' threshold; other payers keep the run's (here 5 days).
+    @Test func aPayerHasItsOwnThreshold() throws {
+        let settings = try ProcedureCodeRuleTests.settings(
+            "charge_lag_days = 5\n[payers.SLOW]\ncharge_lag_days = 10\n[payers.FAST]\ncharge_lag_days = 0\n")
+        #expect(settings.chargeLagDays(payer: "SLOW") == 10 && settings.chargeLagDays(payer: "OTHER") == 5)
+        let lines = ["SLOW", "FAST", "OTHER"].flatMap { payer in
+            [5, 10, 11].map { lag in
+                [
+                    "service_date": "2026-03-01", "post_date": "2026-03-\(lag < 9 ? "0" : "")\(lag + 1)",
+                    "payer_id": payer, "line_id": "\(payer)-\(lag)",
+                ]
+            }
+        }
+        let results = try RuleHarness.run(lines, tables: CodeTables(), rules: [ChargeLagRule()], settings: settings)
+        #expect(results.map(\.line) == ["SLOW-11", "FAST-5", "FAST-10", "FAST-11", "OTHER-10", "OTHER-11"])
+        #expect(results.first?.message == "charge lag of 11 days is over the 10-day threshold")
+    }
 }

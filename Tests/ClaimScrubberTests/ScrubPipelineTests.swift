@@ -251,6 +251,24 @@ import Zstd
             "\(String(describing: error))")
     }
 
+    /// ARCHITECTURE.md, invariant 1: a malformed record is held with an S-rule finding. S01
+    /// switched off or made a warning (run-wide or for a payer) would send a row of the wrong
+    /// field count to the clean output, so the configuration is refused naming the key.
+    @Test(arguments: [
+        ("[rules.S01]\nenabled = false\n", "rules.S01"),
+        ("[rules]\nS01 = \"warning\"\n", "rules.S01"),
+        ("[rules.s01]\nseverity = \"warning\"\n", "rules.s01"),
+        ("[payers.AETNA01]\nrules = { S01 = \"off\" }\n", "payers.AETNA01.rules.S01"),
+        ("rules:\n  S01: off\n", "rules.S01"),
+    ])
+    func theUnreadableRecordRuleAlwaysHolds(text: String, field: String) throws {
+        let error = try Self.refusal(text, name: text.hasPrefix("rules:") ? "c.yaml" : "c.toml").error
+        #expect(error?.field == field && error.map { "\($0)".contains("always held") } == true, "\(String(describing: error))")
+        // S02 and S03 stay the user's to relax, and S01 may be named as the error it is.
+        let relaxed = try ProcedureCodeRuleTests.settings("[rules]\nS01 = \"error\"\nS02 = \"off\"\nS03 = \"warning\"\n")
+        #expect(relaxed.severity(of: .S01) == .error && relaxed.severity(of: .S02) == nil)
+    }
+
     /// A payer's `"on"` keeps the run's severity, wherever the rule's table sits in the file: it
     /// used to reset a rule regraded to an error back to its default warning for that payer.
     @Test(arguments: [
