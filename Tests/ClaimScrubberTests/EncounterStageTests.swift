@@ -553,6 +553,34 @@ import Zstd
         #expect(try Self.found(header, Array(mue.prefix(1)), rules: [.E04]) == [.init(lineId: "M", rule: .E04)])
     }
 
+    /// NCCI pays an add-on code only beside a primary paid to the same practitioner for the
+    /// patient and day: a primary billed by another rendering provider, or on a facility line
+    /// (another setting), does not cover it; the same provider's primary in another encounter of
+    /// that day does. A facility add-on needs a facility primary of the same billing provider.
+    @Test func anAddOnNeedsItsPrimaryFromTheSameProvider() throws {
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,"
+            + "billing_npi,revenue_code\n"
+        let rows = [
+            // P1: primary by another surgeon.
+            "P1-PRI,E1,P1,2026-05-01,11042,1,80.00,1234567893,1245319599,",
+            "P1-ADD,E1,P1,2026-05-01,11045,1,40.00,1679576722,1245319599,",
+            // P2: the same surgeon's primary in another encounter that day.
+            "P2-PRI,E2,P2,2026-05-01,11042,1,80.00,1234567893,1245319599,",
+            "P2-ADD,E3,P2,2026-05-01,11045,1,40.00,1234567893,1245319599,",
+            // P3: a facility primary beside a professional add-on.
+            "P3-PRI,E4,P3,2026-05-01,11042,1,80.00,1234567893,1245319599,0360",
+            "P3-ADD,E4,P3,2026-05-01,11045,1,40.00,1234567893,1245319599,",
+            // P4: facility lines of one billing provider, rendering providers apart.
+            "P4-PRI,E5,P4,2026-05-01,11042,1,80.00,1234567893,1245319599,0360",
+            "P4-ADD,E5,P4,2026-05-01,11045,1,40.00,1679576722,1245319599,0360",
+        ]
+        #expect(
+            try Self.found(header, rows, rules: [.E06]) == [
+                .init(lineId: "P1-ADD", rule: .E06), .init(lineId: "P3-ADD", rule: .E06),
+            ])
+    }
+
     /// DOMAIN.md: a credit subtracts its units in MUE sums, whether its units are written negative
     /// or, as an HL7 `CD` transaction or a reversal with a negative amount carries them, positive.
     @Test func aCreditTakesItsUnitsOffTheDateOfServiceSum() throws {

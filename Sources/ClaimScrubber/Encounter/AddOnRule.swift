@@ -1,4 +1,7 @@
-/// E06: a type 1 add-on code billed for a patient and date without one of its primary codes.
+/// E06: a type 1 add-on code billed for a patient and date without one of its primary codes
+/// billed by the same provider in the same setting: NCCI pays an add-on code only beside a primary
+/// code paid to the same practitioner for that patient and day (the rendering provider of a
+/// professional line; for a facility line, the billing provider), as E03 groups them.
 struct AddOnRule: EncounterRule {
     var ids: [RuleID] { [.E06] }
 
@@ -6,7 +9,10 @@ struct AddOnRule: EncounterRule {
         guard context.tables.addOns.isLoaded else { return }
         for line in lines {
             Self.report(line, context, &out) { primaries in
-                lines.contains { $0.isStandingCharge && primaries.contains($0.code) }
+                lines.contains {
+                    $0.isStandingCharge && $0.isInstitutional == line.isInstitutional && $0.provider == line.provider
+                        && primaries.contains($0.code)
+                }
             }
         }
     }
@@ -28,19 +34,34 @@ struct AddOnRule: EncounterRule {
         Large(context: context)
     }
 
-    /// A large group: the codes of its standing charges gathered in a set once, where scanning the
-    /// group for every add-on line would be quadratic.
+    /// A code billed by a provider in a setting.
+    struct Billed: Hashable {
+        var code: UInt64
+        var provider: UInt32
+        var institutional: Bool
+
+        init(_ line: EncounterLine, code: UInt64) {
+            self.code = code
+            provider = line.provider
+            institutional = line.isInstitutional
+        }
+    }
+
+    /// A large group: the codes of its standing charges gathered in a set once, with their
+    /// providers, where scanning the group for every add-on line would be quadratic.
     struct Large: LargeGroupCheck {
         let context: EncounterContext
-        var codes: Set<UInt64> = []
+        var billed: Set<Billed> = []
 
         mutating func gather(_ line: EncounterLine) {
-            if line.isStandingCharge { codes.insert(line.code) }
+            if line.isStandingCharge { billed.insert(Billed(line, code: line.code)) }
         }
 
         func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {
             guard context.tables.addOns.isLoaded else { return }
-            AddOnRule.report(line, context, &out) { primaries in primaries.contains { codes.contains($0) } }
+            AddOnRule.report(line, context, &out) { primaries in
+                primaries.contains { billed.contains(Billed(line, code: $0)) }
+            }
         }
     }
 }
