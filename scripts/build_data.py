@@ -130,9 +130,10 @@ def build_icd10cm(src: Path, desc_column: str) -> tuple[bytes, dict]:
     return tsv(rows), stats
 
 
-def icd_code_set(src: Path) -> set[str]:
+def icd_code_set(src: Path) -> dict[str, str]:
+    """Each code (no dot) with its title."""
     lines = zstd_decompress(src).decode("utf-8").splitlines()
-    return {line.split("\t", 1)[0] for line in lines[1:] if line}
+    return {cells[0]: cells[3] for cells in (line.split("\t") for line in lines[1:] if line)}
 
 
 # ---------------------------------------------------------------------------
@@ -169,7 +170,9 @@ def _dotless(code: str) -> str:
 # "I69. with final characters -23", "S02.- with 7th character B" (after ".-" -> "-").
 _QUALIFIED = re.compile(rf"({_CODE})[.-]?(?:\s*-\s*({_CODE})-?)?\s*with\s+(.+)")
 _ORDINAL = {"fifth": 5, "sixth": 6, "seventh": 7, "5th": 5, "6th": 6, "7th": 7}
-_Q_NTH = re.compile(r"(fifth|sixth|seventh|5th|6th|7th)[- ]character\s+([0-9A-Z])")
+_Q_NTH = re.compile(r"(fifth|sixth|seventh|5th|6th|7th)[- ]character\s+\.?([0-9A-Z])")
+# "S52.- with open fracture 7th character": the 7th characters whose title says open fracture.
+_Q_KIND_7TH = re.compile(r"(open|closed) fracture (?:seventh|7th) character")
 _Q_NTH_TO = re.compile(r"(fifth|5th) to (sixth|6th) characters\s+([0-9A-Z]{2})")
 _Q_SUFFIX = re.compile(r"\.([0-9A-Z]+)-?(?:\s*-\s*\.([0-9A-Z]+)-?)?")
 _Q_FINAL = re.compile(r"final characters\s*-([0-9A-Z]+)")
@@ -190,7 +193,7 @@ def _range_bounds(first: str, last: str) -> tuple[str, str]:
     return first, last
 
 
-def _expand_qualified(m: re.Match, known: set[str]) -> list[tuple[str, str]] | None:
+def _expand_qualified(m: re.Match, known: dict[str, str]) -> list[tuple[str, str]] | None:
     """Expand a qualified reference against the FY2026 code list into exact prefixes.
 
     Returns None when the qualifier is not understood. Each result is (P, P) where P is the
@@ -199,6 +202,14 @@ def _expand_qualified(m: re.Match, known: set[str]) -> list[tuple[str, str]] | N
     first, last = _range_bounds(first, last)
     qual = m.group(3).strip()
     checks: list[tuple[int, str, str]] = []  # (0-based start, low, high) over code characters
+    if mq := _Q_KIND_7TH.fullmatch(qual):
+        # Each 7-character code of the range whose title is for an open (closed) fracture:
+        # "initial encounter for open fracture type I or II" (7th character B of S52).
+        kind = f"{mq.group(1)} fracture"
+        return sorted({
+            (c, c) for c, title in known.items()
+            if len(c) == 7 and _in_range(c, first, last) and kind in title.lower()
+        }) or None
     if mq := _Q_NTH.fullmatch(qual):
         pos = _ORDINAL[mq.group(1)] - 1
         checks.append((pos, mq.group(2), mq.group(2)))
@@ -229,7 +240,7 @@ def _expand_qualified(m: re.Match, known: set[str]) -> list[tuple[str, str]] | N
     return sorted((p, p) for p in prefixes)
 
 
-def _parse_items(text: str, known: set[str], stats: dict) -> list[tuple[str, str]]:
+def _parse_items(text: str, known: dict[str, str], stats: dict) -> list[tuple[str, str]]:
     """Code references in one parenthesis (or trailing list). Returns (first, last) without dots."""
     refs: list[tuple[str, str]] = []
     for raw in _SPLIT.split(text.replace(".-", "-")):
@@ -273,17 +284,19 @@ def _parse_items(text: str, known: set[str], stats: dict) -> list[tuple[str, str
     return refs
 
 
-def extract_excludes1(xml_bytes: bytes, known: set[str]) -> tuple[list[tuple[str, str, str]], dict]:
+def extract_excludes1(xml_bytes: bytes, known: dict[str, str]) -> tuple[list[tuple[str, str, str]], dict]:
     """Excludes1 pairs from the CDC ICD-10-CM tabular XML.
 
     <excludes1> notes of a <diag> element apply to its code; notes of a <section> or a
     <chapter> apply to every code in it, so they give one row per category of the section
-    (of each section of the chapter). For each <note>: the code references in its parentheses, split on
+    (of each section of the chapter; a section with no <diag>, V00-V99, each category its
+    id spans). For each <note>: the code references in its parentheses, split on
     commas (and "and"); when no parenthesis holds a reference, a reference list at
     the very end of the note text ("... syndrome E72.4"). Reference forms: a code
     (A04.0), a wildcard (A05.-, A04.7-), a range (A04.0-A04.4, A00-A09, I70.2--I70.7-).
     Qualified references ("E08-E13 with .44", "V01-V09 with 5th character 1",
-    "I69. with final characters -23", "S02.- with 7th character B") are expanded
+    "I69. with final characters -23", "S02.- with 7th character B", "F10-F19 with 5th
+    character .6", "S52.- with open fracture 7th character") are expanded
     against the FY2026 code list into the exact code prefixes they denote; qualifiers
     not understood are skipped. Single codes must exist in the FY2026 code list; a
     range end must at least have a known category. Row = (code of the <diag>, or each
@@ -292,13 +305,13 @@ def extract_excludes1(xml_bytes: bytes, known: set[str]) -> tuple[list[tuple[str
     Counts for icd10cm-tabular-april-2026.xml (FY2026, April 2026 update), as built:
       Excludes1 notes seen:                          5,407 (151 on sections, 3 on chapters)
       notes with at least one code reference:        5,273
-      rows written (deduplicated, sorted):           7,405
+      rows written (deduplicated, sorted):           9,481
     (more counts in data/NOTICE; the script prints them on every run).
     """
     root = ET.fromstring(xml_bytes)
     stats = {
         "notes_seen": 0, "notes_with_refs": 0, "notes_trailing_refs": 0,
-        "notes_outside_diag_skipped": 0, "notes_on_sections": 0, "notes_on_chapters": 0,
+        "notes_outside_diag_skipped": 0, "notes_on_sections": 0, "notes_on_chapters": 0, "sections_read_by_id": 0,
         "self_rows_dropped": 0, "items_qualified_skipped": 0,
         "items_unknown_code_skipped": 0, "items_qualified_expanded": 0, "ranges_with_uncoded_end": 0,
         "rows_before_dedup": 0, "rows_written": 0,
@@ -306,8 +319,19 @@ def extract_excludes1(xml_bytes: bytes, known: set[str]) -> tuple[list[tuple[str
     }
     rows: set[tuple[str, str, str]] = set()
 
+    categories = sorted(c for c in known if len(c) == 3)
+
     def category_names(section: ET.Element) -> list[str]:
-        return [d.findtext("name", "").strip().replace(".", "") for d in section.findall("diag")]
+        # Its <diag> children and every category its id spans: V00-V99 (Transport accidents)
+        # holds no <diag> of its own, its categories sitting in the sections V00-V09, V10-V19...
+        # after it, and its note applies to them all.
+        # Only such a section is read by its id: string order is not the classification's
+        # (D3A sorts inside D37-D48, a section of its own before it).
+        names = [d.findtext("name", "").strip().replace(".", "") for d in section.findall("diag")]
+        if not names and (span := re.fullmatch(r"([A-Z][0-9A-Z]{2})-([A-Z][0-9A-Z]{2})", section.get("id", ""))):
+            names = [c for c in categories if span.group(1) <= c <= span.group(2)]
+            stats["sections_read_by_id"] += 1
+        return names
 
     for container in root.iter():
         ex = container.find("excludes1")
@@ -752,7 +776,8 @@ icd10cm-excludes1-fy2026.tsv.zst
   Derived:    Excludes1 pairs, columns code, first, last (no dots). `code` is the <name> of the
               <diag> (code, category or subcategory) carrying the <excludes1> note, or, for a note
               on a <section> or a <chapter>, which applies to every code in it, each category
-              (<diag> directly under a section) of that section or chapter; each note
+              (<diag> directly under a section) of that section or chapter (a section with no
+              <diag>, V00-V99 Transport accidents, each category its id spans); each note
               contributes the code references in its parentheses (split on commas and "and"):
               a single code (A04.0 -> A040..A040), a wildcard (A05.- -> A05..A05) or a range
               (A04.0-A04.4 -> A040..A044; A00-A09). When no parenthesis holds a reference, a
@@ -765,12 +790,14 @@ icd10cm-excludes1-fy2026.tsv.zst
               Qualified references are expanded against the FY2026 code list into the exact
               code prefixes they denote: "E08-E13 with .44" -> E0844, E0944, E1044, E1144, E1344;
               "V01-V09 with 5th character 1" -> V0101, V0111, ...; "I69. with final characters
-              -23" -> I69023, I69123, ...; "S02.- with 7th character B" -> every S02 code ending B.
-              Skipped: qualifiers not understood ("F10-F19 with 5th
-              character .6", "S52.- with open fracture 7th character"), single codes absent
-              from the FY2026 code list, notes without any code reference.
+              -23" -> I69023, I69123, ...; "S02.- with 7th character B" -> every S02 code ending B;
+              "F10-F19 with 5th character .6" -> F1026, F1096, ...; "S52.- with open fracture
+              7th character" -> every 7-character S52 code whose title says open fracture.
+              Skipped: qualifiers not understood (the script counts and names them), single
+              codes absent from the FY2026 code list, notes without any code reference.
   Counts:     Excludes1 notes seen:                         {ex['notes_seen']:,}
-                (of which on sections: {ex['notes_on_sections']:,}; on chapters: {ex['notes_on_chapters']:,})
+                (of which on sections: {ex['notes_on_sections']:,}; on chapters: {ex['notes_on_chapters']:,};
+                sections read by their id: {ex['sections_read_by_id']:,})
               notes with at least one code reference:       {ex['notes_with_refs']:,}
                 (of which references found only at the end of the note text: {ex['notes_trailing_refs']:,})
               rows written (deduplicated, sorted):          {ex['rows_written']:,}
@@ -893,7 +920,7 @@ Made-up values in the official CMS layouts, for demos and tests. Not CMS edits.
 | `ccipra-v321r0-f1.txt`, `ccipra-v321r0-f2.txt` | NCCI PTP practitioner table in two parts: tab-separated, CRLF; 6-line preamble (synthetic notice, title, header wrapped over 4 lines); rows: column 1, column 2, `*`/empty (prior to 1996), effective YYYYMMDD, deletion YYYYMMDD or `*`, modifier indicator 0/1/9, rationale. |
 | `ccioph-v321r0-f1.txt` | NCCI PTP outpatient-hospital table, same layout and rows. |
 | `MCR_MUE_PractitionerServices_Eff_04-01-2026.csv`, `MCR_MUE_OutpatientHospitalServices_Eff_04-01-2026.csv` | CMS MUE CSV layout, CRLF: quoted multi-line notice cell, header with embedded newline (`"HCPCS/\\nCPT Code"`), rows code, MUE value, MAI text, rationale. |
-| `addon-codes.tsv` | Project format: `#` comments, header `addon  primaries  effective  termination`, primaries comma-separated, dates YYYY-MM-DD (empty termination = open). |
+| `addon-codes.tsv` | Project format: `#` comments, header `addon  primaries  effective  termination`, primaries comma-separated, dates YYYY-MM-DD (empty termination = open); at least one row, and one add-on code's rows may not serve the same day. |
 | `tables.toml` | Manifest (`addon-codes.tsv`; the PTP/MUE entries are documentation). |
 
 ## samples/ (SYNTHETIC)
