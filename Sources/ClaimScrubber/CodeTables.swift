@@ -13,6 +13,8 @@ public struct CodeTables: Sendable {
     public var hcpcs = HCPCSTable()
     /// User-supplied CPT lists (C01, C02, C06 for CPT-shaped codes); empty: format check only.
     public var cpt = CodeListTable()
+    /// User-supplied CDT (ADA dental code) lists (C01, C02, C06 for D codes); empty: format check only.
+    public var cdt = CodeListTable()
     /// User-supplied revenue-code lists (C10 membership); empty: form check only.
     public var revenueCodes = CodeListTable()
     /// Level I and Level II modifiers with their dates (C07).

@@ -49,6 +49,8 @@ import Testing
         // Five characters, but no CPT code: letters inside, or a Level II code.
         ("cpt.txt", "99213\nZZZZZ\n", 2, "code"), ("cpt.txt", "992L4\n", 1, "code"), ("cpt.txt", "J1100\n", 1, "code"),
         ("revenue.csv", "0450\n450\n", 2, "code"),
+        // A CDT list holds D codes only.
+        ("cdt.txt", "D0120\n99213\n", 2, "code"), ("cdt.txt", "J1100\n", 1, "code"), ("cdt.txt", "D01A0\n", 1, "code"),
         ("revenue.csv", "# header\n1450\n", 2, "code"),
     ]
 
@@ -56,9 +58,11 @@ import Testing
     func aBrokenListNamesLineAndColumn(_ broken: (file: String, text: String, line: Int, field: String)) throws {
         let folder = try TableFolder()
         defer { folder.remove() }
-        try folder.write("tables.toml", Self.manifest)
+        try folder.write(
+            "tables.toml", Self.manifest + "\n[[table]]\nfile = \"cdt.txt\"\nkind = \"cdt\"\nrelease = \"CDT 2026\"\n")
         try folder.write("cpt.txt", "99213\n")
         try folder.write("revenue.csv", "0450\n")
+        try folder.write("cdt.txt", "D0120\n")
         try folder.write(broken.file, broken.text)
         expectTableError(file: broken.file, line: broken.line, field: broken.field) { _ = try folder.load() }
     }

@@ -37,6 +37,9 @@ import Testing
             ("0001A", "2026-03-02", []),
             ("0002M", "2026-03-02", []),
             ("0001U", "2026-03-02", []),
+            // CDT (ADA dental codes) are not in CMS's HCPCS files: form only without a CDT list.
+            ("D0120", "2026-03-02", []),
+            ("D012", "2026-03-02", ["C01"]),
             ("1234X", "2026-03-02", ["C01"]),
             ("1234B", "2026-03-02", ["C01"]),
             ("G0008", "2018-12-31", ["C06"]),  // before the only HCPCS release
@@ -53,6 +56,21 @@ import Testing
         ] as [(String, String, [String])])
     func withACPTListCPTCodesAreLookedUp(_ code: String, _ date: String, _ expected: [String]) throws {
         #expect(try Self.rules(code, on: date, tables: RuleFixtures.withLists) == expected)
+    }
+
+    /// With a CDT list (kind `cdt`), D codes are looked up in it as CPT codes are in theirs; the
+    /// CPT list does not judge them, nor the CDT list CPT codes.
+    @Test(
+        arguments: [
+            ("D0120", "2026-03-02", [String]()), ("D0999", "2026-03-02", ["C01"]), ("D9999", "2026-03-02", ["C02"]),
+            ("D9999", "2024-06-30", []), ("D0120", "2019-12-31", ["C06"]), ("99213", "2026-03-02", []),
+        ] as [(String, String, [String])])
+    func withACDTListDentalCodesAreLookedUp(_ code: String, _ date: String, _ expected: [String]) throws {
+        #expect(try Self.rules(code, on: date, tables: RuleFixtures.withLists) == expected)
+        let results = try RuleHarness.run(
+            [["procedure_code": "D0999", "service_date": "2026-03-02"]], tables: RuleFixtures.withLists,
+            rules: [ProcedureCodeRule()])
+        #expect(results.first?.message == "CDT code is not in CDT list test CDT")
     }
 
     @Test func findingsNameTheCodeSetAndCarryTheCode() throws {

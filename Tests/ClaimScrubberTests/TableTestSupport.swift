@@ -304,6 +304,9 @@ enum RuleFixtures {
             try folder.write("cpt.txt", "99213\n0042T\n99999,2020-01-01,2024-12-31\n")
             manifest +=
                 "[[table]]\nfile = \"cpt.txt\"\nkind = \"cpt\"\nrelease = \"test CPT\"\neffective = \"2020-01-01\"\n"
+            try folder.write("cdt.txt", "D0120\nD9999,2020-01-01,2024-12-31\n")
+            manifest +=
+                "[[table]]\nfile = \"cdt.txt\"\nkind = \"cdt\"\nrelease = \"test CDT\"\neffective = \"2020-01-01\"\n"
         }
         if revenue {
             try folder.write("revenue.txt", "0450\n0510\n")

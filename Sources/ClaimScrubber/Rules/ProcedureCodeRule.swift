@@ -6,6 +6,9 @@
 ///   C03 (a warning), for the payers in the rule's scope (see `MedicareCoverageScope`).
 /// - CPT (five digits, or four digits and A, F, M, T or U): with a CPT list loaded, C01 and C02 as above;
 ///   without one only the form is checked and the summary says the CPT table was not loaded.
+/// - CDT (D and four digits): the ADA's dental codes, which CMS's HCPCS files leave out (their
+///   README says so): with a CDT list loaded (kind `cdt`), C01 and C02 as for CPT; without one only
+///   the form is checked. They used to be C01 as HCPCS codes absent from the HCPCS file.
 /// - Anything else: C01.
 /// - No loaded release of the code set serves the date: C06 naming the code set, never C01 or C02.
 ///   A code set with no release loaded at all is not checked beyond the form.
@@ -13,7 +16,7 @@ struct ProcedureCodeRule: LineRule {
     var ids: [RuleID] { [.C01, .C02, .C03, .C06] }
 
     enum Form {
-        case levelII, cpt, malformed
+        case levelII, cpt, cdt, malformed
     }
 
     /// The form of a packed procedure code.
@@ -32,8 +35,8 @@ struct ProcedureCodeRule: LineRule {
         guard isDigit(value(1)), isDigit(value(2)), isDigit(value(3)) else { return .malformed }
         let v0 = value(0)
         let v4 = value(4)
-        // A–V.
-        if v0 >= 11 && v0 <= 32 { return isDigit(v4) ? .levelII : .malformed }
+        // A–V; D is the ADA's (CDT).
+        if v0 >= 11 && v0 <= 32 { return isDigit(v4) ? (v0 == 14 ? .cdt : .levelII) : .malformed }
         guard isDigit(v0) else { return .malformed }
         // A digit (Category I), or A (Category I vaccine administration, 0001A), F (Category II),
         // M (administrative multianalyte assays, 0002M), T (Category III) or U (proprietary lab
@@ -50,6 +53,7 @@ struct ProcedureCodeRule: LineRule {
         let tables = context.tables
         let hcpcs = tables.hcpcs
         let cpt = tables.cpt
+        let cdt = tables.cdt
         let scope = MedicareCoverageScope(context.settings)
         // Whether C03 applies, per distinct payer of the batch (index 0: no payer).
         let coverageApplies = batch.payers.enumerated().map { i, payer in scope.applies(to: i == 0 ? nil : payer) }
@@ -97,22 +101,34 @@ struct ProcedureCodeRule: LineRule {
                         effect, codeSet: "HCPCS code", release: "HCPCS \(hcpcsRelease!.name)", batch, r, &sink, payer)
                 }
             case .cpt:
-                guard cpt.isLoaded, DayNumber.isDate(day) else { continue }
-                guard let release = cpt.release(on: day) else {
-                    sink.add(
-                        .C06, record: r, field: "procedure_code", value: "CPT",
-                        message:
-                            "no loaded CPT list covers the date of service \(DayNumber.format(day)) (loaded: \(cpt.schedule.coverageText))",
-                        payer: payer)
-                    continue
-                }
-                let effect = cpt.effect(code, on: day, release: release)
-                if case .inEffect = effect { continue }
-                report(
-                    effect, codeSet: "CPT code", release: "CPT list \(cpt.releases[release].name)", batch, r, &sink,
-                    payer)
+                checkListed(code, day: day, in: cpt, codeSet: "CPT", batch, r, &sink, payer)
+            case .cdt:
+                checkListed(code, day: day, in: cdt, codeSet: "CDT", batch, r, &sink, payer)
             }
         }
+    }
+
+    /// C01, C02 and C06 for a code of a user-supplied list's code set (CPT, CDT); nothing when no
+    /// such list is loaded.
+    @inline(__always)
+    private func checkListed(
+        _ code: UInt64, day: Int32, in list: CodeListTable, codeSet: String, _ batch: ChargeBatch, _ r: Int,
+        _ sink: inout FindingSink, _ payer: @autoclosure () -> String?
+    ) {
+        guard list.isLoaded, DayNumber.isDate(day) else { return }
+        guard let release = list.release(on: day) else {
+            sink.add(
+                .C06, record: r, field: "procedure_code", value: codeSet,
+                message:
+                    "no loaded \(codeSet) list covers the date of service \(DayNumber.format(day)) (loaded: \(list.schedule.coverageText))",
+                payer: payer())
+            return
+        }
+        let effect = list.effect(code, on: day, release: release)
+        if case .inEffect = effect { return }
+        report(
+            effect, codeSet: "\(codeSet) code", release: "\(codeSet) list \(list.releases[release].name)", batch, r,
+            &sink, payer())
     }
 
     private func report(

@@ -1,4 +1,4 @@
-/// Reads a user-supplied code list (kinds `cpt` and `revenue-codes`): one code a line, optionally
+/// Reads a user-supplied code list (kinds `cpt`, `cdt` and `revenue-codes`): one code a line, optionally
 /// followed by its effective and termination dates, `code[,effective[,termination]]` (a tab works
 /// as the separator too); `#` starts a comment line; blank lines are ignored; a first line `code…`
 /// is taken as a header. Empty dates are open.
@@ -6,16 +6,26 @@ enum CodeListLoader {
     enum Form {
         /// CPT: five characters (99213, 0042T, 3074F).
         case cpt
+        /// CDT: D and four digits (D0120).
+        case cdt
         /// Revenue code: four digits with a leading zero (0450).
         case revenueCode
 
-        var label: String { self == .cpt ? "CPT code" : "revenue code" }
+        var label: String {
+            switch self {
+            case .cpt: return "CPT code"
+            case .cdt: return "CDT code"
+            case .revenueCode: return "revenue code"
+            }
+        }
 
         func accepts(_ text: UnsafeRawBufferPointer) -> Bool {
             switch self {
             // Category I, II and III (a digit, F or T last) and PLA codes (U); not Level II.
             case .cpt:
                 return text.count == 5 && PackedCode.pack(text).map { ProcedureCodeRule.form($0) == .cpt } == true
+            case .cdt:
+                return text.count == 5 && PackedCode.pack(text).map { ProcedureCodeRule.form($0) == .cdt } == true
             case .revenueCode: return text.count == 4 && text[0] == 0x30 && text.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
             }
         }

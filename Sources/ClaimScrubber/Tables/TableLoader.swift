@@ -12,7 +12,7 @@ import Synchronization
 /// and column.
 public enum TableLoader {
     public static let kinds = [
-        "icd10cm", "icd10cm-excludes1", "hcpcs", "mce", "ptp", "mue", "addon", "cpt", "revenue-codes", "modifiers",
+        "icd10cm", "icd10cm-excludes1", "hcpcs", "mce", "ptp", "mue", "addon", "cpt", "cdt", "revenue-codes", "modifiers",
         "place-of-service",
     ]
 
@@ -190,6 +190,7 @@ struct TableSetBuilder {
     var mce: [(release: MCETable.Release, period: ServicePeriod)] = []
     var excludes1: [(release: Excludes1Table.Release, period: ServicePeriod)] = []
     var cpt: [(release: CodeListTable.Release, period: ServicePeriod)] = []
+    var cdt: [(release: CodeListTable.Release, period: ServicePeriod)] = []
     var revenueCodes: [(release: CodeListTable.Release, period: ServicePeriod)] = []
     var modifierLists: [(code: UInt16, period: ServicePeriod)] = []
     var ptpGroups:
@@ -271,6 +272,8 @@ struct TableSetBuilder {
             return .excludes1(try Excludes1Loader.load(text, name: m.release))
         case "cpt":
             return .codeList(try CodeListLoader.load(text, name: m.release, form: .cpt))
+        case "cdt":
+            return .codeList(try CodeListLoader.load(text, name: m.release, form: .cdt))
         case "revenue-codes":
             return .codeList(try CodeListLoader.load(text, name: m.release, form: .revenueCode))
         case "modifiers":
@@ -337,6 +340,9 @@ struct TableSetBuilder {
             if m.kind == "cpt" {
                 index = cpt.count
                 cpt.append((release, m.period))
+            } else if m.kind == "cdt" {
+                index = cdt.count
+                cdt.append((release, m.period))
             } else {
                 index = revenueCodes.count
                 revenueCodes.append((release, m.period))
@@ -415,6 +421,7 @@ struct TableSetBuilder {
         tables.mce = MCETable(releases: mce.map(\.release), periods: mce.map(\.period))
         tables.excludes1 = Excludes1Table(releases: excludes1.map(\.release), periods: excludes1.map(\.period))
         tables.cpt = CodeListTable(releases: cpt.map(\.release), periods: cpt.map(\.period))
+        tables.cdt = CodeListTable(releases: cdt.map(\.release), periods: cdt.map(\.period))
         tables.revenueCodes = CodeListTable(releases: revenueCodes.map(\.release), periods: revenueCodes.map(\.period))
         tables.ptp = PTPTable(
             releases: ptpGroups.indices.map { g in
@@ -447,6 +454,7 @@ struct TableSetBuilder {
         case "mce": return tables.mce.schedule.periods[index]
         case "icd10cm-excludes1": return tables.excludes1.schedule.periods[index]
         case "cpt": return tables.cpt.schedule.periods[index]
+        case "cdt": return tables.cdt.schedule.periods[index]
         case "revenue-codes": return tables.revenueCodes.schedule.periods[index]
         default:
             for setting in ServiceSetting.allCases {
