@@ -263,9 +263,12 @@ import Zstd
     ])
     func theUnreadableRecordRuleAlwaysHolds(text: String, field: String) throws {
         let error = try Self.refusal(text, name: text.hasPrefix("rules:") ? "c.yaml" : "c.toml").error
-        #expect(error?.field == field && error.map { "\($0)".contains("always held") } == true, "\(String(describing: error))")
+        #expect(
+            error?.field == field && error.map { "\($0)".contains("always held") } == true,
+            "\(String(describing: error))")
         // S02 and S03 stay the user's to relax, and S01 may be named as the error it is.
-        let relaxed = try ProcedureCodeRuleTests.settings("[rules]\nS01 = \"error\"\nS02 = \"off\"\nS03 = \"warning\"\n")
+        let relaxed = try ProcedureCodeRuleTests.settings(
+            "[rules]\nS01 = \"error\"\nS02 = \"off\"\nS03 = \"warning\"\n")
         #expect(relaxed.severity(of: .S01) == .error && relaxed.severity(of: .S02) == nil)
     }
 

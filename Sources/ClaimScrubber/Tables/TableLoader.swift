@@ -12,7 +12,8 @@ import Synchronization
 /// and column.
 public enum TableLoader {
     public static let kinds = [
-        "icd10cm", "icd10cm-excludes1", "hcpcs", "mce", "ptp", "mue", "addon", "cpt", "cdt", "revenue-codes", "modifiers",
+        "icd10cm", "icd10cm-excludes1", "hcpcs", "mce", "ptp", "mue", "addon", "cpt", "cdt", "revenue-codes",
+        "modifiers",
         "place-of-service",
     ]
 
