@@ -372,6 +372,11 @@ public final class ScrubPipeline {
 
     /// Standard input can be read only once: copy it to a temporary file so both passes can read it.
     private func spoolStandardInput() throws -> String {
+        // Closed when the process started (`<&-`): /dev/null stands in for it, which would read
+        // as an empty input.
+        if StandardStreams.inputWasClosed {
+            throw ScrubError("standard input is closed: nothing to read for '-'", file: "<stdin>")
+        }
         let (fd, path) = try TemporaryFiles.shared.create(in: options.temporaryDirectory, suffix: "stdin.spool")
         defer { close(fd) }
         // A half-written spool is removed before the error goes up: the caller never learns its path.
@@ -389,7 +394,10 @@ public final class ScrubPipeline {
         while true {
             let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw fail(ScrubError("cannot read standard input", file: "<stdin>")) }
+            if n < 0 {
+                throw fail(
+                    ScrubError("cannot read standard input: \(String(cString: strerror(errno)))", file: "<stdin>"))
+            }
             if n == 0 { break }
             if looking {
                 if spooled == 0

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import Synchronization
 
 /// Messages for stderr, written with `write(2)`: a closed or failing stderr (`2>&-`, `2>/dev/full`,
 /// a reader that went away) loses the message and nothing else. Foundation's
@@ -21,6 +22,33 @@ public enum StandardError {
                 p += n
                 left -= n
             }
+        }
+    }
+}
+
+/// The process's standard descriptors 0, 1 and 2, made safe before anything opens a file.
+///
+/// Started with one closed (`<&-`, `2>&-`), the first descriptor the process opens takes its
+/// number: the signal pipe's read end became descriptor 0, and `scrub -` read its own pipe as
+/// standard input and waited for ever. Each closed one is opened on /dev/null instead, and
+/// `scrub -` with standard input closed stops naming it.
+public enum StandardStreams {
+    private static let inputClosed = Atomic(false)
+
+    /// True when the process started with standard input closed.
+    public static var inputWasClosed: Bool { inputClosed.load(ordering: .relaxed) }
+
+    /// Opens /dev/null on each of 0, 1 and 2 that is closed; call first thing in `main`.
+    public static func secure() {
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
+            let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if opened >= 0 && opened != fd {
+                // Not the lowest free number (a descriptor below was closed by someone else
+                // meanwhile): moved into place.
+                dup2(opened, fd)
+                close(opened)
+            }
+            if fd == 0 { inputClosed.store(true, ordering: .relaxed) }
         }
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 @main
 struct ClaimScrub: ParsableCommand {
     static func main() {
+        StandardStreams.secure()
         MemoryTuning.apply()
         // No arguments at all: the runtime could not read the command line (it reads
         // /proc/self/cmdline, absent in some sandboxes and chroots); the parser would print help

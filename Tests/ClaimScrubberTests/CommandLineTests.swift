@@ -209,6 +209,28 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.file("a/summary.json")))
     }
 
+    /// Started with standard input closed (`<&-`), `scrub -` read the process's own signal pipe,
+    /// which had taken descriptor 0, and waited for ever; it stops now (exit 2) saying so, and a
+    /// run reading a file with descriptors 0 and 1 closed completes as usual.
+    @Test func aClosedStandardInputIsNamedNotWaitedOn() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 300, errorRate: 0.2, to: input)
+        func run(_ arguments: [String], _ redirect: String) throws -> Run {
+            let quoted = ([Self.executable] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+            // `timeout` ends a run that hangs, as the failure used to.
+            return try Self.run(["/bin/sh", "-c", "exec timeout -s KILL 60 " + quoted + " " + redirect], shell: true)
+        }
+        let closed = try run(
+            ["scrub", "-", "--as-of", "2026-06-30", "--out", dir.file("a"), "--temp-dir", dir.path], "<&-")
+        #expect(closed.status == 2 && closed.stderr.contains("standard input is closed"), "\(closed)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a", "x.csv"])
+        let file = try run(["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("b")], "<&- >&-")
+        #expect(file.status == 1, "\(file)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("b/summary.json")))
+    }
+
     @Test func tablesTakingMostOfTheMemoryLimitAreNamedInAWarning() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
