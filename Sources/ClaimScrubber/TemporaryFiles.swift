@@ -24,12 +24,47 @@ public final class TemporaryFiles: Sendable {
         /// Set once the outputs started moving to their final names: an interrupt no longer stops
         /// the run.
         var committing = false
+        /// Per folder, the lock file this process holds (`flock`) while it has temporary files
+        /// there: another run's sweep of abandoned files (`removeAbandoned`) leaves them alone
+        /// while it is held, also from another PID namespace, where this process's id names no
+        /// running process.
+        var locks: [String: (fd: Int32, path: String)] = [:]
 
         /// Unlinks every registered file (under the registry's lock, held by the caller).
         mutating func removeAll(closing: Bool) {
             for path in paths { unlink(path) }
             paths.removeAll()
+            releaseLocks()
             if closing { closed = true }
+        }
+
+        /// Removes the lock files, once no temporary file is left.
+        mutating func releaseLocks() {
+            for (_, lock) in locks {
+                unlink(lock.path)
+                close(lock.fd)
+            }
+            locks.removeAll()
+        }
+
+        /// Takes the lock file of `folder` unless held already (under the registry's lock).
+        mutating func lock(_ folder: String, number: () -> Int) {
+            guard locks[folder] == nil else { return }
+            for _ in 0..<16 {
+                let path = (folder as NSString).appendingPathComponent("claim-scrub-\(getpid())-\(number())-lock")
+                let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                if fd < 0 {
+                    if errno == EEXIST { continue }
+                    return  // the temporary file's own open says what is wrong with the folder
+                }
+                if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                    unlink(path)
+                    close(fd)
+                    return
+                }
+                locks[folder] = (fd, path)
+                return
+            }
         }
     }
 
@@ -47,18 +82,24 @@ public final class TemporaryFiles: Sendable {
     }
 
     public func register(_ path: String) { registry.withLock { _ = $0.paths.insert(path) } }
-    public func unregister(_ path: String) { registry.withLock { _ = $0.paths.remove(path) } }
+    public func unregister(_ path: String) {
+        registry.withLock { registry in
+            registry.paths.remove(path)
+            if registry.paths.isEmpty { registry.releaseLocks() }
+        }
+    }
 
     /// Opens (and creates when `flags` say so) a temporary file and registers it, as one step
     /// under the registry's lock: an interrupt's removal then either sees the file or comes first,
     /// in which case nothing is created (-1, `errno` ECANCELED). A thread still spilling while the
     /// interrupt removes the files could otherwise create one again after it.
-    public func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+    public func open(_ path: String, _ flags: Int32, _ mode: mode_t, lockingFolder folder: String? = nil) -> Int32 {
         registry.withLock { registry in
             guard !registry.closed else {
                 errno = ECANCELED
                 return -1
             }
+            if let folder { registry.lock(folder, number: uniqueNumber) }
             let fd = Glibc.open(path, flags, mode)
             if fd >= 0 { registry.paths.insert(path) }
             return fd
@@ -76,16 +117,18 @@ public final class TemporaryFiles: Sendable {
     public func create(in directory: String?, suffix: String) throws -> (fd: Int32, path: String) {
         let folder = directory ?? NSTemporaryDirectory()
         let pid = getpid()
-        return try createExclusive {
+        return try createExclusive(lockingFolder: folder) {
             (folder as NSString).appendingPathComponent("claim-scrub-\(pid)-\(self.uniqueNumber())-\(suffix)")
         }
     }
 
     /// `create`'s loop over candidate names, separate so that tests can offer a taken one.
-    func createExclusive(attempts: Int = 64, name: () -> String) throws -> (fd: Int32, path: String) {
+    func createExclusive(attempts: Int = 64, lockingFolder folder: String? = nil, name: () -> String) throws -> (
+        fd: Int32, path: String
+    ) {
         var path = name()
         for _ in 0..<attempts {
-            let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600, lockingFolder: folder)
             if fd >= 0 { return (fd, path) }
             guard errno == EEXIST else { break }
             path = name()
@@ -155,15 +198,18 @@ public final class TemporaryFiles: Sendable {
     /// temporaries (`claim-scrub-<pid>-<n>-…` in `temporaryFolder`, `.<output>.tmp-<pid>` or
     /// `.<output>.stale-<pid>` in `outputFolder`); it is a regular file (not a link) of this user;
     /// and no process `<pid>` is running, so it is not another run's. A run in another PID
-    /// namespace sharing the folder would look dead from here: it would then fail for want of its
-    /// files, not write wrong outputs.
+    /// namespace sharing the temporary folder (two containers with one /tmp) looks dead from here:
+    /// its lock file (`claim-scrub-<pid>-<n>-lock`, held with `flock` while it has files there)
+    /// says it is not, and its files stay. (The output folder has its own lock, `OutputFolderLock`.)
     public static func removeAbandoned(temporaryFolder: String?, outputFolder: String?) -> Abandoned {
         var found = Abandoned()
         let own = getpid()
-        func sweep(_ folder: String, _ owner: (String) -> Int32?) {
+        func sweep(_ folder: String, locked: Set<Int32> = [], _ owner: (String) -> Int32?) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
             for name in names {
-                guard let pid = owner(name), pid > 0, pid != own, !isRunning(pid) else { continue }
+                guard let pid = owner(name), pid > 0, pid != own, !locked.contains(pid), !isRunning(pid) else {
+                    continue
+                }
                 let path = (folder as NSString).appendingPathComponent(name)
                 var info = stat()
                 guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == getuid(),
@@ -173,8 +219,8 @@ public final class TemporaryFiles: Sendable {
                 if !found.processes.contains(pid) { found.processes.append(pid) }
             }
         }
-        sweep(temporaryFolder ?? NSTemporaryDirectory()) { name in
-            // claim-scrub-<pid>-<n>-<suffix>; the prefix tested first, as a shared /tmp holds many names.
+        // claim-scrub-<pid>-<n>-<suffix>; the prefix tested first, as a shared /tmp holds many names.
+        func temporaryOwner(_ name: String) -> Int32? {
             guard name.utf8.starts(with: "claim-scrub-".utf8) else { return nil }
             let parts = name.split(separator: "-", maxSplits: 4, omittingEmptySubsequences: false)
             guard parts.count == 5, parts[0] == "claim", parts[1] == "scrub", !parts[3].isEmpty,
@@ -182,6 +228,8 @@ public final class TemporaryFiles: Sendable {
             else { return nil }
             return Int32(parts[2])
         }
+        let temporary = temporaryFolder ?? NSTemporaryDirectory()
+        sweep(temporary, locked: heldLocks(in: temporary, owner: temporaryOwner), temporaryOwner)
         if let outputFolder {
             sweep(outputFolder) { name in
                 // .<output name>.tmp-<pid> (an output being written), .<output name>.stale-<pid>
@@ -197,6 +245,22 @@ public final class TemporaryFiles: Sendable {
         }
         found.processes.sort()
         return found
+    }
+
+    /// The processes whose lock file in `folder` is held: a run's lock is exclusive, so a shared
+    /// one cannot be had while it lives (the lock goes with the process, however it ends).
+    private static func heldLocks(in folder: String, owner: (String) -> Int32?) -> Set<Int32> {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var held: Set<Int32> = []
+        for name in names where name.hasSuffix("-lock") {
+            guard let pid = owner(name) else { continue }
+            let fd = Glibc.open(
+                (folder as NSString).appendingPathComponent(name), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK { held.insert(pid) }
+            close(fd)
+        }
+        return held
     }
 
     /// True when a process `pid` exists (it may be another user's: `kill` is then refused).

@@ -204,4 +204,48 @@ import Testing
         // Nothing left to find the second time.
         #expect(TemporaryFiles.removeAbandoned(temporaryFolder: temp.path, outputFolder: out.path).files == 0)
     }
+
+    /// A run in another PID namespace (two containers sharing /tmp) has an id no process here
+    /// has: its files were taken for abandoned and removed under it (it failed for want of its
+    /// spill files). Its lock file, held while it has temporaries there, keeps them; once the
+    /// lock is gone (the process ended), they go with the lock file.
+    @Test func aLiveRunsLockKeepsItsTemporariesFromAnotherNamespace() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let elsewhere = try Self.deadProcess()
+        let files = [
+            temp.file("claim-scrub-\(elsewhere)-2-shard-1.spill"), temp.file("claim-scrub-\(elsewhere)-1-lock"),
+        ]
+        for path in files { try Data("x".utf8).write(to: URL(fileURLWithPath: path)) }
+        let lock = open(files[1], O_RDWR)
+        #expect(flock(lock, LOCK_EX | LOCK_NB) == 0)
+        #expect(TemporaryFiles.removeAbandoned(temporaryFolder: temp.path, outputFolder: nil).files == 0)
+        for path in files { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
+        close(lock)
+        #expect(TemporaryFiles.removeAbandoned(temporaryFolder: temp.path, outputFolder: nil).files == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path).isEmpty)
+    }
+
+    /// A process holds a lock file in a folder while it has temporaries there, and removes it
+    /// with the last of them.
+    @Test func creatingATemporaryTakesTheFoldersLockUntilTheLastIsGone() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let registry = TemporaryFiles()
+        let a = try registry.create(in: temp.path, suffix: "a.spill")
+        let b = try registry.create(in: temp.path, suffix: "b.spill")
+        let names = try FileManager.default.contentsOfDirectory(atPath: temp.path)
+        let lockName = try #require(names.first { $0.hasSuffix("-lock") })
+        #expect(names.count == 3 && lockName.hasPrefix("claim-scrub-\(getpid())-"))
+        let probe = open(temp.file(lockName), O_RDONLY)
+        defer { close(probe) }
+        #expect(flock(probe, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        for file in [a, b] {
+            close(file.fd)
+            unlink(file.path)
+            registry.unregister(file.path)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path).isEmpty)
+        #expect(flock(probe, LOCK_SH | LOCK_NB) == 0)
+    }
 }
