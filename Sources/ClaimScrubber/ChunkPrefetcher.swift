@@ -17,11 +17,12 @@ final class ChunkPrefetcher: @unchecked Sendable {
     private var cancelled = false
     private let done = DispatchSemaphore(value: 0)
 
-    /// Starts reading at once; `depth` chunks at most wait to be taken.
-    init(reader: ChunkReader, depth: Int = 2) {
+    /// Starts reading at once; `depth` chunks at most wait to be taken. Throws when no thread
+    /// can be started for it.
+    init(reader: ChunkReader, depth: Int = 2) throws {
         self.reader = reader
         self.depth = max(depth, 1)
-        Thread.detachNewThread { [self] in
+        try DetachedThread.start("read the input ahead") { [self] in
             self.readAll()
             self.done.signal()
         }

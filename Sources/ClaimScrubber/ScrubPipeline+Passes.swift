@@ -337,7 +337,7 @@ extension ScrubPipeline {
             _ = try reader.readHeader()
             reader.plan = state.chunkPlans[index]
             let first = record
-            let prefetcher = ChunkPrefetcher(reader: reader)
+            let prefetcher = try ChunkPrefetcher(reader: reader)
             defer { prefetcher.close() }
             var chunkIndex = 0
             while let chunk = try prefetcher.next() {

@@ -282,6 +282,31 @@ public final class TemporaryFiles: Sendable {
             var fds: [Int32] = [-1, -1]
             guard pipe(&fds) == 0 else { return }
             for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            let readEnd = fds[0]
+            // The reading thread first: without it (no thread to be had), the signals keep their
+            // default action and end the process as they would any other (the next run removes
+            // what it leaves), rather than be written to a pipe no one reads.
+            do {
+                try DetachedThread.start("handle signals") { [self] in
+                    var byte: UInt8 = 0
+                    while true {
+                        let n = Glibc.read(readEnd, &byte, 1)
+                        if n < 0 && errno == EINTR { continue }
+                        guard n == 1 else { return }
+                        let signalNumber = Int32(byte)
+                        let stops = interrupt()
+                        let message =
+                            stops
+                            ? "claim-scrub: interrupted; temporary files removed, no output written\n"
+                            : "claim-scrub: interrupt ignored: the outputs are being put in place, the run completes\n"
+                        StandardError.write(message)
+                        if stops { exit(128 + signalNumber) }
+                    }
+                }
+            } catch {
+                for fd in fds { close(fd) }
+                return
+            }
             signalPipeWrite = fds[1]
             for signalNumber in Self.handledSignals {
                 var action = sigaction()
@@ -300,24 +325,6 @@ public final class TemporaryFiles: Sendable {
             sigemptyset(&unblock)
             for signalNumber in Self.handledSignals { sigaddset(&unblock, signalNumber) }
             pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-            let readEnd = fds[0]
-            let thread = Thread { [self] in
-                var byte: UInt8 = 0
-                while true {
-                    let n = Glibc.read(readEnd, &byte, 1)
-                    if n < 0 && errno == EINTR { continue }
-                    guard n == 1 else { return }
-                    let signalNumber = Int32(byte)
-                    let stops = interrupt()
-                    let message =
-                        stops
-                        ? "claim-scrub: interrupted; temporary files removed, no output written\n"
-                        : "claim-scrub: interrupt ignored: the outputs are being put in place, the run completes\n"
-                    StandardError.write(message)
-                    if stops { exit(128 + signalNumber) }
-                }
-            }
-            thread.start()
         }
     }
 

@@ -35,8 +35,8 @@ struct Scrub: ParsableCommand {
     @Option(help: "Worker threads (default: active cores).")
     var workers: Int?
 
-    @Option(help: "Memory budget, e.g. 512MiB, 2GiB, 1G.")
-    var memoryLimit = "512MiB"
+    @Option(help: "Memory budget, e.g. 512MiB, 2GiB, 1G (default: 512MiB, less under ulimit -v).")
+    var memoryLimit: String?
 
     @Option(help: "Folder for temporary files.")
     var tempDir: String?
@@ -84,11 +84,18 @@ struct Scrub: ParsableCommand {
         options.failOn = failOn
         options.workers = workers ?? ProcessCPU.availableCores()
         guard options.workers >= 1 && options.workers <= 256 else { throw ValidationError("--workers must be 1...256") }
-        guard let limit = ByteSize.parse(memoryLimit), limit >= 1 << 20 else {
-            throw ValidationError(
-                "--memory-limit must be a whole size such as 512MiB, 2GiB or 1G (at least 1MiB; 1536MiB, not 1.5GiB)")
+        if let memoryLimit {
+            guard let limit = ByteSize.parse(memoryLimit), limit >= 1 << 20 else {
+                throw ValidationError(
+                    "--memory-limit must be a whole size such as 512MiB, 2GiB or 1G (at least 1MiB; 1536MiB, not 1.5GiB)"
+                )
+            }
+            options.memoryLimit = limit
+        } else if let space = ResourceLimits.addressSpace() {
+            // Under `ulimit -v` the default would run out of address space before its budget.
+            options.memoryLimit = max(
+                1 << 20, min(options.memoryLimit, ResourceLimits.memoryLimit(underAddressSpace: space)))
         }
-        options.memoryLimit = limit
         // An empty path would quietly mean the current folder.
         if tempDir?.isEmpty == true { throw ValidationError("--temp-dir must name a folder") }
         options.temporaryDirectory = tempDir
@@ -136,6 +143,22 @@ struct Scrub: ParsableCommand {
 
     mutating func run() throws {
         var options = try scrubOptions()
+        let descriptors = ResourceLimits.ensureDescriptors()
+        guard descriptors >= ResourceLimits.fewestDescriptors else {
+            throw fail(
+                ScrubError(
+                    "only \(descriptors) open files allowed (ulimit -n) and no more to be had: a run needs "
+                        + "\(ResourceLimits.fewestDescriptors)"))
+        }
+        if let space = ResourceLimits.addressSpace(), memoryLimit != nil,
+            options.memoryLimit > ResourceLimits.memoryLimit(underAddressSpace: space)
+        {
+            StandardError.write(
+                "warning: --memory-limit \(options.memoryLimit >> 20) MiB leaves too little of the \(space >> 20) MiB "
+                    + "address space (ulimit -v): the process maps about 192 MiB more than it keeps resident, and stops "
+                    + "when an allocation fails; at most \(ResourceLimits.memoryLimit(underAddressSpace: space) >> 20) MiB fits\n"
+            )
+        }
         // Before anything in the output folder is renamed or created: an interrupt from here on
         // removes what the run has made (the earlier outputs moved aside included) and says so.
         TemporaryFiles.shared.beginRun()

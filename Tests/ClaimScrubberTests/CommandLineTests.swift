@@ -231,6 +231,51 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.file("b/summary.json")))
     }
 
+    /// Under `ulimit -v` the default --memory-limit (512MiB) ran out of address space: a 2M-line
+    /// scrub under 300 MB stopped with SIGABRT. The default is lowered to what the address space
+    /// leaves beyond what a run maps besides its resident memory; a limit given over that is
+    /// warned about.
+    @Test func anAddressSpaceLimitLowersTheDefaultMemoryLimit() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 2_000, errorRate: 0.05, to: input)
+        func run(_ extra: String, out: String) throws -> (Run, Int?) {
+            let quoted = [Self.executable, "scrub", input, "--as-of", "2026-06-30", "--out", out, "--quiet"].map {
+                "'" + $0 + "'"
+            }.joined(separator: " ")
+            let run = try Self.run(["/bin/sh", "-c", "ulimit -v 400000 && exec " + quoted + " " + extra], shell: true)
+            let summary = try? ScrubSummary(json: try Fixtures.read(out + "/summary.json"))
+            return (run, summary?.run.memoryLimit)
+        }
+        let expected = 400_000 * 1024 - ResourceLimits.mappedBeyondResident
+        let (lowered, limit) = try run("", out: dir.file("a"))
+        #expect(lowered.status == 1 && limit == expected, "\(lowered)")
+        let (explicit, given) = try run("--memory-limit 512MiB", out: dir.file("b"))
+        #expect(explicit.stderr.contains("address space (ulimit -v)") && given == 512 << 20, "\(explicit)")
+        let (fits, small) = try run("--memory-limit 128MiB", out: dir.file("c"))
+        #expect(!fits.stderr.contains("ulimit") && small == 128 << 20, "\(fits)")
+    }
+
+    /// `ulimit -n 7`: libdispatch stopped the process with SIGILL when it found no descriptor. A
+    /// soft limit that low is raised; a hard one stops the run (exit 2) saying so.
+    @Test func tooFewFileDescriptorsAreRaisedOrNamed() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 300, errorRate: 0.2, to: input)
+        func run(_ limit: String, out: String) throws -> Run {
+            let quoted = [Self.executable, "scrub", input, "--as-of", "2026-06-30", "--out", out, "--quiet"].map {
+                "'" + $0 + "'"
+            }.joined(separator: " ")
+            return try Self.run(["/bin/sh", "-c", "ulimit \(limit) 7 && exec " + quoted], shell: true)
+        }
+        let soft = try run("-Sn", out: dir.file("a"))
+        #expect(soft.status == 1, "\(soft)")
+        let hard = try run("-n", out: dir.file("b"))
+        #expect(hard.status == 2 && hard.stderr.contains("only 7 open files allowed (ulimit -n)"), "\(hard)")
+    }
+
     @Test func tablesTakingMostOfTheMemoryLimitAreNamedInAWarning() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
