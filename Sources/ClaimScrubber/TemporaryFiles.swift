@@ -29,22 +29,41 @@ public final class TemporaryFiles: Sendable {
         /// while it is held, also from another PID namespace, where this process's id names no
         /// running process.
         var locks: [String: (fd: Int32, path: String)] = [:]
+        /// The folder (as `locks` keys it) of each file made under its lock, and how many of them
+        /// each folder holds: the lock goes with the last.
+        var lockedFolder: [String: String] = [:]
+        var filesUnderLock: [String: Int] = [:]
 
         /// Unlinks every registered file (under the registry's lock, held by the caller).
         mutating func removeAll(closing: Bool) {
             for path in paths { unlink(path) }
             paths.removeAll()
-            releaseLocks()
+            for folder in Array(locks.keys) { release(folder) }
+            lockedFolder.removeAll()
+            filesUnderLock.removeAll()
             if closing { closed = true }
         }
 
-        /// Removes the lock files, once no temporary file is left.
-        mutating func releaseLocks() {
-            for (_, lock) in locks {
-                unlink(lock.path)
-                close(lock.fd)
-            }
-            locks.removeAll()
+        /// Removes a folder's lock file.
+        mutating func release(_ folder: String) {
+            guard let lock = locks.removeValue(forKey: folder) else { return }
+            unlink(lock.path)
+            close(lock.fd)
+        }
+
+        /// `path` is no longer this process's: the folder's lock goes when it was the last there.
+        mutating func forget(_ path: String) {
+            paths.remove(path)
+            guard let folder = lockedFolder.removeValue(forKey: path) else { return }
+            let left = filesUnderLock[folder, default: 1] - 1
+            filesUnderLock[folder] = left > 0 ? left : nil
+            if left <= 0 { release(folder) }
+        }
+
+        /// A file made in `folder` under its lock.
+        mutating func madeUnderLock(_ path: String, _ folder: String) {
+            lockedFolder[path] = folder
+            filesUnderLock[folder, default: 0] += 1
         }
 
         /// Takes the lock file of `folder` unless held already (under the registry's lock).
@@ -82,12 +101,7 @@ public final class TemporaryFiles: Sendable {
     }
 
     public func register(_ path: String) { registry.withLock { _ = $0.paths.insert(path) } }
-    public func unregister(_ path: String) {
-        registry.withLock { registry in
-            registry.paths.remove(path)
-            if registry.paths.isEmpty { registry.releaseLocks() }
-        }
-    }
+    public func unregister(_ path: String) { registry.withLock { $0.forget(path) } }
 
     /// Opens (and creates when `flags` say so) a temporary file and registers it, as one step
     /// under the registry's lock: an interrupt's removal then either sees the file or comes first,
@@ -101,7 +115,10 @@ public final class TemporaryFiles: Sendable {
             }
             if let folder { registry.lock(folder, number: uniqueNumber) }
             let fd = Glibc.open(path, flags, mode)
-            if fd >= 0 { registry.paths.insert(path) }
+            if fd >= 0 {
+                registry.paths.insert(path)
+                if let folder, registry.locks[folder] != nil { registry.madeUnderLock(path, folder) }
+            }
             return fd
         }
     }

@@ -227,11 +227,18 @@ import Testing
     }
 
     /// A process holds a lock file in a folder while it has temporaries there, and removes it
-    /// with the last of them.
+    /// with the last of them, whatever it still has in another folder.
     @Test func creatingATemporaryTakesTheFoldersLockUntilTheLastIsGone() throws {
         let temp = try TemporaryFolder()
         defer { temp.remove() }
+        let other = try TemporaryFolder()
+        defer { other.remove() }
         let registry = TemporaryFiles()
+        let elsewhere = try registry.create(in: other.path, suffix: "c.spill")
+        defer {
+            close(elsewhere.fd)
+            registry.removeAll()
+        }
         let a = try registry.create(in: temp.path, suffix: "a.spill")
         let b = try registry.create(in: temp.path, suffix: "b.spill")
         let names = try FileManager.default.contentsOfDirectory(atPath: temp.path)
@@ -247,5 +254,6 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path).isEmpty)
         #expect(flock(probe, LOCK_SH | LOCK_NB) == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: other.path).count == 2)
     }
 }
