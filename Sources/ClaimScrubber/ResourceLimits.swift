@@ -35,6 +35,30 @@ public enum ResourceLimits {
         return Int(clamping: limit.rlim_cur)
     }
 
+    /// The stack a thread of the process gets: glibc gives each new thread the soft `ulimit -s`
+    /// (8 MiB by default), and under `ulimit -s 65536` with `ulimit -v` the worker threads could
+    /// not be mapped: libdispatch waits for them for ever (`_dispatch_temporary_resource_shortage`),
+    /// and a 2,000-line scrub hung. No thread of the run needs more than this.
+    public static let threadStack = 8 << 20
+
+    /// Makes `threadStack` the default stack of the threads created from here on (libdispatch's,
+    /// libzstd's, the run's own) when `ulimit -s` is larger or unlimited; call first thing in
+    /// `main`, before any thread starts.
+    public static func boundThreadStacks() {
+        #if os(Linux)
+            var limit = rlimit()
+            guard getrlimit(Int32(RLIMIT_STACK.rawValue), &limit) == 0,
+                limit.rlim_cur == unlimited || limit.rlim_cur > rlim_t(threadStack)
+            else { return }
+            var attributes = pthread_attr_t()
+            guard pthread_attr_init(&attributes) == 0 else { return }
+            defer { pthread_attr_destroy(&attributes) }
+            if pthread_attr_setstacksize(&attributes, threadStack) == 0 {
+                _ = setDefaultThreadAttributes(&attributes)
+            }
+        #endif
+    }
+
     /// What a run maps beyond what it keeps resident, whatever its --memory-limit: the libraries
     /// (Foundation with its ICU data), thread stacks (8 MiB each), libzstd's and libdispatch's
     /// threads. Measured on 2M-line scrubs: 228–245 MiB mapped at its peak for 83–124 MiB resident,
@@ -45,3 +69,9 @@ public enum ResourceLimits {
     /// over its address space stops with SIGABRT on the allocation that fails.
     public static func memoryLimit(underAddressSpace bytes: Int) -> Int { max(1 << 20, bytes - mappedBeyondResident) }
 }
+
+#if os(Linux)
+    /// glibc's `pthread_setattr_default_np` (a GNU extension the Glibc module does not export).
+    @_silgen_name("pthread_setattr_default_np")
+    private func setDefaultThreadAttributes(_ attributes: UnsafePointer<pthread_attr_t>) -> Int32
+#endif

@@ -6,6 +6,7 @@ import Foundation
 struct ClaimScrub: ParsableCommand {
     static func main() {
         StandardStreams.secure()
+        ResourceLimits.boundThreadStacks()
         MemoryTuning.apply()
         // No arguments at all: the runtime could not read the command line (it reads
         // /proc/self/cmdline, absent in some sandboxes and chroots); the parser would print help

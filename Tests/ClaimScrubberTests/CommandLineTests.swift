@@ -257,6 +257,24 @@ import Testing
         #expect(!fits.stderr.contains("ulimit") && small == 128 << 20, "\(fits)")
     }
 
+    /// Threads took `ulimit -s` as their stack: at 64 MiB under a 400 MB `ulimit -v` the worker
+    /// threads could not be mapped, and libdispatch waited for them for ever (a 2,000-line scrub
+    /// hung). Threads get 8 MiB whatever `ulimit -s` says.
+    @Test(arguments: ["65536", "unlimited"])
+    func aLargeStackLimitDoesNotStarveTheWorkers(stack: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 2_000, errorRate: 0.05, to: input)
+        let quoted = [Self.executable, "scrub", input, "--as-of", "2026-06-30", "--out", dir.file("o"), "--quiet"].map {
+            "'" + $0 + "'"
+        }.joined(separator: " ")
+        let run = try Self.run(
+            ["/bin/sh", "-c", "ulimit -s \(stack) && ulimit -v 400000 && exec timeout -s KILL 60 " + quoted],
+            shell: true)
+        #expect(run.status == 1, "\(run)")
+    }
+
     /// `ulimit -n 7`: libdispatch stopped the process with SIGILL when it found no descriptor. A
     /// soft limit that low is raised; a hard one stops the run (exit 2) saying so.
     @Test func tooFewFileDescriptorsAreRaisedOrNamed() throws {
