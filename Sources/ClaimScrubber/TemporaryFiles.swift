@@ -67,18 +67,31 @@ public final class TemporaryFiles: Sendable {
         }
 
         /// Takes the lock file of `folder` unless held already (under the registry's lock).
+        ///
+        /// The file is locked under a name no sweep reads (`.claim-scrub-…-lock.new`) and then
+        /// linked into place: created under its own name, a sweep's probe between the create and
+        /// the lock took it for an ended run's and removed it.
         mutating func lock(_ folder: String, number: () -> Int) {
             guard locks[folder] == nil else { return }
             for _ in 0..<16 {
-                let path = (folder as NSString).appendingPathComponent("claim-scrub-\(getpid())-\(number())-lock")
-                let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                let name = "claim-scrub-\(getpid())-\(number())-lock"
+                let path = (folder as NSString).appendingPathComponent(name)
+                let staging = (folder as NSString).appendingPathComponent(".\(name).new")
+                let fd = Glibc.open(staging, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
                 if fd < 0 {
                     if errno == EEXIST { continue }
                     return  // the temporary file's own open says what is wrong with the folder
                 }
-                if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-                    unlink(path)
+                defer { unlink(staging) }
+                guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
                     close(fd)
+                    return
+                }
+                // `link` refuses a name taken (a process of the same id in another namespace).
+                guard link(staging, path) == 0 else {
+                    let taken = errno == EEXIST
+                    close(fd)
+                    if taken { continue }
                     return
                 }
                 locks[folder] = (fd, path)
@@ -221,8 +234,11 @@ public final class TemporaryFiles: Sendable {
     public static func removeAbandoned(temporaryFolder: String?, outputFolder: String?) -> Abandoned {
         var found = Abandoned()
         let own = getpid()
-        func sweep(_ folder: String, locked: Set<Int32> = [], _ owner: (String) -> Int32?) {
+        func sweep(_ folder: String, readingLocks: Bool = false, _ owner: (String) -> Int32?) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+            // Probed after the listing: a run's lock is in place before its first file, so every
+            // file listed of a run still going has its lock listed too, and held.
+            let locked = readingLocks ? heldLocks(names, in: folder, owner: owner) : []
             for name in names {
                 guard let pid = owner(name), pid > 0, pid != own, !locked.contains(pid), !isRunning(pid) else {
                     continue
@@ -246,7 +262,7 @@ public final class TemporaryFiles: Sendable {
             return Int32(parts[2])
         }
         let temporary = temporaryFolder ?? NSTemporaryDirectory()
-        sweep(temporary, locked: heldLocks(in: temporary, owner: temporaryOwner), temporaryOwner)
+        sweep(temporary, readingLocks: true, temporaryOwner)
         if let outputFolder {
             sweep(outputFolder) { name in
                 // .<output name>.tmp-<pid> (an output being written), .<output name>.stale-<pid>
@@ -266,8 +282,7 @@ public final class TemporaryFiles: Sendable {
 
     /// The processes whose lock file in `folder` is held: a run's lock is exclusive, so a shared
     /// one cannot be had while it lives (the lock goes with the process, however it ends).
-    private static func heldLocks(in folder: String, owner: (String) -> Int32?) -> Set<Int32> {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+    private static func heldLocks(_ names: [String], in folder: String, owner: (String) -> Int32?) -> Set<Int32> {
         var held: Set<Int32> = []
         for name in names where name.hasSuffix("-lock") {
             guard let pid = owner(name) else { continue }

@@ -39,10 +39,12 @@ import Testing
             )
             .message == "2 units of 99214 on this date by this provider exceed the MUE of 1 (MAI 3)")
         #expect(
-            Self.finding(.E06, code: "11045").message == "add-on code 11045 billed without one of its primary codes")
+            Self.finding(.E06, code: "11045").message
+                == "add-on code 11045 billed without one of its primary codes by the same provider that day")
         #expect(
             Self.finding(.E06, code: "11045", other: PackedCode.pack("11042")!).message
-                == "add-on code 11045 billed without one of its primary codes (such as 11042)")
+                == "add-on code 11045 billed without one of its primary codes (such as 11042) by the same provider that day"
+        )
         #expect(Self.finding(.C01).message == RuleID.C01.title)
     }
 

@@ -67,6 +67,9 @@ import Testing
         ] as [(String, String, [String])])
     func withACDTListDentalCodesAreLookedUp(_ code: String, _ date: String, _ expected: [String]) throws {
         #expect(try Self.rules(code, on: date, tables: RuleFixtures.withLists) == expected)
+    }
+
+    @Test func aDentalCodeMissingFromTheCDTListNamesIt() throws {
         let results = try RuleHarness.run(
             [["procedure_code": "D0999", "service_date": "2026-03-02"]], tables: RuleFixtures.withLists,
             rules: [ProcedureCodeRule()])

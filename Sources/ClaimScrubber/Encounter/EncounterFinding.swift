@@ -153,6 +153,7 @@ struct EncounterFinding: Sendable, Equatable {
                     w.code(other)
                     w.text(")")
                 }
+                w.text(" by the same provider that day")
             }
             return w.count
         }

@@ -13,7 +13,7 @@ import Foundation
 /// source = "CDC/NCHS tabular, April 2026 update"
 /// ```
 /// Kinds: `icd10cm`, `icd10cm-excludes1`, `hcpcs`, `mce`, `ptp`, `mue` (these need `setting` unless
-/// the file has its official name), `addon`, `cpt`, `revenue-codes`, `modifiers`, `place-of-service`.
+/// the file has its official name), `addon`, `cpt`, `cdt`, `revenue-codes`, `modifiers`, `place-of-service`.
 /// `effective` and `through` are the first and last dates of service the file serves; omitted, the
 /// file serves from any date, or until the next release of its code set (DOMAIN.md, "Release
 /// coverage"). A file listed here that also has an official name is read once, with this metadata.
