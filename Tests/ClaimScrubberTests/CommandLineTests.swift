@@ -54,6 +54,17 @@ import Testing
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs the executable with `arguments` from a shell: `before` (limits, `ulimit -v 400000 &&`)
+    /// goes ahead, the executable runs through `timeout` when `hangsAfter` seconds are given (a
+    /// run that hangs is killed: status 137), and `redirect` follows it (`2>&-`, `<&-`).
+    static func shell(
+        _ arguments: [String], before: String = "", hangsAfter seconds: Int? = nil, redirect: String = ""
+    ) throws -> Run {
+        let quoted = ([executable] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        let through = seconds.map { "timeout -s KILL \($0) " } ?? ""
+        return try run(["/bin/sh", "-c", "\(before) exec \(through)\(quoted) \(redirect)"], shell: true)
+    }
+
     static let sample = TestPaths.packageRoot + "/data/samples/sample-charges.csv.zst"
 
     @Test func bundledSampleRunsEndToEnd() throws {
@@ -199,10 +210,7 @@ import Testing
         defer { dir.remove() }
         let input = dir.file("x.csv")
         _ = try Fixtures.generate(lines: 300, errorRate: 0.2, to: input)
-        func status(_ arguments: [String]) throws -> Int32 {
-            let quoted = ([Self.executable] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
-            return try Self.run(["/bin/sh", "-c", "exec " + quoted + " " + redirect], shell: true).status
-        }
+        func status(_ arguments: [String]) throws -> Int32 { try Self.shell(arguments, redirect: redirect).status }
         #expect(try status(["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("a")]) == 1)
         #expect(try status(["scrub", dir.file("missing.csv"), "--out", dir.file("b")]) == 2)
         #expect(try status(["scrub", input, "--workers", "0"]) == 2)
@@ -217,16 +225,15 @@ import Testing
         defer { dir.remove() }
         let input = dir.file("x.csv")
         _ = try Fixtures.generate(lines: 300, errorRate: 0.2, to: input)
+        // `timeout` ends a run that hangs, as the failure used to.
         func run(_ arguments: [String], _ redirect: String) throws -> Run {
-            let quoted = ([Self.executable] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
-            // `timeout` ends a run that hangs, as the failure used to.
-            return try Self.run(["/bin/sh", "-c", "exec timeout -s KILL 60 " + quoted + " " + redirect], shell: true)
+            try Self.shell(["scrub"] + arguments, hangsAfter: 60, redirect: redirect)
         }
         let closed = try run(
-            ["scrub", "-", "--as-of", "2026-06-30", "--out", dir.file("a"), "--temp-dir", dir.path], "<&-")
+            ["-", "--as-of", "2026-06-30", "--out", dir.file("a"), "--temp-dir", dir.path], "<&-")
         #expect(closed.status == 2 && closed.stderr.contains("standard input is closed"), "\(closed)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a", "x.csv"])
-        let file = try run(["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("b")], "<&- >&-")
+        let file = try run([input, "--as-of", "2026-06-30", "--out", dir.file("b")], "<&- >&-")
         #expect(file.status == 1, "\(file)")
         #expect(FileManager.default.fileExists(atPath: dir.file("b/summary.json")))
     }
@@ -240,20 +247,19 @@ import Testing
         defer { dir.remove() }
         let input = dir.file("x.csv")
         _ = try Fixtures.generate(lines: 2_000, errorRate: 0.05, to: input)
-        func run(_ extra: String, out: String) throws -> (Run, Int?) {
-            let quoted = [Self.executable, "scrub", input, "--as-of", "2026-06-30", "--out", out, "--quiet"].map {
-                "'" + $0 + "'"
-            }.joined(separator: " ")
-            let run = try Self.run(["/bin/sh", "-c", "ulimit -v 400000 && exec " + quoted + " " + extra], shell: true)
+        func run(_ extra: [String], out: String) throws -> (Run, Int?) {
+            let run = try Self.shell(
+                ["scrub", input, "--as-of", "2026-06-30", "--out", out, "--quiet"] + extra,
+                before: "ulimit -v 400000 &&")
             let summary = try? ScrubSummary(json: try Fixtures.read(out + "/summary.json"))
             return (run, summary?.run.memoryLimit)
         }
         let expected = 400_000 * 1024 - ResourceLimits.mappedBeyondResident
-        let (lowered, limit) = try run("", out: dir.file("a"))
+        let (lowered, limit) = try run([], out: dir.file("a"))
         #expect(lowered.status == 1 && limit == expected, "\(lowered)")
-        let (explicit, given) = try run("--memory-limit 512MiB", out: dir.file("b"))
+        let (explicit, given) = try run(["--memory-limit", "512MiB"], out: dir.file("b"))
         #expect(explicit.stderr.contains("address space (ulimit -v)") && given == 512 << 20, "\(explicit)")
-        let (fits, small) = try run("--memory-limit 128MiB", out: dir.file("c"))
+        let (fits, small) = try run(["--memory-limit", "128MiB"], out: dir.file("c"))
         #expect(!fits.stderr.contains("ulimit") && small == 128 << 20, "\(fits)")
     }
 
@@ -266,12 +272,9 @@ import Testing
         defer { dir.remove() }
         let input = dir.file("x.csv")
         _ = try Fixtures.generate(lines: 2_000, errorRate: 0.05, to: input)
-        let quoted = [Self.executable, "scrub", input, "--as-of", "2026-06-30", "--out", dir.file("o"), "--quiet"].map {
-            "'" + $0 + "'"
-        }.joined(separator: " ")
-        let run = try Self.run(
-            ["/bin/sh", "-c", "ulimit -s \(stack) && ulimit -v 400000 && exec timeout -s KILL 60 " + quoted],
-            shell: true)
+        let run = try Self.shell(
+            ["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("o"), "--quiet"],
+            before: "ulimit -s \(stack) && ulimit -v 400000 &&", hangsAfter: 60)
         #expect(run.status == 1, "\(run)")
     }
 
@@ -283,10 +286,8 @@ import Testing
         let input = dir.file("x.csv")
         _ = try Fixtures.generate(lines: 300, errorRate: 0.2, to: input)
         func run(_ limit: String, out: String) throws -> Run {
-            let quoted = [Self.executable, "scrub", input, "--as-of", "2026-06-30", "--out", out, "--quiet"].map {
-                "'" + $0 + "'"
-            }.joined(separator: " ")
-            return try Self.run(["/bin/sh", "-c", "ulimit \(limit) 7 && exec " + quoted], shell: true)
+            try Self.shell(
+                ["scrub", input, "--as-of", "2026-06-30", "--out", out, "--quiet"], before: "ulimit \(limit) 7 &&")
         }
         let soft = try run("-Sn", out: dir.file("a"))
         #expect(soft.status == 1, "\(soft)")
