@@ -37,8 +37,11 @@ import Testing
             ("0001A", "2026-03-02", []),
             ("0002M", "2026-03-02", []),
             ("0001U", "2026-03-02", []),
-            // CDT (ADA dental codes) are not in CMS's HCPCS files: form only without a CDT list.
+            // CDT (ADA dental codes) are not in CMS's HCPCS files: form only without a CDT list,
+            // also on a date no HCPCS release serves; one a HCPCS file does list is read from it.
             ("D0120", "2026-03-02", []),
+            ("D0120", "2018-12-31", []),
+            ("D9110", "2026-03-02", ["C03"]),
             ("D012", "2026-03-02", ["C01"]),
             ("1234X", "2026-03-02", ["C01"]),
             ("1234B", "2026-03-02", ["C01"]),
@@ -64,6 +67,7 @@ import Testing
         arguments: [
             ("D0120", "2026-03-02", [String]()), ("D0999", "2026-03-02", ["C01"]), ("D9999", "2026-03-02", ["C02"]),
             ("D9999", "2024-06-30", []), ("D0120", "2019-12-31", ["C06"]), ("99213", "2026-03-02", []),
+            ("D9110", "2026-03-02", ["C01"]),  // the CDT list, not the HCPCS file, judges D codes
         ] as [(String, String, [String])])
     func withACDTListDentalCodesAreLookedUp(_ code: String, _ date: String, _ expected: [String]) throws {
         #expect(try Self.rules(code, on: date, tables: RuleFixtures.withLists) == expected)

@@ -329,7 +329,7 @@ import Zstd
             return builder.listing.map(\.release.entries)
         }
         let together = try entries(TableSetBuilder.parse(files))
-        #expect(together == [6, 7, 9, 20])  // MCE: seven codes, O0900 on two lists
+        #expect(together == [7, 7, 9, 20])  // HCPCS: seven codes; MCE: seven codes, O0900 on two lists
         #expect(try entries(TableSetBuilder.parse(files, smallFileText: 0)) == together)
         #expect(try entries(TableSetBuilder.parse(files, smallFileText: 1_000)) == together)
     }

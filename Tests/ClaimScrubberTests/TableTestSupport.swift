@@ -270,6 +270,8 @@ enum RuleFixtures {
                             code: "C8904", added: "20011001", actionEffective: "20190101", termination: "20181231",
                             action: "D"),
                         OfficialLayout.hcpcsRecord(code: "G9998", added: "20190401", action: "A"),
+                        // A dental (CDT) code, which CMS's real files leave out.
+                        OfficialLayout.hcpcsRecord(code: "D9110", coverage: "I", added: "20020101"),
                         OfficialLayout.hcpcsRecord(modifier: "RT", recordID: "7", added: "19920101"),
                         OfficialLayout.hcpcsRecord(modifier: "GP", recordID: "7", added: "19980101"),
                     ].map { $0 + "\r\n" }.joined().utf8))

@@ -7,8 +7,9 @@
 /// - CPT (five digits, or four digits and A, F, M, T or U): with a CPT list loaded, C01 and C02 as above;
 ///   without one only the form is checked and the summary says the CPT table was not loaded.
 /// - CDT (D and four digits): the ADA's dental codes, which CMS's HCPCS files leave out (their
-///   README says so): with a CDT list loaded (kind `cdt`), C01 and C02 as for CPT; without one only
-///   the form is checked. They used to be C01 as HCPCS codes absent from the HCPCS file.
+///   README says so): with a CDT list loaded (kind `cdt`), C01 and C02 as for CPT; without one, a
+///   code the HCPCS file does list is checked as Level II, and any other gets a form check only.
+///   They used to be C01 as HCPCS codes absent from the HCPCS file.
 /// - Anything else: C01.
 /// - No loaded release of the code set serves the date: C06 naming the code set, never C01 or C02.
 ///   A code set with no release loaded at all is not checked beyond the form.
@@ -66,16 +67,23 @@ struct ProcedureCodeRule: LineRule {
             let day = batch.serviceDay[r]
             // Only a finding needs the payer's name (a String copy per line otherwise).
             var payer: String? { batch.payerName(r) }
-            switch Self.form(code) {
+            let form = Self.form(code)
+            switch form {
             case .malformed:
                 sink.add(
                     .C01, record: r, field: "procedure_code", value: batch.text(.procedureCode, r),
                     message:
                         "not a CPT code (five digits, or four digits and A, F, M, T or U) or a HCPCS Level II code (A–V and four digits)",
                     payer: payer)
-            case .levelII:
+            case .levelII, .cdt:
+                let dental = form == .cdt
+                if dental && cdt.isLoaded {
+                    checkListed(code, day: day, in: cdt, codeSet: "CDT", batch, r, &sink, payer)
+                    continue
+                }
                 guard hcpcs.isLoaded, DayNumber.isDate(day) else { continue }
                 guard let release = hcpcs.release(on: day) else {
+                    if dental { continue }
                     sink.add(
                         .C06, record: r, field: "procedure_code", value: "HCPCS",
                         message:
@@ -88,6 +96,9 @@ struct ProcedureCodeRule: LineRule {
                     hcpcsRelease = hcpcs.releases[release]
                 }
                 let effect = hcpcsRelease!.effect(code, on: day)
+                // A CDT code CMS's file does not list (their README: it leaves the ADA's codes
+                // out) has its form checked only; one it lists is read as any Level II code.
+                if dental, case .unknown = effect { continue }
                 if case .inEffect(let coverage) = effect {
                     if HCPCSTable.isNotPayableByMedicare(coverage) && coverageApplies[Int(batch.payerIndex[r])] {
                         sink.add(
@@ -102,8 +113,6 @@ struct ProcedureCodeRule: LineRule {
                 }
             case .cpt:
                 checkListed(code, day: day, in: cpt, codeSet: "CPT", batch, r, &sink, payer)
-            case .cdt:
-                checkListed(code, day: day, in: cdt, codeSet: "CDT", batch, r, &sink, payer)
             }
         }
     }
