@@ -93,8 +93,7 @@ struct Scrub: ParsableCommand {
             options.memoryLimit = limit
         } else if let space = ResourceLimits.addressSpace() {
             // Under `ulimit -v` the default would run out of address space before its budget.
-            options.memoryLimit = max(
-                1 << 20, min(options.memoryLimit, ResourceLimits.memoryLimit(underAddressSpace: space)))
+            options.memoryLimit = min(options.memoryLimit, ResourceLimits.memoryLimit(underAddressSpace: space))
         }
         // An empty path would quietly mean the current folder.
         if tempDir?.isEmpty == true { throw ValidationError("--temp-dir must name a folder") }
@@ -155,7 +154,7 @@ struct Scrub: ParsableCommand {
         {
             StandardError.write(
                 "warning: --memory-limit \(options.memoryLimit >> 20) MiB leaves too little of the \(space >> 20) MiB "
-                    + "address space (ulimit -v): the process maps about 192 MiB more than it keeps resident, and stops "
+                    + "address space (ulimit -v): the process maps about \(ResourceLimits.mappedBeyondResident >> 20) MiB more than it keeps resident, and stops "
                     + "when an allocation fails; at most \(ResourceLimits.memoryLimit(underAddressSpace: space) >> 20) MiB fits\n"
             )
         }

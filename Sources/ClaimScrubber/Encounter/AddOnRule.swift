@@ -9,10 +9,7 @@ struct AddOnRule: EncounterRule {
         guard context.tables.addOns.isLoaded else { return }
         for line in lines {
             Self.report(line, context, &out) { primaries in
-                lines.contains {
-                    $0.isStandingCharge && $0.isInstitutional == line.isInstitutional && $0.provider == line.provider
-                        && primaries.contains($0.code)
-                }
+                lines.contains { $0.isStandingCharge && $0.isSameProvider(as: line) && primaries.contains($0.code) }
             }
         }
     }

@@ -155,6 +155,13 @@ struct EncounterLine: Sendable, Equatable {
     /// The provider that groups PTP and MUE edits: rendering for professional, billing for institutional lines.
     var provider: UInt32 { isInstitutional ? billing : practitioner }
 
+    /// Whether `other` is billed by the same provider in the same setting: the group of the NCCI
+    /// edits (E03, E05) and of an add-on's primaries (E06).
+    @inline(__always)
+    func isSameProvider(as other: EncounterLine) -> Bool {
+        isInstitutional == other.isInstitutional && provider == other.provider
+    }
+
     /// True when any modifier is one of `set` (12-bit packed modifiers).
     func hasModifier(in set: Set<UInt16>) -> Bool {
         for k in 0..<4 {

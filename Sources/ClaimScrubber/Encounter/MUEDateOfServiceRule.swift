@@ -6,8 +6,7 @@ struct MUEDateOfServiceRule: EncounterRule {
 
     @inline(__always)
     static func sameGroup(_ a: EncounterLine, _ b: EncounterLine) -> Bool {
-        a.code == b.code && a.isInstitutional == b.isInstitutional && a.isInpatient == b.isInpatient
-            && a.provider == b.provider
+        a.code == b.code && a.isInpatient == b.isInpatient && a.isSameProvider(as: b)
     }
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {

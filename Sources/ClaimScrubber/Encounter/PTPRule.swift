@@ -48,8 +48,7 @@ struct PTPRule: EncounterRule {
                 let secondBypass = second.hasModifier(in: EncounterRules.ptpBypass)
                 for i in lines.indices where i != j {
                     let first = lines[i]
-                    guard first.code != second.code, first.isInstitutional == second.isInstitutional,
-                        !first.isInpatient, first.provider == second.provider
+                    guard first.code != second.code, !first.isInpatient, first.isSameProvider(as: second)
                     else { continue }
                     var rows = column1Rows[i &- base]
                     if rows.lowerBound < 0 {
