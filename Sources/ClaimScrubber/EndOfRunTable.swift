@@ -51,7 +51,18 @@ public enum EndOfRunTable {
                 lines.append(line)
             }
         }
+        lines += notCheckedLines(m)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What a rule could not check for want of a release serving the date (M04 without an
+    /// Excludes1 list): the gate passed those lines unchecked, so the run says so.
+    static func notCheckedLines(_ m: ScrubMetrics) -> [String] {
+        guard let m04 = m.notChecked[.M04], m04 > 0 else { return [] }
+        return [
+            "M04 not checked on \(ReportFormat.count(m04)) line\(m04 == 1 ? "" : "s") with two diagnoses or more: "
+                + "no Excludes1 list serves their dates of service (claim-scrub tables list names the gap)"
+        ]
     }
 }
 

@@ -24,6 +24,9 @@ public struct Finding: Sendable, Equatable {
 /// Collects the findings of one batch; rules add to it, the configuration decides their severity.
 public struct FindingSink {
     public private(set) var findings: [Finding] = []
+    /// Lines a rule could not check for want of a table release serving their date of service,
+    /// by rule (M04 on a date no Excludes1 list serves): summary.json's `lines_not_checked`.
+    public private(set) var notChecked: [RuleID: Int] = [:]
     let configuration: RuleSettings
 
     init(configuration: RuleSettings) {
@@ -39,6 +42,12 @@ public struct FindingSink {
         findings.append(
             Finding(record: Int32(record), rule: rule, severity: severity, field: field, value: value, message: message)
         )
+    }
+
+    /// Counts a line `rule` could not check (unless the rule is switched off for its payer).
+    mutating func countNotChecked(_ rule: RuleID, payer: String? = nil) {
+        guard configuration.severity(of: rule, payer: payer) != nil else { return }
+        notChecked[rule, default: 0] += 1
     }
 
     public var isEmpty: Bool { findings.isEmpty }

@@ -493,6 +493,11 @@ public enum ReportRenderer {
             html += s.codeSetsNotLoaded.map(HTML.escape).joined(separator: ", ")
             html += ". Codes of these sets got a form check only, or their rules did not run.</p>\n"
         }
+        if let m04 = s.metrics.notChecked[.M04], m04 > 0 {
+            html += "<p id=\"not-checked\"><strong>Not checked:</strong> M04 (Excludes1 pairs) on "
+            html += "\(ReportFormat.count(m04)) line\(m04 == 1 ? "" : "s") with two diagnoses or more, dated where no "
+            html += "Excludes1 list serves.</p>\n"
+        }
         return html + "</section>\n"
     }
 

@@ -191,6 +191,7 @@ extension ScrubPipeline {
         sink.sort()
         var metrics = ScrubMetrics()
         metrics.records = batch.count
+        metrics.notChecked = sink.notChecked
         var held: [Int32] = []
         var flagged: [Int32] = []
         var rows: [UInt8] = []

@@ -66,6 +66,8 @@ extension ScrubSummary {
             // Without a CPT list, CPT-shaped codes got a format check only (C01 on form, never C02).
             "cpt_table_loaded": .bool(tables.contains { $0.kind == "cpt" }),
             "code_sets_not_loaded": .array(codeSetsNotLoaded.map(JSONValue.string)),
+            // M04 on lines dated where no Excludes1 list serves (FY2025 in the shipped set).
+            "lines_not_checked": ["M04": .int(m.notChecked[.M04] ?? 0)],
             "inputs": .array(
                 inputs.map {
                     [
@@ -389,6 +391,21 @@ extension ScrubSummary {
         if lagLines > Int64(m.records) {
             throw ScrubError(
                 "charge_lag: its histograms hold \(lagLines) lines, more than lines_in (\(m.records))", file: file)
+        }
+        // Absent from summaries written before the key existed.
+        if root["lines_not_checked"] != nil {
+            let notChecked = try r.object(root, "lines_not_checked")
+            for rule in notChecked.keys.sorted() {
+                guard let id = RuleID(rawValue: rule) else {
+                    throw ScrubError("lines_not_checked: \(rule) is not a rule id", file: file)
+                }
+                let n = try r.int(notChecked, rule, in: "lines_not_checked")
+                guard n <= m.records else {
+                    throw ScrubError(
+                        "lines_not_checked: \(n) lines for \(rule), more than lines_in (\(m.records))", file: file)
+                }
+                if n > 0 { m.notChecked[id] = n }
+            }
         }
         metrics = m
 

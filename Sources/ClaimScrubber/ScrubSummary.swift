@@ -36,6 +36,8 @@ public struct ScrubMetrics: Sendable, Equatable {
     public var chargeLag: [String: [Int32: Int]] = [:]
     /// Findings per (rule, code behind the finding): `TopCode.key`.
     public var topCodes: [UInt64: Int] = [:]
+    /// Lines a rule could not check for want of a release serving their date (`FindingSink.notChecked`).
+    public var notChecked: [RuleID: Int] = [:]
 
     public init() {}
 
@@ -58,6 +60,7 @@ public struct ScrubMetrics: Sendable, Equatable {
             chargeLag[department, default: [:]].merge(histogram, uniquingKeysWith: +)
         }
         topCodes.merge(other.topCodes, uniquingKeysWith: +)
+        notChecked.merge(other.notChecked, uniquingKeysWith: +)
     }
 
     mutating func count(_ finding: Finding) {

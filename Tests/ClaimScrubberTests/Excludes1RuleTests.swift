@@ -50,4 +50,37 @@ import Testing
         #expect(
             try RuleHarness.run([line], tables: RuleHarness.shipped, rules: [Excludes1Rule()]).map(\.rule) == [.M04])
     }
+
+    /// A line with two diagnoses or more dated where no Excludes1 list serves (FY2025 with the
+    /// shipped tables) goes unchecked and is counted, so the summary can say M04 passed it unseen.
+    /// Not counted: a line with one diagnosis, one M04 could check, one no ICD-10-CM release serves
+    /// (C06 says so), and one whose payer has M04 off.
+    @Test func linesNoExcludes1ListServesAreCounted() throws {
+        let settings = try ProcedureCodeRuleTests.settings(
+            """
+            [payers.NOM04]
+            rules = { M04 = "off" }
+            """)
+        func line(_ date: String, _ dx: [String], payer: String = "PAY") -> [String: String] {
+            var line = ["service_date": date, "post_date": date, "payer_id": payer]
+            for (k, code) in dx.enumerated() { line["dx\(k + 1)"] = code }
+            return line
+        }
+        func count(_ lines: [[String: String]], tables: CodeTables = RuleHarness.shipped) throws -> Int {
+            let batch = try RuleHarness.batch(lines, settings: settings)
+            var sink = FindingSink(configuration: settings)
+            Excludes1Rule().check(
+                batch, RuleContext(asOf: day("2026-12-31"), settings: settings, tables: tables), &sink)
+            return sink.notChecked[.M04] ?? 0
+        }
+        #expect(try count([line("2025-03-02", ["A09", "K52.9"]), line("2024-10-01", ["I10", "E11.9"])]) == 2)
+        #expect(try count([line("2025-03-02", ["A09"])]) == 0)
+        #expect(try count([line("2025-10-01", ["A09", "K52.9"])]) == 0)
+        #expect(try count([line("2026-10-01", ["A09", "K52.9"])]) == 0)
+        #expect(try count([line("2025-03-02", ["A09", "K52.9"], payer: "NOM04")]) == 0)
+        // Without any Excludes1 list every such line is counted.
+        var without = RuleHarness.shipped
+        without.excludes1 = Excludes1Table()
+        #expect(try count([line("2025-10-01", ["A09", "K52.9"])], tables: without) == 1)
+    }
 }

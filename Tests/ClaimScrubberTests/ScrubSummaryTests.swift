@@ -468,6 +468,55 @@ import Testing
     /// Invariant 2 for the new keys: chunking and worker count change nothing outside `run`.
     /// A run without some code sets says which in summary.json and the report, not only on stderr:
     /// a gate that passed may have passed for want of a table.
+    /// M04 lines dated where no Excludes1 list serves (FY2025 with the shipped tables) are counted
+    /// in summary.json's lines_not_checked, read back, and named by the end-of-run table and the
+    /// report; a run with none of them says nothing.
+    @Test func linesM04CouldNotCheckAreCountedAndNamed() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header =
+            "line_id,encounter_id,patient_id,service_date,post_date,procedure_code,units,charge_amount,dx1,dx2\n"
+        let rows = [
+            "L1,E1,P1,2025-03-02,2025-03-03,99213,1,100.00,A09,K52.9",
+            "L2,E2,P2,2025-04-02,2025-04-03,99213,1,100.00,I10,E11.9",
+            "L3,E3,P3,2025-04-02,2025-04-03,99213,1,100.00,I10",
+            "L4,E4,P4,2026-03-02,2026-03-03,99213,1,100.00,A09,K52.9",
+        ]
+        let (result, out) = try ReportFixtures.scrub(header + rows.joined(separator: "\n") + "\n", in: dir) {
+            $0.asOf = day("2026-03-31")
+        }
+        #expect(result.summary.metrics.notChecked == [.M04: 2])
+        #expect(result.summary.findings(.M04) == 1)
+        let read = try ScrubSummary(json: try Fixtures.read(out + "/summary.json"))
+        #expect(read.metrics.notChecked == [.M04: 2])
+        #expect(try SchemaValidator.errors(out + "/summary.json") == [])
+        #expect(
+            EndOfRunTable.render(result.summary).hasSuffix(
+                "M04 not checked on 2 lines with two diagnoses or more: no Excludes1 list serves their dates of service "
+                    + "(claim-scrub tables list names the gap)\n"))
+        let report = String(decoding: try Fixtures.read(out + "/report.html"), as: UTF8.self)
+        #expect(report.contains("<strong>Not checked:</strong> M04 (Excludes1 pairs) on 2 lines"))
+        // Every line in FY2026: nothing unchecked, and nothing said.
+        let (inYear, inYearOut) = try ReportFixtures.scrub(
+            header + rows[3] + "\n", in: dir, name: "b.csv", out: "b"
+        ) { $0.asOf = day("2026-03-31") }
+        #expect(inYear.summary.metrics.notChecked.isEmpty)
+        #expect(!EndOfRunTable.render(inYear.summary).contains("not checked"))
+        let json = String(decoding: try Fixtures.read(inYearOut + "/summary.json"), as: UTF8.self)
+        #expect(json.contains("\"lines_not_checked\" : {\n    \"M04\" : 0\n  }"), "\(json)")
+        // A summary over lines_in is refused; one without the key (an earlier version's) reads.
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(try Fixtures.read(out + "/summary.json"))) as? [String: Any])
+        object["lines_not_checked"] = ["M04": 5]
+        #expect(throws: ScrubError.self) {
+            try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)))
+        }
+        object["lines_not_checked"] = nil
+        #expect(
+            try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object))).metrics.notChecked
+                .isEmpty)
+    }
+
     @Test func codeSetsNotLoadedAreNamedInTheSummaryAndTheReport() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

@@ -13,6 +13,44 @@ import Testing
         #expect(run.stdout.contains("2019-01-01..open"))
         #expect(run.stdout.contains("note: no CPT list loaded"))
         #expect(run.stdout.contains("loaded 8 table file(s)"))
+        // The shipped Excludes1 pairs come from FY2026's tabular only.
+        #expect(
+            run.stdout.contains(
+                "note: no Excludes1 list serves ICD-10-CM FY2025's dates 2024-10-01..2025-09-30: M04 is not checked"),
+            "\(run.stdout)")
+        #expect(!run.stdout.contains("ICD-10-CM FY2026's dates"))
+    }
+
+    /// The stretches of each ICD-10-CM release that no Excludes1 list serves, one note each: none,
+    /// the whole year, or what is left around a list that serves part of it.
+    @Test(
+        arguments: [
+            ([("2025-10-01", "2026-09-30")], [String]()),
+            ([], ["2025-10-01..2026-09-30"]),
+            ([("2024-10-01", "2025-09-30")], ["2025-10-01..2026-09-30"]),
+            ([("2026-04-01", "2026-09-30")], ["2025-10-01..2026-03-31"]),
+            (
+                [("2025-10-01", "2025-12-31"), ("2026-04-01", "2026-06-30")],
+                ["2026-01-01..2026-03-31", "2026-07-01..2026-09-30"]
+            ),
+            ([("2025-01-01", "2025-12-31"), ("2025-06-01", "2026-12-31")], []),
+        ] as [([(String, String)], [String])])
+    func excludes1GapsAreNamed(_ lists: [(String, String)], _ gaps: [String]) {
+        var releases = [
+            TableRelease(
+                kind: "icd10cm", release: "FY2026", file: "a", effective: "2025-10-01", through: "2026-09-30",
+                entries: 1)
+        ]
+        for (from, to) in lists {
+            releases.append(
+                TableRelease(
+                    kind: "icd10cm-excludes1", release: "x", file: "b", effective: from, through: to, entries: 1))
+        }
+        let notes = TableListing.excludes1GapNotes(releases)
+        #expect(notes.count == gaps.count, "\(notes)")
+        for (note, gap) in zip(notes, gaps) {
+            #expect(note.hasPrefix("no Excludes1 list serves ICD-10-CM FY2026's dates \(gap): "), "\(note)")
+        }
     }
 
     @Test func checkOfAGoodFolderSaysSo() throws {

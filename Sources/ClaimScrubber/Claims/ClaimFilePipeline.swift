@@ -494,6 +494,7 @@ final class ClaimFilePipeline {
         var stored: [StoredFinding] = []
         var metrics = ScrubMetrics()
         metrics.records = batch.count
+        metrics.notChecked = sink.notChecked
         for finding in sink.findings {
             metrics.count(finding)
             let claim = claimOfRecord[Int(finding.record)]

@@ -2,7 +2,9 @@
 /// together). Reported once per pair, on the later diagnosis, whichever code's note names the other.
 ///
 /// The Excludes1 table serves the dates of its release (FY2026 in the shipped set); lines outside
-/// them are not edited (C06 already reports when no ICD-10-CM release serves the date).
+/// them are not edited. Those with two diagnoses or more are counted (`FindingSink.notChecked`,
+/// summary.json's `lines_not_checked`), except where no ICD-10-CM release serves the date either:
+/// C06 says so on the line.
 struct Excludes1Rule: LineRule {
     var ids: [RuleID] { [.M04] }
 
@@ -10,8 +12,9 @@ struct Excludes1Rule: LineRule {
         // Switched off for every payer: skip the look-ups, not just the findings.
         guard ids.contains(where: context.settings.isEnabled) else { return }
         let table = context.tables.excludes1
+        let icd = context.tables.icd10cm
         let list = batch.diagnosisList
-        guard table.isLoaded, list.width >= 2 else { return }
+        guard list.width >= 2 else { return }
         // A batch repeats a few thousand codes and far fewer pairs, so each distinct code (its
         // `BatchDiagnoses` number) gets whether it has a note in a release (most have none, and a
         // pair of those needs no search), and each distinct pair the answer of its two searches.
@@ -23,7 +26,13 @@ struct Excludes1Rule: LineRule {
             let entries = list.entries(of: r)
             guard entries.count >= 2, Self.countUsable(list, entries) >= 2 else { continue }
             let day = batch.serviceDay[r]
-            guard DayNumber.isDate(day), let index = table.release(on: day) else { continue }
+            guard DayNumber.isDate(day) else { continue }
+            guard let index = table.release(on: day) else {
+                if !icd.isLoaded || icd.release(on: day) != nil {
+                    sink.countNotChecked(.M04, payer: batch.payerName(r))
+                }
+                continue
+            }
             for later in entries.dropFirst() {
                 let nb = list.number(later)
                 guard nb != BatchDiagnoses.malformed else { continue }

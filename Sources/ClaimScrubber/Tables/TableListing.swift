@@ -32,6 +32,7 @@ public enum TableListing {
 
     public static func notes(_ tables: CodeTables) -> [String] {
         var notes = codeSetNotes(tables).map(\.note) + unusedReleaseNotes(tables.releases)
+        if tables.excludes1.isLoaded { notes += excludes1GapNotes(tables.releases) }
         if !tables.ignoredFiles.isEmpty {
             notes.append(
                 "ignored (neither in tables.toml nor an official name): \(tables.ignoredFiles.joined(separator: ", "))")
@@ -64,6 +65,48 @@ public enum TableListing {
                 + "from \(effective) (an update named like the release it updates needs its effective date in a "
                 + "tables.toml)"
         }
+    }
+
+    /// A note for each stretch of an ICD-10-CM release's dates that no loaded Excludes1 list
+    /// serves: M04 does not check lines dated there (the shipped set has FY2026's list only, from
+    /// the tabular XML; FY2025's lines go unchecked). A scrub counts those lines in summary.json's
+    /// `lines_not_checked`.
+    public static func excludes1GapNotes(_ releases: [TableRelease]) -> [String] {
+        // Periods in Int64 day numbers, so that "any" and "open" have room on either side.
+        func period(_ r: TableRelease) -> ClosedRange<Int64>? {
+            let start = r.effective.map { Int64(DayNumber.parse($0)) } ?? Int64(Int32.min)
+            let end = r.through.map { Int64(DayNumber.parse($0)) } ?? Int64(Int32.max)
+            guard r.effective == nil || DayNumber.isDate(Int32(start)),
+                r.through == nil || DayNumber.isDate(Int32(end)),
+                start <= end
+            else { return nil }
+            return start...end
+        }
+        let served = releases.filter { $0.kind == "icd10cm-excludes1" }.compactMap(period).sorted {
+            $0.lowerBound < $1.lowerBound
+        }
+        var notes: [String] = []
+        for r in releases where r.kind == "icd10cm" {
+            guard let whole = period(r) else { continue }
+            // The parts of `whole` left once every Excludes1 period is taken out, in date order.
+            var gaps: [ClosedRange<Int64>] = []
+            var from = whole.lowerBound
+            for p in served where p.upperBound >= from {
+                if p.lowerBound > whole.upperBound { break }
+                if p.lowerBound > from { gaps.append(from...(p.lowerBound - 1)) }
+                from = max(from, p.upperBound + 1)
+                if from > whole.upperBound { break }
+            }
+            if from <= whole.upperBound { gaps.append(from...whole.upperBound) }
+            for gap in gaps {
+                let first = gap.lowerBound == Int64(Int32.min) ? "any" : DayNumber.format(Int32(gap.lowerBound))
+                let last = gap.upperBound == Int64(Int32.max) ? "open" : DayNumber.format(Int32(gap.upperBound))
+                notes.append(
+                    "no Excludes1 list serves ICD-10-CM \(r.release)'s dates \(first)..\(last): M04 is not checked on "
+                        + "lines dated then (a scrub counts them in summary.json's lines_not_checked)")
+            }
+        }
+        return notes
     }
 
     /// A note for each kind of table whose loaded releases all end before `asOf` (the run's
