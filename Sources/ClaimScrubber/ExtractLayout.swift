@@ -126,8 +126,10 @@ public struct ExtractLayout: Sendable, Equatable {
                     continue
                 }
                 guard previous == canonical else {
+                    // Fields named by position only: a first line that is a record, not a header,
+                    // can hold two values that read as aliases (a surname `Har` beside `Account`).
                     throw ScrubError(
-                        "two header fields can be this column ('\(names[at])' and '\(name)'); "
+                        "two header fields can be this column (fields \(at + 1) and \(mapped.count + 1)); "
                             + "say which with --columns", file: file, line: 1, field: column.rawValue)
                 }
                 mapped.append(nil)

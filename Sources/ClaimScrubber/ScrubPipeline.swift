@@ -332,8 +332,10 @@ public final class ScrubPipeline {
     }
 
     /// What sets a later input's header apart from the first input's, nil when they are the same:
-    /// the delimiter, the number of fields, or the first field that differs (a header's names are
-    /// column names, no patient data).
+    /// the delimiter, the first field that differs, or the number of fields. Fields are named by
+    /// their position and the column each is read as, never by their text: a header run together
+    /// with its first record (a line end lost), or a file without a header, puts patient data
+    /// where the names should be, in either input (invariant 6).
     static func headerDifference(_ layout: ExtractLayout, from first: ExtractLayout) -> String? {
         func named(_ delimiter: UInt8) -> String {
             switch delimiter {
@@ -349,25 +351,23 @@ public final class ScrubPipeline {
         }
         let mine = layout.headerNames
         let theirs = first.headerNames
+        let count =
+            mine.count == theirs.count ? "" : "; it has \(mine.count) fields, the first input \(theirs.count)"
         for k in 0..<min(mine.count, theirs.count) where mine[k] != theirs[k] {
-            // A header field that opens a quote it never closes swallows the lines after it, which
-            // are patient data: such a name is not quoted, nor one of a length no header has.
-            guard Self.isQuotableHeaderName(mine[k]), Self.isQuotableHeaderName(theirs[k]) else {
-                return
-                    "field \(k + 1) differs (one of the two names runs past its line or is too long to be a column name)"
+            let here = layout.columns[k]
+            let there = first.columns[k]
+            if let here, here == there {
+                return "field \(k + 1) names \(here.rawValue) in both, spelt differently\(count)"
             }
-            return "field \(k + 1) is '\(mine[k])' where the first input has '\(theirs[k])'"
+            func role(_ column: Column?) -> String {
+                column.map { "read as \($0.rawValue)" } ?? "a field no rule reads"
+            }
+            return "field \(k + 1) differs: here \(role(here)), in the first input \(role(there))\(count)"
         }
         if mine.count != theirs.count {
             return "it has \(mine.count) fields, the first input \(theirs.count)"
         }
         return nil
-    }
-
-    /// Whether a header field's name may be shown on stderr: one line of printable text, at most 60
-    /// bytes, as column names are.
-    static func isQuotableHeaderName(_ name: String) -> Bool {
-        name.utf8.count <= 60 && !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     /// Standard input can be read only once: copy it to a temporary file so both passes can read it.

@@ -122,15 +122,29 @@ import Zstd
         defer { dir.remove() }
         let a = try dir.write("a.csv", Self.header + Self.good)
         let b = try dir.write("b.csv", "encounter_id,patient_id,service_date,procedure_code\nE1,P1,2026-05-01,99213\n")
-        expectStop([a, b], in: dir, line: 1, mentioning: ["b.csv", "header", "field 1 is 'encounter_id'"])
-        // What differs is named: a renamed field, a field more, another delimiter.
+        expectStop(
+            [a, b], in: dir, line: 1,
+            mentioning: [
+                "b.csv", "header",
+                "field 1 differs: here read as encounter_id, in the first input read as line_id; it has 4 fields, the first input 8",
+            ])
+        // What differs is named, by position and the column read there (never by the text: see
+        // `aHeaderRunIntoItsFirstRecordIsNotQuoted`): a renamed field, a field more, another delimiter.
         let names = String(Self.header.prefix { $0 != "\n" }).split(separator: ",").map(String.init)
         var renamed = names
         renamed[renamed.count - 1] = "descr"
         let c = try dir.write("c.csv", renamed.joined(separator: ",") + "\n")
         expectStop(
             [a, c], in: dir, line: 1,
-            mentioning: ["c.csv", "field \(names.count) is 'descr' where the first input has '\(names.last!)'"])
+            mentioning: [
+                "c.csv",
+                "field \(names.count) differs: here a field no rule reads, in the first input read as charge_amount",
+            ])
+        // An alias in place of the column's name reads the same column: said so.
+        var aliased = names
+        aliased[0] = "Line ID"
+        let f = try dir.write("f.csv", aliased.joined(separator: ",") + "\n")
+        expectStop([a, f], in: dir, line: 1, mentioning: ["field 1 names line_id in both, spelt differently"])
         let d = try dir.write("d.csv", (names + ["extra"]).joined(separator: ",") + "\n")
         expectStop(
             [a, d], in: dir, line: 1, mentioning: ["it has \(names.count + 1) fields, the first input \(names.count)"])
@@ -159,6 +173,30 @@ import Zstd
             [a, data], in: dir, line: 1, mentioning: ["data.csv", "first line differs from the first input's header"])
     }
 
+    /// A later input whose header ran into its first record (a line end lost), or the first
+    /// input's: the differing field holds patient data, which the message does not quote (it
+    /// quoted the field's text, `notesZZPID1`, or the whole id after a header ending in a comma).
+    @Test func aHeaderRunIntoItsFirstRecordIsNotQuoted() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "patient_id,patient_name,encounter_id,service_date,procedure_code,notes"
+        let record = "ZZPID1,ZZNAME1,ZZENC1,2026-05-01,99213,x\n"
+        let a = try dir.write("a.csv", header + "\n" + record)
+        let fused = try dir.write("b.csv", header + record + record)
+        let trailing = try dir.write("c.csv", header + ",\n" + record)
+        let trailingFused = try dir.write("d.csv", header + "," + record + record)
+        for (order, field) in [([a, fused], 6), ([fused, a], 6), ([trailing, trailingFused], 7)] {
+            expectStop(order, in: dir, line: 1, mentioning: ["field \(field) differs"])
+            do {
+                _ = try Fixtures.scrub(order, out: dir.file("out"))
+            } catch let error as ScrubError {
+                for canary in ["ZZPID1", "ZZNAME1", "ZZENC1"] {
+                    #expect(!error.description.contains(canary), "\(error)")
+                }
+            }
+        }
+    }
+
     /// A checked column named twice cannot be read one way or the other: the run stops naming it,
     /// rather than silently checking the first and passing whatever the second holds.
     @Test func aColumnNamedTwiceInTheHeaderStopsTheRun() throws {
@@ -173,7 +211,7 @@ import Zstd
         // unchecked columns may repeat.
         let aliases = try dir.write(
             "aliases.csv", "line_id,encounter_id,patient_id,service_date,CPT,HCPCS\nL1,E1,P1,2026-05-01,99213,J1885\n")
-        expectStop([aliases], in: dir, line: 1, mentioning: ["aliases.csv", "procedure_code", "'CPT' and 'HCPCS'"])
+        expectStop([aliases], in: dir, line: 1, mentioning: ["aliases.csv", "procedure_code", "(fields 5 and 6)"])
         let repeated = try dir.write(
             "repeated.csv",
             "line_id,encounter_id,patient_id,service_date,CPT,note,note\nL1,E1,P1,2026-05-01,99213,a,b\n")

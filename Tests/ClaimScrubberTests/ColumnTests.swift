@@ -48,10 +48,13 @@ import Testing
 
     /// Two aliases of one column: "Patient" may hold the name beside "MRN", "Procedure" a
     /// description beside "CPT Code". The first used to win without a word (two patients of one
-    /// name became one, a false E01); now the run stops naming both.
+    /// name became one, a false E01); now the run stops naming both by position. Not by their text:
+    /// the first line of a file without a header is a record, whose surname `Har` and `Account`
+    /// both read as aliases of encounter_id.
     @Test(arguments: [
-        ("encounter_id,Patient,MRN,service_date,cpt\n", "patient_id", "'Patient' and 'MRN'"),
-        ("encounter_id,patient_id,service_date,Procedure,CPT Code\n", "procedure_code", "'Procedure' and 'CPT Code'"),
+        ("encounter_id,Patient,MRN,service_date,cpt\n", "patient_id", "(fields 2 and 3)"),
+        ("encounter_id,patient_id,service_date,Procedure,CPT Code\n", "procedure_code", "(fields 4 and 5)"),
+        ("ZZPID1,Har,Account,2026-05-01,99213\n", "encounter_id", "(fields 2 and 3)"),
     ])
     func twoAliasesOfOneColumnAreRefused(header: String, field: String, names: String) throws {
         #expect {
@@ -59,7 +62,9 @@ import Testing
         } throws: { error in
             let error = error as? ScrubError
             return error?.field == field && error?.message.contains(names) == true && error?.line == 1
+                && error?.message.contains("Har") == false
         }
+        guard field != "encounter_id" else { return }
         let mapped = try ExtractLayout(
             header: Array(header.utf8),
             columnMap: field == "patient_id" ? ["MRN": .patientId] : ["CPT Code": .procedureCode],
