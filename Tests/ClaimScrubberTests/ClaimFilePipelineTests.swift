@@ -340,6 +340,7 @@ struct ClaimFilePipelineTests {
         }.joined(separator: "\n")
         let (plain, plainFolder, plainFindings) = try scrub(flat)
         defer { plainFolder.remove() }
+        #expect(plainFindings.map { $0["rule"] } == ["C01"], "\(plainFindings)")
         let (folded, foldedFolder, foldedFindings) = try scrub(wrapped)
         defer { foldedFolder.remove() }
         #expect(folded.summary.metrics == plain.summary.metrics)
@@ -492,6 +493,45 @@ struct ClaimFilePipelineTests {
         #expect(result.summary.metrics.records == 4)
         let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
         #expect(ClaimFileTestSupport.claimIds(clean) == ["CLAIM1", "CLAIM2", "CLAIM3"])
+        #expect(ClaimFileTestSupport.envelopeProblems(clean) == [])
+    }
+
+    /// An empty segment (`~~`, or `~` with a blank line before the next) holds nothing: it is read
+    /// past uncounted, before the first group, among the header loops, inside a claim and at the
+    /// end, and the findings and outputs are those of the file without it. Read as a damaged
+    /// segment it held its claim, or outside any claim gave three X01 on no line and exit 1.
+    @Test(arguments: ["~~", "~\n~", "~ \r\n~\n"])
+    func emptySegmentsAreReadPast(empty: String) throws {
+        // A bad code in the last claim, so that a finding names a segment's position.
+        let flat = X12Fixture.render(X12Fixture.standard(), lineBreak: "")
+            .replacingOccurrences(of: "SV1*HC:85025*", with: "SV1*HC:85X25*")
+        var segments = flat.split(separator: "~", omittingEmptySubsequences: false).map(String.init)
+        #expect(segments.last == "")
+        segments.removeLast()
+        let claim = try #require(segments.firstIndex { $0.hasPrefix("CLM*") })
+        var text = ""
+        for (k, segment) in segments.enumerated() {
+            text += segment
+            // After the ISA, a header segment, the claim's CLM and the last segment.
+            text += [0, 3, claim, segments.count - 1].contains(k) ? empty : "~"
+        }
+        let (plain, plainFolder, plainFindings) = try scrub(flat)
+        defer { plainFolder.remove() }
+        let (result, folder, findings) = try scrub(text)
+        defer { folder.remove() }
+        #expect(result.exitStatus == plain.exitStatus)
+        #expect(findings == plainFindings, "\(findings)")
+        #expect(result.summary.metrics.records == 4)
+        // Read in small chunks too: the same segment positions.
+        let (_, chunkedFolder, chunkedFindings) = try scrub(text) { $0.chunkSize = 256 }
+        defer { chunkedFolder.remove() }
+        #expect(chunkedFindings == findings)
+        let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        let plainClean = try ClaimFileTestSupport.text(plainFolder.file("out/clean.x12"))
+        #expect(ClaimFileTestSupport.segments(clean) == ClaimFileTestSupport.segments(plainClean))
+        // No empty segment is copied (the line break after each segment is the ISA's).
+        let pieces = clean.split(separator: "~", omittingEmptySubsequences: false).dropLast()
+        #expect(!pieces.contains { $0.allSatisfy(\.isWhitespace) }, "\(clean)")
         #expect(ClaimFileTestSupport.envelopeProblems(clean) == [])
     }
 

@@ -142,11 +142,14 @@ final class X12SegmentReader {
     func next() throws -> Bool {
         // Skip line breaks, spaces and tabs before a segment (published sample files indent their
         // segments, and every claim of such a file was lost: "  CLM" is no CLM), and before the
-        // first ISA a UTF-8 byte order mark. No segment id starts with a blank.
+        // first ISA a UTF-8 byte order mark. No segment id starts with a blank. An empty segment
+        // (`~~`, or `~` and a blank line before the next `~`) holds nothing and is passed over
+        // uncounted, as a blank line is where the terminator is a newline: read as a damaged
+        // segment it held its claim, or, outside any claim, failed the gate with nothing held.
         while true {
             if start == end, try !refill() { return false }
             let c = base[start]
-            if Self.isLineBreak(c) || c == 0x20 || c == 0x09 {
+            if Self.isLineBreak(c) || c == 0x20 || c == 0x09 || (seenISA && c == delimiters.segment) {
                 start += 1
                 continue
             }
