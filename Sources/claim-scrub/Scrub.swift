@@ -152,11 +152,15 @@ struct Scrub: ParsableCommand {
         if let space = ResourceLimits.addressSpace(), memoryLimit != nil,
             options.memoryLimit > ResourceLimits.memoryLimit(underAddressSpace: space)
         {
+            // Kept, the run would stop with SIGABRT on the allocation that fails: lowered instead,
+            // as the default is (summary.json's run.memory_limit records what the run kept to).
+            let fits = ResourceLimits.memoryLimit(underAddressSpace: space)
             StandardError.write(
                 "warning: --memory-limit \(options.memoryLimit >> 20) MiB leaves too little of the \(space >> 20) MiB "
-                    + "address space (ulimit -v): the process maps about \(ResourceLimits.mappedBeyondResident >> 20) MiB more than it keeps resident, and stops "
-                    + "when an allocation fails; at most \(ResourceLimits.memoryLimit(underAddressSpace: space) >> 20) MiB fits\n"
-            )
+                    + "address space (ulimit -v): the process maps about \(ResourceLimits.mappedBeyondResident >> 20) "
+                    + "MiB more than it keeps resident, and would stop when an allocation fails; the run keeps to "
+                    + "\(fits >> 20) MiB\n")
+            options.memoryLimit = fits
         }
         // Before anything in the output folder is renamed or created: an interrupt from here on
         // removes what the run has made (the earlier outputs moved aside included) and says so.
