@@ -248,6 +248,8 @@ public final class TemporaryFiles: Sendable {
                 guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == getuid(),
                     unlink(path) == 0
                 else { continue }
+                // A lock file holds no data: removed with the rest, not counted as a temporary.
+                if name.hasSuffix("-lock") { continue }
                 found.files += 1
                 if !found.processes.contains(pid) { found.processes.append(pid) }
             }

@@ -572,11 +572,14 @@ import Testing
         let dead = try AbandonedTemporaryFilesTests.deadProcess()
         let stale = [temp + "/claim-scrub-\(dead)-1-shard-0.spill", out + "/.held.csv.tmp-\(dead)"]
         for path in stale { try Data("P123,Doe,1970-01-01\n".utf8).write(to: URL(fileURLWithPath: path)) }
+        // Its lock file goes too, uncounted: it held no data.
+        let lock = temp + "/claim-scrub-\(dead)-2-lock"
+        try Data().write(to: URL(fileURLWithPath: lock))
         let run = try Self.run([
             "scrub", Self.sample, "--as-of", "2026-06-30", "--out", out, "--temp-dir", temp, "--quiet",
         ])
         #expect(run.status < 2, "\(run.stderr)")
-        for path in stale { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
+        for path in stale + [lock] { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
         #expect(
             run.stderr.contains(
                 "note: removed 2 temporary files left by an earlier run that did not finish (process \(dead))"),
