@@ -27,6 +27,9 @@ public struct RuleSettings: Sendable {
     /// The severity the configuration gives a rule it switches off (`severity = "error"` beside
     /// `enabled = false`): a payer's "on" runs the rule at it.
     private var severitiesWhenOff: [RuleID: Severity] = [:]
+    /// Read from a configuration without a key (an empty file, or comments only): the defaults
+    /// apply, which `scrub` warns of, as a file emptied by mistake would pass unseen.
+    public private(set) var setsNothing = false
 
     public init() {
         severities = RuleID.allCases.map { $0.defaultSeverity }
@@ -95,6 +98,7 @@ extension RuleSettings {
     public init(document: StructuredValue, name: String) throws {
         self.init()
         guard let root = document.table else { throw ScrubError("configuration must be a table of keys", file: name) }
+        setsNothing = root.isEmpty
         // Keys in sorted order, and a value set in two places refused: a dictionary's order
         // changes from process to process, and the key read last used to win.
         var setBy: [String: String] = [:]

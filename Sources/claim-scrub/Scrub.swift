@@ -174,7 +174,12 @@ struct Scrub: ParsableCommand {
             let lock = try OutputFolderLock(directory: options.outputDirectory)
             defer { withExtendedLifetime(lock) {} }
             try options.removeStaleOutputs()
-            if let config { options.settings = try RuleSettings.load(path: config) }
+            if let config {
+                options.settings = try RuleSettings.load(path: config)
+                if options.settings.setsNothing {
+                    StandardError.write("warning: --config \(config) sets nothing (no key): the defaults apply\n")
+                }
+            }
             if let columns {
                 options.columnMap = try ExtractLayout.loadColumnMap(path: columns)
                 options.columnMapFile = columns

@@ -878,6 +878,17 @@ import Testing
         #expect(!run.stderr.contains("'LINE-ID'"), "a key matching line_id whatever its case: \(run.stderr)")
         #expect(run.stderr.contains("warning: --config has settings for payer 'aetna01', which no line has"))
         #expect(!run.stderr.contains("'AETNA01'"))
+        #expect(!run.stderr.contains("sets nothing"))
+        // A configuration without a key (emptied by mistake, or comments only) leaves the defaults.
+        for (name, text) in [("empty.toml", ""), ("comments.yaml", "# rules to come\n")] {
+            let empty = try dir.write(name, text)
+            let run = try Self.run([
+                "scrub", input, "--config", empty, "--out", dir.file("e"), "--as-of", "2026-06-30", "--quiet",
+                "--fail-on", "never",
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("warning: --config \(empty) sets nothing (no key): the defaults apply"))
+        }
         // A claim file takes neither --columns nor --delimiter: said, not ignored in silence.
         let claims = dir.file("c.x12")
         _ = try Self.run(["generate", "--lines", "20", "--format", "x12", "--out", claims])
