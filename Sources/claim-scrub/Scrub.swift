@@ -182,6 +182,10 @@ struct Scrub: ParsableCommand {
             }
             if let columns {
                 options.columnMap = try ExtractLayout.loadColumnMap(path: columns)
+                if options.columnMap.isEmpty {
+                    StandardError.write(
+                        "warning: --columns \(columns) maps nothing (no key): header names are read as they are\n")
+                }
                 options.columnMapFile = columns
             }
             options.tableDirectories = try TableLocator.resolve(tables)

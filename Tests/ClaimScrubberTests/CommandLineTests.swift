@@ -888,6 +888,14 @@ import Testing
             ])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stderr.contains("warning: --config \(empty) sets nothing (no key): the defaults apply"))
+            let mapped = try Self.run([
+                "scrub", input, "--columns", empty, "--out", dir.file("m"), "--as-of", "2026-06-30", "--quiet",
+                "--fail-on", "never",
+            ])
+            #expect(mapped.status == 0, "\(mapped.stderr)")
+            #expect(
+                mapped.stderr.contains(
+                    "warning: --columns \(empty) maps nothing (no key): header names are read as they are"))
         }
         // A claim file takes neither --columns nor --delimiter: said, not ignored in silence.
         let claims = dir.file("c.x12")
