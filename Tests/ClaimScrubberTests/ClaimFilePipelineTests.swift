@@ -1003,6 +1003,24 @@ struct ClaimFilePipelineTests {
             ])
     }
 
+    /// A later input cut inside its first zstd block (nothing of it can be decompressed) is named
+    /// as the truncated stream it is; it was "not an x12 file like the first input".
+    @Test func aLaterInputCutInsideItsFirstBlockIsNamedTruncated() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let text = X12Fixture.render(X12Fixture.standard())
+        let first = try folder.write("a.x12", text)
+        let bytes = try ZstdWriter.compress(Array(text.utf8), level: 3)
+        let cut = try folder.write("b.x12.zst", Array(bytes.prefix(bytes.count / 2)))
+        #expect {
+            _ = try Fixtures.scrub([first, cut], out: folder.file("out"))
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.file == "\(cut)" && error?.message.contains("truncated zstd stream") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("out/summary.json")))
+    }
+
     @Test func severalFilesAreOneRunAndAnExtractCannotJoinThem() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -11,9 +11,16 @@ public enum ClaimFileFormat: String, Sendable {
     /// stray segment before the interchange or the first message), still says X12 or HL7, so that
     /// its reader can name the problem instead of the CSV reader missing columns.
     public static func detect(path: String) -> ClaimFileFormat? {
-        guard let source = try? InputSource(path: path) else { return nil }
+        (try? detectReading(path: path, name: path)) ?? nil
+    }
+
+    /// The same, with what stops the reading (a truncated or corrupt zstd stream, a file that
+    /// cannot be opened) thrown, naming the input as `name`, rather than taken for another format:
+    /// a later input cut inside its first zstd block was "not an x12 file like the first input".
+    static func detectReading(path: String, name: String) throws -> ClaimFileFormat? {
+        let source = try InputSource(path: path, name: name)
         var head = [UInt8](repeating: 0, count: 4096)
-        let n = (try? head.withUnsafeMutableBytes { try source.readFully(into: $0) }) ?? 0
+        let n = try head.withUnsafeMutableBytes { try source.readFully(into: $0) }
         head.removeLast(head.count - n)
         return detect(head: head)
     }
@@ -364,7 +371,7 @@ final class ClaimFilePipeline {
             if ClaimFileFormat.isBlank(path: path) {
                 throw ScrubError("empty input: no \(format.unitName)", file: name, line: 1)
             }
-            guard ClaimFileFormat.detect(path: path) == format else {
+            guard try ClaimFileFormat.detectReading(path: path, name: name) == format else {
                 throw ScrubError(
                     "is not a \(format.rawValue) file like the first input; inputs of one run must share one format",
                     file: name)
