@@ -35,6 +35,63 @@ struct ClaimFileGeneratorTests {
         }
     }
 
+    /// What the implementation guides ask of the generated files, points pyx12 4.0.0's x12valid
+    /// (and an order check against hl7apy's DFT_P03 structure) found missing: an 837I without CLM06,
+    /// with its principal diagnosis alone in the first HI, with CL1 and an attending provider
+    /// (2310A); the billing provider's ZIP+4 and the subscriber's address (SBR02 18); SV105 only
+    /// where it differs from CLM05-1; interchange numbers that differ from seed to seed (two files
+    /// in one run repeated ISA13s); HL7's IN1 after the FT1s, and MSH-9's message structure.
+    @Test func generatedFilesFollowTheImplementationGuides() throws {
+        func segments(_ seed: UInt64) -> [[String]] {
+            let bytes = ClaimFileTestSupport.generated(.x12, lines: 600, seed: seed, errorRate: 0).bytes
+            return ClaimFileTestSupport.segments(String(decoding: bytes, as: UTF8.self)).map {
+                $0.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+        let all = segments(3)
+        var institutional = false
+        var claimPOS = ""
+        var sawInstitutional = false
+        var sawPOSOmitted = false
+        for (k, e) in all.enumerated() {
+            switch e[0] {
+            case "ST": institutional = e[3] == "005010X223A2"
+            case "CLM":
+                claimPOS = String(e[5].prefix { $0 != ":" })
+                #expect(e[6] == (institutional ? "" : "Y"), "CLM06: \(e)")
+                if institutional {
+                    sawInstitutional = true
+                    #expect(all[k + 2] == ["CL1", "3", "1", "01"], "\(all[k + 1]) \(all[k + 2])")
+                    let hi = all[(k + 3)...].prefix { $0[0] == "HI" }
+                    #expect(hi.first?.count == 2 && hi.first?[1].hasPrefix("ABK:") == true, "\(hi)")
+                    #expect(hi.dropFirst().allSatisfy { $0[1...].allSatisfy { $0.hasPrefix("ABF:") } }, "\(hi)")
+                    #expect(all[k + 3 + hi.count].prefix(2) == ["NM1", "71"], "\(all[k + 3 + hi.count])")
+                }
+            case "N4" where all[k - 2].prefix(2) == ["NM1", "85"]:
+                #expect(e[3].count == 9, "billing provider ZIP+4: \(e)")
+            case "NM1" where e[1] == "IL":
+                #expect(all[k + 1][0] == "N3" && all[k + 2][0] == "N4", "subscriber address: \(all[k + 1])")
+            case "SV1":
+                #expect(e[5] != claimPOS, "SV105 repeats CLM05-1: \(e)")
+                if e[5].isEmpty { sawPOSOmitted = true }
+            default: break
+            }
+        }
+        #expect(sawInstitutional && sawPOSOmitted)
+        let isa13 = { (seed: UInt64) in Set(segments(seed).filter { $0[0] == "ISA" }.map { $0[13] }) }
+        #expect(isa13(3).isDisjoint(with: isa13(4)))
+        // HL7: MSH EVN PID PV1, the FT1s, then IN1.
+        let hl7 = ClaimFileTestSupport.generated(.hl7, lines: 300, seed: 3, errorRate: 0).bytes
+        let messages = String(decoding: hl7, as: UTF8.self).split(separator: "\r").map { String($0.prefix(3)) }
+            .split { $0 == "MSH" }
+        #expect(messages.count > 50)
+        for ids in messages {
+            let order = ids.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+            #expect(order == ["EVN", "PID", "PV1", "FT1", "IN1"], "\(ids)")
+        }
+        #expect(String(decoding: hl7.prefix(80), as: UTF8.self).contains("|DFT^P03^DFT_P03|"))
+    }
+
     /// The truth file is exact for every `--as-of` date `generate` does not warn of, both ends of
     /// the window included, in each format. From September on some future-date (D01) lines fall
     /// past the last loaded ICD-10-CM release, and their C06 was missing from the truth.

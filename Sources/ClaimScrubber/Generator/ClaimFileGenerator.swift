@@ -111,9 +111,19 @@ public struct ClaimFileGenerator {
 
     // MARK: - X12
 
+    /// The first interchange control number (ISA13, also GS06): from the seed, so that the files
+    /// of two seeds scrubbed in one run do not repeat each other's (a payer rejects an interchange
+    /// whose ISA13 it has seen from the sender: TA1 025).
+    var firstControl: Int { 100_000_000 + Int(base.options.seed % 8_999) * 100_000 }
+
+    /// Writes one interchange of one transaction set: 005010X222A1 (837P) or 005010X223A2 (837I) as
+    /// the implementation guides lay them out (checked with pyx12's x12valid): the billing
+    /// provider's ZIP+4, the subscriber's address (the patient is the subscriber, SBR02 18), SV105
+    /// only where it differs from CLM05-1; in an 837I no CLM06, the principal diagnosis alone in its
+    /// HI, CL1, and the attending provider (2310A).
     mutating func appendInterchange(_ claims: [[[String]]], institutional: Bool, to out: inout [UInt8]) {
         interchange += 1
-        let control = String(100_000_000 + interchange).suffix(9)
+        let control = String(firstControl + interchange).suffix(9)
         let version = institutional ? "005010X223A2" : "005010X222A1"
         var s: [String] = []
         s.append("ST*837*\(String(1000 + interchange % 9000))*\(version)")
@@ -137,13 +147,15 @@ public struct ClaimFileGenerator {
                 s.append("HL*\(hl)**20*1")
                 s.append("NM1*85*2*GENERATED CLINIC*****XX*\(billing)")
                 s.append("N3*100 MAIN ST")
-                s.append("N4*SPRINGFIELD*IL*62701")
+                s.append("N4*SPRINGFIELD*IL*627011234")
                 s.append("REF*EI*371234567")
             }
             hl += 1
             s.append("HL*\(hl)*\(billingHL)*22*0")
             s.append("SBR*P*18*GRP01******CI")
             s.append("NM1*IL*1*PATIENT*TEST****MI*\(line0[Field.patientId.rawValue])")
+            s.append("N3*1 TEST ST")
+            s.append("N4*SPRINGFIELD*IL*62701")
             s.append("DMG*D8*\(Self.d8(line0[Field.dob.rawValue]))*\(line0[Field.sex.rawValue])")
             s.append("NM1*PR*2*PAYER*****PI*\(line0[Field.payer.rawValue])")
             // Diagnosis slots: every line's codes, first come first served, 12 at most.
@@ -210,17 +222,28 @@ public struct ClaimFileGenerator {
                 }
             }
             let facility = institutional ? "13:A:1" : "\(line0[Field.pos.rawValue]):B:1"
-            s.append("CLM*\(encounter)*\(Money.format(totalCents))***\(facility)*Y*A*Y*Y")
+            // CLM06 (provider signature on file) is the 837P's; the 837I does not use it.
+            let signature = institutional ? "" : "Y"
+            s.append("CLM*\(encounter)*\(Money.format(totalCents))***\(facility)*\(signature)*A*Y*Y")
             if institutional {
                 let date = Self.d8(line0[Field.serviceDate.rawValue])
                 s.append("DTP*434*RD8*\(date)-\(date)")
+                // Admission type elective, point of origin non-health-care facility, discharged home.
+                s.append("CL1*3*1*01")
             }
             if !slots.isEmpty {
                 let other = qualifier == "BK" ? "BF" : "ABF"
-                s.append(
-                    "HI*"
-                        + slots.enumerated().map { "\($0.offset == 0 ? qualifier : other):\($0.element)" }.joined(
-                            separator: "*"))
+                let coded = slots.enumerated().map { "\($0.offset == 0 ? qualifier : other):\($0.element)" }
+                if institutional {
+                    // The principal diagnosis has an HI of its own; the others follow in one.
+                    s.append("HI*" + coded[0])
+                    if coded.count > 1 { s.append("HI*" + coded[1...].joined(separator: "*")) }
+                } else {
+                    s.append("HI*" + coded.joined(separator: "*"))
+                }
+            }
+            if institutional {
+                s.append("NM1*71*1*PROVIDER*TEST****XX*\(line0[Field.rendering.rawValue])")
             }
             for (i, line) in claim.enumerated() {
                 s.append("LX*\(i + 1)")
@@ -232,8 +255,10 @@ public struct ClaimFileGenerator {
                     )
                 } else {
                     let p = pointers[i].prefix(4).map(String.init).joined(separator: ":")
+                    // SV105 only when the line's place of service is not the claim's (CLM05-1).
+                    let pos = line[Field.pos.rawValue] == line0[Field.pos.rawValue] ? "" : line[Field.pos.rawValue]
                     s.append(
-                        "SV1*\(procedure)*\(line[Field.amount.rawValue])*UN*\(line[Field.units.rawValue])*\(line[Field.pos.rawValue])**\(p)"
+                        "SV1*\(procedure)*\(line[Field.amount.rawValue])*UN*\(line[Field.units.rawValue])*\(pos)**\(p)"
                     )
                 }
                 s.append("DTP*472*D8*\(Self.d8(line[Field.serviceDate.rawValue]))")
@@ -249,8 +274,8 @@ public struct ClaimFileGenerator {
         s.append("SE*\(seCount)*\(String(1000 + interchange % 9000))")
         let isa =
             "ISA*00*          *00*          *ZZ*GENERATED      *ZZ*CLEARINGHOUSE  *260630*1200*^*00501*\(control)*0*P*:"
-        let gs = "GS*HC*GENERATED*CLEARINGHOUSE*20260630*1200*\(interchange)*X*\(version)"
-        for segment in [isa, gs] + s + ["GE*1*\(interchange)", "IEA*1*\(control)"] {
+        let gs = "GS*HC*GENERATED*CLEARINGHOUSE*20260630*1200*\(control)*X*\(version)"
+        for segment in [isa, gs] + s + ["GE*1*\(control)", "IEA*1*\(control)"] {
             out.append(contentsOf: segment.utf8)
             out.append(0x7E)
             out.append(0x0A)
@@ -343,11 +368,10 @@ public struct ClaimFileGenerator {
         let line0 = claim[0]
         for line in claim { pendingTruth.removeValue(forKey: line[Field.lineId.rawValue]) }
         var segments = [
-            "MSH|^~\\&|GENERATOR|HOSP|BILLING|HOSP|20260630120000||DFT^P03|M\(interchange)|P|2.5",
+            "MSH|^~\\&|GENERATOR|HOSP|BILLING|HOSP|20260630120000||DFT^P03^DFT_P03|M\(interchange)|P|2.5",
             "EVN|P03|20260630120000",
             "PID|1||\(Self.escaped(line0[Field.patientId.rawValue]))^^^HOSP^MR||PATIENT^TEST||\(Self.d8(line0[Field.dob.rawValue]))|\(line0[Field.sex.rawValue])",
             "PV1|1|O|\(Self.escaped(line0[Field.department.rawValue]))||||||||||||||||\(line0[Field.encounterId.rawValue])",
-            "IN1|1|PLAN|\(Self.escaped(line0[Field.payer.rawValue]))",
         ]
         for (i, line) in claim.enumerated() {
             var f = [String](repeating: "", count: 27)
@@ -369,6 +393,8 @@ public struct ClaimFileGenerator {
             ).joined(separator: "~")
             segments.append("FT1|" + f[1...].joined(separator: "|"))
         }
+        // DFT_P03 puts the INSURANCE group after the FINANCIAL ones (FT1).
+        segments.append("IN1|1|PLAN|\(Self.escaped(line0[Field.payer.rawValue]))")
         for segment in segments {
             out.append(contentsOf: segment.utf8)
             out.append(0x0D)
