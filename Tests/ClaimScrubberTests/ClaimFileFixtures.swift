@@ -75,7 +75,9 @@ enum X12Fixture {
                 if institutional {
                     s.append("SV2*\(line.revenue)*\(procedure)*\(line.charge)*UN*\(line.units)")
                 } else {
-                    s.append("SV1*\(procedure)*\(line.charge)*UN*\(line.units)***\(line.pointers)")
+                    // Without pointers the SV1 ends at SV104: X12 leaves out trailing empty elements.
+                    let sv1 = "SV1*\(procedure)*\(line.charge)*UN*\(line.units)***\(line.pointers)"
+                    s.append(line.pointers.isEmpty ? String(sv1.dropLast(3)) : sv1)
                 }
                 s.append("DTP*472*D8*\(line.date)")
                 if let ref = line.ref { s.append("REF*6R*\(ref)") }

@@ -535,6 +535,43 @@ struct ClaimFilePipelineTests {
         #expect(ClaimFileTestSupport.envelopeProblems(clean) == [])
     }
 
+    /// A segment that ends with a separator (`SV1*…*1*~`, `HI*ABK:J069:~`) breaks X12 syntax, and a
+    /// payer's 999 rejects its whole transaction set: it passed clean (found with pyx12's x12valid).
+    /// In a claim it holds the claim; in a loop above the claims, every claim under the loop.
+    @Test(
+        arguments: [
+            ("SV1*HC:85025*31*UN*1***1", "SV1*HC:85025*31*UN*1***1*", "SV1", ["CLAIM3"]),
+            ("CLM*CLAIM3*", "CLM*CLAIM3*", "CLM", []),
+            // The first billing provider's loop: its two claims (CLAIM3 is under another).
+            ("NM1*85*", "NM1*85*", "segment", ["CLAIM1", "CLAIM2"]),
+        ] as [(String, String, String, [String])])
+    func aSegmentEndingWithASeparatorHoldsWhatItBelongsTo(
+        _ segment: String, _ broken: String, _ field: String, _ held: [String]
+    ) throws {
+        var segments = X12Fixture.standard()
+        let k = try #require(segments.firstIndex { $0.hasPrefix(segment) }, "\(segments)")
+        // CLM and NM1*85: the segment as it is with an empty element after its last.
+        segments[k] = broken == segment ? segments[k] + "*" : broken
+        let expectedHeld = segment == "CLM*CLAIM3*" ? ["CLAIM3"] : held
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(
+            x01.contains { $0["field"] == field && $0["message"]!.contains("ends with a separator") }, "\(findings)")
+        let heldIds = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(heldIds == expectedHeld, "\(findings)")
+        // The component separator at the end of an element list counts too.
+        if field == "SV1" {
+            var hi = X12Fixture.standard()
+            let h = try #require(hi.firstIndex { $0.hasPrefix("HI*") })
+            hi[h] += ":"
+            let (_, f2, findings2) = try scrub(X12Fixture.render(hi))
+            defer { f2.remove() }
+            #expect(findings2.contains { $0["rule"] == "X01" && $0["field"] == "HI" }, "\(findings2)")
+        }
+    }
+
     /// A damaged segment inside a claim (`~sbr` left before a line's DTP*472 in a published file:
     /// the line's date was lost without a word) holds the claim with X01; its text stays out of the
     /// message.

@@ -682,6 +682,24 @@ final class X12ClaimReader {
         return Self.segmentIds837.contains(text) ? text : "a segment"
     }
 
+    /// Whether the current segment ends with its element or component separator (`SV1*…*1*~`,
+    /// `HI*ABK:I10:~`): X12 syntax leaves out an empty element's separator at a segment's end, and
+    /// a payer's 999 rejects the whole transaction set for it, the clean claims in it too.
+    private var endsWithSeparator: Bool {
+        guard let last = reader.segment.last else { return false }
+        return last == isaDelimiters.element || last == isaDelimiters.component
+    }
+
+    /// X01 on the open claim for a segment of it that ends with a separator (`endsWithSeparator`).
+    private func trailingSeparatorFinding() {
+        claimFindings.append(
+            ClaimFileFinding(
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: segmentName,
+                message:
+                    "\(segmentName) ends with a separator (an empty element or component after its last): X12 syntax "
+                    + "does not allow it, and a payer's acknowledgment rejects the transaction set"))
+    }
+
     /// Whether the current segment's first element has the shape of an X12 segment id: two or
     /// three characters, an uppercase letter, then uppercase letters or digits.
     ///
@@ -815,7 +833,16 @@ final class X12ClaimReader {
 
     private func headerSegment(_ id: UInt32) {
         if place == .outside { openImpliedTransaction(before: segmentName) }
-        if place != .outside && place != .claim && !hasSegmentIdShape { damagedHeaderSegment() }
+        if place != .outside && place != .claim {
+            if !hasSegmentIdShape {
+                damagedHeaderSegment()
+            } else if endsWithSeparator {
+                damagedHeaderSegment(
+                    "\(segmentName) in a loop above the claims ends with a separator (an empty element or "
+                        + "component after its last): X12 syntax does not allow it, and a payer's acknowledgment "
+                        + "rejects the transaction set; the claims under the loop are held")
+            }
+        }
         switch place {
         case .outside:
             return
@@ -867,12 +894,12 @@ final class X12ClaimReader {
     /// claims: X01 where it stands, and every claim under the loop is held (`startClaim`), since
     /// what the segment held (the patient's birth date, the billing NPI) was read for none of them.
     /// Its text stays out of the message: a cut segment can start inside a name.
-    private func damagedHeaderSegment() {
-        envelopeError(
-            claimOrdinal + 1..<claimOrdinal + 1,
+    private func damagedHeaderSegment(
+        _ message: String =
             "a segment without an X12 segment id (damaged?) in a loop above the claims: what it holds is not read; "
-                + "the claims under the loop are held",
-            field: "segment")
+            + "the claims under the loop are held"
+    ) {
+        envelopeError(claimOrdinal + 1..<claimOrdinal + 1, message, field: "segment")
         switch place {
         case .transactionHeader: transactionHeader.hasDamagedSegment = true
         case .billing: billing.hasDamagedSegment = true
@@ -976,6 +1003,7 @@ final class X12ClaimReader {
         lineIdBytes.removeAll(keepingCapacity: true)
         lineIdEnds.removeAll(keepingCapacity: true)
         claimFindings.removeAll(keepingCapacity: true)
+        if claimScanned && withCLM && endsWithSeparator { trailingSeparatorFinding() }
         lineFindings.removeAll(keepingCapacity: true)
         lineOpen = false
         // The key stays empty until a scanned claim of the loop needs it.
@@ -1022,6 +1050,8 @@ final class X12ClaimReader {
                     claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: "segment",
                     message:
                         "a segment without an X12 segment id (damaged?) inside the claim: what it holds is not read"))
+        } else if endsWithSeparator {
+            trailingSeparatorFinding()
         }
         switch id {
         case Self.LX:

@@ -257,9 +257,11 @@ public struct ClaimFileGenerator {
                     let p = pointers[i].prefix(4).map(String.init).joined(separator: ":")
                     // SV105 only when the line's place of service is not the claim's (CLM05-1).
                     let pos = line[Field.pos.rawValue] == line0[Field.pos.rawValue] ? "" : line[Field.pos.rawValue]
-                    s.append(
+                    var sv1 =
                         "SV1*\(procedure)*\(line[Field.amount.rawValue])*UN*\(line[Field.units.rawValue])*\(pos)**\(p)"
-                    )
+                    // Trailing empty elements are left out, separators and all (X12 syntax).
+                    while sv1.hasSuffix("*") { sv1.removeLast() }
+                    s.append(sv1)
                 }
                 s.append("DTP*472*D8*\(Self.d8(line[Field.serviceDate.rawValue]))")
                 s.append("REF*6R*\(line[Field.lineId.rawValue])")
