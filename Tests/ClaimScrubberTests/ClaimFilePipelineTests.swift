@@ -359,12 +359,16 @@ struct ClaimFilePipelineTests {
     /// A file without its GS or its ST, or whose ISA gives other separators than its segments use:
     /// the claims are held (X01), the held output is still a valid 837 (a GS or ST is made for
     /// them), each claim's own segments come through unchanged, and no message quotes a segment
-    /// whole (which would put a patient's name in findings.csv).
-    @Test(arguments: ["noST", "noGS", "noGSnoST", "isaSeparators", "noGS06", "noST02"])
+    /// whole (which would put a patient's name in findings.csv). The GS made for an 837I's ST
+    /// names its guide (it named the 837P's, and a payer read the claims by the 837P's rules).
+    @Test(arguments: ["noST", "noGS", "noGSnoST", "isaSeparators", "noGS06", "noST02", "noGSinstitutional"])
     func claimsWithoutTheirGroupOrTransactionHeaderAreHeldInAValid837(defect: String) throws {
+        let institutional = defect == "noGSinstitutional"
         let t1 = X12Fixture.transaction(
-            control: "0001", claims: [.init(id: "B1", memberId: "MEMBERA"), .init(id: "B2", memberId: "MEMBERB")])
-        var first = X12Fixture.interchange(control: "000000005", [X12Fixture.group(control: "5", [t1])])
+            control: "0001", claims: [.init(id: "B1", memberId: "MEMBERA"), .init(id: "B2", memberId: "MEMBERB")],
+            institutional: institutional)
+        var first = X12Fixture.interchange(
+            control: "000000005", [X12Fixture.group(control: "5", [t1], institutional: institutional)])
         if defect == "noGS06" {
             // A GS and an ST without their control numbers: no GE02 or SE02 could repeat them.
             first = first.map { $0.hasPrefix("GS*") ? $0.replacingOccurrences(of: "*1200*5*", with: "*1200**") : $0 }
@@ -395,6 +399,9 @@ struct ClaimFilePipelineTests {
         let inputClaims = ClaimFileTestSupport.claimSegments(input)
         let heldClaims = ClaimFileTestSupport.claimSegments(heldText)
         for id in ["B1", "B2"] { #expect(heldClaims[id] == inputClaims[id], "\(id)") }
+        let groups = ClaimFileTestSupport.segments(heldText).filter { $0.hasPrefix("GS*") }
+        #expect(
+            groups.count == 1 && groups[0].hasSuffix(institutional ? "*005010X223A2" : "*005010X222A1"), "\(groups)")
         let x01 = findings.filter { $0["rule"] == "X01" }
         if defect == "isaSeparators" {
             // Read with the ISA's separators the claims' elements are one element each: no CLM01 to name.

@@ -526,7 +526,14 @@ final class X12ClaimReader {
 
     private func startTransaction() {
         closeTransactionIfOpen(reason: "a new ST")
-        if !groupOpen { openImpliedGroup(message: "ST outside a functional group (no GS before it)") }
+        if !groupOpen {
+            // The made-up GS names the guide the ST does (an 837I's under an 837P GS08 was read,
+            // and validated by a payer, as an 837P).
+            let version = Array(reader.element(3))
+            openImpliedGroup(
+                message: "ST outside a functional group (no GS before it)",
+                version: version.starts(with: "005010X223".utf8) ? version : nil)
+        }
         guard !reader.element(2).isEmpty else {
             // No control number for SE02 to repeat: the outputs get an ST made for its claims.
             transactionsInGroup += 1
@@ -614,7 +621,7 @@ final class X12ClaimReader {
     /// its control number): the outputs need one around the claims (a GS made from the ISA), and
     /// when it ends, X01 (`message`) holds every claim in it. Against IEA01 it counts only when the
     /// file has that GS.
-    private func openImpliedGroup(message: String) {
+    private func openImpliedGroup(message: String, version: [UInt8]? = nil) {
         groupOpen = true
         groupImplied = (reader.position + positionShift, message)
         groupFirstClaim = claimOrdinal + 1
@@ -628,11 +635,11 @@ final class X12ClaimReader {
         let gsElements: [[UInt8]] = [
             Array("GS".utf8), Array("HC".utf8), field(6), field(8), (date.count == 6 ? Array("20".utf8) : []) + date,
             field(10),
-            Array("0".utf8), Array("X".utf8), Array(Self.professionalVersion.utf8),
+            Array("0".utf8), Array("X".utf8), version ?? Array(Self.professionalVersion.utf8),
         ]
         gs = Array(gsElements.joined(separator: [separator]))
         gs06 = Array("0".utf8)
-        groupIsInstitutional = false
+        groupIsInstitutional = version != nil
         group.reset(serial: nextSerial())
     }
 
