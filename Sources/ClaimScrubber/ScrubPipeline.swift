@@ -70,8 +70,11 @@ public final class ScrubPipeline {
         // Standard input is spooled once, before its format is told from its first bytes.
         let standardInput = options.inputs.contains("-") ? try spoolStandardInput() : nil
         if let standardInput { spooled.append(standardInput) }
+        // A stream that breaks within the bytes read to tell the format (a small file's truncated
+        // zstd) says so: read as no format it was an extract "missing a required column".
         if let first = options.inputs.first,
-            let format = ClaimFileFormat.detect(path: first == "-" ? standardInput! : first)
+            let format = try ClaimFileFormat.detectReading(
+                path: first == "-" ? standardInput! : first, name: first == "-" ? "<stdin>" : first)
         {
             if !options.columnMap.isEmpty || options.delimiter != nil || options.encoding != .utf8 {
                 warning?(
@@ -244,7 +247,7 @@ public final class ScrubPipeline {
                 path = standardInput
                 name = "<stdin>"
             }
-            if index > 0, let format = ClaimFileFormat.detect(path: path) {
+            if index > 0, let format = try ClaimFileFormat.detectReading(path: path, name: name) {
                 throw ScrubError(
                     "is a \(format.rawValue) file, not an extract like the first input; inputs of one run must share one format",
                     file: name)

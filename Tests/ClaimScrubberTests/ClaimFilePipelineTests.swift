@@ -1047,8 +1047,8 @@ struct ClaimFilePipelineTests {
             ])
     }
 
-    /// A later input cut inside its first zstd block (nothing of it can be decompressed) is named
-    /// as the truncated stream it is; it was "not an x12 file like the first input".
+    /// An input cut inside its first zstd block (nothing of it can be decompressed) is named as the
+    /// truncated stream it is; a later one was "not an x12 file like the first input".
     @Test func aLaterInputCutInsideItsFirstBlockIsNamedTruncated() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -1056,13 +1056,20 @@ struct ClaimFilePipelineTests {
         let first = try folder.write("a.x12", text)
         let bytes = try ZstdWriter.compress(Array(text.utf8), level: 3)
         let cut = try folder.write("b.x12.zst", Array(bytes.prefix(bytes.count / 2)))
-        #expect {
-            _ = try Fixtures.scrub([first, cut], out: folder.file("out"))
-        } throws: { error in
-            let error = error as? ScrubError
-            return error?.file == "\(cut)" && error?.message.contains("truncated zstd stream") == true
+        // Two frames, the second cut: the first 4 KiB hold the first frame's ISA, then the break.
+        let head = try ZstdWriter.compress(Array(text.utf8.prefix(300)), level: 3)
+        let rest = try ZstdWriter.compress(Array(text.utf8.dropFirst(300)), level: 3)
+        let broken = try folder.write("c.x12.zst", head + rest.prefix(rest.count / 2))
+        // Later, or the first and only input (there it was an extract "missing a required column").
+        for inputs in [[first, cut], [cut], [broken], [first, broken]] {
+            #expect {
+                _ = try Fixtures.scrub(inputs, out: folder.file("out"))
+            } throws: { error in
+                let error = error as? ScrubError
+                return error?.file == inputs.last && error?.message.contains("truncated zstd stream") == true
+            }
+            #expect(!FileManager.default.fileExists(atPath: folder.file("out/summary.json")))
         }
-        #expect(!FileManager.default.fileExists(atPath: folder.file("out/summary.json")))
     }
 
     @Test func severalFilesAreOneRunAndAnExtractCannotJoinThem() throws {
