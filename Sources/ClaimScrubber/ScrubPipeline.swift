@@ -259,7 +259,9 @@ public final class ScrubPipeline {
             guard let header = try reader.readHeader() else {
                 throw ScrubError("empty input: no header line", file: name, line: 1)
             }
-            if header.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+            // (A byte order mark alone, or before a blank line, is no header either.)
+            let text = header.starts(with: [0xEF, 0xBB, 0xBF]) ? header.dropFirst(3) : header[...]
+            if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
                 // Not "required column missing": there is no header at all.
                 throw ScrubError(
                     ClaimFileFormat.isBlank(path: path)

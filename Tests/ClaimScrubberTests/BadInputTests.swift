@@ -85,7 +85,8 @@ import Zstd
     }
 
     /// A file of blank lines is an empty input, and a blank first line is no header: each is said
-    /// so (both were "required column missing from the header"). An X12 file cut inside its first
+    /// so (both were "required column missing from the header", and with a byte order mark before
+    /// them they still were). An X12 file cut inside its first
     /// ISA is read as X12, whose reader names the incomplete ISA.
     @Test func blankLinesAndACutISAAreNamedForWhatTheyAre() throws {
         let dir = try TemporaryFolder()
@@ -94,6 +95,14 @@ import Zstd
         expectStop([blank], in: dir, line: 1, mentioning: ["blank.csv", "empty input", "blank lines"])
         let late = try dir.write("late.csv", "\n" + Self.header + "L1,E1,P1,2026-05-01,,99213,1,90.00\n")
         expectStop([late], in: dir, line: 1, mentioning: ["late.csv", "first line is blank"])
+        // A byte order mark alone, or before blank lines or a blank first line, is no header either.
+        let bom = "\u{FEFF}"
+        let bomOnly = try dir.write("bom.csv", bom)
+        expectStop([bomOnly], in: dir, line: 1, mentioning: ["bom.csv", "empty input"])
+        let bomBlank = try dir.write("bomblank.csv", bom + "\n\n")
+        expectStop([bomBlank], in: dir, line: 1, mentioning: ["bomblank.csv", "empty input", "blank lines"])
+        let bomLate = try dir.write("bomlate.csv", bom + "\n" + Self.header + "L1,E1,P1,2026-05-01,,99213,1,90.00\n")
+        expectStop([bomLate], in: dir, line: 1, mentioning: ["bomlate.csv", "first line is blank"])
         let isa = X12Fixture.render(X12Fixture.standard())
         let cut = try dir.write("cut.x12", String(isa.prefix(60)))
         expectStop([cut], in: dir, line: 1, mentioning: ["cut.x12", "ISA segment is incomplete"])
