@@ -465,9 +465,6 @@ import Testing
         }
     }
 
-    /// Invariant 2 for the new keys: chunking and worker count change nothing outside `run`.
-    /// A run without some code sets says which in summary.json and the report, not only on stderr:
-    /// a gate that passed may have passed for want of a table.
     /// M04 lines dated where no Excludes1 list serves (FY2025 with the shipped tables) are counted
     /// in summary.json's lines_not_checked, read back, and named by the end-of-run table and the
     /// report; a run with none of them says nothing.
@@ -517,6 +514,8 @@ import Testing
                 .isEmpty)
     }
 
+    /// A run without some code sets says which in summary.json and the report, not only on stderr:
+    /// a gate that passed may have passed for want of a table.
     @Test func codeSetsNotLoadedAreNamedInTheSummaryAndTheReport() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
@@ -582,6 +581,7 @@ import Testing
         #expect(try SchemaValidator.errors(dir.file("out") + "/summary.json") == [])
     }
 
+    /// Invariant 2 for the summary's keys: chunking and worker count change nothing outside `run`.
     @Test func sameSummaryForAnyWorkerCountAndChunkSize() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
