@@ -529,10 +529,28 @@ struct ClaimFilePipelineTests {
         #expect(result.exitStatus == plain.exitStatus)
         #expect(findings == plainFindings, "\(findings)")
         #expect(result.summary.metrics.records == 4)
-        // Read in small chunks too: the same segment positions.
-        let (_, chunkedFolder, chunkedFindings) = try scrub(text) { $0.chunkSize = 256 }
+        // Read in small chunks too, with a second interchange after an empty segment (chunks are
+        // cut before an ISA): the same segment positions as read whole, and as without them.
+        let second = X12Fixture.render(
+            X12Fixture.interchange(
+                control: "000000009",
+                [
+                    X12Fixture.group(
+                        control: "9",
+                        [X12Fixture.transaction(control: "0009", claims: [.init(id: "C9", memberId: "MEMBERZ")])])
+                ]),
+            lineBreak: ""
+        ).replacingOccurrences(of: "SV1*HC:99213*", with: "SV1*HC:99X13*")
+        let secondWithEmpties = second.replacingOccurrences(of: "~", with: empty)
+        let (_, twoFolder, twoFindings) = try scrub(text + secondWithEmpties)
+        defer { twoFolder.remove() }
+        let (_, chunkedFolder, chunkedFindings) = try scrub(text + secondWithEmpties) { $0.chunkSize = 256 }
         defer { chunkedFolder.remove() }
-        #expect(chunkedFindings == findings)
+        let (_, plainTwoFolder, plainTwoFindings) = try scrub(flat + second)
+        defer { plainTwoFolder.remove() }
+        #expect(twoFindings.filter { $0["encounter_id"] == "C9" }.map { $0["rule"] } == ["C01"], "\(twoFindings)")
+        #expect(chunkedFindings == twoFindings)
+        #expect(twoFindings == plainTwoFindings)
         let clean = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
         let plainClean = try ClaimFileTestSupport.text(plainFolder.file("out/clean.x12"))
         #expect(ClaimFileTestSupport.segments(clean) == ClaimFileTestSupport.segments(plainClean))
@@ -576,6 +594,83 @@ struct ClaimFilePipelineTests {
             let (_, f2, findings2) = try scrub(X12Fixture.render(hi))
             defer { f2.remove() }
             #expect(findings2.contains { $0["rule"] == "X01" && $0["field"] == "HI" }, "\(findings2)")
+        }
+    }
+
+    /// A GS or an ST that ends with a separator is copied into no output: their claims are held
+    /// (X01) under a GS or ST made for them, as for one without its control number; they passed
+    /// clean, and a payer's 999 rejects such a transaction set. A repetition separator at a
+    /// segment's end counts too.
+    @Test(arguments: ["GS", "ST", "repetition"])
+    func anEnvelopeSegmentEndingWithASeparatorHoldsItsClaims(_ which: String) throws {
+        // Patients of their own: the same lines of one patient would be duplicates (E01).
+        let t1 = X12Fixture.transaction(
+            control: "0001", claims: [.init(id: "B1", memberId: "MEMBERA"), .init(id: "B2", memberId: "MEMBERB")])
+        var first = X12Fixture.interchange(control: "000000005", [X12Fixture.group(control: "5", [t1])])
+        let t3 = X12Fixture.transaction(control: "0003", claims: [.init(id: "B3", memberId: "MEMBERC")])
+        let second = X12Fixture.interchange(control: "000000006", [X12Fixture.group(control: "6", [t3])])
+        switch which {
+        case "GS", "ST":
+            let k = try #require(first.firstIndex { $0.hasPrefix(which + "*") })
+            first[k] += "*"
+        default:
+            let k = try #require(first.firstIndex { $0.hasPrefix("NM1*82*") })
+            first[k] += "^"
+        }
+        let (result, folder, findings) = try scrub(X12Fixture.render(first) + X12Fixture.render(second))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let heldText = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
+        let cleanText = try ClaimFileTestSupport.text(folder.file("out/clean.x12"))
+        let expected = which == "repetition" ? ["B1"] : ["B1", "B2"]
+        #expect(ClaimFileTestSupport.claimIds(heldText) == expected, "\(findings)")
+        #expect(ClaimFileTestSupport.envelopeProblems(heldText) == [])
+        #expect(!cleanText.contains("*~") && !cleanText.contains("^~"))
+        #expect(
+            findings.contains { $0["rule"] == "X01" && $0["message"]!.contains("ends with a separator") }, "\(findings)"
+        )
+    }
+
+    /// An ST without a GS, an 837I's, made the group made for it institutional, and with it every
+    /// later ST of the interchange: an 837P's lines lost their place of service (no C08) and read
+    /// as an inpatient bill. Each ST of such a group says what it is; a GS without its control
+    /// number keeps its GS08 (an 837I's was written as an 837P's).
+    @Test func eachTransactionOfAGroupMadeUpForItSaysWhatItIs() throws {
+        let institutional = X12Fixture.transaction(control: "0001", claims: [.init(id: "I1")], institutional: true)
+        let professional = X12Fixture.transaction(control: "0002", claims: [.init(id: "P1")])
+            .map { $0.hasPrefix("CLM*P1*") ? $0.replacingOccurrences(of: "11:B:1", with: "00:B:1") : $0 }
+        var segments = X12Fixture.interchange(
+            control: "000000007", [X12Fixture.group(control: "7", [institutional, professional])])
+        segments.removeAll { $0.hasPrefix("GS*") }
+        let (_, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(findings.contains { $0["rule"] == "C08" && $0["encounter_id"] == "P1" }, "\(findings)")
+        // A GS08 of an 837I without its GS06.
+        var noGS06 = X12Fixture.interchange(
+            control: "000000008", [X12Fixture.group(control: "8", [institutional], institutional: true)])
+        noGS06 = noGS06.map { $0.hasPrefix("GS*") ? $0.replacingOccurrences(of: "*1200*8*", with: "*1200**") : $0 }
+        #expect(noGS06.contains { $0.hasPrefix("GS*") && $0.contains("*1200**") })
+        let (_, f2, _) = try scrub(X12Fixture.render(noGS06))
+        defer { f2.remove() }
+        let groups = ClaimFileTestSupport.segments(try ClaimFileTestSupport.text(f2.file("out/held.x12"))).filter {
+            $0.hasPrefix("GS*")
+        }
+        #expect(groups.count == 1 && groups[0].hasSuffix("*005010X223A2"), "\(groups)")
+    }
+
+    /// An ISA16 that is a letter or a digit, or the element separator, is no component separator:
+    /// every element holding that byte would be cut at it (`Y` cut CLM's flags).
+    @Test(arguments: ["Y", "*"])
+    func anISA16ThatIsNoSeparatorStopsTheRun(_ component: String) throws {
+        var segments = X12Fixture.standard()
+        segments[0] = String(segments[0].dropLast()) + component
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("claims.x12", X12Fixture.render(segments))
+        #expect {
+            _ = try Fixtures.scrub([input], out: folder.file("out"))
+        } throws: { error in
+            (error as? ScrubError)?.message.contains("ISA16, the component separator, is not a separator") == true
         }
     }
 

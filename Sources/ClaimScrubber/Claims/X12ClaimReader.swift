@@ -468,9 +468,16 @@ final class X12ClaimReader {
             groupsInInterchange = 0
         }
         groupsInInterchange += 1
-        guard !reader.element(6).isEmpty else {
-            // No control number for GE02 to repeat: the outputs get a GS made for its claims.
-            openImpliedGroup(message: "GS without its control number (GS06)")
+        guard !reader.element(6).isEmpty, !endsWithSeparator else {
+            // No control number for GE02 to repeat, or a GS a payer rejects (a trailing
+            // separator): the outputs get a GS made for its claims, under its GS08.
+            let version = Array(reader.element(8))
+            let institutional = Self.contains(reader.element(8), "X223")
+            openImpliedGroup(
+                message: reader.element(6).isEmpty
+                    ? "GS without its control number (GS06)"
+                    : "GS ends with a separator: \(Self.trailingSeparatorRule)",
+                version: institutional ? version : nil, institutional: institutional)
             place = .outside
             return
         }
@@ -534,10 +541,14 @@ final class X12ClaimReader {
                 message: "ST outside a functional group (no GS before it)",
                 version: version.starts(with: "005010X223".utf8) ? version : nil)
         }
-        guard !reader.element(2).isEmpty else {
-            // No control number for SE02 to repeat: the outputs get an ST made for its claims.
+        guard !reader.element(2).isEmpty, !endsWithSeparator else {
+            // No control number for SE02 to repeat, or an ST a payer rejects (a trailing
+            // separator): the outputs get an ST made for its claims.
             transactionsInGroup += 1
-            openImpliedTransaction(message: "ST without its control number (ST02)")
+            openImpliedTransaction(
+                message: reader.element(2).isEmpty
+                    ? "ST without its control number (ST02)" : "ST ends with a separator: \(Self.trailingSeparatorRule)"
+            )
             return
         }
         transactionOpen = true
@@ -621,7 +632,10 @@ final class X12ClaimReader {
     /// its control number): the outputs need one around the claims (a GS made from the ISA), and
     /// when it ends, X01 (`message`) holds every claim in it. Against IEA01 it counts only when the
     /// file has that GS.
-    private func openImpliedGroup(message: String, version: [UInt8]? = nil) {
+    /// `version`: the GS08 to write (an 837I's guide; nil for the 837P's); `institutional`: whether
+    /// the group's transaction sets are 837I when their ST03 does not say (a GS08 read, not an
+    /// ST's: each ST of a group made for STs without a GS says for itself).
+    private func openImpliedGroup(message: String, version: [UInt8]? = nil, institutional: Bool = false) {
         groupOpen = true
         groupImplied = (reader.position + positionShift, message)
         groupFirstClaim = claimOrdinal + 1
@@ -639,7 +653,7 @@ final class X12ClaimReader {
         ]
         gs = Array(gsElements.joined(separator: [separator]))
         gs06 = Array("0".utf8)
-        groupIsInstitutional = version != nil
+        groupIsInstitutional = institutional
         group.reset(serial: nextSerial())
     }
 
@@ -695,7 +709,17 @@ final class X12ClaimReader {
     private var endsWithSeparator: Bool {
         guard let last = reader.segment.last else { return false }
         return last == isaDelimiters.element || last == isaDelimiters.component
+            || (last == isaDelimiters.repetition && isaRepeats)
     }
+
+    /// Whether the interchange has a repetition separator (ISA11 is `U`, the 4010 standards
+    /// identifier, in files that have none).
+    private var isaRepeats: Bool { !X12SegmentReader.isAlphanumeric(isaDelimiters.repetition) }
+
+    /// Why a trailing separator matters, for the messages that name one.
+    static let trailingSeparatorRule =
+        "X12 syntax does not allow an empty element or component after a segment's last, and a payer's "
+        + "acknowledgment rejects the transaction set"
 
     /// X01 on the open claim for a segment of it that ends with a separator (`endsWithSeparator`).
     private func trailingSeparatorFinding() {

@@ -391,6 +391,13 @@ final class X12SegmentReader {
             throw ScrubError(
                 "segment \(position + 1): ISA segment terminator is not a separator character", line: position + 1)
         }
+        // ISA16 a letter or a digit, or the element separator: every element holding that byte
+        // would be split at it (ISA16 `Y` cut CLM's `Y` flags off as empty components).
+        if Self.isAlphanumeric(found.component) || found.component == found.element {
+            throw ScrubError(
+                "segment \(position + 1): ISA16, the component separator, is not a separator character",
+                line: position + 1, field: "ISA16")
+        }
         // The terminator inside an element before ISA16 (`ISA*00*AB~CD…`), ISA11 the repetition
         // separator too (`…*1200*~*00501…`): the ISA would be read, and copied into the outputs,
         // cut at that byte, and no X12 reader reads it whole. Named by its element; its text is
