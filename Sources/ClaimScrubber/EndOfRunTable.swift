@@ -61,7 +61,7 @@ public enum EndOfRunTable {
         guard let m04 = m.notChecked[.M04], m04 > 0 else { return [] }
         return [
             "M04 not checked on \(ReportFormat.count(m04)) line\(m04 == 1 ? "" : "s") with two diagnoses or more: "
-                + "no Excludes1 list serves their dates of service (claim-scrub tables list names the gap)"
+                + "no Excludes1 list serves their dates of service (claim-scrub tables list shows the lists loaded)"
         ]
     }
 }

@@ -490,7 +490,7 @@ import Testing
         #expect(
             EndOfRunTable.render(result.summary).hasSuffix(
                 "M04 not checked on 2 lines with two diagnoses or more: no Excludes1 list serves their dates of service "
-                    + "(claim-scrub tables list names the gap)\n"))
+                    + "(claim-scrub tables list shows the lists loaded)\n"))
         let report = String(decoding: try Fixtures.read(out + "/report.html"), as: UTF8.self)
         #expect(report.contains("<strong>Not checked:</strong> M04 (Excludes1 pairs) on 2 lines"))
         // Every line in FY2026: nothing unchecked, and nothing said.
@@ -504,9 +504,12 @@ import Testing
         // A summary over lines_in is refused; one without the key (an earlier version's) reads.
         var object = try #require(
             try JSONSerialization.jsonObject(with: Data(try Fixtures.read(out + "/summary.json"))) as? [String: Any])
-        object["lines_not_checked"] = ["M04": 5]
-        #expect(throws: ScrubError.self) {
-            try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)))
+        // A count over lines_in, or a rule no run leaves unchecked (the schema has M04 alone), is refused.
+        for refused in [["M04": 5], ["M04": 1, "E01": 1]] {
+            object["lines_not_checked"] = refused
+            #expect(throws: ScrubError.self) {
+                try ScrubSummary(json: [UInt8](try JSONSerialization.data(withJSONObject: object)))
+            }
         }
         object["lines_not_checked"] = nil
         #expect(
