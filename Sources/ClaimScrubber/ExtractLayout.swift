@@ -242,7 +242,9 @@ extension ExtractLayout {
     }
 
     private static func columnMap(_ document: StructuredValue, path: String) throws -> [String: Column] {
-        guard var table = document.table else { throw ScrubError("column map must be a table", file: path) }
+        guard var table = document == .null ? [:] : document.table else {
+            throw ScrubError("column map must be a table", file: path)
+        }
         // Fields are named by their path in the file, which finds their line.
         var prefix = ""
         if let inner = table["columns"]?.table {

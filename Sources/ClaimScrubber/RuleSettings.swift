@@ -97,8 +97,11 @@ extension RuleSettings {
 
     public init(document: StructuredValue, name: String) throws {
         self.init()
-        guard let root = document.table else { throw ScrubError("configuration must be a table of keys", file: name) }
-        setsNothing = root.isEmpty
+        // A YAML document of `---` alone is null: as empty as an empty file.
+        guard let root = document == .null ? [:] : document.table else {
+            throw ScrubError("configuration must be a table of keys", file: name)
+        }
+        setsNothing = document.holdsNoValue
         // Keys in sorted order, and a value set in two places refused: a dictionary's order
         // changes from process to process, and the key read last used to win.
         var setBy: [String: String] = [:]

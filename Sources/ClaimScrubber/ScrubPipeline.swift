@@ -263,10 +263,13 @@ public final class ScrubPipeline {
             let text = header.starts(with: [0xEF, 0xBB, 0xBF]) ? header.dropFirst(3) : header[...]
             if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
                 // Not "required column missing": there is no header at all.
+                // (A byte order mark and nothing else is an empty file with a mark, not blank lines.)
                 throw ScrubError(
-                    ClaimFileFormat.isBlank(path: path)
-                        ? "empty input: the file holds only blank lines, no header line"
-                        : "the first line is blank: an extract starts with its header line",
+                    !ClaimFileFormat.isBlank(path: path)
+                        ? "the first line is blank: an extract starts with its header line"
+                        : text.isEmpty
+                            ? "empty input: a byte order mark and nothing else, no header line"
+                            : "empty input: the file holds only blank lines, no header line",
                     file: name, line: 1)
             }
             let layout: ExtractLayout

@@ -11,6 +11,17 @@ public indirect enum StructuredValue: Sendable, Equatable {
     case table([String: StructuredValue])
     case null
 
+    /// True when no scalar lies anywhere in it: null, or tables and lists of those (`[rules]`
+    /// with nothing under it, a YAML file of `---` alone).
+    public var holdsNoValue: Bool {
+        switch self {
+        case .null: return true
+        case .table(let t): return t.values.allSatisfy(\.holdsNoValue)
+        case .list(let l): return l.allSatisfy(\.holdsNoValue)
+        case .string, .number, .bool: return false
+        }
+    }
+
     public var string: String? {
         switch self {
         case .string(let s): return s

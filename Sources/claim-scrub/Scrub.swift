@@ -159,7 +159,7 @@ struct Scrub: ParsableCommand {
                 "warning: --memory-limit \(options.memoryLimit >> 20) MiB leaves too little of the \(space >> 20) MiB "
                     + "address space (ulimit -v): the process maps about \(ResourceLimits.mappedBeyondResident >> 20) "
                     + "MiB more than it keeps resident, and would stop when an allocation fails; the run keeps to "
-                    + "\(fits >> 20) MiB\n")
+                    + "\((fits + (1 << 20) - 1) >> 20) MiB\n")
             options.memoryLimit = fits
         }
         // Before anything in the output folder is renamed or created: an interrupt from here on
@@ -177,14 +177,16 @@ struct Scrub: ParsableCommand {
             if let config {
                 options.settings = try RuleSettings.load(path: config)
                 if options.settings.setsNothing {
-                    StandardError.write("warning: --config \(config) sets nothing (no key): the defaults apply\n")
+                    StandardError.write(
+                        "warning: --config \(config) sets nothing (no value in it): the defaults apply\n")
                 }
             }
             if let columns {
                 options.columnMap = try ExtractLayout.loadColumnMap(path: columns)
                 if options.columnMap.isEmpty {
                     StandardError.write(
-                        "warning: --columns \(columns) maps nothing (no key): header names are read as they are\n")
+                        "warning: --columns \(columns) maps nothing (no value in it): header names are read as they are\n"
+                    )
                 }
                 options.columnMapFile = columns
             }
@@ -213,13 +215,20 @@ struct Scrub: ParsableCommand {
                     StandardError.write("note: \(note)\n")
                 }
             }
+            // Lowered to what `ulimit -v` leaves: raising --memory-limit would not help.
+            let boundByAddressSpace =
+                ResourceLimits.addressSpace().map {
+                    options.memoryLimit >= ResourceLimits.memoryLimit(underAddressSpace: $0)
+                } ?? false
             if options.memoryLimit < options.smallestKeptLimit {
                 StandardError.write(
                     "warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the run needs: "
                         + "\(mib(options.baseBytes)) MiB held at its start (runtime and tables) and about "
                         + "\(mib(options.smallestKeptLimit - options.baseBytes)) MiB of buffers (output blocks, "
                         + "zstd, chunks of \(options.workers) workers); "
-                        + "the run will go over it (at least \(mib(options.smallestKeptLimit)) MiB keeps to it)\n")
+                        + "the run will go over it (at least \(mib(options.smallestKeptLimit)) MiB keeps to it"
+                        + (boundByAddressSpace ? "; the address space, ulimit -v, leaves no more: raise that" : "")
+                        + ")\n")
             }
             let pipeline = ScrubPipeline(options: options, tables: loaded)
             // Said even with --quiet: files were removed, which someone may look for.

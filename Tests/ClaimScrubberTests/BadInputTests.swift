@@ -98,7 +98,8 @@ import Zstd
         // A byte order mark alone, or before blank lines or a blank first line, is no header either.
         let bom = "\u{FEFF}"
         let bomOnly = try dir.write("bom.csv", bom)
-        expectStop([bomOnly], in: dir, line: 1, mentioning: ["bom.csv", "empty input"])
+        expectStop(
+            [bomOnly], in: dir, line: 1, mentioning: ["bom.csv", "empty input: a byte order mark and nothing else"])
         let bomBlank = try dir.write("bomblank.csv", bom + "\n\n")
         expectStop([bomBlank], in: dir, line: 1, mentioning: ["bomblank.csv", "empty input", "blank lines"])
         let bomLate = try dir.write("bomlate.csv", bom + "\n" + Self.header + "L1,E1,P1,2026-05-01,,99213,1,90.00\n")

@@ -260,10 +260,20 @@ import Testing
         let (explicit, given) = try run(["--memory-limit", "512MiB"], out: dir.file("b"))
         #expect(
             explicit.stderr.contains("address space (ulimit -v)")
-                && explicit.stderr.contains("the run keeps to \(expected >> 20) MiB") && given == expected,
+                && explicit.stderr.contains("the run keeps to \((expected + (1 << 20) - 1) >> 20) MiB")
+                && given == expected,
             "\(explicit)")
         let (fits, small) = try run(["--memory-limit", "128MiB"], out: dir.file("c"))
         #expect(!fits.stderr.contains("ulimit") && small == 128 << 20, "\(fits)")
+        // Where what the address space leaves is below what the run needs, the warning says to
+        // raise ulimit -v: --memory-limit was lowered already and raising it does nothing.
+        let tight = try Self.shell(
+            ["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("d"), "--quiet", "--memory-limit", "1GiB"],
+            before: "ulimit -v 260000 &&")
+        #expect(tight.status == 1, "\(tight)")
+        #expect(tight.stderr.contains("the run keeps to 62 MiB"), "\(tight.stderr)")
+        #expect(tight.stderr.contains("--memory-limit 62 MiB is below what the run needs"), "\(tight.stderr)")
+        #expect(tight.stderr.contains("the address space, ulimit -v, leaves no more: raise that"), "\(tight.stderr)")
     }
 
     /// Threads took `ulimit -s` as their stack: at 64 MiB under a 400 MB `ulimit -v` the worker
@@ -880,14 +890,19 @@ import Testing
         #expect(!run.stderr.contains("'AETNA01'"))
         #expect(!run.stderr.contains("sets nothing"))
         // A configuration without a key (emptied by mistake, or comments only) leaves the defaults.
-        for (name, text) in [("empty.toml", ""), ("comments.yaml", "# rules to come\n")] {
+        // (YAML's `---` alone is a null document; a TOML `[rules]` with nothing under it sets nothing.)
+        for (name, text) in [
+            ("empty.toml", ""), ("comments.yaml", "# rules to come\n"), ("dash.yaml", "---\n"),
+            ("rules.toml", "[rules]\n"),
+        ] {
             let empty = try dir.write(name, text)
             let run = try Self.run([
                 "scrub", input, "--config", empty, "--out", dir.file("e"), "--as-of", "2026-06-30", "--quiet",
                 "--fail-on", "never",
             ])
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stderr.contains("warning: --config \(empty) sets nothing (no key): the defaults apply"))
+            #expect(run.stderr.contains("warning: --config \(empty) sets nothing (no value in it): the defaults apply"))
+            guard name != "rules.toml" else { continue }  // a column map of a [rules] table is refused
             let mapped = try Self.run([
                 "scrub", input, "--columns", empty, "--out", dir.file("m"), "--as-of", "2026-06-30", "--quiet",
                 "--fail-on", "never",
@@ -895,7 +910,7 @@ import Testing
             #expect(mapped.status == 0, "\(mapped.stderr)")
             #expect(
                 mapped.stderr.contains(
-                    "warning: --columns \(empty) maps nothing (no key): header names are read as they are"))
+                    "warning: --columns \(empty) maps nothing (no value in it): header names are read as they are"))
         }
         // A claim file takes neither --columns nor --delimiter: said, not ignored in silence.
         let claims = dir.file("c.x12")
