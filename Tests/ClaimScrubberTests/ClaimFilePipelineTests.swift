@@ -824,15 +824,25 @@ struct ClaimFilePipelineTests {
     }
 
     /// A transaction set without its billing provider loop (HL*…*20) passed: NM1*85 went unread
-    /// and clean.x12 held a 2000A loop without it. Every claim of it is held with X01.
+    /// and clean.x12 held a 2000A loop without it. Every claim of it is held with X01. The
+    /// billing provider's segments open the loop they belong to: held.x12 writes them under the
+    /// HL 20 it makes (they stayed among the submitter's and receiver's, which a 999 rejected).
     @Test func aTransactionWithoutItsBillingProviderLoopHoldsItsClaims() throws {
         let segments = Self.recountingSE(X12Fixture.standard().filter { !$0.hasPrefix("HL*1**20") })
         let (result, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         #expect(result.exitStatus == 1)
         let x01 = findings.filter { $0["rule"] == "X01" && $0["message"]!.contains("no billing provider loop") }
-        #expect(Set(x01.map { $0["encounter_id"]! }) == ["CLAIM1", "CLAIM2", "CLAIM3"], "\(findings)")
+        #expect(!x01.isEmpty && x01.allSatisfy { $0["field"] == "HL" }, "\(findings)")
+        let claims = findings.filter { $0["rule"] == "X01" && $0["field"] == "CLM" }
+        #expect(Set(claims.map { $0["encounter_id"]! }) == ["CLAIM1", "CLAIM2", "CLAIM3"], "\(findings)")
         #expect(try ClaimFileTestSupport.text(folder.file("out/clean.x12")).isEmpty)
+        let held = try ClaimFileTestSupport.text(folder.file("out/held.x12"))
+        #expect(ClaimFileTestSupport.envelopeProblems(held) == [])
+        let heldSegments = ClaimFileTestSupport.segments(held)
+        for (k, segment) in heldSegments.enumerated() where segment.hasPrefix("NM1*85*") {
+            #expect(heldSegments[..<k].last { $0.hasPrefix("HL*") || $0.hasPrefix("NM1*40") }?.hasPrefix("HL*") == true)
+        }
     }
 
     /// A 4010 file (GS08 and ST 004010X098A1) passed as a 5010 837: its transaction sets are X01

@@ -874,6 +874,25 @@ final class X12ClaimReader {
                         + "rejects the transaction set; the claims under the loop are held")
             }
         }
+        if place == .transactionHeader && startsBillingLoop(id) {
+            // The billing provider's segments with no HL 20 before them (it was lost): they open
+            // the loop they belong to, so that the billing NPI is read and an output writes them
+            // under the HL 20 it makes, not among the submitter's and receiver's (a 999 rejected
+            // the held file). The claims under them are held all the same.
+            envelopeError(
+                claimOrdinal + 1..<claimOrdinal + 1,
+                "\(segmentName) of a billing provider with no billing provider loop (HL 20) before it: the claims "
+                    + "under it are held", field: "HL")
+            billingHL.removeAll()
+            subscriberHL.removeAll()
+            billing.reset(serial: nextSerial())
+            billing.hasDamagedSegment = true
+            subscriber.reset(serial: 0)
+            patient.reset(serial: 0)
+            hasPatientLoop = false
+            billingNPI.removeAll()
+            place = .billing
+        }
         switch place {
         case .outside:
             return
@@ -919,6 +938,16 @@ final class X12ClaimReader {
             }
         default: break
         }
+    }
+
+    /// Whether a segment of the transaction's header loops (1000A submitter, 1000B receiver) is one
+    /// of loop 2000A or 2010AA/AB: the billing provider's specialty (PRV), currency (CUR), name
+    /// (NM1*85) or pay-to address (NM1*87).
+    private func startsBillingLoop(_ id: UInt32) -> Bool {
+        if id == Self.PRV || id == Self.CUR { return true }
+        guard id == Self.NM1 else { return false }
+        let entity = reader.element(1)
+        return Self.equals(entity, "85") || Self.equals(entity, "87")
     }
 
     /// A damaged segment (no X12 segment id: `dmg*D8*…`, bytes of another file) in a loop above the
@@ -1525,4 +1554,6 @@ final class X12ClaimReader {
     static var DMG: UInt32 { 0x444D47 }
     static var SBR: UInt32 { 0x534252 }
     static var PAT: UInt32 { 0x504154 }
+    static var PRV: UInt32 { 0x505256 }
+    static var CUR: UInt32 { 0x435552 }
 }
