@@ -66,7 +66,10 @@ enum X12Fixture {
             let total = claim.total ?? "\(sum)"
             s.append("CLM*\(claim.id)*\(total)***\(institutional ? "13:A:1" : "11:B:1")*Y*A*Y*Y")
             if institutional { s.append("DTP*434*RD8*20260414-20260415") }
-            s.append("HI*" + claim.diagnoses.joined(separator: "*"))
+            // Twelve codes an HI at most (HI01-HI12): more go to the next HI, as an 837I sends them.
+            for start in stride(from: 0, to: claim.diagnoses.count, by: 12) {
+                s.append("HI*" + claim.diagnoses[start..<min(start + 12, claim.diagnoses.count)].joined(separator: "*"))
+            }
             if !institutional { s.append("NM1*82*1*SMITH*JOHN****XX*\(renderingNPI)") }
             if institutional { s.append("NM1*71*1*SMITH*JOHN****XX*\(renderingNPI)") }
             for (i, line) in claim.lines.enumerated() {

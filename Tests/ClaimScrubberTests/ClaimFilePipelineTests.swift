@@ -674,6 +674,51 @@ struct ClaimFilePipelineTests {
         }
     }
 
+    /// Elements the 5010 guides require or bound, missing or past their bound, passed into
+    /// clean.x12, whose transaction set a 999 then rejected (found with pyx12): SV103, SV204,
+    /// CLM05-3, CLM01 over 38 characters, an HI of 13 codes, a second principal diagnosis. Each
+    /// holds its claim with X01 naming the element; the claim's account number is not quoted.
+    @Test(
+        arguments: [
+            ("SV1*HC:99214*165*UN*", "SV1*HC:99214*165**", "SV1", false),
+            ("CLM*CLAIM2*", "11:B:1", "CLM05", false),
+            ("CLM*CLAIM2*", "LONG", "CLM01", false),
+            ("HI*", "13", "HI", false),
+            ("HI*", "ABK2", "HI", false),
+            ("SV2*", "SV2*", "SV2", true),
+        ] as [(String, String, String, Bool)])
+    func aMissingOrOverlongRequiredElementHoldsItsClaim(
+        _ prefix: String, _ edit: String, _ field: String, _ institutional: Bool
+    ) throws {
+        var segments = X12Fixture.standard(institutional: institutional)
+        let claim = try #require(segments.firstIndex { $0.hasPrefix("CLM*CLAIM2*") })
+        let k = try #require(segments[claim...].firstIndex { $0.hasPrefix(prefix) })
+        switch (field, edit) {
+        case ("SV1", _): segments[k] = segments[k].replacingOccurrences(of: prefix, with: edit)
+        case ("CLM05", _): segments[k] = segments[k].replacingOccurrences(of: "11:B:1", with: "11:B")
+        case ("CLM01", _):
+            let long = "CLAIM2" + String(repeating: "X", count: 33)
+            segments[k] = segments[k].replacingOccurrences(of: "CLM*CLAIM2*", with: "CLM*\(long)*")
+        case ("HI", "13"): segments[k] = "HI*ABK:I10" + String(repeating: "*ABF:E785", count: 12)
+        case ("HI", _): segments[k] = "HI*ABK:I10*ABK:E785"
+        default:
+            var e = segments[k].split(separator: "*", omittingEmptySubsequences: false)
+            e[4] = ""
+            segments[k] = e.joined(separator: "*")
+        }
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" && $0["field"] == field }
+        #expect(x01.count == 1 && x01[0]["message"]!.contains("5010 implementation guide requires"), "\(findings)")
+        #expect(!x01[0]["message"]!.contains("XXXX"))
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(held.count == 1 && held[0].hasPrefix("CLAIM2"), "\(held) \(findings)")
+        #expect(
+            ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+                == ["CLAIM1", "CLAIM3"])
+    }
+
     /// A damaged segment inside a claim (`~sbr` left before a line's DTP*472 in a published file:
     /// the line's date was lost without a word) holds the claim with X01; its text stays out of the
     /// message.

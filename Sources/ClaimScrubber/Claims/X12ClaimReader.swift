@@ -86,6 +86,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var transactionFirstClaim = 0
     @exclusivity(unchecked) private var transactionSegments = 0
     @exclusivity(unchecked) private var transactionInstitutional = false
+    /// Principal diagnoses (ABK, BK) of the open claim's HI segments: one is allowed.
+    @exclusivity(unchecked) private var principalDiagnoses = 0
     /// Where the open transaction set's ST names a version other than a 5010 837, and what X01 says.
     @exclusivity(unchecked) private var transactionVersionProblem: (position: Int, message: String)?
     /// Where a transaction set without a usable ST began, and what X01 says of it, while one is open.
@@ -721,6 +723,18 @@ final class X12ClaimReader {
         "X12 syntax does not allow an empty element or component after a segment's last, and a payer's "
         + "acknowledgment rejects the transaction set"
 
+    /// X01 on the open claim for an element the 5010 guides require or bound, missing or past its
+    /// bound (SV103, SV204, CLM05-3, CLM01's 38 characters, HI's 12 codes, one principal
+    /// diagnosis): a payer's 999 rejects the transaction set, the clean claims in it too. The
+    /// message gives no element's text, only its name and length (CLM01 is the patient's account).
+    private func requiredElementFinding(_ field: String, _ problem: String) {
+        claimFindings.append(
+            ClaimFileFinding(
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: field,
+                message: "\(problem): the 5010 implementation guide requires it, and a payer's acknowledgment "
+                    + "rejects the transaction set"))
+    }
+
     /// X01 on the open claim for a segment of it that ends with a separator (`endsWithSeparator`).
     private func trailingSeparatorFinding() {
         claimFindings.append(
@@ -1064,6 +1078,15 @@ final class X12ClaimReader {
         lineIdEnds.removeAll(keepingCapacity: true)
         claimFindings.removeAll(keepingCapacity: true)
         if claimScanned && withCLM && endsWithSeparator { trailingSeparatorFinding() }
+        principalDiagnoses = 0
+        if claimScanned && withCLM {
+            if reader.element(1).count > 38 {
+                requiredElementFinding("CLM01", "CLM01 has \(reader.element(1).count) characters, past its 38")
+            }
+            if reader.component(5, 3).isEmpty {
+                requiredElementFinding("CLM05", "CLM05-3, the claim frequency code, is missing")
+            }
+        }
         lineFindings.removeAll(keepingCapacity: true)
         lineOpen = false
         // The key stays empty until a scanned claim of the loop needs it.
@@ -1252,12 +1275,21 @@ final class X12ClaimReader {
     }
 
     private func readDiagnoses() {
+        if reader.elementCount > 12 {
+            requiredElementFinding("HI", "HI holds \(reader.elementCount) codes, past its 12 (HI01-HI12)")
+        }
         var icd9WithICD10: [String] = []
         for e in 1...max(1, reader.elementCount) {
             let qualifier = reader.component(e, 1)
             let isICD10 = Self.equals(qualifier, "ABK") || Self.equals(qualifier, "ABF")
             let isICD9 = Self.equals(qualifier, "BK") || Self.equals(qualifier, "BF")
             guard isICD10 || isICD9 else { continue }
+            if Self.equals(qualifier, "ABK") || Self.equals(qualifier, "BK") {
+                principalDiagnoses += 1
+                if principalDiagnoses == 2 {
+                    requiredElementFinding("HI", "a second principal diagnosis (ABK): a claim has one")
+                }
+            }
             let code = reader.component(e, 2)
             diagnoses.append(code)
             if isICD9 && Self.looksLikeICD10(code) { icd9WithICD10.append(text(qualifier) + ":" + text(code)) }
@@ -1304,6 +1336,9 @@ final class X12ClaimReader {
         lineHasService = true
         setProcedure(element: 1)
         records.set(.chargeAmount, reader.element(2))
+        if reader.element(3).isEmpty {
+            requiredElementFinding("SV1", "SV103, the unit of measurement (UN or MJ), is missing")
+        }
         if Self.equals(reader.element(3), "MJ") {
             // SV103 MJ: SV104 gives anesthesia minutes, not units of service (60 minutes of
             // 00840 were "60 units" against its MUE): the line is one service.
@@ -1323,6 +1358,9 @@ final class X12ClaimReader {
     private func readSV2() {
         lineHasService = true
         isInstitutionalLine = true
+        if reader.element(4).isEmpty {
+            requiredElementFinding("SV2", "SV204, the unit of measurement (UN or DA), is missing")
+        }
         records.set(.revenueCode, reader.element(1))
         let qualifier = reader.component(2, 1)
         if Self.equals(qualifier, "HP") || Self.equals(qualifier, "IV") || Self.equals(qualifier, "WK")
