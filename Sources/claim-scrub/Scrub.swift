@@ -140,6 +140,9 @@ struct Scrub: ParsableCommand {
         return options
     }
 
+    /// Bytes in MiB, rounded up, as the warnings give sizes.
+    static func mib(_ bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }
+
     mutating func run() throws {
         var options = try scrubOptions()
         let descriptors = ResourceLimits.ensureDescriptors()
@@ -149,17 +152,17 @@ struct Scrub: ParsableCommand {
                     "only \(descriptors) open files allowed (ulimit -n) and no more to be had: a run needs "
                         + "\(ResourceLimits.fewestDescriptors)"))
         }
-        if let space = ResourceLimits.addressSpace(), memoryLimit != nil,
-            options.memoryLimit > ResourceLimits.memoryLimit(underAddressSpace: space)
-        {
+        // What `ulimit -v` leaves for --memory-limit, nil without one.
+        let space = ResourceLimits.addressSpace()
+        let fitsAddressSpace = space.map(ResourceLimits.memoryLimit(underAddressSpace:))
+        if let space, let fits = fitsAddressSpace, memoryLimit != nil, options.memoryLimit > fits {
             // Kept, the run would stop with SIGABRT on the allocation that fails: lowered instead,
             // as the default is (summary.json's run.memory_limit records what the run kept to).
-            let fits = ResourceLimits.memoryLimit(underAddressSpace: space)
             StandardError.write(
                 "warning: --memory-limit \(options.memoryLimit >> 20) MiB leaves too little of the \(space >> 20) MiB "
                     + "address space (ulimit -v): the process maps about \(ResourceLimits.mappedBeyondResident >> 20) "
                     + "MiB more than it keeps resident, and would stop when an allocation fails; the run keeps to "
-                    + "\((fits + (1 << 20) - 1) >> 20) MiB\n")
+                    + "\(Self.mib(fits)) MiB\n")
             options.memoryLimit = fits
         }
         // Before anything in the output folder is renamed or created: an interrupt from here on
@@ -195,7 +198,7 @@ struct Scrub: ParsableCommand {
             // The limit is the whole process's: the run's buffers get what the runtime, the
             // libraries and the tables leave of it.
             options.baseBytes = MemoryTuning.residentBytes()
-            let mib = { (bytes: Int) in (bytes + (1 << 20) - 1) >> 20 }
+            let mib = Self.mib
             if loaded.residentBytes > options.memoryLimit / 4 {
                 // A quarter's NCCI files at a small limit: say so rather than go over it silently.
                 StandardError.write(
@@ -216,10 +219,7 @@ struct Scrub: ParsableCommand {
                 }
             }
             // Lowered to what `ulimit -v` leaves: raising --memory-limit would not help.
-            let boundByAddressSpace =
-                ResourceLimits.addressSpace().map {
-                    options.memoryLimit >= ResourceLimits.memoryLimit(underAddressSpace: $0)
-                } ?? false
+            let boundByAddressSpace = fitsAddressSpace.map { options.memoryLimit >= $0 } ?? false
             if options.memoryLimit < options.smallestKeptLimit {
                 StandardError.write(
                     "warning: --memory-limit \(mib(options.memoryLimit)) MiB is below what the run needs: "

@@ -728,21 +728,26 @@ final class X12ClaimReader {
     /// diagnosis): a payer's 999 rejects the transaction set, the clean claims in it too. The
     /// message gives no element's text, only its name and length (CLM01 is the patient's account).
     private func requiredElementFinding(_ field: String, _ problem: String) {
-        claimFindings.append(
-            ClaimFileFinding(
-                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: field,
-                message: "\(problem): the 5010 implementation guide requires it, and a payer's acknowledgment "
-                    + "rejects the transaction set"))
+        claimX01(
+            field,
+            "\(problem): the 5010 implementation guide requires it, and a payer's acknowledgment rejects the "
+                + "transaction set")
     }
 
     /// X01 on the open claim for a segment of it that ends with a separator (`endsWithSeparator`).
     private func trailingSeparatorFinding() {
+        claimX01(
+            segmentName,
+            "\(segmentName) ends with a separator (an empty element or component after its last): X12 syntax "
+                + "does not allow it, and a payer's acknowledgment rejects the transaction set")
+    }
+
+    /// X01 on the open claim at the current segment.
+    private func claimX01(_ field: String, _ message: String) {
         claimFindings.append(
             ClaimFileFinding(
-                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: segmentName,
-                message:
-                    "\(segmentName) ends with a separator (an empty element or component after its last): X12 syntax "
-                    + "does not allow it, and a payer's acknowledgment rejects the transaction set"))
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: field,
+                message: message))
     }
 
     /// Whether the current segment's first element has the shape of an X12 segment id: two or
@@ -817,14 +822,8 @@ final class X12ClaimReader {
         let level = reader.element(3)
         let parent = reader.element(2)
         if Self.equals(level, "20") {
+            openBillingLoop()
             copy(reader.element(1), into: &billingHL)
-            subscriberHL.removeAll()
-            billing.reset(serial: nextSerial())
-            subscriber.reset(serial: 0)
-            patient.reset(serial: 0)
-            hasPatientLoop = false
-            billingNPI.removeAll()
-            place = .billing
         } else if Self.equals(level, "23") {
             patient.reset(serial: nextSerial())
             hasPatientLoop = true
@@ -865,6 +864,20 @@ final class X12ClaimReader {
         patientKey.removeAll()
     }
 
+    /// Starts loop 2000A, the billing provider's (an HL 20, or its segments found without one):
+    /// the loops below it and what was read of them are let go.
+    private func openBillingLoop() {
+        billingHL.removeAll()
+        subscriberHL.removeAll()
+        billing.reset(serial: nextSerial())
+        subscriber.reset(serial: 0)
+        patient.reset(serial: 0)
+        hasPatientLoop = false
+        billingNPI.removeAll()
+        patientKey.removeAll()
+        place = .billing
+    }
+
     /// X01 for an HL whose HL02 names another parent than the loop above it: the file says the
     /// claims below belong elsewhere than where they stand (a payer's translator rejects it), and
     /// an output would put them under the loop above them. Its claims are held.
@@ -897,15 +910,8 @@ final class X12ClaimReader {
                 claimOrdinal + 1..<claimOrdinal + 1,
                 "\(segmentName) of a billing provider with no billing provider loop (HL 20) before it: the claims "
                     + "under it are held", field: "HL")
-            billingHL.removeAll()
-            subscriberHL.removeAll()
-            billing.reset(serial: nextSerial())
+            openBillingLoop()
             billing.hasDamagedSegment = true
-            subscriber.reset(serial: 0)
-            patient.reset(serial: 0)
-            hasPatientLoop = false
-            billingNPI.removeAll()
-            place = .billing
         }
         switch place {
         case .outside:
@@ -1128,11 +1134,8 @@ final class X12ClaimReader {
             // A damaged segment (`~sbr` left before a line's DTP*472 in a published file): what it
             // held (that line's date) would be lost without a word. Its text stays out of the
             // message: a cut segment can start inside a name.
-            claimFindings.append(
-                ClaimFileFinding(
-                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: "segment",
-                    message:
-                        "a segment without an X12 segment id (damaged?) inside the claim: what it holds is not read"))
+            claimX01(
+                "segment", "a segment without an X12 segment id (damaged?) inside the claim: what it holds is not read")
         } else if endsWithSeparator {
             trailingSeparatorFinding()
         }
@@ -1148,13 +1151,12 @@ final class X12ClaimReader {
             // is held, and the SV1 or SV2 is read as a line of its own, so that its charge is
             // scrubbed, counted among the lines in and summed for X02 like any other.
             let name = id == Self.SV1 ? "SV1" : "SV2"
-            claimFindings.append(
-                ClaimFileFinding(
-                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: name,
-                    message: lineOpen
-                        ? "a second \(name) in service line LX \(text(lx01.bytes)) (an LX missing before it?): "
-                            + "read as a service line of its own"
-                        : "\(name) before the claim's first LX: read as a service line of its own"))
+            claimX01(
+                name,
+                lineOpen
+                    ? "a second \(name) in service line LX \(text(lx01.bytes)) (an LX missing before it?): "
+                        + "read as a service line of its own"
+                    : "\(name) before the claim's first LX: read as a service line of its own")
             startLineWithoutLX()
             startLineState()
             if id == Self.SV1 { readSV1() } else { readSV2() }
@@ -1212,12 +1214,10 @@ final class X12ClaimReader {
     /// clean.x12 under the wrong subscriber). X01 holds the claim, and the loop's later claims.
     private func misplacedLoopSegment(_ id: UInt32) {
         let name = id == Self.SBR ? "SBR" : id == Self.DMG ? "DMG" : "PAT"
-        claimFindings.append(
-            ClaimFileFinding(
-                claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: name,
-                message:
-                    "\(name) inside a claim: a subscriber or patient loop's segment (its HL lost?); the claim and the "
-                    + "claims after it in its loop are held"))
+        claimX01(
+            name,
+            "\(name) inside a claim: a subscriber or patient loop's segment (its HL lost?); the claim and the "
+                + "claims after it in its loop are held")
         if hasPatientLoop { patient.hasDamagedSegment = true } else { subscriber.hasDamagedSegment = true }
     }
 
