@@ -518,7 +518,9 @@ private final class RecordDecoder {
                     r, .chargeAmount,
                     message: Money.isOverMaximum(text)
                         ? "charge amount is over $99,999,999.99 (a shifted field?)"
-                        : "charge amount is not a decimal amount", payer, &sink)
+                        : text.contains(0x2C)
+                            ? "charge amount is not a decimal amount (a comma only groups thousands: 1,234.56)"
+                            : "charge amount is not a decimal amount", payer, &sink)
             }
         }
         amount[r] = cents

@@ -1,7 +1,9 @@
 /// Decimal money parsed exactly into integer cents; binary floating point never touches an amount.
 public enum Money {
     /// Parses `-12.5`, `1234.56`, `$1,234.56`, `(12.00)` (accounting negative); nil when malformed
-    /// or with more than two decimals that are not zeros.
+    /// or with more than two decimals that are not zeros. A comma is a thousands separator only in
+    /// groups of three (`1,234,567.89`): `12,34` (a decimal comma) or `1,2` would be read a hundred
+    /// or ten times over, so they are malformed.
     public static func cents(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         cents(bytes, wholeDigits: maximumWholeDigits)
     }
@@ -40,6 +42,9 @@ public enum Money {
         var fraction: Int64 = 0
         var fractionDigits = 0
         var inFraction = false
+        // Digits since the last thousands separator, and whether there was one.
+        var group = 0
+        var grouped = false
         while i < n {
             let c = bytes[i]
             if c >= 0x30 && c <= 0x39 {
@@ -59,17 +64,23 @@ public enum Money {
                     }
                     whole = whole * 10 + d
                     digits += 1
+                    group += 1
                 }
             } else if c == 0x2E && !inFraction {
+                guard !grouped || group == 3 else { return nil }
                 inFraction = true
             } else if c == 0x2C && !inFraction && digits > 0 {
-                // thousands separator
+                // A thousands separator: one to three digits before the first, three between two.
+                guard grouped ? group == 3 : group <= 3 else { return nil }
+                grouped = true
+                group = 0
             } else {
                 return nil
             }
             i += 1
         }
         guard digits > 0 || fractionDigits > 0 else { return nil }
+        guard inFraction || !grouped || group == 3 else { return nil }
         if fractionDigits == 1 { fraction *= 10 }
         let value = whole * 100 + fraction
         return negative ? -value : value

@@ -370,6 +370,23 @@ import Testing
                 "charge amount is over $99,999,999.99 (a shifted field?)", "charge amount is not a decimal amount",
             ])
     }
+    /// A comma in an amount is a thousands separator only in groups of three: a decimal comma
+    /// (`12,34`, a European export) or a stray one (`1,2`, `1,,2`) read as a separator made the
+    /// amount a hundred or ten times too large with no finding. They are S03 saying why.
+    @Test func aCommaInAnAmountOnlyGroupsThousands() throws {
+        func cents(_ text: String) -> Int64? { Array(text.utf8).withUnsafeBytes { Money.cents($0) } }
+        #expect(cents("1,234.56") == 123_456 && cents("12,345,678") == 1_234_567_800)
+        #expect(cents("$1,000") == 100_000 && cents("(1,234.50)") == -123_450 && cents("999,999.9") == 99_999_990)
+        for bad in ["12,34", "1,2", "1,,234", "1234,567", "1,23.45", "1,2345.00", "1,234,56", "12,34.5", "1,234,"] {
+            #expect(cents(bad) == nil, "\(bad)")
+        }
+        let text = "L1,E1,P1,2026-01-05,99213,1,\"12,34\",I10,D\nL2,E1,P1,2026-01-05,99213,1,\"1,234\",I10,D\n"
+        let parsed = try Self.parse(Array(text.utf8))
+        let s03 = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }
+        #expect(s03.map(\.record) == [0])
+        #expect(s03.first?.message == "charge amount is not a decimal amount (a comma only groups thousands: 1,234.56)")
+    }
+
     /// S02 names each empty required field; `charge_amount`, not among the four required columns,
     /// is required on every line of an extract that has the column (a blank or spaces-only amount),
     /// and an extract without it is read with no S02.

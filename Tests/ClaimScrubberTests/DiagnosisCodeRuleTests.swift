@@ -28,8 +28,11 @@ import Testing
             (["E1.1A"], "2026-03-02", ["C04 dx1"]), (["E11..A"], "2026-03-02", ["C04 dx1"]),
             (["E11A."], "2026-03-02", ["C04 dx1"]), (["E11.A."], "2026-03-02", ["C04 dx1"]),
             // No release serves the date: one C06 for the line, no C04/C05.
-            (["I10", "Q99.9", "A00"], "2026-10-01", ["C06 dx1"]), (["1XY"], "2024-09-30", ["C04 dx1"]),
-            (["A000"], "2024-09-30", ["C06 dx1"]),
+            (["I10", "Q99.9", "A00"], "2026-10-01", ["C06 dx1"]), (["A000"], "2024-09-30", ["C06 dx1"]),
+            // A code not shaped like one is C04 on any date, and the line still gets its C06 (it
+            // had none when its only or first shaped diagnosis was the misshapen one).
+            (["1XY"], "2024-09-30", ["C04 dx1", "C06 dx1"]), (["J.069"], "2026-10-05", ["C04 dx1", "C06 dx1"]),
+            (["1234", "I10"], "2026-10-05", ["C04 dx1", "C06 dx1"]),
             // FY2026's QA0 category has a letter second: billable codes pass, its header is C05, and
             // before FY2026 they are unknown (C04), not misshapen.
             (["QA0.0101", "QA0.8"], "2026-03-02", []), (["QA0"], "2026-03-02", ["C05 dx1"]),

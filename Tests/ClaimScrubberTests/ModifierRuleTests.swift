@@ -70,6 +70,31 @@ import Testing
         #expect(results.map(\.rule) == (flagged ? [.C07] : []), "\(results)")
     }
 
+    /// A Level II modifier's list is the HCPCS release's: on a date no loaded HCPCS release serves
+    /// (before 2019 with the shipped CY2019 file) it is not checked, and the line gets one C06
+    /// naming HCPCS instead of C07 ("CO is valid 2019-01-01..open"), as a procedure code does;
+    /// none beside a Level II procedure code's own C06. Level I modifiers are still checked.
+    @Test func aLevelTwoModifierOnADateNoHCPCSReleaseServesIsC06() throws {
+        func run(_ code: String, _ m1: String, _ m2: String, _ date: String) throws -> [String] {
+            try RuleHarness.run(
+                [["procedure_code": code, "modifier1": m1, "modifier2": m2, "service_date": date, "post_date": date]],
+                tables: RuleHarness.shipped, rules: [ModifierRule()]
+            ).map { "\($0.rule) \($0.field) \($0.value)" }
+        }
+        #expect(try run("99213", "CO", "ZZ", "2018-12-31") == ["C06 modifier1 HCPCS"])
+        #expect(try run("99213", "25", "RT", "2018-12-31") == ["C06 modifier2 HCPCS"])
+        #expect(try run("99213", "22", "", "2018-12-31") == [])
+        #expect(try run("99213", "4P", "", "2018-12-31") == ["C07 modifier1 4P"])
+        #expect(try run("J1100", "RT", "ZZ", "2018-12-31") == [])
+        #expect(try run("99213", "CO", "ZZ", "2019-01-01") == ["C07 modifier2 ZZ"])
+        let message = try RuleHarness.run(
+            [["modifier1": "RT", "service_date": "2018-06-01", "post_date": "2018-06-01"]],
+            tables: RuleHarness.shipped, rules: [ModifierRule()]
+        ).first?.message
+        #expect(message?.hasPrefix("no loaded HCPCS release covers the date of service 2018-06-01") == true)
+        #expect(message?.hasSuffix("modifier RT not checked") == true)
+    }
+
     /// A digit first is Level I, two digits or a Category II modifier: with only the Level I list
     /// loaded, `8P` is checked against it and a Level II modifier gets the form check only.
     @Test func aDigitFirstIsLevelOne() {

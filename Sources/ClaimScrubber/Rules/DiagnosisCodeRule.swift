@@ -1,6 +1,6 @@
 /// C04, C05 and C06 for the diagnoses: each code known to the ICD-10-CM release serving the date of
 /// service (C04) and billable in it (C05); no release serving the date gives one C06 for the line
-/// naming ICD-10-CM, and no C04/C05.
+/// naming ICD-10-CM (on its first diagnosis), and no C04/C05 but for a code not shaped like one.
 ///
 /// Each distinct diagnosis code of a batch is searched once (`BatchDiagnoses` numbers them); one
 /// search answers every loaded release.
@@ -38,10 +38,25 @@ struct DiagnosisCodeRule: LineRule {
             let day = batch.serviceDay[r]
             let dated = icd.isLoaded && DayNumber.isDate(day)
             let release = dated ? icd.release(on: day) : nil
-            var reportedCoverage = false
+            if dated && release == nil {
+                // The line's one C06, on its first diagnosis, whatever the form of its codes.
+                let message: String
+                if let known = coverageMessages[day] {
+                    message = known
+                } else {
+                    let loaded = coverage ?? icd.schedule.coverageText
+                    coverage = loaded
+                    message = "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))"
+                    coverageMessages[day] = message
+                }
+                sink.add(
+                    .C06, record: r, field: Column.diagnoses[list.column(entries.lowerBound)].rawValue, value: "ICD-10-CM",
+                    message: message, payer: batch.payerName(r))
+            }
             for e in entries {
                 let k = list.column(e)
                 let n = list.number(e)
+                // Not shaped like a code: C04 on any date, as no release of any year holds it.
                 if !shaped[n] {
                     sink.add(
                         .C04, record: r, field: Column.diagnoses[k].rawValue, value: batch.text(Column.diagnoses[k], r),
@@ -49,26 +64,7 @@ struct DiagnosisCodeRule: LineRule {
                         payer: batch.payerName(r))
                     continue
                 }
-                guard dated else { continue }
-                guard let release else {
-                    if !reportedCoverage {
-                        reportedCoverage = true
-                        let message: String
-                        if let known = coverageMessages[day] {
-                            message = known
-                        } else {
-                            let loaded = coverage ?? icd.schedule.coverageText
-                            coverage = loaded
-                            message =
-                                "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))"
-                            coverageMessages[day] = message
-                        }
-                        sink.add(
-                            .C06, record: r, field: Column.diagnoses[k].rawValue, value: "ICD-10-CM",
-                            message: message, payer: batch.payerName(r))
-                    }
-                    continue
-                }
+                guard let release else { continue }
                 switch ICD10CMTable.status(present: present[n], billable: billable[n], release: release) {
                 case .billable:
                     continue

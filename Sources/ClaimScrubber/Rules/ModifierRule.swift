@@ -1,16 +1,19 @@
 /// C07: a modifier that is not two letters or digits, not a known modifier (CPT Level I list,
 /// HCPCS Level II modifier records, Level II supplement), or not valid on the date of service.
 ///
-/// Modifiers carry their own dates in those lists, so there is no release to pick and no C06.
-/// Where no list of a modifier's level is loaded (Level I: two digits; Level II: with a letter),
-/// only its form is checked.
+/// Modifiers carry their own dates in those lists, so there is no release to pick. A Level II
+/// modifier's list is the HCPCS release's, though: on a date no loaded HCPCS release serves, it is
+/// not checked, and the line gets C06 naming HCPCS (once, and not beside the procedure code's own
+/// C06 for a Level II code), as DOMAIN.md's release coverage asks. Where no list of a modifier's
+/// level is loaded (Level I: two digits; Level II: with a letter), only its form is checked.
 struct ModifierRule: LineRule {
-    var ids: [RuleID] { [.C07] }
+    var ids: [RuleID] { [.C07, .C06] }
 
     func check(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
         // Switched off for every payer: skip the look-ups, not just the findings.
         guard ids.contains(where: context.settings.isEnabled) else { return }
         let table = context.tables.modifiers
+        let hcpcs = context.tables.hcpcs
         for r in 0..<batch.count where batch.isCheckable(r) {
             let packed = batch.modifiers[r]
             if packed == 0 { continue }
@@ -22,12 +25,26 @@ struct ModifierRule: LineRule {
                     payer: batch.payerName(r))
             }
             let day = batch.serviceDay[r]
+            // Whether the line's date is one no loaded HCPCS release serves (its Level II
+            // modifiers unchecked), and whether its C06 is given yet.
+            let unserved = hcpcs.isLoaded && DayNumber.isDate(day) && hcpcs.release(on: day) == nil
+            var coverageGiven = unserved && ProcedureCodeRule.form(batch.procedure[r]) == .levelII
             for k in 0..<4 {
                 let m = batch.modifier(r, k)
                 if m == 0 { continue }
                 let message: String
                 if m == 0xFFF {
                     message = "not a modifier (two letters or digits)"
+                } else if unserved && !ModifierTable.isLevelOne(m) {
+                    guard !coverageGiven else { continue }
+                    coverageGiven = true
+                    let (field, _) = Self.source(batch, r, slot: k)
+                    sink.add(
+                        .C06, record: r, field: field, value: "HCPCS",
+                        message:
+                            "no loaded HCPCS release covers the date of service \(DayNumber.format(day)) (loaded: \(hcpcs.schedule.coverageText)): modifier \(ModifierTable.unpack(m)) not checked",
+                        payer: batch.payerName(r))
+                    continue
                 } else {
                     guard table.covers(m), DayNumber.isDate(day) else { continue }
                     switch table.state(m, on: day) {
