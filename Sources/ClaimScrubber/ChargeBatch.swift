@@ -107,6 +107,12 @@ public struct ChargeBatch: @unchecked Sendable {
     @inline(__always)
     public func isEmpty(_ column: Column, _ record: Int) -> Bool { span(column, record).length == 0 }
 
+    /// Whether the field is empty once trimmed as the parser trims (spaces only): a fixed-width
+    /// export's `CHAR(4)` writes an absent revenue code as four spaces, which is no revenue code.
+    public func isBlank(_ column: Column, _ record: Int) -> Bool {
+        isEmpty(column, record) || ChargeParser.trimmed(bytes(column, record)).isEmpty
+    }
+
     /// The record's bytes without its line end (as parsed: quoted fields are unescaped in place).
     public func recordBytes(_ record: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(

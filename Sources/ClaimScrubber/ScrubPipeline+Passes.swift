@@ -276,9 +276,10 @@ extension ScrubPipeline {
             let number = batch.departmentIndex[r]
             let departmentNumber = number < UInt32(UInt16.max) ? UInt16(number) : 0
             var flags: UInt8 = 0
-            if !batch.isEmpty(.revenueCode, r) { flags |= EncounterLine.institutional }
+            // A revenue code makes the line institutional (DOMAIN.md); spaces are none (C10 passes them).
+            if !batch.isBlank(.revenueCode, r) { flags |= EncounterLine.institutional }
             // A professional line keeps its practitioner edits whatever bill it came with.
-            if flags & EncounterLine.institutional != 0 && !batch.isEmpty(.billType, r)
+            if flags & EncounterLine.institutional != 0 && !batch.isBlank(.billType, r)
                 && EncounterLine.isInpatientBill(batch.bytes(.billType, r))
             {
                 flags |= EncounterLine.inpatient

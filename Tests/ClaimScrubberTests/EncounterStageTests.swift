@@ -432,6 +432,29 @@ import Zstd
         #expect(rules == (edited ? ["A E05", "B E04", "C E04"] : ["C E04"]), "\(findings)")
     }
 
+    /// A revenue code of spaces (a fixed-width export's `CHAR(4)`) is no revenue code: the line is
+    /// professional, as C10 already took it. It made the line institutional, so its duplicates,
+    /// PTP pairs and MUE sums were looked for among the outpatient-hospital lines and not found.
+    /// Its C06 for the NCCI files names the practitioner table too.
+    @Test func aRevenueCodeOfSpacesLeavesTheLineProfessional() throws {
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,revenue_code,bill_type\n"
+        func rules(_ blank: String) throws -> [String] {
+            let rows = [
+                "a,e1,P1,2026-05-15,93000,1,54.00,1234567893,\(blank),", "b,e1,P1,2026-05-15,93000,1,54.00,1234567893,,",
+                "c,e2,P2,2026-05-15,93000,1,54.00,1234567893,\(blank),\(blank)",
+                "d,e2,P2,2026-05-15,93005,1,20.00,1234567893,,", "f,e3,P3,2026-03-31,93000,1,54.00,1234567893,\(blank),",
+            ]
+            return try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
+                .filter { $0["rule"]!.hasPrefix("E") || $0["rule"] == "C06" }
+                .map { $0["line_id"]! + " " + $0["rule"]! + ($0["message"]!.contains("practitioner") ? " P" : "") }
+        }
+        let empty = try rules("")
+        #expect(empty.contains("b E01") && empty.contains("d E03") && empty.contains("f C06 P"), "\(empty)")
+        #expect(try rules("    ") == empty)
+        #expect(try rules("\" \"") == empty)
+    }
+
     /// A date of service before the earliest loaded PTP and MUE release of its setting gets C06
     /// naming each (DOMAIN.md "Release coverage"); it used to pass E03 and E04 without a word.
     /// Without NCCI files loaded there is no C06: the edits do not run at all.

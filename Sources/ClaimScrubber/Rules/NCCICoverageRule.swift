@@ -59,7 +59,7 @@ struct NCCICoverageRule: LineRule {
             let day = days[r]
             let code = codes[r]
             guard DayNumber.isDate(day), code != 0, code != PackedCode.invalid else { continue }
-            let s = batch.isEmpty(.revenueCode, r) ? 0 : 1
+            let s = batch.isBlank(.revenueCode, r) ? 0 : 1
             let bits = byDay.map { $0[s * span + Int(day - low)] } ?? uncovered(s, day)
             if bits & 1 != 0 { report(r, batch, "NCCI PTP", settings[s], day, &sink) }
             if bits & 2 != 0 { report(r, batch, "MUE", settings[s], day, &sink) }
