@@ -1,6 +1,7 @@
 /// Decimal money parsed exactly into integer cents; binary floating point never touches an amount.
 public enum Money {
-    /// Parses `-12.5`, `1234.56`, `$1,234.56`, `(12.00)` (accounting negative); nil when malformed
+    /// Parses `-12.5`, `1234.56`, `$1,234.56`, `(12.00)` (accounting negative), `$-12.00`, `12.00-`
+    /// (a trailing minus); nil when malformed
     /// or with more than two decimals that are not zeros. A comma is a thousands separator only in
     /// groups of three (`1,234,567.89`): `12,34` (a decimal comma) or `1,2` would be read a hundred
     /// or ten times over, so they are malformed.
@@ -31,11 +32,24 @@ public enum Money {
             i += 1
             n -= 1
         }
+        // One sign, before or after a dollar sign (`-$12.00`, `$-12.00`), or a minus after the
+        // number as mainframe and accounting exports write it (`12.00-`).
+        var signed = false
         if i < n && (bytes[i] == 0x2D || bytes[i] == 0x2B) {
             negative = negative != (bytes[i] == 0x2D)
+            signed = true
             i += 1
         }
         if i < n && bytes[i] == 0x24 { i += 1 }
+        if !signed && i < n && (bytes[i] == 0x2D || bytes[i] == 0x2B) {
+            negative = negative != (bytes[i] == 0x2D)
+            signed = true
+            i += 1
+        }
+        if !signed && n > i + 1 && bytes[n - 1] == 0x2D {
+            negative = !negative
+            n -= 1
+        }
         var whole: Int64 = 0
         var digits = 0
         var significant = 0

@@ -372,11 +372,15 @@ import Testing
     }
     /// A comma in an amount is a thousands separator only in groups of three: a decimal comma
     /// (`12,34`, a European export) or a stray one (`1,2`, `1,,2`) read as a separator made the
-    /// amount a hundred or ten times too large with no finding. They are S03 saying why.
+    /// amount a hundred or ten times too large with no finding. They are S03 saying why. A sign
+    /// after the dollar sign or a trailing minus (mainframe exports) reads as a credit; it was S03.
     @Test func aCommaInAnAmountOnlyGroupsThousands() throws {
         func cents(_ text: String) -> Int64? { Array(text.utf8).withUnsafeBytes { Money.cents($0) } }
         #expect(cents("1,234.56") == 123_456 && cents("12,345,678") == 1_234_567_800)
         #expect(cents("$1,000") == 100_000 && cents("(1,234.50)") == -123_450 && cents("999,999.9") == 99_999_990)
+        // Signs as exports write them: before or after the dollar sign, or a trailing minus.
+        #expect(cents("$-54.00") == -5400 && cents("54.00-") == -5400 && cents("$1,054.00-") == -105_400)
+        #expect(cents("-54.00-") == nil && cents("-$-54") == nil && cents("-") == nil && cents("$-") == nil)
         for bad in ["12,34", "1,2", "1,,234", "1234,567", "1,23.45", "1,2345.00", "1,234,56", "12,34.5", "1,234,"] {
             #expect(cents(bad) == nil, "\(bad)")
         }
