@@ -73,7 +73,8 @@ import Testing
     /// A Level II modifier's list is the HCPCS release's: on a date no loaded HCPCS release serves
     /// (before 2019 with the shipped CY2019 file) it is not checked, and the line gets one C06
     /// naming HCPCS instead of C07 ("CO is valid 2019-01-01..open"), as a procedure code does;
-    /// none beside a Level II procedure code's own C06. Level I modifiers are still checked.
+    /// none beside a Level II procedure code's own C06. Level I modifiers are still checked, and so
+    /// are the supplement's (their dates hold on any day: FS from 2022 is C07 in 2018).
     @Test func aLevelTwoModifierOnADateNoHCPCSReleaseServesIsC06() throws {
         func run(_ code: String, _ m1: String, _ m2: String, _ date: String) throws -> [String] {
             try RuleHarness.run(
@@ -86,6 +87,8 @@ import Testing
         #expect(try run("99213", "22", "", "2018-12-31") == [])
         #expect(try run("99213", "4P", "", "2018-12-31") == ["C07 modifier1 4P"])
         #expect(try run("J1100", "RT", "ZZ", "2018-12-31") == [])
+        #expect(try run("99213", "FS", "", "2018-12-31") == ["C07 modifier1 FS"])
+        #expect(try run("99213", "FS", "RT", "2018-12-31") == ["C06 modifier2 HCPCS", "C07 modifier1 FS"])
         #expect(try run("99213", "CO", "ZZ", "2019-01-01") == ["C07 modifier2 ZZ"])
         let message = try RuleHarness.run(
             [["modifier1": "RT", "service_date": "2018-06-01", "post_date": "2018-06-01"]],

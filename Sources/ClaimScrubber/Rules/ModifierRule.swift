@@ -2,9 +2,10 @@
 /// HCPCS Level II modifier records, Level II supplement), or not valid on the date of service.
 ///
 /// Modifiers carry their own dates in those lists, so there is no release to pick. A Level II
-/// modifier's list is the HCPCS release's, though: on a date no loaded HCPCS release serves, it is
-/// not checked, and the line gets C06 naming HCPCS (once, and not beside the procedure code's own
-/// C06 for a Level II code), as DOMAIN.md's release coverage asks. Where no list of a modifier's
+/// modifier the project's supplement does not list is known from the HCPCS release's records,
+/// though: on a date no loaded HCPCS release serves, it is not checked, and the line gets C06
+/// naming HCPCS (once, and not beside the procedure code's own C06 for a Level II code), as
+/// DOMAIN.md's release coverage asks. Where no list of a modifier's
 /// level is loaded (Level I: two digits; Level II: with a letter), only its form is checked.
 struct ModifierRule: LineRule {
     var ids: [RuleID] { [.C07, .C06] }
@@ -35,7 +36,7 @@ struct ModifierRule: LineRule {
                 let message: String
                 if m == 0xFFF {
                     message = "not a modifier (two letters or digits)"
-                } else if unserved && !ModifierTable.isLevelOne(m) {
+                } else if unserved && !ModifierTable.isLevelOne(m) && !table.isListed(m) {
                     guard !coverageGiven else { continue }
                     coverageGiven = true
                     let (field, _) = Self.source(batch, r, slot: k)

@@ -14,9 +14,18 @@ public struct ModifierTable: Sendable {
         periods = []
     }
 
-    /// Builds the table from (modifier, period) pairs.
-    init(_ entries: [(code: UInt16, period: ServicePeriod)]) {
-        let sorted = entries.filter { $0.code < 4096 && !$0.period.isEmpty }.sorted {
+    /// Modifiers of the project's own lists (the Level I list, the Level II supplement), one bit
+    /// each: their dates hold on any day. The others are known from a HCPCS release's modifier
+    /// records, which say nothing of a day before the releases loaded.
+    private var listed = [UInt64](repeating: 0, count: 64)
+
+    /// Builds the table from (modifier, period) pairs: `entries` from the project's lists,
+    /// `fromRelease` from the HCPCS releases' modifier records.
+    init(
+        _ entries: [(code: UInt16, period: ServicePeriod)], fromRelease: [(code: UInt16, period: ServicePeriod)] = []
+    ) {
+        for entry in entries where entry.code < 4096 { listed[Int(entry.code) >> 6] |= 1 << (UInt64(entry.code) & 63) }
+        let sorted = (entries + fromRelease).filter { $0.code < 4096 && !$0.period.isEmpty }.sorted {
             ($0.code, $0.period.first) < ($1.code, $1.period.first)
         }
         periods = sorted.map(\.period)
@@ -43,6 +52,13 @@ public struct ModifierTable: Sendable {
     /// modifier (`1P`, `8P`); every HCPCS Level II modifier starts with a letter.
     @inline(__always)
     public static func isLevelOne(_ modifier: UInt16) -> Bool { (1...10).contains(modifier >> 6 & 63) }
+
+    /// Whether the modifier is on one of the project's lists, whose dates hold on any day.
+    @inline(__always)
+    public func isListed(_ modifier: UInt16) -> Bool {
+        let m = Int(modifier & 0xFFF)
+        return listed[m >> 6] & (1 << UInt64(m & 63)) != 0
+    }
 
     /// Whether the modifier's level is loaded, so that "unknown" means unknown.
     @inline(__always)

@@ -433,7 +433,7 @@ struct TableSetBuilder {
             periods: ptpGroups.map(\.period))
         tables.mue = MUETable(releases: mue.map(\.release), periods: mue.map(\.period))
         tables.addOns = AddOnTable(rows: addOnRows)
-        tables.modifiers = ModifierTable(modifierLists + hcpcsModifiers(tables.hcpcs))
+        tables.modifiers = ModifierTable(modifierLists, fromRelease: hcpcsModifiers(tables.hcpcs))
         tables.ignoredFiles = ignoredFiles
         // The listing shows the period each release actually serves.
         tables.releases = listing.map { item in
