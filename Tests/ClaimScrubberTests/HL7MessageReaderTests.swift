@@ -570,6 +570,11 @@ extension HL7MessageReaderTests {
         #expect(try run("PAT1^^^HOSP^MR", "PAT1^^^HOSP^MR") == ["E01"])
         #expect(try run("PAT1^^^HOSP^MR~123456789^^^SSA^SS", "123456789^^^SSA^SS~PAT1^^^HOSP^MR") == ["E01"])
         #expect(try run("PAT1", "PAT1") == ["E01"])
+        // An authority named by its universal id only (HD-2, HD-3): it was read as empty (HD-1),
+        // so two hospitals' PAT1 were one patient again.
+        #expect(try run("PAT1^^^&1.2.3&ISO^MR", "PAT1^^^&1.2.4&ISO^MR") == [])
+        #expect(try run("PAT1^^^HOSPA&1.2.3&ISO^MR", "PAT1^^^HOSPA&1.2.4&ISO^MR") == [])
+        #expect(try run("PAT1^^^&1.2.3&ISO^MR", "PAT1^^^&1.2.3&ISO^MR") == ["E01"])
     }
 
     /// FT1-20 (XCN) names its id's type in XCN-13: the NPI is the repetition typed NPI, and an

@@ -476,7 +476,12 @@ final class HL7MessageReader: ClaimUnitReader {
             sawPatient = true
             patientId = Self.patientKey(
                 repetitions(3), id: { value(3, repetition: $0) }, type: { value(3, component: 5, repetition: $0) },
-                authority: { value(3, component: 4, repetition: $0) })
+                authority: { r in
+                    // The whole HD: a namespace id, or only a universal id (`&1.2.3&ISO`), which
+                    // the first subcomponent alone made empty for every authority.
+                    let parts = (1...3).map { value(3, component: 4, repetition: r, subcomponent: $0) }
+                    return parts[1].isEmpty && parts[2].isEmpty ? parts[0] : Array(parts.joined(separator: [0x26]))
+                })
             birthDate = Self.datePart(value(7))
             sex = value(8)
             // HL7 table 0001 has A (ambiguous), N (not applicable) and O (other) beside F, M and U,
