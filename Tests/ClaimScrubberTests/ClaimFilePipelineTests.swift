@@ -676,7 +676,8 @@ struct ClaimFilePipelineTests {
 
     /// Elements the 5010 guides require or bound, missing or past their bound, passed into
     /// clean.x12, whose transaction set a 999 then rejected (found with pyx12): SV103, SV204,
-    /// CLM05-3, CLM01 over 38 characters, an HI of 13 codes, a second principal diagnosis. Each
+    /// CLM05-3, CLM01 over 38 characters, an HI of 13 codes, a second principal diagnosis, an SV107
+    /// of five pointers (the fifth was dropped, its diagnosis unchecked). Each
     /// holds its claim with X01 naming the element; the claim's account number is not quoted.
     @Test(
         arguments: [
@@ -686,6 +687,7 @@ struct ClaimFilePipelineTests {
             ("HI*", "13", "HI", false),
             ("HI*", "ABK2", "HI", false),
             ("SV2*", "SV2*", "SV2", true),
+            ("SV1*HC:99214*165*UN*", "1:2:1:2:1", "SV107", false),
         ] as [(String, String, String, Bool)])
     func aMissingOrOverlongRequiredElementHoldsItsClaim(
         _ prefix: String, _ edit: String, _ field: String, _ institutional: Bool
@@ -695,6 +697,12 @@ struct ClaimFilePipelineTests {
         let k = try #require(segments[claim...].firstIndex { $0.hasPrefix(prefix) })
         switch (field, edit) {
         case ("SV1", _): segments[k] = segments[k].replacingOccurrences(of: prefix, with: edit)
+        case ("SV107", _):
+            // A fifth pointer, which was dropped without a word.
+            var e = segments[k].split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+            while e.count < 8 { e.append("") }
+            e[7] = edit
+            segments[k] = e.joined(separator: "*")
         case ("CLM05", _): segments[k] = segments[k].replacingOccurrences(of: "11:B:1", with: "11:B")
         case ("CLM01", _):
             let long = "CLAIM2" + String(repeating: "X", count: 33)

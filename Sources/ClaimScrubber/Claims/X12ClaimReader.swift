@@ -1352,6 +1352,13 @@ final class X12ClaimReader {
             if p.isEmpty { continue }
             pointers.append(Self.number(p) ?? 0)
         }
+        if !reader.component(7, 5).isEmpty {
+            // The guide bounds SV107 at four pointers; a fifth was dropped without a word, and the
+            // diagnosis only it pointed at went unchecked into clean.x12.
+            let separator = reader.delimiters.component
+            let count = reader.element(7).reduce(1) { $0 + ($1 == separator ? 1 : 0) }
+            requiredElementFinding("SV107", "SV107 has \(count) diagnosis pointers, past its 4")
+        }
     }
 
     /// SV2, the institutional service: revenue code, procedure, charge and units.
