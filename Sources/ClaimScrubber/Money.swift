@@ -21,6 +21,20 @@ public enum Money {
     }
 
     static func cents(_ bytes: UnsafeRawBufferPointer, wholeDigits: Int) -> Int64? {
+        amount(bytes, wholeDigits: wholeDigits, decimals: 2)
+    }
+
+    /// A unit price to the hundred-thousandth of a dollar (a drug's `0.125` a unit), in those
+    /// units: prices are finer than cents, a charge is not.
+    public static func unitPrice(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        amount(bytes, wholeDigits: maximumWholeDigits, decimals: unitPriceDecimals)
+    }
+
+    /// The decimals `unitPrice` keeps.
+    public static let unitPriceDecimals = 5
+
+    /// An amount in units of 10^-`decimals` dollars; past `decimals`, only zeros.
+    static func amount(_ bytes: UnsafeRawBufferPointer, wholeDigits: Int, decimals: Int) -> Int64? {
         var i = 0
         var n = bytes.count
         while i < n && bytes[i] == 0x20 { i += 1 }
@@ -64,7 +78,7 @@ public enum Money {
             if c >= 0x30 && c <= 0x39 {
                 let d = Int64(c - 0x30)
                 if inFraction {
-                    if fractionDigits < 2 {
+                    if fractionDigits < decimals {
                         fraction = fraction * 10 + d
                     } else if d != 0 {
                         return nil
@@ -95,8 +109,10 @@ public enum Money {
         }
         guard digits > 0 || fractionDigits > 0 else { return nil }
         guard inFraction || !grouped || group == 3 else { return nil }
-        if fractionDigits == 1 { fraction *= 10 }
-        let value = whole * 100 + fraction
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        for _ in min(fractionDigits, decimals)..<decimals { fraction *= 10 }
+        let value = whole * scale + fraction
         return negative ? -value : value
     }
 

@@ -445,6 +445,24 @@ struct HL7MessageReaderTests {
             HL7Fixture.message(control: "M1", visit: "V1", charges: [half.joined(separator: "|")]).joined(
                 separator: "\r"))
         #expect(fractional.contains(",2.5,45.00,"), "\(fractional)")
+        // A unit price finer than a cent (a drug's): 8 × 0.125 is 1.00, 3 × 33.333 is 100.00 (a
+        // hundredth of a cent rounds), 0.5 × 0.25 is 0.13. Each was no amount, S02.
+        for (quantity, price, charge) in [("8", "0.125", "1.00"), ("3", "33.333", "100.00"), ("0.5", "0.25", "0.13")] {
+            var fine = fields
+            (fine[10], fine[12]) = (quantity, price)
+            let priced = try self.records(
+                HL7Fixture.message(control: "M1", visit: "V1", charges: [fine.joined(separator: "|")]).joined(
+                    separator: "\r"))
+            #expect(priced.contains(",\(quantity),\(charge),"), "\(priced)")
+        }
+        // A price that is none is S03 quoting it, not an empty amount (S02).
+        var bad = fields
+        bad[12] = "18.00.1"
+        let (_, badFolder, badFindings) = try scrub(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [bad.joined(separator: "|")]).joined(
+                separator: "\r") + "\r")
+        defer { badFolder.remove() }
+        #expect(badFindings.map { [$0["rule"]!, $0["value"]!] } == [["S03", "18.00.1"]], "\(badFindings)")
         // A product next to Int64's end: rounding it trapped (signal 4); the amount is too large
         // for a charge line, S03, and the run goes on.
         var huge = fields

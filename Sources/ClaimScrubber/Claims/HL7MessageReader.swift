@@ -569,15 +569,20 @@ final class HL7MessageReader: ClaimUnitReader {
             // (unit amount) alone, and the charge is that times FT1-10 (1 when empty). It was S02.
             let unit = value(12)
             // The quantity in thousandths (`ChargeParser.units`): 2.5 units of 18.00 are 45.00, to
-            // the cent, half a cent up.
+            // the cent, half a cent up. A unit price may be finer than a cent (a drug's 0.125 a
+            // unit; it was read as no amount, S02): to the hundred-thousandth.
             let count = quantity.isEmpty ? 1000 : quantity.withUnsafeBytes { ChargeParser.units($0) }
-            if let unitCents = unit.withUnsafeBytes({ Money.cents($0) }), let count,
-                case let (product, overflow) = unitCents.multipliedReportingOverflow(by: Int64(count)), !overflow
-            {
-                // From quotient and remainder: adding the half first overflowed next to Int64's ends.
-                let remainder = product % 1000
-                let cents = product / 1000 + (remainder >= 500 ? 1 : remainder <= -500 ? -1 : 0)
+            if let price = unit.withUnsafeBytes({ Money.unitPrice($0) }), let count {
+                // Thousandths of a unit times 10^-5 dollars: 10^-8 dollars, 10^6 to the cent. The
+                // product takes 128 bits (below 2^75: a price under 10^13, a count under 2^31);
+                // the cents fit 64 (below 2^55), and one over the maximum a line may hold is S03.
+                let perCent: Int64 = 1_000_000
+                let (quotient, remainder) = perCent.dividingFullWidth(price.multipliedFullWidth(by: Int64(count)))
+                let cents = quotient + (remainder >= perCent / 2 ? 1 : remainder <= -perCent / 2 ? -1 : 0)
                 amount = Array(Money.format(cents).utf8)
+            } else if !unit.isEmpty {
+                // Not a price: the line's S03 quotes it, where an empty amount said S02.
+                amount = unit
             }
         }
         // FT1-6 (HL7 table 0017): CG a charge, CD a credit; a payment (PY), an adjustment (AJ) or a
