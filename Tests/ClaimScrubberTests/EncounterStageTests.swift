@@ -441,9 +441,11 @@ import Zstd
             "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,revenue_code,bill_type\n"
         func rules(_ blank: String) throws -> [String] {
             let rows = [
-                "a,e1,P1,2026-05-15,93000,1,54.00,1234567893,\(blank),", "b,e1,P1,2026-05-15,93000,1,54.00,1234567893,,",
+                "a,e1,P1,2026-05-15,93000,1,54.00,1234567893,\(blank),",
+                "b,e1,P1,2026-05-15,93000,1,54.00,1234567893,,",
                 "c,e2,P2,2026-05-15,93000,1,54.00,1234567893,\(blank),\(blank)",
-                "d,e2,P2,2026-05-15,93005,1,20.00,1234567893,,", "f,e3,P3,2026-03-31,93000,1,54.00,1234567893,\(blank),",
+                "d,e2,P2,2026-05-15,93005,1,20.00,1234567893,,",
+                "f,e3,P3,2026-03-31,93000,1,54.00,1234567893,\(blank),",
             ]
             return try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
                 .filter { $0["rule"]!.hasPrefix("E") || $0["rule"] == "C06" }

@@ -46,11 +46,13 @@ struct DiagnosisCodeRule: LineRule {
                 } else {
                     let loaded = coverage ?? icd.schedule.coverageText
                     coverage = loaded
-                    message = "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))"
+                    message =
+                        "no loaded ICD-10-CM release covers the date of service \(DayNumber.format(day)) (loaded: \(loaded))"
                     coverageMessages[day] = message
                 }
                 sink.add(
-                    .C06, record: r, field: Column.diagnoses[list.column(entries.lowerBound)].rawValue, value: "ICD-10-CM",
+                    .C06, record: r, field: Column.diagnoses[list.column(entries.lowerBound)].rawValue,
+                    value: "ICD-10-CM",
                     message: message, payer: batch.payerName(r))
             }
             for e in entries {
