@@ -215,6 +215,17 @@ struct ChargeParser {
             line += newlinesInRecord + (next > recordEnd && base[next - 1] == 0x0A ? 1 : 0)
             position = next
 
+            // A blank line, a row of delimiters only (a spreadsheet's formatted empty rows) or a
+            // DOS end-of-file mark (Ctrl-Z): no charge and nothing wrong, so no rule reads it and it
+            // passes as it came. A trailing blank line held as S01 failed the gate on a clean extract.
+            let length = recordEnd &- recordStart
+            if problem == nil
+                && (length == 0 || (field == fieldCount && length == fieldCount &- 1)
+                    || (length == 1 && base[recordStart] == 0x1A))
+            {
+                unparsed[record] = true
+                continue
+            }
             if let problem {
                 switch problem {
                 case .textAfterQuote(let f):

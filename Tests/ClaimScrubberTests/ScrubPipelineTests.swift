@@ -184,6 +184,28 @@ import Zstd
         #expect(try Fixtures.read(dir.file("p/clean.csv")) == Fixtures.read(dir.file("z/clean.csv.zst")))
     }
 
+    /// A blank line (one at the end of the file most often), a row of delimiters only (a
+    /// spreadsheet's formatted empty rows) and a DOS end-of-file mark are no charges and nothing
+    /// wrong: they pass into clean as they came, with no finding, and the gate passes. Each was
+    /// held with S01 ("expected 7 fields, found 1"), and a clean extract failed the gate.
+    @Test func blankLinesAndEmptyRowsPassWithoutAFinding() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount\n"
+        let body = "L1,E1,P1,2026-01-05,99213,1,80.00\n\r\n,,,,,,\nL2,E2,P2,2026-01-05,99214,1,90.00\n\n\u{1A}"
+        let input = try dir.write("x.csv", header + body)
+        let result = try Fixtures.scrub([input], out: dir.file("o")) { $0.level = .some(nil) }
+        #expect(result.exitStatus == 0)
+        #expect(try Fixtures.findings(dir.file("o")).isEmpty)
+        #expect(String(decoding: try Fixtures.read(dir.file("o/clean.csv")), as: UTF8.self) == header + body + "\n")
+        #expect(result.summary.linesIn == 6 && result.summary.linesClean == 6)
+        #expect(result.summary.metrics.chargesCents == 17_000)
+        // Anything more is still a record to hold: spaces, or a field with text.
+        let other = try dir.write("y.csv", header + "L1,E1,P1,2026-01-05,99213,1,80.00\n   \n,,,,,,x\n")
+        let held = try Fixtures.scrub([other], out: dir.file("p"))
+        #expect(held.exitStatus == 1 && held.summary.linesHeld == 2)
+    }
+
     @Test func failOnDecidesTheExitStatus() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
