@@ -295,6 +295,7 @@ public final class ScrubPipeline {
                             + "which no header field is: \(unmatched.count == 1 ? "that mapping does" : "those do") nothing"
                     )
                 }
+                if let unread = Self.unreadFieldsWarning(layout, columnMapName: columnMapName) { warning?(unread) }
             }
             if let first = result.first {
                 if let difference = Self.headerDifference(layout, from: first.layout) {
@@ -311,6 +312,49 @@ public final class ScrubPipeline {
             result.append(OpenInput(source: source, reader: reader, layout: layout, path: path, stamp: stamp))
         }
         return result
+    }
+
+    /// The warning for an extract whose header leaves out a column the rules need while a field
+    /// read as no column has a name that suggests it: `TX_AMOUNT` or `UNITS_BILLED`, names no
+    /// alias knew, left every amount $0 and every line's units 1 without a word, and the gate
+    /// passed lines an MUE edit would hold. Fields are named by position, never by text: a header
+    /// run into its first record (a lost line end) holds patient data. Nil when there is none.
+    static func unreadFieldsWarning(_ layout: ExtractLayout, columnMapName: String) -> String? {
+        // A column the rules need, and words in a header name (lower case, letters and digits)
+        // that suggest it.
+        let needed: [(columns: [Column], name: String, hints: [String])] = [
+            ([.chargeAmount], "charge_amount", ["amount", "amt", "charge", "price", "fee"]),
+            ([.units], "units", ["unit", "qty", "quantity"]),
+            ([.dx1], "dx1", ["dx", "diag", "icd"]),
+            ([.modifier1, .modifiers], "modifier1", ["mod"]),
+            ([.renderingNpi, .billingNpi], "rendering_npi", ["npi"]),
+            ([.patientDob], "patient_dob", ["dob", "birth"]),
+            ([.patientSex], "patient_sex", ["sex", "gender"]),
+        ]
+        var suggested: [String] = []
+        for (k, column) in layout.columns.enumerated() where column == nil {
+            let name = Column.normalise(layout.headerNames[k])
+            guard
+                let need = needed.first(where: { need in
+                    !need.columns.contains(where: layout.has) && need.hints.contains { name.contains($0) }
+                })
+            else { continue }
+            suggested.append("\(k + 1) (\(need.name)?)")
+        }
+        guard !suggested.isEmpty else { return nil }
+        let fields = suggested.count == 1 ? "field \(suggested[0]) is" : "fields \(Self.list(suggested)) are"
+        return "header \(fields) read as no column, though named like a column the rules need: without "
+            + "charge_amount amounts are $0, without units every line is 1 unit, and the rules of a missing "
+            + "column do not run; map it with \(columnMapName)"
+    }
+
+    /// `a`, `a and b`, `a, b and c`; past eight, `… and N more`.
+    private static func list(_ items: [String]) -> String {
+        let shown = Array(items.prefix(8))
+        let rest = items.count - shown.count
+        if rest > 0 { return shown.joined(separator: ", ") + " and \(rest) more" }
+        if shown.count == 1 { return shown[0] }
+        return shown.dropLast().joined(separator: ", ") + " and " + shown.last!
     }
 
     /// A reader of input `index` at its start, before its header (read with `--delimiter`'s quote

@@ -191,3 +191,44 @@ import Testing
         }
     }
 }
+
+/// An extract whose amount, units or diagnosis column is under a name no alias knows was read with
+/// amounts of $0, units of 1 and no diagnosis checks, without a word: the gate passed lines an MUE
+/// edit would hold. The run now warns, naming the fields read as no column by position (a header
+/// run into its first record holds patient data), and the names Epic-style exports use are aliases.
+@Suite struct UnreadFieldsTests {
+    static func warning(_ header: String) throws -> String? {
+        let layout = try ExtractLayout(header: Array(header.utf8), file: "x.csv")
+        return ScrubPipeline.unreadFieldsWarning(layout, columnMapName: "--columns")
+    }
+
+    @Test func missingColumnsBesideUnreadFieldsAreWarnedOf() throws {
+        let full =
+            "encounter_id,patient_id,patient_dob,patient_sex,service_date,procedure_code,modifier1,units,"
+            + "charge_amount,dx1,rendering_npi"
+        #expect(try Self.warning(full + ",description,unit_price_x\n") == nil)
+        // Missing, but no field named like it: nothing to say (an extract without modifiers).
+        #expect(try Self.warning("encounter_id,patient_id,service_date,procedure_code,description\n") == nil)
+        let text = try #require(
+            try Self.warning(
+                "encounter_id,patient_id,patient_dob,patient_sex,service_date,procedure_code,modifier1,AMT_X,"
+                    + "rendering_npi,QTY_X,Dx_Code_Primary_Key,P1000023\n"))
+        #expect(
+            text.hasPrefix("header fields 8 (charge_amount?), 10 (units?) and 11 (dx1?) are read as no column"),
+            "\(text)")
+        #expect(!text.contains("AMT_X") && !text.contains("P1000023") && !text.contains("12"))
+    }
+
+    @Test(arguments: [
+        ("UNITS_BILLED", Column.units), ("TX_AMOUNT", .chargeAmount), ("Total Charges", .chargeAmount),
+        ("Amount (USD)", .chargeAmount), ("Principal Diagnosis", .dx1), ("DIAG_CODE_2", .dx2), ("ICD10_DX3", .dx3),
+        ("BILL_PROV_NPI", .billingNpi), ("RENDERING_PROV_NPI", .renderingNpi), ("PAT_DOB", .patientDob),
+        ("PAT_SEX", .patientSex), ("PRIMARY_PAYOR", .payerId), ("UB_REV_CODE", .revenueCode),
+        ("TX_POST_DATE", .postDate), ("TX_ID", .lineId), ("SVC_UNITS", .units),
+    ])
+    func exportNamesAreAliases(name: String, column: Column) throws {
+        let layout = try ExtractLayout(
+            header: Array("encounter_id,patient_id,service_date,procedure_code,\(name)\n".utf8), file: "x.csv")
+        #expect(layout.columns[4] == column)
+    }
+}
