@@ -460,10 +460,16 @@ private final class RecordDecoder {
         payerIndex[r] = payer
         let (departmentPointer, departmentLength) = field(r, Column.department.index)
         departmentIndex[r] = UInt32(truncatingIfNeeded: departments.intern(departmentPointer, departmentLength))
+        // A record with none of the required fields (a footer's `Total,,,,,1234.00`) is no charge:
+        // held with its S02s, its amount stays out of the dollars (the run's charges were doubled).
+        var noCharge = false
         if isBlank(r, Column.encounterId.index) || isBlank(r, Column.patientId.index)
             || isBlank(r, Column.serviceDate.index) || (isBlank(r, Column.procedureCode.index) && !revenueCodeServes(r))
         {
             reportBlankRequired(r, payer, &sink)
+            noCharge =
+                isBlank(r, Column.encounterId.index) && isBlank(r, Column.patientId.index)
+                && isBlank(r, Column.serviceDate.index) && isBlank(r, Column.procedureCode.index)
         }
         let amountIsBlank = hasAmount && isBlank(r, Column.chargeAmount.index)
         if amountIsBlank {
@@ -508,7 +514,7 @@ private final class RecordDecoder {
         }
         units[r] = unitCount
         var cents: Int64 = 0
-        if hasAmount && !amountIsBlank {
+        if hasAmount && !amountIsBlank && !noCharge {
             let (amountPointer, amountLength) = field(r, Column.chargeAmount.index)
             if let value = self.cents(amountPointer, amountLength) {
                 cents = value

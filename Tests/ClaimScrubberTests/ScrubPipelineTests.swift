@@ -206,6 +206,23 @@ import Zstd
         #expect(held.exitStatus == 1 && held.summary.linesHeld == 2)
     }
 
+    /// A footer's totals row (`Total,,,,,,170.00`) has none of the required fields: it is held
+    /// with its S02s, and its amount is no charge. It was added to the run's dollars, doubling them.
+    @Test func aTotalsRowIsHeldAndItsAmountIsNoCharge() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount\n"
+        let body = "L1,E1,P1,2026-01-05,99213,1,80.00\nL2,E2,P2,2026-01-05,99214,1,90.00\nTotal,,,,,2,170.00\n"
+        let result = try Fixtures.scrub([try dir.write("x.csv", header + body)], out: dir.file("o"))
+        #expect(result.summary.linesHeld == 1)
+        #expect(result.summary.metrics.chargesCents == 17_000 && result.summary.metrics.heldCents == 0)
+        #expect(try Fixtures.findings(dir.file("o")).filter { $0["rule"] == "S02" }.count == 4)
+        // One required field present is a charge line missing the others: its amount counts.
+        let partial = header + "L1,E1,,,,1,80.00\n"
+        let one = try Fixtures.scrub([try dir.write("y.csv", partial)], out: dir.file("p"))
+        #expect(one.summary.metrics.chargesCents == 8_000 && one.summary.metrics.heldCents == 8_000)
+    }
+
     @Test func failOnDecidesTheExitStatus() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
