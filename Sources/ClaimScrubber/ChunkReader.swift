@@ -87,6 +87,13 @@ public final class ChunkReader {
                     }
                 }
                 if c == 0x0A && !inQuotes {
+                    // An LF header over records that end with CR only (a file assembled from two
+                    // systems) read as one record of the whole file: refused as a CR-only file is.
+                    if Self.bareCRs(in: buffer[(scanned + 1)...], delimiter: delimiter) > 0 {
+                        throw ScrubError(
+                            "records end with CR only after the header; convert to LF or CRLF", file: source.name,
+                            line: 2)
+                    }
                     let header = Array(buffer[0...scanned])
                     carry = Array(buffer[(scanned + 1)...])
                     offset = UInt64(scanned + 1)
@@ -235,5 +242,30 @@ public final class ChunkReader {
         var all = 0
         let end = cscan_records(base, bytes.count, delimiter, 0, &toEnd, &all)
         return (end < bytes.count ? end : nil, toEnd, all)
+    }
+
+    /// CRs outside quotes that no LF follows, in `bytes` up to their first LF outside quotes (the
+    /// first record after the header), with the quote rule of the header scan.
+    static func bareCRs(in bytes: ArraySlice<UInt8>, delimiter: UInt8) -> Int {
+        var count = 0
+        var inQuotes = false
+        var previous: UInt8 = 0x0A
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let c = bytes[i]
+            if c == 0x22 {
+                if inQuotes {
+                    inQuotes = false
+                } else if [delimiter, 0x2C, 0x7C, 0x09, 0x0A, 0x0D].contains(previous) {
+                    inQuotes = true
+                }
+            } else if !inQuotes {
+                if c == 0x0A { break }
+                if c == 0x0D && i + 1 < bytes.endIndex && bytes[i + 1] != 0x0A { count += 1 }
+            }
+            previous = c
+            i += 1
+        }
+        return count
     }
 }

@@ -423,6 +423,20 @@ extension BadInputTests {
         let path = try dir.write("mac.csv", Self.header.replacingOccurrences(of: "\n", with: "\r") + body)
         expectStop([path], in: dir, line: 1, mentioning: ["mac.csv", "CR only", "LF or CRLF"])
     }
+
+    /// An LF header over records that end with CR alone (a file put together from two systems)
+    /// was one record of the whole file, held with S01 and counted as one line. It stops the run as
+    /// a CR-only file does. A CR inside quotes, or CRLF line ends, are no such thing.
+    @Test func crOnlyRecordsUnderAnLFHeaderStopTheRun() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let record = "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110.00"
+        let path = try dir.write("mixed.csv", Self.header + record + "\r" + record + "\r")
+        expectStop([path], in: dir, line: 2, mentioning: ["mixed.csv", "CR only", "LF or CRLF"])
+        let quoted = try dir.write(
+            "quoted.csv", Self.header + "L1,E1,P1,2026-05-01,2026-05-02,99213,1,\"110\r.00\"\r\n" + record + "\r\n")
+        #expect(try Fixtures.scrub([quoted], out: dir.file("q")).summary.linesIn == 2)
+    }
 }
 
 // MARK: - Both passes read the same records
