@@ -168,7 +168,10 @@ public struct ExtractLayout: Sendable, Equatable {
             } else if names.count == 1 && delimiter != nil {
                 hint = "the header is one field when split at the --delimiter given: is it the file's delimiter?"
             } else if names.count == 1 {
-                hint = "the header is one field: give its delimiter with --delimiter, or map the column with --columns"
+                // A report title above the header (`Charge Detail Report`) is one field too.
+                hint =
+                    "the first line is one field: if it is a title above the header, remove it; else give the "
+                    + "delimiter with --delimiter, or map the column with --columns"
             }
             throw ScrubError(
                 "required column missing from the header (\(hint))", file: file, line: 1, field: column.rawValue)

@@ -424,6 +424,16 @@ extension BadInputTests {
         expectStop([path], in: dir, line: 1, mentioning: ["mac.csv", "CR only", "LF or CRLF"])
     }
 
+    /// A report title above the header (`Charge Detail Report`) is a first line of one field: the
+    /// stop said only to give the delimiter, which was no help. It names the title as a cause.
+    @Test func aTitleAboveTheHeaderIsNamedAsACause() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write(
+            "titled.csv", "Charge Detail Report\n" + Self.header + "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110.00\n")
+        expectStop([path], in: dir, line: 1, mentioning: ["titled.csv", "title above the header, remove it"])
+    }
+
     /// An LF header over records that end with CR alone (a file put together from two systems)
     /// was one record of the whole file, held with S01 and counted as one line. It stops the run as
     /// a CR-only file does. A CR inside quotes, or CRLF line ends, are no such thing.
