@@ -81,11 +81,22 @@ public enum DayNumber {
             let c = Int(bytes[i]) &- 48
             return (c >= 0 && c <= 9) ? c : -1000
         }
+        if n == 11 && bytes[2] == 0x2D && bytes[6] == 0x2D {
+            // DD-MON-YYYY, Oracle's default date form (Cerner, Meditech exports): `01-JUN-2026`.
+            let day = digit(0) * 10 + digit(1)
+            let year = digit(7) * 1000 + digit(8) * 100 + digit(9) * 10 + digit(10)
+            let month = monthNumber(bytes[3], bytes[4], bytes[5])
+            guard year >= first, year <= last, month >= 1, day >= 1, day <= daysInMonth(year, month) else {
+                return malformed
+            }
+            return from(year: year, month: month, day: day)
+        }
         if n > 10 {
             // A date and a time of day, as database and spreadsheet exports write date columns
-            // (`2026-06-01 00:00:00.000`, `2026-06-01T08:30:00`, `6/1/2026 0:00`, `06/01/2026 12:00:00 AM`):
-            // the date is the date of service; the time must be one, or the text is no date.
-            for k in 8...10 where bytes[k] == 0x20 || bytes[k] == 0x54 {
+            // (`2026-06-01 00:00:00.000`, `2026-06-01T08:30:00`, `6/1/2026 0:00`, `06/01/2026 12:00:00 AM`,
+            // `01-JUN-2026 00:00:00`): the date is the date of service; the time must be one, or the
+            // text is no date.
+            for k in 8...min(11, n - 1) where bytes[k] == 0x20 || bytes[k] == 0x54 {
                 guard isTimeOfDay(UnsafeRawBufferPointer(rebasing: bytes[(k + 1)...])) else { return malformed }
                 return parse(UnsafeRawBufferPointer(rebasing: bytes[..<k]), years: first, last)
             }
@@ -117,8 +128,15 @@ public enum DayNumber {
                     digits += 1
                 }
             }
-            if part != 2 || digits != 4 { return malformed }
-            (month, day, year) = value
+            if part != 2 { return malformed }
+            if digits == 4 {
+                (month, day, year) = value
+            } else if digits <= 2 && bytes[4] == 0x2F && value.0 >= 1000 {
+                // YYYY/MM/DD, year first (unambiguous: a four-digit first part is no month).
+                (year, month, day) = value
+            } else {
+                return malformed
+            }
         } else {
             return malformed
         }
@@ -126,6 +144,17 @@ public enum DayNumber {
             day <= daysInMonth(year, month)
         else { return malformed }
         return from(year: year, month: month, day: day)
+    }
+
+    /// The month (1–12) of a three-letter English abbreviation in any case (`JUN`, `Jun`), else -1.
+    static func monthNumber(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        let key = (UInt32(a | 0x20) << 16) | (UInt32(b | 0x20) << 8) | UInt32(c | 0x20)
+        let names: [StaticString] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        for (i, name) in names.enumerated() {
+            let p = name.utf8Start
+            if key == (UInt32(p[0]) << 16) | (UInt32(p[1]) << 8) | UInt32(p[2]) { return i + 1 }
+        }
+        return -1
     }
 
     /// `H:MM` or `HH:MM`, then optionally `:SS` and a fraction of a second, then optionally ` AM`

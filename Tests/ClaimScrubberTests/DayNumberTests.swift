@@ -7,13 +7,18 @@ import Testing
 @Suite struct DayNumberTests {
     static let may1 = DayNumber.from(year: 2026, month: 5, day: 1)
 
-    @Test(arguments: ["2026-05-01", "20260501", "05/01/2026", "5/01/2026", "05/1/2026", "5/1/2026"])
+    /// Also YYYY/MM/DD and Oracle's DD-MON-YYYY (Cerner and Meditech exports), which were S03 on
+    /// every line; neither can be read two ways.
+    @Test(arguments: [
+        "2026-05-01", "20260501", "05/01/2026", "5/01/2026", "05/1/2026", "5/1/2026", "2026/05/01", "01-MAY-2026",
+        "01-May-2026", "01-may-2026",
+    ])
     func everyAcceptedFormReadsTheSameDay(text: String) {
         #expect(DayNumber.parse(text) == Self.may1)
     }
 
     @Test(arguments: [
-        "2026-5-1", "2026/05/01", "05-01-2026", "5/1/26", "/5/12026", "5//12026", "5/1/202", "12345678", "2026-02-29",
+        "2026-5-1", "2026/5/1", "05-01-2026", "32-MAY-2026", "01-MAI-2026", "29-FEB-2026", "01-MAY-26", "1-MAY-2026", "5/1/26", "/5/12026", "5//12026", "5/1/202", "12345678", "2026-02-29",
         "2/29/2026", "13/1/2026", "0/1/2026", "20260230", "2026O501", "20261301", "17991231", "2026050 ",
     ])
     func otherTextIsMalformed(text: String) {
@@ -25,6 +30,7 @@ import Testing
     @Test(arguments: [
         "2026-05-01 00:00:00", "2026-05-01 00:00:00.000", "2026-05-01T08:30:00", "2026-05-01T08:30:00Z",
         "2026-05-01 23:59", "5/1/2026 0:00", "05/01/2026 12:00:00 AM", "5/1/2026 1:05 pm", "20260501 07:00",
+        "01-MAY-2026 00:00:00", "2026/05/01 00:00",
     ])
     func aDateWithATimeOfDayReadsAsItsDate(text: String) {
         #expect(DayNumber.parse(text) == Self.may1)
