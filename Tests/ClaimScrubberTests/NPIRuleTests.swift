@@ -13,6 +13,9 @@ import Testing
             // A tab is no space the parser trims: the NPI is not 10 digits (the message blamed
             // the check digit).
             ("1234567893\t", "is not 10 digits"), ("12345678a3", "is not 10 digits"),
+            // A spreadsheet that read the column as numbers: the message says so.
+            ("1234567893.0", "is not 10 digits (a spreadsheet wrote it as a number: format the column as text)"),
+            ("1.23457E+09", "is not 10 digits (a spreadsheet wrote it as a number: format the column as text)"),
         ] as [(String, String?)])
     func eachNPIGetsTheProblemItHas(_ npi: String, _ problem: String?) throws {
         let rows = try Fixtures.findings(

@@ -16,5 +16,7 @@ import Testing
         let results = try RuleHarness.run([["revenue_code": code]], tables: tables, rules: [RevenueCodeRule()])
         #expect(results.map { "\($0.rule)" } == expected)
         #expect(results.allSatisfy { $0.value == code && $0.field == "revenue_code" })
+        // Three digits: the message names the spreadsheet's dropped zero.
+        #expect(results.allSatisfy { $0.message.hasSuffix("drops the zero of 0450") == (code == "450") })
     }
 }

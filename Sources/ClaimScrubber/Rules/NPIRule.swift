@@ -52,7 +52,13 @@ public enum NPI {
         // message said "fails the NPI check digit" of `1234567893<TAB>`).
         let digits = text.trimmingCharacters(in: CharacterSet(charactersIn: " "))
         let tenDigits = digits.utf8.count == 10 && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-        if !tenDigits { return "\(field) is not 10 digits" }
+        if !tenDigits {
+            // A spreadsheet that took the column for numbers writes `1234567893.0` or `1.23457E+09`.
+            let spreadsheet =
+                digits.hasSuffix(".0") || digits.uppercased().contains("E+")
+                ? " (a spreadsheet wrote it as a number: format the column as text)" : ""
+            return "\(field) is not 10 digits\(spreadsheet)"
+        }
         if let first = digits.utf8.first, first != 0x31 && first != 0x32 {
             return "\(field) does not start with 1 or 2"
         }

@@ -20,7 +20,12 @@ struct RevenueCodeRule: LineRule {
             if code == 0 || code == 1 { continue }
             let message: String
             if code == .max {
-                message = "revenue code is not four digits with a leading zero (UB-04)"
+                // Three digits: a spreadsheet dropped the leading zero (`450` for `0450`).
+                let text = ChargeParser.trimmed(batch.bytes(.revenueCode, r))
+                message =
+                    text.count == 3 && text.allSatisfy({ $0 &- 0x30 < 10 })
+                    ? "revenue code is not four digits with a leading zero (UB-04): a spreadsheet drops the zero of 0450"
+                    : "revenue code is not four digits with a leading zero (UB-04)"
             } else {
                 let day = batch.serviceDay[r]
                 guard DayNumber.isDate(day) else { continue }
