@@ -52,6 +52,9 @@ public final class ChunkReader {
         self.maxRecordBytes = maxRecordBytes
     }
 
+    /// Whether the record after the header ends with a CR that no LF follows (`readHeader`).
+    public private(set) var recordsEndWithCROnly = false
+
     /// Reads the header record (with its line end); nil when the input is empty.
     /// A UTF-8 byte order mark before it is kept in the returned bytes.
     public func readHeader() throws -> [UInt8]? {
@@ -88,12 +91,9 @@ public final class ChunkReader {
                 }
                 if c == 0x0A && !inQuotes {
                     // An LF header over records that end with CR only (a file assembled from two
-                    // systems) read as one record of the whole file: refused as a CR-only file is.
-                    if Self.bareCRs(in: buffer[(scanned + 1)...], delimiter: delimiter) > 0 {
-                        throw ScrubError(
-                            "records end with CR only after the header; convert to LF or CRLF", file: source.name,
-                            line: 2)
-                    }
+                    // systems) read as one record of the whole file: the run refuses it once the
+                    // header has been read as one (`recordsEndWithCROnly`).
+                    recordsEndWithCROnly = Self.bareCRs(in: buffer[(scanned + 1)...], delimiter: delimiter) > 0
                     let header = Array(buffer[0...scanned])
                     carry = Array(buffer[(scanned + 1)...])
                     offset = UInt64(scanned + 1)

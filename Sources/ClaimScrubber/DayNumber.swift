@@ -149,7 +149,9 @@ public enum DayNumber {
     /// The month (1–12) of a three-letter English abbreviation in any case (`JUN`, `Jun`), else -1.
     static func monthNumber(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
         let key = (UInt32(a | 0x20) << 16) | (UInt32(b | 0x20) << 8) | UInt32(c | 0x20)
-        let names: [StaticString] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        let names: [StaticString] = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
         for (i, name) in names.enumerated() {
             let p = name.utf8Start
             if key == (UInt32(p[0]) << 16) | (UInt32(p[1]) << 8) | UInt32(p[2]) { return i + 1 }

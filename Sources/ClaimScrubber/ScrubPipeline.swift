@@ -297,6 +297,10 @@ public final class ScrubPipeline {
                 }
                 if let unread = Self.unreadFieldsWarning(layout, columnMapName: columnMapName) { warning?(unread) }
             }
+            if reader.recordsEndWithCROnly {
+                throw ScrubError(
+                    "records end with CR only after the header; convert to LF or CRLF", file: name, line: 2)
+            }
             if let first = result.first {
                 if let difference = Self.headerDifference(layout, from: first.layout) {
                     throw ScrubError(
