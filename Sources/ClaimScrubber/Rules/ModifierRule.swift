@@ -27,16 +27,21 @@ struct ModifierRule: LineRule {
             }
             let day = batch.serviceDay[r]
             // Whether the line's date is one no loaded HCPCS release serves (its Level II
-            // modifiers unchecked), and whether its C06 is given yet.
-            let unserved = hcpcs.isLoaded && DayNumber.isDate(day) && hcpcs.release(on: day) == nil
-            var coverageGiven = unserved && ProcedureCodeRule.form(batch.procedure[r]) == .levelII
+            // modifiers unchecked), and whether its C06 is given yet; found on the first Level II
+            // modifier the project's lists do not hold (most lines have none).
+            var unserved: Bool?
+            var coverageGiven = false
             for k in 0..<4 {
                 let m = batch.modifier(r, k)
                 if m == 0 { continue }
                 let message: String
+                if m != 0xFFF && !ModifierTable.isLevelOne(m) && !table.isListed(m) && unserved == nil {
+                    unserved = hcpcs.isLoaded && DayNumber.isDate(day) && hcpcs.release(on: day) == nil
+                    coverageGiven = unserved == true && ProcedureCodeRule.form(batch.procedure[r]) == .levelII
+                }
                 if m == 0xFFF {
                     message = "not a modifier (two letters or digits)"
-                } else if unserved && !ModifierTable.isLevelOne(m) && !table.isListed(m) {
+                } else if unserved == true && !ModifierTable.isLevelOne(m) && !table.isListed(m) {
                     guard !coverageGiven else { continue }
                     coverageGiven = true
                     let (field, _) = Self.source(batch, r, slot: k)
