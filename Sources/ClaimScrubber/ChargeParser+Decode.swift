@@ -25,10 +25,15 @@ extension ChargeParser {
     /// S03's message for a date field `DayNumber.parse` refused (kept out of the per-record path).
     fileprivate static func dateProblem(_ field: (UnsafePointer<UInt8>, Int), _ column: Column) -> String {
         let text = trimmed(UnsafeRawBufferPointer(start: field.0, count: field.1))
+        if DayNumber.isDayFirstDate(text) { return "\(column.rawValue)\(dayFirstProblem)" }
         return DayNumber.isDateOutsideYears(text)
             ? "\(column.rawValue) is a date outside the years 1800-2200"
             : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)"
     }
+
+    /// The end of S03's message for a date written day first (`13/04/2026`): the run counts them
+    /// (`ChunkOutcome.dayFirst`) and says once what such an extract's other dates became.
+    static let dayFirstProblem = " is written day first (D/M/YYYY); dates are read month first (M/D/YYYY)"
 
     /// A code packed like `PackedCode.pack` (spaces trimmed, the dot of an ICD-10-CM code skipped);
     /// `PackedCode.invalid` when it holds anything else or is too long, 0 when empty. One dot is

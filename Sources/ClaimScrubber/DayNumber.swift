@@ -146,6 +146,34 @@ public enum DayNumber {
         return from(year: year, month: month, day: day)
     }
 
+    /// Whether `bytes` (trimmed), which `parse` refuses, is a real date written day first:
+    /// `D/M/YYYY` with a day of 13 to 31 where the month goes (`13/04/2026`), optionally with a time
+    /// of day. Such an extract's dates with a day of 12 or less read as valid, a month off.
+    static func isDayFirstDate(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var n = bytes.count
+        if let space = bytes.firstIndex(of: 0x20) { n = space }
+        guard n >= 8 && n <= 10 else { return false }
+        var parts = [0, 0, 0]
+        var part = 0
+        var digits = 0
+        for i in 0..<n {
+            let c = bytes[i]
+            if c == 0x2F {
+                guard digits > 0, part < 2 else { return false }
+                part += 1
+                digits = 0
+            } else {
+                guard c &- 0x30 < 10 else { return false }
+                parts[part] = parts[part] * 10 + Int(c &- 0x30)
+                digits += 1
+            }
+        }
+        guard part == 2, digits == 4, parts[0] >= 13, parts[1] >= 1, parts[1] <= 12, parts[2] >= 1800,
+            parts[2] <= 2200
+        else { return false }
+        return parts[0] <= daysInMonth(parts[2], parts[1])
+    }
+
     /// The month (1–12) of a three-letter English abbreviation in any case (`JUN`, `Jun`), else -1.
     static func monthNumber(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
         let key = (UInt32(a | 0x20) << 16) | (UInt32(b | 0x20) << 8) | UInt32(c | 0x20)

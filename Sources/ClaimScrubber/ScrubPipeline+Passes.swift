@@ -25,6 +25,8 @@ struct ChunkOutcome: Sendable {
     var payers: [String]
     /// Records held (S01) for bytes that are not UTF-8.
     var notUTF8 = 0
+    /// Dates held (S03) for being written day first (`ChargeParser.dayFirstProblem`).
+    var dayFirst = 0
 }
 
 /// Pass-1 results gathered by the consumer.
@@ -36,6 +38,8 @@ final class PassOneState: @unchecked Sendable {
     var metrics = ScrubMetrics()
     /// Records held (S01) for bytes that are not UTF-8.
     var notUTF8 = 0
+    /// Dates held (S03) for being written day first.
+    var dayFirst = 0
     let store: ShardStore
     let findingsSpool: FindingsSpool
     /// Department and payer names by run-wide number (0: empty).
@@ -101,6 +105,7 @@ extension ScrubPipeline {
             state.chunkRecords[outcome.file].append((outcome.records, outcome.recordStartSum))
             state.metrics.merge(outcome.metrics)
             state.notUTF8 += outcome.notUTF8
+            state.dayFirst += outcome.dayFirst
             try state.findingsSpool.append(outcome.rows, base: UInt64(base))
             let departments = outcome.departments.map {
                 state.number($0, in: &state.departmentNumbers, names: &state.departmentNames)
@@ -196,9 +201,11 @@ extension ScrubPipeline {
         var flagged: [Int32] = []
         var rows: [UInt8] = []
         var notUTF8 = 0
+        var dayFirst = 0
         for finding in sink.findings {
             metrics.count(finding)
             if finding.rule == .S01 && finding.message == ChargeParser.notUTF8Message { notUTF8 += 1 }
+            if finding.rule == .S03 && finding.message.hasSuffix(ChargeParser.dayFirstProblem) { dayFirst += 1 }
             if finding.severity == .error && held.last != finding.record { held.append(finding.record) }
             if flagged.last != finding.record { flagged.append(finding.record) }
             let r = Int(finding.record)
@@ -231,7 +238,7 @@ extension ScrubPipeline {
             flaggedRecords: flagged,
             rows: rows,
             metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers,
-            notUTF8: notUTF8)
+            notUTF8: notUTF8, dayFirst: dayFirst)
     }
 
     /// Records (ascending) that stay out of the encounter rules: those that could not be parsed

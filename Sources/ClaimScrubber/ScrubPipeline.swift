@@ -119,6 +119,14 @@ public final class ScrubPipeline {
                     "\(pass1.notUTF8) line\(pass1.notUTF8 == 1 ? " was" : "s were") held (S01) for bytes that are not "
                         + "UTF-8: an extract exported in the Windows code page is read with --encoding windows-1252")
             }
+            if pass1.dayFirst > 0 {
+                // Those held are the dates with a day over 12; an extract written day first has
+                // its other dates read as valid, a month off (10/04 as October 4).
+                warning?(
+                    "\(pass1.dayFirst) date\(pass1.dayFirst == 1 ? " was" : "s were") held (S03) for being written day "
+                        + "first (D/M/YYYY): dates are read month first (M/D/YYYY), so if the extract writes them day "
+                        + "first, its dates with a day of 12 or less were read a month off: export dates as YYYY-MM-DD")
+            }
             for (i, input) in inputs.enumerated() {
                 summary.inputs.append(
                     .init(

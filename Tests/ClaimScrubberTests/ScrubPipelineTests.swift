@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 import Zstd
 
 @testable import ClaimScrubber
@@ -221,6 +222,33 @@ import Zstd
         let partial = header + "L1,E1,,,,1,80.00\n"
         let one = try Fixtures.scrub([try dir.write("y.csv", partial)], out: dir.file("p"))
         #expect(one.summary.metrics.chargesCents == 8_000 && one.summary.metrics.heldCents == 8_000)
+    }
+
+    /// A date written day first (`13/04/2026`) is S03 saying so, and the run says once what that
+    /// means for the rest: a day-first extract's dates with a day of 12 or less were read as valid
+    /// dates a month off (`10/04/2026` as October 4). No date is quoted on stderr.
+    @Test func datesWrittenDayFirstAreNamedAndWarnedOfOnce() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount\n"
+        let body =
+            "L1,E1,P1,13/04/2026,99213,1,80.00\nL2,E2,P2,10/04/2026,99214,1,90.00\nL3,E3,P3,31/1/2026 0:00,99213,1,80.00\n"
+            + "L4,E4,P4,30/02/2026,99213,1,80.00\n"
+        var options = ScrubOptions(inputs: [try dir.write("x.csv", header + body)], asOf: Fixtures.asOf)
+        options.outputDirectory = dir.file("o")
+        let warnings = Mutex<[String]>([])
+        let pipeline = ScrubPipeline(options: options, tables: Fixtures.tablesCache)
+        pipeline.warning = { message in warnings.withLock { $0.append(message) } }
+        _ = try pipeline.run()
+        let s03 = try Fixtures.findings(dir.file("o")).filter { $0["rule"] == "S03" }
+        #expect(s03.map { $0["line_id"]! } == ["L1", "L3", "L4"])
+        #expect(
+            s03.filter { $0["message"]!.hasSuffix(ChargeParser.dayFirstProblem) }.map { $0["line_id"]! } == [
+                "L1", "L3",
+            ])
+        let said = warnings.withLock { $0 }.filter { $0.contains("day first") }
+        #expect(said.count == 1 && said[0].hasPrefix("2 dates were held (S03) for being written day first"), "\(said)")
+        #expect(!said[0].contains("2026"))
     }
 
     @Test func failOnDecidesTheExitStatus() throws {
