@@ -89,7 +89,7 @@ struct ChargeParser {
                     if end > fieldStart && base[end &- 1] == 0x0D { end &-= 1 }
                     row[slot(field)] = ChargeBatch.Span(
                         start: Int32(truncatingIfNeeded: fieldStart),
-                        length: Int32(truncatingIfNeeded: end &- fieldStart))
+                        length: Self.unquotedLength(base, fieldStart, end &- fieldStart))
                     field &+= 1
                     recordEnd = end
                     next = p < n ? p &+ 1 : n
@@ -98,8 +98,8 @@ struct ChargeParser {
                 let c = base[p]
                 if c == delimiter {
                     row[slot(field)] = ChargeBatch.Span(
-                        start: Int32(truncatingIfNeeded: fieldStart), length: Int32(truncatingIfNeeded: p &- fieldStart)
-                    )
+                        start: Int32(truncatingIfNeeded: fieldStart),
+                        length: Self.unquotedLength(base, fieldStart, p &- fieldStart))
                     field &+= 1
                     fieldStart = p &+ 1
                     continue scan
@@ -256,6 +256,16 @@ struct ChargeParser {
     }
 
     static let notUTF8Message = "invalid UTF-8 bytes in field"
+
+    /// The length of an unquoted field, 0 for SQL's `NULL` (SQL Server Management Studio writes a
+    /// NULL column so when saving results as CSV): a missing modifier or diagnosis written `NULL`
+    /// was C07 or C04 on every line. Quoted, `"NULL"` is text.
+    @inline(__always)
+    static func unquotedLength(_ base: UnsafePointer<UInt8>, _ start: Int, _ length: Int) -> Int32 {
+        // `NULL` as a little-endian word: N 0x4E, U 0x55, L 0x4C, L 0x4C.
+        if length == 4 && UnsafeRawPointer(base + start).loadUnaligned(as: UInt32.self) == 0x4C4C_554E { return 0 }
+        return Int32(truncatingIfNeeded: length)
+    }
 
     /// Slow path for a record with non-ASCII bytes: the index of the first field that is not
     /// valid UTF-8, or nil.

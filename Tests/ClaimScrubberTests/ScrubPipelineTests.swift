@@ -251,6 +251,22 @@ import Zstd
         #expect(!said[0].contains("2026"))
     }
 
+    /// SQL Server Management Studio saves a NULL column as `NULL`: unquoted, it is an empty field.
+    /// A missing modifier, diagnosis or revenue code written so was C07, C04 or C10 on every line;
+    /// a required field so is S02. Quoted, `"NULL"` is text.
+    @Test func anUnquotedNULLIsAnEmptyField() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,dx1,dx2,revenue_code\n"
+        let rows = [
+            "L1,E1,P1,2026-01-05,99213,NULL,I10,NULL,NULL", "L2,E2,NULL,2026-01-05,99213,NULL,I10,NULL,NULL",
+            "L3,E3,P3,2026-01-05,99213,NULL,I10,\"NULL\",NULL\r",
+        ]
+        let findings = try Fixtures.findings(header: header, rows: rows)
+        #expect(
+            findings.map { [$0["line_id"]!, $0["rule"]!, $0["field"]!] } == [
+                ["L2", "S02", "patient_id"], ["L3", "C04", "dx2"],
+            ])
+    }
+
     @Test func failOnDecidesTheExitStatus() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
