@@ -217,6 +217,17 @@ public enum DayNumber {
         }
         if i == n { return hour < 24 }
         if n - i == 1 && bytes[i] == 0x5A { return hour < 24 }  // Z
+        // An offset from UTC (`+00:00`, `-05:00`, `-0500`), as ISO 8601 writers add: the date is
+        // the date as written, in the time zone of the export.
+        if (n - i == 6 || n - i == 5) && (bytes[i] == 0x2B || bytes[i] == 0x2D) && hour < 24 {
+            let offset = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)...])
+            let digits = offset.filter { $0 &- 0x30 < 10 }
+            let colon = offset.count == 5
+            guard digits.count == 4, !colon || offset[2] == 0x3A else { return false }
+            let hours = Int(digits[0] &- 0x30) * 10 + Int(digits[1] &- 0x30)
+            let minutes = Int(digits[2] &- 0x30) * 10 + Int(digits[3] &- 0x30)
+            return hours <= 14 && minutes < 60
+        }
         guard n - i == 3, bytes[i] == 0x20, bytes[i + 2] | 0x20 == 0x6D else { return false }
         let half = bytes[i + 1] | 0x20
         return (half == 0x61 || half == 0x70) && hour >= 1 && hour <= 12
