@@ -82,8 +82,7 @@ public enum Column: String, CaseIterable, Sendable {
     /// and digits only).
     var aliases: [String] {
         switch self {
-        case .lineId:
-            return ["lineid", "chargeid", "chargelineid", "transactionid", "txnid", "txid", "chargeseq", "lineno"]
+        case .lineId: return ["lineid", "chargeid", "chargelineid", "transactionid", "txnid", "chargeseq", "lineno"]
         case .encounterId:
             return [
                 "encounterid", "encounter", "encounternumber", "encounterno", "visitid", "visitnumber", "visit",
@@ -94,20 +93,16 @@ public enum Column: String, CaseIterable, Sendable {
                 "patientid", "mrn", "patientmrn", "medicalrecordnumber", "memberid", "patientnumber", "personid",
                 "patient",
             ]
-        case .patientDob: return ["patientdob", "dob", "birthdate", "dateofbirth", "patientbirthdate", "patdob"]
-        case .patientSex: return ["patientsex", "sex", "gender", "patientgender", "patsex"]
+        case .patientDob: return ["patientdob", "dob", "birthdate", "dateofbirth", "patientbirthdate"]
+        case .patientSex: return ["patientsex", "sex", "gender", "patientgender"]
         case .serviceDate:
             return ["servicedate", "dos", "dateofservice", "svcdate", "servicedt", "fromdate", "servicefromdate"]
-        case .postDate:
-            return ["postdate", "postingdate", "postdt", "entrydate", "chargepostdate", "posteddate", "txpostdate"]
+        case .postDate: return ["postdate", "postingdate", "postdt", "entrydate", "chargepostdate", "posteddate"]
         case .department:
             return ["department", "dept", "departmentname", "deptname", "revenuedepartment", "costcenter"]
         case .renderingNpi:
-            return [
-                "renderingnpi", "renderingprovidernpi", "providernpi", "performingnpi", "performingprovidernpi",
-                "renderingprovnpi",
-            ]
-        case .billingNpi: return ["billingnpi", "billingprovidernpi", "groupnpi", "billprovnpi", "billingprovnpi"]
+            return ["renderingnpi", "renderingprovidernpi", "providernpi", "performingnpi", "performingprovidernpi"]
+        case .billingNpi: return ["billingnpi", "billingprovidernpi", "groupnpi"]
         case .placeOfService: return ["placeofservice", "pos", "poscode"]
         case .procedureCode:
             return [
@@ -119,30 +114,19 @@ public enum Column: String, CaseIterable, Sendable {
         case .modifier3: return ["modifier3", "mod3"]
         case .modifier4: return ["modifier4", "mod4"]
         case .modifiers: return ["modifiers", "mods", "modifierlist"]
-        case .units:
-            return ["units", "qty", "quantity", "serviceunits", "unitcount", "unitsbilled", "billedunits", "svcunits"]
-        case .chargeAmount:
-            return [
-                "chargeamount", "amount", "charge", "charges", "totalcharge", "totalcharges", "chargeamt", "txamount",
-                "billedamount", "amountusd",
-            ]
-        case .revenueCode: return ["revenuecode", "revcode", "revenuecd", "ubrevcode"]
+        case .units: return ["units", "qty", "quantity", "serviceunits", "unitcount"]
+        case .chargeAmount: return ["chargeamount", "amount", "charge", "charges", "totalcharge", "chargeamt"]
+        case .revenueCode: return ["revenuecode", "revcode", "revenuecd"]
         case .ndc: return ["ndc", "ndccode", "nationaldrugcode"]
-        case .payerId:
-            return [
-                "payerid", "payer", "payor", "payorid", "insurance", "financialclass", "plan", "primarypayer",
-                "primarypayor",
-            ]
+        case .payerId: return ["payerid", "payer", "payor", "payorid", "insurance", "financialclass", "plan"]
         case .billType: return ["billtype", "typeofbill", "tob", "ub04billtype"]
         default:
             // dx1...dx12
             let n = String(rawValue.dropFirst(2))
             return [
                 "dx\(n)", "diagnosis\(n)", "diag\(n)", "icd\(n)", "icd10\(n)", "diagnosiscode\(n)", "dxcode\(n)",
-                "icd10cm\(n)", "diagcode\(n)", "icd10dx\(n)",
-            ]
-                + (n == "1"
-                    ? ["primarydx", "primarydiagnosis", "principaldx", "principaldiagnosis", "diagnosis", "dx"] : [])
+                "icd10cm\(n)",
+            ] + (n == "1" ? ["primarydx", "primarydiagnosis", "diagnosis", "dx"] : [])
         }
     }
 

@@ -218,17 +218,4 @@ import Testing
             "\(text)")
         #expect(!text.contains("AMT_X") && !text.contains("P1000023") && !text.contains("12"))
     }
-
-    @Test(arguments: [
-        ("UNITS_BILLED", Column.units), ("TX_AMOUNT", .chargeAmount), ("Total Charges", .chargeAmount),
-        ("Amount (USD)", .chargeAmount), ("Principal Diagnosis", .dx1), ("DIAG_CODE_2", .dx2), ("ICD10_DX3", .dx3),
-        ("BILL_PROV_NPI", .billingNpi), ("RENDERING_PROV_NPI", .renderingNpi), ("PAT_DOB", .patientDob),
-        ("PAT_SEX", .patientSex), ("PRIMARY_PAYOR", .payerId), ("UB_REV_CODE", .revenueCode),
-        ("TX_POST_DATE", .postDate), ("TX_ID", .lineId), ("SVC_UNITS", .units),
-    ])
-    func exportNamesAreAliases(name: String, column: Column) throws {
-        let layout = try ExtractLayout(
-            header: Array("encounter_id,patient_id,service_date,procedure_code,\(name)\n".utf8), file: "x.csv")
-        #expect(layout.columns[4] == column)
-    }
 }
