@@ -176,15 +176,21 @@ public enum DayNumber {
 
     /// The month (1–12) of a three-letter English abbreviation in any case (`JUN`, `Jun`), else -1.
     static func monthNumber(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
-        let key = (UInt32(a | 0x20) << 16) | (UInt32(b | 0x20) << 8) | UInt32(c | 0x20)
-        let names: [StaticString] = [
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        ]
-        for (i, name) in names.enumerated() {
-            let p = name.utf8Start
-            if key == (UInt32(p[0]) << 16) | (UInt32(p[1]) << 8) | UInt32(p[2]) { return i + 1 }
+        switch (a | 0x20, b | 0x20, c | 0x20) {
+        case (0x6A, 0x61, 0x6E): return 1  // jan
+        case (0x66, 0x65, 0x62): return 2  // feb
+        case (0x6D, 0x61, 0x72): return 3  // mar
+        case (0x61, 0x70, 0x72): return 4  // apr
+        case (0x6D, 0x61, 0x79): return 5  // may
+        case (0x6A, 0x75, 0x6E): return 6  // jun
+        case (0x6A, 0x75, 0x6C): return 7  // jul
+        case (0x61, 0x75, 0x67): return 8  // aug
+        case (0x73, 0x65, 0x70): return 9  // sep
+        case (0x6F, 0x63, 0x74): return 10  // oct
+        case (0x6E, 0x6F, 0x76): return 11  // nov
+        case (0x64, 0x65, 0x63): return 12  // dec
+        default: return -1
         }
-        return -1
     }
 
     /// `H:MM` or `HH:MM`, then optionally `:SS` and a fraction of a second, then optionally ` AM`

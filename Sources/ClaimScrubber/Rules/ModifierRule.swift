@@ -5,8 +5,8 @@
 /// modifier the project's supplement does not list is known from the HCPCS release's records,
 /// though: on a date no loaded HCPCS release serves, it is not checked, and the line gets C06
 /// naming HCPCS (once, and not beside the procedure code's own C06 for a Level II code), as
-/// DOMAIN.md's release coverage asks. Where no list of a modifier's
-/// level is loaded (Level I: two digits; Level II: with a letter), only its form is checked.
+/// DOMAIN.md's release coverage asks. Where no list of a modifier's level is loaded (Level I: two
+/// digits; Level II: with a letter), only its form is checked.
 struct ModifierRule: LineRule {
     var ids: [RuleID] { [.C07, .C06] }
 
@@ -35,13 +35,15 @@ struct ModifierRule: LineRule {
                 let m = batch.modifier(r, k)
                 if m == 0 { continue }
                 let message: String
-                if m != 0xFFF && !ModifierTable.isLevelOne(m) && !table.isListed(m) && unserved == nil {
+                // Known from the HCPCS release's records only (a Level II modifier not listed).
+                let fromRelease = m != 0xFFF && !ModifierTable.isLevelOne(m) && !table.isListed(m)
+                if fromRelease && unserved == nil {
                     unserved = hcpcs.isLoaded && DayNumber.isDate(day) && hcpcs.release(on: day) == nil
                     coverageGiven = unserved == true && ProcedureCodeRule.form(batch.procedure[r]) == .levelII
                 }
                 if m == 0xFFF {
                     message = "not a modifier (two letters or digits)"
-                } else if unserved == true && !ModifierTable.isLevelOne(m) && !table.isListed(m) {
+                } else if fromRelease && unserved == true {
                     guard !coverageGiven else { continue }
                     coverageGiven = true
                     let (field, _) = Self.source(batch, r, slot: k)
