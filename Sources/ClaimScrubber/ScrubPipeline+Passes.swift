@@ -563,6 +563,12 @@ enum RecordFields {
         if start == end || record[start] != 0x22 {
             var stop = start
             while stop < end && record[stop] != delimiter { stop += 1 }
+            // As the parser reads it (`ChargeParser.unquotedLength`): unquoted `NULL` is empty.
+            if stop - start == 4 && record[start] == 0x4E && record[start + 1] == 0x55 && record[start + 2] == 0x4C
+                && record[start + 3] == 0x4C
+            {
+                return []
+            }
             return Array(ChargeParser.trimmed(UnsafeRawBufferPointer(rebasing: record[start..<stop])))
         }
         // A quoted one, from its opening quote: `""` is a quote, the closing quote ends the

@@ -259,11 +259,15 @@ import Zstd
         let rows = [
             "L1,E1,P1,2026-01-05,99213,NULL,I10,NULL,NULL", "L2,E2,NULL,2026-01-05,99213,NULL,I10,NULL,NULL",
             "L3,E3,P3,2026-01-05,99213,NULL,I10,\"NULL\",NULL\r",
+            // Twice: the second is E01, whose row pass 2 writes from the record's own bytes; an empty
+            // line_id is named by the line's number in both passes.
+            "NULL,E4,P4,2026-01-05,99214,NULL,I10,\"NULL\",NULL", "NULL,E4,P4,2026-01-05,99214,NULL,I10,\"NULL\",NULL",
         ]
         let findings = try Fixtures.findings(header: header, rows: rows)
         #expect(
             findings.map { [$0["line_id"]!, $0["rule"]!, $0["field"]!] } == [
-                ["L2", "S02", "patient_id"], ["L3", "C04", "dx2"],
+                ["L2", "S02", "patient_id"], ["L3", "C04", "dx2"], ["5", "C04", "dx2"], ["6", "C04", "dx2"],
+                ["6", "E01", "procedure_code"],
             ])
     }
 
