@@ -28,6 +28,10 @@ public struct ChargeBatch: @unchecked Sendable {
     public private(set) var lineOffset = BatchColumn<Int32>()
     /// True when the record could not be parsed (S01): no other rule looks at it.
     public private(set) var unparsed = BatchColumn<Bool>()
+    /// The blank records (an empty line, delimiters only, Ctrl-Z), ascending: unparsed with no
+    /// finding, passed to clean and counted in `lines_in`, but no department's, payer's or week's
+    /// line. Usually none.
+    public internal(set) var blankRecords: [Int32] = []
     /// Text spans, `Column.allCases.count` per record.
     public private(set) var spans = BatchColumn<Span>()
 

@@ -68,6 +68,7 @@ struct ChargeParser {
         var cursor = structure.cursor()
         // Quoted fields of the record with doubled quotes, unescaped once the record is whole.
         var pendingUnescapes: [(open: Int, close: Int)] = []
+        var blanks: [Int32] = []
         var position = 0
         var line = 0
         while position < n {
@@ -224,6 +225,7 @@ struct ChargeParser {
                     || (length == 1 && base[recordStart] == 0x1A))
             {
                 unparsed[record] = true
+                blanks.append(Int32(truncatingIfNeeded: record))
                 continue
             }
             if let problem {
@@ -251,6 +253,7 @@ struct ChargeParser {
         batch.adoptRecords(
             count: starts.count, start: starts.take(), end: ends.take(), line: lines.take(), unparsed: unparsed.take(),
             spans: spans.take())
+        batch.blankRecords = blanks
         decodeColumns(&batch, sink: &sink)
         return batch
     }

@@ -32,7 +32,14 @@ extension ScrubMetrics {
         var lag = [Int32](repeating: 0, count: departmentNames.count * denseLag)
         var lagAside: [(department: Int32, days: Int32)] = []
         var charges: Int64 = 0
+        // Blank records belong to no group: a spreadsheet's empty rows made a "(none)" department.
+        var blanks = batch.blankRecords.makeIterator()
+        var nextBlank = blanks.next().map { Int($0) } ?? count
         for r in 0..<count {
+            if r == nextBlank {
+                nextBlank = blanks.next().map { Int($0) } ?? count
+                continue
+            }
             let amount = batch.amountCents[r]
             charges &+= amount
             // Numbers the parser gave: below the batch's department count.

@@ -201,6 +201,14 @@ import Zstd
         #expect(String(decoding: try Fixtures.read(dir.file("o/clean.csv")), as: UTF8.self) == header + body + "\n")
         #expect(result.summary.linesIn == 6 && result.summary.linesClean == 6)
         #expect(result.summary.metrics.chargesCents == 17_000)
+        // They are lines of the file, not of any department, payer, provider or week.
+        let metrics = result.summary.metrics
+        for groups in [
+            Array(metrics.departments.values), Array(metrics.payers.values), Array(metrics.providers.values),
+            Array(metrics.weeks.values),
+        ] {
+            #expect(groups.map(\.lines).reduce(0, +) == 2)
+        }
         // Anything more is still a record to hold: spaces, or a field with text.
         let other = try dir.write("y.csv", header + "L1,E1,P1,2026-01-05,99213,1,80.00\n   \n,,,,,,x\n")
         let held = try Fixtures.scrub([other], out: dir.file("p"))
