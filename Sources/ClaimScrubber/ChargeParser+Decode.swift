@@ -453,6 +453,20 @@ private final class RecordDecoder {
         return k == length
     }
 
+    /// Blank, or a footer's label such as `Total`, `Grand Total:` or `TOTALS` (any text with
+    /// "total" in it, case aside): with no date and no procedure, the row sums the lines above it
+    /// wherever the label sits, and its amount is no charge.
+    private func isBlankOrTotal(_ r: Int, _ column: Int) -> Bool {
+        let (p, length) = field(r, column)
+        guard length >= 5 else { return isBlank(r, column) }
+        for k in 0...(length - 5) where p[k] | 0x20 == 0x74 {
+            if p[k + 1] | 0x20 == 0x6F && p[k + 2] | 0x20 == 0x74 && p[k + 3] | 0x20 == 0x61 && p[k + 4] | 0x20 == 0x6C {
+                return true
+            }
+        }
+        return isBlank(r, column)
+    }
+
     @inline(__always)
     private func isWordReadable(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         length <= 8 && base.distance(to: p) <= lastWordStart
@@ -473,8 +487,8 @@ private final class RecordDecoder {
         {
             reportBlankRequired(r, payer, &sink)
             noCharge =
-                isBlank(r, Column.encounterId.index) && isBlank(r, Column.patientId.index)
-                && isBlank(r, Column.serviceDate.index) && isBlank(r, Column.procedureCode.index)
+                isBlank(r, Column.serviceDate.index) && isBlank(r, Column.procedureCode.index)
+                && isBlankOrTotal(r, Column.encounterId.index) && isBlankOrTotal(r, Column.patientId.index)
         }
         let amountIsBlank = hasAmount && isBlank(r, Column.chargeAmount.index)
         if amountIsBlank {

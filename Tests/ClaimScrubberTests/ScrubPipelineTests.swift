@@ -215,8 +215,8 @@ import Zstd
         #expect(held.exitStatus == 1 && held.summary.linesHeld == 2)
     }
 
-    /// A footer's totals row (`Total,,,,,,170.00`) has none of the required fields: it is held
-    /// with its S02s, and its amount is no charge. It was added to the run's dollars, doubling them.
+    /// A footer's totals row (`Total,,,,,,170.00`) has none of the required fields, or only a
+    /// "Total" label in one: it is held with its S02s, and its amount is no charge. It was added to the run's dollars, doubling them.
     @Test func aTotalsRowIsHeldAndItsAmountIsNoCharge() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
@@ -226,6 +226,11 @@ import Zstd
         #expect(result.summary.linesHeld == 1)
         #expect(result.summary.metrics.chargesCents == 17_000 && result.summary.metrics.heldCents == 0)
         #expect(try Fixtures.findings(dir.file("o")).filter { $0["rule"] == "S02" }.count == 4)
+        // The label may sit in a required column: with no date and no procedure, still no charge.
+        let labelled = header + "L1,E1,P1,2026-01-05,99213,1,80.00\n,Grand Total:,,,,1,80.00\n,,TOTALS,,,1,80.00\n"
+        let footer = try Fixtures.scrub([try dir.write("z.csv", labelled)], out: dir.file("q"))
+        #expect(footer.summary.linesHeld == 2)
+        #expect(footer.summary.metrics.chargesCents == 8_000 && footer.summary.metrics.heldCents == 0)
         // One required field present is a charge line missing the others: its amount counts.
         let partial = header + "L1,E1,,,,1,80.00\n"
         let one = try Fixtures.scrub([try dir.write("y.csv", partial)], out: dir.file("p"))
