@@ -463,6 +463,18 @@ struct HL7MessageReaderTests {
                 separator: "\r") + "\r")
         defer { badFolder.remove() }
         #expect(badFindings.map { [$0["rule"]!, $0["value"]!] } == [["S03", "18.00.1"]], "\(badFindings)")
+        // A price with a quantity that is none prices nothing: S03 on the units, the amount empty
+        // (S02). The price alone was the line's charge, 18.00 among the held dollars.
+        var noCount = fields
+        noCount[10] = "2x"
+        let (_, noCountFolder, noCountFindings) = try scrub(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [noCount.joined(separator: "|")]).joined(
+                separator: "\r") + "\r")
+        defer { noCountFolder.remove() }
+        #expect(
+            noCountFindings.map { [$0["rule"]!, $0["field"]!] }.sorted { $0[0] < $1[0] } == [
+                ["S02", "charge_amount"], ["S03", "units"],
+            ], "\(noCountFindings)")
         // A product next to Int64's end: rounding it trapped (signal 4); the amount is too large
         // for a charge line, S03, and the run goes on.
         var huge = fields

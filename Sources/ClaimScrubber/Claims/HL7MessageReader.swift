@@ -580,8 +580,10 @@ final class HL7MessageReader: ClaimUnitReader {
                 let (quotient, remainder) = perCent.dividingFullWidth(price.multipliedFullWidth(by: Int64(count)))
                 let cents = quotient + (remainder >= perCent / 2 ? 1 : remainder <= -perCent / 2 ? -1 : 0)
                 amount = Array(Money.format(cents).utf8)
-            } else if !unit.isEmpty {
-                // Not a price: the line's S03 quotes it, where an empty amount said S02.
+            } else if !unit.isEmpty && unit.withUnsafeBytes({ Money.unitPrice($0) }) == nil {
+                // Not a price: the line's S03 quotes it, where an empty amount said S02. A price
+                // with a quantity that is none leaves the amount empty (S02 beside the units' S03):
+                // the price alone was taken as the line's charge.
                 amount = unit
             }
         }
