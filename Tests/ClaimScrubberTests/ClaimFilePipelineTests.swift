@@ -688,6 +688,7 @@ struct ClaimFilePipelineTests {
             ("HI*", "ABK2", "HI", false),
             ("SV2*", "SV2*", "SV2", true),
             ("SV1*HC:99214*165*UN*", "1:2:1:2:1", "SV107", false),
+            ("SV1*HC:99214*165*UN*", "1:2:1:2::1", "SV107", false),
         ] as [(String, String, String, Bool)])
     func aMissingOrOverlongRequiredElementHoldsItsClaim(
         _ prefix: String, _ edit: String, _ field: String, _ institutional: Bool
@@ -725,6 +726,50 @@ struct ClaimFilePipelineTests {
         #expect(
             ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
                 == ["CLAIM1", "CLAIM3"])
+    }
+
+    /// Amounts and units in an 837 are X12 decimals (type R): a dollar sign, a thousands comma, an
+    /// accounting parenthesis or a trailing minus, which the CSV reading takes, are syntax errors
+    /// a payer's acknowledgment rejects. Such a claim passed clean; it is held with X01 naming the
+    /// element.
+    @Test(
+        arguments: [
+            ("SV1*HC:99214*", "165", "$165.00", "SV102", false),
+            ("SV1*HC:99214*", "165", "165-", "SV102", false),
+            ("SV1*HC:99214*", "165", "(165)", "SV102", false),
+            ("SV1*HC:99214*", "*UN*1", "*UN*1,0", "SV104", false),
+            ("CLM*CLAIM2*", "CLM*CLAIM2*", "CLM*CLAIM2*$", "CLM02", false),
+            ("SV2*", "*UN*", "*UN*+", "SV205", true),
+        ] as [(String, String, String, String, Bool)])
+    func anAmountThatIsNoX12DecimalHoldsItsClaim(
+        _ prefix: String, _ old: String, _ new: String, _ field: String, _ institutional: Bool
+    ) throws {
+        var segments = X12Fixture.standard(institutional: institutional)
+        let claim = try #require(segments.firstIndex { $0.hasPrefix("CLM*CLAIM2*") })
+        let k = try #require(segments[claim...].firstIndex { $0.hasPrefix(prefix) })
+        let edited = segments[k].replacingOccurrences(of: old, with: new)
+        #expect(edited != segments[k])
+        segments[k] = edited
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" && $0["field"] == field }
+        #expect(x01.count == 1 && x01[0]["message"]!.contains("not an X12 decimal"), "\(findings)")
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(held.count == 1 && held[0] == "CLAIM2", "\(held) \(findings)")
+    }
+
+    @Test func x12DecimalsHaveOneForm() {
+        for good in ["165", "165.00", "-20", ".5", "0.125", "1."] {
+            #expect(
+                good.utf8.withContiguousStorageIfAvailable { X12ClaimReader.isX12Decimal(UnsafeRawBufferPointer($0)) }
+                    == true, "\(good)")
+        }
+        for bad in ["", "-", ".", "$1", "1,000", "1.0.0", "+1", "1-", " 1", "1e3"] {
+            #expect(
+                bad.utf8.withContiguousStorageIfAvailable { X12ClaimReader.isX12Decimal(UnsafeRawBufferPointer($0)) }
+                    == false, "\(bad)")
+        }
     }
 
     /// A damaged segment inside a claim (`~sbr` left before a line's DTP*472 in a published file:

@@ -734,6 +734,39 @@ final class X12ClaimReader {
                 + "transaction set")
     }
 
+    /// X01 on the open claim when element `index` of the segment is not empty and not an X12
+    /// decimal (type R: digits with an optional leading minus and one optional decimal point).
+    /// The CSV reading of amounts takes `$1,234.50`, `(54.00)` or `54.00-`; in an 837 they are
+    /// syntax errors a payer's acknowledgment rejects, and such a claim passed clean.
+    private func decimalFinding(_ field: String, element index: Int) {
+        let value = reader.element(index)
+        guard !value.isEmpty, !Self.isX12Decimal(value) else { return }
+        claimX01(
+            field,
+            "\(field) is not an X12 decimal number (digits, an optional leading minus and decimal point; no $, "
+                + "comma, space or trailing sign): a payer's acknowledgment rejects the transaction set")
+    }
+
+    /// Whether `bytes` has the X12 R form: `-`? digits with at most one `.`, at least one digit.
+    static func isX12Decimal(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        if i < bytes.count && bytes[i] == 0x2D { i += 1 }
+        var digits = 0
+        var points = 0
+        while i < bytes.count {
+            let c = bytes[i]
+            if c >= 0x30 && c <= 0x39 {
+                digits += 1
+            } else if c == 0x2E && points == 0 {
+                points = 1
+            } else {
+                return false
+            }
+            i += 1
+        }
+        return digits > 0
+    }
+
     /// X01 on the open claim for a segment of it that ends with a separator (`endsWithSeparator`).
     private func trailingSeparatorFinding() {
         claimX01(
@@ -1092,6 +1125,7 @@ final class X12ClaimReader {
             if reader.component(5, 3).isEmpty {
                 requiredElementFinding("CLM05", "CLM05-3, the claim frequency code, is missing")
             }
+            decimalFinding("CLM02", element: 2)
         }
         lineFindings.removeAll(keepingCapacity: true)
         lineOpen = false
@@ -1336,6 +1370,8 @@ final class X12ClaimReader {
         lineHasService = true
         setProcedure(element: 1)
         records.set(.chargeAmount, reader.element(2))
+        decimalFinding("SV102", element: 2)
+        decimalFinding("SV104", element: 4)
         if reader.element(3).isEmpty {
             requiredElementFinding("SV1", "SV103, the unit of measurement (UN or MJ), is missing")
         }
@@ -1352,12 +1388,13 @@ final class X12ClaimReader {
             if p.isEmpty { continue }
             pointers.append(Self.number(p) ?? 0)
         }
-        if !reader.component(7, 5).isEmpty {
-            // The guide bounds SV107 at four pointers; a fifth was dropped without a word, and the
-            // diagnosis only it pointed at went unchecked into clean.x12.
-            let separator = reader.delimiters.component
-            let count = reader.element(7).reduce(1) { $0 + ($1 == separator ? 1 : 0) }
-            requiredElementFinding("SV107", "SV107 has \(count) diagnosis pointers, past its 4")
+        // The guide bounds SV107 at four components; a fifth pointer was dropped without a word,
+        // and the diagnosis only it pointed at went unchecked into clean.x12 (also after an
+        // empty fifth component, `1:2:3:4::5`).
+        let separator = reader.delimiters.component
+        let components = reader.element(7).reduce(1) { $0 + ($1 == separator ? 1 : 0) }
+        if components > 4 {
+            requiredElementFinding("SV107", "SV107 has \(components) components, past its 4 diagnosis pointers")
         }
     }
 
@@ -1382,6 +1419,8 @@ final class X12ClaimReader {
         }
         records.set(.chargeAmount, reader.element(3))
         records.set(.units, reader.element(5))
+        decimalFinding("SV203", element: 3)
+        decimalFinding("SV205", element: 5)
     }
 
     /// Writes the open service line as a canonical record (scan mode) and notes its place.
