@@ -1,7 +1,7 @@
 /// Decimal money parsed exactly into integer cents; binary floating point never touches an amount.
 public enum Money {
-    /// Parses `-12.5`, `1234.56`, `$1,234.56`, `(12.00)` (accounting negative), `$-12.00`, `12.00-`
-    /// (a trailing minus); nil when malformed
+    /// Parses `-12.5`, `1234.56`, `$1,234.56`, `(12.00)` (accounting negative, with no other
+    /// sign), `$-12.00`, `12.00-` (a trailing minus); nil when malformed
     /// or with more than two decimals that are not zeros. A comma is a thousands separator only in
     /// groups of three (`1,234,567.89`): `12,34` (a decimal comma) or `1,2` would be read a hundred
     /// or ten times over, so they are malformed.
@@ -41,8 +41,10 @@ public enum Money {
         while n > i && bytes[n - 1] == 0x20 { n -= 1 }
         guard i < n else { return nil }
         var negative = false
+        var parenthesised = false
         if bytes[i] == 0x28 && bytes[n - 1] == 0x29 {
             negative = true
+            parenthesised = true
             i += 1
             n -= 1
         }
@@ -62,8 +64,11 @@ public enum Money {
         }
         if !signed && n > i + 1 && bytes[n - 1] == 0x2D {
             negative = !negative
+            signed = true
             n -= 1
         }
+        // Parentheses are the sign: `(-54.00)` or `(54.00-)` would read as a charge.
+        if parenthesised && signed { return nil }
         var whole: Int64 = 0
         var digits = 0
         var significant = 0
@@ -98,8 +103,9 @@ public enum Money {
                 guard !grouped || group == 3 else { return nil }
                 inFraction = true
             } else if c == 0x2C && !inFraction && digits > 0 {
-                // A thousands separator: one to three digits before the first, three between two.
-                guard grouped ? group == 3 : group <= 3 else { return nil }
+                // A thousands separator: one to three digits before the first, three between two,
+                // and not after a zero (`0,125` is a decimal comma, not $125).
+                guard grouped ? group == 3 : group <= 3 && whole != 0 else { return nil }
                 grouped = true
                 group = 0
             } else {

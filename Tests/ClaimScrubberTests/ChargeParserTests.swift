@@ -381,7 +381,9 @@ import Testing
         // Signs as exports write them: before or after the dollar sign, or a trailing minus.
         #expect(cents("$-54.00") == -5400 && cents("54.00-") == -5400 && cents("$1,054.00-") == -105_400)
         #expect(cents("-54.00-") == nil && cents("-$-54") == nil && cents("-") == nil && cents("$-") == nil)
-        for bad in ["12,34", "1,2", "1,,234", "1234,567", "1,23.45", "1,2345.00", "1,234,56", "12,34.5", "1,234,"] {
+        // Parentheses are the sign: another inside them read `(54.00-)` as a charge of 54.00.
+        #expect(cents("(54.00-)") == nil && cents("(-54.00)") == nil && cents("($54.00)") == -5400)
+        for bad in ["0,125", "00,125", "12,34", "1,2", "1,,234", "1234,567", "1,23.45", "1,2345.00", "1,234,56", "12,34.5", "1,234,"] {
             #expect(cents(bad) == nil, "\(bad)")
         }
         let text = "L1,E1,P1,2026-01-05,99213,1,\"12,34\",I10,D\nL2,E1,P1,2026-01-05,99213,1,\"1,234\",I10,D\n"
