@@ -44,8 +44,8 @@ public enum DayNumber {
         }
     }
 
-    /// Parses YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY (also M/D/YYYY), each optionally followed by a
-    /// time of day (`isTimeOfDay`, after a blank or a `T`); `missing` when empty, `malformed` when
+    /// Parses YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY (also M/D/YYYY), YYYY/MM/DD (also YYYY/M/D) or
+    /// DD-MON-YYYY, each optionally followed by a time of day (`isTimeOfDay`, after a blank or a `T`); `missing` when empty, `malformed` when
     /// it is not one of those forms or not a real calendar date.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int32 { parse(bytes, years: 1800, 2200) }
 
@@ -61,9 +61,10 @@ public enum DayNumber {
         let n = bytes.count
         if n == 0 { return missing }
         let iso = n == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D
-        if iso || (n == 8 && bytes[1] != 0x2F) {
+        if iso || (n == 8 && bytes[1] != 0x2F && bytes[4] != 0x2F) {
             // The common forms, ISO and YYYYMMDD (X12 D8 dates, the CMS files), without the
-            // general path's checks per character. (An eight-byte M/D/YYYY has its slash second.)
+            // general path's checks per character. (An eight-byte M/D/YYYY has its slash second,
+            // an eight-byte YYYY/M/D its fifth.)
             let m = iso ? 5 : 4
             let a = iso ? 8 : 6
             let d0 = bytes[0] &- 0x30, d1 = bytes[1] &- 0x30, d2 = bytes[2] &- 0x30, d3 = bytes[3] &- 0x30
@@ -82,7 +83,8 @@ public enum DayNumber {
             return (c >= 0 && c <= 9) ? c : -1000
         }
         if n == 11 && bytes[2] == 0x2D && bytes[6] == 0x2D {
-            // DD-MON-YYYY, Oracle's default date form (Cerner, Meditech exports): `01-JUN-2026`.
+            // DD-MON-YYYY (`01-JUN-2026`), Oracle's date form with a four-digit year as Cerner and
+            // Meditech exports write it (Oracle's default, DD-MON-RR, has two and is not read).
             let day = digit(0) * 10 + digit(1)
             let year = digit(7) * 1000 + digit(8) * 100 + digit(9) * 10 + digit(10)
             let month = monthNumber(bytes[3], bytes[4], bytes[5])

@@ -288,7 +288,7 @@ import Zstd
         #expect(
             rows.map { $0["message"]! } == [
                 "service_date is a date outside the years 1800-2200",
-                "service_date is not a real date (YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY)",
+                "service_date is not a real date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY, YYYY/MM/DD or DD-MON-YYYY)",
             ])
     }
 
