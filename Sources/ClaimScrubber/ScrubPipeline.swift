@@ -332,32 +332,70 @@ public final class ScrubPipeline {
     /// passed lines an MUE edit would hold. Fields are named by position, never by text: a header
     /// run into its first record (a lost line end) holds patient data. Nil when there is none.
     static func unreadFieldsWarning(_ layout: ExtractLayout, columnMapName: String) -> String? {
-        // A column the rules need, and words in a header name (lower case, letters and digits)
-        // that suggest it.
-        let needed: [(columns: [Column], name: String, hints: [String])] = [
-            ([.chargeAmount], "charge_amount", ["amount", "amt", "charge", "price", "fee"]),
-            ([.units], "units", ["unit", "qty", "quantity"]),
-            ([.dx1], "dx1", ["dx", "diag", "icd"]),
-            ([.modifier1, .modifiers], "modifier1", ["mod"]),
-            ([.renderingNpi, .billingNpi], "rendering_npi", ["npi"]),
-            ([.patientDob], "patient_dob", ["dob", "birth"]),
-            ([.patientSex], "patient_sex", ["sex", "gender"]),
+        // A column the rules need, the words of a header name (`headerWords`) that suggest it, and
+        // what its absence does. Whole words: `mod` in MODE_OF_ARRIVAL or `unit` in a nursing
+        // unit's UNIT_NAME suggested modifiers and units.
+        let needed: [(columns: [Column], name: String, words: Set<String>, without: String)] = [
+            (
+                [.chargeAmount], "charge_amount",
+                ["amount", "amt", "charge", "charges", "chg", "price", "fee", "fees"],
+                "without charge_amount amounts are $0"
+            ),
+            ([.units], "units", ["units", "qty", "quantity", "quantities"], "without units every line is 1 unit"),
+            ([.dx1], "dx1", ["dx", "diag", "diagnosis", "diagnoses", "icd"], "without dx1 no diagnosis is checked"),
+            (
+                [.modifier1, .modifiers], "modifier1", ["mod", "mods", "modifier", "modifiers"],
+                "without modifiers no modifier is checked and no NCCI edit is bypassed"
+            ),
+            ([.renderingNpi, .billingNpi], "rendering_npi", ["npi"], "without an NPI none is checked"),
+            (
+                [.patientDob], "patient_dob", ["dob", "birth", "birthdate"],
+                "without patient_dob the age edits (M01) do not run"
+            ),
+            ([.patientSex], "patient_sex", ["sex", "gender"], "without patient_sex the sex edits (M03) do not run"),
         ]
         var suggested: [String] = []
+        var consequences: [String] = []
         for (k, column) in layout.columns.enumerated() where column == nil {
-            let name = Column.normalise(layout.headerNames[k])
+            let words = headerWords(layout.headerNames[k])
             guard
                 let need = needed.first(where: { need in
-                    !need.columns.contains(where: layout.has) && need.hints.contains { name.contains($0) }
+                    !need.columns.contains(where: layout.has) && !need.words.isDisjoint(with: words)
                 })
             else { continue }
             suggested.append("\(k + 1) (\(need.name)?)")
+            if !consequences.contains(need.without) { consequences.append(need.without) }
         }
         guard !suggested.isEmpty else { return nil }
         let fields = suggested.count == 1 ? "field \(suggested[0]) is" : "fields \(Self.list(suggested)) are"
-        return "header \(fields) read as no column, though named like a column the rules need: without "
-            + "charge_amount amounts are $0, without units every line is 1 unit, and the rules of a missing "
-            + "column do not run; map it with \(columnMapName)"
+        return "header \(fields) read as no column, though named like a column the rules need: "
+            + consequences.joined(separator: "; ") + "; map it with \(columnMapName)"
+    }
+
+    /// A header name's words, lower case, trailing digits dropped (`Dx_Code_2` → dx, code;
+    /// `TxAmount` → tx, amount; `ICD10` → icd): split at anything not a letter or digit and where a
+    /// lower-case letter meets an upper-case one.
+    static func headerWords(_ name: String) -> Set<String> {
+        var words: Set<String> = []
+        var word = ""
+        var previousLower = false
+        func finish() {
+            while let last = word.last, last.isNumber { word.removeLast() }
+            if !word.isEmpty { words.insert(word.lowercased()) }
+            word = ""
+        }
+        for c in name {
+            if c.isLetter || c.isNumber {
+                if c.isUppercase && previousLower { finish() }
+                word.append(c)
+                previousLower = c.isLowercase
+            } else {
+                finish()
+                previousLower = false
+            }
+        }
+        finish()
+        return words
     }
 
     /// `a`, `a and b`, `a, b and c`; past eight, `… and N more`.

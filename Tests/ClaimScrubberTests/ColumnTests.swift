@@ -195,7 +195,7 @@ import Testing
 /// An extract whose amount, units or diagnosis column is under a name no alias knows was read with
 /// amounts of $0, units of 1 and no diagnosis checks, without a word: the gate passed lines an MUE
 /// edit would hold. The run now warns, naming the fields read as no column by position (a header
-/// run into its first record holds patient data), and the names Epic-style exports use are aliases.
+/// run into its first record holds patient data).
 @Suite struct UnreadFieldsTests {
     static func warning(_ header: String) throws -> String? {
         let layout = try ExtractLayout(header: Array(header.utf8), file: "x.csv")
@@ -217,5 +217,17 @@ import Testing
             text.hasPrefix("header fields 8 (charge_amount?), 10 (units?) and 11 (dx1?) are read as no column"),
             "\(text)")
         #expect(!text.contains("AMT_X") && !text.contains("P1000023") && !text.contains("12"))
+        #expect(text.contains("amounts are $0") && text.contains("1 unit") && text.contains("no diagnosis"))
+    }
+
+    /// Hints are whole words of the name: a nursing unit's UNIT_NAME or MODE_OF_ARRIVAL is no
+    /// units or modifier column, and the warning names only what the missing columns do.
+    @Test func hintsAreWholeWordsAndTheWarningSaysWhatIsMissing() throws {
+        let base = "encounter_id,patient_id,service_date,procedure_code,charge_amount,units,dx1,rendering_npi"
+        #expect(try Self.warning(base + ",MODE_OF_ARRIVAL,UNIT_NAME,Modality,ChargeDescription\n") == nil)
+        let text = try #require(try Self.warning(base + ",ModifierCode2,BirthDtLocal\n"))
+        #expect(text.hasPrefix("header fields 9 (modifier1?) and 10 (patient_dob?) are read as no column"), "\(text)")
+        #expect(!text.contains("$0") && !text.contains("1 unit") && text.contains("M01"), "\(text)")
+        #expect(ScrubPipeline.headerWords("Dx_Code_2 TxAmount ICD10") == ["dx", "code", "tx", "amount", "icd"])
     }
 }
