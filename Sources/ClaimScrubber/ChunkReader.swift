@@ -52,8 +52,12 @@ public final class ChunkReader {
         self.maxRecordBytes = maxRecordBytes
     }
 
-    /// Whether the record after the header ends with a CR that no LF follows (`readHeader`).
-    public private(set) var recordsEndWithCROnly = false
+    /// Whether the records after the header end with CR only (`endsWithCROnly`), read off the
+    /// bytes `readHeader` read past the header: asked once the header's delimiter and field count
+    /// are known, before the first chunk.
+    public func recordsEndWithCROnly(delimiter: UInt8, fieldCount: Int) -> Bool {
+        Self.endsWithCROnly(carry[...], delimiter: delimiter, fieldCount: fieldCount)
+    }
 
     /// Reads the header record (with its line end); nil when the input is empty.
     /// A UTF-8 byte order mark before it is kept in the returned bytes.
@@ -93,7 +97,6 @@ public final class ChunkReader {
                     // An LF header over records that end with CR only (a file assembled from two
                     // systems) read as one record of the whole file: the run refuses it once the
                     // header has been read as one (`recordsEndWithCROnly`).
-                    recordsEndWithCROnly = Self.bareCRs(in: buffer[(scanned + 1)...], delimiter: delimiter) > 0
                     let header = Array(buffer[0...scanned])
                     carry = Array(buffer[(scanned + 1)...])
                     offset = UInt64(scanned + 1)
@@ -244,28 +247,45 @@ public final class ChunkReader {
         return (end < bytes.count ? end : nil, toEnd, all)
     }
 
-    /// CRs outside quotes that no LF follows, in `bytes` up to their first LF outside quotes (the
-    /// first record after the header), with the quote rule of the header scan.
-    static func bareCRs(in bytes: ArraySlice<UInt8>, delimiter: UInt8) -> Int {
-        var count = 0
+    /// Whether `bytes` (what follows the header) starts, past any blank lines, with a record
+    /// ended by a CR alone: a CR outside quotes followed by neither LF nor CR, after the header's
+    /// number of fields (`fieldCount - 1` delimiters outside quotes). A stray CR inside a field
+    /// of a record (fewer delimiters before it) is no line end; nor is a CR at the end of what was
+    /// read, whose next byte is unknown.
+    static func endsWithCROnly(_ bytes: ArraySlice<UInt8>, delimiter: UInt8, fieldCount: Int) -> Bool {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            if bytes[i] == 0x0A {
+                i += 1
+            } else if bytes[i] == 0x0D && i + 1 < end && bytes[i + 1] == 0x0A {
+                i += 2
+            } else {
+                break
+            }
+        }
+        var delimiters = 0
         var inQuotes = false
         var previous: UInt8 = 0x0A
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
+        while i < end {
             let c = bytes[i]
             if c == 0x22 {
                 if inQuotes {
                     inQuotes = false
-                } else if [delimiter, 0x2C, 0x7C, 0x09, 0x0A, 0x0D].contains(previous) {
+                } else if previous == delimiter || previous == 0x0A {
                     inQuotes = true
                 }
             } else if !inQuotes {
-                if c == 0x0A { break }
-                if c == 0x0D && i + 1 < bytes.endIndex && bytes[i + 1] != 0x0A { count += 1 }
+                if c == 0x0A { return false }
+                if c == delimiter { delimiters += 1 }
+                if c == 0x0D {
+                    guard i + 1 < end, bytes[i + 1] != 0x0A, bytes[i + 1] != 0x0D else { return false }
+                    return delimiters == fieldCount - 1
+                }
             }
             previous = c
             i += 1
         }
-        return count
+        return false
     }
 }

@@ -446,6 +446,14 @@ extension BadInputTests {
         let quoted = try dir.write(
             "quoted.csv", Self.header + "L1,E1,P1,2026-05-01,2026-05-02,99213,1,\"110\r.00\"\r\n" + record + "\r\n")
         #expect(try Fixtures.scrub([quoted], out: dir.file("q")).summary.linesIn == 2)
+        // A blank line after the header hid them: the first record was the empty one.
+        let blank = try dir.write("blank.csv", Self.header + "\n" + record + "\r" + record + "\r")
+        expectStop([blank], in: dir, line: 2, mentioning: ["blank.csv", "CR only", "LF or CRLF"])
+        // A stray CR inside an unquoted field of the first record is no line end: it stopped
+        // the run, while the same record later in the file was read.
+        let stray = try dir.write(
+            "stray.csv", Self.header + "L1,E1,P1,2026-05-01,2026-05-02,99\r213,1,110.00\n" + record + "\n")
+        #expect(try Fixtures.scrub([stray], out: dir.file("s")).summary.linesIn == 2)
     }
 }
 
