@@ -460,7 +460,8 @@ private final class RecordDecoder {
         let (p, length) = field(r, column)
         guard length >= 5 else { return isBlank(r, column) }
         for k in 0...(length - 5) where p[k] | 0x20 == 0x74 {
-            if p[k + 1] | 0x20 == 0x6F && p[k + 2] | 0x20 == 0x74 && p[k + 3] | 0x20 == 0x61 && p[k + 4] | 0x20 == 0x6C {
+            if p[k + 1] | 0x20 == 0x6F && p[k + 2] | 0x20 == 0x74 && p[k + 3] | 0x20 == 0x61 && p[k + 4] | 0x20 == 0x6C
+            {
                 return true
             }
         }
