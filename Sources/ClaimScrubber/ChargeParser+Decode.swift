@@ -550,6 +550,13 @@ private final class RecordDecoder {
             }
         }
         amount[r] = cents
+        // Zero units on a line with a charge (a quantity typed 0, or `0.000` from a feed): no
+        // service to bill, and a payer rejects the line. It passed clean.
+        if unitCount == 0 && cents != 0 && hasUnits && unitsLength > 0 {
+            reportMalformed(
+                r, .units, message: "units is 0 on a line with a charge (a charge bills at least one unit)", payer,
+                &sink)
+        }
         // Codes.
         let (codePointer, codeLength) = field(r, Column.procedureCode.index)
         procedure[r] = procedureCode(codePointer, codeLength)

@@ -309,7 +309,7 @@ import Testing
         ]
         for _ in 0..<1500 {
             amounts.append(String(rng.next() % 2000) + "." + String(10 + rng.next() % 90))
-            units.append(String(rng.next() % 12))
+            units.append(String(1 + rng.next() % 11))
         }
         amounts.append("abc")
         units.append("7")
@@ -329,7 +329,8 @@ import Testing
         let badAmounts = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }.map(\.record)
         #expect(badAmounts == [5, 6, 10, Int32(amounts.count - 1)])
         let badUnits = parsed.findings.filter { $0.rule == .S03 && $0.field == "units" }.map(\.record)
-        #expect(badUnits == [4, 15, 17])
+        // Line 3's units of 0 beside an amount are S03 too.
+        #expect(badUnits == [3, 4, 15, 17])
         // X12 writes a half unit `.5`: a number (it was S03).
         #expect(parsed.batch.units[16] == 500)
         // Units in thousandths, the fraction kept: 12.5 miles, a credit of 0.25 units.
@@ -349,6 +350,17 @@ import Testing
             large.findings.filter { $0.field == "units" }.map(\.message) == [
                 "units is over 2,147,483 (a shifted field?)", "units is over 2,147,483 (a shifted field?)",
                 "units is not a number",
+            ])
+        // Zero units with a charge (or a credit) is S03: no service to bill, and payers reject it.
+        // With no amount it is a line of no charge, and passes.
+        let zero = try Self.parse(
+            Array(
+                "L1,E1,P1,2026-01-05,99213,0,80.00,I10,D\nL2,E1,P1,2026-01-05,99213,0.000,-80.00,I10,D\nL3,E1,P1,2026-01-05,99213,0,0.00,I10,D\n"
+                    .utf8))
+        #expect(
+            zero.findings.filter { $0.field == "units" }.map { [String($0.record), $0.message] } == [
+                ["0", "units is 0 on a line with a charge (a charge bills at least one unit)"],
+                ["1", "units is 0 on a line with a charge (a charge bills at least one unit)"],
             ])
     }
 
