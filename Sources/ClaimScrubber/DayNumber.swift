@@ -108,34 +108,13 @@ public enum DayNumber {
         var month = -1
         var day = -1
         if n >= 8 && n <= 10 {
-            // M/D/YYYY with one- or two-digit month and day.
-            // Month, day and year as they come (no array: one per date was an allocation).
-            var value = (0, 0, 0)
-            var part = 0
-            var digits = 0
-            for i in 0..<n {
-                let c = bytes[i]
-                if c == 0x2F {
-                    if digits == 0 || part == 2 { return malformed }
-                    part += 1
-                    digits = 0
-                } else {
-                    let d = digit(i)
-                    if d < 0 { return malformed }
-                    switch part {
-                    case 0: value.0 = value.0 * 10 + d
-                    case 1: value.1 = value.1 * 10 + d
-                    default: value.2 = value.2 * 10 + d
-                    }
-                    digits += 1
-                }
-            }
-            if part != 2 { return malformed }
-            if digits == 4 {
-                (month, day, year) = value
-            } else if digits <= 2 && bytes[4] == 0x2F && value.0 >= 1000 {
+            // M/D/YYYY with one- or two-digit month and day, or YYYY/M/D.
+            guard let parts = slashParts(bytes, n) else { return malformed }
+            if parts.lastDigits == 4 {
+                (month, day, year) = (parts.0, parts.1, parts.2)
+            } else if parts.lastDigits <= 2 && bytes[4] == 0x2F && parts.0 >= 1000 {
                 // YYYY/MM/DD, year first (unambiguous: a four-digit first part is no month).
-                (year, month, day) = value
+                (year, month, day) = (parts.0, parts.1, parts.2)
             } else {
                 return malformed
             }
@@ -154,26 +133,39 @@ public enum DayNumber {
     static func isDayFirstDate(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var n = bytes.count
         if let space = bytes.firstIndex(of: 0x20) { n = space }
-        guard n >= 8 && n <= 10 else { return false }
-        var parts = [0, 0, 0]
+        guard n >= 8 && n <= 10, let (day, month, year, digits) = slashParts(bytes, n), digits == 4, day >= 13,
+            month >= 1, month <= 12, year >= 1800, year <= 2200
+        else { return false }
+        return day <= daysInMonth(year, month)
+    }
+
+    /// The three numbers of the slashed date in `bytes`' first `n` bytes (`5/1/2026`,
+    /// `2026/05/01`) and the digit count of the last; nil unless three parts of digits, none empty.
+    /// (Values as they come: no array, which was an allocation per date.)
+    @inline(__always)
+    static func slashParts(_ bytes: UnsafeRawBufferPointer, _ n: Int) -> (Int, Int, Int, lastDigits: Int)? {
+        var value = (0, 0, 0)
         var part = 0
         var digits = 0
         for i in 0..<n {
             let c = bytes[i]
             if c == 0x2F {
-                guard digits > 0, part < 2 else { return false }
+                if digits == 0 || part == 2 { return nil }
                 part += 1
                 digits = 0
             } else {
-                guard c &- 0x30 < 10 else { return false }
-                parts[part] = parts[part] * 10 + Int(c &- 0x30)
+                let d = Int(c) &- 0x30
+                if d < 0 || d > 9 { return nil }
+                switch part {
+                case 0: value.0 = value.0 * 10 + d
+                case 1: value.1 = value.1 * 10 + d
+                default: value.2 = value.2 * 10 + d
+                }
                 digits += 1
             }
         }
-        guard part == 2, digits == 4, parts[0] >= 13, parts[1] >= 1, parts[1] <= 12, parts[2] >= 1800,
-            parts[2] <= 2200
-        else { return false }
-        return parts[0] <= daysInMonth(parts[2], parts[1])
+        guard part == 2, digits > 0 else { return nil }
+        return (value.0, value.1, value.2, digits)
     }
 
     /// The month (1–12) of a three-letter English abbreviation in any case (`JUN`, `Jun`), else -1.
@@ -228,13 +220,13 @@ public enum DayNumber {
         // An offset from UTC (`+00:00`, `-05:00`, `-0500`), as ISO 8601 writers add: the date is
         // the date as written, in the time zone of the export.
         if (n - i == 6 || n - i == 5) && (bytes[i] == 0x2B || bytes[i] == 0x2D) && hour < 24 {
-            let offset = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)...])
-            let digits = offset.filter { $0 &- 0x30 < 10 }
-            let colon = offset.count == 5
-            guard digits.count == 4, !colon || offset[2] == 0x3A else { return false }
-            let hours = Int(digits[0] &- 0x30) * 10 + Int(digits[1] &- 0x30)
-            let minutes = Int(digits[2] &- 0x30) * 10 + Int(digits[3] &- 0x30)
-            return hours <= 14 && minutes < 60
+            // HH:MM or HHMM: the minutes start after the colon, if there is one.
+            let h = i + 1
+            let m = n - i == 6 ? i + 4 : i + 3
+            guard n - i == 5 || bytes[i + 3] == 0x3A else { return false }
+            let d = (bytes[h] &- 0x30, bytes[h + 1] &- 0x30, bytes[m] &- 0x30, bytes[m + 1] &- 0x30)
+            guard d.0 < 10, d.1 < 10, d.2 < 10, d.3 < 10 else { return false }
+            return Int(d.0) * 10 + Int(d.1) <= 14 && Int(d.2) * 10 + Int(d.3) < 60
         }
         guard n - i == 3, bytes[i] == 0x20, bytes[i + 2] | 0x20 == 0x6D else { return false }
         let half = bytes[i + 1] | 0x20
