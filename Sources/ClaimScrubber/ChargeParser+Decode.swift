@@ -552,7 +552,8 @@ private final class RecordDecoder {
         amount[r] = cents
         // Zero units on a line with a charge (a quantity typed 0, or `0.000` from a feed): no
         // service to bill, and a payer rejects the line. It passed clean.
-        if unitCount == 0 && cents != 0 && hasUnits && unitsLength > 0 {
+        // A credit of 0 units is a dollar adjustment, and passes.
+        if unitCount == 0 && cents > 0 && hasUnits && unitsLength > 0 {
             reportMalformed(
                 r, .units, message: "units is 0 on a line with a charge (a charge bills at least one unit)", payer,
                 &sink)
