@@ -759,6 +759,32 @@ struct ClaimFilePipelineTests {
         #expect(held.count == 1 && held[0] == "CLAIM2", "\(held) \(findings)")
     }
 
+    /// SV101-1 and SV202-1, the product or service id qualifier, take the guide's codes (HC, ER,
+    /// IV, WK; HP too in SV202): a missing or mistyped one passed clean.
+    @Test(
+        arguments: [
+            ("SV1*HC:99214*", "SV1*HC:", "SV1*HCPCS:", "SV101", false),
+            ("SV1*HC:99214*", "SV1*HC:", "SV1*:", "SV101", false),
+            ("SV2*", "*HC:", "*AB:", "SV202", true),
+        ] as [(String, String, String, String, Bool)])
+    func aProductQualifierTheGuideDoesNotListHoldsItsClaim(
+        _ prefix: String, _ old: String, _ new: String, _ field: String, _ institutional: Bool
+    ) throws {
+        var segments = X12Fixture.standard(institutional: institutional)
+        let claim = try #require(segments.firstIndex { $0.hasPrefix("CLM*CLAIM2*") })
+        let k = try #require(segments[claim...].firstIndex { $0.hasPrefix(prefix) })
+        let edited = segments[k].replacingOccurrences(of: old, with: new)
+        #expect(edited != segments[k], "\(segments[k])")
+        segments[k] = edited
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let x01 = findings.filter { $0["rule"] == "X01" && $0["field"] == field }
+        #expect(x01.count == 1 && x01[0]["message"]!.contains("product or service id qualifier"), "\(findings)")
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(held == ["CLAIM2"], "\(held) \(findings)")
+    }
+
     @Test func x12DecimalsHaveOneForm() {
         for good in ["165", "165.00", "-20", ".5", "0.125", "1."] {
             #expect(

@@ -747,6 +747,22 @@ final class X12ClaimReader {
                 + "comma, space or trailing sign): a payer's acknowledgment rejects the transaction set")
     }
 
+    /// X01 on the open claim when the first component of element `field`'s composite (SV101-1,
+    /// SV202-1: the product or service id qualifier) is not one of the codes the 5010 guide lists:
+    /// a missing or mistyped `HC` (`HCPCS:99213`, `:99213`) passed clean, and a payer's
+    /// acknowledgment rejects it.
+    private func qualifierFinding(_ field: String, allowed: [String]) {
+        let index = field == "SV101" ? 1 : 2
+        let qualifier = reader.component(index, 1)
+        guard !allowed.contains(where: { Self.equals(qualifier, Array($0.utf8)) }) else { return }
+        claimX01(
+            field,
+            "\(field)-1, the product or service id qualifier, is "
+                + (qualifier.isEmpty ? "missing" : "'\(text(UnsafeRawBufferPointer(rebasing: qualifier.prefix(4))))'")
+                + " (the guide allows \(allowed.joined(separator: ", "))): a payer's acknowledgment rejects the "
+                + "transaction set")
+    }
+
     /// Whether `bytes` has the X12 R form: `-`? digits with at most one `.`, at least one digit.
     static func isX12Decimal(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var i = 0
@@ -1368,6 +1384,8 @@ final class X12ClaimReader {
     /// SV1, the professional service: procedure, charge, units, place of service and pointers.
     private func readSV1() {
         lineHasService = true
+        // An empty SV101 is S02 on the procedure code; a code without its qualifier, X01.
+        if !reader.element(1).isEmpty { qualifierFinding("SV101", allowed: ["HC", "ER", "IV", "WK"]) }
         setProcedure(element: 1)
         records.set(.chargeAmount, reader.element(2))
         decimalFinding("SV102", element: 2)
@@ -1406,6 +1424,7 @@ final class X12ClaimReader {
             requiredElementFinding("SV2", "SV204, the unit of measurement (UN or DA), is missing")
         }
         records.set(.revenueCode, reader.element(1))
+        if !reader.element(2).isEmpty { qualifierFinding("SV202", allowed: ["HC", "ER", "HP", "IV", "WK"]) }
         let qualifier = reader.component(2, 1)
         if Self.equals(qualifier, "HP") || Self.equals(qualifier, "IV") || Self.equals(qualifier, "WK")
             || Self.equals(qualifier, "ER")
