@@ -785,6 +785,40 @@ struct ClaimFilePipelineTests {
         #expect(held == ["CLAIM2"], "\(held) \(findings)")
     }
 
+    /// An 837I's admitting diagnosis (ABJ), reasons for visit (APR) and external causes (ABN) are
+    /// ICD-10-CM codes a payer checks: an invalid or header one holds its claim (C04, C05 named by
+    /// the qualifier, once, on the claim's first line). They passed clean, unread. Validity only:
+    /// a male-only admitting diagnosis for a female patient is no M03, and an 837P's are not read.
+    @Test func claimDiagnosesOutsideTheLinesAreCheckedForValidity() throws {
+        var segments = X12Fixture.standard(institutional: true)
+        func addHI(_ claim: String, _ hi: String) throws {
+            let c = try #require(segments.firstIndex { $0.hasPrefix("CLM*\(claim)*") })
+            let k = try #require(segments[c...].firstIndex { $0.hasPrefix("HI*") })
+            segments.insert(hi, at: k + 1)
+            segments = Self.recountingSE(segments)
+        }
+        try addHI("CLAIM1", "HI*ABJ:R07")
+        try addHI("CLAIM2", "HI*ABJ:R079*APR:ZZZ99*ABN:W010XXA")
+        try addHI("CLAIM3", "HI*ABJ:N400")
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        #expect(
+            findings.map { [$0["encounter_id"]!, $0["rule"]!, $0["field"]!, $0["value"]!] } == [
+                ["CLAIM1", "C05", "HI ABJ", "R07"], ["CLAIM2", "C04", "HI APR", "ZZZ99"],
+            ], "\(findings)")
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(held == ["CLAIM1", "CLAIM2"], "\(held)")
+        // In an 837P the qualifiers have no place: not read.
+        var professional = X12Fixture.standard()
+        let c = try #require(professional.firstIndex { $0.hasPrefix("CLM*CLAIM2*") })
+        let k = try #require(professional[c...].firstIndex { $0.hasPrefix("HI*") })
+        professional.insert("HI*APR:ZZZ99", at: k + 1)
+        let (clean, cleanFolder, cleanFindings) = try scrub(X12Fixture.render(Self.recountingSE(professional)))
+        defer { cleanFolder.remove() }
+        #expect(clean.exitStatus == 0 && cleanFindings.isEmpty, "\(cleanFindings)")
+    }
+
     @Test func x12DecimalsHaveOneForm() {
         for good in ["165", "165.00", "-20", ".5", "0.125", "1."] {
             #expect(

@@ -57,6 +57,8 @@ final class CanonicalRecords {
     @exclusivity(unchecked) private var diagnosisLines: CanonicalRecords?
     @exclusivity(unchecked) private var diagnosisOwners: [Int32] = []
     @exclusivity(unchecked) private var diagnosisSlots: [Int16] = []
+    /// The open line's claim diagnoses checked for validity only (`validityDiagnoses`).
+    @exclusivity(unchecked) private var validityOnly: [(kind: Int16, code: [UInt8])] = []
 
     init(capacity: Int = 1 << 20) {
         storage = .allocate(byteCount: max(capacity, 64), alignment: 64)
@@ -204,6 +206,13 @@ final class CanonicalRecords {
         if count > 12 { for k in 0..<count { overflow.append(Array(code(k))) } }
     }
 
+    /// Sets the open line's diagnoses that only their validity concerns (an 837I's admitting
+    /// diagnosis, reasons for visit, external causes: `DiagnosisRecords.Kind`); set before
+    /// `endRecord`, which writes them into diagnosis records of their own.
+    func validityDiagnoses(_ codes: [(kind: Int16, code: [UInt8])]) {
+        validityOnly = codes
+    }
+
     func endRecord() {
         precondition(
             fieldsInRecord == 0 || fieldsInRecord == Self.columns.count,
@@ -211,6 +220,10 @@ final class CanonicalRecords {
         if !overflow.isEmpty {
             addDiagnosisRecords()
             overflow.removeAll(keepingCapacity: true)
+        }
+        if !validityOnly.isEmpty {
+            addValidityRecords()
+            validityOnly.removeAll(keepingCapacity: true)
         }
         spans.append(contentsOf: UnsafeBufferPointer(start: row, count: ChargeBatch.columnCount))
         ends.append(Int32(truncatingIfNeeded: used))
@@ -249,6 +262,32 @@ final class CanonicalRecords {
                 lines.endRecord()
                 diagnosisOwners.append(Int32(ends.count))
             }
+        }
+    }
+
+    /// Writes the open line's validity-only diagnoses as diagnosis records: the line's own fields
+    /// with up to twelve of them in the `dx` fields, their slots marked with their kind.
+    private func addValidityRecords() {
+        let lines = diagnosisLines ?? CanonicalRecords(capacity: 1 << 16)
+        diagnosisLines = lines
+        for from in stride(from: 0, to: validityOnly.count, by: 12) {
+            let part = validityOnly[from..<min(from + 12, validityOnly.count)]
+            for k in 0..<Self.columns.count {
+                let slot = k - Self.firstDiagnosisField
+                if slot >= 0 && slot < 12 {
+                    if slot < part.count {
+                        lines.field(part[from + slot].code)
+                        diagnosisSlots.append(part[from + slot].kind)
+                    } else {
+                        lines.emptyField()
+                        diagnosisSlots.append(-1)
+                    }
+                } else {
+                    lines.field(openField(k))
+                }
+            }
+            lines.endRecord()
+            diagnosisOwners.append(Int32(ends.count))
         }
     }
 
@@ -312,8 +351,30 @@ struct DiagnosisRecords: Sendable {
     var records = ChargeLines()
     /// Per diagnosis record: the line (index since the last `take()`) it stands for.
     var owners: [Int32] = []
-    /// Per diagnosis record, twelve entries: the 0-based diagnosis index of each dx slot, -1 empty.
+    /// Per diagnosis record, twelve entries: the 0-based diagnosis index of each dx slot, -1 empty,
+    /// or a `Kind` (below -1) for a diagnosis checked for validity only.
     var slots: [Int16] = []
+
+    /// Claim diagnoses outside the lines' list (837I HI qualifiers other than ABK/ABF), checked
+    /// for validity only (C04, C05): they are no diagnosis of a line's service, so the age, sex
+    /// and Excludes1 edits do not pair them with the others.
+    enum Kind: Int16, CaseIterable {
+        case admitting = -2
+        case reasonForVisit = -3
+        case externalCause = -4
+
+        /// The HI qualifier (ICD-10-CM).
+        var qualifier: String {
+            switch self {
+            case .admitting: "ABJ"
+            case .reasonForVisit: "APR"
+            case .externalCause: "ABN"
+            }
+        }
+
+        /// The field a finding on it names: the HI element by its qualifier.
+        var field: String { "HI \(qualifier)" }
+    }
 
     var isEmpty: Bool { owners.isEmpty }
 }

@@ -562,7 +562,8 @@ final class ClaimFilePipeline {
     ///
     /// Only C04, C05, M01, M02 (each diagnosis) and M04 (pairs with a diagnosis past the twelfth)
     /// are taken: the line's own record already reports its first twelve diagnoses, M03 (the
-    /// primary only), C06 and every rule of other fields. M04 stays one finding per diagnosis, with
+    /// primary only), C06 and every rule of other fields. Of a validity-only claim diagnosis
+    /// (`DiagnosisRecords.Kind`), C04 and C05, named by its HI qualifier. M04 stays one finding per diagnosis, with
     /// the earliest partner, as on a record.
     static func addDiagnosisFindings(
         _ records: DiagnosisRecords, of batch: ChargeBatch, parser: ChargeParser, rules: [any LineRule],
@@ -581,6 +582,21 @@ final class ClaimFilePipeline {
             let d = Int(finding.record)
             guard d < records.owners.count, let slot = Self.slot(finding.field) else { continue }
             let diagnosis = Int(records.slots[d * 12 + slot])
+            if let kind = DiagnosisRecords.Kind(rawValue: Int16(diagnosis)) {
+                // A claim diagnosis outside the lines' list: its validity only.
+                guard finding.rule == .C04 || finding.rule == .C05 else { continue }
+                let owner = Int(records.owners[d])
+                var renamed = finding
+                renamed.record = Int32(owner)
+                renamed.field = kind.field
+                // Negative: apart from the keys of the diagnoses past the twelfth.
+                let key = -1 - ((d * 12 + slot) * 64 + finding.rule.ordinal)
+                if kept[key] == nil {
+                    kept[key] = (-1, renamed)
+                    order.append(key)
+                }
+                continue
+            }
             guard diagnosis >= 12 else { continue }
             let owner = Int(records.owners[d])
             var partner = -1

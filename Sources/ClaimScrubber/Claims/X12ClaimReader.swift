@@ -159,6 +159,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var statementDate = FieldBytes()
     /// Diagnosis slots in HI order (codes without dots).
     @exclusivity(unchecked) private var diagnoses = FieldList()
+    /// The open claim's diagnoses outside the lines' list (837I ABJ, APR, ABN), for their validity.
+    @exclusivity(unchecked) private var claimOnlyDiagnoses: [(kind: Int16, code: [UInt8])] = []
     @exclusivity(unchecked) private var lineChargeSum: Int64 = 0
     @exclusivity(unchecked) private var lineChargesValid = true
     /// Per service line of the claim: the LX position.
@@ -1125,6 +1127,7 @@ final class X12ClaimReader {
         clear(&claimServiceDate)
         clear(&statementDate)
         diagnoses.removeAll()
+        if !claimOnlyDiagnoses.isEmpty { claimOnlyDiagnoses.removeAll(keepingCapacity: true) }
         lineChargeSum = 0
         lineChargesValid = true
         claimChargeCents = 0
@@ -1333,7 +1336,19 @@ final class X12ClaimReader {
             let qualifier = reader.component(e, 1)
             let isICD10 = Self.equals(qualifier, "ABK") || Self.equals(qualifier, "ABF")
             let isICD9 = Self.equals(qualifier, "BK") || Self.equals(qualifier, "BF")
-            guard isICD10 || isICD9 else { continue }
+            guard isICD10 || isICD9 else {
+                // 837I's admitting diagnosis, patients' reasons for visit and external causes of
+                // injury are ICD-10-CM codes a payer checks too: an invalid one passed clean.
+                if transactionInstitutional,
+                    let kind = DiagnosisRecords.Kind.allCases.first(where: {
+                        Self.equals(qualifier, Array($0.qualifier.utf8))
+                    })
+                {
+                    let code = reader.component(e, 2)
+                    if !code.isEmpty { claimOnlyDiagnoses.append((kind.rawValue, Array(code))) }
+                }
+                continue
+            }
             if Self.equals(qualifier, "ABK") || Self.equals(qualifier, "BK") {
                 principalDiagnoses += 1
                 if principalDiagnoses == 2 {
@@ -1546,6 +1561,8 @@ final class X12ClaimReader {
             records.set(.placeOfService, facilityOrPOS.bytes)
         }
         records.diagnoses(count: dx.count) { diagnoses[dx[$0]] }
+        // On the claim's first line only: the claim is held whole, and one finding says why.
+        if index == 0 && !claimOnlyDiagnoses.isEmpty { records.validityDiagnoses(claimOnlyDiagnoses) }
         records.set(.payerId, payerId.bytes)
         records.endRecord()
     }
