@@ -247,28 +247,31 @@ public final class ChunkReader {
         return (end < bytes.count ? end : nil, toEnd, all)
     }
 
-    /// Whether `bytes` (what follows the header) starts, past any blank lines, with a record
-    /// ended by a CR alone: a CR outside quotes followed by neither LF nor CR, after the header's
-    /// number of fields (`fieldCount - 1` delimiters outside quotes). A stray CR inside a field
-    /// of a record (fewer delimiters before it) is no line end; nor is a CR at the end of what was
-    /// read, whose next byte is unknown.
+    /// Whether the records in `bytes` (what follows the header) end with CR only: their first
+    /// record up to an LF, cut at every CR that no LF follows, gives two parts of more than half
+    /// the header's delimiters (outside quotes) each. One record cut by a stray CR inside a field
+    /// cannot: its two parts share its delimiters. Records short of the header's fields, with a
+    /// trailing delimiter, or after blank lines of CR or LF still are told.
     static func endsWithCROnly(_ bytes: ArraySlice<UInt8>, delimiter: UInt8, fieldCount: Int) -> Bool {
-        var i = bytes.startIndex
-        let end = bytes.endIndex
-        while i < end {
-            if bytes[i] == 0x0A {
-                i += 1
-            } else if bytes[i] == 0x0D && i + 1 < end && bytes[i + 1] == 0x0A {
-                i += 2
-            } else {
-                break
-            }
-        }
+        let half = fieldCount - 1
+        var full = 0
         var delimiters = 0
         var inQuotes = false
         var previous: UInt8 = 0x0A
-        while i < end {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        // Blank LF or CRLF lines before the first record.
+        while i < end && (bytes[i] == 0x0A || (bytes[i] == 0x0D && i + 1 < end && bytes[i + 1] == 0x0A)) {
+            i += bytes[i] == 0x0A ? 1 : 2
+        }
+        func endPart() {
+            if delimiters * 2 > half { full += 1 }
+            delimiters = 0
+            previous = 0x0A
+        }
+        while i < end && full < 2 {
             let c = bytes[i]
+            i += 1
             if c == 0x22 {
                 if inQuotes {
                     inQuotes = false
@@ -276,16 +279,16 @@ public final class ChunkReader {
                     inQuotes = true
                 }
             } else if !inQuotes {
-                if c == 0x0A { return false }
+                if c == 0x0A { break }
                 if c == delimiter { delimiters += 1 }
-                if c == 0x0D {
-                    guard i + 1 < end, bytes[i + 1] != 0x0A, bytes[i + 1] != 0x0D else { return false }
-                    return delimiters == fieldCount - 1
+                if c == 0x0D && (i == end || bytes[i] != 0x0A) {
+                    endPart()
+                    continue
                 }
             }
             previous = c
-            i += 1
         }
-        return false
+        if i == end && !inQuotes { endPart() }
+        return full >= 2
     }
 }

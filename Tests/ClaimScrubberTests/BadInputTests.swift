@@ -454,6 +454,20 @@ extension BadInputTests {
         let stray = try dir.write(
             "stray.csv", Self.header + "L1,E1,P1,2026-05-01,2026-05-02,99\r213,1,110.00\n" + record + "\n")
         #expect(try Fixtures.scrub([stray], out: dir.file("s")).summary.linesIn == 2)
+        // Nor is one in the last field, after all the delimiters (a free-text column at the end).
+        let strayLast = try dir.write(
+            "straylast.csv", Self.header + "L1,E1,P1,2026-05-01,2026-05-02,99213,1,110\r.00\n" + record + "\n")
+        #expect(try Fixtures.scrub([strayLast], out: dir.file("t")).summary.linesIn == 2)
+        // CR-only records after a blank CR line, with a trailing delimiter, or short of the
+        // header's fields are told too: each was read as one record of the whole file (S01).
+        let short = "L1,E1,P1,2026-05-01,2026-05-02,99213"
+        for (name, body) in [
+            ("crblank.csv", "\r" + record + "\r" + record + "\r"), ("trailing.csv", record + ",\r" + record + ",\r"),
+            ("short.csv", short + "\r" + short + "\r"),
+        ] {
+            let path = try dir.write(name, Self.header + body)
+            expectStop([path], in: dir, line: 2, mentioning: [name, "CR only", "LF or CRLF"])
+        }
     }
 }
 
