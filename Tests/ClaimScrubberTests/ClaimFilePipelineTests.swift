@@ -765,6 +765,7 @@ struct ClaimFilePipelineTests {
         arguments: [
             ("SV1*HC:99214*", "SV1*HC:", "SV1*HCPCS:", "SV101", false),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*:", "SV101", false),
+            ("SV1*HC:99214*", "SV1*HC:", "SV1*", "SV101", false),
             ("SV2*", "*HC:", "*AB:", "SV202", true),
         ] as [(String, String, String, String, Bool)])
     func aProductQualifierTheGuideDoesNotListHoldsItsClaim(
@@ -781,6 +782,9 @@ struct ClaimFilePipelineTests {
         #expect(result.exitStatus == 1)
         let x01 = findings.filter { $0["rule"] == "X01" && $0["field"] == field }
         #expect(x01.count == 1 && x01[0]["message"]!.contains("product or service id qualifier"), "\(findings)")
+        // A code with no qualifier before it is a missing qualifier, not one named by the code.
+        #expect(!x01[0]["message"]!.contains("9921"), "\(x01)")
+        #expect(x01[0]["message"]!.contains(new.hasSuffix("HCPCS:") || new.hasSuffix("AB:") ? "is '" : "is missing"))
         let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
         #expect(held == ["CLAIM2"], "\(held) \(findings)")
     }

@@ -475,6 +475,15 @@ struct HL7MessageReaderTests {
             noCountFindings.map { [$0["rule"]!, $0["field"]!] }.sorted { $0[0] < $1[0] } == [
                 ["S02", "charge_amount"], ["S03", "units"],
             ], "\(noCountFindings)")
+        // A unit price with a quantity of 0 bills nothing: S03 on the units, as a CSV line of 0
+        // units with a charge. It was priced 0.00 and passed clean.
+        var zero = fields
+        zero[10] = "0"
+        let (_, zeroFolder, zeroFindings) = try scrub(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [zero.joined(separator: "|")]).joined(
+                separator: "\r") + "\r")
+        defer { zeroFolder.remove() }
+        #expect(zeroFindings.map { [$0["rule"]!, $0["field"]!] } == [["S03", "units"]], "\(zeroFindings)")
         // A product next to Int64's end: rounding it trapped (signal 4); the amount is too large
         // for a charge line, S03, and the run goes on.
         var huge = fields

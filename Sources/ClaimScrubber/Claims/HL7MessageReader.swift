@@ -580,6 +580,18 @@ final class HL7MessageReader: ClaimUnitReader {
                 let (quotient, remainder) = perCent.dividingFullWidth(price.multipliedFullWidth(by: Int64(count)))
                 let cents = quotient + (remainder >= perCent / 2 ? 1 : remainder <= -perCent / 2 ? -1 : 0)
                 amount = Array(Money.format(cents).utf8)
+                if count == 0 && price > 0 {
+                    // A unit priced and none billed: no service to bill, as a line of 0 units with
+                    // a charge (S03 there). Priced at 0.00 it passed clean.
+                    lineFindings.append(
+                        (
+                            lineIds.count - 1,
+                            ClaimFileFinding(
+                                claims: claimOrdinal..<claimOrdinal + 1, rule: .S03, position: position, field: "units",
+                                value: "0",
+                                message: "units is 0 on a line with a unit price (FT1-12): nothing is billed")
+                        ))
+                }
             } else if !unit.isEmpty && unit.withUnsafeBytes({ Money.unitPrice($0) }) == nil {
                 // Not a price: the line's S03 quotes it, where an empty amount said S02. A price
                 // with a quantity that is none leaves the amount empty (S02 beside the units' S03):

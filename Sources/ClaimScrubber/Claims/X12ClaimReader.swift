@@ -749,20 +749,28 @@ final class X12ClaimReader {
                 + "comma, space or trailing sign): a payer's acknowledgment rejects the transaction set")
     }
 
-    /// X01 on the open claim when the first component of element `field`'s composite (SV101-1,
-    /// SV202-1: the product or service id qualifier) is not one of the codes the 5010 guide lists:
-    /// a missing or mistyped `HC` (`HCPCS:99213`, `:99213`) passed clean, and a payer's
-    /// acknowledgment rejects it.
-    private func qualifierFinding(_ field: String, allowed: [String]) {
-        let index = field == "SV101" ? 1 : 2
+    /// X01 on the open claim when the first component of element `index`'s composite (SV101-1,
+    /// SV202-1: the product or service id qualifier) is not one of the codes the 5010 guide lists
+    /// (HC, ER, IV, WK; HP too in SV202): a missing or mistyped `HC` (`HCPCS:99213`, `99213`)
+    /// passed clean, and a payer's acknowledgment rejects it. Compared as static strings: every
+    /// service line takes this test.
+    private func qualifierFinding(element index: Int) {
         let qualifier = reader.component(index, 1)
-        guard !allowed.contains(where: { Self.equals(qualifier, Array($0.utf8)) }) else { return }
+        if Self.equals(qualifier, "HC") || Self.equals(qualifier, "ER") || Self.equals(qualifier, "IV")
+            || Self.equals(qualifier, "WK") || (index == 2 && Self.equals(qualifier, "HP"))
+        {
+            return
+        }
+        let field = index == 1 ? "SV101" : "SV202"
+        let separator = reader.delimiters.component
+        // No component separator: the element is the code alone, with no qualifier before it.
+        let written = reader.element(index).contains(separator) && !qualifier.isEmpty
         claimX01(
             field,
             "\(field)-1, the product or service id qualifier, is "
-                + (qualifier.isEmpty ? "missing" : "'\(text(UnsafeRawBufferPointer(rebasing: qualifier.prefix(4))))'")
-                + " (the guide allows \(allowed.joined(separator: ", "))): a payer's acknowledgment rejects the "
-                + "transaction set")
+                + (written ? "'\(text(UnsafeRawBufferPointer(rebasing: qualifier.prefix(4))))'" : "missing")
+                + ", not one the guide allows (HC, ER, IV, WK\(index == 2 ? ", HP" : "")): a payer's acknowledgment "
+                + "rejects the transaction set")
     }
 
     /// Whether `bytes` has the X12 R form: `-`? digits with at most one `.`, at least one digit.
@@ -1400,7 +1408,7 @@ final class X12ClaimReader {
     private func readSV1() {
         lineHasService = true
         // An empty SV101 is S02 on the procedure code; a code without its qualifier, X01.
-        if !reader.element(1).isEmpty { qualifierFinding("SV101", allowed: ["HC", "ER", "IV", "WK"]) }
+        if !reader.element(1).isEmpty { qualifierFinding(element: 1) }
         setProcedure(element: 1)
         records.set(.chargeAmount, reader.element(2))
         decimalFinding("SV102", element: 2)
@@ -1439,7 +1447,7 @@ final class X12ClaimReader {
             requiredElementFinding("SV2", "SV204, the unit of measurement (UN or DA), is missing")
         }
         records.set(.revenueCode, reader.element(1))
-        if !reader.element(2).isEmpty { qualifierFinding("SV202", allowed: ["HC", "ER", "HP", "IV", "WK"]) }
+        if !reader.element(2).isEmpty { qualifierFinding(element: 2) }
         let qualifier = reader.component(2, 1)
         if Self.equals(qualifier, "HP") || Self.equals(qualifier, "IV") || Self.equals(qualifier, "WK")
             || Self.equals(qualifier, "ER")
