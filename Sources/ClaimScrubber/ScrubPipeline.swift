@@ -332,35 +332,51 @@ public final class ScrubPipeline {
     /// passed lines an MUE edit would hold. Fields are named by position, never by text: a header
     /// run into its first record (a lost line end) holds patient data. Nil when there is none.
     static func unreadFieldsWarning(_ layout: ExtractLayout, columnMapName: String) -> String? {
-        // A column the rules need, the words of a header name (`headerWords`) that suggest it, and
-        // what its absence does. Whole words: `mod` in MODE_OF_ARRIVAL or `unit` in a nursing
-        // unit's UNIT_NAME suggested modifiers and units.
-        let needed: [(columns: [Column], name: String, words: Set<String>, without: String)] = [
+        // A column the rules need; what in a header name suggests it: text found anywhere in the
+        // name (lower case, letters and digits only: `TXAMT`, `PATDOB`, `ICD10CM`) where no other
+        // column's name holds it, whole words (`headerWords`) where one may (`mod` in
+        // MODE_OF_ARRIVAL, `charge` in DISCHARGE_DATE, `sex` in ESSEX); and what its absence does.
+        let needed: [(columns: [Column], name: String, anywhere: [String], words: Set<String>, without: String)] = [
             (
-                [.chargeAmount], "charge_amount",
-                ["amount", "amt", "charge", "charges", "chg", "price", "fee", "fees"],
+                [.chargeAmount], "charge_amount", ["amount", "amt", "chg"],
+                ["charge", "charges", "price", "fee", "fees"],
                 "without charge_amount amounts are $0"
             ),
-            ([.units], "units", ["units", "qty", "quantity", "quantities"], "without units every line is 1 unit"),
-            ([.dx1], "dx1", ["dx", "diag", "diagnosis", "diagnoses", "icd"], "without dx1 no diagnosis is checked"),
             (
-                [.modifier1, .modifiers], "modifier1", ["mod", "mods", "modifier", "modifiers"],
+                [.units], "units", ["units", "qty", "quantity", "quantities"], ["unit"],
+                "without units every line is 1 unit"
+            ),
+            (
+                [.dx1], "dx1", ["diag", "icd"], ["dx"], "without dx1 no diagnosis is checked"
+            ),
+            (
+                [.modifier1, .modifiers], "modifier1", ["modifier"], ["mod", "mods"],
                 "without modifiers no modifier is checked and no NCCI edit is bypassed"
             ),
-            ([.renderingNpi, .billingNpi], "rendering_npi", ["npi"], "without an NPI none is checked"),
+            ([.renderingNpi, .billingNpi], "rendering_npi", ["npi"], [], "without an NPI none is checked"),
             (
-                [.patientDob], "patient_dob", ["dob", "birth", "birthdate"],
+                [.patientDob], "patient_dob", ["dob", "birth"], [],
                 "without patient_dob the age edits (M01) do not run"
             ),
-            ([.patientSex], "patient_sex", ["sex", "gender"], "without patient_sex the sex edits (M03) do not run"),
+            (
+                [.patientSex], "patient_sex", ["gender"], ["sex"],
+                "without patient_sex the sex edits (M03) do not run"
+            ),
         ]
+        // A unit named for a place (a nursing unit's UNIT_NAME, UNIT_ID) is no count.
+        let placeWords: Set<String> = ["name", "id", "code", "desc", "description", "type", "dept", "nursing", "loc"]
         var suggested: [String] = []
         var consequences: [String] = []
         for (k, column) in layout.columns.enumerated() where column == nil {
             let words = headerWords(layout.headerNames[k])
+            let name = Column.normalise(layout.headerNames[k])
             guard
                 let need = needed.first(where: { need in
-                    !need.columns.contains(where: layout.has) && !need.words.isDisjoint(with: words)
+                    guard !need.columns.contains(where: layout.has) else { return false }
+                    if need.anywhere.contains(where: { name.contains($0) }) { return true }
+                    let matched = need.words.intersection(words)
+                    if matched == ["unit"] { return words.isDisjoint(with: placeWords) }
+                    return !matched.isEmpty
                 })
             else { continue }
             suggested.append("\(k + 1) (\(need.name)?)")

@@ -223,6 +223,21 @@ import Testing
     /// Hints are whole words of the name: a nursing unit's UNIT_NAME or MODE_OF_ARRIVAL is no
     /// units or modifier column, and the warning names only what the missing columns do.
     @Test func hintsAreWholeWordsAndTheWarningSaysWhatIsMissing() throws {
+        // Without units or a modifier column: a nursing unit, an arrival mode, a modality and a
+        // discharge date suggest neither (nor an amount, nor a sex).
+        let bare = "encounter_id,patient_id,service_date,procedure_code,dx1,rendering_npi"
+        #expect(try Self.warning(bare + ",MODE_OF_ARRIVAL,UNIT_NAME,Modality,DISCHARGE_DATE,ESSEX_SITE\n") == nil)
+        // Names run together, or a unit count, still do.
+        for (field, column) in [
+            ("TXAMT", "charge_amount"), ("CHGAMT", "charge_amount"), ("Unit", "units"), ("SVC_UNIT", "units"),
+            ("UNIT_CNT", "units"), ("DIAGCODE1", "dx1"), ("ICD10CM", "dx1"), ("PATDOB", "patient_dob"),
+            ("CPT_MOD_2", "modifier1"),
+        ] {
+            let said = try Self.warning("encounter_id,patient_id,service_date,procedure_code,\(field)\n")
+            #expect(
+                said?.hasPrefix("header field 5 (\(column)?) is read as no column") == true,
+                "\(field): \(said ?? "nil")")
+        }
         let base = "encounter_id,patient_id,service_date,procedure_code,charge_amount,units,dx1,rendering_npi"
         #expect(try Self.warning(base + ",MODE_OF_ARRIVAL,UNIT_NAME,Modality,ChargeDescription\n") == nil)
         let text = try #require(try Self.warning(base + ",ModifierCode2,BirthDtLocal\n"))
