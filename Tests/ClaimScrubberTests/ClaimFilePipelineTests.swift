@@ -1108,6 +1108,37 @@ struct ClaimFilePipelineTests {
         }
     }
 
+    /// A line dated by its claim's range, a claim-level DTP*472 RD8 (837P) or the statement period
+    /// DTP*434 (837I), is D01 when that range ends after the as-of date, as a line's own range is:
+    /// only the start was read, and the lines passed.
+    @Test(arguments: [false, true])
+    func aClaimRangeEndingAfterTheAsOfDateIsD01ForLinesItDates(institutional: Bool) throws {
+        var segments = X12Fixture.standard(institutional: institutional)
+        let claim = try #require(segments.firstIndex { $0.hasPrefix("CLM*CLAIM2*") })
+        let end = segments[(claim + 1)...].firstIndex { $0.hasPrefix("CLM*") || $0.hasPrefix("SE*") }!
+        // CLAIM2's lines lose their own dates.
+        segments = segments.enumerated().filter {
+            !($0.offset > claim && $0.offset < end && $0.element.hasPrefix("DTP*472*"))
+        }
+        .map(\.element)
+        if institutional {
+            let dtp = try #require(segments[claim...].firstIndex { $0.hasPrefix("DTP*434*") })
+            segments[dtp] = "DTP*434*RD8*20260625-20260705"
+        } else {
+            segments.insert("DTP*472*RD8*20260625-20260705", at: claim + 1)
+        }
+        let (result, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 1)
+        let d01 = findings.filter { $0["rule"] == "D01" }
+        #expect(
+            !d01.isEmpty && d01.allSatisfy { $0["encounter_id"] == "CLAIM2" && $0["value"] == "2026-07-05" },
+            "\(findings)")
+        let range = institutional ? "the claim's statement period (DTP*434)" : "the claim's date range (DTP*472)"
+        #expect(d01.first?["message"]?.hasPrefix("\(range) ends 2026-07-05") == true, "\(d01)")
+        #expect(findings.filter { $0["rule"] != "D01" }.isEmpty, "\(findings)")
+    }
+
     /// An LX with no SV1 or SV2 after it (an LX repeated, or its service segment lost) is X01
     /// naming it; it was held by S02 on its empty fields alone (found by fuzzing).
     @Test func anLXWithoutItsServiceIsX01() throws {

@@ -16,10 +16,12 @@ struct ClaimFileFinding: Sendable {
     var rangeEnd: Int32?
 
     /// The D01 of a line whose date range ends on `end` (kept when that is after the as-of date).
-    static func rangeEnd(_ end: Int32, claim: Int, position: Int) -> ClaimFileFinding {
+    static func rangeEnd(
+        _ end: Int32, claim: Int, position: Int, of range: String = "the line's date range"
+    ) -> ClaimFileFinding {
         var finding = ClaimFileFinding(
             claims: claim..<claim + 1, rule: .D01, position: position, field: "service_date",
-            value: DayNumber.format(end), message: "the line's date range ends \(DayNumber.format(end))")
+            value: DayNumber.format(end), message: "\(range) ends \(DayNumber.format(end))")
         finding.rangeEnd = end
         return finding
     }
@@ -157,6 +159,10 @@ final class X12ClaimReader {
     private var claimHasOriginalReference = false
     @exclusivity(unchecked) private var claimServiceDate = FieldBytes()
     @exclusivity(unchecked) private var statementDate = FieldBytes()
+    /// The end of the claim's DTP*472 or DTP*434 RD8 range, where it is after the start, and
+    /// the DTP's position: the D01 of a line dated by the claim's range (`closeLine`).
+    @exclusivity(unchecked) private var claimDateEnd: (day: Int32, position: Int)?
+    @exclusivity(unchecked) private var statementEnd: (day: Int32, position: Int)?
     /// Diagnosis slots in HI order (codes without dots).
     @exclusivity(unchecked) private var diagnoses = FieldList()
     /// The open claim's diagnoses outside the lines' list (837I ABJ, APR, ABN), for their validity.
@@ -1134,6 +1140,8 @@ final class X12ClaimReader {
         inOtherPayerLoops = false
         clear(&claimServiceDate)
         clear(&statementDate)
+        claimDateEnd = nil
+        statementEnd = nil
         diagnoses.removeAll()
         if !claimOnlyDiagnoses.isEmpty { claimOnlyDiagnoses.removeAll(keepingCapacity: true) }
         lineChargeSum = 0
@@ -1233,9 +1241,11 @@ final class X12ClaimReader {
                     noteRangeEnd()
                 } else {
                     dateFrom(into: &claimServiceDate)
+                    claimDateEnd = rangeEndDay()
                 }
             } else if Self.equals(qualifier, "434") && !lineOpen {
                 dateFrom(into: &statementDate)
+                statementEnd = rangeEndDay()
             }
         case Self.SBR where !lineOpen:
             inOtherPayerLoops = true
@@ -1294,13 +1304,19 @@ final class X12ClaimReader {
     /// A line's RD8 range (`20260625-20260705`): its end, for the D01 of a range that ends after
     /// the as-of date (only the start is the line's date of service: such a line passed).
     private func noteRangeEnd() {
+        guard let end = rangeEndDay() else { return }
+        lineFindings.append(
+            (linePositions.count, .rangeEnd(end.day, claim: claimOrdinal, position: end.position)))
+    }
+
+    /// The current DTP's RD8 range end and position, when it is a date after the range's start.
+    private func rangeEndDay() -> (day: Int32, position: Int)? {
         let value = reader.element(3)
-        guard Self.equals(reader.element(2), "RD8"), let dash = value.firstIndex(of: 0x2D) else { return }
+        guard Self.equals(reader.element(2), "RD8"), let dash = value.firstIndex(of: 0x2D) else { return nil }
         let endText = UnsafeRawBufferPointer(rebasing: value[(dash + 1)...])
         let end = DayNumber.parse(endText)
-        guard DayNumber.isDate(end), end > DayNumber.parse(date()) else { return }
-        lineFindings.append(
-            (linePositions.count, .rangeEnd(end, claim: claimOrdinal, position: reader.position)))
+        guard DayNumber.isDate(end), end > DayNumber.parse(date()) else { return nil }
+        return (end, reader.position)
     }
 
     /// The procedure code and its four modifiers from a composite (SV101, SV202): components 2–6,
@@ -1554,6 +1570,18 @@ final class X12ClaimReader {
         }
         if records.isEmpty(.serviceDate) {
             records.set(.serviceDate, !claimServiceDate.isEmpty ? claimServiceDate.bytes : statementDate.bytes)
+            // Dated by the claim's range: a range that ends after the as-of date is D01 as a
+            // line's own is (services not yet rendered); only its start was checked.
+            let byClaim = !claimServiceDate.isEmpty
+            if let end = byClaim ? claimDateEnd : statementDate.isEmpty ? nil : statementEnd {
+                lineFindings.append(
+                    (
+                        index,
+                        .rangeEnd(
+                            end.day, claim: claimOrdinal, position: end.position,
+                            of: byClaim ? "the claim's date range (DTP*472)" : "the claim's statement period (DTP*434)")
+                    ))
+            }
         }
         // post_date and department: an 837 has none.
         if records.isEmpty(.renderingNpi) {
