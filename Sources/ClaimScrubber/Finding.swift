@@ -52,6 +52,12 @@ public struct FindingSink {
 
     public var isEmpty: Bool { findings.isEmpty }
 
+    /// Drops the findings `shouldDrop` picks (a claim-file line whose code the reader knows is of
+    /// a code set no rule checks).
+    mutating func removeAll(where shouldDrop: (Finding) -> Bool) {
+        findings.removeAll(where: shouldDrop)
+    }
+
     /// Findings in record order, then catalog order (stable whatever order rules ran in).
     mutating func sort() {
         // Integers first: the texts are compared (and retained) only for one rule's findings on

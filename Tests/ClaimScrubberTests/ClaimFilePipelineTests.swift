@@ -823,6 +823,31 @@ struct ClaimFilePipelineTests {
         #expect(clean.exitStatus == 0 && cleanFindings.isEmpty, "\(cleanFindings)")
     }
 
+    /// An SV101 code under ER, IV or WK (a jurisdiction's, home-infusion or ABC code) is no HCPCS
+    /// code: it was C01 and held its claim. It is not checked, and C06 (a warning) says so.
+    @Test(arguments: [("WK", "ABC codes (WK)"), ("IV", "home infusion codes (IV)")])
+    func aCodeOfAnotherCodeSetIsNotCheckedAndSaysSo(qualifier: String, codeSet: String) throws {
+        var segments = X12Fixture.standard()
+        let claim = try #require(segments.firstIndex { $0.hasPrefix("CLM*CLAIM2*") })
+        let k = try #require(segments[claim...].firstIndex { $0.hasPrefix("SV1*HC:99214*") })
+        segments[k] = segments[k].replacingOccurrences(of: "SV1*HC:99214*", with: "SV1*\(qualifier):ABBAA*")
+        let (result, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 0)
+        #expect(
+            findings.map { [$0["encounter_id"]!, $0["rule"]!, $0["severity"]!, $0["field"]!, $0["value"]!] } == [
+                ["CLAIM2", "C06", "warning", "procedure_code", codeSet]
+            ], "\(findings)")
+        #expect(
+            ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+                == ["CLAIM1", "CLAIM2", "CLAIM3"])
+        // Under HC the same code is C01, as before.
+        segments[k] = segments[k].replacingOccurrences(of: "SV1*\(qualifier):", with: "SV1*HC:")
+        let (_, hcFolder, hcFindings) = try scrub(X12Fixture.render(segments))
+        defer { hcFolder.remove() }
+        #expect(hcFindings.map { $0["rule"]! } == ["C01"], "\(hcFindings)")
+    }
+
     @Test func x12DecimalsHaveOneForm() {
         for good in ["165", "165.00", "-20", ".5", "0.125", "1."] {
             #expect(

@@ -459,6 +459,15 @@ final class ClaimFilePipeline {
         if !input.diagnoses.isEmpty {
             addDiagnosisFindings(input.diagnoses, of: batch, parser: parser, rules: rules, context: context, to: &sink)
         }
+        // A code of another code set (SV101-1 ER, IV, WK) is no HCPCS code: what the procedure
+        // code rules said of it goes; the reader's C06 says it is not checked.
+        let otherCodeSet = Set(input.recordFindings.filter { $0.1.procedureOfOtherCodeSet }.map(\.0))
+        if !otherCodeSet.isEmpty {
+            sink.removeAll { finding in
+                otherCodeSet.contains(finding.record) && finding.field == "procedure_code"
+                    && [.C01, .C02, .C03, .C06].contains(finding.rule)
+            }
+        }
         // Where each claim-file finding points, by record, rule and message: one record can hold
         // several findings of one rule (an HL7 message with FT1s before its PID has one per FT1).
         struct PositionKey: Hashable {

@@ -11,6 +11,9 @@ struct ClaimFileFinding: Sendable {
     var message: String
     /// The line is no charge (an HL7 payment or adjustment): it stays out of the encounter edits.
     var notACharge = false
+    /// The line's procedure code is of a code set other than HCPCS and CPT (SV101-1 ER, IV or
+    /// WK): the procedure code rules' findings on it are dropped, this finding (C06) says why.
+    var procedureOfOtherCodeSet = false
     /// The last day of a line's date range (DTP*472 RD8): a D01 when the range ends after the
     /// run's as-of date while it starts on or before it (`ClaimFilePipeline.process` decides).
     var rangeEnd: Int32?
@@ -1426,6 +1429,23 @@ final class X12ClaimReader {
         // An empty SV101 is S02 on the procedure code; a code without its qualifier, X01.
         if !reader.element(1).isEmpty { qualifierFinding(element: 1) }
         setProcedure(element: 1)
+        let qualifier = reader.component(1, 1)
+        let codeSet =
+            Self.equals(qualifier, "WK")
+            ? "ABC codes (WK)"
+            : Self.equals(qualifier, "IV")
+                ? "home infusion codes (IV)" : Self.equals(qualifier, "ER") ? "jurisdiction-specific codes (ER)" : nil
+        if let codeSet, !reader.component(1, 2).isEmpty {
+            // Not a HCPCS code: C01 held a valid line. No release of such a code set is loaded, so
+            // the code is not checked, and C06 (a warning) says so, as for a date no release serves.
+            var finding = ClaimFileFinding(
+                claims: claimOrdinal..<claimOrdinal + 1, rule: .C06, position: reader.position, field: "procedure_code",
+                value: codeSet,
+                message: "SV101-1 says the code is of \(codeSet), not HCPCS: no release of that code set is loaded, "
+                    + "so the code is not checked")
+            finding.procedureOfOtherCodeSet = true
+            lineFindings.append((linePositions.count, finding))
+        }
         records.set(.chargeAmount, reader.element(2))
         decimalFinding("SV102", element: 2)
         decimalFinding("SV104", element: 4)
