@@ -455,45 +455,36 @@ struct HL7MessageReaderTests {
                     separator: "\r"))
             #expect(priced.contains(",\(quantity),\(charge),"), "\(priced)")
         }
+        // The findings of one message of this charge with FT1-10 and FT1-12 edited.
+        func findings(quantity: String? = nil, price: String? = nil) throws -> (Int32, [[String: String]]) {
+            var edited = fields
+            if let quantity { edited[10] = quantity }
+            if let price { edited[12] = price }
+            let (result, folder, findings) = try scrub(
+                HL7Fixture.message(control: "M1", visit: "V1", charges: [edited.joined(separator: "|")]).joined(
+                    separator: "\r") + "\r")
+            defer { folder.remove() }
+            return (result.exitStatus, findings)
+        }
         // A price that is none is S03 quoting it, not an empty amount (S02).
-        var bad = fields
-        bad[12] = "18.00.1"
-        let (_, badFolder, badFindings) = try scrub(
-            HL7Fixture.message(control: "M1", visit: "V1", charges: [bad.joined(separator: "|")]).joined(
-                separator: "\r") + "\r")
-        defer { badFolder.remove() }
-        #expect(badFindings.map { [$0["rule"]!, $0["value"]!] } == [["S03", "18.00.1"]], "\(badFindings)")
+        let bad = try findings(price: "18.00.1").1
+        #expect(bad.map { [$0["rule"]!, $0["value"]!] } == [["S03", "18.00.1"]], "\(bad)")
         // A price with a quantity that is none prices nothing: S03 on the units, the amount empty
         // (S02). The price alone was the line's charge, 18.00 among the held dollars.
-        var noCount = fields
-        noCount[10] = "2x"
-        let (_, noCountFolder, noCountFindings) = try scrub(
-            HL7Fixture.message(control: "M1", visit: "V1", charges: [noCount.joined(separator: "|")]).joined(
-                separator: "\r") + "\r")
-        defer { noCountFolder.remove() }
+        let noCount = try findings(quantity: "2x").1
         #expect(
-            noCountFindings.map { [$0["rule"]!, $0["field"]!] }.sorted { $0[0] < $1[0] } == [
+            noCount.map { [$0["rule"]!, $0["field"]!] }.sorted { $0[0] < $1[0] } == [
                 ["S02", "charge_amount"], ["S03", "units"],
-            ], "\(noCountFindings)")
+            ], "\(noCount)")
         // A unit price with a quantity of 0 bills nothing: S03 on the units, as a CSV line of 0
         // units with a charge. It was priced 0.00 and passed clean.
-        var zero = fields
-        zero[10] = "0"
-        let (_, zeroFolder, zeroFindings) = try scrub(
-            HL7Fixture.message(control: "M1", visit: "V1", charges: [zero.joined(separator: "|")]).joined(
-                separator: "\r") + "\r")
-        defer { zeroFolder.remove() }
-        #expect(zeroFindings.map { [$0["rule"]!, $0["field"]!] } == [["S03", "units"]], "\(zeroFindings)")
+        let zero = try findings(quantity: "0").1
+        #expect(zero.map { [$0["rule"]!, $0["field"]!] } == [["S03", "units"]], "\(zero)")
         // A product next to Int64's end: rounding it trapped (signal 4); the amount is too large
         // for a charge line, S03, and the run goes on.
-        var huge = fields
-        (huge[10], huge[12]) = ("923445.05", "99880031.16")
-        let (result, folder, findings) = try scrub(
-            HL7Fixture.message(control: "M1", visit: "V1", charges: [huge.joined(separator: "|")]).joined(
-                separator: "\r") + "\r")
-        defer { folder.remove() }
-        #expect(result.exitStatus == 1)
-        #expect(findings.map { [$0["rule"]!, $0["field"]!] } == [["S03", "charge_amount"]], "\(findings)")
+        let (status, huge) = try findings(quantity: "923445.05", price: "99880031.16")
+        #expect(status == 1)
+        #expect(huge.map { [$0["rule"]!, $0["field"]!] } == [["S03", "charge_amount"]], "\(huge)")
     }
 
     /// A date written `YYYY-MM-DD` (not HL7's form, but read) keeps its ten bytes: cut at eight
