@@ -360,11 +360,15 @@ public final class ScrubPipeline {
             ),
             (
                 [.patientSex], "patient_sex", ["gender"], ["sex"],
-                "without patient_sex the sex edits (M03) do not run"
+                "without patient_sex the sex edits (M02) do not run"
             ),
         ]
-        // A unit named for a place (a nursing unit's UNIT_NAME, UNIT_ID) is no count.
-        let placeWords: Set<String> = ["name", "id", "code", "desc", "description", "type", "dept", "nursing", "loc"]
+        // A unit named for a place (a nursing unit's UNIT_NAME, UNIT_ID, DISCHARGE_UNIT) or priced
+        // or measured (UNIT_PRICE, UNIT_COST, UNIT_OF_MEASURE) is no count.
+        let placeWords: Set<String> = [
+            "name", "id", "code", "desc", "description", "type", "dept", "nursing", "loc", "discharge", "price", "cost",
+            "rate", "charge", "amount", "amt", "measure", "uom", "of",
+        ]
         var suggested: [String] = []
         var consequences: [String] = []
         for (k, column) in layout.columns.enumerated() where column == nil {

@@ -792,6 +792,25 @@ struct ClaimFilePipelineTests {
         #expect(hcFindings.map { $0["rule"]! } == ["C01"], "\(hcFindings)")
     }
 
+    /// Nor is such a code compared with HCPCS codes in the encounter edits: an ER line of 99214
+    /// beside the claim's HC 99214 was E01/E05 (as an 837I line's SV202 of such a set is not).
+    @Test func aCodeOfAnotherCodeSetMeetsNoEncounterEdit() throws {
+        var segments = X12Fixture.standard()
+        let claim = try #require(segments.firstIndex { $0.hasPrefix("CLM*CLAIM2*") })
+        let k = try #require(segments[claim...].firstIndex { $0.hasPrefix("SV1*HC:99214*") })
+        let date = segments[k + 1]
+        #expect(date.hasPrefix("DTP*472*"))
+        let ref = segments[k + 2].hasPrefix("REF*") ? 1 : 0
+        segments.insert(contentsOf: ["LX*2", "SV1*ER:99214*165*UN*9***1", date], at: k + 2 + ref)
+        segments[claim] = segments[claim].replacingOccurrences(of: "CLM*CLAIM2*165*", with: "CLM*CLAIM2*330*")
+        let (result, folder, findings) = try scrub(X12Fixture.render(Self.recountingSE(segments)))
+        defer { folder.remove() }
+        #expect(result.exitStatus == 0)
+        #expect(
+            findings.map { [$0["rule"]!, $0["value"]!] } == [["C06", "jurisdiction-specific codes (ER)"]], "\(findings)"
+        )
+    }
+
     @Test func x12DecimalsHaveOneForm() {
         for good in ["165", "165.00", "-20", ".5", "0.125", "1."] {
             #expect(

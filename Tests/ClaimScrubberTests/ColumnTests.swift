@@ -227,6 +227,9 @@ import Testing
         // discharge date suggest neither (nor an amount, nor a sex).
         let bare = "encounter_id,patient_id,service_date,procedure_code,dx1,rendering_npi"
         #expect(try Self.warning(bare + ",MODE_OF_ARRIVAL,UNIT_NAME,Modality,DISCHARGE_DATE,ESSEX_SITE\n") == nil)
+        // A unit priced or placed is no count either (with an amount column: a price would suggest one).
+        let priced = "encounter_id,patient_id,service_date,procedure_code,charge_amount"
+        #expect(try Self.warning(priced + ",UNIT_PRICE,UnitCost,DISCHARGE_UNIT,UNIT_OF_MEASURE\n") == nil)
         // Names run together, or a unit count, still do.
         for (field, column) in [
             ("TXAMT", "charge_amount"), ("CHGAMT", "charge_amount"), ("Unit", "units"), ("SVC_UNIT", "units"),

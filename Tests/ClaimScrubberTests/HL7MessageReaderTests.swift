@@ -478,8 +478,16 @@ struct HL7MessageReaderTests {
             ], "\(noCount)")
         // A unit price with a quantity of 0 bills nothing: S03 on the units, as a CSV line of 0
         // units with a charge. It was priced 0.00 and passed clean.
-        let zero = try findings(quantity: "0").1
-        #expect(zero.map { [$0["rule"]!, $0["field"]!] } == [["S03", "units"]], "\(zero)")
+        let zero = try findings(quantity: "0.000").1
+        #expect(zero.map { [$0["rule"]!, $0["field"]!, $0["value"]!] } == [["S03", "units", "0.000"]], "\(zero)")
+        // A credit (FT1-6 CD) of 0 units is a dollar adjustment, as in an extract: it passes.
+        var credit = fields
+        (credit[6], credit[10]) = ("CD", "0")
+        let (_, creditFolder, creditFindings) = try scrub(
+            HL7Fixture.message(control: "M1", visit: "V1", charges: [credit.joined(separator: "|")]).joined(
+                separator: "\r") + "\r")
+        defer { creditFolder.remove() }
+        #expect(creditFindings.isEmpty, "\(creditFindings)")
         // A product next to Int64's end: rounding it trapped (signal 4); the amount is too large
         // for a charge line, S03, and the run goes on.
         let (status, huge) = try findings(quantity: "923445.05", price: "99880031.16")

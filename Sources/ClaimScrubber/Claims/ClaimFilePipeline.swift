@@ -464,8 +464,9 @@ final class ClaimFilePipeline {
         let otherCodeSet = Set(input.recordFindings.filter { $0.1.procedureOfOtherCodeSet }.map(\.0))
         if !otherCodeSet.isEmpty {
             sink.removeAll { finding in
-                otherCodeSet.contains(finding.record) && finding.field == "procedure_code"
-                    && [.C01, .C02, .C03, .C06].contains(finding.rule)
+                let rule = finding.rule
+                return (rule == .C01 || rule == .C02 || rule == .C03 || rule == .C06)
+                    && finding.field == "procedure_code" && otherCodeSet.contains(finding.record)
             }
         }
         // Where each claim-file finding points, by record, rule and message: one record can hold
@@ -549,7 +550,11 @@ final class ClaimFilePipeline {
         }
         metrics.held = held.count
         var malformed = ScrubPipeline.unreadableForEncounterRules(sink.findings)
-        let notCharges = input.recordFindings.filter { $0.1.notACharge && Int($0.0) < batch.count }.map(\.0)
+        // A line of no charge, or with a code of another code set (not compared with HCPCS codes,
+        // as an 837I line's SV202 of such a set is not), stays out of the encounter edits.
+        let notCharges = input.recordFindings.filter {
+            ($0.1.notACharge || $0.1.procedureOfOtherCodeSet) && Int($0.0) < batch.count
+        }.map(\.0)
         if !notCharges.isEmpty { malformed = Array(Set(malformed).union(notCharges)).sorted() }
         let (lines, departments) = ScrubPipeline.encounterLines(batch, held: held, malformed: malformed)
         return ClaimBatchOutcome(

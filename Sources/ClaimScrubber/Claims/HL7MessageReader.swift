@@ -580,7 +580,8 @@ final class HL7MessageReader: ClaimUnitReader {
                 let (quotient, remainder) = perCent.dividingFullWidth(price.multipliedFullWidth(by: Int64(count)))
                 let cents = quotient + (remainder >= perCent / 2 ? 1 : remainder <= -perCent / 2 ? -1 : 0)
                 amount = Array(Money.format(cents).utf8)
-                if count == 0 && price > 0 {
+                // (A credit of 0 units is a dollar adjustment, as in an extract.)
+                if count == 0 && price > 0 && type != Array("CD".utf8) {
                     // A unit priced and none billed: no service to bill, as a line of 0 units with
                     // a charge (S03 there). Priced at 0.00 it passed clean.
                     lineFindings.append(
@@ -588,7 +589,7 @@ final class HL7MessageReader: ClaimUnitReader {
                             lineIds.count - 1,
                             ClaimFileFinding(
                                 claims: claimOrdinal..<claimOrdinal + 1, rule: .S03, position: position, field: "units",
-                                value: "0",
+                                value: String(decoding: quantity.prefix(20), as: UTF8.self),
                                 message: "units is 0 on a line with a unit price (FT1-12): nothing is billed")
                         ))
                 }

@@ -1366,11 +1366,14 @@ final class X12ClaimReader {
             guard isICD10 || isICD9 else {
                 // 837I's admitting diagnosis, patients' reasons for visit and external causes of
                 // injury are ICD-10-CM codes a payer checks too: an invalid one passed clean.
-                if transactionInstitutional,
-                    let kind = DiagnosisRecords.Kind.allCases.first(where: {
-                        Self.equals(qualifier, Array($0.qualifier.utf8))
-                    })
-                {
+                let kind: DiagnosisRecords.Kind? =
+                    !transactionInstitutional
+                    ? nil
+                    : Self.equals(qualifier, "ABJ")
+                        ? .admitting
+                        : Self.equals(qualifier, "APR")
+                            ? .reasonForVisit : Self.equals(qualifier, "ABN") ? .externalCause : nil
+                if let kind {
                     let code = reader.component(e, 2)
                     if !code.isEmpty { claimOnlyDiagnoses.append((kind.rawValue, Array(code))) }
                 }
