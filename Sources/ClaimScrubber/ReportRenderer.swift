@@ -126,6 +126,7 @@ public enum ReportRenderer {
                     change: now.flatMap { n in before.map { ReportFormat.signedCount(Int(n) - Int($0)) } }))
         }
         add("Lines in", s.linesIn, p?.linesIn)
+        add("Lines clean", s.linesClean, p?.linesClean)
         add("Lines held", s.linesHeld, p?.linesHeld)
         addRate("Error rate (lines held)", rate(s.linesHeld, s.linesIn), p.flatMap { rate($0.linesHeld, $0.linesIn) })
         add("Lines with findings", m.flagged, p?.metrics.flagged)
@@ -136,6 +137,7 @@ public enum ReportRenderer {
         addDollars("Dollars held", m.heldCents, p?.metrics.heldCents)
         addDollars("Dollars at risk (passed with warnings)", m.atRiskCents, p?.metrics.atRiskCents)
         add("Duplicates found (E01, E02)", duplicates(s), p.map(duplicates))
+        addDollars("Dollars of duplicates", s.duplicateChargesCents, p?.duplicateChargesCents)
         // Shown when either run has lags, so that none of the previous run's figures is lost.
         if lag.lines > 0 || (lagBefore?.lines ?? 0) > 0 {
             let now = lag.lines > 0 ? lag : nil

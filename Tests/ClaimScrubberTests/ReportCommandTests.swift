@@ -33,6 +33,10 @@ import Testing
         }
         #expect(html.contains(row("Lines in", "9", "7", "+2")))
         #expect(html.contains(row("Lines held", "3", "1", "+2")))
+        // The page states the clean lines and the duplicates' dollars too (summary.json had them,
+        // the page did not).
+        #expect(html.contains(row("Lines clean", "6", "6", "0")))
+        #expect(html.contains(row("Dollars of duplicates", "$0.00", "$0.00", "$0.00")))
         // 3/9 = 33.3% against 1/7 = 14.3%: +19.0 points.
         #expect(html.contains(row("Error rate (lines held)", "33.3%", "14.3%", "+19.0 pp")))
         // Held $140.75 against $75.50; charges $790.75 against $775.50 (L1 was 50.00 more, L6 and L9 absent).
@@ -47,6 +51,23 @@ import Testing
 
         // The same page as the library renders from the two summaries in memory.
         #expect(html == ReportRenderer.html(now.summary, previous: before.summary))
+    }
+
+    /// The overview states the clean lines and the duplicates' dollars, as summary.json does.
+    @Test func theOverviewStatesCleanLinesAndDuplicateDollars() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let line = ReportFixtures.line(
+            "L1", department: "Cardiology", npi: ReportFixtures.npiA, payer: "MCR01", service: "2026-06-01",
+            post: "2026-06-01", amount: "50.00")
+        let twice =
+            ReportFixtures.header + "\n" + line + "\n" + line.replacingOccurrences(of: "L1,E-L1", with: "L2,E-L2")
+            + "\n"
+        let (result, _) = try ReportFixtures.scrub(twice, in: dir)
+        #expect(result.summary.findings(.E01) == 1)
+        let html = ReportRenderer.html(result.summary, previous: nil)
+        #expect(html.contains("<th scope=\"row\">Lines clean</th><td>1</td></tr>"), "\(html)")
+        #expect(html.contains("<th scope=\"row\">Dollars of duplicates</th><td>$50.00</td></tr>"))
     }
 
     /// With `--compare`, the payer table had no previous or change columns, and a department or
