@@ -55,8 +55,16 @@ public final class ChunkReader {
     /// Whether the records after the header end with CR only (`endsWithCROnly`), read off the
     /// bytes `readHeader` read past the header: asked once the header's delimiter and field count
     /// are known, before the first chunk.
-    public func recordsEndWithCROnly(delimiter: UInt8, fieldCount: Int) -> Bool {
-        Self.endsWithCROnly(carry[...], delimiter: delimiter, fieldCount: fieldCount)
+    public func recordsEndWithCROnly(delimiter: UInt8, fieldCount: Int) throws -> Bool {
+        if Self.endsWithCROnly(carry[...], delimiter: delimiter, fieldCount: fieldCount) { return true }
+        // No LF after the header so far: read on (up to 1 MiB, kept for the first chunk) to learn
+        // whether there is one at all, as a CR-only file of a record and a footer has none.
+        var scratch = [UInt8](repeating: 0, count: 1 << 16)
+        while !atEnd && !carry.contains(0x0A) && carry.count < 1 << 20 {
+            let n = try scratch.withUnsafeMutableBytes { b throws in try source.read(into: b) }
+            if n == 0 { atEnd = true } else { carry.append(contentsOf: scratch[0..<n]) }
+        }
+        return Self.endsWithCROnly(carry[...], delimiter: delimiter, fieldCount: fieldCount, isWholeRest: atEnd)
     }
 
     /// Reads the header record (with its line end); nil when the input is empty.
@@ -251,8 +259,12 @@ public final class ChunkReader {
     /// record up to an LF, cut at every CR that no LF follows, gives two parts of more than half
     /// the header's delimiters (outside quotes) each. One record cut by a stray CR inside a field
     /// cannot: its two parts share its delimiters. Records short of the header's fields, with a
-    /// trailing delimiter, or after blank lines of CR or LF still are told.
-    static func endsWithCROnly(_ bytes: ArraySlice<UInt8>, delimiter: UInt8, fieldCount: Int) -> Bool {
+    /// trailing delimiter, or after blank lines of CR or LF still are told. When `bytes` is all
+    /// the input left (`isWholeRest`) and holds no LF, one full part ended by a bare CR is enough
+    /// (a record and a short footer): a stray CR inside a field has an LF after it.
+    static func endsWithCROnly(
+        _ bytes: ArraySlice<UInt8>, delimiter: UInt8, fieldCount: Int, isWholeRest: Bool = false
+    ) -> Bool {
         let half = fieldCount - 1
         var full = 0
         var delimiters = 0
@@ -264,11 +276,16 @@ public final class ChunkReader {
         while i < end && (bytes[i] == 0x0A || (bytes[i] == 0x0D && i + 1 < end && bytes[i + 1] == 0x0A)) {
             i += bytes[i] == 0x0A ? 1 : 2
         }
-        func endPart() {
-            if delimiters * 2 > half { full += 1 }
+        var fullBeforeCR = false
+        func endPart(atCR: Bool) {
+            if delimiters * 2 > half {
+                full += 1
+                if atCR { fullBeforeCR = true }
+            }
             delimiters = 0
             previous = 0x0A
         }
+        var sawLF = false
         while i < end && full < 2 {
             let c = bytes[i]
             i += 1
@@ -279,16 +296,20 @@ public final class ChunkReader {
                     inQuotes = true
                 }
             } else if !inQuotes {
-                if c == 0x0A { break }
+                if c == 0x0A {
+                    sawLF = true
+                    break
+                }
                 if c == delimiter { delimiters += 1 }
                 if c == 0x0D && (i == end || bytes[i] != 0x0A) {
-                    endPart()
+                    endPart(atCR: true)
                     continue
                 }
             }
             previous = c
         }
-        if i == end && !inQuotes { endPart() }
-        return full >= 2
+        if i == end && !inQuotes { endPart(atCR: false) }
+        if full >= 2 { return true }
+        return isWholeRest && !sawLF && i == end && fullBeforeCR && !bytes.contains(0x0A)
     }
 }

@@ -305,7 +305,7 @@ public final class ScrubPipeline {
                 }
                 if let unread = Self.unreadFieldsWarning(layout, columnMapName: columnMapName) { warning?(unread) }
             }
-            if reader.recordsEndWithCROnly(delimiter: layout.delimiter, fieldCount: layout.headerNames.count) {
+            if try reader.recordsEndWithCROnly(delimiter: layout.delimiter, fieldCount: layout.headerNames.count) {
                 throw ScrubError(
                     "records end with CR only after the header; convert to LF or CRLF", file: name, line: 2)
             }

@@ -464,6 +464,8 @@ extension BadInputTests {
         for (name, body) in [
             ("crblank.csv", "\r" + record + "\r" + record + "\r"), ("trailing.csv", record + ",\r" + record + ",\r"),
             ("short.csv", short + "\r" + short + "\r"),
+            // One record and a footer, and nothing else: no LF after the header at all.
+            ("footer.csv", record + "\rTotal: 110.00\r"), ("one.csv", record + "\r"),
         ] {
             let path = try dir.write(name, Self.header + body)
             expectStop([path], in: dir, line: 2, mentioning: [name, "CR only", "LF or CRLF"])
