@@ -553,7 +553,7 @@ private final class RecordDecoder {
         // Zero units on a line with a charge (a quantity typed 0, or `0.000` from a feed): no
         // service to bill, and a payer rejects the line. It passed clean.
         // A credit of 0 units is a dollar adjustment, and passes.
-        if unitCount == 0 && cents > 0 && hasUnits && unitsLength > 0 {
+        if unitCount == 0 && cents > 0 {
             reportMalformed(
                 r, .units, message: "units is 0 on a line with a charge (a charge bills at least one unit)", payer,
                 &sink)

@@ -285,7 +285,6 @@ public final class ChunkReader {
             delimiters = 0
             previous = 0x0A
         }
-        var sawLF = false
         while i < end && full < 2 {
             let c = bytes[i]
             i += 1
@@ -296,10 +295,7 @@ public final class ChunkReader {
                     inQuotes = true
                 }
             } else if !inQuotes {
-                if c == 0x0A {
-                    sawLF = true
-                    break
-                }
+                if c == 0x0A { break }
                 if c == delimiter { delimiters += 1 }
                 if c == 0x0D && (i == end || bytes[i] != 0x0A) {
                     endPart(atCR: true)
@@ -310,6 +306,6 @@ public final class ChunkReader {
         }
         if i == end && !inQuotes { endPart(atCR: false) }
         if full >= 2 { return true }
-        return isWholeRest && !sawLF && i == end && fullBeforeCR && !bytes.contains(0x0A)
+        return isWholeRest && fullBeforeCR && !bytes.contains(0x0A)
     }
 }

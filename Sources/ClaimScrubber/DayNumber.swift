@@ -45,8 +45,9 @@ public enum DayNumber {
     }
 
     /// Parses YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY (also M/D/YYYY), YYYY/MM/DD (also YYYY/M/D) or
-    /// DD-MON-YYYY, each optionally followed by a time of day (`isTimeOfDay`, after a blank or a `T`); `missing` when empty, `malformed` when
-    /// it is not one of those forms or not a real calendar date.
+    /// DD-MON-YYYY, each optionally followed by a time of day (`isTimeOfDay`, after a blank or a
+    /// `T`); `missing` when empty, `malformed` when it is not one of those forms or not a real
+    /// calendar date.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int32 { parse(bytes, years: 1800, 2200) }
 
     /// True when `parse` refused `bytes` only for its year: a real calendar date before 1800 or

@@ -563,9 +563,9 @@ enum RecordFields {
         if start == end || record[start] != 0x22 {
             var stop = start
             while stop < end && record[stop] != delimiter { stop += 1 }
-            // As the parser reads it (`ChargeParser.unquotedLength`): unquoted `NULL` is empty.
-            if stop - start == 4 && record[start] == 0x4E && record[start + 1] == 0x55 && record[start + 2] == 0x4C
-                && record[start + 3] == 0x4C
+            // As the parser reads it: unquoted `NULL` is empty.
+            if stop > start, let base = record.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                ChargeParser.unquotedLength(base, start, stop - start) == 0
             {
                 return []
             }

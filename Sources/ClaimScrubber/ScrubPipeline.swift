@@ -335,39 +335,40 @@ public final class ScrubPipeline {
         // A column the rules need; what in a header name suggests it: text found anywhere in the
         // name (lower case, letters and digits only: `TXAMT`, `PATDOB`, `ICD10CM`) where no other
         // column's name holds it, whole words (`headerWords`) where one may (`mod` in
-        // MODE_OF_ARRIVAL, `charge` in DISCHARGE_DATE, `sex` in ESSEX); and what its absence does.
-        let needed: [(columns: [Column], name: String, anywhere: [String], words: Set<String>, without: String)] = [
+        // MODE_OF_ARRIVAL, `charge` in DISCHARGE_DATE, `sex` in ESSEX), unless a word of `unless`
+        // is there too (a unit named for a place, UNIT_NAME, DISCHARGE_UNIT, or priced or
+        // measured, UNIT_PRICE, UNIT_OF_MEASURE, is no count); and what its absence does.
+        typealias Need = (
+            columns: [Column], name: String, anywhere: [String], words: Set<String>, unless: Set<String>,
+            without: String
+        )
+        let notACount: Set<String> = [
+            "name", "id", "code", "desc", "description", "type", "dept", "nursing", "loc", "discharge", "price", "cost",
+            "rate", "charge", "amount", "amt", "measure", "uom", "of",
+        ]
+        let needed: [Need] = [
             (
                 [.chargeAmount], "charge_amount", ["amount", "amt", "chg"],
-                ["charge", "charges", "price", "fee", "fees"],
-                "without charge_amount amounts are $0"
+                ["charge", "charges", "price", "fee", "fees"], [], "without charge_amount amounts are $0"
             ),
             (
-                [.units], "units", ["units", "qty", "quantity", "quantities"], ["unit"],
+                [.units], "units", ["units", "qty", "quantity", "quantities"], ["unit"], notACount,
                 "without units every line is 1 unit"
             ),
+            ([.dx1], "dx1", ["diag", "icd"], ["dx"], [], "without dx1 no diagnosis is checked"),
             (
-                [.dx1], "dx1", ["diag", "icd"], ["dx"], "without dx1 no diagnosis is checked"
-            ),
-            (
-                [.modifier1, .modifiers], "modifier1", ["modifier"], ["mod", "mods"],
+                [.modifier1, .modifiers], "modifier1", ["modifier"], ["mod", "mods"], [],
                 "without modifiers no modifier is checked and no NCCI edit is bypassed"
             ),
-            ([.renderingNpi, .billingNpi], "rendering_npi", ["npi"], [], "without an NPI none is checked"),
+            ([.renderingNpi, .billingNpi], "rendering_npi", ["npi"], [], [], "without an NPI none is checked"),
             (
-                [.patientDob], "patient_dob", ["dob", "birth"], [],
+                [.patientDob], "patient_dob", ["dob", "birth"], [], [],
                 "without patient_dob the age edits (M01) do not run"
             ),
             (
-                [.patientSex], "patient_sex", ["gender"], ["sex"],
+                [.patientSex], "patient_sex", ["gender"], ["sex"], [],
                 "without patient_sex the sex edits (M02) do not run"
             ),
-        ]
-        // A unit named for a place (a nursing unit's UNIT_NAME, UNIT_ID, DISCHARGE_UNIT) or priced
-        // or measured (UNIT_PRICE, UNIT_COST, UNIT_OF_MEASURE) is no count.
-        let placeWords: Set<String> = [
-            "name", "id", "code", "desc", "description", "type", "dept", "nursing", "loc", "discharge", "price", "cost",
-            "rate", "charge", "amount", "amt", "measure", "uom", "of",
         ]
         var suggested: [String] = []
         var consequences: [String] = []
@@ -378,9 +379,7 @@ public final class ScrubPipeline {
                 let need = needed.first(where: { need in
                     guard !need.columns.contains(where: layout.has) else { return false }
                     if need.anywhere.contains(where: { name.contains($0) }) { return true }
-                    let matched = need.words.intersection(words)
-                    if matched == ["unit"] { return words.isDisjoint(with: placeWords) }
-                    return !matched.isEmpty
+                    return !need.words.isDisjoint(with: words) && need.unless.isDisjoint(with: words)
                 })
             else { continue }
             suggested.append("\(k + 1) (\(need.name)?)")

@@ -358,7 +358,7 @@ struct DiagnosisRecords: Sendable {
     /// Claim diagnoses outside the lines' list (837I HI qualifiers other than ABK/ABF), checked
     /// for validity only (C04, C05): they are no diagnosis of a line's service, so the age, sex
     /// and Excludes1 edits do not pair them with the others.
-    enum Kind: Int16, CaseIterable {
+    enum Kind: Int16 {
         case admitting = -2
         case reasonForVisit = -3
         case externalCause = -4

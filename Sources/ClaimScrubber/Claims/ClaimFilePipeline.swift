@@ -461,7 +461,7 @@ final class ClaimFilePipeline {
         }
         // A code of another code set (SV101-1 ER, IV, WK) is no HCPCS code: what the procedure
         // code rules said of it goes; the reader's C06 says it is not checked.
-        let otherCodeSet = Set(input.recordFindings.filter { $0.1.procedureOfOtherCodeSet }.map(\.0))
+        let otherCodeSet = Set(input.recordFindings.lazy.filter { $0.1.procedureOfOtherCodeSet }.map(\.0))
         if !otherCodeSet.isEmpty {
             sink.removeAll { finding in
                 let rule = finding.rule
@@ -552,9 +552,8 @@ final class ClaimFilePipeline {
         var malformed = ScrubPipeline.unreadableForEncounterRules(sink.findings)
         // A line of no charge, or with a code of another code set (not compared with HCPCS codes,
         // as an 837I line's SV202 of such a set is not), stays out of the encounter edits.
-        let notCharges = input.recordFindings.filter {
-            ($0.1.notACharge || $0.1.procedureOfOtherCodeSet) && Int($0.0) < batch.count
-        }.map(\.0)
+        let notCharges = otherCodeSet.union(input.recordFindings.lazy.filter { $0.1.notACharge }.map(\.0))
+            .filter { Int($0) < batch.count }
         if !notCharges.isEmpty { malformed = Array(Set(malformed).union(notCharges)).sorted() }
         let (lines, departments) = ScrubPipeline.encounterLines(batch, held: held, malformed: malformed)
         return ClaimBatchOutcome(
@@ -577,8 +576,8 @@ final class ClaimFilePipeline {
     /// Only C04, C05, M01, M02 (each diagnosis) and M04 (pairs with a diagnosis past the twelfth)
     /// are taken: the line's own record already reports its first twelve diagnoses, M03 (the
     /// primary only), C06 and every rule of other fields. Of a validity-only claim diagnosis
-    /// (`DiagnosisRecords.Kind`), C04 and C05, named by its HI qualifier. M04 stays one finding per diagnosis, with
-    /// the earliest partner, as on a record.
+    /// (`DiagnosisRecords.Kind`), C04 and C05, named by its HI qualifier. M04 stays one finding per
+    /// diagnosis, with the earliest partner, as on a record.
     static func addDiagnosisFindings(
         _ records: DiagnosisRecords, of batch: ChargeBatch, parser: ChargeParser, rules: [any LineRule],
         context: RuleContext, to sink: inout FindingSink

@@ -572,7 +572,8 @@ final class HL7MessageReader: ClaimUnitReader {
             // the cent, half a cent up. A unit price may be finer than a cent (a drug's 0.125 a
             // unit; it was read as no amount, S02): to the hundred-thousandth.
             let count = quantity.isEmpty ? 1000 : quantity.withUnsafeBytes { ChargeParser.units($0) }
-            if let price = unit.withUnsafeBytes({ Money.unitPrice($0) }), let count {
+            let unitPrice = unit.withUnsafeBytes { Money.unitPrice($0) }
+            if let price = unitPrice, let count {
                 // Thousandths of a unit times 10^-5 dollars: 10^-8 dollars, 10^6 to the cent. The
                 // product takes 128 bits (below 2^75: a price under 10^13, a count under 2^31);
                 // the cents fit 64 (below 2^55), and one over the maximum a line may hold is S03.
@@ -593,7 +594,7 @@ final class HL7MessageReader: ClaimUnitReader {
                                 message: "units is 0 on a line with a unit price (FT1-12): nothing is billed")
                         ))
                 }
-            } else if !unit.isEmpty && unit.withUnsafeBytes({ Money.unitPrice($0) }) == nil {
+            } else if !unit.isEmpty && unitPrice == nil {
                 // Not a price: the line's S03 quotes it, where an empty amount said S02. A price
                 // with a quantity that is none leaves the amount empty (S02 beside the units' S03):
                 // the price alone was taken as the line's charge.

@@ -765,8 +765,8 @@ final class X12ClaimReader {
     /// service line takes this test.
     private func qualifierFinding(element index: Int) {
         let qualifier = reader.component(index, 1)
-        if Self.equals(qualifier, "HC") || Self.equals(qualifier, "ER") || Self.equals(qualifier, "IV")
-            || Self.equals(qualifier, "WK") || (index == 2 && Self.equals(qualifier, "HP"))
+        if Self.equals(qualifier, "HC") || Self.otherCodeSet(qualifier) != nil
+            || (index == 2 && Self.equals(qualifier, "HP"))
         {
             return
         }
@@ -780,6 +780,16 @@ final class X12ClaimReader {
                 + (written ? "'\(text(UnsafeRawBufferPointer(rebasing: qualifier.prefix(4))))'" : "missing")
                 + ", not one the guide allows (HC, ER, IV, WK\(index == 2 ? ", HP" : "")): a payer's acknowledgment "
                 + "rejects the transaction set")
+    }
+
+    /// The code set a product or service id qualifier names when it is none the rules check
+    /// (ER, IV, WK: jurisdiction-specific, home infusion and ABC codes), nil otherwise (HC, HP, any
+    /// other).
+    static func otherCodeSet(_ qualifier: UnsafeRawBufferPointer) -> String? {
+        if Self.equals(qualifier, "WK") { return "ABC codes (WK)" }
+        if Self.equals(qualifier, "IV") { return "home infusion codes (IV)" }
+        if Self.equals(qualifier, "ER") { return "jurisdiction-specific codes (ER)" }
+        return nil
     }
 
     /// Whether `bytes` has the X12 R form: `-`? digits with at most one `.`, at least one digit.
@@ -1432,13 +1442,7 @@ final class X12ClaimReader {
         // An empty SV101 is S02 on the procedure code; a code without its qualifier, X01.
         if !reader.element(1).isEmpty { qualifierFinding(element: 1) }
         setProcedure(element: 1)
-        let qualifier = reader.component(1, 1)
-        let codeSet =
-            Self.equals(qualifier, "WK")
-            ? "ABC codes (WK)"
-            : Self.equals(qualifier, "IV")
-                ? "home infusion codes (IV)" : Self.equals(qualifier, "ER") ? "jurisdiction-specific codes (ER)" : nil
-        if let codeSet, !reader.component(1, 2).isEmpty {
+        if let codeSet = Self.otherCodeSet(reader.component(1, 1)), !reader.component(1, 2).isEmpty {
             // Not a HCPCS code: C01 held a valid line. No release of such a code set is loaded, so
             // the code is not checked, and C06 (a warning) says so, as for a date no release serves.
             var finding = ClaimFileFinding(
@@ -1488,9 +1492,7 @@ final class X12ClaimReader {
         records.set(.revenueCode, reader.element(1))
         if !reader.element(2).isEmpty { qualifierFinding(element: 2) }
         let qualifier = reader.component(2, 1)
-        if Self.equals(qualifier, "HP") || Self.equals(qualifier, "IV") || Self.equals(qualifier, "WK")
-            || Self.equals(qualifier, "ER")
-        {
+        if Self.equals(qualifier, "HP") || Self.otherCodeSet(qualifier) != nil {
             // SV202-1 HP: a HIPPS rate code (a skilled nursing stay's RUAA1); IV, WK, ER: home
             // infusion, ABC or a jurisdiction's own codes. None is a HCPCS code: the revenue
             // code stands for the line, as without SV202 (each was C01).
