@@ -13,8 +13,13 @@ struct ClaimFileCompletionTests {
     ) {
         let folder = try TemporaryFolder()
         let input = try folder.write(name, text)
-        let result = try Fixtures.scrub([input], out: folder.file("out"))
-        return (result, folder, try Fixtures.findings(folder.file("out")))
+        do {
+            let result = try Fixtures.scrub([input], out: folder.file("out"))
+            return (result, folder, try Fixtures.findings(folder.file("out")))
+        } catch {
+            folder.remove()  // the caller only gets the folder to remove on success
+            throw error
+        }
     }
 
     /// Ten billable FY2026 codes with no Excludes1 note between them or with A09/K52.9.

@@ -11,8 +11,13 @@ struct ClaimFilePipelineTests {
     {
         let folder = try TemporaryFolder()
         let input = try folder.write(name, text)
-        let result = try Fixtures.scrub([input], out: folder.file("out"), configure)
-        return (result, folder, try Fixtures.findings(folder.file("out")))
+        do {
+            let result = try Fixtures.scrub([input], out: folder.file("out"), configure)
+            return (result, folder, try Fixtures.findings(folder.file("out")))
+        } catch {
+            folder.remove()  // the caller only gets the folder to remove on success
+            throw error
+        }
     }
 
     @Test func cleanProfessionalFilePassesWithEveryClaimInClean() throws {

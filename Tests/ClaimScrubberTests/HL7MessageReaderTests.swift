@@ -54,8 +54,13 @@ struct HL7MessageReaderTests {
     func scrub(_ text: String) throws -> (ScrubPipeline.Result, TemporaryFolder, [[String: String]]) {
         let folder = try TemporaryFolder()
         let input = try folder.write("charges.hl7", text)
-        let result = try Fixtures.scrub([input], out: folder.file("out"))
-        return (result, folder, try Fixtures.findings(folder.file("out")))
+        do {
+            let result = try Fixtures.scrub([input], out: folder.file("out"))
+            return (result, folder, try Fixtures.findings(folder.file("out")))
+        } catch {
+            folder.remove()  // the caller only gets the folder to remove on success
+            throw error
+        }
     }
 
     func records(_ text: String) throws -> String {

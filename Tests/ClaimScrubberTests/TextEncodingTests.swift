@@ -52,13 +52,18 @@ import Testing
         ScrubPipeline.Result, TemporaryFolder, [[String: String]]
     ) {
         let folder = try TemporaryFolder()
-        let input = folder.file("extract.csv")
-        try Data(bytes).write(to: URL(fileURLWithPath: input))
-        let result = try Fixtures.scrub([input], out: folder.file("o")) {
-            $0.encoding = encoding
-            if let chunkSize { $0.chunkSize = chunkSize }
+        do {
+            let input = folder.file("extract.csv")
+            try Data(bytes).write(to: URL(fileURLWithPath: input))
+            let result = try Fixtures.scrub([input], out: folder.file("o")) {
+                $0.encoding = encoding
+                if let chunkSize { $0.chunkSize = chunkSize }
+            }
+            return (result, folder, try Fixtures.findings(folder.file("o")))
+        } catch {
+            folder.remove()  // the caller only gets the folder to remove on success
+            throw error
         }
-        return (result, folder, try Fixtures.findings(folder.file("o")))
     }
 
     @Test func aWindows1252ExtractIsReadAndItsLinesKeptAsTheyCame() throws {
