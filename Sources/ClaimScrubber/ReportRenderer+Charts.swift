@@ -15,11 +15,13 @@ enum SVGChart {
     }
 
     static let width = 760
+    /// The horizontal bars' label column, and the room a label has in it.
+    static let labelWidth = 360
+    static var labelRoom: Double { Double(labelWidth - 16) }
     private static let font = "font-family=\"system-ui, sans-serif\" font-size=\"12\""
 
     /// Horizontal bars, one row per item, largest scale on the right.
     static func horizontalBars(id: String, title: String, description: String, bars: [Bar], color: String) -> String {
-        let labelWidth = 330
         let valueWidth = 100
         let rowHeight = 22
         let plotWidth = width - labelWidth - valueWidth
@@ -34,7 +36,7 @@ enum SVGChart {
             let length =
                 maximum > 0 ? max(bar.value > 0 ? 1 : 0, Int((bar.value / maximum * Double(plotWidth)).rounded())) : 0
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>"
-            svg += "\(HTML.escape(fitted(bar.label, width: Double(labelWidth - 16))))</text>"
+            svg += "\(HTML.escape(fitted(bar.label, width: labelRoom)))</text>"
             svg +=
                 "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"\(color)\">"
             svg += "<title>\(HTML.escape(bar.label)): \(HTML.escape(bar.display))</title></rect>"
@@ -50,7 +52,7 @@ enum SVGChart {
         marker: (after: Int, label: String)? = nil, yLabel: String
     ) -> String {
         let left = 64
-        let bottom = 54
+        let bottom = 60  // room for a week label turned 40 degrees ("2025-W07" ran 2 px below at 54)
         let top = 20
         let plotHeight = 220
         let height = top + plotHeight + bottom
@@ -113,18 +115,31 @@ enum SVGChart {
         return power * 10
     }
 
-    /// `text` cut (with "…") to what fits in `width` pixels of the charts' 12px font, reckoned
-    /// generously per character: 9 for capitals, wide letters and anything not ASCII, 7 for
-    /// digits, 4 for spaces and narrow letters, 6.5 for the rest. A 48-character cut let a name of
-    /// capitals ("XXXX…") run past the chart's left edge.
+    /// `text` cut (with "…") to what fits in `width` pixels of the charts' 12px font. The widths
+    /// are DejaVu Sans's (Debian's default sans-serif, and wider than most), rounded up: 3.8 for
+    /// spaces and narrow letters, 4.8 for t f r and brackets, 7.6 for digits, 7.3 for other small
+    /// letters, 9.8–11.9 for m, w, M, W, 8.8 for other capitals and other letters not ASCII, 12 (an
+    /// em) from Hangul on, for CJK. Averages
+    /// of 6.5 for small letters let "C02 procedure code not in effect on the date of service"
+    /// (333 px in the browser) pass as fitting 314 px, and its first letters were cut off.
     static func fitted(_ text: String, width: Double) -> String {
         func advance(_ c: Character) -> Double {
-            if c.isUppercase || "mw@%&".contains(c) || !c.isASCII { return 9 }
-            if c.isNumber { return 7 }
-            return " il.,:;'|!jtfr()-/".contains(c) ? 4 : 6.5
+            switch c {
+            case "m": return 11.7
+            case "M": return 10.4
+            case "w": return 9.8
+            case "W": return 11.9
+            case "I": return 3.5
+            default: break
+            }
+            if let scalar = c.unicodeScalars.first, scalar.value >= 0x1100 { return 12 }  // Hangul, CJK: a full em
+            if c.isUppercase || "@%&".contains(c) || !c.isASCII { return 8.8 }
+            if c.isNumber { return 7.6 }
+            if " il.,:;'|!j".contains(c) { return 3.8 }
+            return "tfr()-/[]".contains(c) ? 4.8 : 7.3
         }
         if text.reduce(0, { $0 + advance($1) }) <= width { return text }
-        var used = 9.0  // the ellipsis
+        var used = 9.8  // the ellipsis
         var kept = ""
         for c in text {
             used += advance(c)

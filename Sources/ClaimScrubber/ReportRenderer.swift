@@ -194,8 +194,10 @@ public enum ReportRenderer {
         html += "</tr></thead><tbody>\n"
         for rule in rules {
             let t = s.metrics.rules[rule.ordinal]
-            let codes = (top[rule] ?? []).prefix(5).map { "\($0.code) (\(ReportFormat.count($0.findings)))" }
-            html += "<tr><th scope=\"row\">\(rule.rawValue)</th><td class=\"text\">\(HTML.escape(rule.title))</td>"
+            // A no-break space keeps each code beside its count when the list wraps.
+            let codes = (top[rule] ?? []).prefix(5).map { "\($0.code)\u{00A0}(\(ReportFormat.count($0.findings)))" }
+            html +=
+                "<tr><th scope=\"row\" class=\"id\">\(rule.rawValue)</th><td class=\"text\">\(HTML.escape(rule.title))</td>"
             html += "<td>\(ReportFormat.count(s.findings(rule)))</td><td>\(ReportFormat.count(t.errors))</td>"
             html += "<td>\(ReportFormat.count(t.lines))</td>"
             html += "<td>\(ReportFormat.percent(s.linesIn > 0 ? Double(t.lines) / Double(s.linesIn) : 0))</td>"
@@ -479,14 +481,15 @@ public enum ReportRenderer {
     }
 
     static func tablesUsed(_ s: ScrubSummary) -> String {
-        var html = "<section id=\"tables\">\n<h2>Code table releases used</h2>\n<table class=\"texts\"><thead><tr>"
+        var html = "<section id=\"tables\">\n<h2>Code table releases used</h2>\n<table><thead><tr>"
         html += "<th scope=\"col\">Kind</th><th scope=\"col\">Release</th><th scope=\"col\">File</th>"
         html += "<th scope=\"col\">Service dates</th><th scope=\"col\">Entries</th></tr></thead><tbody>\n"
         for t in s.tables {
             let dates = "\(t.effective ?? "…") to \(t.through ?? "…")"
             html +=
-                "<tr><td>\(HTML.escape(t.kind))</td><td>\(HTML.escape(t.release))</td><td>\(HTML.escape(t.file))</td>"
-            html += "<td>\(HTML.escape(dates))</td><td>\(ReportFormat.count(t.entries))</td></tr>\n"
+                "<tr><td class=\"text\">\(HTML.escape(t.kind))</td><td class=\"text\">\(HTML.escape(t.release))</td>"
+            html += "<td class=\"text\">\(HTML.escape(t.file))</td><td class=\"text\">\(HTML.escape(dates))</td>"
+            html += "<td>\(ReportFormat.count(t.entries))</td></tr>\n"
         }
         html += "</tbody></table>\n"
         if !s.codeSetsNotLoaded.isEmpty {
@@ -510,8 +513,9 @@ public enum ReportRenderer {
         .meta{color:#555;margin:0 0 16px}
         table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
         caption{text-align:left;font-weight:600;padding:4px 0}
-        th,td{border-bottom:1px solid #e4e4e4;padding:3px 10px;text-align:right;overflow-wrap:anywhere}
-        th[scope=row],td:first-child,td.text,table.texts td{text-align:left}thead th{background:#f3f5f8}
+        th,td{border-bottom:1px solid #e4e4e4;padding:3px 10px;text-align:right;overflow-wrap:break-word}
+        th[scope=row]{overflow-wrap:anywhere}td,th.id{white-space:nowrap}td.text{white-space:normal}
+        th[scope=row],td:first-child,td.text{text-align:left}thead th{background:#f3f5f8}
         .change{font-weight:600}
         figure{margin:8px 0}figcaption{color:#444;font-size:13px}
         svg{max-width:100%;height:auto}

@@ -228,8 +228,9 @@ enum Chromium {
     }
 
     /// The DOM after loading the page.
-    static func dumpDOM(_ html: String, profile: String) throws -> Tool.Output {
-        try Tool.run(try require(), arguments(profile: profile) + ["--dump-dom", "file://" + html])
+    static func dumpDOM(_ html: String, profile: String, width: Int? = nil) throws -> Tool.Output {
+        let window = width.map { ["--window-size=\($0),1600"] } ?? []
+        return try Tool.run(try require(), arguments(profile: profile) + window + ["--dump-dom", "file://" + html])
     }
 
     static func screenshot(_ html: String, to png: String, profile: String) throws -> Tool.Output {
