@@ -65,6 +65,21 @@ public enum ReportRenderer {
         return page
     }
 
+    /// A row's name cell. A name with a run of more than 24 characters without a space, hyphen or
+    /// slash may break anywhere (class `long`), so that it cannot widen the page; other names break
+    /// between words only, and keep their width when a table is squeezed (with every name free to
+    /// break anywhere, "AETNA01" broke in a page printed on A4).
+    static func rowHeader(_ name: String) -> String {
+        var run = 0
+        var longest = 0
+        for c in name {
+            run = c == " " || c == "-" || c == "/" ? 0 : run + 1
+            longest = max(longest, run)
+        }
+        let attributes = longest > 24 ? " class=\"long\"" : ""
+        return "<th scope=\"row\"\(attributes)>\(HTML.escape(name))</th>"
+    }
+
     // MARK: - Sections
 
     /// The run's date, inputs and version, as HTML (file names isolated).
@@ -247,7 +262,7 @@ public enum ReportRenderer {
         if p != nil { html += "<th scope=\"col\">Held, previous</th><th scope=\"col\">Change</th>" }
         html += "</tr></thead><tbody>\n"
         for (name, t) in departments {
-            html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(t.lines))</td>"
+            html += "<tr>\(rowHeader(name))<td>\(ReportFormat.count(t.lines))</td>"
             html += "<td>\(ReportFormat.dollars(t.chargesCents))</td><td>\(ReportFormat.dollars(t.heldCents))</td>"
             html += "<td>\(ReportFormat.dollars(t.atRiskCents))</td>"
             if let before {
@@ -318,7 +333,7 @@ public enum ReportRenderer {
         }
         for (name, d) in departments.sorted(by: { $0.key < $1.key })
         where d.lines > 0 || (before?[name]?.lines ?? 0) > 0 {
-            html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(d.lines))</td>"
+            html += "<tr>\(rowHeader(name))<td>\(ReportFormat.count(d.lines))</td>"
             if d.lines > 0 {
                 html += "<td>\(d.median)</td><td>\(d.p90)</td>"
                 html += "<td>\(ReportFormat.percent(Double(d.overThreshold) / Double(d.lines)))</td>"
@@ -426,7 +441,7 @@ public enum ReportRenderer {
         html += "</tr></thead><tbody>\n"
         for (name, t) in rows {
             let rate = t.lines > 0 ? Double(t.held) / Double(t.lines) : 0
-            html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(t.lines))</td>"
+            html += "<tr>\(rowHeader(name))<td>\(ReportFormat.count(t.lines))</td>"
             html += "<td>\(ReportFormat.count(t.held))</td><td>\(ReportFormat.percent(rate))</td>"
             html += "<td>\(ReportFormat.count(t.findings))</td><td>\(ReportFormat.dollars(t.heldCents))</td>"
             if let previous {
@@ -460,7 +475,7 @@ public enum ReportRenderer {
         for (name, t) in payers {
             let lines = Double(max(1, t.lines))
             let rate = Double(t.held) / lines
-            html += "<tr><th scope=\"row\">\(HTML.escape(name))</th><td>\(ReportFormat.count(t.lines))</td>"
+            html += "<tr>\(rowHeader(name))<td>\(ReportFormat.count(t.lines))</td>"
             html += "<td>\(ReportFormat.count(t.held))</td><td>\(t.lines > 0 ? ReportFormat.percent(rate) : "—")</td>"
             html += "<td>\(t.lines > 0 ? ReportFormat.percent(Double(t.flagged) / lines) : "—")</td>"
             html += "<td>\(ReportFormat.dollars(t.heldCents))</td><td>\(ReportFormat.dollars(t.atRiskCents))</td>"
@@ -514,10 +529,11 @@ public enum ReportRenderer {
         table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
         caption{text-align:left;font-weight:600;padding:4px 0}
         th,td{border-bottom:1px solid #e4e4e4;padding:3px 10px;text-align:right;overflow-wrap:break-word}
-        th[scope=row]{overflow-wrap:anywhere}td,th.id{white-space:nowrap}td.text{white-space:normal}
+        th.long{overflow-wrap:anywhere}td,th.id{white-space:nowrap}td.text{white-space:normal}
         th[scope=row],td:first-child,td.text{text-align:left}thead th{background:#f3f5f8}
         .change{font-weight:600}
         figure{margin:8px 0}figcaption{color:#444;font-size:13px}
         svg{max-width:100%;height:auto}
+        @media (max-width:820px),print{main{padding:12px}th,td{padding:3px 5px}table{font-size:12px}}
         """
 }

@@ -37,13 +37,16 @@ import Testing
         #expect(probe.different > 0.01, "screenshot looks blank: \(probe.different) of samples differ from the corner")
     }
 
-    /// Measured in a browser at the width the report is read at: no count, percentage, amount or
-    /// rule id in a table breaks across lines (they broke as "S0/1" and "$1,024/.80"), names and
-    /// code lists break only between words, a department name of 200 letters breaks rather than
-    /// widening the page, and no chart text runs outside its chart ("C02 procedure code not in
-    /// effect on the date of service" lost its first letters). The page is the widest there is (a
-    /// comparison with a previous run, every rule fired); a copy gets a measuring script.
-    @Test func figuresAndLabelsAreNeitherBrokenNorCut() throws {
+    /// Measured in a browser at the width the report is read at, and at 700 px (an A4 page printed
+    /// with the default margins, where figures that cannot break need narrower padding): no count,
+    /// percentage, amount or rule id in a table breaks across lines (they broke as "S0/1" and
+    /// "$1,024/.80"), names and code lists break only between words, a department name of 200
+    /// letters breaks rather than widening the page, and no chart text runs outside its chart
+    /// ("C02 procedure code not in effect on the date of service" lost its first letters). The page
+    /// is the widest there is (a comparison with a previous run, every rule fired); a copy gets a
+    /// measuring script.
+    @Test(arguments: [1000, 700])
+    func figuresAndLabelsAreNeitherBrokenNorCut(width: Int) throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let input = dir.file("gen.csv")
@@ -87,7 +90,7 @@ import Testing
         summary.metrics.departments[wide] = Self.tally(lines: 30, held: 3, heldCents: 500)
         let html = ReportRenderer.html(summary, previous: result.summary)
         let page = try dir.write("probe.html", html.replacingOccurrences(of: "</body>", with: probe + "</body>"))
-        let dom = try Chromium.dumpDOM(page, profile: dir.file("profile"), width: 1000)
+        let dom = try Chromium.dumpDOM(page, profile: dir.file("profile"), width: width)
         #expect(dom.status == 0, "chromium --dump-dom failed: \(dom.stderr)")
         func attribute(_ name: String) -> String? {
             guard let start = dom.stdout.range(of: name + "=\"") else { return nil }
