@@ -202,9 +202,9 @@ public enum ReportRenderer {
         html += "\n<figcaption>\(HTML.escape(description)) The table below lists every rule.</figcaption>\n</figure>\n"
         let top = s.topCodes()
         html += "<table><caption>Findings by rule (text alternative)</caption><thead><tr>"
-        html += "<th scope=\"col\">Rule</th><th scope=\"col\">Checks</th><th scope=\"col\">Findings</th>"
+        html += "<th scope=\"col\">Rule</th><th scope=\"col\" class=\"text\">Checks</th><th scope=\"col\">Findings</th>"
         html += "<th scope=\"col\">Errors</th><th scope=\"col\">Lines</th><th scope=\"col\">Line rate</th>"
-        html += "<th scope=\"col\">Charges</th><th scope=\"col\">Top codes</th>"
+        html += "<th scope=\"col\">Charges</th><th scope=\"col\" class=\"text\">Top codes</th>"
         if p != nil { html += "<th scope=\"col\">Previous</th><th scope=\"col\">Change</th>" }
         html += "</tr></thead><tbody>\n"
         for rule in rules {
@@ -497,8 +497,10 @@ public enum ReportRenderer {
 
     static func tablesUsed(_ s: ScrubSummary) -> String {
         var html = "<section id=\"tables\">\n<h2>Code table releases used</h2>\n<table><thead><tr>"
-        html += "<th scope=\"col\">Kind</th><th scope=\"col\">Release</th><th scope=\"col\">File</th>"
-        html += "<th scope=\"col\">Service dates</th><th scope=\"col\">Entries</th></tr></thead><tbody>\n"
+        html += "<th scope=\"col\" class=\"text\">Kind</th><th scope=\"col\" class=\"text\">Release</th>"
+        html += "<th scope=\"col\" class=\"text\">File</th>"
+        html +=
+            "<th scope=\"col\" class=\"text\">Service dates</th><th scope=\"col\">Entries</th></tr></thead><tbody>\n"
         for t in s.tables {
             let dates = "\(t.effective ?? "…") to \(t.through ?? "…")"
             html +=
@@ -530,7 +532,7 @@ public enum ReportRenderer {
         caption{text-align:left;font-weight:600;padding:4px 0}
         th,td{border-bottom:1px solid #e4e4e4;padding:3px 10px;text-align:right;overflow-wrap:break-word}
         th.long{overflow-wrap:anywhere}td,th.id{white-space:nowrap}td.text{white-space:normal}
-        th[scope=row],td:first-child,td.text{text-align:left}thead th{background:#f3f5f8}
+        th[scope=row],td:first-child,thead th:first-child,.text{text-align:left}thead th{background:#f3f5f8}
         .change{font-weight:600}
         figure{margin:8px 0}figcaption{color:#444;font-size:13px}
         svg{max-width:100%;height:auto}

@@ -42,9 +42,10 @@ import Testing
     /// percentage, amount or rule id in a table breaks across lines (they broke as "S0/1" and
     /// "$1,024/.80"), names and code lists break only between words, a department name of 200
     /// letters breaks rather than widening the page, and no chart text runs outside its chart
-    /// ("C02 procedure code not in effect on the date of service" lost its first letters). The page
-    /// is the widest there is (a comparison with a previous run, every rule fired); a copy gets a
-    /// measuring script.
+    /// ("C02 procedure code not in effect on the date of service" lost its first letters), and each
+    /// column's header is aligned as its cells are ("Checks" sat right of a left-aligned column).
+    /// The page is the widest there is (a comparison with a previous run, every rule fired); a copy
+    /// gets a measuring script.
     @Test(arguments: [1000, 700])
     func figuresAndLabelsAreNeitherBrokenNorCut(width: Int) throws {
         let dir = try TemporaryFolder()
@@ -83,6 +84,16 @@ import Testing
                   || box.bottom > chart.bottom + 0.5) outside.push(text.textContent);
             }
             document.body.setAttribute('data-outside', JSON.stringify(outside));
+            const misaligned = [];
+            for (const table of document.querySelectorAll('table')) {
+              const heads = table.querySelectorAll('thead th'), row = table.querySelector('tbody tr');
+              if (!row || row.cells.length !== heads.length) continue;
+              heads.forEach((head, i) => {
+                if (getComputedStyle(head).textAlign !== getComputedStyle(row.cells[i]).textAlign)
+                  misaligned.push(head.textContent);
+              });
+            }
+            document.body.setAttribute('data-misaligned', JSON.stringify(misaligned));
             </script>
             """#
         var summary = result.summary
@@ -109,6 +120,9 @@ import Testing
             "the page is wider than the window by \(attribute("data-overflow") ?? "?") px")
         #expect(
             attribute("data-outside") == "[]", "chart text outside its chart: \(attribute("data-outside") ?? "none")")
+        #expect(
+            attribute("data-misaligned") == "[]",
+            "headers aligned unlike their column: \(attribute("data-misaligned") ?? "none")")
     }
 
     /// No request leaves the page: no scripts, no external stylesheets, images or fonts.
