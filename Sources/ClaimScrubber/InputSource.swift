@@ -80,6 +80,13 @@ public final class InputSource {
         pending = head
         rawBytesRead = UInt64(got)
         isCompressed = !isSpool && ZstdFormat.isCompressed(prefix: head)
+        if !isSpool && !isCompressed, let other = Self.otherContainer(prefix: head) {
+            // Read as text, a gzip file said "lines end with CR only" and an xz file "the header
+            // holds NUL bytes": messages about text that is not there.
+            close(fd)
+            throw ScrubError(
+                "\(other.kind): claim-scrub reads zstd-compressed or plain text; \(other.advice)", file: name ?? path)
+        }
         if isCompressed {
             zstd = ZstdReader(bufferSize: 1 << 20) { [unowned self] buffer in try self.readRaw(into: buffer) }
         } else if isSpool, lseek(fd, 0, SEEK_SET) == 0 {
@@ -92,6 +99,32 @@ public final class InputSource {
                 _ = lseek(fd, off_t(got), SEEK_SET)
             }
         }
+    }
+
+    /// What a file is when its first bytes are another compressor's or container's magic number,
+    /// with what to do about it; nil for anything else (text, or zstd).
+    static func otherContainer(prefix: [UInt8]) -> (kind: String, advice: String)? {
+        func starts(_ magic: [UInt8]) -> Bool { prefix.starts(with: magic) }
+        func decompress(_ tool: String) -> String {
+            "decompress it first (\(tool) FILE | claim-scrub scrub - …) or recompress it with zstd"
+        }
+        if starts([0x1F, 0x8B]) { return ("gzip-compressed", decompress("gzip -dc")) }
+        if starts([0xFD, 0x37, 0x7A, 0x58]) { return ("xz-compressed", decompress("xz -dc")) }
+        if starts([0x04, 0x22, 0x4D, 0x18]) { return ("lz4-compressed", decompress("lz4 -dc")) }
+        if prefix.count == 4 && starts([0x42, 0x5A, 0x68]) && (0x31...0x39).contains(prefix[3]) {
+            return ("bzip2-compressed", decompress("bzip2 -dc"))
+        }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+            return (
+                "a zip archive (an .xlsx workbook is one)",
+                "extract the extract from it (unzip -p FILE NAME | claim-scrub scrub - …), or save a sheet as CSV"
+            )
+        }
+        if starts([0xD0, 0xCF, 0x11, 0xE0]) {
+            return ("an Excel 97-2003 workbook (or another OLE2 document)", "save the sheet as CSV")
+        }
+        if starts([0x37, 0x7A, 0xBC, 0xAF]) { return ("a 7-Zip archive", "extract the extract from it first") }
+        return nil
     }
 
     deinit {

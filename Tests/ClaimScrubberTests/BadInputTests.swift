@@ -65,6 +65,33 @@ import Zstd
         expectStop([path], in: dir, line: 1, mentioning: ["noise.bin"])
     }
 
+    /// A file another tool compressed, or a workbook, is named as what it is, with what to do; read
+    /// as text, a gzip file said "lines end with CR only" and an xz file "the header holds NUL bytes".
+    @Test(
+        arguments: [
+            ([0x1F, 0x8B, 0x08, 0x00], "gzip-compressed"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed"),
+            ([0x42, 0x5A, 0x68, 0x39], "bzip2-compressed"), ([0x04, 0x22, 0x4D, 0x18], "lz4-compressed"),
+            ([0x50, 0x4B, 0x03, 0x04], "zip archive"), ([0xD0, 0xCF, 0x11, 0xE0], "Excel 97-2003 workbook"),
+            ([0x37, 0x7A, 0xBC, 0xAF], "7-Zip archive"),
+        ] as [([UInt8], String)])
+    func anotherFormatIsNamedAsSuch(magic: [UInt8], kind: String) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        var rng = SplitMix64(seed: 5)
+        let path = try dir.write("extract.dat", magic + (0..<4_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+        expectStop([path], in: dir, mentioning: ["extract.dat", kind, "reads zstd-compressed or plain text"])
+    }
+
+    /// The same for a file that Debian's gzip wrote.
+    @Test func aRealGzipFileIsNamedAsOne() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let plain = try dir.write("extract.csv", Self.header + Self.good)
+        let gzip = try #require(Tool.find(["gzip"]), "gzip is part of every Debian system")
+        #expect(try Tool.run(gzip, ["-k", plain]).status == 0)
+        expectStop([plain + ".gz"], in: dir, mentioning: ["extract.csv.gz", "gzip-compressed", "gzip -dc FILE |"])
+    }
+
     /// A read error on the input's first bytes (EIO: a failing disk) is said as one; it was taken
     /// for the end of the file, and the run said "header is not valid UTF-8". This process's own
     /// memory file gives EIO at offset 0.
