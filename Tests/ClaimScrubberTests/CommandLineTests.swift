@@ -122,7 +122,9 @@ import Testing
         #expect(!quiet.stderr.contains("note:"))
         let full = try Self.run(
             base + ["--out", dir.file("c"), "--tables", "default", "--tables", TestPaths.demoTables])
-        #expect(!full.stderr.contains("note:"), "\(full.stderr)")
+        // Nothing is missing; the one note is the shipped HCPCS file's age (anHCPCSReleaseOfAnEarlierYearIsSaid).
+        let notes = full.stderr.split(separator: "\n").filter { $0.hasPrefix("note:") }
+        #expect(notes.count == 1 && notes[0].contains("newest HCPCS release"), "\(full.stderr)")
         #expect(!full.stderr.contains("--memory-limit"))
         let tiny = try Self.run(base + ["--out", dir.file("d"), "--memory-limit", "1MiB", "--quiet"])
         #expect(tiny.status == 0 && tiny.stderr.contains("warning: --memory-limit 1 MiB is below"), "\(tiny.stderr)")
@@ -163,8 +165,35 @@ import Testing
         #expect(!inTime.stderr.contains("serve dates of service through"), "\(inTime.stderr)")
         let quiet = try Self.run(base + ["--out", dir.file("c"), "--as-of", "2026-11-30", "--quiet"])
         #expect(!quiet.stderr.contains("note:"))
-        // Open-ended releases (HCPCS, NCCI quarters) serve every later date: no note for them.
+        // Open-ended releases (HCPCS, NCCI quarters) serve every later date: no end-of-coverage note.
         #expect(!late.stderr.contains("hcpcs") && !late.stderr.contains("ptp releases"))
+    }
+
+    /// The shipped HCPCS file is CY2019, and it serves later dates open-ended: a run dated in a
+    /// later year says that codes created since get C01 (G2211 on most of this year's office
+    /// visits); a run in 2019, or one with a current HCPCS file beside it, does not.
+    @Test func anHCPCSReleaseOfAnEarlierYearIsSaid() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = dir.file("x.csv")
+        _ = try Fixtures.generate(lines: 50, errorRate: 0, to: input)
+        let base = ["scrub", input, "--fail-on", "never", "--out", dir.file("o")]
+        let note =
+            "note: the newest HCPCS release loaded, CY2019, is of a year before the run's date 2026-06-30 and "
+            + "serves later dates of service: codes created since it (G2211, for one) get C01"
+        let now = try Self.run(base + ["--as-of", "2026-06-30"])
+        #expect(now.status == 0 && now.stderr.contains(note), "\(now.stderr)")
+        let then = try Self.run(base + ["--as-of", "2019-12-31"])
+        #expect(then.status == 0 && !then.stderr.contains("newest HCPCS release"), "\(then.stderr)")
+        #expect(TableListing.hcpcsAgeNotes(Self.hcpcs(["2019-01-01", "2026-01-01"]), asOf: Fixtures.asOf).isEmpty)
+        #expect(TableListing.hcpcsAgeNotes(Self.hcpcs(["2019-01-01", "2025-10-01"]), asOf: Fixtures.asOf).count == 1)
+    }
+
+    static func hcpcs(_ starts: [String]) -> [TableRelease] {
+        starts.map {
+            TableRelease(
+                kind: "hcpcs", release: "CY" + $0.prefix(4), file: "f", effective: $0, through: nil, entries: 1)
+        }
     }
 
     /// A bad flag is reported with the scrub command's usage line (it came with the top-level

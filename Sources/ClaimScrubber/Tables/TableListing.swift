@@ -130,7 +130,25 @@ public enum TableListing {
                 : "later lines get C06 and are not checked against \(name)"
             return "the loaded \(name) releases serve dates of service through \(DayNumber.format(end)), "
                 + "before the run's date \(DayNumber.format(asOf)): \(effect); add the newer release (--tables)"
+        } + hcpcsAgeNotes(releases, asOf: asOf)
+    }
+
+    /// A note when the newest HCPCS release loaded is of a year before the run's: it serves later
+    /// dates of service open-ended (DOMAIN.md), so a code created since is C01, "not in HCPCS
+    /// CY2019", on this year's lines. The shipped file is CY2019: G2211, billed with most office
+    /// visits since 2024, is one.
+    static func hcpcsAgeNotes(_ releases: [TableRelease], asOf: Int32) -> [String] {
+        let starts = releases.filter { $0.kind == "hcpcs" }.compactMap { r in
+            r.effective.map { (release: r.release, start: DayNumber.parse($0)) }
         }
+        guard let newest = starts.filter({ DayNumber.isDate($0.start) }).max(by: { $0.start < $1.start }),
+            DayNumber.civil(newest.start).year < DayNumber.civil(asOf).year
+        else { return [] }
+        return [
+            "the newest HCPCS release loaded, \(newest.release), is of a year before the run's date "
+                + "\(DayNumber.format(asOf)) and serves later dates of service: codes created since it (G2211, "
+                + "for one) get C01; add the current HCPCS file (--tables)"
+        ]
     }
 
     /// The code sets a run checks against that are not loaded, by name, in listing order: what
