@@ -119,9 +119,9 @@ enum SVGChart {
     /// are DejaVu Sans's (Debian's default sans-serif, and wider than most), rounded up: 3.8 for
     /// spaces and narrow letters, 4.8 for t f r and brackets, 7.6 for digits, 7.3 for other small
     /// letters, 9.8–11.9 for m, w, M, W, 8.8 for other capitals and other letters not ASCII, 12 (an
-    /// em) from Hangul on, for CJK. Averages
-    /// of 6.5 for small letters let "C02 procedure code not in effect on the date of service"
-    /// (333 px in the browser) pass as fitting 314 px, and its first letters were cut off.
+    /// em) from Hangul on, for CJK. Averages of 6.5 for small letters let "C02 procedure code not
+    /// in effect on the date of service" (333 px in the browser) pass as fitting 314 px, and its
+    /// first letters were cut off.
     static func fitted(_ text: String, width: Double) -> String {
         func advance(_ c: Character) -> Double {
             switch c {
