@@ -515,6 +515,13 @@ public enum ReportRenderer {
             html += s.codeSetsNotLoaded.map(HTML.escape).joined(separator: ", ")
             html += ". Codes of these sets got a form check only, or their rules did not run.</p>\n"
         }
+        let asOf = DayNumber.parse(s.run.asOf)
+        if DayNumber.isDate(asOf), let release = TableListing.staleHCPCSRelease(s.tables, asOf: asOf) {
+            // Open-ended, an old HCPCS file calls every code created since it unknown.
+            html += "<p id=\"out-of-date\"><strong>Out of date:</strong> the newest HCPCS release loaded, "
+            html += "\(HTML.escape(release)), is of a year before the run's date \(HTML.escape(s.run.asOf)) "
+            html += "and served its later dates of service: codes created since it got C01.</p>\n"
+        }
         if let m04 = s.metrics.notChecked[.M04], m04 > 0 {
             html += "<p id=\"not-checked\"><strong>Not checked:</strong> M04 (Excludes1 pairs) on "
             html += "\(ReportFormat.count(m04)) line\(m04 == 1 ? "" : "s") with two diagnoses or more, dated where no "

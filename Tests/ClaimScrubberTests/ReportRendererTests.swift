@@ -125,6 +125,26 @@ import Testing
             "headers aligned unlike their column: \(attribute("data-misaligned") ?? "none")")
     }
 
+    /// The report says when the newest HCPCS release is of a year before the run's date (the
+    /// shipped CY2019 file served 2026's lines, and G2211 was C01 there), and not otherwise.
+    @Test func anOldHCPCSReleaseIsSaidOutOfDate() {
+        var summary = ScrubSummary()
+        summary.tables = ["2019-01-01", "2026-01-01"].map {
+            TableRelease(
+                kind: "hcpcs", release: "CY" + $0.prefix(4), file: "f", effective: $0, through: nil, entries: 1)
+        }
+        summary.run.asOf = "2026-06-30"
+        #expect(!ReportRenderer.html(summary).contains("out-of-date"))
+        summary.tables.removeLast()
+        let html = ReportRenderer.html(summary)
+        #expect(
+            html.contains(
+                "<strong>Out of date:</strong> the newest HCPCS release loaded, CY2019, is of a year before the run's "
+                    + "date 2026-06-30"), "\(html)")
+        summary.run.asOf = "2019-12-31"
+        #expect(!ReportRenderer.html(summary).contains("out-of-date"))
+    }
+
     /// No request leaves the page: no scripts, no external stylesheets, images or fonts.
     @Test func pageIsSelfContained() throws {
         let dir = try TemporaryFolder()

@@ -138,17 +138,23 @@ public enum TableListing {
     /// CY2019", on this year's lines. The shipped file is CY2019: G2211, billed with most office
     /// visits since 2024, is one.
     static func hcpcsAgeNotes(_ releases: [TableRelease], asOf: Int32) -> [String] {
+        guard let newest = staleHCPCSRelease(releases, asOf: asOf) else { return [] }
+        return [
+            "the newest HCPCS release loaded, \(newest), is of a year before the run's date "
+                + "\(DayNumber.format(asOf)) and serves later dates of service: codes created since it (G2211, "
+                + "for one) get C01; add the current HCPCS file (--tables)"
+        ]
+    }
+
+    /// The newest HCPCS release's name when it is of a year before `asOf`'s; nil otherwise.
+    public static func staleHCPCSRelease(_ releases: [TableRelease], asOf: Int32) -> String? {
         let starts = releases.filter { $0.kind == "hcpcs" }.compactMap { r in
             r.effective.map { (release: r.release, start: DayNumber.parse($0)) }
         }
         guard let newest = starts.filter({ DayNumber.isDate($0.start) }).max(by: { $0.start < $1.start }),
             DayNumber.civil(newest.start).year < DayNumber.civil(asOf).year
-        else { return [] }
-        return [
-            "the newest HCPCS release loaded, \(newest.release), is of a year before the run's date "
-                + "\(DayNumber.format(asOf)) and serves later dates of service: codes created since it (G2211, "
-                + "for one) get C01; add the current HCPCS file (--tables)"
-        ]
+        else { return nil }
+        return newest.release
     }
 
     /// The code sets a run checks against that are not loaded, by name, in listing order: what
