@@ -11,15 +11,7 @@ struct ClaimFileCompletionTests {
     func scrub(_ text: String, name: String = "claims.x12") throws -> (
         ScrubPipeline.Result, TemporaryFolder, [[String: String]]
     ) {
-        let folder = try TemporaryFolder()
-        let input = try folder.write(name, text)
-        do {
-            let result = try Fixtures.scrub([input], out: folder.file("out"))
-            return (result, folder, try Fixtures.findings(folder.file("out")))
-        } catch {
-            folder.remove()  // the caller only gets the folder to remove on success
-            throw error
-        }
+        try Fixtures.scrubInFolder(text, name: name)
     }
 
     /// Ten billable FY2026 codes with no Excludes1 note between them or with A09/K52.9.

@@ -9,15 +9,7 @@ struct ClaimFilePipelineTests {
     func scrub(_ text: String, name: String = "claims.x12", _ configure: (inout ScrubOptions) -> Void = { _ in }) throws
         -> (ScrubPipeline.Result, TemporaryFolder, [[String: String]])
     {
-        let folder = try TemporaryFolder()
-        let input = try folder.write(name, text)
-        do {
-            let result = try Fixtures.scrub([input], out: folder.file("out"), configure)
-            return (result, folder, try Fixtures.findings(folder.file("out")))
-        } catch {
-            folder.remove()  // the caller only gets the folder to remove on success
-            throw error
-        }
+        try Fixtures.scrubInFolder(text, name: name, configure)
     }
 
     @Test func cleanProfessionalFilePassesWithEveryClaimInClean() throws {

@@ -52,15 +52,7 @@ enum HL7Fixture {
 @Suite("HL7 DFT^P03 reader")
 struct HL7MessageReaderTests {
     func scrub(_ text: String) throws -> (ScrubPipeline.Result, TemporaryFolder, [[String: String]]) {
-        let folder = try TemporaryFolder()
-        let input = try folder.write("charges.hl7", text)
-        do {
-            let result = try Fixtures.scrub([input], out: folder.file("out"))
-            return (result, folder, try Fixtures.findings(folder.file("out")))
-        } catch {
-            folder.remove()  // the caller only gets the folder to remove on success
-            throw error
-        }
+        try Fixtures.scrubInFolder(text, name: "charges.hl7")
     }
 
     func records(_ text: String) throws -> String {

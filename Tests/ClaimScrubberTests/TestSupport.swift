@@ -76,6 +76,21 @@ enum Fixtures {
         return try ScrubPipeline(options: options, tables: tables ?? tablesCache).run()
     }
 
+    /// Scrubs `text`, written as `name` in a folder of its own, into its `out`: the result, the
+    /// folder (the caller removes it) and findings.csv's rows. A scrub that throws removes the folder.
+    static func scrubInFolder(
+        _ text: String, name: String, _ configure: (inout ScrubOptions) -> Void = { _ in }
+    ) throws -> (ScrubPipeline.Result, TemporaryFolder, [[String: String]]) {
+        let folder = try TemporaryFolder()
+        do {
+            let result = try scrub([try folder.write(name, text)], out: folder.file("out"), configure)
+            return (result, folder, try findings(folder.file("out")))
+        } catch {
+            folder.remove()
+            throw error
+        }
+    }
+
     /// findings.csv's rows after scrubbing `header` and `rows` (a record each) in a folder of its own.
     static func findings(header: String, rows: [String], tables: CodeTables? = nil) throws -> [[String: String]] {
         let dir = try TemporaryFolder()
