@@ -109,10 +109,10 @@ public enum Column: String, CaseIterable, Sendable {
                 "procedurecode", "cpt", "cptcode", "hcpcs", "hcpcscode", "cpthcpcs", "hcpcscpt", "proccode",
                 "procedure",
             ]
-        case .modifier1: return ["modifier1", "mod1", "modifier"]
-        case .modifier2: return ["modifier2", "mod2"]
-        case .modifier3: return ["modifier3", "mod3"]
-        case .modifier4: return ["modifier4", "mod4"]
+        case .modifier1: return ["modifier1", "mod1", "modifier", "modifierone", "firstmodifier"]
+        case .modifier2: return ["modifier2", "mod2", "modifiertwo", "secondmodifier"]
+        case .modifier3: return ["modifier3", "mod3", "modifierthree", "thirdmodifier"]
+        case .modifier4: return ["modifier4", "mod4", "modifierfour", "fourthmodifier"]
         case .modifiers: return ["modifiers", "mods", "modifierlist"]
         case .units: return ["units", "qty", "quantity", "serviceunits", "unitcount"]
         case .chargeAmount: return ["chargeamount", "amount", "charge", "charges", "totalcharge", "chargeamt"]
@@ -126,7 +126,16 @@ public enum Column: String, CaseIterable, Sendable {
             return [
                 "dx\(n)", "diagnosis\(n)", "diag\(n)", "icd\(n)", "icd10\(n)", "diagnosiscode\(n)", "dxcode\(n)",
                 "icd10cm\(n)",
-            ] + (n == "1" ? ["primarydx", "primarydiagnosis", "diagnosis", "dx"] : [])
+            ]
+                + [
+                    "1": [
+                        // A lone ICD-10 column is the diagnosis, not the tenth: `ICD10`, `ICD-10 Code`.
+                        "primarydx", "primarydiagnosis", "diagnosis", "dx", "icd10", "icd10code", "icd10cm",
+                        "icd10cmcode", "icd10dx", "icd10diagnosis", "icd", "icdcode", "diagnosiscode", "dxcode",
+                    ],
+                    "2": ["secondarydx", "secondarydiagnosis", "secondarydiag"],
+                    "3": ["tertiarydx", "tertiarydiagnosis", "tertiarydiag"],
+                ][n, default: []]
         }
     }
 
@@ -135,6 +144,17 @@ public enum Column: String, CaseIterable, Sendable {
         String(
             String.UnicodeScalarView(
                 name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
+    }
+
+    /// The column a header name is an alias of, in a header of `names` (normalised): `icd10` is
+    /// dx10 in a numbered series (`ICD1` … `ICD12`), dx1 everywhere else.
+    static func alias(_ name: String, among names: [String]) -> Column? {
+        if name == "icd10"
+            && names.contains(where: { $0.count == 4 && $0.hasPrefix("icd") && ("1"..."9").contains($0.suffix(1)) })
+        {
+            return .dx10
+        }
+        return byAlias[name]
     }
 
     static let byAlias: [String: Column] = {

@@ -97,8 +97,13 @@ public struct ExtractLayout: Sendable, Equatable {
         // A column the map assigns is read from the field it names, even where another field bears
         // the column's own name or an alias: the map is the user's word on this extract.
         let assigned = Set(userColumns.compactMap { $0 })
+        let normalisedNames = names.map(Column.normalise)
         for (name, user) in zip(names, userColumns) {
-            let column = user ?? Column.byAlias[Column.normalise(name)].flatMap { assigned.contains($0) ? nil : $0 }
+            let column =
+                user
+                ?? Column.alias(Column.normalise(name), among: normalisedNames).flatMap {
+                    assigned.contains($0) ? nil : $0
+                }
             if let column, nameOf[column] == Column.normalise(name) {
                 throw ScrubError(
                     "the header names this column twice; rename or drop one of the two", file: file,
@@ -153,7 +158,9 @@ public struct ExtractLayout: Sendable, Equatable {
             // A field that would be this column by its name, sent elsewhere by the map.
             let sentElsewhere = names.indices.first { k in
                 let name = Column.normalise(names[k])
-                return (name == Column.normalise(column.rawValue) || Column.byAlias[name] == column)
+                return
+                    (name == Column.normalise(column.rawValue)
+                    || Column.alias(name, among: normalisedNames) == column)
                     && userColumns[k] != nil && userColumns[k] != column
             }
             if let k = sentElsewhere, let other = userColumns[k] {

@@ -346,6 +346,11 @@ public final class ScrubPipeline {
             "name", "id", "code", "desc", "description", "type", "dept", "nursing", "loc", "discharge", "price", "cost",
             "rate", "charge", "amount", "amt", "measure", "uom", "of",
         ]
+        // Words of a field about a code rather than the code: `DX_DESCRIPTION`, `MODIFIER_NAME`.
+        let describing: Set<String> = [
+            "desc", "descr", "description", "name", "text", "type", "pointer", "ptr", "poa", "seq", "sequence",
+            "count", "qualifier", "version", "date", "flag",
+        ]
         let needed: [Need] = [
             (
                 [.chargeAmount], "charge_amount", ["amount", "amt", "chg"],
@@ -355,9 +360,9 @@ public final class ScrubPipeline {
                 [.units], "units", ["units", "qty", "quantity", "quantities"], ["unit"], notACount,
                 "without units every line is 1 unit"
             ),
-            ([.dx1], "dx1", ["diag", "icd"], ["dx"], [], "without dx1 no diagnosis is checked"),
+            ([.dx1], "dx1", ["diag", "icd"], ["dx"], describing, "without dx1 no diagnosis is checked"),
             (
-                [.modifier1, .modifiers], "modifier1", ["modifier"], ["mod", "mods"], [],
+                [.modifier1, .modifiers], "modifier1", ["modifier"], ["mod", "mods"], describing,
                 "without modifiers no modifier is checked and no NCCI edit is bypassed"
             ),
             ([.renderingNpi, .billingNpi], "rendering_npi", ["npi"], [], [], "without an NPI none is checked"),
@@ -370,18 +375,46 @@ public final class ScrubPipeline {
                 "without patient_sex the sex edits (M02) do not run"
             ),
         ]
+        // Numbered columns: a diagnosis or modifier field read as no column beside dx1 or
+        // modifier1 is the next of its kind (`Secondary Diagnosis` beside `Primary Diagnosis` was
+        // read as nothing, without a word), and two of them are two of the kind, not both the
+        // first (MODIFIER_ONE and MODIFIER_TWO were both "modifier1?").
+        let dx: [Column] = [.dx1, .dx2, .dx3, .dx4, .dx5, .dx6, .dx7, .dx8, .dx9, .dx10, .dx11, .dx12]
+        let families: [(first: Column, members: [Column], without: String)] = [
+            (.dx1, dx, "diagnoses in fields read as no column are not checked"),
+            (
+                .modifier1, [.modifier1, .modifier2, .modifier3, .modifier4],
+                "modifiers in fields read as no column are not checked and bypass no NCCI edit"
+            ),
+        ]
         var suggested: [String] = []
         var consequences: [String] = []
+        var named: Set<Column> = []
         for (k, column) in layout.columns.enumerated() where column == nil {
             let words = headerWords(layout.headerNames[k])
             let name = Column.normalise(layout.headerNames[k])
-            guard
-                let need = needed.first(where: { need in
-                    guard !need.columns.contains(where: layout.has) else { return false }
-                    if need.anywhere.contains(where: { name.contains($0) }) { return true }
-                    return !need.words.isDisjoint(with: words) && need.unless.isDisjoint(with: words)
-                })
-            else { continue }
+            func suggests(_ need: Need) -> Bool {
+                if need.anywhere.contains(where: { name.contains($0) }) { return true }
+                return !need.words.isDisjoint(with: words) && need.unless.isDisjoint(with: words)
+            }
+            if let need = needed.first(where: { suggests($0) }),
+                let family = families.first(where: { need.columns.contains($0.first) })
+            {
+                guard need.unless.isDisjoint(with: words) else { continue }
+                // A list column (`modifiers`) takes every modifier: nothing to number.
+                guard !need.columns.contains(where: { $0 != family.first && layout.has($0) }) else { continue }
+                guard let next = family.members.first(where: { !layout.has($0) && !named.contains($0) }) else {
+                    continue
+                }
+                named.insert(next)
+                suggested.append("\(k + 1) (\(next.rawValue)?)")
+                let without = next == family.first ? need.without : family.without
+                if !consequences.contains(without) { consequences.append(without) }
+                continue
+            }
+            guard let need = needed.first(where: { !$0.columns.contains(where: layout.has) && suggests($0) }) else {
+                continue
+            }
             suggested.append("\(k + 1) (\(need.name)?)")
             if !consequences.contains(need.without) { consequences.append(need.without) }
         }

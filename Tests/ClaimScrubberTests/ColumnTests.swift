@@ -46,6 +46,47 @@ import Testing
         #expect(layout.columns[try #require(names.firstIndex(of: "visit_number"))] == nil)
     }
 
+    /// A lone `ICD10` or `ICD-10` column is the diagnosis (it was read as dx10, so a manifestation
+    /// code in it was no primary diagnosis, and M03 passed it); in a numbered series `ICD1` …
+    /// `ICD12` it is the tenth. Secondary and tertiary diagnoses and spelled-out modifier numbers
+    /// are read too.
+    @Test(
+        arguments: [
+            ("Encounter,MRN,DOS,CPT,ICD-10\n", ["ICD-10": Column.dx1]),
+            ("Encounter,MRN,DOS,CPT,ICD10 Code\n", ["ICD10 Code": .dx1]),
+            (
+                "Encounter,MRN,DOS,CPT,ICD1,ICD2,ICD3,ICD4,ICD5,ICD6,ICD7,ICD8,ICD9,ICD10,ICD11,ICD12\n",
+                ["ICD1": .dx1, "ICD9": .dx9, "ICD10": .dx10, "ICD12": .dx12]
+            ),
+            (
+                "Encounter,MRN,DOS,CPT,Primary Diagnosis,Secondary Diagnosis,Tertiary Dx\n",
+                ["Primary Diagnosis": .dx1, "Secondary Diagnosis": .dx2, "Tertiary Dx": .dx3]
+            ),
+            (
+                "Encounter,MRN,DOS,CPT,MODIFIER_ONE,MODIFIER_TWO\n",
+                ["MODIFIER_ONE": .modifier1, "MODIFIER_TWO": .modifier2]
+            ),
+        ] as [(String, [String: Column])])
+    func diagnosisAndModifierNamesReadAsTheirColumns(header: String, expected: [String: Column]) throws {
+        let layout = try ExtractLayout(header: Array(header.utf8), file: "x.csv")
+        for (name, column) in expected {
+            let k = try #require(layout.headerNames.firstIndex(of: name))
+            #expect(layout.columns[k] == column, "\(name)")
+        }
+    }
+
+    /// End to end: a manifestation code alone under `ICD-10` gets M03 on dx1, and a header code
+    /// under `Secondary Diagnosis` gets C05 on dx2 (both runs passed the gate with no finding).
+    @Test func aLoneICD10ColumnAndASecondaryDiagnosisAreChecked() throws {
+        let manifestation = try Fixtures.findings(
+            header: "Encounter,MRN,DOS,CPT,Amount,ICD-10\n", rows: ["E1,M1,2026-05-04,99213,100.00,D63.1"])
+        #expect(manifestation.contains { $0["rule"] == "M03" && $0["field"] == "dx1" }, "\(manifestation)")
+        let secondary = try Fixtures.findings(
+            header: "Encounter,MRN,DOS,CPT,Amount,Primary Diagnosis,Secondary Diagnosis\n",
+            rows: ["E1,M1,2026-05-04,99213,100.00,I10,R51"])
+        #expect(secondary.contains { $0["rule"] == "C05" && $0["field"] == "dx2" }, "\(secondary)")
+    }
+
     /// Two aliases of one column: "Patient" may hold the name beside "MRN", "Procedure" a
     /// description beside "CPT Code". The first used to win without a word (two patients of one
     /// name became one, a false E01); now the run stops naming both by position. Not by their text:
@@ -233,7 +274,7 @@ import Testing
         // Names run together, or a unit count, still do.
         for (field, column) in [
             ("TXAMT", "charge_amount"), ("CHGAMT", "charge_amount"), ("Unit", "units"), ("SVC_UNIT", "units"),
-            ("UNIT_CNT", "units"), ("DIAGCODE1", "dx1"), ("ICD10CM", "dx1"), ("PATDOB", "patient_dob"),
+            ("UNIT_CNT", "units"), ("DIAGCODE1", "dx1"), ("ICD10CMCD", "dx1"), ("PATDOB", "patient_dob"),
             ("CPT_MOD_2", "modifier1"),
         ] {
             let said = try Self.warning("encounter_id,patient_id,service_date,procedure_code,\(field)\n")
@@ -247,5 +288,26 @@ import Testing
         #expect(text.hasPrefix("header fields 9 (modifier1?) and 10 (patient_dob?) are read as no column"), "\(text)")
         #expect(!text.contains("$0") && !text.contains("1 unit") && text.contains("M01"), "\(text)")
         #expect(ScrubPipeline.headerWords("Dx_Code_2 TxAmount ICD10") == ["dx", "code", "tx", "amount", "icd"])
+    }
+
+    /// Diagnosis and modifier fields are numbered in turn: one read as no column beside dx1 is the
+    /// next diagnosis (`Secondary Diagnosis` beside `Primary Diagnosis` went unread without a word),
+    /// two unread modifier fields are modifier1 and modifier2 (both were "modifier1?"), and a field
+    /// about a code (`Diagnosis Description`) or beside a modifier list suggests nothing.
+    @Test func numberedColumnsAreSuggestedInTurn() throws {
+        let base = "encounter_id,patient_id,service_date,procedure_code,charge_amount,units,dx1,rendering_npi"
+        let text = try #require(
+            try Self.warning(base + ",Other Dx,Diagnosis Description,DX_ADMIT,MOD_A,MOD_B\n"))
+        #expect(
+            text.hasPrefix(
+                "header fields 9 (dx2?), 11 (dx3?), 12 (modifier1?) and 13 (modifier2?) are read as no column"),
+            "\(text)")
+        #expect(text.contains("diagnoses in fields read as no column are not checked"), "\(text)")
+        #expect(text.contains("without modifiers no modifier is checked"), "\(text)")
+        // Beside modifier1 the next is modifier2; beside a modifier list, none.
+        let beside = try #require(try Self.warning(base + ",modifier1,MOD_B\n"))
+        #expect(beside.hasPrefix("header field 10 (modifier2?) is read as no column"), "\(beside)")
+        #expect(beside.contains("bypass no NCCI edit"), "\(beside)")
+        #expect(try Self.warning(base + ",modifiers,MOD_B,DX_DESC\n") == nil)
     }
 }
