@@ -232,9 +232,42 @@ public enum TopCode {
     static let malformed: UInt64 = 63 << 54
     static let ruleMask: UInt64 = 0xFFF
 
+    /// A value not shaped like a code of the rule's kind counts as `(malformed)`: the summary, the
+    /// report and the end-of-run table carry codes, never a field's text (a surname typed into the
+    /// CPT column was listed among C01's top codes).
     @inline(__always)
     public static func key(_ packed: UInt64, rule: RuleID) -> UInt64 {
-        code(packed) | UInt64(rule.ordinal)
+        (isCodeShaped(packed, rule: rule) ? code(packed) : malformed) | UInt64(rule.ordinal)
+    }
+
+    /// Whether a packed value has the shape of the code a rule's top codes list (empty counts):
+    /// a diagnosis is a letter, a digit and one to five letters or digits, or three to five digits
+    /// (an ICD-9 code where ICD-10-CM belongs, `4019`: worth seeing by the hundred); a modifier or
+    /// place of service one or two characters; a revenue code two to five, two of them digits at
+    /// least (`04500`); a procedure code four to six, three of them digits at least (CPT `99213`,
+    /// `0001U`, HCPCS `J1100`, and a digit too few or too many).
+    static func isCodeShaped(_ packed: UInt64, rule: RuleID) -> Bool {
+        if packed == 0 || packed == PackedCode.invalid || packed & ruleMask != 0 { return true }
+        var digits = 0
+        var n = 0
+        var firstIsLetter = false
+        var secondIsDigit = false
+        while n < PackedCode.maxLength {
+            let v = (packed >> UInt64(6 * (PackedCode.maxLength - 1 - n))) & 63
+            if v == 0 { break }
+            let isDigit = v <= 10
+            if isDigit { digits += 1 }
+            if n == 0 { firstIsLetter = !isDigit }
+            if n == 1 { secondIsDigit = isDigit }
+            n += 1
+        }
+        switch rule {
+        case .C04, .C05, .M01, .M02, .M03, .M04:
+            return (3...7).contains(n) && firstIsLetter && secondIsDigit || (3...5).contains(n) && digits == n
+        case .C07, .C08: return n <= 2
+        case .C10: return (2...5).contains(n) && digits >= 2
+        default: return (4...6).contains(n) && digits >= 3
+        }
     }
 
     /// A packed code as the code part of a key.

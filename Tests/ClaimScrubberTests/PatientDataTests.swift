@@ -49,6 +49,46 @@ import Testing
 
     static func leaks(in text: String) -> [String] { planted.filter { text.contains($0) } }
 
+    /// A name typed into a code field (a procedure, diagnosis, modifier, place of service or
+    /// revenue code) is held with its finding, which names it; the summary, the report and the
+    /// end-of-run table list it as `(malformed)`, not by its text (a surname in the CPT column was
+    /// among C01's top codes). Values shaped like codes are still listed.
+    @Test func aNameInACodeFieldStaysOutOfTheSummary() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,place_of_service,revenue_code,"
+            + "units,charge_amount,dx1\n"
+        let rows = [
+            "L1,E1,P1,2026-06-01,QUILLS,,11,,1,50.00,I10",
+            "L2,E2,P2,2026-06-01,99213,,11,,1,50.00,ZYXWUT",
+            "L3,E3,P3,2026-06-01,99213,BRANN,11,,1,50.00,I10",
+            "L4,E4,P4,2026-06-01,99213,,OXTABY,,1,50.00,I10",
+            "L5,E5,P5,2026-06-01,99213,,11,VEXQ,1,50.00,I10",
+            "L6,E6,P6,2026-06-01,K9129,,11,,1,50.00,N3999",
+            "L7,E7,P7,2026-06-01,99213,,11,04500,1,50.00,4019",
+        ]
+        let input = try dir.write("names.csv", header + rows.joined(separator: "\n") + "\n")
+        let out = dir.file("out")
+        let run = try CommandLineTests.run(["scrub", input, "--as-of", "2026-06-30", "--out", out])
+        #expect(run.status == 1, "\(run.stderr)")
+        let planted = ["QUILLS", "ZYXWUT", "BRANN", "OXTABY", "VEXQ"]
+        let findings = try Fixtures.findings(out)
+        for name in planted {
+            #expect(findings.contains { $0["value"] == name }, "no finding names \(name): \(findings)")
+        }
+        let summary = try ReportFixtures.readText(out + "/summary.json")
+        let report = try ReportFixtures.readText(out + "/report.html")
+        for (place, text) in [("stderr", run.stderr), ("summary.json", summary), ("report.html", report)] {
+            let leaked = planted.filter { text.contains($0) || text.contains($0.prefix(3) + "." + $0.dropFirst(3)) }
+            #expect(leaked.isEmpty, "\(place) holds \(leaked)")
+        }
+        // Codes, wrong ones too (an ICD-9 code, a five-digit revenue code), are still listed.
+        for code in ["K9129", "N39.99", "401.9", "04500"] {
+            #expect(summary.contains("\"\(code)\""), "\(code) is not among the top codes")
+        }
+    }
+
     @Test func plantedPatientDataStaysOut() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
