@@ -167,6 +167,23 @@ public enum ReportRenderer {
         if let p {
             let date = p.run.asOf.isEmpty ? "(date unknown)" : "as of " + HTML.isolated(p.run.asOf)
             html += "<p>Previous run: \(date).</p>\n"
+            // A run without a table its rules need finds nothing under them: its counts fall for
+            // want of the table, not of errors, and the change would read as an improvement.
+            let droppedNow = s.codeSetsNotLoaded.filter { !p.codeSetsNotLoaded.contains($0) }
+            let droppedBefore = p.codeSetsNotLoaded.filter { !s.codeSetsNotLoaded.contains($0) }
+            if !droppedNow.isEmpty || !droppedBefore.isEmpty {
+                var parts: [String] = []
+                if !droppedNow.isEmpty {
+                    parts.append("this run did not load " + droppedNow.map(HTML.escape).joined(separator: ", "))
+                }
+                if !droppedBefore.isEmpty {
+                    parts.append(
+                        "the previous run did not load " + droppedBefore.map(HTML.escape).joined(separator: ", "))
+                }
+                html += "<p id=\"not-comparable\"><strong>Not like for like:</strong> "
+                html += parts.joined(separator: "; ")
+                html += ". The rules that check against those code sets are not comparable between the two runs.</p>\n"
+            }
         }
         html += "<table class=\"figures\"><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">This run</th>"
         if p != nil { html += "<th scope=\"col\">Previous</th><th scope=\"col\">Change</th>" }

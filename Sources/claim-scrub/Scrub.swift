@@ -212,6 +212,7 @@ struct Scrub: ParsableCommand {
                 for note in TableListing.missingCodeSetNotes(loaded) {
                     StandardError.write("note: \(note) (add --tables default)\n")
                 }
+                if let note = TableListing.encounterTableNote(loaded) { StandardError.write("note: \(note)\n") }
                 for note in TableListing.unusedReleaseNotes(loaded.releases)
                     + TableListing.coverageEndNotes(loaded.releases, asOf: options.asOf)
                 {

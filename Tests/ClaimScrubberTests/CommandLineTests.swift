@@ -171,7 +171,8 @@ import Testing
 
     /// The shipped HCPCS file is CY2019, and it serves later dates open-ended: a run dated in a
     /// later year says that codes created since get C01 (G2211 on most of this year's office
-    /// visits); a run in 2019, or one with a current HCPCS file beside it, does not.
+    /// visits); a run in 2019, or one with a current HCPCS file beside it, does not. No NCCI table
+    /// ships either, and a default run says that E03-E06 did not run.
     @Test func anHCPCSReleaseOfAnEarlierYearIsSaid() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
@@ -183,6 +184,12 @@ import Testing
             + "serves later dates of service: codes created since it (G2211, for one) get C01"
         let now = try Self.run(base + ["--as-of", "2026-06-30"])
         #expect(now.status == 0 && now.stderr.contains(note), "\(now.stderr)")
+        // No NCCI table ships: a default run says E03-E06 did not run, in one line.
+        #expect(
+            now.stderr.contains(
+                "note: no NCCI PTP, MUE or add-on code table loaded: E03-E06 do not run (CMS publishes"),
+            "\(now.stderr)")
+        #expect(TableListing.encounterTableNote(Fixtures.demoTablesCache) == nil)
         let then = try Self.run(base + ["--as-of", "2019-12-31"])
         #expect(then.status == 0 && !then.stderr.contains("newest HCPCS release"), "\(then.stderr)")
         #expect(TableListing.hcpcsAgeNotes(Self.hcpcs(["2019-01-01", "2026-01-01"]), asOf: Fixtures.asOf).isEmpty)

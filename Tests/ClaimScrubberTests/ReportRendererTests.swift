@@ -145,6 +145,24 @@ import Testing
         #expect(!ReportRenderer.html(summary).contains("out-of-date"))
     }
 
+    /// A comparison with a run that loaded other code sets says so: a run without the NCCI tables
+    /// showed E03-E06 falling to 0 and held dollars down, with nothing to say why.
+    @Test func aComparisonOfRunsWithOtherTablesSaysSo() {
+        var now = ScrubSummary()
+        var before = ScrubSummary()
+        before.codeSetsNotLoaded = ["CPT"]
+        now.codeSetsNotLoaded = ["CPT", "NCCI PTP practitioner", "add-on codes"]
+        #expect(!ReportRenderer.html(now).contains("not-comparable"))
+        let html = ReportRenderer.html(now, previous: before)
+        #expect(
+            html.contains(
+                "<strong>Not like for like:</strong> this run did not load NCCI PTP practitioner, add-on codes. "),
+            "\(html)")
+        let back = ReportRenderer.html(before, previous: now)
+        #expect(back.contains("the previous run did not load NCCI PTP practitioner, add-on codes."))
+        #expect(!ReportRenderer.html(now, previous: now).contains("not-comparable"))
+    }
+
     /// No request leaves the page: no scripts, no external stylesheets, images or fonts.
     @Test func pageIsSelfContained() throws {
         let dir = try TemporaryFolder()

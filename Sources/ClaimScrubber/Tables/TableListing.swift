@@ -157,6 +157,21 @@ public enum TableListing {
         return newest.release
     }
 
+    /// A note on the encounter edits' tables not loaded (NCCI PTP and MUE per setting, add-on
+    /// codes), which no shipped set has: a default run skips E03–E06 and the gate passes what they
+    /// would hold, so `scrub` says so, in one line. Nil when all are loaded.
+    public static func encounterTableNote(_ tables: CodeTables) -> String? {
+        let missing = codeSetNotes(tables).filter {
+            $0.name.hasPrefix("NCCI PTP") || $0.name.hasPrefix("MUE") || $0.name == "add-on codes"
+        }
+        guard !missing.isEmpty else { return nil }
+        let what =
+            missing.count == 5
+            ? "no NCCI PTP, MUE or add-on code table loaded: E03-E06 do not run"
+            : missing.map(\.note).joined(separator: "; ") + ": their edits do not run"
+        return what + " (CMS publishes the NCCI PTP and MUE files; add them with --tables)"
+    }
+
     /// The code sets a run checks against that are not loaded, by name, in listing order: what
     /// summary.json's `code_sets_not_loaded` and the report list (codes of those sets got a form
     /// check only, or their rules did not run).
