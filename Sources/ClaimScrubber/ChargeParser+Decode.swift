@@ -28,7 +28,7 @@ extension ChargeParser {
         if DayNumber.isDayFirstDate(text) { return "\(column.rawValue)\(dayFirstProblem)" }
         return DayNumber.isDateOutsideYears(text)
             ? "\(column.rawValue) is a date outside the years 1800-2200"
-            : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY, YYYY/MM/DD or DD-MON-YYYY)"
+            : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY, YYYY/MM/DD, YYYY-M-D or DD-MON-YYYY)"
     }
 
     /// The end of S03's message for a date written day first (`13/04/2026`): the run counts them
@@ -544,9 +544,11 @@ private final class RecordDecoder {
                     r, .chargeAmount,
                     message: Money.isOverMaximum(text)
                         ? "charge amount is over $99,999,999.99 (a shifted field?)"
-                        : text.contains(0x2C)
-                            ? "charge amount is not a decimal amount (a comma only groups thousands: 1,234.56)"
-                            : "charge amount is not a decimal amount", payer, &sink)
+                        : Money.hasFractionOfACent(text)
+                            ? "charge amount has more than two decimals: a charge is whole cents"
+                            : text.contains(0x2C)
+                                ? "charge amount is not a decimal amount (a comma only groups thousands: 1,234.56)"
+                                : "charge amount is not a decimal amount", payer, &sink)
             }
         }
         amount[r] = cents

@@ -62,10 +62,10 @@ public enum DayNumber {
         let n = bytes.count
         if n == 0 { return missing }
         let iso = n == 10 && bytes[4] == 0x2D && bytes[7] == 0x2D
-        if iso || (n == 8 && bytes[1] != 0x2F && bytes[4] != 0x2F) {
+        if iso || (n == 8 && !isSeparator(bytes[1]) && !isSeparator(bytes[4])) {
             // The common forms, ISO and YYYYMMDD (X12 D8 dates, the CMS files), without the
             // general path's checks per character. (An eight-byte M/D/YYYY has its slash second,
-            // an eight-byte YYYY/M/D its fifth.)
+            // an eight-byte YYYY/M/D its fifth; so with dashes.)
             let m = iso ? 5 : 4
             let a = iso ? 8 : 6
             let d0 = bytes[0] &- 0x30, d1 = bytes[1] &- 0x30, d2 = bytes[2] &- 0x30, d3 = bytes[3] &- 0x30
@@ -109,11 +109,14 @@ public enum DayNumber {
         var month = -1
         var day = -1
         if n >= 8 && n <= 10 {
-            // M/D/YYYY with one- or two-digit month and day, or YYYY/M/D.
-            guard let parts = slashParts(bytes, n) else { return malformed }
-            if parts.lastDigits == 4 {
+            // M/D/YYYY with one- or two-digit month and day, or YYYY/M/D, also with dashes when
+            // the year comes first (`2026-5-1`: nobody writes YYYY-D-M). `05-01-2026` stays S03:
+            // with dashes it is as often day first (`13-04-2026` in Dutch exports).
+            let dashes = bytes[4] == 0x2D
+            guard let parts = slashParts(bytes, n, separator: dashes ? 0x2D : 0x2F) else { return malformed }
+            if parts.lastDigits == 4 && !dashes {
                 (month, day, year) = (parts.0, parts.1, parts.2)
-            } else if parts.lastDigits <= 2 && bytes[4] == 0x2F && parts.0 >= 1000 {
+            } else if parts.lastDigits <= 2 && isSeparator(bytes[4]) && parts.0 >= 1000 {
                 // YYYY/MM/DD, year first (unambiguous: a four-digit first part is no month).
                 (year, month, day) = (parts.0, parts.1, parts.2)
             } else {
@@ -140,17 +143,24 @@ public enum DayNumber {
         return day <= daysInMonth(year, month)
     }
 
-    /// The three numbers of the slashed date in `bytes`' first `n` bytes (`5/1/2026`,
-    /// `2026/05/01`) and the digit count of the last; nil unless three parts of digits, none empty.
-    /// (Values as they come: no array, which was an allocation per date.)
+    /// A slash or a dash: what parts a date's numbers.
     @inline(__always)
-    static func slashParts(_ bytes: UnsafeRawBufferPointer, _ n: Int) -> (Int, Int, Int, lastDigits: Int)? {
+    static func isSeparator(_ c: UInt8) -> Bool { c == 0x2F || c == 0x2D }
+
+    /// The three numbers of the date in `bytes`' first `n` bytes parted by `separator` (`5/1/2026`,
+    /// `2026/05/01`; `2026-5-1` with a dash) and the digit count of the last; nil unless three
+    /// parts of digits, none empty. (Values as they come: no array, which was an allocation per
+    /// date.)
+    @inline(__always)
+    static func slashParts(_ bytes: UnsafeRawBufferPointer, _ n: Int, separator: UInt8 = 0x2F) -> (
+        Int, Int, Int, lastDigits: Int
+    )? {
         var value = (0, 0, 0)
         var part = 0
         var digits = 0
         for i in 0..<n {
             let c = bytes[i]
-            if c == 0x2F {
+            if c == separator {
                 if digits == 0 || part == 2 { return nil }
                 part += 1
                 digits = 0

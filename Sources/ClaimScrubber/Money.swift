@@ -15,9 +15,18 @@ public enum Money {
     public static let maximumWholeDigits = 8
 
     /// Whether `bytes` is an amount `cents` refuses only for its size (more than
-    /// `maximumWholeDigits` whole digits): its finding can say so.
+    /// `maximumWholeDigits` whole digits, up to sixteen, or a run of digits of any length): its
+    /// finding can say so.
     public static func isOverMaximum(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        cents(bytes) == nil && cents(bytes, wholeDigits: 15) != nil
+        guard cents(bytes) == nil else { return false }
+        if cents(bytes, wholeDigits: 16) != nil { return true }
+        return bytes.count > 16 && bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// Whether `bytes` is an amount `cents` refuses only for its cents: more than two decimals
+    /// that are not zeros (`12.345`): its finding can say so.
+    public static func hasFractionOfACent(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        cents(bytes) == nil && amount(bytes, wholeDigits: maximumWholeDigits, decimals: 10) != nil
     }
 
     static func cents(_ bytes: UnsafeRawBufferPointer, wholeDigits: Int) -> Int64? {
@@ -56,7 +65,11 @@ public enum Money {
             signed = true
             i += 1
         }
-        if i < n && bytes[i] == 0x24 { i += 1 }
+        if i < n && bytes[i] == 0x24 {
+            i += 1
+            // Accounting formats set the dollar sign apart: `$ 85.00`, `$   85.00`.
+            while i < n && bytes[i] == 0x20 { i += 1 }
+        }
         if !signed && i < n && (bytes[i] == 0x2D || bytes[i] == 0x2B) {
             negative = negative != (bytes[i] == 0x2D)
             signed = true

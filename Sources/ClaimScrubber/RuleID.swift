@@ -46,7 +46,7 @@ public enum RuleID: String, CaseIterable, Sendable, Codable, Comparable {
         case .E04: return "MUE line edit exceeded"
         case .E05: return "MUE date-of-service edit exceeded"
         case .E06: return "add-on code without its primary code"
-        case .X01: return "X12 envelope or structure error"
+        case .X01: return "X12 or HL7 envelope or structure error"
         case .X02: return "claim total differs from its line charges"
         case .X03: return "diagnosis pointer or qualifier error"
         }

@@ -207,7 +207,7 @@ import Testing
     @Test func eachLineGetsItsOwnServiceDateWhenLinesRepeatOrChangeDates() throws {
         let dates = [
             "2026-01-05", "2026-01-05", "2026-01-06", "2026-01-05", "2026-02-05", "2026-02-31", "2026-02-31",
-            "2025-01-05", "2026-01-05", "2026-01-5 ", "20260105", "2026-01-05",
+            "2025-01-05", "2026-01-05", "2026-01-0 ", "20260105", "2026-01-05",
         ]
         let text = dates.enumerated().map { "L\($0.offset),E1,P1,\($0.element),99213,1,1.00,I10,D\n" }.joined()
         let parsed = try Self.parse(Array(text.utf8))
@@ -373,13 +373,23 @@ import Testing
         #expect(cents("0000000000012.50") == 1250)
         #expect(cents("0") == 0 && cents("0.5") == 50 && cents("000") == 0)
         #expect(cents("100000000.00") == nil && cents("999999999999999.99") == nil)
-        let text = "L1,E1,P1,2026-01-05,99213,1,1234567890,I10,D\nL2,E1,P1,2026-01-05,99213,1,abc,I10,D\n"
+        // Past sixteen digits too (a field shifted by an account number said "not a decimal
+        // amount"); a fraction of a cent says that (`12.345` said "not a decimal amount").
+        let text =
+            "L1,E1,P1,2026-01-05,99213,1,1234567890,I10,D\nL2,E1,P1,2026-01-05,99213,1,abc,I10,D\n"
+            + "L3,E1,P1,2026-01-05,99213,1,123456789012345678901,I10,D\n"
+            + "L4,E1,P1,2026-01-05,99213,1,12.345,I10,D\nL5,E1,P1,2026-01-05,99213,1,12.340,I10,D\n"
         let parsed = try Self.parse(Array(text.utf8))
         let messages = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }.map(\.message)
         #expect(
             messages == [
                 "charge amount is over $99,999,999.99 (a shifted field?)", "charge amount is not a decimal amount",
+                "charge amount is over $99,999,999.99 (a shifted field?)",
+                "charge amount has more than two decimals: a charge is whole cents",
             ])
+        // Accounting formats set the dollar sign apart.
+        #expect(cents("$ 85.00") == 8500 && cents("$   1,085.00-") == -108_500 && cents("-$ 85") == -8500)
+        #expect(cents("$ ") == nil && cents("8 5.00") == nil)
     }
     /// A comma in an amount is a thousands separator only in groups of three: a decimal comma
     /// (`12,34`, a European export) or a stray one (`1,2`, `1,,2`) read as a separator made the

@@ -9,17 +9,20 @@ import Testing
 
     /// Also YYYY/MM/DD (also with one-digit month and day: `2026/5/1`, eight bytes, was taken for
     /// YYYYMMDD and S03 while `2026/5/01` read) and DD-MON-YYYY (Cerner and Meditech exports), which
-    /// were S03 on every line; neither can be read two ways.
+    /// were S03 on every line; neither can be read two ways. YYYY-M-D too (`2026-5-1` was S03), but
+    /// not M-D-YYYY: dashed, a date is as often day first.
     @Test(arguments: [
         "2026-05-01", "20260501", "05/01/2026", "5/01/2026", "05/1/2026", "5/1/2026", "2026/05/01", "01-MAY-2026",
-        "01-May-2026", "01-may-2026", "2026/5/01", "2026/5/1", "2026/5/1 0:00",
+        "01-May-2026", "01-may-2026", "2026/5/01", "2026/5/1", "2026/5/1 0:00", "2026-5-1", "2026-5-01",
+        "2026-05-1", "2026-5-1 00:00",
     ])
     func everyAcceptedFormReadsTheSameDay(text: String) {
         #expect(DayNumber.parse(text) == Self.may1)
     }
 
     @Test(arguments: [
-        "2026-5-1", "2026/5/", "2026/13/1", "2026//51", "05-01-2026", "32-MAY-2026", "01-MAI-2026", "29-FEB-2026",
+        "2026/5-1", "2026-5/1", "2026-5-", "2026--51", "2026-13-1", "5-1-2026", "2026/5/", "2026/13/1", "2026//51",
+        "05-01-2026", "32-MAY-2026", "01-MAI-2026", "29-FEB-2026",
         "01-MAY-26", "1-MAY-2026",
         "5/1/26", "/5/12026", "5//12026", "5/1/202", "12345678", "2026-02-29",
         "2/29/2026", "13/1/2026", "0/1/2026", "20260230", "2026O501", "20261301", "17991231", "2026050 ",
