@@ -47,7 +47,7 @@ import Testing
     static let broken: [(text: String, line: Int, field: String?)] = [
         ("code\teffective\n25\t\n", 1, nil),
         ("code\teffective\ttermination\n2\t\t\n", 2, "code"),
-        ("code\teffective\ttermination\n25\t2026-1-1\t\n", 2, "effective"),
+        ("code\teffective\ttermination\n25\t2026-13-1\t\n", 2, "effective"),
         ("code\teffective\ttermination\n25\t\n", 2, "termination"),
     ]
 
