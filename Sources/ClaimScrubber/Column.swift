@@ -147,13 +147,10 @@ public enum Column: String, CaseIterable, Sendable {
     }
 
     /// The column a header name is an alias of, in a header of `names` (normalised): `icd10` is
-    /// dx10 in a numbered series (`ICD1` … `ICD12`), dx1 everywhere else.
+    /// dx10 in a numbered series (`ICD1` … `ICD12`, which starts at `ICD1`), dx1 everywhere else
+    /// (beside an `ICD9` column of the old code set too).
     static func alias(_ name: String, among names: [String]) -> Column? {
-        if name == "icd10"
-            && names.contains(where: { $0.count == 4 && $0.hasPrefix("icd") && ("1"..."9").contains($0.suffix(1)) })
-        {
-            return .dx10
-        }
+        if name == "icd10" && names.contains("icd1") { return .dx10 }
         return byAlias[name]
     }
 

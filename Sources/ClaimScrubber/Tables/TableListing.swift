@@ -165,6 +165,7 @@ public enum TableListing {
             $0.name.hasPrefix("NCCI PTP") || $0.name.hasPrefix("MUE") || $0.name == "add-on codes"
         }
         guard !missing.isEmpty else { return nil }
+        // Five tables in all: PTP and MUE for each of the two settings, and the add-on codes.
         let what =
             missing.count == 5
             ? "no NCCI PTP, MUE or add-on code table loaded: E03-E06 do not run"
