@@ -54,7 +54,7 @@ import Testing
         arguments: [
             ("Encounter,MRN,DOS,CPT,ICD-10\n", ["ICD-10": Column.dx1]),
             ("Encounter,MRN,DOS,CPT,ICD10 Code\n", ["ICD10 Code": .dx1]),
-        ("Encounter,MRN,DOS,CPT,ICD9,ICD10\n", ["ICD10": .dx1]),
+            ("Encounter,MRN,DOS,CPT,ICD9,ICD10\n", ["ICD10": .dx1]),
             (
                 "Encounter,MRN,DOS,CPT,ICD1,ICD2,ICD3,ICD4,ICD5,ICD6,ICD7,ICD8,ICD9,ICD10,ICD11,ICD12\n",
                 ["ICD1": .dx1, "ICD9": .dx9, "ICD10": .dx10, "ICD12": .dx12]
