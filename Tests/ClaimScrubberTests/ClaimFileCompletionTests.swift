@@ -563,3 +563,61 @@ struct X12ChunkedReadingTests {
         }
     }
 }
+
+/// What a payer or receiver rejects in an 837 that went to clean.x12 without a finding: a date
+/// not in its D8/RD8 form (`06/10/2026` was read as a date), a birth date of another layout, an ISA
+/// whose elements are not their fixed widths, a transaction set that is no 837 or a group that is
+/// no HC, an ST03 naming another guide than its GS08, and an 837P claim of more than 50 lines.
+@Suite("837 forms a receiver rejects")
+struct X12FormTests {
+    func scrub(_ text: String) throws -> (ScrubPipeline.Result, [[String: String]]) {
+        let (result, folder, findings) = try Fixtures.scrubInFolder(text, name: "claims.x12")
+        folder.remove()
+        return (result, findings)
+    }
+
+    static var standard: String { X12Fixture.render(X12Fixture.standard()) }
+
+    @Test(arguments: [
+        ("DTP*472*D8*20260415~\nREF*6R*L1", "DTP*472*D8*04/15/2026~\nREF*6R*L1", "DTP03"),
+        ("DTP*472*D8*20260415~\nREF*6R*L1", "DTP*472*D8*2026-04-15~\nREF*6R*L1", "DTP03"),
+        ("DTP*472*D8*20260415~\nREF*6R*L1", "DTP*472*RD8*20260415~\nREF*6R*L1", "DTP03"),
+        ("DTP*472*D8*20260415~\nREF*6R*L1", "DTP*472*DT*20260415~\nREF*6R*L1", "DTP03"),
+        ("DMG*D8*19700101*F", "DMG*D8*1970-01-01*F", "DMG02"),
+        ("*ZZ*SUBMITTER      *", "*ZZ*SUBMITTER*", "ISA"),
+        ("ST*837*0001", "ST*835*0001", "ST01"),
+        ("GS*HC*", "GS*HP*", "GS01"),
+        ("ST*837*0002*005010X222A1", "ST*837*0002*005010X223A2", "ST03"),
+    ])
+    func aFormTheReceiverRejectsIsX01(original: String, changed: String, field: String) throws {
+        let clean = try scrub(Self.standard)
+        #expect(clean.1.isEmpty, "\(clean.1)")
+        let text = Self.standard.replacingOccurrences(of: original, with: changed)
+        #expect(text != Self.standard)
+        let (result, findings) = try scrub(text)
+        #expect(findings.contains { $0["rule"] == "X01" && $0["field"] == field }, "\(findings)")
+        #expect(result.summary.metrics.held > 0)
+    }
+
+    /// A good RD8 range passes; 50 lines pass in an 837P, 51 are X01; an 837I takes 51.
+    @Test func rangesAndLineCounts() throws {
+        let range = Self.standard.replacingOccurrences(
+            of: "DTP*472*D8*20260415~\nREF*6R*L1", with: "DTP*472*RD8*20260414-20260415~\nREF*6R*L1")
+        #expect(try scrub(range).1.isEmpty)
+        func file(lines: Int, institutional: Bool = false) -> String {
+            let claim = X12Fixture.Claim(
+                id: "BIG", lines: (0..<lines).map { _ in X12Fixture.Line(code: "36415", charge: "1") })
+            let t = X12Fixture.transaction(control: "0001", claims: [claim], institutional: institutional)
+            return X12Fixture.render(
+                X12Fixture.interchange(
+                    control: "000000001", [X12Fixture.group(control: "1", [t], institutional: institutional)]))
+        }
+        let fifty = try scrub(file(lines: 50))
+        #expect(!fifty.1.contains { $0["rule"] == "X01" }, "\(fifty.1.prefix(3))")
+        let fiftyOne = try scrub(file(lines: 51))
+        #expect(fiftyOne.1.contains { $0["rule"] == "X01" && $0["field"] == "LX" }, "\(fiftyOne.1.prefix(3))")
+        #expect(fiftyOne.0.summary.metrics.held == 51)
+        let institutional = try scrub(file(lines: 51, institutional: true))
+        #expect(!institutional.1.contains { $0["rule"] == "X01" }, "\(institutional.1.prefix(3))")
+    }
+}

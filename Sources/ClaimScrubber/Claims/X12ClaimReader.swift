@@ -94,7 +94,9 @@ final class X12ClaimReader {
     /// Principal diagnoses (ABK, BK) of the open claim's HI segments: one is allowed.
     @exclusivity(unchecked) private var principalDiagnoses = 0
     /// Where the open transaction set's ST names a version other than a 5010 837, and what X01 says.
-    @exclusivity(unchecked) private var transactionVersionProblem: (position: Int, message: String)?
+    @exclusivity(unchecked) private var transactionVersionProblem: (position: Int, message: String, field: String)?
+    /// The open interchange's ISA when its elements are not the fixed widths the standard gives.
+    @exclusivity(unchecked) private var interchangeWidthProblem: (position: Int, message: String)?
     /// Where a transaction set without a usable ST began, and what X01 says of it, while one is open.
     @exclusivity(unchecked) private var transactionImplied: (position: Int, message: String)?
     @exclusivity(unchecked) private(set) var billing = Section()
@@ -426,6 +428,7 @@ final class X12ClaimReader {
         }
         copy(reader.segment, into: &isa)
         copy(reader.element(13), into: &isa13)
+        interchangeWidthProblem = isaWidthProblem().map { (reader.position + positionShift, $0) }
         interchange.reset(serial: nextSerial())
         place = .outside
     }
@@ -440,9 +443,31 @@ final class X12ClaimReader {
                 field: "ISA")
             interchangeImplied = nil
         } else {
+            reportInterchangeWidthProblem()
             envelopeError(claims(from: interchangeFirstClaim), missing, field: "IEA")
         }
         interchangeOpen = false
+    }
+
+    /// The ISA's elements' fixed widths (ISA01 … ISA16): receivers read the ISA by position, and
+    /// one not 106 bytes long is rejected at the interchange (TA1).
+    static let isaWidths = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1]
+
+    /// What is wrong with the current ISA's widths, or nil.
+    private func isaWidthProblem() -> String? {
+        for (k, width) in Self.isaWidths.enumerated() where reader.element(k + 1).count != width {
+            return
+                "ISA\(k < 9 ? "0" : "")\(k + 1) is \(reader.element(k + 1).count) characters, not \(width): the ISA's "
+                + "elements have fixed widths (padded with spaces), and the receiver rejects the interchange"
+        }
+        return nil
+    }
+
+    /// X01 over the interchange's claims when its ISA's widths are wrong.
+    private func reportInterchangeWidthProblem() {
+        guard let problem = interchangeWidthProblem else { return }
+        envelopeError(claims(from: interchangeFirstClaim), problem.message, position: problem.position, field: "ISA")
+        interchangeWidthProblem = nil
     }
 
     private func endInterchange() {
@@ -458,6 +483,7 @@ final class X12ClaimReader {
             return
         }
         let range = claims(from: interchangeFirstClaim)
+        reportInterchangeWidthProblem()
         if Self.number(reader.element(1)) != groupsInInterchange {
             envelopeError(
                 range, "IEA01 says \(text(reader.element(1))) groups, the interchange has \(groupsInInterchange)",
@@ -576,12 +602,34 @@ final class X12ClaimReader {
             reader.element(3).isEmpty
             ? X12ClaimWriter.element(8, of: gs, separator: isaDelimiters.element)[...]
             : ArraySlice(reader.element(3).assumingMemoryBound(to: UInt8.self))
-        if !version.starts(with: "005010X222".utf8) && !version.starts(with: "005010X223".utf8) {
+        let groupVersion = X12ClaimWriter.element(8, of: gs, separator: isaDelimiters.element)
+        let functionalId = X12ClaimWriter.element(1, of: gs, separator: isaDelimiters.element)
+        if !Self.equals(reader.element(1), "837") {
+            transactionVersionProblem = (
+                reader.position + positionShift,
+                "ST01 '\(text(Array(reader.element(1).prefix(6))))' is not 837 (a health care claim): its segments "
+                    + "are not read as a claim's", "ST01"
+            )
+        } else if !gs.isEmpty && functionalId != Array("HC".utf8) {
+            transactionVersionProblem = (
+                reader.position + positionShift,
+                "its group's GS01 '\(text(Array(functionalId.prefix(6))))' is not HC (health care claim): the "
+                    + "receiver rejects the group", "GS01"
+            )
+        } else if !gs.isEmpty && !reader.element(3).isEmpty && !groupVersion.isEmpty
+            && !reader.element(3).elementsEqual(groupVersion)
+        {
+            transactionVersionProblem = (
+                reader.position + positionShift,
+                "ST03 '\(text(Array(reader.element(3).prefix(20))))' is not its group's GS08 "
+                    + "'\(text(Array(groupVersion.prefix(20))))': one of the two names the wrong guide", "ST03"
+            )
+        } else if !version.starts(with: "005010X222".utf8) && !version.starts(with: "005010X223".utf8) {
             let shown = String(decoding: version.prefix(20), as: UTF8.self)
             transactionVersionProblem = (
                 reader.position + positionShift,
                 "version '\(shown)' is not an 837 of 5010 (005010X222A1 professional, 005010X223A2 institutional): "
-                    + "its claims are not read as this version"
+                    + "its claims are not read as this version", "ST03"
             )
         } else {
             transactionVersionProblem = nil
@@ -621,7 +669,8 @@ final class X12ClaimReader {
     /// X01 over the transaction set's claims when its version is not a 5010 837.
     private func reportVersionProblem() {
         guard let problem = transactionVersionProblem else { return }
-        envelopeError(claims(from: transactionFirstClaim), problem.message, position: problem.position, field: "ST03")
+        envelopeError(
+            claims(from: transactionFirstClaim), problem.message, position: problem.position, field: problem.field)
         transactionVersionProblem = nil
     }
 
@@ -1027,6 +1076,15 @@ final class X12ClaimReader {
                 copy(reader.element(9), into: &payerId)
             }
         case Self.DMG:
+            if !reader.element(2).isEmpty
+                && (!Self.equals(reader.element(1), "D8") || !Self.isX12Date(reader.element(2), range: false))
+            {
+                // A birth date of another layout (`1970-01-15`) was read as a date: the 837 went to
+                // clean.x12, and the payer's acknowledgment rejects it.
+                damagedHeaderSegment(
+                    "DMG02 is not a D8 date (DMG01 D8, DMG02 CCYYMMDD): the payer rejects the claims under the loop, "
+                        + "which are held", field: "DMG02")
+            }
             if place == .patient {
                 copy(reader.element(2), into: &patientDob)
                 copy(reader.element(3), into: &patientSex)
@@ -1055,9 +1113,9 @@ final class X12ClaimReader {
     private func damagedHeaderSegment(
         _ message: String =
             "a segment without an X12 segment id (damaged?) in a loop above the claims: what it holds is not read; "
-            + "the claims under the loop are held"
+            + "the claims under the loop are held", field: String = "segment"
     ) {
-        envelopeError(claimOrdinal + 1..<claimOrdinal + 1, message, field: "segment")
+        envelopeError(claimOrdinal + 1..<claimOrdinal + 1, message, field: field)
         switch place {
         case .transactionHeader: transactionHeader.hasDamagedSegment = true
         case .billing: billing.hasDamagedSegment = true
@@ -1248,6 +1306,7 @@ final class X12ClaimReader {
             readSV2()
         case Self.DTP:
             let qualifier = reader.element(1)
+            if Self.equals(qualifier, "472") || Self.equals(qualifier, "434") { dateFormatFinding() }
             if Self.equals(qualifier, "472") {
                 if lineOpen {
                     records.set(.serviceDate, date())
@@ -1313,6 +1372,28 @@ final class X12ClaimReader {
     }
 
     private func dateFrom(into target: inout FieldBytes) { target.set(date()) }
+
+    /// X01 on the open claim when the current DTP's date is not in the form DTP02 names: D8 is
+    /// CCYYMMDD, RD8 two of them joined by a dash. A date of another layout (`06/10/2026`) was read
+    /// as a date, and the claim went to clean.x12 for the payer's acknowledgment to reject.
+    private func dateFormatFinding() {
+        guard claimOpen else { return }
+        let format = reader.element(2)
+        let range = Self.equals(format, "RD8")
+        guard !range && !Self.equals(format, "D8") || !Self.isX12Date(reader.element(3), range: range) else { return }
+        claimX01(
+            "DTP03",
+            "DTP\(text(reader.element(1))) date is not in its DTP02 format (D8: CCYYMMDD; RD8: CCYYMMDD-CCYYMMDD): "
+                + "payers reject the claim")
+    }
+
+    /// Whether `value` is an X12 D8 date (eight digits, CCYYMMDD) or, with `range`, an RD8 (two
+    /// joined by a dash). The digits' date itself is the rules' to judge (S03, D01).
+    static func isX12Date(_ value: UnsafeRawBufferPointer, range: Bool) -> Bool {
+        func digits(_ r: Range<Int>) -> Bool { r.allSatisfy { value[$0] >= 0x30 && value[$0] <= 0x39 } }
+        if range { return value.count == 17 && value[8] == 0x2D && digits(0..<8) && digits(9..<17) }
+        return value.count == 8 && digits(0..<8)
+    }
 
     /// A line's RD8 range (`20260625-20260705`): its end, for the D01 of a range that ends after
     /// the as-of date (only the start is the line's date of service: such a line passed).
@@ -1645,6 +1726,15 @@ final class X12ClaimReader {
                     message:
                         "claim frequency \(kind) without REF*F8, the payer's claim control number of the claim it "
                         + "\(claimIsVoid ? "voids" : "replaces"): payers reject it"))
+        }
+        if !transactionInstitutional && linePositions.count > 50 {
+            // Loop 2400 repeats 50 times in an 837P (999 in an 837I): a payer rejects the claim.
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: clmPosition, field: "LX",
+                    message:
+                        "claim has \(linePositions.count) service lines; an 837P claim holds 50 at most (loop 2400): "
+                        + "split it"))
         }
         if linePositions.isEmpty {
             claimFindings.append(
