@@ -127,12 +127,10 @@ public enum Column: String, CaseIterable, Sendable {
                 "dx\(n)", "diagnosis\(n)", "diag\(n)", "icd\(n)", "icd10\(n)", "diagnosiscode\(n)", "dxcode\(n)",
                 "icd10cm\(n)",
             ]
+                // Zero-padded numbers, `ICD01` … `ICD09`.
+                + (n.count == 1 ? ["dx0\(n)", "diagnosis0\(n)", "diag0\(n)", "icd0\(n)", "diagnosiscode0\(n)"] : [])
                 + [
-                    "1": [
-                        // A lone ICD-10 column is the diagnosis, not the tenth: `ICD10`, `ICD-10 Code`.
-                        "primarydx", "primarydiagnosis", "diagnosis", "dx", "icd10", "icd10code", "icd10cm",
-                        "icd10cmcode", "icd10dx", "icd10diagnosis", "icd", "icdcode", "diagnosiscode", "dxcode",
-                    ],
+                    "1": ["primarydx", "primarydiagnosis", "diagnosis", "dx"],
                     "2": ["secondarydx", "secondarydiagnosis", "secondarydiag"],
                     "3": ["tertiarydx", "tertiarydiagnosis", "tertiarydiag"],
                 ][n, default: []]
@@ -146,13 +144,28 @@ public enum Column: String, CaseIterable, Sendable {
                 name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
     }
 
-    /// The column a header name is an alias of, in a header of `names` (normalised): `icd10` is
-    /// dx10 in a numbered series (`ICD1` … `ICD12`, which starts at `ICD1`), dx1 everywhere else
-    /// (beside an `ICD9` column of the old code set too).
+    /// Names of a lone diagnosis column (`ICD10`, `ICD-10 Code`, `Diagnosis Code`): dx1 when no
+    /// other field of the header is a diagnosis, since `ICD10` read as dx10 made a manifestation
+    /// code alone in it no primary diagnosis, and M03 passed it.
+    static let loneDiagnosisNames: Set<String> = [
+        "icd10", "icd10code", "icd10cm", "icd10cmcode", "icd10dx", "icd10diagnosis", "icd", "icdcode",
+        "diagnosiscode", "dxcode",
+    ]
+
+    /// The column a header name is an alias of, in a header of `names` (normalised). A lone
+    /// diagnosis name is dx1 only when no other field is a diagnosis; beside one (`Dx,ICD10`,
+    /// `ICD01,ICD02,ICD10`, `Diagnosis,Diagnosis Code`) it is what its name says alone: `icd10`
+    /// the tenth, the others nothing.
     static func alias(_ name: String, among names: [String]) -> Column? {
-        if name == "icd10" && names.contains("icd1") { return .dx10 }
-        return byAlias[name]
+        guard loneDiagnosisNames.contains(name) else { return byAlias[name] }
+        let besideAnother = names.contains { other in
+            other != name && (loneDiagnosisNames.contains(other) || byAlias[other].map(\.isDiagnosis) == true)
+        }
+        return besideAnother ? byAlias[name] : .dx1
     }
+
+    /// dx1 … dx12.
+    var isDiagnosis: Bool { Column.diagnoses.contains(self) }
 
     static let byAlias: [String: Column] = {
         var map: [String: Column] = [:]

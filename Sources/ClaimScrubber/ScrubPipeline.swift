@@ -375,17 +375,12 @@ public final class ScrubPipeline {
                 "without patient_sex the sex edits (M02) do not run"
             ),
         ]
-        // Numbered columns: a diagnosis or modifier field read as no column beside dx1 or
-        // modifier1 is the next of its kind (`Secondary Diagnosis` beside `Primary Diagnosis` was
-        // read as nothing, without a word), and two of them are two of the kind, not both the
-        // first (MODIFIER_ONE and MODIFIER_TWO were both "modifier1?").
-        let dx: [Column] = [.dx1, .dx2, .dx3, .dx4, .dx5, .dx6, .dx7, .dx8, .dx9, .dx10, .dx11, .dx12]
-        let families: [(first: Column, members: [Column], without: String)] = [
-            (.dx1, dx, "diagnoses in fields read as no column are not checked"),
-            (
-                .modifier1, [.modifier1, .modifier2, .modifier3, .modifier4],
-                "modifiers in fields read as no column are not checked and bypass no NCCI edit"
-            ),
+        // Numbered columns, when the first of them is missing: two diagnosis or modifier fields
+        // read as no column are the first two of their kind, not both the first (MODIFIER_ONE and
+        // MODIFIER_TWO were both "modifier1?"). Beside dx1 or modifier1 nothing is said: audit
+        // columns (`LAST_MOD_USER`), ids and descriptions (`DX_ID`, `DIAGNOSIS_STATUS`) abound.
+        let families: [(first: Column, members: [Column])] = [
+            (.dx1, Column.diagnoses), (.modifier1, [.modifier1, .modifier2, .modifier3, .modifier4]),
         ]
         var suggested: [String] = []
         var consequences: [String] = []
@@ -397,22 +392,16 @@ public final class ScrubPipeline {
                 if need.anywhere.contains(where: { name.contains($0) }) { return true }
                 return !need.words.isDisjoint(with: words) && need.unless.isDisjoint(with: words)
             }
-            if let need = needed.first(where: { suggests($0) }),
-                let family = families.first(where: { need.columns.contains($0.first) })
-            {
-                guard need.unless.isDisjoint(with: words) else { continue }
-                // A list column (`modifiers`) takes every modifier: nothing to number.
-                guard !need.columns.contains(where: { $0 != family.first && layout.has($0) }) else { continue }
-                guard let next = family.members.first(where: { !layout.has($0) && !named.contains($0) }) else {
-                    continue
-                }
-                named.insert(next)
-                suggested.append("\(k + 1) (\(next.rawValue)?)")
-                let without = next == family.first ? need.without : family.without
-                if !consequences.contains(without) { consequences.append(without) }
+            guard let need = needed.first(where: { !$0.columns.contains(where: layout.has) && suggests($0) }) else {
                 continue
             }
-            guard let need = needed.first(where: { !$0.columns.contains(where: layout.has) && suggests($0) }) else {
+            if let family = families.first(where: { need.columns.contains($0.first) }) {
+                guard need.unless.isDisjoint(with: words),
+                    let next = family.members.first(where: { !layout.has($0) && !named.contains($0) })
+                else { continue }
+                named.insert(next)
+                suggested.append("\(k + 1) (\(next.rawValue)?)")
+                if !consequences.contains(need.without) { consequences.append(need.without) }
                 continue
             }
             suggested.append("\(k + 1) (\(need.name)?)")

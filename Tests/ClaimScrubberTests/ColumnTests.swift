@@ -47,17 +47,28 @@ import Testing
     }
 
     /// A lone `ICD10` or `ICD-10` column is the diagnosis (it was read as dx10, so a manifestation
-    /// code in it was no primary diagnosis, and M03 passed it); in a numbered series `ICD1` …
-    /// `ICD12` it is the tenth. Secondary and tertiary diagnoses and spelled-out modifier numbers
-    /// are read too.
+    /// code in it was no primary diagnosis, and M03 passed it). Beside another diagnosis field it
+    /// is what it was: `ICD10` the tenth of a series (`ICD01` … too), `ICD10 Code` or `Diagnosis
+    /// Code` nothing, so headers that ran before still run. Secondary and tertiary diagnoses,
+    /// zero-padded numbers and spelled-out modifier numbers are read too.
     @Test(
         arguments: [
             ("Encounter,MRN,DOS,CPT,ICD-10\n", ["ICD-10": Column.dx1]),
             ("Encounter,MRN,DOS,CPT,ICD10 Code\n", ["ICD10 Code": .dx1]),
-            ("Encounter,MRN,DOS,CPT,ICD9,ICD10\n", ["ICD10": .dx1]),
+            ("Encounter,MRN,DOS,CPT,Diagnosis Code\n", ["Diagnosis Code": .dx1]),
+            ("Encounter,MRN,DOS,CPT,ICD9,ICD10\n", ["ICD9": .dx9, "ICD10": .dx10]),
+            ("Encounter,MRN,DOS,CPT,Dx,ICD10\n", ["Dx": .dx1, "ICD10": .dx10]),
+            ("Encounter,MRN,DOS,CPT,Diagnosis,ICD10 Code\n", ["Diagnosis": .dx1, "ICD10 Code": nil]),
+            ("Encounter,MRN,DOS,CPT,Diagnosis,Diagnosis Code\n", ["Diagnosis": .dx1, "Diagnosis Code": nil]),
+            ("Encounter,MRN,DOS,CPT,ICD,ICD Code\n", ["ICD": nil, "ICD Code": nil]),
+            ("Encounter,MRN,DOS,CPT,ICD01,ICD02,ICD10\n", ["ICD01": .dx1, "ICD02": .dx2, "ICD10": .dx10]),
             (
                 "Encounter,MRN,DOS,CPT,ICD1,ICD2,ICD3,ICD4,ICD5,ICD6,ICD7,ICD8,ICD9,ICD10,ICD11,ICD12\n",
                 ["ICD1": .dx1, "ICD9": .dx9, "ICD10": .dx10, "ICD12": .dx12]
+            ),
+            (
+                "Encounter,MRN,DOS,CPT,DX1,DX2,DX3,DX4,DX5,DX6,DX7,DX8,DX9,ICD10\n",
+                ["DX1": .dx1, "ICD10": .dx10]
             ),
             (
                 "Encounter,MRN,DOS,CPT,Primary Diagnosis,Secondary Diagnosis,Tertiary Dx\n",
@@ -67,8 +78,8 @@ import Testing
                 "Encounter,MRN,DOS,CPT,MODIFIER_ONE,MODIFIER_TWO\n",
                 ["MODIFIER_ONE": .modifier1, "MODIFIER_TWO": .modifier2]
             ),
-        ] as [(String, [String: Column])])
-    func diagnosisAndModifierNamesReadAsTheirColumns(header: String, expected: [String: Column]) throws {
+        ] as [(String, [String: Column?])])
+    func diagnosisAndModifierNamesReadAsTheirColumns(header: String, expected: [String: Column?]) throws {
         let layout = try ExtractLayout(header: Array(header.utf8), file: "x.csv")
         for (name, column) in expected {
             let k = try #require(layout.headerNames.firstIndex(of: name))
@@ -291,24 +302,22 @@ import Testing
         #expect(ScrubPipeline.headerWords("Dx_Code_2 TxAmount ICD10") == ["dx", "code", "tx", "amount", "icd"])
     }
 
-    /// Diagnosis and modifier fields are numbered in turn: one read as no column beside dx1 is the
-    /// next diagnosis (`Secondary Diagnosis` beside `Primary Diagnosis` went unread without a word),
-    /// two unread modifier fields are modifier1 and modifier2 (both were "modifier1?"), and a field
-    /// about a code (`Diagnosis Description`) or beside a modifier list suggests nothing.
+    /// Without dx1 or modifier1, two diagnosis or modifier fields read as no column are the first
+    /// two of their kind (MODIFIER_ONE-like names were both "modifier1?"); a field about a code
+    /// (`Diagnosis Description`) suggests nothing. Beside dx1 and modifier1 nothing is said: audit
+    /// columns, ids and descriptions (`LAST_MOD_USER`, `DX_ID`) are no further diagnoses.
     @Test func numberedColumnsAreSuggestedInTurn() throws {
-        let base = "encounter_id,patient_id,service_date,procedure_code,charge_amount,units,dx1,rendering_npi"
+        let base = "encounter_id,patient_id,service_date,procedure_code,charge_amount,units,rendering_npi"
         let text = try #require(
             try Self.warning(base + ",Other Dx,Diagnosis Description,DX_ADMIT,MOD_A,MOD_B\n"))
         #expect(
             text.hasPrefix(
-                "header fields 9 (dx2?), 11 (dx3?), 12 (modifier1?) and 13 (modifier2?) are read as no column"),
+                "header fields 8 (dx1?), 10 (dx2?), 11 (modifier1?) and 12 (modifier2?) are read as no column"),
             "\(text)")
-        #expect(text.contains("diagnoses in fields read as no column are not checked"), "\(text)")
+        #expect(text.contains("without dx1 no diagnosis is checked"), "\(text)")
         #expect(text.contains("without modifiers no modifier is checked"), "\(text)")
-        // Beside modifier1 the next is modifier2; beside a modifier list, none.
-        let beside = try #require(try Self.warning(base + ",modifier1,MOD_B\n"))
-        #expect(beside.hasPrefix("header field 10 (modifier2?) is read as no column"), "\(beside)")
-        #expect(beside.contains("bypass no NCCI edit"), "\(beside)")
+        let beside = base + ",dx1,modifier1,LAST_MOD_USER,DX_ID,DIAGNOSIS_STATUS,ICD10_PCS_CODE,NUM_MODIFIERS\n"
+        #expect(try Self.warning(beside) == nil)
         #expect(try Self.warning(base + ",modifiers,MOD_B,DX_DESC\n") == nil)
     }
 }
