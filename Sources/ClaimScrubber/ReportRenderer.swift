@@ -171,7 +171,7 @@ public enum ReportRenderer {
             // want of the table, not of errors, and the change would read as an improvement.
             let droppedNow = s.codeSetsNotLoaded.filter { !p.codeSetsNotLoaded.contains($0) }
             let droppedBefore = p.codeSetsNotLoaded.filter { !s.codeSetsNotLoaded.contains($0) }
-            if !droppedNow.isEmpty || !droppedBefore.isEmpty {
+            if s.codeSetsKnown && p.codeSetsKnown && (!droppedNow.isEmpty || !droppedBefore.isEmpty) {
                 var parts: [String] = []
                 if !droppedNow.isEmpty {
                     parts.append("this run did not load " + droppedNow.map(HTML.escape).joined(separator: ", "))

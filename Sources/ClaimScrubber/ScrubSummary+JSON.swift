@@ -316,7 +316,8 @@ extension ScrubSummary {
                 guard let item = item as? [String: Any], let code = item["code"] as? String,
                     let key = TopCode.key(text: code, rule: rule)
                 else { throw ScrubError("\(path).top_codes: an entry is not a code with a count", file: file) }
-                m.topCodes[key] = try r.int(item, "findings", in: path + ".top_codes")
+                // Added: an earlier version's name and its (malformed) are one entry now.
+                m.topCodes[key, default: 0] += try r.int(item, "findings", in: path + ".top_codes")
             }
         }
         for (name, value) in try r.object(root, "departments") {
@@ -423,6 +424,7 @@ extension ScrubSummary {
         }
         // Absent from summaries written before the key existed (a previous month's, for --compare).
         codeSetsNotLoaded = ((root["code_sets_not_loaded"] as? [Any]) ?? []).compactMap { $0 as? String }
+        codeSetsKnown = root["code_sets_not_loaded"] is [Any]
         for item in try r.array(root, "inputs") {
             guard let t = item as? [String: Any] else {
                 throw ScrubError("inputs: an entry is not an object", file: file)

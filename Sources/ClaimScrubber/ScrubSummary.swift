@@ -301,7 +301,8 @@ public enum TopCode {
         case "(malformed)": return malformed | UInt64(rule.ordinal)
         default:
             guard let packed = PackedCode.pack(text), packed != 0, packed & ruleMask == 0 else { return nil }
-            return packed | UInt64(rule.ordinal)
+            // A summary of an earlier version may list a field's text (a name in the CPT column).
+            return key(packed, rule: rule)
         }
     }
 
@@ -364,6 +365,9 @@ public struct ScrubSummary: Sendable {
     /// Code sets the run checks against that were not loaded (`TableListing.missingCodeSets`):
     /// their codes got a form check only, or their rules did not run.
     public var codeSetsNotLoaded: [String] = []
+    /// False for a summary read back without `code_sets_not_loaded` (an earlier version's): what
+    /// it loaded is not known, so a comparison says nothing of it.
+    public var codeSetsKnown = true
     public var inputs: [InputSummary] = []
     public var run = RunInfo()
     /// D04's threshold: "over threshold" in the charge lag figures means a lag above this.

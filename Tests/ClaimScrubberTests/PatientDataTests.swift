@@ -87,6 +87,12 @@ import Testing
         for code in ["K9129", "N39.99", "401.9", "04500"] {
             #expect(summary.contains("\"\(code)\""), "\(code) is not among the top codes")
         }
+        // A summary of an earlier version that lists a name is read with the name as (malformed),
+        // so `report` does not show it either.
+        let older = summary.replacingOccurrences(of: "\"K9129\"", with: "\"QUILLS\"")
+        let read = try ScrubSummary(json: Array(older.utf8))
+        #expect(!ReportRenderer.html(read).contains("QUILLS"))
+        #expect(read.topCodes()[.C01]?.contains { $0.code == "(malformed)" } == true)
     }
 
     @Test func plantedPatientDataStaysOut() throws {

@@ -146,7 +146,8 @@ import Testing
     }
 
     /// A comparison with a run that loaded other code sets says so: a run without the NCCI tables
-    /// showed E03-E06 falling to 0 and held dollars down, with nothing to say why.
+    /// showed E03-E06 falling to 0 and held dollars down, with nothing to say why. A summary of an
+    /// earlier version, without `code_sets_not_loaded`, is no run that loaded everything.
     @Test func aComparisonOfRunsWithOtherTablesSaysSo() {
         var now = ScrubSummary()
         var before = ScrubSummary()
@@ -161,6 +162,11 @@ import Testing
         let back = ReportRenderer.html(before, previous: now)
         #expect(back.contains("the previous run did not load NCCI PTP practitioner, add-on codes."))
         #expect(!ReportRenderer.html(now, previous: now).contains("not-comparable"))
+        // A summary of an earlier version has no list: what it loaded is unknown, and not said.
+        var older = before
+        older.codeSetsKnown = false
+        older.codeSetsNotLoaded = []
+        #expect(!ReportRenderer.html(now, previous: older).contains("not-comparable"))
     }
 
     /// No request leaves the page: no scripts, no external stylesheets, images or fonts.
