@@ -60,11 +60,13 @@ public final class InputSource {
         }
         rawSize = (info.st_mode & S_IFMT) == S_IFREG ? UInt64(info.st_size) : nil
         self.fd = fd
-        // Peek at the first bytes to tell zstd from plain; they are replayed to whoever reads.
-        var head = [UInt8](repeating: 0, count: 4)
+        // Peek at the first bytes to tell zstd from plain (and other compressors: bzip2's magic
+        // takes ten); they are replayed to whoever reads.
+        let peek = 10
+        var head = [UInt8](repeating: 0, count: peek)
         var got = 0
-        while got < 4 {
-            let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, 4 - got) }
+        while got < peek {
+            let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, peek - got) }
             if n < 0 && errno == EINTR { continue }
             if n < 0 {
                 // A read error (EIO) is not the end of the file: read as such, a damaged disk
@@ -76,11 +78,11 @@ public final class InputSource {
             if n == 0 { break }
             got += n
         }
-        head.removeLast(4 - got)
+        head.removeLast(peek - got)
         pending = head
         rawBytesRead = UInt64(got)
         isCompressed = !isSpool && ZstdFormat.isCompressed(prefix: head)
-        if !isSpool && !isCompressed, let other = Self.otherContainer(prefix: head) {
+        if !isSpool && !isCompressed, let other = Self.otherContainer(prefix: head, standardInput: name == "<stdin>") {
             // Read as text, a gzip file said "lines end with CR only" and an xz file "the header
             // holds NUL bytes": messages about text that is not there.
             close(fd)
@@ -103,15 +105,21 @@ public final class InputSource {
 
     /// What a file is when its first bytes are another compressor's or container's magic number,
     /// with what to do about it; nil for anything else (text, or zstd).
-    static func otherContainer(prefix: [UInt8]) -> (kind: String, advice: String)? {
+    static func otherContainer(prefix: [UInt8], standardInput: Bool = false) -> (kind: String, advice: String)? {
         func starts(_ magic: [UInt8]) -> Bool { prefix.starts(with: magic) }
         func decompress(_ tool: String) -> String {
-            "decompress it first (\(tool) FILE | claim-scrub scrub - …) or recompress it with zstd"
+            standardInput
+                ? "decompress it in the pipe (… | \(tool) | claim-scrub scrub - …)"
+                : "decompress it first (\(tool) FILE | claim-scrub scrub - …) or recompress it with zstd"
         }
         if starts([0x1F, 0x8B]) { return ("gzip-compressed", decompress("gzip -dc")) }
         if starts([0xFD, 0x37, 0x7A, 0x58]) { return ("xz-compressed", decompress("xz -dc")) }
         if starts([0x04, 0x22, 0x4D, 0x18]) { return ("lz4-compressed", decompress("lz4 -dc")) }
-        if prefix.count == 4 && starts([0x42, 0x5A, 0x68]) && (0x31...0x39).contains(prefix[3]) {
+        // `BZh` and a block size digit, then the first block's magic (π's digits): a header may
+        // start `BZh1,…`.
+        if prefix.count == 10 && starts([0x42, 0x5A, 0x68]) && (0x31...0x39).contains(prefix[3])
+            && prefix[4...] == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+        {
             return ("bzip2-compressed", decompress("bzip2 -dc"))
         }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {

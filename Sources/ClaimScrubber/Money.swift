@@ -14,13 +14,33 @@ public enum Money {
     /// an amount), and amounts of 15 digits made a run's totals wrap around `Int64` in 93 lines.
     public static let maximumWholeDigits = 8
 
-    /// Whether `bytes` is an amount `cents` refuses only for its size (more than
-    /// `maximumWholeDigits` whole digits, up to sixteen, or a run of digits of any length): its
-    /// finding can say so.
+    /// Whether `bytes` is an amount `cents` refuses for its size (more than `maximumWholeDigits`
+    /// whole digits, however many, with decimals or without): its finding can say so.
     public static func isOverMaximum(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard cents(bytes) == nil else { return false }
         if cents(bytes, wholeDigits: 16) != nil { return true }
-        return bytes.count > 16 && bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        // Longer, or with decimals too: digits (commas, one point) between an amount's signs,
+        // with more whole digits than a line may have (`$12345678901234567`, `123456789.123` said
+        // "not a decimal amount").
+        var i = 0
+        var n = bytes.count
+        while i < n
+            && (bytes[i] == 0x20 || bytes[i] == 0x24 || bytes[i] == 0x2B || bytes[i] == 0x2D || bytes[i] == 0x28)
+        {
+            i += 1
+        }
+        while n > i && (bytes[n - 1] == 0x20 || bytes[n - 1] == 0x2D || bytes[n - 1] == 0x29) { n -= 1 }
+        var whole = 0
+        var points = 0
+        for c in bytes[i..<n] {
+            switch c {
+            case 0x30...0x39: if points == 0 && (whole > 0 || c != 0x30) { whole += 1 }
+            case 0x2E: points += 1
+            case 0x2C: break
+            default: return false
+            }
+        }
+        return points <= 1 && whole > maximumWholeDigits
     }
 
     /// Whether `bytes` is an amount `cents` refuses only for its cents: more than two decimals

@@ -244,8 +244,8 @@ public enum TopCode {
     /// a diagnosis is a letter, a digit and one to five letters or digits, or three to five digits
     /// (an ICD-9 code where ICD-10-CM belongs, `4019`: worth seeing by the hundred); a modifier or
     /// place of service one or two characters; a revenue code two to five, two of them digits at
-    /// least (`04500`); a procedure code four to six, three of them digits at least (CPT `99213`,
-    /// `0001U`, HCPCS `J1100`, and a digit too few or too many).
+    /// least (`04500`); a procedure code four or five, three of them digits at least (CPT `99213`,
+    /// `0001U`, HCPCS `J1100`, and a digit too few; six digits may be a birth date or an MRN).
     static func isCodeShaped(_ packed: UInt64, rule: RuleID) -> Bool {
         if packed == 0 || packed == PackedCode.invalid || packed & ruleMask != 0 { return true }
         var digits = 0
@@ -266,7 +266,7 @@ public enum TopCode {
             return (3...7).contains(n) && firstIsLetter && secondIsDigit || (3...5).contains(n) && digits == n
         case .C07, .C08: return n <= 2
         case .C10: return (2...5).contains(n) && digits >= 2
-        default: return (4...6).contains(n) && digits >= 3
+        default: return (4...5).contains(n) && digits >= 3
         }
     }
 

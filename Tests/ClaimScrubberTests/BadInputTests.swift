@@ -70,7 +70,8 @@ import Zstd
     @Test(
         arguments: [
             ([0x1F, 0x8B, 0x08, 0x00], "gzip-compressed"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed"),
-            ([0x42, 0x5A, 0x68, 0x39], "bzip2-compressed"), ([0x04, 0x22, 0x4D, 0x18], "lz4-compressed"),
+            ([0x42, 0x5A, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59], "bzip2-compressed"),
+            ([0x04, 0x22, 0x4D, 0x18], "lz4-compressed"),
             ([0x50, 0x4B, 0x03, 0x04], "zip archive"), ([0xD0, 0xCF, 0x11, 0xE0], "Excel 97-2003 workbook"),
             ([0x37, 0x7A, 0xBC, 0xAF], "7-Zip archive"),
         ] as [([UInt8], String)])
@@ -80,6 +81,18 @@ import Zstd
         var rng = SplitMix64(seed: 5)
         let path = try dir.write("extract.dat", magic + (0..<4_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
         expectStop([path], in: dir, mentioning: ["extract.dat", kind, "reads zstd-compressed or plain text"])
+    }
+
+    /// A text header that starts like bzip2's magic (`BZh1,…`) is read as one; standard input
+    /// that another tool compressed is told to decompress in the pipe.
+    @Test func aHeaderLikeAMagicNumberIsText() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("bzh.csv", "BZh1," + Self.header + "x," + Self.good)
+        let result = try Fixtures.scrub([path], out: dir.file("out"))
+        #expect(result.summary.metrics.records == 1)
+        let advice = InputSource.otherContainer(prefix: [0x1F, 0x8B, 8, 0], standardInput: true)?.advice ?? ""
+        #expect(advice.contains("decompress it in the pipe (… | gzip -dc | claim-scrub scrub - …)"), "\(advice)")
     }
 
     /// The same for a file that Debian's gzip wrote.

@@ -379,6 +379,8 @@ import Testing
             "L1,E1,P1,2026-01-05,99213,1,1234567890,I10,D\nL2,E1,P1,2026-01-05,99213,1,abc,I10,D\n"
             + "L3,E1,P1,2026-01-05,99213,1,123456789012345678901,I10,D\n"
             + "L4,E1,P1,2026-01-05,99213,1,12.345,I10,D\nL5,E1,P1,2026-01-05,99213,1,12.340,I10,D\n"
+            + "L6,E1,P1,2026-01-05,99213,1,$12345678901234567,I10,D\nL7,E1,P1,2026-01-05,99213,1,123456789.123,I10,D\n"
+            + "L8,E1,P1,2026-01-05,99213,1,1-2-3-4-5-6-7-8-9,I10,D\n"
         let parsed = try Self.parse(Array(text.utf8))
         let messages = parsed.findings.filter { $0.rule == .S03 && $0.field == "charge_amount" }.map(\.message)
         #expect(
@@ -386,6 +388,8 @@ import Testing
                 "charge amount is over $99,999,999.99 (a shifted field?)", "charge amount is not a decimal amount",
                 "charge amount is over $99,999,999.99 (a shifted field?)",
                 "charge amount has more than two decimals: a charge is whole cents",
+                "charge amount is over $99,999,999.99 (a shifted field?)",
+                "charge amount is over $99,999,999.99 (a shifted field?)", "charge amount is not a decimal amount",
             ])
         // Accounting formats set the dollar sign apart.
         #expect(cents("$ 85.00") == 8500 && cents("$   1,085.00-") == -108_500 && cents("-$ 85") == -8500)
