@@ -16,7 +16,7 @@ enum SVGChart {
 
     static let width = 760
     /// The horizontal bars' label column, and the room a label has in it.
-    static let labelWidth = 360
+    static let labelWidth = 376
     static var labelRoom: Double { Double(labelWidth - 16) }
     private static let font = "font-family=\"system-ui, sans-serif\" font-size=\"12\""
 
@@ -117,11 +117,12 @@ enum SVGChart {
 
     /// `text` cut (with "…") to what fits in `width` pixels of the charts' 12px font. The widths
     /// are DejaVu Sans's (Debian's default sans-serif, and wider than most), rounded up: 3.8 for
-    /// spaces and narrow letters, 4.8 for t f r and brackets, 7.6 for digits, 7.3 for other small
-    /// letters, 9.8–11.9 for m, w, M, W, 8.8 for other capitals and other letters not ASCII, 12 (an
-    /// em) from Hangul on, for CJK. Averages of 6.5 for small letters let "C02 procedure code not
-    /// in effect on the date of service" (333 px in the browser) pass as fitting 314 px, and its
-    /// first letters were cut off.
+    /// spaces and narrow letters, 4.8 for t f r and brackets, 7.7 for digits and small letters,
+    /// 9.5 for capitals, 9.8–11.9 for m, w, M, W, 10.1–12 for symbols (`#+=<>~%@`), 11.7 for
+    /// letters not ASCII (Æ, Œ) and 12, an em, from Hangul on. Averages of 6.5 for small letters
+    /// let "C02 procedure code not in effect on the date of service" (333 px in the browser) pass
+    /// as fitting 314 px, and its first letters were cut off; 7.3 and 8.8 let 39 capital Os (368
+    /// px) pass as 343.
     static func fitted(_ text: String, width: Double) -> String {
         func advance(_ c: Character) -> Double {
             switch c {
@@ -130,13 +131,16 @@ enum SVGChart {
             case "w": return 9.8
             case "W": return 11.9
             case "I": return 3.5
+            case "@": return 12
+            case "%": return 11.4
             default: break
             }
             if let scalar = c.unicodeScalars.first, scalar.value >= 0x1100 { return 12 }  // Hangul, CJK: a full em
-            if c.isUppercase || "@%&".contains(c) || !c.isASCII { return 8.8 }
-            if c.isNumber { return 7.6 }
+            if !c.isASCII { return 11.7 }
+            if c.isUppercase || c == "&" { return 9.5 }
+            if "#+=<>~".contains(c) { return 10.1 }
             if " il.,:;'|!j".contains(c) { return 3.8 }
-            return "tfr()-/[]".contains(c) ? 4.8 : 7.3
+            return "tfr()-/[]".contains(c) ? 4.8 : 7.7
         }
         if text.reduce(0, { $0 + advance($1) }) <= width { return text }
         var used = 9.8  // the ellipsis

@@ -194,6 +194,17 @@ import Testing
         #expect(then.status == 0 && !then.stderr.contains("newest HCPCS release"), "\(then.stderr)")
         #expect(TableListing.hcpcsAgeNotes(Self.hcpcs(["2019-01-01", "2026-01-01"]), asOf: Fixtures.asOf).isEmpty)
         #expect(TableListing.hcpcsAgeNotes(Self.hcpcs(["2019-01-01", "2025-10-01"]), asOf: Fixtures.asOf).count == 1)
+        // A January run over December's charges with December's year's file: no note; February's.
+        let january = DayNumber.from(year: 2027, month: 1, day: 20)
+        #expect(TableListing.hcpcsAgeNotes(Self.hcpcs(["2026-01-01"]), asOf: january).isEmpty)
+        #expect(TableListing.hcpcsAgeNotes(Self.hcpcs(["2026-01-01"]), asOf: january + 31).count == 1)
+        // Some encounter tables loaded: each missing one is named with the edits it serves.
+        var some = Fixtures.demoTablesCache
+        some.addOns = AddOnTable()
+        #expect(
+            TableListing.encounterTableNote(some)?.hasPrefix(
+                "no add-on code table loaded: E06 not checked (CMS publishes")
+                == true, "\(TableListing.encounterTableNote(some) ?? "nil")")
     }
 
     static func hcpcs(_ starts: [String]) -> [TableRelease] {

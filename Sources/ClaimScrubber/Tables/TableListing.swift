@@ -146,13 +146,14 @@ public enum TableListing {
         ]
     }
 
-    /// The newest HCPCS release's name when it is of a year before `asOf`'s; nil otherwise.
+    /// The newest HCPCS release's name when it is of a year before that of a month before `asOf`
+    /// (a January run over December's charges with December's file is no stale one); nil otherwise.
     public static func staleHCPCSRelease(_ releases: [TableRelease], asOf: Int32) -> String? {
         let starts = releases.filter { $0.kind == "hcpcs" }.compactMap { r in
             r.effective.map { (release: r.release, start: DayNumber.parse($0)) }
         }
         guard let newest = starts.filter({ DayNumber.isDate($0.start) }).max(by: { $0.start < $1.start }),
-            DayNumber.civil(newest.start).year < DayNumber.civil(asOf).year
+            DayNumber.civil(newest.start).year < DayNumber.civil(asOf - 31).year
         else { return nil }
         return newest.release
     }
@@ -161,15 +162,16 @@ public enum TableListing {
     /// codes), which no shipped set has: a default run skips E03–E06 and the gate passes what they
     /// would hold, so `scrub` says so, in one line. Nil when all are loaded.
     public static func encounterTableNote(_ tables: CodeTables) -> String? {
-        let missing = codeSetNotes(tables).filter {
-            $0.name.hasPrefix("NCCI PTP") || $0.name.hasPrefix("MUE") || $0.name == "add-on codes"
+        // Each table and the edits it serves: PTP and MUE for each of the two settings, add-ons.
+        let rules: [(prefix: String, rules: String)] = [("NCCI PTP", "E03"), ("MUE", "E04-E05"), ("add-on", "E06")]
+        let missing = codeSetNotes(tables).compactMap { note in
+            rules.first { note.name.hasPrefix($0.prefix) }.map { (note: note.note, rules: $0.rules) }
         }
         guard !missing.isEmpty else { return nil }
-        // Five tables in all: PTP and MUE for each of the two settings, and the add-on codes.
         let what =
             missing.count == 5
             ? "no NCCI PTP, MUE or add-on code table loaded: E03-E06 do not run"
-            : missing.map(\.note).joined(separator: "; ") + ": their edits do not run"
+            : missing.map { "\($0.note): \($0.rules) not checked" }.joined(separator: "; ")
         return what + " (CMS publishes the NCCI PTP and MUE files; add them with --tables)"
     }
 
