@@ -197,6 +197,30 @@ struct HL7MessageReaderTests {
         #expect(clean.hasSuffix("FTS|1\r"))
     }
 
+    /// A batch whose BTS-1 or FTS-1 is not its count, or that the file ends before its BTS or FTS
+    /// (a file cut or spliced), holds its messages with X01; those passed clean, and a receiver
+    /// rejects the batch. A batch with right counts, or no counts, passes.
+    @Test(
+        arguments: [
+            ("BTS|2\rFTS|1\r", []), ("BTS\rFTS\r", []), ("BTS|7\rFTS|1\r", ["BTS-1"]), ("BTS|2\rFTS|3\r", ["FTS-1"]),
+            ("", ["BTS", "FTS"]), ("BTS|2\r", ["FTS"]),
+        ] as [(String, [String])])
+    func batchCountsAndTrailersAreChecked(trailer: String, fields: [String]) throws {
+        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        let m2 = HL7Fixture.message(
+            control: "M2", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T3")])
+        let text =
+            "FHS|^~\\&|EPIC\rBHS|^~\\&|EPIC\r" + m1.joined(separator: "\r") + "\r" + m2.joined(separator: "\r")
+            + "\r" + trailer
+        let (result, folder, findings) = try scrub(text)
+        defer { folder.remove() }
+        // Each of the two messages gets each field's X01.
+        let x01 = findings.filter { $0["rule"] == "X01" }.map { $0["field"] ?? "" }
+        #expect(x01.sorted() == (fields + fields).sorted(), "\(findings)")
+        #expect(result.summary.metrics.held == (fields.isEmpty ? 0 : 2))
+        if fields.isEmpty { #expect(findings.isEmpty, "\(findings)") }
+    }
+
     /// Batched files scrubbed together: each file's batch stays its own (batch numbers restart in
     /// each file, and the second file's first batch joined the first's), the rebuilt envelope ends
     /// every segment with the terminator of the file that opened it (BTS/FTS took the last

@@ -75,6 +75,14 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private var precededByBareLF = false
     @exclusivity(unchecked) var records = CanonicalRecords()
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
+    /// The batch envelope as read: an open BHS and FHS, their messages and batches so far, and
+    /// their first message, for BTS-1 and FTS-1 and for a trailer that never came.
+    private var batchOpen = false
+    private var fileOpen = false
+    private var messagesInBatch = 0
+    private var batchesInFile = 0
+    private var batchFirstClaim = 0
+    private var fileFirstClaim = 0
     var rawBytesRead: UInt64 { source.rawBytesRead }
     var segmentCount: Int { position }
     /// In copy mode, also write the records of the next message read (pass 2 recounts held lines).
@@ -342,6 +350,7 @@ final class HL7MessageReader: ClaimUnitReader {
                     finishMessage(bytesBefore: unitBytes.count)
                     return true
                 }
+                closeEnvelope(batch: "the file ends first", file: true)
                 return false
             }
             let id = segmentId
@@ -365,13 +374,28 @@ final class HL7MessageReader: ClaimUnitReader {
                 if id == "FHS" {
                     readSeparators()
                     fileHeader = segment
+                    closeEnvelope(batch: "a new FHS came first", file: true)
+                    fileOpen = true
+                    batchesInFile = 0
+                    fileFirstClaim = claimOrdinal + 1
                 } else if id == "BHS" {
                     readSeparators()
                     batchHeader = segment
                     batchSerial += 1
+                    closeEnvelope(batch: "a new BHS came first", file: false)
+                    batchOpen = true
+                    messagesInBatch = 0
+                    batchesInFile += 1
+                    batchFirstClaim = claimOrdinal + 1
                 } else if id == "BTS" {
                     // A message after the trailer is in no batch (it joined the one before).
                     batchHeader = []
+                    if batchOpen { checkCount("BTS-1", messagesInBatch, "messages", "batch", from: batchFirstClaim) }
+                    batchOpen = false
+                } else {
+                    closeEnvelope(batch: "FTS came first", file: false)
+                    if fileOpen { checkCount("FTS-1", batchesInFile, "batches", "file", from: fileFirstClaim) }
+                    fileOpen = false
                 }
             default:
                 // Outside any message (before the first MSH, or after a batch trailer) a segment belongs
@@ -397,8 +421,41 @@ final class HL7MessageReader: ClaimUnitReader {
         truncationCharacter = segment.count > 8 && segment[8] != fieldSeparator ? segment[8] : nil
     }
 
+    /// X01 over the batch's or file's messages when its trailer's count (BTS-1, FTS-1) is not
+    /// what it holds: a receiver rejects the batch (a cut or spliced file passed clean).
+    private func checkCount(_ field: String, _ count: Int, _ what: String, _ unit: String, from first: Int) {
+        let said = value(1)
+        guard !said.isEmpty, said != Array(String(count).utf8) else { return }
+        envelopeFindings.append(
+            ClaimFileFinding(
+                claims: first..<max(first, claimOrdinal + 1), rule: .X01, position: position, field: field,
+                message:
+                    "segment \(position): \(field) says \(String(decoding: said.prefix(12), as: UTF8.self)) \(what), "
+                    + "the \(unit) has \(count): the receiver rejects the \(unit)"))
+    }
+
+    /// X01 over an open batch (and, with `file`, an open file) whose trailer did not come: a file
+    /// cut before its BTS or FTS passed clean.
+    private func closeEnvelope(batch reason: String, file: Bool) {
+        if batchOpen {
+            envelopeFindings.append(
+                ClaimFileFinding(
+                    claims: batchFirstClaim..<max(batchFirstClaim, claimOrdinal + 1), rule: .X01, position: position,
+                    field: "BTS", message: "segment \(position): batch without its BTS trailer (\(reason))"))
+            batchOpen = false
+        }
+        if file && fileOpen {
+            envelopeFindings.append(
+                ClaimFileFinding(
+                    claims: fileFirstClaim..<max(fileFirstClaim, claimOrdinal + 1), rule: .X01, position: position,
+                    field: "FTS", message: "segment \(position): file without its FTS trailer (\(reason))"))
+            fileOpen = false
+        }
+    }
+
     private func startMessage() {
         readSeparators()
+        messagesInBatch += 1
         inMessage = true
         sawCharge = false
         sawPatient = false
