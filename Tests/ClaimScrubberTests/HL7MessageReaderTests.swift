@@ -197,6 +197,17 @@ struct HL7MessageReaderTests {
         #expect(clean.hasSuffix("FTS|1\r"))
     }
 
+    /// A DOS end-of-file mark (Ctrl-Z) after the last message, on a line of its own, is no segment:
+    /// it held the message before it with X01.
+    @Test(arguments: ["\u{1A}", "\u{1A}\r", "\r\u{1A}"])
+    func aControlZAtTheEndIsNoSegment(end: String) throws {
+        let m = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        let (result, folder, findings) = try scrub(m.joined(separator: "\r") + "\r" + end)
+        defer { folder.remove() }
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(result.summary.metrics.held == 0 && result.summary.metrics.records == 1)
+    }
+
     /// A batch whose BTS-1 or FTS-1 is not its count, or that the file ends before its BTS or FTS
     /// (a file cut or spliced), holds its messages with X01; those passed clean, and a receiver
     /// rejects the batch. A batch with right counts, or no counts, passes.

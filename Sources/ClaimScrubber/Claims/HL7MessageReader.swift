@@ -189,7 +189,8 @@ final class HL7MessageReader: ClaimUnitReader {
             pastFirstLine = true
             let line = storage[from..<start]
             while from < to && storage[from] == 0x0B { from += 1 }
-            if storage[from..<to].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0B }) {
+            // So is a DOS end-of-file mark (Ctrl-Z) on its own line: it held the message before it.
+            if storage[from..<to].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0B || $0 == 0x1A }) {
                 if copyMode {
                     // A start byte on a line of its own goes with the segment after it.
                     if framedLineOffset == nil && line.contains(0x0B) { framedLineOffset = unitBytes.count }
