@@ -730,7 +730,7 @@ struct ClaimFilePipelineTests {
     /// a payer's acknowledgment rejects. SV101-1 and SV202-1, the product or service id
     /// qualifier, take the guide's codes (HC, ER, IV, WK; HP too in SV202). Such claims passed
     /// clean; each is held with X01 naming the element (a code with no qualifier before it is a
-    /// missing qualifier, not one named by the code).
+    /// missing qualifier, not one named by the code), and its service line's id.
     @Test(
         arguments: [
             ("SV1*HC:99214*", "165", "$165.00", "SV102", false, "not an X12 decimal"),
@@ -760,6 +760,9 @@ struct ClaimFilePipelineTests {
         #expect(x01.count == 1 && x01[0]["message"]!.contains(says), "\(findings)")
         let message = x01.first?["message"] ?? ""
         #expect(!message.contains("9921"), "\(message)")
+        // A service line's element names its line (it named the claim only).
+        let lineId = x01.first?["line_id"]
+        #expect(lineId == (field == "CLM02" ? "CLAIM2" : "CLAIM2:1"), "\(lineId ?? "none")")
         let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
         #expect(held == ["CLAIM2"], "\(held) \(findings)")
     }

@@ -496,7 +496,7 @@ final class ClaimFilePipeline {
                 // Findings alike but for their position (two damaged segments of one claim) take
                 // their positions in order.
                 let key = PositionKey(record: Int32(record), rule: finding.rule, message: message)
-                positions[key, default: []].append((finding.position, finding.field != "SV107"))
+                positions[key, default: []].append((finding.position, !finding.lineLevel && finding.field != "SV107"))
             }
         }
         sink.sort()

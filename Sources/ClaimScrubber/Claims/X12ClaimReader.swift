@@ -17,6 +17,9 @@ struct ClaimFileFinding: Sendable {
     /// The last day of a line's date range (DTP*472 RD8): a D01 when the range ends after the
     /// run's as-of date while it starts on or before it (`ClaimFilePipeline.process` decides).
     var rangeEnd: Int32?
+    /// An X finding about one service line's own element (SV102, SV101-1): findings.csv names the
+    /// line (REF*6R or CLM01:LX01), not the claim.
+    var lineLevel = false
 
     /// The D01 of a line whose date range ends on `end` (kept when that is after the as-of date).
     static func rangeEnd(
@@ -801,7 +804,7 @@ final class X12ClaimReader {
     private func decimalFinding(_ field: String, element index: Int) {
         let value = reader.element(index)
         guard !value.isEmpty, !Self.isX12Decimal(value) else { return }
-        claimX01(
+        lineOrClaimX01(
             field,
             "\(field) is not an X12 decimal number (digits, an optional leading minus and decimal point; no $, "
                 + "comma, space or trailing sign): a payer's acknowledgment rejects the transaction set")
@@ -823,7 +826,7 @@ final class X12ClaimReader {
         let separator = reader.delimiters.component
         // No component separator: the element is the code alone, with no qualifier before it.
         let written = reader.element(index).contains(separator) && !qualifier.isEmpty
-        claimX01(
+        lineOrClaimX01(
             field,
             "\(field)-1, the product or service id qualifier, is "
                 + (written ? "'\(text(UnsafeRawBufferPointer(rebasing: qualifier.prefix(4))))'" : "missing")
@@ -867,6 +870,17 @@ final class X12ClaimReader {
             segmentName,
             "\(segmentName) ends with a separator (an empty element or component after its last): X12 syntax "
                 + "does not allow it, and a payer's acknowledgment rejects the transaction set")
+    }
+
+    /// X01 on the open service line at the current segment (its line id in findings.csv, where
+    /// the claim's said which line no more), or on the claim outside a line (CLM02).
+    private func lineOrClaimX01(_ field: String, _ message: String) {
+        guard lineOpen else { return claimX01(field, message) }
+        var finding = ClaimFileFinding(
+            claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: reader.position, field: field,
+            message: message)
+        finding.lineLevel = true
+        lineFindings.append((linePositions.count, finding))
     }
 
     /// X01 on the open claim at the current segment.
