@@ -528,7 +528,7 @@ struct HL7MessageReaderTests {
     }
 
     /// A date written `YYYY-MM-DD` (not HL7's form, but read) keeps its ten bytes: cut at eight
-    /// it was `2026-05-` and S03.
+    /// it was `2026-05-` and S03. Other layouts are read whole, as an extract's dates.
     @Test func aDateWithDashesIsReadWhole() throws {
         let charge = HL7Fixture.charge(set: 1, id: "T1")
         var fields = charge.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
@@ -538,6 +538,9 @@ struct HL7MessageReaderTests {
                 separator: "\r"))
         #expect(records.contains(",2026-04-15,"), "\(records)")
         #expect(HL7MessageReader.datePart(Array("20260415120000".utf8)) == Array("20260415".utf8))
+        // Another layout goes whole to the date rules: `04/15/2026` was cut to `04/15/20` and S03.
+        #expect(HL7MessageReader.datePart(Array("04/15/2026".utf8)) == Array("04/15/2026".utf8))
+        #expect(HL7MessageReader.datePart(Array("2026041".utf8)) == Array("2026041".utf8))
     }
 
     /// PID-8 values of HL7 table 0001 that name no sex the MCE edits read (A ambiguous, N not

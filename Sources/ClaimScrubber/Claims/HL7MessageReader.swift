@@ -279,10 +279,16 @@ final class HL7MessageReader: ClaimUnitReader {
         return raw.reduce(1) { $0 + ($1 == repetitionSeparator ? 1 : 0) }
     }
 
-    /// The date of an HL7 date/time (`YYYYMMDD[HHMM…]`): its first eight bytes, or ten when the
-    /// sender wrote it `YYYY-MM-DD` (cut at eight, a finding showed `2026-05-`).
+    /// The date of an HL7 date/time (`YYYYMMDD[HHMM…]`): its first eight bytes when they are
+    /// digits, ten when the sender wrote it `YYYY-MM-DD` (cut at eight, a finding showed
+    /// `2026-05-`), else the value whole, for the date rules to read or refuse as they would an
+    /// extract's (`06/10/2026` was cut to `06/10/20` and refused showing that).
     static func datePart(_ value: [UInt8]) -> [UInt8] {
-        Array(value.prefix(value.count >= 10 && value[4] == 0x2D && value[7] == 0x2D ? 10 : 8))
+        if value.count >= 8 && value.prefix(8).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return Array(value.prefix(8))
+        }
+        if value.count >= 10 && value[4] == 0x2D && value[7] == 0x2D { return Array(value.prefix(10)) }
+        return value
     }
 
     /// The bytes an even run of hexadecimal digits spells, or nil.
