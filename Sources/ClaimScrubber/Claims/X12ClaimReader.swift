@@ -179,6 +179,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var lineChargesValid = true
     /// Per service line of the claim: the LX position.
     @exclusivity(unchecked) private(set) var linePositions: [Int] = []
+    /// The open claim's LX01 values so far: one repeated makes two lines one id (`CLM01:1`).
+    private var lineNumbers: Set<[UInt8]> = []
     /// The line ids (REF*6R or CLM01:LX01) of the claim's lines end to end (copy mode), and where
     /// each ends: one buffer for every claim instead of an array per line.
     @exclusivity(unchecked) private var lineIdBytes: [UInt8] = []
@@ -1233,6 +1235,7 @@ final class X12ClaimReader {
         lineChargesValid = true
         claimChargeCents = 0
         linePositions.removeAll(keepingCapacity: true)
+        lineNumbers.removeAll(keepingCapacity: true)
         lineIdBytes.removeAll(keepingCapacity: true)
         lineIdEnds.removeAll(keepingCapacity: true)
         claimFindings.removeAll(keepingCapacity: true)
@@ -1300,6 +1303,12 @@ final class X12ClaimReader {
             lxPosition = reader.position
             copy(reader.element(1), into: &lx01)
             startLineState()
+            if mode == .scan && !lineNumbers.insert(Array(reader.element(1))).inserted {
+                lineOrClaimX01(
+                    "LX01",
+                    "LX01 \(text(Array(reader.element(1).prefix(6)))) repeats an earlier line's number in the claim: "
+                        + "the guide numbers a claim's lines 1, 2, 3…, and two lines share one id")
+            }
         case Self.SV1 where !lineOpen || lineHasService, Self.SV2 where !lineOpen || lineHasService:
             // A service line is an LX and one SV1 or SV2. This one has no LX of its own: the claim
             // is held, and the SV1 or SV2 is read as a line of its own, so that its charge is
