@@ -567,8 +567,8 @@ struct X12ChunkedReadingTests {
 /// What a payer or receiver rejects in an 837 that went to clean.x12 without a finding: a date
 /// not in its D8/RD8 form (`06/10/2026` was read as a date), a birth date of another layout, an ISA
 /// whose elements are not their fixed widths, a transaction set that is no 837 or a group that is
-/// no HC, an ST03 naming another guide than its GS08, an LX01 repeated in a claim (two lines of
-/// one id), and an 837P claim of more than 50 lines.
+/// no HC, an ST03 naming another guide than its GS08, an LX01 or REF*6R repeated in a claim (two
+/// lines of one id), and an 837P claim of more than 50 lines.
 @Suite("837 forms a receiver rejects")
 struct X12FormTests {
     func scrub(_ text: String) throws -> (ScrubPipeline.Result, [[String: String]]) {
@@ -590,6 +590,7 @@ struct X12FormTests {
         ("GS*HC*", "GS*HP*", "GS01"),
         ("ST*837*0002*005010X222A1", "ST*837*0002*005010X223A2", "ST03"),
         ("LX*2~", "LX*1~", "LX01"),
+        ("REF*6R*L2", "REF*6R*L1", "REF*6R"),
     ])
     func aFormTheReceiverRejectsIsX01(original: String, changed: String, field: String) throws {
         let clean = try scrub(Self.standard)

@@ -181,6 +181,8 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private(set) var linePositions: [Int] = []
     /// The open claim's LX01 values so far: one repeated makes two lines one id (`CLM01:1`).
     private var lineNumbers: Set<[UInt8]> = []
+    /// The open claim's REF*6R line control numbers so far, for the same reason.
+    private var lineReferences: Set<[UInt8]> = []
     /// The line ids (REF*6R or CLM01:LX01) of the claim's lines end to end (copy mode), and where
     /// each ends: one buffer for every claim instead of an array per line.
     @exclusivity(unchecked) private var lineIdBytes: [UInt8] = []
@@ -1236,6 +1238,7 @@ final class X12ClaimReader {
         claimChargeCents = 0
         linePositions.removeAll(keepingCapacity: true)
         lineNumbers.removeAll(keepingCapacity: true)
+        lineReferences.removeAll(keepingCapacity: true)
         lineIdBytes.removeAll(keepingCapacity: true)
         lineIdEnds.removeAll(keepingCapacity: true)
         claimFindings.removeAll(keepingCapacity: true)
@@ -1358,7 +1361,16 @@ final class X12ClaimReader {
                 copy(reader.element(9), into: &claimAttending)
             }
         case Self.REF where lineOpen:
-            if Self.equals(reader.element(1), "6R") { copy(reader.element(2), into: &lineRef) }
+            if Self.equals(reader.element(1), "6R") {
+                copy(reader.element(2), into: &lineRef)
+                if mode == .scan && !reader.element(2).isEmpty
+                    && !lineReferences.insert(Array(reader.element(2))).inserted
+                {
+                    lineOrClaimX01(
+                        "REF*6R", "REF*6R repeats an earlier line's control number in the claim: two lines share one id"
+                    )
+                }
+            }
         case Self.REF where !inOtherPayerLoops:
             // 2300 REF*F8; the other-payer loops' REF*F8 (2330B) is that payer's number. Spaces
             // alone are no number.
