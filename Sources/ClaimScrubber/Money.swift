@@ -18,9 +18,8 @@ public enum Money {
     /// whole digits, however many, with decimals or without): its finding can say so.
     public static func isOverMaximum(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard cents(bytes) == nil else { return false }
-        if cents(bytes, wholeDigits: 16) != nil { return true }
-        // Longer, or with decimals too: digits (commas, one point) between an amount's signs,
-        // with more whole digits than a line may have (`$12345678901234567`, `123456789.123` said
+        // Digits (commas, one point) between an amount's signs, with more whole digits than a line
+        // may have, however many and with decimals too (`$12345678901234567`, `123456789.123` said
         // "not a decimal amount").
         var i = 0
         var n = bytes.count

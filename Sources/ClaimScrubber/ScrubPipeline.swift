@@ -395,16 +395,15 @@ public final class ScrubPipeline {
             guard let need = needed.first(where: { !$0.columns.contains(where: layout.has) && suggests($0) }) else {
                 continue
             }
+            var column = need.name
             if let family = families.first(where: { need.columns.contains($0.first) }) {
                 guard need.unless.isDisjoint(with: words),
                     let next = family.members.first(where: { !layout.has($0) && !named.contains($0) })
                 else { continue }
                 named.insert(next)
-                suggested.append("\(k + 1) (\(next.rawValue)?)")
-                if !consequences.contains(need.without) { consequences.append(need.without) }
-                continue
+                column = next.rawValue
             }
-            suggested.append("\(k + 1) (\(need.name)?)")
+            suggested.append("\(k + 1) (\(column)?)")
             if !consequences.contains(need.without) { consequences.append(need.without) }
         }
         guard !suggested.isEmpty else { return nil }

@@ -248,22 +248,13 @@ public enum TopCode {
     /// `0001U`, HCPCS `J1100`, and a digit too few; six digits may be a birth date or an MRN).
     static func isCodeShaped(_ packed: UInt64, rule: RuleID) -> Bool {
         if packed == 0 || packed == PackedCode.invalid || packed & ruleMask != 0 { return true }
-        var digits = 0
-        var n = 0
-        var firstIsLetter = false
-        var secondIsDigit = false
-        while n < PackedCode.maxLength {
-            let v = (packed >> UInt64(6 * (PackedCode.maxLength - 1 - n))) & 63
-            if v == 0 { break }
-            let isDigit = v <= 10
-            if isDigit { digits += 1 }
-            if n == 0 { firstIsLetter = !isDigit }
-            if n == 1 { secondIsDigit = isDigit }
-            n += 1
+        let n = PackedCode.length(packed)
+        func isDigit(_ i: Int) -> Bool { (0x30...0x39).contains(PackedCode.character(packed, at: i)) }
+        let digits = (0..<n).reduce(0) { $0 + (isDigit($1) ? 1 : 0) }
+        if findingNamesDiagnosis(rule) {
+            return (3...7).contains(n) && !isDigit(0) && isDigit(1) || (3...5).contains(n) && digits == n
         }
         switch rule {
-        case .C04, .C05, .M01, .M02, .M03, .M04:
-            return (3...7).contains(n) && firstIsLetter && secondIsDigit || (3...5).contains(n) && digits == n
         case .C07, .C08: return n <= 2
         case .C10: return (2...5).contains(n) && digits >= 2
         default: return (4...5).contains(n) && digits >= 3

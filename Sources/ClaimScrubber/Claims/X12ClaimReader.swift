@@ -605,11 +605,10 @@ final class X12ClaimReader {
         transactionInstitutional = groupIsInstitutional || Self.contains(reader.element(3), "X223")
         // ST03 names the guide (5010: required); without it, the group's GS08. A 4010 file
         // (004010X098A1) or another transaction's passed as a 5010 837 read by this one's rules.
+        let groupVersion = X12ClaimWriter.element(8, of: gs, separator: isaDelimiters.element)
         let version =
             reader.element(3).isEmpty
-            ? X12ClaimWriter.element(8, of: gs, separator: isaDelimiters.element)[...]
-            : ArraySlice(reader.element(3).assumingMemoryBound(to: UInt8.self))
-        let groupVersion = X12ClaimWriter.element(8, of: gs, separator: isaDelimiters.element)
+            ? groupVersion[...] : ArraySlice(reader.element(3).assumingMemoryBound(to: UInt8.self))
         let functionalId = X12ClaimWriter.element(1, of: gs, separator: isaDelimiters.element)
         if !Self.equals(reader.element(1), "837") {
             transactionVersionProblem = (
