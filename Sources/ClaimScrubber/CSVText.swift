@@ -6,6 +6,13 @@ import CScan
 #endif
 
 /// Writing CSV fields (RFC 4180 quoting) into byte buffers.
+///
+/// Two kinds of field: a plain field (`append`, `Writer.field`) is the text as it is, quoted where
+/// RFC 4180 needs it, for files programs read (a generated extract). A spreadsheet cell
+/// (`append(_:to:cell:)`, `Writer.cell`) is for findings.csv, which billing staff open in Excel or
+/// LibreOffice: text from an input that a spreadsheet would run as a formula (`=HYPERLINK(...)`,
+/// `@SUM(...)`, `+1+cmd|...`) gets an apostrophe before it, as OWASP's advice on CSV injection
+/// has it, so the cell shows the text and runs nothing. Signed numbers (`-85.00`) stay as they are.
 enum CSVText {
     /// Appends `text`, quoted when it holds a comma, quote, CR or LF.
     static func append(_ text: String, to out: inout [UInt8]) {
@@ -33,6 +40,61 @@ enum CSVText {
             w.field(bytes)
             out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: w.count))
         }
+    }
+
+    /// Appends `text` as a spreadsheet cell: as `append(_:to:)`, with an apostrophe before text a
+    /// spreadsheet would take for a formula (`startsFormula`).
+    static func append(cell text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { append(cell: UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    /// `append(_:to:repairingUTF8:)` for a spreadsheet cell (`startsFormula`).
+    static func append(cell bytes: UnsafeRawBufferPointer, to out: inout [UInt8], repairingUTF8: Bool = false) {
+        if repairingUTF8 && needsRepair(bytes) {
+            append(cell: String(decoding: bytes, as: UTF8.self), to: &out)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Writer.bound(cell: bytes.count)) { scratch in
+            var w = Writer(scratch.baseAddress!)
+            w.cell(bytes)
+            out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: w.count))
+        }
+    }
+
+    /// True when a spreadsheet opening the CSV would take `n` bytes at `p` for a formula, or for
+    /// the start of one: a first byte `=`, `@`, tab or CR, or `+`/`-` followed by anything but a
+    /// number (`-85.00`, `+3`, `-1,200.50`, `-$40` are numbers; a lone `-` is text).
+    @inline(__always)
+    static func startsFormula(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard n > 0 else { return false }
+        switch p[0] {
+        case 0x3D, 0x40, 0x09, 0x0D: return true
+        case 0x2B, 0x2D: return n > 1 && !isSignedNumberTail(p + 1, n - 1)
+        default: return false
+        }
+    }
+
+    /// True when the `n` bytes after a sign read as a number: an optional `$`, digits (commas
+    /// allowed between them), an optional `.` and digits.
+    private static func isSignedNumberTail(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        if p[0] == 0x24 { i = 1 }
+        var digits = 0
+        var point = false
+        while i < n {
+            let c = p[i]
+            if c >= 0x30 && c <= 0x39 {
+                digits += 1
+            } else if c == 0x2C && !point && digits > 0 {
+            } else if c == 0x2E && !point {
+                point = true
+            } else {
+                return false
+            }
+            i += 1
+        }
+        return digits > 0
     }
 
     /// True when `n` bytes at `p` hold a comma, quote, CR or LF. A byte loop was the first version:
@@ -66,6 +128,9 @@ enum CSVText {
         /// The most bytes `field(_:)` writes for a field of `n` bytes (every byte a doubled quote,
         /// and the two quotes around them).
         static func bound(field n: Int) -> Int { 2 * n + 2 }
+
+        /// The most bytes `cell(_:)` writes for a cell of `n` bytes (the field and an apostrophe).
+        static func bound(cell n: Int) -> Int { 2 * n + 3 }
 
         /// The most bytes `number(_:)` writes.
         static let numberBound = 20
@@ -109,6 +174,28 @@ enum CSVText {
                 s = k + 1
             }
             byte(0x22)
+        }
+
+        /// `bytes` as a spreadsheet cell: as `field(_:)`, with an apostrophe first when a
+        /// spreadsheet would run them as a formula (`CSVText.startsFormula`). The apostrophe goes
+        /// inside the quotes of a quoted field, where a spreadsheet reads it as the cell's first
+        /// character.
+        mutating func cell(_ bytes: UnsafeRawBufferPointer) {
+            guard let raw = bytes.baseAddress else { return }
+            let q = raw.assumingMemoryBound(to: UInt8.self)
+            let n = bytes.count
+            guard CSVText.startsFormula(q, n) else {
+                field(bytes)
+                return
+            }
+            if !CSVText.needsQuotes(q, n) {
+                byte(0x27)
+                self.raw(bytes)
+                return
+            }
+            var quoted: [UInt8] = [0x27]
+            quoted.append(contentsOf: bytes)
+            quoted.withUnsafeBytes { field($0) }
         }
 
         /// `value` in decimal, as `CSVText.append(_:to:)` writes an `Int`.

@@ -483,20 +483,21 @@ enum FindingsRow {
         var severity = severity.rawValue
         typealias W = CSVText.Writer
         var bound = 2 * W.numberBound + rule.utf8.count + severity.utf8.count + 9
-        bound += W.bound(field: lineId?.count ?? 0) + W.bound(field: encounterId.count)
-        bound += W.bound(field: field.utf8.count) + W.bound(field: value.utf8.count)
-        bound += W.bound(field: message.utf8.count) + W.bound(field: file.utf8.count)
+        bound += W.bound(cell: lineId?.count ?? 0) + W.bound(cell: encounterId.count)
+        bound += W.bound(cell: field.utf8.count) + W.bound(cell: value.utf8.count)
+        bound += W.bound(cell: message.utf8.count) + W.bound(cell: file.utf8.count)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { scratch in
             var w = W(scratch.baseAddress!)
             w.number(line)
             w.byte(0x2C)
-            if let lineId { w.field(lineId) } else { w.number(line) }
+            if let lineId { w.cell(lineId) } else { w.number(line) }
             w.byte(0x2C)
-            w.field(encounterId)
-            // A comma, then `text`: as it is (the rule and severity words), or quoted when it needs to be.
+            w.cell(encounterId)
+            // A comma, then `text`: as it is (the rule and severity words), or as a cell, quoted when
+            // it needs to be and kept from running as a formula (`CSVText.startsFormula`).
             func then(_ text: inout String, quoted: Bool = true) {
                 w.byte(0x2C)
-                text.withUTF8 { quoted ? w.field(UnsafeRawBufferPointer($0)) : w.raw(UnsafeRawBufferPointer($0)) }
+                text.withUTF8 { quoted ? w.cell(UnsafeRawBufferPointer($0)) : w.raw(UnsafeRawBufferPointer($0)) }
             }
             then(&rule, quoted: false)
             then(&severity, quoted: false)
@@ -525,24 +526,24 @@ enum FindingsRow {
         CSVText.append(line, to: &rows)
         rows.append(0x2C)
         if let lineId = naming(lineId) {
-            CSVText.append(lineId, to: &rows, repairingUTF8: true)
+            CSVText.append(cell: lineId, to: &rows, repairingUTF8: true)
         } else {
             CSVText.append(line, to: &rows)
         }
         rows.append(0x2C)
-        CSVText.append(encounterId, to: &rows, repairingUTF8: true)
+        CSVText.append(cell: encounterId, to: &rows, repairingUTF8: true)
         rows.append(0x2C)
         rows.append(contentsOf: rule.rawValue.utf8)
         rows.append(0x2C)
         rows.append(contentsOf: severity.rawValue.utf8)
         rows.append(0x2C)
-        CSVText.append(field, to: &rows)
+        CSVText.append(cell: field, to: &rows)
         rows.append(0x2C)
-        CSVText.append(value, to: &rows)
+        CSVText.append(cell: value, to: &rows)
         rows.append(0x2C)
-        CSVText.append(message, to: &rows)
+        CSVText.append(cell: message, to: &rows)
         rows.append(0x2C)
-        CSVText.append(file, to: &rows)
+        CSVText.append(cell: file, to: &rows)
         rows.append(0x0A)
     }
 }

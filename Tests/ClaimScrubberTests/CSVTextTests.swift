@@ -8,6 +8,7 @@ import Testing
         String(repeating: "y", count: 16) + ",", String(repeating: "z", count: 31) + "\"",
         String(repeating: "w", count: 200), "\"\"", "a\"b\"c,", "\"start,", "end,\"", ",\"\"\",",
         "no loaded release covers 2026-10-05 (loaded: FY2025, FY2026)" + String(repeating: " \"q\"", count: 9),
+        "=1+2", "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3", "-85.00", "\tx", "-",
     ]
 
     /// RFC 4180 as the tests read it: quoted, quotes doubled, when the text holds a comma, quote,
@@ -81,5 +82,58 @@ import Testing
                 }
             }
         }
+    }
+
+    /// A cell a spreadsheet would run as a formula gets an apostrophe first, inside the quotes
+    /// when it is quoted; numbers with a sign and everything else are written as plain fields.
+    @Test func formulaCellsAreDefused() {
+        let defused: [(String, String)] = [
+            ("=1+2", "'=1+2"), ("@SUM(A1)", "'@SUM(A1)"), ("+1+1", "'+1+1"), ("-2+3", "'-2+3"),
+            ("\tx", "'\tx"), ("-A1", "'-A1"), ("+$", "'+$"), ("-1.2.3", "'-1.2.3"),
+            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            ("=A1,B1", "\"'=A1,B1\""), ("\rx", "\"'\rx\""),
+        ]
+        let plain = ["", "-", "+", "-85.00", "+3", "-1,200.50", "-$40", "99213", "a=b", " =1", "I10", "L-1"]
+        for (text, expected) in defused + plain.map({ ($0, String(decoding: Self.quoted($0), as: UTF8.self)) }) {
+            var appended: [UInt8] = []
+            CSVText.append(cell: text, to: &appended)
+            #expect(String(decoding: appended, as: UTF8.self) == expected, "\(text)")
+            let bytes = Array(text.utf8)
+            let written = bytes.withUnsafeBytes { raw in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: CSVText.Writer.bound(cell: raw.count)) { s in
+                    var w = CSVText.Writer(s.baseAddress!)
+                    w.cell(raw)
+                    return Array(UnsafeBufferPointer(start: s.baseAddress, count: w.count))
+                }
+            }
+            #expect(written == appended, "\(text)")
+            // A plain field (a generated extract) keeps the text as it is.
+            var field: [UInt8] = []
+            CSVText.append(text, to: &field)
+            #expect(field == Self.quoted(text), "\(text)")
+        }
+    }
+
+    /// findings.csv, opened in a spreadsheet, runs nothing an extract planted: a formula in the
+    /// line id, encounter id or a code field reaches findings.csv with an apostrophe first, while
+    /// the held output keeps the record byte for byte.
+    @Test func findingsCSVRunsNoPlantedFormula() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,dx1\n"
+        let record = "\"=HYPERLINK(\"\"http://x\"\",\"\"open\"\")\",@E1,P1,2026-06-01,=1+2,1,50.00,+I10\n"
+        let (_, folder, rows) = try Fixtures.scrubInFolder(header + record, name: "formula.csv")
+        defer { folder.remove() }
+        #expect(!rows.isEmpty)
+        for row in rows {
+            #expect(row["line_id"] == "'=HYPERLINK(\"http://x\",\"open\")", "\(row)")
+            #expect(row["encounter_id"] == "'@E1", "\(row)")
+            for column in ["value", "message", "field", "file"] {
+                let cell = row[column] ?? ""
+                #expect(!["=", "@", "+"].contains(cell.first.map(String.init) ?? ""), "\(column): \(cell)")
+            }
+        }
+        #expect(rows.contains { $0["field"] == "procedure_code" && $0["value"] == "'=1+2" }, "\(rows)")
+        #expect(rows.contains { $0["field"] == "dx1" && $0["value"] == "'+I10" }, "\(rows)")
+        let held = try Fixtures.read(folder.file("out/held.csv"))
+        #expect(held == Array((header + record).utf8))
     }
 }
