@@ -730,7 +730,9 @@ struct ClaimFilePipelineTests {
     /// a payer's acknowledgment rejects. SV101-1 and SV202-1, the product or service id
     /// qualifier, take the guide's codes (HC, ER, IV, WK; HP too in SV202). Such claims passed
     /// clean; each is held with X01 naming the element (a code with no qualifier before it is a
-    /// missing qualifier, not one named by the code), and its service line's id.
+    /// missing qualifier, not one named by the code), and its service line's id. A service line's
+    /// charge or units below zero (X12 RFI 2499: a correction is a void or replacement claim) had
+    /// been read as a credit and passed clean; it is X01 too.
     @Test(
         arguments: [
             ("SV1*HC:99214*", "165", "$165.00", "SV102", false, "not an X12 decimal"),
@@ -739,6 +741,9 @@ struct ClaimFilePipelineTests {
             ("SV1*HC:99214*", "*UN*1", "*UN*1,0", "SV104", false, "not an X12 decimal"),
             ("CLM*CLAIM2*", "CLM*CLAIM2*", "CLM*CLAIM2*$", "CLM02", false, "not an X12 decimal"),
             ("SV2*", "*UN*", "*UN*+", "SV205", true, "not an X12 decimal"),
+            ("SV1*HC:99214*", "165", "-165", "SV102", false, "SV102 is negative"),
+            ("SV1*HC:99214*", "*UN*1", "*UN*-1", "SV104", false, "SV104 is negative"),
+            ("SV2*", "*UN*", "*UN*-", "SV205", true, "SV205 is negative"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*HCPCS:", "SV101", false, "qualifier, is 'HCPC'"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*:", "SV101", false, "qualifier, is missing"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*", "SV101", false, "qualifier, is missing"),

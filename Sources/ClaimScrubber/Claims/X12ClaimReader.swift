@@ -806,7 +806,20 @@ final class X12ClaimReader {
     /// syntax errors a payer's acknowledgment rejects, and such a claim passed clean.
     private func decimalFinding(_ field: String, element index: Int) {
         let value = reader.element(index)
-        guard !value.isEmpty, !Self.isX12Decimal(value) else { return }
+        guard !value.isEmpty else { return }
+        if Self.isX12Decimal(value) {
+            // The guide's R type allows a sign, yet a service line's charge or units below zero
+            // report no business situation (X12 RFI 2499): a correction is a replacement or void
+            // claim (CLM05-3 7 or 8), and receivers reject the claim. Read as a credit, such a line
+            // had cancelled an earlier duplicate and passed clean.
+            if value.first == 0x2D && value.contains(where: { $0 >= 0x31 && $0 <= 0x39 }) {
+                lineOrClaimX01(
+                    field,
+                    "\(field) is negative: a service line's charge and units are zero or more; a correction is a "
+                        + "replacement or void claim (CLM05-3 7 or 8), not negative amounts")
+            }
+            return
+        }
         lineOrClaimX01(
             field,
             "\(field) is not an X12 decimal number (digits, an optional leading minus and decimal point; no $, "
