@@ -732,7 +732,8 @@ struct ClaimFilePipelineTests {
     /// clean; each is held with X01 naming the element (a code with no qualifier before it is a
     /// missing qualifier, not one named by the code), and its service line's id. A service line's
     /// charge or units below zero (X12 RFI 2499: a correction is a void or replacement claim) had
-    /// been read as a credit and passed clean; it is X01 too.
+    /// been read as a credit and passed clean; it is X01 too, as is an 837P line without its SV107
+    /// diagnosis pointers, which the guide requires.
     @Test(
         arguments: [
             ("SV1*HC:99214*", "165", "$165.00", "SV102", false, "not an X12 decimal"),
@@ -744,6 +745,7 @@ struct ClaimFilePipelineTests {
             ("SV1*HC:99214*", "165", "-165", "SV102", false, "SV102 is negative"),
             ("SV1*HC:99214*", "*UN*1", "*UN*-1", "SV104", false, "SV104 is negative"),
             ("SV2*", "*UN*", "*UN*-", "SV205", true, "SV205 is negative"),
+            ("SV1*HC:99214*", "***1", "", "SV107", false, "SV107, the diagnosis code pointer, is missing"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*HCPCS:", "SV101", false, "qualifier, is 'HCPC'"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*:", "SV101", false, "qualifier, is missing"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*", "SV101", false, "qualifier, is missing"),

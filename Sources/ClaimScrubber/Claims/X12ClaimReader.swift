@@ -1693,6 +1693,17 @@ final class X12ClaimReader {
             // Every claim diagnosis applies (DOMAIN.md): past twelve they reach the rules through
             // diagnosis records (`CanonicalRecords.diagnoses`).
             for k in 0..<diagnoses.count { dx.append(k) }
+            if !isInstitutionalLine && lineHasService {
+                // The 5010 837P guide requires SV107: each service line points at one to four of
+                // the claim's diagnoses, and a receiver rejects a line without (it passed clean).
+                // Its diagnoses are still checked, as every claim diagnosis.
+                var finding = ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: lxPosition, field: "SV107",
+                    message: "SV107, the diagnosis code pointer, is missing: an 837P service line must point at 1 to 4 "
+                        + "of the claim's diagnoses (every claim diagnosis was checked for it)")
+                finding.lineLevel = true
+                lineFindings.append((index, finding))
+            }
         }
         // SV201 is required: without it the line would be read as a professional one (the
         // practitioner PTP and MUE tables), and nothing said so.

@@ -221,6 +221,13 @@ public struct ClaimFileGenerator {
                     }
                 }
             }
+            if !institutional {
+                // An 837P line without SV107 is X01 (the guide requires its pointers),
+                // unless a pointer was injected above.
+                for i in pointers.indices where pointers[i].isEmpty {
+                    truth.append(.init(lineId: lineIds[i], rule: .X01))
+                }
+            }
             let facility = institutional ? "13:A:1" : "\(line0[Field.pos.rawValue]):B:1"
             // CLM06 (provider signature on file) is the 837P's; the 837I does not use it.
             let signature = institutional ? "" : "Y"
