@@ -1529,4 +1529,49 @@ extension ClaimFilePipelineTests {
             #expect(result.exitStatus == (held ? 1 : 0))
         }
     }
+
+    /// A receiver takes one interchange per control number from a sender (TA1 025): an interchange
+    /// that repeats an earlier one's ISA13 between the same sender and receiver, in another input
+    /// or the same file, holds its claims with X01 naming the earlier one. Another receiver, or
+    /// another number, is no repeat. The same whether the file is read whole or in small chunks.
+    @Test(arguments: [nil, 256] as [Int?])
+    func aRepeatedInterchangeControlNumberHoldsTheLaterInterchange(chunkSize: Int?) throws {
+        func interchange(_ control: String, _ claim: String, receiver: String = "RECEIVER       ") -> [String] {
+            var segments = X12Fixture.interchange(
+                control: control,
+                [
+                    X12Fixture.group(
+                        control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: claim, memberId: "MEM" + claim)])])
+                ])
+            segments[0] = segments[0].replacingOccurrences(of: "RECEIVER       ", with: receiver)
+            return segments
+        }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let first = try folder.write("a.x12", X12Fixture.render(interchange("000000001", "A1")))
+        // The same number twice in one file, the second time to another receiver, then a third time.
+        let second = try folder.write(
+            "b.x12",
+            X12Fixture.render(
+                interchange("000000002", "B1") + interchange("000000001", "B2", receiver: "OTHERPAYER     ")
+                    + interchange("000000002", "B3")))
+        let third = try folder.write("c.x12", X12Fixture.render(interchange("000000001", "C1")))
+        _ = try Fixtures.scrub([first, second, third], out: folder.file("out")) { options in
+            if let chunkSize { options.chunkSize = chunkSize }
+        }
+        let findings = try Fixtures.findings(folder.file("out"))
+        let x01 = findings.filter { $0["rule"] == "X01" }
+        #expect(
+            x01.map { [$0["encounter_id"]!, $0["field"]!, $0["value"]!, $0["file"]!] } == [
+                ["B3", "ISA13", "000000002", "b.x12"], ["C1", "ISA13", "000000001", "c.x12"],
+            ], "\(findings)")
+        #expect(x01.first?["message"]?.contains("(segment 1)") == true, "\(x01)")
+        #expect(x01.last?["message"]?.contains("(a.x12, segment 1)") == true, "\(x01)")
+        #expect(x01.allSatisfy { $0["message"]!.contains("TA1 025") })
+        #expect(findings.count == x01.count, "\(findings)")
+        let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
+        #expect(held == ["B3", "C1"], "\(held)")
+        let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+        #expect(clean == ["A1", "B1", "B2"], "\(clean)")
+    }
 }

@@ -38,6 +38,7 @@ extension ClaimFilePipeline {
             findings: StoredFindings(
                 memoryBudget: findingsMemory ?? options.workingMemory / 16, directory: options.temporaryDirectory,
                 segmentShift: findingsSegmentShift))
+        state.reportedNames = sources.map(\.reportedName)
         let settings = options.settings
         let context = RuleContext(asOf: options.asOf, settings: settings, tables: tables)
         let rules = LineRules.all
@@ -257,6 +258,8 @@ extension ClaimFilePipeline {
             let (records, diagnoses) = reader.records.take()
             if last {
                 facts.envelope += reader.envelopeFindings
+                facts.interchanges = reader.interchanges
+                facts.file = file
                 facts.segments = reader.segmentCount
                 facts.fileEnd = fileEnd
             }
@@ -354,6 +357,24 @@ extension ClaimFilePipeline {
                 f.claims = (n.unitClaims + f.claims.lowerBound)..<(n.unitClaims + f.claims.upperBound)
                 f.position += n.unitSegments
                 state.envelope.append(f)
+            }
+            for interchange in facts.interchanges {
+                let position = interchange.position + n.unitSegments
+                guard let earlier = state.interchangeControls[interchange.key] else {
+                    state.interchangeControls[interchange.key] = (facts.file, position)
+                    continue
+                }
+                // A receiver takes one interchange per control number from a sender (TA1 025,
+                // duplicate interchange control number): the later one's claims are rejected.
+                let earlierName = earlier.file < state.reportedNames.count ? state.reportedNames[earlier.file] : ""
+                let place =
+                    earlier.file == facts.file ? "segment \(earlier.position)" : "\(earlierName), segment \(earlier.position)"
+                state.envelope.append(
+                    ClaimFileFinding(
+                        claims: (n.unitClaims + interchange.claims.lowerBound)..<(n.unitClaims + interchange.claims.upperBound),
+                        rule: .X01, position: position, field: "ISA13", value: interchange.number,
+                        message: "interchange control number \(interchange.number) repeats the one of an earlier interchange "
+                            + "between the same sender and receiver (\(place)): the receiver rejects the duplicate (TA1 025)"))
             }
             n.claims += facts.claimCents.count
             n.records += outcome.records

@@ -125,6 +125,8 @@ protocol ClaimUnitReader: AnyObject {
     var lineFindings: [(line: Int, finding: ClaimFileFinding)] { get }
     var records: CanonicalRecords { get }
     var envelopeFindings: [ClaimFileFinding] { get set }
+    /// The interchanges read whole so far (X12; none for HL7).
+    var interchanges: [InterchangeControl] { get }
     var rawBytesRead: UInt64 { get }
     /// Copy mode: also write the records of the next unit read (pass 2 recounts a held unit's lines).
     var scanNextClaim: Bool { get set }
@@ -199,6 +201,9 @@ struct ClaimBatchFacts: Sendable {
     var segments = 0
     /// Each record's position (segment number) counted from the unit's start, in record order.
     var linePositions: [Int] = []
+    /// The unit's interchanges (on its last batch), with its file's index among the inputs.
+    var interchanges: [InterchangeControl] = []
+    var file = 0
 }
 
 struct ClaimBatchOutcome: Sendable {
@@ -250,6 +255,10 @@ final class ClaimRunState: @unchecked Sendable {
     var claimCents = PagedArray<Int64>()
     /// X01 findings over ranges of claims (run-wide claims, file positions).
     var envelope: [ClaimFileFinding] = []
+    /// The first interchange of each sender, receiver and control number: its file and position.
+    var interchangeControls: [[UInt8]: (file: Int, position: Int)] = [:]
+    /// The inputs' names as findings.csv gives them.
+    var reportedNames: [String] = []
     var recordsPerFile: [Int] = []
     /// Where the units delivered so far end.
     var numbering = ClaimFilePipeline.UnitNumbering()

@@ -75,6 +75,8 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) private var precededByBareLF = false
     @exclusivity(unchecked) var records = CanonicalRecords()
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
+    /// HL7 has no interchange control numbers.
+    var interchanges: [InterchangeControl] { [] }
     /// The batch envelope as read: an open BHS and FHS, their messages and batches so far, and
     /// their first message, for BTS-1 and FTS-1 and for a trailer that never came.
     private var batchOpen = false

@@ -1,5 +1,17 @@
 /// A structural problem of a claim file (X01), or a claim-level X02/X03, that holds every claim of a
 /// range: a transaction, a group, an interchange, or one claim.
+/// An interchange a reader read whole (its ISA and what closed it): who sent it to whom under
+/// which control number, for the run's check that no control number repeats.
+struct InterchangeControl: Sendable {
+    /// ISA05–ISA08 (sender and receiver with their qualifiers) and ISA13, trimmed.
+    var key: [UInt8]
+    /// ISA13 as written, trimmed.
+    var number: String
+    /// The interchange's claims and its ISA's position (unit-relative until the pipeline adds its base).
+    var claims: Range<Int>
+    var position: Int
+}
+
 struct ClaimFileFinding: Sendable {
     /// Claim ordinals (run-wide once the pipeline adds its base) the finding holds.
     var claims: Range<Int>
@@ -70,6 +82,11 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private(set) var isa: [UInt8] = []
     @exclusivity(unchecked) private(set) var isaDelimiters = X12Delimiters()
     private var isa13: [UInt8] = []
+    /// The open interchange's `InterchangeControl.key` and ISA position.
+    private var interchangeKey: [UInt8] = []
+    private var interchangePosition = 0
+    /// Every interchange closed so far with its ISA (one a GS opened has no control number).
+    @exclusivity(unchecked) var interchanges: [InterchangeControl] = []
     @exclusivity(unchecked) private var interchangeOpen = false
     @exclusivity(unchecked) private var interchangeFirstClaim = 0
     @exclusivity(unchecked) private var groupsInInterchange = 0
@@ -435,6 +452,12 @@ final class X12ClaimReader {
         }
         copy(reader.segment, into: &isa)
         copy(reader.element(13), into: &isa13)
+        interchangeKey.removeAll(keepingCapacity: true)
+        for k in [5, 6, 7, 8, 13] {
+            interchangeKey.append(contentsOf: ChargeParser.trimmed(reader.element(k)))
+            interchangeKey.append(0x1F)
+        }
+        interchangePosition = reader.position + positionShift
         interchangeWidthProblem = isaWidthProblem().map { (reader.position + positionShift, $0) }
         interchange.reset(serial: nextSerial())
         place = .outside
@@ -452,8 +475,17 @@ final class X12ClaimReader {
         } else {
             reportInterchangeWidthProblem()
             envelopeError(claims(from: interchangeFirstClaim), missing, field: "IEA")
+            noteInterchange()
         }
         interchangeOpen = false
+    }
+
+    /// Adds the open interchange (one with its ISA) to `interchanges`.
+    private func noteInterchange() {
+        interchanges.append(
+            InterchangeControl(
+                key: interchangeKey, number: text(isa13),
+                claims: claims(from: interchangeFirstClaim), position: interchangePosition))
     }
 
     /// The ISA's elements' fixed widths (ISA01 … ISA16): receivers read the ISA by position, and
@@ -501,6 +533,7 @@ final class X12ClaimReader {
                 range, "IEA02 control number \(text(reader.element(2))) differs from ISA13 \(text(isa13))",
                 field: "IEA02")
         }
+        noteInterchange()
         interchangeOpen = false
         place = .outside
     }
