@@ -632,6 +632,55 @@ import Zstd
             ])
     }
 
+    /// A charge exported twice is E01 on its repeat, and the repeat adds no units to E05's sum: it is
+    /// not to be billed, and counting it held the visit it repeats (99213, MUE 1, was E05 on both
+    /// lines). With E01 a warning the repeat goes to the clean output, so its units count again.
+    @Test func aHeldRepeatAddsNoUnitsToTheDateOfServiceSum() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi\n"
+        // 99213: MUE 1 (MAI 2); 36415: MUE 2 (MAI 3) in the demo tables.
+        let rows = [
+            "A1,E1,P1,2026-05-01,99213,,1,90.00,1234567893",
+            "A2,E1,P1,2026-05-01,99213,,1,90.00,1234567893",  // the same visit again: E01 only
+            "B1,E2,P2,2026-05-01,36415,,1,18.00,1234567893",
+            "B2,E2,P2,2026-05-01,36415,91,1,18.00,1234567893",
+            "B3,E3,P2,2026-05-01,36415,91,1,18.00,1234567893",  // B2 again: E01; 2 units, within
+            "C1,E4,P3,2026-05-01,99213,,1,90.00,1234567893",
+            "C2,E4,P3,2026-05-01,99213,25,1,90.00,1234567893",  // another line, not a repeat: over
+        ]
+        let found = try Self.found(header, rows, rules: [.E01, .E02, .E05])
+        #expect(
+            found == [
+                .init(lineId: "A2", rule: .E01), .init(lineId: "B3", rule: .E01), .init(lineId: "C1", rule: .E05),
+                .init(lineId: "C2", rule: .E05), .init(lineId: "C2", rule: .E02),
+            ], "\(found)")
+        // E01 as a warning: the repeats go out with the visits, and the sums hold them all.
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write("x.csv", header + rows.joined(separator: "\n") + "\n")
+        _ = try Fixtures.scrub([input], out: dir.file("o"), tables: Fixtures.demoTablesCache) {
+            $0.settings.set(.E01, .warning)
+        }
+        let warned = try Self.foundSet(dir.file("o"), rules: [.E05])
+        #expect(warned == Set(["A1", "A2", "B1", "B2", "B3", "C1", "C2"].map { .init(lineId: $0, rule: .E05) }))
+    }
+
+    /// A facility line's charge is the facility's: two lines alike but for their rendering NPI are
+    /// a duplicate under their billing NPI, as PTP and MUE group facility lines; professional lines
+    /// of two rendering NPIs are not.
+    @Test func facilityDuplicatesCompareTheBillingProvider() throws {
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi,billing_npi,revenue_code\n"
+        let rows = [
+            "A1,H1,P1,2026-05-01,71046,1,120.00,1234567893,1245319599,0320",
+            "A2,H1,P1,2026-05-01,71046,1,120.00,1679576722,1245319599,0320",  // E01
+            "A3,H1,P1,2026-05-01,71046,1,80.00,1679576722,1245319599,0320",  // E02
+            "B1,C1,P2,2026-05-01,71046,1,120.00,1234567893,1245319599,",
+            "B2,C1,P2,2026-05-01,71046,1,120.00,1679576722,1245319599,",  // another physician: none
+        ]
+        let found = try Self.found(header, rows, rules: [.E01, .E02])
+        #expect(found == [.init(lineId: "A2", rule: .E01), .init(lineId: "A3", rule: .E02)], "\(found)")
+    }
+
     /// A malformed field the encounter rules do not read (sex, birth or post date) holds its line
     /// but leaves it in those rules; a malformed amount or unit count takes it out.
     @Test func aMalformedFieldTheEncounterRulesDoNotReadLeavesTheLineIn() throws {
@@ -641,7 +690,7 @@ import Zstd
             "A1,E1,P1,1970-01-01,X,2026-05-01,2026-05-02,93000,1,54.00,1234567893",  // S03 sex
             "A2,E1,P1,1970-01-01,F,2026-05-01,2026-05-02,93005,1,20.00,1234567893",  // column 2 of 93000: E03
             "B1,E2,P2,1970-13-01,F,2026-05-01,2026-05-02,99213,1,90.00,1234567893",  // S03 birth date
-            "B2,E2,P2,1970-01-01,F,2026-05-01,2026-05-02,99213,1,90.00,1234567893",  // E01, and E05 on both
+            "B2,E2,P2,1970-01-01,F,2026-05-01,2026-05-02,99213,1,90.00,1234567893",  // E01 (a held repeat: no E05)
             "C1,E3,P3,1970-01-01,F,2026-05-01,2026-05-32,99213,1,90.00,1234567893",  // S03 post date
             "C2,E3,P3,1970-01-01,F,2026-05-01,2026-05-02,93005,1,20.00,1234567893",
             "D1,E4,P4,1970-01-01,F,2026-05-01,2026-05-02,93000,1,5x.00,1234567893",  // S03 amount: out
@@ -652,8 +701,7 @@ import Zstd
         let found = try Self.found(header, rows, rules: Self.encounterRules)
         #expect(
             found == [
-                .init(lineId: "A2", rule: .E03), .init(lineId: "B2", rule: .E01), .init(lineId: "B1", rule: .E05),
-                .init(lineId: "B2", rule: .E05),
+                .init(lineId: "A2", rule: .E03), .init(lineId: "B2", rule: .E01),
             ])
     }
 
@@ -708,7 +756,7 @@ import Zstd
     /// provider of its own: not the one of an empty NPI, nor of another bad one.
     @Test func aBadNPIIsNeitherEmptyNorAnotherBadNPI() throws {
         let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
-        // 99213: MUE 1, MAI 2 in the demo table; two lines of one provider are over it.
+        // Two lines alike of one provider are E01: only D1 and D2 are.
         let rows = [
             "A1,E1,P1,2026-05-01,99213,1,90.00,12345678AB",
             "A2,E1,P1,2026-05-01,99213,1,90.00,",
@@ -728,10 +776,7 @@ import Zstd
         #expect(
             found
                 == Set(
-                    bad + [
-                        .init(lineId: "D2", rule: .E01), .init(lineId: "D1", rule: .E05),
-                        .init(lineId: "D2", rule: .E05),
-                    ]))
+                    bad + [.init(lineId: "D2", rule: .E01)]))
         let messages = Dictionary(
             rows2.filter { $0["rule"] == "C09" }.map { ($0["line_id"]!, $0["message"]!) },
             uniquingKeysWith: { a, _ in a })

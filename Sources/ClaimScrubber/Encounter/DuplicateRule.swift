@@ -1,9 +1,11 @@
 /// E01 exact duplicates and E02 probable duplicates, per patient and date, across encounters and files.
 ///
 /// Lines are taken in input order. The first occurrence of a charge passes; a later line with the
-/// same code, modifiers (as a set), units, rendering provider and amount is E01. A later line with
-/// the same code and rendering provider but other details, and no repeat modifier (76, 77, 91), is
-/// E02 (a warning). Both compare lines of one setting only: a facility line (with a revenue code)
+/// same code, modifiers (as a set), units, provider and amount is E01. A later line with the same
+/// code and provider but other details, and no repeat modifier (76, 77, 91), is E02 (a warning).
+/// The provider is the one PTP and MUE edits group by (`EncounterLine.provider`): the rendering NPI
+/// of a professional line, the billing NPI of a facility line, whose charge is the facility's
+/// whoever rendered it (two rendering NPIs on one facility charge made no duplicate). Both compare lines of one setting only: a facility line (with a revenue code)
 /// and the physician's professional line for the same service are a split bill, two claims, not a
 /// duplicate. A credit (negative units or amount) and the charge it reverses
 /// (`Reversals.mark`, before the rules run) are left out: neither is a duplicate nor makes one.
@@ -19,7 +21,7 @@ struct DuplicateRule: EncounterRule {
         var modifiers: UInt64
         var units: Int32
         var amount: Int64
-        var rendering: UInt32
+        var provider: UInt32
         var institutional: Bool
         /// 0, or for a line whose modifiers cannot be read its ordinal + 1: such a line's key
         /// equals no other line's, so it is no exact duplicate and reverses or is reversed by no
@@ -31,7 +33,7 @@ struct DuplicateRule: EncounterRule {
             modifiers = line.modifiers
             units = abs(line.units)
             amount = abs(line.amountCents)
-            rendering = line.practitioner
+            provider = line.provider
             institutional = line.isInstitutional
             unique = line.hasUnreadableModifiers ? line.ordinal &+ 1 : 0
         }
@@ -39,11 +41,11 @@ struct DuplicateRule: EncounterRule {
 
     struct ProbableKey: Hashable {
         var code: UInt64
-        var rendering: UInt32
+        var provider: UInt32
         var institutional: Bool
         init(_ line: EncounterLine) {
             code = line.code
-            rendering = line.practitioner
+            provider = line.provider
             institutional = line.isInstitutional
         }
     }
@@ -58,7 +60,7 @@ struct DuplicateRule: EncounterRule {
             var probableFirst: UInt64?
             for j in start..<i where lines[j].isStandingCharge {
                 let other = lines[j]
-                guard other.code == line.code, other.practitioner == line.practitioner,
+                guard other.code == line.code, other.provider == line.provider,
                     other.isInstitutional == line.isInstitutional
                 else { continue }
                 if probableFirst == nil { probableFirst = other.ordinal }
@@ -66,6 +68,19 @@ struct DuplicateRule: EncounterRule {
             }
             report(line, exactFirst: exactFirst, probableFirst: probableFirst, context, &out)
         }
+    }
+
+    /// True when `lines[i]` is a charge E01 holds as a repeat of an earlier one (an error for its
+    /// payer): E05 leaves its units out, since the repeat is not to be billed, and counting them
+    /// held the charge it repeats (an office visit exported twice was over its MUE of 1).
+    static func isHeldRepeat(_ i: Int, in lines: ArraySlice<EncounterLine>, _ context: EncounterContext) -> Bool {
+        let line = lines[i]
+        guard line.isStandingCharge else { return false }
+        let key = ExactKey(line)
+        for j in lines.startIndex..<i where lines[j].isStandingCharge && lines[j].code == line.code {
+            if ExactKey(lines[j]) == key { return context.severity(.E01, line) == .error }
+        }
+        return false
     }
 
     /// Reports `line` against the first earlier line it matches exactly, else the first it matches

@@ -1,6 +1,7 @@
 /// E05: units of a code summed over one patient, date and provider over its MUE when the MUE is a
-/// date-of-service edit (MAI 2 or 3); credits subtract. Over the limit, every line of that code in
-/// the group is held: the MUE denies all those units.
+/// date-of-service edit (MAI 2 or 3); credits subtract, and a repeat E01 holds adds nothing
+/// (`DuplicateRule.isHeldRepeat`). Over the limit, every line of that code in the group is held:
+/// the MUE denies all those units.
 struct MUEDateOfServiceRule: EncounterRule {
     var ids: [RuleID] { [.E05] }
 
@@ -33,8 +34,9 @@ struct MUEDateOfServiceRule: EncounterRule {
             guard let limit = Self.limit(first, context, practitioner: practitioner, hospital: hospital) else {
                 continue
             }
-            var units = Self.unitsAdded(by: first)
+            var units = DuplicateRule.isHeldRepeat(i, in: lines, context) ? 0 : Self.unitsAdded(by: first)
             for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) {
+                if DuplicateRule.isHeldRepeat(j, in: lines, context) { continue }
                 units += Self.unitsAdded(by: lines[j])
             }
             guard units > Int64(limit.value) * 1000 else { continue }
@@ -69,9 +71,16 @@ struct MUEDateOfServiceRule: EncounterRule {
         let practitioner: Int?
         let hospital: Int?
         var units: [GroupKey: Int64] = [:]
+        /// The standing charges seen so far, by their exact-duplicate key.
+        var charges: Set<DuplicateRule.ExactKey> = []
 
         mutating func gather(_ line: EncounterLine) {
             guard practitioner != nil || hospital != nil else { return }
+            if line.isStandingCharge {
+                // Lines come in input order: a key seen before makes this line a repeat.
+                let (inserted, _) = charges.insert(DuplicateRule.ExactKey(line))
+                if !inserted && context.severity(.E01, line) == .error { return }
+            }
             units[GroupKey(line), default: 0] += MUEDateOfServiceRule.unitsAdded(by: line)
         }
 
