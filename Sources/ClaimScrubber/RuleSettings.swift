@@ -55,6 +55,15 @@ public struct RuleSettings: Sendable {
         payers[payer]?.timelyFilingDays ?? timelyFilingDays
     }
 
+    /// D03's limit for a payer: its own `timely_filing_days` when set; for a payer of class
+    /// medicare without one, Medicare's own rule, one calendar year from the date of service
+    /// (DOMAIN.md: "12 months"; 365 days fell a day short after a February 29); else the run's days.
+    public func timelyFilingLimit(payer: String) -> TimelyFilingLimit {
+        if let days = payers[payer]?.timelyFilingDays { return .days(days) }
+        if payerClass(payer) == .medicare { return .oneYear }
+        return .days(timelyFilingDays)
+    }
+
     /// D04's threshold for a payer: its own `charge_lag_days`, else the run's.
     public func chargeLagDays(payer: String) -> Int {
         payers[payer]?.chargeLagDays ?? chargeLagDays
@@ -67,6 +76,13 @@ public struct RuleSettings: Sendable {
     public func configuredPayers(notIn seen: some Sequence<String>) -> [String] {
         Set(payers.keys).subtracting(seen).sorted()
     }
+}
+
+/// How long a payer takes claims after the date of service.
+public enum TimelyFilingLimit: Sendable, Equatable {
+    case days(Int)
+    /// Until the same date a year later (February 29 to February 28).
+    case oneYear
 }
 
 public enum PayerClass: String, Sendable, CaseIterable {
