@@ -396,6 +396,11 @@ public final class ScrubPipeline {
                 continue
             }
             var column = need.name
+            // An NPI field named for the billing provider (`Billing Prov NPI`, `BILL_NPI`) is
+            // billing_npi: mapped as the rendering one it would group E01–E06 by the group's NPI.
+            if need.columns.contains(.billingNpi) && name.contains("bill") {
+                column = Column.billingNpi.rawValue
+            }
             if let family = families.first(where: { need.columns.contains($0.first) }) {
                 guard need.unless.isDisjoint(with: words),
                     let next = family.members.first(where: { !layout.has($0) && !named.contains($0) })

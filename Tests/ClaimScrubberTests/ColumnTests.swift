@@ -320,4 +320,19 @@ import Testing
         #expect(try Self.warning(beside) == nil)
         #expect(try Self.warning(base + ",modifiers,MOD_B,DX_DESC\n") == nil)
     }
+
+    /// An NPI field named for the billing provider is suggested as billing_npi (every NPI field was
+    /// "rendering_npi?": mapped so, the group's NPI would have grouped E01–E06 across physicians).
+    @Test func aBillingNPIFieldIsSuggestedAsSuch() throws {
+        let base = "encounter_id,patient_id,service_date,procedure_code,charge_amount,units,dx1"
+        for (fields, said) in [
+            (",Billing Prov NPI", "8 (billing_npi?)"), (",BILL_NPI", "8 (billing_npi?)"),
+            (",BillProvNPINum", "8 (billing_npi?)"), (",Perf Prov NPI", "8 (rendering_npi?)"),
+            (",Billing Prov NPI,Rendering Prov NPI", "8 (billing_npi?) and 9 (rendering_npi?)"),
+        ] {
+            let text = try Self.warning(base + fields + "\n")
+            #expect(text?.hasPrefix("header field\(said.contains("and") ? "s" : "") \(said)") == true, "\(text ?? "nil")")
+        }
+    }
 }
+
