@@ -412,7 +412,10 @@ extension ScrubPipeline {
                         // record would run into it.
                         let out = isHeld ? heldOut : clean
                         try out.write(UnsafeRawBufferPointer(rebasing: bytes[runStart..<next]))
-                        try out.write(layout.lineEnd)
+                        // A record ending in a lone CR (the file cut after it) needs only the LF:
+                        // a CRLF after it wrote `\r\r\n`.
+                        let endsInCR = next > start && bytes[next - 1] == 0x0D
+                        try out.write(endsInCR && layout.lineEnd == [0x0D, 0x0A] ? [0x0A] : layout.lineEnd)
                         runOpen = false
                     }
                 }

@@ -54,6 +54,18 @@ import Zstd
         #expect(Array(held.prefix(header.count)) == header)
     }
 
+    /// A CRLF file cut after the last record's CR gets only the LF it lacks: a CRLF after the CR
+    /// wrote `\r\r\n` into the clean file.
+    @Test func aLastRecordEndingInALoneCRGainsOnlyItsLF() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount\r\n"
+        let rows = "L1,E1,P1,2026-06-01,99213,1,90.00\r\nL2,E2,P2,2026-06-01,99213,1,90.00\r"
+        let (_, folder, findings) = try Fixtures.scrubInFolder(header + rows, name: "cut.csv")
+        defer { folder.remove() }
+        #expect(findings.isEmpty, "\(findings)")
+        let clean = try Fixtures.read(folder.file("out/clean.csv"))
+        #expect(String(decoding: clean, as: UTF8.self) == header + rows + "\n")
+    }
+
     /// Fields are read trimmed, so a field of spaces is missing: a required one is S02, as when it
     /// is empty, and blank units are the default 1 as empty ones are.
     @Test func aFieldOfSpacesIsMissing() throws {
