@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Parses a chunk of delimited records into a `ChargeBatch`, raising S01–S03 on the way.
 ///
 /// Records end at a newline outside quotes (the same rule the chunk reader cuts by). Fields follow
@@ -24,7 +30,15 @@ struct ChargeParser {
         columnOfField = layout.columns.map { $0?.index ?? -1 }
         fieldCount = layout.columns.count
         splitModifiers = layout.has(.modifiers)
+        var header = layout.headerBytes[...]
+        if header.starts(with: [0xEF, 0xBB, 0xBF]) { header = header.dropFirst(3) }
+        while let last = header.last, last == 0x0A || last == 0x0D { header = header.dropLast() }
+        headerLine = Array(header)
     }
+
+    /// The header line's text without its byte order mark and line end: a record equal to it is
+    /// the header again (S01), not a charge.
+    private let headerLine: [UInt8]
 
     private enum RecordProblem {
         case textAfterQuote(field: Int)
@@ -228,21 +242,41 @@ struct ChargeParser {
                 blanks.append(Int32(truncatingIfNeeded: record))
                 continue
             }
+            // The header line again: two exports joined with `cat`, or a report's page header.
+            // Read as a charge it was eight findings and a department named "department".
+            if problem == nil && length == headerLine.count && field == fieldCount
+                && headerLine.withUnsafeBytes({ memcmp(base + recordStart, $0.baseAddress!, length) == 0 })
+            {
+                unparsed[record] = true
+                sink.add(
+                    .S01, record: record, field: "",
+                    message: "the header line again, not a charge (files joined with their headers?)")
+                continue
+            }
+            // A record over several lines that is held: a quote left open takes the lines after it
+            // into its record (to the next quote, or the end of the file), and the summary counts
+            // them as one line. The message says how many lines it took, and the run warns.
+            let spans = newlinesInRecord > 0 ? " (\(newlinesInRecord + 1) lines\(Self.openQuoteNote))" : ""
+            // Run to the end of the file, the record's lines end with the file's last line end.
+            let lines = newlinesInRecord + (base[n - 1] == 0x0A ? 0 : 1)
             if let problem {
                 switch problem {
                 case .textAfterQuote(let f):
                     sink.add(
-                        .S01, record: record, field: fieldName(f), message: "text after the closing quote of a field")
+                        .S01, record: record, field: fieldName(f),
+                        message: "text after the closing quote of a field" + spans)
                 case .unterminatedQuote(let f):
                     sink.add(
                         .S01, record: record, field: fieldName(f),
-                        message: "unterminated quote (the record runs to the end of the file)")
+                        message: "unterminated quote (the record runs to the end of the file"
+                            + (lines > 1 ? ", \(lines) lines\(Self.openQuoteNote))" : ")"))
                 }
                 continue
             }
             if field != fieldCount {
                 unparsed[record] = true
-                sink.add(.S01, record: record, field: "", message: "expected \(fieldCount) fields, found \(field)")
+                sink.add(
+                    .S01, record: record, field: "", message: "expected \(fieldCount) fields, found \(field)" + spans)
                 continue
             }
             if let bad = notUTF8Field {
@@ -259,6 +293,10 @@ struct ChargeParser {
     }
 
     static let notUTF8Message = "invalid UTF-8 bytes in field"
+
+    /// The end of an S01 message on a held record that runs over several lines; the run counts
+    /// them and warns once.
+    static let openQuoteNote = ": a quote left open?"
 
     /// The length of an unquoted field, 0 for SQL's `NULL` (SQL Server Management Studio writes a
     /// NULL column so when saving results as CSV): a missing modifier or diagnosis written `NULL`

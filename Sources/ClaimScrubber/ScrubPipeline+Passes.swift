@@ -27,6 +27,10 @@ struct ChunkOutcome: Sendable {
     var notUTF8 = 0
     /// Dates held (S03) for being written day first (`ChargeParser.dayFirstProblem`).
     var dayFirst = 0
+    /// Records held (S01) that run over several lines (`ChargeParser.openQuoteNote`), and the
+    /// physical lines they take.
+    var openQuotes = 0
+    var openQuoteLines = 0
 }
 
 /// Pass-1 results gathered by the consumer.
@@ -40,6 +44,9 @@ final class PassOneState: @unchecked Sendable {
     var notUTF8 = 0
     /// Dates held (S03) for being written day first.
     var dayFirst = 0
+    /// Held records over several lines, and their lines (`ChunkOutcome.openQuotes`).
+    var openQuotes = 0
+    var openQuoteLines = 0
     let store: ShardStore
     let findingsSpool: FindingsSpool
     /// Department and payer names by run-wide number (0: empty).
@@ -106,6 +113,8 @@ extension ScrubPipeline {
             state.metrics.merge(outcome.metrics)
             state.notUTF8 += outcome.notUTF8
             state.dayFirst += outcome.dayFirst
+            state.openQuotes += outcome.openQuotes
+            state.openQuoteLines += outcome.openQuoteLines
             try state.findingsSpool.append(outcome.rows, base: UInt64(base))
             let departments = outcome.departments.map {
                 state.number($0, in: &state.departmentNumbers, names: &state.departmentNames)
@@ -202,9 +211,20 @@ extension ScrubPipeline {
         var rows: [UInt8] = []
         var notUTF8 = 0
         var dayFirst = 0
+        var openQuotes = 0
+        var openQuoteLines = 0
         for finding in sink.findings {
             metrics.count(finding)
             if finding.rule == .S01 && finding.message == ChargeParser.notUTF8Message { notUTF8 += 1 }
+            if finding.rule == .S01 && finding.message.hasSuffix(ChargeParser.openQuoteNote + ")") {
+                let r = Int(finding.record)
+                // The chunk's last record ends at its end, after its last line end or on a line of its own.
+                let next =
+                    r + 1 < batch.count
+                    ? Int(batch.lineOffset[r + 1]) : chunk.newlineCount + (chunk.bytes.last == 0x0A ? 0 : 1)
+                openQuotes += 1
+                openQuoteLines += max(next - Int(batch.lineOffset[r]), 1)
+            }
             if finding.rule == .S03 && finding.message.hasSuffix(ChargeParser.dayFirstProblem) { dayFirst += 1 }
             if finding.severity == .error && held.last != finding.record { held.append(finding.record) }
             if flagged.last != finding.record { flagged.append(finding.record) }
@@ -238,7 +258,7 @@ extension ScrubPipeline {
             flaggedRecords: flagged,
             rows: rows,
             metrics: metrics, lines: lines, shardStart: shardStart, departments: departments, payers: batch.payers,
-            notUTF8: notUTF8, dayFirst: dayFirst)
+            notUTF8: notUTF8, dayFirst: dayFirst, openQuotes: openQuotes, openQuoteLines: openQuoteLines)
     }
 
     /// Records (ascending) that stay out of the encounter rules: those that could not be parsed

@@ -127,6 +127,14 @@ public final class ScrubPipeline {
                         + "first (D/M/YYYY): dates are read month first (M/D/YYYY), so if the extract writes them day "
                         + "first, its dates with a day of 12 or less were read a month off: export dates as YYYY-MM-DD")
             }
+            if pass1.openQuotes > 0 {
+                // A quote left open made one record of many lines: the summary counts it as one.
+                warning?(
+                    "\(pass1.openQuotes) held record\(pass1.openQuotes == 1 ? " runs" : "s run") over several lines "
+                        + "(\(pass1.openQuoteLines) in all) and count\(pass1.openQuotes == 1 ? "s" : "") as one line each: "
+                        + "a quote left open takes the lines after it into its record (S01 in findings.csv names where it "
+                        + "starts); fix the quote and scrub again")
+            }
             for (i, input) in inputs.enumerated() {
                 summary.inputs.append(
                     .init(

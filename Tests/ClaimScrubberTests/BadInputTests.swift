@@ -308,6 +308,43 @@ import Zstd
         #expect(rows[0]["line_number"] == "3")
     }
 
+    /// A quote left open takes the lines after it into its record, to the next quote or the end of
+    /// the file: 49,990 charges became one held "line" without a word. The S01 says how many lines
+    /// the record runs over, and the run warns on stderr, with counts only.
+    @Test func aQuoteLeftOpenSaysHowManyLinesItTook() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,description\n"
+        func line(_ k: Int, _ description: String) -> String {
+            "L\(k),E\(k),P\(k),2026-05-01,99213,1,90.00,\(description)\n"
+        }
+        // To the end of the file: lines 3 to 6.
+        let open = header + line(1, "visit") + line(2, "\"STRAP 24") + line(3, "visit") + line(4, "visit") + line(5, "visit")
+        let input = try dir.write("open.csv", open)
+        let run = try CommandLineTests.run(["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("o1")])
+        let rows = try Fixtures.findings(dir.file("o1"))
+        #expect(
+            rows.map { [$0["line_number"]!, $0["rule"]!, $0["message"]!] } == [
+                ["3", "S01", "unterminated quote (the record runs to the end of the file, 4 lines: a quote left open?)"]
+            ], "\(rows)")
+        #expect(run.stderr.contains("1 held record runs over several lines (4 in all)"), "\(run.stderr)")
+        #expect(!run.stderr.contains("STRAP"))
+        // Closed by a later quote: lines 3 to 5 are one record with text after its quote.
+        let closed = header + line(1, "visit") + line(2, "\"STRAP 24") + line(3, "visit") + line(4, "6\" tube") + line(5, "visit")
+        let input2 = try dir.write("closed.csv", closed)
+        let run2 = try CommandLineTests.run(["scrub", input2, "--as-of", "2026-06-30", "--out", dir.file("o2")])
+        let rows2 = try Fixtures.findings(dir.file("o2"))
+        #expect(rows2.count == 1 && rows2[0]["line_number"] == "3", "\(rows2)")
+        #expect(rows2.first?["message"]?.hasSuffix("(3 lines: a quote left open?)") == true, "\(rows2)")
+        #expect(run2.stderr.contains("1 held record runs over several lines (3 in all)"), "\(run2.stderr)")
+        // A quoted field with a line break in it, closed on the next line, is one good record.
+        let notes = header + line(1, "\"two\nlines\"") + line(2, "visit")
+        let input3 = try dir.write("notes.csv", notes)
+        let run3 = try CommandLineTests.run(["scrub", input3, "--as-of", "2026-06-30", "--out", dir.file("o3")])
+        #expect(try Fixtures.findings(dir.file("o3")).isEmpty)
+        #expect(!run3.stderr.contains("several lines"), "\(run3.stderr)")
+    }
+
     @Test func invalidUTF8IsHeldWithS01NamingTheField() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

@@ -54,6 +54,25 @@ import Zstd
         #expect(Array(held.prefix(header.count)) == header)
     }
 
+    /// Two exports joined with `cat` carry the second one's header line among the charges: it is
+    /// held with one S01 naming it, not read as a charge (eight findings, and a department named
+    /// "department" and a payer "payer_id" in the report).
+    @Test func aRepeatedHeaderLineIsOneFinding() throws {
+        let header = "\u{FEFF}line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,department,payer_id\r\n"
+        let row = "L1,E1,P1,2026-06-01,99213,1,90.00,CARDIO,MCR\r\n"
+        let text = header + row + String(header.dropFirst()) + row.replacingOccurrences(of: "L1,E1,P1", with: "L2,E2,P2")
+        let (result, folder, findings) = try Fixtures.scrubInFolder(text, name: "joined.csv")
+        defer { folder.remove() }
+        #expect(
+            findings.map { [$0["line_number"]!, $0["rule"]!, $0["message"]!] } == [
+                ["3", "S01", "the header line again, not a charge (files joined with their headers?)"]
+            ], "\(findings)")
+        #expect(result.summary.metrics.held == 1)
+        let departments = result.summary.metrics.departments.map(\.key)
+        #expect(!departments.contains("department"), "\(departments)")
+        #expect(!result.summary.metrics.payers.map(\.key).contains("payer_id"))
+    }
+
     /// A CRLF file cut after the last record's CR gets only the LF it lacks: a CRLF after the CR
     /// wrote `\r\r\n` into the clean file.
     @Test func aLastRecordEndingInALoneCRGainsOnlyItsLF() throws {
