@@ -83,15 +83,33 @@ public enum DayNumber {
             let c = Int(bytes[i]) &- 48
             return (c >= 0 && c <= 9) ? c : -1000
         }
-        if n == 11 && bytes[2] == 0x2D && bytes[6] == 0x2D {
-            // DD-MON-YYYY (`01-JUN-2026`), Oracle's date form with a four-digit year as Cerner and
-            // Meditech exports write it (Oracle's default, DD-MON-RR, has two and is not read).
-            let day = digit(0) * 10 + digit(1)
-            let year = digit(7) * 1000 + digit(8) * 100 + digit(9) * 10 + digit(10)
-            let month = monthNumber(bytes[3], bytes[4], bytes[5])
+        if (n == 11 && bytes[2] == 0x2D && bytes[6] == 0x2D) || (n == 10 && bytes[1] == 0x2D && bytes[5] == 0x2D) {
+            // DD-MON-YYYY (`01-JUN-2026`, or `1-Jun-2026`), Oracle's date form with a four-digit
+            // year as Cerner and Meditech exports write it (Oracle's default, DD-MON-RR, has two
+            // and is not read).
+            let s = n - 11
+            let day = (s == 0 ? digit(0) * 10 : 0) + digit(1 + s)
+            let year = digit(7 + s) * 1000 + digit(8 + s) * 100 + digit(9 + s) * 10 + digit(10 + s)
+            let month = monthNumber(bytes[3 + s], bytes[4 + s], bytes[5 + s])
             guard year >= first, year <= last, month >= 1, day >= 1, day <= daysInMonth(year, month) else {
                 return malformed
             }
+            return from(year: year, month: month, day: day)
+        }
+        if n >= 10 && n <= 12 && bytes[3] == 0x20, case let month = monthNumber(bytes[0], bytes[1], bytes[2]), month > 0 {
+            // MON D YYYY (`Jun  1 2026`, `Jun 15 2026`): SQL Server's default text for a datetime,
+            // the day padded with a space.
+            var i = 3
+            while i < n && bytes[i] == 0x20 { i += 1 }
+            var day = 0
+            let dayStart = i
+            while i < n && i - dayStart < 2 && bytes[i] &- 0x30 < 10 {
+                day = day * 10 + Int(bytes[i] &- 0x30)
+                i += 1
+            }
+            guard i > dayStart, i < n, bytes[i] == 0x20, n - i == 5 else { return malformed }
+            let year = digit(i + 1) * 1000 + digit(i + 2) * 100 + digit(i + 3) * 10 + digit(i + 4)
+            guard year >= first, year <= last, day >= 1, day <= daysInMonth(year, month) else { return malformed }
             return from(year: year, month: month, day: day)
         }
         if n > 10 {
@@ -228,6 +246,13 @@ public enum DayNumber {
         }
         if i == n { return hour < 24 }
         if n - i == 1 && bytes[i] == 0x5A { return hour < 24 }  // Z
+        // SQL Server's datetimeoffset text puts a space before the offset (`… -05:00`).
+        if n - i >= 4 && bytes[i] == 0x20 && (bytes[i + 1] == 0x2B || bytes[i + 1] == 0x2D) { i += 1 }
+        // An offset in hours alone (`+00`, `-05`), as PostgreSQL writes a timestamptz.
+        if n - i == 3 && (bytes[i] == 0x2B || bytes[i] == 0x2D) && hour < 24 {
+            let d = (bytes[i + 1] &- 0x30, bytes[i + 2] &- 0x30)
+            return d.0 < 10 && d.1 < 10 && Int(d.0) * 10 + Int(d.1) <= 14
+        }
         // An offset from UTC (`+00:00`, `-05:00`, `-0500`), as ISO 8601 writers add: the date is
         // the date as written, in the time zone of the export.
         if (n - i == 6 || n - i == 5) && (bytes[i] == 0x2B || bytes[i] == 0x2D) && hour < 24 {
@@ -239,8 +264,10 @@ public enum DayNumber {
             guard d.0 < 10, d.1 < 10, d.2 < 10, d.3 < 10 else { return false }
             return Int(d.0) * 10 + Int(d.1) <= 14 && Int(d.2) * 10 + Int(d.3) < 60
         }
-        guard n - i == 3, bytes[i] == 0x20, bytes[i + 2] | 0x20 == 0x6D else { return false }
-        let half = bytes[i + 1] | 0x20
+        // ` AM`/` PM`, or `AM`/`PM` run on (`12:00AM`, SQL Server's default text).
+        if n - i == 3 && bytes[i] == 0x20 { i += 1 }
+        guard n - i == 2, bytes[i + 1] | 0x20 == 0x6D else { return false }
+        let half = bytes[i] | 0x20
         return (half == 0x61 || half == 0x70) && hour >= 1 && hour <= 12
     }
 
