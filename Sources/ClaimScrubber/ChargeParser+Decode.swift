@@ -123,12 +123,24 @@ extension ChargeParser {
         return UnsafeRawBufferPointer(rebasing: bytes[s..<e])
     }
 
-    /// Whether `raw`, read trimmed, is a revenue code in UB-04 form: four digits with a leading
-    /// zero. C10 holds anything else in the field; only such a code stands for a claim line's
-    /// missing procedure code and is compared in the encounter rules (`EncounterLine.revenueTag`).
+    /// Whether `raw`, read trimmed, is a revenue code in UB-04 form: four digits, a leading zero
+    /// (0001–0999) or one of NUBC's ranges past 0999 (100X behavioral health accommodations,
+    /// 210X alternative therapy services, 310X adult care). C10 holds anything else in the field;
+    /// only such a code stands for a claim line's missing procedure code and is compared in the
+    /// encounter rules (`EncounterLine.revenueTag`).
     static func isRevenueCode(_ raw: UnsafeRawBufferPointer) -> Bool {
         let bytes = trimmed(raw)
-        return bytes.count == 4 && bytes[0] == 0x30 && bytes.allSatisfy { $0 &- 0x30 < 10 }
+        guard bytes.count == 4 && bytes.allSatisfy({ $0 &- 0x30 < 10 }) else { return false }
+        return bytes[0] == 0x30 || isRevenueRangePastZero(bytes[0], bytes[1], bytes[2])
+    }
+
+    /// 100X, 210X or 310X: the NUBC revenue code ranges that do not start with a zero.
+    @inline(__always)
+    static func isRevenueRangePastZero(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+        switch (a, b, c) {
+        case (0x31, 0x30, 0x30), (0x32, 0x31, 0x30), (0x33, 0x31, 0x30): return true
+        default: return false
+        }
     }
 
     static func sexCode(_ raw: UnsafeRawBufferPointer) -> UInt8 {

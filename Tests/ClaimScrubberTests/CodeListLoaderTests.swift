@@ -25,7 +25,8 @@ import Testing
             "cpt.txt",
             "# my CPT list\ncode,effective,termination\n99213\n99417,2021-01-01\n0001U,2020-01-01,2023-12-31\n\n3074F\n"
         )
-        try folder.write("revenue.csv", "0450\n0510,2000-01-01\n")
+        // 1001: a NUBC code past 0999 (100X behavioral health accommodations) loads too.
+        try folder.write("revenue.csv", "0450\n0510,2000-01-01\n1001\n")
         let tables = try folder.load()
         #expect(tables.cptLoaded)
         let cpt = tables.cpt
@@ -38,7 +39,8 @@ import Testing
         let rr = try #require(revenue.release(on: day("2026-02-01")))
         #expect(revenue.effect(packed("0450"), on: day("2026-02-01"), release: rr) == .inEffect(coverage: 0x20))
         #expect(revenue.effect(packed("0451"), on: day("2026-02-01"), release: rr) == .unknown)
-        #expect(tables.releases.map(\.entries) == [4, 2])
+        #expect(revenue.effect(packed("1001"), on: day("2026-02-01"), release: rr) == .inEffect(coverage: 0x20))
+        #expect(tables.releases.map(\.entries) == [4, 3])
     }
 
     static let broken: [(file: String, text: String, line: Int, field: String)] = [

@@ -10,6 +10,10 @@ import Testing
             ("04A0", false, ["C10"]),
             ("04500", false, ["C10"]), ("0451", false, []), ("0451", true, ["C10"]), ("0450", true, []),
             ("450", true, ["C10"]),
+            // NUBC's ranges past 0999: 100X behavioral health accommodations, 210X alternative
+            // therapy, 310X adult care (each was C10); no other code starts with a digit past 0.
+            ("1001", false, []), ("2101", false, []), ("3109", false, []), ("1010", false, ["C10"]),
+            ("2110", false, ["C10"]), ("4100", false, ["C10"]), ("9999", false, ["C10"]),
         ] as [(String, Bool, [String])])
     func checksFormAndMembership(_ code: String, _ withList: Bool, _ expected: [String]) throws {
         let tables = withList ? RuleFixtures.withLists : RuleFixtures.tables

@@ -1,4 +1,5 @@
-/// C10: a revenue code that is not four digits with a leading zero (UB-04 form), or, when a
+/// C10: a revenue code that is not four digits with a leading zero or in 100X, 210X or 310X
+/// (UB-04 form), or, when a
 /// revenue-code list is loaded, not on it on the date of service.
 struct RevenueCodeRule: LineRule {
     var ids: [RuleID] { [.C10, .C06] }
@@ -25,7 +26,7 @@ struct RevenueCodeRule: LineRule {
                 message =
                     text.count == 3 && text.allSatisfy({ $0 &- 0x30 < 10 })
                     ? "revenue code is not four digits with a leading zero (UB-04): a spreadsheet drops the zero of 0450"
-                    : "revenue code is not four digits with a leading zero (UB-04)"
+                    : "revenue code is not four digits with a leading zero (UB-04; or 100X, 210X, 310X)"
             } else {
                 let day = batch.serviceDay[r]
                 guard DayNumber.isDate(day) else { continue }

@@ -8,7 +8,7 @@ enum CodeListLoader {
         case cpt
         /// CDT: D and four digits (D0120).
         case cdt
-        /// Revenue code: four digits with a leading zero (0450).
+        /// Revenue code: four digits with a leading zero (0450), or 100X, 210X, 310X.
         case revenueCode
 
         var label: String {
@@ -26,7 +26,9 @@ enum CodeListLoader {
                 return text.count == 5 && PackedCode.pack(text).map { ProcedureCodeRule.form($0) == .cpt } == true
             case .cdt:
                 return text.count == 5 && PackedCode.pack(text).map { ProcedureCodeRule.form($0) == .cdt } == true
-            case .revenueCode: return text.count == 4 && text[0] == 0x30 && text.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            case .revenueCode:
+                return text.count == 4 && text.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                    && (text[0] == 0x30 || ChargeParser.isRevenueRangePastZero(text[0], text[1], text[2]))
             }
         }
     }
