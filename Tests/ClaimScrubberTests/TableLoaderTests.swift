@@ -181,6 +181,27 @@ import Zstd
             })
     }
 
+    /// CMS also publishes the MUE tables as Excel workbooks: one in a tables folder is named with
+    /// the advice to save it as CSV (it was "not recognised"), alone or beside other tables.
+    @Test func aSpreadsheetWorkbookIsIgnoredWithAHintToSaveItAsCSV() throws {
+        let folder = try TableFolder()
+        defer { folder.remove() }
+        let name = "MCR_MUE_PractitionerServices_Eff_07-01-2026.xlsx"
+        try folder.write(name, [0x50, 0x4B, 0x03, 0x04])
+        #expect {
+            _ = try folder.load()
+        } throws: { error in
+            let message = (error as? ScrubError)?.message ?? ""
+            return message.hasPrefix("no table file in this folder")
+                && message.contains("spreadsheet workbooks are not read: save \(name) as CSV")
+        }
+        try folder.write("icd10cm_order_2026.txt", OfficialLayout.orderLine(1, "A000", billable: true, "x"))
+        let tables = try folder.load()
+        #expect(tables.ignoredFiles == [name])
+        #expect(TableListing.notes(tables).contains { $0.hasPrefix("spreadsheet workbooks are not read: save \(name)") })
+        #expect(!TableListing.notes(tables).contains { $0.contains("zip") })
+    }
+
     @Test func foldersAddUpAndALaterReleaseOfTheSameDateServes() throws {
         let first = try TableFolder()
         let second = try TableFolder()

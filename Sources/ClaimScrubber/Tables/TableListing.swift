@@ -43,8 +43,23 @@ public enum TableListing {
                     "zip archives are not read: unzip \(zipped.joined(separator: ", ")) into the folder (the .txt and .csv files inside are)"
                 )
             }
+            let workbooks = tables.ignoredFiles.filter(isSpreadsheet)
+            if !workbooks.isEmpty { notes.append(spreadsheetAdvice(workbooks)) }
         }
         return notes
+    }
+
+    /// A spreadsheet workbook (.xlsx, .xls, .xlsm, .ods): CMS also publishes the MUE tables so.
+    static func isSpreadsheet(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return [".xlsx", ".xls", ".xlsm", ".ods"].contains { lower.hasSuffix($0) }
+    }
+
+    /// What to do with spreadsheet workbooks found among the tables.
+    static func spreadsheetAdvice(_ workbooks: [String]) -> String {
+        "spreadsheet workbooks are not read: save \(workbooks.prefix(5).joined(separator: ", ")) as CSV "
+            + "(comma-separated, the same name with .csv; an MUE file keeps its official name), or use CMS's CSV "
+            + "release of it"
     }
 
     /// A note for each release that serves no date of service: another release of its kind (and

@@ -87,8 +87,11 @@ public enum TableLoader {
             var message =
                 "no table file in this folder (tables are known by their official names or listed in its "
                 + "tables.toml; folders inside it are not read)"
+            let workbooks = ignored.filter(TableListing.isSpreadsheet)
             if !zipped.isEmpty {
                 message += "; zip archives are not read: unzip \(zipped.prefix(5).joined(separator: ", ")) into it"
+            } else if !workbooks.isEmpty {
+                message += "; " + TableListing.spreadsheetAdvice(workbooks)
             } else if !ignored.isEmpty {
                 message += "; not recognised: " + ignored.prefix(5).joined(separator: ", ")
             }
