@@ -19,7 +19,7 @@ Outputs (see data/README.md and data/NOTICE):
     MCE_Simple_Code_Edits_v37.txt.zst Medicare Code Editor v37 lists, byte for byte
     place-of-service.tsv              CMS place-of-service codes and names
     modifiers-level1.tsv              CPT Level I numeric modifiers (codes only)
-    modifiers-level2-supplement.tsv   Level II modifiers created after the 2019 file
+    modifiers-level2-supplement.tsv   Level II modifiers created or ended after the 2019 file
     tables.toml                       manifest of the files above
   data/demo-tables/   SYNTHETIC NCCI PTP, MUE and add-on tables (never loaded by default)
   data/NOTICE, data/README.md
@@ -512,6 +512,15 @@ LEVEL2_SUPPLEMENT = [
     ("MH", "2020-01-01", "2024-12-31", "AUC: unknown if the ordering professional consulted a CDSM"),
 ]
 
+# Level II modifiers of the 2019 file that CMS ended after it, listed in the supplement with their
+# dates (a listed modifier takes the list's dates, not the 2019 file's open end). Each one is
+# checked below to be in the 2019 file. QQ, the AUC program's "ordering professional consulted a
+# CDSM" modifier (from 2018-07-01, CMS CR 10481), ended with MA-MH on 2024-12-31 (CMS MLN Matters
+# MM13485).
+LEVEL2_ENDED = [
+    ("QQ", "2018-07-01", "2024-12-31", "AUC: ordering professional consulted a qualified clinical decision support mechanism"),
+]
+
 # ---------------------------------------------------------------------------
 # Synthetic demo tables
 # ---------------------------------------------------------------------------
@@ -672,8 +681,8 @@ source = "CPT modifier codes as facts, no AMA descriptors; compiled by the proje
 [[table]]
 file = "modifiers-level2-supplement.tsv"
 kind = "modifiers"
-release = "HCPCS Level II modifiers added after CY2019"
-source = "compiled from public CMS HCPCS annual/quarterly update notes; each checked absent from HCPC2019_CONTR_ANWEB"
+release = "HCPCS Level II modifiers added or ended after CY2019"
+source = "compiled from public CMS HCPCS annual/quarterly update notes; each added one checked absent from HCPC2019_CONTR_ANWEB, each ended one present there"
 
 [[table]]
 file = "HCPC2019_CONTR_ANWEB.txt.zst"
@@ -842,13 +851,17 @@ modifiers-level2-supplement.tsv
               found already present there (AQ AR CO CQ CR CS FX FY JW XE XP XS XU) are not listed.
   Format:     header `code<TAB>effective<TAB>termination<TAB>description`, dates YYYY-MM-DD,
               termination empty = open-ended. Descriptions are CMS (public-domain) wording.
-  Rows:       {', '.join(f'{c} {e}' for c, e, _, _ in LEVEL2_SUPPLEMENT)}.
+  Rows:       {', '.join(f'{c} {e}' for c, e, _, _ in LEVEL2_SUPPLEMENT)};
+              ended after the 2019 file, which has them open-ended:
+              {', '.join(f'{c} {e}..{t}' for c, e, t, _ in LEVEL2_ENDED)}.
               FQ, FR, FS, FT came with the CY2022 HCPCS annual update. JZ is dated from its
               addition to HCPCS (July 2022 quarterly update); Medicare made reporting it optional
               from 2023-01-01 and required from 2023-07-01. AB (audiology without an order) came
               with the CY2023 physician fee schedule (CMS MLN Matters MM13055). MA-MH, the
               appropriate use criteria program's modifiers, were accepted from 2020-01-01 (CMS CR
-              11268) and ended 2024-12-31 after the program's pause (CMS MLN Matters MM13485).
+              11268) and ended 2024-12-31 after the program's pause (CMS MLN Matters MM13485), as
+              did QQ, the program's modifier in the 2019 file (from 2018-07-01, CMS CR 10481); a
+              modifier listed here takes these dates, not the 2019 file's.
 
 data/demo-tables/ (SYNTHETIC; never loaded by default)
 ------------------------------------------------------
@@ -997,6 +1010,9 @@ def main(argv: list[str] | None = None) -> int:
     for code, *_ in LEVEL2_SUPPLEMENT:
         if code in mods2019:
             sys.exit(f"build_data.py: supplement modifier {code} is already in the 2019 HCPCS file")
+    for code, *_ in LEVEL2_ENDED:
+        if code not in mods2019:
+            sys.exit(f"build_data.py: ended modifier {code} is not in the 2019 HCPCS file")
     for code in ("AQ", "AR", "CO", "CQ", "CR", "CS", "FX", "FY", "JW", "XE", "XP", "XS", "XU"):
         if code not in mods2019:
             sys.exit(f"build_data.py: expected modifier {code} in the 2019 HCPCS file")
@@ -1017,7 +1033,7 @@ def main(argv: list[str] | None = None) -> int:
     write_bytes(tables / "modifiers-level1.tsv", tsv([["code", "effective", "termination"], *([c, "", ""] for c in sorted(LEVEL1_MODIFIERS))]))
     write_bytes(
         tables / "modifiers-level2-supplement.tsv",
-        tsv([["code", "effective", "termination", "description"], *map(list, sorted(LEVEL2_SUPPLEMENT))]),
+        tsv([["code", "effective", "termination", "description"], *map(list, sorted(LEVEL2_SUPPLEMENT + LEVEL2_ENDED))]),
     )
     write_text(tables / "tables.toml", TABLES_TOML)
 

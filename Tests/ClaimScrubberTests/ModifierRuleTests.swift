@@ -55,9 +55,11 @@ import Testing
 
     /// Modifiers the 2019 HCPCS file predates, and the CPT Category II performance measurement
     /// modifiers: each was C07 on good lines. AB (audiology without an order) is valid from
-    /// 2023; the AUC modifiers MA–MH from 2020 through 2024; 1P, 2P, 3P and 8P always.
+    /// 2023; the AUC modifiers MA–MH from 2020 through 2024; 1P, 2P, 3P and 8P always. QQ, the
+    /// AUC modifier the 2019 file has open-ended, ended with them: the supplement's dates are its.
     @Test(
         arguments: [
+            ("QQ", "2024-12-31", false), ("QQ", "2025-01-01", true), ("QQ", "2019-06-03", false),
             ("AB", "2023-01-01", false), ("AB", "2022-12-31", true), ("ME", "2024-06-03", false),
             ("MH", "2020-01-01", false), ("MA", "2025-01-02", true), ("1P", "2026-03-02", false),
             ("2P", "2026-03-02", false), ("3P", "2026-03-02", false), ("8P", "2026-03-02", false),

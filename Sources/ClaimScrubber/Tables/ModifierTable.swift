@@ -1,6 +1,7 @@
 /// Every known procedure modifier with the dates it is valid: the CPT Level I list the project
 /// carries, the HCPCS Level II modifier records of the newest loaded HCPCS release that has the
-/// modifier, and the supplement of Level II modifiers created after that file.
+/// modifier, and the supplement of Level II modifiers created or ended after that file (a
+/// modifier on a list takes the list's dates, not a release's).
 ///
 /// A modifier packs into 12 bits (two 6-bit characters), so the table is indexed directly by it:
 /// `slots[m]..<slots[m + 1]` are the periods modifier `m` is valid in. No search at all.
@@ -24,8 +25,15 @@ public struct ModifierTable: Sendable {
     init(
         _ entries: [(code: UInt16, period: ServicePeriod)], fromRelease: [(code: UInt16, period: ServicePeriod)] = []
     ) {
-        for entry in entries where entry.code < 4096 { listed[Int(entry.code) >> 6] |= 1 << (UInt64(entry.code) & 63) }
-        let sorted = (entries + fromRelease).filter { $0.code < 4096 && !$0.period.isEmpty }.sorted {
+        var listedBits = [UInt64](repeating: 0, count: 64)
+        for entry in entries where entry.code < 4096 { listedBits[Int(entry.code) >> 6] |= 1 << (UInt64(entry.code) & 63) }
+        listed = listedBits
+        // A listed modifier's dates are the list's: the supplement ends QQ, which the CY2019
+        // HCPCS file still has open-ended, as it ends MA–MH.
+        let released = fromRelease.filter {
+            !($0.code < 4096 && listedBits[Int($0.code) >> 6] & (1 << (UInt64($0.code) & 63)) != 0)
+        }
+        let sorted = (entries + released).filter { $0.code < 4096 && !$0.period.isEmpty }.sorted {
             ($0.code, $0.period.first) < ($1.code, $1.period.first)
         }
         periods = sorted.map(\.period)
