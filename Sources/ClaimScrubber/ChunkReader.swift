@@ -138,7 +138,12 @@ public final class ChunkReader {
         // Room for the carried start of a record and as much again, but not past the record limit:
         // a chunk is never larger than the limit either, so a record over it stops the run whatever
         // the chunk size (the carry, a record's start, is always shorter than the limit).
-        var capacity = min(max(chunkSize, carry.count + 1, min(carry.count * 2, maxRecordBytes)), maxRecordBytes)
+        // The carry itself may be past the limit: the header's reading looks up to 1 MiB ahead for
+        // a line end (`recordsEndWithCROnly`), and a first record longer than the limit is all
+        // carry. The buffer holds it whole (it was copied past a buffer of the limit's size: a
+        // heap overrun, under a small --memory-limit); no record end in it stops the run below.
+        var capacity = max(
+            min(max(chunkSize, carry.count + 1, min(carry.count * 2, maxRecordBytes)), maxRecordBytes), carry.count)
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         var filled = carry.count
         carry.withUnsafeBytes { storage.copyMemory(from: $0) }
@@ -157,6 +162,14 @@ public final class ChunkReader {
             // Scanned whole each time: a buffer is scanned again only when it grew for a record
             // longer than itself.
             let scan = Self.lastRecordEnd(UnsafeRawBufferPointer(rebasing: storage[0..<filled]), delimiter: delimiter)
+            if capacity > maxRecordBytes {
+                // Only a carry past the limit makes the buffer so large: its records are held to
+                // the limit as any other record is, so that whether one fits does not depend on
+                // where it starts.
+                try checkRecordLengths(
+                    UnsafeRawBufferPointer(rebasing: storage[0..<(atEnd ? filled : (scan.end ?? filled - 1) + 1)]),
+                    storage: storage)
+            }
             if atEnd {
                 finished = true
                 return make(storage, count: filled, newlines: scan.newlinesInAll, sequence: sequence, last: true)
@@ -189,6 +202,21 @@ public final class ChunkReader {
             storage = grown
             capacity = larger
         }
+    }
+
+    /// Stops the run (freeing `storage`) when a record of `bytes`, which start a record, is longer
+    /// than the limit.
+    private func checkRecordLengths(_ bytes: UnsafeRawBufferPointer, storage: UnsafeMutableRawBufferPointer) throws {
+        var line = nextLine
+        var tooLong: Int?
+        try RecordSplitter.forEachRecord(bytes, delimiter: delimiter) { start, next, newlines in
+            if tooLong == nil && next - start > maxRecordBytes { tooLong = line }
+            line += newlines
+        }
+        guard let line = tooLong else { return }
+        storage.deallocate()
+        throw Self.tooLong(
+            "a record", limit: maxRecordBytes, hint: ", or look for a quote left open", file: source.name, line: line)
     }
 
     /// The next chunk of the plan, read without scanning; an error when the input does not hold

@@ -72,4 +72,37 @@ import Testing
             #expect(source.rawSize == UInt64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int))
         }
     }
+
+    /// The header's reading looks up to 1 MiB ahead for a line end, so a first record longer than
+    /// a small limit (`--memory-limit 1MiB`: 64 KiB) came to the first chunk as a carry longer
+    /// than its buffer, and was copied past it (a heap overrun: crashes, or worse). It stops the
+    /// run as such a record anywhere else does; one under the limit is read.
+    @Test func aLongFirstRecordUnderASmallMemoryLimitIsRefusedOrRead() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,description\n"
+        func extract(first: Int) -> String {
+            var text = header + "L0,E0,P0,2026-06-01,99213,1,90.00," + String(repeating: "x", count: first) + "\n"
+            // Enough lines after it that the carry goes past the limit whatever its size.
+            for k in 1...30000 { text += "L\(k),E\(k),P\(k),2026-06-01,99213,1,90.00,visit\n" }
+            return text
+        }
+        var options = ScrubOptions(inputs: [], asOf: Fixtures.asOf)
+        options.memoryLimit = 1 << 20
+        let limit = options.maxRecordBytes
+        #expect(limit < 1 << 20)
+        let long = try dir.write("long.csv", extract(first: limit + 5000))
+        #expect {
+            _ = try Fixtures.scrub([long], out: dir.file("o1")) { $0.memoryLimit = 1 << 20 }
+        } throws: { error in
+            let error = error as? ScrubError
+            return error?.line == 2 && error?.message.contains("a record is longer than") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.file("o1/clean.csv")))
+        let fits = try dir.write("fits.csv", extract(first: limit - 5000))
+        let result = try Fixtures.scrub([fits], out: dir.file("o2")) { $0.memoryLimit = 1 << 20 }
+        #expect(result.summary.linesIn == 30001 && result.summary.linesClean == 30001)
+        #expect(try Fixtures.read(dir.file("o2/clean.csv")) == Array(extract(first: limit - 5000).utf8))
+    }
 }
+
