@@ -65,6 +65,12 @@ public enum ResourceLimits {
     /// at limits from 64 to 256 MiB.
     public static let mappedBeyondResident = 192 << 20
 
+    /// The least address space (`ulimit -v`) a run starts in. Measured with 2 workers on a
+    /// 300k-line extract with every table: under 150 MiB every run stopped with SIGABRT ("failed to
+    /// allocate"), leaving its spill files; from 165 to 195 MiB some did; from 210 MiB none (each
+    /// tried three times). Each worker past two maps another thread stack.
+    public static func leastAddressSpace(workers: Int) -> Int { (224 << 20) + max(0, workers - 2) * threadStack }
+
     /// The largest `--memory-limit` an address-space limit leaves room for (at least 1 MiB): a run
     /// over its address space stops with SIGABRT on the allocation that fails.
     public static func memoryLimit(underAddressSpace bytes: Int) -> Int { max(1 << 20, bytes - mappedBeyondResident) }

@@ -154,6 +154,15 @@ struct Scrub: ParsableCommand {
         }
         // What `ulimit -v` leaves for --memory-limit, nil without one.
         let space = ResourceLimits.addressSpace()
+        let leastSpace = ResourceLimits.leastAddressSpace(workers: options.workers)
+        if let space, space < leastSpace {
+            // Below it the run would stop on an allocation that fails (SIGABRT), its spill files left.
+            throw fail(
+                ScrubError(
+                    "the address space allowed (ulimit -v) is \(space >> 20) MiB, below the \(leastSpace >> 20) MiB "
+                        + "a run of \(options.workers) worker\(options.workers == 1 ? "" : "s") maps at the least "
+                        + "(libraries, thread stacks, code tables, buffers): raise ulimit -v"))
+        }
         let fitsAddressSpace = space.map(ResourceLimits.memoryLimit(underAddressSpace:))
         if let space, let fits = fitsAddressSpace, memoryLimit != nil, options.memoryLimit > fits {
             // Kept, the run would stop with SIGABRT on the allocation that fails: lowered instead,

@@ -321,6 +321,14 @@ import Testing
         #expect(tight.stderr.contains("the run keeps to 62 MiB"), "\(tight.stderr)")
         #expect(tight.stderr.contains("--memory-limit 62 MiB is below what the run needs"), "\(tight.stderr)")
         #expect(tight.stderr.contains("the address space, ulimit -v, leaves no more: raise that"), "\(tight.stderr)")
+        // Below what a run maps at the least it stops at once, saying so: under about 190 MiB it
+        // stopped with SIGABRT on an allocation that failed, its spill files left behind.
+        let tiny = try Self.shell(
+            ["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("e"), "--quiet", "--workers", "2"],
+            before: "ulimit -v 150000 &&")
+        #expect(tiny.status == 2, "\(tiny)")
+        #expect(tiny.stderr.contains("the address space allowed (ulimit -v) is 146 MiB, below the 224 MiB"), "\(tiny.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("e")))
     }
 
     /// Threads took `ulimit -s` as their stack: at 64 MiB under a 400 MB `ulimit -v` the worker
