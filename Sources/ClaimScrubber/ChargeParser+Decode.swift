@@ -502,6 +502,12 @@ private final class RecordDecoder {
             noCharge =
                 isBlank(r, Column.serviceDate.index) && isBlank(r, Column.procedureCode.index)
                 && isBlankOrTotal(r, Column.encounterId.index) && isBlankOrTotal(r, Column.patientId.index)
+            if noCharge {
+                // Its department and payer fields hold a subtotal's label (`LAB Total`), no
+                // department or payer: the report ranked such labels at a 100% error rate.
+                departmentIndex[r] = 0
+                payerIndex[r] = 0
+            }
         }
         let amountIsBlank = hasAmount && isBlank(r, Column.chargeAmount.index)
         if amountIsBlank {

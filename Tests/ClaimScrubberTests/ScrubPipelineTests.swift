@@ -266,6 +266,16 @@ import Zstd
         let partial = header + "L1,E1,,,,1,80.00\n"
         let one = try Fixtures.scrub([try dir.write("y.csv", partial)], out: dir.file("p"))
         #expect(one.summary.metrics.chargesCents == 8_000 && one.summary.metrics.heldCents == 8_000)
+        // A report's subtotal rows name no department or payer with their labels: the report
+        // ranked `LAB Total` and `Grand Total` as departments at a 100% error rate.
+        let withGroups = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,department,payer_id\n"
+        let subtotals =
+            withGroups + "L1,E1,P1,2026-01-05,99213,1,80.00,LAB,MCR\n,,,,,1,80.00,LAB Total,MCR Total\n"
+            + ",,,,,1,80.00,Grand Total,\n"
+        let report = try Fixtures.scrub([try dir.write("s.csv", subtotals)], out: dir.file("s"))
+        #expect(report.summary.linesHeld == 2)
+        #expect(Set(report.summary.metrics.departments.keys) == ["LAB", ""], "\(report.summary.metrics.departments.keys)")
+        #expect(Set(report.summary.metrics.payers.keys) == ["MCR", ""])
     }
 
     /// A date written day first (`13/04/2026`) is S03 saying so, and the run says once what that
