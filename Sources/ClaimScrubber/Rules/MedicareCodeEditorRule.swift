@@ -65,7 +65,7 @@ struct MedicareCodeEditorRule: LineRule {
                         sink.add(
                             .M01, record: r, field: column.rawValue, value: batch.text(column, r),
                             message:
-                                "diagnosis is for \(band.name) (\(mce.releases[index].label)); the patient's age at the date of service is outside it",
+                                "diagnosis is for \(band.name) (on the \(mce.releases[index].label) list; today's MCE age band); the patient's age at the date of service is outside it",
                             payer: batch.payerName(r))
                         break
                     }
