@@ -1419,6 +1419,13 @@ struct ClaimFilePipelineTests {
         let extract = try folder.write(
             "p.psv", "department|encounter_id|patient_id|service_date|procedure_code\nMSH|E1|P1|2026-04-01|99213\n")
         #expect(ClaimFileFormat.detect(path: extract) == nil)
+        // A CSV header whose first name starts with MSH, BHS or FHS is no HL7 header: `MSH_ID,…`
+        // was read as HL7, every charge line held unread under X01 and none counted.
+        for header in ["MSH_ID,line_id,encounter_id", "BHS_CODE,line_id", "FHS,line_id", "MSH-NO;line_id", "MSH.X,a"] {
+            #expect(ClaimFileFormat.detect(head: Array((header + "\nx,y,z\n").utf8)) == nil, "\(header)")
+        }
+        #expect(ClaimFileFormat.detect(head: Array("MSH|^~\\&|SEND\r".utf8)) == .hl7)
+        #expect(ClaimFileFormat.detect(head: Array("BHS|^~\\&|SEND\r".utf8)) == .hl7)
     }
 }
 

@@ -33,8 +33,13 @@ public enum ClaimFileFormat: String, Sendable {
         let rest = head[i...]
         if rest.first == 0x0B { return .hl7 }
         for tag in ["MSH", "FHS", "BHS"] where rest.starts(with: Array(tag.utf8)) && rest.count > 3 {
+            // The field separator (`|` in practice): a character no column name of a CSV header
+            // has after its first three letters, where `MSH_ID,…` or `BHS_CODE,…` read as HL7
+            // (every charge line held unread under X01, none counted).
             let separator = rest[rest.startIndex + 3]
-            if !X12SegmentReader.isAlphanumeric(separator) { return .hl7 }
+            if !X12SegmentReader.isAlphanumeric(separator) && separator > 0x20 && !Array("_,;-.\"'".utf8).contains(separator) {
+                return .hl7
+            }
         }
         // "MSH" at the start of a segment further on, with a separator and the encoding characters
         // after it (MSH|^~\&): a segment before the first message.
