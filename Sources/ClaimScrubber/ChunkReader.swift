@@ -76,6 +76,7 @@ public final class ChunkReader {
         var inQuotes = false
         var closedAt = -2
         var scanned = 0
+        var containerChecked = false
         while true {
             while scanned < buffer.count {
                 let c = buffer[scanned]
@@ -105,6 +106,9 @@ public final class ChunkReader {
                     // An LF header over records that end with CR only (a file assembled from two
                     // systems) read as one record of the whole file: the run refuses it once the
                     // header has been read as one (`recordsEndWithCROnly`).
+                    if !containerChecked && source.isCompressed {
+                        try Self.refuseCompressedTwice(buffer, name: source.name)
+                    }
                     let header = Array(buffer[0...scanned])
                     carry = Array(buffer[(scanned + 1)...])
                     offset = UInt64(scanned + 1)
@@ -120,12 +124,31 @@ public final class ChunkReader {
             if n == 0 {
                 atEnd = true
                 if buffer.isEmpty { return nil }
+                if !containerChecked && source.isCompressed { try Self.refuseCompressedTwice(buffer, name: source.name) }
                 offset = UInt64(buffer.count)
                 nextLine = 1 + buffer.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 return buffer
             }
             buffer.append(contentsOf: scratch[0..<n])
+            // Once its first bytes are in (a zstd read may give one byte at a time).
+            if !containerChecked && source.isCompressed && buffer.count >= 10 {
+                containerChecked = true
+                try Self.refuseCompressedTwice(buffer, name: source.name)
+            }
         }
+    }
+
+    /// Stops the run when what a zstd input decompresses to is compressed again (`zstd` run twice,
+    /// or a gzip file compressed with zstd): read as text it was "lines end with CR only".
+    static func refuseCompressedTwice(_ head: [UInt8], name: String) throws {
+        let prefix = Array(head.prefix(10))
+        let kind =
+            prefix.starts(with: [0x28, 0xB5, 0x2F, 0xFD])
+            ? "zstd-compressed" : InputSource.otherContainer(prefix: prefix)?.kind
+        guard let kind else { return }
+        throw ScrubError(
+            "the zstd file decompresses to data that is \(kind) again (compressed twice?): decompress it "
+                + "(zstd -dc FILE > OUT) and scrub what that gives", file: name)
     }
 
     /// The physical line number the next chunk starts at (after the header: 2 for a one-line header).

@@ -33,6 +33,11 @@ public struct ExtractLayout: Sendable, Equatable {
         // Spreadsheets save "Unicode text" as UTF-16 with its byte order mark first; without the
         // mark, every other byte of its ASCII names is NUL. Either way no reading of the bytes as
         // UTF-8 or Windows-1252 gives the names (Windows-1252 reads any byte, so this comes first).
+        if header.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || header.starts(with: [0x00, 0x00, 0xFE, 0xFF]) {
+            throw ScrubError(
+                "the file is UTF-32 text (its first bytes are a UTF-32 byte order mark): save or convert it as UTF-8",
+                file: file, line: 1)
+        }
         if header.starts(with: [0xFF, 0xFE]) || header.starts(with: [0xFE, 0xFF]) {
             throw ScrubError(
                 "the file is UTF-16 text (its first bytes are a UTF-16 byte order mark): save or convert it as UTF-8",

@@ -97,7 +97,19 @@ import Zstd
         #expect(advice.contains("decompress it in the pipe (… | gzip -dc | claim-scrub scrub - …)"), "\(advice)")
     }
 
-    /// The same for a file that Debian's gzip wrote.
+    /// A zstd file whose content is compressed again (zstd run twice, a gzip file compressed with
+    /// zstd) is named so: read as text it said "lines end with CR only".
+    @Test func aFileCompressedTwiceIsNamedAsSuch() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let text = Array((Self.header + Self.good).utf8)
+        let twice = try dir.write("twice.csv.zst", try ZstdWriter.compress(try ZstdWriter.compress(text, level: 3), level: 3))
+        expectStop([twice], in: dir, mentioning: ["twice.csv.zst", "decompresses to data that is zstd-compressed again"])
+        let gzipped = try dir.write("gz.csv.zst", try ZstdWriter.compress([0x1F, 0x8B, 0x08, 0x00] + text, level: 3))
+        expectStop([gzipped], in: dir, mentioning: ["gz.csv.zst", "gzip-compressed again"])
+    }
+
+    /// The same for a file that Debian's gzip wrote.    /// The same for a file that Debian's gzip wrote.
     @Test func aRealGzipFileIsNamedAsOne() throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }

@@ -164,6 +164,14 @@ import Testing
                     (error as? ScrubError)?.message.contains("the file is UTF-16 text") == true
                 }
             }
+            // UTF-32 (its mark starts as UTF-16 LE's) is named as itself.
+            for mark: [UInt8] in [[0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF]] {
+                #expect {
+                    _ = try ExtractLayout(header: mark + Array("l\0\0\0\n\0\0\0".utf8), file: "x.csv", encoding: encoding)
+                } throws: { error in
+                    (error as? ScrubError)?.message.contains("the file is UTF-32 text") == true
+                }
+            }
             #expect {
                 _ = try ExtractLayout(header: Array("l\0i\0,\0x\0\n".utf8), file: "x.csv", encoding: encoding)
             } throws: { error in
