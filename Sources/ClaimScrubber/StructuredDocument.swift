@@ -115,7 +115,9 @@ public enum StructuredDocument {
         guard data.count <= maximumBytes else {
             throw ScrubError("more than \(maximumBytes >> 20) MiB: not a configuration file", file: path)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        // Validated strictly: Foundation's UTF-8 decoding took the bytes FF FE (a UTF-16 byte order
+        // mark) as text, and a payer id of them went into the run.
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw ScrubError("not valid UTF-8 text", file: path)
         }
         return text

@@ -18,6 +18,20 @@ import Testing
         _ = try RuleSettings.load(path: path)
     }
 
+    /// A configuration, column map or manifest that is not UTF-8 is refused: bytes FF FE (a UTF-16
+    /// byte order mark) in a payer key were read as "ÿþ" and the run went on.
+    @Test(arguments: [[0xFF, 0xFE], [0xC3, 0x28], [0xED, 0xA0, 0x80]] as [[UInt8]])
+    func aFileThatIsNotUTF8IsRefused(bytes: [UInt8]) throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let path = try dir.write("config.toml", Array("[payers.".utf8) + bytes + Array("]\nclass = \"medicare\"\n".utf8))
+        #expect {
+            _ = try RuleSettings.load(path: path)
+        } throws: { error in
+            (error as? ScrubError)?.message == "not valid UTF-8 text"
+        }
+    }
+
     /// A number where a word belongs (a rule id's value, a column map's target) is read as its
     /// text and then refused by whoever wanted a word; a number too large for an integer, or
     /// infinite, used to stop the process in the conversion.
