@@ -15,6 +15,19 @@ struct ClaimScrub: ParsableCommand {
             StandardError.write("claim-scrub: error: cannot read the command line (is /proc mounted?)\n")
             Foundation.exit(2)
         }
+        // An argument of bytes that are not UTF-8 (a file or folder name written in Windows-1252)
+        // reaches the program with U+FFFD in place of those bytes: such an input "did not exist",
+        // and an --out folder of such a name was written under another name. Refused, unquoted.
+        for k in 1..<Int(CommandLine.argc) {
+            guard let argument = CommandLine.unsafeArgv[k] else { continue }
+            let bytes = UnsafeBufferPointer(
+                start: UnsafeRawPointer(argument).assumingMemoryBound(to: UInt8.self), count: strlen(argument))
+            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
+            StandardError.write(
+                "claim-scrub: error: argument \(k) is not UTF-8 text (a file or folder name in another encoding?): "
+                    + "rename it, or reach it through a link whose name is UTF-8\n")
+            Foundation.exit(2)
+        }
         // No command: help, on stderr, and the status of a command line that does nothing (2), not
         // 0, so that `claim-scrub $COMMAND && submit` with an empty $COMMAND does not submit.
         guard CommandLine.arguments.count > 1 else {

@@ -36,6 +36,12 @@ struct Generate: ParsableCommand {
         // A claim file holds claims: one of none is an empty file, which no scrub takes (a CSV
         // extract of none is its header line).
         guard format == "csv" || lines >= 1 else { throw ValidationError("--lines must be 1 or more for \(format)") }
+        // The truth file goes beside --out: beside /dev/stdout (a link to a regular file when
+        // standard output is redirected to one) it was a regular file made in /dev.
+        if out.hasPrefix("/dev/") || out.hasPrefix("/proc/") {
+            throw ValidationError(
+                "--out must name a file in a folder: the truth file is written beside it (\(out).truth.csv)")
+        }
         // Patients are up to 93 years old and every date must lie in the years 1800-2200.
         let day = try parseDay(asOf, option: "--as-of")
         guard day >= DayNumber.parse("1900-01-01") && day <= DayNumber.parse("2199-12-31") else {

@@ -545,6 +545,8 @@ import Testing
             ["no-such-command"],
             ["generate", "--lines", "10"],
             ["generate", "--lines", "10", "--out", "x.csv", "--format", "json"],
+            // The truth file goes beside --out: beside a device it was a file made in /dev.
+            ["generate", "--lines", "3", "--out", "/dev/null"], ["generate", "--lines", "3", "--out", "/dev/stdout"],
         ]
         for arguments in bad {
             let run = try Self.run(arguments)
@@ -552,6 +554,21 @@ import Testing
             #expect(run.stderr.contains("Error"), "\(arguments): \(run.stderr)")
         }
         #expect(try Self.run(["scrub", "/nonexistent/x.csv", "--as-of", "2026-06-30"]).status == 2)
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null.truth.csv"))
+        // With standard output a regular file, /dev/stdout is a link to it: refused all the same.
+        let redirected = try Self.shell(["generate", "--lines", "3", "--out", "/dev/stdout"], redirect: "> /dev/null")
+        #expect(redirected.status == 2 && redirected.stderr.contains("--out must name a file in a folder"))
+        #expect(!FileManager.default.fileExists(atPath: "/dev/stdout.truth.csv"))
+        // A name that is not UTF-8 (Windows-1252's í) is refused as such: it reached the program
+        // with U+FFFD in it, so such an input "did not exist" and such an --out was another folder.
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let latin = try Self.run(
+            ["/bin/sh", "-c", "cd '\(dir.path)' && exec '\(Self.executable)' scrub x.csv --out \"$(printf 'Pediatr\\355a')\""],
+            shell: true)
+        #expect(latin.status == 2, "\(latin)")
+        #expect(latin.stderr.contains("argument 4 is not UTF-8 text"), "\(latin.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
         // No command at all does nothing: help on stderr and 2, so `claim-scrub $CMD && submit`
         // with an empty $CMD does not submit.
         let bare = try Self.run([])
