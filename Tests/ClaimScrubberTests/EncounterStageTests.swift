@@ -664,6 +664,30 @@ import Zstd
         #expect(warned == Set(["A1", "A2", "B1", "B2", "B3", "C1", "C2"].map { .init(lineId: $0, rule: .E05) }))
     }
 
+    /// Two lines of one code that differ in their site or distinct-service modifiers are services
+    /// at two sites, not a probable duplicate (`20610-RT` and `20610-LT` were E02); alike in them,
+    /// or differing in another modifier (25), they still are.
+    @Test func linesAtTwoSitesAreNoProbableDuplicate() throws {
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,modifier2,units,charge_amount,rendering_npi\n"
+        let rows = [
+            "A1,E1,P1,2026-05-01,20610,RT,,1,120.00,1234567893",
+            "A2,E1,P1,2026-05-01,20610,LT,,1,120.00,1234567893",  // the other knee: none
+            "A3,E1,P1,2026-05-01,20610,RT,,1,90.00,1234567893",  // the right knee again: E02
+            "B1,E2,P2,2026-05-01,11042,,,1,80.00,1234567893",
+            "B2,E2,P2,2026-05-01,11042,59,,1,70.00,1234567893",  // a distinct service: none
+            "C1,E3,P3,2026-05-01,99213,,,1,90.00,1234567893",
+            "C2,E3,P3,2026-05-01,99213,25,,1,80.00,1234567893",  // 25 says nothing of a site: E02
+            "D1,E4,P4,2026-05-01,20610,LT,F1,1,120.00,1234567893",
+            "D2,E4,P4,2026-05-01,20610,F1,LT,1,100.00,1234567893",  // the same sites in another order: E02
+        ]
+        let found = try Self.found(header, rows, rules: [.E01, .E02])
+        #expect(
+            found == [
+                .init(lineId: "A3", rule: .E02), .init(lineId: "C2", rule: .E02), .init(lineId: "D2", rule: .E02),
+            ], "\(found)")
+    }
+
     /// A facility line's charge is the facility's: two lines alike but for their rendering NPI are
     /// a duplicate under their billing NPI, as PTP and MUE group facility lines; professional lines
     /// of two rendering NPIs are not.

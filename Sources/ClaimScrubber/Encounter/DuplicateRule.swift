@@ -3,6 +3,8 @@
 /// Lines are taken in input order. The first occurrence of a charge passes; a later line with the
 /// same code, modifiers (as a set), units, provider and amount is E01. A later line with the same
 /// code and provider but other details, and no repeat modifier (76, 77, 91), is E02 (a warning).
+/// A later line whose site or distinct-service modifiers (RT/LT, F1, 59, XS, 50…) differ from the
+/// earlier one's is a service elsewhere, no probable duplicate (`20610-RT` beside `20610-LT`).
 /// The provider is the one PTP and MUE edits group by (`EncounterLine.provider`): the rendering NPI
 /// of a professional line, the billing NPI of a facility line, whose charge is the facility's
 /// whoever rendered it (two rendering NPIs on one facility charge made no duplicate). Both compare lines of one setting only: a facility line (with a revenue code)
@@ -43,11 +45,26 @@ struct DuplicateRule: EncounterRule {
         var code: UInt64
         var provider: UInt32
         var institutional: Bool
+        var sites: UInt64
         init(_ line: EncounterLine) {
             code = line.code
             provider = line.provider
             institutional = line.isInstitutional
+            sites = DuplicateRule.sites(line)
         }
+    }
+
+    /// The line's site and distinct-service modifiers (`EncounterRules.siteModifiers`), packed in
+    /// the order of its canonical modifiers: lines that differ in them are no probable duplicates.
+    @inline(__always)
+    static func sites(_ line: EncounterLine) -> UInt64 {
+        guard line.modifiers != 0 else { return 0 }
+        var kept: UInt64 = 0
+        for k in 0..<4 {
+            let m = UInt16(truncatingIfNeeded: line.modifiers >> UInt64(36 - 12 * k)) & 0xFFF
+            if m != 0 && EncounterRules.siteModifiers.contains(m) { kept = kept << 12 | UInt64(m) }
+        }
+        return kept
     }
 
     func check(_ lines: ArraySlice<EncounterLine>, _ context: EncounterContext, _ out: inout [EncounterFinding]) {
@@ -63,7 +80,7 @@ struct DuplicateRule: EncounterRule {
                 guard other.code == line.code, other.provider == line.provider,
                     other.isInstitutional == line.isInstitutional
                 else { continue }
-                if probableFirst == nil { probableFirst = other.ordinal }
+                if probableFirst == nil && Self.sites(other) == Self.sites(line) { probableFirst = other.ordinal }
                 if exactFirst == nil && ExactKey(other) == exact { exactFirst = other.ordinal }
             }
             report(line, exactFirst: exactFirst, probableFirst: probableFirst, context, &out)
