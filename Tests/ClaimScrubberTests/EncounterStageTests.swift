@@ -487,6 +487,22 @@ import Zstd
         #expect(wideC06.map { [$0["line_id"]!, $0["value"]!] } == before + [["H", "MUE"], ["H", "NCCI PTP"]])
     }
 
+    /// An add-on code dated before the add-on table's first day (the demo one serves from
+    /// 2025-01-01) gets C06 naming the add-on table, as PTP and MUE do: E06 did not check it and
+    /// nothing said so. Other codes that day, and the add-on code once the table serves, get none.
+    @Test func anAddOnCodeBeforeTheAddOnTableIsC06() throws {
+        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,rendering_npi\n"
+        let rows = [
+            "A,E1,P1,2024-12-31,11045,1,50.00,1234567893", "B,E1,P1,2024-12-31,99213,1,80.00,1234567893",
+            "C,E2,P2,2025-01-01,11045,1,50.00,1234567893",
+        ]
+        let findings = try Fixtures.findings(header: header, rows: rows, tables: Fixtures.demoTablesCache)
+        let addOn = findings.filter { $0["rule"] == "C06" && $0["value"] == "NCCI add-on" }
+        #expect(addOn.map { $0["line_id"]! } == ["A"], "\(findings)")
+        #expect(addOn.first?["message"]?.contains("the add-on edit (E06) was not checked") == true)
+        #expect(findings.filter { $0["rule"] == "E06" }.map { $0["line_id"]! } == ["C"])
+    }
+
     /// A duplicate and then its reversal: the credit cancels the later charge, so neither is held.
     /// It used to count only against lines after it, holding A2 and leaving A1 and the credit, net
     /// $0, in the clean output. With three charges and one credit, one duplicate is left.

@@ -17,6 +17,7 @@ struct NCCICoverageRule: LineRule {
         let settings: [ServiceSetting] = [.practitioner, .outpatientHospital]
         let ptpLoaded = settings.map { ptp.isLoaded($0) }
         let mueLoaded = settings.map { mue.isLoaded($0) }
+        checkAddOnCoverage(batch, context, &sink)
         guard ptpLoaded.contains(true) || mueLoaded.contains(true) else { return }
         // Per setting and day: bit 0 PTP uncovered, bit 1 MUE uncovered.
         func uncovered(_ s: Int, _ day: Int32) -> UInt8 {
@@ -63,6 +64,27 @@ struct NCCICoverageRule: LineRule {
             let bits = byDay.map { $0[s * span + Int(day - low)] } ?? uncovered(s, day)
             if bits & 1 != 0 { report(r, batch, "NCCI PTP", settings[s], day, &sink) }
             if bits & 2 != 0 { report(r, batch, "MUE", settings[s], day, &sink) }
+        }
+    }
+
+    /// C06 on an add-on code whose date of service no loaded add-on file serves (one dated
+    /// before an April file's first day): E06 did not check it, and nothing said so, where PTP
+    /// and MUE say it. Only lines of add-on codes: E06 looks at no other.
+    private func checkAddOnCoverage(_ batch: ChargeBatch, _ context: RuleContext, _ sink: inout FindingSink) {
+        let addOns = context.tables.addOns
+        guard addOns.isLoaded, context.settings.isEnabled(.E06) else { return }
+        let days = batch.serviceDay
+        let codes = batch.procedure
+        for r in 0..<batch.count where !batch.unparsed[r] {
+            let day = days[r]
+            guard DayNumber.isDate(day), codes[r] != 0, codes[r] != PackedCode.invalid, !addOns.covers(day),
+                addOns.isAddOn(codes[r])
+            else { continue }
+            sink.add(
+                .C06, record: r, field: "procedure_code", value: "NCCI add-on",
+                message: "no loaded add-on code table covers the date of service \(DayNumber.format(day)): "
+                    + "the add-on edit (E06) was not checked",
+                payer: batch.payerName(r))
         }
     }
 

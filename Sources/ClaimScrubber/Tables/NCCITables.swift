@@ -313,7 +313,11 @@ public struct AddOnTable: Sendable {
         var period: ServicePeriod
     }
 
-    init(rows: [Row]) {
+    /// The service dates each loaded add-on file serves (its manifest's `effective`/`through`).
+    private var releases: [ServicePeriod] = []
+
+    init(rows: [Row], releases: [ServicePeriod] = []) {
+        self.releases = releases
         let sorted = rows.sorted { ($0.addOn, $0.period.first) < ($1.addOn, $1.period.first) }
         addOns = SortedCodes(sorted: sorted.map(\.addOn))
         periods = sorted.map(\.period)
@@ -326,6 +330,15 @@ public struct AddOnTable: Sendable {
 
     public var isLoaded: Bool { addOns.count > 0 }
     public var count: Int { addOns.count }
+
+    /// Whether a loaded add-on file serves `day` (C06 on an add-on code when none does).
+    public func covers(_ day: Int32) -> Bool { releases.isEmpty || releases.contains { $0.contains(day) } }
+
+    /// Whether `code` is an add-on code of some row, whatever its dates.
+    public func isAddOn(_ code: UInt64) -> Bool {
+        let i = addOns.lowerBound(code)
+        return i < addOns.count && addOns.keys[i] == code
+    }
 
     /// The primary codes of `addOn` on `day` (sorted), or nil when it is not a type 1 add-on code then.
     public func primaries(of addOn: UInt64, on day: Int32) -> ArraySlice<UInt64>? {

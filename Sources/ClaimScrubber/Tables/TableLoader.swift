@@ -201,6 +201,7 @@ struct TableSetBuilder {
         [(key: String, name: String, setting: ServiceSetting, period: ServicePeriod, parts: [PTPLoader.Rows])] = []
     var mue: [(release: MUETable.Release, period: ServicePeriod)] = []
     var addOnRows: [AddOnTable.Row] = []
+    var addOnReleases: [ServicePeriod] = []
     /// Listing rows, with the code set and release index whose served period they show.
     var listing: [(release: TableRelease, set: String, index: Int)] = []
     var ignoredFiles: [String] = []
@@ -402,6 +403,7 @@ struct TableSetBuilder {
                     file: m.file, field: m.period.last != .max ? "through" : "effective")
             }
             addOnRows.append(contentsOf: bounded)
+            addOnReleases.append(m.period)
         }
         listing.append((row, set, index))
     }
@@ -435,7 +437,7 @@ struct TableSetBuilder {
             },
             periods: ptpGroups.map(\.period))
         tables.mue = MUETable(releases: mue.map(\.release), periods: mue.map(\.period))
-        tables.addOns = AddOnTable(rows: addOnRows)
+        tables.addOns = AddOnTable(rows: addOnRows, releases: addOnReleases)
         tables.modifiers = ModifierTable(modifierLists, fromRelease: hcpcsModifiers(tables.hcpcs))
         tables.ignoredFiles = ignoredFiles
         // The listing shows the period each release actually serves.
