@@ -55,6 +55,7 @@ struct ChargeParser {
         let structure = StructuralIndex(base, count: n, delimiter: delimiter)
         defer { structure.deallocate() }
         let columnCount = ChargeBatch.columnCount
+        let headerLength = headerLine.count
         // The record being parsed: its spans by canonical column, appended to the batch whole. One
         // slot past the columns takes the fields no column is mapped to, so every field is a store.
         let row = UnsafeMutablePointer<ChargeBatch.Span>.allocate(capacity: columnCount + 1)
@@ -244,28 +245,22 @@ struct ChargeParser {
             }
             // The header line again: two exports joined with `cat`, or a report's page header.
             // Read as a charge it was eight findings and a department named "department".
-            if problem == nil && length == headerLine.count && field == fieldCount
-                && headerLine.withUnsafeBytes({ memcmp(base + recordStart, $0.baseAddress!, length) == 0 })
-            {
+            if length == headerLength && problem == nil && field == fieldCount && isHeaderLine(base + recordStart) {
                 unparsed[record] = true
                 sink.add(
                     .S01, record: record, field: "",
                     message: "the header line again, not a charge (files joined with their headers?)")
                 continue
             }
-            // A record over several lines that is held: a quote left open takes the lines after it
-            // into its record (to the next quote, or the end of the file), and the summary counts
-            // them as one line. The message says how many lines it took, and the run warns.
-            let spans = newlinesInRecord > 0 ? " (\(newlinesInRecord + 1) lines\(Self.openQuoteNote))" : ""
-            // Run to the end of the file, the record's lines end with the file's last line end.
-            let lines = newlinesInRecord + (base[n - 1] == 0x0A ? 0 : 1)
             if let problem {
                 switch problem {
                 case .textAfterQuote(let f):
                     sink.add(
                         .S01, record: record, field: fieldName(f),
-                        message: "text after the closing quote of a field" + spans)
+                        message: "text after the closing quote of a field" + Self.spanNote(newlinesInRecord))
                 case .unterminatedQuote(let f):
+                    // Run to the end of the file, its lines end with the file's last line end.
+                    let lines = newlinesInRecord + (base[n - 1] == 0x0A ? 0 : 1)
                     sink.add(
                         .S01, record: record, field: fieldName(f),
                         message: "unterminated quote (the record runs to the end of the file"
@@ -276,7 +271,8 @@ struct ChargeParser {
             if field != fieldCount {
                 unparsed[record] = true
                 sink.add(
-                    .S01, record: record, field: "", message: "expected \(fieldCount) fields, found \(field)" + spans)
+                    .S01, record: record, field: "",
+                    message: "expected \(fieldCount) fields, found \(field)" + Self.spanNote(newlinesInRecord))
                 continue
             }
             if let bad = notUTF8Field {
@@ -297,6 +293,20 @@ struct ChargeParser {
     /// The end of an S01 message on a held record that runs over several lines; the run counts
     /// them and warns once.
     static let openQuoteNote = ": a quote left open?"
+
+    /// What an S01 message on a held record adds when the record runs over several lines: a quote
+    /// left open takes the lines after it into its record (to the next quote, or the end of the
+    /// file), and the summary counts them as one line.
+    @inline(never)
+    static func spanNote(_ newlinesInRecord: Int) -> String {
+        newlinesInRecord > 0 ? " (\(newlinesInRecord + 1) lines\(openQuoteNote))" : ""
+    }
+
+    /// Whether the record's bytes at `p` (as many as the header line's) are the header line's.
+    @inline(never)
+    private func isHeaderLine(_ p: UnsafePointer<UInt8>) -> Bool {
+        headerLine.withUnsafeBytes { memcmp(p, $0.baseAddress!, $0.count) == 0 }
+    }
 
     /// The length of an unquoted field, 0 for SQL's `NULL` (SQL Server Management Studio writes a
     /// NULL column so when saving results as CSV): a missing modifier or diagnosis written `NULL`

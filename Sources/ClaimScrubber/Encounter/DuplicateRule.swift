@@ -75,12 +75,16 @@ struct DuplicateRule: EncounterRule {
             let exact = ExactKey(line)
             var exactFirst: UInt64?
             var probableFirst: UInt64?
+            var lineSites: UInt64?
             for j in start..<i where lines[j].isStandingCharge {
                 let other = lines[j]
                 guard other.code == line.code, other.provider == line.provider,
                     other.isInstitutional == line.isInstitutional
                 else { continue }
-                if probableFirst == nil && Self.sites(other) == Self.sites(line) { probableFirst = other.ordinal }
+                if probableFirst == nil {
+                    if lineSites == nil { lineSites = Self.sites(line) }
+                    if Self.sites(other) == lineSites { probableFirst = other.ordinal }
+                }
                 if exactFirst == nil && ExactKey(other) == exact { exactFirst = other.ordinal }
             }
             report(line, exactFirst: exactFirst, probableFirst: probableFirst, context, &out)

@@ -34,7 +34,14 @@ struct MUEDateOfServiceRule: EncounterRule {
             guard let limit = Self.limit(first, context, practitioner: practitioner, hospital: hospital) else {
                 continue
             }
-            var units = DuplicateRule.isHeldRepeat(i, in: lines, context) ? 0 : Self.unitsAdded(by: first)
+            var units = Self.unitsAdded(by: first)
+            for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) {
+                units += Self.unitsAdded(by: lines[j])
+            }
+            guard units > Int64(limit.value) * 1000 else { continue }
+            // Over: summed again without the repeats E01 holds (a repeat adds units, never takes
+            // them off, so a group within its limit is within it without them too).
+            units = DuplicateRule.isHeldRepeat(i, in: lines, context) ? 0 : Self.unitsAdded(by: first)
             for j in (i + 1)..<lines.endIndex where Self.sameGroup(lines[j], first) {
                 if DuplicateRule.isHeldRepeat(j, in: lines, context) { continue }
                 units += Self.unitsAdded(by: lines[j])

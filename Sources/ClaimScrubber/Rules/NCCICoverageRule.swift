@@ -75,11 +75,17 @@ struct NCCICoverageRule: LineRule {
         guard addOns.isLoaded, context.settings.isEnabled(.E06) else { return }
         let days = batch.serviceDay
         let codes = batch.procedure
+        // A batch's lines share a few dates: the last one's answer is kept.
+        var lastDay = DayNumber.missing
+        var lastCovered = true
         for r in 0..<batch.count where !batch.unparsed[r] {
             let day = days[r]
-            guard DayNumber.isDate(day), codes[r] != 0, codes[r] != PackedCode.invalid, !addOns.covers(day),
-                addOns.isAddOn(codes[r])
-            else { continue }
+            guard DayNumber.isDate(day), codes[r] != 0, codes[r] != PackedCode.invalid else { continue }
+            if day != lastDay {
+                lastDay = day
+                lastCovered = addOns.covers(day)
+            }
+            guard !lastCovered, addOns.isAddOn(codes[r]) else { continue }
             sink.add(
                 .C06, record: r, field: "procedure_code", value: "NCCI add-on",
                 message: "no loaded add-on code table covers the date of service \(DayNumber.format(day)): "
