@@ -28,7 +28,7 @@ extension ChargeParser {
         if DayNumber.isDayFirstDate(text) { return "\(column.rawValue)\(dayFirstProblem)" }
         return DayNumber.isDateOutsideYears(text)
             ? "\(column.rawValue) is a date outside the years 1800-2200"
-            : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY, YYYY/MM/DD, YYYY-M-D or DD-MON-YYYY)"
+            : "\(column.rawValue) is not a real date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY, YYYY/MM/DD, YYYY-M-D, DD-MON-YYYY or MON D YYYY)"
     }
 
     /// The end of S03's message for a date written day first (`13/04/2026`): the run counts them

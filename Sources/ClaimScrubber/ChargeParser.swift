@@ -245,7 +245,10 @@ struct ChargeParser {
             }
             // The header line again: two exports joined with `cat`, or a report's page header.
             // Read as a charge it was eight findings and a department named "department".
-            if length == headerLength && problem == nil && field == fieldCount && isHeaderLine(base + recordStart) {
+            // (With its byte order mark too: each of two Excel "CSV UTF-8" exports starts with one.)
+            if (length == headerLength || length == headerLength + 3) && problem == nil && field == fieldCount
+                && isHeaderLine(base + recordStart, length)
+            {
                 unparsed[record] = true
                 sink.add(
                     .S01, record: record, field: "",
@@ -302,10 +305,16 @@ struct ChargeParser {
         newlinesInRecord > 0 ? " (\(newlinesInRecord + 1) lines\(openQuoteNote))" : ""
     }
 
-    /// Whether the record's bytes at `p` (as many as the header line's) are the header line's.
+    /// Whether the record's `length` bytes at `p` are the header line's, after a byte order mark
+    /// when they are three longer.
     @inline(never)
-    private func isHeaderLine(_ p: UnsafePointer<UInt8>) -> Bool {
-        headerLine.withUnsafeBytes { memcmp(p, $0.baseAddress!, $0.count) == 0 }
+    private func isHeaderLine(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        var p = p
+        if length == headerLine.count + 3 {
+            guard p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF else { return false }
+            p += 3
+        }
+        return headerLine.withUnsafeBytes { memcmp(p, $0.baseAddress!, $0.count) == 0 }
     }
 
     /// The length of an unquoted field, 0 for SQL's `NULL` (SQL Server Management Studio writes a

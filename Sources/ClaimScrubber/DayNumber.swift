@@ -118,7 +118,12 @@ public enum DayNumber {
             // `01-JUN-2026 00:00:00`): the date is the date of service; the time must be one, or the
             // text is no date.
             for k in 8...min(11, n - 1) where bytes[k] == 0x20 || bytes[k] == 0x54 {
-                guard isTimeOfDay(UnsafeRawBufferPointer(rebasing: bytes[(k + 1)...])) else { return malformed }
+                // SQL Server pads a one-digit hour with a space (`Jun 15 2026  9:30AM`).
+                var t = k + 1
+                if bytes[k] == 0x20 && t + 2 < n && bytes[t] == 0x20 && bytes[t + 1] &- 0x30 < 10 && bytes[t + 2] == 0x3A {
+                    t += 1
+                }
+                guard isTimeOfDay(UnsafeRawBufferPointer(rebasing: bytes[t...])) else { return malformed }
                 return parse(UnsafeRawBufferPointer(rebasing: bytes[..<k]), years: first, last)
             }
             return malformed

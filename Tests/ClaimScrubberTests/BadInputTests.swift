@@ -379,7 +379,7 @@ import Zstd
         #expect(
             rows.map { $0["message"]! } == [
                 "service_date is a date outside the years 1800-2200",
-                "service_date is not a real date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY, YYYY/MM/DD, YYYY-M-D or DD-MON-YYYY)",
+                "service_date is not a real date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY, YYYY/MM/DD, YYYY-M-D, DD-MON-YYYY or MON D YYYY)",
             ])
     }
 

@@ -1421,7 +1421,10 @@ struct ClaimFilePipelineTests {
         #expect(ClaimFileFormat.detect(path: extract) == nil)
         // A CSV header whose first name starts with MSH, BHS or FHS is no HL7 header: `MSH_ID,…`
         // was read as HL7, every charge line held unread under X01 and none counted.
-        for header in ["MSH_ID,line_id,encounter_id", "BHS_CODE,line_id", "FHS,line_id", "MSH-NO;line_id", "MSH.X,a"] {
+        for header in [
+            "MSH_ID,line_id,encounter_id", "BHS_CODE,line_id", "FHS,line_id", "MSH-NO;line_id", "MSH.X,a",
+            "MSH|encounter_id|patient_id", "MSH\tline_id",
+        ] {
             #expect(ClaimFileFormat.detect(head: Array((header + "\nx,y,z\n").utf8)) == nil, "\(header)")
         }
         #expect(ClaimFileFormat.detect(head: Array("MSH|^~\\&|SEND\r".utf8)) == .hl7)

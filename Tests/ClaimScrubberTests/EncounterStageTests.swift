@@ -682,7 +682,7 @@ import Zstd
 
     /// Two lines of one code that differ in their site or distinct-service modifiers are services
     /// at two sites, not a probable duplicate (`20610-RT` and `20610-LT` were E02); alike in them,
-    /// or differing in another modifier (25), they still are.
+    /// differing in another modifier (25), or one without any (a side left off), they still are.
     @Test func linesAtTwoSitesAreNoProbableDuplicate() throws {
         let header =
             "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,modifier2,units,charge_amount,rendering_npi\n"
@@ -696,11 +696,15 @@ import Zstd
             "C2,E3,P3,2026-05-01,99213,25,,1,80.00,1234567893",  // 25 says nothing of a site: E02
             "D1,E4,P4,2026-05-01,20610,LT,F1,1,120.00,1234567893",
             "D2,E4,P4,2026-05-01,20610,F1,LT,1,100.00,1234567893",  // the same sites in another order: E02
+            "F1,E5,P5,2026-05-01,20610,RT,,1,120.00,1234567893",
+            "F2,E5,P5,2026-05-01,20610,,,1,110.00,1234567893",  // no side: may be the right knee again, E02
+            "F3,E5,P5,2026-05-01,20610,LT,,1,115.00,1234567893",  // the left knee: E02 against F2 only
         ]
         let found = try Self.found(header, rows, rules: [.E01, .E02])
         #expect(
             found == [
                 .init(lineId: "A3", rule: .E02), .init(lineId: "C2", rule: .E02), .init(lineId: "D2", rule: .E02),
+                .init(lineId: "F2", rule: .E02), .init(lineId: "F3", rule: .E02),
             ], "\(found)")
     }
 

@@ -71,6 +71,11 @@ import Zstd
         let departments = result.summary.metrics.departments.map(\.key)
         #expect(!departments.contains("department"), "\(departments)")
         #expect(!result.summary.metrics.payers.map(\.key).contains("payer_id"))
+        // Each of two Excel "CSV UTF-8" exports starts with a byte order mark: joined, the second
+        // header line has one too.
+        let (_, bomFolder, bomFindings) = try Fixtures.scrubInFolder(text.replacingOccurrences(of: "\r\nline_id", with: "\r\n\u{FEFF}line_id"), name: "bom.csv")
+        defer { bomFolder.remove() }
+        #expect(bomFindings.map { $0["rule"]! } == ["S01"], "\(bomFindings)")
     }
 
     /// A CRLF file cut after the last record's CR gets only the LF it lacks: a CRLF after the CR

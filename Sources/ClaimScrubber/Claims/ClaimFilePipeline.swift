@@ -36,8 +36,13 @@ public enum ClaimFileFormat: String, Sendable {
             // The field separator (`|` in practice): a character no column name of a CSV header
             // has after its first three letters, where `MSH_ID,…` or `BHS_CODE,…` read as HL7
             // (every charge line held unread under X01, none counted).
+            // After it, MSH-2 (the encoding characters, `^~\&`) starts with no letter or digit, where
+            // a pipe-delimited header's second name does (`MSH|encounter_id|…`).
             let separator = rest[rest.startIndex + 3]
-            if !X12SegmentReader.isAlphanumeric(separator) && separator > 0x20 && !Array("_,;-.\"'".utf8).contains(separator) {
+            let next = rest.count > 4 ? rest[rest.startIndex + 4] : separator
+            if !X12SegmentReader.isAlphanumeric(separator) && separator > 0x20
+                && !Array("_,;-.\"'".utf8).contains(separator) && !X12SegmentReader.isAlphanumeric(next)
+            {
                 return .hl7
             }
         }

@@ -3,8 +3,10 @@
 /// Lines are taken in input order. The first occurrence of a charge passes; a later line with the
 /// same code, modifiers (as a set), units, provider and amount is E01. A later line with the same
 /// code and provider but other details, and no repeat modifier (76, 77, 91), is E02 (a warning).
-/// A later line whose site or distinct-service modifiers (RT/LT, F1, 59, XS, 50…) differ from the
-/// earlier one's is a service elsewhere, no probable duplicate (`20610-RT` beside `20610-LT`).
+/// A later line with a distinct-service modifier (59, XE, XS, XP, XU) is no probable duplicate,
+/// as one with a repeat modifier is not; one whose site modifiers (RT/LT, F1, T1, 50…) differ from
+/// the earlier one's is a service elsewhere (`20610-RT` beside `20610-LT`); a line with no site
+/// modifier may repeat any (`20610` beside `20610-RT`).
 /// The provider is the one PTP and MUE edits group by (`EncounterLine.provider`): the rendering NPI
 /// of a professional line, the billing NPI of a facility line, whose charge is the facility's
 /// whoever rendered it (two rendering NPIs on one facility charge made no duplicate). Both compare lines of one setting only: a facility line (with a revenue code)
@@ -46,15 +48,21 @@ struct DuplicateRule: EncounterRule {
         var provider: UInt32
         var institutional: Bool
         var sites: UInt64
-        init(_ line: EncounterLine) {
+        /// The line's key with its own site modifiers, or with `sites` in their place (0: none).
+        init(_ line: EncounterLine, sites: UInt64? = nil) {
             code = line.code
             provider = line.provider
             institutional = line.isInstitutional
-            sites = DuplicateRule.sites(line)
+            self.sites = sites ?? DuplicateRule.sites(line)
         }
     }
 
-    /// The line's site and distinct-service modifiers (`EncounterRules.siteModifiers`), packed in
+    /// Whether lines with these site modifiers may repeat each other: the same ones, or none on
+    /// either (`20610` beside `20610-RT` may be the right knee twice, one line missing its side).
+    @inline(__always)
+    static func sitesMayRepeat(_ a: UInt64, _ b: UInt64) -> Bool { a == b || a == 0 || b == 0 }
+
+    /// The line's site modifiers (`EncounterRules.siteModifiers`), packed in
     /// the order of its canonical modifiers: lines that differ in them are no probable duplicates.
     @inline(__always)
     static func sites(_ line: EncounterLine) -> UInt64 {
@@ -83,7 +91,7 @@ struct DuplicateRule: EncounterRule {
                 else { continue }
                 if probableFirst == nil {
                     if lineSites == nil { lineSites = Self.sites(line) }
-                    if Self.sites(other) == lineSites { probableFirst = other.ordinal }
+                    if Self.sitesMayRepeat(Self.sites(other), lineSites!) { probableFirst = other.ordinal }
                 }
                 if exactFirst == nil && ExactKey(other) == exact { exactFirst = other.ordinal }
             }
@@ -116,7 +124,9 @@ struct DuplicateRule: EncounterRule {
             if let severity = context.severity(.E01, line) {
                 out.append(EncounterFinding(line: line, rule: .E01, severity: severity, earlier: exactFirst))
             }
-        } else if let probableFirst, !line.hasModifier(in: EncounterRules.repeatModifiers) {
+        } else if let probableFirst, !line.hasModifier(in: EncounterRules.repeatModifiers),
+            !line.hasModifier(in: EncounterRules.distinctModifiers)
+        {
             if let severity = context.severity(.E02, line) {
                 out.append(EncounterFinding(line: line, rule: .E02, severity: severity, earlier: probableFirst))
             }
@@ -133,7 +143,9 @@ struct DuplicateRule: EncounterRule {
         let rule: DuplicateRule
         let context: EncounterContext
         var exact: [ExactKey: UInt64] = [:]
+        /// The first line of each probable key with its site modifiers, and of each whatever they are.
         var probable: [ProbableKey: UInt64] = [:]
+        var probableAnySites: [ProbableKey: UInt64] = [:]
 
         mutating func gather(_ line: EncounterLine) {
             guard line.isStandingCharge else { return }
@@ -141,12 +153,20 @@ struct DuplicateRule: EncounterRule {
             let (e, p) = (ExactKey(line), ProbableKey(line))
             if exact[e] == nil { exact[e] = line.ordinal }
             if probable[p] == nil { probable[p] = line.ordinal }
+            let any = ProbableKey(line, sites: 0)
+            if probableAnySites[any] == nil { probableAnySites[any] = line.ordinal }
         }
 
         func report(_ line: EncounterLine, _ out: inout [EncounterFinding]) {
             guard line.isStandingCharge else { return }
             let exactFirst = exact[ExactKey(line)].flatMap { $0 < line.ordinal ? $0 : nil }
-            let probableFirst = probable[ProbableKey(line)].flatMap { $0 < line.ordinal ? $0 : nil }
+            // The first earlier line whose sites may repeat this one's (`sitesMayRepeat`): any, for
+            // a line without site modifiers; else one with the same sites or with none.
+            let key = ProbableKey(line)
+            let candidates =
+                key.sites == 0
+                ? [probableAnySites[key]] : [probable[key], probable[ProbableKey(line, sites: 0)]]
+            let probableFirst = candidates.compactMap { $0.flatMap { $0 < line.ordinal ? $0 : nil } }.min()
             rule.report(line, exactFirst: exactFirst, probableFirst: probableFirst, context, &out)
         }
     }

@@ -67,14 +67,17 @@ enum EncounterRules {
     /// Repeat-procedure modifiers that make a second identical code on one day expected, not a duplicate.
     static let repeatModifiers: Set<UInt16> = Set(["76", "77", "91"].map(ModifierCode.pack))
 
-    /// Modifiers that say where a service was done, or that it was a distinct one (NCCI's
-    /// anatomic and distinct-procedural modifiers, and 50 bilateral): two lines of one code that
-    /// differ in them are services at two sites (`20610-RT`, `20610-LT`), no probable duplicate.
+    /// Modifiers that say a line is a distinct service (NCCI's distinct-procedural ones): like a
+    /// repeat modifier, they make a second line of a code expected, no probable duplicate.
+    static let distinctModifiers: Set<UInt16> = Set(["59", "XE", "XS", "XP", "XU"].map(ModifierCode.pack))
+
+    /// Modifiers that say where a service was done (NCCI's anatomic modifiers, and 50 bilateral):
+    /// two lines of one code that differ in them are services at two sites (`20610-RT`,
+    /// `20610-LT`), no probable duplicate.
     static let siteModifiers: Set<UInt16> = Set(
         [
-            "59", "XE", "XS", "XP", "XU", "50", "E1", "E2", "E3", "E4", "FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7",
-            "F8", "F9", "TA", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "LT", "RT", "LC", "LD", "RC", "LM",
-            "RI",
+            "50", "E1", "E2", "E3", "E4", "FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "TA", "T1", "T2",
+            "T3", "T4", "T5", "T6", "T7", "T8", "T9", "LT", "RT", "LC", "LD", "RC", "LM", "RI",
         ].map(ModifierCode.pack))
 }
 
