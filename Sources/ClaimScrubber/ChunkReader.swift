@@ -124,7 +124,9 @@ public final class ChunkReader {
             if n == 0 {
                 atEnd = true
                 if buffer.isEmpty { return nil }
-                if !containerChecked && source.isCompressed { try Self.refuseCompressedTwice(buffer, name: source.name) }
+                if !containerChecked && source.isCompressed {
+                    try Self.refuseCompressedTwice(buffer, name: source.name)
+                }
                 offset = UInt64(buffer.count)
                 nextLine = 1 + buffer.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 return buffer

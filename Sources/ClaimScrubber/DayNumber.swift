@@ -96,7 +96,8 @@ public enum DayNumber {
             }
             return from(year: year, month: month, day: day)
         }
-        if n >= 10 && n <= 12 && bytes[3] == 0x20, case let month = monthNumber(bytes[0], bytes[1], bytes[2]), month > 0 {
+        if n >= 10 && n <= 12 && bytes[3] == 0x20, case let month = monthNumber(bytes[0], bytes[1], bytes[2]), month > 0
+        {
             // MON D YYYY (`Jun  1 2026`, `Jun 15 2026`): SQL Server's default text for a datetime,
             // the day padded with a space.
             var i = 3
@@ -120,7 +121,9 @@ public enum DayNumber {
             for k in 8...min(11, n - 1) where bytes[k] == 0x20 || bytes[k] == 0x54 {
                 // SQL Server pads a one-digit hour with a space (`Jun 15 2026  9:30AM`).
                 var t = k + 1
-                if bytes[k] == 0x20 && t + 2 < n && bytes[t] == 0x20 && bytes[t + 1] &- 0x30 < 10 && bytes[t + 2] == 0x3A {
+                if bytes[k] == 0x20 && t + 2 < n && bytes[t] == 0x20 && bytes[t + 1] &- 0x30 < 10
+                    && bytes[t + 2] == 0x3A
+                {
                     t += 1
                 }
                 guard isTimeOfDay(UnsafeRawBufferPointer(rebasing: bytes[t...])) else { return malformed }

@@ -103,8 +103,10 @@ import Zstd
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let text = Array((Self.header + Self.good).utf8)
-        let twice = try dir.write("twice.csv.zst", try ZstdWriter.compress(try ZstdWriter.compress(text, level: 3), level: 3))
-        expectStop([twice], in: dir, mentioning: ["twice.csv.zst", "decompresses to data that is zstd-compressed again"])
+        let twice = try dir.write(
+            "twice.csv.zst", try ZstdWriter.compress(try ZstdWriter.compress(text, level: 3), level: 3))
+        expectStop(
+            [twice], in: dir, mentioning: ["twice.csv.zst", "decompresses to data that is zstd-compressed again"])
         let gzipped = try dir.write("gz.csv.zst", try ZstdWriter.compress([0x1F, 0x8B, 0x08, 0x00] + text, level: 3))
         expectStop([gzipped], in: dir, mentioning: ["gz.csv.zst", "gzip-compressed again"])
     }
@@ -331,18 +333,24 @@ import Zstd
             "L\(k),E\(k),P\(k),2026-05-01,99213,1,90.00,\(description)\n"
         }
         // To the end of the file: lines 3 to 6.
-        let open = header + line(1, "visit") + line(2, "\"STRAP 24") + line(3, "visit") + line(4, "visit") + line(5, "visit")
+        let open =
+            header + line(1, "visit") + line(2, "\"STRAP 24") + line(3, "visit") + line(4, "visit") + line(5, "visit")
         let input = try dir.write("open.csv", open)
         let run = try CommandLineTests.run(["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("o1")])
         let rows = try Fixtures.findings(dir.file("o1"))
         #expect(
             rows.map { [$0["line_number"]!, $0["rule"]!, $0["message"]!] } == [
-                ["3", "S01", "unterminated quote (the record runs to the end of the file, 4 lines: a quote left open?)"]
+                [
+                    "3", "S01",
+                    "unterminated quote (the record runs to the end of the file, 4 lines: a quote left open?)",
+                ]
             ], "\(rows)")
         #expect(run.stderr.contains("1 held record runs over several lines (4 in all)"), "\(run.stderr)")
         #expect(!run.stderr.contains("STRAP"))
         // Closed by a later quote: lines 3 to 5 are one record with text after its quote.
-        let closed = header + line(1, "visit") + line(2, "\"STRAP 24") + line(3, "visit") + line(4, "6\" tube") + line(5, "visit")
+        let closed =
+            header + line(1, "visit") + line(2, "\"STRAP 24") + line(3, "visit") + line(4, "6\" tube")
+            + line(5, "visit")
         let input2 = try dir.write("closed.csv", closed)
         let run2 = try CommandLineTests.run(["scrub", input2, "--as-of", "2026-06-30", "--out", dir.file("o2")])
         let rows2 = try Fixtures.findings(dir.file("o2"))

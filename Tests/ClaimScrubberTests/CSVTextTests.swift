@@ -20,6 +20,18 @@ import Testing
         return Array(("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8)
     }
 
+    /// `text` as `CSVText.Writer` writes it, a cell or a plain field, into memory of the writer's bound.
+    static func written(_ text: String, cell: Bool) -> [UInt8] {
+        Array(text.utf8).withUnsafeBytes { raw in
+            let bound = cell ? CSVText.Writer.bound(cell: raw.count) : CSVText.Writer.bound(field: raw.count)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { s in
+                var w = CSVText.Writer(s.baseAddress!)
+                if cell { w.cell(raw) } else { w.field(raw) }
+                return Array(UnsafeBufferPointer(start: s.baseAddress, count: w.count))
+            }
+        }
+    }
+
     /// The writer's fields and numbers, and `CSVText.append`'s, are the RFC 4180 bytes, within the
     /// writer's bounds.
     @Test func writerWritesWhatAppendWrites() {
@@ -28,15 +40,7 @@ import Testing
             var appended: [UInt8] = []
             CSVText.append(text, to: &appended)
             #expect(appended == expected, "\(text)")
-            let bytes = Array(text.utf8)
-            let written = bytes.withUnsafeBytes { raw in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: CSVText.Writer.bound(field: raw.count)) { s in
-                    var w = CSVText.Writer(s.baseAddress!)
-                    w.field(raw)
-                    return Array(UnsafeBufferPointer(start: s.baseAddress, count: w.count))
-                }
-            }
-            #expect(written == expected, "\(text)")
+            #expect(Self.written(text, cell: false) == expected, "\(text)")
         }
         for value in [0, 7, 9, 10, 99, 100, 123_456_789, -1, -10, Int.max, Int.min] {
             let expected = Array(String(value).utf8)
@@ -98,15 +102,7 @@ import Testing
             var appended: [UInt8] = []
             CSVText.append(cell: text, to: &appended)
             #expect(String(decoding: appended, as: UTF8.self) == expected, "\(text)")
-            let bytes = Array(text.utf8)
-            let written = bytes.withUnsafeBytes { raw in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: CSVText.Writer.bound(cell: raw.count)) { s in
-                    var w = CSVText.Writer(s.baseAddress!)
-                    w.cell(raw)
-                    return Array(UnsafeBufferPointer(start: s.baseAddress, count: w.count))
-                }
-            }
-            #expect(written == appended, "\(text)")
+            #expect(Self.written(text, cell: true) == appended, "\(text)")
             // A plain field (a generated extract) keeps the text as it is.
             var field: [UInt8] = []
             CSVText.append(text, to: &field)

@@ -105,4 +105,3 @@ import Testing
         #expect(try Fixtures.read(dir.file("o2/clean.csv")) == Array(extract(first: limit - 5000).utf8))
     }
 }
-

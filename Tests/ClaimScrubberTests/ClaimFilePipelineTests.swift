@@ -1551,7 +1551,8 @@ extension ClaimFilePipelineTests {
                 control: control,
                 [
                     X12Fixture.group(
-                        control: "1", [X12Fixture.transaction(control: "0001", claims: [.init(id: claim, memberId: "MEM" + claim)])])
+                        control: "1",
+                        [X12Fixture.transaction(control: "0001", claims: [.init(id: claim, memberId: "MEM" + claim)])])
                 ])
             segments[0] = segments[0].replacingOccurrences(of: "RECEIVER       ", with: receiver)
             return segments

@@ -167,7 +167,8 @@ import Testing
             // UTF-32 (its mark starts as UTF-16 LE's) is named as itself.
             for mark: [UInt8] in [[0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF]] {
                 #expect {
-                    _ = try ExtractLayout(header: mark + Array("l\0\0\0\n\0\0\0".utf8), file: "x.csv", encoding: encoding)
+                    _ = try ExtractLayout(
+                        header: mark + Array("l\0\0\0\n\0\0\0".utf8), file: "x.csv", encoding: encoding)
                 } throws: { error in
                     (error as? ScrubError)?.message.contains("the file is UTF-32 text") == true
                 }
@@ -339,8 +340,8 @@ import Testing
             (",Billing Prov NPI,Rendering Prov NPI", "8 (billing_npi?) and 9 (rendering_npi?)"),
         ] {
             let text = try Self.warning(base + fields + "\n")
-            #expect(text?.hasPrefix("header field\(said.contains("and") ? "s" : "") \(said)") == true, "\(text ?? "nil")")
+            #expect(
+                text?.hasPrefix("header field\(said.contains("and") ? "s" : "") \(said)") == true, "\(text ?? "nil")")
         }
     }
 }
-

@@ -327,7 +327,9 @@ import Testing
             ["scrub", input, "--as-of", "2026-06-30", "--out", dir.file("e"), "--quiet", "--workers", "2"],
             before: "ulimit -v 150000 &&")
         #expect(tiny.status == 2, "\(tiny)")
-        #expect(tiny.stderr.contains("the address space allowed (ulimit -v) is 146 MiB, below the 224 MiB"), "\(tiny.stderr)")
+        #expect(
+            tiny.stderr.contains("the address space allowed (ulimit -v) is 146 MiB, below the 224 MiB"),
+            "\(tiny.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("e")))
     }
 
@@ -564,7 +566,10 @@ import Testing
         let dir = try TemporaryFolder()
         defer { dir.remove() }
         let latin = try Self.run(
-            ["/bin/sh", "-c", "cd '\(dir.path)' && exec '\(Self.executable)' scrub x.csv --out \"$(printf 'Pediatr\\355a')\""],
+            [
+                "/bin/sh", "-c",
+                "cd '\(dir.path)' && exec '\(Self.executable)' scrub x.csv --out \"$(printf 'Pediatr\\355a')\"",
+            ],
             shell: true)
         #expect(latin.status == 2, "\(latin)")
         #expect(latin.stderr.contains("argument 4 is not UTF-8 text"), "\(latin.stderr)")

@@ -652,7 +652,8 @@ import Zstd
     /// not to be billed, and counting it held the visit it repeats (99213, MUE 1, was E05 on both
     /// lines). With E01 a warning the repeat goes to the clean output, so its units count again.
     @Test func aHeldRepeatAddsNoUnitsToTheDateOfServiceSum() throws {
-        let header = "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi\n"
+        let header =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,modifier1,units,charge_amount,rendering_npi\n"
         // 99213: MUE 1 (MAI 2); 36415: MUE 2 (MAI 3) in the demo tables.
         let rows = [
             "A1,E1,P1,2026-05-01,99213,,1,90.00,1234567893",

@@ -58,9 +58,11 @@ import Zstd
     /// held with one S01 naming it, not read as a charge (eight findings, and a department named
     /// "department" and a payer "payer_id" in the report).
     @Test func aRepeatedHeaderLineIsOneFinding() throws {
-        let header = "\u{FEFF}line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,department,payer_id\r\n"
+        let header =
+            "\u{FEFF}line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,department,payer_id\r\n"
         let row = "L1,E1,P1,2026-06-01,99213,1,90.00,CARDIO,MCR\r\n"
-        let text = header + row + String(header.dropFirst()) + row.replacingOccurrences(of: "L1,E1,P1", with: "L2,E2,P2")
+        let text =
+            header + row + String(header.dropFirst()) + row.replacingOccurrences(of: "L1,E1,P1", with: "L2,E2,P2")
         let (result, folder, findings) = try Fixtures.scrubInFolder(text, name: "joined.csv")
         defer { folder.remove() }
         #expect(
@@ -73,7 +75,8 @@ import Zstd
         #expect(!result.summary.metrics.payers.map(\.key).contains("payer_id"))
         // Each of two Excel "CSV UTF-8" exports starts with a byte order mark: joined, the second
         // header line has one too.
-        let (_, bomFolder, bomFindings) = try Fixtures.scrubInFolder(text.replacingOccurrences(of: "\r\nline_id", with: "\r\n\u{FEFF}line_id"), name: "bom.csv")
+        let (_, bomFolder, bomFindings) = try Fixtures.scrubInFolder(
+            text.replacingOccurrences(of: "\r\nline_id", with: "\r\n\u{FEFF}line_id"), name: "bom.csv")
         defer { bomFolder.remove() }
         #expect(bomFindings.map { $0["rule"]! } == ["S01"], "\(bomFindings)")
     }
@@ -273,13 +276,15 @@ import Zstd
         #expect(one.summary.metrics.chargesCents == 8_000 && one.summary.metrics.heldCents == 8_000)
         // A report's subtotal rows name no department or payer with their labels: the report
         // ranked `LAB Total` and `Grand Total` as departments at a 100% error rate.
-        let withGroups = "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,department,payer_id\n"
+        let withGroups =
+            "line_id,encounter_id,patient_id,service_date,procedure_code,units,charge_amount,department,payer_id\n"
         let subtotals =
             withGroups + "L1,E1,P1,2026-01-05,99213,1,80.00,LAB,MCR\n,,,,,1,80.00,LAB Total,MCR Total\n"
             + ",,,,,1,80.00,Grand Total,\n"
         let report = try Fixtures.scrub([try dir.write("s.csv", subtotals)], out: dir.file("s"))
         #expect(report.summary.linesHeld == 2)
-        #expect(Set(report.summary.metrics.departments.keys) == ["LAB", ""], "\(report.summary.metrics.departments.keys)")
+        #expect(
+            Set(report.summary.metrics.departments.keys) == ["LAB", ""], "\(report.summary.metrics.departments.keys)")
         #expect(Set(report.summary.metrics.payers.keys) == ["MCR", ""])
     }
 

@@ -24,7 +24,8 @@ import Testing
     func aFileThatIsNotUTF8IsRefused(bytes: [UInt8]) throws {
         let dir = try TemporaryFolder()
         defer { dir.remove() }
-        let path = try dir.write("config.toml", Array("[payers.".utf8) + bytes + Array("]\nclass = \"medicare\"\n".utf8))
+        let path = try dir.write(
+            "config.toml", Array("[payers.".utf8) + bytes + Array("]\nclass = \"medicare\"\n".utf8))
         #expect {
             _ = try RuleSettings.load(path: path)
         } throws: { error in

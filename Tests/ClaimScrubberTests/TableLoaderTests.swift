@@ -198,7 +198,8 @@ import Zstd
         try folder.write("icd10cm_order_2026.txt", OfficialLayout.orderLine(1, "A000", billable: true, "x"))
         let tables = try folder.load()
         #expect(tables.ignoredFiles == [name])
-        #expect(TableListing.notes(tables).contains { $0.hasPrefix("spreadsheet workbooks are not read: save \(name)") })
+        #expect(
+            TableListing.notes(tables).contains { $0.hasPrefix("spreadsheet workbooks are not read: save \(name)") })
         #expect(!TableListing.notes(tables).contains { $0.contains("zip") })
     }
 

@@ -368,13 +368,17 @@ extension ClaimFilePipeline {
                 // duplicate interchange control number): the later one's claims are rejected.
                 let earlierName = earlier.file < state.reportedNames.count ? state.reportedNames[earlier.file] : ""
                 let place =
-                    earlier.file == facts.file ? "segment \(earlier.position)" : "\(earlierName), segment \(earlier.position)"
+                    earlier.file == facts.file
+                    ? "segment \(earlier.position)" : "\(earlierName), segment \(earlier.position)"
                 state.envelope.append(
                     ClaimFileFinding(
-                        claims: (n.unitClaims + interchange.claims.lowerBound)..<(n.unitClaims + interchange.claims.upperBound),
+                        claims: (n.unitClaims + interchange.claims.lowerBound)..<(n.unitClaims
+                            + interchange.claims.upperBound),
                         rule: .X01, position: position, field: "ISA13", value: interchange.number,
-                        message: "interchange control number \(interchange.number) repeats the one of an earlier interchange "
-                            + "between the same sender and receiver (\(place)): the receiver rejects the duplicate (TA1 025)"))
+                        message:
+                            "interchange control number \(interchange.number) repeats the one of an earlier interchange "
+                            + "between the same sender and receiver (\(place)): the receiver rejects the duplicate (TA1 025)"
+                    ))
             }
             n.claims += facts.claimCents.count
             n.records += outcome.records

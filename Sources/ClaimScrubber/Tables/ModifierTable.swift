@@ -26,7 +26,9 @@ public struct ModifierTable: Sendable {
         _ entries: [(code: UInt16, period: ServicePeriod)], fromRelease: [(code: UInt16, period: ServicePeriod)] = []
     ) {
         var listedBits = [UInt64](repeating: 0, count: 64)
-        for entry in entries where entry.code < 4096 { listedBits[Int(entry.code) >> 6] |= 1 << (UInt64(entry.code) & 63) }
+        for entry in entries where entry.code < 4096 {
+            listedBits[Int(entry.code) >> 6] |= 1 << (UInt64(entry.code) & 63)
+        }
         listed = listedBits
         // A listed modifier's dates are the list's: the supplement ends QQ, which the CY2019
         // HCPCS file still has open-ended, as it ends MA–MH.
