@@ -84,6 +84,29 @@ struct HL7MessageReaderTests {
         #expect(clean.components(separatedBy: "MSH|").count == 3)
     }
 
+    /// A message whose control id (MSH-10) repeats an earlier one's from the same sending
+    /// application and facility is a resend to a receiver, which drops it: X01 holds the later
+    /// message. Another sender's, or another id, is no repeat.
+    @Test func aRepeatedMessageControlIdHoldsTheLaterMessage() throws {
+        let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
+        let m2 = HL7Fixture.message(
+            control: "M1", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T2", code: "36415")])
+        var m3 = HL7Fixture.message(
+            control: "M1", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025")])
+        m3[0] = m3[0].replacingOccurrences(of: "|EPIC|HOSP|", with: "|CERNER|HOSP|")
+        let (result, folder, findings) = try scrub((m1 + m2 + m3).joined(separator: "\r") + "\r")
+        defer { folder.remove() }
+        #expect(
+            findings.map { [$0["encounter_id"]!, $0["rule"]!, $0["field"]!, $0["value"]!] } == [
+                ["V2", "X01", "MSH-10", "M1"]
+            ], "\(findings)")
+        #expect(findings.first?["message"]?.contains("repeats an earlier message's") == true)
+        #expect(findings.first?["message"]?.contains("(segment 1)") == true, "\(findings)")
+        #expect(result.exitStatus == 1)
+        let held = try ClaimFileTestSupport.text(folder.file("out/held.hl7"))
+        #expect(held.contains("MRN002") && !held.contains("MRN001") && !held.contains("MRN003"))
+    }
+
     /// A byte order mark is read past on the input's first line only. After a blank line its
     /// bytes are damage in front of the first MSH: the run stops naming it, where the three bytes
     /// were silently left out of the outputs (a fuzzed case: clean and held 5 bytes short).

@@ -370,15 +370,19 @@ extension ClaimFilePipeline {
                 let place =
                     earlier.file == facts.file
                     ? "segment \(earlier.position)" : "\(earlierName), segment \(earlier.position)"
+                // An HL7 message's control id (MSH-10) likewise: an interface engine takes a
+                // message that repeats one from the same sender for a resend, and drops it.
+                let message =
+                    interchange.isMessage
+                    ? "message control id \(interchange.number) (MSH-10) repeats an earlier message's from the same "
+                        + "sending application and facility (\(place)): a receiver takes it for a resend and drops it"
+                    : "interchange control number \(interchange.number) repeats the one of an earlier interchange "
+                        + "between the same sender and receiver (\(place)): the receiver rejects the duplicate (TA1 025)"
+                let claims = (n.unitClaims + interchange.claims.lowerBound)..<(n.unitClaims + interchange.claims.upperBound)
                 state.envelope.append(
                     ClaimFileFinding(
-                        claims: (n.unitClaims + interchange.claims.lowerBound)..<(n.unitClaims
-                            + interchange.claims.upperBound),
-                        rule: .X01, position: position, field: "ISA13", value: interchange.number,
-                        message:
-                            "interchange control number \(interchange.number) repeats the one of an earlier interchange "
-                            + "between the same sender and receiver (\(place)): the receiver rejects the duplicate (TA1 025)"
-                    ))
+                        claims: claims, rule: .X01, position: position,
+                        field: interchange.isMessage ? "MSH-10" : "ISA13", value: interchange.number, message: message))
             }
             n.claims += facts.claimCents.count
             n.records += outcome.records

@@ -76,7 +76,9 @@ final class HL7MessageReader: ClaimUnitReader {
     @exclusivity(unchecked) var records = CanonicalRecords()
     @exclusivity(unchecked) var envelopeFindings: [ClaimFileFinding] = []
     /// HL7 has no interchange control numbers.
-    var interchanges: [InterchangeControl] { [] }
+    /// Each message with a control id: its sending application and facility (MSH-3, MSH-4) and
+    /// MSH-10, for the run's check that no control id repeats.
+    @exclusivity(unchecked) var interchanges: [InterchangeControl] = []
     /// The batch envelope as read: an open BHS and FHS, their messages and batches so far, and
     /// their first message, for BTS-1 and FTS-1 and for a trailer that never came.
     private var batchOpen = false
@@ -526,7 +528,19 @@ final class HL7MessageReader: ClaimUnitReader {
             let named = Self.messageTypes.contains(text) ? " " + text : ""
             structureError("MSH-9", "MSH-9 message type\(named) is not DFT (a charge message)")
         }
-        if controlId.isEmpty { structureError("MSH-10", "MSH-10 message control id is missing") }
+        if controlId.isEmpty {
+            structureError("MSH-10", "MSH-10 message control id is missing")
+        } else {
+            var key = value(3)
+            key.append(0x1F)
+            key.append(contentsOf: value(4))
+            key.append(0x1F)
+            key.append(contentsOf: controlId)
+            interchanges.append(
+                InterchangeControl(
+                    key: key, number: String(decoding: controlId, as: UTF8.self),
+                    claims: claimOrdinal..<claimOrdinal + 1, position: position, isMessage: true))
+        }
         if version.isEmpty { structureError("MSH-12", "MSH-12 version id is missing") }
     }
 

@@ -1,7 +1,7 @@
 /// A structural problem of a claim file (X01), or a claim-level X02/X03, that holds every claim of a
 /// range: a transaction, a group, an interchange, or one claim.
-/// An interchange a reader read whole (its ISA and what closed it): who sent it to whom under
-/// which control number, for the run's check that no control number repeats.
+/// An interchange a reader read whole (its ISA and what closed it), or an HL7 message: who sent
+/// it (to whom) under which control number, for the run's check that no control number repeats.
 struct InterchangeControl: Sendable {
     /// ISA05–ISA08 (sender and receiver with their qualifiers) and ISA13, trimmed.
     var key: [UInt8]
@@ -10,6 +10,8 @@ struct InterchangeControl: Sendable {
     /// The interchange's claims and its ISA's position (unit-relative until the pipeline adds its base).
     var claims: Range<Int>
     var position: Int
+    /// An HL7 message's MSH-10 (its claims are the message), not an X12 interchange's ISA13.
+    var isMessage = false
 }
 
 struct ClaimFileFinding: Sendable {
