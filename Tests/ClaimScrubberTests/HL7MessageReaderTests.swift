@@ -90,9 +90,11 @@ struct HL7MessageReaderTests {
     @Test func aRepeatedMessageControlIdHoldsTheLaterMessage() throws {
         let m1 = HL7Fixture.message(control: "M1", visit: "V1", charges: [HL7Fixture.charge(set: 1, id: "T1")])
         let m2 = HL7Fixture.message(
-            control: "M1", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T2", code: "36415")])
+            control: "M1", visit: "V2", patient: "MRN002", charges: [HL7Fixture.charge(set: 1, id: "T2", code: "36415")]
+        )
         var m3 = HL7Fixture.message(
-            control: "M1", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025")])
+            control: "M1", visit: "V3", patient: "MRN003", charges: [HL7Fixture.charge(set: 1, id: "T3", code: "85025")]
+        )
         m3[0] = m3[0].replacingOccurrences(of: "|EPIC|HOSP|", with: "|CERNER|HOSP|")
         let (result, folder, findings) = try scrub((m1 + m2 + m3).joined(separator: "\r") + "\r")
         defer { folder.remove() }

@@ -378,7 +378,8 @@ extension ClaimFilePipeline {
                         + "sending application and facility (\(place)): a receiver takes it for a resend and drops it"
                     : "interchange control number \(interchange.number) repeats the one of an earlier interchange "
                         + "between the same sender and receiver (\(place)): the receiver rejects the duplicate (TA1 025)"
-                let claims = (n.unitClaims + interchange.claims.lowerBound)..<(n.unitClaims + interchange.claims.upperBound)
+                let claims =
+                    (n.unitClaims + interchange.claims.lowerBound)..<(n.unitClaims + interchange.claims.upperBound)
                 state.envelope.append(
                     ClaimFileFinding(
                         claims: claims, rule: .X01, position: position,
