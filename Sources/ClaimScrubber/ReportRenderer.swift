@@ -168,11 +168,12 @@ public enum ReportRenderer {
             let date = p.run.asOf.isEmpty ? "(date unknown)" : "as of " + HTML.isolated(p.run.asOf)
             html += "<p>Previous run: \(date).</p>\n"
             // A run without a table its rules need finds nothing under them: its counts fall for
-            // want of the table, not of errors, and the change would read as an improvement.
+            // want of the table, not of errors, and the change would read as an improvement. So
+            // for a rule switched off in one run, and for D04 under another threshold.
             let droppedNow = s.codeSetsNotLoaded.filter { !p.codeSetsNotLoaded.contains($0) }
             let droppedBefore = p.codeSetsNotLoaded.filter { !s.codeSetsNotLoaded.contains($0) }
-            if s.codeSetsKnown && p.codeSetsKnown && (!droppedNow.isEmpty || !droppedBefore.isEmpty) {
-                var parts: [String] = []
+            var parts: [String] = []
+            if s.codeSetsKnown && p.codeSetsKnown {
                 if !droppedNow.isEmpty {
                     parts.append("this run did not load " + droppedNow.map(HTML.escape).joined(separator: ", "))
                 }
@@ -180,9 +181,23 @@ public enum ReportRenderer {
                     parts.append(
                         "the previous run did not load " + droppedBefore.map(HTML.escape).joined(separator: ", "))
                 }
+            }
+            let (offNow, offBefore) = Self.rulesOffInOneRun(s, p)
+            if !offNow.isEmpty {
+                parts.append("this run had " + offNow.map(\.rawValue).joined(separator: ", ") + " switched off")
+            }
+            if !offBefore.isEmpty {
+                parts.append("the previous run had " + offBefore.map(\.rawValue).joined(separator: ", ") + " switched off")
+            }
+            if s.chargeLagThresholdDays != p.chargeLagThresholdDays {
+                parts.append(
+                    "D04's charge-lag threshold was \(p.chargeLagThresholdDays) days then and "
+                        + "\(s.chargeLagThresholdDays) now")
+            }
+            if !parts.isEmpty {
                 html += "<p id=\"not-comparable\"><strong>Not like for like:</strong> "
                 html += parts.joined(separator: "; ")
-                html += ". The rules that check against those code sets are not comparable between the two runs.</p>\n"
+                html += ". The rules concerned are not comparable between the two runs.</p>\n"
             }
         }
         html += "<table class=\"figures\"><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">This run</th>"
@@ -194,6 +209,15 @@ public enum ReportRenderer {
             html += "</tr>\n"
         }
         return html + "</tbody></table>\n</section>\n"
+    }
+
+    /// The rules switched off in this run and not the previous one, and the other way round;
+    /// none when either summary does not say (an earlier version's).
+    static func rulesOffInOneRun(_ s: ScrubSummary, _ p: ScrubSummary) -> (now: [RuleID], before: [RuleID]) {
+        guard let now = s.rulesOff, let before = p.rulesOff else { return ([], []) }
+        let offNow = RuleID.allCases.filter { now.contains($0.rawValue) && !before.contains($0.rawValue) }
+        let offBefore = RuleID.allCases.filter { before.contains($0.rawValue) && !now.contains($0.rawValue) }
+        return (offNow, offBefore)
     }
 
     static func findingsByRule(_ s: ScrubSummary, _ p: ScrubSummary?) -> String {
@@ -236,8 +260,15 @@ public enum ReportRenderer {
             html +=
                 "<td>\(ReportFormat.dollars(t.chargesCents))</td><td class=\"text\">\(HTML.escape(codes.joined(separator: ", ")))</td>"
             if let p {
-                html += "<td>\(ReportFormat.count(p.findings(rule)))</td>"
-                html += "<td class=\"change\">\(ReportFormat.signedCount(s.findings(rule) - p.findings(rule)))</td>"
+                // A rule off in one of the runs has no change to show: its none is no improvement.
+                let (offNow, offBefore) = Self.rulesOffInOneRun(s, p)
+                if offNow.contains(rule) || offBefore.contains(rule) {
+                    html += "<td>\(offBefore.contains(rule) ? "off" : ReportFormat.count(p.findings(rule)))</td>"
+                    html += "<td class=\"change\">\(offNow.contains(rule) ? "off this run" : "off before")</td>"
+                } else {
+                    html += "<td>\(ReportFormat.count(p.findings(rule)))</td>"
+                    html += "<td class=\"change\">\(ReportFormat.signedCount(s.findings(rule) - p.findings(rule)))</td>"
+                }
             }
             html += "</tr>\n"
         }

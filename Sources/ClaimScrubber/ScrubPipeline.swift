@@ -593,6 +593,7 @@ extension ScrubSummary {
         self.init()
         self.tables = tables.releases
         codeSetsNotLoaded = TableListing.missingCodeSets(tables)
+        rulesOff = RuleID.allCases.filter { !options.settings.isEnabled($0) }.map(\.rawValue)
         chargeLagThresholdDays = options.settings.chargeLagDays
         run.asOf = DayNumber.format(options.asOf)
         run.workers = options.workers

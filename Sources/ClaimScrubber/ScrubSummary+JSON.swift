@@ -66,6 +66,7 @@ extension ScrubSummary {
             // Without a CPT list, CPT-shaped codes got a format check only (C01 on form, never C02).
             "cpt_table_loaded": .bool(tables.contains { $0.kind == "cpt" }),
             "code_sets_not_loaded": .array(codeSetsNotLoaded.map(JSONValue.string)),
+            "rules_off": .array((rulesOff ?? []).map(JSONValue.string)),
             // M04 on lines dated where no Excludes1 list serves (FY2025 in the shipped set).
             "lines_not_checked": ["M04": .int(m.notChecked[.M04] ?? 0)],
             "inputs": .array(
@@ -425,6 +426,7 @@ extension ScrubSummary {
         // Absent from summaries written before the key existed (a previous month's, for --compare).
         codeSetsNotLoaded = ((root["code_sets_not_loaded"] as? [Any]) ?? []).compactMap { $0 as? String }
         codeSetsKnown = root["code_sets_not_loaded"] is [Any]
+        rulesOff = (root["rules_off"] as? [Any])?.compactMap { $0 as? String }
         for item in try r.array(root, "inputs") {
             guard let t = item as? [String: Any] else {
                 throw ScrubError("inputs: an entry is not an object", file: file)

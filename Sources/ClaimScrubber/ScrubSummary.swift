@@ -359,6 +359,9 @@ public struct ScrubSummary: Sendable {
     /// False for a summary read back without `code_sets_not_loaded` (an earlier version's): what
     /// it loaded is not known, so a comparison says nothing of it.
     public var codeSetsKnown = true
+    /// Rules switched off for every payer (`--config`), by id: a comparison must not read their
+    /// fall to none as an improvement. Nil for a summary read back without `rules_off`.
+    public var rulesOff: [String]? = []
     public var inputs: [InputSummary] = []
     public var run = RunInfo()
     /// D04's threshold: "over threshold" in the charge lag figures means a lag above this.

@@ -169,6 +169,34 @@ import Testing
         #expect(!ReportRenderer.html(now, previous: older).contains("not-comparable"))
     }
 
+    /// A rule switched off in one of the runs, or D04 under another threshold, is said as well:
+    /// M02 off this month read as "42 → 0, −42", an improvement. Its row shows "off", no change.
+    /// A summary without `rules_off` (an earlier version's) says nothing of rules.
+    @Test func aComparisonOfRunsWithOtherRulesSaysSo() throws {
+        var before = ScrubSummary()
+        before.metrics.findingsByRule[RuleID.M02.ordinal] = 42
+        before.metrics.rules[RuleID.M02.ordinal].lines = 42
+        var now = ScrubSummary()
+        now.rulesOff = ["M02"]
+        now.chargeLagThresholdDays = 5
+        let html = ReportRenderer.html(now, previous: before)
+        #expect(
+            html.contains(
+                "<strong>Not like for like:</strong> this run had M02 switched off; D04's charge-lag threshold was 3 "
+                    + "days then and 5 now. "), "\(html)")
+        #expect(html.contains("<td>42</td><td class=\"change\">off this run</td>"), "\(html)")
+        #expect(!html.contains("−42"))
+        let back = ReportRenderer.html(before, previous: now)
+        #expect(back.contains("the previous run had M02 switched off"))
+        // Read back from JSON, and absent from an older summary.
+        let read = try ScrubSummary(json: now.json())
+        #expect(read.rulesOff == ["M02"])
+        var older = now
+        older.rulesOff = nil
+        older.chargeLagThresholdDays = 3
+        #expect(!ReportRenderer.html(older, previous: before).contains("not-comparable"))
+    }
+
     /// No request leaves the page: no scripts, no external stylesheets, images or fonts.
     @Test func pageIsSelfContained() throws {
         let dir = try TemporaryFolder()
