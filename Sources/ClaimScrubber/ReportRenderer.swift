@@ -187,7 +187,8 @@ public enum ReportRenderer {
                 parts.append("this run had " + offNow.map(\.rawValue).joined(separator: ", ") + " switched off")
             }
             if !offBefore.isEmpty {
-                parts.append("the previous run had " + offBefore.map(\.rawValue).joined(separator: ", ") + " switched off")
+                parts.append(
+                    "the previous run had " + offBefore.map(\.rawValue).joined(separator: ", ") + " switched off")
             }
             if s.chargeLagThresholdDays != p.chargeLagThresholdDays {
                 parts.append(
@@ -293,11 +294,26 @@ public enum ReportRenderer {
         }
         // Once as text for the SVG's <desc>, once as HTML with the names isolated for the caption;
         // the rest of the sentence is figures and words of ours, with nothing to escape.
+        // The bars are the departments whose held lines net to more than $0; one whose held
+        // credits net below it has no bar, and the caption says so, so that the bars and the
+        // total (net of those credits) need not be taken to disagree.
+        let heldDepartments = departments.filter { $0.1.held > 0 }.count
+        let credited = departments.filter { $0.1.heldCents < 0 }.count
         func description(_ name: (String) -> String) -> String {
-            bars.isEmpty
-                ? "No dollars held."
-                : "\(ReportFormat.dollars(s.metrics.heldCents)) held in \(bars.count) departments; most: "
-                    + bars.prefix(3).map { "\(name($0.label)) \($0.display)" }.joined(separator: ", ") + "."
+            guard !bars.isEmpty || credited > 0 else { return "No dollars held." }
+            var text =
+                "\(ReportFormat.dollars(s.metrics.heldCents)) held in \(heldDepartments) "
+                + (heldDepartments == 1 ? "department" : "departments")
+            if !bars.isEmpty {
+                text += "; most: " + bars.prefix(3).map { "\(name($0.label)) \($0.display)" }.joined(separator: ", ")
+            }
+            text += "."
+            if credited > 0 {
+                text +=
+                    " \(credited) \(credited == 1 ? "department's" : "departments'") held lines net to a credit "
+                    + "(below $0): no bar, see the table."
+            }
+            return text
         }
         var html = "<section id=\"held\">\n<h2>\(Title.heldByDepartment)</h2>\n<figure>\n"
         html += SVGChart.horizontalBars(

@@ -197,6 +197,31 @@ import Testing
         #expect(!ReportRenderer.html(older, previous: before).contains("not-comparable"))
     }
 
+    /// Held dollars net of held credits: a department whose held lines net below $0 has no bar,
+    /// and the caption says so rather than name one department beside a total the bars do not
+    /// add up to ("−$200.00 held in 1 departments; most: Rad $300.00").
+    @Test func heldCreditsAreSaidBesideTheHeldChart() {
+        var summary = ScrubSummary()
+        var rad = GroupTally()
+        rad.lines = 1
+        rad.held = 1
+        rad.heldCents = 30_000
+        var lab = GroupTally()
+        lab.lines = 1
+        lab.held = 1
+        lab.heldCents = -50_000
+        summary.metrics.departments = ["Rad": rad, "Lab": lab]
+        summary.metrics.heldCents = -20_000
+        let html = ReportRenderer.html(summary)
+        #expect(
+            html.contains(
+                "−$200.00 held in 2 departments; most: Rad $300.00. 1 department&#39;s held lines net to a credit (below $0): no bar, see the table."
+            ), "\(html)")
+        summary.metrics.departments = ["Rad": rad]
+        summary.metrics.heldCents = 30_000
+        #expect(ReportRenderer.html(summary).contains("$300.00 held in 1 department; most: Rad $300.00."))
+    }
+
     /// No request leaves the page: no scripts, no external stylesheets, images or fonts.
     @Test func pageIsSelfContained() throws {
         let dir = try TemporaryFolder()
