@@ -257,7 +257,8 @@ public enum ReportRenderer {
                 "<tr><th scope=\"row\" class=\"id\">\(rule.rawValue)</th><td class=\"text\">\(HTML.escape(rule.title))</td>"
             html += "<td>\(ReportFormat.count(s.findings(rule)))</td><td>\(ReportFormat.count(t.errors))</td>"
             html += "<td>\(ReportFormat.count(t.lines))</td>"
-            html += "<td>\(ReportFormat.percent(s.linesIn > 0 ? Double(t.lines) / Double(s.linesIn) : 0))</td>"
+            // A run of no lines has no rate (as the overview shows it), not 0.0%.
+            html += "<td>\(s.linesIn > 0 ? ReportFormat.percent(Double(t.lines) / Double(s.linesIn)) : "—")</td>"
             html +=
                 "<td>\(ReportFormat.dollars(t.chargesCents))</td><td class=\"text\">\(HTML.escape(codes.joined(separator: ", ")))</td>"
             if let p {

@@ -185,6 +185,8 @@ import Testing
                 "<strong>Not like for like:</strong> this run had M02 switched off; D04's charge-lag threshold was 3 "
                     + "days then and 5 now. "), "\(html)")
         #expect(html.contains("<td>42</td><td class=\"change\">off this run</td>"), "\(html)")
+        // This run has no lines: its line rate is "—", not 0.0%.
+        #expect(html.contains("<td>0</td><td>0</td><td>0</td><td>—</td>"), "\(html)")
         #expect(!html.contains("−42"))
         let back = ReportRenderer.html(before, previous: now)
         #expect(back.contains("the previous run had M02 switched off"))
