@@ -234,6 +234,7 @@ enum LegacySummaryTree {
         }
         object["cpt_table_loaded"] = s.tables.contains { $0.kind == "cpt" }
         object["code_sets_not_loaded"] = s.codeSetsNotLoaded
+        object["rules_off"] = s.rulesOff ?? []
         object["lines_not_checked"] = ["M04": m.notChecked[.M04] ?? 0]
         object["inputs"] = s.inputs.map {
             ["file": $0.file, "format": $0.format, "compressed": $0.compressed, "lines": $0.lines] as [String: Any]

@@ -193,6 +193,14 @@ import Testing
         // Read back from JSON, and absent from an older summary.
         let read = try ScrubSummary(json: now.json())
         #expect(read.rulesOff == ["M02"])
+        // A run records the rules its configuration switched off.
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let input = try dir.write(
+            "x.csv", "line_id,encounter_id,patient_id,service_date,procedure_code\nL1,E1,P1,2026-06-01,99213\n")
+        let run = try Fixtures.scrub([input], out: dir.file("o")) { $0.settings.set(.M02, nil) }
+        #expect(run.summary.rulesOff == ["M02"])
+        #expect(try ScrubSummary(json: try Fixtures.read(dir.file("o/summary.json"))).rulesOff == ["M02"])
         var older = now
         older.rulesOff = nil
         older.chargeLagThresholdDays = 3
