@@ -733,7 +733,9 @@ struct ClaimFilePipelineTests {
     /// missing qualifier, not one named by the code), and its service line's id. A service line's
     /// charge or units below zero (X12 RFI 2499: a correction is a void or replacement claim) had
     /// been read as a credit and passed clean; it is X01 too, as is an 837P line without its SV107
-    /// diagnosis pointers, which the guide requires.
+    /// diagnosis pointers, which the guide requires, a CLM05-2 qualifier not the transaction's (B
+    /// in an 837P, A in an 837I), an 837P frequency code other than 1, 7, 8, and the other guide's
+    /// service segment (SV2 in an 837P, SV1 in an 837I).
     @Test(
         arguments: [
             ("SV1*HC:99214*", "165", "$165.00", "SV102", false, "not an X12 decimal"),
@@ -746,6 +748,11 @@ struct ClaimFilePipelineTests {
             ("SV1*HC:99214*", "*UN*1", "*UN*-1", "SV104", false, "SV104 is negative"),
             ("SV2*", "*UN*", "*UN*-", "SV205", true, "SV205 is negative"),
             ("SV1*HC:99214*", "***1", "", "SV107", false, "SV107, the diagnosis code pointer, is missing"),
+            ("CLM*CLAIM2*", "11:B:1", "11:A:1", "CLM05-2", false, "CLM05-2 is 'A', not B"),
+            ("CLM*CLAIM2*", "13:A:1", "13:B:1", "CLM05-2", true, "CLM05-2 is 'B', not A"),
+            ("CLM*CLAIM2*", "11:B:1", "11:B:9", "CLM05-3", false, "is not 1, 7 or 8"),
+            ("SV1*HC:99214*", "SV1*", "SV2*0510*", "SV2", false, "SV2 is the 837I's service segment"),
+            ("SV2*", "SV2*", "SV1*", "SV1", true, "SV1 is the 837P's service segment"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*HCPCS:", "SV101", false, "qualifier, is 'HCPC'"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*:", "SV101", false, "qualifier, is missing"),
             ("SV1*HC:99214*", "SV1*HC:", "SV1*", "SV101", false, "qualifier, is missing"),
@@ -769,9 +776,33 @@ struct ClaimFilePipelineTests {
         #expect(!message.contains("9921"), "\(message)")
         // A service line's element names its line (it named the claim only).
         let lineId = x01.first?["line_id"]
-        #expect(lineId == (field == "CLM02" ? "CLAIM2" : "CLAIM2:1"), "\(lineId ?? "none")")
+        #expect(lineId == (field.hasPrefix("CLM") ? "CLAIM2" : "CLAIM2:1"), "\(lineId ?? "none")")
         let held = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/held.x12")))
         #expect(held == ["CLAIM2"], "\(held) \(findings)")
+    }
+
+    /// A claim without its billing provider's NPI (2010AA NM109), or whose diagnoses have no
+    /// principal one (HI01 ABK), is rejected by a payer's acknowledgment: X01 holds it (each
+    /// passed clean).
+    @Test(arguments: [
+        ("NM1*85*", "*****XX*" + X12Fixture.billingNPI, "", "NM109", "billing provider's NPI"),
+        ("HI*", "ABK:", "ABF:", "HI", "no principal diagnosis"),
+    ])
+    func aRequiredClaimFactMissingHoldsTheClaim(
+        _ prefix: String, _ old: String, _ new: String, _ field: String, _ says: String
+    )
+        throws
+    {
+        var segments = X12Fixture.standard()
+        let k = try #require(segments.firstIndex { $0.hasPrefix(prefix) })
+        segments[k] = segments[k].replacingOccurrences(of: old, with: new)
+        #expect(segments[k] != X12Fixture.standard()[k])
+        let (_, folder, findings) = try scrub(X12Fixture.render(segments))
+        defer { folder.remove() }
+        let x01 = findings.filter { $0["rule"] == "X01" && $0["field"] == field }
+        #expect(!x01.isEmpty && x01.allSatisfy { $0["message"]!.contains(says) }, "\(findings)")
+        let clean = ClaimFileTestSupport.claimIds(try ClaimFileTestSupport.text(folder.file("out/clean.x12")))
+        #expect(clean.count < 3, "\(clean)")
     }
 
     /// An SV101 code under ER, IV or WK (a jurisdiction's, home-infusion or ABC code) is no HCPCS

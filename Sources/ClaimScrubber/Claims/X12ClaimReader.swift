@@ -1297,6 +1297,29 @@ final class X12ClaimReader {
             }
             if reader.component(5, 3).isEmpty {
                 requiredElementFinding("CLM05", "CLM05-3, the claim frequency code, is missing")
+            } else if !transactionInstitutional
+                && !(Self.equals(reader.component(5, 3), "1") || Self.equals(reader.component(5, 3), "7")
+                    || Self.equals(reader.component(5, 3), "8"))
+            {
+                // An 837P claim is an original, a replacement or a void.
+                claimX01(
+                    "CLM05-3",
+                    "CLM05-3, the claim frequency code, is not 1, 7 or 8, the codes of an 837P claim: a payer's "
+                        + "acknowledgment rejects the transaction set")
+            }
+            // CLM05-2 qualifies CLM05-1: B (place of service) in an 837P, A (facility type) in an 837I.
+            let qualifier = reader.component(5, 2)
+            let expected: StaticString = transactionInstitutional ? "A" : "B"
+            if !reader.component(5, 1).isEmpty && !Self.equals(qualifier, expected) {
+                claimX01(
+                    "CLM05-2",
+                    "CLM05-2 is \(qualifier.isEmpty ? "missing" : "'\(text(UnsafeRawBufferPointer(rebasing: qualifier.prefix(2))))'"), "
+                        + "not \(expected), the qualifier of \(transactionInstitutional ? "an 837I's facility type code" : "an 837P's place of service"): "
+                        + "a payer's acknowledgment rejects the transaction set")
+            }
+            // 2010AA NM109: the billing provider's NPI, required.
+            if billing.serial != 0 && billingNPI.isEmpty {
+                requiredElementFinding("NM109", "the billing provider's NPI (2010AA NM1*85 NM109) is missing")
             }
             decimalFinding("CLM02", element: 2)
         }
@@ -1602,6 +1625,11 @@ final class X12ClaimReader {
     /// SV1, the professional service: procedure, charge, units, place of service and pointers.
     private func readSV1() {
         lineHasService = true
+        if transactionInstitutional {
+            lineOrClaimX01(
+                "SV1", "SV1 is the 837P's service segment: an 837I service line is SV2, and SV1 is none of its segments"
+            )
+        }
         // An empty SV101 is S02 on the procedure code; a code without its qualifier, X01.
         if !reader.element(1).isEmpty { qualifierFinding(element: 1) }
         setProcedure(element: 1)
@@ -1649,6 +1677,11 @@ final class X12ClaimReader {
     private func readSV2() {
         lineHasService = true
         isInstitutionalLine = true
+        if !transactionInstitutional {
+            lineOrClaimX01(
+                "SV2", "SV2 is the 837I's service segment: an 837P service line is SV1, and SV2 is none of its segments"
+            )
+        }
         if reader.element(4).isEmpty {
             requiredElementFinding("SV2", "SV204, the unit of measurement (UN or DA), is missing")
         }
@@ -1819,6 +1852,14 @@ final class X12ClaimReader {
                     message:
                         "claim frequency \(kind) without REF*F8, the payer's claim control number of the claim it "
                         + "\(claimIsVoid ? "voids" : "replaces"): payers reject it"))
+        }
+        if diagnoses.count > 0 && principalDiagnoses == 0 {
+            // HI01 is the principal diagnosis (ABK, BK): the claim's diagnoses came without it.
+            claimFindings.append(
+                ClaimFileFinding(
+                    claims: claimOrdinal..<claimOrdinal + 1, rule: .X01, position: clmPosition, field: "HI",
+                    message: "the claim's diagnoses have no principal diagnosis (HI01 qualifier ABK): a payer's "
+                        + "acknowledgment rejects the transaction set"))
         }
         if !transactionInstitutional && linePositions.count > 50 {
             // Loop 2400 repeats 50 times in an 837P (999 in an 837I): a payer rejects the claim.
