@@ -781,12 +781,14 @@ struct ClaimFilePipelineTests {
         #expect(held == ["CLAIM2"], "\(held) \(findings)")
     }
 
-    /// A claim without its billing provider's NPI (2010AA NM109), or whose diagnoses have no
-    /// principal one (HI01 ABK), is rejected by a payer's acknowledgment: X01 holds it (each
-    /// passed clean).
+    /// A claim without its billing provider's NPI (2010AA NM109), whose diagnoses have no
+    /// principal one (HI01 ABK), or under a subscriber loop without its SBR or payer (NM1*PR), is
+    /// rejected by a payer's acknowledgment: X01 holds it (each passed clean).
     @Test(arguments: [
         ("NM1*85*", "*****XX*" + X12Fixture.billingNPI, "", "NM109", "billing provider's NPI"),
         ("HI*", "ABK:", "ABF:", "HI", "no principal diagnosis"),
+        ("SBR*", "SBR*P*18*GRP01******CI", "", "SBR", "has no SBR"),
+        ("NM1*PR*", "NM1*PR*2*ACME INSURANCE*****PI*AETNA01", "", "NM1*PR", "has no payer"),
     ])
     func aRequiredClaimFactMissingHoldsTheClaim(
         _ prefix: String, _ old: String, _ new: String, _ field: String, _ says: String
@@ -797,6 +799,7 @@ struct ClaimFilePipelineTests {
         let k = try #require(segments.firstIndex { $0.hasPrefix(prefix) })
         segments[k] = segments[k].replacingOccurrences(of: old, with: new)
         #expect(segments[k] != X12Fixture.standard()[k])
+        if segments[k].isEmpty { segments.remove(at: k) }
         let (_, folder, findings) = try scrub(X12Fixture.render(segments))
         defer { folder.remove() }
         let x01 = findings.filter { $0["rule"] == "X01" && $0["field"] == field }

@@ -145,6 +145,9 @@ final class X12ClaimReader {
     @exclusivity(unchecked) private var patientDob = FieldBytes()
     @exclusivity(unchecked) private var patientSex = FieldBytes()
     @exclusivity(unchecked) private var payerId = FieldBytes()
+    /// The subscriber loop (2000B) has its SBR, and its payer (2010BB NM1*PR): both required.
+    @exclusivity(unchecked) private var subscriberHasSBR = false
+    @exclusivity(unchecked) private var subscriberHasPayer = false
     @exclusivity(unchecked) private var patientKey = FieldBytes()
 
     // MARK: The claim
@@ -1050,6 +1053,8 @@ final class X12ClaimReader {
             subscriberDob.removeAll()
             subscriberSex.removeAll()
             payerId.removeAll()
+            subscriberHasSBR = false
+            subscriberHasPayer = false
             place = .subscriber
             if misparented { subscriber.hasDamagedSegment = true }
         }
@@ -1139,7 +1144,10 @@ final class X12ClaimReader {
                 copy(reader.element(4), into: &patientFirstName)
             } else if Self.equals(entity, "PR") {
                 copy(reader.element(9), into: &payerId)
+                if place == .subscriber { subscriberHasPayer = true }
             }
+        case Self.SBR:
+            if place == .subscriber { subscriberHasSBR = true }
         case Self.DMG:
             if !reader.element(2).isEmpty
                 && (!Self.equals(reader.element(1), "D8") || !Self.isX12Date(reader.element(2), range: false))
@@ -1316,6 +1324,13 @@ final class X12ClaimReader {
                     "CLM05-2 is \(qualifier.isEmpty ? "missing" : "'\(text(UnsafeRawBufferPointer(rebasing: qualifier.prefix(2))))'"), "
                         + "not \(expected), the qualifier of \(transactionInstitutional ? "an 837I's facility type code" : "an 837P's place of service"): "
                         + "a payer's acknowledgment rejects the transaction set")
+            }
+            // 2000B SBR and 2010BB NM1*PR: who is insured under which policy, and the payer.
+            if subscriber.serial != 0 && !subscriberHasSBR {
+                requiredElementFinding("SBR", "the subscriber loop (2000B) above this claim has no SBR")
+            }
+            if subscriber.serial != 0 && !subscriberHasPayer {
+                requiredElementFinding("NM1*PR", "the subscriber loop above this claim has no payer (2010BB NM1*PR)")
             }
             // 2010AA NM109: the billing provider's NPI, required.
             if billing.serial != 0 && billingNPI.isEmpty {
