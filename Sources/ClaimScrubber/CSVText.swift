@@ -159,9 +159,15 @@ enum CSVText {
                 self.raw(bytes)
                 return
             }
-            // Runs between quotes are copied whole: a message with a comma in it (C06's list of
-            // loaded releases) is quoted on every row of a run that flags every line.
             byte(0x22)
+            quotedBody(q, n)
+            byte(0x22)
+        }
+
+        /// The `n` bytes at `q` with each quote doubled, for inside a field's quotes. Runs between
+        /// quotes are copied whole: a message with a comma in it (C06's list of loaded releases)
+        /// is quoted on every row of a run that flags every line.
+        private mutating func quotedBody(_ q: UnsafePointer<UInt8>, _ n: Int) {
             var s = 0
             while s < n {
                 guard let found = memchr(q + s, 0x22, n - s) else {
@@ -173,7 +179,6 @@ enum CSVText {
                 byte(0x22)
                 s = k + 1
             }
-            byte(0x22)
         }
 
         /// `bytes` as a spreadsheet cell: as `field(_:)`, with an apostrophe first when a
@@ -193,9 +198,10 @@ enum CSVText {
                 self.raw(bytes)
                 return
             }
-            var quoted: [UInt8] = [0x27]
-            quoted.append(contentsOf: bytes)
-            quoted.withUnsafeBytes { field($0) }
+            byte(0x22)
+            byte(0x27)
+            quotedBody(q, n)
+            byte(0x22)
         }
 
         /// `value` in decimal, as `CSVText.append(_:to:)` writes an `Int`.

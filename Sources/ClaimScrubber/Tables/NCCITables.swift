@@ -335,10 +335,7 @@ public struct AddOnTable: Sendable {
     public func covers(_ day: Int32) -> Bool { releases.isEmpty || releases.contains { $0.contains(day) } }
 
     /// Whether `code` is an add-on code of some row, whatever its dates.
-    public func isAddOn(_ code: UInt64) -> Bool {
-        let i = addOns.lowerBound(code)
-        return i < addOns.count && addOns.keys[i] == code
-    }
+    public func isAddOn(_ code: UInt64) -> Bool { addOns.contains(code) }
 
     /// The primary codes of `addOn` on `day` (sorted), or nil when it is not a type 1 add-on code then.
     public func primaries(of addOn: UInt64, on day: Int32) -> ArraySlice<UInt64>? {
